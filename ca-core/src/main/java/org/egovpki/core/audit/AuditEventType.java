@@ -1,0 +1,13 @@
+package org.egovpki.core.audit;
+
+/**
+ * The lifecycle and operator events the CA records (REQUIREMENTS §7). Grows with the features;
+ * an event type is never renamed once written, because auditors search archived trails by it.
+ */
+public enum AuditEventType {
+    SERVER_START,
+    SERVER_STOP,
+    CA_CREATED,
+    CA_PUBLISHED,
+    CRL_ISSUED
+}

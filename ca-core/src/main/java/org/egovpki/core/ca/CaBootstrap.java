@@ -1,0 +1,152 @@
+package org.egovpki.core.ca;
+
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.egovpki.core.DomainException;
+import org.egovpki.core.audit.AuditEvent;
+import org.egovpki.core.audit.AuditEventType;
+import org.egovpki.core.audit.AuditLog;
+import org.egovpki.core.crypto.CaKeyStore;
+import org.egovpki.core.crypto.CaSigner;
+import org.egovpki.core.crypto.KeyAlgorithm;
+import org.egovpki.core.x509.CaCertificateFactory;
+import org.egovpki.core.x509.CaCertificateRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings the configured CAs into service: creates the ones the key store does not hold yet (root
+ * first, then the issuing CA under it), reuses the existing ones on every later start, and makes
+ * sure each is published in the directory with a current CRL.
+ *
+ * <p>Order of durable steps for a new CA: key pair and certificate into the key store (one atomic
+ * file replace), then the directory entry, then the first CRL. A crash after the key store write
+ * is repaired on the next start, which finds the key and publishes what is missing; a crash
+ * before it leaves nothing behind.
+ */
+public final class CaBootstrap {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CaBootstrap.class);
+
+    /** A CRL that expires within this margin is re-issued at start-up instead of served stale. */
+    static final Duration CRL_REFRESH_MARGIN = Duration.ofHours(1);
+
+    private final CaKeyStore keyStore;
+    private final CaCertificateFactory certificates;
+    private final CaRepository repository;
+    private final CrlPublisher crls;
+    private final PublicationUrls urls;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final SecureRandom random;
+
+    public CaBootstrap(CaKeyStore keyStore, CaCertificateFactory certificates, CaRepository repository,
+                       CrlPublisher crls, PublicationUrls urls, AuditLog audit, Clock clock, SecureRandom random) {
+        this.keyStore = Objects.requireNonNull(keyStore, "keyStore");
+        this.certificates = Objects.requireNonNull(certificates, "certificates");
+        this.repository = Objects.requireNonNull(repository, "repository");
+        this.crls = Objects.requireNonNull(crls, "crls");
+        this.urls = Objects.requireNonNull(urls, "urls");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.random = Objects.requireNonNull(random, "random");
+    }
+
+    /**
+     * @param definitions the CAs to operate; a parent must come before its children
+     * @return the CAs in service, in the given order
+     */
+    public CaRegistry bootstrap(List<CaDefinition> definitions) {
+        Map<String, CertificateAuthority> ready = new HashMap<>();
+        List<CertificateAuthority> ordered = new ArrayList<>();
+        for (CaDefinition definition : definitions) {
+            CertificateAuthority parent = null;
+            if (definition.parent() != null) {
+                parent = ready.get(definition.parent());
+                if (parent == null) {
+                    throw new IllegalArgumentException("CA '" + definition.name() + "' names parent '"
+                            + definition.parent() + "', which is not defined before it");
+                }
+            }
+            CertificateAuthority ca = loadOrCreate(definition, parent);
+            publish(ca);
+            ready.put(ca.name(), ca);
+            ordered.add(ca);
+        }
+        return new CaRegistry(ordered);
+    }
+
+    private CertificateAuthority loadOrCreate(CaDefinition definition, CertificateAuthority parent) {
+        Optional<CaSigner> existing = keyStore.signer(definition.name());
+        if (existing.isPresent()) {
+            CaSigner signer = existing.get();
+            if (signer.algorithm() != definition.algorithm()) {
+                throw new DomainException(DomainException.Kind.CONFLICT, "CA '" + definition.name()
+                        + "' already exists in the key store with a " + signer.algorithm()
+                        + " key, but the configuration says " + definition.algorithm()
+                        + ": a CA's key cannot change; restore the configuration or use a new CA name");
+            }
+            List<X509Certificate> chain = keyStore.chain(definition.name());
+            LOG.info("Using existing CA {} ({}, {})", definition.name(), signer.algorithm(),
+                    chain.get(0).getSubjectX500Principal().getName());
+            return new CertificateAuthority(definition, chain, signer);
+        }
+        return create(definition, parent);
+    }
+
+    private CertificateAuthority create(CaDefinition definition, CertificateAuthority parent) {
+        KeyAlgorithm algorithm = definition.algorithm();
+        KeyPair keyPair = algorithm.generate(random);
+        X509Certificate certificate;
+        List<X509Certificate> chain = new ArrayList<>();
+        if (parent == null) {
+            CaCertificateRequest request = CaCertificateRequest.root(definition.subjectDn(), definition.validity(),
+                    urls.caRepositoryUrl(definition.name()));
+            certificate = certificates.selfSignedRoot(request, keyPair);
+            chain.add(certificate);
+        } else {
+            CaCertificateRequest request = CaCertificateRequest.issuingCa(definition.subjectDn(),
+                    definition.validity(), urls.crlUrl(parent.name()), urls.crlLdapUrl(parent.name()),
+                    urls.caCertificateUrl(parent.name()));
+            certificate = certificates.subordinate(request, keyPair.getPublic(), parent.certificate(), parent.signer());
+            chain.add(certificate);
+            chain.addAll(parent.chain());
+        }
+        keyStore.put(definition.name(), keyPair.getPrivate(), chain.toArray(X509Certificate[]::new));
+        CaSigner signer = keyStore.signer(definition.name()).orElseThrow(() -> new IllegalStateException(
+                "CA '" + definition.name() + "' was written to the key store but cannot be read back"));
+        CertificateAuthority ca = new CertificateAuthority(definition, chain, signer);
+        CaRecord record = ca.toRecord();
+        audit.record(AuditEvent.success(clock.instant(), AuditEventType.CA_CREATED, AuditEvent.SYSTEM,
+                List.of(ca.name()), Map.of(
+                        "role", ca.role().name(),
+                        "algorithm", ca.algorithm().name(),
+                        "subject", record.subjectDn(),
+                        "serial", record.serialHex(),
+                        "notAfter", record.notAfter().toString(),
+                        "sha256", record.sha256Fingerprint())));
+        LOG.info("Created {} CA {} ({}, serial {}, valid until {})", ca.role(), ca.name(), ca.algorithm(),
+                record.serialHex(), record.notAfter());
+        return ca;
+    }
+
+    private void publish(CertificateAuthority ca) {
+        CaRecord record = ca.toRecord();
+        Optional<CaRecord> published = repository.find(ca.name());
+        if (published.isEmpty() || !published.get().equals(record)) {
+            repository.save(record);
+            audit.record(AuditEvent.success(clock.instant(), AuditEventType.CA_PUBLISHED, AuditEvent.SYSTEM,
+                    List.of(ca.name()), Map.of("serial", record.serialHex(), "sha256", record.sha256Fingerprint())));
+        }
+        crls.refreshIfDue(ca, CRL_REFRESH_MARGIN, AuditEvent.SYSTEM);
+    }
+}

@@ -1,0 +1,20 @@
+package org.egovpki.core.ca;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The read-only view of what the directory publishes about the CAs, for the HTTP download, health
+ * checks and (later) OCSP: they can read CA entries and CRLs, never write them.
+ */
+public interface CaPublications {
+
+    /** The published CA entry, if any. */
+    Optional<CaRecord> find(String caName);
+
+    /** All published CA entries, in name order. */
+    List<CaRecord> findAll();
+
+    /** The CRL currently published for the CA, if any. */
+    Optional<CrlRecord> currentCrl(String caName);
+}

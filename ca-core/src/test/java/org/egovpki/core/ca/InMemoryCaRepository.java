@@ -1,0 +1,62 @@
+package org.egovpki.core.ca;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A test double of the directory's CA store with the same compare-and-swap contract as the LDAP
+ * implementation (which the server integration test exercises for real).
+ */
+final class InMemoryCaRepository implements CaRepository {
+
+    final Map<String, CaRecord> cas = new TreeMap<>();
+    final Map<String, CrlRecord> crls = new TreeMap<>();
+    final List<CrlRecord> published = new ArrayList<>();
+    /** How many of the next publishCrl calls behave as if another writer got there first. */
+    final AtomicInteger racesToLose = new AtomicInteger();
+    int saves;
+
+    @Override
+    public synchronized Optional<CaRecord> find(String caName) {
+        return Optional.ofNullable(cas.get(caName));
+    }
+
+    @Override
+    public synchronized List<CaRecord> findAll() {
+        return List.copyOf(cas.values());
+    }
+
+    @Override
+    public synchronized void save(CaRecord ca) {
+        saves++;
+        cas.put(ca.name(), ca);
+    }
+
+    @Override
+    public synchronized Optional<CrlRecord> currentCrl(String caName) {
+        return Optional.ofNullable(crls.get(caName));
+    }
+
+    @Override
+    public synchronized boolean publishCrl(String caName, BigInteger previousNumber, CrlRecord crl) {
+        if (racesToLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            // another writer published previous + 1 in the meantime
+            BigInteger theirs = previousNumber == null ? BigInteger.ONE : previousNumber.add(BigInteger.ONE);
+            crls.put(caName, new CrlRecord(theirs, crl.thisUpdate(), crl.nextUpdate(), crl.der()));
+            return false;
+        }
+        BigInteger current = Optional.ofNullable(crls.get(caName)).map(CrlRecord::crlNumber).orElse(null);
+        if (!Objects.equals(current, previousNumber)) {
+            return false;
+        }
+        crls.put(caName, crl);
+        published.add(crl);
+        return true;
+    }
+}

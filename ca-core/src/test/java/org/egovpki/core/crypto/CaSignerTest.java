@@ -1,0 +1,87 @@
+package org.egovpki.core.crypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.util.HexFormat;
+
+import org.bouncycastle.jcajce.spec.SM2ParameterSpec;
+import org.bouncycastle.operator.ContentSigner;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class CaSignerTest {
+
+    private static final byte[] DATA = "to be signed".getBytes(StandardCharsets.US_ASCII);
+
+    private final SecureRandom random = new SecureRandom();
+
+    @ParameterizedTest
+    @EnumSource(KeyAlgorithm.class)
+    void signaturesAndContentSignersVerifyUnderThePublicKey(KeyAlgorithm algorithm) throws Exception {
+        CaSigner signer = CaSigner.of(algorithm.generate(random), random);
+
+        assertThat(signer.algorithm()).isEqualTo(algorithm);
+        assertThat(verifies(algorithm, signer, signer.sign(DATA))).isTrue();
+
+        ContentSigner contentSigner = signer.contentSigner();
+        try (OutputStream out = contentSigner.getOutputStream()) {
+            out.write(DATA);
+        }
+        assertThat(verifies(algorithm, signer, contentSigner.getSignature())).isTrue();
+    }
+
+    @Test
+    void sm2SignaturesUseTheDefaultUserId() throws Exception {
+        CaSigner signer = CaSigner.of(KeyAlgorithm.SM2.generate(random), random);
+        byte[] signature = signer.sign(DATA);
+
+        assertThat(verifiesWithId(signer, signature, "1234567812345678")).isTrue();
+        assertThat(verifiesWithId(signer, signature, "")).isFalse();
+    }
+
+    @Test
+    void refusesKeysThatAreNotAPair() {
+        KeyPair one = KeyAlgorithm.SM2.generate(random);
+        KeyPair other = KeyAlgorithm.SM2.generate(random);
+        KeyPair rsa = KeyAlgorithm.RSA.generate(random);
+
+        assertThatThrownBy(() -> new CaSigner(one.getPrivate(), other.getPublic(), random))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("does not belong to the SM2 public key");
+        assertThatThrownBy(() -> new CaSigner(rsa.getPrivate(), one.getPublic(), random))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cannot sign with SM3WITHSM2");
+    }
+
+    @Test
+    void toStringShowsNoKeyMaterial() {
+        KeyPair keyPair = KeyAlgorithm.EC.generate(random);
+        CaSigner signer = CaSigner.of(keyPair, random);
+
+        assertThat(signer.toString())
+                .startsWith("CaSigner[EC, public key sha256=")
+                .doesNotContain(HexFormat.of().formatHex(keyPair.getPrivate().getEncoded()));
+    }
+
+    private static boolean verifies(KeyAlgorithm algorithm, CaSigner signer, byte[] signature) throws Exception {
+        Signature verifier = Signature.getInstance(algorithm.signatureAlgorithm(), BouncyCastle.PROVIDER);
+        verifier.initVerify(signer.publicKey());
+        verifier.update(DATA);
+        return verifier.verify(signature);
+    }
+
+    private static boolean verifiesWithId(CaSigner signer, byte[] signature, String id) throws Exception {
+        Signature verifier = Signature.getInstance("SM3WITHSM2", BouncyCastle.PROVIDER);
+        verifier.setParameter(new SM2ParameterSpec(id.getBytes(StandardCharsets.US_ASCII)));
+        verifier.initVerify(signer.publicKey());
+        verifier.update(DATA);
+        return verifier.verify(signature);
+    }
+}
