@@ -1,0 +1,54 @@
+package org.egovpki.directory;
+
+import com.unboundid.ldap.sdk.DN;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.RDN;
+import java.util.Objects;
+import org.egovpki.schema.DirectoryLayout;
+
+/**
+ * Every DN egov-pki writes, derived from the configured base DN. DNs are built from {@link RDN}
+ * values, never by string concatenation, so a name with special characters cannot change the
+ * tree it lands in.
+ */
+public final class DirectoryNames {
+
+    private final DN base;
+
+    public DirectoryNames(String baseDn) {
+        Objects.requireNonNull(baseDn, "baseDn");
+        try {
+            this.base = new DN(baseDn);
+        } catch (LDAPException e) {
+            throw new IllegalArgumentException("'" + baseDn + "' is not a valid LDAP DN: " + e.getMessage(), e);
+        }
+        if (base.isNullDN()) {
+            throw new IllegalArgumentException("the base DN must not be empty");
+        }
+    }
+
+    public DN base() {
+        return base;
+    }
+
+    public DN container(DirectoryLayout.Container container) {
+        return new DN(new RDN("ou", container.ou()), base);
+    }
+
+    public DN cas() {
+        return container(DirectoryLayout.Container.CAS);
+    }
+
+    public DN services() {
+        return container(DirectoryLayout.Container.SERVICES);
+    }
+
+    public DN ca(String caName) {
+        return new DN(new RDN("cn", caName), cas());
+    }
+
+    /** The CA server's own bind account (not the directory admin). */
+    public DN caServiceAccount() {
+        return new DN(new RDN("uid", DirectoryLayout.CA_SERVICE_ACCOUNT_UID), services());
+    }
+}

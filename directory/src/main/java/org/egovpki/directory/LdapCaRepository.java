@@ -1,0 +1,199 @@
+package org.egovpki.directory;
+
+import com.unboundid.ldap.sdk.Attribute;
+import com.unboundid.ldap.sdk.DN;
+import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.Filter;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPInterface;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchResult;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SearchScope;
+import com.unboundid.util.StaticUtils;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.egovpki.core.DomainException;
+import org.egovpki.core.ca.CaRecord;
+import org.egovpki.core.ca.CaRepository;
+import org.egovpki.core.ca.CaRole;
+import org.egovpki.core.ca.CrlRecord;
+import org.egovpki.core.crypto.KeyAlgorithm;
+
+/**
+ * CA entries under {@code ou=CAs}: {@code egovCertificationAuthority} (our facts) plus the RFC 4523
+ * auxiliary {@code pkiCA} ({@code cACertificate;binary}, {@code certificateRevocationList;binary}).
+ * Certificate attributes are always written with {@code ;binary} and read by base name.
+ */
+public final class LdapCaRepository implements CaRepository {
+
+    static final String OC_CA = "egovCertificationAuthority";
+    static final String AT_ALGORITHM = "egovKeyAlgorithm";
+    static final String AT_ROLE = "egovCaRole";
+    static final String AT_PARENT = "egovParentCa";
+    static final String AT_SERIAL = "egovSerialNumber";
+    static final String AT_SUBJECT = "egovSubjectDn";
+    static final String AT_NOT_BEFORE = "egovNotBefore";
+    static final String AT_NOT_AFTER = "egovNotAfter";
+    static final String AT_FINGERPRINT = "egovSha256Fingerprint";
+    static final String AT_CRL_NUMBER = "egovCrlNumber";
+    static final String AT_CRL_THIS_UPDATE = "egovCrlThisUpdate";
+    static final String AT_CRL_NEXT_UPDATE = "egovCrlNextUpdate";
+    static final String AT_CA_CERTIFICATE = "cACertificate;binary";
+    static final String AT_CRL = "certificateRevocationList;binary";
+
+    /** A lost conditional CRL publication shows up as one of these, depending on the server. */
+    private static final Set<ResultCode> RACE_LOST = Set.of(ResultCode.NO_SUCH_ATTRIBUTE,
+            ResultCode.ATTRIBUTE_OR_VALUE_EXISTS, ResultCode.CONSTRAINT_VIOLATION, ResultCode.ASSERTION_FAILED);
+
+    private final LDAPInterface ldap;
+    private final DirectoryNames names;
+
+    public LdapCaRepository(LDAPInterface ldap, DirectoryNames names) {
+        this.ldap = Objects.requireNonNull(ldap, "ldap");
+        this.names = Objects.requireNonNull(names, "names");
+    }
+
+    @Override
+    public Optional<CaRecord> find(String caName) {
+        return read(caName).map(LdapCaRepository::toRecord);
+    }
+
+    @Override
+    public List<CaRecord> findAll() {
+        try {
+            SearchResult result = ldap.search(names.cas().toString(), SearchScope.ONE,
+                    Filter.createEqualityFilter("objectClass", OC_CA), "*");
+            List<CaRecord> records = new ArrayList<>();
+            for (SearchResultEntry entry : result.getSearchEntries()) {
+                records.add(toRecord(entry));
+            }
+            records.sort(Comparator.comparing(CaRecord::name));
+            return records;
+        } catch (LDAPException e) {
+            throw LdapErrors.toDomain("listing CA entries", e);
+        }
+    }
+
+    @Override
+    public void save(CaRecord ca) {
+        DN dn = names.ca(ca.name());
+        List<Attribute> facts = new ArrayList<>(List.of(
+                new Attribute(AT_ALGORITHM, ca.algorithm().name()),
+                new Attribute(AT_ROLE, ca.role().name()),
+                new Attribute(AT_SERIAL, ca.serialHex()),
+                new Attribute(AT_SUBJECT, ca.subjectDn()),
+                new Attribute(AT_NOT_BEFORE, generalizedTime(ca.notBefore())),
+                new Attribute(AT_NOT_AFTER, generalizedTime(ca.notAfter())),
+                new Attribute(AT_FINGERPRINT, ca.sha256Fingerprint()),
+                new Attribute(AT_CA_CERTIFICATE, ca.certificateDer())));
+        if (ca.parent() != null) {
+            facts.add(new Attribute(AT_PARENT, ca.parent()));
+        }
+        try {
+            if (ldap.getEntry(dn.toString(), "1.1") == null) {
+                Entry entry = new Entry(dn, facts);
+                entry.addAttribute("objectClass", "top", OC_CA, "pkiCA");
+                entry.addAttribute("cn", ca.name());
+                entry.addAttribute("description", ca.role() == CaRole.ROOT
+                        ? "Root CA " + ca.subjectDn() : "Issuing CA " + ca.subjectDn() + " under " + ca.parent());
+                ldap.add(entry);
+            } else {
+                List<Modification> mods = new ArrayList<>();
+                for (Attribute a : facts) {
+                    mods.add(new Modification(ModificationType.REPLACE, a.getName(), a.getRawValues()));
+                }
+                ldap.modify(dn.toString(), mods);
+            }
+        } catch (LDAPException e) {
+            throw LdapErrors.toDomain("publishing CA entry " + dn, e);
+        }
+    }
+
+    @Override
+    public Optional<CrlRecord> currentCrl(String caName) {
+        return read(caName).flatMap(entry -> {
+            byte[] der = binary(entry, "certificateRevocationList");
+            String number = entry.getAttributeValue(AT_CRL_NUMBER);
+            if (der == null || number == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new CrlRecord(new BigInteger(number),
+                    entry.getAttributeValueAsDate(AT_CRL_THIS_UPDATE).toInstant(),
+                    entry.getAttributeValueAsDate(AT_CRL_NEXT_UPDATE).toInstant(), der));
+        });
+    }
+
+    @Override
+    public boolean publishCrl(String caName, BigInteger previousNumber, CrlRecord crl) {
+        DN dn = names.ca(caName);
+        List<Modification> mods = new ArrayList<>();
+        // Delete-the-old-value plus add-the-new-value is an atomic compare-and-swap in any LDAP
+        // server: if another writer moved the number on, the delete fails and nothing changes.
+        if (previousNumber != null) {
+            mods.add(new Modification(ModificationType.DELETE, AT_CRL_NUMBER, previousNumber.toString()));
+        }
+        mods.add(new Modification(ModificationType.ADD, AT_CRL_NUMBER, crl.crlNumber().toString()));
+        mods.add(new Modification(ModificationType.REPLACE, AT_CRL, crl.der()));
+        mods.add(new Modification(ModificationType.REPLACE, AT_CRL_THIS_UPDATE, generalizedTime(crl.thisUpdate())));
+        mods.add(new Modification(ModificationType.REPLACE, AT_CRL_NEXT_UPDATE, generalizedTime(crl.nextUpdate())));
+        try {
+            ldap.modify(dn.toString(), mods);
+            return true;
+        } catch (LDAPException e) {
+            if (RACE_LOST.contains(e.getResultCode())) {
+                return false;
+            }
+            throw LdapErrors.toDomain("publishing CRL #" + crl.crlNumber() + " for CA " + caName, e);
+        }
+    }
+
+    private Optional<SearchResultEntry> read(String caName) {
+        try {
+            return Optional.ofNullable(ldap.getEntry(names.ca(caName).toString(), "*"));
+        } catch (LDAPException e) {
+            throw LdapErrors.toDomain("reading CA entry " + caName, e);
+        }
+    }
+
+    private static CaRecord toRecord(Entry entry) {
+        byte[] der = binary(entry, "cACertificate");
+        if (der == null) {
+            throw new DomainException(DomainException.Kind.INTERNAL, "CA entry " + entry.getDN()
+                    + " has no cACertificate;binary value: republish it by restarting the server");
+        }
+        return new CaRecord(entry.getAttributeValue("cn"),
+                CaRole.valueOf(entry.getAttributeValue(AT_ROLE)),
+                KeyAlgorithm.parse(entry.getAttributeValue(AT_ALGORITHM)),
+                entry.getAttributeValue(AT_PARENT),
+                entry.getAttributeValue(AT_SUBJECT),
+                entry.getAttributeValue(AT_SERIAL),
+                entry.getAttributeValueAsDate(AT_NOT_BEFORE).toInstant(),
+                entry.getAttributeValueAsDate(AT_NOT_AFTER).toInstant(),
+                entry.getAttributeValue(AT_FINGERPRINT),
+                der);
+    }
+
+    /** Reads a binary attribute by its base name, whether the server returned it with ;binary or not. */
+    static byte[] binary(Entry entry, String baseName) {
+        for (Attribute attribute : entry.getAttributes()) {
+            if (attribute.getBaseName().equalsIgnoreCase(baseName) && attribute.hasValue()) {
+                return attribute.getValueByteArray();
+            }
+        }
+        return null;
+    }
+
+    static String generalizedTime(Instant instant) {
+        return StaticUtils.encodeGeneralizedTime(Date.from(instant));
+    }
+}

@@ -1,0 +1,126 @@
+package org.egovpki.directory.embedded;
+
+import com.unboundid.ldap.sdk.DN;
+import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPInterface;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
+import com.unboundid.ldap.sdk.RDN;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import java.util.List;
+import java.util.Objects;
+import org.egovpki.directory.DirectoryNames;
+import org.egovpki.directory.LdapErrors;
+import org.egovpki.schema.DirectoryLayout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Access control for the embedded ApacheDS, as X.500 basic access control subentries under the
+ * base entry (an access control specific area). With access control on, ApacheDS denies everything
+ * no ACI grants, so this is the complete policy:
+ * <ul>
+ *   <li>anonymous: the base entry and the container names; everything under {@code ou=CAs}
+ *       (CA certificates, CRLs); on subscriber entries (the direct children of
+ *       {@code ou=subscribers}) only the published certificates and the naming attributes, never
+ *       their {@code cn=registration} children. ApacheDS evaluates filters on attributes it hides,
+ *       which is why private data is kept on separate entries rather than hidden attributes;</li>
+ *   <li>the CA service account: everything except {@code ou=km} (the KM's own subtree) and
+ *       {@code ou=services} (other accounts' credentials).</li>
+ * </ul>
+ * The subentries are rewritten on every start, so a changed policy reaches existing directories.
+ */
+public final class ApacheDsAccessControl {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApacheDsAccessControl.class);
+
+    private static final String AREA = "accessControlSpecificArea";
+    private static final String READ = "grantRead, grantReturnDN, grantBrowse, grantCompare, grantFilterMatch";
+    private static final String ALL = "grantAdd, grantDiscloseOnError, grantRead, grantRemove, grantBrowse, "
+            + "grantExport, grantImport, grantModify, grantRename, grantReturnDN, grantCompare, grantFilterMatch, "
+            + "grantInvoke";
+    /** What an anonymous reader may see on a subscriber entry: the published certificate and its name. */
+    private static final String PUBLIC_SUBSCRIBER_ATTRIBUTES = "objectClass, cn, egovSubscriberId, userCertificate";
+
+    private final LDAPInterface admin;
+    private final DirectoryNames names;
+
+    public ApacheDsAccessControl(LDAPInterface admin, DirectoryNames names) {
+        this.admin = Objects.requireNonNull(admin, "admin");
+        this.names = Objects.requireNonNull(names, "names");
+    }
+
+    public void apply() {
+        try {
+            SearchResultEntry base = admin.getEntry(names.base().toString(), "administrativeRole");
+            if (base == null) {
+                throw new IllegalStateException("the base entry " + names.base() + " does not exist");
+            }
+            if (!base.hasAttributeValue("administrativeRole", AREA)) {
+                // ApacheDS refuses to replace an administrative role; it can only be added.
+                admin.modify(names.base().toString(),
+                        new Modification(ModificationType.ADD, "administrativeRole", AREA));
+            }
+            for (Subentry subentry : policy()) {
+                write(subentry);
+            }
+        } catch (LDAPException e) {
+            throw LdapErrors.toDomain("applying directory access control", e);
+        }
+        LOG.info("Directory access control applied under {}", names.base());
+    }
+
+    private record Subentry(String cn, String subtree, String aci) {
+    }
+
+    private List<Subentry> policy() {
+        String caService = names.caServiceAccount().toString();
+        return List.of(
+                new Subentry("egovPkiPublicTree", "{ maximum 1 }", aci("anonymousReadTree", 10, "none", "allUsers",
+                        "entry, allUserAttributeTypesAndValues", READ)),
+                new Subentry("egovPkiPublicCAs", "{ base \"ou=" + DirectoryLayout.Container.CAS.ou() + "\" }",
+                        aci("anonymousReadCAs", 10, "none", "allUsers", "entry, allUserAttributeTypesAndValues", READ)),
+                new Subentry("egovPkiPublicCertificates",
+                        "{ base \"ou=" + DirectoryLayout.Container.SUBSCRIBERS.ou() + "\", minimum 1, maximum 1 }",
+                        aci("anonymousReadPublishedCertificates", 10, "none", "allUsers",
+                                "entry, attributeType { " + PUBLIC_SUBSCRIBER_ATTRIBUTES + " }, allAttributeValues { "
+                                        + PUBLIC_SUBSCRIBER_ATTRIBUTES + " }", READ)),
+                new Subentry("egovPkiCaService",
+                        "{ specificExclusions { chopBefore: \"ou=" + DirectoryLayout.Container.KM.ou() + "\", chopBefore: \"ou="
+                                + DirectoryLayout.Container.SERVICES.ou() + "\" } }",
+                        aci("caServiceFullAccess", 50, "simple", "name { \"" + caService + "\" }",
+                                "entry, allUserAttributeTypesAndValues", ALL)));
+    }
+
+    private static String aci(String tag, int precedence, String authenticationLevel, String userClass, String protectedItems, String grants) {
+        return "{ identificationTag \"" + tag + "\", precedence " + precedence + ", authenticationLevel " + authenticationLevel + ", "
+                + "itemOrUserFirst userFirst: { userClasses { " + userClass + " }, userPermissions { { "
+                + "protectedItems { " + protectedItems + " }, grantsAndDenials { " + grants + " } } } } }";
+    }
+
+    private void write(Subentry subentry) throws LDAPException {
+        DN dn = new DN(new RDN("cn", subentry.cn()), names.base());
+        SearchResultEntry existing = admin.getEntry(dn.toString(), "subtreeSpecification", "prescriptiveACI");
+        if (existing != null) {
+            if (same(existing.getAttributeValue("subtreeSpecification"), subentry.subtree())
+                    && same(existing.getAttributeValue("prescriptiveACI"), subentry.aci())) {
+                return;
+            }
+            // ApacheDS cannot modify a subentry's specification in place: replace the whole subentry.
+            LOG.info("Access control subentry {} changed; replacing it", dn);
+            admin.delete(dn.toString());
+        }
+        Entry entry = new Entry(dn);
+        entry.addAttribute("objectClass", "top", "subentry", "accessControlSubentry");
+        entry.addAttribute("cn", subentry.cn());
+        entry.addAttribute("subtreeSpecification", subentry.subtree());
+        entry.addAttribute("prescriptiveACI", subentry.aci());
+        admin.add(entry);
+    }
+
+    /** ApacheDS may store these values re-spaced; compare them without white space. */
+    private static boolean same(String stored, String wanted) {
+        return stored != null && stored.replaceAll("\\s+", "").equalsIgnoreCase(wanted.replaceAll("\\s+", ""));
+    }
+}

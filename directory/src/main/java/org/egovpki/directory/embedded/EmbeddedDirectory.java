@@ -1,0 +1,299 @@
+package org.egovpki.directory.embedded;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.directory.api.ldap.model.constants.SchemaConstants;
+import org.apache.directory.api.ldap.model.entry.DefaultEntry;
+import org.apache.directory.api.ldap.model.entry.DefaultModification;
+import org.apache.directory.api.ldap.model.entry.Entry;
+import org.apache.directory.api.ldap.model.entry.Modification;
+import org.apache.directory.api.ldap.model.entry.ModificationOperation;
+import org.apache.directory.api.ldap.model.name.Dn;
+import org.apache.directory.api.ldap.model.schema.SchemaManager;
+import org.apache.directory.api.ldap.model.schema.comparators.NormalizingComparator;
+import org.apache.directory.api.ldap.model.schema.registries.SchemaLoader;
+import org.apache.directory.api.ldap.schema.extractor.impl.DefaultSchemaLdifExtractor;
+import org.apache.directory.api.ldap.schema.loader.LdifSchemaLoader;
+import org.apache.directory.api.ldap.schema.manager.impl.DefaultSchemaManager;
+import org.apache.directory.api.util.Strings;
+import org.apache.directory.server.constants.ServerDNConstants;
+import org.apache.directory.server.core.DefaultDirectoryService;
+import org.apache.directory.server.core.api.CoreSession;
+import org.apache.directory.server.core.api.DirectoryService;
+import org.apache.directory.server.core.api.InstanceLayout;
+import org.apache.directory.server.core.api.schema.SchemaPartition;
+import org.apache.directory.server.core.partition.impl.btree.jdbm.JdbmIndex;
+import org.apache.directory.server.core.partition.impl.btree.jdbm.JdbmPartition;
+import org.apache.directory.server.core.partition.ldif.LdifPartition;
+import org.apache.directory.server.ldap.LdapServer;
+import org.apache.directory.server.protocol.shared.transport.TcpTransport;
+import org.apache.directory.server.xdbm.Index;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded Apache Directory Server: our own bootstrap (the test factory deletes its working
+ * directory on every start), persistent under the given work directory.
+ *
+ * <p>Start-up order: schema partition (extracted once), system partition, access control on,
+ * service start, the admin password reset from the data directory's secret, our schema installed
+ * through the admin session (before the data partition, whose indices need our attribute types),
+ * the data partition with its indices and context entry, and last the LDAP listener, so no client
+ * ever sees a half-built directory.
+ *
+ * <p>JDBM partitions sync on every write, so an entry acknowledged to a client survives
+ * {@code kill -9}; ApacheDS releases its lock file when the process dies.
+ */
+public final class EmbeddedDirectory implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDirectory.class);
+    private static final String DATA_PARTITION_ID = "egovpki";
+    private static final String ADMIN_DN = ServerDNConstants.ADMIN_SYSTEM_DN;
+
+    private final DirectoryService service;
+    private final LdapServer ldapServer;
+    private final EmbeddedDirectorySettings settings;
+
+    private EmbeddedDirectory(DirectoryService service, LdapServer ldapServer, EmbeddedDirectorySettings settings) {
+        this.service = service;
+        this.ldapServer = ldapServer;
+        this.settings = settings;
+    }
+
+    /** The DN of the directory's own administrator, which bypasses access control. */
+    public static String adminDn() {
+        return ADMIN_DN;
+    }
+
+    /**
+     * Starts the directory and its LDAP listener.
+     *
+     * @throws EmbeddedDirectoryException with a one-line, operator-readable message
+     */
+    public static EmbeddedDirectory start(EmbeddedDirectorySettings settings) {
+        Objects.requireNonNull(settings, "settings");
+        DirectoryService service = null;
+        try {
+            Files.createDirectories(settings.workDirectory());
+            service = startService(settings);
+            if (!service.isAccessControlEnabled()) {
+                // Our schema is missing (first start, or a new version adds definitions).
+                // ApacheDS's access control interceptor fails on a cn=schema modify (NPE in
+                // TupleCache), and the data partition's indices need our attribute types, so
+                // the schema goes in during a start without either, and the directory restarts.
+                installSchema(service, missing(service.getSchemaManager(), settings));
+                service.shutdown();
+                service = startService(settings);
+                if (!service.isAccessControlEnabled()) {
+                    throw new EmbeddedDirectoryException("the egov-pki schema did not install into "
+                            + settings.workDirectory() + "; see the log above");
+                }
+            }
+            resetAdminPassword(service, settings.adminPassword());
+            ensureContextEntry(service, settings);
+            LdapServer ldapServer = new LdapServer();
+            ldapServer.setDirectoryService(service);
+            ldapServer.setTransports(new TcpTransport(settings.host(), settings.port()));
+            ldapServer.setServiceName("egov-pki embedded LDAP");
+            ldapServer.start();
+            LOG.info("Embedded directory listening on ldap://{}:{} (base {}, data in {})", settings.host(),
+                    settings.port(), settings.baseDn(), settings.workDirectory());
+            return new EmbeddedDirectory(service, ldapServer, settings);
+        } catch (EmbeddedDirectoryException e) {
+            shutdownQuietly(service);
+            throw e;
+        } catch (Exception e) {
+            shutdownQuietly(service);
+            throw new EmbeddedDirectoryException("embedded directory failed to start in "
+                    + settings.workDirectory() + ": " + rootMessage(e), e);
+        }
+    }
+
+    /**
+     * Starts the directory service. With our schema complete, access control is on and the data
+     * partition is added before start-up — it must be, because the access control interceptor
+     * loads its subentries only from partitions present at start-up. With the schema incomplete,
+     * neither is, so the caller can install the schema and start again.
+     */
+    private static DirectoryService startService(EmbeddedDirectorySettings settings) throws Exception {
+        DefaultDirectoryService service = new DefaultDirectoryService();
+        service.setShutdownHookEnabled(false); // the launcher owns shutdown ordering
+        service.setInstanceId("egov-pki");
+        InstanceLayout layout = new InstanceLayout(settings.workDirectory().toFile());
+        service.setInstanceLayout(layout);
+
+        File partitions = layout.getPartitionsDirectory();
+        File schemaDirectory = new File(partitions, "schema");
+        if (!schemaDirectory.exists()) {
+            new DefaultSchemaLdifExtractor(partitions).extractOrCopy();
+        }
+        SchemaLoader loader = new LdifSchemaLoader(schemaDirectory);
+        SchemaManager schemaManager = new DefaultSchemaManager(loader);
+        schemaManager.loadAllEnabled();
+        schemaManager.getComparatorRegistry().forEach(c -> {
+            if (c instanceof NormalizingComparator normalizing) {
+                normalizing.setOnServer();
+            }
+        });
+        if (!schemaManager.getErrors().isEmpty()) {
+            throw new EmbeddedDirectoryException("the directory schema in " + schemaDirectory
+                    + " does not load: " + schemaManager.getErrors());
+        }
+        service.setSchemaManager(schemaManager);
+
+        LdifPartition schemaLdif = new LdifPartition(schemaManager, service.getDnFactory());
+        schemaLdif.setPartitionPath(schemaDirectory.toURI());
+        SchemaPartition schemaPartition = new SchemaPartition(schemaManager);
+        schemaPartition.setWrappedPartition(schemaLdif);
+        service.setSchemaPartition(schemaPartition);
+
+        JdbmPartition system = new JdbmPartition(schemaManager, service.getDnFactory());
+        system.setId("system");
+        system.setSuffixDn(new Dn(schemaManager, ServerDNConstants.SYSTEM_DN));
+        system.setPartitionPath(new File(partitions, "system").toURI());
+        system.setSyncOnWrite(true);
+        service.setSystemPartition(system);
+
+        service.getChangeLog().setEnabled(false);
+        service.setDenormalizeOpAttrsEnabled(true);
+        boolean schemaComplete = missing(schemaManager, settings).isEmpty();
+        service.setAccessControlEnabled(schemaComplete);
+        service.setAllowAnonymousAccess(true);
+        if (schemaComplete) {
+            service.addPartition(dataPartition(service, settings));
+        }
+        service.startup();
+        return service;
+    }
+
+    private static void resetAdminPassword(DirectoryService service, char[] password) throws Exception {
+        CoreSession admin = service.getAdminSession();
+        Modification replace = new DefaultModification(ModificationOperation.REPLACE_ATTRIBUTE,
+                SchemaConstants.USER_PASSWORD_AT, Strings.getBytesUtf8(new String(password)));
+        admin.modify(new Dn(service.getSchemaManager(), ADMIN_DN), replace);
+    }
+
+    /** Our definitions the loaded schema does not have yet, attribute types first. */
+    private static List<EmbeddedDirectorySettings.SchemaDefinition> missing(SchemaManager schemaManager,
+                                                                            EmbeddedDirectorySettings settings) {
+        return settings.schemaDefinitions().stream()
+                .filter(d -> d.objectClass()
+                        ? !schemaManager.getObjectClassRegistry().contains(d.oid())
+                        : !schemaManager.getAttributeTypeRegistry().contains(d.oid()))
+                .toList();
+    }
+
+    private static void installSchema(DirectoryService service,
+                                      List<EmbeddedDirectorySettings.SchemaDefinition> missing) throws Exception {
+        String[] attributeTypes = missing.stream().filter(d -> !d.objectClass())
+                .map(EmbeddedDirectorySettings.SchemaDefinition::definition).toArray(String[]::new);
+        String[] objectClasses = missing.stream().filter(EmbeddedDirectorySettings.SchemaDefinition::objectClass)
+                .map(EmbeddedDirectorySettings.SchemaDefinition::definition).toArray(String[]::new);
+        Dn subschema = new Dn(service.getSchemaManager(), ServerDNConstants.CN_SCHEMA_DN);
+        CoreSession admin = service.getAdminSession();
+        // Attribute types first: the object classes refer to them.
+        if (attributeTypes.length > 0) {
+            admin.modify(subschema, new DefaultModification(ModificationOperation.ADD_ATTRIBUTE,
+                    SchemaConstants.ATTRIBUTE_TYPES_AT, attributeTypes));
+        }
+        if (objectClasses.length > 0) {
+            admin.modify(subschema, new DefaultModification(ModificationOperation.ADD_ATTRIBUTE,
+                    SchemaConstants.OBJECT_CLASSES_AT, objectClasses));
+        }
+        LOG.info("Installed egov-pki schema: {} attribute types, {} object classes",
+                attributeTypes.length, objectClasses.length);
+    }
+
+    private static JdbmPartition dataPartition(DirectoryService service, EmbeddedDirectorySettings settings)
+            throws Exception {
+        SchemaManager schemaManager = service.getSchemaManager();
+        JdbmPartition data = new JdbmPartition(schemaManager, service.getDnFactory());
+        data.setId(DATA_PARTITION_ID);
+        data.setSuffixDn(new Dn(schemaManager, settings.baseDn()));
+        data.setPartitionPath(new File(service.getInstanceLayout().getPartitionsDirectory(), DATA_PARTITION_ID)
+                .toURI());
+        data.setSyncOnWrite(true);
+        data.setCacheSize(10_000);
+        Set<Index<?, String>> indices = data.getIndexedAttributes();
+        for (String attribute : settings.indexedAttributes()) {
+            JdbmIndex<Object> index = new JdbmIndex<>(attribute, false);
+            index.setCacheSize(1_000);
+            indices.add(index);
+        }
+        data.setIndexedAttributes(indices);
+        return data;
+    }
+
+    private static void ensureContextEntry(DirectoryService service, EmbeddedDirectorySettings settings)
+            throws Exception {
+        SchemaManager schemaManager = service.getSchemaManager();
+        Dn suffix = new Dn(schemaManager, settings.baseDn());
+        CoreSession admin = service.getAdminSession();
+        if (!admin.exists(suffix)) {
+            Entry context = new DefaultEntry(schemaManager, suffix);
+            context.add(SchemaConstants.OBJECT_CLASS_AT, "top", "organization");
+            context.add("o", suffix.getRdn().getValue());
+            admin.add(context);
+            LOG.info("Created directory suffix {}", suffix);
+        }
+    }
+
+    /** The LDAP URL clients use to reach this directory. */
+    public String url() {
+        return "ldap://" + settings.host() + ":" + settings.port();
+    }
+
+    public boolean isRunning() {
+        return service.isStarted() && ldapServer.isStarted();
+    }
+
+    /** Stops the listener, then the directory service, flushing the partitions. */
+    @Override
+    public void close() {
+        try {
+            ldapServer.stop();
+        } catch (RuntimeException e) {
+            LOG.warn("LDAP listener did not stop cleanly: {}", e.toString());
+        }
+        shutdownQuietly(service);
+        LOG.info("Embedded directory stopped");
+    }
+
+    private static void shutdownQuietly(DirectoryService service) {
+        if (service == null || !service.isStarted()) {
+            return;
+        }
+        try {
+            service.shutdown();
+        } catch (Exception e) {
+            LOG.warn("Directory service did not shut down cleanly: {}", e.toString());
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String message = t.getMessage();
+        return message == null ? t.getClass().getSimpleName() : message;
+    }
+
+    /** A start-up failure with a message an operator can act on. */
+    public static final class EmbeddedDirectoryException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public EmbeddedDirectoryException(String message) {
+            super(message);
+        }
+
+        public EmbeddedDirectoryException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+}

@@ -1,0 +1,64 @@
+package org.egovpki.directory.embedded;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import org.egovpki.schema.EgovSchema;
+import org.egovpki.schema.SchemaElement;
+
+/**
+ * How to run the embedded directory.
+ *
+ * @param workDirectory      where ApacheDS keeps its schema and partitions (created if absent)
+ * @param host               address the LDAP listener binds to
+ * @param port               LDAP port
+ * @param baseDn             suffix of the egov-pki data partition
+ * @param adminPassword      password set on {@code uid=admin,ou=system} at every start
+ * @param indexedAttributes  attributes indexed in the data partition (everything we search by)
+ * @param schemaDefinitions  RFC 4512 attribute type and object class definitions to install,
+ *                           attribute types first; installed once, idempotently
+ */
+public record EmbeddedDirectorySettings(Path workDirectory, String host, int port, String baseDn,
+                                        char[] adminPassword, List<String> indexedAttributes,
+                                        List<SchemaDefinition> schemaDefinitions) {
+
+    /** One schema element to install: its OID, and its definition as RFC 4512 text. */
+    public record SchemaDefinition(boolean objectClass, String oid, String definition) {
+    }
+
+    public EmbeddedDirectorySettings {
+        Objects.requireNonNull(workDirectory, "workDirectory");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(baseDn, "baseDn");
+        adminPassword = adminPassword.clone();
+        indexedAttributes = List.copyOf(indexedAttributes);
+        schemaDefinitions = List.copyOf(schemaDefinitions);
+    }
+
+    /**
+     * Every attribute egov-pki searches by. ApacheDS scans the whole partition for an unindexed
+     * filter, so a search on a missing index gets slower with every certificate issued.
+     */
+    public static final List<String> INDEXED_ATTRIBUTES = List.of(
+            "objectClass", "ou", "cn", "uid", "mail",
+            "egovSerialNumber", "egovCertificateId", "egovIssuerName", "egovSubjectDn", "egovSubscriberDn",
+            "egovSubscriberId", "egovCertificateStatus", "egovIssuanceState", "egovNotAfter", "egovRevocationTime",
+            "egovCrlShard", "egovProfile", "egovBusinessType", "egovRegion",
+            "egovRequestId", "egovRequestState", "egovEnteredBy", "egovSubmittedAt",
+            "egovRole", "egovKeyId", "egovKeyState", "egovRetainUntil", "egovAuditSequence");
+
+    /** The settings for egov-pki's own directory: our schema and indices. */
+    public static EmbeddedDirectorySettings forEgovPki(Path workDirectory, String host, int port, String baseDn,
+                                                       char[] adminPassword) {
+        List<SchemaDefinition> definitions = EgovSchema.load().elements().stream()
+                .map(e -> new SchemaDefinition(e.kind() == SchemaElement.Kind.OBJECT_CLASS, e.oid(), e.definition()))
+                .toList();
+        return new EmbeddedDirectorySettings(workDirectory, host, port, baseDn, adminPassword, INDEXED_ATTRIBUTES,
+                definitions);
+    }
+
+    @Override
+    public char[] adminPassword() {
+        return adminPassword.clone();
+    }
+}
