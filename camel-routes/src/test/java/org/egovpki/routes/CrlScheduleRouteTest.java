@@ -1,0 +1,90 @@
+package org.egovpki.routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.component.quartz.QuartzComponent;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.egovpki.core.ca.CaRecord;
+import org.egovpki.core.ca.CaRegistry;
+import org.egovpki.core.ca.CaRepository;
+import org.egovpki.core.ca.CrlPublisher;
+import org.egovpki.core.ca.CrlRecord;
+import org.egovpki.core.x509.CrlFactory;
+import org.junit.jupiter.api.Test;
+import org.quartz.Trigger;
+import org.quartz.TriggerKey;
+
+class CrlScheduleRouteTest {
+
+    @Test
+    void theConfiguredCronFiresTheNextFullCrlAtMidnightInTheConfiguredZone() throws Exception {
+        CamelContext camel = new DefaultCamelContext();
+        Properties properties = new Properties();
+        properties.setProperty("egovpki.crl.cron", CrlScheduleRoute.cronForUri("0 0 0 * * ?"));
+        properties.setProperty("egovpki.crl.timeZone", "Asia/Shanghai");
+        camel.getPropertiesComponent().setInitialProperties(properties);
+        camel.getRegistry().bind(CrlScheduleRoute.JOBS_BEAN, new CrlJobs(new CaRegistry(List.of()), publisher()));
+        camel.addRoutes(new CrlScheduleRoute());
+        try {
+            camel.start();
+
+            assertThat(camel.getRouteController().getRouteStatus(CrlScheduleRoute.ROUTE_ID))
+                    .isEqualTo(ServiceStatus.Started);
+            Trigger trigger = camel.getComponent("quartz", QuartzComponent.class).getScheduler()
+                    .getTrigger(TriggerKey.triggerKey("crl-full", "egovpki"));
+            assertThat(trigger).as("the Quartz trigger of the CRL route").isNotNull();
+            ZonedDateTime next = trigger.getNextFireTime().toInstant().atZone(ZoneId.of("Asia/Shanghai"));
+            assertThat(next.getHour()).isZero();
+            assertThat(next.getMinute()).isZero();
+            assertThat(Duration.between(ZonedDateTime.now(), next)).isBetween(Duration.ZERO, Duration.ofDays(1));
+        } finally {
+            camel.stop();
+        }
+    }
+
+    @Test
+    void cronSpacesBecomePlusSignsForTheEndpointUri() {
+        assertThat(CrlScheduleRoute.cronForUri(" 0  30 1 * * ? ")).isEqualTo("0+30+1+*+*+?");
+    }
+
+    private static CrlPublisher publisher() {
+        CaRepository unused = new CaRepository() {
+            @Override
+            public void save(CaRecord ca) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public boolean publishCrl(String caName, BigInteger previousNumber, CrlRecord crl) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Optional<CaRecord> find(String caName) {
+                return Optional.empty();
+            }
+
+            @Override
+            public List<CaRecord> findAll() {
+                return List.of();
+            }
+
+            @Override
+            public Optional<CrlRecord> currentCrl(String caName) {
+                return Optional.empty();
+            }
+        };
+        return new CrlPublisher(unused, new CrlFactory(Clock.systemUTC()), event -> 0, Clock.systemUTC(),
+                Duration.ofHours(24));
+    }
+}
