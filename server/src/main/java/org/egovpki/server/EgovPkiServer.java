@@ -1,0 +1,228 @@
+package org.egovpki.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPConnectionPool;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.SimpleBindRequest;
+import com.unboundid.ldap.sdk.SingleServerSet;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.egovpki.core.audit.AuditEvent;
+import org.egovpki.core.audit.AuditEventType;
+import org.egovpki.core.ca.CaBootstrap;
+import org.egovpki.core.ca.CaRegistry;
+import org.egovpki.core.ca.CrlPublisher;
+import org.egovpki.core.crypto.CaKeyStore;
+import org.egovpki.core.crypto.GeneratedSecret;
+import org.egovpki.core.crypto.KeystorePassword;
+import org.egovpki.core.x509.CaCertificateFactory;
+import org.egovpki.core.x509.CrlFactory;
+import org.egovpki.directory.DirectoryNames;
+import org.egovpki.directory.DirectoryProvisioner;
+import org.egovpki.directory.LdapCaRepository;
+import org.egovpki.directory.embedded.ApacheDsAccessControl;
+import org.egovpki.directory.embedded.EmbeddedDirectory;
+import org.egovpki.directory.embedded.EmbeddedDirectorySettings;
+import org.egovpki.routes.CrlJobs;
+import org.egovpki.routes.CrlScheduleRoute;
+import org.egovpki.server.audit.FileAuditLog;
+import org.egovpki.server.config.EgovPkiConfig;
+import org.egovpki.server.http.PublicHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires one egov-pki instance from a validated configuration, in dependency order, and tears it
+ * down in reverse. Every collaborator is created here and passed by constructor; nothing is static.
+ *
+ * <p>Start-up: lock the data directory, check both ports, start the embedded directory, provision
+ * the tree, service account and access control as the directory admin, then switch to the CA's
+ * own service account for everything else; bring the CAs into service, start the CRL schedule,
+ * and open HTTP last.
+ */
+public final class EgovPkiServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EgovPkiServer.class);
+    private static final int POOL_SIZE = 8;
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final EgovPkiConfig config;
+    private final Clock clock;
+    private FileAuditLog audit;
+    private CaRegistry registry;
+    private Server http;
+    private volatile boolean closed;
+
+    private EgovPkiServer(EgovPkiConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** Starts everything, or fails with a {@link StartupException} after undoing what started. */
+    public static EgovPkiServer start(EgovPkiConfig config, Clock clock, boolean serveHttp) {
+        EgovPkiServer server = new EgovPkiServer(config, clock);
+        try {
+            server.startAll(serveHttp);
+            return server;
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private void startAll(boolean serveHttp) {
+        SecureRandom random = new SecureRandom();
+        DataDirectory data = DataDirectory.lock(config.dataDirectory());
+        resources.add(data);
+        EgovPkiConfig.Ldap ldap = config.ldap();
+        Ports.requireFree("LDAP", ldap.host(), ldap.port(), "--ldap-port");
+        if (serveHttp) {
+            Ports.requireFree("HTTP", config.http().host(), config.http().port(), "--http-port");
+        }
+
+        audit = new FileAuditLog(data.auditTrail());
+        resources.add(audit);
+
+        GeneratedSecret adminPassword = KeystorePassword.loadOrGenerate(data.secret("directory-admin.password"));
+        GeneratedSecret servicePassword = KeystorePassword.loadOrGenerate(data.secret("ca-service.password"));
+        GeneratedSecret keyStorePassword = KeystorePassword.loadOrGenerate(data.secret("ca-keystore.password"));
+        if (keyStorePassword.generated()) {
+            LOG.warn("DEMO KEY CUSTODY: the CA key store password was generated into {}. Anyone who can read the "
+                    + "data directory can use the CA keys. Do not issue real certificates with this setup.",
+                    data.secret("ca-keystore.password"));
+        }
+
+        DirectoryNames names = new DirectoryNames(ldap.baseDn());
+        EmbeddedDirectory directory = EmbeddedDirectory.start(EmbeddedDirectorySettings.forEgovPki(
+                data.directory(), ldap.host(), ldap.port(), ldap.baseDn(), adminPassword.value()));
+        resources.add(directory);
+        provision(names, adminPassword.value(), servicePassword.value(), random);
+
+        LDAPConnectionPool pool = servicePool(names, servicePassword.value());
+        resources.add(pool::close);
+        LdapCaRepository repository = new LdapCaRepository(pool, names);
+
+        CrlPublisher crls = new CrlPublisher(repository, new CrlFactory(clock), audit, clock,
+                config.ca().crl().nextUpdate());
+        ConfiguredPublicationUrls urls = new ConfiguredPublicationUrls(config.http().publicUrl(), ldap.publicUrl(), names);
+        CaKeyStore keyStore = CaKeyStore.openOrCreate(data.keyStore(), keyStorePassword.value());
+        registry = new CaBootstrap(keyStore, new CaCertificateFactory(clock, random), repository, crls, urls, audit,
+                clock, random).bootstrap(config.ca().definitions());
+
+        startRoutes(new CrlJobs(registry, crls));
+
+        if (serveHttp) {
+            startHttp(new PublicHandler(registry, repository, urls, names, ldap.publicUrl().toString(), clock,
+                    new ObjectMapper()));
+        }
+        audit.record(AuditEvent.success(clock.instant(), AuditEventType.SERVER_START, AuditEvent.SYSTEM, List.of(),
+                Map.of("ldap", "ldap://" + ldap.host() + ":" + ldap.port(),
+                        "http", serveHttp ? config.http().publicUrl().toString() : "off",
+                        "data", data.root().toString())));
+    }
+
+    private void provision(DirectoryNames names, char[] adminPassword, char[] servicePassword, SecureRandom random) {
+        try (LDAPConnection admin = new LDAPConnection(config.ldap().host(), config.ldap().port(),
+                EmbeddedDirectory.adminDn(), new String(adminPassword))) {
+            DirectoryProvisioner provisioner = new DirectoryProvisioner(admin, names, random);
+            provisioner.createTree();
+            provisioner.ensureServiceAccount(names.caServiceAccount(),
+                    "The egov-pki CA server's own bind account", servicePassword);
+            new ApacheDsAccessControl(admin, names).apply();
+        } catch (LDAPException e) {
+            throw new StartupException("cannot bind to the embedded directory as its administrator: "
+                    + e.getResultCode().getName() + " " + e.getDiagnosticMessage());
+        }
+    }
+
+    private LDAPConnectionPool servicePool(DirectoryNames names, char[] password) {
+        try {
+            SingleServerSet server = new SingleServerSet(config.ldap().host(), config.ldap().port());
+            SimpleBindRequest bind = new SimpleBindRequest(names.caServiceAccount(), new String(password));
+            LDAPConnectionPool pool = new LDAPConnectionPool(server, bind, 1, POOL_SIZE, null, true);
+            pool.setRetryFailedOperationsDueToInvalidConnections(true);
+            pool.setConnectionPoolName("egov-pki-ca");
+            return pool;
+        } catch (LDAPException e) {
+            throw new StartupException("the CA service account cannot bind to the directory: "
+                    + e.getResultCode().getName() + " " + e.getDiagnosticMessage());
+        }
+    }
+
+    private void startRoutes(CrlJobs jobs) {
+        try {
+            CamelContext camel = new DefaultCamelContext();
+            Properties properties = new Properties();
+            properties.setProperty("egovpki.crl.cron", CrlScheduleRoute.cronForUri(config.ca().crl().schedule()));
+            properties.setProperty("egovpki.crl.timeZone", config.ca().crl().timeZone().getId());
+            camel.getPropertiesComponent().setInitialProperties(properties);
+            camel.getRegistry().bind("crlJobs", jobs);
+            camel.addRoutes(new CrlScheduleRoute());
+            camel.start();
+            resources.add(camel::stop);
+        } catch (Exception e) {
+            throw new StartupException("the CRL schedule cannot start: " + e.getMessage());
+        }
+    }
+
+    private void startHttp(PublicHandler handler) {
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(config.http().host());
+        connector.setPort(config.http().port());
+        server.addConnector(connector);
+        server.setHandler(handler);
+        server.setStopTimeout(5_000);
+        try {
+            server.start();
+        } catch (Exception e) {
+            throw new StartupException("HTTP port " + config.http().host() + ":" + config.http().port()
+                    + " cannot be opened (" + e.getMessage() + "); start with --http-port N");
+        }
+        http = server;
+        resources.add(server::stop);
+        LOG.info("HTTP listening on http://{}:{}", config.http().host(), connector.getLocalPort());
+    }
+
+    public CaRegistry registry() {
+        return registry;
+    }
+
+    /** Stops HTTP, routes, the pool and the directory, in that order, then releases the data directory. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (audit != null && registry != null) {
+            try {
+                audit.record(AuditEvent.success(clock.instant(), AuditEventType.SERVER_STOP, AuditEvent.SYSTEM,
+                        List.of(), Map.of()));
+            } catch (RuntimeException e) {
+                LOG.warn("Could not audit the stop: {}", e.getMessage());
+            }
+        }
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("Error while stopping: {}", e.toString());
+            }
+        }
+        resources.clear();
+    }
+
+    boolean httpRunning() {
+        return http != null && http.isRunning();
+    }
+}

@@ -1,0 +1,146 @@
+package org.egovpki.server.cli;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.egovpki.core.DomainException;
+import org.egovpki.directory.embedded.EmbeddedDirectory.EmbeddedDirectoryException;
+import org.egovpki.server.EgovPkiServer;
+import org.egovpki.server.StartupException;
+import org.egovpki.server.config.ConfigException;
+import org.egovpki.server.config.ConfigLoader;
+import org.egovpki.server.config.EgovPkiConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code egov-pki} command. Exit codes: 0 success, 1 the server failed while running,
+ * 2 it could not start (bad configuration, busy port, data directory in use) — printed as one line.
+ * Set {@code EGOVPKI_TRACE=1} to also print the stack trace of a failure.
+ */
+@Command(name = "egov-pki", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "LDAP-directory-centred certificate authority for Chinese e-government PKI (SM2/SM3).",
+        subcommands = {Main.Serve.class, Main.Init.class, Main.VersionCommand.class})
+public final class Main implements Runnable {
+
+    static final int EXIT_RUNTIME = 1;
+    static final int EXIT_STARTUP = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */
+    public static int run(String... args) {
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("egov-pki: " + oneLine(e));
+            if (System.getenv("EGOVPKI_TRACE") != null) {
+                e.printStackTrace(cmd.getErr());
+            }
+            return isStartupProblem(e) ? EXIT_STARTUP : EXIT_RUNTIME;
+        });
+        return commandLine.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    private static boolean isStartupProblem(Exception e) {
+        return e instanceof StartupException || e instanceof ConfigException || e instanceof EmbeddedDirectoryException
+                || (e instanceof DomainException d && d.kind() != DomainException.Kind.INTERNAL);
+    }
+
+    private static String oneLine(Exception e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.replace('\n', ' ');
+    }
+
+    /** Options shared by the commands that open a data directory. */
+    static class ServerOptions {
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "YAML configuration file (default: built-in defaults, same as conf/egov-pki.yaml)")
+        Path config;
+
+        @Option(names = "--data", paramLabel = "DIR", description = "data directory (key: data; default ./data)")
+        String data;
+
+        @Option(names = "--ldap-port", paramLabel = "N", description = "LDAP port (key: ldap.port; default 10389)")
+        Integer ldapPort;
+
+        EgovPkiConfig load(Integer httpPort) {
+            return ConfigLoader.load(config, ConfigLoader.overrides(data, ldapPort, httpPort));
+        }
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = "Start the CA: embedded directory, CA bootstrap, CRL schedule and HTTP.")
+    static final class Serve implements Callable<Integer> {
+        @CommandLine.Mixin
+        ServerOptions options;
+
+        @Option(names = "--http-port", paramLabel = "N", description = "HTTP port (key: http.port; default 8080)")
+        Integer httpPort;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            EgovPkiConfig config = options.load(httpPort);
+            EgovPkiServer server = EgovPkiServer.start(config, Clock.systemUTC(), true);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                stopped.countDown();
+            }, "egov-pki-shutdown"));
+            System.out.println("egov-pki ready: LDAP ldap://" + config.ldap().host() + ":" + config.ldap().port()
+                    + " (base " + config.ldap().baseDn() + "), HTTP " + config.http().publicUrl()
+                    + ", data " + config.dataDirectory().toAbsolutePath().normalize());
+            stopped.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "init", mixinStandardHelpOptions = true,
+            description = "Create the directory and the configured CAs (if they do not exist yet), then exit.")
+    static final class Init implements Callable<Integer> {
+        @CommandLine.Mixin
+        ServerOptions options;
+
+        @Override
+        public Integer call() {
+            EgovPkiConfig config = options.load(null);
+            try (EgovPkiServer server = EgovPkiServer.start(config, Clock.systemUTC(), false)) {
+                server.registry().all().forEach(ca -> System.out.println(ca.name() + "\t" + ca.role() + "\t"
+                        + ca.algorithm() + "\t" + ca.certificate().getSubjectX500Principal().getName()));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "version", description = "Print the version.")
+    static final class VersionCommand implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            System.out.println("egov-pki " + version());
+            return 0;
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"egov-pki " + version()};
+        }
+    }
+
+    static String version() {
+        String version = Main.class.getPackage().getImplementationVersion();
+        return version == null ? "development build" : version;
+    }
+}

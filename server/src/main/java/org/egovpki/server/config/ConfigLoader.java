@@ -1,0 +1,255 @@
+package org.egovpki.server.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.unboundid.ldap.sdk.DN;
+import com.unboundid.ldap.sdk.LDAPException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Period;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.egovpki.core.ca.CaDefinition;
+import org.egovpki.core.ca.CaRole;
+import org.egovpki.core.crypto.KeyAlgorithm;
+import org.egovpki.core.x509.DistinguishedNames;
+import org.quartz.CronExpression;
+
+/**
+ * Reads {@code egov-pki.yaml} once, applies command-line overrides, and validates everything before
+ * anything starts. Unknown keys are errors (a misspelt key must not silently fall back to a
+ * default). Without a file the defaults apply; they equal the shipped {@code conf/egov-pki.yaml}.
+ */
+public final class ConfigLoader {
+
+    public static final String DEFAULT_DATA = "./data";
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_LDAP_PORT = 10389;
+    public static final int DEFAULT_HTTP_PORT = 8080;
+    public static final String DEFAULT_BASE_DN = "o=egov-pki,c=CN";
+
+    private static final int ROOT_MAX_YEARS = 30;
+    private static final int ISSUING_MAX_YEARS = 20;
+
+    private ConfigLoader() {
+    }
+
+    /**
+     * @param file      the YAML file, or {@code null} for the defaults
+     * @param overrides dotted keys to values (from command-line options), applied over the file
+     */
+    public static EgovPkiConfig load(Path file, Map<String, String> overrides) {
+        ObjectNode tree = file == null ? JsonNodeFactory.instance.objectNode() : readYaml(file);
+        overrides.forEach((key, value) -> set(tree, key, value));
+        return read(new ConfigNode(tree, ""));
+    }
+
+    public static EgovPkiConfig defaults() {
+        return load(null, Map.of());
+    }
+
+    private static ObjectNode readYaml(Path file) {
+        try {
+            JsonNode node = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+            if (node == null || node.isMissingNode() || node.isNull()) {
+                return JsonNodeFactory.instance.objectNode();
+            }
+            if (!node.isObject()) {
+                throw new ConfigException("configuration file " + file + " must be a YAML mapping of keys to values");
+            }
+            return (ObjectNode) node;
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("configuration file " + file + " does not exist");
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("configuration file " + file + " is not valid YAML: "
+                    + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr() + ")", e);
+        } catch (IOException e) {
+            throw new ConfigException("configuration file " + file + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static void set(ObjectNode tree, String dottedKey, String value) {
+        String[] parts = dottedKey.split("\\.");
+        ObjectNode node = tree;
+        for (int i = 0; i < parts.length - 1; i++) {
+            JsonNode child = node.get(parts[i]);
+            if (!(child instanceof ObjectNode)) {
+                child = node.putObject(parts[i]);
+            }
+            node = (ObjectNode) child;
+        }
+        node.put(parts[parts.length - 1], value);
+    }
+
+    private static EgovPkiConfig read(ConfigNode root) {
+        Path data = root.parsed("data", DEFAULT_DATA, Path::of, "expected a directory path");
+
+        ConfigNode ldapNode = root.child("ldap");
+        String ldapHost = ldapNode.string("host", DEFAULT_HOST);
+        int ldapPort = ldapNode.integer("port", DEFAULT_LDAP_PORT, 1, 65535);
+        String baseDn = ldapNode.parsed("baseDn", DEFAULT_BASE_DN, ConfigLoader::distinguishedName,
+                "expected an LDAP DN such as o=egov-pki,c=CN");
+        URI ldapPublic = ldapNode.parsed("publicUrl", "ldap://" + ldapHost + ":" + ldapPort,
+                v -> url(v, "ldap", "ldaps"), "expected an ldap:// or ldaps:// URL with a host");
+        ldapNode.rejectUnknownKeys();
+        EgovPkiConfig.Ldap ldap = new EgovPkiConfig.Ldap(ldapHost, ldapPort, baseDn, ldapPublic);
+
+        ConfigNode httpNode = root.child("http");
+        String httpHost = httpNode.string("host", DEFAULT_HOST);
+        int httpPort = httpNode.integer("port", DEFAULT_HTTP_PORT, 1, 65535);
+        URI httpPublic = httpNode.parsed("publicUrl", "http://" + httpHost + ":" + httpPort,
+                v -> url(v, "http"), "expected an http:// URL with a host (it is written into certificates as the "
+                        + "CRL and CA certificate location, which relying parties fetch over plain HTTP)");
+        httpNode.rejectUnknownKeys();
+        EgovPkiConfig.Http http = new EgovPkiConfig.Http(httpHost, httpPort, httpPublic);
+        if (ldapHost.equals(httpHost) && ldapPort == httpPort) {
+            throw ConfigException.invalid("http.port", httpPort, "must differ from ldap.port on the same host");
+        }
+
+        EgovPkiConfig.Ca ca = readCa(root.child("ca"));
+        root.rejectUnknownKeys();
+        return new EgovPkiConfig(data, ldap, http, ca);
+    }
+
+    private static EgovPkiConfig.Ca readCa(ConfigNode caNode) {
+        List<ConfigNode> chains = caNode.has("chains") ? caNode.list("chains") : defaultChains(caNode);
+        List<CaDefinition> definitions = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (ConfigNode chain : chains) {
+            KeyAlgorithm algorithm = chain.parsed("algorithm", null, KeyAlgorithm::parse, "expected SM2, RSA or EC");
+            if (algorithm == null) {
+                throw ConfigException.invalid(chain.key("algorithm"), "(missing)", "expected SM2, RSA or EC");
+            }
+            boolean enabled = chain.bool("enabled", true);
+            CaDefinition root = readCaEntry(chain.child("root"), CaRole.ROOT, algorithm, null, names);
+            CaDefinition issuing = readCaEntry(chain.child("issuing"), CaRole.ISSUING, algorithm, root.name(), names);
+            chain.rejectUnknownKeys();
+            if (enabled) {
+                definitions.add(root);
+                definitions.add(issuing);
+            }
+        }
+        if (definitions.isEmpty()) {
+            throw ConfigException.invalid(caNode.key("chains"), "(no enabled chain)",
+                    "at least one CA chain must be enabled");
+        }
+        ConfigNode crlNode = caNode.child("crl");
+        int hours = crlNode.integer("nextUpdateHours", 24, 1, 24 * 30);
+        String schedule = crlNode.parsed("schedule", "0 0 0 * * ?", ConfigLoader::cron,
+                "expected a Quartz cron expression (seconds minutes hours day-of-month month day-of-week), "
+                        + "e.g. '0 0 0 * * ?' for daily at 00:00");
+        ZoneId zone = crlNode.parsed("timeZone", "Asia/Shanghai", ZoneId::of, "expected a time zone ID such as Asia/Shanghai");
+        crlNode.rejectUnknownKeys();
+        caNode.rejectUnknownKeys();
+        return new EgovPkiConfig.Ca(definitions, new EgovPkiConfig.Crl(Duration.ofHours(hours), schedule, zone));
+    }
+
+    private static CaDefinition readCaEntry(ConfigNode node, CaRole role, KeyAlgorithm algorithm, String parent,
+                                            Set<String> names) {
+        int maxYears = role == CaRole.ROOT ? ROOT_MAX_YEARS : ISSUING_MAX_YEARS;
+        String name = node.parsed("name", null, ConfigLoader::caName,
+                "expected 1-63 lower-case letters, digits or '-' (used in URLs and LDAP names)");
+        if (name == null) {
+            throw ConfigException.invalid(node.key("name"), "(missing)", "every CA needs a name");
+        }
+        if (!names.add(name)) {
+            throw ConfigException.invalid(node.key("name"), name, "CA names must be unique");
+        }
+        String subject = node.parsed("subject", null, ConfigLoader::subjectDn,
+                "expected a DN of C, ST, L, O, OU, CN, E attributes, e.g. CN=Example CA,O=Example,C=CN");
+        if (subject == null) {
+            throw ConfigException.invalid(node.key("subject"), "(missing)", "every CA needs a subject DN");
+        }
+        int years = node.integer("validityYears", maxYears, 1, maxYears);
+        node.rejectUnknownKeys();
+        return new CaDefinition(name, role, algorithm, subject, Period.ofYears(years), parent);
+    }
+
+    /** The built-in chain when the file has no {@code ca.chains}: one SM2 root and issuing CA. */
+    private static List<ConfigNode> defaultChains(ConfigNode caNode) {
+        ObjectNode chain = JsonNodeFactory.instance.objectNode();
+        chain.put("algorithm", "SM2");
+        ObjectNode root = chain.putObject("root");
+        root.put("name", "sm2-root");
+        root.put("subject", "CN=egov-pki SM2 Root CA,O=egov-pki,C=CN");
+        root.put("validityYears", ROOT_MAX_YEARS);
+        ObjectNode issuing = chain.putObject("issuing");
+        issuing.put("name", "sm2-issuing");
+        issuing.put("subject", "CN=egov-pki SM2 Issuing CA,O=egov-pki,C=CN");
+        issuing.put("validityYears", ISSUING_MAX_YEARS);
+        return List.of(new ConfigNode(chain, caNode.key("chains") + "[0]"));
+    }
+
+    private static String distinguishedName(String value) {
+        try {
+            DN dn = new DN(value);
+            if (dn.isNullDN()) {
+                throw new IllegalArgumentException("the DN is empty");
+            }
+            return dn.toString();
+        } catch (LDAPException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private static URI url(String value, String... schemes) {
+        try {
+            URI uri = new URI(value);
+            if (uri.getHost() == null || !List.of(schemes).contains(uri.getScheme())) {
+                throw new IllegalArgumentException("scheme must be " + String.join(" or ", schemes));
+            }
+            String text = uri.toString();
+            return text.endsWith("/") ? URI.create(text.substring(0, text.length() - 1)) : uri;
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private static String cron(String value) {
+        if (!CronExpression.isValidExpression(value)) {
+            throw new IllegalArgumentException("not a valid Quartz cron expression");
+        }
+        return value;
+    }
+
+    private static String caName(String value) {
+        if (!CaDefinition.NAME.matcher(value).matches()) {
+            throw new IllegalArgumentException("not a valid CA name");
+        }
+        return value;
+    }
+
+    private static String subjectDn(String value) {
+        DistinguishedNames.parse(value);
+        return value;
+    }
+
+    /** For tests and docs: the keys the command line may override. */
+    public static Map<String, String> overrides(String data, Integer ldapPort, Integer httpPort) {
+        Map<String, String> map = new LinkedHashMap<>();
+        if (data != null) {
+            map.put("data", data);
+        }
+        if (ldapPort != null) {
+            map.put("ldap.port", ldapPort.toString());
+        }
+        if (httpPort != null) {
+            map.put("http.port", httpPort.toString());
+        }
+        return map;
+    }
+}

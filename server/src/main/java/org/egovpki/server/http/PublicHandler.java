@@ -1,0 +1,193 @@
+package org.egovpki.server.http;
+
+import java.security.cert.CertificateEncodingException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.egovpki.core.DomainException;
+import org.egovpki.core.ca.CaPublications;
+import org.egovpki.core.ca.CaRecord;
+import org.egovpki.core.ca.CaRegistry;
+import org.egovpki.core.ca.CertificateAuthority;
+import org.egovpki.core.ca.CrlRecord;
+import org.egovpki.core.ca.PublicationUrls;
+import org.egovpki.core.x509.Pem;
+import org.egovpki.core.x509.SerialNumbers;
+import org.egovpki.directory.DirectoryNames;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The public, unauthenticated HTTP surface: health, the CA list, CA certificates and CRLs.
+ * It holds only read-only views: the CA registry's certificates and the directory's published CRLs.
+ */
+public final class PublicHandler extends Handler.Abstract {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PublicHandler.class);
+    private static final Pattern CA_CERT = Pattern.compile("/ca/([^/]+)\\.(crt|pem)");
+    private static final Pattern CRL = Pattern.compile("/crl/([^/]+)\\.crl");
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+
+    private final CaRegistry registry;
+    private final CaPublications publications;
+    private final PublicationUrls urls;
+    private final DirectoryNames names;
+    private final String ldapUrl;
+    private final Clock clock;
+    private final HttpResponses responses;
+
+    public PublicHandler(CaRegistry registry, CaPublications publications, PublicationUrls urls, DirectoryNames names,
+                         String ldapUrl, Clock clock, com.fasterxml.jackson.databind.ObjectMapper json) {
+        this.registry = registry;
+        this.publications = publications;
+        this.urls = urls;
+        this.names = names;
+        this.ldapUrl = ldapUrl;
+        this.clock = clock;
+        this.responses = new HttpResponses(json);
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = Request.getPathInContext(request);
+        boolean head = HttpMethod.HEAD.is(request.getMethod());
+        if (!head && !HttpMethod.GET.is(request.getMethod())) {
+            response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+            responses.error(response, callback, 405, "METHOD_NOT_ALLOWED", request.getMethod()
+                    + " is not supported on " + path + "; use GET", null);
+            return true;
+        }
+        Matcher caCert = CA_CERT.matcher(path);
+        Matcher crl = CRL.matcher(path);
+        try {
+            if (path.equals("/health")) {
+                health(response, callback, head);
+            } else if (path.equals("/ca") || path.equals("/ca/")) {
+                responses.json(response, callback, 200, caList(), head);
+            } else if (caCert.matches()) {
+                caCertificate(caCert.group(1), caCert.group(2), response, callback, head);
+            } else if (crl.matches()) {
+                crl(crl.group(1), request, response, callback, head);
+            } else {
+                responses.error(response, callback, 404, "NOT_FOUND", "no resource at " + path
+                        + "; try /health, /ca, /ca/{name}.crt, /ca/{name}.pem or /crl/{name}.crl", null);
+            }
+        } catch (DomainException e) {
+            LOG.warn("{} {} failed: {}", request.getMethod(), path, e.getMessage());
+            responses.error(response, callback, e);
+        }
+        return true;
+    }
+
+    private void health(Response response, Callback callback, boolean head) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        boolean healthy = true;
+        Map<String, Object> directory = new LinkedHashMap<>();
+        directory.put("url", ldapUrl);
+        directory.put("baseDn", names.base().toString());
+        List<Map<String, Object>> cas = new ArrayList<>();
+        try {
+            Instant now = clock.instant();
+            for (CertificateAuthority ca : registry.all()) {
+                Map<String, Object> item = new LinkedHashMap<>();
+                item.put("name", ca.name());
+                Optional<CaRecord> published = publications.find(ca.name());
+                Optional<CrlRecord> crl = publications.currentCrl(ca.name());
+                String status = "UP";
+                if (published.isEmpty()) {
+                    status = "NOT_PUBLISHED";
+                } else if (crl.isEmpty() || crl.get().nextUpdate().isBefore(now)) {
+                    status = "CRL_STALE";
+                }
+                item.put("status", status);
+                crl.ifPresent(c -> {
+                    item.put("crlNumber", c.crlNumber().toString());
+                    item.put("crlNextUpdate", c.nextUpdate().toString());
+                });
+                healthy &= status.equals("UP");
+                cas.add(item);
+            }
+            directory.put("status", "UP");
+        } catch (DomainException e) {
+            directory.put("status", "DOWN");
+            directory.put("error", e.getMessage());
+            healthy = false;
+        }
+        body.put("status", healthy ? "UP" : "DOWN");
+        body.put("directory", directory);
+        body.put("cas", cas);
+        responses.json(response, callback, healthy ? 200 : 503, body, head);
+    }
+
+    private List<Map<String, Object>> caList() {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (CertificateAuthority ca : registry.all()) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("name", ca.name());
+            item.put("role", ca.role().name());
+            item.put("algorithm", ca.algorithm().name());
+            item.put("subject", ca.certificate().getSubjectX500Principal().getName());
+            item.put("issuer", ca.certificate().getIssuerX500Principal().getName());
+            item.put("serial", SerialNumbers.toHex(ca.certificate().getSerialNumber()));
+            item.put("notBefore", ca.certificate().getNotBefore().toInstant().toString());
+            item.put("notAfter", ca.certificate().getNotAfter().toInstant().toString());
+            item.put("certificateUrl", urls.caCertificateUrl(ca.name()));
+            item.put("certificatePemUrl", urls.caCertificateUrl(ca.name()).replaceAll("\\.crt$", ".pem"));
+            item.put("crlUrl", urls.crlUrl(ca.name()));
+            item.put("ldapDn", names.ca(ca.name()).toString());
+            item.put("crlLdapUrl", urls.crlLdapUrl(ca.name()));
+            list.add(item);
+        }
+        return list;
+    }
+
+    private void caCertificate(String name, String format, Response response, Callback callback, boolean head) {
+        CertificateAuthority ca = registry.find(name).orElseThrow(() -> unknownCa(name));
+        try {
+            if (format.equals("crt")) {
+                responses.bytes(response, callback, 200, "application/pkix-cert", ca.certificate().getEncoded(), head);
+            } else {
+                responses.bytes(response, callback, 200, "application/x-pem-file",
+                        HttpResponses.utf8(Pem.certificate(ca.certificate())), head);
+            }
+        } catch (CertificateEncodingException e) {
+            throw DomainException.internal("CA certificate of '" + name + "' cannot be encoded", e);
+        }
+    }
+
+    private void crl(String name, Request request, Response response, Callback callback, boolean head) {
+        registry.find(name).orElseThrow(() -> unknownCa(name));
+        CrlRecord crl = publications.currentCrl(name).orElseThrow(() -> new DomainException(
+                DomainException.Kind.UNAVAILABLE, "CA '" + name + "' has no published CRL yet; retry shortly"));
+        String etag = "\"" + name + "-" + crl.crlNumber() + "\"";
+        response.getHeaders().put(HttpHeader.ETAG, etag);
+        response.getHeaders().put(HttpHeader.LAST_MODIFIED, HTTP_DATE.format(crl.thisUpdate()));
+        response.getHeaders().put(HttpHeader.EXPIRES, HTTP_DATE.format(crl.nextUpdate()));
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "public, no-transform, must-revalidate");
+        String ifNoneMatch = request.getHeaders().get(HttpHeader.IF_NONE_MATCH);
+        if (ifNoneMatch != null && (ifNoneMatch.contains(etag) || ifNoneMatch.trim().equals("*"))) {
+            response.setStatus(304);
+            callback.succeeded();
+            return;
+        }
+        responses.bytes(response, callback, 200, "application/pkix-crl", crl.der(), head);
+    }
+
+    private static DomainException unknownCa(String name) {
+        return DomainException.notFound("no CA named '" + name + "'; GET /ca lists the CAs this server operates");
+    }
+}

@@ -1,0 +1,411 @@
+package org.egovpki.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.unboundid.ldap.sdk.Attribute;
+import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPSearchException;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchResult;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SearchScope;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.x509.Extension;
+import org.egovpki.core.crypto.BouncyCastle;
+import org.egovpki.core.x509.Pem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The foundation end to end: the real server jar, real ports, a temporary data directory, and
+ * independent clients (UnboundID anonymous and service binds, Java's HTTP client, Bouncy Castle,
+ * OpenSSL).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ServerIT {
+
+    private static final String BASE = "o=egov-pki,c=CN";
+    private static final String SM3_WITH_SM2 = "1.2.156.10197.1.501";
+
+    @TempDir
+    static Path tmp;
+
+    private static ServerProcess server;
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void start() {
+        server = ServerProcess.serve(tmp.resolve("data"), ServerProcess.freePort(), ServerProcess.freePort());
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void anAnonymousReaderFindsBothCasAndTheSm2ChainVerifies() throws Exception {
+        Map<String, X509Certificate> cas = publishedCas();
+
+        assertThat(cas).containsOnlyKeys("sm2-root", "sm2-issuing");
+        X509Certificate root = cas.get("sm2-root");
+        X509Certificate issuing = cas.get("sm2-issuing");
+        root.verify(root.getPublicKey(), BouncyCastle.PROVIDER);
+        issuing.verify(root.getPublicKey(), BouncyCastle.PROVIDER);
+        assertThat(issuing.getSigAlgOID()).isEqualTo(SM3_WITH_SM2);
+        assertThat(issuing.getIssuerX500Principal()).isEqualTo(root.getSubjectX500Principal());
+        assertThat(issuing.getBasicConstraints()).isZero();
+        assertThat(root.getBasicConstraints()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(issuing.getCriticalExtensionOIDs()).contains(Extension.basicConstraints.getId(),
+                Extension.keyUsage.getId());
+
+        try (LDAPConnection anonymous = anonymous()) {
+            for (String name : cas.keySet()) {
+                SearchResultEntry entry = anonymous.getEntry("cn=" + name + ",ou=CAs," + BASE);
+                X509CRL crl = Pem.parseCrl(binary(entry, "certificateRevocationList"));
+                crl.verify(cas.get(name).getPublicKey(), BouncyCastle.PROVIDER);
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
+    void httpServesTheCasAndAVerifiableV2CrlWithANumber() throws Exception {
+        Map<String, X509Certificate> cas = publishedCas();
+
+        JsonNode list = JSON.readTree(get("/ca").body());
+        assertThat(list.findValuesAsText("name")).containsExactlyInAnyOrder("sm2-root", "sm2-issuing");
+        JsonNode issuingItem = findByName(list, "sm2-issuing");
+        assertThat(issuingItem.path("algorithm").asText()).isEqualTo("SM2");
+        assertThat(issuingItem.path("ldapDn").asText()).isEqualTo("cn=sm2-issuing,ou=CAs," + BASE);
+        assertThat(issuingItem.path("crlUrl").asText()).endsWith("/crl/sm2-issuing.crl");
+
+        HttpResponse<byte[]> der = get("/ca/sm2-issuing.crt");
+        assertThat(der.statusCode()).isEqualTo(200);
+        assertThat(der.headers().firstValue("Content-Type")).hasValue("application/pkix-cert");
+        assertThat(der.body()).isEqualTo(cas.get("sm2-issuing").getEncoded());
+        assertThat(new String(get("/ca/sm2-root.pem").body(), StandardCharsets.US_ASCII))
+                .startsWith("-----BEGIN CERTIFICATE-----");
+
+        HttpResponse<byte[]> crlResponse = get("/crl/sm2-issuing.crl");
+        assertThat(crlResponse.statusCode()).isEqualTo(200);
+        assertThat(crlResponse.headers().firstValue("Content-Type")).hasValue("application/pkix-crl");
+        X509CRL crl = Pem.parseCrl(crlResponse.body());
+        crl.verify(cas.get("sm2-issuing").getPublicKey(), BouncyCastle.PROVIDER);
+        assertThat(crl.getVersion()).isEqualTo(2);
+        assertThat(crlNumber(crl)).isPositive();
+        assertThat(Duration.between(crl.getThisUpdate().toInstant(), crl.getNextUpdate().toInstant()))
+                .isEqualTo(Duration.ofHours(24));
+        assertThat(crl.getSigAlgOID()).isEqualTo(SM3_WITH_SM2);
+
+        String etag = crlResponse.headers().firstValue("ETag").orElseThrow();
+        HttpResponse<byte[]> notModified = HTTP.send(HttpRequest.newBuilder(url("/crl/sm2-issuing.crl"))
+                .header("If-None-Match", etag).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(notModified.statusCode()).isEqualTo(304);
+
+        JsonNode health = JSON.readTree(get("/health").body());
+        assertThat(health.path("status").asText()).isEqualTo("UP");
+        assertThat(health.path("directory").path("status").asText()).isEqualTo("UP");
+        assertThat(health.path("cas").findValuesAsText("status")).containsOnly("UP");
+    }
+
+    @Test
+    @Order(3)
+    void unknownNamesGetA404WithAJsonError() throws Exception {
+        for (String path : List.of("/ca/nope.crt", "/ca/nope.pem", "/crl/nope.crl", "/nothing-here")) {
+            HttpResponse<byte[]> response = get(path);
+            assertThat(response.statusCode()).as(path).isEqualTo(404);
+            assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
+            JsonNode error = JSON.readTree(response.body());
+            assertThat(error.path("code").asText()).isEqualTo("NOT_FOUND");
+            assertThat(error.path("message").asText()).isNotBlank();
+        }
+        assertThat(JSON.readTree(get("/ca/nope.crt").body()).path("message").asText()).contains("'nope'");
+    }
+
+    @Test
+    @Order(4)
+    void openSslVerifiesThePublishedSm2ChainWithTheGmDefaultId() throws Exception {
+        assumeThat(commandExists("openssl")).as("openssl on PATH").isTrue();
+        Path root = tmp.resolve("root.pem");
+        Path issuing = tmp.resolve("issuing.pem");
+        Files.write(root, get("/ca/sm2-root.pem").body());
+        Files.write(issuing, get("/ca/sm2-issuing.pem").body());
+
+        String out = run("openssl", "verify", "-vfyopt", "distid:1234567812345678", "-CAfile", root.toString(),
+                issuing.toString());
+
+        assertThat(out).contains(issuing + ": OK");
+    }
+
+    @Test
+    @Order(5)
+    void anonymousReadsOnlyPublicDataAndTheCaServiceAccountCannotReadTheKm() throws Exception {
+        byte[] certificate = publishedCas().get("sm2-issuing").getEncoded();
+        try (LDAPConnection admin = admin()) {
+            admin.add(new Entry("uid=clerk1,ou=operators," + BASE, List.of(
+                    new Attribute("objectClass", "top", "egovOperator"), new Attribute("uid", "clerk1"),
+                    new Attribute("cn", "Clerk One"), new Attribute("egovRole", "ENTRY_CLERK"))));
+            admin.add(new Entry("egovRequestId=r1,ou=requests," + BASE, List.of(
+                    new Attribute("objectClass", "top", "egovEnrollmentRequest"), new Attribute("egovRequestId", "r1"),
+                    new Attribute("egovRequestState", "SUBMITTED"))));
+            admin.add(new Entry("egovKeyId=k1,ou=km," + BASE, List.of(
+                    new Attribute("objectClass", "top", "egovEscrowedKey"), new Attribute("egovKeyId", "k1"),
+                    new Attribute("egovKeyState", "ACTIVE"))));
+            admin.add(new Entry("egovAuditSequence=1,ou=audit," + BASE, List.of(
+                    new Attribute("objectClass", "top", "egovAuditEvent"), new Attribute("egovAuditSequence", "1"),
+                    new Attribute("egovAuditTime", "20261121000000Z"), new Attribute("egovAuditEventType", "TEST"),
+                    new Attribute("egovAuditHash", "00"))));
+            admin.add(new Entry("egovCertificateId=sm2-issuing-1,ou=certificates," + BASE, List.of(
+                    new Attribute("objectClass", "top", "egovCertificateRecord"),
+                    new Attribute("egovCertificateId", "sm2-issuing-1"), new Attribute("egovSerialNumber", "1"),
+                    new Attribute("egovIssuerName", "sm2-issuing"), new Attribute("egovIssuanceState", "RECORDED"))));
+            admin.add(new Entry("egovSubscriberId=s1,ou=subscribers," + BASE, List.of(
+                    new Attribute("objectClass", "top", "egovSubscriber", "pkiUser"),
+                    new Attribute("egovSubscriberId", "s1"), new Attribute("cn", "Zhang San"),
+                    new Attribute("description", "internal note"),
+                    new Attribute("userCertificate;binary", certificate))));
+            admin.add(new Entry("cn=registration,egovSubscriberId=s1,ou=subscribers," + BASE, List.of(
+                    new Attribute("objectClass", "top", "egovSubscriberRegistration"),
+                    new Attribute("cn", "registration"), new Attribute("egovSubscriberType", "PERSONAL"),
+                    new Attribute("egovIdNumber", "11010519491231002X"), new Attribute("mail", "zhang@example.cn"))));
+        }
+
+        try (LDAPConnection anonymous = anonymous()) {
+            for (String container : List.of("operators", "requests", "km", "audit", "certificates", "services",
+                    "sync")) {
+                assertThat(visibleBelow(anonymous, "ou=" + container + "," + BASE)).as("anonymous under ou=" + container)
+                        .isEmpty();
+            }
+            SearchResultEntry subscriber = anonymous.getEntry("egovSubscriberId=s1,ou=subscribers," + BASE, "*");
+            assertThat(subscriber).as("the published subscriber entry").isNotNull();
+            assertThat(binary(subscriber, "userCertificate")).isEqualTo(certificate);
+            assertThat(subscriber.hasAttribute("description")).as("only the public attributes").isFalse();
+            assertThat(visibleBelow(anonymous, "egovSubscriberId=s1,ou=subscribers," + BASE))
+                    .as("the registration data entry").isEmpty();
+            assertThat(anonymous.search("ou=subscribers," + BASE, SearchScope.SUB, "(egovIdNumber=11010519491231002X)")
+                    .getEntryCount()).as("probing registration data with a filter").isZero();
+            assertThat(anonymous.search("ou=subscribers," + BASE, SearchScope.SUB, "(mail=*)")
+                    .getEntryCount()).as("probing registration data with a filter").isZero();
+
+            LDAPException write = org.junit.jupiter.api.Assertions.assertThrows(LDAPException.class, () ->
+                    anonymous.modify("cn=sm2-root,ou=CAs," + BASE,
+                            new com.unboundid.ldap.sdk.Modification(com.unboundid.ldap.sdk.ModificationType.REPLACE,
+                                    "description", "defaced")));
+            assertThat(write.getResultCode()).isIn(ResultCode.INSUFFICIENT_ACCESS_RIGHTS, ResultCode.NO_SUCH_OBJECT);
+        }
+
+        try (LDAPConnection service = new LDAPConnection("127.0.0.1", server.ldapPort,
+                "uid=egov-pki-ca,ou=services," + BASE, secret("ca-service.password"))) {
+            assertThat(visibleBelow(service, "ou=km," + BASE)).as("the CA service account under ou=km").isEmpty();
+            assertThat(visibleBelow(service, "ou=requests," + BASE)).as("the CA service account reads requests")
+                    .containsExactly("egovRequestId=r1,ou=requests," + BASE);
+        }
+
+        assertThatThrownBy(() -> new LDAPConnection("127.0.0.1", server.ldapPort, "uid=admin,ou=system", "secret"))
+                .as("ApacheDS's well-known default admin password is replaced")
+                .isInstanceOf(LDAPException.class);
+    }
+
+    @Test
+    @Order(6)
+    void aSecondServeOnTheSameDataDirectoryExitsWithOneClearLine() throws Exception {
+        ServerProcess second = ServerProcess.launch(server.data, ServerProcess.freePort(), ServerProcess.freePort(),
+                "serve", "--data", server.data.toString(), "--ldap-port", Integer.toString(ServerProcess.freePort()),
+                "--http-port", Integer.toString(ServerProcess.freePort()));
+
+        assertThat(second.awaitExit(Duration.ofSeconds(60))).isEqualTo(2);
+        assertThat(second.output()).contains("is in use by another egov-pki process").doesNotContain("\tat ");
+        assertThat(server.isAlive()).isTrue();
+    }
+
+    @Test
+    @Order(7)
+    void aBusyPortIsRefusedNamingThePort() throws Exception {
+        Path other = tmp.resolve("other-data");
+        ServerProcess second = ServerProcess.launch(other, server.ldapPort, ServerProcess.freePort(),
+                "serve", "--data", other.toString(), "--ldap-port", Integer.toString(server.ldapPort),
+                "--http-port", Integer.toString(ServerProcess.freePort()));
+
+        assertThat(second.awaitExit(Duration.ofSeconds(60))).isEqualTo(2);
+        assertThat(second.output()).contains("LDAP port 127.0.0.1:" + server.ldapPort + " is already in use")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    @Order(8)
+    void aBadConfigurationValueExitsNamingTheKey() throws Exception {
+        Path config = tmp.resolve("bad.yaml");
+        Files.writeString(config, "ldap:\n  port: 99999\n");
+        Path other = tmp.resolve("bad-data");
+        ServerProcess bad = ServerProcess.launch(other, 0, 0, "serve", "--config", config.toString(),
+                "--data", other.toString());
+
+        assertThat(bad.awaitExit(Duration.ofSeconds(60))).isEqualTo(2);
+        assertThat(bad.output()).contains("'ldap.port'").contains("99999").doesNotContain("\tat ");
+    }
+
+    @Test
+    @Order(9)
+    void theCasSurviveAGracefulStopAndAKill9() throws Exception {
+        Map<String, X509Certificate> before = publishedCas();
+        BigInteger crlBefore = crlNumber(Pem.parseCrl(get("/crl/sm2-issuing.crl").body()));
+        Path data = server.data;
+        int ldapPort = server.ldapPort;
+        int httpPort = server.httpPort;
+
+        server.terminate();
+        assertThat(server.output()).contains("Embedded directory stopped");
+        assertThat(Files.readString(data.resolve("audit/audit.jsonl"))).contains("\"SERVER_STOP\"");
+
+        server = ServerProcess.serve(data, ldapPort, httpPort);
+        assertCertificatesEqual(publishedCas(), before);
+        assertThat(crlNumber(Pem.parseCrl(get("/crl/sm2-issuing.crl").body()))).isGreaterThanOrEqualTo(crlBefore);
+
+        try (LDAPConnection anonymous = anonymous()) {
+            assertThat(visibleBelow(anonymous, "ou=operators," + BASE)).as("access control after a restart").isEmpty();
+        }
+
+        server.kill();
+        server = ServerProcess.serve(data, ldapPort, httpPort);
+        assertCertificatesEqual(publishedCas(), before);
+        try (LDAPConnection anonymous = anonymous()) {
+            assertThat(visibleBelow(anonymous, "ou=km," + BASE)).as("access control after kill -9").isEmpty();
+        }
+        assertThat(server.output()).doesNotContain("Created ROOT CA").doesNotContain("Created ISSUING CA");
+        assertThat(get("/health").statusCode()).isEqualTo(200);
+    }
+
+    // --- helpers ---
+
+    private static void assertCertificatesEqual(Map<String, X509Certificate> actual,
+                                                Map<String, X509Certificate> expected) throws Exception {
+        assertThat(actual.keySet()).isEqualTo(expected.keySet());
+        for (String name : expected.keySet()) {
+            assertThat(actual.get(name).getEncoded()).as(name).isEqualTo(expected.get(name).getEncoded());
+        }
+    }
+
+    private static Map<String, X509Certificate> publishedCas() throws LDAPException {
+        Map<String, X509Certificate> cas = new HashMap<>();
+        try (LDAPConnection anonymous = anonymous()) {
+            SearchResult result = anonymous.search(BASE, SearchScope.SUB, "(objectClass=pkiCA)", "cn",
+                    "cACertificate;binary");
+            for (SearchResultEntry entry : result.getSearchEntries()) {
+                cas.put(entry.getAttributeValue("cn"), Pem.parseCertificate(binary(entry, "cACertificate")));
+            }
+        }
+        return cas;
+    }
+
+    private static List<String> visibleBelow(LDAPConnection connection, String container) throws LDAPException {
+        List<String> dns = new ArrayList<>();
+        try {
+            for (SearchResultEntry entry : connection.search(container, SearchScope.SUB, "(objectClass=*)")
+                    .getSearchEntries()) {
+                if (!entry.getDN().equalsIgnoreCase(container)) {
+                    dns.add(entry.getDN());
+                }
+            }
+        } catch (LDAPSearchException e) {
+            if (e.getResultCode() != ResultCode.INSUFFICIENT_ACCESS_RIGHTS
+                    && e.getResultCode() != ResultCode.NO_SUCH_OBJECT) {
+                throw e;
+            }
+            e.getSearchEntries().stream().map(SearchResultEntry::getDN)
+                    .filter(dn -> !dn.equalsIgnoreCase(container)).forEach(dns::add);
+        }
+        return dns;
+    }
+
+    private static byte[] binary(Entry entry, String baseName) {
+        return Arrays.stream(entry.getAttributes().toArray(Attribute[]::new))
+                .filter(a -> a.getBaseName().equalsIgnoreCase(baseName))
+                .findFirst().orElseThrow(() -> new AssertionError(entry.getDN() + " has no " + baseName))
+                .getValueByteArray();
+    }
+
+    private static BigInteger crlNumber(X509CRL crl) {
+        byte[] extension = crl.getExtensionValue(Extension.cRLNumber.getId());
+        assertThat(extension).as("CRLNumber extension").isNotNull();
+        return ASN1Integer.getInstance(ASN1OctetString.getInstance(extension).getOctets()).getValue();
+    }
+
+    private static JsonNode findByName(JsonNode list, String name) {
+        for (JsonNode item : list) {
+            if (item.path("name").asText().equals(name)) {
+                return item;
+            }
+        }
+        throw new AssertionError("no " + name + " in " + list);
+    }
+
+    private static LDAPConnection anonymous() throws LDAPException {
+        return new LDAPConnection("127.0.0.1", server.ldapPort);
+    }
+
+    private static LDAPConnection admin() throws LDAPException, IOException {
+        return new LDAPConnection("127.0.0.1", server.ldapPort, "uid=admin,ou=system",
+                secret("directory-admin.password"));
+    }
+
+    private static String secret(String name) throws IOException {
+        return Files.readString(server.data.resolve("secrets").resolve(name)).trim();
+    }
+
+    private static URI url(String path) {
+        return URI.create("http://127.0.0.1:" + server.httpPort + path);
+    }
+
+    private static HttpResponse<byte[]> get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(url(path)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static boolean commandExists(String command) {
+        try {
+            return new ProcessBuilder(command, "version").start().waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,145 @@
+package org.egovpki.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.egovpki.core.ca.CaDefinition;
+import org.egovpki.core.ca.CaRole;
+import org.egovpki.core.crypto.KeyAlgorithm;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ConfigLoaderTest {
+
+    /** The repository's conf/ directory (tests run with the module directory as working directory). */
+    private static final Path CONF = Path.of("..", "conf");
+
+    @TempDir
+    Path dir;
+
+    static Stream<Path> shippedFiles() throws IOException {
+        try (Stream<Path> files = Files.list(CONF)) {
+            List<Path> yaml = files.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+                    .toList();
+            assertThat(yaml).as("shipped configuration files under conf/").isNotEmpty();
+            return yaml.stream();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("shippedFiles")
+    void everyShippedFileLoads(Path file) {
+        EgovPkiConfig config = ConfigLoader.load(file, Map.of());
+        assertThat(config.ca().definitions()).isNotEmpty();
+    }
+
+    @Test
+    void theShippedFileSaysExactlyWhatTheDefaultsAre() {
+        assertThat(ConfigLoader.load(CONF.resolve("egov-pki.yaml"), Map.of())).isEqualTo(ConfigLoader.defaults());
+    }
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        EgovPkiConfig config = ConfigLoader.defaults();
+        assertThat(config.dataDirectory()).isEqualTo(Path.of("./data"));
+        assertThat(config.ldap().host()).isEqualTo("127.0.0.1");
+        assertThat(config.ldap().port()).isEqualTo(10389);
+        assertThat(config.ldap().baseDn()).isEqualTo("o=egov-pki,c=CN");
+        assertThat(config.ldap().publicUrl().toString()).isEqualTo("ldap://127.0.0.1:10389");
+        assertThat(config.http().port()).isEqualTo(8080);
+        assertThat(config.http().publicUrl().toString()).isEqualTo("http://127.0.0.1:8080");
+        assertThat(config.ca().crl().nextUpdate()).isEqualTo(Duration.ofHours(24));
+        assertThat(config.ca().crl().schedule()).isEqualTo("0 0 0 * * ?");
+        assertThat(config.ca().definitions()).extracting(CaDefinition::name, CaDefinition::role,
+                        CaDefinition::algorithm)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("sm2-root", CaRole.ROOT, KeyAlgorithm.SM2),
+                        org.assertj.core.groups.Tuple.tuple("sm2-issuing", CaRole.ISSUING, KeyAlgorithm.SM2));
+    }
+
+    @Test
+    void commandLineOverridesWinOverTheFileAndFlowIntoDerivedDefaults() throws IOException {
+        Path file = write("ldap:\n  port: 20389\nhttp:\n  port: 9090\n");
+
+        EgovPkiConfig config = ConfigLoader.load(file, ConfigLoader.overrides("/tmp/x", 30389, 9191));
+
+        assertThat(config.dataDirectory()).isEqualTo(Path.of("/tmp/x"));
+        assertThat(config.ldap().port()).isEqualTo(30389);
+        assertThat(config.ldap().publicUrl().toString()).isEqualTo("ldap://127.0.0.1:30389");
+        assertThat(config.http().port()).isEqualTo(9191);
+    }
+
+    @Test
+    void rsaAndEcChainsCanBeEnabledBesideSm2() throws IOException {
+        String yaml = Files.readString(CONF.resolve("egov-pki.yaml")).replace("enabled: false", "enabled: true");
+
+        EgovPkiConfig config = ConfigLoader.load(write(yaml), Map.of());
+
+        assertThat(config.ca().definitions()).extracting(CaDefinition::name).containsExactly(
+                "sm2-root", "sm2-issuing", "rsa-root", "rsa-issuing", "ec-root", "ec-issuing");
+    }
+
+    static Stream<Arguments> badValues() {
+        return Stream.of(
+                Arguments.of("ldap:\n  port: 99999\n", "'ldap.port'", "from 1 to 65535"),
+                Arguments.of("ldap:\n  port: ten\n", "'ldap.port'", "whole number"),
+                Arguments.of("http:\n  publicUrl: https://pki.example\n", "'http.publicUrl'", "http://"),
+                Arguments.of("ldap:\n  baseDn: 'not a dn'\n", "'ldap.baseDn'", "LDAP DN"),
+                Arguments.of("ldap:\n  prot: 1\n", "unknown configuration key 'ldap.prot'", "allowed keys in ldap"),
+                Arguments.of("ca:\n  crl:\n    schedule: 'every day'\n", "'ca.crl.schedule'", "Quartz cron"),
+                Arguments.of("ca:\n  crl:\n    timeZone: Mars/Olympus\n", "'ca.crl.timeZone'", "time zone"),
+                Arguments.of(chain("algorithm: DSA", "validityYears: 30"), "'ca.chains[0].algorithm'", "SM2, RSA or EC"),
+                Arguments.of(chain("algorithm: SM2", "validityYears: 31"), "'ca.chains[0].root.validityYears'",
+                        "from 1 to 30"),
+                Arguments.of(chain("algorithm: SM2", "validityYears: 30").replace("name: b", "name: a"),
+                        "'ca.chains[0].issuing.name'", "unique"),
+                Arguments.of(chain("algorithm: SM2", "validityYears: 30").replace("CN=A", "XX=A"),
+                        "'ca.chains[0].root.subject'", "DN"),
+                Arguments.of(chain("algorithm: SM2", "validityYears: 30").replace("name: a", "name: 'A CA'"),
+                        "'ca.chains[0].root.name'", "lower-case"),
+                Arguments.of(chain("algorithm: SM2", "validityYears: 30").replace("enabled: true", "enabled: false"),
+                        "'ca.chains'", "at least one CA chain must be enabled"),
+                Arguments.of("- just\n- a list\n", "must be a YAML mapping", ""),
+                Arguments.of("ldap: [1, 2\n", "not valid YAML", ""));
+    }
+
+    private static String chain(String algorithmLine, String rootValidityLine) {
+        return "ca:\n  chains:\n    - " + algorithmLine + "\n      enabled: true\n      root:\n        name: a\n"
+                + "        subject: CN=A,C=CN\n        " + rootValidityLine + "\n      issuing:\n        name: b\n"
+                + "        subject: CN=B,C=CN\n";
+    }
+
+    @ParameterizedTest
+    @MethodSource("badValues")
+    void aBadValueIsRefusedNamingTheKeyAndWhatIsAllowed(String yaml, String names, String allowed) throws IOException {
+        Path file = write(yaml);
+
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(names)
+                .hasMessageContaining(allowed);
+    }
+
+    @Test
+    void aMissingFileIsNamed() {
+        Path missing = dir.resolve("nope.yaml");
+        assertThatThrownBy(() -> ConfigLoader.load(missing, Map.of()))
+                .hasMessage("configuration file " + missing + " does not exist");
+    }
+
+    private Path write(String yaml) throws IOException {
+        Path file = dir.resolve("egov-pki.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+}
