@@ -15,6 +15,9 @@ public interface PublicationUrls {
     /** LDAP URL of the CA's CRL attribute in the directory. */
     String crlLdapUrl(String caName);
 
+    /** HTTP URL of the OCSP responder for certificates the CA issues (AIA). */
+    String ocspUrl(String caName);
+
     /** LDAP URL of the CA's directory entry (a self-signed CA's subjectInfoAccess caRepository). */
     String caRepositoryUrl(String caName);
 }

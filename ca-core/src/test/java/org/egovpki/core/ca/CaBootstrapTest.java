@@ -173,26 +173,4 @@ class CaBootstrapTest {
                 .isInstanceOf(DomainException.class)
                 .extracting(e -> ((DomainException) e).kind()).isEqualTo(DomainException.Kind.CONFLICT);
     }
-
-    private static final class TestUrls implements PublicationUrls {
-        @Override
-        public String caCertificateUrl(String caName) {
-            return "http://pki.test/ca/" + caName + ".crt";
-        }
-
-        @Override
-        public String crlUrl(String caName) {
-            return "http://pki.test/crl/" + caName + ".crl";
-        }
-
-        @Override
-        public String crlLdapUrl(String caName) {
-            return "ldap://ldap.test:389/cn=" + caName + ",ou=CAs,o=egov-pki,c=CN?certificateRevocationList;binary";
-        }
-
-        @Override
-        public String caRepositoryUrl(String caName) {
-            return "ldap://ldap.test:389/cn=" + caName + ",ou=CAs,o=egov-pki,c=CN?cACertificate;binary";
-        }
-    }
 }

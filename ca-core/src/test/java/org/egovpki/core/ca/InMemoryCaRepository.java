@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A test double of the directory's CA store with the same compare-and-swap contract as the LDAP
  * implementation (which the server integration test exercises for real).
  */
-final class InMemoryCaRepository implements CaRepository {
+public final class InMemoryCaRepository implements CaRepository {
 
     final Map<String, CaRecord> cas = new TreeMap<>();
     final Map<String, CrlRecord> crls = new TreeMap<>();

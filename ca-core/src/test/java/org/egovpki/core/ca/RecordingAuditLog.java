@@ -7,9 +7,9 @@ import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.audit.AuditLog;
 
 /** Keeps audit events in memory so tests can assert what was recorded. */
-final class RecordingAuditLog implements AuditLog {
+public final class RecordingAuditLog implements AuditLog {
 
-    final List<AuditEvent> events = new ArrayList<>();
+    public final List<AuditEvent> events = new ArrayList<>();
 
     @Override
     public synchronized long record(AuditEvent event) {
@@ -17,7 +17,7 @@ final class RecordingAuditLog implements AuditLog {
         return events.size();
     }
 
-    synchronized List<AuditEvent> ofType(AuditEventType type) {
+    public synchronized List<AuditEvent> ofType(AuditEventType type) {
         return events.stream().filter(e -> e.type() == type).toList();
     }
 }

@@ -1,0 +1,285 @@
+package org.egovpki.core.ca;
+
+import java.math.BigInteger;
+import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.TBSCertificate;
+import org.egovpki.core.DomainException;
+import org.egovpki.core.audit.AuditEvent;
+import org.egovpki.core.audit.AuditEventType;
+import org.egovpki.core.audit.AuditLog;
+import org.egovpki.core.certificate.CertificateRecord;
+import org.egovpki.core.certificate.CertificateStatus;
+import org.egovpki.core.certificate.CertificateStore;
+import org.egovpki.core.certificate.IssuanceState;
+import org.egovpki.core.enroll.EnrollmentRequest;
+import org.egovpki.core.enroll.RegistrationData;
+import org.egovpki.core.enroll.RequestState;
+import org.egovpki.core.enroll.RequestStore;
+import org.egovpki.core.enroll.SubscriberStore;
+import org.egovpki.core.enroll.validation.CertificationRequests;
+import org.egovpki.core.enroll.validation.ParsedCsr;
+import org.egovpki.core.enroll.validation.SubjectDnPolicy;
+import org.egovpki.core.profile.CertificateProfile;
+import org.egovpki.core.profile.KeyUsageKind;
+import org.egovpki.core.profile.ProfileCatalog;
+import org.egovpki.core.profile.SubjectIdentity;
+import org.egovpki.core.x509.EndEntityCertificates;
+import org.egovpki.core.x509.EndEntityRequest;
+import org.egovpki.core.x509.Fingerprints;
+import org.egovpki.core.x509.IssuerContext;
+import org.egovpki.core.x509.SerialNumbers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Issues the certificates of an approved request, writing intent before it signs:
+ * <ol>
+ *   <li>draw a random serial, build the exact TBSCertificate, store it as an INTENT record (the
+ *       directory refuses a second record for the same issuer and serial, so a serial is never
+ *       used twice);</li>
+ *   <li>sign it;</li>
+ *   <li>store the certificate in the record (RECORDED, VALID);</li>
+ *   <li>register the subscriber and publish to its entry unless it opted out (PUBLISHED);</li>
+ *   <li>mark the request ISSUED with the serials.</li>
+ * </ol>
+ * A crash between any two steps leaves records that {@link #recover()} finishes at the next
+ * start: an INTENT is signed from its stored TBS (the first signature, if any, never left the
+ * process), a RECORDED one is published, a PUBLISHED one completes its request. Nothing is signed
+ * that the directory does not know about.
+ */
+public final class Issuer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Issuer.class);
+    private static final int SERIAL_ATTEMPTS = 5;
+
+    private final CaRegistry cas;
+    private final ProfileCatalog profiles;
+    private final EndEntityCertificates certificates;
+    private final CertificateStore store;
+    private final SubscriberStore subscribers;
+    private final RequestStore requests;
+    private final PublicationUrls urls;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final IssuanceObserver observer;
+    private final CertificationRequests csrs;
+    private final SubjectDnPolicy dnPolicy = new SubjectDnPolicy();
+
+    public Issuer(CaRegistry cas, ProfileCatalog profiles, EndEntityCertificates certificates, CertificateStore store,
+                  SubscriberStore subscribers, RequestStore requests, PublicationUrls urls, AuditLog audit,
+                  CertificationRequests csrs, Clock clock, SecureRandom random, IssuanceObserver observer) {
+        this.csrs = Objects.requireNonNull(csrs, "csrs");
+        this.cas = Objects.requireNonNull(cas, "cas");
+        this.profiles = Objects.requireNonNull(profiles, "profiles");
+        this.certificates = Objects.requireNonNull(certificates, "certificates");
+        this.store = Objects.requireNonNull(store, "store");
+        this.subscribers = Objects.requireNonNull(subscribers, "subscribers");
+        this.requests = Objects.requireNonNull(requests, "requests");
+        this.urls = Objects.requireNonNull(urls, "urls");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.random = Objects.requireNonNull(random, "random");
+        this.observer = Objects.requireNonNull(observer, "observer");
+    }
+
+    /**
+     * Issues every certificate the request's profile calls for and completes the request.
+     *
+     * @param request an APPROVED request
+     * @param actor   who caused the issuance (the reviewer, or the RA operator for auto-approval)
+     */
+    public List<CertificateRecord> issue(EnrollmentRequest request, String actor) {
+        if (request.state() != RequestState.APPROVED) {
+            throw new IllegalStateException("request " + request.id() + " is " + request.state() + ", not APPROVED");
+        }
+        ProfileCatalog.Entry entry = profile(request);
+        CertificateAuthority ca = issuingCa(entry);
+        List<CertificateRecord> issued = new ArrayList<>();
+        for (KeyUsageKind kind : entry.profile().kinds()) {
+            if (kind == KeyUsageKind.ENCRYPTION) {
+                // The encryption key pair comes from the key management centre (issue #5).
+                throw new DomainException(DomainException.Kind.UNAVAILABLE, "profile '" + request.profile()
+                        + "' issues dual certificates, which need the key management centre; it is not available yet");
+            }
+            CertificateRecord intent = writeIntent(request, entry.profile(), ca, kind, actor);
+            issued.add(finish(intent, request, ca, actor));
+        }
+        complete(request, issued, actor);
+        return issued;
+    }
+
+    private CertificateRecord writeIntent(EnrollmentRequest request, CertificateProfile profile,
+                                          CertificateAuthority ca, KeyUsageKind kind, String actor) {
+        ParsedCsr csr = csrs.parse(request.csrDer());
+        X500Name subject = dnPolicy.check(csr.subject(), request.type(), request.registration());
+        RegistrationData registration = request.registration();
+        EndEntityRequest content = new EndEntityRequest(subject, csr.publicKey(), kind,
+                profile.allowSubjectAltNames() ? registration.hostNames() : List.of(),
+                profile.allowSubjectAltNames() ? registration.ipAddresses() : List.of(),
+                identity(registration), null);
+        IssuerContext context = new IssuerContext(ca.certificate(), urls.crlUrl(ca.name()),
+                urls.crlLdapUrl(ca.name()), urls.ocspUrl(ca.name()), urls.caCertificateUrl(ca.name()));
+        for (int attempt = 1; attempt <= SERIAL_ATTEMPTS; attempt++) {
+            BigInteger serial = SerialNumbers.random(random);
+            TBSCertificate tbs = certificates.prepare(profile, content, context, serial,
+                    ca.signer().contentSigner().getAlgorithmIdentifier());
+            CertificateRecord intent = new CertificateRecord(ca.name(), serial, request.id(), request.subscriberId(),
+                    request.subjectDn(), profile.name(), request.type(), kind, request.businessType(),
+                    request.region(), CertificateStatus.VALID, IssuanceState.INTENT, encoded(tbs), null,
+                    tbs.getStartDate().getDate().toInstant(), tbs.getEndDate().getDate().toInstant(), null,
+                    clock.instant());
+            if (store.writeIntent(intent)) {
+                observer.reached(IssuanceStep.INTENT_WRITTEN, intent);
+                return intent;
+            }
+            LOG.warn("Serial {} of CA {} is already taken; drawing another", SerialNumbers.toHex(serial), ca.name());
+        }
+        throw DomainException.internal("could not reserve a unique serial for CA " + ca.name() + " after "
+                + SERIAL_ATTEMPTS + " attempts", null);
+    }
+
+    /** Signs, records and publishes an INTENT (or finishes a later state) — the recoverable part. */
+    private CertificateRecord finish(CertificateRecord record, EnrollmentRequest request, CertificateAuthority ca,
+                                     String actor) {
+        CertificateRecord current = record;
+        if (current.issuanceState() == IssuanceState.INTENT) {
+            X509Certificate certificate = certificates.sign(EndEntityCertificates.parseTbs(current.tbsDer()),
+                    ca.signer());
+            observer.reached(IssuanceStep.SIGNED, current);
+            byte[] der = encoded(certificate);
+            current = current.recorded(der, Fingerprints.sha256Hex(der));
+            store.update(current);
+            audit.record(AuditEvent.success(clock.instant(), AuditEventType.CERTIFICATE_ISSUED, actor,
+                    List.of(request.id(), current.id()), Map.of("serial", current.serialHex(), "issuer", ca.name(),
+                            "subject", current.subjectDn(), "profile", current.profile(),
+                            "kind", current.kind().name(), "sha256", current.sha256())));
+            observer.reached(IssuanceStep.RECORDED, current);
+        }
+        if (current.issuanceState() == IssuanceState.RECORDED) {
+            subscribers.register(request.subscriberId(), request.type(), request.subjectDn(), request.registration(),
+                    request.businessType(), request.region(), request.publishOptOut(), request.challengeHash());
+            if (!request.publishOptOut()) {
+                subscribers.publishCertificate(request.subscriberId(), displayName(request), current.certificateDer());
+            }
+            current = current.inState(IssuanceState.PUBLISHED);
+            store.update(current);
+            audit.record(AuditEvent.success(clock.instant(), AuditEventType.CERTIFICATE_PUBLISHED, actor,
+                    List.of(request.id(), current.id()), Map.of("serial", current.serialHex(),
+                            "subscriber", request.subscriberId(),
+                            "published", Boolean.toString(!request.publishOptOut()))));
+            observer.reached(IssuanceStep.PUBLISHED, current);
+        }
+        return current;
+    }
+
+    private void complete(EnrollmentRequest request, List<CertificateRecord> issued, String actor) {
+        List<String> serials = issued.stream().map(CertificateRecord::serialHex).toList();
+        if (!requests.transition(RequestState.APPROVED, request.issued(clock.instant(), serials))) {
+            throw new DomainException(DomainException.Kind.CONFLICT, "request " + request.id()
+                    + " changed state while its certificate was being issued");
+        }
+        observer.reached(IssuanceStep.COMPLETED, issued.get(issued.size() - 1));
+        LOG.info("Issued {} for request {} ({})", serials, request.id(), request.subjectDn());
+    }
+
+    /**
+     * Finishes or voids every half-done issuance. Run at start-up, before new requests are taken.
+     *
+     * @return how many requests were completed
+     */
+    public int recover() {
+        int completed = 0;
+        for (EnrollmentRequest request : requests.findByState(RequestState.APPROVED, 10_000)) {
+            try {
+                List<CertificateRecord> records = store.findByRequest(request.id());
+                List<CertificateRecord> finished = new ArrayList<>();
+                Optional<ProfileCatalog.Entry> entry = profiles.find(request.profile());
+                for (CertificateRecord record : records) {
+                    if (record.issuanceState() == IssuanceState.VOID) {
+                        continue;
+                    }
+                    Optional<CertificateAuthority> ca = cas.find(record.issuer());
+                    if (ca.isEmpty()) {
+                        store.update(record.inState(IssuanceState.VOID));
+                        audit.record(AuditEvent.failure(clock.instant(), AuditEventType.ISSUANCE_VOIDED,
+                                AuditEvent.SYSTEM, List.of(request.id(), record.id()),
+                                Map.of("reason", "CA " + record.issuer() + " is no longer operated")));
+                        continue;
+                    }
+                    finished.add(finish(record, request, ca.get(), AuditEvent.SYSTEM));
+                }
+                if (finished.isEmpty() && entry.isPresent()) {
+                    // Approved but the crash came before any intent: issue from the start.
+                    issue(request, AuditEvent.SYSTEM);
+                } else if (!finished.isEmpty()) {
+                    complete(request, finished, AuditEvent.SYSTEM);
+                }
+                audit.record(AuditEvent.success(clock.instant(), AuditEventType.ISSUANCE_RECOVERED, AuditEvent.SYSTEM,
+                        List.of(request.id()), Map.of("certificates", Integer.toString(Math.max(1, finished.size())))));
+                completed++;
+            } catch (RuntimeException e) {
+                LOG.error("Recovery of request {} failed: {}; it stays APPROVED and is retried at the next start",
+                        request.id(), e.getMessage());
+                audit.record(AuditEvent.failure(clock.instant(), AuditEventType.ISSUANCE_RECOVERED, AuditEvent.SYSTEM,
+                        List.of(request.id()), Map.of("error", String.valueOf(e.getMessage()))));
+            }
+        }
+        return completed;
+    }
+
+    private ProfileCatalog.Entry profile(EnrollmentRequest request) {
+        return profiles.find(request.profile()).orElseThrow(() -> DomainException.badRequest("profile",
+                "profile '" + request.profile() + "' is not configured"));
+    }
+
+    private CertificateAuthority issuingCa(ProfileCatalog.Entry entry) {
+        return cas.find(entry.issuer()).orElseThrow(() -> new DomainException(DomainException.Kind.UNAVAILABLE,
+                "profile '" + entry.profile().name() + "' issues from CA '" + entry.issuer()
+                        + "', which this server does not operate"));
+    }
+
+    private static SubjectIdentity identity(RegistrationData r) {
+        String resident = RegistrationData.RESIDENT_ID.equals(r.idType()) ? r.idNumber() : null;
+        String passport = "PASSPORT".equals(r.idType()) ? r.idNumber() : null;
+        String military = "MILITARY_OFFICER".equals(r.idType()) ? r.idNumber() : null;
+        return new SubjectIdentity(resident, passport, military, null, null, r.organizationCode(), null, r.uscc());
+    }
+
+    private static String displayName(EnrollmentRequest request) {
+        RegistrationData r = request.registration();
+        if (r.realName() != null) {
+            return r.realName();
+        }
+        if (r.legalName() != null) {
+            return r.legalName();
+        }
+        return r.hostNames().isEmpty() ? request.subscriberId() : r.hostNames().get(0);
+    }
+
+    private static byte[] encoded(TBSCertificate tbs) {
+        try {
+            return tbs.getEncoded("DER");
+        } catch (java.io.IOException e) {
+            throw DomainException.internal("a TBSCertificate cannot be encoded", e);
+        }
+    }
+
+    private static byte[] encoded(X509Certificate certificate) {
+        try {
+            return certificate.getEncoded();
+        } catch (CertificateEncodingException e) {
+            throw DomainException.internal("a freshly signed certificate cannot be encoded", e);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package org.egovpki.core.certificate;
+
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Optional;
+
+/** Certificate records under {@code ou=certificates}. Written only by the issuer. */
+public interface CertificateStore extends CertificateLookup {
+
+    /**
+     * Reserves the serial and stores the intent. {@code false} if a record with this issuer and
+     * serial already exists (the caller draws another serial); the existing record is untouched.
+     */
+    boolean writeIntent(CertificateRecord intent);
+
+    /** Replaces the record's issuance state, certificate, status and fingerprint with {@code record}'s. */
+    void update(CertificateRecord record);
+
+    /** Records in the given issuance state (for start-up recovery). */
+    List<CertificateRecord> findByIssuanceState(IssuanceState state);
+
+    /** Records written for a request. */
+    List<CertificateRecord> findByRequest(String requestId);
+
+    /** A record by issuer and serial. */
+    Optional<CertificateRecord> find(String issuer, BigInteger serial);
+}

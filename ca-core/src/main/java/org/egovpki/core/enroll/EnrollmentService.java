@@ -1,0 +1,292 @@
+package org.egovpki.core.enroll;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.egovpki.core.DomainException;
+import org.egovpki.core.audit.AuditEvent;
+import org.egovpki.core.audit.AuditEventType;
+import org.egovpki.core.audit.AuditLog;
+import org.egovpki.core.ca.Issuer;
+import org.egovpki.core.enroll.validation.CertificationRequests;
+import org.egovpki.core.enroll.validation.ParsedCsr;
+import org.egovpki.core.enroll.validation.RegistrationPolicy;
+import org.egovpki.core.enroll.validation.SubjectDnPolicy;
+import org.egovpki.core.profile.CertificateProfile;
+import org.egovpki.core.profile.CertificateType;
+import org.egovpki.core.profile.ProfileCatalog;
+
+/**
+ * The enrollment rules, the same for every channel (REST, the directory-approval route, batch):
+ * validation before anything is written, two-person review (the entry clerk never approves their
+ * own request; only reviewers approve), auto-approval only where a profile allows it for an
+ * authenticated RA operator, and an audit event for every decision, refusals included.
+ */
+public final class EnrollmentService {
+
+    private static final Pattern SUBSCRIBER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final int MAX_REASON = 500;
+
+    private final ProfileCatalog profiles;
+    private final RequestStore requests;
+    private final SubscriberStore subscribers;
+    private final Issuer issuer;
+    private final CertificationRequests csrs;
+    private final SubjectDnPolicy dnPolicy = new SubjectDnPolicy();
+    private final RegistrationPolicy registrationPolicy = new RegistrationPolicy();
+    private final AuditLog audit;
+    private final Clock clock;
+    private final ZoneId zone;
+    private final SecureRandom random;
+
+    public EnrollmentService(ProfileCatalog profiles, RequestStore requests, SubscriberStore subscribers, Issuer issuer,
+                             CertificationRequests csrs, AuditLog audit, Clock clock, ZoneId zone, SecureRandom random) {
+        this.profiles = Objects.requireNonNull(profiles, "profiles");
+        this.requests = Objects.requireNonNull(requests, "requests");
+        this.subscribers = Objects.requireNonNull(subscribers, "subscribers");
+        this.issuer = Objects.requireNonNull(issuer, "issuer");
+        this.csrs = Objects.requireNonNull(csrs, "csrs");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.zone = Objects.requireNonNull(zone, "zone");
+        this.random = Objects.requireNonNull(random, "random");
+    }
+
+    /**
+     * Validates and stores an application. Nothing is written if any check fails. When the
+     * profile allows automatic approval and the operator is an RA admin, the request is approved
+     * and issued at once.
+     */
+    public EnrollmentRequest submit(Operator clerk, Submission submission) {
+        try {
+            EnrollmentRequest request = validate(clerk, submission);
+            requests.create(request);
+            audit.record(AuditEvent.success(request.submittedAt(), AuditEventType.REQUEST_SUBMITTED, clerk.dn(),
+                    List.of(request.id()), Map.of("profile", request.profile(), "subject", request.subjectDn(),
+                            "subscriber", request.subscriberId())));
+            ProfileCatalog.Entry entry = profiles.find(request.profile()).orElseThrow();
+            if (entry.profile().autoApproveForRa() && clerk.has(Role.RA_ADMIN)) {
+                return decideApproval(request, clerk, "auto-approved: profile " + request.profile()
+                        + " allows automatic approval for RA operators");
+            }
+            return request;
+        } catch (DomainException e) {
+            audit.record(AuditEvent.failure(clock.instant(), AuditEventType.REQUEST_SUBMITTED, clerk.dn(), List.of(),
+                    failureDetails(e)));
+            throw e;
+        }
+    }
+
+    /** The outcome of one application in a batch: the request, or why it was refused. */
+    public record BatchResult(int index, EnrollmentRequest request, DomainException error) {
+    }
+
+    /**
+     * Bulk application by an RA (seed 001 §6.2.1.2): each item is validated and stored on its own,
+     * so one bad item does not lose the others.
+     */
+    public List<BatchResult> submitBatch(Operator clerk, List<Submission> submissions) {
+        if (submissions.isEmpty() || submissions.size() > 1000) {
+            throw DomainException.badRequest("requests", "a batch holds 1 to 1000 applications, this one has "
+                    + submissions.size());
+        }
+        List<BatchResult> results = new ArrayList<>();
+        for (int i = 0; i < submissions.size(); i++) {
+            try {
+                results.add(new BatchResult(i, submit(clerk, submissions.get(i)), null));
+            } catch (DomainException e) {
+                results.add(new BatchResult(i, null, e));
+            }
+        }
+        return results;
+    }
+
+    public EnrollmentRequest approve(Operator reviewer, String requestId) {
+        EnrollmentRequest request = get(requestId);
+        try {
+            checkReviewer(reviewer, request, "approve");
+            return decideApproval(request, reviewer, null);
+        } catch (DomainException e) {
+            audit.record(AuditEvent.failure(clock.instant(), AuditEventType.REQUEST_APPROVED, reviewer.dn(),
+                    List.of(requestId), failureDetails(e)));
+            throw e;
+        }
+    }
+
+    public EnrollmentRequest reject(Operator reviewer, String requestId, String reason) {
+        EnrollmentRequest request = get(requestId);
+        try {
+            checkReviewer(reviewer, request, "reject");
+            if (reason == null || reason.isBlank() || reason.length() > MAX_REASON) {
+                throw DomainException.badRequest("reason", "a rejection needs a reason of 1 to " + MAX_REASON
+                        + " characters; the subscriber is told it");
+            }
+            EnrollmentRequest rejected = request.rejected(reviewer.dn(), clock.instant(), reason.strip());
+            transition(request, rejected);
+            audit.record(AuditEvent.success(rejected.decidedAt(), AuditEventType.REQUEST_REJECTED, reviewer.dn(),
+                    List.of(requestId), Map.of("reason", rejected.rejectionReason())));
+            return rejected;
+        } catch (DomainException e) {
+            audit.record(AuditEvent.failure(clock.instant(), AuditEventType.REQUEST_REJECTED, reviewer.dn(),
+                    List.of(requestId), failureDetails(e)));
+            throw e;
+        }
+    }
+
+    public EnrollmentRequest cancel(Operator operator, String requestId) {
+        EnrollmentRequest request = get(requestId);
+        if (!operator.isSamePersonAs(request.enteredBy()) && !operator.has(Role.RA_ADMIN)
+                && !operator.has(Role.CA_ADMIN)) {
+            throw new DomainException(DomainException.Kind.FORBIDDEN,
+                    "only the operator who entered request " + requestId + " or an RA/CA admin may cancel it");
+        }
+        requireState(request, RequestState.SUBMITTED, "cancelled");
+        EnrollmentRequest cancelled = request.cancelled(clock.instant());
+        transition(request, cancelled);
+        audit.record(AuditEvent.success(cancelled.decidedAt(), AuditEventType.REQUEST_CANCELLED, operator.dn(),
+                List.of(requestId), Map.of()));
+        return cancelled;
+    }
+
+    public EnrollmentRequest get(String requestId) {
+        return requests.find(requestId).orElseThrow(() -> DomainException.notFound("no request '" + requestId + "'"));
+    }
+
+    public List<EnrollmentRequest> list(RequestState state, int limit) {
+        return requests.findByState(state, limit);
+    }
+
+    private void checkReviewer(Operator reviewer, EnrollmentRequest request, String verb) {
+        if (!reviewer.has(Role.REVIEWER)) {
+            throw new DomainException(DomainException.Kind.FORBIDDEN, reviewer.uid() + " is not a reviewer: only "
+                    + "reviewers may " + verb + " requests");
+        }
+        if (reviewer.isSamePersonAs(request.enteredBy())) {
+            throw new DomainException(DomainException.Kind.FORBIDDEN, "the entry clerk cannot " + verb
+                    + " their own request " + request.id() + ": a second person must review it");
+        }
+        requireState(request, RequestState.SUBMITTED, verb.equals("approve") ? "approved" : "rejected");
+    }
+
+    private EnrollmentRequest decideApproval(EnrollmentRequest request, Operator reviewer, String note) {
+        requireState(request, RequestState.SUBMITTED, "approved");
+        EnrollmentRequest approved = request.approved(reviewer.dn(), clock.instant());
+        transition(request, approved);
+        audit.record(AuditEvent.success(approved.decidedAt(), AuditEventType.REQUEST_APPROVED, reviewer.dn(),
+                List.of(request.id()), note == null ? Map.of() : Map.of("note", note)));
+        issuer.issue(approved, reviewer.dn());
+        return get(request.id());
+    }
+
+    private void transition(EnrollmentRequest from, EnrollmentRequest to) {
+        if (!requests.transition(from.state(), to)) {
+            throw DomainException.conflict("request " + from.id() + " was changed by someone else meanwhile; "
+                    + "reload it and decide again");
+        }
+    }
+
+    private static void requireState(EnrollmentRequest request, RequestState expected, String verb) {
+        if (request.state() != expected) {
+            throw DomainException.conflict("request " + request.id() + " is " + request.state()
+                    + "; only a " + expected + " request can be " + verb);
+        }
+    }
+
+    private EnrollmentRequest validate(Operator clerk, Submission s) {
+        if (!clerk.mayEnterRequests()) {
+            throw new DomainException(DomainException.Kind.FORBIDDEN, clerk.uid()
+                    + " may not enter requests (needs ENTRY_CLERK, RA_ADMIN or CA_ADMIN)");
+        }
+        if (s.profile() == null) {
+            throw DomainException.badRequest("profile", "profile is required");
+        }
+        CertificateProfile profile = profiles.find(s.profile()).map(ProfileCatalog.Entry::profile).orElseThrow(() ->
+                DomainException.badRequest("profile", "unknown profile '" + s.profile() + "'; configured: "
+                        + profiles.all().stream().map(e -> e.profile().name()).toList()));
+        if (!s.agreementAccepted()) {
+            throw DomainException.badRequest("agreementAccepted", "the subscriber must accept the subscriber "
+                    + "agreement before applying (001 §6.2.1); record the acceptance and submit again");
+        }
+        char[] phrase = s.challengePhrase();
+        if (phrase == null || phrase.length < ChallengePhrases.MIN_LENGTH) {
+            throw DomainException.badRequest("challengePhrase", "a challenge phrase of at least "
+                    + ChallengePhrases.MIN_LENGTH + " characters is required (it lets the subscriber revoke later)");
+        }
+        if (s.csr() == null) {
+            throw DomainException.badRequest("csr", "csr (a PKCS#10 request, PEM or base64 DER) is required");
+        }
+        ParsedCsr csr = csrs.parse(s.csr());
+        CertificateType type = profile.type();
+        LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
+        registrationPolicy.check(type, s.registration(), today);
+        X500Name subject = dnPolicy.check(csr.subject(), type, s.registration());
+        String canonical = SubjectDnPolicy.canonicalString(subject);
+        String subscriberId = subscriberId(s, type, canonical);
+        Optional<String> holder = subscribers.holderOf(canonical);
+        if (holder.isPresent() && !holder.get().equals(subscriberId)) {
+            throw new DomainException(DomainException.Kind.CONFLICT, "subject DN '" + canonical
+                    + "' already belongs to another subscriber; add a distinguishing attribute (e.g. an OU or L) "
+                    + "to the DN and submit again", "subject");
+        }
+        Instant now = clock.instant();
+        return new EnrollmentRequest(newRequestId(), RequestState.SUBMITTED, csr.der(), profile.name(), type,
+                subscriberId, canonical, s.registration(), blankToNull(s.businessType()), blankToNull(s.region()),
+                s.publishOptOut(), ChallengePhrases.hash(phrase, random), now, clerk.dn(), null, now, null, null,
+                null, List.of());
+    }
+
+    private static String subscriberId(Submission s, CertificateType type, String canonicalDn) {
+        if (s.subscriberId() != null) {
+            if (!SUBSCRIBER_ID.matcher(s.subscriberId()).matches()) {
+                throw DomainException.badRequest("subscriberId", "subscriberId must be 1-64 letters, digits, '.', "
+                        + "'_' or '-', starting with a letter or digit");
+            }
+            return s.subscriberId();
+        }
+        RegistrationData r = s.registration();
+        return switch (type) {
+            case PERSONAL -> "p-" + shortHash(r.idType() + ":" + r.idNumber().toUpperCase(Locale.ROOT));
+            case ORGANIZATION, CODE_SIGNING -> "o-" + (r.uscc() != null ? r.uscc() : r.organizationCode())
+                    .toLowerCase(Locale.ROOT);
+            case DEVICE -> "d-" + shortHash(canonicalDn);
+        };
+    }
+
+    private String newRequestId() {
+        byte[] bytes = new byte[10];
+        random.nextBytes(bytes);
+        return "r-" + HexFormat.of().formatHex(bytes);
+    }
+
+    private static String shortHash(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 10);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    private static Map<String, String> failureDetails(DomainException e) {
+        return e.field() == null ? Map.of("error", e.kind().name(), "message", e.getMessage())
+                : Map.of("error", e.kind().name(), "message", e.getMessage(), "field", e.field());
+    }
+}

@@ -1,0 +1,18 @@
+package org.egovpki.core.enroll;
+
+import java.util.Optional;
+
+/** Operators as the directory knows them ({@code ou=operators}). */
+public interface OperatorDirectory {
+
+    /** Binds as the operator; empty if the login or password is wrong (never says which). */
+    Optional<Operator> authenticate(String uid, char[] password);
+
+    /** The operator whose entry has this DN (e.g. a request's {@code modifiersName}). */
+    Optional<Operator> findByDn(String dn);
+
+    Optional<Operator> findByUid(String uid);
+
+    /** Creates an operator; {@code CONFLICT} if the uid exists. */
+    Operator create(String uid, String name, java.util.Set<Role> roles, char[] password);
+}

@@ -1,0 +1,24 @@
+package org.egovpki.core.enroll;
+
+import java.util.Optional;
+import org.egovpki.core.profile.CertificateType;
+
+/**
+ * Subscribers in the directory: a public entry (id, display name, published certificates) and a
+ * private registration entry. Only the issuer writes here.
+ */
+public interface SubscriberStore {
+
+    /** The subscriber holding this canonical subject DN, if any (DN uniqueness, REQUIREMENTS §4). */
+    Optional<String> holderOf(String canonicalSubjectDn);
+
+    /**
+     * Creates the subscriber or updates its registration data, and records that it holds the
+     * subject DN. Idempotent.
+     */
+    void register(String subscriberId, CertificateType type, String canonicalSubjectDn, RegistrationData registration,
+                  String businessType, String region, boolean publishOptOut, String challengeHash);
+
+    /** Adds the certificate to the subscriber's public {@code userCertificate;binary}. Idempotent. */
+    void publishCertificate(String subscriberId, String displayName, byte[] certificateDer);
+}

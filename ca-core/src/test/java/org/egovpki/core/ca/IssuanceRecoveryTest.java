@@ -1,0 +1,105 @@
+package org.egovpki.core.ca;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import org.egovpki.core.certificate.CertificateRecord;
+import org.egovpki.core.certificate.IssuanceState;
+import org.egovpki.core.crypto.BouncyCastle;
+import org.egovpki.core.enroll.EnrollmentRequest;
+import org.egovpki.core.enroll.EnrollmentService;
+import org.egovpki.core.enroll.RequestState;
+import org.egovpki.core.x509.Pem;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A process that dies between any two durable steps of issuance: the next start's recovery
+ * finishes the issuance, the certificate is the one whose TBS was written before signing, its
+ * serial is used once, and nothing is left that the directory does not know.
+ */
+class IssuanceRecoveryTest {
+
+    @TempDir
+    static Path keys;
+
+    private static CaRegistry cas;
+
+    @BeforeAll
+    static void createCas() {
+        cas = EnrollmentFixture.createCas(keys);
+    }
+
+    /** What a killed process looks like to the code after the step: nothing more happens. */
+    private static final class Crash extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+    }
+
+    @ParameterizedTest(name = "crash after {0}")
+    @EnumSource(IssuanceStep.class)
+    void aCrashAfterEachStepIsFinishedByRecoveryWithTheSameSerial(IssuanceStep crashAfter) throws Exception {
+        EnrollmentFixture f = new EnrollmentFixture(cas);
+        EnrollmentService crashing = f.service(f.issuer((step, record) -> {
+            if (step == crashAfter) {
+                throw new Crash();
+            }
+        }));
+        EnrollmentRequest submitted = crashing.submit(EnrollmentFixture.CLERK,
+                EnrollmentFixture.personal("Zhang San", "11010519491231002X", f.sm2(), false));
+
+        assertThatThrownBy(() -> crashing.approve(EnrollmentFixture.REVIEWER, submitted.id())).isInstanceOf(Crash.class);
+        List<CertificateRecord> before = f.stores.findByRequest(submitted.id());
+        assertThat(before).hasSize(1);
+        byte[] intendedTbs = before.get(0).tbsDer();
+
+        int recovered = f.issuer(IssuanceObserver.NONE).recover();
+
+        EnrollmentRequest after = f.stores.find(submitted.id()).orElseThrow();
+        assertThat(after.state()).isEqualTo(RequestState.ISSUED);
+        assertThat(recovered).isEqualTo(crashAfter == IssuanceStep.COMPLETED ? 0 : 1);
+        List<CertificateRecord> records = f.stores.findByRequest(submitted.id());
+        assertThat(records).as("one serial, never a second one").hasSize(1);
+        CertificateRecord record = records.get(0);
+        assertThat(record.issuanceState()).isEqualTo(IssuanceState.PUBLISHED);
+        assertThat(after.resultSerials()).containsExactly(record.serialHex());
+        X509Certificate certificate = Pem.parseCertificate(record.certificateDer());
+        assertThat(certificate.getTBSCertificate()).as("the certificate is exactly the intent that was written")
+                .isEqualTo(intendedTbs);
+        assertThat(f.stores.published.get(after.subscriberId())).hasSize(1)
+                .allSatisfy(der -> assertThat(der).isEqualTo(record.certificateDer()));
+        verifies(certificate);
+
+        assertThat(f.issuer(IssuanceObserver.NONE).recover()).as("recovery is idempotent").isZero();
+        assertThat(f.stores.findByRequest(submitted.id())).hasSize(1);
+    }
+
+    @Test
+    void anApprovalThatCrashedBeforeAnyIntentIsIssuedAtRecovery() {
+        EnrollmentFixture f = new EnrollmentFixture(cas);
+        EnrollmentRequest submitted = f.service().submit(EnrollmentFixture.CLERK,
+                EnrollmentFixture.personal("Li Si", "440524198001010013", f.sm2(), false));
+        f.stores.transition(RequestState.SUBMITTED,
+                submitted.approved(EnrollmentFixture.REVIEWER.dn(), EnrollmentFixture.NOW));
+
+        assertThat(f.issuer(IssuanceObserver.NONE).recover()).isEqualTo(1);
+
+        assertThat(f.stores.find(submitted.id()).orElseThrow().state()).isEqualTo(RequestState.ISSUED);
+        assertThat(f.stores.findByRequest(submitted.id())).singleElement()
+                .extracting(CertificateRecord::issuanceState).isEqualTo(IssuanceState.PUBLISHED);
+    }
+
+    private static void verifies(X509Certificate certificate) {
+        try {
+            certificate.verify(cas.find("sm2-issuing").orElseThrow().certificate().getPublicKey(),
+                    BouncyCastle.PROVIDER);
+        } catch (Exception e) {
+            throw new AssertionError("the recovered certificate does not verify under the issuing CA", e);
+        }
+    }
+}

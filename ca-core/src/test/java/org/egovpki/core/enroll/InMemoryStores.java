@@ -1,0 +1,119 @@
+package org.egovpki.core.enroll;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.egovpki.core.DomainException;
+import org.egovpki.core.certificate.CertificateQuery;
+import org.egovpki.core.certificate.CertificateRecord;
+import org.egovpki.core.certificate.CertificateStore;
+import org.egovpki.core.certificate.IssuanceState;
+import org.egovpki.core.profile.CertificateType;
+
+/**
+ * Test doubles of the directory stores with the same contracts as the LDAP ones (compare-and-swap
+ * state changes, add-fails-if-exists serial reservation); the end-to-end IT runs the real ones.
+ */
+public final class InMemoryStores implements RequestStore, CertificateStore, SubscriberStore {
+
+    public final Map<String, EnrollmentRequest> requests = new LinkedHashMap<>();
+    public final Map<String, CertificateRecord> certificates = new LinkedHashMap<>();
+    public final Map<String, String> holders = new LinkedHashMap<>();
+    public final Map<String, List<byte[]>> published = new LinkedHashMap<>();
+    public final Map<String, RegistrationData> registrations = new LinkedHashMap<>();
+
+    // --- requests ---
+
+    @Override
+    public synchronized void create(EnrollmentRequest request) {
+        if (requests.putIfAbsent(request.id(), request) != null) {
+            throw DomainException.conflict("request " + request.id() + " exists");
+        }
+    }
+
+    @Override
+    public synchronized Optional<EnrollmentRequest> find(String id) {
+        return Optional.ofNullable(requests.get(id));
+    }
+
+    @Override
+    public synchronized List<EnrollmentRequest> findByState(RequestState state, int limit) {
+        return requests.values().stream().filter(r -> r.state() == state)
+                .sorted(Comparator.comparing(EnrollmentRequest::submittedAt)).limit(limit).toList();
+    }
+
+    @Override
+    public synchronized boolean transition(RequestState expected, EnrollmentRequest updated) {
+        EnrollmentRequest current = requests.get(updated.id());
+        if (current == null || current.state() != expected) {
+            return false;
+        }
+        requests.put(updated.id(), updated);
+        return true;
+    }
+
+    // --- certificates ---
+
+    @Override
+    public synchronized boolean writeIntent(CertificateRecord intent) {
+        return certificates.putIfAbsent(intent.id(), intent) == null;
+    }
+
+    @Override
+    public synchronized void update(CertificateRecord record) {
+        if (!certificates.containsKey(record.id())) {
+            throw DomainException.notFound("no record " + record.id());
+        }
+        certificates.put(record.id(), record);
+    }
+
+    @Override
+    public synchronized List<CertificateRecord> findByIssuanceState(IssuanceState state) {
+        return certificates.values().stream().filter(r -> r.issuanceState() == state).toList();
+    }
+
+    @Override
+    public synchronized List<CertificateRecord> findByRequest(String requestId) {
+        return certificates.values().stream().filter(r -> r.requestId().equals(requestId)).toList();
+    }
+
+    @Override
+    public synchronized Optional<CertificateRecord> find(String issuer, BigInteger serial) {
+        return Optional.ofNullable(certificates.get(CertificateRecord.id(issuer, serial)));
+    }
+
+    @Override
+    public synchronized List<CertificateRecord> search(CertificateQuery query) {
+        return certificates.values().stream()
+                .filter(r -> query.serialHex() == null || r.serialHex().equals(query.serialHex()))
+                .filter(r -> query.subscriberId() == null || r.subscriberId().equals(query.subscriberId()))
+                .limit(query.limit()).toList();
+    }
+
+    // --- subscribers ---
+
+    @Override
+    public synchronized Optional<String> holderOf(String canonicalSubjectDn) {
+        return Optional.ofNullable(holders.get(canonicalSubjectDn));
+    }
+
+    @Override
+    public synchronized void register(String subscriberId, CertificateType type, String canonicalSubjectDn,
+                                      RegistrationData registration, String businessType, String region,
+                                      boolean publishOptOut, String challengeHash) {
+        holders.putIfAbsent(canonicalSubjectDn, subscriberId);
+        registrations.put(subscriberId, registration);
+    }
+
+    @Override
+    public synchronized void publishCertificate(String subscriberId, String displayName, byte[] certificateDer) {
+        List<byte[]> list = published.computeIfAbsent(subscriberId, k -> new ArrayList<>());
+        if (list.stream().noneMatch(d -> java.util.Arrays.equals(d, certificateDer))) {
+            list.add(certificateDer);
+        }
+    }
+}
