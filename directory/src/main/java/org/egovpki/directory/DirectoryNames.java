@@ -47,6 +47,36 @@ public final class DirectoryNames {
         return new DN(new RDN("cn", caName), cas());
     }
 
+    public DN request(String requestId) {
+        return new DN(new RDN("egovRequestId", requestId), container(DirectoryLayout.Container.REQUESTS));
+    }
+
+    public DN certificate(String certificateId) {
+        return new DN(new RDN("egovCertificateId", certificateId), container(DirectoryLayout.Container.CERTIFICATES));
+    }
+
+    public DN subscriber(String subscriberId) {
+        return new DN(new RDN("egovSubscriberId", subscriberId), container(DirectoryLayout.Container.SUBSCRIBERS));
+    }
+
+    /** The private registration entry below a subscriber entry. */
+    public DN registration(String subscriberId) {
+        return new DN(new RDN("cn", "registration"), subscriber(subscriberId));
+    }
+
+    public DN operator(String uid) {
+        return new DN(new RDN("uid", uid), container(DirectoryLayout.Container.OPERATORS));
+    }
+
+    /** The value of the single RDN attribute of {@code dn} (e.g. the request id of a request DN). */
+    public static String rdnValue(String dn) {
+        try {
+            return new DN(dn).getRDN().getAttributeValues()[0];
+        } catch (LDAPException e) {
+            throw new IllegalArgumentException("'" + dn + "' is not a DN", e);
+        }
+    }
+
     /** The CA server's own bind account (not the directory admin). */
     public DN caServiceAccount() {
         return new DN(new RDN("uid", DirectoryLayout.CA_SERVICE_ACCOUNT_UID), services());

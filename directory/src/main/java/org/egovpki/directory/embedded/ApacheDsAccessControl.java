@@ -27,7 +27,10 @@ import org.slf4j.LoggerFactory;
  *       their {@code cn=registration} children. ApacheDS evaluates filters on attributes it hides,
  *       which is why private data is kept on separate entries rather than hidden attributes;</li>
  *   <li>the CA service account: everything except {@code ou=km} (the KM's own subtree) and
- *       {@code ou=services} (other accounts' credentials).</li>
+ *       {@code ou=services} (other accounts' credentials);</li>
+ *   <li>operators (bound as an entry under {@code ou=operators}): read requests, and change only
+ *       a request's {@code egovRequestState} and {@code egovRejectionReason} — how a reviewer
+ *       approves or rejects in an LDAP browser.</li>
  * </ul>
  * The subentries are rewritten on every start, so a changed policy reaches existing directories.
  */
@@ -42,6 +45,12 @@ public final class ApacheDsAccessControl {
             + "grantInvoke";
     /** What an anonymous reader may see on a subscriber entry: the published certificate and its name. */
     private static final String PUBLIC_SUBSCRIBER_ATTRIBUTES = "objectClass, cn, egovSubscriberId, userCertificate";
+
+    /**
+     * What an operator may change on a request from an LDAP browser: the decision and its reason.
+     * The CA checks who made the change (modifiersName) and acts on it, or puts the request back.
+     */
+    private static final String DECISION_ATTRIBUTES = "egovRequestState, egovRejectionReason";
 
     private final LDAPInterface admin;
     private final DirectoryNames names;
@@ -90,13 +99,30 @@ public final class ApacheDsAccessControl {
                         "{ specificExclusions { chopBefore: \"ou=" + DirectoryLayout.Container.KM.ou() + "\", chopBefore: \"ou="
                                 + DirectoryLayout.Container.SERVICES.ou() + "\" } }",
                         aci("caServiceFullAccess", 50, "simple", "name { \"" + caService + "\" }",
-                                "entry, allUserAttributeTypesAndValues", ALL)));
+                                "entry, allUserAttributeTypesAndValues", ALL)),
+                new Subentry("egovPkiOperatorsDecideRequests",
+                        "{ base \"ou=" + DirectoryLayout.Container.REQUESTS.ou() + "\", minimum 1 }",
+                        aciOf("operatorsReadRequestsAndWriteDecisions", 20, "simple",
+                                "subtree { { base \"" + names.container(DirectoryLayout.Container.OPERATORS) + "\" } }",
+                                List.of(permission("entry, allUserAttributeTypesAndValues", READ + ", grantModify"),
+                                        permission("attributeType { " + DECISION_ATTRIBUTES + " }, allAttributeValues { "
+                                                + DECISION_ATTRIBUTES + " }", "grantAdd, grantRemove")))));
     }
 
-    private static String aci(String tag, int precedence, String authenticationLevel, String userClass, String protectedItems, String grants) {
-        return "{ identificationTag \"" + tag + "\", precedence " + precedence + ", authenticationLevel " + authenticationLevel + ", "
-                + "itemOrUserFirst userFirst: { userClasses { " + userClass + " }, userPermissions { { "
-                + "protectedItems { " + protectedItems + " }, grantsAndDenials { " + grants + " } } } } }";
+    private static String aci(String tag, int precedence, String authenticationLevel, String userClass,
+                              String protectedItems, String grants) {
+        return aciOf(tag, precedence, authenticationLevel, userClass, List.of(permission(protectedItems, grants)));
+    }
+
+    private static String aciOf(String tag, int precedence, String authenticationLevel, String userClass,
+                                List<String> permissions) {
+        return "{ identificationTag \"" + tag + "\", precedence " + precedence + ", authenticationLevel "
+                + authenticationLevel + ", itemOrUserFirst userFirst: { userClasses { " + userClass
+                + " }, userPermissions { " + String.join(", ", permissions) + " } } }";
+    }
+
+    private static String permission(String protectedItems, String grants) {
+        return "{ protectedItems { " + protectedItems + " }, grantsAndDenials { " + grants + " } }";
     }
 
     private void write(Subentry subentry) throws LDAPException {

@@ -1,0 +1,31 @@
+package org.egovpki.routes;
+
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * Approvals and rejections written in an LDAP browser: every {@code egovpki.approvals.pollMillis}
+ * the {@code directoryDecisions} bean (ca-core's DirectoryDecisions) finds requests whose state a
+ * reviewer changed and runs them through the same checks as the REST API.
+ *
+ * <p>Polling, not persistent search: an indexed search for the few undecided-but-changed requests
+ * costs well under a millisecond on the embedded directory, so a one-second poll is noise, bounds
+ * the latency a reviewer sees to one period, survives directory restarts with no reconnect logic,
+ * and behaves the same on ApacheDS and OpenLDAP (whose persistent search support differs; see
+ * docs/enrollment.md for the measurement).
+ */
+public final class DirectoryApprovalRoute extends RouteBuilder {
+
+    public static final String ROUTE_ID = "directory-approvals";
+    public static final String DECISIONS_BEAN = "directoryDecisions";
+
+    @Override
+    public void configure() {
+        errorHandler(defaultErrorHandler().logExhausted(true).logStackTrace(false));
+
+        from("timer:directory-approvals?period={{egovpki.approvals.pollMillis}}&delay=1000")
+                .routeId(ROUTE_ID)
+                .bean(DECISIONS_BEAN, "processPending").id("process-directory-decisions")
+                .filter(body().isGreaterThan(0))
+                    .log("Handled ${body} decision(s) written in the directory");
+    }
+}

@@ -1,0 +1,173 @@
+package org.egovpki.directory;
+
+import com.unboundid.ldap.sdk.Attribute;
+import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.Filter;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPInterface;
+import com.unboundid.ldap.sdk.LDAPSearchException;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchRequest;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SearchScope;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.egovpki.core.certificate.CertificateQuery;
+import org.egovpki.core.certificate.CertificateRecord;
+import org.egovpki.core.certificate.CertificateStatus;
+import org.egovpki.core.certificate.CertificateStore;
+import org.egovpki.core.certificate.IssuanceState;
+import org.egovpki.core.profile.CertificateType;
+import org.egovpki.core.profile.KeyUsageKind;
+import org.egovpki.schema.DirectoryLayout;
+
+/**
+ * Certificate records under {@code ou=certificates} ({@code egovCertificateRecord}), one entry per
+ * (issuer, serial): {@code egovCertificateId=<issuer>-<serial hex>}. The add of the intent is
+ * the serial reservation — the directory refuses a second entry with the same name.
+ */
+public final class LdapCertificateStore implements CertificateStore {
+
+    private final LDAPInterface ldap;
+    private final DirectoryNames names;
+
+    public LdapCertificateStore(LDAPInterface ldap, DirectoryNames names) {
+        this.ldap = Objects.requireNonNull(ldap, "ldap");
+        this.names = Objects.requireNonNull(names, "names");
+    }
+
+    @Override
+    public boolean writeIntent(CertificateRecord r) {
+        List<Attribute> a = new ArrayList<>();
+        a.add(new Attribute("objectClass", "top", "egovCertificateRecord"));
+        a.add(new Attribute("egovCertificateId", r.id()));
+        a.add(new Attribute("egovSerialNumber", r.serialHex()));
+        a.add(new Attribute("egovIssuerName", r.issuer()));
+        a.add(new Attribute("egovRequestDn", names.request(r.requestId()).toString()));
+        a.add(new Attribute("egovSubscriberDn", names.subscriber(r.subscriberId()).toString()));
+        a.add(new Attribute("egovSubjectDn", r.subjectDn()));
+        a.add(new Attribute("egovProfile", r.profile()));
+        a.add(new Attribute("egovCertificateType", r.type().name()));
+        a.add(new Attribute("egovKeyUsageKind", r.kind().name()));
+        LdapValues.put(a, "egovBusinessType", r.businessType());
+        LdapValues.put(a, "egovRegion", r.region());
+        a.add(new Attribute("egovCertificateStatus", r.status().name()));
+        a.add(new Attribute("egovIssuanceState", r.issuanceState().name()));
+        a.add(new Attribute("egovTbsCertificate", r.tbsDer()));
+        a.add(new Attribute("egovNotBefore", LdapValues.time(r.notBefore())));
+        a.add(new Attribute("egovNotAfter", LdapValues.time(r.notAfter())));
+        a.add(new Attribute("egovCreatedAt", LdapValues.time(r.createdAt())));
+        try {
+            ldap.add(new Entry(names.certificate(r.id()), a));
+            return true;
+        } catch (LDAPException e) {
+            if (e.getResultCode() == ResultCode.ENTRY_ALREADY_EXISTS) {
+                return false;
+            }
+            throw LdapErrors.toDomain("reserving serial " + r.serialHex() + " of CA " + r.issuer(), e);
+        }
+    }
+
+    @Override
+    public void update(CertificateRecord r) {
+        List<Modification> mods = new ArrayList<>();
+        mods.add(new Modification(ModificationType.REPLACE, "egovIssuanceState", r.issuanceState().name()));
+        mods.add(new Modification(ModificationType.REPLACE, "egovCertificateStatus", r.status().name()));
+        if (r.certificateDer() != null) {
+            mods.add(new Modification(ModificationType.REPLACE, "userCertificate;binary", r.certificateDer()));
+            mods.add(new Modification(ModificationType.REPLACE, "egovSha256Fingerprint", r.sha256()));
+        }
+        try {
+            ldap.modify(names.certificate(r.id()).toString(), mods);
+        } catch (LDAPException e) {
+            throw LdapErrors.toDomain("updating certificate record " + r.id(), e);
+        }
+    }
+
+    @Override
+    public List<CertificateRecord> findByIssuanceState(IssuanceState state) {
+        return search(Filter.createEqualityFilter("egovIssuanceState", state.name()), 10_000);
+    }
+
+    @Override
+    public List<CertificateRecord> findByRequest(String requestId) {
+        return search(Filter.createEqualityFilter("egovRequestDn", names.request(requestId).toString()), 100);
+    }
+
+    @Override
+    public Optional<CertificateRecord> find(String issuer, BigInteger serial) {
+        try {
+            SearchResultEntry entry = ldap.getEntry(names.certificate(CertificateRecord.id(issuer, serial)).toString(),
+                    "*");
+            return Optional.ofNullable(entry).map(this::toRecord);
+        } catch (LDAPException e) {
+            throw LdapErrors.toDomain("reading certificate " + serial.toString(16), e);
+        }
+    }
+
+    @Override
+    public List<CertificateRecord> search(CertificateQuery q) {
+        List<Filter> filters = new ArrayList<>();
+        if (q.serialHex() != null) {
+            filters.add(Filter.createEqualityFilter("egovSerialNumber", q.serialHex()));
+        }
+        if (q.subjectDn() != null) {
+            filters.add(Filter.createEqualityFilter("egovSubjectDn", q.subjectDn()));
+        }
+        if (q.subscriberId() != null) {
+            filters.add(Filter.createEqualityFilter("egovSubscriberDn", names.subscriber(q.subscriberId()).toString()));
+        }
+        if (q.status() != null) {
+            filters.add(Filter.createEqualityFilter("egovCertificateStatus", q.status().name()));
+        }
+        // Intents and voided reservations are not certificates anyone holds.
+        filters.add(Filter.createORFilter(Filter.createEqualityFilter("egovIssuanceState", "RECORDED"),
+                Filter.createEqualityFilter("egovIssuanceState", "PUBLISHED")));
+        return search(Filter.createANDFilter(filters), q.limit());
+    }
+
+    private List<CertificateRecord> search(Filter filter, int limit) {
+        Filter scoped = Filter.createANDFilter(Filter.createEqualityFilter("objectClass", "egovCertificateRecord"),
+                filter);
+        List<SearchResultEntry> entries;
+        try {
+            SearchRequest request = new SearchRequest(
+                    names.container(DirectoryLayout.Container.CERTIFICATES).toString(), SearchScope.ONE, scoped, "*");
+            request.setSizeLimit(limit);
+            entries = ldap.search(request).getSearchEntries();
+        } catch (LDAPSearchException e) {
+            if (e.getResultCode() != ResultCode.SIZE_LIMIT_EXCEEDED) {
+                throw LdapErrors.toDomain("searching certificates", e);
+            }
+            entries = e.getSearchEntries();
+        } catch (LDAPException e) {
+            throw LdapErrors.toDomain("searching certificates", e);
+        }
+        List<CertificateRecord> records = new ArrayList<>();
+        for (SearchResultEntry entry : entries) {
+            records.add(toRecord(entry));
+        }
+        return records;
+    }
+
+    private CertificateRecord toRecord(Entry e) {
+        return new CertificateRecord(e.getAttributeValue("egovIssuerName"),
+                new BigInteger(e.getAttributeValue("egovSerialNumber"), 16),
+                DirectoryNames.rdnValue(e.getAttributeValue("egovRequestDn")),
+                DirectoryNames.rdnValue(e.getAttributeValue("egovSubscriberDn")),
+                e.getAttributeValue("egovSubjectDn"), e.getAttributeValue("egovProfile"),
+                CertificateType.valueOf(e.getAttributeValue("egovCertificateType")),
+                KeyUsageKind.valueOf(e.getAttributeValue("egovKeyUsageKind")),
+                e.getAttributeValue("egovBusinessType"), e.getAttributeValue("egovRegion"),
+                CertificateStatus.valueOf(e.getAttributeValue("egovCertificateStatus")),
+                IssuanceState.valueOf(e.getAttributeValue("egovIssuanceState")),
+                e.getAttributeValueBytes("egovTbsCertificate"), LdapCaRepository.binary(e, "userCertificate"),
+                LdapValues.time(e, "egovNotBefore"), LdapValues.time(e, "egovNotAfter"),
+                e.getAttributeValue("egovSha256Fingerprint"), LdapValues.time(e, "egovCreatedAt"));
+    }
+}

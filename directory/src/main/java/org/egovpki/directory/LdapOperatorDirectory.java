@@ -1,0 +1,140 @@
+package org.egovpki.directory;
+
+import com.unboundid.ldap.sdk.DN;
+import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPInterface;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import java.security.SecureRandom;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.egovpki.core.DomainException;
+import org.egovpki.core.enroll.Operator;
+import org.egovpki.core.enroll.OperatorDirectory;
+import org.egovpki.core.enroll.Role;
+
+/**
+ * Operators under {@code ou=operators} ({@code egovOperator}). Authentication is a bind as the
+ * operator on a fresh connection — the directory checks the password, and an operator who can
+ * log in to the REST API is exactly one who can bind in an LDAP browser.
+ */
+public final class LdapOperatorDirectory implements OperatorDirectory {
+
+    /** Logins: letters, digits, '.', '_' and '-'; they become an RDN value. */
+    public static final Pattern UID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    private final LDAPInterface ldap;
+    private final DirectoryNames names;
+    private final String host;
+    private final int port;
+    private final SecureRandom random;
+
+    public LdapOperatorDirectory(LDAPInterface ldap, DirectoryNames names, String host, int port, SecureRandom random) {
+        this.ldap = Objects.requireNonNull(ldap, "ldap");
+        this.names = Objects.requireNonNull(names, "names");
+        this.host = Objects.requireNonNull(host, "host");
+        this.port = port;
+        this.random = Objects.requireNonNull(random, "random");
+    }
+
+    @Override
+    public Optional<Operator> authenticate(String uid, char[] password) {
+        if (uid == null || !UID.matcher(uid).matches() || password == null || password.length == 0) {
+            return Optional.empty();
+        }
+        DN dn = names.operator(uid);
+        try (LDAPConnection connection = new LDAPConnection(host, port)) {
+            connection.bind(dn.toString(), new String(password));
+        } catch (LDAPException e) {
+            if (e.getResultCode() == ResultCode.INVALID_CREDENTIALS || e.getResultCode() == ResultCode.NO_SUCH_OBJECT
+                    || e.getResultCode() == ResultCode.INAPPROPRIATE_AUTHENTICATION) {
+                return Optional.empty();
+            }
+            throw LdapErrors.toDomain("authenticating operator " + uid, e);
+        }
+        return findByDn(dn.toString());
+    }
+
+    @Override
+    public Optional<Operator> findByDn(String dn) {
+        try {
+            DN parsed = new DN(dn);
+            if (!parsed.isDescendantOf(names.container(org.egovpki.schema.DirectoryLayout.Container.OPERATORS), false)) {
+                return Optional.empty();
+            }
+            SearchResultEntry entry = ldap.getEntry(parsed.toString(), "uid", "cn", "egovRole", "egovOperatorState",
+                    "objectClass");
+            if (entry == null || !entry.hasObjectClass("egovOperator")
+                    || "DISABLED".equalsIgnoreCase(entry.getAttributeValue("egovOperatorState"))) {
+                return Optional.empty();
+            }
+            return Optional.of(toOperator(entry));
+        } catch (LDAPException e) {
+            if (e.getResultCode() == ResultCode.INVALID_DN_SYNTAX) {
+                return Optional.empty();
+            }
+            throw LdapErrors.toDomain("reading operator " + dn, e);
+        }
+    }
+
+    @Override
+    public Optional<Operator> findByUid(String uid) {
+        if (uid == null || !UID.matcher(uid).matches()) {
+            return Optional.empty();
+        }
+        return findByDn(names.operator(uid).toString());
+    }
+
+    @Override
+    public Operator create(String uid, String name, Set<Role> roles, char[] password) {
+        if (uid == null || !UID.matcher(uid).matches()) {
+            throw DomainException.badRequest("uid", "operator login '" + uid
+                    + "' must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        if (name == null || name.isBlank()) {
+            throw DomainException.badRequest("name", "an operator needs a display name");
+        }
+        if (roles.isEmpty()) {
+            throw DomainException.badRequest("roles", "an operator needs at least one role; roles: "
+                    + EnumSet.allOf(Role.class));
+        }
+        PasswordRules.check(uid, password);
+        DN dn = names.operator(uid);
+        Entry entry = new Entry(dn);
+        entry.addAttribute("objectClass", "top", "egovOperator");
+        entry.addAttribute("uid", uid);
+        entry.addAttribute("cn", name.strip());
+        entry.addAttribute("egovRole", roles.stream().map(Enum::name).sorted().toArray(String[]::new));
+        entry.addAttribute("egovOperatorState", "ACTIVE");
+        entry.addAttribute("userPassword", PasswordHashes.ssha256(password, random));
+        try {
+            ldap.add(entry);
+        } catch (LDAPException e) {
+            if (e.getResultCode() == ResultCode.ENTRY_ALREADY_EXISTS) {
+                throw DomainException.conflict("an operator with login '" + uid + "' already exists");
+            }
+            throw LdapErrors.toDomain("creating operator " + uid, e);
+        }
+        return new Operator(uid, dn.toString(), name.strip(), roles);
+    }
+
+    private Operator toOperator(Entry entry) {
+        Set<Role> roles = EnumSet.noneOf(Role.class);
+        for (String value : LdapValues.values(entry, "egovRole")) {
+            try {
+                roles.add(Role.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT)));
+            } catch (IllegalArgumentException unknown) {
+                // a role from a newer version or a typo in a browser: grants nothing
+            }
+        }
+        String uid = entry.getAttributeValue("uid");
+        String cn = entry.getAttributeValue("cn");
+        // One spelling of the DN everywhere (enteredBy, reviewedBy), whatever form the server returned.
+        return new Operator(uid, names.operator(uid).toString(), cn == null ? uid : cn, roles);
+    }
+}

@@ -1,0 +1,210 @@
+package org.egovpki.directory;
+
+import com.unboundid.ldap.sdk.Attribute;
+import com.unboundid.ldap.sdk.DN;
+import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.Filter;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPInterface;
+import com.unboundid.ldap.sdk.LDAPSearchException;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchRequest;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SearchScope;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.egovpki.core.DomainException;
+import org.egovpki.core.enroll.DecisionInbox;
+import org.egovpki.core.enroll.EnrollmentRequest;
+import org.egovpki.core.enroll.RequestState;
+import org.egovpki.core.enroll.RequestStore;
+import org.egovpki.core.profile.CertificateType;
+import org.egovpki.schema.DirectoryLayout;
+
+/**
+ * Enrollment requests under {@code ou=requests} ({@code egovEnrollmentRequest}), and the inbox of
+ * decisions reviewers wrote there with an LDAP browser. State changes are compare-and-swap: the
+ * modify deletes the expected state value, so it fails if anyone changed the state first.
+ */
+public final class LdapRequestStore implements RequestStore, DecisionInbox {
+
+    private static final Set<ResultCode> RACE_LOST = Set.of(ResultCode.NO_SUCH_ATTRIBUTE,
+            ResultCode.ATTRIBUTE_OR_VALUE_EXISTS, ResultCode.NO_SUCH_OBJECT, ResultCode.CONSTRAINT_VIOLATION);
+    private static final String STATE = "egovRequestState";
+
+    private final LDAPInterface ldap;
+    private final DirectoryNames names;
+
+    public LdapRequestStore(LDAPInterface ldap, DirectoryNames names) {
+        this.ldap = Objects.requireNonNull(ldap, "ldap");
+        this.names = Objects.requireNonNull(names, "names");
+    }
+
+    @Override
+    public void create(EnrollmentRequest r) {
+        DN dn = names.request(r.id());
+        List<Attribute> attributes = new ArrayList<>();
+        attributes.add(new Attribute("objectClass", "top", "egovEnrollmentRequest"));
+        attributes.add(new Attribute("egovRequestId", r.id()));
+        attributes.add(new Attribute("egovRequestKind", "NEW"));
+        attributes.add(new Attribute(STATE, r.state().name()));
+        attributes.add(new Attribute("egovPkcs10", r.csrDer()));
+        attributes.add(new Attribute("egovProfile", r.profile()));
+        attributes.add(new Attribute("egovCertificateType", r.type().name()));
+        attributes.add(new Attribute("egovSubscriberId", r.subscriberId()));
+        attributes.add(new Attribute("egovSubscriberDn", names.subscriber(r.subscriberId()).toString()));
+        attributes.add(new Attribute("egovSubjectDn", r.subjectDn()));
+        attributes.addAll(LdapValues.registration(r.registration()));
+        LdapValues.put(attributes, "egovBusinessType", r.businessType());
+        LdapValues.put(attributes, "egovRegion", r.region());
+        attributes.add(new Attribute("egovPublishOptOut", LdapValues.bool(r.publishOptOut())));
+        LdapValues.put(attributes, "egovChallengeHash", r.challengeHash());
+        attributes.add(new Attribute("egovAgreementAccepted", LdapValues.bool(r.agreementAcceptedAt() != null)));
+        if (r.agreementAcceptedAt() != null) {
+            attributes.add(new Attribute("egovAgreementAcceptedAt", LdapValues.time(r.agreementAcceptedAt())));
+        }
+        attributes.add(new Attribute("egovEnteredBy", r.enteredBy()));
+        attributes.add(new Attribute("egovSubmittedAt", LdapValues.time(r.submittedAt())));
+        try {
+            ldap.add(new Entry(dn, attributes));
+        } catch (LDAPException e) {
+            throw LdapErrors.toDomain("storing request " + r.id(), e);
+        }
+    }
+
+    @Override
+    public Optional<EnrollmentRequest> find(String id) {
+        try {
+            SearchResultEntry entry = ldap.getEntry(names.request(id).toString(), "*");
+            return Optional.ofNullable(entry).map(this::toRequest);
+        } catch (LDAPException e) {
+            throw LdapErrors.toDomain("reading request " + id, e);
+        }
+    }
+
+    @Override
+    public List<EnrollmentRequest> findByState(RequestState state, int limit) {
+        Filter filter = Filter.createANDFilter(Filter.createEqualityFilter("objectClass", "egovEnrollmentRequest"),
+                Filter.createEqualityFilter(STATE, state.name()));
+        List<EnrollmentRequest> found = new ArrayList<>();
+        for (SearchResultEntry entry : search(filter, limit, "*")) {
+            found.add(toRequest(entry));
+        }
+        found.sort(Comparator.comparing(EnrollmentRequest::submittedAt));
+        return found;
+    }
+
+    @Override
+    public boolean transition(RequestState expected, EnrollmentRequest updated) {
+        List<Modification> mods = new ArrayList<>();
+        mods.add(new Modification(ModificationType.DELETE, STATE, expected.name()));
+        mods.add(new Modification(ModificationType.ADD, STATE, updated.state().name()));
+        replace(mods, "egovReviewedBy", updated.reviewedBy());
+        replace(mods, "egovDecidedAt", updated.decidedAt() == null ? null : LdapValues.time(updated.decidedAt()));
+        replace(mods, "egovIssuedAt", updated.issuedAt() == null ? null : LdapValues.time(updated.issuedAt()));
+        replace(mods, "egovRejectionReason", updated.rejectionReason());
+        mods.add(updated.resultSerials().isEmpty()
+                ? new Modification(ModificationType.REPLACE, "egovResultSerial")
+                : new Modification(ModificationType.REPLACE, "egovResultSerial",
+                        updated.resultSerials().toArray(String[]::new)));
+        mods.add(new Modification(ModificationType.REPLACE, "egovDecisionNote"));
+        return modifyIfUnchanged(updated.id(), mods);
+    }
+
+    private static void replace(List<Modification> mods, String attribute, String value) {
+        mods.add(value == null ? new Modification(ModificationType.REPLACE, attribute)
+                : new Modification(ModificationType.REPLACE, attribute, value));
+    }
+
+    private boolean modifyIfUnchanged(String id, List<Modification> mods) {
+        try {
+            ldap.modify(names.request(id).toString(), mods);
+            return true;
+        } catch (LDAPException e) {
+            if (RACE_LOST.contains(e.getResultCode())) {
+                return false;
+            }
+            throw LdapErrors.toDomain("updating request " + id, e);
+        }
+    }
+
+    // --- decisions written in the directory ---
+
+    @Override
+    public List<PendingDecision> pending(int limit) {
+        // A decision the CA made carries egovDecidedAt; one written by a browser does not.
+        Filter filter = Filter.createANDFilter(
+                Filter.createEqualityFilter("objectClass", "egovEnrollmentRequest"),
+                Filter.createORFilter(Filter.createEqualityFilter(STATE, RequestState.APPROVED.name()),
+                        Filter.createEqualityFilter(STATE, RequestState.REJECTED.name())),
+                Filter.createNOTFilter(Filter.createPresenceFilter("egovDecidedAt")));
+        List<PendingDecision> found = new ArrayList<>();
+        for (SearchResultEntry entry : search(filter, limit, STATE, "modifiersName", "egovRejectionReason",
+                "egovRequestId")) {
+            String modifier = entry.getAttributeValue("modifiersName");
+            found.add(new PendingDecision(entry.getAttributeValue("egovRequestId"),
+                    RequestState.valueOf(entry.getAttributeValue(STATE)), modifier == null ? "" : modifier,
+                    entry.getAttributeValue("egovRejectionReason")));
+        }
+        return found;
+    }
+
+    @Override
+    public boolean reopen(PendingDecision decision) {
+        List<Modification> mods = new ArrayList<>();
+        mods.add(new Modification(ModificationType.DELETE, STATE, decision.requested().name()));
+        mods.add(new Modification(ModificationType.ADD, STATE, RequestState.SUBMITTED.name()));
+        mods.add(new Modification(ModificationType.REPLACE, "egovRejectionReason"));
+        return modifyIfUnchanged(decision.requestId(), mods);
+    }
+
+    @Override
+    public void note(String requestId, String note) {
+        String text = note.length() > 1000 ? note.substring(0, 1000) : note;
+        try {
+            ldap.modify(names.request(requestId).toString(),
+                    new Modification(ModificationType.REPLACE, "egovDecisionNote", text));
+        } catch (LDAPException e) {
+            throw LdapErrors.toDomain("noting on request " + requestId, e);
+        }
+    }
+
+    private List<SearchResultEntry> search(Filter filter, int limit, String... attributes) {
+        try {
+            SearchRequest request = new SearchRequest(names.container(DirectoryLayout.Container.REQUESTS).toString(),
+                    SearchScope.ONE, filter, attributes);
+            request.setSizeLimit(limit);
+            return ldap.search(request).getSearchEntries();
+        } catch (LDAPSearchException e) {
+            if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED) {
+                return e.getSearchEntries();
+            }
+            throw LdapErrors.toDomain("searching requests", e);
+        } catch (LDAPException e) {
+            throw LdapErrors.toDomain("searching requests", e);
+        }
+    }
+
+    private EnrollmentRequest toRequest(Entry e) {
+        byte[] csr = e.getAttributeValueBytes("egovPkcs10");
+        if (csr == null) {
+            throw new DomainException(DomainException.Kind.INTERNAL, "request entry " + e.getDN() + " has no egovPkcs10");
+        }
+        return new EnrollmentRequest(e.getAttributeValue("egovRequestId"),
+                RequestState.valueOf(e.getAttributeValue(STATE)), csr, e.getAttributeValue("egovProfile"),
+                CertificateType.valueOf(e.getAttributeValue("egovCertificateType")),
+                e.getAttributeValue("egovSubscriberId"), e.getAttributeValue("egovSubjectDn"),
+                LdapValues.registration(e), e.getAttributeValue("egovBusinessType"), e.getAttributeValue("egovRegion"),
+                LdapValues.bool(e, "egovPublishOptOut"), e.getAttributeValue("egovChallengeHash"),
+                LdapValues.time(e, "egovAgreementAcceptedAt"), e.getAttributeValue("egovEnteredBy"),
+                e.getAttributeValue("egovReviewedBy"), LdapValues.time(e, "egovSubmittedAt"),
+                LdapValues.time(e, "egovDecidedAt"), LdapValues.time(e, "egovIssuedAt"),
+                e.getAttributeValue("egovRejectionReason"), LdapValues.values(e, "egovResultSerial"));
+    }
+}

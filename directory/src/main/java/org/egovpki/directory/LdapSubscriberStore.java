@@ -1,0 +1,132 @@
+package org.egovpki.directory;
+
+import com.unboundid.ldap.sdk.Attribute;
+import com.unboundid.ldap.sdk.DN;
+import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.Filter;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPInterface;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SearchScope;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.egovpki.core.enroll.RegistrationData;
+import org.egovpki.core.enroll.SubscriberStore;
+import org.egovpki.core.profile.CertificateType;
+import org.egovpki.schema.DirectoryLayout;
+
+/**
+ * Subscribers under {@code ou=subscribers}: the public entry ({@code egovSubscriber} +
+ * {@code pkiUser}: id, display name, published certificates) and its private child
+ * {@code cn=registration} ({@code egovSubscriberRegistration}: registration data, the subject DNs
+ * held, the challenge hash, the opt-out). Anonymous readers see only the first.
+ */
+public final class LdapSubscriberStore implements SubscriberStore {
+
+    private final LDAPInterface ldap;
+    private final DirectoryNames names;
+
+    public LdapSubscriberStore(LDAPInterface ldap, DirectoryNames names) {
+        this.ldap = Objects.requireNonNull(ldap, "ldap");
+        this.names = Objects.requireNonNull(names, "names");
+    }
+
+    @Override
+    public Optional<String> holderOf(String canonicalSubjectDn) {
+        try {
+            List<SearchResultEntry> entries = ldap.search(
+                    names.container(DirectoryLayout.Container.SUBSCRIBERS).toString(), SearchScope.SUB,
+                    Filter.createANDFilter(Filter.createEqualityFilter("objectClass", "egovSubscriberRegistration"),
+                            Filter.createEqualityFilter("egovSubjectDn", canonicalSubjectDn)), "1.1")
+                    .getSearchEntries();
+            if (entries.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(entries.get(0).getParsedDN().getParent().getRDN().getAttributeValues()[0]);
+        } catch (LDAPException e) {
+            throw LdapErrors.toDomain("looking up the holder of " + canonicalSubjectDn, e);
+        }
+    }
+
+    @Override
+    public void register(String subscriberId, CertificateType type, String canonicalSubjectDn,
+                         RegistrationData registration, String businessType, String region, boolean publishOptOut,
+                         String challengeHash) {
+        DN subscriber = names.subscriber(subscriberId);
+        DN registrationDn = names.registration(subscriberId);
+        try {
+            if (ldap.getEntry(subscriber.toString(), "1.1") == null) {
+                Entry entry = new Entry(subscriber);
+                entry.addAttribute("objectClass", "top", "egovSubscriber", "pkiUser");
+                entry.addAttribute("egovSubscriberId", subscriberId);
+                addIgnoringExisting(entry);
+            }
+            List<Attribute> data = new ArrayList<>(LdapValues.registration(registration));
+            data.add(new Attribute("egovSubscriberType", subscriberType(type)));
+            LdapValues.put(data, "egovBusinessType", businessType);
+            LdapValues.put(data, "egovRegion", region);
+            data.add(new Attribute("egovPublishOptOut", LdapValues.bool(publishOptOut)));
+            LdapValues.put(data, "egovChallengeHash", challengeHash);
+            SearchResultEntry existing = ldap.getEntry(registrationDn.toString(), "egovSubjectDn");
+            if (existing == null) {
+                Entry entry = new Entry(registrationDn, data);
+                entry.addAttribute("objectClass", "top", "egovSubscriberRegistration");
+                entry.addAttribute("cn", "registration");
+                entry.addAttribute("egovSubjectDn", canonicalSubjectDn);
+                addIgnoringExisting(entry);
+            } else {
+                List<Modification> mods = new ArrayList<>();
+                for (String attribute : LdapValues.REGISTRATION_ATTRIBUTES) {
+                    mods.add(new Modification(ModificationType.REPLACE, attribute));
+                }
+                for (Attribute attribute : data) {
+                    mods.removeIf(m -> m.getAttributeName().equalsIgnoreCase(attribute.getName()));
+                    mods.add(new Modification(ModificationType.REPLACE, attribute.getName(), attribute.getValues()));
+                }
+                if (!existing.hasAttributeValue("egovSubjectDn", canonicalSubjectDn)) {
+                    mods.add(new Modification(ModificationType.ADD, "egovSubjectDn", canonicalSubjectDn));
+                }
+                ldap.modify(registrationDn.toString(), mods);
+            }
+        } catch (LDAPException e) {
+            throw LdapErrors.toDomain("registering subscriber " + subscriberId, e);
+        }
+    }
+
+    @Override
+    public void publishCertificate(String subscriberId, String displayName, byte[] certificateDer) {
+        try {
+            ldap.modify(names.subscriber(subscriberId).toString(),
+                    new Modification(ModificationType.REPLACE, "cn", displayName));
+            ldap.modify(names.subscriber(subscriberId).toString(),
+                    new Modification(ModificationType.ADD, "userCertificate;binary", certificateDer));
+        } catch (LDAPException e) {
+            if (e.getResultCode() != ResultCode.ATTRIBUTE_OR_VALUE_EXISTS) {
+                throw LdapErrors.toDomain("publishing a certificate to subscriber " + subscriberId, e);
+            }
+        }
+    }
+
+    private void addIgnoringExisting(Entry entry) throws LDAPException {
+        try {
+            ldap.add(entry);
+        } catch (LDAPException e) {
+            if (e.getResultCode() != ResultCode.ENTRY_ALREADY_EXISTS) {
+                throw e;
+            }
+        }
+    }
+
+    private static String subscriberType(CertificateType type) {
+        return switch (type) {
+            case PERSONAL -> "PERSONAL";
+            case ORGANIZATION, CODE_SIGNING -> "ORGANIZATION";
+            case DEVICE -> "DEVICE";
+        };
+    }
+}

@@ -1,0 +1,89 @@
+package org.egovpki.directory;
+
+import com.unboundid.ldap.sdk.Attribute;
+import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.util.StaticUtils;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.List;
+import org.egovpki.core.enroll.RegistrationData;
+
+/** Conversions between domain values and LDAP attribute values, shared by the stores. */
+final class LdapValues {
+
+    private LdapValues() {
+    }
+
+    static String time(Instant instant) {
+        return StaticUtils.encodeGeneralizedTime(Date.from(instant));
+    }
+
+    static Instant time(Entry entry, String attribute) {
+        Date date = entry.getAttributeValueAsDate(attribute);
+        return date == null ? null : date.toInstant();
+    }
+
+    static String bool(boolean value) {
+        return value ? "TRUE" : "FALSE";
+    }
+
+    static boolean bool(Entry entry, String attribute) {
+        return "TRUE".equalsIgnoreCase(entry.getAttributeValue(attribute));
+    }
+
+    /** Adds the attribute only when it has a value: LDAP has no empty values. */
+    static void put(List<Attribute> attributes, String name, String value) {
+        if (value != null && !value.isBlank()) {
+            attributes.add(new Attribute(name, value));
+        }
+    }
+
+    static void put(List<Attribute> attributes, String name, List<String> values) {
+        if (values != null && !values.isEmpty()) {
+            attributes.add(new Attribute(name, values));
+        }
+    }
+
+    static List<String> values(Entry entry, String attribute) {
+        String[] values = entry.getAttributeValues(attribute);
+        return values == null ? List.of() : Arrays.asList(values);
+    }
+
+    /** The attributes that hold registration data, on request entries and registration entries alike. */
+    static final List<String> REGISTRATION_ATTRIBUTES = List.of("egovRealName", "egovIdType", "egovIdNumber",
+            "telephoneNumber", "mail", "o", "egovLegalName", "egovUscc", "egovOrganizationCode", "egovAgentName",
+            "egovAgentPhone", "egovAgentEmail", "egovAgentIdNumber", "egovHostName", "egovIpAddress", "egovOwner");
+
+    static List<Attribute> registration(RegistrationData r) {
+        List<Attribute> attributes = new ArrayList<>();
+        put(attributes, "egovRealName", r.realName());
+        put(attributes, "egovIdType", r.idType());
+        put(attributes, "egovIdNumber", r.idNumber());
+        put(attributes, "telephoneNumber", r.phone());
+        put(attributes, "mail", r.email());
+        put(attributes, "o", r.organization());
+        put(attributes, "egovLegalName", r.legalName());
+        put(attributes, "egovUscc", r.uscc());
+        put(attributes, "egovOrganizationCode", r.organizationCode());
+        put(attributes, "egovAgentName", r.agentName());
+        put(attributes, "egovAgentPhone", r.agentPhone());
+        put(attributes, "egovAgentEmail", r.agentEmail());
+        put(attributes, "egovAgentIdNumber", r.agentIdNumber());
+        put(attributes, "egovHostName", r.hostNames());
+        put(attributes, "egovIpAddress", r.ipAddresses());
+        put(attributes, "egovOwner", r.owner());
+        return attributes;
+    }
+
+    static RegistrationData registration(Entry e) {
+        return new RegistrationData(e.getAttributeValue("egovRealName"), e.getAttributeValue("egovIdType"),
+                e.getAttributeValue("egovIdNumber"), e.getAttributeValue("telephoneNumber"),
+                e.getAttributeValue("mail"), e.getAttributeValue("o"), e.getAttributeValue("egovLegalName"),
+                e.getAttributeValue("egovUscc"), e.getAttributeValue("egovOrganizationCode"),
+                e.getAttributeValue("egovAgentName"), e.getAttributeValue("egovAgentPhone"),
+                e.getAttributeValue("egovAgentEmail"), e.getAttributeValue("egovAgentIdNumber"),
+                values(e, "egovHostName"), values(e, "egovIpAddress"), e.getAttributeValue("egovOwner"));
+    }
+}
