@@ -31,6 +31,11 @@ final class ConfiguredPublicationUrls implements PublicationUrls {
     }
 
     @Override
+    public String ocspUrl(String caName) {
+        return http + "/ocsp";
+    }
+
+    @Override
     public String crlLdapUrl(String caName) {
         return ldapUrl(caName, "certificateRevocationList;binary");
     }

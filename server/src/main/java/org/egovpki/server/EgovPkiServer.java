@@ -9,11 +9,13 @@ import com.unboundid.ldap.sdk.SingleServerSet;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.egovpki.core.audit.AuditEvent;
@@ -21,6 +23,16 @@ import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.ca.CaBootstrap;
 import org.egovpki.core.ca.CaRegistry;
 import org.egovpki.core.ca.CrlPublisher;
+import org.egovpki.core.ca.IssuanceObserver;
+import org.egovpki.core.ca.Issuer;
+import org.egovpki.core.enroll.DirectoryDecisions;
+import org.egovpki.core.enroll.EnrollmentService;
+import org.egovpki.core.enroll.Operator;
+import org.egovpki.core.enroll.OperatorDirectory;
+import org.egovpki.core.enroll.Role;
+import org.egovpki.core.enroll.validation.CertificationRequests;
+import org.egovpki.core.enroll.validation.KeyPolicy;
+import org.egovpki.core.x509.EndEntityCertificates;
 import org.egovpki.core.crypto.CaKeyStore;
 import org.egovpki.core.crypto.GeneratedSecret;
 import org.egovpki.core.crypto.KeystorePassword;
@@ -29,13 +41,19 @@ import org.egovpki.core.x509.CrlFactory;
 import org.egovpki.directory.DirectoryNames;
 import org.egovpki.directory.DirectoryProvisioner;
 import org.egovpki.directory.LdapCaRepository;
+import org.egovpki.directory.LdapCertificateStore;
+import org.egovpki.directory.LdapOperatorDirectory;
+import org.egovpki.directory.LdapRequestStore;
+import org.egovpki.directory.LdapSubscriberStore;
 import org.egovpki.directory.embedded.ApacheDsAccessControl;
 import org.egovpki.directory.embedded.EmbeddedDirectory;
 import org.egovpki.directory.embedded.EmbeddedDirectorySettings;
 import org.egovpki.routes.CrlJobs;
+import org.egovpki.routes.DirectoryApprovalRoute;
 import org.egovpki.routes.CrlScheduleRoute;
 import org.egovpki.server.audit.FileAuditLog;
 import org.egovpki.server.config.EgovPkiConfig;
+import org.egovpki.server.http.ApiHandler;
 import org.egovpki.server.http.PublicHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +71,7 @@ public final class EgovPkiServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EgovPkiServer.class);
     private static final int POOL_SIZE = 8;
+    static final String FIRST_ADMIN = "admin";
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final EgovPkiConfig config;
@@ -62,14 +81,24 @@ public final class EgovPkiServer implements AutoCloseable {
     private Server http;
     private volatile boolean closed;
 
-    private EgovPkiServer(EgovPkiConfig config, Clock clock) {
+    private final IssuanceObserver observer;
+    private LdapOperatorDirectory operators;
+    private EnrollmentService enrollment;
+
+    private EgovPkiServer(EgovPkiConfig config, Clock clock, IssuanceObserver observer) {
         this.config = config;
         this.clock = clock;
+        this.observer = observer;
     }
 
     /** Starts everything, or fails with a {@link StartupException} after undoing what started. */
     public static EgovPkiServer start(EgovPkiConfig config, Clock clock, boolean serveHttp) {
-        EgovPkiServer server = new EgovPkiServer(config, clock);
+        return start(config, clock, serveHttp, IssuanceObserver.NONE);
+    }
+
+    /** As {@link #start(EgovPkiConfig, Clock, boolean)}, with an observer of issuance steps (crash tests). */
+    public static EgovPkiServer start(EgovPkiConfig config, Clock clock, boolean serveHttp, IssuanceObserver observer) {
+        EgovPkiServer server = new EgovPkiServer(config, clock, observer);
         try {
             server.startAll(serveHttp);
             return server;
@@ -118,16 +147,55 @@ public final class EgovPkiServer implements AutoCloseable {
         registry = new CaBootstrap(keyStore, new CaCertificateFactory(clock, random), repository, crls, urls, audit,
                 clock, random).bootstrap(config.ca().definitions());
 
-        startRoutes(new CrlJobs(registry, crls));
+        LdapRequestStore requests = new LdapRequestStore(pool, names);
+        LdapCertificateStore certificates = new LdapCertificateStore(pool, names);
+        LdapSubscriberStore subscribers = new LdapSubscriberStore(pool, names);
+        operators = new LdapOperatorDirectory(pool, names, ldap.host(), ldap.port(), random);
+        EgovPkiConfig.Enrollment settings = config.enrollment();
+        CertificationRequests csrs = new CertificationRequests(new KeyPolicy(settings.allowLegacyRsa()));
+        Issuer issuer = new Issuer(registry, config.profiles(), new EndEntityCertificates(clock), certificates,
+                subscribers, requests, urls, audit, csrs, clock, random, observer);
+        int recovered = issuer.recover();
+        if (recovered > 0) {
+            LOG.warn("Finished {} issuance(s) a previous run left half-done", recovered);
+        }
+        enrollment = new EnrollmentService(config.profiles(), requests, subscribers, issuer, csrs, audit, clock,
+                settings.zone(), random);
+        firstAdmin(settings);
+
+        startRoutes(new CrlJobs(registry, crls),
+                new DirectoryDecisions(requests, operators, enrollment, audit, clock));
 
         if (serveHttp) {
-            startHttp(new PublicHandler(registry, repository, urls, names, ldap.publicUrl().toString(), clock,
-                    new ObjectMapper()));
+            ObjectMapper json = new ObjectMapper();
+            startHttp(new Handler.Sequence(
+                    new ApiHandler(enrollment, operators, certificates, registry, config.profiles(), json),
+                    new PublicHandler(registry, repository, urls, names, ldap.publicUrl().toString(), clock, json)));
         }
         audit.record(AuditEvent.success(clock.instant(), AuditEventType.SERVER_START, AuditEvent.SYSTEM, List.of(),
                 Map.of("ldap", "ldap://" + ldap.host() + ":" + ldap.port(),
                         "http", serveHttp ? config.http().publicUrl().toString() : "off",
                         "data", data.root().toString())));
+    }
+
+    /**
+     * The first CA admin, created once: with the configured password, or a generated one printed
+     * here once and stored nowhere in clear.
+     */
+    private void firstAdmin(EgovPkiConfig.Enrollment settings) {
+        if (operators.findByUid(FIRST_ADMIN).isPresent()) {
+            return;
+        }
+        String configured = settings.initialAdminPassword();
+        char[] password = configured != null ? configured.toCharArray() : OperatorPasswords.generate(new SecureRandom());
+        Operator admin = operators.create(FIRST_ADMIN, "CA administrator", EnumSet.of(Role.CA_ADMIN, Role.RA_ADMIN),
+                password);
+        audit.record(AuditEvent.success(clock.instant(), AuditEventType.OPERATOR_CREATED, AuditEvent.SYSTEM,
+                List.of(admin.dn()), Map.of("roles", admin.roles().toString())));
+        if (configured == null) {
+            System.out.println("egov-pki: created the first CA admin operator '" + FIRST_ADMIN + "' with the one-time "
+                    + "password " + new String(password) + " -- it is shown only now; store it safely.");
+        }
     }
 
     private void provision(DirectoryNames names, char[] adminPassword, char[] servicePassword, SecureRandom random) {
@@ -158,15 +226,19 @@ public final class EgovPkiServer implements AutoCloseable {
         }
     }
 
-    private void startRoutes(CrlJobs jobs) {
+    private void startRoutes(CrlJobs jobs, DirectoryDecisions decisions) {
         try {
             CamelContext camel = new DefaultCamelContext();
             Properties properties = new Properties();
             properties.setProperty("egovpki.crl.cron", CrlScheduleRoute.cronForUri(config.ca().crl().schedule()));
             properties.setProperty("egovpki.crl.timeZone", config.ca().crl().timeZone().getId());
+            properties.setProperty("egovpki.approvals.pollMillis",
+                    Long.toString(config.enrollment().approvalPollInterval().toMillis()));
             camel.getPropertiesComponent().setInitialProperties(properties);
             camel.getRegistry().bind("crlJobs", jobs);
+            camel.getRegistry().bind(DirectoryApprovalRoute.DECISIONS_BEAN, decisions);
             camel.addRoutes(new CrlScheduleRoute());
+            camel.addRoutes(new DirectoryApprovalRoute());
             camel.start();
             resources.add(camel::stop);
         } catch (Exception e) {
@@ -174,7 +246,7 @@ public final class EgovPkiServer implements AutoCloseable {
         }
     }
 
-    private void startHttp(PublicHandler handler) {
+    private void startHttp(Handler handler) {
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost(config.http().host());
@@ -195,6 +267,14 @@ public final class EgovPkiServer implements AutoCloseable {
 
     public CaRegistry registry() {
         return registry;
+    }
+
+    public OperatorDirectory operators() {
+        return operators;
+    }
+
+    public EnrollmentService enrollment() {
+        return enrollment;
     }
 
     /** Stops HTTP, routes, the pool and the directory, in that order, then releases the data directory. */

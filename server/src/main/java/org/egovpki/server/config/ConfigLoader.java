@@ -21,11 +21,18 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.egovpki.core.ca.CaDefinition;
 import org.egovpki.core.ca.CaRole;
 import org.egovpki.core.crypto.KeyAlgorithm;
+import org.egovpki.core.profile.CertificateProfile;
+import org.egovpki.core.profile.CertificateType;
+import org.egovpki.core.profile.IdentityExtensionForm;
+import org.egovpki.core.profile.ProfileCatalog;
+import org.egovpki.core.DomainException;
+import org.egovpki.directory.PasswordRules;
 import org.egovpki.core.x509.DistinguishedNames;
 import org.quartz.CronExpression;
 
@@ -121,8 +128,10 @@ public final class ConfigLoader {
         }
 
         EgovPkiConfig.Ca ca = readCa(root.child("ca"));
+        ProfileCatalog profiles = readProfiles(root.has("profiles") ? root : defaultProfiles(), ca, httpPublic);
+        EgovPkiConfig.Enrollment enrollment = readEnrollment(root.child("enrollment"));
         root.rejectUnknownKeys();
-        return new EgovPkiConfig(data, ldap, http, ca);
+        return new EgovPkiConfig(data, ldap, http, ca, profiles, enrollment);
     }
 
     private static EgovPkiConfig.Ca readCa(ConfigNode caNode) {
@@ -177,6 +186,121 @@ public final class ConfigLoader {
         int years = node.integer("validityYears", maxYears, 1, maxYears);
         node.rejectUnknownKeys();
         return new CaDefinition(name, role, algorithm, subject, Period.ofYears(years), parent);
+    }
+
+    private static EgovPkiConfig.Enrollment readEnrollment(ConfigNode node) {
+        boolean legacyRsa = node.bool("allowLegacyRsa", false);
+        int pollMillis = node.integer("approvalPollMillis", 1000, 100, 60_000);
+        String adminPassword = node.string("initialAdminPassword", null);
+        if (adminPassword != null) {
+            try {
+                PasswordRules.check("admin", adminPassword.toCharArray());
+            } catch (DomainException e) {
+                // never echo a password
+                throw new ConfigException("configuration key '" + node.key("initialAdminPassword")
+                        + "' is not an acceptable password for the first CA admin (login 'admin'): " + e.getMessage());
+            }
+        }
+        ZoneId zone = node.parsed("timeZone", "Asia/Shanghai", ZoneId::of, "expected a time zone ID such as Asia/Shanghai");
+        node.rejectUnknownKeys();
+        return new EgovPkiConfig.Enrollment(legacyRsa, Duration.ofMillis(pollMillis), adminPassword, zone);
+    }
+
+    /** Certificate profiles: {@code profiles[i]}. Without the key, the built-in set applies. */
+    private static ProfileCatalog readProfiles(ConfigNode root, EgovPkiConfig.Ca ca, URI httpPublic) {
+        List<String> issuingCas = ca.definitions().stream().filter(d -> d.role() == CaRole.ISSUING)
+                .map(CaDefinition::name).toList();
+        List<ProfileCatalog.Entry> entries = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        List<ConfigNode> nodes = root.list("profiles");
+        if (nodes.isEmpty()) {
+            throw ConfigException.invalid("profiles", "(empty)", "at least one certificate profile is needed");
+        }
+        for (ConfigNode node : nodes) {
+            String name = node.parsed("name", null, ConfigLoader::caName,
+                    "expected 1-63 lower-case letters, digits or '-'");
+            if (name == null) {
+                throw ConfigException.invalid(node.key("name"), "(missing)", "every profile needs a name");
+            }
+            if (!names.add(name)) {
+                throw ConfigException.invalid(node.key("name"), name, "profile names must be unique");
+            }
+            CertificateType type = node.parsed("type", null, v -> CertificateType.valueOf(v.toUpperCase(Locale.ROOT)),
+                    "expected PERSONAL, ORGANIZATION, DEVICE or CODE_SIGNING");
+            if (type == null) {
+                throw ConfigException.invalid(node.key("type"), "(missing)",
+                        "expected PERSONAL, ORGANIZATION, DEVICE or CODE_SIGNING");
+            }
+            String issuer = node.string("issuer", issuingCas.isEmpty() ? null : issuingCas.get(0));
+            if (!issuingCas.contains(issuer)) {
+                throw ConfigException.invalid(node.key("issuer"), issuer, "expected the name of an enabled issuing CA: "
+                        + issuingCas);
+            }
+            int months = node.integer("validityMonths", 24, 1, 63);
+            boolean dual = node.bool("dual", false);
+            if (dual) {
+                throw ConfigException.invalid(node.key("dual"), true, "dual certificates need the key management "
+                        + "centre, which this version does not include yet; set dual: false");
+            }
+            IdentityExtensionForm identity = node.parsed("identityExtensions", "BOTH",
+                    v -> IdentityExtensionForm.valueOf(v.toUpperCase(Locale.ROOT)),
+                    "expected NONE, GMT_2012, GMT_2023 or BOTH");
+            List<String> ekus = new ArrayList<>();
+            for (String value : node.strings("extendedKeyUsages")) {
+                String oid = EXTENDED_KEY_USAGES.getOrDefault(value, value);
+                if (!oid.matches("[0-2](\\.(0|[1-9][0-9]*))+")) {
+                    throw ConfigException.invalid(node.key("extendedKeyUsages"), value, "expected an OID or one of "
+                            + EXTENDED_KEY_USAGES.keySet());
+                }
+                ekus.add(oid);
+            }
+            boolean san = node.bool("allowSubjectAltNames", type == CertificateType.DEVICE);
+            boolean auto = node.bool("autoApproveForRa", false);
+            String policyOid = node.parsed("policyOid", DEFAULT_POLICY_OID, ConfigLoader::oid, "expected an OID");
+            String cpsUri = node.parsed("cpsUri", httpPublic + "/cps", v -> url(v, "http", "https").toString(),
+                    "expected an http(s) URL of the CPS");
+            String description = node.string("description", null);
+            node.rejectUnknownKeys();
+            try {
+                CertificateProfile profile = CertificateProfile.builder(name, type)
+                        .validity(Period.ofMonths(months).normalized()).dual(false).identityExtensions(identity)
+                        .extendedKeyUsages(ekus).allowSubjectAltNames(san).autoApproveForRa(auto)
+                        .policy(policyOid, cpsUri).description(description).build();
+                entries.add(new ProfileCatalog.Entry(profile, issuer));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("profile '" + name + "' (" + node.key("name").replace(".name", "") + "): "
+                        + e.getMessage());
+            }
+        }
+        return new ProfileCatalog(entries);
+    }
+
+    /** Our demo certificate policy OID (egov-pki arc .3.1); a real CA sets its CPS's policy OID. */
+    public static final String DEFAULT_POLICY_OID = "2.25.181821722204100531762351466650690192293.3.1";
+
+    /** Names accepted in {@code extendedKeyUsages}, besides dotted OIDs. */
+    static final Map<String, String> EXTENDED_KEY_USAGES = Map.of(
+            "serverAuth", "1.3.6.1.5.5.7.3.1",
+            "clientAuth", "1.3.6.1.5.5.7.3.2",
+            "codeSigning", "1.3.6.1.5.5.7.3.3",
+            "emailProtection", "1.3.6.1.5.5.7.3.4",
+            "timeStamping", "1.3.6.1.5.5.7.3.8",
+            "ipsecIKE", "1.3.6.1.5.5.7.3.17");
+
+    private static String oid(String value) {
+        if (!value.matches("[0-2](\\.(0|[1-9][0-9]*))+")) {
+            throw new IllegalArgumentException("not a dotted OID");
+        }
+        return value;
+    }
+
+    private static ConfigNode defaultProfiles() {
+        try (var in = ConfigLoader.class.getResourceAsStream("default-profiles.yaml")) {
+            JsonNode node = new ObjectMapper(new YAMLFactory()).readTree(in);
+            return new ConfigNode(node, "");
+        } catch (IOException e) {
+            throw new IllegalStateException("the built-in default-profiles.yaml is missing from the jar", e);
+        }
     }
 
     /** The built-in chain when the file has no {@code ca.chains}: one SM2 root and issuing CA. */

@@ -126,6 +126,25 @@ final class ConfigNode {
         return items;
     }
 
+    /** A list of plain values; absent means empty. */
+    List<String> strings(String name) {
+        JsonNode value = value(name);
+        if (value.isMissingNode()) {
+            return List.of();
+        }
+        if (!value.isArray()) {
+            throw ConfigException.invalid(key(name), value.asText(), "expected a list of values");
+        }
+        List<String> items = new ArrayList<>();
+        for (JsonNode item : value) {
+            if (!item.isValueNode() || item.asText().isBlank()) {
+                throw ConfigException.invalid(key(name), item.toString(), "expected a list of non-empty values");
+            }
+            items.add(item.asText().trim());
+        }
+        return items;
+    }
+
     boolean has(String name) {
         return !node.path(name).isMissingNode() && !node.path(name).isNull();
     }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
 import org.egovpki.core.ca.CaDefinition;
+import org.egovpki.core.profile.ProfileCatalog;
 
 /**
  * The whole configuration, validated. Built only by {@link ConfigLoader}; every field is documented
@@ -15,8 +16,11 @@ import org.egovpki.core.ca.CaDefinition;
  * @param ldap          {@code ldap.*}
  * @param http          {@code http.*}
  * @param ca            {@code ca.*}
+ * @param profiles      {@code profiles[*]} — the certificate profiles and the CA each issues from
+ * @param enrollment    {@code enrollment.*}
  */
-public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca) {
+public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, ProfileCatalog profiles,
+                            Enrollment enrollment) {
 
     /**
      * @param host      {@code ldap.host} — listen address of the embedded directory
@@ -42,6 +46,24 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca) {
     public record Ca(List<CaDefinition> definitions, Crl crl) {
         public Ca {
             definitions = List.copyOf(definitions);
+        }
+    }
+
+    /**
+     * @param allowLegacyRsa       {@code enrollment.allowLegacyRsa} — accept RSA-1024 subscriber keys (seed 004)
+     * @param approvalPollInterval {@code enrollment.approvalPollMillis} — how often the CA looks for
+     *                             approvals written in the directory
+     * @param initialAdminPassword {@code enrollment.initialAdminPassword} — password of the first CA
+     *                             admin, or {@code null} to generate and print a one-time one
+     * @param zone                 {@code enrollment.timeZone} — the zone dates (e.g. of birth in ID numbers) are read in
+     */
+    public record Enrollment(boolean allowLegacyRsa, Duration approvalPollInterval, String initialAdminPassword,
+                             ZoneId zone) {
+        @Override
+        public String toString() {
+            return "Enrollment[allowLegacyRsa=" + allowLegacyRsa + ", approvalPollInterval=" + approvalPollInterval
+                    + ", initialAdminPassword=" + (initialAdminPassword == null ? "generated" : "***") + ", zone="
+                    + zone + "]";
         }
     }
 

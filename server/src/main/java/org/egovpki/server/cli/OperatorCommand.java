@@ -1,0 +1,105 @@
+package org.egovpki.server.cli;
+
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.egovpki.core.audit.AuditEvent;
+import org.egovpki.core.audit.AuditEventType;
+import org.egovpki.core.enroll.Operator;
+import org.egovpki.core.enroll.Role;
+import org.egovpki.directory.DirectoryNames;
+import org.egovpki.directory.LdapOperatorDirectory;
+import org.egovpki.server.StartupException;
+import org.egovpki.server.audit.FileAuditLog;
+import org.egovpki.server.config.EgovPkiConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code egov-pki operator add}: creates an operator in the running server's directory. It binds
+ * with the CA service account, whose password it reads from the data directory, so only someone
+ * who can read the data directory (the CA's own host account) can create operators.
+ */
+@Command(name = "operator", mixinStandardHelpOptions = true, description = "Manage operators.",
+        subcommands = {OperatorCommand.Add.class})
+final class OperatorCommand implements Runnable {
+
+    @Override
+    public void run() {
+        System.out.println("usage: egov-pki operator add --uid LOGIN --name NAME --role ROLE [--role ROLE...]");
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = "Create an operator (the server must be running on this data directory).")
+    static final class Add implements Callable<Integer> {
+        @Mixin
+        Main.ServerOptions options;
+
+        @Option(names = "--uid", required = true, description = "login name")
+        String uid;
+
+        @Option(names = "--name", required = true, description = "display name")
+        String name;
+
+        @Option(names = "--role", required = true, description = "role, repeatable: ${COMPLETION-CANDIDATES}")
+        List<Role> roles;
+
+        @Option(names = "--password-file", paramLabel = "FILE",
+                description = "read the password from FILE; without it a one-time password is generated and printed")
+        Path passwordFile;
+
+        @Override
+        public Integer call() throws IOException {
+            EgovPkiConfig config = options.load(null);
+            Path data = config.dataDirectory();
+            String servicePassword = read(data.resolve("secrets").resolve("ca-service.password"),
+                    "the data directory " + data.toAbsolutePath() + " has no CA service account secret; "
+                            + "start the server on it first (./egov-pki serve --data " + data + ")");
+            char[] password = passwordFile == null ? null : read(passwordFile, "cannot read " + passwordFile).toCharArray();
+            boolean generated = password == null;
+            if (generated) {
+                password = org.egovpki.server.OperatorPasswords.generate(new SecureRandom());
+            }
+            DirectoryNames names = new DirectoryNames(config.ldap().baseDn());
+            try (LDAPConnection ldap = new LDAPConnection(config.ldap().host(), config.ldap().port(),
+                    names.caServiceAccount().toString(), servicePassword)) {
+                LdapOperatorDirectory operators = new LdapOperatorDirectory(ldap, names, config.ldap().host(),
+                        config.ldap().port(), new SecureRandom());
+                Set<Role> set = EnumSet.copyOf(roles);
+                Operator operator = operators.create(uid, name, set, password);
+                try (FileAuditLog audit = new FileAuditLog(data.resolve("audit").resolve("audit-cli.jsonl"))) {
+                    audit.record(AuditEvent.success(Clock.systemUTC().instant(), AuditEventType.OPERATOR_CREATED,
+                            "cli:" + System.getProperty("user.name"), List.of(operator.dn()),
+                            Map.of("roles", set.toString())));
+                }
+                System.out.println("created operator " + operator.dn() + " with roles " + set);
+                if (generated) {
+                    System.out.println("one-time password (shown only now): " + new String(password));
+                }
+                return 0;
+            } catch (LDAPException e) {
+                throw new StartupException("cannot reach the directory at ldap://" + config.ldap().host() + ":"
+                        + config.ldap().port() + " (" + e.getResultCode().getName() + "); is the server running?");
+            }
+        }
+
+        private static String read(Path file, String missing) throws IOException {
+            try {
+                return Files.readString(file).trim();
+            } catch (NoSuchFileException e) {
+                throw new StartupException(missing);
+            }
+        }
+    }
+}

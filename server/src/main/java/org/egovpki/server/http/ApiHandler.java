@@ -1,0 +1,468 @@
+package org.egovpki.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.egovpki.core.DomainException;
+import org.egovpki.core.ca.CaRegistry;
+import org.egovpki.core.ca.CertificateAuthority;
+import org.egovpki.core.certificate.CertificateLookup;
+import org.egovpki.core.certificate.CertificateQuery;
+import org.egovpki.core.certificate.CertificateRecord;
+import org.egovpki.core.certificate.CertificateStatus;
+import org.egovpki.core.enroll.EnrollmentRequest;
+import org.egovpki.core.enroll.EnrollmentService;
+import org.egovpki.core.enroll.Operator;
+import org.egovpki.core.enroll.OperatorDirectory;
+import org.egovpki.core.enroll.RegistrationData;
+import org.egovpki.core.enroll.RequestState;
+import org.egovpki.core.enroll.Submission;
+import org.egovpki.core.profile.ProfileCatalog;
+import org.egovpki.core.x509.Pem;
+import org.egovpki.core.x509.Pkcs7;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator REST API under {@code /api/v1} (documented in {@code /api/v1/openapi.yaml}).
+ * Every call but the OpenAPI document authenticates an operator with HTTP Basic: the server binds
+ * to the directory as {@code uid=<user>,ou=operators,<base>} with the given password. Errors are
+ * JSON {@code {code, message, field}}.
+ */
+public final class ApiHandler extends Handler.Abstract {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+    static final String PREFIX = "/api/v1";
+    private static final int MAX_BODY = 4 * 1024 * 1024;
+    private static final Pattern REQUEST = Pattern.compile("/requests/([A-Za-z0-9._-]{1,64})");
+    private static final Pattern DECISION = Pattern.compile("/requests/([A-Za-z0-9._-]{1,64})/(approve|reject|cancel)");
+    private static final Pattern CERTIFICATE = Pattern.compile("/certificates/([0-9a-fA-F]{1,40})(\\.der|\\.pem|\\.p7b)?");
+    private static final Set<String> SUBMISSION_FIELDS = Set.of("csr", "profile", "subscriberId", "registration",
+            "businessType", "region", "publishOptOut", "challengePhrase", "agreementAccepted");
+    private static final Set<String> REGISTRATION_FIELDS = Set.of("realName", "idType", "idNumber", "phone", "email",
+            "organization", "legalName", "uscc", "organizationCode", "agentName", "agentPhone", "agentEmail",
+            "agentIdNumber", "hostNames", "ipAddresses", "owner");
+
+    private final EnrollmentService enrollment;
+    private final OperatorDirectory operators;
+    private final CertificateLookup certificates;
+    private final CaRegistry cas;
+    private final ProfileCatalog profiles;
+    private final ObjectMapper json;
+    private final HttpResponses responses;
+    private final byte[] openApi;
+
+    public ApiHandler(EnrollmentService enrollment, OperatorDirectory operators, CertificateLookup certificates,
+                      CaRegistry cas, ProfileCatalog profiles, ObjectMapper json) {
+        this.enrollment = enrollment;
+        this.operators = operators;
+        this.certificates = certificates;
+        this.cas = cas;
+        this.profiles = profiles;
+        this.json = json;
+        this.responses = new HttpResponses(json);
+        try (InputStream in = ApiHandler.class.getResourceAsStream("openapi.yaml")) {
+            this.openApi = in.readAllBytes();
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("openapi.yaml is missing from the jar", e);
+        }
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = Request.getPathInContext(request);
+        if (!path.startsWith(PREFIX + "/") && !path.equals(PREFIX)) {
+            return false;
+        }
+        String route = path.substring(PREFIX.length());
+        String method = request.getMethod();
+        try {
+            if (route.equals("/openapi.yaml") && HttpMethod.GET.is(method)) {
+                responses.bytes(response, callback, 200, "application/yaml", openApi, false);
+                return true;
+            }
+            Operator operator = authenticate(request);
+            dispatch(operator, method, route, request, response, callback);
+        } catch (Unauthorized e) {
+            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"egov-pki\", charset=\"UTF-8\"");
+            responses.error(response, callback, 401, "UNAUTHORIZED", e.getMessage(), null);
+        } catch (DomainException e) {
+            if (e.kind() == DomainException.Kind.INTERNAL || e.kind() == DomainException.Kind.UNAVAILABLE) {
+                LOG.warn("{} {} failed: {}", method, path, e.getMessage(), e);
+            }
+            responses.error(response, callback, e);
+        } catch (RuntimeException e) {
+            LOG.error("{} {} failed", method, path, e);
+            responses.error(response, callback, 500, "INTERNAL", "internal error; the server log has the details",
+                    null);
+        }
+        return true;
+    }
+
+    private void dispatch(Operator operator, String method, String route, Request request, Response response,
+                          Callback callback) {
+        Matcher m;
+        boolean get = HttpMethod.GET.is(method);
+        boolean post = HttpMethod.POST.is(method);
+        if (route.equals("/requests") && post) {
+            EnrollmentRequest created = enrollment.submit(operator, submission(body(request)));
+            response.getHeaders().put(HttpHeader.LOCATION, PREFIX + "/requests/" + created.id());
+            responses.json(response, callback, 201, view(created), false);
+        } else if (route.equals("/requests/batch") && post) {
+            JsonNode body = body(request);
+            JsonNode items = body.path("requests");
+            if (!items.isArray()) {
+                throw DomainException.badRequest("requests", "a batch is {\"requests\": [ ... ]}");
+            }
+            List<Submission> submissions = new ArrayList<>();
+            for (JsonNode item : items) {
+                submissions.add(submission(item));
+            }
+            List<Map<String, Object>> results = new ArrayList<>();
+            for (EnrollmentService.BatchResult result : enrollment.submitBatch(operator, submissions)) {
+                Map<String, Object> item = new LinkedHashMap<>();
+                item.put("index", result.index());
+                if (result.request() != null) {
+                    item.put("request", view(result.request()));
+                } else {
+                    item.put("error", error(result.error()));
+                }
+                results.add(item);
+            }
+            responses.json(response, callback, 200, Map.of("results", results), false);
+        } else if (route.equals("/requests") && get) {
+            Fields query = Request.extractQueryParameters(request);
+            RequestState state = enumParam(query, "state", RequestState.class, RequestState.SUBMITTED);
+            int limit = intParam(query, "limit", 100, 1, 1000);
+            responses.json(response, callback, 200, Map.of("requests",
+                    enrollment.list(state, limit).stream().map(this::view).toList()), false);
+        } else if ((m = DECISION.matcher(route)).matches() && post) {
+            String id = m.group(1);
+            EnrollmentRequest result = switch (m.group(2)) {
+                case "approve" -> enrollment.approve(operator, id);
+                case "reject" -> enrollment.reject(operator, id, body(request).path("reason").asText(null));
+                default -> enrollment.cancel(operator, id);
+            };
+            responses.json(response, callback, 200, view(result), false);
+        } else if ((m = REQUEST.matcher(route)).matches() && get) {
+            responses.json(response, callback, 200, view(enrollment.get(m.group(1))), false);
+        } else if (route.equals("/certificates") && get) {
+            Fields query = Request.extractQueryParameters(request);
+            CertificateQuery q = new CertificateQuery(lower(query.getValue("serial")), query.getValue("subject"),
+                    query.getValue("subscriber"), enumParam(query, "status", CertificateStatus.class, null),
+                    intParam(query, "limit", 100, 1, 1000));
+            responses.json(response, callback, 200, Map.of("certificates",
+                    certificates.search(q).stream().map(this::view).toList()), false);
+        } else if ((m = CERTIFICATE.matcher(route)).matches() && get) {
+            certificate(m.group(1), m.group(2), Request.extractQueryParameters(request).getValue("issuer"),
+                    response, callback);
+        } else if (route.equals("/profiles") && get) {
+            responses.json(response, callback, 200, Map.of("profiles", profiles.all().stream().map(e -> {
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("name", e.profile().name());
+                p.put("type", e.profile().type().name());
+                p.put("issuer", e.issuer());
+                p.put("validity", e.profile().validity().toString());
+                p.put("autoApproveForRa", e.profile().autoApproveForRa());
+                p.put("description", e.profile().description());
+                return p;
+            }).toList()), false);
+        } else {
+            responses.error(response, callback, 404, "NOT_FOUND", method + " " + PREFIX + route
+                    + " is not part of the API; see " + PREFIX + "/openapi.yaml", null);
+        }
+    }
+
+    private void certificate(String serialHex, String format, String issuer, Response response, Callback callback) {
+        List<CertificateRecord> found = certificates.search(new CertificateQuery(lower(serialHex), null, null, null,
+                10)).stream().filter(r -> issuer == null || r.issuer().equals(issuer)).toList();
+        if (found.isEmpty()) {
+            throw DomainException.notFound("no certificate with serial " + serialHex
+                    + (issuer == null ? "" : " from CA " + issuer));
+        }
+        if (found.size() > 1) {
+            throw DomainException.conflict("serial " + serialHex + " was issued by several CAs "
+                    + found.stream().map(CertificateRecord::issuer).toList() + "; add ?issuer=<name>");
+        }
+        CertificateRecord record = found.get(0);
+        X509Certificate certificate = Pem.parseCertificate(record.certificateDer());
+        if (format == null) {
+            responses.json(response, callback, 200, view(record), false);
+        } else if (format.equals(".der")) {
+            responses.bytes(response, callback, 200, "application/pkix-cert", record.certificateDer(), false);
+        } else if (format.equals(".pem")) {
+            responses.bytes(response, callback, 200, "application/x-pem-file",
+                    Pem.certificate(certificate).getBytes(StandardCharsets.US_ASCII), false);
+        } else {
+            List<X509Certificate> chain = new ArrayList<>();
+            chain.add(certificate);
+            cas.find(record.issuer()).map(CertificateAuthority::chain).ifPresent(chain::addAll);
+            responses.bytes(response, callback, 200, "application/pkcs7-mime", Pkcs7.certificatesOnly(chain), false);
+        }
+    }
+
+    // --- authentication ---
+
+    private static final class Unauthorized extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Unauthorized(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private Operator authenticate(Request request) {
+        String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            throw new Unauthorized("this API needs an operator login (HTTP Basic: the operator's uid and password)");
+        }
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new Unauthorized("the Authorization header is not valid Basic credentials");
+        }
+        int colon = decoded.indexOf(':');
+        if (colon < 1) {
+            throw new Unauthorized("the Authorization header is not valid Basic credentials");
+        }
+        return operators.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1).toCharArray())
+                .orElseThrow(() -> new Unauthorized("wrong operator login or password"));
+    }
+
+    // --- JSON in ---
+
+    private JsonNode body(Request request) {
+        long length = request.getLength();
+        if (length > MAX_BODY) {
+            throw DomainException.badRequest(null, "the request body is larger than " + MAX_BODY + " bytes");
+        }
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                out.write(buffer, 0, n);
+                if (out.size() > MAX_BODY) {
+                    throw DomainException.badRequest(null, "the request body is larger than " + MAX_BODY + " bytes");
+                }
+            }
+            if (out.size() == 0) {
+                return json.createObjectNode();
+            }
+            JsonNode node = json.readTree(out.toByteArray());
+            if (node == null || !node.isObject()) {
+                throw DomainException.badRequest(null, "the request body must be a JSON object");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw DomainException.badRequest(null, "the request body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw DomainException.badRequest(null, "the request body could not be read: " + e.getMessage());
+        }
+    }
+
+    private static Submission submission(JsonNode node) {
+        if (!node.isObject()) {
+            throw DomainException.badRequest(null, "an application must be a JSON object");
+        }
+        rejectUnknown(node, SUBMISSION_FIELDS, "");
+        JsonNode r = node.path("registration");
+        if (!r.isMissingNode() && !r.isObject()) {
+            throw DomainException.badRequest("registration", "registration must be a JSON object");
+        }
+        rejectUnknown(r, REGISTRATION_FIELDS, "registration.");
+        RegistrationData registration = new RegistrationData(text(r, "realName"), upper(text(r, "idType")),
+                text(r, "idNumber"), text(r, "phone"), text(r, "email"), text(r, "organization"),
+                text(r, "legalName"), text(r, "uscc"), text(r, "organizationCode"), text(r, "agentName"),
+                text(r, "agentPhone"), text(r, "agentEmail"), text(r, "agentIdNumber"), list(r, "hostNames"),
+                list(r, "ipAddresses"), text(r, "owner"));
+        String csr = text(node, "csr");
+        String phrase = text(node, "challengePhrase");
+        return new Submission(csr == null ? null : csr(csr), text(node, "profile"), text(node, "subscriberId"),
+                registration, text(node, "businessType"), text(node, "region"),
+                bool(node, "publishOptOut"), phrase == null ? null : phrase.toCharArray(),
+                bool(node, "agreementAccepted"));
+    }
+
+    /** PEM text as is; otherwise base64 of DER. */
+    private static byte[] csr(String value) {
+        if (value.contains("-----BEGIN")) {
+            return value.getBytes(StandardCharsets.US_ASCII);
+        }
+        try {
+            return Base64.getMimeDecoder().decode(value);
+        } catch (IllegalArgumentException e) {
+            throw DomainException.badRequest("csr", "csr must be PEM or base64-encoded DER");
+        }
+    }
+
+    private static void rejectUnknown(JsonNode node, Set<String> allowed, String prefix) {
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!allowed.contains(name)) {
+                throw DomainException.badRequest(prefix + name, "unknown field '" + prefix + name + "'; allowed: "
+                        + allowed.stream().sorted().toList());
+            }
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw DomainException.badRequest(field, field + " must be a string");
+        }
+        String text = value.asText().strip();
+        return text.isEmpty() ? null : text;
+    }
+
+    private static boolean bool(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw DomainException.badRequest(field, field + " must be true or false");
+        }
+        return value.booleanValue();
+    }
+
+    private static List<String> list(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return List.of();
+        }
+        if (!value.isArray()) {
+            throw DomainException.badRequest("registration." + field, field + " must be a list of strings");
+        }
+        List<String> items = new ArrayList<>();
+        for (JsonNode item : value) {
+            if (!item.isTextual()) {
+                throw DomainException.badRequest("registration." + field, field + " must be a list of strings");
+            }
+            items.add(item.asText().strip());
+        }
+        return items;
+    }
+
+    private static String upper(String s) {
+        return s == null ? null : s.toUpperCase(Locale.ROOT);
+    }
+
+    private static String lower(String s) {
+        return s == null ? null : new BigInteger(s, 16).toString(16);
+    }
+
+    private static <E extends Enum<E>> E enumParam(Fields query, String name, Class<E> type, E fallback) {
+        String value = query.getValue(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw DomainException.badRequest(name, "unknown " + name + " '" + value + "'; allowed: "
+                    + List.of(type.getEnumConstants()));
+        }
+    }
+
+    private static int intParam(Fields query, String name, int fallback, int min, int max) {
+        String value = query.getValue(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(value);
+            if (parsed >= min && parsed <= max) {
+                return parsed;
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through to the error
+        }
+        throw DomainException.badRequest(name, name + " must be a whole number from " + min + " to " + max);
+    }
+
+    // --- JSON out ---
+
+    private Map<String, Object> view(EnrollmentRequest r) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", r.id());
+        v.put("state", r.state().name());
+        v.put("profile", r.profile());
+        v.put("type", r.type().name());
+        v.put("subscriberId", r.subscriberId());
+        v.put("subjectDn", r.subjectDn());
+        v.put("businessType", r.businessType());
+        v.put("region", r.region());
+        v.put("publishOptOut", r.publishOptOut());
+        v.put("enteredBy", r.enteredBy());
+        v.put("reviewedBy", r.reviewedBy());
+        v.put("submittedAt", str(r.submittedAt()));
+        v.put("decidedAt", str(r.decidedAt()));
+        v.put("issuedAt", str(r.issuedAt()));
+        v.put("rejectionReason", r.rejectionReason());
+        v.put("serials", r.resultSerials());
+        return v;
+    }
+
+    private Map<String, Object> view(CertificateRecord r) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("issuer", r.issuer());
+        v.put("serial", r.serialHex());
+        v.put("subjectDn", r.subjectDn());
+        v.put("subscriberId", r.subscriberId());
+        v.put("profile", r.profile());
+        v.put("type", r.type().name());
+        v.put("keyUsage", r.kind().name());
+        v.put("status", r.status().name());
+        v.put("notBefore", str(r.notBefore()));
+        v.put("notAfter", str(r.notAfter()));
+        v.put("sha256", r.sha256());
+        v.put("requestId", r.requestId());
+        String base = PREFIX + "/certificates/" + r.serialHex();
+        v.put("der", base + ".der?issuer=" + r.issuer());
+        v.put("pem", base + ".pem?issuer=" + r.issuer());
+        v.put("pkcs7", base + ".p7b?issuer=" + r.issuer());
+        return v;
+    }
+
+    private static Map<String, Object> error(DomainException e) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("code", e.kind().name());
+        v.put("message", e.getMessage());
+        v.put("field", e.field());
+        return v;
+    }
+
+    private static String str(Object o) {
+        return o == null ? null : o.toString();
+    }
+
+}

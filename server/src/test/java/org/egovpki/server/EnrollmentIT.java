@@ -1,0 +1,352 @@
+package org.egovpki.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SearchScope;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import org.egovpki.core.crypto.BouncyCastle;
+import org.egovpki.core.crypto.KeyAlgorithm;
+import org.egovpki.core.x509.Pem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Enrollment end to end on the real server: a clerk submits over REST, a reviewer approves by an
+ * LDAP modify bound as the reviewer, the certificate is issued, published and verifiable; the
+ * clerk and non-reviewers cannot approve by either channel; bad applications are refused and
+ * leave the directory unchanged.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EnrollmentIT {
+
+    private static final String BASE = "o=egov-pki,c=CN";
+    private static final String ADMIN_PASSWORD = "Root2026pass";
+    private static final String PASSWORD = "Operator2026pw";
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    static Path tmp;
+
+    private static ServerProcess server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path config = tmp.resolve("egov-pki.yaml");
+        String shipped = Files.readString(Path.of("..", "conf", "egov-pki.yaml"));
+        Files.writeString(config, shipped
+                .replace("    - algorithm: EC\n      enabled: false", "    - algorithm: EC\n      enabled: true")
+                .replace("  # initialAdminPassword: ...", "  initialAdminPassword: " + ADMIN_PASSWORD)
+                .replace("  approvalPollMillis: 1000", "  approvalPollMillis: 200")
+                .replace("profiles:\n", "profiles:\n  - name: device-ec\n    type: DEVICE\n    issuer: ec-issuing\n"
+                        + "    validityMonths: 12\n    identityExtensions: NONE\n"
+                        + "    extendedKeyUsages: [serverAuth]\n"));
+        Path data = tmp.resolve("data");
+        server = ServerProcess.serve(data, ServerProcess.freePort(), ServerProcess.freePort(), "--config",
+                config.toString());
+        Path passwordFile = tmp.resolve("password");
+        Files.writeString(passwordFile, PASSWORD);
+        addOperator(config, data, "clerk1", "ENTRY_CLERK", passwordFile);
+        addOperator(config, data, "clerk2", "ENTRY_CLERK", passwordFile);
+        addOperator(config, data, "reviewer1", "REVIEWER", passwordFile);
+    }
+
+    private static void addOperator(Path config, Path data, String uid, String role, Path passwordFile)
+            throws Exception {
+        ServerProcess cli = ServerProcess.launch(data, 0, 0, "operator", "add", "--config", config.toString(),
+                "--data", data.toString(), "--ldap-port", Integer.toString(server.ldapPort), "--uid", uid,
+                "--name", uid, "--role", role, "--password-file", passwordFile.toString());
+        assertThat(cli.awaitExit(Duration.ofSeconds(60))).as(cli.output()).isZero();
+        assertThat(cli.output()).contains("created operator uid=" + uid);
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aClerkSubmitsAReviewerApprovesInTheDirectoryAndTheCertificateIsIssuedAndPublished() throws Exception {
+        KeyPair key = KeyAlgorithm.SM2.generate(RANDOM);
+        JsonNode submitted = submit("clerk1", personal("Zhang San", "11010519491231002X", key, false));
+        String id = submitted.path("id").asText();
+        assertThat(submitted.path("state").asText()).isEqualTo("SUBMITTED");
+
+        // The clerk tries to approve their own request: over REST, and by writing the directory.
+        assertThat(post("clerk1", "/api/v1/requests/" + id + "/approve", "{}").statusCode()).isEqualTo(403);
+        writeState("clerk1", id, "APPROVED");
+        await().atMost(Duration.ofSeconds(10)).until(() -> requestEntry(id).hasAttribute("egovDecisionNote"));
+        SearchResultEntry refused = requestEntry(id);
+        assertThat(refused.getAttributeValue("egovRequestState")).isEqualTo("SUBMITTED");
+        assertThat(refused.getAttributeValue("egovDecisionNote")).contains("not a reviewer");
+        // Another non-reviewer, over REST.
+        HttpResponse<byte[]> nonReviewer = post("clerk2", "/api/v1/requests/" + id + "/approve", "{}");
+        assertThat(nonReviewer.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(nonReviewer.body()).path("message").asText()).contains("not a reviewer");
+
+        // The reviewer approves in the directory, bound as themselves.
+        writeState("reviewer1", id, "APPROVED");
+        await().atMost(Duration.ofSeconds(15)).until(() -> "ISSUED".equals(get("reviewer1", "/api/v1/requests/" + id)
+                .path("state").asText()));
+        JsonNode issued = get("reviewer1", "/api/v1/requests/" + id);
+        assertThat(issued.path("reviewedBy").asText()).isEqualTo("uid=reviewer1,ou=operators," + BASE);
+        String serial = issued.path("serials").get(0).asText();
+
+        X509Certificate certificate = Pem.parseCertificate(bytes("clerk1",
+                "/api/v1/certificates/" + serial + ".der"));
+        X509Certificate issuing = Pem.parseCertificate(bytes(null, "/ca/sm2-issuing.crt"));
+        certificate.verify(issuing.getPublicKey(), BouncyCastle.PROVIDER);
+        assertThat(certificate.getSubjectX500Principal().getName()).contains("CN=Zhang San");
+        assertThat(certificate.getCriticalExtensionOIDs()).contains(Extension.keyUsage.getId());
+        assertThat(certificate.getKeyUsage()).startsWith(true, true); // digitalSignature, nonRepudiation
+        assertThat(certificate.getNonCriticalExtensionOIDs()).contains(Extension.cRLDistributionPoints.getId(),
+                Extension.authorityInfoAccess.getId(), Extension.certificatePolicies.getId(),
+                Extension.authorityKeyIdentifier.getId(), Extension.subjectKeyIdentifier.getId(),
+                "1.2.156.10260.4.1.1");
+        assertThat(bytes("clerk1", "/api/v1/certificates/" + serial + ".p7b")).isNotEmpty();
+
+        try (LDAPConnection anonymous = new LDAPConnection("127.0.0.1", server.ldapPort)) {
+            List<SearchResultEntry> found = anonymous.search("ou=subscribers," + BASE, SearchScope.ONE,
+                    "(objectClass=pkiUser)", "userCertificate;binary").getSearchEntries();
+            byte[] expected = certificate.getEncoded();
+            assertThat(found).as("an anonymous search finds the certificate on the subscriber entry")
+                    .anyMatch(entry -> entry.getAttributes().stream()
+                            .filter(a -> a.getBaseName().equalsIgnoreCase("userCertificate"))
+                            .flatMap(a -> java.util.Arrays.stream(a.getValueByteArrays()))
+                            .anyMatch(der -> java.util.Arrays.equals(der, expected)));
+        }
+
+        assumeThat(openSsl()).isTrue();
+        Path leaf = tmp.resolve("leaf.pem");
+        Path issuer = tmp.resolve("sm2-issuing.pem");
+        Files.writeString(leaf, Pem.certificate(certificate));
+        Files.writeString(issuer, Pem.certificate(issuing));
+        assertThat(run("openssl", "verify", "-partial_chain", "-vfyopt", "distid:1234567812345678", "-CAfile",
+                issuer.toString(), leaf.toString())).contains(": OK");
+    }
+
+    @Test
+    @Order(2)
+    void anOptedOutSubscribersCertificateIsNotPublished() throws Exception {
+        KeyPair key = KeyAlgorithm.SM2.generate(RANDOM);
+        JsonNode submitted = submit("clerk1", personal("Li Si", "440524198001010013", key, true));
+        JsonNode issued = JSON.readTree(post("reviewer1", "/api/v1/requests/" + submitted.path("id").asText()
+                + "/approve", "{}").body());
+        assertThat(issued.path("state").asText()).isEqualTo("ISSUED");
+        String subscriber = issued.path("subscriberId").asText();
+        try (LDAPConnection anonymous = new LDAPConnection("127.0.0.1", server.ldapPort)) {
+            SearchResultEntry entry = anonymous.getEntry("egovSubscriberId=" + subscriber + ",ou=subscribers," + BASE);
+            assertThat(entry == null || !entry.hasAttribute("userCertificate")).isTrue();
+        }
+        assertThat(get("clerk1", "/api/v1/certificates?subscriber=" + subscriber).path("certificates")).hasSize(1);
+    }
+
+    @Test
+    @Order(3)
+    void anEcdsaDeviceCertificateVerifiesWithPlainOpenSsl() throws Exception {
+        KeyPair key = KeyAlgorithm.EC.generate(RANDOM);
+        ObjectNode body = JSON.createObjectNode();
+        body.put("csr", csr(key, "CN=www.tax.example.gov.cn,O=Tax Bureau,C=CN", "SHA256WITHECDSA"));
+        body.put("profile", "device-ec");
+        ObjectNode registration = body.putObject("registration");
+        registration.putArray("hostNames").add("www.tax.example.gov.cn");
+        registration.put("owner", "Tax Bureau IT");
+        body.put("challengePhrase", "device phrase 1");
+        body.put("agreementAccepted", true);
+        JsonNode submitted = submit("clerk1", body);
+        JsonNode issued = JSON.readTree(post("reviewer1", "/api/v1/requests/" + submitted.path("id").asText()
+                + "/approve", "{}").body());
+        String serial = issued.path("serials").get(0).asText();
+
+        assumeThat(openSsl()).isTrue();
+        Path chain = tmp.resolve("ec-chain.pem");
+        Files.write(chain, concat(bytes(null, "/ca/ec-issuing.pem"), bytes(null, "/ca/ec-root.pem")));
+        Path leaf = tmp.resolve("ec-leaf.pem");
+        Files.write(leaf, bytes("clerk1", "/api/v1/certificates/" + serial + ".pem"));
+        assertThat(run("openssl", "verify", "-CAfile", chain.toString(), leaf.toString())).contains(leaf + ": OK");
+        assertThat(run("openssl", "x509", "-in", leaf.toString(), "-noout", "-ext", "subjectAltName,keyUsage"))
+                .contains("DNS:www.tax.example.gov.cn").contains("critical");
+    }
+
+    @Test
+    @Order(4)
+    void badApplicationsAreRefusedWithTheRightStatusAndLeaveTheDirectoryUnchanged() throws Exception {
+        int before = countRequests();
+        KeyPair sm2 = KeyAlgorithm.SM2.generate(RANDOM);
+
+        ObjectNode badSignature = personal("Wang Wu", "11010519491231002X", sm2, false);
+        byte[] der = Base64.getDecoder().decode(badSignature.path("csr").asText());
+        der[der.length - 5] ^= 0x01;
+        badSignature.put("csr", Base64.getEncoder().encodeToString(der));
+        assertRefused(badSignature, 400, "csr", "proof of possession");
+
+        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA", BouncyCastle.PROVIDER);
+        rsa.initialize(1024, RANDOM);
+        ObjectNode weak = personal("Wang Wu", "11010519491231002X", sm2, false);
+        weak.put("csr", csr(rsa.generateKeyPair(), "CN=Wang Wu,C=CN", "SHA256WITHRSA"));
+        assertRefused(weak, 400, "csr", "2048");
+
+        ObjectNode forbidden = personal("Wang Wu", "11010519491231002X", sm2, false);
+        forbidden.put("csr", csr(sm2, "CN=Wang Wu,DC=example,C=CN", "SM3WITHSM2"));
+        assertRefused(forbidden, 400, "subject", "");
+
+        assertRefused(personal("Wang Wu", "11010519491231002Y", sm2, false), 400, "registration.idNumber", "");
+
+        // "Zhang San" under C=CN,O=egov-pki test is held by the first subscriber; another person asks for it.
+        ObjectNode taken = personal("Zhang San", "440524198001010013", KeyAlgorithm.SM2.generate(RANDOM), false);
+        assertRefused(taken, 409, "subject", "distinguishing attribute");
+
+        assertThat(countRequests()).isEqualTo(before);
+    }
+
+    // --- helpers ---
+
+    private static void assertRefused(ObjectNode body, int status, String field, String message) throws Exception {
+        HttpResponse<byte[]> response = post("clerk1", "/api/v1/requests", JSON.writeValueAsString(body));
+        JsonNode error = JSON.readTree(response.body());
+        assertThat(response.statusCode()).as(error.toString()).isEqualTo(status);
+        assertThat(error.path("field").asText()).as(error.toString()).startsWith(field);
+        assertThat(error.path("message").asText()).as(error.toString()).contains(message);
+    }
+
+    private static ObjectNode personal(String name, String idNumber, KeyPair key, boolean optOut) throws Exception {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("csr", csr(key, "CN=" + name + ",O=egov-pki test,C=CN", "SM3WITHSM2"));
+        body.put("profile", "personal");
+        ObjectNode registration = body.putObject("registration");
+        registration.put("realName", name);
+        registration.put("idType", "RESIDENT_ID");
+        registration.put("idNumber", idNumber);
+        registration.put("phone", "+86 371 6000 0000");
+        body.put("businessType", "tax");
+        body.put("region", "410000");
+        body.put("publishOptOut", optOut);
+        body.put("challengePhrase", "my secret phrase");
+        body.put("agreementAccepted", true);
+        return body;
+    }
+
+    private static String csr(KeyPair key, String subject, String signatureAlgorithm) throws Exception {
+        PKCS10CertificationRequest csr = new JcaPKCS10CertificationRequestBuilder(new X500Principal(subject),
+                key.getPublic()).build(new JcaContentSignerBuilder(signatureAlgorithm)
+                .setProvider(BouncyCastle.PROVIDER).build(key.getPrivate()));
+        return Base64.getEncoder().encodeToString(csr.getEncoded());
+    }
+
+    private static JsonNode submit(String operator, JsonNode body) throws Exception {
+        HttpResponse<byte[]> response = post(operator, "/api/v1/requests", JSON.writeValueAsString(body));
+        assertThat(response.statusCode()).as(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo(201);
+        return JSON.readTree(response.body());
+    }
+
+    private static void writeState(String operator, String requestId, String state) throws Exception {
+        try (LDAPConnection connection = new LDAPConnection("127.0.0.1", server.ldapPort,
+                "uid=" + operator + ",ou=operators," + BASE, PASSWORD)) {
+            connection.modify("egovRequestId=" + requestId + ",ou=requests," + BASE,
+                    new Modification(ModificationType.REPLACE, "egovRequestState", state));
+        }
+    }
+
+    private static SearchResultEntry requestEntry(String id) throws Exception {
+        try (LDAPConnection admin = admin()) {
+            return admin.getEntry("egovRequestId=" + id + ",ou=requests," + BASE, "*", "+");
+        }
+    }
+
+    private static int countRequests() throws Exception {
+        try (LDAPConnection admin = admin()) {
+            return admin.search("ou=requests," + BASE, SearchScope.ONE, "(objectClass=*)", "1.1").getEntryCount();
+        }
+    }
+
+    private static LDAPConnection admin() throws Exception {
+        return new LDAPConnection("127.0.0.1", server.ldapPort, "uid=admin,ou=system",
+                Files.readString(server.data.resolve("secrets/directory-admin.password")).trim());
+    }
+
+    private static HttpRequest.Builder request(String operator, String path) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort + path));
+        if (operator != null) {
+            builder.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    (operator + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
+        }
+        return builder;
+    }
+
+    private static HttpResponse<byte[]> post(String operator, String path, String json) throws Exception {
+        return HTTP.send(request(operator, path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static JsonNode get(String operator, String path) throws Exception {
+        return JSON.readTree(bytes(operator, path));
+    }
+
+    private static byte[] bytes(String operator, String path) throws Exception {
+        HttpResponse<byte[]> response = HTTP.send(request(operator, path).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(response.statusCode()).as(path + ": " + new String(response.body(), StandardCharsets.UTF_8))
+                .isEqualTo(200);
+        return response.body();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = new byte[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static boolean openSsl() {
+        try {
+            return new ProcessBuilder("openssl", "version").start().waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+}
