@@ -10,8 +10,8 @@ import org.apache.camel.builder.RouteBuilder;
  * <p>Polling, not persistent search: an indexed search for the few undecided-but-changed requests
  * costs well under a millisecond on the embedded directory, so a one-second poll is noise, bounds
  * the latency a reviewer sees to one period, survives directory restarts with no reconnect logic,
- * and behaves the same on ApacheDS and OpenLDAP (whose persistent search support differs; see
- * docs/enrollment.md for the measurement).
+ * and behaves the same on ApacheDS and OpenLDAP (whose persistent search support differs; the
+ * measured poll cost is in docs/benchmarks.md).
  */
 public final class DirectoryApprovalRoute extends RouteBuilder {
 

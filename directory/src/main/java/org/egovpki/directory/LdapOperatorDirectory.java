@@ -3,6 +3,7 @@ package org.egovpki.directory;
 import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPInterface;
 import com.unboundid.ldap.sdk.ResultCode;
@@ -20,26 +21,47 @@ import org.egovpki.core.enroll.Role;
 
 /**
  * Operators under {@code ou=operators} ({@code egovOperator}). Authentication is a bind as the
- * operator on a fresh connection — the directory checks the password, and an operator who can
- * log in to the REST API is exactly one who can bind in an LDAP browser.
+ * operator — the directory checks the password, and an operator who can log in to the REST API is
+ * exactly one who can bind in an LDAP browser.
  */
 public final class LdapOperatorDirectory implements OperatorDirectory {
 
     /** Logins: letters, digits, '.', '_' and '-'; they become an RDN value. */
     public static final Pattern UID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
+    /** Checks a simple bind; throws the directory's error if it fails. */
+    @FunctionalInterface
+    public interface BindCheck {
+        void bind(String dn, String password) throws LDAPException;
+    }
+
     private final LDAPInterface ldap;
     private final DirectoryNames names;
-    private final String host;
-    private final int port;
+    private final BindCheck bindCheck;
     private final SecureRandom random;
 
-    public LdapOperatorDirectory(LDAPInterface ldap, DirectoryNames names, String host, int port, SecureRandom random) {
+    public LdapOperatorDirectory(LDAPInterface ldap, DirectoryNames names, BindCheck bindCheck, SecureRandom random) {
         this.ldap = Objects.requireNonNull(ldap, "ldap");
         this.names = Objects.requireNonNull(names, "names");
-        this.host = Objects.requireNonNull(host, "host");
-        this.port = port;
+        this.bindCheck = Objects.requireNonNull(bindCheck, "bindCheck");
         this.random = Objects.requireNonNull(random, "random");
+    }
+
+    /**
+     * Binds on a pooled connection and reverts it to the pool's own identity afterwards, so an
+     * operator login costs two binds on an open connection instead of a new TCP connection.
+     */
+    public static BindCheck pooled(LDAPConnectionPool pool) {
+        return pool::bindAndRevertAuthentication;
+    }
+
+    /** Binds on a fresh connection (for tools without a pool). */
+    public static BindCheck fresh(String host, int port) {
+        return (dn, password) -> {
+            try (LDAPConnection connection = new LDAPConnection(host, port)) {
+                connection.bind(dn, password);
+            }
+        };
     }
 
     @Override
@@ -48,8 +70,8 @@ public final class LdapOperatorDirectory implements OperatorDirectory {
             return Optional.empty();
         }
         DN dn = names.operator(uid);
-        try (LDAPConnection connection = new LDAPConnection(host, port)) {
-            connection.bind(dn.toString(), new String(password));
+        try {
+            bindCheck.bind(dn.toString(), new String(password));
         } catch (LDAPException e) {
             if (e.getResultCode() == ResultCode.INVALID_CREDENTIALS || e.getResultCode() == ResultCode.NO_SUCH_OBJECT
                     || e.getResultCode() == ResultCode.INAPPROPRIATE_AUTHENTICATION) {

@@ -29,14 +29,20 @@ import org.egovpki.schema.DirectoryLayout;
 
 /**
  * Enrollment requests under {@code ou=requests} ({@code egovEnrollmentRequest}), and the inbox of
- * decisions reviewers wrote there with an LDAP browser. State changes are compare-and-swap: the
- * modify deletes the expected state value, so it fails if anyone changed the state first.
+ * decisions reviewers wrote there with an LDAP browser. The CA writes every state twice, to
+ * {@code egovRequestState} (what an LDAP browser shows and a reviewer edits) and to
+ * {@code egovConfirmedState} (its own record, which operators cannot write); the domain state is
+ * the confirmed one, and a differing {@code egovRequestState} is a decision waiting to be checked.
+ * State changes are compare-and-swap on the confirmed state.
  */
 public final class LdapRequestStore implements RequestStore, DecisionInbox {
 
     private static final Set<ResultCode> RACE_LOST = Set.of(ResultCode.NO_SUCH_ATTRIBUTE,
             ResultCode.ATTRIBUTE_OR_VALUE_EXISTS, ResultCode.NO_SUCH_OBJECT, ResultCode.CONSTRAINT_VIOLATION);
+    /** What the entry shows and what an operator may write. */
     private static final String STATE = "egovRequestState";
+    /** What the CA last wrote: the state the CA acts on. Operators cannot write it. */
+    private static final String CONFIRMED = "egovConfirmedState";
 
     private final LDAPInterface ldap;
     private final DirectoryNames names;
@@ -54,6 +60,7 @@ public final class LdapRequestStore implements RequestStore, DecisionInbox {
         attributes.add(new Attribute("egovRequestId", r.id()));
         attributes.add(new Attribute("egovRequestKind", "NEW"));
         attributes.add(new Attribute(STATE, r.state().name()));
+        attributes.add(new Attribute(CONFIRMED, r.state().name()));
         attributes.add(new Attribute("egovPkcs10", r.csrDer()));
         attributes.add(new Attribute("egovProfile", r.profile()));
         attributes.add(new Attribute("egovCertificateType", r.type().name()));
@@ -71,6 +78,10 @@ public final class LdapRequestStore implements RequestStore, DecisionInbox {
         }
         attributes.add(new Attribute("egovEnteredBy", r.enteredBy()));
         attributes.add(new Attribute("egovSubmittedAt", LdapValues.time(r.submittedAt())));
+        LdapValues.put(attributes, "egovReviewedBy", r.reviewedBy());
+        if (r.decidedAt() != null) {
+            attributes.add(new Attribute("egovDecidedAt", LdapValues.time(r.decidedAt())));
+        }
         try {
             ldap.add(new Entry(dn, attributes));
         } catch (LDAPException e) {
@@ -91,7 +102,7 @@ public final class LdapRequestStore implements RequestStore, DecisionInbox {
     @Override
     public List<EnrollmentRequest> findByState(RequestState state, int limit) {
         Filter filter = Filter.createANDFilter(Filter.createEqualityFilter("objectClass", "egovEnrollmentRequest"),
-                Filter.createEqualityFilter(STATE, state.name()));
+                Filter.createEqualityFilter(CONFIRMED, state.name()));
         List<EnrollmentRequest> found = new ArrayList<>();
         for (SearchResultEntry entry : search(filter, limit, "*")) {
             found.add(toRequest(entry));
@@ -103,8 +114,9 @@ public final class LdapRequestStore implements RequestStore, DecisionInbox {
     @Override
     public boolean transition(RequestState expected, EnrollmentRequest updated) {
         List<Modification> mods = new ArrayList<>();
-        mods.add(new Modification(ModificationType.DELETE, STATE, expected.name()));
-        mods.add(new Modification(ModificationType.ADD, STATE, updated.state().name()));
+        mods.add(new Modification(ModificationType.DELETE, CONFIRMED, expected.name()));
+        mods.add(new Modification(ModificationType.ADD, CONFIRMED, updated.state().name()));
+        mods.add(new Modification(ModificationType.REPLACE, STATE, updated.state().name()));
         replace(mods, "egovReviewedBy", updated.reviewedBy());
         replace(mods, "egovDecidedAt", updated.decidedAt() == null ? null : LdapValues.time(updated.decidedAt()));
         replace(mods, "egovIssuedAt", updated.issuedAt() == null ? null : LdapValues.time(updated.issuedAt()));
@@ -138,29 +150,40 @@ public final class LdapRequestStore implements RequestStore, DecisionInbox {
 
     @Override
     public List<PendingDecision> pending(int limit) {
-        // A decision the CA made carries egovDecidedAt; one written by a browser does not.
-        Filter filter = Filter.createANDFilter(
-                Filter.createEqualityFilter("objectClass", "egovEnrollmentRequest"),
-                Filter.createORFilter(Filter.createEqualityFilter(STATE, RequestState.APPROVED.name()),
-                        Filter.createEqualityFilter(STATE, RequestState.REJECTED.name())),
-                Filter.createNOTFilter(Filter.createPresenceFilter("egovDecidedAt")));
+        // A state written in a browser that the CA has not confirmed: for each decision value, the
+        // entries showing it whose confirmed state is something else.
+        List<Filter> written = new ArrayList<>();
+        for (RequestState decision : List.of(RequestState.APPROVED, RequestState.REJECTED)) {
+            written.add(Filter.createANDFilter(Filter.createEqualityFilter(STATE, decision.name()),
+                    Filter.createNOTFilter(Filter.createEqualityFilter(CONFIRMED, decision.name()))));
+        }
+        Filter filter = Filter.createANDFilter(Filter.createEqualityFilter("objectClass", "egovEnrollmentRequest"),
+                Filter.createORFilter(written));
         List<PendingDecision> found = new ArrayList<>();
-        for (SearchResultEntry entry : search(filter, limit, STATE, "modifiersName", "egovRejectionReason",
+        for (SearchResultEntry entry : search(filter, limit, STATE, CONFIRMED, "modifiersName", "egovRejectionReason",
                 "egovRequestId")) {
             String modifier = entry.getAttributeValue("modifiersName");
-            found.add(new PendingDecision(entry.getAttributeValue("egovRequestId"),
-                    RequestState.valueOf(entry.getAttributeValue(STATE)), modifier == null ? "" : modifier,
-                    entry.getAttributeValue("egovRejectionReason")));
+            // The filter matched APPROVED or REJECTED case-insensitively, so this parses.
+            found.add(new PendingDecision(entry.getAttributeValue("egovRequestId"), parse(entry, STATE),
+                    state(entry), modifier == null ? "" : modifier, entry.getAttributeValue("egovRejectionReason")));
         }
         return found;
     }
 
     @Override
     public boolean reopen(PendingDecision decision) {
+        // Back to what the CA confirmed (SUBMITTED), so the decision goes through the same checks as REST.
+        return restore(decision);
+    }
+
+    @Override
+    public boolean restore(PendingDecision decision) {
         List<Modification> mods = new ArrayList<>();
         mods.add(new Modification(ModificationType.DELETE, STATE, decision.requested().name()));
-        mods.add(new Modification(ModificationType.ADD, STATE, RequestState.SUBMITTED.name()));
-        mods.add(new Modification(ModificationType.REPLACE, "egovRejectionReason"));
+        mods.add(new Modification(ModificationType.ADD, STATE, decision.confirmed().name()));
+        if (decision.confirmed() == RequestState.SUBMITTED) {
+            mods.add(new Modification(ModificationType.REPLACE, "egovRejectionReason"));
+        }
         return modifyIfUnchanged(decision.requestId(), mods);
     }
 
@@ -191,13 +214,29 @@ public final class LdapRequestStore implements RequestStore, DecisionInbox {
         }
     }
 
+    /** The state the CA confirmed (entries written before egovConfirmedState existed: the shown state). */
+    private static RequestState state(Entry e) {
+        return parse(e, e.hasAttribute(CONFIRMED) ? CONFIRMED : STATE);
+    }
+
+    /** Parses a state value; a browser may write it in any case ("approved"), which the directory accepts. */
+    private static RequestState parse(Entry e, String attribute) {
+        String value = e.getAttributeValue(attribute);
+        try {
+            return RequestState.valueOf(value.strip().toUpperCase(java.util.Locale.ROOT));
+        } catch (RuntimeException unknown) {
+            throw new DomainException(DomainException.Kind.INTERNAL, "request entry " + e.getDN() + " has " + attribute
+                    + " '" + value + "', which is none of " + java.util.List.of(RequestState.values()));
+        }
+    }
+
     private EnrollmentRequest toRequest(Entry e) {
         byte[] csr = e.getAttributeValueBytes("egovPkcs10");
         if (csr == null) {
             throw new DomainException(DomainException.Kind.INTERNAL, "request entry " + e.getDN() + " has no egovPkcs10");
         }
         return new EnrollmentRequest(e.getAttributeValue("egovRequestId"),
-                RequestState.valueOf(e.getAttributeValue(STATE)), csr, e.getAttributeValue("egovProfile"),
+                state(e), csr, e.getAttributeValue("egovProfile"),
                 CertificateType.valueOf(e.getAttributeValue("egovCertificateType")),
                 e.getAttributeValue("egovSubscriberId"), e.getAttributeValue("egovSubjectDn"),
                 LdapValues.registration(e), e.getAttributeValue("egovBusinessType"), e.getAttributeValue("egovRegion"),

@@ -54,6 +54,16 @@ public final class LdapSubscriberStore implements SubscriberStore {
     }
 
     @Override
+    public Optional<RegistrationData> registrationOf(String subscriberId) {
+        try {
+            SearchResultEntry entry = ldap.getEntry(names.registration(subscriberId).toString(), "*");
+            return Optional.ofNullable(entry).map(LdapValues::registration);
+        } catch (LDAPException e) {
+            throw LdapErrors.toDomain("reading subscriber " + subscriberId, e);
+        }
+    }
+
+    @Override
     public void register(String subscriberId, CertificateType type, String canonicalSubjectDn,
                          RegistrationData registration, String businessType, String region, boolean publishOptOut,
                          String challengeHash) {
@@ -102,10 +112,10 @@ public final class LdapSubscriberStore implements SubscriberStore {
     public void publishCertificate(String subscriberId, String displayName, byte[] certificateDer) {
         try {
             ldap.modify(names.subscriber(subscriberId).toString(),
-                    new Modification(ModificationType.REPLACE, "cn", displayName));
-            ldap.modify(names.subscriber(subscriberId).toString(),
+                    new Modification(ModificationType.REPLACE, "cn", displayName),
                     new Modification(ModificationType.ADD, "userCertificate;binary", certificateDer));
         } catch (LDAPException e) {
+            // Already there: a recovery publishing again. The modify is atomic, so nothing changed.
             if (e.getResultCode() != ResultCode.ATTRIBUTE_OR_VALUE_EXISTS) {
                 throw LdapErrors.toDomain("publishing a certificate to subscriber " + subscriberId, e);
             }

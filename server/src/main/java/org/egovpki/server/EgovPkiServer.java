@@ -83,6 +83,7 @@ public final class EgovPkiServer implements AutoCloseable {
 
     private final IssuanceObserver observer;
     private LdapOperatorDirectory operators;
+    private EmbeddedDirectory directory;
     private EnrollmentService enrollment;
 
     private EgovPkiServer(EgovPkiConfig config, Clock clock, IssuanceObserver observer) {
@@ -134,6 +135,7 @@ public final class EgovPkiServer implements AutoCloseable {
         EmbeddedDirectory directory = EmbeddedDirectory.start(EmbeddedDirectorySettings.forEgovPki(
                 data.directory(), ldap.host(), ldap.port(), ldap.baseDn(), adminPassword.value()));
         resources.add(directory);
+        this.directory = directory;
         provision(names, adminPassword.value(), servicePassword.value(), random);
 
         LDAPConnectionPool pool = servicePool(names, servicePassword.value());
@@ -150,7 +152,7 @@ public final class EgovPkiServer implements AutoCloseable {
         LdapRequestStore requests = new LdapRequestStore(pool, names);
         LdapCertificateStore certificates = new LdapCertificateStore(pool, names);
         LdapSubscriberStore subscribers = new LdapSubscriberStore(pool, names);
-        operators = new LdapOperatorDirectory(pool, names, ldap.host(), ldap.port(), random);
+        operators = new LdapOperatorDirectory(pool, names, LdapOperatorDirectory.pooled(pool), random);
         EgovPkiConfig.Enrollment settings = config.enrollment();
         CertificationRequests csrs = new CertificationRequests(new KeyPolicy(settings.allowLegacyRsa()));
         Issuer issuer = new Issuer(registry, config.profiles(), new EndEntityCertificates(clock), certificates,
@@ -242,7 +244,8 @@ public final class EgovPkiServer implements AutoCloseable {
             camel.start();
             resources.add(camel::stop);
         } catch (Exception e) {
-            throw new StartupException("the CRL schedule cannot start: " + e.getMessage());
+            throw new StartupException("the Camel routes (CRL schedule, directory approvals) cannot start: "
+                    + e.getMessage());
         }
     }
 
@@ -275,6 +278,16 @@ public final class EgovPkiServer implements AutoCloseable {
 
     public EnrollmentService enrollment() {
         return enrollment;
+    }
+
+    /** Operations the embedded directory has served (benchmarks). */
+    public EmbeddedDirectory.OperationCounts directoryOperations() {
+        return directory.operationCounts();
+    }
+
+    /** The HTTP port actually bound. */
+    public int httpPort() {
+        return ((ServerConnector) http.getConnectors()[0]).getLocalPort();
     }
 
     /** Stops HTTP, routes, the pool and the directory, in that order, then releases the data directory. */

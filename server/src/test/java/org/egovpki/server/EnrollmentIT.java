@@ -122,8 +122,8 @@ class EnrollmentIT {
         assertThat(nonReviewer.statusCode()).isEqualTo(403);
         assertThat(JSON.readTree(nonReviewer.body()).path("message").asText()).contains("not a reviewer");
 
-        // The reviewer approves in the directory, bound as themselves.
-        writeState("reviewer1", id, "APPROVED");
+        // The reviewer approves in the directory, bound as themselves (a browser may write any case).
+        writeState("reviewer1", id, "approved");
         await().atMost(Duration.ofSeconds(15)).until(() -> "ISSUED".equals(get("reviewer1", "/api/v1/requests/" + id)
                 .path("state").asText()));
         JsonNode issued = get("reviewer1", "/api/v1/requests/" + id);
@@ -235,6 +235,25 @@ class EnrollmentIT {
         assertRefused(taken, 409, "subject", "distinguishing attribute");
 
         assertThat(countRequests()).isEqualTo(before);
+    }
+
+    @Test
+    @Order(5)
+    void aDecisionCannotBeFlippedInTheDirectory() throws Exception {
+        JsonNode submitted = submit("clerk1", personal("Sun Qi", "410102199001011234", KeyAlgorithm.SM2.generate(RANDOM),
+                false));
+        String id = submitted.path("id").asText();
+        JsonNode rejected = JSON.readTree(post("reviewer1", "/api/v1/requests/" + id + "/reject",
+                "{\"reason\":\"ID copy unreadable\"}").body());
+        assertThat(rejected.path("state").asText()).isEqualTo("REJECTED");
+
+        writeState("clerk1", id, "APPROVED");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> "REJECTED".equals(
+                requestEntry(id).getAttributeValue("egovRequestState")));
+        assertThat(requestEntry(id).getAttributeValue("egovDecisionNote")).contains("cannot be changed");
+        assertThat(get("reviewer1", "/api/v1/requests/" + id).path("state").asText()).isEqualTo("REJECTED");
+        assertThat(get("reviewer1", "/api/v1/requests/" + id).path("serials")).isEmpty();
     }
 
     // --- helpers ---

@@ -30,6 +30,7 @@ import org.egovpki.core.enroll.validation.CertificationRequests;
 import org.egovpki.core.enroll.validation.ParsedCsr;
 import org.egovpki.core.enroll.validation.SubjectDnPolicy;
 import org.egovpki.core.profile.CertificateProfile;
+import org.egovpki.core.profile.CertificateType;
 import org.egovpki.core.profile.KeyUsageKind;
 import org.egovpki.core.profile.ProfileCatalog;
 import org.egovpki.core.profile.SubjectIdentity;
@@ -105,6 +106,16 @@ public final class Issuer {
         }
         ProfileCatalog.Entry entry = profile(request);
         CertificateAuthority ca = issuingCa(entry);
+        Optional<String> holder = subscribers.holderOf(request.subjectDn());
+        if (holder.isPresent() && !holder.get().equals(request.subscriberId())) {
+            // Another subscriber got this DN since the request was approved: it cannot be issued.
+            String reason = "subject DN '" + request.subjectDn() + "' was issued to another subscriber meanwhile; "
+                    + "apply again with a distinguishing attribute in the DN";
+            requests.transition(RequestState.APPROVED, request.rejectedAtIssuance(clock.instant(), reason));
+            audit.record(AuditEvent.failure(clock.instant(), AuditEventType.CERTIFICATE_ISSUED, actor,
+                    List.of(request.id()), Map.of("error", reason)));
+            throw new DomainException(DomainException.Kind.CONFLICT, reason, "subject");
+        }
         List<CertificateRecord> issued = new ArrayList<>();
         for (KeyUsageKind kind : entry.profile().kinds()) {
             if (kind == KeyUsageKind.ENCRYPTION) {
@@ -127,7 +138,7 @@ public final class Issuer {
         EndEntityRequest content = new EndEntityRequest(subject, csr.publicKey(), kind,
                 profile.allowSubjectAltNames() ? registration.hostNames() : List.of(),
                 profile.allowSubjectAltNames() ? registration.ipAddresses() : List.of(),
-                identity(registration), null);
+                identity(request.type(), registration), null);
         IssuerContext context = new IssuerContext(ca.certificate(), urls.crlUrl(ca.name()),
                 urls.crlLdapUrl(ca.name()), urls.ocspUrl(ca.name()), urls.caCertificateUrl(ca.name()));
         for (int attempt = 1; attempt <= SERIAL_ATTEMPTS; attempt++) {
@@ -201,6 +212,11 @@ public final class Issuer {
     public int recover() {
         int completed = 0;
         for (EnrollmentRequest request : requests.findByState(RequestState.APPROVED, 10_000)) {
+            if (request.decidedAt() == null || request.reviewedBy() == null) {
+                // Written APPROVED in a browser and not yet checked: DirectoryDecisions handles it,
+                // through the two-person rule; recovery only finishes what the CA itself approved.
+                continue;
+            }
             try {
                 List<CertificateRecord> records = store.findByRequest(request.id());
                 List<CertificateRecord> finished = new ArrayList<>();
@@ -219,10 +235,14 @@ public final class Issuer {
                     }
                     finished.add(finish(record, request, ca.get(), AuditEvent.SYSTEM));
                 }
-                if (finished.isEmpty() && entry.isPresent()) {
+                if (finished.isEmpty()) {
+                    if (entry.isEmpty()) {
+                        throw new DomainException(DomainException.Kind.UNAVAILABLE, "profile '" + request.profile()
+                                + "' is no longer configured");
+                    }
                     // Approved but the crash came before any intent: issue from the start.
                     issue(request, AuditEvent.SYSTEM);
-                } else if (!finished.isEmpty()) {
+                } else {
                     complete(request, finished, AuditEvent.SYSTEM);
                 }
                 audit.record(AuditEvent.success(clock.instant(), AuditEventType.ISSUANCE_RECOVERED, AuditEvent.SYSTEM,
@@ -249,11 +269,20 @@ public final class Issuer {
                         + "', which this server does not operate"));
     }
 
-    private static SubjectIdentity identity(RegistrationData r) {
-        String resident = RegistrationData.RESIDENT_ID.equals(r.idType()) ? r.idNumber() : null;
-        String passport = "PASSPORT".equals(r.idType()) ? r.idNumber() : null;
-        String military = "MILITARY_OFFICER".equals(r.idType()) ? r.idNumber() : null;
-        return new SubjectIdentity(resident, passport, military, null, null, r.organizationCode(), null, r.uscc());
+    /**
+     * The GM/T 0015 identity values for the certificate: only the ones the certificate type's
+     * validation checked (a person's ID document; an organisation's USCC or organisation code).
+     */
+    private static SubjectIdentity identity(CertificateType type, RegistrationData r) {
+        return switch (type) {
+            case PERSONAL -> new SubjectIdentity(
+                    RegistrationData.RESIDENT_ID.equals(r.idType()) ? r.idNumber() : null,
+                    "PASSPORT".equals(r.idType()) ? r.idNumber() : null,
+                    "MILITARY_OFFICER".equals(r.idType()) ? r.idNumber() : null, null, null, null, null, null);
+            case ORGANIZATION, CODE_SIGNING -> new SubjectIdentity(null, null, null, null, null,
+                    r.uscc() == null ? r.organizationCode() : null, null, r.uscc());
+            case DEVICE -> SubjectIdentity.none();
+        };
     }
 
     private static String displayName(EnrollmentRequest request) {

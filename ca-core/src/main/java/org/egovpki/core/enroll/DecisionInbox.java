@@ -14,10 +14,12 @@ public interface DecisionInbox {
      *
      * @param requestId  the request
      * @param requested  APPROVED or REJECTED, as written
+     * @param confirmed  the state the CA last wrote; only a SUBMITTED request can be decided
      * @param modifierDn who wrote it, as the directory recorded it
      * @param reason     the rejection reason written beside it, if any
      */
-    record PendingDecision(String requestId, RequestState requested, String modifierDn, String reason) {
+    record PendingDecision(String requestId, RequestState requested, RequestState confirmed, String modifierDn,
+                           String reason) {
     }
 
     /** Decisions written in the directory and not yet acted on, oldest first. */
@@ -30,6 +32,14 @@ public interface DecisionInbox {
      * @return {@code false} if the entry changed meanwhile (someone else handles it)
      */
     boolean reopen(PendingDecision decision);
+
+    /**
+     * Writes the CA's state back over a decision written on a request that was already decided
+     * (a rejected request set to APPROVED, say): decisions are final.
+     *
+     * @return {@code false} if the entry changed meanwhile
+     */
+    boolean restore(PendingDecision decision);
 
     /** Records on the request why the CA did not act on its last directory decision. */
     void note(String requestId, String note);

@@ -44,6 +44,20 @@ public final class DirectoryDecisions {
         List<DecisionInbox.PendingDecision> pending = inbox.pending(BATCH);
         int handled = 0;
         for (DecisionInbox.PendingDecision decision : pending) {
+            if (decision.confirmed() != RequestState.SUBMITTED) {
+                if (inbox.restore(decision)) {
+                    handled++;
+                    String note = "request " + decision.requestId() + " is already " + decision.confirmed()
+                            + "; a decision cannot be changed, so " + decision.requested() + " written by "
+                            + decision.modifierDn() + " was undone";
+                    inbox.note(decision.requestId(), note);
+                    audit.record(AuditEvent.failure(clock.instant(), decision.requested() == RequestState.APPROVED
+                                    ? AuditEventType.REQUEST_APPROVED : AuditEventType.REQUEST_REJECTED,
+                            decision.modifierDn(), List.of(decision.requestId()), Map.of("channel", "ldap",
+                                    "error", note)));
+                }
+                continue;
+            }
             if (!inbox.reopen(decision)) {
                 continue;
             }

@@ -80,6 +80,11 @@ public record EnrollmentRequest(
         return with(RequestState.REJECTED, reviewer, at, null, reason, resultSerials);
     }
 
+    /** An approved request that issuance had to refuse (the subject DN was taken meanwhile). */
+    public EnrollmentRequest rejectedAtIssuance(Instant at, String reason) {
+        return with(RequestState.REJECTED, reviewedBy, at, null, reason, resultSerials);
+    }
+
     public EnrollmentRequest cancelled(Instant at) {
         return with(RequestState.CANCELLED, reviewedBy, at, null, null, resultSerials);
     }

@@ -74,14 +74,20 @@ public final class EnrollmentService {
     public EnrollmentRequest submit(Operator clerk, Submission submission) {
         try {
             EnrollmentRequest request = validate(clerk, submission);
-            requests.create(request);
+            ProfileCatalog.Entry entry = profiles.find(request.profile()).orElseThrow();
+            boolean autoApprove = entry.profile().autoApproveForRa() && clerk.has(Role.RA_ADMIN);
+            // An auto-approved request is stored approved in one write: there is no second person to wait for.
+            EnrollmentRequest stored = autoApprove ? request.approved(clerk.dn(), request.submittedAt()) : request;
+            requests.create(stored);
             audit.record(AuditEvent.success(request.submittedAt(), AuditEventType.REQUEST_SUBMITTED, clerk.dn(),
                     List.of(request.id()), Map.of("profile", request.profile(), "subject", request.subjectDn(),
                             "subscriber", request.subscriberId())));
-            ProfileCatalog.Entry entry = profiles.find(request.profile()).orElseThrow();
-            if (entry.profile().autoApproveForRa() && clerk.has(Role.RA_ADMIN)) {
-                return decideApproval(request, clerk, "auto-approved: profile " + request.profile()
-                        + " allows automatic approval for RA operators");
+            if (autoApprove) {
+                audit.record(AuditEvent.success(request.submittedAt(), AuditEventType.REQUEST_APPROVED, clerk.dn(),
+                        List.of(request.id()), Map.of("note", "auto-approved: profile " + request.profile()
+                                + " allows automatic approval for RA operators")));
+                issuer.issue(stored, clerk.dn());
+                return get(request.id());
             }
             return request;
         } catch (DomainException e) {
@@ -119,7 +125,8 @@ public final class EnrollmentService {
         EnrollmentRequest request = get(requestId);
         try {
             checkReviewer(reviewer, request, "approve");
-            return decideApproval(request, reviewer, null);
+            requireDnFree(request.subjectDn(), request.subscriberId());
+            return decideApproval(request, reviewer);
         } catch (DomainException e) {
             audit.record(AuditEvent.failure(clock.instant(), AuditEventType.REQUEST_APPROVED, reviewer.dn(),
                     List.of(requestId), failureDetails(e)));
@@ -182,12 +189,12 @@ public final class EnrollmentService {
         requireState(request, RequestState.SUBMITTED, verb.equals("approve") ? "approved" : "rejected");
     }
 
-    private EnrollmentRequest decideApproval(EnrollmentRequest request, Operator reviewer, String note) {
+    private EnrollmentRequest decideApproval(EnrollmentRequest request, Operator reviewer) {
         requireState(request, RequestState.SUBMITTED, "approved");
         EnrollmentRequest approved = request.approved(reviewer.dn(), clock.instant());
         transition(request, approved);
         audit.record(AuditEvent.success(approved.decidedAt(), AuditEventType.REQUEST_APPROVED, reviewer.dn(),
-                List.of(request.id()), note == null ? Map.of() : Map.of("note", note)));
+                List.of(request.id()), Map.of()));
         issuer.issue(approved, reviewer.dn());
         return get(request.id());
     }
@@ -222,7 +229,10 @@ public final class EnrollmentService {
                     + "agreement before applying (001 §6.2.1); record the acceptance and submit again");
         }
         char[] phrase = s.challengePhrase();
-        if (phrase == null || phrase.length < ChallengePhrases.MIN_LENGTH) {
+        // Persons and organisations revoke their own certificates with the phrase (001 §6.2.7);
+        // device certificates are revoked by their owner through the CA/RA, so for them it is optional.
+        boolean phraseRequired = profile.type() != CertificateType.DEVICE;
+        if ((phrase == null && phraseRequired) || (phrase != null && phrase.length < ChallengePhrases.MIN_LENGTH)) {
             throw DomainException.badRequest("challengePhrase", "a challenge phrase of at least "
                     + ChallengePhrases.MIN_LENGTH + " characters is required (it lets the subscriber revoke later)");
         }
@@ -235,29 +245,53 @@ public final class EnrollmentService {
         registrationPolicy.check(type, s.registration(), today);
         X500Name subject = dnPolicy.check(csr.subject(), type, s.registration());
         String canonical = SubjectDnPolicy.canonicalString(subject);
-        String subscriberId = subscriberId(s, type, canonical);
-        Optional<String> holder = subscribers.holderOf(canonical);
-        if (holder.isPresent() && !holder.get().equals(subscriberId)) {
-            throw new DomainException(DomainException.Kind.CONFLICT, "subject DN '" + canonical
-                    + "' already belongs to another subscriber; add a distinguishing attribute (e.g. an OU or L) "
-                    + "to the DN and submit again", "subject");
-        }
+        RegistrationData registration = Registrations.normalised(s.registration());
+        String subscriberId = subscriberId(s.subscriberId(), registration, type, canonical);
+        requireSameIdentity(subscriberId, type, registration);
+        requireDnFree(canonical, subscriberId);
         Instant now = clock.instant();
         return new EnrollmentRequest(newRequestId(), RequestState.SUBMITTED, csr.der(), profile.name(), type,
-                subscriberId, canonical, s.registration(), blankToNull(s.businessType()), blankToNull(s.region()),
-                s.publishOptOut(), ChallengePhrases.hash(phrase, random), now, clerk.dn(), null, now, null, null,
+                subscriberId, canonical, registration, blankToNull(s.businessType()), blankToNull(s.region()),
+                s.publishOptOut(), phrase == null ? null : ChallengePhrases.hash(phrase, random), now, clerk.dn(), null,
+                now, null, null,
                 null, List.of());
     }
 
-    private static String subscriberId(Submission s, CertificateType type, String canonicalDn) {
-        if (s.subscriberId() != null) {
-            if (!SUBSCRIBER_ID.matcher(s.subscriberId()).matches()) {
+    /** A subject DN belongs to one subscriber (REQUIREMENTS §4): first come keeps it. */
+    private void requireDnFree(String canonicalDn, String subscriberId) {
+        Optional<String> holder = subscribers.holderOf(canonicalDn);
+        if (holder.isPresent() && !holder.get().equals(subscriberId)) {
+            throw new DomainException(DomainException.Kind.CONFLICT, "subject DN '" + canonicalDn
+                    + "' already belongs to another subscriber; add a distinguishing attribute (e.g. an OU or L) "
+                    + "to the DN and submit again", "subject");
+        }
+    }
+
+    /**
+     * An RA-chosen subscriber id must not carry another person's or organisation's application:
+     * issuance would overwrite that subscriber's registration data.
+     */
+    private void requireSameIdentity(String subscriberId, CertificateType type, RegistrationData registration) {
+        Optional<RegistrationData> existing = subscribers.registrationOf(subscriberId);
+        if (existing.isEmpty() || type == CertificateType.DEVICE) {
+            return;
+        }
+        String before = Registrations.identityKey(type, existing.get());
+        String now = Registrations.identityKey(type, registration);
+        if (before != null && !before.equals(now)) {
+            throw new DomainException(DomainException.Kind.CONFLICT, "subscriber '" + subscriberId
+                    + "' is registered with a different identity document; check the subscriberId", "subscriberId");
+        }
+    }
+
+    private static String subscriberId(String given, RegistrationData r, CertificateType type, String canonicalDn) {
+        if (given != null) {
+            if (!SUBSCRIBER_ID.matcher(given).matches()) {
                 throw DomainException.badRequest("subscriberId", "subscriberId must be 1-64 letters, digits, '.', "
                         + "'_' or '-', starting with a letter or digit");
             }
-            return s.subscriberId();
+            return given;
         }
-        RegistrationData r = s.registration();
         return switch (type) {
             case PERSONAL -> "p-" + shortHash(r.idType() + ":" + r.idNumber().toUpperCase(Locale.ROOT));
             case ORGANIZATION, CODE_SIGNING -> "o-" + (r.uscc() != null ? r.uscc() : r.organizationCode())

@@ -5,8 +5,8 @@ import java.util.Set;
 
 /**
  * The life of an enrollment request (REQUIREMENTS §5): {@code SUBMITTED → APPROVED | REJECTED},
- * {@code APPROVED → ISSUED}, and {@code CANCELLED} from {@code SUBMITTED}. Terminal states never
- * change again.
+ * {@code APPROVED → ISSUED} (or {@code REJECTED} when issuance finds the subject DN taken meanwhile),
+ * and {@code CANCELLED} from {@code SUBMITTED}. Terminal states never change again.
  */
 public enum RequestState {
     SUBMITTED,
@@ -17,7 +17,7 @@ public enum RequestState {
 
     private static final Map<RequestState, Set<RequestState>> NEXT = Map.of(
             SUBMITTED, Set.of(APPROVED, REJECTED, CANCELLED),
-            APPROVED, Set.of(ISSUED),
+            APPROVED, Set.of(ISSUED, REJECTED),
             REJECTED, Set.of(),
             ISSUED, Set.of(),
             CANCELLED, Set.of());

@@ -12,6 +12,9 @@ public interface SubscriberStore {
     /** The subscriber holding this canonical subject DN, if any (DN uniqueness, REQUIREMENTS §4). */
     Optional<String> holderOf(String canonicalSubjectDn);
 
+    /** The registration data stored for the subscriber, if it exists. */
+    Optional<RegistrationData> registrationOf(String subscriberId);
+
     /**
      * Creates the subscriber or updates its registration data, and records that it holds the
      * subject DN. Idempotent.

@@ -102,4 +102,19 @@ class IssuanceRecoveryTest {
             throw new AssertionError("the recovered certificate does not verify under the issuing CA", e);
         }
     }
+
+    @Test
+    void recoveryNeverIssuesAnApprovalTheCaDidNotMake() {
+        EnrollmentFixture f = new EnrollmentFixture(cas);
+        EnrollmentRequest submitted = f.service().submit(EnrollmentFixture.CLERK,
+                EnrollmentFixture.personal("Wang Wu", "110105198503120020", f.sm2(), false));
+        // What a browser write looks like: APPROVED with no decision time and no reviewer recorded by the CA.
+        f.stores.transition(RequestState.SUBMITTED, new EnrollmentRequest(submitted.id(), RequestState.APPROVED,
+                submitted.csrDer(), submitted.profile(), submitted.type(), submitted.subscriberId(),
+                submitted.subjectDn(), submitted.registration(), null, null, false, null, null,
+                submitted.enteredBy(), null, submitted.submittedAt(), null, null, null, List.of()));
+
+        assertThat(f.issuer(IssuanceObserver.NONE).recover()).isZero();
+        assertThat(f.stores.certificates).isEmpty();
+    }
 }

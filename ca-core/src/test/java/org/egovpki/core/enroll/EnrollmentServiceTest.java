@@ -194,4 +194,43 @@ class EnrollmentServiceTest {
         assertThat(results).extracting(r -> r.request() == null ? "error:" + r.error().field() : "ok")
                 .containsExactly("ok", "error:registration.idNumber", "ok");
     }
+
+    @Test
+    void twoPendingRequestsForOneDnFromDifferentSubscribersCannotBothBeApproved() {
+        EnrollmentRequest first = submitZhangSan(false);
+        EnrollmentRequest second = service.submit(EnrollmentFixture.CLERK,
+                EnrollmentFixture.personal("Zhang San", "440524198001010013", f.sm2(), false));
+        service.approve(EnrollmentFixture.REVIEWER, first.id());
+
+        assertThatThrownBy(() -> service.approve(EnrollmentFixture.REVIEWER, second.id()))
+                .extracting(e -> ((DomainException) e).kind()).isEqualTo(DomainException.Kind.CONFLICT);
+        assertThat(f.stores.find(second.id()).orElseThrow().state()).isEqualTo(RequestState.SUBMITTED);
+        assertThat(f.stores.findByRequest(second.id())).isEmpty();
+    }
+
+    @Test
+    void anRaChosenSubscriberIdCannotCarrySomeoneElsesApplication() {
+        Submission zhang = EnrollmentFixture.personal("Zhang San", "11010519491231002X", f.sm2(), false);
+        service.approve(EnrollmentFixture.REVIEWER, service.submit(EnrollmentFixture.CLERK, withSubscriber(zhang,
+                "s-1")).id());
+        Submission li = EnrollmentFixture.personal("Li Si", "440524198001010013", f.sm2(), false);
+
+        assertThatThrownBy(() -> service.submit(EnrollmentFixture.CLERK, withSubscriber(li, "s-1")))
+                .extracting(e -> ((DomainException) e).field()).isEqualTo("subscriberId");
+    }
+
+    @Test
+    void identityNumbersAreStoredInOneFormSoTwoSpellingsAreOneSubscriber() {
+        EnrollmentRequest upper = submitZhangSan(false);
+        EnrollmentRequest lower = service.submit(EnrollmentFixture.CLERK,
+                EnrollmentFixture.personal("Zhang San", "11010519491231002x", f.sm2(), false));
+
+        assertThat(lower.registration().idNumber()).isEqualTo("11010519491231002X");
+        assertThat(lower.subscriberId()).isEqualTo(upper.subscriberId());
+    }
+
+    private static Submission withSubscriber(Submission s, String subscriberId) {
+        return new Submission(s.csr(), s.profile(), subscriberId, s.registration(), s.businessType(), s.region(),
+                s.publishOptOut(), s.challengePhrase(), s.agreementAccepted());
+    }
 }

@@ -102,6 +102,11 @@ public final class InMemoryStores implements RequestStore, CertificateStore, Sub
     }
 
     @Override
+    public synchronized Optional<RegistrationData> registrationOf(String subscriberId) {
+        return Optional.ofNullable(registrations.get(subscriberId));
+    }
+
+    @Override
     public synchronized void register(String subscriberId, CertificateType type, String canonicalSubjectDn,
                                       RegistrationData registration, String businessType, String region,
                                       boolean publishOptOut, String challengeHash) {

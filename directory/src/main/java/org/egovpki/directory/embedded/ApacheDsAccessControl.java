@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
  *       which is why private data is kept on separate entries rather than hidden attributes;</li>
  *   <li>the CA service account: everything except {@code ou=km} (the KM's own subtree) and
  *       {@code ou=services} (other accounts' credentials);</li>
- *   <li>operators (bound as an entry under {@code ou=operators}): read requests, and change only
- *       a request's {@code egovRequestState} and {@code egovRejectionReason} — how a reviewer
- *       approves or rejects in an LDAP browser.</li>
+ *   <li>operators (bound as an entry under {@code ou=operators}): read requests and write only
+ *       {@code egovRequestState} and {@code egovRejectionReason} — how a reviewer decides in an
+ *       LDAP browser. The CA checks who made the change (modifiersName) and acts on it, or puts the
+ *       request back with a note; the state it acts on is its own {@code egovConfirmedState}.</li>
  * </ul>
  * The subentries are rewritten on every start, so a changed policy reaches existing directories.
  */
@@ -47,8 +48,9 @@ public final class ApacheDsAccessControl {
     private static final String PUBLIC_SUBSCRIBER_ATTRIBUTES = "objectClass, cn, egovSubscriberId, userCertificate";
 
     /**
-     * What an operator may change on a request from an LDAP browser: the decision and its reason.
-     * The CA checks who made the change (modifiersName) and acts on it, or puts the request back.
+     * What an operator may change on a request in an LDAP browser. The CA keeps its own record of
+     * the state (egovConfirmedState, which operators cannot write) and treats a differing
+     * egovRequestState as a decision to check — or, on a decided request, to undo.
      */
     private static final String DECISION_ATTRIBUTES = "egovRequestState, egovRejectionReason";
 

@@ -57,11 +57,31 @@ public final class EmbeddedDirectory implements AutoCloseable {
     private final DirectoryService service;
     private final LdapServer ldapServer;
     private final EmbeddedDirectorySettings settings;
+    private final OperationCounter counter;
 
-    private EmbeddedDirectory(DirectoryService service, LdapServer ldapServer, EmbeddedDirectorySettings settings) {
+    private EmbeddedDirectory(DirectoryService service, LdapServer ldapServer, EmbeddedDirectorySettings settings,
+                              OperationCounter counter) {
         this.service = service;
         this.ldapServer = ldapServer;
         this.settings = settings;
+        this.counter = counter;
+    }
+
+    /** Operations served since start (adds, modifies, deletes, searches), for benchmarks and monitoring. */
+    public record OperationCounts(long adds, long modifies, long deletes, long searches) {
+
+        public long writes() {
+            return adds + modifies + deletes;
+        }
+
+        public OperationCounts minus(OperationCounts earlier) {
+            return new OperationCounts(adds - earlier.adds, modifies - earlier.modifies, deletes - earlier.deletes,
+                    searches - earlier.searches);
+        }
+    }
+
+    public OperationCounts operationCounts() {
+        return counter.snapshot();
     }
 
     /** The DN of the directory's own administrator, which bypasses access control. */
@@ -95,6 +115,8 @@ public final class EmbeddedDirectory implements AutoCloseable {
             }
             resetAdminPassword(service, settings.adminPassword());
             ensureContextEntry(service, settings);
+            OperationCounter counter = new OperationCounter();
+            service.addFirst(counter);
             LdapServer ldapServer = new LdapServer();
             ldapServer.setDirectoryService(service);
             ldapServer.setTransports(new TcpTransport(settings.host(), settings.port()));
@@ -102,7 +124,7 @@ public final class EmbeddedDirectory implements AutoCloseable {
             ldapServer.start();
             LOG.info("Embedded directory listening on ldap://{}:{} (base {}, data in {})", settings.host(),
                     settings.port(), settings.baseDn(), settings.workDirectory());
-            return new EmbeddedDirectory(service, ldapServer, settings);
+            return new EmbeddedDirectory(service, ldapServer, settings, counter);
         } catch (EmbeddedDirectoryException e) {
             shutdownQuietly(service);
             throw e;

@@ -43,8 +43,8 @@ public record EmbeddedDirectorySettings(Path workDirectory, String host, int por
             "objectClass", "ou", "cn", "uid", "mail",
             "egovSerialNumber", "egovCertificateId", "egovIssuerName", "egovSubjectDn", "egovSubscriberDn",
             "egovSubscriberId", "egovCertificateStatus", "egovIssuanceState", "egovNotAfter", "egovRevocationTime",
-            "egovCrlShard", "egovProfile", "egovBusinessType", "egovRegion",
-            "egovRequestId", "egovRequestState", "egovEnteredBy", "egovSubmittedAt",
+            "egovCrlShard", "egovProfile", "egovBusinessType", "egovRegion", "egovRequestDn", "egovDecidedAt",
+            "egovRequestId", "egovRequestState", "egovConfirmedState", "egovEnteredBy", "egovSubmittedAt",
             "egovRole", "egovKeyId", "egovKeyState", "egovRetainUntil", "egovAuditSequence");
 
     /** The settings for egov-pki's own directory: our schema and indices. */

@@ -74,8 +74,8 @@ final class OperatorCommand implements Runnable {
             DirectoryNames names = new DirectoryNames(config.ldap().baseDn());
             try (LDAPConnection ldap = new LDAPConnection(config.ldap().host(), config.ldap().port(),
                     names.caServiceAccount().toString(), servicePassword)) {
-                LdapOperatorDirectory operators = new LdapOperatorDirectory(ldap, names, config.ldap().host(),
-                        config.ldap().port(), new SecureRandom());
+                LdapOperatorDirectory operators = new LdapOperatorDirectory(ldap, names,
+                        LdapOperatorDirectory.fresh(config.ldap().host(), config.ldap().port()), new SecureRandom());
                 Set<Role> set = EnumSet.copyOf(roles);
                 Operator operator = operators.create(uid, name, set, password);
                 try (FileAuditLog audit = new FileAuditLog(data.resolve("audit").resolve("audit-cli.jsonl"))) {

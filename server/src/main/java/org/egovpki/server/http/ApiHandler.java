@@ -376,8 +376,16 @@ public final class ApiHandler extends Handler.Abstract {
         return s == null ? null : s.toUpperCase(Locale.ROOT);
     }
 
+    /** A serial in the one hex form records use; refuses anything that is not hex. */
     private static String lower(String s) {
-        return s == null ? null : new BigInteger(s, 16).toString(16);
+        if (s == null) {
+            return null;
+        }
+        if (!s.matches("[0-9a-fA-F]{1,40}")) {
+            throw DomainException.badRequest("serial", "serial must be 1-40 hexadecimal digits, was '"
+                    + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + "'");
+        }
+        return new BigInteger(s, 16).toString(16);
     }
 
     private static <E extends Enum<E>> E enumParam(Fields query, String name, Class<E> type, E fallback) {
@@ -429,6 +437,27 @@ public final class ApiHandler extends Handler.Abstract {
         v.put("issuedAt", str(r.issuedAt()));
         v.put("rejectionReason", r.rejectionReason());
         v.put("serials", r.resultSerials());
+        // Reviewers decide on the registration data, so they see it (operators only; never public).
+        RegistrationData g = r.registration();
+        Map<String, Object> registration = new LinkedHashMap<>();
+        registration.put("realName", g.realName());
+        registration.put("idType", g.idType());
+        registration.put("idNumber", g.idNumber());
+        registration.put("phone", g.phone());
+        registration.put("email", g.email());
+        registration.put("organization", g.organization());
+        registration.put("legalName", g.legalName());
+        registration.put("uscc", g.uscc());
+        registration.put("organizationCode", g.organizationCode());
+        registration.put("agentName", g.agentName());
+        registration.put("agentPhone", g.agentPhone());
+        registration.put("agentEmail", g.agentEmail());
+        registration.put("agentIdNumber", g.agentIdNumber());
+        registration.put("hostNames", g.hostNames());
+        registration.put("ipAddresses", g.ipAddresses());
+        registration.put("owner", g.owner());
+        registration.values().removeIf(value -> value == null || (value instanceof List<?> l && l.isEmpty()));
+        v.put("registration", registration);
         return v;
     }
 
