@@ -121,6 +121,9 @@ public final class EmbeddedDirectory implements AutoCloseable {
             ldapServer.setDirectoryService(service);
             ldapServer.setTransports(new TcpTransport(settings.host(), settings.port()));
             ldapServer.setServiceName("egov-pki embedded LDAP");
+            // ApacheDS caps non-admin searches at 100 entries by default, which would silently cut
+            // recovery and listings short; clients set their own limits (every egov-pki search does).
+            ldapServer.setMaxSizeLimit(LdapServer.NO_SIZE_LIMIT);
             ldapServer.start();
             LOG.info("Embedded directory listening on ldap://{}:{} (base {}, data in {})", settings.host(),
                     settings.port(), settings.baseDn(), settings.workDirectory());
