@@ -18,6 +18,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.ca.CaBootstrap;
@@ -117,6 +118,9 @@ public final class EgovPkiServer implements AutoCloseable {
         Ports.requireFree("LDAP", ldap.host(), ldap.port(), "--ldap-port");
         if (serveHttp) {
             Ports.requireFree("HTTP", config.http().host(), config.http().port(), "--http-port");
+            if (config.http().tls() != null) {
+                Ports.requireFree("HTTPS", config.http().host(), config.http().tls().port(), "http.tls.port =");
+            }
         }
 
         audit = new FileAuditLog(data.auditTrail());
@@ -255,6 +259,17 @@ public final class EgovPkiServer implements AutoCloseable {
         connector.setHost(config.http().host());
         connector.setPort(config.http().port());
         server.addConnector(connector);
+        EgovPkiConfig.Tls tls = config.http().tls();
+        if (tls != null) {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStorePath(tls.keyStore().toAbsolutePath().toString());
+            ssl.setKeyStoreType("PKCS12");
+            ssl.setKeyStorePassword(tls.keyStorePassword());
+            ServerConnector https = new ServerConnector(server, ssl);
+            https.setHost(config.http().host());
+            https.setPort(tls.port());
+            server.addConnector(https);
+        }
         server.setHandler(handler);
         server.setStopTimeout(5_000);
         try {
@@ -265,7 +280,8 @@ public final class EgovPkiServer implements AutoCloseable {
         }
         http = server;
         resources.add(server::stop);
-        LOG.info("HTTP listening on http://{}:{}", config.http().host(), connector.getLocalPort());
+        LOG.info("HTTP listening on http://{}:{}{}", config.http().host(), connector.getLocalPort(),
+                tls == null ? "" : " and https://" + config.http().host() + ":" + tls.port());
     }
 
     public CaRegistry registry() {

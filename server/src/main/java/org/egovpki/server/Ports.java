@@ -17,7 +17,7 @@ final class Ports {
             socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
         } catch (IOException e) {
             throw new StartupException(what + " port " + host + ":" + port + " is already in use (" + e.getMessage()
-                    + "); stop the process using it or start with " + option + " N");
+                    + "); stop the process using it or choose another port (" + option + " N)");
         }
     }
 }

@@ -121,8 +121,12 @@ public final class ConfigLoader {
         URI httpPublic = httpNode.parsed("publicUrl", "http://" + httpHost + ":" + httpPort,
                 v -> url(v, "http"), "expected an http:// URL with a host (it is written into certificates as the "
                         + "CRL and CA certificate location, which relying parties fetch over plain HTTP)");
+        EgovPkiConfig.Tls tls = httpNode.has("tls") ? readTls(httpNode.child("tls")) : null;
         httpNode.rejectUnknownKeys();
-        EgovPkiConfig.Http http = new EgovPkiConfig.Http(httpHost, httpPort, httpPublic);
+        EgovPkiConfig.Http http = new EgovPkiConfig.Http(httpHost, httpPort, httpPublic, tls);
+        if (tls != null && tls.port() == httpPort) {
+            throw ConfigException.invalid("http.tls.port", tls.port(), "must differ from http.port");
+        }
         if (ldapHost.equals(httpHost) && ldapPort == httpPort) {
             throw ConfigException.invalid("http.port", httpPort, "must differ from ldap.port on the same host");
         }
@@ -186,6 +190,25 @@ public final class ConfigLoader {
         int years = node.integer("validityYears", maxYears, 1, maxYears);
         node.rejectUnknownKeys();
         return new CaDefinition(name, role, algorithm, subject, Period.ofYears(years), parent);
+    }
+
+    private static EgovPkiConfig.Tls readTls(ConfigNode node) {
+        int port = node.integer("port", 8443, 1, 65535);
+        Path keyStore = node.parsed("keyStore", null, Path::of, "expected the path of a PKCS#12 key store");
+        if (keyStore == null) {
+            throw ConfigException.invalid(node.key("keyStore"), "(missing)",
+                    "HTTPS needs a PKCS#12 key store with the server's RSA or ECDSA key and certificate");
+        }
+        if (!Files.isReadable(keyStore)) {
+            throw ConfigException.invalid(node.key("keyStore"), keyStore, "the file does not exist or is not readable");
+        }
+        String password = node.string("keyStorePassword", null);
+        if (password == null) {
+            throw new ConfigException("configuration key '" + node.key("keyStorePassword")
+                    + "' is missing: the HTTPS key store needs its password");
+        }
+        node.rejectUnknownKeys();
+        return new EgovPkiConfig.Tls(port, keyStore, password);
     }
 
     private static EgovPkiConfig.Enrollment readEnrollment(ConfigNode node) {

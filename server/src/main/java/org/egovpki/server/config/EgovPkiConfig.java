@@ -35,8 +35,24 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
      * @param host      {@code http.host}
      * @param port      {@code http.port}
      * @param publicUrl {@code http.publicUrl} — base URL written into certificates (CRL DP, AIA)
+     * @param tls       {@code http.tls.*}, or {@code null} for no HTTPS listener
      */
-    public record Http(String host, int port, URI publicUrl) {
+    public record Http(String host, int port, URI publicUrl, Tls tls) {
+    }
+
+    /**
+     * An HTTPS listener for the operator API (HTTP Basic credentials must not cross a network in
+     * clear). RSA or ECDSA server key: the JDK's TLS has no SM2 (TLCP) cipher suites.
+     *
+     * @param port             {@code http.tls.port}
+     * @param keyStore         {@code http.tls.keyStore} — PKCS#12 file with the server key and certificate
+     * @param keyStorePassword {@code http.tls.keyStorePassword}
+     */
+    public record Tls(int port, Path keyStore, String keyStorePassword) {
+        @Override
+        public String toString() {
+            return "Tls[port=" + port + ", keyStore=" + keyStore + ", keyStorePassword=***]";
+        }
     }
 
     /**
