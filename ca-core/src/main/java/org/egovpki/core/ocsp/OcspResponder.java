@@ -1,0 +1,427 @@
+package org.egovpki.core.ocsp;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+import org.bouncycastle.asn1.ASN1EncodableVector;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1GeneralizedTime;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.DERBitString;
+import org.bouncycastle.asn1.DERGeneralizedTime;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.gm.GMObjectIdentifiers;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.ocsp.BasicOCSPResponse;
+import org.bouncycastle.asn1.ocsp.CertID;
+import org.bouncycastle.asn1.ocsp.CertStatus;
+import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
+import org.bouncycastle.asn1.ocsp.OCSPRequest;
+import org.bouncycastle.asn1.ocsp.OCSPResponse;
+import org.bouncycastle.asn1.ocsp.OCSPResponseStatus;
+import org.bouncycastle.asn1.ocsp.Request;
+import org.bouncycastle.asn1.ocsp.ResponderID;
+import org.bouncycastle.asn1.ocsp.ResponseBytes;
+import org.bouncycastle.asn1.ocsp.ResponseData;
+import org.bouncycastle.asn1.ocsp.RevokedInfo;
+import org.bouncycastle.asn1.ocsp.SingleResponse;
+import org.bouncycastle.asn1.ocsp.TBSRequest;
+import org.bouncycastle.asn1.oiw.OIWObjectIdentifiers;
+import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.asn1.x509.Certificate;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.operator.ContentSigner;
+import org.egovpki.core.DomainException;
+import org.egovpki.core.crypto.BouncyCastle;
+import org.egovpki.core.crypto.CaSigner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transport-free core of an RFC 6960 OCSP responder: DER OCSPRequest in, DER OCSPResponse
+ * out, for the CAs it serves, each signing its own responses (responderID byKey).
+ *
+ * <p>Invariants:
+ * <ul>
+ * <li>{@link #respond(byte[])} answers every input and never throws: undecodable input, no or
+ *     more than {@value #MAX_CERT_IDS} CertIDs, or a nonce outside 1..{@value #MAX_NONCE_OCTETS}
+ *     octets get an unsigned {@code malformedRequest}; a request naming no served CA gets
+ *     {@code unauthorized}; a status store that is down gives {@code tryLater}; anything else
+ *     that fails gives {@code internalError}.</li>
+ * <li>A serial the CA never issued is {@code unknown}, never {@code good} (REQUIREMENTS §5).</li>
+ * <li>Each CertID is echoed exactly as asked, so it keeps its hash algorithm (SHA-1, SHA-256 or
+ *     SM3); the issuer name and key hashes of every served CA are precomputed for all three, over
+ *     the DER subject and the subjectPublicKey BIT STRING value (RFC 6960 §4.1.1).</li>
+ * <li>One response is signed by one CA: the CA of the first CertID that matches a served CA.
+ *     CertIDs that match no served CA, or another served CA, are answered {@code unknown}.</li>
+ * <li>All times are whole seconds (RFC 5280 GeneralizedTime without fractions); producedAt =
+ *     thisUpdate = now, nextUpdate = now + {@code nextUpdateAfter}.</li>
+ * </ul>
+ *
+ * <p>Thread-safe: all state is immutable after construction; each response gets its own
+ * {@link ContentSigner} from the CA's {@link CaSigner}, which keeps the private key.
+ */
+public final class OcspResponder {
+
+    /** Most CertIDs answered in one request; more is refused as malformed (bounds the work per request). */
+    public static final int MAX_CERT_IDS = 20;
+    /** RFC 8954: a nonce is 1 to 32 octets. */
+    public static final int MAX_NONCE_OCTETS = 32;
+
+    private static final Logger LOG = LoggerFactory.getLogger(OcspResponder.class);
+
+    private static final List<HashAlgorithm> HASH_ALGORITHMS = List.of(
+            new HashAlgorithm(OIWObjectIdentifiers.idSHA1, "SHA-1"),
+            new HashAlgorithm(NISTObjectIdentifiers.id_sha256, "SHA-256"),
+            new HashAlgorithm(GMObjectIdentifiers.sm3, "SM3"));
+    /** Request extensions we understand; an unknown critical one makes the request malformed (RFC 6960 §4.4). */
+    private static final Set<ASN1ObjectIdentifier> UNDERSTOOD_EXTENSIONS = Set.of(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
+    private static final DateTimeFormatter GENERALIZED_TIME =
+            DateTimeFormatter.ofPattern("uuuuMMddHHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final CertStatus GOOD = new CertStatus();
+    private static final CertStatus UNKNOWN = new CertStatus(2, DERNull.INSTANCE);
+
+    private static final byte[] MALFORMED_REQUEST = unsigned(OCSPResponseStatus.MALFORMED_REQUEST);
+    private static final byte[] INTERNAL_ERROR = unsigned(OCSPResponseStatus.INTERNAL_ERROR);
+    private static final byte[] TRY_LATER = unsigned(OCSPResponseStatus.TRY_LATER);
+    private static final byte[] UNAUTHORIZED = unsigned(OCSPResponseStatus.UNAUTHORIZED);
+
+    private final Map<IssuerHashes, Served> servedByHashes;
+    private final CertificateStatusSource statusSource;
+    private final Clock clock;
+    private final Duration nextUpdateAfter;
+
+    /**
+     * @param servedCas       the CAs answered for, at least one, distinct names and distinct certificates
+     * @param statusSource    read-only status of the certificates those CAs issued
+     * @param clock           the time source for producedAt/thisUpdate
+     * @param nextUpdateAfter how long a response is fresh (nextUpdate - thisUpdate), positive
+     * @throws IllegalArgumentException on an empty list, duplicate names or certificates, a
+     *     non-positive duration, or a CA certificate that cannot be read
+     */
+    public OcspResponder(List<ServedCa> servedCas, CertificateStatusSource statusSource, Clock clock,
+            Duration nextUpdateAfter) {
+        Objects.requireNonNull(servedCas, "servedCas");
+        this.statusSource = Objects.requireNonNull(statusSource, "statusSource");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.nextUpdateAfter = Objects.requireNonNull(nextUpdateAfter, "nextUpdateAfter");
+        if (servedCas.isEmpty()) {
+            throw new IllegalArgumentException("an OCSP responder needs at least one served CA");
+        }
+        if (nextUpdateAfter.isNegative() || nextUpdateAfter.isZero() || nextUpdateAfter.getNano() != 0) {
+            throw new IllegalArgumentException("nextUpdateAfter " + nextUpdateAfter
+                    + " is not allowed; use a positive whole number of seconds, e.g. PT1H");
+        }
+        Map<IssuerHashes, Served> byHashes = new HashMap<>();
+        Map<String, Served> byName = new HashMap<>();
+        for (ServedCa ca : servedCas) {
+            Objects.requireNonNull(ca, "servedCas element");
+            Served served = Served.of(ca);
+            if (byName.putIfAbsent(ca.name(), served) != null) {
+                throw new IllegalArgumentException("served CA name \"" + ca.name() + "\" appears twice; names must be unique");
+            }
+            for (IssuerHashes hashes : served.hashes()) {
+                if (byHashes.putIfAbsent(hashes, served) != null) {
+                    throw new IllegalArgumentException("served CA \"" + ca.name() + "\" has the same subject and key as \""
+                            + byHashes.get(hashes).ca().name() + "\"; serve each CA certificate once");
+                }
+            }
+        }
+        this.servedByHashes = Map.copyOf(byHashes);
+    }
+
+    /**
+     * Answers one DER-encoded OCSPRequest.
+     *
+     * @param requestDer the request bytes as received (never modified)
+     * @return a DER-encoded OCSPResponse: signed when {@code successful}, unsigned otherwise
+     */
+    public byte[] respond(byte[] requestDer) {
+        try {
+            return answer(requestDer).clone();
+        } catch (RuntimeException e) {
+            LOG.error("OCSP responder failed on a {}-byte request; answering internalError",
+                    requestDer == null ? 0 : requestDer.length, e);
+            return INTERNAL_ERROR.clone();
+        }
+    }
+
+    private byte[] answer(byte[] requestDer) {
+        ParsedRequest request = parse(requestDer);
+        if (request == null) {
+            return MALFORMED_REQUEST;
+        }
+        Served signing = null;
+        Served[] matches = new Served[request.certIds().length];
+        for (int i = 0; i < matches.length; i++) {
+            CertID certId = request.certIds()[i];
+            Served served = servedByHashes.get(IssuerHashes.of(certId));
+            if (signing == null) {
+                signing = served;
+            }
+            matches[i] = served;
+        }
+        if (signing == null) {
+            return UNAUTHORIZED;
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        ASN1GeneralizedTime thisUpdate = time(now);
+        ASN1GeneralizedTime nextUpdate = time(now.plus(nextUpdateAfter));
+        ASN1EncodableVector responses = new ASN1EncodableVector(matches.length);
+        for (int i = 0; i < matches.length; i++) {
+            CertID certId = request.certIds()[i];
+            CertStatus status;
+            if (matches[i] != signing) {
+                status = UNKNOWN;
+            } else {
+                Optional<RevocationStatus> known;
+                try {
+                    known = statusSource.status(signing.ca().name(), certId.getSerialNumber().getValue());
+                } catch (DomainException e) {
+                    if (e.kind() == DomainException.Kind.UNAVAILABLE) {
+                        LOG.warn("certificate status store unavailable for CA {}; answering tryLater: {}",
+                                signing.ca().name(), e.getMessage());
+                        return TRY_LATER;
+                    }
+                    throw e;
+                }
+                status = certStatus(Objects.requireNonNull(known, "CertificateStatusSource returned null"));
+            }
+            responses.add(new SingleResponse(certId, status, thisUpdate, nextUpdate, (Extensions) null));
+        }
+        Extensions responseExtensions = request.nonce() == null ? null : new Extensions(request.nonce());
+        ResponseData data = new ResponseData(signing.responderId(), thisUpdate, new DERSequence(responses),
+                responseExtensions);
+        return signed(signing, data);
+    }
+
+    private static byte[] signed(Served signing, ResponseData data) {
+        ContentSigner contentSigner = signing.ca().signer().contentSigner();
+        try {
+            try (OutputStream out = contentSigner.getOutputStream()) {
+                out.write(data.getEncoded(ASN1Encoding.DER));
+            }
+            BasicOCSPResponse basic = new BasicOCSPResponse(data, contentSigner.getAlgorithmIdentifier(),
+                    new DERBitString(contentSigner.getSignature()), null);
+            ResponseBytes bytes = new ResponseBytes(OCSPObjectIdentifiers.id_pkix_ocsp_basic,
+                    new DEROctetString(basic.getEncoded(ASN1Encoding.DER)));
+            return new OCSPResponse(new OCSPResponseStatus(OCSPResponseStatus.SUCCESSFUL), bytes)
+                    .getEncoded(ASN1Encoding.DER);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode or sign the OCSP response of CA " + signing.ca().name()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static CertStatus certStatus(Optional<RevocationStatus> known) {
+        if (known.isEmpty()) {
+            return UNKNOWN;
+        }
+        RevocationStatus status = known.get();
+        if (!status.isRevoked()) {
+            return GOOD;
+        }
+        CRLReason reason = status.reasonCode() == null ? null : CRLReason.lookup(status.reasonCode());
+        return new CertStatus(new RevokedInfo(time(status.revocationTime().truncatedTo(ChronoUnit.SECONDS)), reason));
+    }
+
+    private static ASN1GeneralizedTime time(Instant instant) {
+        return new DERGeneralizedTime(GENERALIZED_TIME.format(instant));
+    }
+
+    /** The CertIDs and the nonce extension of a well-formed request, or {@code null} when it is malformed. */
+    private static ParsedRequest parse(byte[] der) {
+        if (der == null || der.length == 0) {
+            return null;
+        }
+        try {
+            ASN1Primitive primitive = ASN1Primitive.fromByteArray(der);
+            if (primitive == null) {
+                return null;
+            }
+            TBSRequest tbs = OCSPRequest.getInstance(primitive).getTbsRequest();
+            ASN1Sequence list = tbs.getRequestList();
+            int count = list.size();
+            if (count == 0 || count > MAX_CERT_IDS) {
+                LOG.debug("malformed OCSP request: {} CertIDs (allowed 1..{})", count, MAX_CERT_IDS);
+                return null;
+            }
+            CertID[] certIds = new CertID[count];
+            for (int i = 0; i < count; i++) {
+                Request single = Request.getInstance(list.getObjectAt(i));
+                if (!understood(single.getSingleRequestExtensions())) {
+                    return null;
+                }
+                certIds[i] = single.getReqCert();
+                // Force the lazily parsed fields now, so a broken CertID is malformed, not internalError.
+                certIds[i].getSerialNumber().getValue();
+                certIds[i].getIssuerNameHash().getOctets();
+                certIds[i].getIssuerKeyHash().getOctets();
+                certIds[i].getHashAlgorithm().getAlgorithm();
+            }
+            Extensions extensions = tbs.getRequestExtensions();
+            if (!understood(extensions)) {
+                return null;
+            }
+            Extension nonce = extensions == null ? null : extensions.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
+            if (nonce != null && !validNonce(nonce)) {
+                return null;
+            }
+            return new ParsedRequest(certIds, nonce);
+        } catch (IOException | RuntimeException e) {
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("malformed OCSP request ({} bytes): {}", der.length, e.toString());
+            }
+            return null;
+        }
+    }
+
+    private static boolean understood(Extensions extensions) {
+        if (extensions == null) {
+            return true;
+        }
+        for (ASN1ObjectIdentifier oid : extensions.getCriticalExtensionOIDs()) {
+            if (!UNDERSTOOD_EXTENSIONS.contains(oid)) {
+                LOG.debug("malformed OCSP request: unknown critical extension {}", oid);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * RFC 8954: the extnValue holds {@code Nonce ::= OCTET STRING (SIZE(1..32))}. Some clients
+     * put the raw bytes there instead; both are accepted, measured by the nonce itself.
+     */
+    private static boolean validNonce(Extension nonce) {
+        byte[] value = nonce.getExtnValue().getOctets();
+        int length = value.length;
+        try {
+            ASN1Primitive inner = ASN1Primitive.fromByteArray(value);
+            if (inner instanceof ASN1OctetString octets) {
+                length = octets.getOctets().length;
+            }
+        } catch (IOException | RuntimeException e) {
+            // raw nonce bytes: measured as they are
+        }
+        if (length < 1 || length > MAX_NONCE_OCTETS) {
+            LOG.debug("malformed OCSP request: nonce of {} octets (allowed 1..{})", length, MAX_NONCE_OCTETS);
+            return false;
+        }
+        return true;
+    }
+
+    private static byte[] unsigned(int status) {
+        try {
+            return new OCSPResponse(new OCSPResponseStatus(status), null).getEncoded(ASN1Encoding.DER);
+        } catch (IOException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private record ParsedRequest(CertID[] certIds, Extension nonce) {
+    }
+
+    private record HashAlgorithm(ASN1ObjectIdentifier oid, String jcaName) {
+    }
+
+    /** A served CA with its responder ID and its CertID hashes for every supported algorithm. */
+    private record Served(ServedCa ca, ResponderID responderId, List<IssuerHashes> hashes) {
+
+        static Served of(ServedCa ca) {
+            X509Certificate certificate = ca.caCertificate();
+            Certificate parsed;
+            try {
+                parsed = Certificate.getInstance(certificate.getEncoded());
+            } catch (CertificateEncodingException | RuntimeException e) {
+                throw new IllegalArgumentException("cannot read the certificate of served CA \"" + ca.name() + "\": "
+                        + e.getMessage(), e);
+            }
+            byte[] subject;
+            try {
+                subject = parsed.getSubject().getEncoded(ASN1Encoding.DER);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot encode the subject of served CA \"" + ca.name() + "\"", e);
+            }
+            byte[] key = parsed.getSubjectPublicKeyInfo().getPublicKeyData().getBytes();
+            List<IssuerHashes> hashes = new ArrayList<>(HASH_ALGORITHMS.size());
+            byte[] sha1KeyHash = null;
+            for (HashAlgorithm algorithm : HASH_ALGORITHMS) {
+                MessageDigest digest = digest(algorithm.jcaName());
+                byte[] nameHash = digest.digest(subject);
+                byte[] keyHash = digest.digest(key);
+                hashes.add(new IssuerHashes(algorithm.oid(), nameHash, keyHash));
+                if (algorithm.oid().equals(OIWObjectIdentifiers.idSHA1)) {
+                    sha1KeyHash = keyHash;
+                }
+            }
+            // RFC 6960 §4.2.1: ResponderID byKey is the SHA-1 hash of the responder's public key bits.
+            ResponderID responderId = new ResponderID(new DEROctetString(sha1KeyHash));
+            return new Served(ca, responderId, List.copyOf(hashes));
+        }
+
+        private static MessageDigest digest(String name) {
+            try {
+                return MessageDigest.getInstance(name, BouncyCastle.PROVIDER);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("Bouncy Castle has no " + name, e);
+            }
+        }
+    }
+
+    /** The lookup key of a CertID: hash algorithm OID, issuerNameHash, issuerKeyHash. */
+    private static final class IssuerHashes {
+        private final ASN1ObjectIdentifier algorithm;
+        private final byte[] nameHash;
+        private final byte[] keyHash;
+        private final int hashCode;
+
+        IssuerHashes(ASN1ObjectIdentifier algorithm, byte[] nameHash, byte[] keyHash) {
+            this.algorithm = algorithm;
+            this.nameHash = nameHash;
+            this.keyHash = keyHash;
+            this.hashCode = 31 * (31 * algorithm.hashCode() + Arrays.hashCode(nameHash)) + Arrays.hashCode(keyHash);
+        }
+
+        /** The CertID's own arrays are used without copying: the key only lives for one lookup. */
+        static IssuerHashes of(CertID certId) {
+            return new IssuerHashes(certId.getHashAlgorithm().getAlgorithm(), certId.getIssuerNameHash().getOctets(),
+                    certId.getIssuerKeyHash().getOctets());
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof IssuerHashes that && algorithm.equals(that.algorithm)
+                    && Arrays.equals(nameHash, that.nameHash) && Arrays.equals(keyHash, that.keyHash);
+        }
+
+        @Override
+        public int hashCode() {
+            return hashCode;
+        }
+    }
+}
