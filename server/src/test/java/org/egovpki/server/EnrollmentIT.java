@@ -12,7 +12,6 @@ import com.unboundid.ldap.sdk.Modification;
 import com.unboundid.ldap.sdk.ModificationType;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,7 +26,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -154,12 +152,12 @@ class EnrollmentIT {
                             .anyMatch(der -> java.util.Arrays.equals(der, expected)));
         }
 
-        assumeThat(openSsl()).isTrue();
+        assumeThat(Tools.openSsl()).isTrue();
         Path leaf = tmp.resolve("leaf.pem");
         Path issuer = tmp.resolve("sm2-issuing.pem");
         Files.writeString(leaf, Pem.certificate(certificate));
         Files.writeString(issuer, Pem.certificate(issuing));
-        assertThat(run("openssl", "verify", "-partial_chain", "-vfyopt", "distid:1234567812345678", "-CAfile",
+        assertThat(Tools.run("openssl", "verify", "-partial_chain", "-vfyopt", "distid:1234567812345678", "-CAfile",
                 issuer.toString(), leaf.toString())).contains(": OK");
     }
 
@@ -196,13 +194,13 @@ class EnrollmentIT {
                 + "/approve", "{}").body());
         String serial = issued.path("serials").get(0).asText();
 
-        assumeThat(openSsl()).isTrue();
+        assumeThat(Tools.openSsl()).isTrue();
         Path chain = tmp.resolve("ec-chain.pem");
         Files.write(chain, concat(bytes(null, "/ca/ec-issuing.pem"), bytes(null, "/ca/ec-root.pem")));
         Path leaf = tmp.resolve("ec-leaf.pem");
         Files.write(leaf, bytes("clerk1", "/api/v1/certificates/" + serial + ".pem"));
-        assertThat(run("openssl", "verify", "-CAfile", chain.toString(), leaf.toString())).contains(leaf + ": OK");
-        assertThat(run("openssl", "x509", "-in", leaf.toString(), "-noout", "-ext", "subjectAltName,keyUsage"))
+        assertThat(Tools.run("openssl", "verify", "-CAfile", chain.toString(), leaf.toString())).contains(leaf + ": OK");
+        assertThat(Tools.run("openssl", "x509", "-in", leaf.toString(), "-noout", "-ext", "subjectAltName,keyUsage"))
                 .contains("DNS:www.tax.example.gov.cn").contains("critical");
     }
 
@@ -352,20 +350,6 @@ class EnrollmentIT {
         System.arraycopy(a, 0, out, 0, a.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
-    }
-
-    private static boolean openSsl() {
-        try {
-            return new ProcessBuilder("openssl", "version").start().waitFor(10, TimeUnit.SECONDS);
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
-    }
-
-    private static String run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
 
 }

@@ -11,13 +11,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.egovpki.core.crypto.BouncyCastle;
 import org.egovpki.core.x509.Pem;
 import org.junit.jupiter.api.Test;
@@ -61,12 +59,12 @@ class MultiAlgorithmIT {
                 issuingCert.verify(Pem.parseCertificate(get(httpPort, "/ca/" + chain + "-root.crt")).getPublicKey(),
                         BouncyCastle.PROVIDER);
 
-                assumeThat(openSslPresent()).as("openssl on PATH").isTrue();
-                assertThat(run("openssl", "verify", "-CAfile", root.toString(), issuing.toString()))
+                assumeThat(Tools.openSsl()).as("openssl on PATH").isTrue();
+                assertThat(Tools.run("openssl", "verify", "-CAfile", root.toString(), issuing.toString()))
                         .contains(issuing + ": OK");
                 Path crl = tmp.resolve(chain + "-issuing.crl");
                 Files.write(crl, get(httpPort, "/crl/" + chain + "-issuing.crl"));
-                assertThat(run("openssl", "crl", "-inform", "DER", "-in", crl.toString(), "-CAfile",
+                assertThat(Tools.run("openssl", "crl", "-inform", "DER", "-in", crl.toString(), "-CAfile",
                         issuing.toString(), "-noout")).contains("verify OK");
             }
         }
@@ -84,20 +82,6 @@ class MultiAlgorithmIT {
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(response.statusCode()).as(path).isEqualTo(200);
         return response.body();
-    }
-
-    private static boolean openSslPresent() {
-        try {
-            return new ProcessBuilder("openssl", "version").start().waitFor(10, TimeUnit.SECONDS);
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
-    }
-
-    private static String run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
 
 }

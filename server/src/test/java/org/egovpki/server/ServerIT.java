@@ -32,7 +32,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x509.Extension;
@@ -160,13 +159,13 @@ class ServerIT {
     @Test
     @Order(4)
     void openSslVerifiesThePublishedSm2ChainWithTheGmDefaultId() throws Exception {
-        assumeThat(commandExists("openssl")).as("openssl on PATH").isTrue();
+        assumeThat(Tools.openSsl()).as("openssl on PATH").isTrue();
         Path root = tmp.resolve("root.pem");
         Path issuing = tmp.resolve("issuing.pem");
         Files.write(root, get("/ca/sm2-root.pem").body());
         Files.write(issuing, get("/ca/sm2-issuing.pem").body());
 
-        String out = run("openssl", "verify", "-vfyopt", "distid:1234567812345678", "-CAfile", root.toString(),
+        String out = Tools.run("openssl", "verify", "-vfyopt", "distid:1234567812345678", "-CAfile", root.toString(),
                 issuing.toString());
 
         assertThat(out).contains(issuing + ": OK");
@@ -393,19 +392,5 @@ class ServerIT {
 
     private static HttpResponse<byte[]> get(String path) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(url(path)).build(), HttpResponse.BodyHandlers.ofByteArray());
-    }
-
-    private static boolean commandExists(String command) {
-        try {
-            return new ProcessBuilder(command, "version").start().waitFor(10, TimeUnit.SECONDS);
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
-    }
-
-    private static String run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
 }
