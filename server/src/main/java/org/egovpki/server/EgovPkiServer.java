@@ -8,6 +8,7 @@ import com.unboundid.ldap.sdk.SimpleBindRequest;
 import com.unboundid.ldap.sdk.SingleServerSet;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -26,6 +27,8 @@ import org.egovpki.core.ca.CaRegistry;
 import org.egovpki.core.ca.CrlPublisher;
 import org.egovpki.core.ca.IssuanceObserver;
 import org.egovpki.core.ca.Issuer;
+import org.egovpki.core.ca.OcspResponders;
+import org.egovpki.core.ocsp.OcspResponder;
 import org.egovpki.core.enroll.DirectoryDecisions;
 import org.egovpki.core.enroll.EnrollmentService;
 import org.egovpki.core.enroll.Operator;
@@ -42,6 +45,7 @@ import org.egovpki.core.x509.CrlFactory;
 import org.egovpki.directory.DirectoryNames;
 import org.egovpki.directory.DirectoryProvisioner;
 import org.egovpki.directory.LdapCaRepository;
+import org.egovpki.directory.LdapCertificateStatusSource;
 import org.egovpki.directory.LdapCertificateStore;
 import org.egovpki.directory.LdapOperatorDirectory;
 import org.egovpki.directory.LdapRequestStore;
@@ -55,6 +59,7 @@ import org.egovpki.routes.CrlScheduleRoute;
 import org.egovpki.server.audit.FileAuditLog;
 import org.egovpki.server.config.EgovPkiConfig;
 import org.egovpki.server.http.ApiHandler;
+import org.egovpki.server.http.OcspHandler;
 import org.egovpki.server.http.PublicHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +78,8 @@ public final class EgovPkiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EgovPkiServer.class);
     private static final int POOL_SIZE = 8;
     static final String FIRST_ADMIN = "admin";
+    /** How long a relying party may use an OCSP answer (responses are fresh per request). */
+    private static final Duration OCSP_NEXT_UPDATE = Duration.ofHours(1);
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final EgovPkiConfig config;
@@ -174,7 +181,10 @@ public final class EgovPkiServer implements AutoCloseable {
 
         if (serveHttp) {
             ObjectMapper json = new ObjectMapper();
+            OcspResponder ocsp = OcspResponders.forCas(registry, new LdapCertificateStatusSource(pool, names), clock,
+                    OCSP_NEXT_UPDATE);
             startHttp(new Handler.Sequence(
+                    new OcspHandler(ocsp),
                     new ApiHandler(enrollment, operators, certificates, registry, config.profiles(), json),
                     new PublicHandler(registry, repository, urls, names, ldap.publicUrl().toString(), clock, json)));
         }

@@ -202,6 +202,13 @@ class EnrollmentIT {
         assertThat(Tools.run("openssl", "verify", "-CAfile", chain.toString(), leaf.toString())).contains(leaf + ": OK");
         assertThat(Tools.run("openssl", "x509", "-in", leaf.toString(), "-noout", "-ext", "subjectAltName,keyUsage"))
                 .contains("DNS:www.tax.example.gov.cn").contains("critical");
+
+        // The responder named in the certificate's AIA answers for it; OpenSSL checks the signature.
+        Path issuer = tmp.resolve("ec-issuing.pem");
+        Files.write(issuer, bytes(null, "/ca/ec-issuing.pem"));
+        String ocsp = Tools.run("openssl", "ocsp", "-issuer", issuer.toString(), "-cert", leaf.toString(),
+                "-url", "http://127.0.0.1:" + server.httpPort + "/ocsp", "-CAfile", chain.toString());
+        assertThat(ocsp).contains("Response verify OK").contains(leaf + ": good");
     }
 
     @Test

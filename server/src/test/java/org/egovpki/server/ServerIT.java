@@ -157,6 +157,22 @@ class ServerIT {
     }
 
     @Test
+    @Order(3)
+    void ocspAnswersGarbageWithMalformedRequestAndTheServerStaysUp() throws Exception {
+        byte[] garbage = new byte[200];
+        new java.security.SecureRandom().nextBytes(garbage);
+        HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(url("/ocsp"))
+                .header("Content-Type", "application/ocsp-request")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(garbage)).build(), HttpResponse.BodyHandlers.ofByteArray());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/ocsp-response");
+        assertThat(new org.bouncycastle.cert.ocsp.OCSPResp(response.body()).getStatus())
+                .isEqualTo(org.bouncycastle.cert.ocsp.OCSPResp.MALFORMED_REQUEST);
+        assertThat(get("/health").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     @Order(4)
     void openSslVerifiesThePublishedSm2ChainWithTheGmDefaultId() throws Exception {
         assumeThat(Tools.openSsl()).as("openssl on PATH").isTrue();

@@ -1,0 +1,71 @@
+package org.egovpki.directory;
+
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPInterface;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import java.math.BigInteger;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import org.egovpki.core.certificate.CertificateRecord;
+import org.egovpki.core.ocsp.CertificateStatusSource;
+import org.egovpki.core.ocsp.RevocationStatus;
+
+/**
+ * Certificate status for OCSP, read from the certificate records: one base-object read by the
+ * record's DN ({@code egovCertificateId=<ca>-<serial>}). A serial with no record, or only an
+ * intent or a voided reservation, was never issued, so the answer is "unknown" — never "good".
+ */
+public final class LdapCertificateStatusSource implements CertificateStatusSource {
+
+    private static final String[] ATTRIBUTES = {"egovIssuanceState", "egovCertificateStatus", "egovRevocationTime",
+        "egovRevocationReason"};
+
+    private final LDAPInterface ldap;
+    private final DirectoryNames names;
+
+    public LdapCertificateStatusSource(LDAPInterface ldap, DirectoryNames names) {
+        this.ldap = Objects.requireNonNull(ldap, "ldap");
+        this.names = Objects.requireNonNull(names, "names");
+    }
+
+    @Override
+    public Optional<RevocationStatus> status(String issuerName, BigInteger serial) {
+        SearchResultEntry entry;
+        try {
+            entry = ldap.getEntry(names.certificate(CertificateRecord.id(issuerName, serial)).toString(), ATTRIBUTES);
+        } catch (LDAPException e) {
+            throw LdapErrors.toDomain("reading the status of serial " + serial.toString(16), e);
+        }
+        if (entry == null) {
+            return Optional.empty();
+        }
+        String state = entry.getAttributeValue("egovIssuanceState");
+        if (!"RECORDED".equalsIgnoreCase(state) && !"PUBLISHED".equalsIgnoreCase(state)) {
+            return Optional.empty();
+        }
+        if ("REVOKED".equalsIgnoreCase(entry.getAttributeValue("egovCertificateStatus"))) {
+            return Optional.of(RevocationStatus.revoked(LdapValues.time(entry, "egovRevocationTime"),
+                    reasonCode(entry.getAttributeValue("egovRevocationReason"))));
+        }
+        return Optional.of(RevocationStatus.good());
+    }
+
+    /** The RFC 5280 reason name stored on the record, as its CRLReason code. */
+    static Integer reasonCode(String name) {
+        if (name == null) {
+            return null;
+        }
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "keycompromise" -> 1;
+            case "cacompromise" -> 2;
+            case "affiliationchanged" -> 3;
+            case "superseded" -> 4;
+            case "cessationofoperation" -> 5;
+            case "certificatehold" -> 6;
+            case "privilegewithdrawn" -> 9;
+            case "aacompromise" -> 10;
+            default -> null;
+        };
+    }
+}
