@@ -315,9 +315,18 @@ class ServerIT {
             assertThat(visibleBelow(anonymous, "ou=operators," + BASE)).as("access control after a restart").isEmpty();
         }
 
+        // A write acknowledged just before a kill -9 is still there afterwards.
+        try (LDAPConnection admin = admin()) {
+            admin.add(new Entry("cn=written-before-kill,ou=sync," + BASE, List.of(
+                    new Attribute("objectClass", "top", "egovSyncTarget"), new Attribute("cn", "written-before-kill"),
+                    new Attribute("labeledURI", "http://127.0.0.1:9/sync"))));
+        }
         server.kill();
         server = ServerProcess.serve(data, ldapPort, httpPort);
         assertCertificatesEqual(publishedCas(), before);
+        try (LDAPConnection admin = admin()) {
+            assertThat(admin.getEntry("cn=written-before-kill,ou=sync," + BASE)).as("write before kill -9").isNotNull();
+        }
         try (LDAPConnection anonymous = anonymous()) {
             assertThat(visibleBelow(anonymous, "ou=km," + BASE)).as("access control after kill -9").isEmpty();
         }
