@@ -3,7 +3,6 @@ package org.egovpki.server.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
@@ -21,7 +20,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -257,24 +255,15 @@ public final class ApiHandler extends Handler.Abstract {
     // --- JSON in ---
 
     private JsonNode body(Request request) {
-        long length = request.getLength();
-        if (length > MAX_BODY) {
-            throw DomainException.badRequest(null, "the request body is larger than " + MAX_BODY + " bytes");
-        }
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buffer = new byte[8192];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                out.write(buffer, 0, n);
-                if (out.size() > MAX_BODY) {
-                    throw DomainException.badRequest(null, "the request body is larger than " + MAX_BODY + " bytes");
-                }
+        try {
+            byte[] body = RequestBodies.read(request, MAX_BODY);
+            if (body == null) {
+                throw DomainException.badRequest(null, "the request body is larger than " + MAX_BODY + " bytes");
             }
-            if (out.size() == 0) {
+            if (body.length == 0) {
                 return json.createObjectNode();
             }
-            JsonNode node = json.readTree(out.toByteArray());
+            JsonNode node = json.readTree(body);
             if (node == null || !node.isObject()) {
                 throw DomainException.badRequest(null, "the request body must be a JSON object");
             }

@@ -1,15 +1,12 @@
 package org.egovpki.server.http;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -57,20 +54,9 @@ public final class OcspHandler extends Handler.Abstract {
     }
 
     private static byte[] body(Request request) {
-        if (request.getLength() > MAX_REQUEST) {
-            return new byte[0];
-        }
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buffer = new byte[4096];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                out.write(buffer, 0, n);
-                if (out.size() > MAX_REQUEST) {
-                    return new byte[0];
-                }
-            }
-            return out.toByteArray();
+        try {
+            byte[] body = RequestBodies.read(request, MAX_REQUEST);
+            return body == null ? new byte[0] : body;
         } catch (IOException e) {
             return new byte[0];
         }
