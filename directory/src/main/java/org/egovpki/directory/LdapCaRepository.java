@@ -12,12 +12,9 @@ import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchResult;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
-import com.unboundid.util.StaticUtils;
 import java.math.BigInteger;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Date;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -92,8 +89,8 @@ public final class LdapCaRepository implements CaRepository {
                 new Attribute(AT_ROLE, ca.role().name()),
                 new Attribute(AT_SERIAL, ca.serialHex()),
                 new Attribute(AT_SUBJECT, ca.subjectDn()),
-                new Attribute(AT_NOT_BEFORE, generalizedTime(ca.notBefore())),
-                new Attribute(AT_NOT_AFTER, generalizedTime(ca.notAfter())),
+                new Attribute(AT_NOT_BEFORE, LdapValues.time(ca.notBefore())),
+                new Attribute(AT_NOT_AFTER, LdapValues.time(ca.notAfter())),
                 new Attribute(AT_FINGERPRINT, ca.sha256Fingerprint()),
                 new Attribute(AT_CA_CERTIFICATE, ca.certificateDer())));
         if (ca.parent() != null) {
@@ -122,14 +119,14 @@ public final class LdapCaRepository implements CaRepository {
     @Override
     public Optional<CrlRecord> currentCrl(String caName) {
         return read(caName).flatMap(entry -> {
-            byte[] der = binary(entry, "certificateRevocationList");
+            byte[] der = LdapValues.binary(entry, "certificateRevocationList");
             String number = entry.getAttributeValue(AT_CRL_NUMBER);
             if (der == null || number == null) {
                 return Optional.empty();
             }
             return Optional.of(new CrlRecord(new BigInteger(number),
-                    entry.getAttributeValueAsDate(AT_CRL_THIS_UPDATE).toInstant(),
-                    entry.getAttributeValueAsDate(AT_CRL_NEXT_UPDATE).toInstant(), der));
+                    LdapValues.time(entry, AT_CRL_THIS_UPDATE),
+                    LdapValues.time(entry, AT_CRL_NEXT_UPDATE), der));
         });
     }
 
@@ -144,8 +141,8 @@ public final class LdapCaRepository implements CaRepository {
         }
         mods.add(new Modification(ModificationType.ADD, AT_CRL_NUMBER, crl.crlNumber().toString()));
         mods.add(new Modification(ModificationType.REPLACE, AT_CRL, crl.der()));
-        mods.add(new Modification(ModificationType.REPLACE, AT_CRL_THIS_UPDATE, generalizedTime(crl.thisUpdate())));
-        mods.add(new Modification(ModificationType.REPLACE, AT_CRL_NEXT_UPDATE, generalizedTime(crl.nextUpdate())));
+        mods.add(new Modification(ModificationType.REPLACE, AT_CRL_THIS_UPDATE, LdapValues.time(crl.thisUpdate())));
+        mods.add(new Modification(ModificationType.REPLACE, AT_CRL_NEXT_UPDATE, LdapValues.time(crl.nextUpdate())));
         try {
             ldap.modify(dn.toString(), mods);
             return true;
@@ -166,7 +163,7 @@ public final class LdapCaRepository implements CaRepository {
     }
 
     private static CaRecord toRecord(Entry entry) {
-        byte[] der = binary(entry, "cACertificate");
+        byte[] der = LdapValues.binary(entry, "cACertificate");
         if (der == null) {
             throw new DomainException(DomainException.Kind.INTERNAL, "CA entry " + entry.getDN()
                     + " has no cACertificate;binary value: republish it by restarting the server");
@@ -177,23 +174,9 @@ public final class LdapCaRepository implements CaRepository {
                 entry.getAttributeValue(AT_PARENT),
                 entry.getAttributeValue(AT_SUBJECT),
                 entry.getAttributeValue(AT_SERIAL),
-                entry.getAttributeValueAsDate(AT_NOT_BEFORE).toInstant(),
-                entry.getAttributeValueAsDate(AT_NOT_AFTER).toInstant(),
+                LdapValues.time(entry, AT_NOT_BEFORE),
+                LdapValues.time(entry, AT_NOT_AFTER),
                 entry.getAttributeValue(AT_FINGERPRINT),
                 der);
-    }
-
-    /** Reads a binary attribute by its base name, whether the server returned it with ;binary or not. */
-    static byte[] binary(Entry entry, String baseName) {
-        for (Attribute attribute : entry.getAttributes()) {
-            if (attribute.getBaseName().equalsIgnoreCase(baseName) && attribute.hasValue()) {
-                return attribute.getValueByteArray();
-            }
-        }
-        return null;
-    }
-
-    static String generalizedTime(Instant instant) {
-        return StaticUtils.encodeGeneralizedTime(Date.from(instant));
     }
 }

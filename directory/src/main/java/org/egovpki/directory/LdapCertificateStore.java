@@ -166,7 +166,7 @@ public final class LdapCertificateStore implements CertificateStore {
                 e.getAttributeValue("egovBusinessType"), e.getAttributeValue("egovRegion"),
                 CertificateStatus.valueOf(e.getAttributeValue("egovCertificateStatus")),
                 IssuanceState.valueOf(e.getAttributeValue("egovIssuanceState")),
-                e.getAttributeValueBytes("egovTbsCertificate"), LdapCaRepository.binary(e, "userCertificate"),
+                e.getAttributeValueBytes("egovTbsCertificate"), LdapValues.binary(e, "userCertificate"),
                 LdapValues.time(e, "egovNotBefore"), LdapValues.time(e, "egovNotAfter"),
                 e.getAttributeValue("egovSha256Fingerprint"), LdapValues.time(e, "egovCreatedAt"));
     }

@@ -29,6 +29,19 @@ final class LdapValues {
         return value ? "TRUE" : "FALSE";
     }
 
+    /**
+     * Reads a binary attribute by its base name, whether the server returned it with ;binary or
+     * not (ApacheDS and OpenLDAP differ; we always write ;binary).
+     */
+    static byte[] binary(Entry entry, String baseName) {
+        for (Attribute attribute : entry.getAttributes()) {
+            if (attribute.getBaseName().equalsIgnoreCase(baseName) && attribute.hasValue()) {
+                return attribute.getValueByteArray();
+            }
+        }
+        return null;
+    }
+
     static boolean bool(Entry entry, String attribute) {
         return "TRUE".equalsIgnoreCase(entry.getAttributeValue(attribute));
     }
