@@ -22,6 +22,8 @@ public final class DomainException extends RuntimeException {
         CONFLICT,
         /** The caller may not do this. */
         FORBIDDEN,
+        /** Too many failed attempts from this caller or on this object; wait and retry. */
+        RATE_LIMITED,
         /** A dependency (directory, key store) is down; retrying later may work. */
         UNAVAILABLE,
         /** A bug or broken invariant. */

@@ -4,10 +4,10 @@ import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPInterface;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import java.math.BigInteger;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import org.egovpki.core.certificate.CertificateRecord;
+import org.egovpki.core.certificate.RevocationReason;
 import org.egovpki.core.ocsp.CertificateStatusSource;
 import org.egovpki.core.ocsp.RevocationStatus;
 
@@ -46,26 +46,8 @@ public final class LdapCertificateStatusSource implements CertificateStatusSourc
         }
         if ("REVOKED".equalsIgnoreCase(entry.getAttributeValue("egovCertificateStatus"))) {
             return Optional.of(RevocationStatus.revoked(LdapValues.time(entry, "egovRevocationTime"),
-                    reasonCode(entry.getAttributeValue("egovRevocationReason"))));
+                    RevocationReason.rfc5280Code(entry.getAttributeValue("egovRevocationReason"))));
         }
         return Optional.of(RevocationStatus.good());
-    }
-
-    /** The RFC 5280 reason name stored on the record, as its CRLReason code. */
-    static Integer reasonCode(String name) {
-        if (name == null) {
-            return null;
-        }
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "keycompromise" -> 1;
-            case "cacompromise" -> 2;
-            case "affiliationchanged" -> 3;
-            case "superseded" -> 4;
-            case "cessationofoperation" -> 5;
-            case "certificatehold" -> 6;
-            case "privilegewithdrawn" -> 9;
-            case "aacompromise" -> 10;
-            default -> null;
-        };
     }
 }

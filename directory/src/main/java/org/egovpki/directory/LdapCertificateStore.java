@@ -11,17 +11,28 @@ import com.unboundid.ldap.sdk.ModificationType;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SearchResult;
+import com.unboundid.ldap.sdk.SearchResultListener;
+import com.unboundid.ldap.sdk.SearchResultReference;
 import com.unboundid.ldap.sdk.SearchScope;
+import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
+import com.unboundid.asn1.ASN1OctetString;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.egovpki.core.certificate.CertificateQuery;
 import org.egovpki.core.certificate.CertificateRecord;
 import org.egovpki.core.certificate.CertificateStatus;
 import org.egovpki.core.certificate.CertificateStore;
 import org.egovpki.core.certificate.IssuanceState;
+import org.egovpki.core.certificate.Revocation;
+import org.egovpki.core.certificate.RevocationChannel;
+import org.egovpki.core.certificate.RevocationReason;
+import org.egovpki.core.certificate.RevokedSelection;
+import org.egovpki.core.x509.RevokedEntry;
 import org.egovpki.core.profile.CertificateType;
 import org.egovpki.core.profile.KeyUsageKind;
 import org.egovpki.schema.DirectoryLayout;
@@ -32,6 +43,9 @@ import org.egovpki.schema.DirectoryLayout;
  * the serial reservation — the directory refuses a second entry with the same name.
  */
 public final class LdapCertificateStore implements CertificateStore {
+
+    /** Revoked entries read per page when a CRL is built: bounds the memory a million-entry CRL needs. */
+    static final int REVOKED_PAGE_SIZE = 1_000;
 
     private final LDAPInterface ldap;
     private final DirectoryNames names;
@@ -111,6 +125,77 @@ public final class LdapCertificateStore implements CertificateStore {
     }
 
     @Override
+    public boolean revoke(CertificateRecord r, Revocation revocation) {
+        List<Modification> mods = new ArrayList<>();
+        // Deleting the value VALID fails unless it is there: the compare-and-swap.
+        mods.add(new Modification(ModificationType.DELETE, "egovCertificateStatus", CertificateStatus.VALID.name()));
+        mods.add(new Modification(ModificationType.ADD, "egovCertificateStatus", CertificateStatus.REVOKED.name()));
+        mods.add(new Modification(ModificationType.REPLACE, "egovRevocationTime", LdapValues.time(revocation.time())));
+        mods.add(new Modification(ModificationType.REPLACE, "egovRevocationReason",
+                revocation.reason().rfc5280Name()));
+        mods.add(new Modification(ModificationType.REPLACE, "egovRevocationCause", revocation.reason().name()));
+        mods.add(new Modification(ModificationType.REPLACE, "egovRevocationChannel", revocation.channel().name()));
+        mods.add(new Modification(ModificationType.REPLACE, "egovRevokedBy", revocation.revokedBy()));
+        if (revocation.invalidityDate() != null) {
+            mods.add(new Modification(ModificationType.REPLACE, "egovInvalidityDate",
+                    LdapValues.time(revocation.invalidityDate())));
+        }
+        try {
+            ldap.modify(names.certificate(r.id()).toString(), mods);
+            return true;
+        } catch (LDAPException e) {
+            if (e.getResultCode() == ResultCode.NO_SUCH_ATTRIBUTE) {
+                return false;
+            }
+            throw LdapErrors.toDomain("revoking certificate " + r.id(), e);
+        }
+    }
+
+    @Override
+    public void forEachRevoked(RevokedSelection selection, Consumer<RevokedEntry> sink) {
+        List<Filter> filters = new ArrayList<>();
+        filters.add(Filter.createEqualityFilter("objectClass", "egovCertificateRecord"));
+        filters.add(Filter.createEqualityFilter("egovIssuerName", selection.issuer()));
+        filters.add(Filter.createEqualityFilter("egovCertificateStatus", CertificateStatus.REVOKED.name()));
+        filters.add(Filter.createGreaterOrEqualFilter("egovNotAfter", LdapValues.time(selection.validAt())));
+        if (selection.revokedSince() != null) {
+            filters.add(Filter.createGreaterOrEqualFilter("egovRevocationTime",
+                    LdapValues.time(selection.revokedSince())));
+        }
+        if (selection.shard() != null) {
+            filters.add(Filter.createEqualityFilter("egovCrlShard", Integer.toString(selection.shard())));
+        }
+        SearchResultListener listener = new SearchResultListener() {
+            @Override
+            public void searchEntryReturned(SearchResultEntry e) {
+                sink.accept(new RevokedEntry(new BigInteger(e.getAttributeValue("egovSerialNumber"), 16),
+                        LdapValues.time(e, "egovRevocationTime"),
+                        RevocationReason.rfc5280Code(e.getAttributeValue("egovRevocationReason")),
+                        LdapValues.time(e, "egovInvalidityDate")));
+            }
+
+            @Override
+            public void searchReferenceReturned(SearchResultReference reference) {
+            }
+        };
+        String base = names.container(DirectoryLayout.Container.CERTIFICATES).toString();
+        ASN1OctetString cookie = null;
+        try {
+            do {
+                SearchRequest request = new SearchRequest(listener, base, SearchScope.ONE,
+                        Filter.createANDFilter(filters), "egovSerialNumber", "egovRevocationTime",
+                        "egovRevocationReason", "egovInvalidityDate");
+                request.addControl(new SimplePagedResultsControl(REVOKED_PAGE_SIZE, cookie, true));
+                SearchResult result = ldap.search(request);
+                SimplePagedResultsControl paged = SimplePagedResultsControl.get(result);
+                cookie = paged == null ? null : paged.getCookie();
+            } while (cookie != null && cookie.getValueLength() > 0);
+        } catch (LDAPException e) {
+            throw LdapErrors.toDomain("reading the revoked certificates of CA " + selection.issuer(), e);
+        }
+    }
+
+    @Override
     public List<CertificateRecord> search(CertificateQuery q) {
         List<Filter> filters = new ArrayList<>();
         if (q.serialHex() != null) {
@@ -168,6 +253,19 @@ public final class LdapCertificateStore implements CertificateStore {
                 IssuanceState.valueOf(e.getAttributeValue("egovIssuanceState")),
                 e.getAttributeValueBytes("egovTbsCertificate"), LdapValues.binary(e, "userCertificate"),
                 LdapValues.time(e, "egovNotBefore"), LdapValues.time(e, "egovNotAfter"),
-                e.getAttributeValue("egovSha256Fingerprint"), LdapValues.time(e, "egovCreatedAt"));
+                e.getAttributeValue("egovSha256Fingerprint"), LdapValues.time(e, "egovCreatedAt"),
+                e.hasAttribute("egovCrlShard") ? e.getAttributeValueAsInteger("egovCrlShard") : 0, revocation(e));
+    }
+
+    private static Revocation revocation(Entry e) {
+        if (!CertificateStatus.REVOKED.name().equals(e.getAttributeValue("egovCertificateStatus"))) {
+            return null;
+        }
+        String cause = e.getAttributeValue("egovRevocationCause");
+        String channel = e.getAttributeValue("egovRevocationChannel");
+        return new Revocation(LdapValues.time(e, "egovRevocationTime"),
+                cause == null ? RevocationReason.HOLDER_REQUEST : RevocationReason.parse(cause),
+                LdapValues.time(e, "egovInvalidityDate"), String.valueOf(e.getAttributeValue("egovRevokedBy")),
+                channel == null ? RevocationChannel.OPERATOR : RevocationChannel.valueOf(channel));
     }
 }

@@ -122,6 +122,24 @@ public final class LdapSubscriberStore implements SubscriberStore {
         }
     }
 
+    @Override
+    public void unpublishCertificate(String subscriberId, byte[] certificateDer) {
+        try {
+            ldap.modify(names.subscriber(subscriberId).toString(),
+                    new Modification(ModificationType.DELETE, "userCertificate;binary", certificateDer));
+        } catch (LDAPException e) {
+            // Not there (opted out of publication, or removed by an earlier attempt): nothing to do.
+            if (e.getResultCode() != ResultCode.NO_SUCH_ATTRIBUTE && e.getResultCode() != ResultCode.NO_SUCH_OBJECT) {
+                throw LdapErrors.toDomain("removing a certificate from subscriber " + subscriberId, e);
+            }
+        }
+    }
+
+    @Override
+    public String entryDn(String subscriberId) {
+        return names.subscriber(subscriberId).toString();
+    }
+
     private void addIgnoringExisting(Entry entry) throws LDAPException {
         try {
             ldap.add(entry);

@@ -149,7 +149,7 @@ public final class Issuer {
                     request.subjectDn(), profile.name(), request.type(), kind, request.businessType(),
                     request.region(), CertificateStatus.VALID, IssuanceState.INTENT, encoded(tbs), null,
                     tbs.getStartDate().getDate().toInstant(), tbs.getEndDate().getDate().toInstant(), null,
-                    clock.instant());
+                    clock.instant(), 0, null);
             if (store.writeIntent(intent)) {
                 observer.reached(IssuanceStep.INTENT_WRITTEN, intent);
                 return intent;

@@ -30,6 +30,9 @@ import org.egovpki.core.x509.SerialNumbers;
  * @param notAfter       validity end
  * @param sha256         fingerprint of the certificate, {@code null} while INTENT
  * @param createdAt      when the intent was written
+ * @param crlShard       the CRL partition the certificate's CRL distribution point names (0 when
+ *                       CRLs are not partitioned); chosen from the serial at issuance, never changed
+ * @param revocation     the revocation, {@code null} unless the status is REVOKED
  */
 public record CertificateRecord(
         String issuer,
@@ -49,7 +52,9 @@ public record CertificateRecord(
         Instant notBefore,
         Instant notAfter,
         String sha256,
-        Instant createdAt) {
+        Instant createdAt,
+        int crlShard,
+        Revocation revocation) {
 
     public CertificateRecord {
         Objects.requireNonNull(issuer, "issuer");
@@ -65,6 +70,13 @@ public record CertificateRecord(
         Objects.requireNonNull(notBefore, "notBefore");
         Objects.requireNonNull(notAfter, "notAfter");
         Objects.requireNonNull(createdAt, "createdAt");
+        if (crlShard < 0) {
+            throw new IllegalArgumentException("CRL shard " + crlShard + " is negative");
+        }
+        if ((status == CertificateStatus.REVOKED) != (revocation != null)) {
+            throw new IllegalArgumentException("certificate " + id(issuer, serial) + " is " + status
+                    + (revocation == null ? " without" : " with") + " revocation details");
+        }
         tbsDer = tbsDer == null ? null : tbsDer.clone();
         certificateDer = certificateDer == null ? null : certificateDer.clone();
     }
@@ -95,12 +107,24 @@ public record CertificateRecord(
     public CertificateRecord recorded(byte[] der, String fingerprint) {
         return new CertificateRecord(issuer, serial, requestId, subscriberId, subjectDn, profile, type, kind,
                 businessType, region, CertificateStatus.VALID, IssuanceState.RECORDED, tbsDer, der, notBefore,
-                notAfter, fingerprint, createdAt);
+                notAfter, fingerprint, createdAt, crlShard, null);
     }
 
     public CertificateRecord inState(IssuanceState state) {
         return new CertificateRecord(issuer, serial, requestId, subscriberId, subjectDn, profile, type, kind,
-                businessType, region, status, state, tbsDer, certificateDer, notBefore, notAfter, sha256, createdAt);
+                businessType, region, status, state, tbsDer, certificateDer, notBefore, notAfter, sha256, createdAt, crlShard, revocation);
+    }
+
+    /** This record, revoked. */
+    public CertificateRecord revoked(Revocation details) {
+        return new CertificateRecord(issuer, serial, requestId, subscriberId, subjectDn, profile, type, kind,
+                businessType, region, CertificateStatus.REVOKED, issuanceState, tbsDer, certificateDer, notBefore,
+                notAfter, sha256, createdAt, crlShard, Objects.requireNonNull(details, "details"));
+    }
+
+    /** Whether the certificate exists (signed and recorded, not a mere reservation). */
+    public boolean issued() {
+        return issuanceState == IssuanceState.RECORDED || issuanceState == IssuanceState.PUBLISHED;
     }
 
     @Override

@@ -3,6 +3,8 @@ package org.egovpki.core.certificate;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
+import org.egovpki.core.x509.RevokedEntry;
 
 /** Certificate records under {@code ou=certificates}. Written only by the issuer. */
 public interface CertificateStore extends CertificateLookup {
@@ -24,4 +26,18 @@ public interface CertificateStore extends CertificateLookup {
 
     /** A record by issuer and serial. */
     Optional<CertificateRecord> find(String issuer, BigInteger serial);
+
+    /**
+     * Marks an issued certificate revoked if, and only if, it is still VALID — one atomic
+     * directory operation, so two revocations of the same certificate cannot both succeed.
+     *
+     * @return {@code false} if the record was no longer VALID (someone else revoked it first)
+     */
+    boolean revoke(CertificateRecord record, Revocation revocation);
+
+    /**
+     * Streams the revoked certificates a CRL must list, one entry at a time (paged from the
+     * directory: never the whole list in memory). Order is unspecified.
+     */
+    void forEachRevoked(RevokedSelection selection, Consumer<RevokedEntry> sink);
 }

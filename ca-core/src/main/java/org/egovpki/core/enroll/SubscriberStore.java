@@ -24,4 +24,13 @@ public interface SubscriberStore {
 
     /** Adds the certificate to the subscriber's public {@code userCertificate;binary}. Idempotent. */
     void publishCertificate(String subscriberId, String displayName, byte[] certificateDer);
+
+    /**
+     * Removes the certificate from the subscriber's public {@code userCertificate;binary}, so
+     * applications looking certificates up no longer find it. Idempotent.
+     */
+    void unpublishCertificate(String subscriberId, byte[] certificateDer);
+
+    /** The directory name of the subscriber's entry: the actor recorded for the subscriber's own actions. */
+    String entryDn(String subscriberId);
 }

@@ -17,6 +17,8 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.egovpki.core.crypto.BouncyCastle;
 import org.egovpki.core.crypto.CaKeyStore;
 import org.egovpki.core.crypto.KeyAlgorithm;
+import org.egovpki.core.revoke.AttemptLimiter;
+import org.egovpki.core.revoke.RevocationService;
 import org.egovpki.core.enroll.EnrollmentService;
 import org.egovpki.core.enroll.InMemoryStores;
 import org.egovpki.core.enroll.Operator;
@@ -119,6 +121,12 @@ public final class EnrollmentFixture {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The revocation service over the same stores: three wrong phrases per 15 minutes, signed requests ±5 min. */
+    public RevocationService revocations() {
+        return new RevocationService(cas, stores, stores, stores, audit, clock,
+                new AttemptLimiter(3, Duration.ofMinutes(15), clock, 10_000), Duration.ofMinutes(5), random);
     }
 
     public KeyPair sm2() {

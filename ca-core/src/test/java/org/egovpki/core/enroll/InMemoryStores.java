@@ -7,11 +7,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.egovpki.core.DomainException;
 import org.egovpki.core.certificate.CertificateQuery;
 import org.egovpki.core.certificate.CertificateRecord;
 import org.egovpki.core.certificate.CertificateStore;
+import org.egovpki.core.certificate.CertificateStatus;
 import org.egovpki.core.certificate.IssuanceState;
+import org.egovpki.core.certificate.Revocation;
+import org.egovpki.core.certificate.RevokedSelection;
+import org.egovpki.core.x509.RevokedEntry;
 import org.egovpki.core.profile.CertificateType;
 
 /**
@@ -94,6 +99,28 @@ public final class InMemoryStores implements RequestStore, CertificateStore, Sub
                 .limit(query.limit()).toList();
     }
 
+    @Override
+    public synchronized boolean revoke(CertificateRecord record, Revocation revocation) {
+        CertificateRecord current = certificates.get(record.id());
+        if (current == null || current.status() != CertificateStatus.VALID) {
+            return false;
+        }
+        certificates.put(record.id(), current.revoked(revocation));
+        return true;
+    }
+
+    @Override
+    public synchronized void forEachRevoked(RevokedSelection selection, Consumer<RevokedEntry> sink) {
+        for (CertificateRecord r : List.copyOf(certificates.values())) {
+            Revocation rev = r.revocation();
+            if (rev != null && r.issuer().equals(selection.issuer()) && !r.notAfter().isBefore(selection.validAt())
+                    && (selection.revokedSince() == null || !rev.time().isBefore(selection.revokedSince()))
+                    && (selection.shard() == null || selection.shard() == r.crlShard())) {
+                sink.accept(new RevokedEntry(r.serial(), rev.time(), rev.reason().rfc5280Code(), rev.invalidityDate()));
+            }
+        }
+    }
+
     // --- subscribers ---
 
     @Override
@@ -120,5 +147,18 @@ public final class InMemoryStores implements RequestStore, CertificateStore, Sub
         if (list.stream().noneMatch(d -> java.util.Arrays.equals(d, certificateDer))) {
             list.add(certificateDer);
         }
+    }
+
+    @Override
+    public synchronized void unpublishCertificate(String subscriberId, byte[] certificateDer) {
+        List<byte[]> list = published.get(subscriberId);
+        if (list != null) {
+            list.removeIf(d -> java.util.Arrays.equals(d, certificateDer));
+        }
+    }
+
+    @Override
+    public String entryDn(String subscriberId) {
+        return "egovSubscriberId=" + subscriberId + ",ou=subscribers,o=test";
     }
 }

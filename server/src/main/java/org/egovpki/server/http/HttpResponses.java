@@ -51,6 +51,7 @@ final class HttpResponses {
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
             case FORBIDDEN -> 403;
+            case RATE_LIMITED -> 429;
             case UNAVAILABLE -> 503;
             case INTERNAL -> 500;
         };
