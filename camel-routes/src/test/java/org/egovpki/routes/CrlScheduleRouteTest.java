@@ -2,24 +2,14 @@ package org.egovpki.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.math.BigInteger;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
-import java.util.List;
-import java.util.Optional;
 import java.util.Properties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.egovpki.core.ca.CaRecord;
-import org.egovpki.core.ca.CaRegistry;
-import org.egovpki.core.ca.CaRepository;
-import org.egovpki.core.ca.CrlPublisher;
-import org.egovpki.core.ca.CrlRecord;
-import org.egovpki.core.x509.CrlFactory;
 import org.junit.jupiter.api.Test;
 import org.quartz.Trigger;
 import org.quartz.TriggerKey;
@@ -33,7 +23,7 @@ class CrlScheduleRouteTest {
         properties.setProperty("egovpki.crl.cron", CrlScheduleRoute.cronForUri("0 0 0 * * ?"));
         properties.setProperty("egovpki.crl.timeZone", "Asia/Shanghai");
         camel.getPropertiesComponent().setInitialProperties(properties);
-        camel.getRegistry().bind(CrlScheduleRoute.JOBS_BEAN, new CrlJobs(new CaRegistry(List.of()), publisher()));
+        camel.getRegistry().bind(CrlScheduleRoute.JOBS_BEAN, new RecordingJobs());
         camel.addRoutes(new CrlScheduleRoute());
         try {
             camel.start();
@@ -55,36 +45,5 @@ class CrlScheduleRouteTest {
     @Test
     void cronSpacesBecomePlusSignsForTheEndpointUri() {
         assertThat(CrlScheduleRoute.cronForUri(" 0  30 1 * * ? ")).isEqualTo("0+30+1+*+*+?");
-    }
-
-    private static CrlPublisher publisher() {
-        CaRepository unused = new CaRepository() {
-            @Override
-            public void save(CaRecord ca) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public boolean publishCrl(String caName, BigInteger previousNumber, CrlRecord crl) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Optional<CaRecord> find(String caName) {
-                return Optional.empty();
-            }
-
-            @Override
-            public List<CaRecord> findAll() {
-                return List.of();
-            }
-
-            @Override
-            public Optional<CrlRecord> currentCrl(String caName) {
-                return Optional.empty();
-            }
-        };
-        return new CrlPublisher(unused, new CrlFactory(Clock.systemUTC()), event -> 0, Clock.systemUTC(),
-                Duration.ofHours(24));
     }
 }

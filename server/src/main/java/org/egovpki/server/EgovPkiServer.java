@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
@@ -36,6 +37,8 @@ import org.egovpki.core.enroll.OperatorDirectory;
 import org.egovpki.core.enroll.Role;
 import org.egovpki.core.enroll.validation.CertificationRequests;
 import org.egovpki.core.enroll.validation.KeyPolicy;
+import org.egovpki.core.revoke.AttemptLimiter;
+import org.egovpki.core.revoke.RevocationService;
 import org.egovpki.core.x509.EndEntityCertificates;
 import org.egovpki.core.crypto.CaKeyStore;
 import org.egovpki.core.crypto.GeneratedSecret;
@@ -53,6 +56,7 @@ import org.egovpki.directory.LdapSubscriberStore;
 import org.egovpki.directory.embedded.ApacheDsAccessControl;
 import org.egovpki.directory.embedded.EmbeddedDirectory;
 import org.egovpki.directory.embedded.EmbeddedDirectorySettings;
+import org.egovpki.routes.CrlAfterRevocationRoute;
 import org.egovpki.routes.CrlJobs;
 import org.egovpki.routes.DirectoryApprovalRoute;
 import org.egovpki.routes.CrlScheduleRoute;
@@ -93,6 +97,7 @@ public final class EgovPkiServer implements AutoCloseable {
     private LdapOperatorDirectory operators;
     private EmbeddedDirectory directory;
     private EnrollmentService enrollment;
+    private RevocationService revocations;
 
     private EgovPkiServer(EgovPkiConfig config, Clock clock, IssuanceObserver observer) {
         this.config = config;
@@ -174,9 +179,15 @@ public final class EgovPkiServer implements AutoCloseable {
         }
         enrollment = new EnrollmentService(config.profiles(), requests, subscribers, issuer, csrs, audit, clock,
                 settings.zone(), random);
+        EgovPkiConfig.Revocation revocation = config.revocation();
+        revocations = new RevocationService(registry, certificates, subscribers, requests, audit, clock,
+                new AttemptLimiter(revocation.challengeMaxFailures(), revocation.challengeWindow(), clock, 100_000),
+                revocation.signedRequestMaxAge(), random);
         firstAdmin(settings);
 
-        startRoutes(new CrlJobs(registry, crls),
+        CrlJobs crlJobs = new CrlJobs(registry, crls, certificates, repository);
+        crlJobs.catchUp();
+        startRoutes(crlJobs,
                 new DirectoryDecisions(requests, operators, enrollment, audit, clock));
 
         if (serveHttp) {
@@ -185,7 +196,7 @@ public final class EgovPkiServer implements AutoCloseable {
                     OCSP_NEXT_UPDATE);
             startHttp(new Handler.Sequence(
                     new OcspHandler(ocsp),
-                    new ApiHandler(enrollment, operators, certificates, registry, config.profiles(), json),
+                    new ApiHandler(enrollment, revocations, operators, certificates, registry, config.profiles(), json),
                     new PublicHandler(registry, repository, urls, names, ldap.publicUrl().toString(), clock, json)));
         }
         audit.record(AuditEvent.success(clock.instant(), AuditEventType.SERVER_START, AuditEvent.SYSTEM, List.of(),
@@ -255,8 +266,11 @@ public final class EgovPkiServer implements AutoCloseable {
             camel.getRegistry().bind(DirectoryApprovalRoute.DECISIONS_BEAN, decisions);
             camel.addRoutes(new CrlScheduleRoute());
             camel.addRoutes(new DirectoryApprovalRoute());
+            camel.addRoutes(new CrlAfterRevocationRoute(config.ca().crl().afterRevocation()));
             camel.start();
             resources.add(camel::stop);
+            ProducerTemplate producer = camel.createProducerTemplate();
+            revocations.addListener(revoked -> producer.sendBody(CrlAfterRevocationRoute.ENDPOINT, revoked.issuer()));
         } catch (Exception e) {
             throw new StartupException("the Camel routes (CRL schedule, directory approvals) cannot start: "
                     + e.getMessage());
@@ -304,6 +318,10 @@ public final class EgovPkiServer implements AutoCloseable {
 
     public EnrollmentService enrollment() {
         return enrollment;
+    }
+
+    public RevocationService revocations() {
+        return revocations;
     }
 
     /** Operations the embedded directory has served (benchmarks). */

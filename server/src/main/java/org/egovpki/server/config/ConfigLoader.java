@@ -134,8 +134,9 @@ public final class ConfigLoader {
         EgovPkiConfig.Ca ca = readCa(root.child("ca"));
         ProfileCatalog profiles = readProfiles(root.has("profiles") ? root : defaultProfiles(), ca, httpPublic);
         EgovPkiConfig.Enrollment enrollment = readEnrollment(root.child("enrollment"));
+        EgovPkiConfig.Revocation revocation = readRevocation(root.child("revocation"));
         root.rejectUnknownKeys();
-        return new EgovPkiConfig(data, ldap, http, ca, profiles, enrollment);
+        return new EgovPkiConfig(data, ldap, http, ca, profiles, enrollment, revocation);
     }
 
     private static EgovPkiConfig.Ca readCa(ConfigNode caNode) {
@@ -166,9 +167,12 @@ public final class ConfigLoader {
                 "expected a Quartz cron expression (seconds minutes hours day-of-month month day-of-week), "
                         + "e.g. '0 0 0 * * ?' for daily at 00:00");
         ZoneId zone = crlNode.parsed("timeZone", "Asia/Shanghai", ZoneId::of, "expected a time zone ID such as Asia/Shanghai");
+        int afterRevocation = crlNode.integer("afterRevocationSeconds", 60, 1, 24 * 3600);
+        boolean deltas = crlNode.bool("deltas", true);
         crlNode.rejectUnknownKeys();
         caNode.rejectUnknownKeys();
-        return new EgovPkiConfig.Ca(definitions, new EgovPkiConfig.Crl(Duration.ofHours(hours), schedule, zone));
+        return new EgovPkiConfig.Ca(definitions, new EgovPkiConfig.Crl(Duration.ofHours(hours), schedule, zone,
+                Duration.ofSeconds(afterRevocation), deltas));
     }
 
     private static CaDefinition readCaEntry(ConfigNode node, CaRole role, KeyAlgorithm algorithm, String parent,
@@ -209,6 +213,14 @@ public final class ConfigLoader {
         }
         node.rejectUnknownKeys();
         return new EgovPkiConfig.Tls(port, keyStore, password);
+    }
+
+    private static EgovPkiConfig.Revocation readRevocation(ConfigNode node) {
+        int failures = node.integer("challengeMaxFailures", 5, 1, 100);
+        int window = node.integer("challengeWindowMinutes", 15, 1, 24 * 60);
+        int age = node.integer("signedRequestMaxAgeMinutes", 5, 1, 24 * 60);
+        node.rejectUnknownKeys();
+        return new EgovPkiConfig.Revocation(failures, Duration.ofMinutes(window), Duration.ofMinutes(age));
     }
 
     private static EgovPkiConfig.Enrollment readEnrollment(ConfigNode node) {

@@ -18,9 +18,20 @@ import org.egovpki.core.profile.ProfileCatalog;
  * @param ca            {@code ca.*}
  * @param profiles      {@code profiles[*]} — the certificate profiles and the CA each issues from
  * @param enrollment    {@code enrollment.*}
+ * @param revocation    {@code revocation.*}
  */
 public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, ProfileCatalog profiles,
-                            Enrollment enrollment) {
+                            Enrollment enrollment, Revocation revocation) {
+
+    /**
+     * @param challengeMaxFailures {@code revocation.challengeMaxFailures} — wrong challenge phrases allowed per
+     *                             client, and per certificate, within the window
+     * @param challengeWindow      {@code revocation.challengeWindowMinutes}
+     * @param signedRequestMaxAge  {@code revocation.signedRequestMaxAgeMinutes} — how far a signed revocation
+     *                             request's requestedAt may be from the CA's clock
+     */
+    public record Revocation(int challengeMaxFailures, Duration challengeWindow, Duration signedRequestMaxAge) {
+    }
 
     /**
      * @param host      {@code ldap.host} — listen address of the embedded directory
@@ -87,7 +98,11 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
      * @param nextUpdate {@code ca.crl.nextUpdateHours} — nextUpdate minus thisUpdate
      * @param schedule   {@code ca.crl.schedule} — Quartz cron expression for the scheduled full CRL
      * @param timeZone   {@code ca.crl.timeZone} — zone the schedule is read in
+     * @param afterRevocation {@code ca.crl.afterRevocationSeconds} — a CRL is issued at most this long after
+     *                   a revocation (revocations within the window share one CRL)
+     * @param deltas     {@code ca.crl.deltas} — publish delta CRLs beside the full ones
      */
-    public record Crl(Duration nextUpdate, String schedule, ZoneId timeZone) {
+    public record Crl(Duration nextUpdate, String schedule, ZoneId timeZone, Duration afterRevocation,
+                      boolean deltas) {
     }
 }

@@ -40,6 +40,7 @@ import org.egovpki.core.enroll.RegistrationData;
 import org.egovpki.core.enroll.RequestState;
 import org.egovpki.core.enroll.Submission;
 import org.egovpki.core.profile.ProfileCatalog;
+import org.egovpki.core.revoke.RevocationService;
 import org.egovpki.core.x509.Pem;
 import org.egovpki.core.x509.Pkcs7;
 import org.slf4j.Logger;
@@ -58,6 +59,7 @@ public final class ApiHandler extends Handler.Abstract {
     private static final int MAX_BODY = 4 * 1024 * 1024;
     private static final Pattern REQUEST = Pattern.compile("/requests/([A-Za-z0-9._-]{1,64})");
     private static final Pattern DECISION = Pattern.compile("/requests/([A-Za-z0-9._-]{1,64})/(approve|reject|cancel)");
+    private static final Pattern REVOKE = Pattern.compile("/certificates/([0-9a-fA-F]{1,40})/revoke");
     private static final Pattern CERTIFICATE = Pattern.compile("/certificates/([0-9a-fA-F]{1,40})(\\.der|\\.pem|\\.p7b)?");
     private static final Set<String> SUBMISSION_FIELDS = Set.of("csr", "profile", "subscriberId", "registration",
             "businessType", "region", "publishOptOut", "challengePhrase", "agreementAccepted");
@@ -66,6 +68,7 @@ public final class ApiHandler extends Handler.Abstract {
             "agentIdNumber", "hostNames", "ipAddresses", "owner");
 
     private final EnrollmentService enrollment;
+    private final RevocationApi revocations;
     private final OperatorDirectory operators;
     private final CertificateLookup certificates;
     private final CaRegistry cas;
@@ -74,9 +77,10 @@ public final class ApiHandler extends Handler.Abstract {
     private final HttpResponses responses;
     private final byte[] openApi;
 
-    public ApiHandler(EnrollmentService enrollment, OperatorDirectory operators, CertificateLookup certificates,
-                      CaRegistry cas, ProfileCatalog profiles, ObjectMapper json) {
+    public ApiHandler(EnrollmentService enrollment, RevocationService revocations, OperatorDirectory operators,
+                      CertificateLookup certificates, CaRegistry cas, ProfileCatalog profiles, ObjectMapper json) {
         this.enrollment = enrollment;
+        this.revocations = new RevocationApi(revocations);
         this.operators = operators;
         this.certificates = certificates;
         this.cas = cas;
@@ -101,6 +105,10 @@ public final class ApiHandler extends Handler.Abstract {
         try {
             if (route.equals("/openapi.yaml") && HttpMethod.GET.is(method)) {
                 responses.bytes(response, callback, 200, "application/yaml", openApi, false);
+                return true;
+            }
+            if (route.startsWith("/revocations/") && HttpMethod.POST.is(method)) {
+                subscriberRevocation(route, request, response, callback);
                 return true;
             }
             Operator operator = authenticate(request);
@@ -178,6 +186,10 @@ public final class ApiHandler extends Handler.Abstract {
         } else if ((m = CERTIFICATE.matcher(route)).matches() && get) {
             certificate(m.group(1), m.group(2), Request.extractQueryParameters(request).getValue("issuer"),
                     response, callback);
+        } else if ((m = REVOKE.matcher(route)).matches() && post) {
+            CertificateRecord certificate = findOne(m.group(1), Request.extractQueryParameters(request).getValue("issuer"));
+            responses.json(response, callback, 200,
+                    view(revocations.revokeByOperator(operator, certificate, body(request))), false);
         } else if (route.equals("/profiles") && get) {
             responses.json(response, callback, 200, Map.of("profiles", profiles.all().stream().map(e -> {
                 Map<String, Object> p = new LinkedHashMap<>();
@@ -195,18 +207,27 @@ public final class ApiHandler extends Handler.Abstract {
         }
     }
 
+    /** The subscriber channels: no operator login, the challenge phrase or the signature proves the right. */
+    private void subscriberRevocation(String route, Request request, Response response, Callback callback) {
+        CertificateRecord revoked;
+        if (route.equals("/revocations/self-service")) {
+            revoked = revocations.revokeWithChallenge(body(request), Request.getRemoteAddr(request));
+        } else if (route.equals("/revocations/signed")) {
+            revoked = revocations.revokeSigned(rawBody(request));
+        } else {
+            throw DomainException.notFound("POST " + PREFIX + route + " is not part of the API; the subscriber "
+                    + "revocation endpoints are /revocations/self-service and /revocations/signed");
+        }
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("issuer", revoked.issuer());
+        v.put("serial", revoked.serialHex());
+        v.put("status", revoked.status().name());
+        v.put("revocation", RevocationApi.view(revoked.revocation()));
+        responses.json(response, callback, 200, v, false);
+    }
+
     private void certificate(String serialHex, String format, String issuer, Response response, Callback callback) {
-        List<CertificateRecord> found = certificates.search(new CertificateQuery(lower(serialHex), null, null, null,
-                10)).stream().filter(r -> issuer == null || r.issuer().equals(issuer)).toList();
-        if (found.isEmpty()) {
-            throw DomainException.notFound("no certificate with serial " + serialHex
-                    + (issuer == null ? "" : " from CA " + issuer));
-        }
-        if (found.size() > 1) {
-            throw DomainException.conflict("serial " + serialHex + " was issued by several CAs "
-                    + found.stream().map(CertificateRecord::issuer).toList() + "; add ?issuer=<name>");
-        }
-        CertificateRecord record = found.get(0);
+        CertificateRecord record = findOne(serialHex, issuer);
         X509Certificate certificate = Pem.parseCertificate(record.certificateDer());
         if (format == null) {
             responses.json(response, callback, 200, view(record), false);
@@ -221,6 +242,21 @@ public final class ApiHandler extends Handler.Abstract {
             cas.find(record.issuer()).map(CertificateAuthority::chain).ifPresent(chain::addAll);
             responses.bytes(response, callback, 200, "application/pkcs7-mime", Pkcs7.certificatesOnly(chain), false);
         }
+    }
+
+    /** The one certificate with this serial (from {@code issuer}, when several CAs used the serial). */
+    private CertificateRecord findOne(String serialHex, String issuer) {
+        List<CertificateRecord> found = certificates.search(new CertificateQuery(lower(serialHex), null, null, null,
+                10)).stream().filter(r -> issuer == null || r.issuer().equals(issuer)).toList();
+        if (found.isEmpty()) {
+            throw DomainException.notFound("no certificate with serial " + serialHex
+                    + (issuer == null ? "" : " from CA " + issuer));
+        }
+        if (found.size() > 1) {
+            throw DomainException.conflict("serial " + serialHex + " was issued by several CAs "
+                    + found.stream().map(CertificateRecord::issuer).toList() + "; add ?issuer=<name>");
+        }
+        return found.get(0);
     }
 
     // --- authentication ---
@@ -255,14 +291,11 @@ public final class ApiHandler extends Handler.Abstract {
     // --- JSON in ---
 
     private JsonNode body(Request request) {
+        byte[] body = rawBody(request);
+        if (body.length == 0) {
+            return json.createObjectNode();
+        }
         try {
-            byte[] body = RequestBodies.read(request, MAX_BODY);
-            if (body == null) {
-                throw DomainException.badRequest(null, "the request body is larger than " + MAX_BODY + " bytes");
-            }
-            if (body.length == 0) {
-                return json.createObjectNode();
-            }
             JsonNode node = json.readTree(body);
             if (node == null || !node.isObject()) {
                 throw DomainException.badRequest(null, "the request body must be a JSON object");
@@ -270,6 +303,18 @@ public final class ApiHandler extends Handler.Abstract {
             return node;
         } catch (JsonProcessingException e) {
             throw DomainException.badRequest(null, "the request body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw DomainException.badRequest(null, "the request body could not be read: " + e.getMessage());
+        }
+    }
+
+    private static byte[] rawBody(Request request) {
+        try {
+            byte[] body = RequestBodies.read(request, MAX_BODY);
+            if (body == null) {
+                throw DomainException.badRequest(null, "the request body is larger than " + MAX_BODY + " bytes");
+            }
+            return body;
         } catch (IOException e) {
             throw DomainException.badRequest(null, "the request body could not be read: " + e.getMessage());
         }
@@ -310,7 +355,7 @@ public final class ApiHandler extends Handler.Abstract {
         }
     }
 
-    private static void rejectUnknown(JsonNode node, Set<String> allowed, String prefix) {
+    static void rejectUnknown(JsonNode node, Set<String> allowed, String prefix) {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!allowed.contains(name)) {
@@ -320,7 +365,7 @@ public final class ApiHandler extends Handler.Abstract {
         }
     }
 
-    private static String text(JsonNode node, String field) {
+    static String text(JsonNode node, String field) {
         JsonNode value = node.path(field);
         if (value.isMissingNode() || value.isNull()) {
             return null;
@@ -366,7 +411,7 @@ public final class ApiHandler extends Handler.Abstract {
     }
 
     /** A serial in the one hex form records use; refuses anything that is not hex. */
-    private static String lower(String s) {
+    static String lower(String s) {
         if (s == null) {
             return null;
         }
@@ -464,6 +509,9 @@ public final class ApiHandler extends Handler.Abstract {
         v.put("notAfter", str(r.notAfter()));
         v.put("sha256", r.sha256());
         v.put("requestId", r.requestId());
+        if (r.revocation() != null) {
+            v.put("revocation", RevocationApi.view(r.revocation()));
+        }
         String base = PREFIX + "/certificates/" + r.serialHex();
         v.put("der", base + ".der?issuer=" + r.issuer());
         v.put("pem", base + ".pem?issuer=" + r.issuer());
