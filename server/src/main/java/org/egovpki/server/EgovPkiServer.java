@@ -196,7 +196,7 @@ public final class EgovPkiServer implements AutoCloseable {
                     OCSP_NEXT_UPDATE);
             startHttp(new Handler.Sequence(
                     new OcspHandler(ocsp),
-                    new ApiHandler(enrollment, revocations, operators, certificates, registry, config.profiles(), json),
+                    new ApiHandler(enrollment, revocations, crls, operators, certificates, registry, config.profiles(), json),
                     new PublicHandler(registry, repository, urls, names, ldap.publicUrl().toString(), clock, json)));
         }
         audit.record(AuditEvent.success(clock.instant(), AuditEventType.SERVER_START, AuditEvent.SYSTEM, List.of(),

@@ -28,6 +28,8 @@ import org.eclipse.jetty.util.Fields;
 import org.egovpki.core.DomainException;
 import org.egovpki.core.ca.CaRegistry;
 import org.egovpki.core.ca.CertificateAuthority;
+import org.egovpki.core.ca.CrlPublisher;
+import org.egovpki.core.ca.CrlRecord;
 import org.egovpki.core.certificate.CertificateLookup;
 import org.egovpki.core.certificate.CertificateQuery;
 import org.egovpki.core.certificate.CertificateRecord;
@@ -38,6 +40,7 @@ import org.egovpki.core.enroll.Operator;
 import org.egovpki.core.enroll.OperatorDirectory;
 import org.egovpki.core.enroll.RegistrationData;
 import org.egovpki.core.enroll.RequestState;
+import org.egovpki.core.enroll.Role;
 import org.egovpki.core.enroll.Submission;
 import org.egovpki.core.profile.ProfileCatalog;
 import org.egovpki.core.revoke.RevocationService;
@@ -59,6 +62,7 @@ public final class ApiHandler extends Handler.Abstract {
     private static final int MAX_BODY = 4 * 1024 * 1024;
     private static final Pattern REQUEST = Pattern.compile("/requests/([A-Za-z0-9._-]{1,64})");
     private static final Pattern DECISION = Pattern.compile("/requests/([A-Za-z0-9._-]{1,64})/(approve|reject|cancel)");
+    private static final Pattern CRL = Pattern.compile("/crls/([A-Za-z0-9._-]{1,64})");
     private static final Pattern REVOKE = Pattern.compile("/certificates/([0-9a-fA-F]{1,40})/revoke");
     private static final Pattern CERTIFICATE = Pattern.compile("/certificates/([0-9a-fA-F]{1,40})(\\.der|\\.pem|\\.p7b)?");
     private static final Set<String> SUBMISSION_FIELDS = Set.of("csr", "profile", "subscriberId", "registration",
@@ -69,6 +73,7 @@ public final class ApiHandler extends Handler.Abstract {
 
     private final EnrollmentService enrollment;
     private final RevocationApi revocations;
+    private final CrlPublisher crls;
     private final OperatorDirectory operators;
     private final CertificateLookup certificates;
     private final CaRegistry cas;
@@ -77,9 +82,11 @@ public final class ApiHandler extends Handler.Abstract {
     private final HttpResponses responses;
     private final byte[] openApi;
 
-    public ApiHandler(EnrollmentService enrollment, RevocationService revocations, OperatorDirectory operators,
-                      CertificateLookup certificates, CaRegistry cas, ProfileCatalog profiles, ObjectMapper json) {
+    public ApiHandler(EnrollmentService enrollment, RevocationService revocations, CrlPublisher crls,
+                      OperatorDirectory operators, CertificateLookup certificates, CaRegistry cas,
+                      ProfileCatalog profiles, ObjectMapper json) {
         this.enrollment = enrollment;
+        this.crls = crls;
         this.revocations = new RevocationApi(revocations);
         this.operators = operators;
         this.certificates = certificates;
@@ -186,6 +193,8 @@ public final class ApiHandler extends Handler.Abstract {
         } else if ((m = CERTIFICATE.matcher(route)).matches() && get) {
             certificate(m.group(1), m.group(2), Request.extractQueryParameters(request).getValue("issuer"),
                     response, callback);
+        } else if ((m = CRL.matcher(route)).matches() && post) {
+            responses.json(response, callback, 201, issueCrl(operator, m.group(1)), false);
         } else if ((m = REVOKE.matcher(route)).matches() && post) {
             CertificateRecord certificate = findOne(m.group(1), Request.extractQueryParameters(request).getValue("issuer"));
             responses.json(response, callback, 200,
@@ -205,6 +214,24 @@ public final class ApiHandler extends Handler.Abstract {
             responses.error(response, callback, 404, "NOT_FOUND", method + " " + PREFIX + route
                     + " is not part of the API; see " + PREFIX + "/openapi.yaml", null);
         }
+    }
+
+    /** An emergency CRL on demand (REQUIREMENTS §5), by a CA or RA administrator. */
+    private Map<String, Object> issueCrl(Operator operator, String caName) {
+        if (!operator.has(Role.CA_ADMIN) && !operator.has(Role.RA_ADMIN)) {
+            throw new DomainException(DomainException.Kind.FORBIDDEN, "operator '" + operator.uid()
+                    + "' may not issue CRLs; that needs the CA_ADMIN or RA_ADMIN role");
+        }
+        CertificateAuthority ca = cas.find(caName).orElseThrow(() -> DomainException.notFound("no CA named '"
+                + caName + "'; the CAs are " + cas.all().stream().map(CertificateAuthority::name).toList()));
+        CrlRecord crl = crls.issue(ca, operator.dn());
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("ca", ca.name());
+        v.put("crlNumber", crl.crlNumber().toString());
+        v.put("thisUpdate", crl.thisUpdate().toString());
+        v.put("nextUpdate", crl.nextUpdate().toString());
+        v.put("url", "/crl/" + ca.name() + ".crl");
+        return v;
     }
 
     /** The subscriber channels: no operator login, the challenge phrase or the signature proves the right. */
