@@ -1,8 +1,6 @@
 package org.egovpki.core.ca;
 
 import java.math.BigInteger;
-import java.security.cert.CRLException;
-import java.security.cert.X509CRL;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +14,8 @@ import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.audit.AuditLog;
 import org.egovpki.core.x509.CrlFactory;
 import org.egovpki.core.x509.CrlRequest;
+import org.egovpki.core.x509.EncodedCrl;
+import org.egovpki.core.x509.RevokedEntrySource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,9 +55,9 @@ public final class CrlPublisher {
             BigInteger number = previous == null ? BigInteger.ONE : previous.add(BigInteger.ONE);
             Instant thisUpdate = clock.instant();
             // Revoked entries arrive with revocation (issue #4); until then every CRL is empty.
-            X509CRL crl = crlFactory.build(new CrlRequest(number, thisUpdate, nextUpdateAfter, List.of()),
-                    ca.certificate(), ca.signer());
-            CrlRecord record = toRecord(number, crl);
+            EncodedCrl crl = crlFactory.build(new CrlRequest(number, thisUpdate, nextUpdateAfter),
+                    RevokedEntrySource.empty(), ca.certificate(), ca.signer());
+            CrlRecord record = CrlRecord.of(crl);
             if (repository.publishCrl(ca.name(), previous, record)) {
                 audit.record(AuditEvent.success(thisUpdate, AuditEventType.CRL_ISSUED, actor, List.of(ca.name()),
                         Map.of("crlNumber", number.toString(), "nextUpdate", record.nextUpdate().toString())));
@@ -78,14 +78,5 @@ public final class CrlPublisher {
             return Optional.empty();
         }
         return Optional.of(issue(ca, actor));
-    }
-
-    private static CrlRecord toRecord(BigInteger number, X509CRL crl) {
-        try {
-            return new CrlRecord(number, crl.getThisUpdate().toInstant(), crl.getNextUpdate().toInstant(),
-                    crl.getEncoded());
-        } catch (CRLException e) {
-            throw DomainException.internal("a freshly signed CRL cannot be encoded", e);
-        }
     }
 }

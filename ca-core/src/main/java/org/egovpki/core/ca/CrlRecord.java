@@ -3,6 +3,7 @@ package org.egovpki.core.ca;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.Objects;
+import org.egovpki.core.x509.EncodedCrl;
 
 /**
  * A signed CRL as published for one CA.
@@ -19,6 +20,12 @@ public record CrlRecord(BigInteger crlNumber, Instant thisUpdate, Instant nextUp
         Objects.requireNonNull(thisUpdate, "thisUpdate");
         Objects.requireNonNull(nextUpdate, "nextUpdate");
         der = der.clone();
+    }
+
+    /** The record of a freshly signed CRL. */
+    public static CrlRecord of(EncodedCrl crl) {
+        Objects.requireNonNull(crl, "crl");
+        return new CrlRecord(crl.crlNumber(), crl.thisUpdate(), crl.nextUpdate(), crl.der());
     }
 
     @Override

@@ -1,21 +1,15 @@
 package org.egovpki.core.x509;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.egovpki.core.x509.TestCas.CLOCK;
 
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
-import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
-import java.util.List;
 
-import org.bouncycastle.asn1.x509.CRLReason;
 import org.egovpki.core.crypto.KeyAlgorithm;
-import org.egovpki.core.x509.TestCas.Ca;
 import org.egovpki.core.x509.TestCas.Chain;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,9 +19,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * OpenSSL 3 as the independent check of our encodings. SM2 needs {@code distid:1234567812345678}
- * because OpenSSL's default SM2 user ID is empty; OpenSSL cannot verify SM2 CRL signatures from
- * the command line, so the CRL's TBS bytes are verified with {@code openssl dgst} instead.
+ * OpenSSL 3 as the independent check of our certificate encodings. SM2 needs
+ * {@code distid:1234567812345678} because OpenSSL's default SM2 user ID is empty. CRLs are
+ * checked in {@link CrlOpenSslTest}.
  */
 class OpenSslInteropTest {
 
@@ -88,43 +82,6 @@ class OpenSslInteropTest {
                         "X509v3 Key Usage: critical", "Digital Signature, Certificate Sign, CRL Sign",
                         "X509v3 Subject Key Identifier", "X509v3 Authority Key Identifier",
                         "Subject Information Access", "CA Repository - URI:" + TestCas.CA_REPOSITORY);
-    }
-
-    @Test
-    void openSslReadsTheSm2CrlAndVerifiesItsSignatureOverTheTbsBytes() throws Exception {
-        Ca ca = TestCas.root(KeyAlgorithm.SM2);
-        X509CRL crl = crl(ca);
-        Files.write(dir.resolve("crl.der"), crl.getEncoded());
-        Files.write(dir.resolve("tbs.der"), crl.getTBSCertList());
-        Files.write(dir.resolve("sig.der"), crl.getSignature());
-        writePublicKey("ca.pub", ca.certificate().getPublicKey());
-
-        OpenSsl.Result text = OpenSsl.run(dir, "crl", "-inform", "DER", "-in", "crl.der", "-noout", "-text");
-        assertThat(text.exitCode()).as("%s", text).isZero();
-        assertThat(text.output()).as("%s", text)
-                .contains("Version 2 (0x1)", "X509v3 CRL Number", "X509v3 Authority Key Identifier",
-                        "Key Compromise", "Invalidity Date");
-
-        assertSm3WithSm2Verifies("ca.pub");
-    }
-
-    @Test
-    void openSslVerifiesTheEcCrl() throws Exception {
-        Ca ca = TestCas.root(KeyAlgorithm.EC);
-        writePem("root.pem", ca.certificate());
-        Files.write(dir.resolve("crl.der"), crl(ca).getEncoded());
-
-        OpenSsl.Result verify = OpenSsl.run(dir, "crl", "-inform", "DER", "-in", "crl.der", "-CAfile", "root.pem", "-noout");
-
-        assertThat(verify.exitCode()).as("%s", verify).isZero();
-        assertThat(verify.output()).as("%s", verify).contains("verify OK");
-    }
-
-    private static X509CRL crl(Ca ca) {
-        RevokedEntry entry = new RevokedEntry(BigInteger.valueOf(0x1234), TestCas.NOW.minusSeconds(3600),
-                CRLReason.keyCompromise, TestCas.NOW.minusSeconds(7200));
-        return new CrlFactory(CLOCK).build(CrlRequest.of(BigInteger.valueOf(3), List.of(entry)), ca.certificate(),
-                ca.signer());
     }
 
     private void writePem(String name, X509Certificate certificate) throws Exception {

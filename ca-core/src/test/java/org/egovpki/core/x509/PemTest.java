@@ -34,7 +34,8 @@ class PemTest {
     @Test
     void crlPemUsesTheX509CrlLabel() throws Exception {
         Ca ca = TestCas.root(KeyAlgorithm.EC);
-        X509CRL crl = new CrlFactory(CLOCK).build(CrlRequest.of(BigInteger.ONE, List.of()), ca.certificate(), ca.signer());
+        X509CRL crl = Pem.parseCrl(new CrlFactory(CLOCK).build(CrlRequest.of(BigInteger.ONE), RevokedEntrySource.empty(),
+                ca.certificate(), ca.signer()).der());
 
         String pem = Pem.crl(crl);
 
@@ -45,7 +46,8 @@ class PemTest {
     @Test
     void parsedSm2CertificateAndCrlVerifyWithBouncyCastle() throws Exception {
         Ca ca = TestCas.root(KeyAlgorithm.SM2);
-        X509CRL crl = new CrlFactory(CLOCK).build(CrlRequest.of(BigInteger.ONE, List.of()), ca.certificate(), ca.signer());
+        X509CRL crl = Pem.parseCrl(new CrlFactory(CLOCK).build(CrlRequest.of(BigInteger.ONE), RevokedEntrySource.empty(),
+                ca.certificate(), ca.signer()).der());
 
         X509Certificate parsed = Pem.parseCertificate(ca.certificate().getEncoded());
         X509CRL parsedCrl = Pem.parseCrl(crl.getEncoded());
