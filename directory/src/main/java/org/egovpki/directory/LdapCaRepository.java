@@ -47,6 +47,9 @@ public final class LdapCaRepository implements CaRepository {
     static final String AT_CRL_NEXT_UPDATE = "egovCrlNextUpdate";
     static final String AT_CA_CERTIFICATE = "cACertificate;binary";
     static final String AT_CRL = "certificateRevocationList;binary";
+    static final String AT_DELTA = "deltaRevocationList;binary";
+    static final String AT_DELTA_NUMBER = "egovDeltaCrlNumber";
+    static final String OC_DELTA = "deltaCRL";
 
     /** A lost conditional CRL publication shows up as one of these, depending on the server. */
     private static final Set<ResultCode> RACE_LOST = Set.of(ResultCode.NO_SUCH_ATTRIBUTE,
@@ -97,9 +100,10 @@ public final class LdapCaRepository implements CaRepository {
             facts.add(new Attribute(AT_PARENT, ca.parent()));
         }
         try {
-            if (ldap.getEntry(dn.toString(), "1.1") == null) {
+            SearchResultEntry existing = ldap.getEntry(dn.toString(), "objectClass");
+            if (existing == null) {
                 Entry entry = new Entry(dn, facts);
-                entry.addAttribute("objectClass", "top", OC_CA, "pkiCA");
+                entry.addAttribute("objectClass", "top", OC_CA, "pkiCA", OC_DELTA);
                 entry.addAttribute("cn", ca.name());
                 entry.addAttribute("description", ca.role() == CaRole.ROOT
                         ? "Root CA " + ca.subjectDn() : "Issuing CA " + ca.subjectDn() + " under " + ca.parent());
@@ -108,6 +112,10 @@ public final class LdapCaRepository implements CaRepository {
                 List<Modification> mods = new ArrayList<>();
                 for (Attribute a : facts) {
                     mods.add(new Modification(ModificationType.REPLACE, a.getName(), a.getRawValues()));
+                }
+                if (!existing.hasAttributeValue("objectClass", OC_DELTA)) {
+                    // Entries from before delta CRLs existed get the class that may hold one.
+                    mods.add(new Modification(ModificationType.ADD, "objectClass", OC_DELTA));
                 }
                 ldap.modify(dn.toString(), mods);
             }
@@ -131,7 +139,21 @@ public final class LdapCaRepository implements CaRepository {
     }
 
     @Override
-    public boolean publishCrl(String caName, BigInteger previousNumber, CrlRecord crl) {
+    public Optional<CrlRecord> currentDeltaCrl(String caName) {
+        return read(caName).flatMap(entry -> {
+            byte[] der = LdapValues.binary(entry, "deltaRevocationList");
+            String number = entry.getAttributeValue(AT_DELTA_NUMBER);
+            if (der == null || number == null) {
+                return Optional.empty();
+            }
+            // The delta shares the full CRL's dates: both are signed in one step.
+            return Optional.of(new CrlRecord(new BigInteger(number), LdapValues.time(entry, AT_CRL_THIS_UPDATE),
+                    LdapValues.time(entry, AT_CRL_NEXT_UPDATE), der));
+        });
+    }
+
+    @Override
+    public boolean publishCrl(String caName, BigInteger previousNumber, CrlRecord crl, CrlRecord delta) {
         DN dn = names.ca(caName);
         List<Modification> mods = new ArrayList<>();
         // Delete-the-old-value plus add-the-new-value is an atomic compare-and-swap in any LDAP
@@ -143,6 +165,14 @@ public final class LdapCaRepository implements CaRepository {
         mods.add(new Modification(ModificationType.REPLACE, AT_CRL, crl.der()));
         mods.add(new Modification(ModificationType.REPLACE, AT_CRL_THIS_UPDATE, LdapValues.time(crl.thisUpdate())));
         mods.add(new Modification(ModificationType.REPLACE, AT_CRL_NEXT_UPDATE, LdapValues.time(crl.nextUpdate())));
+        if (delta != null) {
+            mods.add(new Modification(ModificationType.REPLACE, AT_DELTA, delta.der()));
+            mods.add(new Modification(ModificationType.REPLACE, AT_DELTA_NUMBER, delta.crlNumber().toString()));
+        } else {
+            // An older delta's base is no longer the current CRL's predecessor: take it away.
+            mods.add(new Modification(ModificationType.REPLACE, AT_DELTA));
+            mods.add(new Modification(ModificationType.REPLACE, AT_DELTA_NUMBER));
+        }
         try {
             ldap.modify(dn.toString(), mods);
             return true;

@@ -13,11 +13,13 @@ final class ConfiguredPublicationUrls implements PublicationUrls {
     private final String http;
     private final URI ldap;
     private final DirectoryNames names;
+    private final boolean deltas;
 
-    ConfiguredPublicationUrls(URI httpPublicUrl, URI ldapPublicUrl, DirectoryNames names) {
+    ConfiguredPublicationUrls(URI httpPublicUrl, URI ldapPublicUrl, DirectoryNames names, boolean deltas) {
         this.http = httpPublicUrl.toString();
         this.ldap = ldapPublicUrl;
         this.names = names;
+        this.deltas = deltas;
     }
 
     @Override
@@ -28,6 +30,16 @@ final class ConfiguredPublicationUrls implements PublicationUrls {
     @Override
     public String crlUrl(String caName) {
         return http + "/crl/" + caName + ".crl";
+    }
+
+    @Override
+    public String deltaCrlUrl(String caName) {
+        return deltas ? http + "/crl/" + caName + "-delta.crl" : null;
+    }
+
+    @Override
+    public String deltaCrlLdapUrl(String caName) {
+        return deltas ? ldapUrl(caName, "deltaRevocationList;binary") : null;
     }
 
     @Override

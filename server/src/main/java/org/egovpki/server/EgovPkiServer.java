@@ -158,15 +158,16 @@ public final class EgovPkiServer implements AutoCloseable {
         resources.add(pool::close);
         LdapCaRepository repository = new LdapCaRepository(pool, names);
 
-        CrlPublisher crls = new CrlPublisher(repository, new CrlFactory(clock), audit, clock,
-                config.ca().crl().nextUpdate());
-        ConfiguredPublicationUrls urls = new ConfiguredPublicationUrls(config.http().publicUrl(), ldap.publicUrl(), names);
+        LdapCertificateStore certificates = new LdapCertificateStore(pool, names);
+        ConfiguredPublicationUrls urls = new ConfiguredPublicationUrls(config.http().publicUrl(), ldap.publicUrl(), names,
+                config.ca().crl().deltas());
+        CrlPublisher crls = new CrlPublisher(repository, certificates, new CrlFactory(clock), audit, clock,
+                config.ca().crl().nextUpdate(), config.ca().crl().deltas() ? urls : null);
         CaKeyStore keyStore = CaKeyStore.openOrCreate(data.keyStore(), keyStorePassword.value());
         registry = new CaBootstrap(keyStore, new CaCertificateFactory(clock, random), repository, crls, urls, audit,
                 clock, random).bootstrap(config.ca().definitions());
 
         LdapRequestStore requests = new LdapRequestStore(pool, names);
-        LdapCertificateStore certificates = new LdapCertificateStore(pool, names);
         LdapSubscriberStore subscribers = new LdapSubscriberStore(pool, names);
         operators = new LdapOperatorDirectory(pool, names, LdapOperatorDirectory.pooled(pool), random);
         EgovPkiConfig.Enrollment settings = config.enrollment();

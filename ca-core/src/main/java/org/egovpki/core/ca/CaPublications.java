@@ -15,6 +15,9 @@ public interface CaPublications {
     /** All published CA entries, in name order. */
     List<CaRecord> findAll();
 
-    /** The CRL currently published for the CA, if any. */
+    /** The full CRL currently published for the CA, if any. */
     Optional<CrlRecord> currentCrl(String caName);
+
+    /** The delta CRL published with the current full CRL, if any. */
+    Optional<CrlRecord> currentDeltaCrl(String caName);
 }

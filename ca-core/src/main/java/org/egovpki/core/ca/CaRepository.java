@@ -17,11 +17,14 @@ public interface CaRepository extends CaPublications {
     void save(CaRecord ca);
 
     /**
-     * Publishes a CRL if, and only if, the last published CRL number is still
-     * {@code previousNumber} ({@code null}: none published yet). The check and the write are one
-     * atomic directory operation, so two writers can never publish the same CRL number.
+     * Publishes a full CRL, and with it a delta CRL, if, and only if, the last published full CRL
+     * number is still {@code previousNumber} ({@code null}: none published yet). The check and the
+     * writes are one atomic directory operation, so two writers can never publish the same CRL
+     * number.
      *
+     * @param delta the delta CRL issued with it, or {@code null} (then any older delta is removed,
+     *              because its base is no longer the current CRL's predecessor)
      * @return {@code false} when another writer published first; the caller re-reads and retries
      */
-    boolean publishCrl(String caName, BigInteger previousNumber, CrlRecord crl);
+    boolean publishCrl(String caName, BigInteger previousNumber, CrlRecord full, CrlRecord delta);
 }

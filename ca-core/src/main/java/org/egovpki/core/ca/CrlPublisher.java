@@ -4,6 +4,8 @@ import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -12,18 +14,31 @@ import org.egovpki.core.DomainException;
 import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.audit.AuditLog;
+import org.egovpki.core.certificate.RevokedCertificates;
+import org.egovpki.core.certificate.RevokedSelection;
 import org.egovpki.core.x509.CrlFactory;
 import org.egovpki.core.x509.CrlRequest;
 import org.egovpki.core.x509.EncodedCrl;
-import org.egovpki.core.x509.RevokedEntrySource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Signs and publishes full CRLs. The CRL number is the published number plus one, and the
- * publication is conditional on that number still being current ({@link CaRepository#publishCrl}),
+ * Signs and publishes a CA's CRLs: a full CRL of every unexpired revoked certificate, streamed
+ * from the certificate records, and — when delta CRLs are on — a delta CRL beside it.
+ *
+ * <p>Numbers: full and delta CRLs of a CA share one strictly increasing sequence (RFC 5280
+ * §5.2.3): the full CRL gets the last number used plus one, its delta the next. Publication is
+ * conditional on the last full CRL number still being the one read ({@link CaRepository#publishCrl}),
  * so numbers strictly increase across restarts and concurrent instances: a loser of the race
- * discards its signed CRL and signs again with the next number.
+ * discards what it signed and signs again with the next numbers.
+ *
+ * <p>Deltas: the delta published with a full CRL has the <em>previous</em> full CRL as its base
+ * (DeltaCRLIndicator = that CRL's number) and lists every revocation since that CRL's thisUpdate.
+ * A relying party holding the previous full CRL needs only the small delta; one holding an older
+ * CRL fetches the full one. Full CRLs then carry FreshestCRL pointing at the delta.
+ *
+ * <p>Expired certificates drop off: only certificates whose notAfter is not before thisUpdate are
+ * listed.
  */
 public final class CrlPublisher {
 
@@ -31,37 +46,77 @@ public final class CrlPublisher {
     private static final int MAX_ATTEMPTS = 5;
 
     private final CaRepository repository;
+    private final RevokedCertificates revoked;
     private final CrlFactory crlFactory;
     private final AuditLog audit;
     private final Clock clock;
     private final Duration nextUpdateAfter;
+    private final PublicationUrls deltaUrls;
 
-    public CrlPublisher(CaRepository repository, CrlFactory crlFactory, AuditLog audit, Clock clock,
-                        Duration nextUpdateAfter) {
+    /**
+     * @param deltaUrls where delta CRLs are published (FreshestCRL), or {@code null} for no delta CRLs
+     */
+    public CrlPublisher(CaRepository repository, RevokedCertificates revoked, CrlFactory crlFactory, AuditLog audit,
+                        Clock clock, Duration nextUpdateAfter, PublicationUrls deltaUrls) {
         this.repository = Objects.requireNonNull(repository, "repository");
+        this.revoked = Objects.requireNonNull(revoked, "revoked");
         this.crlFactory = Objects.requireNonNull(crlFactory, "crlFactory");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.nextUpdateAfter = Objects.requireNonNull(nextUpdateAfter, "nextUpdateAfter");
+        this.deltaUrls = deltaUrls;
         if (nextUpdateAfter.isNegative() || nextUpdateAfter.isZero()) {
             throw new IllegalArgumentException("CRL nextUpdate interval must be positive, was " + nextUpdateAfter);
         }
     }
 
-    /** Signs and publishes a new full CRL for the CA. */
+    /** Signs and publishes a new full CRL (and delta CRL) for the CA; returns the full one. */
     public CrlRecord issue(CertificateAuthority ca, String actor) {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-            BigInteger previous = repository.currentCrl(ca.name()).map(CrlRecord::crlNumber).orElse(null);
-            BigInteger number = previous == null ? BigInteger.ONE : previous.add(BigInteger.ONE);
-            Instant thisUpdate = clock.instant();
-            // Revoked entries arrive with revocation (issue #4); until then every CRL is empty.
-            EncodedCrl crl = crlFactory.build(new CrlRequest(number, thisUpdate, nextUpdateAfter),
-                    RevokedEntrySource.empty(), ca.certificate(), ca.signer());
-            CrlRecord record = CrlRecord.of(crl);
-            if (repository.publishCrl(ca.name(), previous, record)) {
+            Optional<CrlRecord> previous = repository.currentCrl(ca.name());
+            BigInteger previousNumber = previous.map(CrlRecord::crlNumber).orElse(null);
+            BigInteger last = previous.isEmpty() ? BigInteger.ZERO : repository.currentDeltaCrl(ca.name())
+                    .map(CrlRecord::crlNumber).filter(d -> d.compareTo(previousNumber) > 0).orElse(previousNumber);
+            Instant thisUpdate = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+            BigInteger number = last.add(BigInteger.ONE);
+            EncodedCrl full;
+            EncodedCrl delta = null;
+            try {
+                CrlRequest request = new CrlRequest(number, thisUpdate, nextUpdateAfter);
+                if (deltaUrls != null) {
+                    request = request.withFreshestCrl(List.of(deltaUrls.deltaCrlUrl(ca.name()),
+                            deltaUrls.deltaCrlLdapUrl(ca.name())));
+                }
+                full = crlFactory.build(request, sink -> revoked.forEachRevoked(
+                        RevokedSelection.all(ca.name(), thisUpdate), sink), ca.certificate(), ca.signer());
+                if (deltaUrls != null && previous.isPresent()) {
+                    Instant since = previous.get().thisUpdate();
+                    delta = crlFactory.build(new CrlRequest(number.add(BigInteger.ONE), thisUpdate, nextUpdateAfter)
+                                    .deltaOf(previousNumber),
+                            sink -> revoked.forEachRevoked(new RevokedSelection(ca.name(), thisUpdate, since, null), sink),
+                            ca.certificate(), ca.signer());
+                }
+            } catch (DomainException e) {
+                audit.record(AuditEvent.failure(clock.instant(), AuditEventType.CRL_ISSUE_FAILED, actor,
+                        List.of(ca.name()), Map.of("crlNumber", number.toString(), "error", e.getMessage())));
+                throw e;
+            }
+            CrlRecord record = CrlRecord.of(full);
+            if (repository.publishCrl(ca.name(), previousNumber, record, delta == null ? null : CrlRecord.of(delta))) {
+                Map<String, String> details = new LinkedHashMap<>();
+                details.put("crlNumber", number.toString());
+                details.put("entries", Integer.toString(full.entryCount()));
+                details.put("nextUpdate", record.nextUpdate().toString());
+                if (delta != null) {
+                    details.put("deltaCrlNumber", delta.crlNumber().toString());
+                    details.put("deltaBase", previousNumber.toString());
+                    details.put("deltaEntries", Integer.toString(delta.entryCount()));
+                }
                 audit.record(AuditEvent.success(thisUpdate, AuditEventType.CRL_ISSUED, actor, List.of(ca.name()),
-                        Map.of("crlNumber", number.toString(), "nextUpdate", record.nextUpdate().toString())));
-                LOG.info("Published CRL #{} for CA {} (next update {})", number, ca.name(), record.nextUpdate());
+                        details));
+                LOG.info("Published CRL #{} for CA {} with {} entries{} (next update {})", number, ca.name(),
+                        full.entryCount(), delta == null ? "" : " and delta #" + delta.crlNumber() + " with "
+                                + delta.entryCount(), record.nextUpdate());
                 return record;
             }
             LOG.info("CRL #{} for CA {} lost a race with another writer; signing again", number, ca.name());

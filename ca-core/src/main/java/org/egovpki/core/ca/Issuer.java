@@ -140,7 +140,9 @@ public final class Issuer {
                 profile.allowSubjectAltNames() ? registration.ipAddresses() : List.of(),
                 identity(request.type(), registration), null);
         IssuerContext context = new IssuerContext(ca.certificate(), urls.crlUrl(ca.name()),
-                urls.crlLdapUrl(ca.name()), urls.ocspUrl(ca.name()), urls.caCertificateUrl(ca.name()));
+                urls.crlLdapUrl(ca.name()), urls.ocspUrl(ca.name()), urls.caCertificateUrl(ca.name()),
+                urls.deltaCrlUrl(ca.name()) == null ? List.of()
+                        : List.of(urls.deltaCrlUrl(ca.name()), urls.deltaCrlLdapUrl(ca.name())));
         for (int attempt = 1; attempt <= SERIAL_ATTEMPTS; attempt++) {
             BigInteger serial = SerialNumbers.random(random);
             TBSCertificate tbs = certificates.prepare(profile, content, context, serial,

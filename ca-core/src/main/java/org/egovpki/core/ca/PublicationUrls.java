@@ -15,6 +15,12 @@ public interface PublicationUrls {
     /** LDAP URL of the CA's CRL attribute in the directory. */
     String crlLdapUrl(String caName);
 
+    /** HTTP URL of the CA's delta CRL (DER): the FreshestCRL location; {@code null} when there are no delta CRLs. */
+    String deltaCrlUrl(String caName);
+
+    /** LDAP URL of the CA's delta CRL attribute ({@code deltaRevocationList;binary}); {@code null} without deltas. */
+    String deltaCrlLdapUrl(String caName);
+
     /** HTTP URL of the OCSP responder for certificates the CA issues (AIA). */
     String ocspUrl(String caName);
 

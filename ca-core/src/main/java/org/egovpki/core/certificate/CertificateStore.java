@@ -3,11 +3,9 @@ package org.egovpki.core.certificate;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
-import org.egovpki.core.x509.RevokedEntry;
 
 /** Certificate records under {@code ou=certificates}. Written only by the issuer. */
-public interface CertificateStore extends CertificateLookup {
+public interface CertificateStore extends CertificateLookup, RevokedCertificates {
 
     /**
      * Reserves the serial and stores the intent. {@code false} if a record with this issuer and
@@ -34,10 +32,4 @@ public interface CertificateStore extends CertificateLookup {
      * @return {@code false} if the record was no longer VALID (someone else revoked it first)
      */
     boolean revoke(CertificateRecord record, Revocation revocation);
-
-    /**
-     * Streams the revoked certificates a CRL must list, one entry at a time (paged from the
-     * directory: never the whole list in memory). Order is unspecified.
-     */
-    void forEachRevoked(RevokedSelection selection, Consumer<RevokedEntry> sink);
 }

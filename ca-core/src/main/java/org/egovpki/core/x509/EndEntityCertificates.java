@@ -344,6 +344,12 @@ public final class EndEntityCertificates {
                     new GeneralNames(new GeneralName[] {uri(issuer.crlHttpUrl()), uri(issuer.crlLdapUrl())}));
             extensions.addExtension(Extension.cRLDistributionPoints, false,
                     new CRLDistPoint(new DistributionPoint[] {new DistributionPoint(crl, null, null)}));
+            if (!issuer.freshestCrlUrls().isEmpty()) {
+                GeneralName[] deltas = issuer.freshestCrlUrls().stream().map(EndEntityCertificates::uri)
+                        .toArray(GeneralName[]::new);
+                extensions.addExtension(Extension.freshestCRL, false, new CRLDistPoint(new DistributionPoint[] {
+                    new DistributionPoint(new DistributionPointName(new GeneralNames(deltas)), null, null)}));
+            }
             extensions.addExtension(Extension.authorityInfoAccess, false, new AuthorityInformationAccess(
                     new AccessDescription[] {
                         new AccessDescription(AccessDescription.id_ad_ocsp, uri(issuer.ocspUrl())),

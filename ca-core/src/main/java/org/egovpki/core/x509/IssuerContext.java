@@ -1,6 +1,7 @@
 package org.egovpki.core.x509;
 
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -20,13 +21,22 @@ import java.util.Set;
  * @param crlLdapUrl        LDAP URL of the same CRL (second fullName)
  * @param ocspUrl           AIA id-ad-ocsp
  * @param caIssuersUrl      AIA id-ad-caIssuers, where the issuer certificate can be fetched
+ * @param freshestCrlUrls   HTTP and LDAP URLs of the CA's delta CRL (the FreshestCRL extension), or
+ *                          empty when the CA publishes no delta CRLs
  */
 public record IssuerContext(
         X509Certificate issuerCertificate,
         String crlHttpUrl,
         String crlLdapUrl,
         String ocspUrl,
-        String caIssuersUrl) {
+        String caIssuersUrl,
+        List<String> freshestCrlUrls) {
+
+    /** An issuer without delta CRLs. */
+    public IssuerContext(X509Certificate issuerCertificate, String crlHttpUrl, String crlLdapUrl, String ocspUrl,
+                         String caIssuersUrl) {
+        this(issuerCertificate, crlHttpUrl, crlLdapUrl, ocspUrl, caIssuersUrl, List.of());
+    }
 
     private static final Set<String> HTTP = Set.of("http");
     private static final Set<String> LDAP = Set.of("ldap", "ldaps");
@@ -47,6 +57,10 @@ public record IssuerContext(
         Urls.requireUrl("crlLdapUrl", required("crlLdapUrl", crlLdapUrl, issuer), LDAP);
         Urls.requireUrl("ocspUrl", required("ocspUrl", ocspUrl, issuer), HTTP);
         Urls.requireUrl("caIssuersUrl", required("caIssuersUrl", caIssuersUrl, issuer), HTTP_OR_LDAP);
+        freshestCrlUrls = freshestCrlUrls == null ? List.of() : List.copyOf(freshestCrlUrls);
+        for (String url : freshestCrlUrls) {
+            Urls.requireUrl("freshestCrlUrls", url, HTTP_OR_LDAP);
+        }
     }
 
     private static String required(String field, String url, String issuer) {

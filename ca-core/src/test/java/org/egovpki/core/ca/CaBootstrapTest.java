@@ -47,7 +47,8 @@ class CaBootstrapTest {
 
     private CaBootstrap bootstrap() {
         CaKeyStore keyStore = CaKeyStore.openOrCreate(dir.resolve("ca.p12"), PASSWORD);
-        CrlPublisher crls = new CrlPublisher(repository, new CrlFactory(clock), audit, clock, Duration.ofHours(24));
+        CrlPublisher crls = new CrlPublisher(repository, (selection, sink) -> { }, new CrlFactory(clock), audit, clock, Duration.ofHours(24),
+                new TestUrls());
         return new CaBootstrap(keyStore, new CaCertificateFactory(clock, random), repository, crls, new TestUrls(),
                 audit, clock, random);
     }
@@ -119,7 +120,8 @@ class CaBootstrapTest {
         bootstrap().bootstrap(chain(KeyAlgorithm.SM2, "sm2"));
         Clock later = Clock.fixed(NOW.plus(Duration.ofHours(23).plusMinutes(30)), ZoneOffset.UTC);
         CaKeyStore keyStore = CaKeyStore.openOrCreate(dir.resolve("ca.p12"), PASSWORD);
-        CrlPublisher crls = new CrlPublisher(repository, new CrlFactory(later), audit, later, Duration.ofHours(24));
+        CrlPublisher crls = new CrlPublisher(repository, (selection, sink) -> { }, new CrlFactory(later), audit, later, Duration.ofHours(24),
+                new TestUrls());
         new CaBootstrap(keyStore, new CaCertificateFactory(later, random), repository, crls, new TestUrls(), audit,
                 later, random).bootstrap(chain(KeyAlgorithm.SM2, "sm2"));
 
@@ -151,7 +153,8 @@ class CaBootstrapTest {
     void crlNumbersStrictlyIncreaseAndALostRaceIsRetriedWithTheNextNumber() {
         CaRegistry registry = bootstrap().bootstrap(chain(KeyAlgorithm.SM2, "sm2"));
         CertificateAuthority issuing = registry.find("sm2-issuing").orElseThrow();
-        CrlPublisher crls = new CrlPublisher(repository, new CrlFactory(clock), audit, clock, Duration.ofHours(24));
+        CrlPublisher crls = new CrlPublisher(repository, (selection, sink) -> { }, new CrlFactory(clock), audit, clock, Duration.ofHours(24),
+                new TestUrls());
 
         CrlRecord second = crls.issue(issuing, "test");
         repository.racesToLose.set(1);
@@ -166,7 +169,8 @@ class CaBootstrapTest {
     @Test
     void aWriterThatKeepsLosingGivesUpWithAConflict() {
         CaRegistry registry = bootstrap().bootstrap(chain(KeyAlgorithm.EC, "ec"));
-        CrlPublisher crls = new CrlPublisher(repository, new CrlFactory(clock), audit, clock, Duration.ofHours(24));
+        CrlPublisher crls = new CrlPublisher(repository, (selection, sink) -> { }, new CrlFactory(clock), audit, clock, Duration.ofHours(24),
+                new TestUrls());
         repository.racesToLose.set(100);
 
         assertThatThrownBy(() -> crls.issue(registry.find("ec-root").orElseThrow(), "test"))

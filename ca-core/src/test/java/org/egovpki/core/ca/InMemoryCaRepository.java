@@ -17,6 +17,7 @@ public final class InMemoryCaRepository implements CaRepository {
 
     final Map<String, CaRecord> cas = new TreeMap<>();
     final Map<String, CrlRecord> crls = new TreeMap<>();
+    final Map<String, CrlRecord> deltas = new TreeMap<>();
     final List<CrlRecord> published = new ArrayList<>();
     /** How many of the next publishCrl calls behave as if another writer got there first. */
     final AtomicInteger racesToLose = new AtomicInteger();
@@ -44,7 +45,12 @@ public final class InMemoryCaRepository implements CaRepository {
     }
 
     @Override
-    public synchronized boolean publishCrl(String caName, BigInteger previousNumber, CrlRecord crl) {
+    public synchronized Optional<CrlRecord> currentDeltaCrl(String caName) {
+        return Optional.ofNullable(deltas.get(caName));
+    }
+
+    @Override
+    public synchronized boolean publishCrl(String caName, BigInteger previousNumber, CrlRecord crl, CrlRecord delta) {
         if (racesToLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             // another writer published previous + 1 in the meantime
             BigInteger theirs = previousNumber == null ? BigInteger.ONE : previousNumber.add(BigInteger.ONE);
@@ -57,6 +63,12 @@ public final class InMemoryCaRepository implements CaRepository {
         }
         crls.put(caName, crl);
         published.add(crl);
+        if (delta == null) {
+            deltas.remove(caName);
+        } else {
+            deltas.put(caName, delta);
+            published.add(delta);
+        }
         return true;
     }
 }

@@ -19,6 +19,16 @@ public final class TestUrls implements PublicationUrls {
     }
 
     @Override
+    public String deltaCrlUrl(String caName) {
+        return "http://pki.test/crl/" + caName + "-delta.crl";
+    }
+
+    @Override
+    public String deltaCrlLdapUrl(String caName) {
+        return "ldap://ldap.test:389/cn=" + caName + ",ou=CAs,o=egov-pki,c=CN?deltaRevocationList;binary";
+    }
+
+    @Override
     public String ocspUrl(String caName) {
         return "http://pki.test/ocsp";
     }

@@ -2,6 +2,7 @@ package org.egovpki.server.http;
 
 import java.security.cert.CertificateEncodingException;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -40,6 +41,7 @@ public final class PublicHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(PublicHandler.class);
     private static final Pattern CA_CERT = Pattern.compile("/ca/([^/]+)\\.(crt|pem)");
     private static final Pattern CRL = Pattern.compile("/crl/([^/]+)\\.crl");
+    private static final String DELTA_SUFFIX = "-delta";
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
     private final CaRegistry registry;
@@ -84,7 +86,7 @@ public final class PublicHandler extends Handler.Abstract {
                 crl(crl.group(1), request, response, callback, head);
             } else {
                 responses.error(response, callback, 404, "NOT_FOUND", "no resource at " + path
-                        + "; try /health, /ca, /ca/{name}.crt, /ca/{name}.pem or /crl/{name}.crl", null);
+                        + "; try /health, /ca, /ca/{name}.crt, /ca/{name}.pem, /crl/{name}.crl or /crl/{name}-delta.crl", null);
             }
         } catch (DomainException e) {
             LOG.warn("{} {} failed: {}", request.getMethod(), path, e.getMessage());
@@ -150,6 +152,7 @@ public final class PublicHandler extends Handler.Abstract {
             item.put("crlUrl", urls.crlUrl(ca.name()));
             item.put("ldapDn", names.ca(ca.name()).toString());
             item.put("crlLdapUrl", urls.crlLdapUrl(ca.name()));
+            item.put("deltaCrlUrl", urls.deltaCrlUrl(ca.name()));
             list.add(item);
         }
         return list;
@@ -169,22 +172,45 @@ public final class PublicHandler extends Handler.Abstract {
         }
     }
 
+    /** {@code /crl/<ca>.crl} (full) or {@code /crl/<ca>-delta.crl} (the delta issued with it). */
     private void crl(String name, Request request, Response response, Callback callback, boolean head) {
-        registry.find(name).orElseThrow(() -> unknownCa(name));
-        CrlRecord crl = publications.currentCrl(name).orElseThrow(() -> new DomainException(
-                DomainException.Kind.UNAVAILABLE, "CA '" + name + "' has no published CRL yet; retry shortly"));
+        boolean delta = registry.find(name).isEmpty() && name.endsWith(DELTA_SUFFIX);
+        String caName = delta ? name.substring(0, name.length() - DELTA_SUFFIX.length()) : name;
+        registry.find(caName).orElseThrow(() -> unknownCa(name));
+        CrlRecord crl = (delta ? publications.currentDeltaCrl(caName) : publications.currentCrl(caName))
+                .orElseThrow(() -> delta
+                        ? DomainException.notFound("CA '" + caName + "' has no delta CRL published now (delta CRLs "
+                                + "are off, or no full CRL preceded the current one); fetch /crl/" + caName + ".crl")
+                        : new DomainException(DomainException.Kind.UNAVAILABLE, "CA '" + caName
+                                + "' has no published CRL yet; retry shortly"));
         String etag = "\"" + name + "-" + crl.crlNumber() + "\"";
         response.getHeaders().put(HttpHeader.ETAG, etag);
         response.getHeaders().put(HttpHeader.LAST_MODIFIED, HTTP_DATE.format(crl.thisUpdate()));
         response.getHeaders().put(HttpHeader.EXPIRES, HTTP_DATE.format(crl.nextUpdate()));
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "public, no-transform, must-revalidate");
-        String ifNoneMatch = request.getHeaders().get(HttpHeader.IF_NONE_MATCH);
-        if (ifNoneMatch != null && (ifNoneMatch.contains(etag) || ifNoneMatch.trim().equals("*"))) {
+        if (notModified(request, etag, crl.thisUpdate())) {
             response.setStatus(304);
             callback.succeeded();
             return;
         }
         responses.bytes(response, callback, 200, "application/pkix-crl", crl.der(), head);
+    }
+
+    /** RFC 9110 §13.1: If-None-Match wins over If-Modified-Since when both are sent. */
+    private static boolean notModified(Request request, String etag, Instant lastModified) {
+        String ifNoneMatch = request.getHeaders().get(HttpHeader.IF_NONE_MATCH);
+        if (ifNoneMatch != null) {
+            return ifNoneMatch.contains(etag) || ifNoneMatch.trim().equals("*");
+        }
+        String ifModifiedSince = request.getHeaders().get(HttpHeader.IF_MODIFIED_SINCE);
+        if (ifModifiedSince == null) {
+            return false;
+        }
+        try {
+            return !lastModified.isAfter(Instant.from(HTTP_DATE.parse(ifModifiedSince.trim())));
+        } catch (DateTimeException e) {
+            return false;
+        }
     }
 
     private static DomainException unknownCa(String name) {

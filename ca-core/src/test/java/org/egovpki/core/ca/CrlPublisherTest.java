@@ -1,0 +1,150 @@
+package org.egovpki.core.ca;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.security.cert.X509CRL;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.x509.CRLDistPoint;
+import org.bouncycastle.asn1.x509.Extension;
+import org.egovpki.core.certificate.RevokedCertificates;
+import org.egovpki.core.certificate.RevokedSelection;
+import org.egovpki.core.crypto.BouncyCastle;
+import org.egovpki.core.x509.CrlFactory;
+import org.egovpki.core.x509.Pem;
+import org.egovpki.core.x509.RevokedEntry;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CrlPublisherTest {
+
+    @TempDir
+    static Path keys;
+
+    private static CertificateAuthority ca;
+
+    private final MovableClock clock = new MovableClock(EnrollmentFixture.NOW);
+    private final InMemoryCaRepository repository = new InMemoryCaRepository();
+    private final List<Revoked> revoked = new ArrayList<>();
+    private final List<RevokedSelection> selections = new ArrayList<>();
+    private final RevokedCertificates source = (selection, sink) -> {
+        selections.add(selection);
+        revoked.stream()
+                .filter(r -> !r.notAfter.isBefore(selection.validAt()))
+                .filter(r -> selection.revokedSince() == null || !r.entry.revocationDate().isBefore(selection.revokedSince()))
+                .forEach(r -> sink.accept(r.entry));
+    };
+    private final CrlPublisher publisher = new CrlPublisher(repository, source, new CrlFactory(clock),
+            new RecordingAuditLog(), clock, Duration.ofHours(24), new TestUrls());
+
+    @BeforeAll
+    static void createCa() {
+        ca = EnrollmentFixture.createCas(keys).find("sm2-issuing").orElseThrow();
+    }
+
+    @Test
+    void fullCrlsListEveryUnexpiredRevocationAndDeltasListWhatChangedSinceThePreviousFullCrl() throws Exception {
+        revoke(1, Duration.ofDays(30), 1);
+        clock.advance(Duration.ofMinutes(1));
+        CrlRecord first = publisher.issue(ca, "test");
+        assertThat(first.crlNumber()).isEqualTo(BigInteger.ONE);
+        assertThat(repository.currentDeltaCrl(ca.name())).as("no delta without a previous full CRL").isEmpty();
+        assertThat(serials(first)).containsExactly(BigInteger.ONE);
+
+        clock.advance(Duration.ofMinutes(5));
+        revoke(2, Duration.ofDays(30), 4);
+        CrlRecord second = publisher.issue(ca, "test");
+        CrlRecord delta = repository.currentDeltaCrl(ca.name()).orElseThrow();
+
+        assertThat(second.crlNumber()).isEqualTo(BigInteger.TWO);
+        assertThat(delta.crlNumber()).isEqualTo(BigInteger.valueOf(3));
+        assertThat(serials(second)).containsExactlyInAnyOrder(BigInteger.ONE, BigInteger.TWO);
+        X509CRL deltaCrl = verified(delta);
+        assertThat(serials(delta)).containsExactly(BigInteger.TWO);
+        assertThat(deltaCrl.getCriticalExtensionOIDs()).contains(Extension.deltaCRLIndicator.getId());
+        assertThat(integer(deltaCrl, Extension.deltaCRLIndicator)).isEqualTo(BigInteger.ONE);
+        CRLDistPoint freshest = CRLDistPoint.getInstance(ASN1OctetString.getInstance(
+                verified(second).getExtensionValue(Extension.freshestCRL.getId())).getOctets());
+        assertThat(freshest.getDistributionPoints()[0].getDistributionPoint().toString())
+                .contains("http://pki.test/crl/sm2-issuing-delta.crl");
+
+        clock.advance(Duration.ofMinutes(5));
+        CrlRecord third = publisher.issue(ca, "test");
+        assertThat(third.crlNumber()).as("after the delta #3").isEqualTo(BigInteger.valueOf(4));
+        assertThat(integer(verified(repository.currentDeltaCrl(ca.name()).orElseThrow()), Extension.deltaCRLIndicator))
+                .isEqualTo(BigInteger.TWO);
+    }
+
+    @Test
+    void expiredCertificatesDropOffTheNextCrl() throws Exception {
+        revoke(7, Duration.ofMinutes(10), 0);
+        assertThat(serials(publisher.issue(ca, "test"))).containsExactly(BigInteger.valueOf(7));
+
+        clock.advance(Duration.ofMinutes(11));
+        assertThat(serials(publisher.issue(ca, "test"))).isEmpty();
+        assertThat(selections).allSatisfy(s -> assertThat(s.issuer()).isEqualTo(ca.name()));
+    }
+
+    private void revoke(long serial, Duration validFor, Integer reason) {
+        Instant now = clock.instant();
+        revoked.add(new Revoked(new RevokedEntry(BigInteger.valueOf(serial), now, reason, null), now.plus(validFor)));
+    }
+
+    private static List<BigInteger> serials(CrlRecord record) throws Exception {
+        X509CRL crl = verified(record);
+        return crl.getRevokedCertificates() == null ? List.of()
+                : crl.getRevokedCertificates().stream().map(e -> e.getSerialNumber()).toList();
+    }
+
+    private static X509CRL verified(CrlRecord record) throws Exception {
+        X509CRL crl = Pem.parseCrl(record.der());
+        crl.verify(ca.certificate().getPublicKey(), BouncyCastle.PROVIDER);
+        return crl;
+    }
+
+    private static BigInteger integer(X509CRL crl, org.bouncycastle.asn1.ASN1ObjectIdentifier oid) {
+        return ASN1Integer.getInstance(ASN1OctetString.getInstance(crl.getExtensionValue(oid.getId())).getOctets())
+                .getValue();
+    }
+
+    private record Revoked(RevokedEntry entry, Instant notAfter) {
+    }
+
+    /** A clock tests move forward. */
+    static final class MovableClock extends Clock {
+        private Instant now;
+
+        MovableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
