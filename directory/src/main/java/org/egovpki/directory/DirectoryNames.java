@@ -47,6 +47,11 @@ public final class DirectoryNames {
         return new DN(new RDN("cn", caName), cas());
     }
 
+    /** The cRLDistributionPoint entry of CRL partition {@code shard} of the CA, below the CA entry. */
+    public DN crlPartition(String caName, int shard) {
+        return new DN(new RDN("cn", "shard-" + shard), ca(caName));
+    }
+
     public DN request(String requestId) {
         return new DN(new RDN("egovRequestId", requestId), container(DirectoryLayout.Container.REQUESTS));
     }

@@ -50,6 +50,7 @@ public final class LdapCaRepository implements CaRepository {
     static final String AT_DELTA = "deltaRevocationList;binary";
     static final String AT_DELTA_NUMBER = "egovDeltaCrlNumber";
     static final String OC_DELTA = "deltaCRL";
+    static final String OC_PARTITION = "egovCrlPartition";
 
     /** A lost conditional CRL publication shows up as one of these, depending on the server. */
     private static final Set<ResultCode> RACE_LOST = Set.of(ResultCode.NO_SUCH_ATTRIBUTE,
@@ -126,53 +127,18 @@ public final class LdapCaRepository implements CaRepository {
 
     @Override
     public Optional<CrlRecord> currentCrl(String caName) {
-        return read(caName).flatMap(entry -> {
-            byte[] der = LdapValues.binary(entry, "certificateRevocationList");
-            String number = entry.getAttributeValue(AT_CRL_NUMBER);
-            if (der == null || number == null) {
-                return Optional.empty();
-            }
-            return Optional.of(new CrlRecord(new BigInteger(number),
-                    LdapValues.time(entry, AT_CRL_THIS_UPDATE),
-                    LdapValues.time(entry, AT_CRL_NEXT_UPDATE), der));
-        });
+        return read(caName).flatMap(entry -> crl(entry, AT_CRL_NUMBER, "certificateRevocationList"));
     }
 
     @Override
     public Optional<CrlRecord> currentDeltaCrl(String caName) {
-        return read(caName).flatMap(entry -> {
-            byte[] der = LdapValues.binary(entry, "deltaRevocationList");
-            String number = entry.getAttributeValue(AT_DELTA_NUMBER);
-            if (der == null || number == null) {
-                return Optional.empty();
-            }
-            // The delta shares the full CRL's dates: both are signed in one step.
-            return Optional.of(new CrlRecord(new BigInteger(number), LdapValues.time(entry, AT_CRL_THIS_UPDATE),
-                    LdapValues.time(entry, AT_CRL_NEXT_UPDATE), der));
-        });
+        return read(caName).flatMap(entry -> crl(entry, AT_DELTA_NUMBER, "deltaRevocationList"));
     }
 
     @Override
     public boolean publishCrl(String caName, BigInteger previousNumber, CrlRecord crl, CrlRecord delta) {
         DN dn = names.ca(caName);
-        List<Modification> mods = new ArrayList<>();
-        // Delete-the-old-value plus add-the-new-value is an atomic compare-and-swap in any LDAP
-        // server: if another writer moved the number on, the delete fails and nothing changes.
-        if (previousNumber != null) {
-            mods.add(new Modification(ModificationType.DELETE, AT_CRL_NUMBER, previousNumber.toString()));
-        }
-        mods.add(new Modification(ModificationType.ADD, AT_CRL_NUMBER, crl.crlNumber().toString()));
-        mods.add(new Modification(ModificationType.REPLACE, AT_CRL, crl.der()));
-        mods.add(new Modification(ModificationType.REPLACE, AT_CRL_THIS_UPDATE, LdapValues.time(crl.thisUpdate())));
-        mods.add(new Modification(ModificationType.REPLACE, AT_CRL_NEXT_UPDATE, LdapValues.time(crl.nextUpdate())));
-        if (delta != null) {
-            mods.add(new Modification(ModificationType.REPLACE, AT_DELTA, delta.der()));
-            mods.add(new Modification(ModificationType.REPLACE, AT_DELTA_NUMBER, delta.crlNumber().toString()));
-        } else {
-            // An older delta's base is no longer the current CRL's predecessor: take it away.
-            mods.add(new Modification(ModificationType.REPLACE, AT_DELTA));
-            mods.add(new Modification(ModificationType.REPLACE, AT_DELTA_NUMBER));
-        }
+        List<Modification> mods = crlModifications(previousNumber, crl, delta);
         try {
             ldap.modify(dn.toString(), mods);
             return true;
@@ -182,6 +148,102 @@ public final class LdapCaRepository implements CaRepository {
             }
             throw LdapErrors.toDomain("publishing CRL #" + crl.crlNumber() + " for CA " + caName, e);
         }
+    }
+
+    @Override
+    public Optional<CrlRecord> currentPartitionCrl(String caName, int shard) {
+        return partition(caName, shard).flatMap(e -> crl(e, AT_CRL_NUMBER, "certificateRevocationList"));
+    }
+
+    @Override
+    public Optional<CrlRecord> currentPartitionDeltaCrl(String caName, int shard) {
+        return partition(caName, shard).flatMap(e -> crl(e, AT_DELTA_NUMBER, "deltaRevocationList"));
+    }
+
+    @Override
+    public boolean publishPartitionCrl(String caName, int shard, CrlRecord full, CrlRecord delta) {
+        DN dn = names.crlPartition(caName, shard);
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Optional<SearchResultEntry> existing = partition(caName, shard);
+            try {
+                if (existing.isEmpty()) {
+                    Entry entry = new Entry(dn);
+                    entry.addAttribute("objectClass", "top", "cRLDistributionPoint", OC_PARTITION);
+                    entry.addAttribute("cn", "shard-" + shard);
+                    entry.addAttribute("egovCrlShard", Integer.toString(shard));
+                    entry.addAttribute(AT_CRL_NUMBER, full.crlNumber().toString());
+                    entry.addAttribute(AT_CRL, full.der());
+                    entry.addAttribute(AT_CRL_THIS_UPDATE, LdapValues.time(full.thisUpdate()));
+                    entry.addAttribute(AT_CRL_NEXT_UPDATE, LdapValues.time(full.nextUpdate()));
+                    if (delta != null) {
+                        entry.addAttribute(AT_DELTA, delta.der());
+                        entry.addAttribute(AT_DELTA_NUMBER, delta.crlNumber().toString());
+                    }
+                    ldap.add(entry);
+                    return true;
+                }
+                String current = existing.get().getAttributeValue(AT_CRL_NUMBER);
+                if (current != null && new BigInteger(current).compareTo(full.crlNumber()) >= 0) {
+                    return false;
+                }
+                List<Modification> mods = crlModifications(current == null ? null : new BigInteger(current), full,
+                        delta);
+                ldap.modify(dn.toString(), mods);
+                return true;
+            } catch (LDAPException e) {
+                if (!RACE_LOST.contains(e.getResultCode()) && e.getResultCode() != ResultCode.ENTRY_ALREADY_EXISTS) {
+                    throw LdapErrors.toDomain("publishing CRL #" + full.crlNumber() + " of partition " + shard
+                            + " of CA " + caName, e);
+                }
+            }
+        }
+        throw DomainException.conflict("CRL partition " + shard + " of CA " + caName
+                + " keeps changing under another writer; the next CRL run publishes it");
+    }
+
+    private Optional<SearchResultEntry> partition(String caName, int shard) {
+        try {
+            return Optional.ofNullable(ldap.getEntry(names.crlPartition(caName, shard).toString(), "*"));
+        } catch (LDAPException e) {
+            throw LdapErrors.toDomain("reading CRL partition " + shard + " of CA " + caName, e);
+        }
+    }
+
+    /** The CRL in {@code crlAttribute} with its number in {@code numberAttribute} and the entry's dates. */
+    private static Optional<CrlRecord> crl(Entry entry, String numberAttribute, String crlAttribute) {
+        byte[] der = LdapValues.binary(entry, crlAttribute);
+        String number = entry.getAttributeValue(numberAttribute);
+        if (der == null || number == null) {
+            return Optional.empty();
+        }
+        // A delta shares its full CRL's dates: both are signed in one step.
+        return Optional.of(new CrlRecord(new BigInteger(number), LdapValues.time(entry, AT_CRL_THIS_UPDATE),
+                LdapValues.time(entry, AT_CRL_NEXT_UPDATE), der));
+    }
+
+    /**
+     * The modifications that publish {@code full} and {@code delta} on an entry whose CRL number is
+     * {@code previousNumber}: delete-the-old-value plus add-the-new-value is an atomic
+     * compare-and-swap in any LDAP server, so if another writer moved the number on, nothing changes.
+     */
+    private static List<Modification> crlModifications(BigInteger previousNumber, CrlRecord full, CrlRecord delta) {
+        List<Modification> mods = new ArrayList<>();
+        if (previousNumber != null) {
+            mods.add(new Modification(ModificationType.DELETE, AT_CRL_NUMBER, previousNumber.toString()));
+        }
+        mods.add(new Modification(ModificationType.ADD, AT_CRL_NUMBER, full.crlNumber().toString()));
+        mods.add(new Modification(ModificationType.REPLACE, AT_CRL, full.der()));
+        mods.add(new Modification(ModificationType.REPLACE, AT_CRL_THIS_UPDATE, LdapValues.time(full.thisUpdate())));
+        mods.add(new Modification(ModificationType.REPLACE, AT_CRL_NEXT_UPDATE, LdapValues.time(full.nextUpdate())));
+        if (delta != null) {
+            mods.add(new Modification(ModificationType.REPLACE, AT_DELTA, delta.der()));
+            mods.add(new Modification(ModificationType.REPLACE, AT_DELTA_NUMBER, delta.crlNumber().toString()));
+        } else {
+            // An older delta's base is no longer the current CRL's predecessor: take it away.
+            mods.add(new Modification(ModificationType.REPLACE, AT_DELTA));
+            mods.add(new Modification(ModificationType.REPLACE, AT_DELTA_NUMBER));
+        }
+        return mods;
     }
 
     private Optional<SearchResultEntry> read(String caName) {

@@ -76,6 +76,7 @@ public final class LdapCertificateStore implements CertificateStore {
         a.add(new Attribute("egovNotBefore", LdapValues.time(r.notBefore())));
         a.add(new Attribute("egovNotAfter", LdapValues.time(r.notAfter())));
         a.add(new Attribute("egovCreatedAt", LdapValues.time(r.createdAt())));
+        a.add(new Attribute("egovCrlShard", Integer.toString(r.crlShard())));
         try {
             ldap.add(new Entry(names.certificate(r.id()), a));
             return true;

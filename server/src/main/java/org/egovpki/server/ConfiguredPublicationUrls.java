@@ -1,5 +1,6 @@
 package org.egovpki.server;
 
+import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPURL;
 import com.unboundid.ldap.sdk.SearchScope;
@@ -14,12 +15,45 @@ final class ConfiguredPublicationUrls implements PublicationUrls {
     private final URI ldap;
     private final DirectoryNames names;
     private final boolean deltas;
+    private final int partitions;
 
-    ConfiguredPublicationUrls(URI httpPublicUrl, URI ldapPublicUrl, DirectoryNames names, boolean deltas) {
+    ConfiguredPublicationUrls(URI httpPublicUrl, URI ldapPublicUrl, DirectoryNames names, boolean deltas,
+                              int partitions) {
         this.http = httpPublicUrl.toString();
         this.ldap = ldapPublicUrl;
         this.names = names;
         this.deltas = deltas;
+        this.partitions = partitions;
+    }
+
+    @Override
+    public int crlPartitions() {
+        return partitions;
+    }
+
+    @Override
+    public boolean deltaCrls() {
+        return deltas;
+    }
+
+    @Override
+    public String crlUrl(String caName, int shard) {
+        return http + "/crl/" + caName + "-shard" + shard + ".crl";
+    }
+
+    @Override
+    public String crlLdapUrl(String caName, int shard) {
+        return ldapUrl(names.crlPartition(caName, shard), "certificateRevocationList;binary");
+    }
+
+    @Override
+    public String deltaCrlUrl(String caName, int shard) {
+        return deltas ? http + "/crl/" + caName + "-shard" + shard + "-delta.crl" : null;
+    }
+
+    @Override
+    public String deltaCrlLdapUrl(String caName, int shard) {
+        return deltas ? ldapUrl(names.crlPartition(caName, shard), "deltaRevocationList;binary") : null;
     }
 
     @Override
@@ -58,12 +92,16 @@ final class ConfiguredPublicationUrls implements PublicationUrls {
     }
 
     private String ldapUrl(String caName, String attribute) {
+        return ldapUrl(names.ca(caName), attribute);
+    }
+
+    private String ldapUrl(DN entry, String attribute) {
         try {
             int port = ldap.getPort() > 0 ? ldap.getPort() : ("ldaps".equals(ldap.getScheme()) ? 636 : 389);
-            return new LDAPURL(ldap.getScheme(), ldap.getHost(), port, names.ca(caName), new String[] {attribute},
+            return new LDAPURL(ldap.getScheme(), ldap.getHost(), port, entry, new String[] {attribute},
                     SearchScope.BASE, null).toString();
         } catch (LDAPException e) {
-            throw new IllegalStateException("cannot build the LDAP URL for CA " + caName + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot build the LDAP URL for " + entry + ": " + e.getMessage(), e);
         }
     }
 }

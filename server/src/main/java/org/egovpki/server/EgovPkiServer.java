@@ -159,10 +159,11 @@ public final class EgovPkiServer implements AutoCloseable {
         LdapCaRepository repository = new LdapCaRepository(pool, names);
 
         LdapCertificateStore certificates = new LdapCertificateStore(pool, names);
+        EgovPkiConfig.Crl crl = config.ca().crl();
         ConfiguredPublicationUrls urls = new ConfiguredPublicationUrls(config.http().publicUrl(), ldap.publicUrl(), names,
-                config.ca().crl().deltas());
+                crl.deltas(), crl.partitions());
         CrlPublisher crls = new CrlPublisher(repository, certificates, new CrlFactory(clock), audit, clock,
-                config.ca().crl().nextUpdate(), config.ca().crl().deltas() ? urls : null);
+                crl.nextUpdate(), urls);
         CaKeyStore keyStore = CaKeyStore.openOrCreate(data.keyStore(), keyStorePassword.value());
         registry = new CaBootstrap(keyStore, new CaCertificateFactory(clock, random), repository, crls, urls, audit,
                 clock, random).bootstrap(config.ca().definitions());

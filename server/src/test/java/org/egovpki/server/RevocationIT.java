@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.SearchResultEntry;
 import java.math.BigInteger;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -60,6 +62,8 @@ class RevocationIT {
     /** ca.crl.afterRevocationSeconds in this test's configuration. */
     private static final Duration CRL_WINDOW = Duration.ofSeconds(2);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** ca.crl.partitions in this test's configuration. */
+    private static final int PARTITIONS = 2;
 
     @TempDir
     static Path tmp;
@@ -77,6 +81,7 @@ class RevocationIT {
                 .replace("    - algorithm: EC\n      enabled: false", "    - algorithm: EC\n      enabled: true")
                 .replace("  # initialAdminPassword: ...", "  initialAdminPassword: " + PASSWORD)
                 .replace("    afterRevocationSeconds: 60", "    afterRevocationSeconds: " + CRL_WINDOW.toSeconds())
+                .replace("    partitions: 1", "    partitions: " + PARTITIONS)
                 .replace("profiles:\n", "profiles:\n"
                         + "  - name: device-ec\n    type: DEVICE\n    issuer: ec-issuing\n    validityMonths: 12\n"
                         + "    identityExtensions: NONE\n    extendedKeyUsages: [serverAuth]\n"
@@ -140,6 +145,24 @@ class RevocationIT {
         Path crlPem = write("ec-issuing-crl.pem", Pem.crl(crl).getBytes(StandardCharsets.US_ASCII));
         assertThat(Tools.run("openssl", "verify", "-crl_check", "-CRLfile", crlPem.toString(), "-CAfile",
                 chain.toString(), leaf.toString())).contains("certificate revoked");
+
+        // The certificate names its partition's CRL; OpenSSL matches its critical IDP to that name.
+        int shard = new BigInteger(serial, 16).mod(BigInteger.valueOf(PARTITIONS)).intValue();
+        String partitionName = "ec-issuing-shard" + shard;
+        assertThat(Tools.run("openssl", "x509", "-in", leaf.toString(), "-noout", "-ext", "crlDistributionPoints"))
+                .contains("/crl/" + partitionName + ".crl").contains("cn=shard-" + shard + ",cn=ec-issuing");
+        X509CRL partition = awaitCrlListing(partitionName, new BigInteger(serial, 16));
+        assertThat(partition.getCriticalExtensionOIDs()).contains(Extension.issuingDistributionPoint.getId());
+        Path partitionPem = write("ec-partition.pem", Pem.crl(partition).getBytes(StandardCharsets.US_ASCII));
+        assertThat(Tools.run("openssl", "verify", "-crl_check", "-CRLfile", partitionPem.toString(), "-CAfile",
+                chain.toString(), leaf.toString())).contains("certificate revoked");
+        try (LDAPConnection anonymous = new LDAPConnection("127.0.0.1", server.ldapPort)) {
+            SearchResultEntry published = anonymous.getEntry("cn=shard-" + shard + ",cn=ec-issuing,ou=CAs,o=egov-pki,c=CN",
+                    "certificateRevocationList;binary");
+            assertThat(published).as("the partition entry, read anonymously").isNotNull();
+            // ApacheDS returns the value under the attribute's name without the ;binary option.
+            assertThat(published.getAttributeValueBytes("certificateRevocationList")).isNotEmpty();
+        }
     }
 
     @Test

@@ -20,4 +20,10 @@ public interface CaPublications {
 
     /** The delta CRL published with the current full CRL, if any. */
     Optional<CrlRecord> currentDeltaCrl(String caName);
+
+    /** The CRL of partition {@code shard} of the CA, if published. */
+    Optional<CrlRecord> currentPartitionCrl(String caName, int shard);
+
+    /** The delta CRL of partition {@code shard} of the CA, if published. */
+    Optional<CrlRecord> currentPartitionDeltaCrl(String caName, int shard);
 }

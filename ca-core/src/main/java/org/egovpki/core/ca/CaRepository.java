@@ -27,4 +27,13 @@ public interface CaRepository extends CaPublications {
      * @return {@code false} when another writer published first; the caller re-reads and retries
      */
     boolean publishCrl(String caName, BigInteger previousNumber, CrlRecord full, CrlRecord delta);
+
+    /**
+     * Publishes the CRL (and delta) of partition {@code shard}, creating its entry if needed,
+     * unless the partition already holds a CRL with a number not below {@code full}'s (a later
+     * batch got there first): a partition's CRL numbers never go back.
+     *
+     * @return {@code false} if skipped because a newer CRL is published
+     */
+    boolean publishPartitionCrl(String caName, int shard, CrlRecord full, CrlRecord delta);
 }

@@ -17,6 +17,7 @@ import org.egovpki.core.audit.AuditLog;
 import org.egovpki.core.certificate.RevokedCertificates;
 import org.egovpki.core.certificate.RevokedSelection;
 import org.egovpki.core.x509.CrlFactory;
+import org.egovpki.core.x509.CrlPartition;
 import org.egovpki.core.x509.CrlRequest;
 import org.egovpki.core.x509.EncodedCrl;
 import org.slf4j.Logger;
@@ -51,20 +52,23 @@ public final class CrlPublisher {
     private final AuditLog audit;
     private final Clock clock;
     private final Duration nextUpdateAfter;
-    private final PublicationUrls deltaUrls;
+    private final PublicationUrls urls;
+    private final boolean deltas;
 
     /**
-     * @param deltaUrls where delta CRLs are published (FreshestCRL), or {@code null} for no delta CRLs
+     * @param urls where the CRLs are published: delta CRLs are issued when it names delta URLs,
+     *             partition CRLs when it has more than one partition
      */
     public CrlPublisher(CaRepository repository, RevokedCertificates revoked, CrlFactory crlFactory, AuditLog audit,
-                        Clock clock, Duration nextUpdateAfter, PublicationUrls deltaUrls) {
+                        Clock clock, Duration nextUpdateAfter, PublicationUrls urls) {
         this.repository = Objects.requireNonNull(repository, "repository");
         this.revoked = Objects.requireNonNull(revoked, "revoked");
         this.crlFactory = Objects.requireNonNull(crlFactory, "crlFactory");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.nextUpdateAfter = Objects.requireNonNull(nextUpdateAfter, "nextUpdateAfter");
-        this.deltaUrls = deltaUrls;
+        this.urls = Objects.requireNonNull(urls, "urls");
+        this.deltas = urls.deltaCrls();
         if (nextUpdateAfter.isNegative() || nextUpdateAfter.isZero()) {
             throw new IllegalArgumentException("CRL nextUpdate interval must be positive, was " + nextUpdateAfter);
         }
@@ -75,21 +79,20 @@ public final class CrlPublisher {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             Optional<CrlRecord> previous = repository.currentCrl(ca.name());
             BigInteger previousNumber = previous.map(CrlRecord::crlNumber).orElse(null);
-            BigInteger last = previous.isEmpty() ? BigInteger.ZERO : repository.currentDeltaCrl(ca.name())
-                    .map(CrlRecord::crlNumber).filter(d -> d.compareTo(previousNumber) > 0).orElse(previousNumber);
+            BigInteger last = lastNumberUsed(ca, previous);
             Instant thisUpdate = clock.instant().truncatedTo(ChronoUnit.SECONDS);
             BigInteger number = last.add(BigInteger.ONE);
             EncodedCrl full;
             EncodedCrl delta = null;
             try {
                 CrlRequest request = new CrlRequest(number, thisUpdate, nextUpdateAfter);
-                if (deltaUrls != null) {
-                    request = request.withFreshestCrl(List.of(deltaUrls.deltaCrlUrl(ca.name()),
-                            deltaUrls.deltaCrlLdapUrl(ca.name())));
+                if (deltas) {
+                    request = request.withFreshestCrl(List.of(urls.deltaCrlUrl(ca.name()),
+                            urls.deltaCrlLdapUrl(ca.name())));
                 }
                 full = crlFactory.build(request, sink -> revoked.forEachRevoked(
                         RevokedSelection.all(ca.name(), thisUpdate), sink), ca.certificate(), ca.signer());
-                if (deltaUrls != null && previous.isPresent()) {
+                if (deltas && previous.isPresent()) {
                     Instant since = previous.get().thisUpdate();
                     delta = crlFactory.build(new CrlRequest(number.add(BigInteger.ONE), thisUpdate, nextUpdateAfter)
                                     .deltaOf(previousNumber),
@@ -117,12 +120,76 @@ public final class CrlPublisher {
                 LOG.info("Published CRL #{} for CA {} with {} entries{} (next update {})", number, ca.name(),
                         full.entryCount(), delta == null ? "" : " and delta #" + delta.crlNumber() + " with "
                                 + delta.entryCount(), record.nextUpdate());
+                // The CA entry's number is the commit point; partitions number on from the same batch.
+                BigInteger next = number.add(BigInteger.TWO);
+                for (int shard = 0; shard < partitions(); shard++) {
+                    publishPartition(ca, shard, next.add(BigInteger.valueOf(2L * shard)), thisUpdate, actor);
+                }
                 return record;
             }
             LOG.info("CRL #{} for CA {} lost a race with another writer; signing again", number, ca.name());
         }
         throw new DomainException(DomainException.Kind.CONFLICT, "could not publish a CRL for CA '" + ca.name()
                 + "' after " + MAX_ATTEMPTS + " attempts: another writer keeps publishing; retry later");
+    }
+
+    /**
+     * Signs and publishes the CRL of one partition (critical issuingDistributionPoint naming exactly
+     * the URLs its certificates' CRL distribution point carries, end-entity certificates only) and
+     * its delta against the partition's previous CRL.
+     */
+    private void publishPartition(CertificateAuthority ca, int shard, BigInteger number, Instant thisUpdate,
+                                  String actor) {
+        Optional<CrlRecord> previous = repository.currentPartitionCrl(ca.name(), shard);
+        CrlPartition scope = CrlPartition.userCertificates(List.of(urls.crlUrl(ca.name(), shard),
+                urls.crlLdapUrl(ca.name(), shard)));
+        CrlRequest request = new CrlRequest(number, thisUpdate, nextUpdateAfter).withPartition(scope);
+        if (deltas) {
+            request = request.withFreshestCrl(List.of(urls.deltaCrlUrl(ca.name(), shard),
+                    urls.deltaCrlLdapUrl(ca.name(), shard)));
+        }
+        try {
+            EncodedCrl full = crlFactory.build(request, sink -> revoked.forEachRevoked(
+                    new RevokedSelection(ca.name(), thisUpdate, null, shard), sink), ca.certificate(), ca.signer());
+            EncodedCrl delta = null;
+            if (deltas && previous.isPresent()) {
+                Instant since = previous.get().thisUpdate();
+                delta = crlFactory.build(new CrlRequest(number.add(BigInteger.ONE), thisUpdate, nextUpdateAfter)
+                                .deltaOf(previous.get().crlNumber()).withPartition(scope),
+                        sink -> revoked.forEachRevoked(new RevokedSelection(ca.name(), thisUpdate, since, shard), sink),
+                        ca.certificate(), ca.signer());
+            }
+            if (!repository.publishPartitionCrl(ca.name(), shard, CrlRecord.of(full),
+                    delta == null ? null : CrlRecord.of(delta))) {
+                LOG.info("Partition {} of CA {} already has a newer CRL than #{}", shard, ca.name(), number);
+            }
+        } catch (DomainException e) {
+            // The full CRL is out; this partition catches up at the next run. Say so loudly.
+            LOG.error("CRL partition {} of CA {} was not published: {}", shard, ca.name(), e.getMessage());
+            audit.record(AuditEvent.failure(clock.instant(), AuditEventType.CRL_ISSUE_FAILED, actor,
+                    List.of(ca.name() + "#" + shard), Map.of("crlNumber", number.toString(), "error", e.getMessage())));
+        }
+    }
+
+    /** The highest CRL number the CA has used in any scope: the full CRL, its delta, every partition. */
+    private BigInteger lastNumberUsed(CertificateAuthority ca, Optional<CrlRecord> previous) {
+        BigInteger last = previous.map(CrlRecord::crlNumber).orElse(BigInteger.ZERO);
+        List<Optional<CrlRecord>> others = new java.util.ArrayList<>();
+        others.add(repository.currentDeltaCrl(ca.name()));
+        for (int shard = 0; shard < partitions(); shard++) {
+            others.add(repository.currentPartitionCrl(ca.name(), shard));
+            others.add(repository.currentPartitionDeltaCrl(ca.name(), shard));
+        }
+        for (Optional<CrlRecord> other : others) {
+            if (other.isPresent() && other.get().crlNumber().compareTo(last) > 0) {
+                last = other.get().crlNumber();
+            }
+        }
+        return last;
+    }
+
+    private int partitions() {
+        return urls.crlPartitions() <= 1 ? 0 : urls.crlPartitions();
     }
 
     /** Issues a CRL when none is published or the published one expires within {@code margin}. */

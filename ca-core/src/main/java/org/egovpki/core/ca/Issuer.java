@@ -139,19 +139,17 @@ public final class Issuer {
                 profile.allowSubjectAltNames() ? registration.hostNames() : List.of(),
                 profile.allowSubjectAltNames() ? registration.ipAddresses() : List.of(),
                 identity(request.type(), registration), null);
-        IssuerContext context = new IssuerContext(ca.certificate(), urls.crlUrl(ca.name()),
-                urls.crlLdapUrl(ca.name()), urls.ocspUrl(ca.name()), urls.caCertificateUrl(ca.name()),
-                urls.deltaCrlUrl(ca.name()) == null ? List.of()
-                        : List.of(urls.deltaCrlUrl(ca.name()), urls.deltaCrlLdapUrl(ca.name())));
         for (int attempt = 1; attempt <= SERIAL_ATTEMPTS; attempt++) {
             BigInteger serial = SerialNumbers.random(random);
+            int shard = crlShard(serial);
+            IssuerContext context = issuerContext(ca, shard);
             TBSCertificate tbs = certificates.prepare(profile, content, context, serial,
                     ca.signer().contentSigner().getAlgorithmIdentifier());
             CertificateRecord intent = new CertificateRecord(ca.name(), serial, request.id(), request.subscriberId(),
                     request.subjectDn(), profile.name(), request.type(), kind, request.businessType(),
                     request.region(), CertificateStatus.VALID, IssuanceState.INTENT, encoded(tbs), null,
                     tbs.getStartDate().getDate().toInstant(), tbs.getEndDate().getDate().toInstant(), null,
-                    clock.instant(), 0, null);
+                    clock.instant(), shard, null);
             if (store.writeIntent(intent)) {
                 observer.reached(IssuanceStep.INTENT_WRITTEN, intent);
                 return intent;
@@ -258,6 +256,25 @@ public final class Issuer {
             }
         }
         return completed;
+    }
+
+    /** The CRL partition of a serial: fixed at issuance, named by the certificate's CRL distribution point. */
+    private int crlShard(BigInteger serial) {
+        int partitions = urls.crlPartitions();
+        return partitions <= 1 ? 0 : serial.mod(BigInteger.valueOf(partitions)).intValueExact();
+    }
+
+    /** Where the certificate's CRL, delta CRL, OCSP and issuer are found: its partition's CRLs when partitioned. */
+    private IssuerContext issuerContext(CertificateAuthority ca, int shard) {
+        String name = ca.name();
+        if (urls.crlPartitions() <= 1) {
+            return new IssuerContext(ca.certificate(), urls.crlUrl(name), urls.crlLdapUrl(name), urls.ocspUrl(name),
+                    urls.caCertificateUrl(name), urls.deltaCrlUrl(name) == null ? List.of()
+                            : List.of(urls.deltaCrlUrl(name), urls.deltaCrlLdapUrl(name)));
+        }
+        return new IssuerContext(ca.certificate(), urls.crlUrl(name, shard), urls.crlLdapUrl(name, shard),
+                urls.ocspUrl(name), urls.caCertificateUrl(name), urls.deltaCrlUrl(name, shard) == null ? List.of()
+                        : List.of(urls.deltaCrlUrl(name, shard), urls.deltaCrlLdapUrl(name, shard)));
     }
 
     private ProfileCatalog.Entry profile(EnrollmentRequest request) {

@@ -21,6 +21,31 @@ public interface PublicationUrls {
     /** LDAP URL of the CA's delta CRL attribute ({@code deltaRevocationList;binary}); {@code null} without deltas. */
     String deltaCrlLdapUrl(String caName);
 
+    /**
+     * How many CRL partitions each CA's certificates are spread over (1: none). A certificate's
+     * partition is its serial modulo this number, fixed at issuance; its CRL distribution point
+     * and FreshestCRL then name the partition's CRLs. Never lower it while certificates of the
+     * higher count are valid: their partitions would no longer be published.
+     */
+    default int crlPartitions() {
+        return 1;
+    }
+
+    /** Whether delta CRLs are published (then the delta URL methods return non-null URLs). */
+    boolean deltaCrls();
+
+    /** HTTP URL of partition {@code shard}'s CRL. */
+    String crlUrl(String caName, int shard);
+
+    /** LDAP URL of partition {@code shard}'s CRL ({@code certificateRevocationList;binary} of its cRLDistributionPoint entry). */
+    String crlLdapUrl(String caName, int shard);
+
+    /** HTTP URL of partition {@code shard}'s delta CRL, or {@code null} without delta CRLs. */
+    String deltaCrlUrl(String caName, int shard);
+
+    /** LDAP URL of partition {@code shard}'s delta CRL, or {@code null} without delta CRLs. */
+    String deltaCrlLdapUrl(String caName, int shard);
+
     /** HTTP URL of the OCSP responder for certificates the CA issues (AIA). */
     String ocspUrl(String caName);
 

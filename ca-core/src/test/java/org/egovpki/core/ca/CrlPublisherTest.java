@@ -16,6 +16,7 @@ import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x509.CRLDistPoint;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.IssuingDistributionPoint;
 import org.egovpki.core.certificate.RevokedCertificates;
 import org.egovpki.core.certificate.RevokedSelection;
 import org.egovpki.core.crypto.BouncyCastle;
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CrlPublisherTest {
+
+    private static final int PARTITIONS = 3;
 
     @TempDir
     static Path keys;
@@ -42,6 +45,8 @@ class CrlPublisherTest {
         revoked.stream()
                 .filter(r -> !r.notAfter.isBefore(selection.validAt()))
                 .filter(r -> selection.revokedSince() == null || !r.entry.revocationDate().isBefore(selection.revokedSince()))
+                .filter(r -> selection.shard() == null
+                        || r.entry.serial().mod(BigInteger.valueOf(PARTITIONS)).intValue() == selection.shard())
                 .forEach(r -> sink.accept(r.entry));
     };
     private final CrlPublisher publisher = new CrlPublisher(repository, source, new CrlFactory(clock),
@@ -93,6 +98,45 @@ class CrlPublisherTest {
         clock.advance(Duration.ofMinutes(11));
         assertThat(serials(publisher.issue(ca, "test"))).isEmpty();
         assertThat(selections).allSatisfy(s -> assertThat(s.issuer()).isEqualTo(ca.name()));
+    }
+
+    @Test
+    void partitionedCrlsListOnlyTheirOwnCertificatesUnderACriticalIssuingDistributionPoint() throws Exception {
+        CrlPublisher partitioned = new CrlPublisher(repository, source, new CrlFactory(clock), new RecordingAuditLog(),
+                clock, Duration.ofHours(24), new TestUrls(PARTITIONS));
+        for (long serial = 10; serial < 16; serial++) {
+            revoke(serial, Duration.ofDays(30), 0);
+        }
+        clock.advance(Duration.ofMinutes(1));
+        CrlRecord full = partitioned.issue(ca, "test");
+        assertThat(serials(full)).hasSize(6);
+        List<BigInteger> numbers = new ArrayList<>(List.of(full.crlNumber()));
+        for (int shard = 0; shard < PARTITIONS; shard++) {
+            CrlRecord partition = repository.currentPartitionCrl(ca.name(), shard).orElseThrow();
+            int expected = shard;
+            assertThat(serials(partition)).hasSize(2)
+                    .allSatisfy(s -> assertThat(s.mod(BigInteger.valueOf(PARTITIONS)).intValue()).isEqualTo(expected));
+            X509CRL crl = verified(partition);
+            assertThat(crl.getCriticalExtensionOIDs()).contains(Extension.issuingDistributionPoint.getId());
+            IssuingDistributionPoint idp = IssuingDistributionPoint.getInstance(ASN1OctetString.getInstance(
+                    crl.getExtensionValue(Extension.issuingDistributionPoint.getId())).getOctets());
+            assertThat(idp.onlyContainsUserCerts()).isTrue();
+            assertThat(idp.getDistributionPoint().toString())
+                    .contains("http://pki.test/crl/sm2-issuing-shard" + shard + ".crl")
+                    .contains("cn=shard-" + shard + ",cn=sm2-issuing");
+            numbers.add(partition.crlNumber());
+        }
+        assertThat(numbers).doesNotHaveDuplicates();
+
+        clock.advance(Duration.ofMinutes(1));
+        revoke(16, Duration.ofDays(30), 1);
+        partitioned.issue(ca, "test");
+        int shardOf16 = 16 % PARTITIONS;
+        CrlRecord delta = repository.currentPartitionDeltaCrl(ca.name(), shardOf16).orElseThrow();
+        assertThat(serials(delta)).containsExactly(BigInteger.valueOf(16));
+        assertThat(integer(verified(delta), Extension.deltaCRLIndicator)).isEqualTo(numbers.get(1 + shardOf16));
+        assertThat(repository.currentPartitionCrl(ca.name(), shardOf16).orElseThrow().crlNumber())
+                .isGreaterThan(numbers.stream().max(BigInteger::compareTo).orElseThrow());
     }
 
     private void revoke(long serial, Duration validFor, Integer reason) {

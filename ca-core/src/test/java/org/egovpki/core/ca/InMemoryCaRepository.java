@@ -50,6 +50,32 @@ public final class InMemoryCaRepository implements CaRepository {
     }
 
     @Override
+    public synchronized Optional<CrlRecord> currentPartitionCrl(String caName, int shard) {
+        return Optional.ofNullable(crls.get(caName + "#" + shard));
+    }
+
+    @Override
+    public synchronized Optional<CrlRecord> currentPartitionDeltaCrl(String caName, int shard) {
+        return Optional.ofNullable(deltas.get(caName + "#" + shard));
+    }
+
+    @Override
+    public synchronized boolean publishPartitionCrl(String caName, int shard, CrlRecord full, CrlRecord delta) {
+        String key = caName + "#" + shard;
+        CrlRecord current = crls.get(key);
+        if (current != null && current.crlNumber().compareTo(full.crlNumber()) >= 0) {
+            return false;
+        }
+        crls.put(key, full);
+        if (delta == null) {
+            deltas.remove(key);
+        } else {
+            deltas.put(key, delta);
+        }
+        return true;
+    }
+
+    @Override
     public synchronized boolean publishCrl(String caName, BigInteger previousNumber, CrlRecord crl, CrlRecord delta) {
         if (racesToLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             // another writer published previous + 1 in the meantime

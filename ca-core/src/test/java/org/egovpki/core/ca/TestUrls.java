@@ -3,6 +3,26 @@ package org.egovpki.core.ca;
 /** Publication URLs for tests: fixed hosts, the CA name in each URL. */
 public final class TestUrls implements PublicationUrls {
 
+    private final int partitions;
+
+    public TestUrls() {
+        this(1);
+    }
+
+    public TestUrls(int partitions) {
+        this.partitions = partitions;
+    }
+
+    @Override
+    public int crlPartitions() {
+        return partitions;
+    }
+
+    @Override
+    public boolean deltaCrls() {
+        return true;
+    }
+
     @Override
     public String caCertificateUrl(String caName) {
         return "http://pki.test/ca/" + caName + ".crt";
@@ -26,6 +46,28 @@ public final class TestUrls implements PublicationUrls {
     @Override
     public String deltaCrlLdapUrl(String caName) {
         return "ldap://ldap.test:389/cn=" + caName + ",ou=CAs,o=egov-pki,c=CN?deltaRevocationList;binary";
+    }
+
+    @Override
+    public String crlUrl(String caName, int shard) {
+        return "http://pki.test/crl/" + caName + "-shard" + shard + ".crl";
+    }
+
+    @Override
+    public String crlLdapUrl(String caName, int shard) {
+        return "ldap://ldap.test:389/cn=shard-" + shard + ",cn=" + caName
+                + ",ou=CAs,o=egov-pki,c=CN?certificateRevocationList;binary";
+    }
+
+    @Override
+    public String deltaCrlUrl(String caName, int shard) {
+        return "http://pki.test/crl/" + caName + "-shard" + shard + "-delta.crl";
+    }
+
+    @Override
+    public String deltaCrlLdapUrl(String caName, int shard) {
+        return "ldap://ldap.test:389/cn=shard-" + shard + ",cn=" + caName
+                + ",ou=CAs,o=egov-pki,c=CN?deltaRevocationList;binary";
     }
 
     @Override

@@ -169,10 +169,11 @@ public final class ConfigLoader {
         ZoneId zone = crlNode.parsed("timeZone", "Asia/Shanghai", ZoneId::of, "expected a time zone ID such as Asia/Shanghai");
         int afterRevocation = crlNode.integer("afterRevocationSeconds", 60, 1, 24 * 3600);
         boolean deltas = crlNode.bool("deltas", true);
+        int partitions = crlNode.integer("partitions", 1, 1, 1024);
         crlNode.rejectUnknownKeys();
         caNode.rejectUnknownKeys();
         return new EgovPkiConfig.Ca(definitions, new EgovPkiConfig.Crl(Duration.ofHours(hours), schedule, zone,
-                Duration.ofSeconds(afterRevocation), deltas));
+                Duration.ofSeconds(afterRevocation), deltas, partitions));
     }
 
     private static CaDefinition readCaEntry(ConfigNode node, CaRole role, KeyAlgorithm algorithm, String parent,

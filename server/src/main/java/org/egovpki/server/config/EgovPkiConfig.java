@@ -101,8 +101,9 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
      * @param afterRevocation {@code ca.crl.afterRevocationSeconds} — a CRL is issued at most this long after
      *                   a revocation (revocations within the window share one CRL)
      * @param deltas     {@code ca.crl.deltas} — publish delta CRLs beside the full ones
+     * @param partitions {@code ca.crl.partitions} — CRL partitions per CA (1: none)
      */
     public record Crl(Duration nextUpdate, String schedule, ZoneId timeZone, Duration afterRevocation,
-                      boolean deltas) {
+                      boolean deltas, int partitions) {
     }
 }

@@ -42,6 +42,7 @@ public final class PublicHandler extends Handler.Abstract {
     private static final Pattern CA_CERT = Pattern.compile("/ca/([^/]+)\\.(crt|pem)");
     private static final Pattern CRL = Pattern.compile("/crl/([^/]+)\\.crl");
     private static final String DELTA_SUFFIX = "-delta";
+    private static final Pattern PARTITION = Pattern.compile("(.+)-shard([0-9]{1,4})");
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
     private final CaRegistry registry;
@@ -172,17 +173,33 @@ public final class PublicHandler extends Handler.Abstract {
         }
     }
 
-    /** {@code /crl/<ca>.crl} (full) or {@code /crl/<ca>-delta.crl} (the delta issued with it). */
+    /**
+     * {@code /crl/<ca>.crl} (full), {@code /crl/<ca>-delta.crl} (the delta issued with it), and the
+     * same for a partition: {@code /crl/<ca>-shard<n>.crl}, {@code /crl/<ca>-shard<n>-delta.crl}.
+     */
     private void crl(String name, Request request, Response response, Callback callback, boolean head) {
-        boolean delta = registry.find(name).isEmpty() && name.endsWith(DELTA_SUFFIX);
-        String caName = delta ? name.substring(0, name.length() - DELTA_SUFFIX.length()) : name;
-        registry.find(caName).orElseThrow(() -> unknownCa(name));
-        CrlRecord crl = (delta ? publications.currentDeltaCrl(caName) : publications.currentCrl(caName))
-                .orElseThrow(() -> delta
-                        ? DomainException.notFound("CA '" + caName + "' has no delta CRL published now (delta CRLs "
-                                + "are off, or no full CRL preceded the current one); fetch /crl/" + caName + ".crl")
-                        : new DomainException(DomainException.Kind.UNAVAILABLE, "CA '" + caName
-                                + "' has no published CRL yet; retry shortly"));
+        String caName = name;
+        boolean delta = false;
+        if (registry.find(caName).isEmpty() && caName.endsWith(DELTA_SUFFIX)) {
+            delta = true;
+            caName = caName.substring(0, caName.length() - DELTA_SUFFIX.length());
+        }
+        Integer shard = null;
+        Matcher partition = PARTITION.matcher(caName);
+        if (registry.find(caName).isEmpty() && partition.matches()) {
+            caName = partition.group(1);
+            shard = Integer.valueOf(partition.group(2));
+        }
+        String ca = caName;
+        registry.find(ca).orElseThrow(() -> unknownCa(name));
+        Optional<CrlRecord> found = shard == null
+                ? (delta ? publications.currentDeltaCrl(ca) : publications.currentCrl(ca))
+                : (delta ? publications.currentPartitionDeltaCrl(ca, shard) : publications.currentPartitionCrl(ca, shard));
+        boolean plain = shard == null && !delta;
+        CrlRecord crl = found.orElseThrow(() -> plain ? new DomainException(DomainException.Kind.UNAVAILABLE, "CA '"
+                + ca + "' has no published CRL yet; retry shortly") : new DomainException(DomainException.Kind.NOT_FOUND, "no CRL is "
+                + "published at /crl/" + name + ".crl now (delta CRLs and partitions exist only when configured, and "
+                + "a delta only after a first full CRL); the full CRL is /crl/" + ca + ".crl"));
         String etag = "\"" + name + "-" + crl.crlNumber() + "\"";
         response.getHeaders().put(HttpHeader.ETAG, etag);
         response.getHeaders().put(HttpHeader.LAST_MODIFIED, HTTP_DATE.format(crl.thisUpdate()));
