@@ -171,18 +171,19 @@ public final class EgovPkiServer implements AutoCloseable {
         operators = new LdapOperatorDirectory(pool, names, LdapOperatorDirectory.pooled(pool), random);
         EgovPkiConfig.Enrollment settings = config.enrollment();
         CertificationRequests csrs = new CertificationRequests(new KeyPolicy(settings.allowLegacyRsa()));
+        EgovPkiConfig.Revocation revocation = config.revocation();
+        revocations = new RevocationService(registry, certificates, subscribers, requests, audit, clock,
+                new AttemptLimiter(revocation.challengeMaxFailures(), revocation.challengeWindow(), clock, 100_000),
+                revocation.signedRequestMaxAge(), random);
+        // Recovery may supersede originals before the CRL route listens; CrlJobs.catchUp() below covers them.
         Issuer issuer = new Issuer(registry, config.profiles(), new EndEntityCertificates(clock), certificates,
-                subscribers, requests, urls, audit, csrs, clock, random, observer);
+                subscribers, requests, urls, audit, csrs, revocations, clock, random, observer);
         int recovered = issuer.recover();
         if (recovered > 0) {
             LOG.warn("Finished {} issuance(s) a previous run left half-done", recovered);
         }
         enrollment = new EnrollmentService(config.profiles(), requests, subscribers, issuer, csrs, audit, clock,
                 settings.zone(), random);
-        EgovPkiConfig.Revocation revocation = config.revocation();
-        revocations = new RevocationService(registry, certificates, subscribers, requests, audit, clock,
-                new AttemptLimiter(revocation.challengeMaxFailures(), revocation.challengeWindow(), clock, 100_000),
-                revocation.signedRequestMaxAge(), random);
         firstAdmin(settings);
 
         CrlJobs crlJobs = new CrlJobs(registry, crls, certificates, repository);
