@@ -32,6 +32,7 @@ import org.egovpki.core.ca.OcspResponders;
 import org.egovpki.core.ocsp.OcspResponder;
 import org.egovpki.core.enroll.DirectoryDecisions;
 import org.egovpki.core.enroll.EnrollmentService;
+import org.egovpki.core.enroll.LifecycleService;
 import org.egovpki.core.enroll.Operator;
 import org.egovpki.core.enroll.OperatorDirectory;
 import org.egovpki.core.enroll.Role;
@@ -184,6 +185,8 @@ public final class EgovPkiServer implements AutoCloseable {
         }
         enrollment = new EnrollmentService(config.profiles(), requests, subscribers, issuer, csrs, audit, clock,
                 settings.zone(), random);
+        LifecycleService lifecycle = new LifecycleService(config.profiles(), certificates, requests, enrollment, issuer,
+                csrs, config.lifecycle().renewalWindow(), audit, clock);
         firstAdmin(settings);
 
         CrlJobs crlJobs = new CrlJobs(registry, crls, certificates, repository);
@@ -197,7 +200,8 @@ public final class EgovPkiServer implements AutoCloseable {
                     OCSP_NEXT_UPDATE);
             startHttp(new Handler.Sequence(
                     new OcspHandler(ocsp),
-                    new ApiHandler(enrollment, revocations, operators, certificates, registry, config.profiles(), json),
+                    new ApiHandler(enrollment, revocations, lifecycle, operators, certificates, registry,
+                            config.profiles(), json),
                     new PublicHandler(registry, repository, urls, names, ldap.publicUrl().toString(), clock, json)));
         }
         audit.record(AuditEvent.success(clock.instant(), AuditEventType.SERVER_START, AuditEvent.SYSTEM, List.of(),
