@@ -22,6 +22,7 @@ import java.util.Set;
 import org.egovpki.core.DomainException;
 import org.egovpki.core.enroll.DecisionInbox;
 import org.egovpki.core.enroll.EnrollmentRequest;
+import org.egovpki.core.enroll.RequestKind;
 import org.egovpki.core.enroll.RequestState;
 import org.egovpki.core.enroll.RequestStore;
 import org.egovpki.core.profile.CertificateType;
@@ -58,7 +59,8 @@ public final class LdapRequestStore implements RequestStore, DecisionInbox {
         List<Attribute> attributes = new ArrayList<>();
         attributes.add(new Attribute("objectClass", "top", "egovEnrollmentRequest"));
         attributes.add(new Attribute("egovRequestId", r.id()));
-        attributes.add(new Attribute("egovRequestKind", "NEW"));
+        attributes.add(new Attribute("egovRequestKind", r.kind().name()));
+        LdapValues.put(attributes, "egovOriginalSerial", r.originalSerial());
         attributes.add(new Attribute(STATE, r.state().name()));
         attributes.add(new Attribute(CONFIRMED, r.state().name()));
         attributes.add(new Attribute("egovPkcs10", r.csrDer()));
@@ -244,6 +246,18 @@ public final class LdapRequestStore implements RequestStore, DecisionInbox {
                 LdapValues.time(e, "egovAgreementAcceptedAt"), e.getAttributeValue("egovEnteredBy"),
                 e.getAttributeValue("egovReviewedBy"), LdapValues.time(e, "egovSubmittedAt"),
                 LdapValues.time(e, "egovDecidedAt"), LdapValues.time(e, "egovIssuedAt"),
-                e.getAttributeValue("egovRejectionReason"), LdapValues.values(e, "egovResultSerial"));
+                e.getAttributeValue("egovRejectionReason"), LdapValues.values(e, "egovResultSerial"), kind(e),
+                e.getAttributeValue("egovOriginalSerial"));
+    }
+
+    /** The request kind; NEW for an entry without one. */
+    private static RequestKind kind(Entry e) {
+        String value = e.getAttributeValue("egovRequestKind");
+        try {
+            return value == null ? RequestKind.NEW : RequestKind.valueOf(value.strip().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException unknown) {
+            throw new DomainException(DomainException.Kind.INTERNAL, "request entry " + e.getDN()
+                    + " has egovRequestKind '" + value + "', which is none of " + List.of(RequestKind.values()));
+        }
     }
 }

@@ -68,7 +68,7 @@ class EgovSchemaTest {
         assertThat(schema.objectClassNames()).containsExactly("egovCertificationAuthority", "egovCertificateRecord",
                 "egovEnrollmentRequest", "egovSubscriber", "egovOperator", "egovServiceAccount", "egovSyncTarget",
                 "egovSyncCursor", "egovEscrowedKey", "egovKeyRecoveryRequest", "egovAuditEvent",
-                "egovAuditCheckpoint", "egovSubscriberRegistration");
+                "egovAuditCheckpoint", "egovSubscriberRegistration", "egovCrlPartition");
     }
 
     @Test

@@ -32,6 +32,7 @@ import org.egovpki.core.ca.OcspResponders;
 import org.egovpki.core.ocsp.OcspResponder;
 import org.egovpki.core.enroll.DirectoryDecisions;
 import org.egovpki.core.enroll.EnrollmentService;
+import org.egovpki.core.enroll.LifecycleService;
 import org.egovpki.core.enroll.Operator;
 import org.egovpki.core.enroll.OperatorDirectory;
 import org.egovpki.core.enroll.Role;
@@ -173,18 +174,21 @@ public final class EgovPkiServer implements AutoCloseable {
         operators = new LdapOperatorDirectory(pool, names, LdapOperatorDirectory.pooled(pool), random);
         EgovPkiConfig.Enrollment settings = config.enrollment();
         CertificationRequests csrs = new CertificationRequests(new KeyPolicy(settings.allowLegacyRsa()));
+        EgovPkiConfig.Revocation revocation = config.revocation();
+        revocations = new RevocationService(registry, certificates, subscribers, requests, audit, clock,
+                new AttemptLimiter(revocation.challengeMaxFailures(), revocation.challengeWindow(), clock, 100_000),
+                revocation.signedRequestMaxAge(), random);
+        // Recovery may supersede originals before the CRL route listens; CrlJobs.catchUp() below covers them.
         Issuer issuer = new Issuer(registry, config.profiles(), new EndEntityCertificates(clock), certificates,
-                subscribers, requests, urls, audit, csrs, clock, random, observer);
+                subscribers, requests, urls, audit, csrs, revocations, clock, random, observer);
         int recovered = issuer.recover();
         if (recovered > 0) {
             LOG.warn("Finished {} issuance(s) a previous run left half-done", recovered);
         }
         enrollment = new EnrollmentService(config.profiles(), requests, subscribers, issuer, csrs, audit, clock,
                 settings.zone(), random);
-        EgovPkiConfig.Revocation revocation = config.revocation();
-        revocations = new RevocationService(registry, certificates, subscribers, requests, audit, clock,
-                new AttemptLimiter(revocation.challengeMaxFailures(), revocation.challengeWindow(), clock, 100_000),
-                revocation.signedRequestMaxAge(), random);
+        LifecycleService lifecycle = new LifecycleService(config.profiles(), certificates, requests, enrollment, issuer,
+                csrs, config.lifecycle().renewalWindow(), audit, clock);
         firstAdmin(settings);
 
         CrlJobs crlJobs = new CrlJobs(registry, crls, certificates, repository);
@@ -198,7 +202,8 @@ public final class EgovPkiServer implements AutoCloseable {
                     OCSP_NEXT_UPDATE);
             startHttp(new Handler.Sequence(
                     new OcspHandler(ocsp),
-                    new ApiHandler(enrollment, revocations, crls, operators, certificates, registry, config.profiles(), json),
+                    new ApiHandler(enrollment, revocations, lifecycle, crls, operators, certificates, registry,
+                            config.profiles(), json),
                     new PublicHandler(registry, repository, urls, names, ldap.publicUrl().toString(), clock, json)));
         }
         audit.record(AuditEvent.success(clock.instant(), AuditEventType.SERVER_START, AuditEvent.SYSTEM, List.of(),

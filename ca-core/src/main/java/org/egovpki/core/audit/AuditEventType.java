@@ -21,5 +21,13 @@ public enum AuditEventType {
     ISSUANCE_VOIDED,
     CERTIFICATE_REVOKED,
     CERTIFICATE_UNPUBLISHED,
-    CRL_ISSUE_FAILED
+    CRL_ISSUE_FAILED,
+    /** A renewal (same key) was asked for; the issuance follows as CERTIFICATE_ISSUED. */
+    RENEWAL_REQUESTED,
+    /** A rekey (new key, proven by the old one) was asked for. */
+    REKEY_REQUESTED,
+    /** A modification (changed data) was entered; it waits for review like an application. */
+    MODIFICATION_REQUESTED,
+    /** A replacement (lost or damaged medium) was asked for. */
+    REPLACEMENT_REQUESTED
 }

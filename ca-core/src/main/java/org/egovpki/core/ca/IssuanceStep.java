@@ -13,6 +13,11 @@ public enum IssuanceStep {
     RECORDED,
     /** The subscriber entry holds the certificate (or opted out) and the record says PUBLISHED. */
     PUBLISHED,
+    /**
+     * The certificate a rekey, modification or replacement follows is revoked as superseded. Only
+     * those kinds reach it; a new application or renewal goes from PUBLISHED to COMPLETED.
+     */
+    SUPERSEDED,
     /** The request says ISSUED with its serials. */
     COMPLETED
 }

@@ -17,12 +17,14 @@ import org.egovpki.core.DomainException;
 import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.audit.AuditLog;
+import org.egovpki.core.certificate.CertificateQuery;
 import org.egovpki.core.certificate.CertificateRecord;
 import org.egovpki.core.certificate.CertificateStatus;
 import org.egovpki.core.certificate.CertificateStore;
 import org.egovpki.core.certificate.IssuanceState;
 import org.egovpki.core.enroll.EnrollmentRequest;
 import org.egovpki.core.enroll.RegistrationData;
+import org.egovpki.core.enroll.RequestKind;
 import org.egovpki.core.enroll.RequestState;
 import org.egovpki.core.enroll.RequestStore;
 import org.egovpki.core.enroll.SubscriberStore;
@@ -51,12 +53,20 @@ import org.slf4j.LoggerFactory;
  *   <li>sign it;</li>
  *   <li>store the certificate in the record (RECORDED, VALID);</li>
  *   <li>register the subscriber and publish to its entry unless it opted out (PUBLISHED);</li>
+ *   <li>for a rekey, modification or replacement, revoke the certificate it follows as superseded
+ *       ({@link Supersession});</li>
  *   <li>mark the request ISSUED with the serials.</li>
  * </ol>
  * A crash between any two steps leaves records that {@link #recover()} finishes at the next
  * start: an INTENT is signed from its stored TBS (the first signature, if any, never left the
- * process), a RECORDED one is published, a PUBLISHED one completes its request. Nothing is signed
- * that the directory does not know about.
+ * process), a RECORDED one is published, a PUBLISHED one supersedes the original (if its kind
+ * does) and completes its request. Nothing is signed that the directory does not know about, and
+ * no new certificate of a superseding kind is left beside a still-valid original.
+ *
+ * <p>The certificate a request follows ({@link EnrollmentRequest#originalSerial()}) is found
+ * among the same subscriber's certificate records. A renewal keeps the original valid until it
+ * expires; a replacement's notAfter is the original's (a replacement whose original has expired
+ * by the time it is issued is refused: a new application is needed).
  */
 public final class Issuer {
 
@@ -76,10 +86,13 @@ public final class Issuer {
     private final IssuanceObserver observer;
     private final CertificationRequests csrs;
     private final SubjectDnPolicy dnPolicy = new SubjectDnPolicy();
+    private final Supersession supersession;
 
     public Issuer(CaRegistry cas, ProfileCatalog profiles, EndEntityCertificates certificates, CertificateStore store,
                   SubscriberStore subscribers, RequestStore requests, PublicationUrls urls, AuditLog audit,
-                  CertificationRequests csrs, Clock clock, SecureRandom random, IssuanceObserver observer) {
+                  CertificationRequests csrs, Supersession supersession, Clock clock, SecureRandom random,
+                  IssuanceObserver observer) {
+        this.supersession = Objects.requireNonNull(supersession, "supersession");
         this.csrs = Objects.requireNonNull(csrs, "csrs");
         this.cas = Objects.requireNonNull(cas, "cas");
         this.profiles = Objects.requireNonNull(profiles, "profiles");
@@ -109,12 +122,18 @@ public final class Issuer {
         Optional<String> holder = subscribers.holderOf(request.subjectDn());
         if (holder.isPresent() && !holder.get().equals(request.subscriberId())) {
             // Another subscriber got this DN since the request was approved: it cannot be issued.
-            String reason = "subject DN '" + request.subjectDn() + "' was issued to another subscriber meanwhile; "
-                    + "apply again with a distinguishing attribute in the DN";
-            requests.transition(RequestState.APPROVED, request.rejectedAtIssuance(clock.instant(), reason));
-            audit.record(AuditEvent.failure(clock.instant(), AuditEventType.CERTIFICATE_ISSUED, actor,
-                    List.of(request.id()), Map.of("error", reason)));
-            throw new DomainException(DomainException.Kind.CONFLICT, reason, "subject");
+            throw refuseAtIssuance(request, actor, "subject DN '" + request.subjectDn() + "' was issued to another "
+                    + "subscriber meanwhile; apply again with a distinguishing attribute in the DN", "subject");
+        }
+        Instant notAfter = null;
+        if (request.kind() == RequestKind.REPLACEMENT) {
+            CertificateRecord original = original(request);
+            if (!original.notAfter().isAfter(clock.instant())) {
+                throw refuseAtIssuance(request, actor, "certificate " + original.serialHex() + " expired on "
+                        + original.notAfter() + "; a replacement keeps the notAfter of the certificate it replaces, "
+                        + "so a new application is needed", "serial");
+            }
+            notAfter = original.notAfter();
         }
         List<CertificateRecord> issued = new ArrayList<>();
         for (KeyUsageKind kind : entry.profile().kinds()) {
@@ -123,22 +142,76 @@ public final class Issuer {
                 throw new DomainException(DomainException.Kind.UNAVAILABLE, "profile '" + request.profile()
                         + "' issues dual certificates, which need the key management centre; it is not available yet");
             }
-            CertificateRecord intent = writeIntent(request, entry.profile(), ca, kind, actor);
+            CertificateRecord intent = writeIntent(request, entry.profile(), ca, kind, notAfter);
             issued.add(finish(intent, request, ca, actor));
         }
+        supersedeOriginal(request, actor);
         complete(request, issued, actor);
         return issued;
     }
 
+    /** Marks an approved request REJECTED because it can no longer be issued, audits it, and returns the error. */
+    private DomainException refuseAtIssuance(EnrollmentRequest request, String actor, String reason, String field) {
+        requests.transition(RequestState.APPROVED, request.rejectedAtIssuance(clock.instant(), reason));
+        audit.record(AuditEvent.failure(clock.instant(), AuditEventType.CERTIFICATE_ISSUED, actor,
+                List.of(request.id()), Map.of("error", reason)));
+        return new DomainException(DomainException.Kind.CONFLICT, reason, field);
+    }
+
+    /**
+     * The certificate a renewal, rekey, modification or replacement follows: the subscriber's
+     * record with the request's original serial.
+     */
+    private CertificateRecord original(EnrollmentRequest request) {
+        List<CertificateRecord> found = store.search(new CertificateQuery(request.originalSerial(), null,
+                request.subscriberId(), null, 10));
+        if (found.size() != 1) {
+            throw DomainException.internal("request " + request.id() + " follows certificate " + request.originalSerial()
+                    + " of subscriber " + request.subscriberId() + ", but the records hold " + found.size()
+                    + " such certificates", null);
+        }
+        return found.get(0);
+    }
+
+    /**
+     * Revokes the original of a rekey, modification or replacement as superseded. Idempotent, so
+     * recovery can repeat it: an original already revoked (by an earlier run of this step, or by an
+     * operator meanwhile) or already expired is left as it is.
+     */
+    private void supersedeOriginal(EnrollmentRequest request, String actor) {
+        if (!request.kind().supersedesOriginal()) {
+            return;
+        }
+        CertificateRecord original = original(request);
+        if (original.status() == CertificateStatus.REVOKED || !original.notAfter().isAfter(clock.instant())) {
+            LOG.info("Certificate {} that request {} follows is already {}; nothing to supersede",
+                    original.serialHex(), request.id(), original.status() == CertificateStatus.REVOKED
+                            ? "revoked" : "expired");
+            return;
+        }
+        CertificateRecord revoked;
+        try {
+            revoked = supersession.supersede(original, actor);
+        } catch (DomainException e) {
+            CertificateRecord now = store.find(original.issuer(), original.serial()).orElse(original);
+            if (now.status() != CertificateStatus.REVOKED) {
+                throw e;
+            }
+            // Revoked by someone else between the look-up and the revocation: revoked either way.
+            return;
+        }
+        observer.reached(IssuanceStep.SUPERSEDED, revoked);
+    }
+
     private CertificateRecord writeIntent(EnrollmentRequest request, CertificateProfile profile,
-                                          CertificateAuthority ca, KeyUsageKind kind, String actor) {
+                                          CertificateAuthority ca, KeyUsageKind kind, Instant notAfterOverride) {
         ParsedCsr csr = csrs.parse(request.csrDer());
         X500Name subject = dnPolicy.check(csr.subject(), request.type(), request.registration());
         RegistrationData registration = request.registration();
         EndEntityRequest content = new EndEntityRequest(subject, csr.publicKey(), kind,
                 profile.allowSubjectAltNames() ? registration.hostNames() : List.of(),
                 profile.allowSubjectAltNames() ? registration.ipAddresses() : List.of(),
-                identity(request.type(), registration), null);
+                identity(request.type(), registration), notAfterOverride);
         for (int attempt = 1; attempt <= SERIAL_ATTEMPTS; attempt++) {
             BigInteger serial = SerialNumbers.random(random);
             int shard = crlShard(serial);
@@ -234,6 +307,9 @@ public final class Issuer {
                         continue;
                     }
                     finished.add(finish(record, request, ca.get(), AuditEvent.SYSTEM));
+                }
+                if (!finished.isEmpty()) {
+                    supersedeOriginal(request, AuditEvent.SYSTEM);
                 }
                 if (finished.isEmpty()) {
                     if (entry.isEmpty()) {

@@ -30,6 +30,10 @@ import org.egovpki.core.profile.CertificateType;
  * @param issuedAt           when issuance completed, or {@code null}
  * @param rejectionReason    why it was rejected, or {@code null}
  * @param resultSerials      serials (hex) of the certificates issued for it
+ * @param kind               new application, renewal, rekey, modification or replacement
+ * @param originalSerial     serial (lower-case hex) of the certificate this request follows, for every
+ *                           kind but NEW; {@code null} for NEW. Its issuer is found through the
+ *                           certificate records of the same subscriber.
  */
 public record EnrollmentRequest(
         String id,
@@ -51,7 +55,9 @@ public record EnrollmentRequest(
         Instant decidedAt,
         Instant issuedAt,
         String rejectionReason,
-        List<String> resultSerials) {
+        List<String> resultSerials,
+        RequestKind kind,
+        String originalSerial) {
 
     public EnrollmentRequest {
         Objects.requireNonNull(id, "id");
@@ -63,8 +69,24 @@ public record EnrollmentRequest(
         Objects.requireNonNull(registration, "registration");
         Objects.requireNonNull(enteredBy, "enteredBy");
         Objects.requireNonNull(submittedAt, "submittedAt");
+        Objects.requireNonNull(kind, "kind");
+        if ((kind == RequestKind.NEW) != (originalSerial == null)) {
+            throw new IllegalArgumentException("request " + id + " of kind " + kind
+                    + (originalSerial == null ? " names no original certificate" : " names an original certificate"));
+        }
         csrDer = csrDer.clone();
         resultSerials = resultSerials == null ? List.of() : List.copyOf(resultSerials);
+    }
+
+    /** A first application ({@link RequestKind#NEW}). */
+    public EnrollmentRequest(String id, RequestState state, byte[] csrDer, String profile, CertificateType type,
+                             String subscriberId, String subjectDn, RegistrationData registration,
+                             String businessType, String region, boolean publishOptOut, String challengeHash,
+                             Instant agreementAcceptedAt, String enteredBy, String reviewedBy, Instant submittedAt,
+                             Instant decidedAt, Instant issuedAt, String rejectionReason, List<String> resultSerials) {
+        this(id, state, csrDer, profile, type, subscriberId, subjectDn, registration, businessType, region,
+                publishOptOut, challengeHash, agreementAcceptedAt, enteredBy, reviewedBy, submittedAt, decidedAt,
+                issuedAt, rejectionReason, resultSerials, RequestKind.NEW, null);
     }
 
     @Override
@@ -100,7 +122,7 @@ public record EnrollmentRequest(
         }
         return new EnrollmentRequest(id, next, csrDer, profile, type, subscriberId, subjectDn, registration,
                 businessType, region, publishOptOut, challengeHash, agreementAcceptedAt, enteredBy, reviewer,
-                submittedAt, decided, issued, reason, serials);
+                submittedAt, decided, issued, reason, serials, kind, originalSerial);
     }
 
     @Override
@@ -116,6 +138,7 @@ public record EnrollmentRequest(
 
     @Override
     public String toString() {
-        return "EnrollmentRequest[" + id + ", " + state + ", " + profile + ", " + subjectDn + "]";
+        return "EnrollmentRequest[" + id + ", " + kind + (originalSerial == null ? "" : " of " + originalSerial) + ", "
+                + state + ", " + profile + ", " + subjectDn + "]";
     }
 }

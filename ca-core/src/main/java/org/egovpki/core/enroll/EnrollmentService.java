@@ -10,6 +10,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,6 +23,7 @@ import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.audit.AuditLog;
 import org.egovpki.core.ca.Issuer;
+import org.egovpki.core.certificate.CertificateRecord;
 import org.egovpki.core.enroll.validation.CertificationRequests;
 import org.egovpki.core.enroll.validation.ParsedCsr;
 import org.egovpki.core.enroll.validation.RegistrationPolicy;
@@ -72,16 +74,45 @@ public final class EnrollmentService {
      * and issued at once.
      */
     public EnrollmentRequest submit(Operator clerk, Submission submission) {
+        return submit(clerk, submission, null);
+    }
+
+    /**
+     * What a modification (003 §4.8) carries over from the certificate it changes.
+     *
+     * @param original      the certificate being modified (issued, VALID, unexpired: the caller checked)
+     * @param challengeHash the original request's challenge phrase hash, used when no new phrase is given
+     */
+    record Modification(CertificateRecord original, String challengeHash) {
+    }
+
+    /**
+     * Validates and stores an application, or with {@code modification} a modification of an
+     * existing certificate: the same checks, review and audit as an application, for the same
+     * subscriber and certificate type (the profile defaults to the original's), recorded as
+     * {@link RequestKind#MODIFICATION} with the original serial so that issuance supersedes it.
+     */
+    EnrollmentRequest submit(Operator clerk, Submission submission, Modification modification) {
+        AuditEventType event = modification == null ? AuditEventType.REQUEST_SUBMITTED
+                : AuditEventType.MODIFICATION_REQUESTED;
         try {
-            EnrollmentRequest request = validate(clerk, submission);
+            EnrollmentRequest request = validate(clerk, submission, modification);
             ProfileCatalog.Entry entry = profiles.find(request.profile()).orElseThrow();
             boolean autoApprove = entry.profile().autoApproveForRa() && clerk.has(Role.RA_ADMIN);
             // An auto-approved request is stored approved in one write: there is no second person to wait for.
             EnrollmentRequest stored = autoApprove ? request.approved(clerk.dn(), request.submittedAt()) : request;
             requests.create(stored);
-            audit.record(AuditEvent.success(request.submittedAt(), AuditEventType.REQUEST_SUBMITTED, clerk.dn(),
-                    List.of(request.id()), Map.of("profile", request.profile(), "subject", request.subjectDn(),
-                            "subscriber", request.subscriberId())));
+            Map<String, String> details = new LinkedHashMap<>(Map.of("profile", request.profile(),
+                    "subject", request.subjectDn(), "subscriber", request.subscriberId()));
+            List<String> subjects = List.of(request.id());
+            if (modification != null) {
+                CertificateRecord original = modification.original();
+                details.put("originalIssuer", original.issuer());
+                details.put("originalSerial", original.serialHex());
+                details.put("originalSubject", original.subjectDn());
+                subjects = List.of(request.id(), original.id());
+            }
+            audit.record(AuditEvent.success(request.submittedAt(), event, clerk.dn(), subjects, details));
             if (autoApprove) {
                 audit.record(AuditEvent.success(request.submittedAt(), AuditEventType.REQUEST_APPROVED, clerk.dn(),
                         List.of(request.id()), Map.of("note", "auto-approved: profile " + request.profile()
@@ -91,8 +122,8 @@ public final class EnrollmentService {
             }
             return request;
         } catch (DomainException e) {
-            audit.record(AuditEvent.failure(clock.instant(), AuditEventType.REQUEST_SUBMITTED, clerk.dn(), List.of(),
-                    failureDetails(e)));
+            audit.record(AuditEvent.failure(clock.instant(), event, clerk.dn(),
+                    modification == null ? List.of() : List.of(modification.original().id()), failureDetails(e)));
             throw e;
         }
     }
@@ -213,25 +244,39 @@ public final class EnrollmentService {
         }
     }
 
-    private EnrollmentRequest validate(Operator clerk, Submission s) {
+    private EnrollmentRequest validate(Operator clerk, Submission s, Modification modification) {
         if (!clerk.mayEnterRequests()) {
             throw new DomainException(DomainException.Kind.FORBIDDEN, clerk.uid()
                     + " may not enter requests (needs ENTRY_CLERK, RA_ADMIN or CA_ADMIN)");
         }
-        if (s.profile() == null) {
+        CertificateRecord original = modification == null ? null : modification.original();
+        String profileName = s.profile() != null ? s.profile() : original != null ? original.profile() : null;
+        if (profileName == null) {
             throw DomainException.badRequest("profile", "profile is required");
         }
-        CertificateProfile profile = profiles.find(s.profile()).map(ProfileCatalog.Entry::profile).orElseThrow(() ->
-                DomainException.badRequest("profile", "unknown profile '" + s.profile() + "'; configured: "
+        CertificateProfile profile = profiles.find(profileName).map(ProfileCatalog.Entry::profile).orElseThrow(() ->
+                DomainException.badRequest("profile", "unknown profile '" + profileName + "'; configured: "
                         + profiles.all().stream().map(e -> e.profile().name()).toList()));
+        if (original != null && profile.type() != original.type()) {
+            throw DomainException.badRequest("profile", "certificate " + original.serialHex() + " is a "
+                    + original.type() + " certificate and profile '" + profileName + "' issues " + profile.type()
+                    + " ones; a modification keeps the certificate type (apply anew for another type)");
+        }
+        if (original != null && s.subscriberId() != null && !s.subscriberId().equals(original.subscriberId())) {
+            throw DomainException.badRequest("subscriberId", "certificate " + original.serialHex() + " belongs to "
+                    + "subscriber '" + original.subscriberId() + "'; a modification changes that subscriber's data "
+                    + "and cannot move the certificate to '" + s.subscriberId() + "'");
+        }
         if (!s.agreementAccepted()) {
             throw DomainException.badRequest("agreementAccepted", "the subscriber must accept the subscriber "
                     + "agreement before applying (001 §6.2.1); record the acceptance and submit again");
         }
         char[] phrase = s.challengePhrase();
+        // A modification keeps the phrase the subscriber already has unless a new one is given.
+        String inheritedHash = phrase == null && modification != null ? modification.challengeHash() : null;
         // Persons and organisations revoke their own certificates with the phrase (001 §6.2.7);
         // device certificates are revoked by their owner through the CA/RA, so for them it is optional.
-        boolean phraseRequired = profile.type() != CertificateType.DEVICE;
+        boolean phraseRequired = profile.type() != CertificateType.DEVICE && inheritedHash == null;
         if ((phrase == null && phraseRequired) || (phrase != null && phrase.length < ChallengePhrases.MIN_LENGTH)) {
             throw DomainException.badRequest("challengePhrase", "a challenge phrase of at least "
                     + ChallengePhrases.MIN_LENGTH + " characters is required (it lets the subscriber revoke later)");
@@ -246,15 +291,24 @@ public final class EnrollmentService {
         X500Name subject = dnPolicy.check(csr.subject(), type, s.registration());
         String canonical = SubjectDnPolicy.canonicalString(subject);
         RegistrationData registration = Registrations.normalised(s.registration());
-        String subscriberId = subscriberId(s.subscriberId(), registration, type, canonical);
+        String subscriberId = original != null ? original.subscriberId()
+                : subscriberId(s.subscriberId(), registration, type, canonical);
         requireSameIdentity(subscriberId, type, registration);
         requireDnFree(canonical, subscriberId);
         Instant now = clock.instant();
+        String challengeHash = phrase != null ? ChallengePhrases.hash(phrase, random) : inheritedHash;
         return new EnrollmentRequest(newRequestId(), RequestState.SUBMITTED, csr.der(), profile.name(), type,
                 subscriberId, canonical, registration, blankToNull(s.businessType()), blankToNull(s.region()),
-                s.publishOptOut(), phrase == null ? null : ChallengePhrases.hash(phrase, random), now, clerk.dn(), null,
-                now, null, null,
-                null, List.of());
+                s.publishOptOut(), challengeHash, now, clerk.dn(), null, now, null, null, null, List.of(),
+                original == null ? RequestKind.NEW : RequestKind.MODIFICATION,
+                original == null ? null : original.serialHex());
+    }
+
+    /** A fresh request id. */
+    String newRequestId() {
+        byte[] bytes = new byte[10];
+        random.nextBytes(bytes);
+        return "r-" + HexFormat.of().formatHex(bytes);
     }
 
     /** A subject DN belongs to one subscriber (REQUIREMENTS §4): first come keeps it. */
@@ -298,12 +352,6 @@ public final class EnrollmentService {
                     .toLowerCase(Locale.ROOT);
             case DEVICE -> "d-" + shortHash(canonicalDn);
         };
-    }
-
-    private String newRequestId() {
-        byte[] bytes = new byte[10];
-        random.nextBytes(bytes);
-        return "r-" + HexFormat.of().formatHex(bytes);
     }
 
     private static String shortHash(String text) {

@@ -21,6 +21,7 @@ import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.audit.AuditLog;
 import org.egovpki.core.ca.CaRegistry;
 import org.egovpki.core.ca.CertificateAuthority;
+import org.egovpki.core.ca.Supersession;
 import org.egovpki.core.certificate.CertificateRecord;
 import org.egovpki.core.certificate.CertificateStatus;
 import org.egovpki.core.certificate.CertificateStore;
@@ -62,7 +63,7 @@ import org.slf4j.LoggerFactory;
  * the same time (a slow hash is computed either way), and counts failures per client and per
  * certificate in an {@link AttemptLimiter}.
  */
-public final class RevocationService {
+public final class RevocationService implements Supersession {
 
     private static final Logger LOG = LoggerFactory.getLogger(RevocationService.class);
     private static final Set<Role> REVOKING_ROLES = EnumSet.of(Role.RA_ADMIN, Role.CA_ADMIN);
@@ -208,6 +209,7 @@ public final class RevocationService {
      *
      * @param actorDn who caused the new issuance
      */
+    @Override
     public CertificateRecord supersede(CertificateRecord old, String actorDn) {
         Map<String, String> facts = facts(old.issuer(), old.serial(), RevocationReason.SUPERSEDED,
                 RevocationChannel.SUPERSEDED);

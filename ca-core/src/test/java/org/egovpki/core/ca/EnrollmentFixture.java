@@ -21,6 +21,8 @@ import org.egovpki.core.revoke.AttemptLimiter;
 import org.egovpki.core.revoke.RevocationService;
 import org.egovpki.core.enroll.EnrollmentService;
 import org.egovpki.core.enroll.InMemoryStores;
+import org.egovpki.core.enroll.LifecycleService;
+import org.egovpki.core.enroll.RenewalWindow;
 import org.egovpki.core.enroll.Operator;
 import org.egovpki.core.enroll.RegistrationData;
 import org.egovpki.core.enroll.Role;
@@ -48,7 +50,8 @@ public final class EnrollmentFixture {
     public static final Operator REVIEWER = operator("reviewer1", Role.REVIEWER);
     public static final Operator RA_ADMIN = operator("ra1", Role.RA_ADMIN);
 
-    public final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    /** Stands at {@link #NOW} until a test moves it. */
+    public final MovableClock clock = new MovableClock(NOW);
     public final SecureRandom random = new SecureRandom();
     public final CaRegistry cas;
     public final InMemoryStores stores = new InMemoryStores();
@@ -86,9 +89,12 @@ public final class EnrollmentFixture {
                         Period.ofYears(20), "sm2-root")));
     }
 
+    private RevocationService revocations;
+
+    /** Issues over the fixture's stores; superseded originals are revoked by {@link #revocations()}. */
     public Issuer issuer(IssuanceObserver observer) {
         return new Issuer(cas, profiles, new EndEntityCertificates(clock), stores, stores, stores, new TestUrls(), audit,
-                csrs, clock, random, observer);
+                csrs, revocations(), clock, random, observer);
     }
 
     public EnrollmentService service(Issuer issuer) {
@@ -124,10 +130,22 @@ public final class EnrollmentFixture {
         }
     }
 
-    /** The revocation service over the same stores: three wrong phrases per 15 minutes, signed requests ±5 min. */
-    public RevocationService revocations() {
-        return new RevocationService(cas, stores, stores, stores, audit, clock,
-                new AttemptLimiter(3, Duration.ofMinutes(15), clock, 10_000), Duration.ofMinutes(5), random);
+    /**
+     * The revocation service over the same stores (one per fixture, also the issuer's supersession):
+     * three wrong phrases per 15 minutes, signed requests ±5 min.
+     */
+    public synchronized RevocationService revocations() {
+        if (revocations == null) {
+            revocations = new RevocationService(cas, stores, stores, stores, audit, clock,
+                    new AttemptLimiter(3, Duration.ofMinutes(15), clock, 10_000), Duration.ofMinutes(5), random);
+        }
+        return revocations;
+    }
+
+    /** Renewal, rekey, modification and replacement over the same stores, window 30 days either side. */
+    public LifecycleService lifecycle(Issuer issuer) {
+        return new LifecycleService(profiles, stores, stores, service(issuer), issuer, csrs, RenewalWindow.days(30, 30),
+                audit, clock);
     }
 
     public KeyPair sm2() {

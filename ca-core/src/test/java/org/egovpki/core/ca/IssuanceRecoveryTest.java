@@ -42,7 +42,8 @@ class IssuanceRecoveryTest {
     }
 
     @ParameterizedTest(name = "crash after {0}")
-    @EnumSource(IssuanceStep.class)
+    // SUPERSEDED is reached only by kinds that supersede an original (LifecycleServiceTest crashes there).
+    @EnumSource(value = IssuanceStep.class, names = "SUPERSEDED", mode = EnumSource.Mode.EXCLUDE)
     void aCrashAfterEachStepIsFinishedByRecoveryWithTheSameSerial(IssuanceStep crashAfter) throws Exception {
         EnrollmentFixture f = new EnrollmentFixture(cas);
         EnrollmentService crashing = f.service(f.issuer((step, record) -> {

@@ -18,11 +18,14 @@ import picocli.CommandLine.Option;
 /**
  * The {@code egov-pki} command. Exit codes: 0 success, 1 the server failed while running,
  * 2 it could not start (bad configuration, busy port, data directory in use) — printed as one line.
+ * Commands that call the running server's API ({@link ApiClient}) exit 3 when it refused the
+ * request (HTTP 4xx), 4 on a server error (5xx) and 5 when it did not answer.
  * Set {@code EGOVPKI_TRACE=1} to also print the stack trace of a failure.
  */
 @Command(name = "egov-pki", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "LDAP-directory-centred certificate authority for Chinese e-government PKI (SM2/SM3).",
-        subcommands = {Main.Serve.class, Main.Init.class, OperatorCommand.class, Main.VersionCommand.class})
+        subcommands = {Main.Serve.class, Main.Init.class, OperatorCommand.class, CertificateCommand.class,
+                Main.VersionCommand.class})
 public final class Main implements Runnable {
 
     static final int EXIT_RUNTIME = 1;
@@ -37,7 +40,15 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
-        CommandLine commandLine = new CommandLine(new Main());
+        return run(new CommandLine(new Main()), args);
+    }
+
+    /** As {@link #run(String...)}, printing to the given writers (tests). */
+    static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+        return run(new CommandLine(new Main()).setOut(out).setErr(err), args);
+    }
+
+    private static int run(CommandLine commandLine, String... args) {
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("egov-pki: " + oneLine(e));
             if (System.getenv("EGOVPKI_TRACE") != null) {

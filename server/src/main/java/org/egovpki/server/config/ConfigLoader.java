@@ -32,6 +32,7 @@ import org.egovpki.core.profile.CertificateType;
 import org.egovpki.core.profile.IdentityExtensionForm;
 import org.egovpki.core.profile.ProfileCatalog;
 import org.egovpki.core.DomainException;
+import org.egovpki.core.enroll.RenewalWindow;
 import org.egovpki.directory.PasswordRules;
 import org.egovpki.core.x509.DistinguishedNames;
 import org.quartz.CronExpression;
@@ -135,8 +136,9 @@ public final class ConfigLoader {
         ProfileCatalog profiles = readProfiles(root.has("profiles") ? root : defaultProfiles(), ca, httpPublic);
         EgovPkiConfig.Enrollment enrollment = readEnrollment(root.child("enrollment"));
         EgovPkiConfig.Revocation revocation = readRevocation(root.child("revocation"));
+        EgovPkiConfig.Lifecycle lifecycle = readLifecycle(root.child("lifecycle"));
         root.rejectUnknownKeys();
-        return new EgovPkiConfig(data, ldap, http, ca, profiles, enrollment, revocation);
+        return new EgovPkiConfig(data, ldap, http, ca, profiles, enrollment, revocation, lifecycle);
     }
 
     private static EgovPkiConfig.Ca readCa(ConfigNode caNode) {
@@ -222,6 +224,14 @@ public final class ConfigLoader {
         int age = node.integer("signedRequestMaxAgeMinutes", 5, 1, 24 * 60);
         node.rejectUnknownKeys();
         return new EgovPkiConfig.Revocation(failures, Duration.ofMinutes(window), Duration.ofMinutes(age));
+    }
+
+    private static EgovPkiConfig.Lifecycle readLifecycle(ConfigNode node) {
+        int max = (int) RenewalWindow.MAX.toDays();
+        int before = node.integer("renewalWindowBeforeDays", 30, 0, max);
+        int after = node.integer("renewalWindowAfterDays", 30, 0, max);
+        node.rejectUnknownKeys();
+        return new EgovPkiConfig.Lifecycle(RenewalWindow.days(before, after));
     }
 
     private static EgovPkiConfig.Enrollment readEnrollment(ConfigNode node) {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
 import org.egovpki.core.ca.CaDefinition;
+import org.egovpki.core.enroll.RenewalWindow;
 import org.egovpki.core.profile.ProfileCatalog;
 
 /**
@@ -19,9 +20,17 @@ import org.egovpki.core.profile.ProfileCatalog;
  * @param profiles      {@code profiles[*]} — the certificate profiles and the CA each issues from
  * @param enrollment    {@code enrollment.*}
  * @param revocation    {@code revocation.*}
+ * @param lifecycle     {@code lifecycle.*}
  */
 public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, ProfileCatalog profiles,
-                            Enrollment enrollment, Revocation revocation) {
+                            Enrollment enrollment, Revocation revocation, Lifecycle lifecycle) {
+
+    /**
+     * @param renewalWindow {@code lifecycle.renewalWindowBeforeDays} and {@code lifecycle.renewalWindowAfterDays} —
+     *                      when, around its notAfter, a certificate may be renewed with the same key
+     */
+    public record Lifecycle(RenewalWindow renewalWindow) {
+    }
 
     /**
      * @param challengeMaxFailures {@code revocation.challengeMaxFailures} — wrong challenge phrases allowed per

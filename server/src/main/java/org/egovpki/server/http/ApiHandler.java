@@ -36,6 +36,7 @@ import org.egovpki.core.certificate.CertificateRecord;
 import org.egovpki.core.certificate.CertificateStatus;
 import org.egovpki.core.enroll.EnrollmentRequest;
 import org.egovpki.core.enroll.EnrollmentService;
+import org.egovpki.core.enroll.LifecycleService;
 import org.egovpki.core.enroll.Operator;
 import org.egovpki.core.enroll.OperatorDirectory;
 import org.egovpki.core.enroll.RegistrationData;
@@ -74,6 +75,7 @@ public final class ApiHandler extends Handler.Abstract {
     private final EnrollmentService enrollment;
     private final RevocationApi revocations;
     private final CrlPublisher crls;
+    private final LifecycleApi lifecycle;
     private final OperatorDirectory operators;
     private final CertificateLookup certificates;
     private final CaRegistry cas;
@@ -82,12 +84,14 @@ public final class ApiHandler extends Handler.Abstract {
     private final HttpResponses responses;
     private final byte[] openApi;
 
-    public ApiHandler(EnrollmentService enrollment, RevocationService revocations, CrlPublisher crls,
+    public ApiHandler(EnrollmentService enrollment, RevocationService revocations, LifecycleService lifecycle,
+                      CrlPublisher crls,
                       OperatorDirectory operators, CertificateLookup certificates, CaRegistry cas,
                       ProfileCatalog profiles, ObjectMapper json) {
         this.enrollment = enrollment;
         this.crls = crls;
         this.revocations = new RevocationApi(revocations);
+        this.lifecycle = new LifecycleApi(lifecycle);
         this.operators = operators;
         this.certificates = certificates;
         this.cas = cas;
@@ -199,6 +203,11 @@ public final class ApiHandler extends Handler.Abstract {
             CertificateRecord certificate = findOne(m.group(1), Request.extractQueryParameters(request).getValue("issuer"));
             responses.json(response, callback, 200,
                     view(revocations.revokeByOperator(operator, certificate, body(request))), false);
+        } else if ((m = LifecycleApi.ROUTE.matcher(route)).matches() && post) {
+            CertificateRecord certificate = findOne(m.group(1), Request.extractQueryParameters(request).getValue("issuer"));
+            EnrollmentRequest created = lifecycle.handle(operator, m.group(2), certificate, body(request));
+            response.getHeaders().put(HttpHeader.LOCATION, PREFIX + "/requests/" + created.id());
+            responses.json(response, callback, 201, view(created), false);
         } else if (route.equals("/profiles") && get) {
             responses.json(response, callback, 200, Map.of("profiles", profiles.all().stream().map(e -> {
                 Map<String, Object> p = new LinkedHashMap<>();
@@ -347,7 +356,7 @@ public final class ApiHandler extends Handler.Abstract {
         }
     }
 
-    private static Submission submission(JsonNode node) {
+    static Submission submission(JsonNode node) {
         if (!node.isObject()) {
             throw DomainException.badRequest(null, "an application must be a JSON object");
         }
@@ -371,7 +380,7 @@ public final class ApiHandler extends Handler.Abstract {
     }
 
     /** PEM text as is; otherwise base64 of DER. */
-    private static byte[] csr(String value) {
+    static byte[] csr(String value) {
         if (value.contains("-----BEGIN")) {
             return value.getBytes(StandardCharsets.US_ASCII);
         }
@@ -498,6 +507,8 @@ public final class ApiHandler extends Handler.Abstract {
         v.put("issuedAt", str(r.issuedAt()));
         v.put("rejectionReason", r.rejectionReason());
         v.put("serials", r.resultSerials());
+        v.put("kind", r.kind().name());
+        v.put("originalSerial", r.originalSerial());
         // Reviewers decide on the registration data, so they see it (operators only; never public).
         RegistrationData g = r.registration();
         Map<String, Object> registration = new LinkedHashMap<>();

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.egovpki.core.ca.CaDefinition;
 import org.egovpki.core.ca.CaRole;
 import org.egovpki.core.crypto.KeyAlgorithm;
+import org.egovpki.core.enroll.RenewalWindow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,6 +61,7 @@ class ConfigLoaderTest {
         assertThat(config.http().publicUrl().toString()).isEqualTo("http://127.0.0.1:8080");
         assertThat(config.ca().crl().nextUpdate()).isEqualTo(Duration.ofHours(24));
         assertThat(config.ca().crl().schedule()).isEqualTo("0 0 0 * * ?");
+        assertThat(config.lifecycle().renewalWindow()).isEqualTo(RenewalWindow.days(30, 30));
         assertThat(config.ca().definitions()).extracting(CaDefinition::name, CaDefinition::role,
                         CaDefinition::algorithm)
                 .containsExactly(
@@ -103,6 +105,12 @@ class ConfigLoaderTest {
                         "at least 8 characters"),
                 Arguments.of("ca:\n  crl:\n    schedule: 'every day'\n", "'ca.crl.schedule'", "Quartz cron"),
                 Arguments.of("ca:\n  crl:\n    timeZone: Mars/Olympus\n", "'ca.crl.timeZone'", "time zone"),
+                Arguments.of("lifecycle:\n  renewalWindowBeforeDays: -1\n", "'lifecycle.renewalWindowBeforeDays'",
+                        "from 0 to 366"),
+                Arguments.of("lifecycle:\n  renewalWindowAfterDays: 400\n", "'lifecycle.renewalWindowAfterDays'",
+                        "from 0 to 366"),
+                Arguments.of("lifecycle:\n  renewalWindowDays: 30\n", "unknown configuration key "
+                        + "'lifecycle.renewalWindowDays'", "allowed keys in lifecycle"),
                 Arguments.of(chain("algorithm: DSA", "validityYears: 30"), "'ca.chains[0].algorithm'", "SM2, RSA or EC"),
                 Arguments.of(chain("algorithm: SM2", "validityYears: 31"), "'ca.chains[0].root.validityYears'",
                         "from 1 to 30"),
@@ -133,6 +141,15 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(names)
                 .hasMessageContaining(allowed);
+    }
+
+    @Test
+    void theRenewalWindowIsConfigurableOnEitherSide() throws IOException {
+        EgovPkiConfig config = ConfigLoader.load(write("lifecycle:\n  renewalWindowBeforeDays: 90\n"
+                + "  renewalWindowAfterDays: 0\n"), Map.of());
+
+        assertThat(config.lifecycle().renewalWindow().before()).isEqualTo(Duration.ofDays(90));
+        assertThat(config.lifecycle().renewalWindow().after()).isEqualTo(Duration.ZERO);
     }
 
     @Test
