@@ -246,9 +246,32 @@ class RevocationIT {
         BigInteger after = new BigInteger(issued.path("crlNumber").asText());
         assertThat(after).isGreaterThan(before);
         assertThat(crlNumber(fetchCrl("ec-issuing"))).isEqualTo(after);
+
+        // The same from the command line, and a revocation through it.
+        ServerProcess crl = cli("crl", "issue", "--ca", "ec-issuing");
+        assertThat(crl.awaitExit(Duration.ofSeconds(60))).as(crl.output()).isZero();
+        assertThat(crlNumber(fetchCrl("ec-issuing"))).isGreaterThan(after);
+        String serial = issueDevice(KeyAlgorithm.EC.generate(RANDOM), "cli.revoke.example.gov.cn");
+        ServerProcess revoke = cli("certificate", "revoke", "--serial", serial, "--reason", "G", "--requester",
+                "AUTHORISED_REPRESENTATIVE");
+        assertThat(revoke.awaitExit(Duration.ofSeconds(60))).as(revoke.output()).isZero();
+        assertThat(revoke.output()).contains("cessationOfOperation");
+        ServerProcess again = cli("certificate", "revoke", "--serial", serial, "--reason", "G", "--requester",
+                "AUTHORISED_REPRESENTATIVE");
+        assertThat(again.awaitExit(Duration.ofSeconds(60))).as("409 exits 3").isEqualTo(3);
+        assertThat(again.output()).contains("already revoked");
     }
 
     // --- helpers ---
+
+    /** The real CLI against the running server, as the CA admin. */
+    private static ServerProcess cli(String... args) throws Exception {
+        Path passwordFile = tmp.resolve("password");
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(args));
+        all.addAll(java.util.List.of("--user", "admin", "--password-file", passwordFile.toString(), "--url",
+                "http://127.0.0.1:" + server.httpPort));
+        return ServerProcess.launch(data, 0, 0, all.toArray(String[]::new));
+    }
 
     private static String issueDevice(KeyPair key, String host) throws Exception {
         ObjectNode body = ApiClient.JSON.createObjectNode();

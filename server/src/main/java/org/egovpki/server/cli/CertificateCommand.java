@@ -22,16 +22,16 @@ import picocli.CommandLine.Spec;
  * are {@link ApiClient}'s.
  */
 @Command(name = "certificate", mixinStandardHelpOptions = true,
-        description = "Renew, rekey, modify or replace a certificate through the running server's API.",
+        description = "Renew, rekey, modify, replace or revoke a certificate through the running server's API.",
         subcommands = {CertificateCommand.Renew.class, CertificateCommand.Rekey.class, CertificateCommand.Modify.class,
-                CertificateCommand.Replace.class})
+                CertificateCommand.Replace.class, CertificateCommand.Revoke.class})
 final class CertificateCommand implements Runnable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
     public void run() {
-        System.out.println("usage: egov-pki certificate renew|rekey|modify|replace --serial HEX --user UID "
+        System.out.println("usage: egov-pki certificate renew|rekey|modify|replace|revoke --serial HEX --user UID "
                 + "--password-file FILE [--url URL] ...  (see egov-pki certificate <operation> --help)");
     }
 
@@ -158,6 +158,40 @@ final class CertificateCommand implements Runnable {
             ObjectNode body = JSON.createObjectNode().put("csr", ApiClient.pemOrBase64(csr));
             if (reason != null) {
                 body.put("reason", reason);
+            }
+            return body;
+        }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true,
+            description = "Revoke the certificate (RA admin or CA admin) on behalf of a requester; see docs/revocation.md. "
+                    + "OCSP answers revoked at once; a CRL follows within ca.crl.afterRevocationSeconds.")
+    static final class Revoke extends Operation {
+        @Option(names = "--reason", required = true, paramLabel = "CAUSE",
+                description = "CPS cause or its letter: JOB_CHANGE (A), SANCTIONED (B), FALSE_INFORMATION (C), "
+                        + "OBLIGATIONS_NOT_MET (D), KEY_COMPROMISE (E), EMPLOYEE_KEY_COMPROMISE (F), AGREEMENT_ENDED (G), "
+                        + "HOLDER_REQUEST (H), RELYING_PARTY_SYSTEM (I), LEGAL (J), SUPERSEDED")
+        String reason;
+
+        @Option(names = "--requester", required = true, paramLabel = "WHO",
+                description = "on whose behalf: SUBSCRIBER, AUTHORISED_REPRESENTATIVE, CA_RA, APPROVING_BODY, "
+                        + "RELYING_PARTY or JUDICIAL_AUTHORITY")
+        String requester;
+
+        @Option(names = "--invalidity-date", paramLabel = "TIME",
+                description = "when the key became (or may have become) invalid, e.g. 2026-11-20T00:00:00Z")
+        String invalidityDate;
+
+        @Override
+        String operation() {
+            return "revoke";
+        }
+
+        @Override
+        ObjectNode body() {
+            ObjectNode body = JSON.createObjectNode().put("reason", reason).put("requester", requester);
+            if (invalidityDate != null) {
+                body.put("invalidityDate", invalidityDate);
             }
             return body;
         }
