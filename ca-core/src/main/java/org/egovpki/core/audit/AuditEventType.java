@@ -18,5 +18,7 @@ public enum AuditEventType {
     CERTIFICATE_ISSUED,
     CERTIFICATE_PUBLISHED,
     ISSUANCE_RECOVERED,
-    ISSUANCE_VOIDED
+    ISSUANCE_VOIDED,
+    /** A CA certified a delegated OCSP responder key (ocsp.signer: delegated). */
+    OCSP_RESPONDER_ISSUED
 }
