@@ -16,7 +16,10 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -295,7 +298,13 @@ public final class EgovPkiServer implements AutoCloseable {
 
     private void startHttp(Handler handler) {
         Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
+        HttpConfiguration plain = new HttpConfiguration();
+        // RFC 6960 A.1 GET carries url-encoded base64, whose '/' clients such as Java's own
+        // revocation checker send as %2F; Jetty answers 400 to that unless allowed. Every route
+        // matches its path segments against strict patterns, so a decoded '/' cannot reach
+        // anything a plain '/' could not.
+        plain.setUriCompliance(UriCompliance.DEFAULT.with("OCSP GET", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(plain));
         connector.setHost(config.http().host());
         connector.setPort(config.http().port());
         server.addConnector(connector);

@@ -30,4 +30,20 @@ final class RequestBodies {
             return out.toByteArray();
         }
     }
+
+    /**
+     * Reads and drops what is left of the body, at most {@code max} more bytes. A server that
+     * answers without reading a body the client is still sending closes the connection with data
+     * unread, which resets it, and the client then loses the answer.
+     */
+    static void discard(Request request, long max) throws IOException {
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            byte[] buffer = new byte[8192];
+            long left = max;
+            int n;
+            while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
+                left -= n;
+            }
+        }
+    }
 }
