@@ -164,6 +164,10 @@ class OcspIT {
         assertStatus(post(random), MALFORMED_REQUEST, "random bytes");
         assertStatus(post(Arrays.copyOf(valid, valid.length - 7)), MALFORMED_REQUEST, "truncated DER");
         assertStatus(post(oversized), MALFORMED_REQUEST, "a body over 16 KiB");
+        assertStatus(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort + "/ocsp"))
+                .header("Content-Type", "application/ocsp-request")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(oversized)))
+                .build()), MALFORMED_REQUEST, "a chunked body over 16 KiB");
         assertStatus(post(request(unknownIssuer, BigInteger.TEN)), UNAUTHORIZED, "a CertID of an unknown issuer");
         assertStatus(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort + "/ocsp/!!!"))
                 .build()), MALFORMED_REQUEST, "GET with no base64");

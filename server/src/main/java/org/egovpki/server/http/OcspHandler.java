@@ -60,12 +60,8 @@ public final class OcspHandler extends Handler.Abstract {
 
     private static byte[] body(Request request) {
         try {
-            byte[] body = RequestBodies.read(request, MAX_REQUEST);
-            if (body == null) {
-                RequestBodies.discard(request, MAX_DISCARDED);
-                return new byte[0];
-            }
-            return body;
+            byte[] body = RequestBodies.read(request, MAX_REQUEST, MAX_DISCARDED);
+            return body == null ? new byte[0] : body;
         } catch (IOException e) {
             return new byte[0];
         }

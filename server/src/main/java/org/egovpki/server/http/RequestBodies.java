@@ -14,36 +14,35 @@ final class RequestBodies {
 
     /** @return the body, or {@code null} when it is larger than {@code max} bytes */
     static byte[] read(Request request, int max) throws IOException {
-        if (request.getLength() > max) {
-            return null;
-        }
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buffer = new byte[8192];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                out.write(buffer, 0, n);
-                if (out.size() > max) {
-                    return null;
-                }
-            }
-            return out.toByteArray();
-        }
+        return read(request, max, 0);
     }
 
     /**
-     * Reads and drops what is left of the body, at most {@code max} more bytes. A server that
-     * answers without reading a body the client is still sending closes the connection with data
-     * unread, which resets it, and the client then loses the answer.
+     * As {@link #read(Request, int)}, but a body larger than {@code max} is read on and dropped,
+     * up to {@code discard} bytes in all, before {@code null} is returned. A server that answers
+     * while the client is still sending closes the connection with data unread, which resets it,
+     * and the client then loses the answer; a body larger than {@code discard} still meets that.
      */
-    static void discard(Request request, long max) throws IOException {
+    static byte[] read(Request request, int max, long discard) throws IOException {
+        long length = request.getLength();
+        if (length > max && length > discard) {
+            return null;
+        }
+        // One stream for reading and dropping: closing it before the end fails the request content.
         try (InputStream in = Content.Source.asInputStream(request)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buffer = new byte[8192];
-            long left = max;
+            long total = 0;
             int n;
-            while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
-                left -= n;
+            while ((n = in.read(buffer)) > 0) {
+                total += n;
+                if (total <= max) {
+                    out.write(buffer, 0, n);
+                } else if (total > discard) {
+                    return null;
+                }
             }
+            return total <= max ? out.toByteArray() : null;
         }
     }
 }
