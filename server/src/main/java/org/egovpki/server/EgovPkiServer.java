@@ -17,7 +17,10 @@ import java.util.Properties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -29,6 +32,7 @@ import org.egovpki.core.ca.CrlPublisher;
 import org.egovpki.core.ca.IssuanceObserver;
 import org.egovpki.core.ca.Issuer;
 import org.egovpki.core.ca.OcspResponders;
+import org.egovpki.core.ca.OcspSigners;
 import org.egovpki.core.ocsp.OcspResponder;
 import org.egovpki.core.enroll.DirectoryDecisions;
 import org.egovpki.core.enroll.EnrollmentService;
@@ -46,6 +50,7 @@ import org.egovpki.core.crypto.GeneratedSecret;
 import org.egovpki.core.crypto.KeystorePassword;
 import org.egovpki.core.x509.CaCertificateFactory;
 import org.egovpki.core.x509.CrlFactory;
+import org.egovpki.core.x509.OcspSigningCertificates;
 import org.egovpki.directory.DirectoryNames;
 import org.egovpki.directory.DirectoryProvisioner;
 import org.egovpki.directory.LdapCaRepository;
@@ -61,6 +66,8 @@ import org.egovpki.routes.CrlAfterRevocationRoute;
 import org.egovpki.routes.CrlJobs;
 import org.egovpki.routes.DirectoryApprovalRoute;
 import org.egovpki.routes.CrlScheduleRoute;
+import org.egovpki.routes.OcspResponderJobs;
+import org.egovpki.routes.OcspResponderRenewalRoute;
 import org.egovpki.server.audit.FileAuditLog;
 import org.egovpki.server.config.EgovPkiConfig;
 import org.egovpki.server.http.ApiHandler;
@@ -83,8 +90,8 @@ public final class EgovPkiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EgovPkiServer.class);
     private static final int POOL_SIZE = 8;
     static final String FIRST_ADMIN = "admin";
-    /** How long a relying party may use an OCSP answer (responses are fresh per request). */
-    private static final Duration OCSP_NEXT_UPDATE = Duration.ofHours(1);
+    /** How often delegated OCSP responders are checked for renewal; far below a third of their shortest validity (1 day). */
+    static final Duration OCSP_RENEWAL_CHECK = Duration.ofHours(1);
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final EgovPkiConfig config;
@@ -99,6 +106,7 @@ public final class EgovPkiServer implements AutoCloseable {
     private EmbeddedDirectory directory;
     private EnrollmentService enrollment;
     private RevocationService revocations;
+    private OcspResponder ocsp;
 
     private EgovPkiServer(EgovPkiConfig config, Clock clock, IssuanceObserver observer) {
         this.config = config;
@@ -193,13 +201,14 @@ public final class EgovPkiServer implements AutoCloseable {
 
         CrlJobs crlJobs = new CrlJobs(registry, crls, certificates, repository);
         crlJobs.catchUp();
-        startRoutes(crlJobs,
-                new DirectoryDecisions(requests, operators, enrollment, audit, clock));
+        OcspSigners ocspSigners = ocspResponder(new LdapCertificateStatusSource(pool, names), keyStore, random);
+        // Cached OCSP answers for a revoked certificate go at once; the record already says REVOKED.
+        revocations.addListener(revoked -> ocsp.invalidate(revoked.issuer(), revoked.serial()));
+        startRoutes(crlJobs, new DirectoryDecisions(requests, operators, enrollment, audit, clock),
+                ocspSigners == null ? null : new OcspResponderJobs(ocspSigners, ocsp));
 
         if (serveHttp) {
             ObjectMapper json = new ObjectMapper();
-            OcspResponder ocsp = OcspResponders.forCas(registry, new LdapCertificateStatusSource(pool, names), clock,
-                    OCSP_NEXT_UPDATE);
             startHttp(new Handler.Sequence(
                     new OcspHandler(ocsp),
                     new ApiHandler(enrollment, revocations, lifecycle, crls, operators, certificates, registry,
@@ -210,6 +219,24 @@ public final class EgovPkiServer implements AutoCloseable {
                 Map.of("ldap", "ldap://" + ldap.host() + ":" + ldap.port(),
                         "http", serveHttp ? config.http().publicUrl().toString() : "off",
                         "data", data.root().toString())));
+    }
+
+    /**
+     * Builds the OCSP responder as {@code ocsp.*} says; with delegated responders, issues or
+     * renews them now and returns their keeper for the renewal route, else returns {@code null}.
+     */
+    private OcspSigners ocspResponder(LdapCertificateStatusSource statuses, CaKeyStore keyStore, SecureRandom random) {
+        EgovPkiConfig.Ocsp settings = config.ocsp();
+        OcspResponder.Settings responder = new OcspResponder.Settings(settings.nextUpdate(), settings.cacheLifetime(),
+                settings.cacheEntries());
+        if (settings.signer() == EgovPkiConfig.OcspSigner.CA) {
+            ocsp = OcspResponders.forCas(registry, statuses, clock, responder);
+            return null;
+        }
+        OcspSigners signers = new OcspSigners(registry, keyStore, new OcspSigningCertificates(clock, random), audit,
+                clock, random, settings.delegatedValidity());
+        ocsp = OcspResponders.delegated(signers, statuses, clock, responder);
+        return signers;
     }
 
     /**
@@ -260,7 +287,8 @@ public final class EgovPkiServer implements AutoCloseable {
         }
     }
 
-    private void startRoutes(CrlJobs jobs, DirectoryDecisions decisions) {
+    /** @param ocspJobs the delegated responder renewal, or {@code null} when the CAs sign OCSP themselves */
+    private void startRoutes(CrlJobs jobs, DirectoryDecisions decisions, OcspResponderJobs ocspJobs) {
         try {
             CamelContext camel = new DefaultCamelContext();
             Properties properties = new Properties();
@@ -268,25 +296,37 @@ public final class EgovPkiServer implements AutoCloseable {
             properties.setProperty("egovpki.crl.timeZone", config.ca().crl().timeZone().getId());
             properties.setProperty("egovpki.approvals.pollMillis",
                     Long.toString(config.enrollment().approvalPollInterval().toMillis()));
+            properties.setProperty("egovpki.ocsp.renewalCheckMillis", Long.toString(OCSP_RENEWAL_CHECK.toMillis()));
             camel.getPropertiesComponent().setInitialProperties(properties);
             camel.getRegistry().bind("crlJobs", jobs);
             camel.getRegistry().bind(DirectoryApprovalRoute.DECISIONS_BEAN, decisions);
             camel.addRoutes(new CrlScheduleRoute());
             camel.addRoutes(new DirectoryApprovalRoute());
             camel.addRoutes(new CrlAfterRevocationRoute(config.ca().crl().afterRevocation()));
+            if (ocspJobs != null) {
+                camel.getRegistry().bind(OcspResponderRenewalRoute.JOBS_BEAN, ocspJobs);
+                camel.addRoutes(new OcspResponderRenewalRoute());
+            }
             camel.start();
             resources.add(camel::stop);
             ProducerTemplate producer = camel.createProducerTemplate();
             revocations.addListener(revoked -> producer.sendBody(CrlAfterRevocationRoute.ENDPOINT, revoked.issuer()));
         } catch (Exception e) {
-            throw new StartupException("the Camel routes (CRL schedule, directory approvals) cannot start: "
+            throw new StartupException("the Camel routes (CRL schedule, directory approvals, OCSP responder renewal) "
+                    + "cannot start: "
                     + e.getMessage());
         }
     }
 
     private void startHttp(Handler handler) {
         Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
+        HttpConfiguration plain = new HttpConfiguration();
+        // RFC 6960 A.1 GET carries url-encoded base64, whose '/' clients such as Java's own
+        // revocation checker send as %2F; Jetty answers 400 to that unless allowed. Every route
+        // matches its path segments against strict patterns, so a decoded '/' cannot reach
+        // anything a plain '/' could not.
+        plain.setUriCompliance(UriCompliance.DEFAULT.with("OCSP GET", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(plain));
         connector.setHost(config.http().host());
         connector.setPort(config.http().port());
         server.addConnector(connector);
@@ -329,6 +369,15 @@ public final class EgovPkiServer implements AutoCloseable {
 
     public RevocationService revocations() {
         return revocations;
+    }
+
+    /**
+     * The OCSP responder (also when HTTP is off). A revocation, once its new status is stored,
+     * calls {@link OcspResponder#invalidate(String, java.math.BigInteger)} so cached answers for
+     * that certificate are dropped at once.
+     */
+    public OcspResponder ocspResponder() {
+        return ocsp;
     }
 
     /** Operations the embedded directory has served (benchmarks). */

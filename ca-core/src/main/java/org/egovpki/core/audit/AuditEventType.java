@@ -29,5 +29,7 @@ public enum AuditEventType {
     /** A modification (changed data) was entered; it waits for review like an application. */
     MODIFICATION_REQUESTED,
     /** A replacement (lost or damaged medium) was asked for. */
-    REPLACEMENT_REQUESTED
+    REPLACEMENT_REQUESTED,
+    /** A CA certified a delegated OCSP responder key (ocsp.signer: delegated). */
+    OCSP_RESPONDER_ISSUED
 }

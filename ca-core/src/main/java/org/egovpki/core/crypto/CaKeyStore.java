@@ -55,7 +55,8 @@ public final class CaKeyStore {
     private static final Logger LOG = LoggerFactory.getLogger(CaKeyStore.class);
 
     private static final String STORE_TYPE = "PKCS12-AES256-AES128";
-    private static final String ALIAS_RULE = "[a-z0-9][a-z0-9._-]{0,63}";
+    /** 128 characters: room for a CA name (up to 63) and the suffix of its delegated OCSP responder keys. */
+    private static final String ALIAS_RULE = "[a-z0-9][a-z0-9._-]{0,127}";
     private static final Pattern ALIAS = Pattern.compile(ALIAS_RULE);
 
     private final Path file;

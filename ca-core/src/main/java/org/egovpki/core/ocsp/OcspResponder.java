@@ -2,6 +2,7 @@ package org.egovpki.core.ocsp;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.cert.CertificateEncodingException;
@@ -54,6 +55,7 @@ import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.Certificate;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.operator.ContentSigner;
 import org.egovpki.core.DomainException;
 import org.egovpki.core.crypto.BouncyCastle;
@@ -79,11 +81,20 @@ import org.slf4j.LoggerFactory;
  * <li>One response is signed by one CA: the CA of the first CertID that matches a served CA.
  *     CertIDs that match no served CA, or another served CA, are answered {@code unknown}.</li>
  * <li>All times are whole seconds (RFC 5280 GeneralizedTime without fractions); producedAt =
- *     thisUpdate = now, nextUpdate = now + {@code nextUpdateAfter}.</li>
+ *     thisUpdate = now, nextUpdate = now + {@link Settings#nextUpdate()}.</li>
+ * <li>The responderID is byKey, the SHA-1 of the signer's public key bits: the CA's key, or that
+ *     of its delegated responder, whose certificate is then sent in {@code certs} (RFC 6960
+ *     §4.2.2.2).</li>
+ * <li>With a cache ({@link Settings#cacheLifetime()} above zero), a response to a request
+ *     without a nonce whose statuses are all known (good or revoked) is served again, byte for
+ *     byte, for that lifetime; {@link #invalidate} drops it at once. Requests with a nonce, and
+ *     answers with {@code unknown} for a served CA, are always signed fresh: an unknown serial
+ *     may be issued a moment later, and a nonce is part of the signed data.</li>
  * </ul>
  *
- * <p>Thread-safe: all state is immutable after construction; each response gets its own
- * {@link ContentSigner} from the CA's {@link CaSigner}, which keeps the private key.
+ * <p>Thread-safe: the served CAs are one immutable map, replaced as a whole by
+ * {@link #updateSigners}; the cache is thread-safe; each response gets its own
+ * {@link ContentSigner} from the signer's {@link CaSigner}, which keeps the private key.
  */
 public final class OcspResponder {
 
@@ -110,31 +121,98 @@ public final class OcspResponder {
     private static final byte[] TRY_LATER = unsigned(OCSPResponseStatus.TRY_LATER);
     private static final byte[] UNAUTHORIZED = unsigned(OCSPResponseStatus.UNAUTHORIZED);
 
-    private final Map<IssuerHashes, Served> servedByHashes;
     private final CertificateStatusSource statusSource;
     private final Clock clock;
     private final Duration nextUpdateAfter;
+    /** {@code null} when caching is off. */
+    private final ResponseCache cache;
+    private volatile Map<IssuerHashes, Served> servedByHashes;
 
     /**
-     * @param servedCas       the CAs answered for, at least one, distinct names and distinct certificates
-     * @param statusSource    read-only status of the certificates those CAs issued
-     * @param clock           the time source for producedAt/thisUpdate
-     * @param nextUpdateAfter how long a response is fresh (nextUpdate - thisUpdate), positive
-     * @throws IllegalArgumentException on an empty list, duplicate names or certificates, a
-     *     non-positive duration, or a CA certificate that cannot be read
+     * A responder without a cache: every response is signed fresh.
+     *
+     * @param nextUpdateAfter how long a response is fresh (nextUpdate - thisUpdate), positive whole seconds
+     * @see #OcspResponder(List, CertificateStatusSource, Clock, Settings)
      */
     public OcspResponder(List<ServedCa> servedCas, CertificateStatusSource statusSource, Clock clock,
             Duration nextUpdateAfter) {
+        this(servedCas, statusSource, clock, Settings.uncached(nextUpdateAfter));
+    }
+
+    /**
+     * @param servedCas    the CAs answered for, at least one, distinct names and distinct certificates
+     * @param statusSource read-only status of the certificates those CAs issued
+     * @param clock        the time source for producedAt/thisUpdate and for the cache lifetime
+     * @param settings     nextUpdate and the cache
+     * @throws IllegalArgumentException on an empty list, duplicate names or certificates, or a CA
+     *     certificate that cannot be read
+     */
+    public OcspResponder(List<ServedCa> servedCas, CertificateStatusSource statusSource, Clock clock,
+            Settings settings) {
         Objects.requireNonNull(servedCas, "servedCas");
         this.statusSource = Objects.requireNonNull(statusSource, "statusSource");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.nextUpdateAfter = Objects.requireNonNull(nextUpdateAfter, "nextUpdateAfter");
+        Objects.requireNonNull(settings, "settings");
+        this.nextUpdateAfter = settings.nextUpdate();
+        this.cache = settings.caching() ? new ResponseCache(clock, settings.cacheLifetime(), settings.cacheEntries())
+                : null;
+        this.servedByHashes = index(servedCas);
+    }
+
+    /**
+     * Replaces the signers of the served CAs, for example with renewed delegated responder
+     * certificates. The CAs themselves must stay the same (names and certificates): CertIDs
+     * clients already hold keep matching. Responses cached under the old signers are dropped.
+     *
+     * @throws IllegalArgumentException if the list names other CAs or breaks a constructor rule
+     */
+    public void updateSigners(List<ServedCa> servedCas) {
+        Map<IssuerHashes, Served> replacement = index(servedCas);
+        Map<String, X509Certificate> before = caCertificates(servedByHashes);
+        Map<String, X509Certificate> after = caCertificates(replacement);
+        if (!before.equals(after)) {
+            throw new IllegalArgumentException("updateSigners must keep the served CAs " + before.keySet()
+                    + " with their certificates; got " + after.keySet());
+        }
+        servedByHashes = replacement;
+        if (cache != null) {
+            cache.clear();
+        }
+    }
+
+    /**
+     * Drops, at once, every cached response that states the status of {@code serial} issued by CA
+     * {@code issuerName}; no response whose status was read before this call is cached after it.
+     * Call it after the certificate's new status is stored, so the next answer reads it. Cheap
+     * and harmless when nothing is cached for that serial, or when caching is off.
+     *
+     * @param issuerName the {@link ServedCa#name()} of the issuing CA
+     */
+    public void invalidate(String issuerName, BigInteger serial) {
+        Objects.requireNonNull(issuerName, "issuerName");
+        Objects.requireNonNull(serial, "serial");
+        if (cache != null) {
+            cache.invalidate(issuerName, serial);
+        }
+    }
+
+    /** Whether responses are cached ({@link Settings#cacheLifetime()} above zero). */
+    public boolean caching() {
+        return cache != null;
+    }
+
+    private static Map<String, X509Certificate> caCertificates(Map<IssuerHashes, Served> served) {
+        Map<String, X509Certificate> certificates = new HashMap<>();
+        for (Served entry : served.values()) {
+            certificates.put(entry.ca().name(), entry.ca().caCertificate());
+        }
+        return certificates;
+    }
+
+    private static Map<IssuerHashes, Served> index(List<ServedCa> servedCas) {
+        Objects.requireNonNull(servedCas, "servedCas");
         if (servedCas.isEmpty()) {
             throw new IllegalArgumentException("an OCSP responder needs at least one served CA");
-        }
-        if (nextUpdateAfter.isNegative() || nextUpdateAfter.isZero() || nextUpdateAfter.getNano() != 0) {
-            throw new IllegalArgumentException("nextUpdateAfter " + nextUpdateAfter
-                    + " is not allowed; use a positive whole number of seconds, e.g. PT1H");
         }
         Map<IssuerHashes, Served> byHashes = new HashMap<>();
         Map<String, Served> byName = new HashMap<>();
@@ -151,7 +229,7 @@ public final class OcspResponder {
                 }
             }
         }
-        this.servedByHashes = Map.copyOf(byHashes);
+        return Map.copyOf(byHashes);
     }
 
     /**
@@ -171,19 +249,29 @@ public final class OcspResponder {
     }
 
     private byte[] answer(byte[] requestDer) {
+        ResponseCache.Key key = cache == null ? null : ResponseCache.keyOf(requestDer);
+        if (key != null) {
+            byte[] cached = cache.get(key);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        // Taken before any status is read: see ResponseCache on the race with invalidate.
+        long ticket = cache == null ? 0 : cache.ticket();
         ParsedRequest request = parse(requestDer);
         if (request == null) {
             return MALFORMED_REQUEST;
         }
+        Map<IssuerHashes, Served> served = servedByHashes;
         Served signing = null;
         Served[] matches = new Served[request.certIds().length];
         for (int i = 0; i < matches.length; i++) {
             CertID certId = request.certIds()[i];
-            Served served = servedByHashes.get(IssuerHashes.of(certId));
+            Served match = served.get(IssuerHashes.of(certId));
             if (signing == null) {
-                signing = served;
+                signing = match;
             }
-            matches[i] = served;
+            matches[i] = match;
         }
         if (signing == null) {
             return UNAUTHORIZED;
@@ -192,6 +280,8 @@ public final class OcspResponder {
         ASN1GeneralizedTime thisUpdate = time(now);
         ASN1GeneralizedTime nextUpdate = time(now.plus(nextUpdateAfter));
         ASN1EncodableVector responses = new ASN1EncodableVector(matches.length);
+        List<ResponseCache.Serial> answered = new ArrayList<>(matches.length);
+        boolean allKnown = true;
         for (int i = 0; i < matches.length; i++) {
             CertID certId = request.certIds()[i];
             CertStatus status;
@@ -209,14 +299,21 @@ public final class OcspResponder {
                     }
                     throw e;
                 }
-                status = certStatus(Objects.requireNonNull(known, "CertificateStatusSource returned null"));
+                Objects.requireNonNull(known, "CertificateStatusSource returned null");
+                allKnown &= known.isPresent();
+                answered.add(new ResponseCache.Serial(signing.ca().name(), certId.getSerialNumber().getValue()));
+                status = certStatus(known);
             }
             responses.add(new SingleResponse(certId, status, thisUpdate, nextUpdate, (Extensions) null));
         }
         Extensions responseExtensions = request.nonce() == null ? null : new Extensions(request.nonce());
         ResponseData data = new ResponseData(signing.responderId(), thisUpdate, new DERSequence(responses),
                 responseExtensions);
-        return signed(signing, data);
+        byte[] response = signed(signing, data);
+        if (key != null && request.nonce() == null && allKnown) {
+            cache.put(key, ticket, answered, response);
+        }
+        return response;
     }
 
     private static byte[] signed(Served signing, ResponseData data) {
@@ -226,7 +323,7 @@ public final class OcspResponder {
                 out.write(data.getEncoded(ASN1Encoding.DER));
             }
             BasicOCSPResponse basic = new BasicOCSPResponse(data, contentSigner.getAlgorithmIdentifier(),
-                    new DERBitString(contentSigner.getSignature()), null);
+                    new DERBitString(contentSigner.getSignature()), signing.certs());
             ResponseBytes bytes = new ResponseBytes(OCSPObjectIdentifiers.id_pkix_ocsp_basic,
                     new DEROctetString(basic.getEncoded(ASN1Encoding.DER)));
             return new OCSPResponse(new OCSPResponseStatus(OCSPResponseStatus.SUCCESSFUL), bytes)
@@ -343,14 +440,68 @@ public final class OcspResponder {
         }
     }
 
+    /**
+     * How long responses are fresh and how they are cached.
+     *
+     * <p>Invariants: {@code nextUpdate} is a positive whole number of seconds;
+     * {@code cacheLifetime} is zero (no cache) or a positive whole number of seconds of at most
+     * half of {@code nextUpdate}, so a cached response still has at least half its validity left
+     * when it is served for the last time; {@code cacheEntries} is 1 to {@value #MAX_CACHE_ENTRIES}.
+     *
+     * @param nextUpdate    nextUpdate - thisUpdate of every response
+     * @param cacheLifetime how long a signed response is served again; zero turns caching off
+     * @param cacheEntries  most responses cached at once
+     */
+    public record Settings(Duration nextUpdate, Duration cacheLifetime, int cacheEntries) {
+
+        /** Cache size when none is configured. */
+        public static final int DEFAULT_CACHE_ENTRIES = 10_000;
+        /** Largest cache allowed; at about 1-3 KiB per response that is a few hundred MiB at most. */
+        public static final int MAX_CACHE_ENTRIES = 1_000_000;
+
+        public Settings {
+            Objects.requireNonNull(nextUpdate, "nextUpdate");
+            Objects.requireNonNull(cacheLifetime, "cacheLifetime");
+            if (nextUpdate.isNegative() || nextUpdate.isZero() || nextUpdate.getNano() != 0) {
+                throw new IllegalArgumentException("nextUpdateAfter " + nextUpdate
+                        + " is not allowed; use a positive whole number of seconds, e.g. PT1H");
+            }
+            if (cacheLifetime.isNegative() || cacheLifetime.getNano() != 0) {
+                throw new IllegalArgumentException("cache lifetime " + cacheLifetime
+                        + " is not allowed; use zero (no cache) or a positive whole number of seconds");
+            }
+            if (cacheLifetime.multipliedBy(2).compareTo(nextUpdate) > 0) {
+                throw new IllegalArgumentException("cache lifetime " + cacheLifetime + " is more than half of nextUpdate "
+                        + nextUpdate + "; a cached response must stay valid well after it was last served");
+            }
+            if (cacheEntries < 1 || cacheEntries > MAX_CACHE_ENTRIES) {
+                throw new IllegalArgumentException("cache size " + cacheEntries + " is not allowed; use 1 to "
+                        + MAX_CACHE_ENTRIES);
+            }
+        }
+
+        /** No cache: every response signed fresh. */
+        public static Settings uncached(Duration nextUpdate) {
+            return new Settings(nextUpdate, Duration.ZERO, DEFAULT_CACHE_ENTRIES);
+        }
+
+        /** Whether responses are cached. */
+        public boolean caching() {
+            return !cacheLifetime.isZero();
+        }
+    }
+
     private record ParsedRequest(CertID[] certIds, Extension nonce) {
     }
 
     private record HashAlgorithm(ASN1ObjectIdentifier oid, String jcaName) {
     }
 
-    /** A served CA with its responder ID and its CertID hashes for every supported algorithm. */
-    private record Served(ServedCa ca, ResponderID responderId, List<IssuerHashes> hashes) {
+    /**
+     * A served CA with its responder ID, the certificates sent with its responses (the delegated
+     * responder's, or none) and its CertID hashes for every supported algorithm.
+     */
+    private record Served(ServedCa ca, ResponderID responderId, ASN1Sequence certs, List<IssuerHashes> hashes) {
 
         static Served of(ServedCa ca) {
             X509Certificate certificate = ca.caCertificate();
@@ -369,19 +520,26 @@ public final class OcspResponder {
             }
             byte[] key = parsed.getSubjectPublicKeyInfo().getPublicKeyData().getBytes();
             List<IssuerHashes> hashes = new ArrayList<>(HASH_ALGORITHMS.size());
-            byte[] sha1KeyHash = null;
             for (HashAlgorithm algorithm : HASH_ALGORITHMS) {
                 MessageDigest digest = digest(algorithm.jcaName());
                 byte[] nameHash = digest.digest(subject);
                 byte[] keyHash = digest.digest(key);
                 hashes.add(new IssuerHashes(algorithm.oid(), nameHash, keyHash));
-                if (algorithm.oid().equals(OIWObjectIdentifiers.idSHA1)) {
-                    sha1KeyHash = keyHash;
-                }
             }
             // RFC 6960 §4.2.1: ResponderID byKey is the SHA-1 hash of the responder's public key bits.
-            ResponderID responderId = new ResponderID(new DEROctetString(sha1KeyHash));
-            return new Served(ca, responderId, List.copyOf(hashes));
+            byte[] signerKey = SubjectPublicKeyInfo.getInstance(ca.signer().publicKey().getEncoded())
+                    .getPublicKeyData().getBytes();
+            ResponderID responderId = new ResponderID(new DEROctetString(digest("SHA-1").digest(signerKey)));
+            ASN1Sequence certs = null;
+            if (ca.delegated()) {
+                try {
+                    certs = new DERSequence(Certificate.getInstance(ca.responderCertificate().getEncoded()));
+                } catch (CertificateEncodingException | RuntimeException e) {
+                    throw new IllegalArgumentException("cannot read the delegated responder certificate of served CA \""
+                            + ca.name() + "\": " + e.getMessage(), e);
+                }
+            }
+            return new Served(ca, responderId, certs, List.copyOf(hashes));
         }
 
         private static MessageDigest digest(String name) {

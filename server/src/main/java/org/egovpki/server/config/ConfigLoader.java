@@ -27,6 +27,7 @@ import java.util.Set;
 import org.egovpki.core.ca.CaDefinition;
 import org.egovpki.core.ca.CaRole;
 import org.egovpki.core.crypto.KeyAlgorithm;
+import org.egovpki.core.ocsp.OcspResponder;
 import org.egovpki.core.profile.CertificateProfile;
 import org.egovpki.core.profile.CertificateType;
 import org.egovpki.core.profile.IdentityExtensionForm;
@@ -51,6 +52,10 @@ public final class ConfigLoader {
     public static final String DEFAULT_BASE_DN = "o=egov-pki,c=CN";
 
     private static final int ROOT_MAX_YEARS = 30;
+    /** A delegated OCSP responder certificate lives at most a year (OcspSigningCertificates.MAX_VALIDITY). */
+    private static final int MAX_DELEGATED_VALIDITY_DAYS = 366;
+    /** An OCSP answer is usable for at most a week, like a CRL (ca.crl.nextUpdateHours allows 30 days). */
+    private static final int MAX_OCSP_NEXT_UPDATE_MINUTES = 7 * 24 * 60;
     private static final int ISSUING_MAX_YEARS = 20;
 
     private ConfigLoader() {
@@ -137,8 +142,9 @@ public final class ConfigLoader {
         EgovPkiConfig.Enrollment enrollment = readEnrollment(root.child("enrollment"));
         EgovPkiConfig.Revocation revocation = readRevocation(root.child("revocation"));
         EgovPkiConfig.Lifecycle lifecycle = readLifecycle(root.child("lifecycle"));
+        EgovPkiConfig.Ocsp ocsp = readOcsp(root.child("ocsp"));
         root.rejectUnknownKeys();
-        return new EgovPkiConfig(data, ldap, http, ca, profiles, enrollment, revocation, lifecycle);
+        return new EgovPkiConfig(data, ldap, http, ca, profiles, enrollment, revocation, lifecycle, ocsp);
     }
 
     private static EgovPkiConfig.Ca readCa(ConfigNode caNode) {
@@ -232,6 +238,26 @@ public final class ConfigLoader {
         int after = node.integer("renewalWindowAfterDays", 30, 0, max);
         node.rejectUnknownKeys();
         return new EgovPkiConfig.Lifecycle(RenewalWindow.days(before, after));
+    }
+
+    private static EgovPkiConfig.Ocsp readOcsp(ConfigNode node) {
+        EgovPkiConfig.OcspSigner signer = node.parsed("signer", "ca",
+                v -> EgovPkiConfig.OcspSigner.valueOf(v.toUpperCase(Locale.ROOT)),
+                "expected ca (each CA signs with its own key) or delegated (each CA certifies an OCSP responder key)");
+        int validityDays = node.integer("delegatedValidityDays", 30, 1, MAX_DELEGATED_VALIDITY_DAYS);
+        int nextUpdateMinutes = node.integer("nextUpdateMinutes", 60, 1, MAX_OCSP_NEXT_UPDATE_MINUTES);
+        int halfNextUpdate = nextUpdateMinutes * 60 / 2;
+        int cacheSeconds = node.integer("cacheSeconds", Math.min(60, halfNextUpdate), 0, MAX_OCSP_NEXT_UPDATE_MINUTES * 30);
+        if (cacheSeconds > halfNextUpdate) {
+            throw ConfigException.invalid(node.key("cacheSeconds"), cacheSeconds, "expected 0 (no cache) to "
+                    + halfNextUpdate + ": at most half of ocsp.nextUpdateMinutes (" + nextUpdateMinutes
+                    + " min), so a cached answer is still valid for a while when it is served for the last time");
+        }
+        int cacheEntries = node.integer("cacheEntries", OcspResponder.Settings.DEFAULT_CACHE_ENTRIES, 1,
+                OcspResponder.Settings.MAX_CACHE_ENTRIES);
+        node.rejectUnknownKeys();
+        return new EgovPkiConfig.Ocsp(signer, Duration.ofDays(validityDays), Duration.ofMinutes(nextUpdateMinutes),
+                Duration.ofSeconds(cacheSeconds), cacheEntries);
     }
 
     private static EgovPkiConfig.Enrollment readEnrollment(ConfigNode node) {

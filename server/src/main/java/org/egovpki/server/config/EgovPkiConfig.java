@@ -21,9 +21,10 @@ import org.egovpki.core.profile.ProfileCatalog;
  * @param enrollment    {@code enrollment.*}
  * @param revocation    {@code revocation.*}
  * @param lifecycle     {@code lifecycle.*}
+ * @param ocsp          {@code ocsp.*}
  */
 public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, ProfileCatalog profiles,
-                            Enrollment enrollment, Revocation revocation, Lifecycle lifecycle) {
+                            Enrollment enrollment, Revocation revocation, Lifecycle lifecycle, Ocsp ocsp) {
 
     /**
      * @param renewalWindow {@code lifecycle.renewalWindowBeforeDays} and {@code lifecycle.renewalWindowAfterDays} —
@@ -114,5 +115,24 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
      */
     public record Crl(Duration nextUpdate, String schedule, ZoneId timeZone, Duration afterRevocation,
                       boolean deltas, int partitions) {
+    }
+
+    /**
+     * The OCSP responder at {@code <http.publicUrl>/ocsp}.
+     *
+     * @param signer            {@code ocsp.signer} — who signs the responses
+     * @param delegatedValidity {@code ocsp.delegatedValidityDays} — lifetime of a delegated responder certificate
+     * @param nextUpdate        {@code ocsp.nextUpdateMinutes} — nextUpdate minus thisUpdate of every response
+     * @param cacheLifetime     {@code ocsp.cacheSeconds} — how long a response to a request without a
+     *                          nonce is served again; zero: no cache. At most half of {@code nextUpdate}.
+     * @param cacheEntries      {@code ocsp.cacheEntries} — most responses cached at once
+     */
+    public record Ocsp(OcspSigner signer, Duration delegatedValidity, Duration nextUpdate, Duration cacheLifetime,
+                       int cacheEntries) {
+    }
+
+    /** {@code ocsp.signer}: {@code ca} (each CA's own key) or {@code delegated} (a responder key each CA certifies). */
+    public enum OcspSigner {
+        CA, DELEGATED
     }
 }

@@ -21,8 +21,13 @@ import org.egovpki.core.ocsp.OcspResponder;
 public final class OcspHandler extends Handler.Abstract {
 
     static final String PATH = "/ocsp";
-    /** Requests are small; anything larger is refused as malformed without reading it all. */
+    /** Requests are small; anything larger is refused as malformed. */
     static final int MAX_REQUEST = 16 * 1024;
+    /**
+     * How much of a too-large body is read and dropped so the client still gets its
+     * malformedRequest; a body larger still has its connection closed unanswered.
+     */
+    static final int MAX_DISCARDED = 1024 * 1024;
 
     private final OcspResponder responder;
 
@@ -40,7 +45,7 @@ public final class OcspHandler extends Handler.Abstract {
         if (HttpMethod.POST.is(request.getMethod()) && path.equals(PATH)) {
             ocspRequest = body(request);
         } else if (HttpMethod.GET.is(request.getMethod()) && path.length() > PATH.length() + 1) {
-            ocspRequest = fromUrl(path.substring(PATH.length() + 1));
+            ocspRequest = fromUrl(request.getHttpURI().getPath());
         } else {
             ocspRequest = new byte[0];
         }
@@ -55,16 +60,28 @@ public final class OcspHandler extends Handler.Abstract {
 
     private static byte[] body(Request request) {
         try {
-            byte[] body = RequestBodies.read(request, MAX_REQUEST);
+            byte[] body = RequestBodies.read(request, MAX_REQUEST, MAX_DISCARDED);
             return body == null ? new byte[0] : body;
         } catch (IOException e) {
             return new byte[0];
         }
     }
 
-    private static byte[] fromUrl(String encoded) {
+    /**
+     * The request of an RFC 6960 A.1 GET: the url-encoded base64 after {@code /ocsp/}, taken from
+     * the raw path. Jetty's decoded path keeps an encoded '/' (%2F, as Java's own OCSP client
+     * sends it) encoded but decodes the rest, and a form decoder would turn a literal '+' into a
+     * space; so the raw path is percent-decoded here, '+' kept as '+'.
+     */
+    private static byte[] fromUrl(String rawPath) {
+        String prefix = PATH + "/";
+        if (rawPath == null || !rawPath.startsWith(prefix)) {
+            return new byte[0];
+        }
         try {
-            return Base64.getDecoder().decode(URLDecoder.decode(encoded, StandardCharsets.US_ASCII));
+            String base64 = URLDecoder.decode(rawPath.substring(prefix.length()).replace("+", "%2B"),
+                    StandardCharsets.US_ASCII);
+            return Base64.getDecoder().decode(base64);
         } catch (IllegalArgumentException e) {
             return new byte[0];
         }

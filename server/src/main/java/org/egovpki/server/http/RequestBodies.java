@@ -14,20 +14,35 @@ final class RequestBodies {
 
     /** @return the body, or {@code null} when it is larger than {@code max} bytes */
     static byte[] read(Request request, int max) throws IOException {
-        if (request.getLength() > max) {
+        return read(request, max, 0);
+    }
+
+    /**
+     * As {@link #read(Request, int)}, but a body larger than {@code max} is read on and dropped,
+     * up to {@code discard} bytes in all, before {@code null} is returned. A server that answers
+     * while the client is still sending closes the connection with data unread, which resets it,
+     * and the client then loses the answer; a body larger than {@code discard} still meets that.
+     */
+    static byte[] read(Request request, int max, long discard) throws IOException {
+        long length = request.getLength();
+        if (length > max && length > discard) {
             return null;
         }
+        // One stream for reading and dropping: closing it before the end fails the request content.
         try (InputStream in = Content.Source.asInputStream(request)) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buffer = new byte[8192];
+            long total = 0;
             int n;
             while ((n = in.read(buffer)) > 0) {
-                out.write(buffer, 0, n);
-                if (out.size() > max) {
+                total += n;
+                if (total <= max) {
+                    out.write(buffer, 0, n);
+                } else if (total > discard) {
                     return null;
                 }
             }
-            return out.toByteArray();
+            return total <= max ? out.toByteArray() : null;
         }
     }
 }

@@ -67,6 +67,24 @@ class ConfigLoaderTest {
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("sm2-root", CaRole.ROOT, KeyAlgorithm.SM2),
                         org.assertj.core.groups.Tuple.tuple("sm2-issuing", CaRole.ISSUING, KeyAlgorithm.SM2));
+        assertThat(config.ocsp()).isEqualTo(new EgovPkiConfig.Ocsp(EgovPkiConfig.OcspSigner.CA, Duration.ofDays(30),
+                Duration.ofHours(1), Duration.ofSeconds(60), 10_000));
+    }
+
+    @Test
+    void ocspSettingsAreRead() throws IOException {
+        Path file = write("ocsp:\n  signer: delegated\n  delegatedValidityDays: 7\n  nextUpdateMinutes: 10\n"
+                + "  cacheSeconds: 0\n  cacheEntries: 50\n");
+
+        assertThat(ConfigLoader.load(file, Map.of()).ocsp()).isEqualTo(new EgovPkiConfig.Ocsp(
+                EgovPkiConfig.OcspSigner.DELEGATED, Duration.ofDays(7), Duration.ofMinutes(10), Duration.ZERO, 50));
+    }
+
+    @Test
+    void aShortNextUpdateShortensTheDefaultCacheLifetime() throws IOException {
+        Path file = write("ocsp:\n  nextUpdateMinutes: 1\n");
+
+        assertThat(ConfigLoader.load(file, Map.of()).ocsp().cacheLifetime()).isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test
@@ -122,6 +140,14 @@ class ConfigLoaderTest {
                         "'ca.chains[0].root.name'", "lower-case"),
                 Arguments.of(chain("algorithm: SM2", "validityYears: 30").replace("enabled: true", "enabled: false"),
                         "'ca.chains'", "at least one CA chain must be enabled"),
+                Arguments.of("ocsp:\n  signer: hsm\n", "'ocsp.signer'", "ca (each CA signs with its own key) or delegated"),
+                Arguments.of("ocsp:\n  delegatedValidityDays: 0\n", "'ocsp.delegatedValidityDays'", "from 1 to 366"),
+                Arguments.of("ocsp:\n  nextUpdateMinutes: 20000\n", "'ocsp.nextUpdateMinutes'", "from 1 to 10080"),
+                Arguments.of("ocsp:\n  nextUpdateMinutes: 10\n  cacheSeconds: 301\n", "'ocsp.cacheSeconds'",
+                        "at most half of ocsp.nextUpdateMinutes"),
+                Arguments.of("ocsp:\n  cacheSeconds: -1\n", "'ocsp.cacheSeconds'", "whole number"),
+                Arguments.of("ocsp:\n  cacheEntries: 0\n", "'ocsp.cacheEntries'", "from 1 to 1000000"),
+                Arguments.of("ocsp:\n  cacheSecs: 5\n", "unknown configuration key 'ocsp.cacheSecs'", "allowed keys in ocsp"),
                 Arguments.of("- just\n- a list\n", "must be a YAML mapping", ""),
                 Arguments.of("ldap: [1, 2\n", "not valid YAML", ""));
     }

@@ -1,0 +1,216 @@
+package org.egovpki.core.ca;
+
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.egovpki.core.audit.AuditEvent;
+import org.egovpki.core.audit.AuditEventType;
+import org.egovpki.core.audit.AuditLog;
+import org.egovpki.core.crypto.CaKeyStore;
+import org.egovpki.core.crypto.CaSigner;
+import org.egovpki.core.ocsp.OcspResponder;
+import org.egovpki.core.ocsp.ServedCa;
+import org.egovpki.core.x509.Fingerprints;
+import org.egovpki.core.x509.OcspSigningCertificates;
+import org.egovpki.core.x509.SerialNumbers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The delegated OCSP responders of the CAs in service (configuration {@code ocsp.signer:
+ * delegated}): per CA, a key of the CA's algorithm and a short-lived certificate the CA issues
+ * for it with id-kp-OCSPSigning and id-pkix-ocsp-nocheck, so the CA key signs once per renewal
+ * instead of once per OCSP response.
+ *
+ * <p>Invariants:
+ * <ul>
+ * <li>The keys live in the CA key store like the CA keys, under
+ *     {@code <ca name>.ocsp.<yyyyMMdd't'HHmmss>} with the chain responder, CA, …, root; an alias
+ *     is never reused, so a renewal adds an entry and the previous one stays (expired keys are
+ *     never used again: the newest certificate of a CA wins).</li>
+ * <li>A CA's responder is renewed when less than a third of {@code validity} is left, unless it
+ *     already ends with the CA itself (a new one could not end later). {@link #servedCas()} does
+ *     this at start-up and {@link #renewDue} while the server runs, so a server that runs for
+ *     longer than {@code validity} never signs with an expired certificate.</li>
+ * <li>Each issuance is recorded in the audit trail first, then stored with its key in one
+ *     atomic key store write. A crash in between leaves an audited certificate whose key is
+ *     gone, which nobody can use; the trail never misses a responder that can sign.</li>
+ * </ul>
+ *
+ * <p>Lives in package {@code ca} because only here may a CA's signer be used. Thread-safe: all
+ * methods are synchronised on this instance.
+ */
+public final class OcspSigners {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OcspSigners.class);
+
+    static final String ALIAS_INFIX = ".ocsp.";
+    private static final DateTimeFormatter ALIAS_TIME =
+            DateTimeFormatter.ofPattern("uuuuMMdd't'HHmmss").withZone(ZoneOffset.UTC);
+
+    private final CaRegistry cas;
+    private final CaKeyStore keyStore;
+    private final OcspSigningCertificates certificates;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final Duration validity;
+    /** Guarded by {@code this}: the responder in use per CA name. */
+    private final Map<String, ServedCa> current = new HashMap<>();
+
+    /**
+     * @param validity lifetime of each responder certificate, e.g. 30 days (see
+     *                 {@link OcspSigningCertificates#MAX_VALIDITY})
+     */
+    public OcspSigners(CaRegistry cas, CaKeyStore keyStore, OcspSigningCertificates certificates, AuditLog audit,
+                       Clock clock, SecureRandom random, Duration validity) {
+        this.cas = Objects.requireNonNull(cas, "cas");
+        this.keyStore = Objects.requireNonNull(keyStore, "keyStore");
+        this.certificates = Objects.requireNonNull(certificates, "certificates");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.random = Objects.requireNonNull(random, "random");
+        this.validity = Objects.requireNonNull(validity, "validity");
+        if (validity.isNegative() || validity.isZero() || validity.compareTo(OcspSigningCertificates.MAX_VALIDITY) > 0) {
+            throw new IllegalArgumentException("delegated OCSP responder validity " + validity + " is not allowed; use 1 to "
+                    + OcspSigningCertificates.MAX_VALIDITY.toDays() + " days");
+        }
+    }
+
+    /**
+     * Every CA in service with its delegated responder: the newest stored one, or a new one when
+     * there is none or it is due for renewal.
+     */
+    public synchronized List<ServedCa> servedCas() {
+        List<ServedCa> served = new ArrayList<>();
+        for (CertificateAuthority ca : cas.all()) {
+            served.add(currentFor(ca));
+        }
+        return List.copyOf(served);
+    }
+
+    /**
+     * Renews every responder that is due and hands the result to {@code responder}; does nothing
+     * when none is due. Meant to run periodically (more often than a third of the validity).
+     *
+     * @return how many responders were renewed
+     */
+    public synchronized int renewDue(OcspResponder responder) {
+        Objects.requireNonNull(responder, "responder");
+        Map<String, ServedCa> before = new HashMap<>(current);
+        List<ServedCa> served = servedCas();
+        int renewed = 0;
+        for (ServedCa ca : served) {
+            if (before.get(ca.name()) != ca) {
+                renewed++;
+            }
+        }
+        if (renewed > 0) {
+            responder.updateSigners(served);
+        }
+        return renewed;
+    }
+
+    private ServedCa currentFor(CertificateAuthority ca) {
+        ServedCa responder = current.get(ca.name());
+        if (responder == null) {
+            responder = newestStored(ca).orElse(null);
+        }
+        if (responder == null || due(responder.responderCertificate(), ca.certificate())) {
+            responder = issue(ca);
+        }
+        current.put(ca.name(), responder);
+        return responder;
+    }
+
+    private boolean due(X509Certificate responder, X509Certificate ca) {
+        Instant now = clock.instant();
+        Instant notAfter = responder.getNotAfter().toInstant();
+        if (!now.isBefore(notAfter)) {
+            return true;
+        }
+        boolean thirdLeft = Duration.between(now, notAfter).multipliedBy(3).compareTo(validity) >= 0;
+        boolean couldEndLater = notAfter.isBefore(ca.getNotAfter().toInstant());
+        return !thirdLeft && couldEndLater;
+    }
+
+    /** The stored responder of {@code ca} that ends last, if any was issued by this CA certificate. */
+    private Optional<ServedCa> newestStored(CertificateAuthority ca) {
+        String prefix = ca.name() + ALIAS_INFIX;
+        String newest = null;
+        X509Certificate newestCertificate = null;
+        for (String alias : keyStore.aliases()) {
+            if (!alias.startsWith(prefix)) {
+                continue;
+            }
+            List<X509Certificate> chain = keyStore.chain(alias);
+            if (chain.size() < 2 || !chain.get(1).equals(ca.certificate())) {
+                continue;
+            }
+            X509Certificate certificate = chain.get(0);
+            if (newestCertificate == null || certificate.getNotAfter().after(newestCertificate.getNotAfter())) {
+                newest = alias;
+                newestCertificate = certificate;
+            }
+        }
+        if (newest == null) {
+            return Optional.empty();
+        }
+        String alias = newest;
+        CaSigner signer = keyStore.signer(alias).orElseThrow(() -> new IllegalStateException(
+                "OCSP responder key \"" + alias + "\" has a certificate but no key in " + keyStore));
+        return Optional.of(new ServedCa(ca.name(), ca.certificate(), signer, newestCertificate));
+    }
+
+    private ServedCa issue(CertificateAuthority ca) {
+        KeyPair keyPair = ca.algorithm().generate(random);
+        X509Certificate certificate = certificates.issue(ca.certificate(), ca.signer(), keyPair.getPublic(), validity);
+        List<X509Certificate> chain = new ArrayList<>();
+        chain.add(certificate);
+        chain.addAll(ca.chain());
+        String alias = newAlias(ca.name());
+        String serial = SerialNumbers.toHex(certificate.getSerialNumber());
+        String fingerprint;
+        try {
+            fingerprint = Fingerprints.sha256Hex(certificate.getEncoded());
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException("the new OCSP responder certificate of CA '" + ca.name()
+                    + "' cannot be encoded", e);
+        }
+        // Audited before the key is stored: the trail never misses a responder that can sign.
+        audit.record(AuditEvent.success(clock.instant(), AuditEventType.OCSP_RESPONDER_ISSUED, AuditEvent.SYSTEM,
+                List.of(ca.name(), serial), Map.of(
+                        "keyStoreAlias", alias,
+                        "algorithm", ca.algorithm().name(),
+                        "subject", certificate.getSubjectX500Principal().getName(),
+                        "notAfter", certificate.getNotAfter().toInstant().toString(),
+                        "sha256", fingerprint)));
+        keyStore.put(alias, keyPair.getPrivate(), chain.toArray(X509Certificate[]::new));
+        CaSigner signer = keyStore.signer(alias).orElseThrow(() -> new IllegalStateException(
+                "OCSP responder key \"" + alias + "\" was written to " + keyStore + " but cannot be read back"));
+        LOG.info("Issued delegated OCSP responder certificate {} for CA {} (serial {}, valid until {})", alias,
+                ca.name(), serial, certificate.getNotAfter().toInstant());
+        return new ServedCa(ca.name(), ca.certificate(), signer, certificate);
+    }
+
+    private String newAlias(String caName) {
+        String base = caName + ALIAS_INFIX + ALIAS_TIME.format(clock.instant());
+        String alias = base;
+        for (int n = 2; keyStore.contains(alias); n++) {
+            alias = base + "-" + n;
+        }
+        return alias;
+    }
+}
