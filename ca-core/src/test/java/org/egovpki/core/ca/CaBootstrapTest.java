@@ -47,8 +47,7 @@ class CaBootstrapTest {
 
     private CaBootstrap bootstrap() {
         CaKeyStore keyStore = CaKeyStore.openOrCreate(dir.resolve("ca.p12"), PASSWORD);
-        CrlPublisher crls = new CrlPublisher(repository, (selection, sink) -> { }, new CrlFactory(clock), audit, clock, Duration.ofHours(24),
-                new TestUrls());
+        CrlPublisher crls = repository.publisher(audit, clock);
         return new CaBootstrap(keyStore, new CaCertificateFactory(clock, random), repository, crls, new TestUrls(),
                 audit, clock, random);
     }
@@ -120,8 +119,7 @@ class CaBootstrapTest {
         bootstrap().bootstrap(chain(KeyAlgorithm.SM2, "sm2"));
         Clock later = Clock.fixed(NOW.plus(Duration.ofHours(23).plusMinutes(30)), ZoneOffset.UTC);
         CaKeyStore keyStore = CaKeyStore.openOrCreate(dir.resolve("ca.p12"), PASSWORD);
-        CrlPublisher crls = new CrlPublisher(repository, (selection, sink) -> { }, new CrlFactory(later), audit, later, Duration.ofHours(24),
-                new TestUrls());
+        CrlPublisher crls = repository.publisher(audit, later);
         new CaBootstrap(keyStore, new CaCertificateFactory(later, random), repository, crls, new TestUrls(), audit,
                 later, random).bootstrap(chain(KeyAlgorithm.SM2, "sm2"));
 
@@ -153,8 +151,7 @@ class CaBootstrapTest {
     void crlNumbersStrictlyIncreaseAndALostRaceIsRetriedWithTheNextNumber() {
         CaRegistry registry = bootstrap().bootstrap(chain(KeyAlgorithm.SM2, "sm2"));
         CertificateAuthority issuing = registry.find("sm2-issuing").orElseThrow();
-        CrlPublisher crls = new CrlPublisher(repository, (selection, sink) -> { }, new CrlFactory(clock), audit, clock, Duration.ofHours(24),
-                new TestUrls());
+        CrlPublisher crls = repository.publisher(audit, clock);
 
         CrlRecord second = crls.issue(issuing, "test");
         repository.racesToLose.set(1);
@@ -169,8 +166,7 @@ class CaBootstrapTest {
     @Test
     void aWriterThatKeepsLosingGivesUpWithAConflict() {
         CaRegistry registry = bootstrap().bootstrap(chain(KeyAlgorithm.EC, "ec"));
-        CrlPublisher crls = new CrlPublisher(repository, (selection, sink) -> { }, new CrlFactory(clock), audit, clock, Duration.ofHours(24),
-                new TestUrls());
+        CrlPublisher crls = repository.publisher(audit, clock);
         repository.racesToLose.set(100);
 
         assertThatThrownBy(() -> crls.issue(registry.find("ec-root").orElseThrow(), "test"))

@@ -79,8 +79,7 @@ public final class EnrollmentFixture {
         InMemoryCaRepository repository = new InMemoryCaRepository();
         RecordingAuditLog audit = new RecordingAuditLog();
         CaKeyStore keyStore = CaKeyStore.openOrCreate(dir.resolve("ca.p12"), "test-password".toCharArray());
-        CrlPublisher crls = new CrlPublisher(repository, (selection, sink) -> { }, new CrlFactory(clock), audit, clock, Duration.ofHours(24),
-                new TestUrls());
+        CrlPublisher crls = repository.publisher(audit, clock);
         return new CaBootstrap(keyStore, new CaCertificateFactory(clock, random), repository, crls, new TestUrls(),
                 audit, clock, random).bootstrap(List.of(
                 new CaDefinition("sm2-root", CaRole.ROOT, KeyAlgorithm.SM2, "CN=Test Root,O=egov-pki,C=CN",

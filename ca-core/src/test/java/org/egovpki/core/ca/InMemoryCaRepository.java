@@ -97,4 +97,10 @@ public final class InMemoryCaRepository implements CaRepository {
         }
         return true;
     }
+
+    /** A CRL publisher into this repository for CAs that revoked nothing: 24-hour CRLs, test URLs. */
+    public CrlPublisher publisher(org.egovpki.core.audit.AuditLog audit, java.time.Clock clock) {
+        return new CrlPublisher(this, (selection, sink) -> { }, new org.egovpki.core.x509.CrlFactory(clock), audit, clock,
+                java.time.Duration.ofHours(24), new TestUrls());
+    }
 }

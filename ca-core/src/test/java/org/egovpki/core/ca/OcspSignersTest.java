@@ -230,7 +230,7 @@ class OcspSignersTest {
 
     private CaRegistry bootstrap(Clock clock, CaDefinition... definitions) {
         InMemoryCaRepository repository = new InMemoryCaRepository();
-        CrlPublisher crls = new CrlPublisher(repository, new CrlFactory(clock), audit, clock, Duration.ofHours(24));
+        CrlPublisher crls = repository.publisher(audit, clock);
         return new CaBootstrap(keyStore(), new CaCertificateFactory(clock, random), repository, crls, new TestUrls(),
                 audit, clock, random).bootstrap(List.of(definitions));
     }
