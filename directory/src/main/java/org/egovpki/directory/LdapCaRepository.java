@@ -24,6 +24,13 @@ import org.egovpki.core.ca.CaRecord;
 import org.egovpki.core.ca.CaRepository;
 import org.egovpki.core.ca.CaRole;
 import org.egovpki.core.ca.CrlRecord;
+import org.egovpki.core.certificate.CertificateStatus;
+import org.egovpki.core.certificate.Revocation;
+import org.egovpki.core.certificate.RevocationChannel;
+import org.egovpki.core.certificate.RevocationReason;
+import org.egovpki.core.x509.Pem;
+import org.egovpki.core.x509.RevokedEntry;
+import java.security.cert.X509CRL;
 import org.egovpki.core.crypto.KeyAlgorithm;
 
 /**
@@ -51,6 +58,12 @@ public final class LdapCaRepository implements CaRepository {
     static final String AT_DELTA_NUMBER = "egovDeltaCrlNumber";
     static final String OC_DELTA = "deltaCRL";
     static final String OC_PARTITION = "egovCrlPartition";
+    static final String AT_ARL = "authorityRevocationList;binary";
+    static final String AT_STATUS = "egovCertificateStatus";
+    static final String AT_REVOCATION_TIME = "egovRevocationTime";
+    static final String AT_REVOCATION_REASON = "egovRevocationReason";
+    static final String AT_REVOCATION_CAUSE = "egovRevocationCause";
+    static final String AT_REVOKED_BY = "egovRevokedBy";
 
     /** A lost conditional CRL publication shows up as one of these, depending on the server. */
     private static final Set<ResultCode> RACE_LOST = Set.of(ResultCode.NO_SUCH_ATTRIBUTE,
@@ -199,6 +212,81 @@ public final class LdapCaRepository implements CaRepository {
         }
         throw DomainException.conflict("CRL partition " + shard + " of CA " + caName
                 + " keeps changing under another writer; the next CRL run publishes it");
+    }
+
+    @Override
+    public Optional<CrlRecord> currentArl(String caName) {
+        return read(caName).map(entry -> LdapValues.binary(entry, "authorityRevocationList")).map(der -> {
+            X509CRL arl = Pem.parseCrl(der);
+            return new CrlRecord(crlNumber(arl), arl.getThisUpdate().toInstant(), arl.getNextUpdate().toInstant(), der);
+        });
+    }
+
+    @Override
+    public boolean publishArl(String caName, CrlRecord arl) {
+        Optional<CrlRecord> current = currentArl(caName);
+        if (current.isPresent() && current.get().crlNumber().compareTo(arl.crlNumber()) >= 0) {
+            return false;
+        }
+        try {
+            ldap.modify(names.ca(caName).toString(), new Modification(ModificationType.REPLACE, AT_ARL, arl.der()));
+            return true;
+        } catch (LDAPException e) {
+            throw LdapErrors.toDomain("publishing the ARL #" + arl.crlNumber() + " of CA " + caName, e);
+        }
+    }
+
+    @Override
+    public Optional<Revocation> caRevocation(String caName) {
+        return read(caName).filter(e -> CertificateStatus.REVOKED.name().equals(e.getAttributeValue(AT_STATUS)))
+                .map(e -> new Revocation(LdapValues.time(e, AT_REVOCATION_TIME),
+                        RevocationReason.parse(e.getAttributeValue(AT_REVOCATION_CAUSE)), null,
+                        String.valueOf(e.getAttributeValue(AT_REVOKED_BY)), RevocationChannel.OPERATOR));
+    }
+
+    @Override
+    public List<RevokedEntry> revokedSubordinates(String caName) {
+        Filter filter = Filter.createANDFilter(Filter.createEqualityFilter("objectClass", OC_CA),
+                Filter.createEqualityFilter(AT_PARENT, caName),
+                Filter.createEqualityFilter(AT_STATUS, CertificateStatus.REVOKED.name()));
+        try {
+            List<RevokedEntry> entries = new ArrayList<>();
+            for (SearchResultEntry e : ldap.search(names.cas().toString(), SearchScope.ONE, filter, AT_SERIAL,
+                    AT_REVOCATION_TIME, AT_REVOCATION_REASON).getSearchEntries()) {
+                entries.add(new RevokedEntry(new BigInteger(e.getAttributeValue(AT_SERIAL), 16),
+                        LdapValues.time(e, AT_REVOCATION_TIME),
+                        RevocationReason.rfc5280Code(e.getAttributeValue(AT_REVOCATION_REASON)), null));
+            }
+            return entries;
+        } catch (LDAPException e) {
+            throw LdapErrors.toDomain("reading the revoked CAs under " + caName, e);
+        }
+    }
+
+    @Override
+    public boolean revokeCa(String caName, Revocation revocation) {
+        try {
+            // Adding the single value REVOKED fails if it is already there: the compare-and-swap.
+            ldap.modify(names.ca(caName).toString(),
+                    new Modification(ModificationType.ADD, AT_STATUS, CertificateStatus.REVOKED.name()),
+                    new Modification(ModificationType.REPLACE, AT_REVOCATION_TIME, LdapValues.time(revocation.time())),
+                    new Modification(ModificationType.REPLACE, AT_REVOCATION_REASON, revocation.reason().rfc5280Name()),
+                    new Modification(ModificationType.REPLACE, AT_REVOCATION_CAUSE, revocation.reason().name()),
+                    new Modification(ModificationType.REPLACE, AT_REVOKED_BY, revocation.revokedBy()));
+            return true;
+        } catch (LDAPException e) {
+            if (e.getResultCode() == ResultCode.ATTRIBUTE_OR_VALUE_EXISTS
+                    || e.getResultCode() == ResultCode.CONSTRAINT_VIOLATION) {
+                return false;
+            }
+            throw LdapErrors.toDomain("revoking the certificate of CA " + caName, e);
+        }
+    }
+
+    private static BigInteger crlNumber(X509CRL crl) {
+        byte[] extension = crl.getExtensionValue(org.bouncycastle.asn1.x509.Extension.cRLNumber.getId());
+        return org.bouncycastle.asn1.ASN1Integer.getInstance(
+                org.bouncycastle.asn1.ASN1OctetString.getInstance(extension).getOctets()).getValue();
     }
 
     private Optional<SearchResultEntry> partition(String caName, int shard) {

@@ -77,6 +77,16 @@ final class ConfiguredPublicationUrls implements PublicationUrls {
     }
 
     @Override
+    public String arlUrl(String caName) {
+        return http + "/crl/" + caName + "-arl.crl";
+    }
+
+    @Override
+    public String arlLdapUrl(String caName) {
+        return ldapUrl(caName, "authorityRevocationList;binary");
+    }
+
+    @Override
     public String ocspUrl(String caName) {
         return http + "/ocsp";
     }

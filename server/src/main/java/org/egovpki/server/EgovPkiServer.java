@@ -28,6 +28,8 @@ import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.ca.CaBootstrap;
 import org.egovpki.core.ca.CaRegistry;
+import org.egovpki.core.ca.CaRevocations;
+import org.egovpki.core.ca.CertificateAuthority;
 import org.egovpki.core.ca.CrlPublisher;
 import org.egovpki.core.ca.IssuanceObserver;
 import org.egovpki.core.ca.Issuer;
@@ -106,6 +108,7 @@ public final class EgovPkiServer implements AutoCloseable {
     private EmbeddedDirectory directory;
     private EnrollmentService enrollment;
     private RevocationService revocations;
+    private CaRevocations caRevocations;
     private OcspResponder ocsp;
 
     private EgovPkiServer(EgovPkiConfig config, Clock clock, IssuanceObserver observer) {
@@ -199,6 +202,13 @@ public final class EgovPkiServer implements AutoCloseable {
                 csrs, config.lifecycle().renewalWindow(), audit, clock);
         firstAdmin(settings);
 
+        caRevocations = new CaRevocations(registry, repository, audit, clock);
+        for (CertificateAuthority ca : registry.all()) {
+            if (repository.caRevocation(ca.name()).isPresent()) {
+                registry.markRevoked(ca.name());
+                LOG.warn("CA {} has a revoked certificate: it signs CRLs and OCSP answers but issues nothing", ca.name());
+            }
+        }
         CrlJobs crlJobs = new CrlJobs(registry, crls, certificates, repository);
         crlJobs.catchUp();
         OcspSigners ocspSigners = ocspResponder(new LdapCertificateStatusSource(pool, names), keyStore, random);
@@ -211,7 +221,7 @@ public final class EgovPkiServer implements AutoCloseable {
             ObjectMapper json = new ObjectMapper();
             startHttp(new Handler.Sequence(
                     new OcspHandler(ocsp),
-                    new ApiHandler(enrollment, revocations, lifecycle, crls, operators, certificates, registry,
+                    new ApiHandler(enrollment, revocations, lifecycle, crls, caRevocations, operators, certificates, registry,
                             config.profiles(), json),
                     new PublicHandler(registry, repository, urls, names, ldap.publicUrl().toString(), clock, json)));
         }
@@ -311,6 +321,7 @@ public final class EgovPkiServer implements AutoCloseable {
             resources.add(camel::stop);
             ProducerTemplate producer = camel.createProducerTemplate();
             revocations.addListener(revoked -> producer.sendBody(CrlAfterRevocationRoute.ENDPOINT, revoked.issuer()));
+            caRevocations.addListener(parent -> producer.sendBody(CrlAfterRevocationRoute.ENDPOINT, parent));
         } catch (Exception e) {
             throw new StartupException("the Camel routes (CRL schedule, directory approvals, OCSP responder renewal) "
                     + "cannot start: "

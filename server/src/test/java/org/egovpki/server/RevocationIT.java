@@ -265,6 +265,39 @@ class RevocationIT {
         assertThat(again.output()).contains("already revoked");
     }
 
+    @Test
+    @Order(5)
+    void aRevokedIssuingCaAppearsInTheRootsCrlAndArlAndIssuesNothingMore() throws Exception {
+        assumeThat(Tools.openSsl()).isTrue();
+        X509Certificate issuing = Pem.parseCertificate(api.bytes(null, "/ca/ec-issuing.crt"));
+        assertThat(api.postJson("reviewer1", "/api/v1/cas/ec-issuing/revoke", Map.of("reason", "CA_COMPROMISE"))
+                .statusCode()).isEqualTo(403);
+        JsonNode revoked = api.postJson("admin", "/api/v1/cas/ec-issuing/revoke", Map.of("reason", "CA_COMPROMISE"),
+                200);
+        assertThat(revoked.path("revocation").path("reason").asText()).isEqualTo("cACompromise");
+
+        X509CRL rootCrl = awaitCrlListing("ec-root", issuing.getSerialNumber());
+        X509CRL arl = Pem.parseCrl(api.bytes(null, "/crl/ec-root-arl.crl"));
+        assertThat(arl.getRevokedCertificate(issuing.getSerialNumber())).isNotNull();
+        assertThat(arl.getCriticalExtensionOIDs()).contains(Extension.issuingDistributionPoint.getId());
+
+        // OpenSSL, checking the whole chain against both CAs' CRLs, now refuses the CA certificate.
+        Path root = write("ec-root.pem", api.bytes(null, "/ca/ec-root.pem"));
+        Path issuingPem = write("ec-issuing-now.pem", api.bytes(null, "/ca/ec-issuing.pem"));
+        Path crls = write("ec-crls.pem", (Pem.crl(rootCrl) + Pem.crl(fetchCrl("ec-issuing")))
+                .getBytes(StandardCharsets.US_ASCII));
+        assertThat(Tools.run("openssl", "verify", "-crl_check_all", "-CRLfile", crls.toString(), "-CAfile",
+                root.toString(), issuingPem.toString())).contains("certificate revoked");
+
+        HttpResponse<byte[]> refused = api.postJson("clerk1", "/api/v1/requests", deviceApplication(
+                KeyAlgorithm.EC.generate(RANDOM), "after.revocation.example.gov.cn"));
+        ObjectNode approve = ApiClient.JSON.createObjectNode();
+        HttpResponse<byte[]> approval = api.postJson("reviewer1", "/api/v1/requests/"
+                + ApiClient.JSON.readTree(refused.body()).path("id").asText() + "/approve", approve);
+        assertThat(approval.statusCode()).as(ApiClient.text(approval)).isEqualTo(409);
+        assertThat(ApiClient.text(approval)).contains("revoked");
+    }
+
     // --- helpers ---
 
     /** The real CLI against the running server, as the CA admin. */
@@ -277,6 +310,10 @@ class RevocationIT {
     }
 
     private static String issueDevice(KeyPair key, String host) throws Exception {
+        return approve(deviceApplication(key, host));
+    }
+
+    private static ObjectNode deviceApplication(KeyPair key, String host) throws Exception {
         ObjectNode body = ApiClient.JSON.createObjectNode();
         body.put("csr", csr(key, "CN=" + host + ",O=Tax Bureau,C=CN", "SHA256WITHECDSA"));
         body.put("profile", "device-ec");
@@ -285,7 +322,7 @@ class RevocationIT {
         registration.put("owner", "Tax Bureau IT");
         body.put("challengePhrase", "device phrase 1");
         body.put("agreementAccepted", true);
-        return approve(body);
+        return body;
     }
 
     private static String issuePersonal(KeyPair key, String profile, String name, String algorithm) throws Exception {

@@ -31,5 +31,7 @@ public enum AuditEventType {
     /** A replacement (lost or damaged medium) was asked for. */
     REPLACEMENT_REQUESTED,
     /** A CA certified a delegated OCSP responder key (ocsp.signer: delegated). */
-    OCSP_RESPONDER_ISSUED
+    OCSP_RESPONDER_ISSUED,
+    /** An issuing CA's own certificate was revoked (it then appears in its root's ARL). */
+    CA_REVOKED
 }

@@ -2,6 +2,8 @@ package org.egovpki.core.ca;
 
 import java.util.List;
 import java.util.Optional;
+import org.egovpki.core.certificate.Revocation;
+import org.egovpki.core.x509.RevokedEntry;
 
 /**
  * The read-only view of what the directory publishes about the CAs, for the HTTP download, health
@@ -20,6 +22,15 @@ public interface CaPublications {
 
     /** The delta CRL published with the current full CRL, if any. */
     Optional<CrlRecord> currentDeltaCrl(String caName);
+
+    /** The authority revocation list a root CA publishes (revoked CA certificates only), if any. */
+    Optional<CrlRecord> currentArl(String caName);
+
+    /** The revocation of the CA's own certificate, if it was revoked. */
+    Optional<Revocation> caRevocation(String caName);
+
+    /** The revoked certificates of the CAs whose parent is {@code caName}, for its CRL and ARL. */
+    List<RevokedEntry> revokedSubordinates(String caName);
 
     /** The CRL of partition {@code shard} of the CA, if published. */
     Optional<CrlRecord> currentPartitionCrl(String caName, int shard);

@@ -1,6 +1,7 @@
 package org.egovpki.core.ca;
 
 import java.math.BigInteger;
+import org.egovpki.core.certificate.Revocation;
 
 /**
  * Where CA entries and their CRLs are published: the directory. Implemented over LDAP in the
@@ -36,4 +37,15 @@ public interface CaRepository extends CaPublications {
      * @return {@code false} if skipped because a newer CRL is published
      */
     boolean publishPartitionCrl(String caName, int shard, CrlRecord full, CrlRecord delta);
+
+    /** Publishes a root CA's ARL unless one with a number not below {@code arl}'s is already there. */
+    boolean publishArl(String caName, CrlRecord arl);
+
+    /**
+     * Records that the CA's own certificate is revoked, if, and only if, it was not already: one
+     * atomic directory operation.
+     *
+     * @return {@code false} if it was already revoked
+     */
+    boolean revokeCa(String caName, Revocation revocation);
 }

@@ -20,6 +20,7 @@ import org.egovpki.core.x509.CrlFactory;
 import org.egovpki.core.x509.CrlPartition;
 import org.egovpki.core.x509.CrlRequest;
 import org.egovpki.core.x509.EncodedCrl;
+import org.egovpki.core.x509.RevokedEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,14 +91,19 @@ public final class CrlPublisher {
                     request = request.withFreshestCrl(List.of(urls.deltaCrlUrl(ca.name()),
                             urls.deltaCrlLdapUrl(ca.name())));
                 }
-                full = crlFactory.build(request, sink -> revoked.forEachRevoked(
-                        RevokedSelection.all(ca.name(), thisUpdate), sink), ca.certificate(), ca.signer());
+                List<RevokedEntry> subordinates = repository.revokedSubordinates(ca.name());
+                full = crlFactory.build(request, sink -> {
+                    revoked.forEachRevoked(RevokedSelection.all(ca.name(), thisUpdate), sink);
+                    subordinates.forEach(sink);
+                }, ca.certificate(), ca.signer());
                 if (deltas && previous.isPresent()) {
                     Instant since = previous.get().thisUpdate();
                     delta = crlFactory.build(new CrlRequest(number.add(BigInteger.ONE), thisUpdate, nextUpdateAfter)
                                     .deltaOf(previousNumber),
-                            sink -> revoked.forEachRevoked(new RevokedSelection(ca.name(), thisUpdate, since, null), sink),
-                            ca.certificate(), ca.signer());
+                            sink -> {
+                                revoked.forEachRevoked(new RevokedSelection(ca.name(), thisUpdate, since, null), sink);
+                                subordinates.stream().filter(e -> !e.revocationDate().isBefore(since)).forEach(sink);
+                            }, ca.certificate(), ca.signer());
                 }
             } catch (DomainException e) {
                 audit.record(AuditEvent.failure(clock.instant(), AuditEventType.CRL_ISSUE_FAILED, actor,
@@ -120,10 +126,14 @@ public final class CrlPublisher {
                 LOG.info("Published CRL #{} for CA {} with {} entries{} (next update {})", number, ca.name(),
                         full.entryCount(), delta == null ? "" : " and delta #" + delta.crlNumber() + " with "
                                 + delta.entryCount(), record.nextUpdate());
-                // The CA entry's number is the commit point; partitions number on from the same batch.
+                // The CA entry's number is the commit point; the ARL or the partitions number on from it.
                 BigInteger next = number.add(BigInteger.TWO);
-                for (int shard = 0; shard < partitions(); shard++) {
-                    publishPartition(ca, shard, next.add(BigInteger.valueOf(2L * shard)), thisUpdate, actor);
+                if (ca.role() == CaRole.ROOT) {
+                    publishArl(ca, next, thisUpdate, actor);
+                } else {
+                    for (int shard = 0; shard < partitions(); shard++) {
+                        publishPartition(ca, shard, next.add(BigInteger.valueOf(2L * shard)), thisUpdate, actor);
+                    }
                 }
                 return record;
             }
@@ -171,11 +181,33 @@ public final class CrlPublisher {
         }
     }
 
+    /**
+     * Signs and publishes a root CA's authority revocation list: the revoked certificates of the
+     * CAs it certified, under a critical issuingDistributionPoint with onlyContainsCACerts.
+     */
+    private void publishArl(CertificateAuthority ca, BigInteger number, Instant thisUpdate, String actor) {
+        try {
+            List<RevokedEntry> subordinates = repository.revokedSubordinates(ca.name());
+            EncodedCrl arl = crlFactory.build(new CrlRequest(number, thisUpdate, nextUpdateAfter)
+                            .withPartition(CrlPartition.caCertificates(List.of(urls.arlUrl(ca.name()),
+                                    urls.arlLdapUrl(ca.name())))),
+                    sink -> subordinates.forEach(sink), ca.certificate(), ca.signer());
+            if (!repository.publishArl(ca.name(), CrlRecord.of(arl))) {
+                LOG.info("CA {} already has a newer ARL than #{}", ca.name(), number);
+            }
+        } catch (DomainException e) {
+            LOG.error("The ARL of CA {} was not published: {}", ca.name(), e.getMessage());
+            audit.record(AuditEvent.failure(clock.instant(), AuditEventType.CRL_ISSUE_FAILED, actor,
+                    List.of(ca.name() + "#arl"), Map.of("crlNumber", number.toString(), "error", e.getMessage())));
+        }
+    }
+
     /** The highest CRL number the CA has used in any scope: the full CRL, its delta, every partition. */
     private BigInteger lastNumberUsed(CertificateAuthority ca, Optional<CrlRecord> previous) {
         BigInteger last = previous.map(CrlRecord::crlNumber).orElse(BigInteger.ZERO);
         List<Optional<CrlRecord>> others = new java.util.ArrayList<>();
         others.add(repository.currentDeltaCrl(ca.name()));
+        others.add(repository.currentArl(ca.name()));
         for (int shard = 0; shard < partitions(); shard++) {
             others.add(repository.currentPartitionCrl(ca.name(), shard));
             others.add(repository.currentPartitionDeltaCrl(ca.name(), shard));

@@ -359,9 +359,15 @@ public final class Issuer {
     }
 
     private CertificateAuthority issuingCa(ProfileCatalog.Entry entry) {
-        return cas.find(entry.issuer()).orElseThrow(() -> new DomainException(DomainException.Kind.UNAVAILABLE,
-                "profile '" + entry.profile().name() + "' issues from CA '" + entry.issuer()
-                        + "', which this server does not operate"));
+        CertificateAuthority ca = cas.find(entry.issuer()).orElseThrow(() -> new DomainException(
+                DomainException.Kind.UNAVAILABLE, "profile '" + entry.profile().name() + "' issues from CA '"
+                        + entry.issuer() + "', which this server does not operate"));
+        if (cas.isRevoked(ca.name())) {
+            throw new DomainException(DomainException.Kind.CONFLICT, "CA '" + ca.name() + "' has a revoked "
+                    + "certificate and issues nothing more; point profile '" + entry.profile().name()
+                    + "' at another issuing CA (profiles[].issuer)");
+        }
+        return ca;
     }
 
     /**

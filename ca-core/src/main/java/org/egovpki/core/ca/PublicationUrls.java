@@ -31,6 +31,12 @@ public interface PublicationUrls {
         return 1;
     }
 
+    /** HTTP URL of a root CA's authority revocation list (ARL). */
+    String arlUrl(String caName);
+
+    /** LDAP URL of a root CA's ARL ({@code authorityRevocationList;binary} of its entry). */
+    String arlLdapUrl(String caName);
+
     /** Whether delta CRLs are published (then the delta URL methods return non-null URLs). */
     boolean deltaCrls();
 

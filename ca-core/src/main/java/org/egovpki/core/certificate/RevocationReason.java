@@ -31,7 +31,9 @@ public enum RevocationReason {
     /** J. Other cases laid down by law or administrative regulation. */
     LEGAL("J", 0),
     /** A modification or replacement certificate was issued in its place (002 §3.7, 003 §4.8). */
-    SUPERSEDED("-", 4);
+    SUPERSEDED("-", 4),
+    /** A CA's private key is compromised (CA certificates only; published in the ARL). */
+    CA_COMPROMISE("-", 2);
 
     private final String cpsLetter;
     private final int rfc5280Code;
@@ -41,7 +43,7 @@ public enum RevocationReason {
         this.rfc5280Code = rfc5280Code;
     }
 
-    /** The item letter in CPS 001 §6.2.7.1, or "-" for superseded. */
+    /** The item letter in CPS 001 §6.2.7.1, or "-" for superseded and CA compromise. */
     public String cpsLetter() {
         return cpsLetter;
     }

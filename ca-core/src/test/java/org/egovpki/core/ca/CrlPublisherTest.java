@@ -35,6 +35,7 @@ class CrlPublisherTest {
     static Path keys;
 
     private static CertificateAuthority ca;
+    private static CaRegistry registry;
 
     private final MovableClock clock = new MovableClock(EnrollmentFixture.NOW);
     private final InMemoryCaRepository repository = new InMemoryCaRepository();
@@ -54,7 +55,8 @@ class CrlPublisherTest {
 
     @BeforeAll
     static void createCa() {
-        ca = EnrollmentFixture.createCas(keys).find("sm2-issuing").orElseThrow();
+        registry = EnrollmentFixture.createCas(keys);
+        ca = registry.find("sm2-issuing").orElseThrow();
     }
 
     @Test
@@ -137,6 +139,42 @@ class CrlPublisherTest {
         assertThat(integer(verified(delta), Extension.deltaCRLIndicator)).isEqualTo(numbers.get(1 + shardOf16));
         assertThat(repository.currentPartitionCrl(ca.name(), shardOf16).orElseThrow().crlNumber())
                 .isGreaterThan(numbers.stream().max(BigInteger::compareTo).orElseThrow());
+    }
+
+    @Test
+    void aRevokedIssuingCaIsListedInItsRootsCrlAndArlAndIssuesNothingMore() throws Exception {
+        CertificateAuthority root = registry.find("sm2-root").orElseThrow();
+        repository.save(root.toRecord());
+        repository.save(ca.toRecord());
+        RecordingAuditLog audit = new RecordingAuditLog();
+        CaRevocations caRevocations = new CaRevocations(new CaRegistry(List.of(root, ca)), repository, audit, clock);
+        List<String> parents = new ArrayList<>();
+        caRevocations.addListener(parents::add);
+
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> caRevocations.revoke(EnrollmentFixture.RA_ADMIN,
+                ca.name(), org.egovpki.core.certificate.RevocationReason.CA_COMPROMISE))).hasMessageContaining("CA_ADMIN");
+        org.egovpki.core.enroll.Operator caAdmin = new org.egovpki.core.enroll.Operator("ca1",
+                "uid=ca1,ou=operators,o=egov-pki,c=CN", "ca1", java.util.EnumSet.of(org.egovpki.core.enroll.Role.CA_ADMIN));
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> caRevocations.revoke(caAdmin, root.name(),
+                org.egovpki.core.certificate.RevocationReason.CA_COMPROMISE))).hasMessageContaining("root CA");
+        caRevocations.revoke(caAdmin, ca.name(), org.egovpki.core.certificate.RevocationReason.CA_COMPROMISE);
+        assertThat(parents).containsExactly(root.name());
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> caRevocations.revoke(caAdmin, ca.name(),
+                org.egovpki.core.certificate.RevocationReason.CA_COMPROMISE))).hasMessageContaining("already revoked");
+
+        clock.advance(Duration.ofMinutes(1));
+        CrlRecord rootCrl = publisher.issue(root, "test");
+        X509CRL crl = Pem.parseCrl(rootCrl.der());
+        crl.verify(root.certificate().getPublicKey(), BouncyCastle.PROVIDER);
+        assertThat(crl.getRevokedCertificate(ca.certificate().getSerialNumber()).getRevocationReason())
+                .hasToString("CA_COMPROMISE");
+        X509CRL arl = Pem.parseCrl(repository.currentArl(root.name()).orElseThrow().der());
+        arl.verify(root.certificate().getPublicKey(), BouncyCastle.PROVIDER);
+        assertThat(arl.getRevokedCertificate(ca.certificate().getSerialNumber())).isNotNull();
+        IssuingDistributionPoint idp = IssuingDistributionPoint.getInstance(ASN1OctetString.getInstance(
+                arl.getExtensionValue(Extension.issuingDistributionPoint.getId())).getOctets());
+        assertThat(idp.onlyContainsCACerts()).isTrue();
+        assertThat(integer(arl, Extension.cRLNumber)).isGreaterThan(rootCrl.crlNumber());
     }
 
     private void revoke(long serial, Duration validFor, Integer reason) {

@@ -49,6 +49,41 @@ public final class InMemoryCaRepository implements CaRepository {
         return Optional.ofNullable(deltas.get(caName));
     }
 
+    final Map<String, org.egovpki.core.certificate.Revocation> revokedCas = new TreeMap<>();
+
+    @Override
+    public synchronized Optional<CrlRecord> currentArl(String caName) {
+        return Optional.ofNullable(crls.get(caName + "#arl"));
+    }
+
+    @Override
+    public synchronized boolean publishArl(String caName, CrlRecord arl) {
+        CrlRecord current = crls.get(caName + "#arl");
+        if (current != null && current.crlNumber().compareTo(arl.crlNumber()) >= 0) {
+            return false;
+        }
+        crls.put(caName + "#arl", arl);
+        return true;
+    }
+
+    @Override
+    public synchronized Optional<org.egovpki.core.certificate.Revocation> caRevocation(String caName) {
+        return Optional.ofNullable(revokedCas.get(caName));
+    }
+
+    @Override
+    public synchronized List<org.egovpki.core.x509.RevokedEntry> revokedSubordinates(String caName) {
+        return cas.values().stream().filter(ca -> caName.equals(ca.parent()) && revokedCas.containsKey(ca.name()))
+                .map(ca -> new org.egovpki.core.x509.RevokedEntry(new BigInteger(ca.serialHex(), 16),
+                        revokedCas.get(ca.name()).time(), revokedCas.get(ca.name()).reason().rfc5280Code(), null))
+                .toList();
+    }
+
+    @Override
+    public synchronized boolean revokeCa(String caName, org.egovpki.core.certificate.Revocation revocation) {
+        return revokedCas.putIfAbsent(caName, revocation) == null;
+    }
+
     @Override
     public synchronized Optional<CrlRecord> currentPartitionCrl(String caName, int shard) {
         return Optional.ofNullable(crls.get(caName + "#" + shard));

@@ -71,6 +71,16 @@ public final class TestUrls implements PublicationUrls {
     }
 
     @Override
+    public String arlUrl(String caName) {
+        return "http://pki.test/crl/" + caName + "-arl.crl";
+    }
+
+    @Override
+    public String arlLdapUrl(String caName) {
+        return "ldap://ldap.test:389/cn=" + caName + ",ou=CAs,o=egov-pki,c=CN?authorityRevocationList;binary";
+    }
+
+    @Override
     public String ocspUrl(String caName) {
         return "http://pki.test/ocsp";
     }

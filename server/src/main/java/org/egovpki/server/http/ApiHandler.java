@@ -28,7 +28,10 @@ import org.eclipse.jetty.util.Fields;
 import org.egovpki.core.DomainException;
 import org.egovpki.core.ca.CaRegistry;
 import org.egovpki.core.ca.CertificateAuthority;
+import org.egovpki.core.ca.CaRevocations;
 import org.egovpki.core.ca.CrlPublisher;
+import org.egovpki.core.certificate.Revocation;
+import org.egovpki.core.certificate.RevocationReason;
 import org.egovpki.core.ca.CrlRecord;
 import org.egovpki.core.certificate.CertificateLookup;
 import org.egovpki.core.certificate.CertificateQuery;
@@ -64,6 +67,7 @@ public final class ApiHandler extends Handler.Abstract {
     private static final Pattern REQUEST = Pattern.compile("/requests/([A-Za-z0-9._-]{1,64})");
     private static final Pattern DECISION = Pattern.compile("/requests/([A-Za-z0-9._-]{1,64})/(approve|reject|cancel)");
     private static final Pattern CRL = Pattern.compile("/crls/([A-Za-z0-9._-]{1,64})");
+    private static final Pattern CA_REVOKE = Pattern.compile("/cas/([A-Za-z0-9._-]{1,64})/revoke");
     private static final Pattern REVOKE = Pattern.compile("/certificates/([0-9a-fA-F]{1,40})/revoke");
     private static final Pattern CERTIFICATE = Pattern.compile("/certificates/([0-9a-fA-F]{1,40})(\\.der|\\.pem|\\.p7b)?");
     private static final Set<String> SUBMISSION_FIELDS = Set.of("csr", "profile", "subscriberId", "registration",
@@ -75,6 +79,7 @@ public final class ApiHandler extends Handler.Abstract {
     private final EnrollmentService enrollment;
     private final RevocationApi revocations;
     private final CrlPublisher crls;
+    private final CaRevocations caRevocations;
     private final LifecycleApi lifecycle;
     private final OperatorDirectory operators;
     private final CertificateLookup certificates;
@@ -85,11 +90,12 @@ public final class ApiHandler extends Handler.Abstract {
     private final byte[] openApi;
 
     public ApiHandler(EnrollmentService enrollment, RevocationService revocations, LifecycleService lifecycle,
-                      CrlPublisher crls,
+                      CrlPublisher crls, CaRevocations caRevocations,
                       OperatorDirectory operators, CertificateLookup certificates, CaRegistry cas,
                       ProfileCatalog profiles, ObjectMapper json) {
         this.enrollment = enrollment;
         this.crls = crls;
+        this.caRevocations = caRevocations;
         this.revocations = new RevocationApi(revocations);
         this.lifecycle = new LifecycleApi(lifecycle);
         this.operators = operators;
@@ -197,6 +203,21 @@ public final class ApiHandler extends Handler.Abstract {
         } else if ((m = CERTIFICATE.matcher(route)).matches() && get) {
             certificate(m.group(1), m.group(2), Request.extractQueryParameters(request).getValue("issuer"),
                     response, callback);
+        } else if ((m = CA_REVOKE.matcher(route)).matches() && post) {
+            JsonNode body = body(request);
+            rejectUnknown(body, Set.of("reason"), "");
+            String reason = text(body, "reason");
+            Revocation revocation;
+            try {
+                revocation = caRevocations.revoke(operator, m.group(1), reason == null ? null
+                        : RevocationReason.parse(reason));
+            } catch (IllegalArgumentException e) {
+                throw DomainException.badRequest("reason", e.getMessage());
+            }
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("ca", m.group(1));
+            v.put("revocation", RevocationApi.view(revocation));
+            responses.json(response, callback, 200, v, false);
         } else if ((m = CRL.matcher(route)).matches() && post) {
             responses.json(response, callback, 201, issueCrl(operator, m.group(1)), false);
         } else if ((m = REVOKE.matcher(route)).matches() && post) {

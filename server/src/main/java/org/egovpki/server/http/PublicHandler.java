@@ -42,6 +42,7 @@ public final class PublicHandler extends Handler.Abstract {
     private static final Pattern CA_CERT = Pattern.compile("/ca/([^/]+)\\.(crt|pem)");
     private static final Pattern CRL = Pattern.compile("/crl/([^/]+)\\.crl");
     private static final String DELTA_SUFFIX = "-delta";
+    private static final String ARL_SUFFIX = "-arl";
     private static final Pattern PARTITION = Pattern.compile("(.+)-shard([0-9]{1,4})");
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
@@ -178,6 +179,13 @@ public final class PublicHandler extends Handler.Abstract {
      * same for a partition: {@code /crl/<ca>-shard<n>.crl}, {@code /crl/<ca>-shard<n>-delta.crl}.
      */
     private void crl(String name, Request request, Response response, Callback callback, boolean head) {
+        if (name.endsWith(ARL_SUFFIX) && registry.find(name).isEmpty()) {
+            String root = name.substring(0, name.length() - ARL_SUFFIX.length());
+            registry.find(root).orElseThrow(() -> unknownCa(name));
+            send(name, publications.currentArl(root).orElseThrow(() -> DomainException.notFound("CA '" + root
+                    + "' publishes no ARL (only root CAs do, with their first CRL)")), request, response, callback, head);
+            return;
+        }
         String caName = name;
         boolean delta = false;
         if (registry.find(caName).isEmpty() && caName.endsWith(DELTA_SUFFIX)) {
@@ -200,6 +208,10 @@ public final class PublicHandler extends Handler.Abstract {
                 + ca + "' has no published CRL yet; retry shortly") : new DomainException(DomainException.Kind.NOT_FOUND, "no CRL is "
                 + "published at /crl/" + name + ".crl now (delta CRLs and partitions exist only when configured, and "
                 + "a delta only after a first full CRL); the full CRL is /crl/" + ca + ".crl"));
+        send(name, crl, request, response, callback, head);
+    }
+
+    private void send(String name, CrlRecord crl, Request request, Response response, Callback callback, boolean head) {
         String etag = "\"" + name + "-" + crl.crlNumber() + "\"";
         response.getHeaders().put(HttpHeader.ETAG, etag);
         response.getHeaders().put(HttpHeader.LAST_MODIFIED, HTTP_DATE.format(crl.thisUpdate()));
