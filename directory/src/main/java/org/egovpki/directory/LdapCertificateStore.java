@@ -4,6 +4,8 @@ import com.unboundid.ldap.sdk.Attribute;
 import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.LDAPInterface;
 import com.unboundid.ldap.sdk.LDAPSearchException;
 import com.unboundid.ldap.sdk.Modification;
@@ -49,10 +51,20 @@ public final class LdapCertificateStore implements CertificateStore {
 
     private final LDAPInterface ldap;
     private final DirectoryNames names;
+    private final int pageSize;
 
     public LdapCertificateStore(LDAPInterface ldap, DirectoryNames names) {
+        this(ldap, names, REVOKED_PAGE_SIZE);
+    }
+
+    /** With {@code pageSize} revoked entries per page of a CRL's search (tests use small pages). */
+    LdapCertificateStore(LDAPInterface ldap, DirectoryNames names, int pageSize) {
         this.ldap = Objects.requireNonNull(ldap, "ldap");
         this.names = Objects.requireNonNull(names, "names");
+        if (pageSize < 1) {
+            throw new IllegalArgumentException("page size must be positive, was " + pageSize);
+        }
+        this.pageSize = pageSize;
     }
 
     @Override
@@ -181,18 +193,40 @@ public final class LdapCertificateStore implements CertificateStore {
         };
         String base = names.container(DirectoryLayout.Container.CERTIFICATES).toString();
         ASN1OctetString cookie = null;
+        // A paged search's cookie is valid only on the connection that started it: take one from the
+        // pool for the whole search.
+        LDAPConnectionPool pool = ldap instanceof LDAPConnectionPool p ? p : null;
+        LDAPConnection connection = null;
+        boolean failed = false;
         try {
+            LDAPInterface target = ldap;
+            if (pool != null) {
+                connection = pool.getConnection();
+                target = connection;
+            }
             do {
                 SearchRequest request = new SearchRequest(listener, base, SearchScope.ONE,
                         Filter.createANDFilter(filters), "egovSerialNumber", "egovRevocationTime",
                         "egovRevocationReason", "egovInvalidityDate");
-                request.addControl(new SimplePagedResultsControl(REVOKED_PAGE_SIZE, cookie, true));
-                SearchResult result = ldap.search(request);
+                request.addControl(new SimplePagedResultsControl(pageSize, cookie, true));
+                SearchResult result = target.search(request);
                 SimplePagedResultsControl paged = SimplePagedResultsControl.get(result);
                 cookie = paged == null ? null : paged.getCookie();
             } while (cookie != null && cookie.getValueLength() > 0);
         } catch (LDAPException e) {
+            failed = true;
             throw LdapErrors.toDomain("reading the revoked certificates of CA " + selection.issuer(), e);
+        } catch (RuntimeException e) {
+            failed = true;
+            throw e;
+        } finally {
+            if (connection != null) {
+                if (failed) {
+                    pool.releaseDefunctConnection(connection);
+                } else {
+                    pool.releaseConnection(connection);
+                }
+            }
         }
     }
 

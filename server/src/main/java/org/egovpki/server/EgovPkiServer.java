@@ -109,6 +109,7 @@ public final class EgovPkiServer implements AutoCloseable {
     private EnrollmentService enrollment;
     private RevocationService revocations;
     private CaRevocations caRevocations;
+    private CrlPublisher crlPublisher;
     private OcspResponder ocsp;
 
     private EgovPkiServer(EgovPkiConfig config, Clock clock, IssuanceObserver observer) {
@@ -176,6 +177,7 @@ public final class EgovPkiServer implements AutoCloseable {
                 crl.deltas(), crl.partitions());
         CrlPublisher crls = new CrlPublisher(repository, certificates, new CrlFactory(clock), audit, clock,
                 crl.nextUpdate(), urls);
+        crlPublisher = crls;
         CaKeyStore keyStore = CaKeyStore.openOrCreate(data.keyStore(), keyStorePassword.value());
         registry = new CaBootstrap(keyStore, new CaCertificateFactory(clock, random), repository, crls, urls, audit,
                 clock, random).bootstrap(config.ca().definitions());
@@ -376,6 +378,11 @@ public final class EgovPkiServer implements AutoCloseable {
 
     public EnrollmentService enrollment() {
         return enrollment;
+    }
+
+    /** The CRL publisher (benchmarks; operators use POST /api/v1/crls/{ca}). */
+    public CrlPublisher crlPublisher() {
+        return crlPublisher;
     }
 
     public RevocationService revocations() {

@@ -1,0 +1,129 @@
+package org.egovpki.directory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPConnectionPool;
+import com.unboundid.ldap.sdk.SimpleBindRequest;
+import com.unboundid.ldap.sdk.SingleServerSet;
+import java.math.BigInteger;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.egovpki.core.certificate.CertificateRecord;
+import org.egovpki.core.certificate.CertificateStatus;
+import org.egovpki.core.certificate.IssuanceState;
+import org.egovpki.core.certificate.Revocation;
+import org.egovpki.core.certificate.RevocationChannel;
+import org.egovpki.core.certificate.RevocationReason;
+import org.egovpki.core.certificate.RevokedSelection;
+import org.egovpki.core.profile.CertificateType;
+import org.egovpki.core.profile.KeyUsageKind;
+import org.egovpki.core.x509.RevokedEntry;
+import org.egovpki.directory.embedded.EmbeddedDirectory;
+import org.egovpki.directory.embedded.EmbeddedDirectorySettings;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The certificate store against the real embedded directory: revocation CAS and the paged CRL stream. */
+class LdapCertificateStoreTest {
+
+    private static final String BASE = "o=egov-pki,c=CN";
+    private static final Instant NOW = Instant.parse("2026-11-21T08:00:00Z");
+
+    @TempDir
+    static Path work;
+
+    private static EmbeddedDirectory directory;
+    private static LDAPConnectionPool pool;
+    private static LdapCertificateStore store;
+
+    @BeforeAll
+    static void start() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        char[] password = "admin-secret-1".toCharArray();
+        directory = EmbeddedDirectory.start(EmbeddedDirectorySettings.forEgovPki(work, "127.0.0.1", port, BASE,
+                password));
+        DirectoryNames names = new DirectoryNames(BASE);
+        LDAPConnection admin = new LDAPConnection("127.0.0.1", port, EmbeddedDirectory.adminDn(), new String(password));
+        new DirectoryProvisioner(admin, names, new SecureRandom()).createTree();
+        // Three connections from the start; the pool hands them out in turn (first in, first out).
+        pool = new LDAPConnectionPool(new SingleServerSet("127.0.0.1", port),
+                new SimpleBindRequest(EmbeddedDirectory.adminDn(), new String(password)), 3, 3);
+        admin.close();
+        // Small pages, several pooled connections: a page's cookie must go back to its own connection.
+        store = new LdapCertificateStore(pool, names, 4);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (pool != null) {
+            pool.close();
+        }
+        if (directory != null) {
+            directory.close();
+        }
+    }
+
+    @Test
+    void theCrlStreamReadsEveryUnexpiredRevocationAcrossManyPagesOnAPool() {
+        List<BigInteger> revoked = new ArrayList<>();
+        for (int i = 1; i <= 23; i++) {
+            CertificateRecord record = record("a", BigInteger.valueOf(1000 + i), NOW.plus(Duration.ofDays(30)), i % 2);
+            assertThat(store.writeIntent(record)).isTrue();
+            assertThat(store.revoke(record, revocation(NOW.minus(Duration.ofMinutes(i))))).isTrue();
+            revoked.add(record.serial());
+        }
+        CertificateRecord expired = record("a", BigInteger.valueOf(5000), NOW.minus(Duration.ofDays(1)), 0);
+        store.writeIntent(expired);
+        store.revoke(expired, revocation(NOW.minus(Duration.ofDays(2))));
+        CertificateRecord valid = record("a", BigInteger.valueOf(6000), NOW.plus(Duration.ofDays(30)), 0);
+        store.writeIntent(valid);
+
+        assertThat(serials(RevokedSelection.all("a", NOW))).containsExactlyInAnyOrderElementsOf(revoked);
+        assertThat(serials(new RevokedSelection("a", NOW, NOW.minus(Duration.ofMinutes(3)), null)))
+                .containsExactlyInAnyOrder(BigInteger.valueOf(1001), BigInteger.valueOf(1002), BigInteger.valueOf(1003));
+        assertThat(serials(new RevokedSelection("a", NOW, null, 1))).hasSize(12);
+        assertThat(serials(RevokedSelection.all("other-ca", NOW))).isEmpty();
+    }
+
+    @Test
+    void aSecondRevocationLosesTheCompareAndSwapAndTheFirstStands() {
+        CertificateRecord record = record("b", BigInteger.valueOf(77), NOW.plus(Duration.ofDays(30)), 0);
+        store.writeIntent(record);
+        assertThat(store.revoke(record, revocation(NOW))).isTrue();
+        assertThat(store.revoke(record, new Revocation(NOW.plusSeconds(5), RevocationReason.LEGAL, null,
+                "cn=someone else," + BASE, RevocationChannel.OPERATOR))).isFalse();
+
+        CertificateRecord stored = store.find("b", BigInteger.valueOf(77)).orElseThrow();
+        assertThat(stored.status()).isEqualTo(CertificateStatus.REVOKED);
+        assertThat(stored.revocation().reason()).isEqualTo(RevocationReason.KEY_COMPROMISE);
+        assertThat(stored.revocation().time()).isEqualTo(NOW);
+    }
+
+    private List<BigInteger> serials(RevokedSelection selection) {
+        List<BigInteger> serials = new ArrayList<>();
+        store.forEachRevoked(selection, (RevokedEntry e) -> serials.add(e.serial()));
+        return serials;
+    }
+
+    private static Revocation revocation(Instant time) {
+        return new Revocation(time, RevocationReason.KEY_COMPROMISE, null, "cn=ra1,ou=operators," + BASE,
+                RevocationChannel.OPERATOR);
+    }
+
+    private static CertificateRecord record(String issuer, BigInteger serial, Instant notAfter, int shard) {
+        return new CertificateRecord(issuer, serial, "r-1", "s-1", "CN=Test,C=CN", "personal", CertificateType.PERSONAL,
+                KeyUsageKind.SIGNING, null, null, CertificateStatus.VALID, IssuanceState.PUBLISHED, new byte[] {0x30, 0},
+                null, NOW.minus(Duration.ofDays(300)), notAfter, null, NOW.minus(Duration.ofDays(300)), shard, null);
+    }
+}
