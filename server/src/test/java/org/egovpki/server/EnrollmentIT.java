@@ -79,18 +79,9 @@ class EnrollmentIT {
                 config.toString());
         Path passwordFile = tmp.resolve("password");
         Files.writeString(passwordFile, PASSWORD);
-        addOperator(config, data, "clerk1", "ENTRY_CLERK", passwordFile);
-        addOperator(config, data, "clerk2", "ENTRY_CLERK", passwordFile);
-        addOperator(config, data, "reviewer1", "REVIEWER", passwordFile);
-    }
-
-    private static void addOperator(Path config, Path data, String uid, String role, Path passwordFile)
-            throws Exception {
-        ServerProcess cli = ServerProcess.launch(data, 0, 0, "operator", "add", "--config", config.toString(),
-                "--data", data.toString(), "--ldap-port", Integer.toString(server.ldapPort), "--uid", uid,
-                "--name", uid, "--role", role, "--password-file", passwordFile.toString());
-        assertThat(cli.awaitExit(Duration.ofSeconds(60))).as(cli.output()).isZero();
-        assertThat(cli.output()).contains("created operator uid=" + uid);
+        server.addOperator(config, "clerk1", "ENTRY_CLERK", passwordFile);
+        server.addOperator(config, "clerk2", "ENTRY_CLERK", passwordFile);
+        server.addOperator(config, "reviewer1", "REVIEWER", passwordFile);
     }
 
     @AfterAll

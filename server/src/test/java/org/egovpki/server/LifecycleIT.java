@@ -74,16 +74,9 @@ class LifecycleIT {
                 config.toString());
         passwordFile = tmp.resolve("password");
         Files.writeString(passwordFile, PASSWORD);
-        addOperator("clerk1", "ENTRY_CLERK");
-        addOperator("reviewer1", "REVIEWER");
-        addOperator("ra1", "RA_ADMIN");
-    }
-
-    private static void addOperator(String uid, String role) throws Exception {
-        ServerProcess cli = ServerProcess.launch(server.data, 0, 0, "operator", "add", "--config", config.toString(),
-                "--data", server.data.toString(), "--ldap-port", Integer.toString(server.ldapPort), "--uid", uid,
-                "--name", uid, "--role", role, "--password-file", passwordFile.toString());
-        assertThat(cli.awaitExit(Duration.ofSeconds(60))).as(cli.output()).isZero();
+        server.addOperator(config, "clerk1", "ENTRY_CLERK", passwordFile);
+        server.addOperator(config, "reviewer1", "REVIEWER", passwordFile);
+        server.addOperator(config, "ra1", "RA_ADMIN", passwordFile);
     }
 
     @AfterAll

@@ -93,13 +93,8 @@ class RevocationIT {
         api = new ApiClient(server.httpPort, PASSWORD);
         Path passwordFile = tmp.resolve("password");
         Files.writeString(passwordFile, PASSWORD);
-        for (Map.Entry<String, String> operator : Map.of("clerk1", "ENTRY_CLERK", "reviewer1", "REVIEWER").entrySet()) {
-            ServerProcess cli = ServerProcess.launch(data, 0, 0, "operator", "add", "--config", config.toString(),
-                    "--data", data.toString(), "--ldap-port", Integer.toString(server.ldapPort), "--uid",
-                    operator.getKey(), "--name", operator.getKey(), "--role", operator.getValue(), "--password-file",
-                    passwordFile.toString());
-            assertThat(cli.awaitExit(Duration.ofSeconds(60))).as(cli.output()).isZero();
-        }
+        server.addOperator(config, "clerk1", "ENTRY_CLERK", passwordFile);
+        server.addOperator(config, "reviewer1", "REVIEWER", passwordFile);
     }
 
     @AfterAll

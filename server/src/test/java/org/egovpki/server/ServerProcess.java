@@ -99,6 +99,15 @@ final class ServerProcess implements AutoCloseable {
         return awaitExit(Duration.ofSeconds(30));
     }
 
+    /** Creates an operator in this running server's directory with the real {@code operator add} command. */
+    void addOperator(Path config, String uid, String role, Path passwordFile) throws InterruptedException {
+        ServerProcess cli = launch(data, 0, 0, "operator", "add", "--config", config.toString(), "--data",
+                data.toString(), "--ldap-port", Integer.toString(ldapPort), "--uid", uid, "--name", uid, "--role", role,
+                "--password-file", passwordFile.toString());
+        assertThat(cli.awaitExit(Duration.ofSeconds(60))).as(cli.output()).isZero();
+        assertThat(cli.output()).contains("created operator uid=" + uid);
+    }
+
     /** SIGKILL: no shutdown hook runs. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

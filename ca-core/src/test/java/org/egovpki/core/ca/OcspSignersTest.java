@@ -44,7 +44,7 @@ import org.egovpki.core.ocsp.CertificateStatusSource;
 import org.egovpki.core.ocsp.OcspResponder;
 import org.egovpki.core.ocsp.RevocationStatus;
 import org.egovpki.core.ocsp.ServedCa;
-import org.egovpki.core.ocsp.TestClock;
+import org.egovpki.core.ca.MovableClock;
 import org.egovpki.core.x509.CaCertificateFactory;
 import org.egovpki.core.x509.CrlFactory;
 import org.egovpki.core.x509.KeyIdentifiers;
@@ -78,7 +78,7 @@ class OcspSignersTest {
     @ParameterizedTest
     @EnumSource(KeyAlgorithm.class)
     void eachCaCertifiesItsOwnResponderWhoseResponsesVerifyUnderIt(KeyAlgorithm algorithm) throws Exception {
-        TestClock clock = new TestClock(Instant.parse("2026-11-21T08:00:00Z"));
+        MovableClock clock = new MovableClock(Instant.parse("2026-11-21T08:00:00Z"));
         CaRegistry registry = root(algorithm, clock);
         OcspSigners signers = signers(registry, clock);
 
@@ -110,7 +110,7 @@ class OcspSignersTest {
 
     @Test
     void aRestartReusesTheStoredResponderInsteadOfIssuingAnother() {
-        TestClock clock = new TestClock(Instant.parse("2026-11-21T08:00:00Z"));
+        MovableClock clock = new MovableClock(Instant.parse("2026-11-21T08:00:00Z"));
         CaRegistry registry = root(KeyAlgorithm.EC, clock);
         List<ServedCa> first = signers(registry, clock).servedCas();
         clock.advance(Duration.ofDays(15));
@@ -124,7 +124,7 @@ class OcspSignersTest {
 
     @Test
     void renewedWhileServingOnceLessThanAThirdIsLeftAndTheNewestWinsAfterARestart() throws Exception {
-        TestClock clock = new TestClock(Instant.parse("2026-11-21T08:00:00Z"));
+        MovableClock clock = new MovableClock(Instant.parse("2026-11-21T08:00:00Z"));
         CaRegistry registry = root(KeyAlgorithm.SM2, clock);
         OcspSigners signers = signers(registry, clock);
         OcspResponder responder = OcspResponders.delegated(signers, statuses, clock, SETTINGS);
@@ -150,7 +150,7 @@ class OcspSignersTest {
 
     @Test
     void notRenewedWhenItAlreadyEndsWithTheCa() {
-        TestClock clock = new TestClock(Instant.parse("2026-11-21T08:00:00Z"));
+        MovableClock clock = new MovableClock(Instant.parse("2026-11-21T08:00:00Z"));
         CaRegistry registry = root(KeyAlgorithm.EC, clock);
         CertificateAuthority ca = registry.find("ec-root").orElseThrow();
         clock.advance(Duration.between(clock.instant(), ca.certificate().getNotAfter().toInstant()).minusDays(5));
@@ -167,7 +167,7 @@ class OcspSignersTest {
 
     @Test
     void aServedCaRefusesAResponderTheCaDidNotCertifyForOcsp() throws Exception {
-        TestClock clock = new TestClock(Instant.parse("2026-11-21T08:00:00Z"));
+        MovableClock clock = new MovableClock(Instant.parse("2026-11-21T08:00:00Z"));
         CaRegistry registry = chain(KeyAlgorithm.EC, clock);
         CertificateAuthority root = registry.find("ec-root").orElseThrow();
         CertificateAuthority issuing = registry.find("ec-issuing").orElseThrow();

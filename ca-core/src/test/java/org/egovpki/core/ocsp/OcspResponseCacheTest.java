@@ -31,6 +31,7 @@ import org.bouncycastle.cert.ocsp.CertificateStatus;
 import org.bouncycastle.cert.ocsp.OCSPResp;
 import org.bouncycastle.cert.ocsp.RevokedStatus;
 import org.bouncycastle.cert.ocsp.UnknownStatus;
+import org.egovpki.core.ca.MovableClock;
 import org.egovpki.core.crypto.KeyAlgorithm;
 import org.egovpki.core.ocsp.OcspFixtures.InMemoryStatuses;
 import org.egovpki.core.ocsp.OcspFixtures.TestCa;
@@ -45,7 +46,7 @@ class OcspResponseCacheTest {
     private static final Duration LIFETIME = Duration.ofSeconds(60);
     private static final Instant REVOKED_AT = NOW.minusSeconds(30);
 
-    private final TestClock clock = new TestClock(NOW);
+    private final MovableClock clock = new MovableClock(NOW);
     private final ExecutorService pool = Executors.newFixedThreadPool(4);
     private TestCa ca;
     private BigInteger good;
