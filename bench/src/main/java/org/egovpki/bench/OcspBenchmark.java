@@ -2,7 +2,10 @@ package org.egovpki.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -16,6 +19,7 @@ import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -25,7 +29,11 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.security.auth.x500.X500Principal;
@@ -39,6 +47,8 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.egovpki.core.crypto.BouncyCastle;
 import org.egovpki.core.crypto.KeyAlgorithm;
 import org.egovpki.core.x509.Pem;
+import org.egovpki.directory.DirectoryNames;
+import org.egovpki.directory.LdapCertificateStatusSource;
 import org.egovpki.server.EgovPkiServer;
 import org.egovpki.server.config.ConfigLoader;
 import org.egovpki.server.config.EgovPkiConfig;
@@ -80,6 +90,8 @@ public final class OcspBenchmark {
     private final Path dir;
     private final int seconds;
     private final List<String> report = new ArrayList<>();
+    private EgovPkiConfig settings;
+    private BigInteger leafSerial;
 
     private OcspBenchmark(Path dir, int seconds) {
         this.dir = dir;
@@ -128,6 +140,7 @@ public final class OcspBenchmark {
             check(server.httpPort(), ca);
             measure("egov-pki /ocsp, cache off (ocsp.cacheSeconds: 0): every response signed",
                     () -> running(server.httpPort()));
+            uncachedCeilings(data, ca, leafSerial);
         }
         for (String multi : new String[] {null, "2"}) {
             List<String> command = new ArrayList<>(List.of("openssl", "ocsp", "-index", "index.txt", "-port", "PORT",
@@ -154,8 +167,7 @@ public final class OcspBenchmark {
         }
         Path config = dir.resolve("bench-cache-" + cacheSeconds + ".yaml");
         Files.writeString(config, yaml);
-        EgovPkiConfig settings = ConfigLoader.load(config, ConfigLoader.overrides(data.toString(), freePort(),
-                freePort()));
+        settings = ConfigLoader.load(config, ConfigLoader.overrides(data.toString(), freePort(), freePort()));
         return EgovPkiServer.start(settings, Clock.systemUTC(), true);
     }
 
@@ -185,6 +197,7 @@ public final class OcspBenchmark {
         byte[] leafDer = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/certificates/" + serialHex + ".der"))
                 .header("Authorization", auth).build(), HttpResponse.BodyHandlers.ofByteArray()).body();
         X509Certificate leaf = Pem.parseCertificate(leafDer);
+        leafSerial = leaf.getSerialNumber();
         X509Certificate ca = server.registry().find("ec-issuing").orElseThrow().certificate();
 
         Files.writeString(dir.resolve("ca.pem"), Pem.certificate(ca), StandardCharsets.US_ASCII);
@@ -203,6 +216,63 @@ public final class OcspBenchmark {
                 + serial + "; request req.der: " + Files.size(dir.resolve("req.der")) + " bytes");
         check(server.httpPort(), ca);
         return ca;
+    }
+
+    /**
+     * What one uncached answer costs besides HTTP, measured in the same run: the status read
+     * (one LDAP read of the certificate record through the same status source, on a pool of 8
+     * connections like the server's, from 16 threads like wrk's connections) and one ECDSA P-256
+     * signature with Bouncy Castle on one thread.
+     */
+    private void uncachedCeilings(Path data, X509Certificate ca, BigInteger serial) throws Exception {
+        DirectoryNames names = new DirectoryNames(settings.ldap().baseDn());
+        String password = Files.readString(data.resolve("secrets/ca-service.password")).trim();
+        LDAPConnectionPool pool = new LDAPConnectionPool(new LDAPConnection(settings.ldap().host(),
+                settings.ldap().port(), names.caServiceAccount().toString(), password), 8);
+        try {
+            LdapCertificateStatusSource statuses = new LdapCertificateStatusSource(pool, names);
+            int threads = 16;
+            long millis = 5_000;
+            ExecutorService executor = Executors.newFixedThreadPool(threads);
+            AtomicLong reads = new AtomicLong();
+            long end = System.currentTimeMillis() + millis;
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                futures.add(executor.submit(() -> {
+                    while (System.currentTimeMillis() < end) {
+                        statuses.status("ec-issuing", serial).orElseThrow();
+                        reads.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+            executor.shutdown();
+            String line = String.format("certificate status reads (LDAP, pool of 8, 16 threads): %.0f/s",
+                    reads.get() * 1000.0 / millis);
+            System.out.println(line);
+            report.add(line);
+        } finally {
+            pool.close();
+        }
+        KeyPair key = KeyAlgorithm.EC.generate(new SecureRandom());
+        Signature signer = Signature.getInstance("SHA256WITHECDSA", BouncyCastle.PROVIDER);
+        byte[] tbs = new byte[200];
+        int n = 0;
+        long start = System.nanoTime();
+        long stop = start + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < stop) {
+            signer.initSign(key.getPrivate());
+            signer.update(tbs);
+            signer.sign();
+            n++;
+        }
+        String line = String.format("ECDSA P-256 signatures (Bouncy Castle, one thread): %.0f/s",
+                n / ((System.nanoTime() - start) / 1e9));
+        System.out.println(line);
+        report.add(line);
     }
 
     /** The issuing CA's private key as PKCS#8 PEM, read from the data directory's key store. */
