@@ -299,7 +299,8 @@ class EgovSchemaTest {
     @CsvSource({
         "egovCertificationAuthority, egovKeyAlgorithm egovCaRole egovParentCa egovSerialNumber egovSubjectDn "
                 + "egovNotBefore egovNotAfter egovSha256Fingerprint egovCrlNumber egovDeltaCrlNumber egovCrlThisUpdate "
-                + "egovCrlNextUpdate description",
+                + "egovCrlNextUpdate egovCertificateStatus egovRevocationTime egovRevocationReason egovRevocationCause "
+                + "egovRevokedBy description",
         "egovOperator, userPassword egovRole egovOperatorState egovFailedLogins egovLockedUntil egovPasswordChangedAt "
                 + "mail telephoneNumber userCertificate egovRegion egovBusinessType description",
         "egovServiceAccount, userPassword description",
