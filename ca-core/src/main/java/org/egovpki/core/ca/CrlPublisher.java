@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * discards what it signed and signs again with the next numbers.
  *
  * <p>Deltas: the delta published with a full CRL has the <em>previous</em> full CRL as its base
- * (DeltaCRLIndicator = that CRL's number) and lists every revocation since that CRL's thisUpdate.
+ * (DeltaCRLIndicator = that CRL's number) and lists every revocation since that CRL's thisUpdate;
+ * the delta of a CA's very first CRL has that CRL as its base and is empty.
  * A relying party holding the previous full CRL needs only the small delta; one holding an older
  * CRL fetches the full one. Full CRLs then carry FreshestCRL pointing at the delta.
  *
@@ -96,10 +97,12 @@ public final class CrlPublisher {
                     revoked.forEachRevoked(RevokedSelection.all(ca.name(), thisUpdate), sink);
                     subordinates.forEach(sink);
                 }, ca.certificate(), ca.signer());
-                if (deltas && previous.isPresent()) {
-                    Instant since = previous.get().thisUpdate();
+                if (deltas) {
+                    // The first CRL is its own delta's base: an empty delta, so the FreshestCRL URL
+                    // in the certificates never answers 404.
+                    Instant since = previous.map(CrlRecord::thisUpdate).orElse(thisUpdate);
                     delta = crlFactory.build(new CrlRequest(number.add(BigInteger.ONE), thisUpdate, nextUpdateAfter)
-                                    .deltaOf(previousNumber),
+                                    .deltaOf(previous.isPresent() ? previousNumber : number),
                             sink -> {
                                 revoked.forEachRevoked(new RevokedSelection(ca.name(), thisUpdate, since, null), sink);
                                 subordinates.stream().filter(e -> !e.revocationDate().isBefore(since)).forEach(sink);
@@ -118,7 +121,7 @@ public final class CrlPublisher {
                 details.put("nextUpdate", record.nextUpdate().toString());
                 if (delta != null) {
                     details.put("deltaCrlNumber", delta.crlNumber().toString());
-                    details.put("deltaBase", previousNumber.toString());
+                    details.put("deltaBase", String.valueOf(delta.baseCrlNumber()));
                     details.put("deltaEntries", Integer.toString(delta.entryCount()));
                 }
                 audit.record(AuditEvent.success(thisUpdate, AuditEventType.CRL_ISSUED, actor, List.of(ca.name()),
@@ -162,10 +165,10 @@ public final class CrlPublisher {
             EncodedCrl full = crlFactory.build(request, sink -> revoked.forEachRevoked(
                     new RevokedSelection(ca.name(), thisUpdate, null, shard), sink), ca.certificate(), ca.signer());
             EncodedCrl delta = null;
-            if (deltas && previous.isPresent()) {
-                Instant since = previous.get().thisUpdate();
+            if (deltas) {
+                Instant since = previous.map(CrlRecord::thisUpdate).orElse(thisUpdate);
                 delta = crlFactory.build(new CrlRequest(number.add(BigInteger.ONE), thisUpdate, nextUpdateAfter)
-                                .deltaOf(previous.get().crlNumber()).withPartition(scope),
+                                .deltaOf(previous.map(CrlRecord::crlNumber).orElse(number)).withPartition(scope),
                         sink -> revoked.forEachRevoked(new RevokedSelection(ca.name(), thisUpdate, since, shard), sink),
                         ca.certificate(), ca.signer());
             }

@@ -123,7 +123,8 @@ class CaBootstrapTest {
         new CaBootstrap(keyStore, new CaCertificateFactory(later, random), repository, crls, new TestUrls(), audit,
                 later, random).bootstrap(chain(KeyAlgorithm.SM2, "sm2"));
 
-        assertThat(repository.currentCrl("sm2-issuing").orElseThrow().crlNumber()).isEqualTo(BigInteger.TWO);
+        // #1 and its delta #2 at the first start; the reissued CRL is #3.
+        assertThat(repository.currentCrl("sm2-issuing").orElseThrow().crlNumber()).isEqualTo(BigInteger.valueOf(3));
     }
 
     @Test
@@ -157,9 +158,10 @@ class CaBootstrapTest {
         repository.racesToLose.set(1);
         CrlRecord afterRace = crls.issue(issuing, "test");
 
-        assertThat(second.crlNumber()).isEqualTo(BigInteger.TWO);
-        // the other writer took #3; ours is #4, never a reused number
-        assertThat(afterRace.crlNumber()).isEqualTo(BigInteger.valueOf(4));
+        // #1 and its delta #2 at start-up, so the second full CRL is #3 (delta #4)
+        assertThat(second.crlNumber()).isEqualTo(BigInteger.valueOf(3));
+        // the other writer took #4 for its full CRL; ours is #5, never a reused number
+        assertThat(afterRace.crlNumber()).isEqualTo(BigInteger.valueOf(5));
         assertThat(Pem.parseCrl(afterRace.der()).getExtensionValue("2.5.29.20")).isNotNull();
     }
 

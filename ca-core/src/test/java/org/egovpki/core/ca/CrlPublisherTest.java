@@ -62,7 +62,9 @@ class CrlPublisherTest {
         clock.advance(Duration.ofMinutes(1));
         CrlRecord first = publisher.issue(ca, "test");
         assertThat(first.crlNumber()).isEqualTo(BigInteger.ONE);
-        assertThat(repository.currentDeltaCrl(ca.name())).as("no delta without a previous full CRL").isEmpty();
+        CrlRecord firstDelta = repository.currentDeltaCrl(ca.name()).orElseThrow();
+        assertThat(serials(firstDelta)).as("the first CRL is its own delta's base").isEmpty();
+        assertThat(integer(verified(firstDelta), Extension.deltaCRLIndicator)).isEqualTo(BigInteger.ONE);
         assertThat(serials(first)).containsExactly(BigInteger.ONE);
 
         clock.advance(Duration.ofMinutes(5));
@@ -70,8 +72,8 @@ class CrlPublisherTest {
         CrlRecord second = publisher.issue(ca, "test");
         CrlRecord delta = repository.currentDeltaCrl(ca.name()).orElseThrow();
 
-        assertThat(second.crlNumber()).isEqualTo(BigInteger.TWO);
-        assertThat(delta.crlNumber()).isEqualTo(BigInteger.valueOf(3));
+        assertThat(second.crlNumber()).isEqualTo(BigInteger.valueOf(3));
+        assertThat(delta.crlNumber()).isEqualTo(BigInteger.valueOf(4));
         assertThat(serials(second)).containsExactlyInAnyOrder(BigInteger.ONE, BigInteger.TWO);
         X509CRL deltaCrl = verified(delta);
         assertThat(serials(delta)).containsExactly(BigInteger.TWO);
@@ -84,9 +86,9 @@ class CrlPublisherTest {
 
         clock.advance(Duration.ofMinutes(5));
         CrlRecord third = publisher.issue(ca, "test");
-        assertThat(third.crlNumber()).as("after the delta #3").isEqualTo(BigInteger.valueOf(4));
+        assertThat(third.crlNumber()).as("after the delta #4").isEqualTo(BigInteger.valueOf(5));
         assertThat(integer(verified(repository.currentDeltaCrl(ca.name()).orElseThrow()), Extension.deltaCRLIndicator))
-                .isEqualTo(BigInteger.TWO);
+                .isEqualTo(BigInteger.valueOf(3));
     }
 
     @Test

@@ -91,7 +91,11 @@ public final class PublicHandler extends Handler.Abstract {
                         + "; try /health, /ca, /ca/{name}.crt, /ca/{name}.pem, /crl/{name}.crl or /crl/{name}-delta.crl", null);
             }
         } catch (DomainException e) {
-            LOG.warn("{} {} failed: {}", request.getMethod(), path, e.getMessage());
+            if (e.kind() == DomainException.Kind.NOT_FOUND) {
+                LOG.debug("{} {}: {}", request.getMethod(), path, e.getMessage());
+            } else {
+                LOG.warn("{} {} failed: {}", request.getMethod(), path, e.getMessage());
+            }
             responses.error(response, callback, e);
         }
         return true;
@@ -206,8 +210,8 @@ public final class PublicHandler extends Handler.Abstract {
         boolean plain = shard == null && !delta;
         CrlRecord crl = found.orElseThrow(() -> plain ? new DomainException(DomainException.Kind.UNAVAILABLE, "CA '"
                 + ca + "' has no published CRL yet; retry shortly") : new DomainException(DomainException.Kind.NOT_FOUND, "no CRL is "
-                + "published at /crl/" + name + ".crl now (delta CRLs and partitions exist only when configured, and "
-                + "a delta only after a first full CRL); the full CRL is /crl/" + ca + ".crl"));
+                + "published at /crl/" + name + ".crl now (delta CRLs and partitions exist only when configured); "
+                + "the full CRL is /crl/" + ca + ".crl"));
         send(name, crl, request, response, callback, head);
     }
 
