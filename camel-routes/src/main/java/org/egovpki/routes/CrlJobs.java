@@ -3,7 +3,7 @@ package org.egovpki.routes;
 import java.util.Objects;
 import java.util.Optional;
 import org.egovpki.core.ca.CaPublications;
-import org.egovpki.core.ca.CrlRecord;
+import org.egovpki.core.ca.CrlHead;
 import org.egovpki.core.certificate.CertificateStore;
 import org.egovpki.core.certificate.RevokedSelection;
 import org.egovpki.core.ca.CaRegistry;
@@ -58,7 +58,7 @@ public final class CrlJobs {
     }
 
     private boolean hasUnpublishedRevocations(CertificateAuthority ca) {
-        Optional<CrlRecord> current = publications.currentCrl(ca.name());
+        Optional<CrlHead> current = publications.crlHead(ca.name());
         if (current.isEmpty()) {
             return true;
         }

@@ -23,6 +23,7 @@ import org.egovpki.core.DomainException;
 import org.egovpki.core.ca.CaRecord;
 import org.egovpki.core.ca.CaRepository;
 import org.egovpki.core.ca.CaRole;
+import org.egovpki.core.ca.CrlHead;
 import org.egovpki.core.ca.CrlRecord;
 import org.egovpki.core.certificate.CertificateStatus;
 import org.egovpki.core.certificate.Revocation;
@@ -58,6 +59,10 @@ public final class LdapCaRepository implements CaRepository {
     static final String AT_DELTA_NUMBER = "egovDeltaCrlNumber";
     static final String OC_DELTA = "deltaCRL";
     static final String OC_PARTITION = "egovCrlPartition";
+    /** A CA entry's facts: everything but the CRLs, which can be tens of megabytes. */
+    private static final String[] FACTS = {"cn", "egovKeyAlgorithm", "egovCaRole", "egovParentCa", "egovSerialNumber",
+        "egovSubjectDn", "egovNotBefore", "egovNotAfter", "egovSha256Fingerprint", "cACertificate;binary"};
+    private static final String[] HEAD = {AT_CRL_NUMBER, AT_DELTA_NUMBER, AT_CRL_THIS_UPDATE, AT_CRL_NEXT_UPDATE};
     static final String AT_ARL = "authorityRevocationList;binary";
     static final String AT_STATUS = "egovCertificateStatus";
     static final String AT_REVOCATION_TIME = "egovRevocationTime";
@@ -79,14 +84,14 @@ public final class LdapCaRepository implements CaRepository {
 
     @Override
     public Optional<CaRecord> find(String caName) {
-        return read(caName).map(LdapCaRepository::toRecord);
+        return read(caName, FACTS).map(LdapCaRepository::toRecord);
     }
 
     @Override
     public List<CaRecord> findAll() {
         try {
             SearchResult result = ldap.search(names.cas().toString(), SearchScope.ONE,
-                    Filter.createEqualityFilter("objectClass", OC_CA), "*");
+                    Filter.createEqualityFilter("objectClass", OC_CA), FACTS);
             List<CaRecord> records = new ArrayList<>();
             for (SearchResultEntry entry : result.getSearchEntries()) {
                 records.add(toRecord(entry));
@@ -140,12 +145,14 @@ public final class LdapCaRepository implements CaRepository {
 
     @Override
     public Optional<CrlRecord> currentCrl(String caName) {
-        return read(caName).flatMap(entry -> crl(entry, AT_CRL_NUMBER, "certificateRevocationList"));
+        return read(caName, AT_CRL_NUMBER, AT_CRL_THIS_UPDATE, AT_CRL_NEXT_UPDATE, AT_CRL)
+                .flatMap(entry -> crl(entry, AT_CRL_NUMBER, "certificateRevocationList"));
     }
 
     @Override
     public Optional<CrlRecord> currentDeltaCrl(String caName) {
-        return read(caName).flatMap(entry -> crl(entry, AT_DELTA_NUMBER, "deltaRevocationList"));
+        return read(caName, AT_DELTA_NUMBER, AT_CRL_THIS_UPDATE, AT_CRL_NEXT_UPDATE, AT_DELTA)
+                .flatMap(entry -> crl(entry, AT_DELTA_NUMBER, "deltaRevocationList"));
     }
 
     @Override
@@ -165,19 +172,21 @@ public final class LdapCaRepository implements CaRepository {
 
     @Override
     public Optional<CrlRecord> currentPartitionCrl(String caName, int shard) {
-        return partition(caName, shard).flatMap(e -> crl(e, AT_CRL_NUMBER, "certificateRevocationList"));
+        return partition(caName, shard, AT_CRL_NUMBER, AT_CRL_THIS_UPDATE, AT_CRL_NEXT_UPDATE, AT_CRL)
+                .flatMap(e -> crl(e, AT_CRL_NUMBER, "certificateRevocationList"));
     }
 
     @Override
     public Optional<CrlRecord> currentPartitionDeltaCrl(String caName, int shard) {
-        return partition(caName, shard).flatMap(e -> crl(e, AT_DELTA_NUMBER, "deltaRevocationList"));
+        return partition(caName, shard, AT_DELTA_NUMBER, AT_CRL_THIS_UPDATE, AT_CRL_NEXT_UPDATE, AT_DELTA)
+                .flatMap(e -> crl(e, AT_DELTA_NUMBER, "deltaRevocationList"));
     }
 
     @Override
     public boolean publishPartitionCrl(String caName, int shard, CrlRecord full, CrlRecord delta) {
         DN dn = names.crlPartition(caName, shard);
         for (int attempt = 0; attempt < 5; attempt++) {
-            Optional<SearchResultEntry> existing = partition(caName, shard);
+            Optional<SearchResultEntry> existing = partition(caName, shard, AT_CRL_NUMBER);
             try {
                 if (existing.isEmpty()) {
                     Entry entry = new Entry(dn);
@@ -216,7 +225,7 @@ public final class LdapCaRepository implements CaRepository {
 
     @Override
     public Optional<CrlRecord> currentArl(String caName) {
-        return read(caName).map(entry -> LdapValues.binary(entry, "authorityRevocationList")).map(der -> {
+        return read(caName, AT_ARL).map(entry -> LdapValues.binary(entry, "authorityRevocationList")).map(der -> {
             X509CRL arl = Pem.parseCrl(der);
             return new CrlRecord(crlNumber(arl), arl.getThisUpdate().toInstant(), arl.getNextUpdate().toInstant(), der);
         });
@@ -238,7 +247,8 @@ public final class LdapCaRepository implements CaRepository {
 
     @Override
     public Optional<Revocation> caRevocation(String caName) {
-        return read(caName).filter(e -> CertificateStatus.REVOKED.name().equals(e.getAttributeValue(AT_STATUS)))
+        return read(caName, AT_STATUS, AT_REVOCATION_TIME, AT_REVOCATION_CAUSE, AT_REVOKED_BY)
+                .filter(e -> CertificateStatus.REVOKED.name().equals(e.getAttributeValue(AT_STATUS)))
                 .map(e -> new Revocation(LdapValues.time(e, AT_REVOCATION_TIME),
                         RevocationReason.parse(e.getAttributeValue(AT_REVOCATION_CAUSE)), null,
                         String.valueOf(e.getAttributeValue(AT_REVOKED_BY)), RevocationChannel.OPERATOR));
@@ -289,9 +299,32 @@ public final class LdapCaRepository implements CaRepository {
                 org.bouncycastle.asn1.ASN1OctetString.getInstance(extension).getOctets()).getValue();
     }
 
-    private Optional<SearchResultEntry> partition(String caName, int shard) {
+    @Override
+    public Optional<CrlHead> crlHead(String caName) {
+        // The ARL is small (revoked CA certificates only) and carries its own number.
+        return read(caName, AT_CRL_NUMBER, AT_DELTA_NUMBER, AT_CRL_THIS_UPDATE, AT_CRL_NEXT_UPDATE, AT_ARL).flatMap(entry -> head(entry,
+                Optional.ofNullable(LdapValues.binary(entry, "authorityRevocationList"))
+                        .map(der -> crlNumber(Pem.parseCrl(der))).orElse(null)));
+    }
+
+    @Override
+    public Optional<CrlHead> partitionCrlHead(String caName, int shard) {
+        return partition(caName, shard, HEAD).flatMap(entry -> head(entry, null));
+    }
+
+    private static Optional<CrlHead> head(Entry entry, BigInteger arlNumber) {
+        String number = entry.getAttributeValue(AT_CRL_NUMBER);
+        if (number == null) {
+            return Optional.empty();
+        }
+        String delta = entry.getAttributeValue(AT_DELTA_NUMBER);
+        return Optional.of(new CrlHead(new BigInteger(number), LdapValues.time(entry, AT_CRL_THIS_UPDATE),
+                LdapValues.time(entry, AT_CRL_NEXT_UPDATE), delta == null ? null : new BigInteger(delta), arlNumber));
+    }
+
+    private Optional<SearchResultEntry> partition(String caName, int shard, String... attributes) {
         try {
-            return Optional.ofNullable(ldap.getEntry(names.crlPartition(caName, shard).toString(), "*"));
+            return Optional.ofNullable(ldap.getEntry(names.crlPartition(caName, shard).toString(), attributes));
         } catch (LDAPException e) {
             throw LdapErrors.toDomain("reading CRL partition " + shard + " of CA " + caName, e);
         }
@@ -334,9 +367,9 @@ public final class LdapCaRepository implements CaRepository {
         return mods;
     }
 
-    private Optional<SearchResultEntry> read(String caName) {
+    private Optional<SearchResultEntry> read(String caName, String... attributes) {
         try {
-            return Optional.ofNullable(ldap.getEntry(names.ca(caName).toString(), "*"));
+            return Optional.ofNullable(ldap.getEntry(names.ca(caName).toString(), attributes));
         } catch (LDAPException e) {
             throw LdapErrors.toDomain("reading CA entry " + caName, e);
         }

@@ -17,6 +17,12 @@ public interface CaPublications {
     /** All published CA entries, in name order. */
     List<CaRecord> findAll();
 
+    /** The numbers and dates of the CA's published full CRL, delta and ARL, without their bytes. */
+    Optional<CrlHead> crlHead(String caName);
+
+    /** The same for partition {@code shard} of the CA (no ARL). */
+    Optional<CrlHead> partitionCrlHead(String caName, int shard);
+
     /** The full CRL currently published for the CA, if any. */
     Optional<CrlRecord> currentCrl(String caName);
 

@@ -79,8 +79,8 @@ public final class CrlPublisher {
     /** Signs and publishes a new full CRL (and delta CRL) for the CA; returns the full one. */
     public CrlRecord issue(CertificateAuthority ca, String actor) {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-            Optional<CrlRecord> previous = repository.currentCrl(ca.name());
-            BigInteger previousNumber = previous.map(CrlRecord::crlNumber).orElse(null);
+            Optional<CrlHead> previous = repository.crlHead(ca.name());
+            BigInteger previousNumber = previous.map(CrlHead::crlNumber).orElse(null);
             BigInteger last = lastNumberUsed(ca, previous);
             Instant thisUpdate = clock.instant().truncatedTo(ChronoUnit.SECONDS);
             BigInteger number = last.add(BigInteger.ONE);
@@ -100,7 +100,7 @@ public final class CrlPublisher {
                 if (deltas) {
                     // The first CRL is its own delta's base: an empty delta, so the FreshestCRL URL
                     // in the certificates never answers 404.
-                    Instant since = previous.map(CrlRecord::thisUpdate).orElse(thisUpdate);
+                    Instant since = previous.map(CrlHead::thisUpdate).orElse(thisUpdate);
                     delta = crlFactory.build(new CrlRequest(number.add(BigInteger.ONE), thisUpdate, nextUpdateAfter)
                                     .deltaOf(previous.isPresent() ? previousNumber : number),
                             sink -> {
@@ -153,7 +153,7 @@ public final class CrlPublisher {
      */
     private void publishPartition(CertificateAuthority ca, int shard, BigInteger number, Instant thisUpdate,
                                   String actor) {
-        Optional<CrlRecord> previous = repository.currentPartitionCrl(ca.name(), shard);
+        Optional<CrlHead> previous = repository.partitionCrlHead(ca.name(), shard);
         CrlPartition scope = CrlPartition.userCertificates(List.of(urls.crlUrl(ca.name(), shard),
                 urls.crlLdapUrl(ca.name(), shard)));
         CrlRequest request = new CrlRequest(number, thisUpdate, nextUpdateAfter).withPartition(scope);
@@ -166,9 +166,9 @@ public final class CrlPublisher {
                     new RevokedSelection(ca.name(), thisUpdate, null, shard), sink), ca.certificate(), ca.signer());
             EncodedCrl delta = null;
             if (deltas) {
-                Instant since = previous.map(CrlRecord::thisUpdate).orElse(thisUpdate);
+                Instant since = previous.map(CrlHead::thisUpdate).orElse(thisUpdate);
                 delta = crlFactory.build(new CrlRequest(number.add(BigInteger.ONE), thisUpdate, nextUpdateAfter)
-                                .deltaOf(previous.map(CrlRecord::crlNumber).orElse(number)).withPartition(scope),
+                                .deltaOf(previous.map(CrlHead::crlNumber).orElse(number)).withPartition(scope),
                         sink -> revoked.forEachRevoked(new RevokedSelection(ca.name(), thisUpdate, since, shard), sink),
                         ca.certificate(), ca.signer());
             }
@@ -206,19 +206,11 @@ public final class CrlPublisher {
     }
 
     /** The highest CRL number the CA has used in any scope: the full CRL, its delta, every partition. */
-    private BigInteger lastNumberUsed(CertificateAuthority ca, Optional<CrlRecord> previous) {
-        BigInteger last = previous.map(CrlRecord::crlNumber).orElse(BigInteger.ZERO);
-        List<Optional<CrlRecord>> others = new java.util.ArrayList<>();
-        others.add(repository.currentDeltaCrl(ca.name()));
-        others.add(repository.currentArl(ca.name()));
+    private BigInteger lastNumberUsed(CertificateAuthority ca, Optional<CrlHead> head) {
+        BigInteger last = head.map(CrlHead::lastNumber).orElse(BigInteger.ZERO);
         for (int shard = 0; shard < partitions(); shard++) {
-            others.add(repository.currentPartitionCrl(ca.name(), shard));
-            others.add(repository.currentPartitionDeltaCrl(ca.name(), shard));
-        }
-        for (Optional<CrlRecord> other : others) {
-            if (other.isPresent() && other.get().crlNumber().compareTo(last) > 0) {
-                last = other.get().crlNumber();
-            }
+            last = last.max(repository.partitionCrlHead(ca.name(), shard).map(CrlHead::lastNumber)
+                    .orElse(BigInteger.ZERO));
         }
         return last;
     }
@@ -229,7 +221,7 @@ public final class CrlPublisher {
 
     /** Issues a CRL when none is published or the published one expires within {@code margin}. */
     public Optional<CrlRecord> refreshIfDue(CertificateAuthority ca, Duration margin, String actor) {
-        Optional<CrlRecord> current = repository.currentCrl(ca.name());
+        Optional<CrlHead> current = repository.crlHead(ca.name());
         Instant due = clock.instant().plus(margin);
         if (current.isPresent() && current.get().nextUpdate().isAfter(due)) {
             return Optional.empty();

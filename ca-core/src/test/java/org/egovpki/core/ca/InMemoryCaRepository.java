@@ -52,6 +52,23 @@ public final class InMemoryCaRepository implements CaRepository {
     final Map<String, org.egovpki.core.certificate.Revocation> revokedCas = new TreeMap<>();
 
     @Override
+    public synchronized Optional<CrlHead> crlHead(String caName) {
+        return head(caName, crls.get(caName + "#arl"));
+    }
+
+    @Override
+    public synchronized Optional<CrlHead> partitionCrlHead(String caName, int shard) {
+        return head(caName + "#" + shard, null);
+    }
+
+    private Optional<CrlHead> head(String key, CrlRecord arl) {
+        CrlRecord full = crls.get(key);
+        CrlRecord delta = deltas.get(key);
+        return full == null ? Optional.empty() : Optional.of(new CrlHead(full.crlNumber(), full.thisUpdate(),
+                full.nextUpdate(), delta == null ? null : delta.crlNumber(), arl == null ? null : arl.crlNumber()));
+    }
+
+    @Override
     public synchronized Optional<CrlRecord> currentArl(String caName) {
         return Optional.ofNullable(crls.get(caName + "#arl"));
     }

@@ -24,6 +24,7 @@ import org.egovpki.core.ca.CaPublications;
 import org.egovpki.core.ca.CaRecord;
 import org.egovpki.core.ca.CaRegistry;
 import org.egovpki.core.ca.CertificateAuthority;
+import org.egovpki.core.ca.CrlHead;
 import org.egovpki.core.ca.CrlRecord;
 import org.egovpki.core.ca.PublicationUrls;
 import org.egovpki.core.x509.Pem;
@@ -114,7 +115,7 @@ public final class PublicHandler extends Handler.Abstract {
                 Map<String, Object> item = new LinkedHashMap<>();
                 item.put("name", ca.name());
                 Optional<CaRecord> published = publications.find(ca.name());
-                Optional<CrlRecord> crl = publications.currentCrl(ca.name());
+                Optional<CrlHead> crl = publications.crlHead(ca.name());
                 String status = "UP";
                 if (published.isEmpty()) {
                     status = "NOT_PUBLISHED";
