@@ -39,6 +39,11 @@ final class KmFixtures {
         return ((ECPrivateKey) keyPair.getPrivate()).getS();
     }
 
+    /** Seals {@code encryption}'s key pair to {@code recipient}'s public key. */
+    static Sm2EnvelopedKey seal(KeyPair encryption, KeyPair recipient) {
+        return Sm2EnvelopedKey.seal(scalar(encryption), spki(encryption), spki(recipient), RANDOM);
+    }
+
     /** A certificate for {@code subject}'s public key, signed SM3withSM2 by {@code issuer}. */
     static byte[] certificate(String commonName, KeyPair subject, KeyPair issuer) {
         try {
