@@ -68,9 +68,14 @@ public final class LdapCertificateStore implements CertificateStore {
     }
 
     @Override
-    public boolean writeIntent(CertificateRecord r) {
+    public boolean writeIntent(CertificateRecord r, byte[] envelopedKey) {
         List<Attribute> a = new ArrayList<>();
-        a.add(new Attribute("objectClass", "top", "egovCertificateRecord"));
+        if (envelopedKey == null) {
+            a.add(new Attribute("objectClass", "top", "egovCertificateRecord"));
+        } else {
+            a.add(new Attribute("objectClass", "top", "egovCertificateRecord", "egovKeyDelivery"));
+            a.add(new Attribute("egovEnvelopedKey", envelopedKey));
+        }
         a.add(new Attribute("egovCertificateId", r.id()));
         a.add(new Attribute("egovSerialNumber", r.serialHex()));
         a.add(new Attribute("egovIssuerName", r.issuer()));
@@ -134,6 +139,17 @@ public final class LdapCertificateStore implements CertificateStore {
             return Optional.ofNullable(entry).map(this::toRecord);
         } catch (LDAPException e) {
             throw LdapErrors.toDomain("reading certificate " + serial.toString(16), e);
+        }
+    }
+
+    @Override
+    public Optional<byte[]> envelopedKey(String issuer, BigInteger serial) {
+        try {
+            SearchResultEntry entry = ldap.getEntry(names.certificate(CertificateRecord.id(issuer, serial)).toString(),
+                    "egovEnvelopedKey");
+            return Optional.ofNullable(entry).map(e -> e.getAttributeValueBytes("egovEnvelopedKey"));
+        } catch (LDAPException e) {
+            throw LdapErrors.toDomain("reading the enveloped key of certificate " + serial.toString(16), e);
         }
     }
 

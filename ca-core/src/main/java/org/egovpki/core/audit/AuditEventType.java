@@ -33,5 +33,21 @@ public enum AuditEventType {
     /** A CA certified a delegated OCSP responder key (ocsp.signer: delegated). */
     OCSP_RESPONDER_ISSUED,
     /** An issuing CA's own certificate was revoked (it then appears in its root's ARL). */
-    CA_REVOKED
+    CA_REVOKED,
+    /** The KM generated an encryption key pair and escrowed its private key. */
+    KM_KEY_ESCROWED,
+    /** The KM answered (or refused) a signed request from a CA: apply, restore or revoke a key. */
+    KM_REQUEST_HANDLED,
+    /** An escrowed key's certificate was revoked; the key is kept for recovery. */
+    KM_KEY_RETIRED,
+    /** An escrowed key's retention ended and its wrapped private key was removed. */
+    KM_KEY_DESTROYED,
+    /** A subscriber or judicial key recovery was entered. */
+    KM_RECOVERY_REQUESTED,
+    /** A KM business admin or KM operator approved (or was refused approving) a key recovery. */
+    KM_RECOVERY_APPROVED,
+    /** A key recovery was rejected. */
+    KM_RECOVERY_REJECTED,
+    /** An escrowed key was delivered under a recovery (challenge code used, judicial file fetched), or refused. */
+    KM_KEY_RECOVERED
 }

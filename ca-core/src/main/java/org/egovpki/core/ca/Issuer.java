@@ -31,6 +31,7 @@ import org.egovpki.core.enroll.SubscriberStore;
 import org.egovpki.core.enroll.validation.CertificationRequests;
 import org.egovpki.core.enroll.validation.ParsedCsr;
 import org.egovpki.core.enroll.validation.SubjectDnPolicy;
+import org.egovpki.core.km.KmResponse;
 import org.egovpki.core.profile.CertificateProfile;
 import org.egovpki.core.profile.CertificateType;
 import org.egovpki.core.profile.KeyUsageKind;
@@ -87,11 +88,17 @@ public final class Issuer {
     private final CertificationRequests csrs;
     private final SubjectDnPolicy dnPolicy = new SubjectDnPolicy();
     private final Supersession supersession;
+    private final KeyManagementLink km;
 
+    /**
+     * @param km the key management centre that makes the encryption key pairs of dual profiles, or
+     *           {@code null} where there is none (dual profiles are then refused as unavailable)
+     */
     public Issuer(CaRegistry cas, ProfileCatalog profiles, EndEntityCertificates certificates, CertificateStore store,
                   SubscriberStore subscribers, RequestStore requests, PublicationUrls urls, AuditLog audit,
                   CertificationRequests csrs, Supersession supersession, Clock clock, SecureRandom random,
-                  IssuanceObserver observer) {
+                  IssuanceObserver observer, KeyManagementLink km) {
+        this.km = km;
         this.supersession = Objects.requireNonNull(supersession, "supersession");
         this.csrs = Objects.requireNonNull(csrs, "csrs");
         this.cas = Objects.requireNonNull(cas, "cas");
@@ -137,13 +144,7 @@ public final class Issuer {
         }
         List<CertificateRecord> issued = new ArrayList<>();
         for (KeyUsageKind kind : entry.profile().kinds()) {
-            if (kind == KeyUsageKind.ENCRYPTION) {
-                // The encryption key pair comes from the key management centre (issue #5).
-                throw new DomainException(DomainException.Kind.UNAVAILABLE, "profile '" + request.profile()
-                        + "' issues dual certificates, which need the key management centre; it is not available yet");
-            }
-            CertificateRecord intent = writeIntent(request, entry.profile(), ca, kind, notAfter);
-            issued.add(finish(intent, request, ca, actor));
+            issued.add(finish(writeIntent(request, entry.profile(), ca, kind, notAfter), request, ca, actor));
         }
         supersedeOriginal(request, actor);
         complete(request, issued, actor);
@@ -205,6 +206,9 @@ public final class Issuer {
 
     private CertificateRecord writeIntent(EnrollmentRequest request, CertificateProfile profile,
                                           CertificateAuthority ca, KeyUsageKind kind, Instant notAfterOverride) {
+        if (kind == KeyUsageKind.ENCRYPTION) {
+            return writeEncryptionIntent(request, profile, ca, notAfterOverride);
+        }
         ParsedCsr csr = csrs.parse(request.csrDer());
         X500Name subject = dnPolicy.check(csr.subject(), request.type(), request.registration());
         RegistrationData registration = request.registration();
@@ -231,6 +235,56 @@ public final class Issuer {
         }
         throw DomainException.internal("could not reserve a unique serial for CA " + ca.name() + " after "
                 + SERIAL_ATTEMPTS + " attempts", null);
+    }
+
+    /**
+     * The encryption half of a dual pair: the KM makes the key pair and escrows the private key;
+     * the CA gets the public key to certify and the private key enveloped to the subscriber's
+     * signing key (from the request's CSR), and stores that envelope with the intent in one write.
+     * The KM task is fixed by the request, so a repeat after a crash gets the same key and serial.
+     * The notAfter is decided here and given to both the KM (retention counts from it) and the
+     * certificate.
+     */
+    private CertificateRecord writeEncryptionIntent(EnrollmentRequest request, CertificateProfile profile,
+                                                    CertificateAuthority ca, Instant notAfterOverride) {
+        if (km == null) {
+            throw new DomainException(DomainException.Kind.UNAVAILABLE, "profile '" + profile.name() + "' issues dual "
+                    + "certificates, whose encryption key pair comes from the key management centre; this server has "
+                    + "none configured");
+        }
+        ParsedCsr csr = csrs.parse(request.csrDer());
+        X500Name subject = dnPolicy.check(csr.subject(), request.type(), request.registration());
+        Instant notBefore = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant notAfter = notAfterOverride != null ? notAfterOverride
+                : notBefore.atZone(java.time.ZoneOffset.UTC).plus(profile.validity()).toInstant();
+        BigInteger serial = SerialNumbers.random(random);
+        while (store.find(ca.name(), serial).isPresent()) {
+            serial = SerialNumbers.random(random);
+        }
+        KmResponse.RetKey key = km.apply(ca, request.id(), serial, csr.publicKey(), notBefore, notAfter, subject,
+                subscribers.entryDn(request.subscriberId()));
+        // The KM answers the serial it was first asked for when this request asked before.
+        serial = key.userCertNo();
+        int shard = crlShard(serial);
+        RegistrationData registration = request.registration();
+        EndEntityRequest content = new EndEntityRequest(subject, key.publicKey(), KeyUsageKind.ENCRYPTION,
+                profile.allowSubjectAltNames() ? registration.hostNames() : List.of(),
+                profile.allowSubjectAltNames() ? registration.ipAddresses() : List.of(),
+                identity(request.type(), registration), notAfter);
+        TBSCertificate tbs = certificates.prepare(profile, content, issuerContext(ca, shard), serial,
+                ca.signer().contentSigner().getAlgorithmIdentifier());
+        CertificateRecord intent = new CertificateRecord(ca.name(), serial, request.id(), request.subscriberId(),
+                request.subjectDn(), profile.name(), request.type(), KeyUsageKind.ENCRYPTION, request.businessType(),
+                request.region(), CertificateStatus.VALID, IssuanceState.INTENT, encoded(tbs), null,
+                tbs.getStartDate().getDate().toInstant(), tbs.getEndDate().getDate().toInstant(), null,
+                clock.instant(), shard, null);
+        if (!store.writeIntent(intent, key.envelopedKey())) {
+            throw DomainException.internal("serial " + SerialNumbers.toHex(serial) + " of CA " + ca.name()
+                    + " was taken between the check and the write; the KM keeps the key for request " + request.id()
+                    + ", so approving again retries with it", null);
+        }
+        observer.reached(IssuanceStep.INTENT_WRITTEN, intent);
+        return intent;
     }
 
     /** Signs, records and publishes an INTENT (or finishes a later state) — the recoverable part. */
@@ -307,6 +361,18 @@ public final class Issuer {
                         continue;
                     }
                     finished.add(finish(record, request, ca.get(), AuditEvent.SYSTEM));
+                }
+                if (!finished.isEmpty() && entry.isPresent()) {
+                    // A dual pair whose second half had not been written yet: issue it now.
+                    CertificateAuthority ca = issuingCa(entry.get());
+                    for (KeyUsageKind kind : entry.get().profile().kinds()) {
+                        if (finished.stream().noneMatch(r -> r.kind() == kind)) {
+                            Instant notAfter = request.kind() == RequestKind.REPLACEMENT
+                                    ? original(request).notAfter() : null;
+                            finished.add(finish(writeIntent(request, entry.get().profile(), ca, kind, notAfter),
+                                    request, ca, AuditEvent.SYSTEM));
+                        }
+                    }
                 }
                 if (!finished.isEmpty()) {
                     supersedeOriginal(request, AuditEvent.SYSTEM);

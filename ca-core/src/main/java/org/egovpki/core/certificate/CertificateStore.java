@@ -11,7 +11,20 @@ public interface CertificateStore extends CertificateLookup, RevokedCertificates
      * Reserves the serial and stores the intent. {@code false} if a record with this issuer and
      * serial already exists (the caller draws another serial); the existing record is untouched.
      */
-    boolean writeIntent(CertificateRecord intent);
+    default boolean writeIntent(CertificateRecord intent) {
+        return writeIntent(intent, null);
+    }
+
+    /**
+     * As {@link #writeIntent(CertificateRecord)}, storing in the same write the KM's answer for an
+     * encryption certificate: the DER SM2EnvelopedKey only the subscriber's token opens.
+     *
+     * @param envelopedKey the enveloped private key, or {@code null} for a signing certificate
+     */
+    boolean writeIntent(CertificateRecord intent, byte[] envelopedKey);
+
+    /** The enveloped private key stored with an encryption certificate's record, if any. */
+    Optional<byte[]> envelopedKey(String issuer, BigInteger serial);
 
     /** Replaces the record's issuance state, certificate, status and fingerprint with {@code record}'s. */
     void update(CertificateRecord record);

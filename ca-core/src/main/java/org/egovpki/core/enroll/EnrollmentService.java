@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.egovpki.core.DomainException;
+import org.egovpki.core.crypto.KeyAlgorithm;
 import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.audit.AuditLog;
@@ -285,6 +286,11 @@ public final class EnrollmentService {
             throw DomainException.badRequest("csr", "csr (a PKCS#10 request, PEM or base64 DER) is required");
         }
         ParsedCsr csr = csrs.parse(s.csr());
+        if (profile.dual() && KeyAlgorithm.of(csr.publicKey()) != KeyAlgorithm.SM2) {
+            throw DomainException.badRequest("csr", "profile '" + profile.name() + "' issues dual certificates: the key "
+                    + "management centre envelopes the encryption private key to the signing key (GM/T 0009), so the "
+                    + "CSR must carry an SM2 key, not " + KeyAlgorithm.of(csr.publicKey()));
+        }
         CertificateType type = profile.type();
         LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
         registrationPolicy.check(type, s.registration(), today);

@@ -58,6 +58,8 @@ public final class EnrollmentFixture {
     public final RecordingAuditLog audit = new RecordingAuditLog();
     public final ProfileCatalog profiles;
     public final CertificationRequests csrs = new CertificationRequests(new KeyPolicy(false));
+    /** The key management centre link for dual profiles; {@code null} (none) unless a test sets it. */
+    public KeyManagementLink km;
 
     public EnrollmentFixture(CaRegistry cas) {
         this.cas = cas;
@@ -66,6 +68,9 @@ public final class EnrollmentFixture {
         this.profiles = new ProfileCatalog(List.of(
                 new ProfileCatalog.Entry(CertificateProfile.builder("personal", CertificateType.PERSONAL)
                         .validity(Period.ofYears(2)).identityExtensions(IdentityExtensionForm.BOTH)
+                        .policy(policy, cps).build(), "sm2-issuing"),
+                new ProfileCatalog.Entry(CertificateProfile.builder("personal-dual", CertificateType.PERSONAL)
+                        .validity(Period.ofYears(2)).dual(true).identityExtensions(IdentityExtensionForm.BOTH)
                         .policy(policy, cps).build(), "sm2-issuing"),
                 new ProfileCatalog.Entry(CertificateProfile.builder("device-bulk", CertificateType.DEVICE)
                         .validity(Period.ofYears(1)).allowSubjectAltNames(true).autoApproveForRa(true)
@@ -93,7 +98,7 @@ public final class EnrollmentFixture {
     /** Issues over the fixture's stores; superseded originals are revoked by {@link #revocations()}. */
     public Issuer issuer(IssuanceObserver observer) {
         return new Issuer(cas, profiles, new EndEntityCertificates(clock), stores, stores, stores, new TestUrls(), audit,
-                csrs, revocations(), clock, random, observer);
+                csrs, revocations(), clock, random, observer, km);
     }
 
     public EnrollmentService service(Issuer issuer) {

@@ -30,6 +30,7 @@ public final class InMemoryStores implements RequestStore, CertificateStore, Sub
     public final Map<String, String> holders = new LinkedHashMap<>();
     public final Map<String, List<byte[]>> published = new LinkedHashMap<>();
     public final Map<String, RegistrationData> registrations = new LinkedHashMap<>();
+    public final Map<String, byte[]> envelopedKeys = new LinkedHashMap<>();
 
     // --- requests ---
 
@@ -64,8 +65,19 @@ public final class InMemoryStores implements RequestStore, CertificateStore, Sub
     // --- certificates ---
 
     @Override
-    public synchronized boolean writeIntent(CertificateRecord intent) {
-        return certificates.putIfAbsent(intent.id(), intent) == null;
+    public synchronized boolean writeIntent(CertificateRecord intent, byte[] envelopedKey) {
+        if (certificates.putIfAbsent(intent.id(), intent) != null) {
+            return false;
+        }
+        if (envelopedKey != null) {
+            envelopedKeys.put(intent.id(), envelopedKey.clone());
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized Optional<byte[]> envelopedKey(String issuer, BigInteger serial) {
+        return Optional.ofNullable(envelopedKeys.get(CertificateRecord.id(issuer, serial))).map(byte[]::clone);
     }
 
     @Override
