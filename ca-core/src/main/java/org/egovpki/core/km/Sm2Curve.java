@@ -83,16 +83,6 @@ final class Sm2Curve {
         return point(info.getPublicKeyData().getOctets(), role);
     }
 
-    /** Same as {@link #publicPoint(SubjectPublicKeyInfo, String)} for a JCA key. */
-    static ECPoint publicPoint(PublicKey key, String role) {
-        Objects.requireNonNull(key, role);
-        byte[] encoded = key.getEncoded();
-        if (encoded == null) {
-            throw new IllegalArgumentException(role + " (" + key.getAlgorithm() + ") has no X.509 encoding");
-        }
-        return publicPoint(SubjectPublicKeyInfo.getInstance(encoded), role);
-    }
-
     /**
      * Decodes an encoded point (uncompressed {@code 04‖X‖Y}, or compressed) on sm2p256v1.
      *
