@@ -73,6 +73,21 @@ public final class DirectoryNames {
         return new DN(new RDN("uid", uid), container(DirectoryLayout.Container.OPERATORS));
     }
 
+    /** The KM's own subtree, {@code ou=km}: escrowed keys and key recovery requests. */
+    public DN km() {
+        return container(DirectoryLayout.Container.KM);
+    }
+
+    /** An escrowed key, {@code egovKeyId=<id>,ou=km,<base>}. */
+    public DN escrowedKey(String keyId) {
+        return new DN(new RDN("egovKeyId", keyId), km());
+    }
+
+    /** A key recovery request, {@code egovRequestId=<id>,ou=km,<base>} (not under ou=requests: only the KM reads it). */
+    public DN keyRecovery(String requestId) {
+        return new DN(new RDN("egovRequestId", requestId), km());
+    }
+
     /** The value of the single RDN attribute of {@code dn} (e.g. the request id of a request DN). */
     public static String rdnValue(String dn) {
         try {
@@ -85,5 +100,10 @@ public final class DirectoryNames {
     /** The CA server's own bind account (not the directory admin). */
     public DN caServiceAccount() {
         return new DN(new RDN("uid", DirectoryLayout.CA_SERVICE_ACCOUNT_UID), services());
+    }
+
+    /** The KM's own bind account, the only one that may read or write {@code ou=km}. */
+    public DN kmServiceAccount() {
+        return new DN(new RDN("uid", DirectoryLayout.KM_SERVICE_ACCOUNT_UID), services());
     }
 }

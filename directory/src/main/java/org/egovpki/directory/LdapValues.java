@@ -10,22 +10,25 @@ import java.util.Date;
 import java.util.List;
 import org.egovpki.core.enroll.RegistrationData;
 
-/** Conversions between domain values and LDAP attribute values, shared by the stores. */
-final class LdapValues {
+/**
+ * Conversions between domain values and LDAP attribute values, shared by the stores (the KM's
+ * stores in {@code org.egovpki.directory.km} too, hence public).
+ */
+public final class LdapValues {
 
     private LdapValues() {
     }
 
-    static String time(Instant instant) {
+    public static String time(Instant instant) {
         return StaticUtils.encodeGeneralizedTime(Date.from(instant));
     }
 
-    static Instant time(Entry entry, String attribute) {
+    public static Instant time(Entry entry, String attribute) {
         Date date = entry.getAttributeValueAsDate(attribute);
         return date == null ? null : date.toInstant();
     }
 
-    static String bool(boolean value) {
+    public static String bool(boolean value) {
         return value ? "TRUE" : "FALSE";
     }
 
@@ -33,7 +36,7 @@ final class LdapValues {
      * Reads a binary attribute by its base name, whether the server returned it with ;binary or
      * not (ApacheDS and OpenLDAP differ; we always write ;binary).
      */
-    static byte[] binary(Entry entry, String baseName) {
+    public static byte[] binary(Entry entry, String baseName) {
         for (Attribute attribute : entry.getAttributes()) {
             if (attribute.getBaseName().equalsIgnoreCase(baseName) && attribute.hasValue()) {
                 return attribute.getValueByteArray();
@@ -42,24 +45,24 @@ final class LdapValues {
         return null;
     }
 
-    static boolean bool(Entry entry, String attribute) {
+    public static boolean bool(Entry entry, String attribute) {
         return "TRUE".equalsIgnoreCase(entry.getAttributeValue(attribute));
     }
 
     /** Adds the attribute only when it has a value: LDAP has no empty values. */
-    static void put(List<Attribute> attributes, String name, String value) {
+    public static void put(List<Attribute> attributes, String name, String value) {
         if (value != null && !value.isBlank()) {
             attributes.add(new Attribute(name, value));
         }
     }
 
-    static void put(List<Attribute> attributes, String name, List<String> values) {
+    public static void put(List<Attribute> attributes, String name, List<String> values) {
         if (values != null && !values.isEmpty()) {
             attributes.add(new Attribute(name, values));
         }
     }
 
-    static List<String> values(Entry entry, String attribute) {
+    public static List<String> values(Entry entry, String attribute) {
         String[] values = entry.getAttributeValues(attribute);
         return values == null ? List.of() : Arrays.asList(values);
     }

@@ -2,14 +2,8 @@ package org.egovpki.directory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.unboundid.ldap.sdk.LDAPConnection;
-import com.unboundid.ldap.sdk.LDAPConnectionPool;
-import com.unboundid.ldap.sdk.SimpleBindRequest;
-import com.unboundid.ldap.sdk.SingleServerSet;
 import java.math.BigInteger;
-import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,8 +18,6 @@ import org.egovpki.core.certificate.RevokedSelection;
 import org.egovpki.core.profile.CertificateType;
 import org.egovpki.core.profile.KeyUsageKind;
 import org.egovpki.core.x509.RevokedEntry;
-import org.egovpki.directory.embedded.EmbeddedDirectory;
-import org.egovpki.directory.embedded.EmbeddedDirectorySettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,41 +26,24 @@ import org.junit.jupiter.api.io.TempDir;
 /** The certificate store against the real embedded directory: revocation CAS and the paged CRL stream. */
 class LdapCertificateStoreTest {
 
-    private static final String BASE = "o=egov-pki,c=CN";
+    private static final String BASE = TestDirectory.BASE;
     private static final Instant NOW = Instant.parse("2026-11-21T08:00:00Z");
 
     @TempDir
     static Path work;
 
-    private static EmbeddedDirectory directory;
-    private static LDAPConnectionPool pool;
+    private static TestDirectory directory;
     private static LdapCertificateStore store;
 
     @BeforeAll
     static void start() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        char[] password = "admin-secret-1".toCharArray();
-        directory = EmbeddedDirectory.start(EmbeddedDirectorySettings.forEgovPki(work, "127.0.0.1", port, BASE,
-                password));
-        DirectoryNames names = new DirectoryNames(BASE);
-        LDAPConnection admin = new LDAPConnection("127.0.0.1", port, EmbeddedDirectory.adminDn(), new String(password));
-        new DirectoryProvisioner(admin, names, new SecureRandom()).createTree();
-        // Three connections from the start; the pool hands them out in turn (first in, first out).
-        pool = new LDAPConnectionPool(new SingleServerSet("127.0.0.1", port),
-                new SimpleBindRequest(EmbeddedDirectory.adminDn(), new String(password)), 3, 3);
-        admin.close();
+        directory = TestDirectory.start(work);
         // Small pages, several pooled connections: a page's cookie must go back to its own connection.
-        store = new LdapCertificateStore(pool, names, 4);
+        store = new LdapCertificateStore(directory.adminPool(3), directory.names(), 4);
     }
 
     @AfterAll
     static void stop() {
-        if (pool != null) {
-            pool.close();
-        }
         if (directory != null) {
             directory.close();
         }

@@ -68,7 +68,8 @@ class EgovSchemaTest {
         assertThat(schema.objectClassNames()).containsExactly("egovCertificationAuthority", "egovCertificateRecord",
                 "egovEnrollmentRequest", "egovSubscriber", "egovOperator", "egovServiceAccount", "egovSyncTarget",
                 "egovSyncCursor", "egovEscrowedKey", "egovKeyRecoveryRequest", "egovAuditEvent",
-                "egovAuditCheckpoint", "egovSubscriberRegistration", "egovCrlPartition");
+                "egovAuditCheckpoint", "egovSubscriberRegistration", "egovCrlPartition", "egovKeyRecoveryDetails",
+                "egovKeyDelivery");
     }
 
     @Test
@@ -242,6 +243,8 @@ class EgovSchemaTest {
         "egovWrappedPrivateKey,   OCTET_STRING,     true",
         "egovEncryptionPublicKey, OCTET_STRING,     true",
         "egovAuditSignature,      OCTET_STRING,     true",
+        "egovEnvelopedKey,        OCTET_STRING,     true",
+        "egovRecoveredAt,         GENERALIZED_TIME, true",
         "egovPublishOptOut,       BOOLEAN,          true",
         "egovAgreementAccepted,   BOOLEAN,          true",
         "egovSyncEnabled,         BOOLEAN,          true",
@@ -287,6 +290,8 @@ class EgovSchemaTest {
         "egovKeyRecoveryRequest     | STRUCTURAL | egovRequestId egovRecoveryKind egovRequestState",
         "egovAuditEvent             | STRUCTURAL | egovAuditSequence egovAuditTime egovAuditEventType egovAuditHash",
         "egovAuditCheckpoint        | STRUCTURAL | cn egovAuditSequence egovAuditHash",
+        "egovKeyRecoveryDetails     | AUXILIARY  | ''",
+        "egovKeyDelivery            | AUXILIARY  | ''",
     })
     void classHasTheAgreedKindAndRequiredAttributes(String name, String kind, String must) {
         SchemaElement oc = schema.objectClass(name).orElseThrow();
@@ -308,6 +313,8 @@ class EgovSchemaTest {
                 + "userCertificate description",
         "egovSyncCursor, egovSyncPosition egovSyncLastSuccess egovSyncLastAttempt egovSyncLastError "
                 + "egovSyncAttempts egovSyncPending",
+        "egovKeyRecoveryDetails, egovIssuerName egovKeyId userCertificate egovRejectionReason egovRecoveredAt",
+        "egovKeyDelivery, egovEnvelopedKey",
     })
     void classAllowsTheAgreedOptionalAttributes(String name, String may) {
         assertThat(schema.objectClass(name).orElseThrow().may()).containsExactly(may.split(" "));

@@ -28,6 +28,11 @@ import org.slf4j.LoggerFactory;
  *       which is why private data is kept on separate entries rather than hidden attributes;</li>
  *   <li>the CA service account: everything except {@code ou=km} (the KM's own subtree) and
  *       {@code ou=services} (other accounts' credentials);</li>
+ *   <li>the KM service account: everything in {@code ou=km} (the entry and all below it: escrowed
+ *       keys, key recovery requests), and elsewhere only what anonymous users see. Nobody else is
+ *       granted anything below {@code ou=km}: the grant to all users reaches only the container
+ *       entry itself, and the CA's grant chops {@code ou=km} off, so the CA server, operators and
+ *       anonymous users can neither read nor write an escrowed key or a recovery request;</li>
  *   <li>operators (bound as an entry under {@code ou=operators}): read requests and write only
  *       {@code egovRequestState} and {@code egovRejectionReason} — how a reviewer decides in an
  *       LDAP browser. The CA checks who made the change (modifiersName) and acts on it, or puts the
@@ -87,6 +92,7 @@ public final class ApacheDsAccessControl {
 
     private List<Subentry> policy() {
         String caService = names.caServiceAccount().toString();
+        String kmService = names.kmServiceAccount().toString();
         return List.of(
                 new Subentry("egovPkiPublicTree", "{ maximum 1 }", aci("anonymousReadTree", 10, "none", "allUsers",
                         "entry, allUserAttributeTypesAndValues", READ)),
@@ -101,6 +107,10 @@ public final class ApacheDsAccessControl {
                         "{ specificExclusions { chopBefore: \"ou=" + DirectoryLayout.Container.KM.ou() + "\", chopBefore: \"ou="
                                 + DirectoryLayout.Container.SERVICES.ou() + "\" } }",
                         aci("caServiceFullAccess", 50, "simple", "name { \"" + caService + "\" }",
+                                "entry, allUserAttributeTypesAndValues", ALL)),
+                // The entry ou=km and everything below it; nobody else is granted anything there.
+                new Subentry("egovPkiKmService", "{ base \"ou=" + DirectoryLayout.Container.KM.ou() + "\" }",
+                        aci("kmServiceFullAccess", 50, "simple", "name { \"" + kmService + "\" }",
                                 "entry, allUserAttributeTypesAndValues", ALL)),
                 new Subentry("egovPkiOperatorsDecideRequests",
                         "{ base \"ou=" + DirectoryLayout.Container.REQUESTS.ou() + "\", minimum 1 }",

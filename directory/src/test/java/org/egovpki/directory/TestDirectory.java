@@ -1,0 +1,143 @@
+package org.egovpki.directory;
+
+import com.unboundid.ldap.sdk.DN;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPConnectionPool;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.SimpleBindRequest;
+import com.unboundid.ldap.sdk.SingleServerSet;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.EnumSet;
+import org.egovpki.core.enroll.Role;
+import org.egovpki.directory.embedded.ApacheDsAccessControl;
+import org.egovpki.directory.embedded.EmbeddedDirectory;
+import org.egovpki.directory.embedded.EmbeddedDirectorySettings;
+
+/**
+ * The real embedded directory for a test class, in a temporary directory, set up the way the
+ * server does it: the tree, the CA's and the KM's service accounts and the access control
+ * subentries, all written as the directory administrator. Connections it hands out are closed
+ * with it.
+ */
+public final class TestDirectory implements AutoCloseable {
+
+    public static final String BASE = "o=egov-pki,c=CN";
+    private static final String ADMIN_PASSWORD = "admin-secret-1";
+    private static final String CA_PASSWORD = "ca-service-secret-1";
+    private static final String KM_PASSWORD = "km-service-secret-1";
+
+    private final EmbeddedDirectory directory;
+    private final int port;
+    private final DirectoryNames names = new DirectoryNames(BASE);
+    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+
+    private TestDirectory(EmbeddedDirectory directory, int port) {
+        this.directory = directory;
+        this.port = port;
+    }
+
+    /** Starts a directory in {@code work} and provisions it as {@code EgovPkiServer} does. */
+    public static TestDirectory start(Path work) throws LDAPException {
+        int port = freePort();
+        EmbeddedDirectory directory = EmbeddedDirectory.start(EmbeddedDirectorySettings.forEgovPki(work, "127.0.0.1",
+                port, BASE, ADMIN_PASSWORD.toCharArray()));
+        TestDirectory test = new TestDirectory(directory, port);
+        try (LDAPConnection admin = test.bind(EmbeddedDirectory.adminDn(), ADMIN_PASSWORD)) {
+            DirectoryProvisioner provisioner = new DirectoryProvisioner(admin, test.names, new SecureRandom());
+            provisioner.createTree();
+            provisioner.ensureServiceAccount(test.names.caServiceAccount(), "CA (test)", CA_PASSWORD.toCharArray());
+            provisioner.ensureServiceAccount(test.names.kmServiceAccount(), "KM (test)", KM_PASSWORD.toCharArray());
+            new ApacheDsAccessControl(admin, test.names).apply();
+        } catch (LDAPException | RuntimeException e) {
+            directory.close();
+            throw e;
+        }
+        return test;
+    }
+
+    public DirectoryNames names() {
+        return names;
+    }
+
+    /** A pool of {@code size} connections bound as the directory administrator (no access control). */
+    public LDAPConnectionPool adminPool(int size) throws LDAPException {
+        return pool(EmbeddedDirectory.adminDn(), ADMIN_PASSWORD, size);
+    }
+
+    public LDAPConnection admin() throws LDAPException {
+        return track(bind(EmbeddedDirectory.adminDn(), ADMIN_PASSWORD));
+    }
+
+    /** Bound as the CA server's service account. */
+    public LDAPConnection ca() throws LDAPException {
+        return track(bind(names.caServiceAccount().toString(), CA_PASSWORD));
+    }
+
+    /** Bound as the KM's service account. */
+    public LDAPConnection km() throws LDAPException {
+        return track(bind(names.kmServiceAccount().toString(), KM_PASSWORD));
+    }
+
+    /** A pool of {@code size} connections bound as the KM's service account. */
+    public LDAPConnectionPool kmPool(int size) throws LDAPException {
+        return pool(names.kmServiceAccount().toString(), KM_PASSWORD, size);
+    }
+
+    /** Not bound at all. */
+    public LDAPConnection anonymous() throws LDAPException {
+        return track(new LDAPConnection("127.0.0.1", port));
+    }
+
+    /** Creates operator {@code uid} (as the CA does, with its own account) and binds as it. */
+    public LDAPConnection operator(String uid, Role role) throws LDAPException {
+        String password = "Operator-pass-" + Integer.toHexString(uid.hashCode()) + "1";
+        new LdapOperatorDirectory(ca(), names, LdapOperatorDirectory.fresh("127.0.0.1", port), new SecureRandom())
+                .create(uid, "Operator " + uid, EnumSet.of(role), password.toCharArray());
+        return track(bind(names.operator(uid).toString(), password));
+    }
+
+    public DN operatorDn(String uid) {
+        return names.operator(uid);
+    }
+
+    private LDAPConnectionPool pool(String dn, String password, int size) throws LDAPException {
+        // All connections from the start; the pool hands them out in turn (first in, first out).
+        return track(new LDAPConnectionPool(new SingleServerSet("127.0.0.1", port), new SimpleBindRequest(dn, password),
+                size, size));
+    }
+
+    private LDAPConnection bind(String dn, String password) throws LDAPException {
+        return new LDAPConnection("127.0.0.1", port, dn, password);
+    }
+
+    private <T extends AutoCloseable> T track(T connection) {
+        opened.push(connection);
+        return connection;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free local port for the test directory", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        while (!opened.isEmpty()) {
+            try {
+                opened.pop().close();
+            } catch (Exception ignored) {
+                // Closing a connection of a stopping test: nothing to do about it.
+            }
+        }
+        directory.close();
+    }
+}
