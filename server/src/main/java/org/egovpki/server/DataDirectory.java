@@ -81,6 +81,11 @@ public final class DataDirectory implements AutoCloseable {
         return root.resolve("keys").resolve("ca.p12");
     }
 
+    /** The key management centre's own keys (signing key, key-encryption key), apart from the CA's. */
+    public Path keyManagement() {
+        return root.resolve("km");
+    }
+
     public Path secret(String name) {
         return secrets().resolve(name);
     }

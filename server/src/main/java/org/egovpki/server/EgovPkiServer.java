@@ -33,6 +33,19 @@ import org.egovpki.core.ca.CertificateAuthority;
 import org.egovpki.core.ca.CrlPublisher;
 import org.egovpki.core.ca.IssuanceObserver;
 import org.egovpki.core.ca.Issuer;
+import org.egovpki.core.ca.KeyDeliveries;
+import org.egovpki.core.ca.KeyManagementLink;
+import org.egovpki.core.km.KmClient;
+import org.egovpki.core.km.centre.KeyEscrow;
+import org.egovpki.core.km.centre.KeyRecoveries;
+import org.egovpki.core.km.centre.KmEndpoint;
+import org.egovpki.core.km.centre.KmKeyStore;
+import org.egovpki.directory.km.LdapEscrowStore;
+import org.egovpki.directory.km.LdapRecoveryStore;
+import org.egovpki.routes.KmRetentionRoute;
+import org.bouncycastle.asn1.x500.X500Name;
+import java.security.cert.X509Certificate;
+import java.util.LinkedHashMap;
 import org.egovpki.core.ca.OcspResponders;
 import org.egovpki.core.ca.OcspSigners;
 import org.egovpki.core.ocsp.OcspResponder;
@@ -153,6 +166,7 @@ public final class EgovPkiServer implements AutoCloseable {
 
         GeneratedSecret adminPassword = KeystorePassword.loadOrGenerate(data.secret("directory-admin.password"));
         GeneratedSecret servicePassword = KeystorePassword.loadOrGenerate(data.secret("ca-service.password"));
+        GeneratedSecret kmServicePassword = KeystorePassword.loadOrGenerate(data.secret("km-service.password"));
         GeneratedSecret keyStorePassword = KeystorePassword.loadOrGenerate(data.secret("ca-keystore.password"));
         if (keyStorePassword.generated()) {
             LOG.warn("DEMO KEY CUSTODY: the CA key store password was generated into {}. Anyone who can read the "
@@ -165,7 +179,7 @@ public final class EgovPkiServer implements AutoCloseable {
                 data.directory(), ldap.host(), ldap.port(), ldap.baseDn(), adminPassword.value()));
         resources.add(directory);
         this.directory = directory;
-        provision(names, adminPassword.value(), servicePassword.value(), random);
+        provision(names, adminPassword.value(), servicePassword.value(), kmServicePassword.value(), random);
 
         LDAPConnectionPool pool = servicePool(names, servicePassword.value());
         resources.add(pool::close);
@@ -191,9 +205,10 @@ public final class EgovPkiServer implements AutoCloseable {
         revocations = new RevocationService(registry, certificates, subscribers, requests, audit, clock,
                 new AttemptLimiter(revocation.challengeMaxFailures(), revocation.challengeWindow(), clock, 100_000),
                 revocation.signedRequestMaxAge(), random);
+        KeyManagement km = startKeyManagement(data, names, kmServicePassword.value(), random);
         // Recovery may supersede originals before the CRL route listens; CrlJobs.catchUp() below covers them.
         Issuer issuer = new Issuer(registry, config.profiles(), new EndEntityCertificates(clock), certificates,
-                subscribers, requests, urls, audit, csrs, revocations, clock, random, observer);
+                subscribers, requests, urls, audit, csrs, revocations, clock, random, observer, km.link());
         int recovered = issuer.recover();
         if (recovered > 0) {
             LOG.warn("Finished {} issuance(s) a previous run left half-done", recovered);
@@ -216,15 +231,24 @@ public final class EgovPkiServer implements AutoCloseable {
         OcspSigners ocspSigners = ocspResponder(new LdapCertificateStatusSource(pool, names), keyStore, random);
         // Cached OCSP answers for a revoked certificate go at once; the record already says REVOKED.
         revocations.addListener(revoked -> ocsp.invalidate(revoked.issuer(), revoked.serial()));
+        // A revoked encryption certificate's key is retired at the KM, never destroyed before its retention ends.
+        revocations.addListener(revoked -> {
+            try {
+                km.link().retire(revoked);
+            } catch (RuntimeException e) {
+                LOG.error("The KM could not retire the key of revoked certificate {}: {}; it stays ACTIVE there "
+                        + "(still recoverable, still kept)", revoked.serialHex(), e.getMessage());
+            }
+        });
         startRoutes(crlJobs, new DirectoryDecisions(requests, operators, enrollment, audit, clock),
-                ocspSigners == null ? null : new OcspResponderJobs(ocspSigners, ocsp));
+                ocspSigners == null ? null : new OcspResponderJobs(ocspSigners, ocsp), km.escrow());
 
         if (serveHttp) {
             ObjectMapper json = new ObjectMapper();
             startHttp(new Handler.Sequence(
                     new OcspHandler(ocsp),
                     new ApiHandler(enrollment, revocations, lifecycle, crls, caRevocations, operators, certificates, registry,
-                            config.profiles(), json),
+                            config.profiles(), km.recoveries(), km.link(), new KeyDeliveries(certificates), json),
                     new PublicHandler(registry, repository, urls, names, ldap.publicUrl().toString(), clock, json)));
         }
         audit.record(AuditEvent.success(clock.instant(), AuditEventType.SERVER_START, AuditEvent.SYSTEM, List.of(),
@@ -271,13 +295,17 @@ public final class EgovPkiServer implements AutoCloseable {
         }
     }
 
-    private void provision(DirectoryNames names, char[] adminPassword, char[] servicePassword, SecureRandom random) {
+    private void provision(DirectoryNames names, char[] adminPassword, char[] servicePassword, char[] kmServicePassword,
+                           SecureRandom random) {
         try (LDAPConnection admin = new LDAPConnection(config.ldap().host(), config.ldap().port(),
                 EmbeddedDirectory.adminDn(), new String(adminPassword))) {
             DirectoryProvisioner provisioner = new DirectoryProvisioner(admin, names, random);
             provisioner.createTree();
             provisioner.ensureServiceAccount(names.caServiceAccount(),
                     "The egov-pki CA server's own bind account", servicePassword);
+            provisioner.ensureServiceAccount(names.kmServiceAccount(),
+                    "The egov-pki key management centre's own bind account, the only one that may read or write ou=km",
+                    kmServicePassword);
             new ApacheDsAccessControl(admin, names).apply();
         } catch (LDAPException e) {
             throw new StartupException("cannot bind to the embedded directory as its administrator: "
@@ -286,21 +314,66 @@ public final class EgovPkiServer implements AutoCloseable {
     }
 
     private LDAPConnectionPool servicePool(DirectoryNames names, char[] password) {
+        return pool(names.caServiceAccount(), password, "egov-pki-ca", "CA");
+    }
+
+    /** A pool bound as one of egov-pki's own service accounts. */
+    private LDAPConnectionPool pool(com.unboundid.ldap.sdk.DN account, char[] password, String name, String who) {
         try {
             SingleServerSet server = new SingleServerSet(config.ldap().host(), config.ldap().port());
-            SimpleBindRequest bind = new SimpleBindRequest(names.caServiceAccount(), new String(password));
+            SimpleBindRequest bind = new SimpleBindRequest(account, new String(password));
             LDAPConnectionPool pool = new LDAPConnectionPool(server, bind, 1, POOL_SIZE, null, true);
             pool.setRetryFailedOperationsDueToInvalidConnections(true);
-            pool.setConnectionPoolName("egov-pki-ca");
+            pool.setConnectionPoolName(name);
             return pool;
         } catch (LDAPException e) {
-            throw new StartupException("the CA service account cannot bind to the directory: "
+            throw new StartupException("the " + who + " service account cannot bind to the directory: "
                     + e.getResultCode().getName() + " " + e.getDiagnosticMessage());
         }
     }
 
+    /** The key management centre's parts the rest of the server uses. */
+    private record KeyManagement(KeyEscrow escrow, KeyRecoveries recoveries, KeyManagementLink link) {
+    }
+
+    /**
+     * Starts the key management centre as its own component: its keys in {@code <data>/km}
+     * (password in {@code secrets/km-keystore.password}), its directory account
+     * {@code uid=egov-pki-km} (the only one that reaches {@code ou=km}), its signed endpoint; and
+     * gives the CA a link to it that signs every request with the CA's key and accepts only
+     * answers signed by the KM's certificate.
+     */
+    private KeyManagement startKeyManagement(DataDirectory data, DirectoryNames names, char[] servicePassword,
+                                             SecureRandom random) {
+        EgovPkiConfig.Km settings = config.km();
+        GeneratedSecret keyStorePassword = KeystorePassword.loadOrGenerate(data.secret("km-keystore.password"));
+        if (keyStorePassword.generated()) {
+            LOG.warn("DEMO KEY CUSTODY: the KM key store password was generated into {}. Anyone who can read the "
+                    + "data directory can unwrap escrowed keys. Do not escrow real keys with this setup.",
+                    data.secret("km-keystore.password"));
+        }
+        KmKeyStore keys = KmKeyStore.openOrCreate(data.keyManagement(), keyStorePassword.value(),
+                new X500Name(settings.name()), clock, random);
+        LDAPConnectionPool kmPool = pool(names.kmServiceAccount(), servicePassword, "egov-pki-km", "KM");
+        resources.add(kmPool::close);
+        KeyEscrow escrow = new KeyEscrow(new LdapEscrowStore(kmPool, names), keys, audit, clock, random,
+                settings.retention());
+        KeyRecoveries recoveries = new KeyRecoveries(new LdapRecoveryStore(kmPool, names), escrow, audit, clock, random,
+                settings.challengeLifetime(), new AttemptLimiter(settings.challengeMaxFailures(),
+                settings.challengeWindow(), clock, 100_000));
+        Map<String, X509Certificate> served = new LinkedHashMap<>();
+        for (CertificateAuthority ca : registry.all()) {
+            served.put(ca.name(), ca.certificate());
+        }
+        KmEndpoint endpoint = new KmEndpoint(served, escrow, recoveries, keys, audit, clock);
+        KeyManagementLink link = new KeyManagementLink(new KmClient(endpoint, keys.certificate(), clock, random),
+                registry);
+        LOG.info("Key management centre started: {} (key store {})", settings.name(), data.keyManagement());
+        return new KeyManagement(escrow, recoveries, link);
+    }
+
     /** @param ocspJobs the delegated responder renewal, or {@code null} when the CAs sign OCSP themselves */
-    private void startRoutes(CrlJobs jobs, DirectoryDecisions decisions, OcspResponderJobs ocspJobs) {
+    private void startRoutes(CrlJobs jobs, DirectoryDecisions decisions, OcspResponderJobs ocspJobs, KeyEscrow escrow) {
         try {
             CamelContext camel = new DefaultCamelContext();
             Properties properties = new Properties();
@@ -312,6 +385,10 @@ public final class EgovPkiServer implements AutoCloseable {
             camel.getPropertiesComponent().setInitialProperties(properties);
             camel.getRegistry().bind("crlJobs", jobs);
             camel.getRegistry().bind(DirectoryApprovalRoute.DECISIONS_BEAN, decisions);
+            properties.setProperty("egovpki.km.cron", CrlScheduleRoute.cronForUri(config.km().destructionSchedule()));
+            properties.setProperty("egovpki.km.timeZone", config.km().timeZone().getId());
+            camel.getRegistry().bind(KmRetentionRoute.ESCROW_BEAN, escrow);
+            camel.addRoutes(new KmRetentionRoute());
             camel.addRoutes(new CrlScheduleRoute());
             camel.addRoutes(new DirectoryApprovalRoute());
             camel.addRoutes(new CrlAfterRevocationRoute(config.ca().crl().afterRevocation()));
@@ -325,7 +402,8 @@ public final class EgovPkiServer implements AutoCloseable {
             revocations.addListener(revoked -> producer.sendBody(CrlAfterRevocationRoute.ENDPOINT, revoked.issuer()));
             caRevocations.addListener(parent -> producer.sendBody(CrlAfterRevocationRoute.ENDPOINT, parent));
         } catch (Exception e) {
-            throw new StartupException("the Camel routes (CRL schedule, directory approvals, OCSP responder renewal) "
+            throw new StartupException("the Camel routes (CRL schedule, directory approvals, OCSP responder renewal, "
+                    + "KM key destruction) "
                     + "cannot start: "
                     + e.getMessage());
         }

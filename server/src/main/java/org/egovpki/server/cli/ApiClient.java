@@ -61,20 +61,32 @@ final class ApiClient {
      * @param password the operator's password (not kept: only the encoded header is)
      */
     ApiClient(URI base, String user, char[] password, Duration timeout) {
-        Objects.requireNonNull(base, "base");
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(password, "password");
-        String scheme = base.getScheme();
-        if (base.getHost() == null || !("http".equals(scheme) || "https".equals(scheme))) {
-            throw new StartupException("--url " + base + " is not an http:// or https:// URL of the server");
-        }
-        String text = base.toString();
-        this.base = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+        this.base = checkedBase(base);
         byte[] credentials = (user + ":" + new String(password)).getBytes(StandardCharsets.UTF_8);
         this.authorization = "Basic " + Base64.getEncoder().encodeToString(credentials);
         Arrays.fill(credentials, (byte) 0);
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+
+    /** A client without an operator login, for the endpoints a subscriber calls (e.g. key recovery download). */
+    ApiClient(URI base, Duration timeout) {
+        this.base = checkedBase(base);
+        this.authorization = null;
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+
+    private static URI checkedBase(URI base) {
+        Objects.requireNonNull(base, "base");
+        String scheme = base.getScheme();
+        if (base.getHost() == null || !("http".equals(scheme) || "https".equals(scheme))) {
+            throw new StartupException("--url " + base + " is not an http:// or https:// URL of the server");
+        }
+        String text = base.toString();
+        return URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
     }
 
     /** One answer from the server. */
@@ -106,7 +118,10 @@ final class ApiClient {
      */
     Answer send(String method, String path, String contentType, byte[] body) throws Unreachable {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
-                .header("Authorization", authorization).header("Accept", JSON + ", */*");
+                .header("Accept", JSON + ", */*");
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {

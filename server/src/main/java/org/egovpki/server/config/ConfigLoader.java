@@ -142,9 +142,10 @@ public final class ConfigLoader {
         EgovPkiConfig.Enrollment enrollment = readEnrollment(root.child("enrollment"));
         EgovPkiConfig.Revocation revocation = readRevocation(root.child("revocation"));
         EgovPkiConfig.Lifecycle lifecycle = readLifecycle(root.child("lifecycle"));
+        EgovPkiConfig.Km km = readKm(root.child("km"));
         EgovPkiConfig.Ocsp ocsp = readOcsp(root.child("ocsp"));
         root.rejectUnknownKeys();
-        return new EgovPkiConfig(data, ldap, http, ca, profiles, enrollment, revocation, lifecycle, ocsp);
+        return new EgovPkiConfig(data, ldap, http, ca, profiles, enrollment, revocation, lifecycle, ocsp, km);
     }
 
     private static EgovPkiConfig.Ca readCa(ConfigNode caNode) {
@@ -232,6 +233,23 @@ public final class ConfigLoader {
         return new EgovPkiConfig.Revocation(failures, Duration.ofMinutes(window), Duration.ofMinutes(age));
     }
 
+    private static EgovPkiConfig.Km readKm(ConfigNode node) {
+        String name = node.parsed("name", "CN=egov-pki KM,O=egov-pki,C=CN", v -> {
+            new javax.security.auth.x500.X500Principal(v);
+            return v;
+        }, "expected a distinguished name such as CN=egov-pki KM,O=egov-pki,C=CN");
+        int retention = node.integer("retentionYears", 10, 10, 100);
+        String schedule = node.parsed("destructionSchedule", "0 30 2 * * ?", ConfigLoader::cron,
+                "expected a Quartz cron expression (sec min hour day-of-month month day-of-week)");
+        ZoneId zone = node.parsed("timeZone", "Asia/Shanghai", ZoneId::of, "expected a time zone such as Asia/Shanghai");
+        int hours = node.integer("challengeHours", 48, 1, 30 * 24);
+        int failures = node.integer("challengeMaxFailures", 5, 1, 100);
+        int window = node.integer("challengeWindowMinutes", 15, 1, 24 * 60);
+        node.rejectUnknownKeys();
+        return new EgovPkiConfig.Km(name, Period.ofYears(retention), schedule, zone, Duration.ofHours(hours), failures,
+                Duration.ofMinutes(window));
+    }
+
     private static EgovPkiConfig.Lifecycle readLifecycle(ConfigNode node) {
         int max = (int) RenewalWindow.MAX.toDays();
         int before = node.integer("renewalWindowBeforeDays", 30, 0, max);
@@ -310,10 +328,6 @@ public final class ConfigLoader {
             }
             int months = node.integer("validityMonths", 24, 1, 63);
             boolean dual = node.bool("dual", false);
-            if (dual) {
-                throw ConfigException.invalid(node.key("dual"), true, "dual certificates need the key management "
-                        + "centre, which this version does not include yet; set dual: false");
-            }
             IdentityExtensionForm identity = node.parsed("identityExtensions", "BOTH",
                     v -> IdentityExtensionForm.valueOf(v.toUpperCase(Locale.ROOT)),
                     "expected NONE, GMT_2012, GMT_2023 or BOTH");
@@ -335,7 +349,7 @@ public final class ConfigLoader {
             node.rejectUnknownKeys();
             try {
                 CertificateProfile profile = CertificateProfile.builder(name, type)
-                        .validity(Period.ofMonths(months).normalized()).dual(false).identityExtensions(identity)
+                        .validity(Period.ofMonths(months).normalized()).dual(dual).identityExtensions(identity)
                         .extendedKeyUsages(ekus).allowSubjectAltNames(san).autoApproveForRa(auto)
                         .policy(policyOid, cpsUri).description(description).build();
                 entries.add(new ProfileCatalog.Entry(profile, issuer));

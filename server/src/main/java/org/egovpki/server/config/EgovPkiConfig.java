@@ -3,6 +3,7 @@ package org.egovpki.server.config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Period;
 import java.time.ZoneId;
 import java.util.List;
 import org.egovpki.core.ca.CaDefinition;
@@ -24,7 +25,22 @@ import org.egovpki.core.profile.ProfileCatalog;
  * @param ocsp          {@code ocsp.*}
  */
 public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, ProfileCatalog profiles,
-                            Enrollment enrollment, Revocation revocation, Lifecycle lifecycle, Ocsp ocsp) {
+                            Enrollment enrollment, Revocation revocation, Lifecycle lifecycle, Ocsp ocsp, Km km) {
+
+    /**
+     * The key management centre ({@code km.*}).
+     *
+     * @param name                 {@code km.name} — subject of the KM's signing certificate
+     * @param retention            {@code km.retentionYears} — escrowed keys kept this long after their certificate expires
+     * @param destructionSchedule  {@code km.destructionSchedule} — Quartz cron of the destruction job
+     * @param timeZone             {@code km.timeZone} — zone of that schedule
+     * @param challengeLifetime    {@code km.challengeHours} — validity of a recovery's one-time code
+     * @param challengeMaxFailures {@code km.challengeMaxFailures} — wrong codes per recovery within the window
+     * @param challengeWindow      {@code km.challengeWindowMinutes}
+     */
+    public record Km(String name, Period retention, String destructionSchedule, ZoneId timeZone,
+                     Duration challengeLifetime, int challengeMaxFailures, Duration challengeWindow) {
+    }
 
     /**
      * @param renewalWindow {@code lifecycle.renewalWindowBeforeDays} and {@code lifecycle.renewalWindowAfterDays} —

@@ -41,6 +41,10 @@ import org.egovpki.core.enroll.EnrollmentRequest;
 import org.egovpki.core.enroll.EnrollmentService;
 import org.egovpki.core.enroll.LifecycleService;
 import org.egovpki.core.enroll.Operator;
+import org.egovpki.core.ca.KeyDeliveries;
+import org.egovpki.core.ca.KeyManagementLink;
+import org.egovpki.core.km.centre.KeyRecoveries;
+import org.egovpki.core.km.centre.RecoveryState;
 import org.egovpki.core.enroll.OperatorDirectory;
 import org.egovpki.core.enroll.RegistrationData;
 import org.egovpki.core.enroll.RequestState;
@@ -85,6 +89,7 @@ public final class ApiHandler extends Handler.Abstract {
     private final CertificateLookup certificates;
     private final CaRegistry cas;
     private final ProfileCatalog profiles;
+    private final KmApi km;
     private final ObjectMapper json;
     private final HttpResponses responses;
     private final byte[] openApi;
@@ -92,7 +97,9 @@ public final class ApiHandler extends Handler.Abstract {
     public ApiHandler(EnrollmentService enrollment, RevocationService revocations, LifecycleService lifecycle,
                       CrlPublisher crls, CaRevocations caRevocations,
                       OperatorDirectory operators, CertificateLookup certificates, CaRegistry cas,
-                      ProfileCatalog profiles, ObjectMapper json) {
+                      ProfileCatalog profiles, KeyRecoveries recoveries, KeyManagementLink kmLink,
+                      KeyDeliveries deliveries, ObjectMapper json) {
+        this.km = new KmApi(recoveries, kmLink, deliveries);
         this.enrollment = enrollment;
         this.crls = crls;
         this.caRevocations = caRevocations;
@@ -126,6 +133,12 @@ public final class ApiHandler extends Handler.Abstract {
             }
             if (route.startsWith("/revocations/") && HttpMethod.POST.is(method)) {
                 subscriberRevocation(route, request, response, callback);
+                return true;
+            }
+            Matcher download = KmApi.DOWNLOAD.matcher(route);
+            if (download.matches() && HttpMethod.POST.is(method)) {
+                // The subscriber's key recovery: the one-time code is the authority, not an operator login.
+                responses.json(response, callback, 200, km.download(download.group(1), body(request)), false);
                 return true;
             }
             Operator operator = authenticate(request);
@@ -229,6 +242,25 @@ public final class ApiHandler extends Handler.Abstract {
             EnrollmentRequest created = lifecycle.handle(operator, m.group(2), certificate, body(request));
             response.getHeaders().put(HttpHeader.LOCATION, PREFIX + "/requests/" + created.id());
             responses.json(response, callback, 201, view(created), false);
+        } else if ((m = KmApi.DELIVERY.matcher(route)).matches() && get) {
+            responses.json(response, callback, 200, km.delivery(m.group(1)), false);
+        } else if (route.equals("/km/recoveries") && post) {
+            Map<String, Object> created = km.submit(operator, body(request));
+            response.getHeaders().put(HttpHeader.LOCATION, PREFIX + "/km/recoveries/" + created.get("id"));
+            responses.json(response, callback, 201, created, false);
+        } else if (route.equals("/km/recoveries") && get) {
+            Fields query = Request.extractQueryParameters(request);
+            responses.json(response, callback, 200, km.list(enumParam(query, "state", RecoveryState.class, null),
+                    intParam(query, "limit", 100, 1, 1000)), false);
+        } else if ((m = KmApi.RECOVERY_ACTION.matcher(route)).matches() && post) {
+            responses.json(response, callback, 200, km.decide(operator, m.group(1), m.group(2), body(request)), false);
+        } else if ((m = KmApi.JUDICIAL_FILE.matcher(route)).matches() && get) {
+            response.getHeaders().put(HttpHeader.CONTENT_DISPOSITION, "attachment; filename=\"" + m.group(1)
+                    + "-judicial.der\"");
+            responses.bytes(response, callback, 200, "application/octet-stream", km.judicialFile(operator, m.group(1)),
+                    false);
+        } else if ((m = KmApi.RECOVERY.matcher(route)).matches() && get) {
+            responses.json(response, callback, 200, km.get(m.group(1)), false);
         } else if (route.equals("/profiles") && get) {
             responses.json(response, callback, 200, Map.of("profiles", profiles.all().stream().map(e -> {
                 Map<String, Object> p = new LinkedHashMap<>();
@@ -237,6 +269,7 @@ public final class ApiHandler extends Handler.Abstract {
                 p.put("issuer", e.issuer());
                 p.put("validity", e.profile().validity().toString());
                 p.put("autoApproveForRa", e.profile().autoApproveForRa());
+                p.put("dual", e.profile().dual());
                 p.put("description", e.profile().description());
                 return p;
             }).toList()), false);
