@@ -153,6 +153,7 @@ public final class EgovPkiServer implements AutoCloseable {
 
         GeneratedSecret adminPassword = KeystorePassword.loadOrGenerate(data.secret("directory-admin.password"));
         GeneratedSecret servicePassword = KeystorePassword.loadOrGenerate(data.secret("ca-service.password"));
+        GeneratedSecret kmServicePassword = KeystorePassword.loadOrGenerate(data.secret("km-service.password"));
         GeneratedSecret keyStorePassword = KeystorePassword.loadOrGenerate(data.secret("ca-keystore.password"));
         if (keyStorePassword.generated()) {
             LOG.warn("DEMO KEY CUSTODY: the CA key store password was generated into {}. Anyone who can read the "
@@ -165,7 +166,7 @@ public final class EgovPkiServer implements AutoCloseable {
                 data.directory(), ldap.host(), ldap.port(), ldap.baseDn(), adminPassword.value()));
         resources.add(directory);
         this.directory = directory;
-        provision(names, adminPassword.value(), servicePassword.value(), random);
+        provision(names, adminPassword.value(), servicePassword.value(), kmServicePassword.value(), random);
 
         LDAPConnectionPool pool = servicePool(names, servicePassword.value());
         resources.add(pool::close);
@@ -271,13 +272,17 @@ public final class EgovPkiServer implements AutoCloseable {
         }
     }
 
-    private void provision(DirectoryNames names, char[] adminPassword, char[] servicePassword, SecureRandom random) {
+    private void provision(DirectoryNames names, char[] adminPassword, char[] servicePassword, char[] kmServicePassword,
+                           SecureRandom random) {
         try (LDAPConnection admin = new LDAPConnection(config.ldap().host(), config.ldap().port(),
                 EmbeddedDirectory.adminDn(), new String(adminPassword))) {
             DirectoryProvisioner provisioner = new DirectoryProvisioner(admin, names, random);
             provisioner.createTree();
             provisioner.ensureServiceAccount(names.caServiceAccount(),
                     "The egov-pki CA server's own bind account", servicePassword);
+            provisioner.ensureServiceAccount(names.kmServiceAccount(),
+                    "The egov-pki key management centre's own bind account, the only one that may read or write ou=km",
+                    kmServicePassword);
             new ApacheDsAccessControl(admin, names).apply();
         } catch (LDAPException e) {
             throw new StartupException("cannot bind to the embedded directory as its administrator: "
@@ -295,6 +300,24 @@ public final class EgovPkiServer implements AutoCloseable {
             return pool;
         } catch (LDAPException e) {
             throw new StartupException("the CA service account cannot bind to the directory: "
+                    + e.getResultCode().getName() + " " + e.getDiagnosticMessage());
+        }
+    }
+
+    /**
+     * Connections bound as the KM's service account, the only account that reaches ou=km (escrowed
+     * keys, key recovery requests): for the KM's stores, never for the CA's.
+     */
+    private LDAPConnectionPool kmServicePool(DirectoryNames names, char[] password) {
+        try {
+            SingleServerSet server = new SingleServerSet(config.ldap().host(), config.ldap().port());
+            SimpleBindRequest bind = new SimpleBindRequest(names.kmServiceAccount(), new String(password));
+            LDAPConnectionPool pool = new LDAPConnectionPool(server, bind, 1, POOL_SIZE, null, true);
+            pool.setRetryFailedOperationsDueToInvalidConnections(true);
+            pool.setConnectionPoolName("egov-pki-km");
+            return pool;
+        } catch (LDAPException e) {
+            throw new StartupException("the KM service account cannot bind to the directory: "
                     + e.getResultCode().getName() + " " + e.getDiagnosticMessage());
         }
     }
