@@ -39,7 +39,7 @@ class DocumentationExamplesTest {
                 "egovCertificationAuthority", "pkiCA", "egovCertificateRecord", "egovSubscriber", "pkiUser",
                 "egovSubscriberRegistration",
                 "egovEnrollmentRequest", "egovOperator", "egovServiceAccount", "egovSyncTarget", "egovSyncCursor",
-                "egovEscrowedKey", "egovAuditEvent");
+                "egovEscrowedKey", "egovKeyRecoveryRequest", "egovKeyRecoveryDetails", "egovAuditEvent");
 
         Schema schema = UnboundIdSchemas.standardPlusEgov(EgovSchema.load());
         EntryValidator validator = new EntryValidator(schema);

@@ -250,6 +250,11 @@ class ServerIT {
             assertThat(visibleBelow(service, "ou=requests," + BASE)).as("the CA service account reads requests")
                     .containsExactly("egovRequestId=r1,ou=requests," + BASE);
         }
+        try (LDAPConnection km = new LDAPConnection("127.0.0.1", server.ldapPort,
+                "uid=egov-pki-km,ou=services," + BASE, secret("km-service.password"))) {
+            assertThat(visibleBelow(km, "ou=requests," + BASE)).as("the KM service account under ou=requests")
+                    .isEmpty();
+        }
 
         assertThatThrownBy(() -> new LDAPConnection("127.0.0.1", server.ldapPort, "uid=admin,ou=system", "secret"))
                 .as("ApacheDS's well-known default admin password is replaced")
