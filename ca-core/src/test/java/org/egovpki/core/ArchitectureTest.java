@@ -29,9 +29,10 @@ class ArchitectureTest {
     @Test
     void onlyTheCaPackagesTouchTheSigner() {
         noClasses().that().resideOutsideOfPackages("org.egovpki.core.crypto..", "org.egovpki.core.x509..",
-                        "org.egovpki.core.ca..", "org.egovpki.core.ocsp..")
+                        "org.egovpki.core.ca..", "org.egovpki.core.ocsp..", "org.egovpki.core.km.centre..")
                 .should().dependOnClassesThat().haveFullyQualifiedName("org.egovpki.core.crypto.CaSigner")
-                .because("one class holds each private key; only the CA's own services (issuing, CRLs, OCSP) sign")
+                .because("one class holds each private key; only the CA's own services (issuing, CRLs, OCSP) and "
+                        + "the KM (its own answer-signing key) sign")
                 .check(core);
     }
 }
