@@ -6,6 +6,8 @@ import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -254,9 +256,9 @@ public final class Issuer {
         }
         ParsedCsr csr = csrs.parse(request.csrDer());
         X500Name subject = dnPolicy.check(csr.subject(), request.type(), request.registration());
-        Instant notBefore = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant notBefore = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant notAfter = notAfterOverride != null ? notAfterOverride
-                : notBefore.atZone(java.time.ZoneOffset.UTC).plus(profile.validity()).toInstant();
+                : notBefore.atZone(ZoneOffset.UTC).plus(profile.validity()).toInstant();
         BigInteger serial = SerialNumbers.random(random);
         while (store.find(ca.name(), serial).isPresent()) {
             serial = SerialNumbers.random(random);

@@ -15,6 +15,8 @@ import org.egovpki.core.DomainException;
 import org.egovpki.core.ca.KeyDeliveries;
 import org.egovpki.core.ca.KeyManagementLink;
 import org.egovpki.core.enroll.Operator;
+import org.egovpki.core.km.SkfEnvelopedKeyBlob;
+import org.egovpki.core.km.Sm2EnvelopedKey;
 import org.egovpki.core.km.centre.Approval;
 import org.egovpki.core.km.centre.KeyRecoveries;
 import org.egovpki.core.km.centre.RecoveryKind;
@@ -135,14 +137,14 @@ final class KmApi {
         }
         RecoveryRequest request = recoveries.get(id);
         byte[] envelope = link.restore(request.caName(), request.serial(), publicKey(key), id, code);
-        org.egovpki.core.km.Sm2EnvelopedKey parsed = org.egovpki.core.km.Sm2EnvelopedKey.parse(envelope);
+        Sm2EnvelopedKey parsed = Sm2EnvelopedKey.parse(envelope);
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("recovery", id);
         v.put("issuer", request.caName());
         v.put("serial", request.serialHex());
         v.put("sm2EnvelopedKey", Base64.getEncoder().encodeToString(envelope));
         v.put("envelopedKeyBlob", Base64.getEncoder().encodeToString(
-                org.egovpki.core.km.SkfEnvelopedKeyBlob.encode(parsed)));
+                SkfEnvelopedKeyBlob.encode(parsed)));
         return v;
     }
 

@@ -34,6 +34,7 @@ import org.egovpki.core.enroll.ChallengePhrases;
 import org.egovpki.core.enroll.Operator;
 import org.egovpki.core.enroll.Role;
 import org.egovpki.core.km.KmRequest;
+import org.egovpki.core.km.KmResponse;
 import org.egovpki.core.revoke.AttemptLimiter;
 
 /**
@@ -109,21 +110,20 @@ public final class KeyRecoveries {
                     + key.destroyedAt() + "; it cannot be recovered");
         }
         String legal = null;
-        byte[] officer = null;
+        X509Certificate officer = null;
         if (judicial) {
             legal = text(submission.legalDocumentRef(), "legalDocumentRef", true);
-            officerCertificate(submission.officerCertificate());
-            officer = submission.officerCertificate();
+            officer = officerCertificate(submission.officerCertificate());
         }
         RecoveryRequest request = new RecoveryRequest("kr-" + hex(10), submission.kind(), key.caName(), key.serial(),
-                key.keyId(), key.subscriberDn(), reason, legal, officer, actor.dn(), clock.instant(), List.of(),
+                key.keyId(), key.subscriberDn(), reason, legal, judicial ? submission.officerCertificate() : null, actor.dn(), clock.instant(), List.of(),
                 RecoveryState.SUBMITTED, null, null, null, null, null);
         store.create(request);
         Map<String, String> details = details(request);
         details.put("reason", reason);
         if (legal != null) {
             details.put("legalDocumentRef", legal);
-            details.put("officer", officerCertificate(officer).getSubjectX500Principal().getName());
+            details.put("officer", officer.getSubjectX500Principal().getName());
         }
         audit.record(AuditEvent.success(request.submittedAt(), AuditEventType.KM_RECOVERY_REQUESTED, actor.dn(),
                 subjects(request), details));
@@ -224,9 +224,9 @@ public final class KeyRecoveries {
      * The subscriber's side of a recovery, relayed by the CA as a signed RestoreKeyReq: checks the
      * one-time code and spends it, then answers the key enveloped to the new token's key.
      *
-     * @return the DER SM2EnvelopedKey
+     * @return the key's public key and the DER SM2EnvelopedKey to the new token's key
      */
-    public byte[] redeem(String caName, KmRequest.RestoreKey restore) {
+    public KmResponse.RetKey redeem(String caName, KmRequest.RestoreKey restore) {
         String actor = "subscriber via ca:" + caName;
         RecoveryRequest request = store.find(restore.recoveryId()).orElseThrow(() -> DomainException.notFound(
                 "no key recovery request " + restore.recoveryId()));
@@ -238,10 +238,10 @@ public final class KeyRecoveries {
                     + " is not a subscriber recovery of certificate " + restore.userCertNo().toString(16) + " of CA "
                     + caName);
         }
-        if (codeFailures.blockedUntil(request.id()).isPresent()) {
+        java.util.Optional<Instant> blocked = codeFailures.blockedUntil(request.id());
+        if (blocked.isPresent()) {
             throw new DomainException(DomainException.Kind.RATE_LIMITED, "too many wrong challenge codes for key "
-                    + "recovery " + request.id() + "; try again after "
-                    + codeFailures.blockedUntil(request.id()).get());
+                    + "recovery " + request.id() + "; try again after " + blocked.get());
         }
         if (request.state() == RecoveryState.RECOVERED) {
             throw refused(AuditEventType.KM_KEY_RECOVERED, actor, subjects, details, "the challenge code of key recovery "
@@ -262,14 +262,15 @@ public final class KeyRecoveries {
                     "wrong challenge code for key recovery " + request.id());
         }
         requireSm2(restore.newKey(), "publicKey", "the new token's key");
-        byte[] envelope = escrow.envelope(escrow.find(request.caName(), request.serial()), restore.newKey());
+        EscrowedKey key = escrow.find(request.caName(), request.serial());
+        byte[] envelope = escrow.envelope(key, restore.newKey());
         if (!store.transition(RecoveryState.APPROVED, request.recovered(now))) {
             throw refused(AuditEventType.KM_KEY_RECOVERED, actor, subjects, details, "the challenge code of key recovery "
                     + request.id() + " was used meanwhile");
         }
         details.put("newPublicKeySha256", sha256(restore.newKey()));
         audit.record(AuditEvent.success(now, AuditEventType.KM_KEY_RECOVERED, actor, subjects, details));
-        return envelope;
+        return new KmResponse.RetKey(key.serial(), SubjectPublicKeyInfo.getInstance(key.publicKeyInfo()), envelope);
     }
 
     /**

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.egovpki.core.DomainException;
 import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
@@ -92,9 +91,7 @@ public final class KmEndpoint implements KmTransport {
             if (item instanceof KmRequest.ApplyKey apply) {
                 answer = escrow.apply(caName, taskNo, apply);
             } else if (item instanceof KmRequest.RestoreKey restore) {
-                byte[] envelope = recoveries.redeem(caName, restore);
-                answer = new KmResponse.RetKey(restore.userCertNo(), SubjectPublicKeyInfo.getInstance(
-                        escrow.find(caName, restore.userCertNo()).publicKeyInfo()), envelope);
+                answer = recoveries.redeem(caName, restore);
             } else {
                 answer = escrow.retire(caName, item.userCertNo());
             }
