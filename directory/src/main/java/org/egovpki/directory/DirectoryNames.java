@@ -102,6 +102,14 @@ public final class DirectoryNames {
         return new DN(new RDN("uid", DirectoryLayout.CA_SERVICE_ACCOUNT_UID), services());
     }
 
+    /**
+     * The entry the health probe rewrites and reads back ({@code cn=egov-pki-health,ou=sync}):
+     * under a container only the CA's account reads, so anonymous readers never see it.
+     */
+    public DN healthEntry() {
+        return new DN(new RDN("cn", "egov-pki-health"), container(DirectoryLayout.Container.SYNC));
+    }
+
     /** The KM's own bind account, the only one that may read or write {@code ou=km}. */
     public DN kmServiceAccount() {
         return new DN(new RDN("uid", DirectoryLayout.KM_SERVICE_ACCOUNT_UID), services());

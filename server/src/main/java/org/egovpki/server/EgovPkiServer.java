@@ -66,6 +66,7 @@ import org.egovpki.core.crypto.KeystorePassword;
 import org.egovpki.core.x509.CaCertificateFactory;
 import org.egovpki.core.x509.CrlFactory;
 import org.egovpki.core.x509.OcspSigningCertificates;
+import org.egovpki.directory.DirectoryHealth;
 import org.egovpki.directory.DirectoryNames;
 import org.egovpki.directory.DirectoryProvisioner;
 import org.egovpki.directory.LdapCaRepository;
@@ -183,6 +184,9 @@ public final class EgovPkiServer implements AutoCloseable {
 
         LDAPConnectionPool pool = servicePool(names, servicePassword.value());
         resources.add(pool::close);
+        DirectoryHealth health = new DirectoryHealth(pool, names, clock, DirectoryHealth.DEFAULT_TIMEOUT,
+                DirectoryHealth.DEFAULT_REUSE);
+        requireHealthy(health, data, "at start-up");
         LdapCaRepository repository = new LdapCaRepository(pool, names);
 
         LdapCertificateStore certificates = new LdapCertificateStore(pool, names);
@@ -209,9 +213,14 @@ public final class EgovPkiServer implements AutoCloseable {
         // Recovery may supersede originals before the CRL route listens; CrlJobs.catchUp() below covers them.
         Issuer issuer = new Issuer(registry, config.profiles(), new EndEntityCertificates(clock), certificates,
                 subscribers, requests, urls, audit, csrs, revocations, clock, random, observer, km.link());
-        int recovered = issuer.recover();
-        if (recovered > 0) {
-            LOG.warn("Finished {} issuance(s) a previous run left half-done", recovered);
+        Issuer.Recovery recovery = issuer.recoverAll();
+        if (recovery.completed() > 0) {
+            LOG.warn("Finished {} issuance(s) a previous run left half-done", recovery.completed());
+        }
+        if (!recovery.failed().isEmpty()) {
+            refuseToStart(data, "start-up recovery could not finish " + recovery.failed().size()
+                    + " approved issuance(s) (request(s) " + String.join(", ", recovery.failed()) + "; the reasons are "
+                    + "in the log above); they stay APPROVED and nothing was issued twice", "recovery");
         }
         enrollment = new EnrollmentService(config.profiles(), requests, subscribers, issuer, csrs, audit, clock,
                 settings.zone(), random);
@@ -249,12 +258,50 @@ public final class EgovPkiServer implements AutoCloseable {
                     new OcspHandler(ocsp),
                     new ApiHandler(enrollment, revocations, lifecycle, crls, caRevocations, operators, certificates, registry,
                             config.profiles(), km.recoveries(), km.link(), new KeyDeliveries(certificates), json),
-                    new PublicHandler(registry, repository, urls, names, ldap.publicUrl().toString(), clock, json)));
+                    new PublicHandler(registry, repository, urls, names, ldap.publicUrl().toString(), clock, health,
+                            json)));
         }
+        requireHealthy(health, data, "after start-up");
         audit.record(AuditEvent.success(clock.instant(), AuditEventType.SERVER_START, AuditEvent.SYSTEM, List.of(),
                 Map.of("ldap", "ldap://" + ldap.host() + ":" + ldap.port(),
                         "http", serveHttp ? config.http().publicUrl().toString() : "off",
                         "data", data.root().toString())));
+    }
+
+    /**
+     * Fails start-up unless the directory answers a write and read round trip now: the server
+     * never says it is ready, or audits a successful start, on a directory that fails.
+     */
+    private void requireHealthy(DirectoryHealth health, DataDirectory data, String when) {
+        DirectoryHealth.Result result = health.probeNow();
+        if (!result.up()) {
+            refuseToStart(data, "the embedded directory failed its health probe " + when + ": " + result.problem(),
+                    "directory");
+        }
+    }
+
+    /**
+     * Audits a failed start and stops with one line that says what to do. Refusing to start, rather
+     * than serving in a not-ready state, keeps CRLs, OCSP answers and issuance from coming out of a
+     * directory known to fail; an init system's restart replays the directory's log again.
+     */
+    private void refuseToStart(DataDirectory data, String problem, String component) {
+        try {
+            audit.record(AuditEvent.failure(clock.instant(), AuditEventType.SERVER_START, AuditEvent.SYSTEM, List.of(),
+                    Map.of("component", component, "problem", problem)));
+        } catch (RuntimeException e) {
+            LOG.warn("Could not audit the failed start: {}", e.getMessage());
+        }
+        throw new StartupException(problem + ". " + repairAdvice(data.directory()));
+    }
+
+    /** What an operator does about a directory that fails: the exact commands. */
+    static String repairAdvice(java.nio.file.Path directory) {
+        String dir = directory.toAbsolutePath().normalize().toString();
+        return "Start egov-pki once more (the directory's transaction log left by a crash is replayed at start); if it "
+                + "fails again, the directory files are damaged: stop egov-pki, set them aside with 'mv " + dir + " "
+                + dir + ".damaged', restore them from your last backup with 'cp -a BACKUP/directory " + dir
+                + "', and start again (docs/directory.md, \"Crash behaviour and repair\")";
     }
 
     /**

@@ -339,7 +339,23 @@ public final class Issuer {
      * @return how many requests were completed
      */
     public int recover() {
+        return recoverAll().completed();
+    }
+
+    /**
+     * What start-up recovery did: the requests it completed, and the ids of those it could not
+     * finish (they stay {@code APPROVED}; each failure is logged and audited).
+     */
+    public record Recovery(int completed, List<String> failed) {
+        public Recovery {
+            failed = List.copyOf(failed);
+        }
+    }
+
+    /** As {@link #recover()}, reporting the requests that could not be finished, so start-up can refuse to go on. */
+    public Recovery recoverAll() {
         int completed = 0;
+        List<String> failed = new ArrayList<>();
         for (EnrollmentRequest request : requests.findByState(RequestState.APPROVED, 10_000)) {
             if (request.decidedAt() == null || request.reviewedBy() == null) {
                 // Written APPROVED in a browser and not yet checked: DirectoryDecisions handles it,
@@ -397,9 +413,10 @@ public final class Issuer {
                         request.id(), e.getMessage());
                 audit.record(AuditEvent.failure(clock.instant(), AuditEventType.ISSUANCE_RECOVERED, AuditEvent.SYSTEM,
                         List.of(request.id()), Map.of("error", String.valueOf(e.getMessage()))));
+                failed.add(request.id());
             }
         }
-        return completed;
+        return new Recovery(completed, failed);
     }
 
     /** The CRL partition of a serial: fixed at issuance, named by the certificate's CRL distribution point. */

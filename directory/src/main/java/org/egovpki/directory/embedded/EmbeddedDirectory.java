@@ -46,7 +46,10 @@ import org.slf4j.LoggerFactory;
  * ever sees a half-built directory.
  *
  * <p>JDBM partitions sync on every write, so an entry acknowledged to a client survives
- * {@code kill -9}; ApacheDS releases its lock file when the process dies.
+ * {@code kill -9}; ApacheDS releases its lock file when the process dies. Both partitions are
+ * {@link CrashSafeJdbmPartition}s: the JDBM log a crash leaves is replayed before the partition is
+ * opened, and commits hold the record manager's locks, so a restart after {@code kill -9} and
+ * concurrent searches cannot corrupt the files.
  */
 public final class EmbeddedDirectory implements AutoCloseable {
 
@@ -176,7 +179,7 @@ public final class EmbeddedDirectory implements AutoCloseable {
         schemaPartition.setWrappedPartition(schemaLdif);
         service.setSchemaPartition(schemaPartition);
 
-        JdbmPartition system = new JdbmPartition(schemaManager, service.getDnFactory());
+        JdbmPartition system = new CrashSafeJdbmPartition(schemaManager, service.getDnFactory());
         system.setId("system");
         system.setSuffixDn(new Dn(schemaManager, ServerDNConstants.SYSTEM_DN));
         system.setPartitionPath(new File(partitions, "system").toURI());
@@ -236,7 +239,7 @@ public final class EmbeddedDirectory implements AutoCloseable {
     private static JdbmPartition dataPartition(DirectoryService service, EmbeddedDirectorySettings settings)
             throws Exception {
         SchemaManager schemaManager = service.getSchemaManager();
-        JdbmPartition data = new JdbmPartition(schemaManager, service.getDnFactory());
+        JdbmPartition data = new CrashSafeJdbmPartition(schemaManager, service.getDnFactory());
         data.setId(DATA_PARTITION_ID);
         data.setSuffixDn(new Dn(schemaManager, settings.baseDn()));
         data.setPartitionPath(new File(service.getInstanceLayout().getPartitionsDirectory(), DATA_PARTITION_ID)

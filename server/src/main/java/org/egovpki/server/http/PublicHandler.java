@@ -29,13 +29,15 @@ import org.egovpki.core.ca.CrlRecord;
 import org.egovpki.core.ca.PublicationUrls;
 import org.egovpki.core.x509.Pem;
 import org.egovpki.core.x509.SerialNumbers;
+import org.egovpki.directory.DirectoryHealth;
 import org.egovpki.directory.DirectoryNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The public, unauthenticated HTTP surface: health, the CA list, CA certificates and CRLs.
- * It holds only read-only views: the CA registry's certificates and the directory's published CRLs.
+ * It holds only read-only views: the CA registry's certificates and the directory's published CRLs,
+ * and the directory health probe, which writes only its own entry.
  */
 public final class PublicHandler extends Handler.Abstract {
 
@@ -53,10 +55,13 @@ public final class PublicHandler extends Handler.Abstract {
     private final DirectoryNames names;
     private final String ldapUrl;
     private final Clock clock;
+    private final DirectoryHealth directoryHealth;
     private final HttpResponses responses;
 
     public PublicHandler(CaRegistry registry, CaPublications publications, PublicationUrls urls, DirectoryNames names,
-                         String ldapUrl, Clock clock, com.fasterxml.jackson.databind.ObjectMapper json) {
+                         String ldapUrl, Clock clock, DirectoryHealth directoryHealth,
+                         com.fasterxml.jackson.databind.ObjectMapper json) {
+        this.directoryHealth = directoryHealth;
         this.registry = registry;
         this.publications = publications;
         this.urls = urls;
@@ -102,40 +107,61 @@ public final class PublicHandler extends Handler.Abstract {
         return true;
     }
 
+    /**
+     * {@code UP} (200) only when the directory answers a write and a read round trip
+     * ({@link DirectoryHealth}) and every CA is published with a current CRL; otherwise {@code DOWN}
+     * (503), naming the component and what failed, never the directory's own error text.
+     */
     private void health(Response response, Callback callback, boolean head) {
         Map<String, Object> body = new LinkedHashMap<>();
-        boolean healthy = true;
         Map<String, Object> directory = new LinkedHashMap<>();
         directory.put("url", ldapUrl);
         directory.put("baseDn", names.base().toString());
         List<Map<String, Object>> cas = new ArrayList<>();
-        try {
-            Instant now = clock.instant();
-            for (CertificateAuthority ca : registry.all()) {
-                Map<String, Object> item = new LinkedHashMap<>();
-                item.put("name", ca.name());
-                Optional<CaRecord> published = publications.find(ca.name());
-                Optional<CrlHead> crl = publications.crlHead(ca.name());
-                String status = "UP";
-                if (published.isEmpty()) {
-                    status = "NOT_PUBLISHED";
-                } else if (crl.isEmpty() || crl.get().nextUpdate().isBefore(now)) {
-                    status = "CRL_STALE";
+        DirectoryHealth.Result probe = directoryHealth.check();
+        boolean directoryUp = probe.up();
+        String problem = probe.problem();
+        boolean casUp = true;
+        if (directoryUp) {
+            try {
+                Instant now = clock.instant();
+                for (CertificateAuthority ca : registry.all()) {
+                    Map<String, Object> item = new LinkedHashMap<>();
+                    item.put("name", ca.name());
+                    Optional<CaRecord> published = publications.find(ca.name());
+                    Optional<CrlHead> crl = publications.crlHead(ca.name());
+                    String status = "UP";
+                    if (published.isEmpty()) {
+                        status = "NOT_PUBLISHED";
+                    } else if (crl.isEmpty() || crl.get().nextUpdate().isBefore(now)) {
+                        status = "CRL_STALE";
+                    }
+                    item.put("status", status);
+                    crl.ifPresent(c -> {
+                        item.put("crlNumber", c.crlNumber().toString());
+                        item.put("crlNextUpdate", c.nextUpdate().toString());
+                    });
+                    casUp &= status.equals("UP");
+                    cas.add(item);
                 }
-                item.put("status", status);
-                crl.ifPresent(c -> {
-                    item.put("crlNumber", c.crlNumber().toString());
-                    item.put("crlNextUpdate", c.nextUpdate().toString());
-                });
-                healthy &= status.equals("UP");
-                cas.add(item);
+            } catch (DomainException e) {
+                LOG.error("Health: the CA entries cannot be read from the directory: {}", e.getMessage());
+                directoryUp = false;
+                problem = "a read from the directory failed";
+                cas.clear();
             }
-            directory.put("status", "UP");
-        } catch (DomainException e) {
-            directory.put("status", "DOWN");
-            directory.put("error", e.getMessage());
-            healthy = false;
         }
+        if (!directoryUp) {
+            for (CertificateAuthority ca : registry.all()) {
+                cas.add(new LinkedHashMap<>(Map.of("name", ca.name(), "status", "UNKNOWN")));
+            }
+        }
+        directory.put("status", directoryUp ? "UP" : "DOWN");
+        if (!directoryUp) {
+            directory.put("problem", problem);
+        }
+        directory.put("checkedAt", probe.checkedAt().toString());
+        boolean healthy = directoryUp && casUp;
         body.put("status", healthy ? "UP" : "DOWN");
         body.put("directory", directory);
         body.put("cas", cas);

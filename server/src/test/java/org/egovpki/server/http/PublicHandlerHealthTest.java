@@ -1,0 +1,117 @@
+package org.egovpki.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
+import com.unboundid.ldap.listener.interceptor.InMemoryInterceptedModifyRequest;
+import com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.ResultCode;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.eclipse.jetty.http.HttpTester;
+import org.eclipse.jetty.server.LocalConnector;
+import org.eclipse.jetty.server.Server;
+import org.egovpki.core.ca.CaRegistry;
+import org.egovpki.directory.DirectoryHealth;
+import org.egovpki.directory.DirectoryNames;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code /health} tells the truth: a directory that refuses writes, as ApacheDS does once its
+ * JDBM files are damaged, makes it answer 503 DOWN naming the directory, without the directory's
+ * own error text, though the directory still accepts connections and reads.
+ */
+class PublicHandlerHealthTest {
+
+    private static final String BASE = "o=egov-pki,c=CN";
+
+    private final ObjectMapper json = new ObjectMapper();
+    private volatile boolean refuseWrites;
+    private InMemoryDirectoryServer directory;
+    private Server http;
+    private LocalConnector connector;
+
+    @BeforeEach
+    void start() throws Exception {
+        InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig(BASE);
+        config.addInMemoryOperationInterceptor(new InMemoryOperationInterceptor() {
+            @Override
+            public void processModifyRequest(InMemoryInterceptedModifyRequest request) throws LDAPException {
+                if (refuseWrites) {
+                    throw new LDAPException(ResultCode.OTHER, "ERR_554 double get for block 12");
+                }
+            }
+        });
+        directory = new InMemoryDirectoryServer(config);
+        directory.add("dn: " + BASE, "objectClass: top", "objectClass: organization", "o: egov-pki");
+        directory.add("dn: ou=sync," + BASE, "objectClass: top", "objectClass: organizationalUnit", "ou: sync");
+        directory.startListening();
+        DirectoryNames names = new DirectoryNames(BASE);
+        // Reuse time zero: every request probes, so the test sees each change at once.
+        DirectoryHealth health = new DirectoryHealth(directory.getConnectionPool(1), names, Clock.systemUTC(),
+                Duration.ofSeconds(5), Duration.ZERO);
+        // No CAs: the CA part of the health answer is covered by ServerIT; the publications and
+        // URLs are not read without CAs.
+        PublicHandler handler = new PublicHandler(new CaRegistry(List.of()), null, null, names,
+                "ldap://127.0.0.1:10389", Clock.systemUTC(), health, json);
+        http = new Server();
+        connector = new LocalConnector(http);
+        http.addConnector(connector);
+        http.setHandler(handler);
+        http.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        http.stop();
+        directory.shutDown(true);
+    }
+
+    @Test
+    void aDirectoryThatReadsAndWritesIsUp() throws Exception {
+        HttpTester.Response response = get("/health");
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        JsonNode body = json.readTree(response.getContent());
+        assertThat(body.path("status").asText()).isEqualTo("UP");
+        assertThat(body.path("directory").path("status").asText()).isEqualTo("UP");
+    }
+
+    @Test
+    void aDirectoryThatRefusesWritesIsDown503NamingTheDirectoryWithoutItsInternals() throws Exception {
+        refuseWrites = true;
+
+        HttpTester.Response response = get("/health");
+
+        assertThat(response.getStatus()).isEqualTo(503);
+        assertThat(response.get("Content-Type")).startsWith("application/json");
+        JsonNode body = json.readTree(response.getContent());
+        assertThat(body.path("status").asText()).isEqualTo("DOWN");
+        assertThat(body.path("directory").path("status").asText()).isEqualTo("DOWN");
+        assertThat(body.path("directory").path("problem").asText()).isEqualTo("a write to the directory failed");
+        assertThat(response.getContent()).doesNotContain("ERR_").doesNotContain("block").doesNotContain("Exception");
+
+        refuseWrites = false;
+        assertThat(get("/health").getStatus()).as("up again once the directory writes").isEqualTo(200);
+    }
+
+    @Test
+    void headAnswersTheSameStatus() throws Exception {
+        refuseWrites = true;
+
+        assertThat(HttpTester.parseResponse(connector.getResponse(
+                "HEAD /health HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")).getStatus()).isEqualTo(503);
+    }
+
+    private HttpTester.Response get(String path) throws Exception {
+        return HttpTester.parseResponse(connector.getResponse(
+                "GET " + path + " HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n"));
+    }
+}
