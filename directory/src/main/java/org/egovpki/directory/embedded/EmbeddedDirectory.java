@@ -3,6 +3,7 @@ package org.egovpki.directory.embedded;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -25,6 +26,8 @@ import org.apache.directory.server.core.DefaultDirectoryService;
 import org.apache.directory.server.core.api.CoreSession;
 import org.apache.directory.server.core.api.DirectoryService;
 import org.apache.directory.server.core.api.InstanceLayout;
+import org.apache.directory.server.core.api.InterceptorEnum;
+import org.apache.directory.server.core.api.interceptor.Interceptor;
 import org.apache.directory.server.core.api.schema.SchemaPartition;
 import org.apache.directory.server.core.partition.impl.btree.jdbm.JdbmIndex;
 import org.apache.directory.server.core.partition.impl.btree.jdbm.JdbmPartition;
@@ -190,9 +193,21 @@ public final class EmbeddedDirectory implements AutoCloseable {
         service.setAllowAnonymousAccess(true);
         if (schemaComplete) {
             service.addPartition(dataPartition(service, settings));
+            List<Interceptor> chain = new ArrayList<>(service.getInterceptors());
+            chain.add(position(chain, InterceptorEnum.ACI_AUTHORIZATION_INTERCEPTOR), new DisclosureGuard(settings.baseDn()));
+            service.setInterceptors(chain);
         }
         service.startup();
         return service;
+    }
+
+    private static int position(List<Interceptor> chain, InterceptorEnum interceptor) {
+        for (int i = 0; i < chain.size(); i++) {
+            if (chain.get(i).getName().equals(interceptor.getName())) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("ApacheDS has no " + interceptor.getName() + " in its interceptor chain");
     }
 
     private static void resetAdminPassword(DirectoryService service, char[] password) throws Exception {
