@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates the egov-pki tree (the containers of {@code dit.ldif}) and the service accounts, as the
  * directory administrator, idempotently: existing entries are left alone, service account
- * passwords are reset to the data directory's secret on every start.
+ * passwords are reset to the data directory's secret on every start. Service accounts name the
+ * directory's password policy without lockout ({@code pwdPolicySubentry}), so nobody can lock the
+ * CA or the KM out of its directory by guessing their passwords over the LDAP port.
  */
 public final class DirectoryProvisioner {
 
@@ -29,11 +31,18 @@ public final class DirectoryProvisioner {
     private final LDAPInterface admin;
     private final DirectoryNames names;
     private final SecureRandom random;
+    private final String serviceAccountPolicy;
 
-    public DirectoryProvisioner(LDAPInterface admin, DirectoryNames names, SecureRandom random) {
+    /**
+     * @param serviceAccountPolicy the DN of the directory's password policy without lockout, which the
+     *                             service accounts name in {@code pwdPolicySubentry}
+     */
+    public DirectoryProvisioner(LDAPInterface admin, DirectoryNames names, SecureRandom random,
+                                String serviceAccountPolicy) {
         this.admin = Objects.requireNonNull(admin, "admin");
         this.names = Objects.requireNonNull(names, "names");
         this.random = Objects.requireNonNull(random, "random");
+        this.serviceAccountPolicy = Objects.requireNonNull(serviceAccountPolicy, "serviceAccountPolicy");
     }
 
     /** Adds every entry of the DIT template that does not exist yet. */
@@ -64,10 +73,15 @@ public final class DirectoryProvisioner {
                 entry.addAttribute("uid", dn.getRDN().getAttributeValues()[0]);
                 entry.addAttribute("description", description);
                 entry.addAttribute("userPassword", hashed);
+                entry.addAttribute("pwdPolicySubentry", serviceAccountPolicy);
                 admin.add(entry);
                 LOG.info("Created service account {}", dn);
             } else {
-                admin.modify(dn.toString(), new Modification(ModificationType.REPLACE, "userPassword", hashed));
+                // Also unlocks an account an older version's policy (or a hand-made one) had locked.
+                admin.modify(dn.toString(), new Modification(ModificationType.REPLACE, "userPassword", hashed),
+                        new Modification(ModificationType.REPLACE, "pwdPolicySubentry", serviceAccountPolicy),
+                        new Modification(ModificationType.REPLACE, "pwdAccountLockedTime"),
+                        new Modification(ModificationType.REPLACE, "pwdFailureTime"));
             }
         } catch (LDAPException e) {
             throw LdapErrors.toDomain("provisioning service account " + dn, e);

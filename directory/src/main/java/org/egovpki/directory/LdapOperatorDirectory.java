@@ -1,5 +1,6 @@
 package org.egovpki.directory;
 
+import com.unboundid.ldap.sdk.Control;
 import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.LDAPConnection;
@@ -8,7 +9,13 @@ import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPInterface;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SimpleBindRequest;
+import com.unboundid.ldap.sdk.experimental.DraftBeheraLDAPPasswordPolicy10ErrorType;
+import com.unboundid.ldap.sdk.experimental.DraftBeheraLDAPPasswordPolicy10RequestControl;
+import com.unboundid.ldap.sdk.experimental.DraftBeheraLDAPPasswordPolicy10ResponseControl;
 import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Date;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,6 +24,7 @@ import java.util.regex.Pattern;
 import org.egovpki.core.DomainException;
 import org.egovpki.core.enroll.Operator;
 import org.egovpki.core.enroll.OperatorDirectory;
+import org.egovpki.core.enroll.OperatorLockedOut;
 import org.egovpki.core.enroll.Role;
 
 /**
@@ -29,22 +37,28 @@ public final class LdapOperatorDirectory implements OperatorDirectory {
     /** Logins: letters, digits, '.', '_' and '-'; they become an RDN value. */
     public static final Pattern UID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
-    /** Checks a simple bind; throws the directory's error if it fails. */
+    /** Checks a simple bind with the given request controls; throws the directory's error if it fails. */
     @FunctionalInterface
     public interface BindCheck {
-        void bind(String dn, String password) throws LDAPException;
+        void bind(String dn, String password, Control... controls) throws LDAPException;
     }
 
     private final LDAPInterface ldap;
     private final DirectoryNames names;
     private final BindCheck bindCheck;
     private final SecureRandom random;
+    private final LockoutPolicy lockout;
 
-    public LdapOperatorDirectory(LDAPInterface ldap, DirectoryNames names, BindCheck bindCheck, SecureRandom random) {
+    /**
+     * @param lockout the directory's lockout policy, to tell a locked-out operator when the lock ends
+     */
+    public LdapOperatorDirectory(LDAPInterface ldap, DirectoryNames names, BindCheck bindCheck, SecureRandom random,
+                                 LockoutPolicy lockout) {
         this.ldap = Objects.requireNonNull(ldap, "ldap");
         this.names = Objects.requireNonNull(names, "names");
         this.bindCheck = Objects.requireNonNull(bindCheck, "bindCheck");
         this.random = Objects.requireNonNull(random, "random");
+        this.lockout = Objects.requireNonNull(lockout, "lockout");
     }
 
     /**
@@ -57,9 +71,9 @@ public final class LdapOperatorDirectory implements OperatorDirectory {
 
     /** Binds on a fresh connection (for tools without a pool). */
     public static BindCheck fresh(String host, int port) {
-        return (dn, password) -> {
+        return (dn, password, controls) -> {
             try (LDAPConnection connection = new LDAPConnection(host, port)) {
-                connection.bind(dn, password);
+                connection.bind(new SimpleBindRequest(dn, password, controls));
             }
         };
     }
@@ -71,8 +85,12 @@ public final class LdapOperatorDirectory implements OperatorDirectory {
         }
         DN dn = names.operator(uid);
         try {
-            bindCheck.bind(dn.toString(), new String(password));
+            // The password policy request control: the directory then says when a refusal is a lock.
+            bindCheck.bind(dn.toString(), new String(password), new DraftBeheraLDAPPasswordPolicy10RequestControl());
         } catch (LDAPException e) {
+            if (locked(e)) {
+                throw new OperatorLockedOut(uid, lockedUntil(dn));
+            }
             if (e.getResultCode() == ResultCode.INVALID_CREDENTIALS || e.getResultCode() == ResultCode.NO_SUCH_OBJECT
                     || e.getResultCode() == ResultCode.INAPPROPRIATE_AUTHENTICATION) {
                 return Optional.empty();
@@ -80,6 +98,35 @@ public final class LdapOperatorDirectory implements OperatorDirectory {
             throw LdapErrors.toDomain("authenticating operator " + uid, e);
         }
         return findByDn(dn.toString());
+    }
+
+    /**
+     * ApacheDS answers {@code accountLocked} only when the password was right (a wrong password is
+     * a plain invalidCredentials, locked or not), so this tells nothing to someone guessing.
+     */
+    private static boolean locked(LDAPException e) {
+        try {
+            DraftBeheraLDAPPasswordPolicy10ResponseControl policy =
+                    DraftBeheraLDAPPasswordPolicy10ResponseControl.get(e.toLDAPResult());
+            return policy != null && policy.getErrorType() == DraftBeheraLDAPPasswordPolicy10ErrorType.ACCOUNT_LOCKED;
+        } catch (LDAPException undecodable) {
+            return false;
+        }
+    }
+
+    /** The lock time the directory recorded plus the lockout duration. */
+    private Instant lockedUntil(DN dn) {
+        try {
+            SearchResultEntry entry = ldap.getEntry(dn.toString(), "pwdAccountLockedTime");
+            Date locked = entry == null ? null : entry.getAttributeValueAsDate("pwdAccountLockedTime");
+            if (locked == null) {
+                throw DomainException.internal("the directory refused operator " + dn
+                        + " as locked but records no lock time", null);
+            }
+            return locked.toInstant().plus(lockout.duration());
+        } catch (LDAPException e) {
+            throw LdapErrors.toDomain("reading the lock of operator " + dn, e);
+        }
     }
 
     @Override

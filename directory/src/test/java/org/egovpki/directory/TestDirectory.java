@@ -11,9 +11,13 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumSet;
+import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.enroll.Role;
 import org.egovpki.directory.embedded.ApacheDsAccessControl;
 import org.egovpki.directory.embedded.EmbeddedDirectory;
@@ -37,19 +41,54 @@ public final class TestDirectory implements AutoCloseable {
     private final DirectoryNames names = new DirectoryNames(BASE);
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
 
-    private TestDirectory(EmbeddedDirectory directory, int port) {
+    private final LockoutPolicy lockout;
+    private final List<AuditEvent> audited;
+
+    private TestDirectory(EmbeddedDirectory directory, int port, LockoutPolicy lockout, List<AuditEvent> audited) {
         this.directory = directory;
         this.port = port;
+        this.lockout = lockout;
+        this.audited = audited;
+    }
+
+    /** The audit events the directory wrote (lockouts). */
+    public List<AuditEvent> audited() {
+        return List.copyOf(audited);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Operators as the server sees them: logins are binds on fresh connections. */
+    public LdapOperatorDirectory operators() throws LDAPException {
+        return new LdapOperatorDirectory(ca(), names, LdapOperatorDirectory.fresh("127.0.0.1", port),
+                new SecureRandom(), lockout);
+    }
+
+    /** The password {@link #operator} gives {@code uid}. */
+    public static String operatorPassword(String uid) {
+        return "Operator-pass-" + Integer.toHexString(uid.hashCode()) + "1";
     }
 
     /** Starts a directory in {@code work} and provisions it as {@code EgovPkiServer} does. */
     public static TestDirectory start(Path work) throws LDAPException {
+        return start(work, LockoutPolicy.DEFAULT, Clock.systemUTC());
+    }
+
+    /** As {@link #start(Path)}, with this lockout policy and the directory's time from {@code clock}. */
+    public static TestDirectory start(Path work, LockoutPolicy lockout, Clock clock) throws LDAPException {
         int port = freePort();
+        List<AuditEvent> audited = new CopyOnWriteArrayList<>();
         EmbeddedDirectory directory = EmbeddedDirectory.start(EmbeddedDirectorySettings.forEgovPki(work, "127.0.0.1",
-                port, BASE, ADMIN_PASSWORD.toCharArray()));
-        TestDirectory test = new TestDirectory(directory, port);
+                port, BASE, ADMIN_PASSWORD.toCharArray(), lockout, clock), event -> {
+                    audited.add(event);
+                    return audited.size();
+                });
+        TestDirectory test = new TestDirectory(directory, port, lockout, audited);
         try (LDAPConnection admin = test.bind(EmbeddedDirectory.adminDn(), ADMIN_PASSWORD)) {
-            DirectoryProvisioner provisioner = new DirectoryProvisioner(admin, test.names, new SecureRandom());
+            DirectoryProvisioner provisioner = new DirectoryProvisioner(admin, test.names, new SecureRandom(),
+                    EmbeddedDirectory.SERVICE_ACCOUNT_POLICY_DN);
             provisioner.createTree();
             provisioner.ensureServiceAccount(test.names.caServiceAccount(), "CA (test)", CA_PASSWORD.toCharArray());
             provisioner.ensureServiceAccount(test.names.kmServiceAccount(), "KM (test)", KM_PASSWORD.toCharArray());
@@ -96,9 +135,8 @@ public final class TestDirectory implements AutoCloseable {
 
     /** Creates operator {@code uid} (as the CA does, with its own account) and binds as it. */
     public LDAPConnection operator(String uid, Role role) throws LDAPException {
-        String password = "Operator-pass-" + Integer.toHexString(uid.hashCode()) + "1";
-        new LdapOperatorDirectory(ca(), names, LdapOperatorDirectory.fresh("127.0.0.1", port), new SecureRandom())
-                .create(uid, "Operator " + uid, EnumSet.of(role), password.toCharArray());
+        String password = operatorPassword(uid);
+        operators().create(uid, "Operator " + uid, EnumSet.of(role), password.toCharArray());
         return track(bind(names.operator(uid).toString(), password));
     }
 

@@ -177,7 +177,8 @@ public final class EgovPkiServer implements AutoCloseable {
 
         DirectoryNames names = new DirectoryNames(ldap.baseDn());
         EmbeddedDirectory directory = EmbeddedDirectory.start(EmbeddedDirectorySettings.forEgovPki(
-                data.directory(), ldap.host(), ldap.port(), ldap.baseDn(), adminPassword.value()));
+                data.directory(), ldap.host(), ldap.port(), ldap.baseDn(), adminPassword.value(), ldap.lockout(),
+                clock), audit);
         resources.add(directory);
         this.directory = directory;
         provision(names, adminPassword.value(), servicePassword.value(), kmServicePassword.value(), random);
@@ -202,7 +203,7 @@ public final class EgovPkiServer implements AutoCloseable {
 
         LdapRequestStore requests = new LdapRequestStore(pool, names);
         LdapSubscriberStore subscribers = new LdapSubscriberStore(pool, names);
-        operators = new LdapOperatorDirectory(pool, names, LdapOperatorDirectory.pooled(pool), random);
+        operators = new LdapOperatorDirectory(pool, names, LdapOperatorDirectory.pooled(pool), random, ldap.lockout());
         EgovPkiConfig.Enrollment settings = config.enrollment();
         CertificationRequests csrs = new CertificationRequests(new KeyPolicy(settings.allowLegacyRsa()));
         EgovPkiConfig.Revocation revocation = config.revocation();
@@ -346,7 +347,8 @@ public final class EgovPkiServer implements AutoCloseable {
                            SecureRandom random) {
         try (LDAPConnection admin = new LDAPConnection(config.ldap().host(), config.ldap().port(),
                 EmbeddedDirectory.adminDn(), new String(adminPassword))) {
-            DirectoryProvisioner provisioner = new DirectoryProvisioner(admin, names, random);
+            DirectoryProvisioner provisioner = new DirectoryProvisioner(admin, names, random,
+                    EmbeddedDirectory.SERVICE_ACCOUNT_POLICY_DN);
             provisioner.createTree();
             provisioner.ensureServiceAccount(names.caServiceAccount(),
                     "The egov-pki CA server's own bind account", servicePassword);

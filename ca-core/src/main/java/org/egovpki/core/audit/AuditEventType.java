@@ -49,5 +49,10 @@ public enum AuditEventType {
     /** A key recovery was rejected. */
     KM_RECOVERY_REJECTED,
     /** An escrowed key was delivered under a recovery (challenge code used, judicial file fetched), or refused. */
-    KM_KEY_RECOVERED
+    KM_KEY_RECOVERED,
+    /**
+     * The directory locked an account after too many failed binds (over the LDAP port or through
+     * the REST API, which binds as the operator); the details say until when.
+     */
+    ACCOUNT_LOCKED_OUT
 }

@@ -5,7 +5,12 @@ import java.util.Optional;
 /** Operators as the directory knows them ({@code ou=operators}). */
 public interface OperatorDirectory {
 
-    /** Binds as the operator; empty if the login or password is wrong (never says which). */
+    /**
+     * Binds as the operator; empty if the login or password is wrong (never says which).
+     *
+     * @throws OperatorLockedOut if the password is right but the account is locked after too many
+     *                           failed logins
+     */
     Optional<Operator> authenticate(String uid, char[] password);
 
     /** The operator whose entry has this DN (e.g. a request's {@code modifiersName}). */

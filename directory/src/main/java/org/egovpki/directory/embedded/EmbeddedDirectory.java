@@ -3,6 +3,8 @@ package org.egovpki.directory.embedded;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -25,6 +27,14 @@ import org.apache.directory.server.core.DefaultDirectoryService;
 import org.apache.directory.server.core.api.CoreSession;
 import org.apache.directory.server.core.api.DirectoryService;
 import org.apache.directory.server.core.api.InstanceLayout;
+import org.apache.directory.server.core.api.authn.ppolicy.PasswordPolicyConfiguration;
+import org.apache.directory.server.core.authn.AuthenticationInterceptor;
+import org.apache.directory.server.core.authn.ppolicy.PpolicyConfigContainer;
+import org.apache.directory.api.ldap.model.exception.LdapException;
+import org.egovpki.core.audit.AuditLog;
+import org.egovpki.directory.LockoutPolicy;
+import org.apache.directory.server.core.api.InterceptorEnum;
+import org.apache.directory.server.core.api.interceptor.Interceptor;
 import org.apache.directory.server.core.api.schema.SchemaPartition;
 import org.apache.directory.server.core.partition.impl.btree.jdbm.JdbmIndex;
 import org.apache.directory.server.core.partition.impl.btree.jdbm.JdbmPartition;
@@ -56,6 +66,10 @@ public final class EmbeddedDirectory implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDirectory.class);
     private static final String DATA_PARTITION_ID = "egovpki";
     private static final String ADMIN_DN = ServerDNConstants.ADMIN_SYSTEM_DN;
+    /** The name of the password policy with lockout, the default for every account. */
+    public static final String LOCKOUT_POLICY_DN = "cn=egovPkiLockout,ou=passwordPolicies,ou=system";
+    /** The name of the policy without lockout, which the service accounts name in pwdPolicySubentry. */
+    public static final String SERVICE_ACCOUNT_POLICY_DN = "cn=egovPkiServiceAccounts,ou=passwordPolicies,ou=system";
 
     private final DirectoryService service;
     private final LdapServer ldapServer;
@@ -97,12 +111,13 @@ public final class EmbeddedDirectory implements AutoCloseable {
      *
      * @throws EmbeddedDirectoryException with a one-line, operator-readable message
      */
-    public static EmbeddedDirectory start(EmbeddedDirectorySettings settings) {
+    public static EmbeddedDirectory start(EmbeddedDirectorySettings settings, AuditLog audit) {
         Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(audit, "audit");
         DirectoryService service = null;
         try {
             Files.createDirectories(settings.workDirectory());
-            service = startService(settings);
+            service = startService(settings, audit);
             if (!service.isAccessControlEnabled()) {
                 // Our schema is missing (first start, or a new version adds definitions).
                 // ApacheDS's access control interceptor fails on a cn=schema modify (NPE in
@@ -110,7 +125,7 @@ public final class EmbeddedDirectory implements AutoCloseable {
                 // the schema goes in during a start without either, and the directory restarts.
                 installSchema(service, missing(service.getSchemaManager(), settings));
                 service.shutdown();
-                service = startService(settings);
+                service = startService(settings, audit);
                 if (!service.isAccessControlEnabled()) {
                     throw new EmbeddedDirectoryException("the egov-pki schema did not install into "
                             + settings.workDirectory() + "; see the log above");
@@ -147,7 +162,8 @@ public final class EmbeddedDirectory implements AutoCloseable {
      * loads its subentries only from partitions present at start-up. With the schema incomplete,
      * neither is, so the caller can install the schema and start again.
      */
-    private static DirectoryService startService(EmbeddedDirectorySettings settings) throws Exception {
+    private static DirectoryService startService(EmbeddedDirectorySettings settings, AuditLog audit)
+            throws Exception {
         DefaultDirectoryService service = new DefaultDirectoryService();
         service.setShutdownHookEnabled(false); // the launcher owns shutdown ordering
         service.setInstanceId("egov-pki");
@@ -193,9 +209,55 @@ public final class EmbeddedDirectory implements AutoCloseable {
         service.setAllowAnonymousAccess(true);
         if (schemaComplete) {
             service.addPartition(dataPartition(service, settings));
+            List<Interceptor> chain = new ArrayList<>(service.getInterceptors());
+            chain.add(position(chain, InterceptorEnum.ACI_AUTHORIZATION_INTERCEPTOR), new DisclosureGuard(settings.baseDn()));
+            int authentication = position(chain, InterceptorEnum.AUTHENTICATION_INTERCEPTOR);
+            passwordPolicy(schemaManager, (AuthenticationInterceptor) chain.get(authentication), settings.lockout());
+            chain.add(authentication, new BindGuard(settings.baseDn(), settings.lockout(), audit,
+                    settings.clock()));
+            service.setInterceptors(chain);
         }
+        Clock clock = settings.clock();
+        service.setTimeProvider(clock::millis);
         service.startup();
         return service;
+    }
+
+    /**
+     * The password policy: every account is locked after {@code lockout.maxFailures()} failed binds
+     * within the failure window, for the lockout duration (a failed bind while locked starts the
+     * duration again), except the service accounts, which name {@link #SERVICE_ACCOUNT_POLICY_DN}
+     * in {@code pwdPolicySubentry}: their passwords are long generated secrets, and a lock would
+     * let anyone who can reach the LDAP port stop the CA or the KM. The directory administrator
+     * is never locked by ApacheDS. The policies are kept in the server's configuration, not as
+     * entries, so the DNs name them only.
+     */
+    private static void passwordPolicy(SchemaManager schemaManager, AuthenticationInterceptor authentication,
+                                       LockoutPolicy lockout) throws LdapException {
+        PasswordPolicyConfiguration locking = new PasswordPolicyConfiguration();
+        locking.setPwdLockout(true);
+        locking.setPwdMaxFailure(lockout.maxFailures());
+        locking.setPwdLockoutDuration(lockout.durationSeconds());
+        locking.setPwdFailureCountInterval(lockout.failureWindowSeconds());
+        PasswordPolicyConfiguration serviceAccounts = new PasswordPolicyConfiguration();
+        serviceAccounts.setPwdLockout(false);
+        // Failed binds are still recorded; they are forgotten after the same window.
+        serviceAccounts.setPwdFailureCountInterval(lockout.failureWindowSeconds());
+        PpolicyConfigContainer policies = new PpolicyConfigContainer();
+        Dn lockingDn = new Dn(schemaManager, LOCKOUT_POLICY_DN);
+        policies.addPolicy(lockingDn, locking);
+        policies.setDefaultPolicyDn(lockingDn);
+        policies.addPolicy(new Dn(schemaManager, SERVICE_ACCOUNT_POLICY_DN), serviceAccounts);
+        authentication.setPwdPolicies(policies);
+    }
+
+    private static int position(List<Interceptor> chain, InterceptorEnum interceptor) {
+        for (int i = 0; i < chain.size(); i++) {
+            if (chain.get(i).getName().equals(interceptor.getName())) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("ApacheDS has no " + interceptor.getName() + " in its interceptor chain");
     }
 
     private static void resetAdminPassword(DirectoryService service, char[] password) throws Exception {

@@ -1,8 +1,10 @@
 package org.egovpki.directory.embedded;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import org.egovpki.directory.LockoutPolicy;
 import org.egovpki.schema.EgovSchema;
 import org.egovpki.schema.SchemaElement;
 
@@ -17,10 +19,14 @@ import org.egovpki.schema.SchemaElement;
  * @param indexedAttributes  attributes indexed in the data partition (everything we search by)
  * @param schemaDefinitions  RFC 4512 attribute type and object class definitions to install,
  *                           attribute types first; installed once, idempotently
+ * @param lockout            the password policy's lockout for every account but the service accounts
+ * @param clock              the directory's time: password policy failure and lock times,
+ *                           operational timestamps
  */
 public record EmbeddedDirectorySettings(Path workDirectory, String host, int port, String baseDn,
                                         char[] adminPassword, List<String> indexedAttributes,
-                                        List<SchemaDefinition> schemaDefinitions) {
+                                        List<SchemaDefinition> schemaDefinitions, LockoutPolicy lockout,
+                                        Clock clock) {
 
     /** One schema element to install: its OID, and its definition as RFC 4512 text. */
     public record SchemaDefinition(boolean objectClass, String oid, String definition) {
@@ -30,6 +36,8 @@ public record EmbeddedDirectorySettings(Path workDirectory, String host, int por
         Objects.requireNonNull(workDirectory, "workDirectory");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(baseDn, "baseDn");
+        Objects.requireNonNull(lockout, "lockout");
+        Objects.requireNonNull(clock, "clock");
         adminPassword = adminPassword.clone();
         indexedAttributes = List.copyOf(indexedAttributes);
         schemaDefinitions = List.copyOf(schemaDefinitions);
@@ -49,12 +57,12 @@ public record EmbeddedDirectorySettings(Path workDirectory, String host, int por
 
     /** The settings for egov-pki's own directory: our schema and indices. */
     public static EmbeddedDirectorySettings forEgovPki(Path workDirectory, String host, int port, String baseDn,
-                                                       char[] adminPassword) {
+                                                       char[] adminPassword, LockoutPolicy lockout, Clock clock) {
         List<SchemaDefinition> definitions = EgovSchema.load().elements().stream()
                 .map(e -> new SchemaDefinition(e.kind() == SchemaElement.Kind.OBJECT_CLASS, e.oid(), e.definition()))
                 .toList();
         return new EmbeddedDirectorySettings(workDirectory, host, port, baseDn, adminPassword, INDEXED_ATTRIBUTES,
-                definitions);
+                definitions, lockout, clock);
     }
 
     @Override

@@ -75,7 +75,8 @@ final class OperatorCommand implements Runnable {
             try (LDAPConnection ldap = new LDAPConnection(config.ldap().host(), config.ldap().port(),
                     names.caServiceAccount().toString(), servicePassword)) {
                 LdapOperatorDirectory operators = new LdapOperatorDirectory(ldap, names,
-                        LdapOperatorDirectory.fresh(config.ldap().host(), config.ldap().port()), new SecureRandom());
+                        LdapOperatorDirectory.fresh(config.ldap().host(), config.ldap().port()), new SecureRandom(),
+                        config.ldap().lockout());
                 Set<Role> set = EnumSet.copyOf(roles);
                 Operator operator = operators.create(uid, name, set, password);
                 try (FileAuditLog audit = new FileAuditLog(data.resolve("audit").resolve("audit-cli.jsonl"))) {

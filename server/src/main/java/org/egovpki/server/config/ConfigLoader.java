@@ -36,6 +36,7 @@ import org.egovpki.core.DomainException;
 import org.egovpki.core.enroll.RenewalWindow;
 import org.egovpki.directory.PasswordRules;
 import org.egovpki.core.x509.DistinguishedNames;
+import org.egovpki.directory.LockoutPolicy;
 import org.quartz.CronExpression;
 
 /**
@@ -118,8 +119,13 @@ public final class ConfigLoader {
                 "expected an LDAP DN such as o=egov-pki,c=CN");
         URI ldapPublic = ldapNode.parsed("publicUrl", "ldap://" + ldapHost + ":" + ldapPort,
                 v -> url(v, "ldap", "ldaps"), "expected an ldap:// or ldaps:// URL with a host");
+        ConfigNode lockoutNode = ldapNode.child("lockout");
+        LockoutPolicy lockout = new LockoutPolicy(lockoutNode.integer("maxFailures", 5, 1, 100),
+                Duration.ofSeconds(lockoutNode.integer("durationSeconds", 900, 1, 86_400)),
+                Duration.ofSeconds(lockoutNode.integer("failureWindowSeconds", 900, 1, 86_400)));
+        lockoutNode.rejectUnknownKeys();
         ldapNode.rejectUnknownKeys();
-        EgovPkiConfig.Ldap ldap = new EgovPkiConfig.Ldap(ldapHost, ldapPort, baseDn, ldapPublic);
+        EgovPkiConfig.Ldap ldap = new EgovPkiConfig.Ldap(ldapHost, ldapPort, baseDn, ldapPublic, lockout);
 
         ConfigNode httpNode = root.child("http");
         String httpHost = httpNode.string("host", DEFAULT_HOST);

@@ -1,6 +1,7 @@
 package org.egovpki.server.config;
 
 import java.net.URI;
+import org.egovpki.directory.LockoutPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Period;
@@ -64,8 +65,10 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
      * @param port      {@code ldap.port}
      * @param baseDn    {@code ldap.baseDn} — suffix of the egov-pki tree
      * @param publicUrl {@code ldap.publicUrl} — LDAP URL written into certificates (CRL DP, SIA)
+     * @param lockout   {@code ldap.lockout.*} — the directory's password policy lockout, shared by LDAP
+     *                  binds and REST logins (service accounts are exempt)
      */
-    public record Ldap(String host, int port, String baseDn, URI publicUrl) {
+    public record Ldap(String host, int port, String baseDn, URI publicUrl, LockoutPolicy lockout) {
     }
 
     /**

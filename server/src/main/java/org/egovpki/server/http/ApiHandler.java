@@ -46,6 +46,7 @@ import org.egovpki.core.ca.KeyManagementLink;
 import org.egovpki.core.km.centre.KeyRecoveries;
 import org.egovpki.core.km.centre.RecoveryState;
 import org.egovpki.core.enroll.OperatorDirectory;
+import org.egovpki.core.enroll.OperatorLockedOut;
 import org.egovpki.core.enroll.RegistrationData;
 import org.egovpki.core.enroll.RequestState;
 import org.egovpki.core.enroll.Role;
@@ -374,8 +375,15 @@ public final class ApiHandler extends Handler.Abstract {
         if (colon < 1) {
             throw new Unauthorized("the Authorization header is not valid Basic credentials");
         }
-        return operators.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1).toCharArray())
-                .orElseThrow(() -> new Unauthorized("wrong operator login or password"));
+        try {
+            return operators.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1).toCharArray())
+                    .orElseThrow(() -> new Unauthorized("wrong operator login or password"));
+        } catch (OperatorLockedOut e) {
+            // Said only to someone who gave the right password, so it reveals no login to a guesser.
+            throw new Unauthorized("operator account '" + e.uid() + "' is locked after too many failed logins "
+                    + "(over the REST API or LDAP); it unlocks at " + e.until() + " (a wrong password before then "
+                    + "locks it again), or the directory administrator can unlock it earlier");
+        }
     }
 
     // --- JSON in ---

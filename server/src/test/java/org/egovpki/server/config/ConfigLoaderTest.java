@@ -14,6 +14,7 @@ import org.egovpki.core.ca.CaDefinition;
 import org.egovpki.core.ca.CaRole;
 import org.egovpki.core.crypto.KeyAlgorithm;
 import org.egovpki.core.enroll.RenewalWindow;
+import org.egovpki.directory.LockoutPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -57,6 +58,8 @@ class ConfigLoaderTest {
         assertThat(config.ldap().port()).isEqualTo(10389);
         assertThat(config.ldap().baseDn()).isEqualTo("o=egov-pki,c=CN");
         assertThat(config.ldap().publicUrl().toString()).isEqualTo("ldap://127.0.0.1:10389");
+        assertThat(config.ldap().lockout()).isEqualTo(new LockoutPolicy(5, Duration.ofMinutes(15),
+                Duration.ofMinutes(15)));
         assertThat(config.http().port()).isEqualTo(8080);
         assertThat(config.http().publicUrl().toString()).isEqualTo("http://127.0.0.1:8080");
         assertThat(config.ca().crl().nextUpdate()).isEqualTo(Duration.ofHours(24));
@@ -116,6 +119,13 @@ class ConfigLoaderTest {
                 Arguments.of("http:\n  publicUrl: https://pki.example\n", "'http.publicUrl'", "http://"),
                 Arguments.of("ldap:\n  baseDn: 'not a dn'\n", "'ldap.baseDn'", "LDAP DN"),
                 Arguments.of("ldap:\n  prot: 1\n", "unknown configuration key 'ldap.prot'", "allowed keys in ldap"),
+                Arguments.of("ldap:\n  lockout:\n    maxFailures: 0\n", "'ldap.lockout.maxFailures'", "from 1 to 100"),
+                Arguments.of("ldap:\n  lockout:\n    durationSeconds: 0\n", "'ldap.lockout.durationSeconds'",
+                        "from 1 to 86400"),
+                Arguments.of("ldap:\n  lockout:\n    failureWindowSeconds: forever\n",
+                        "'ldap.lockout.failureWindowSeconds'", "whole number"),
+                Arguments.of("ldap:\n  lockout:\n    duration: 60\n", "unknown configuration key 'ldap.lockout.duration'",
+                        "allowed keys"),
                 Arguments.of("http:\n  tls:\n    port: 8443\n", "'http.tls.keyStore'", "PKCS#12"),
                 Arguments.of("http:\n  tls:\n    keyStore: /nonexistent.p12\n    keyStorePassword: x\n",
                         "'http.tls.keyStore'", "does not exist"),

@@ -1,0 +1,103 @@
+package org.egovpki.directory.embedded;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.directory.api.ldap.model.entry.Attribute;
+import org.apache.directory.api.ldap.model.entry.Entry;
+import org.apache.directory.api.ldap.model.exception.LdapAuthenticationException;
+import org.apache.directory.api.ldap.model.exception.LdapException;
+import org.apache.directory.api.ldap.model.exception.LdapNoSuchObjectException;
+import org.apache.directory.api.ldap.model.name.Dn;
+import org.apache.directory.api.util.DateUtils;
+import org.apache.directory.server.core.api.authn.ppolicy.PasswordPolicyException;
+import org.apache.directory.server.core.api.interceptor.BaseInterceptor;
+import org.apache.directory.server.i18n.I18n;
+import org.apache.directory.server.core.api.interceptor.context.BindOperationContext;
+import org.egovpki.core.audit.AuditEvent;
+import org.egovpki.core.audit.AuditEventType;
+import org.egovpki.core.audit.AuditLog;
+import org.egovpki.directory.LockoutPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wraps ApacheDS's authentication interceptor, so it sees every simple bind — from an LDAP browser
+ * and from the REST API, which binds as the operator — and does two things after a failed one:
+ * <ul>
+ *   <li>audits the moment the password policy locks an account: the bind that brought the recorded
+ *       failures to {@code pwdMaxFailure} is the one that locked it;</li>
+ *   <li>keeps a bind as a DN that does not exist indistinguishable from a wrong password. With the
+ *       password policy on, ApacheDS re-reads the bind entry after a failure and, for an absent one,
+ *       answers "Attempt to lookup non-existant entry" instead of its usual "ERR_229 Cannot
+ *       authenticate user": an existence oracle for anyone who can bind. Both now read the same.</li>
+ * </ul>
+ */
+final class BindGuard extends BaseInterceptor {
+
+    static final String NAME = "egovPkiBindGuard";
+    private static final Logger LOG = LoggerFactory.getLogger(BindGuard.class);
+
+    private final String suffixName;
+    private final LockoutPolicy policy;
+    private final AuditLog audit;
+    private final Clock clock;
+    private Dn suffix;
+
+    BindGuard(String suffixName, LockoutPolicy policy, AuditLog audit, Clock clock) {
+        super(NAME);
+        this.suffixName = Objects.requireNonNull(suffixName, "suffixName");
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public void init(org.apache.directory.server.core.api.DirectoryService directoryService) throws LdapException {
+        super.init(directoryService);
+        suffix = new Dn(directoryService.getSchemaManager(), suffixName);
+    }
+
+    @Override
+    public void bind(BindOperationContext context) throws LdapException {
+        try {
+            next(context);
+        } catch (LdapNoSuchObjectException e) {
+            // The same text ApacheDS gives a wrong password (its ERR_229).
+            Dn dn = context.getDn();
+            throw new LdapAuthenticationException(I18n.err(I18n.ERR_229, dn == null ? "" : dn.getName()));
+        } catch (PasswordPolicyException e) {
+            // The right password on a locked account: no new failure, nothing to audit.
+            throw e;
+        } catch (LdapException e) {
+            auditIfLockedNow(context.getDn());
+            throw e;
+        }
+    }
+
+    private void auditIfLockedNow(Dn dn) {
+        if (dn == null || !dn.isDescendantOf(suffix)) {
+            return;
+        }
+        try {
+            Entry entry = directoryService.getAdminSession().lookup(dn, "pwdAccountLockedTime", "pwdFailureTime");
+            Attribute locked = entry == null ? null : entry.get("pwdAccountLockedTime");
+            Attribute failures = entry == null ? null : entry.get("pwdFailureTime");
+            if (locked == null || failures == null || failures.size() != policy.maxFailures()) {
+                return;
+            }
+            Instant lockedAt = DateUtils.getDate(locked.getString()).toInstant();
+            audit.record(AuditEvent.success(clock.instant(), AuditEventType.ACCOUNT_LOCKED_OUT, AuditEvent.SYSTEM,
+                    List.of(dn.getName()), Map.of("failedBinds", Integer.toString(failures.size()),
+                            "lockedUntil", lockedAt.plus(policy.duration()).toString())));
+            LOG.warn("Locked {} after {} failed binds", dn.getName(), failures.size());
+        } catch (LdapNoSuchObjectException e) {
+            // No such account: nothing to lock.
+        } catch (LdapException | RuntimeException e) {
+            // The failed bind and the lock stand whatever happens here.
+            LOG.warn("Could not check the lockout state of {} after a failed bind: {}", dn.getName(), e.toString());
+        }
+    }
+}
