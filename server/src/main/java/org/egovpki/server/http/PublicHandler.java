@@ -133,7 +133,7 @@ public final class PublicHandler extends Handler.Abstract {
             directory.put("status", "UP");
         } catch (DomainException e) {
             directory.put("status", "DOWN");
-            directory.put("error", e.getMessage());
+            directory.put("error", e.publicMessage());
             healthy = false;
         }
         body.put("status", healthy ? "UP" : "DOWN");
