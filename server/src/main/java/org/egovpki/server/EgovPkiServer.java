@@ -87,6 +87,7 @@ import org.egovpki.routes.OcspResponderRenewalRoute;
 import org.egovpki.server.audit.FileAuditLog;
 import org.egovpki.server.config.EgovPkiConfig;
 import org.egovpki.server.http.ApiHandler;
+import org.egovpki.server.http.JsonErrorHandler;
 import org.egovpki.server.http.OcspHandler;
 import org.egovpki.server.http.PublicHandler;
 import org.slf4j.Logger;
@@ -260,7 +261,8 @@ public final class EgovPkiServer implements AutoCloseable {
                     new ApiHandler(enrollment, revocations, lifecycle, crls, caRevocations, operators, certificates, registry,
                             config.profiles(), km.recoveries(), km.link(), new KeyDeliveries(certificates), json),
                     new PublicHandler(registry, repository, urls, names, ldap.publicUrl().toString(), clock, health,
-                            json)));
+                            json)),
+                    new JsonErrorHandler(json));
         }
         requireHealthy(health, data, "after start-up");
         audit.record(AuditEvent.success(clock.instant(), AuditEventType.SERVER_START, AuditEvent.SYSTEM, List.of(),
@@ -458,8 +460,10 @@ public final class EgovPkiServer implements AutoCloseable {
         }
     }
 
-    private void startHttp(Handler handler) {
+    private void startHttp(Handler handler, JsonErrorHandler errors) {
         Server server = new Server();
+        // Jetty's own refusals (bad URIs, oversized headers) and uncaught exceptions answer our JSON error.
+        server.setErrorHandler(errors);
         HttpConfiguration plain = new HttpConfiguration();
         // RFC 6960 A.1 GET carries url-encoded base64, whose '/' clients such as Java's own
         // revocation checker send as %2F; Jetty answers 400 to that unless allowed. Every route

@@ -91,7 +91,7 @@ public final class CaRevocations {
 
     private DomainException refused(Operator operator, Map<String, String> facts, DomainException e) {
         Map<String, String> details = new LinkedHashMap<>(facts);
-        details.put("error", e.getMessage());
+        details.put("error", e.publicMessage());
         audit.record(AuditEvent.failure(clock.instant(), AuditEventType.CA_REVOKED, operator.dn(),
                 List.of(String.valueOf(facts.get("ca"))), details));
         return e;

@@ -110,7 +110,7 @@ public final class CrlPublisher {
                 }
             } catch (DomainException e) {
                 audit.record(AuditEvent.failure(clock.instant(), AuditEventType.CRL_ISSUE_FAILED, actor,
-                        List.of(ca.name()), Map.of("crlNumber", number.toString(), "error", e.getMessage())));
+                        List.of(ca.name()), Map.of("crlNumber", number.toString(), "error", e.publicMessage())));
                 throw e;
             }
             CrlRecord record = CrlRecord.of(full);
@@ -180,7 +180,7 @@ public final class CrlPublisher {
             // The full CRL is out; this partition catches up at the next run. Say so loudly.
             LOG.error("CRL partition {} of CA {} was not published: {}", shard, ca.name(), e.getMessage());
             audit.record(AuditEvent.failure(clock.instant(), AuditEventType.CRL_ISSUE_FAILED, actor,
-                    List.of(ca.name() + "#" + shard), Map.of("crlNumber", number.toString(), "error", e.getMessage())));
+                    List.of(ca.name() + "#" + shard), Map.of("crlNumber", number.toString(), "error", e.publicMessage())));
         }
     }
 
@@ -201,7 +201,7 @@ public final class CrlPublisher {
         } catch (DomainException e) {
             LOG.error("The ARL of CA {} was not published: {}", ca.name(), e.getMessage());
             audit.record(AuditEvent.failure(clock.instant(), AuditEventType.CRL_ISSUE_FAILED, actor,
-                    List.of(ca.name() + "#arl"), Map.of("crlNumber", number.toString(), "error", e.getMessage())));
+                    List.of(ca.name() + "#arl"), Map.of("crlNumber", number.toString(), "error", e.publicMessage())));
         }
     }
 

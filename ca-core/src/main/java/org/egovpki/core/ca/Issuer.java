@@ -412,7 +412,7 @@ public final class Issuer {
                 LOG.error("Recovery of request {} failed: {}; it stays APPROVED and is retried at the next start",
                         request.id(), e.getMessage());
                 audit.record(AuditEvent.failure(clock.instant(), AuditEventType.ISSUANCE_RECOVERED, AuditEvent.SYSTEM,
-                        List.of(request.id()), Map.of("error", String.valueOf(e.getMessage()))));
+                        List.of(request.id()), Map.of("error", DomainException.describe(e))));
                 failed.add(request.id());
             }
         }

@@ -130,6 +130,9 @@ public final class EnrollmentService {
     }
 
     /** The outcome of one application in a batch: the request, or why it was refused. */
+    /** Most applications in one batch. */
+    public static final int MAX_BATCH = 1000;
+
     public record BatchResult(int index, EnrollmentRequest request, DomainException error) {
     }
 
@@ -138,8 +141,8 @@ public final class EnrollmentService {
      * so one bad item does not lose the others.
      */
     public List<BatchResult> submitBatch(Operator clerk, List<Submission> submissions) {
-        if (submissions.isEmpty() || submissions.size() > 1000) {
-            throw DomainException.badRequest("requests", "a batch holds 1 to 1000 applications, this one has "
+        if (submissions.isEmpty() || submissions.size() > MAX_BATCH) {
+            throw DomainException.badRequest("requests", "a batch holds 1 to " + MAX_BATCH + " applications, this one has "
                     + submissions.size());
         }
         List<BatchResult> results = new ArrayList<>();
@@ -374,7 +377,8 @@ public final class EnrollmentService {
     }
 
     private static Map<String, String> failureDetails(DomainException e) {
-        return e.field() == null ? Map.of("error", e.kind().name(), "message", e.getMessage())
-                : Map.of("error", e.kind().name(), "message", e.getMessage(), "field", e.field());
+        // publicMessage: a server fault's message may quote the directory (entry dumps), never audited.
+        return e.field() == null ? Map.of("error", e.kind().name(), "message", e.publicMessage())
+                : Map.of("error", e.kind().name(), "message", e.publicMessage(), "field", e.field());
     }
 }

@@ -356,7 +356,7 @@ public final class LifecycleService {
         details.put("originalIssuer", String.valueOf(issuerName));
         details.put("originalSerial", serial == null ? "null" : SerialNumbers.toHex(serial));
         details.put("error", e.kind().name());
-        details.put("message", e.getMessage());
+        details.put("message", e.publicMessage());
         if (e.field() != null) {
             details.put("field", e.field());
         }

@@ -98,6 +98,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class OcspResponder {
 
+    /** Longest serial a CA issues: 20 octets, the first bit clear (RFC 5280 §4.1.2.2). */
+    private static final int MAX_SERIAL_BITS = 159;
     /** Most CertIDs answered in one request; more is refused as malformed (bounds the work per request). */
     public static final int MAX_CERT_IDS = 20;
     /** RFC 8954: a nonce is 1 to 32 octets. */
@@ -285,7 +287,9 @@ public final class OcspResponder {
         for (int i = 0; i < matches.length; i++) {
             CertID certId = request.certIds()[i];
             CertStatus status;
-            if (matches[i] != signing) {
+            if (matches[i] != signing || !issuable(certId.getSerialNumber().getValue())) {
+                // Another CA's CertID, or a serial no CA issues (zero, negative, over 20 octets):
+                // well-formed ASN.1 about a certificate this CA never issued, so unknown (RFC 6960 §2.2).
                 status = UNKNOWN;
             } else {
                 Optional<RevocationStatus> known;
@@ -332,6 +336,11 @@ public final class OcspResponder {
             throw new IllegalStateException("cannot encode or sign the OCSP response of CA " + signing.ca().name()
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    /** RFC 5280 §4.1.2.2: a serial is a positive integer of at most 20 octets. */
+    static boolean issuable(BigInteger serial) {
+        return serial.signum() > 0 && serial.bitLength() <= MAX_SERIAL_BITS;
     }
 
     private static CertStatus certStatus(Optional<RevocationStatus> known) {

@@ -323,7 +323,7 @@ public final class RevocationService implements Supersession {
 
     private DomainException refused(String actor, Map<String, String> facts, DomainException e) {
         Map<String, String> details = new LinkedHashMap<>(facts);
-        details.put("error", e.getMessage());
+        details.put("error", e.publicMessage());
         String subject = facts.get("issuer") + "-" + facts.get("serial");
         audit.record(AuditEvent.failure(clock.instant(), AuditEventType.CERTIFICATE_REVOKED, actor, List.of(subject),
                 details));

@@ -178,6 +178,8 @@ public final class EmbeddedDirectory implements AutoCloseable {
         SchemaLoader loader = new LdifSchemaLoader(schemaDirectory);
         SchemaManager schemaManager = new DefaultSchemaManager(loader);
         schemaManager.loadAllEnabled();
+        // ApacheDS's string preparation refuses characters outside the BMP (CJK Extension B ...).
+        CodePointStringPrep.install(schemaManager);
         schemaManager.getComparatorRegistry().forEach(c -> {
             if (c instanceof NormalizingComparator normalizing) {
                 normalizing.setOnServer();

@@ -1,6 +1,7 @@
 package org.egovpki.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -148,14 +149,12 @@ public final class ApiHandler extends Handler.Abstract {
             response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"egov-pki\", charset=\"UTF-8\"");
             responses.error(response, callback, 401, "UNAUTHORIZED", e.getMessage(), null);
         } catch (DomainException e) {
-            if (e.kind() == DomainException.Kind.INTERNAL || e.kind() == DomainException.Kind.UNAVAILABLE) {
-                LOG.warn("{} {} failed: {}", method, path, e.getMessage(), e);
+            if (e.isServerFault()) {
+                LOG.warn("{} {} failed (incident {})", method, path, e.incident());
             }
             responses.error(response, callback, e);
         } catch (RuntimeException e) {
-            LOG.error("{} {} failed", method, path, e);
-            responses.error(response, callback, 500, "INTERNAL", "internal error; the server log has the details",
-                    null);
+            responses.internalError(response, callback, method + " " + path, e);
         }
         return true;
     }
@@ -171,13 +170,23 @@ public final class ApiHandler extends Handler.Abstract {
             responses.json(response, callback, 201, view(created), false);
         } else if (route.equals("/requests/batch") && post) {
             JsonNode body = body(request);
+            rejectUnknown(body, Set.of("requests"), "");
             JsonNode items = body.path("requests");
             if (!items.isArray()) {
                 throw DomainException.badRequest("requests", "a batch is {\"requests\": [ ... ]}");
             }
+            if (items.isEmpty() || items.size() > EnrollmentService.MAX_BATCH) {
+                throw DomainException.badRequest("requests", "a batch holds 1 to " + EnrollmentService.MAX_BATCH
+                        + " applications, this one has " + items.size());
+            }
             List<Submission> submissions = new ArrayList<>();
-            for (JsonNode item : items) {
-                submissions.add(submission(item));
+            for (int i = 0; i < items.size(); i++) {
+                try {
+                    submissions.add(submission(items.get(i)));
+                } catch (DomainException e) {
+                    throw DomainException.badRequest("requests[" + i + "]" + (e.field() == null ? "" : "." + e.field()),
+                            "application " + i + " of the batch: " + e.getMessage());
+                }
             }
             List<Map<String, Object>> results = new ArrayList<>();
             for (EnrollmentService.BatchResult result : enrollment.submitBatch(operator, submissions)) {
@@ -201,7 +210,7 @@ public final class ApiHandler extends Handler.Abstract {
             String id = m.group(1);
             EnrollmentRequest result = switch (m.group(2)) {
                 case "approve" -> enrollment.approve(operator, id);
-                case "reject" -> enrollment.reject(operator, id, body(request).path("reason").asText(null));
+                case "reject" -> enrollment.reject(operator, id, reason(body(request)));
                 default -> enrollment.cancel(operator, id);
             };
             responses.json(response, callback, 200, view(result), false);
@@ -394,7 +403,8 @@ public final class ApiHandler extends Handler.Abstract {
             return json.createObjectNode();
         }
         try {
-            JsonNode node = json.readTree(body);
+            // A key given twice is refused: which value wins would otherwise depend on the parser.
+            JsonNode node = json.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION).readTree(body);
             if (node == null || !node.isObject()) {
                 throw DomainException.badRequest(null, "the request body must be a JSON object");
             }
@@ -428,11 +438,12 @@ public final class ApiHandler extends Handler.Abstract {
             throw DomainException.badRequest("registration", "registration must be a JSON object");
         }
         rejectUnknown(r, REGISTRATION_FIELDS, "registration.");
-        RegistrationData registration = new RegistrationData(text(r, "realName"), upper(text(r, "idType")),
-                text(r, "idNumber"), text(r, "phone"), text(r, "email"), text(r, "organization"),
-                text(r, "legalName"), text(r, "uscc"), text(r, "organizationCode"), text(r, "agentName"),
-                text(r, "agentPhone"), text(r, "agentEmail"), text(r, "agentIdNumber"), list(r, "hostNames"),
-                list(r, "ipAddresses"), text(r, "owner"));
+        String g = "registration.";
+        RegistrationData registration = new RegistrationData(text(r, "realName", g), upper(text(r, "idType", g)),
+                text(r, "idNumber", g), text(r, "phone", g), text(r, "email", g), text(r, "organization", g),
+                text(r, "legalName", g), text(r, "uscc", g), text(r, "organizationCode", g), text(r, "agentName", g),
+                text(r, "agentPhone", g), text(r, "agentEmail", g), text(r, "agentIdNumber", g), list(r, "hostNames"),
+                list(r, "ipAddresses"), text(r, "owner", g));
         String csr = text(node, "csr");
         String phrase = text(node, "challengePhrase");
         return new Submission(csr == null ? null : csr(csr), text(node, "profile"), text(node, "subscriberId"),
@@ -464,12 +475,22 @@ public final class ApiHandler extends Handler.Abstract {
     }
 
     static String text(JsonNode node, String field) {
+        return text(node, field, "");
+    }
+
+    /**
+     * A string field, {@code null} when absent, JSON null or blank. Any other JSON type (number,
+     * boolean, object, array) is refused naming the field as {@code prefix + field}: a number is
+     * never taken as its text.
+     */
+    static String text(JsonNode node, String field, String prefix) {
         JsonNode value = node.path(field);
         if (value.isMissingNode() || value.isNull()) {
             return null;
         }
         if (!value.isTextual()) {
-            throw DomainException.badRequest(field, field + " must be a string");
+            throw DomainException.badRequest(prefix + field, prefix + field + " must be a string, not "
+                    + jsonType(value));
         }
         String text = value.asText().strip();
         return text.isEmpty() ? null : text;
@@ -481,7 +502,7 @@ public final class ApiHandler extends Handler.Abstract {
             return false;
         }
         if (!value.isBoolean()) {
-            throw DomainException.badRequest(field, field + " must be true or false");
+            throw DomainException.badRequest(field, field + " must be true or false, not " + jsonType(value));
         }
         return value.booleanValue();
     }
@@ -502,6 +523,24 @@ public final class ApiHandler extends Handler.Abstract {
             items.add(item.asText().strip());
         }
         return items;
+    }
+
+    /** The JSON type of a value, for messages; never the value itself. */
+    static String jsonType(JsonNode value) {
+        return switch (value.getNodeType()) {
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case OBJECT -> "an object";
+            case ARRAY -> "an array";
+            default -> value.getNodeType().name().toLowerCase(Locale.ROOT);
+        };
+    }
+
+    /** The body of {@code POST /requests/{id}/reject}: {@code {"reason": "..."}}. */
+    private static String reason(JsonNode body) {
+        rejectUnknown(body, Set.of("reason"), "");
+        return text(body, "reason");
     }
 
     private static String upper(String s) {
@@ -620,11 +659,10 @@ public final class ApiHandler extends Handler.Abstract {
     }
 
     private static Map<String, Object> error(DomainException e) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("code", e.kind().name());
-        v.put("message", e.getMessage());
-        v.put("field", e.field());
-        return v;
+        if (e.isServerFault()) {
+            LOG.warn("a batch item failed (incident {}): {}", e.incident(), e.getMessage(), e);
+        }
+        return HttpResponses.body(e);
     }
 
     private static String str(Object o) {

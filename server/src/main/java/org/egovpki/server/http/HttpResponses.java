@@ -10,9 +10,20 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.egovpki.core.DomainException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Writes bodies and the uniform JSON error shape {@code {code, message, field}}. */
+/**
+ * Writes bodies and the uniform JSON error shape {@code {code, message, field}} (plus
+ * {@code incident} on a 5xx).
+ *
+ * <p>A 5xx never carries the exception's message: {@link DomainException#publicMessage()} gives
+ * clients only the kind and an incident id; the message and stack trace go to the log under that
+ * id. So no LDAP dump, stack trace or stored value can reach a client through an error.
+ */
 final class HttpResponses {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpResponses.class);
 
     static final String JSON = "application/json; charset=utf-8";
 
@@ -38,11 +49,32 @@ final class HttpResponses {
     }
 
     void error(Response response, Callback callback, int status, String code, String message, String field) {
+        json(response, callback, status, body(code, message, field, null), false);
+    }
+
+    /** A 500 for an exception that is not a domain error: logged under a new incident id, never shown. */
+    void internalError(Response response, Callback callback, String what, Throwable failure) {
+        String incident = DomainException.newIncident();
+        LOG.error("{} failed (incident {})", what, incident, failure);
+        json(response, callback, 500, body("INTERNAL", "internal error (incident " + incident
+                + "; the server log has the details)", null, incident), false);
+    }
+
+    /** The JSON error of a domain exception: see the class description for server faults. */
+    static Map<String, Object> body(DomainException e) {
+        return body(e.kind().name(), e.publicMessage(), e.isServerFault() ? null : e.field(),
+                e.isServerFault() ? e.incident() : null);
+    }
+
+    private static Map<String, Object> body(String code, String message, String field, String incident) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("code", code);
         body.put("message", message);
         body.put("field", field);
-        json(response, callback, status, body, false);
+        if (incident != null) {
+            body.put("incident", incident);
+        }
+        return body;
     }
 
     void error(Response response, Callback callback, DomainException e) {
@@ -55,7 +87,10 @@ final class HttpResponses {
             case UNAVAILABLE -> 503;
             case INTERNAL -> 500;
         };
-        error(response, callback, status, e.kind().name(), e.getMessage(), e.field());
+        if (e.isServerFault()) {
+            LOG.error("{} (incident {})", e.getMessage(), e.incident(), e);
+        }
+        json(response, callback, status, body(e), false);
     }
 
     static byte[] utf8(String text) {

@@ -76,6 +76,12 @@ public final class CertificationRequests {
 
     /** Largest accepted input, PEM or DER. A typical SM2 request is about 300 bytes. */
     public static final int MAX_INPUT_BYTES = 64 * 1024;
+    /** Most attributes a request may carry. */
+    static final int MAX_ATTRIBUTES = 8;
+    /** Most extensions a request may ask for (the CA sets its own from the profile). */
+    static final int MAX_REQUESTED_EXTENSIONS = 16;
+    /** Most subjectAltName entries a request may carry: a device's host names plus its IP addresses. */
+    static final int MAX_REQUESTED_SANS = 64;
     /** The input field named in every refusal. */
     public static final String FIELD = "csr";
     /** The message of every proof-of-possession failure. */
@@ -366,6 +372,10 @@ public final class CertificationRequests {
         }
         List<GeneralName> sans = new ArrayList<>();
         boolean seen = false;
+        if (attributes.size() > MAX_ATTRIBUTES) {
+            throw refuse("the certification request has " + attributes.size() + " attributes, more than the "
+                    + MAX_ATTRIBUTES + " allowed; send at most an extensionRequest and a challengePassword");
+        }
         for (ASN1Encodable element : attributes) {
             Attribute attribute;
             try {
@@ -382,10 +392,22 @@ public final class CertificationRequests {
             seen = true;
             try {
                 Extensions extensions = Extensions.getInstance(attribute.getAttrValues().getObjectAt(0));
+                if (extensions.getExtensionOIDs().length > MAX_REQUESTED_EXTENSIONS) {
+                    throw refuse("the certification request asks for " + extensions.getExtensionOIDs().length
+                            + " extensions, more than the " + MAX_REQUESTED_EXTENSIONS + " allowed; the CA sets the"
+                            + " extensions from the profile, so send at most the subjectAltName");
+                }
                 GeneralNames names = GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
                 if (names != null) {
+                    if (names.getNames().length > MAX_REQUESTED_SANS) {
+                        throw refuse("the certification request's subjectAltName holds " + names.getNames().length
+                                + " names, more than the " + MAX_REQUESTED_SANS + " allowed; register the device's"
+                                + " names instead");
+                    }
                     sans.addAll(Arrays.asList(names.getNames()));
                 }
+            } catch (DomainException e) {
+                throw e;
             } catch (RuntimeException e) {
                 throw refuse("the extensionRequest attribute of the certification request is malformed;"
                         + " the request is malformed");

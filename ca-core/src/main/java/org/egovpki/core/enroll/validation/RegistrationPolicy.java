@@ -42,6 +42,8 @@ public final class RegistrationPolicy {
     private static final int MAX_NAME = 64;
     private static final int MAX_OWNER = 128;
     private static final int MAX_OTHER_ID = 32;
+    /** Most host names, and most IP addresses, one device registers (each becomes a SAN entry). */
+    static final int MAX_DEVICE_NAMES = 32;
     private static final Pattern PHONE = Pattern.compile("\\+?[0-9 -]{5,20}");
     private static final Pattern PRINTABLE_ASCII = Pattern.compile("[\\x21-\\x7E](?:[\\x20-\\x7E]*[\\x21-\\x7E])?");
 
@@ -135,6 +137,12 @@ public final class RegistrationPolicy {
             throw DomainException.badRequest("registration.hostNames", "a device needs at least one host name or IP"
                     + " address; register the names and addresses the certificate will carry");
         }
+        if (hostNames.size() > MAX_DEVICE_NAMES || ipAddresses.size() > MAX_DEVICE_NAMES) {
+            throw DomainException.badRequest(hostNames.size() > MAX_DEVICE_NAMES ? "registration.hostNames"
+                    : "registration.ipAddresses", "a device registers at most " + MAX_DEVICE_NAMES
+                    + " host names and " + MAX_DEVICE_NAMES + " IP addresses; this one has " + hostNames.size()
+                    + " and " + ipAddresses.size() + ": register one device per certificate");
+        }
         for (String hostName : hostNames) {
             String value = hostName == null ? "" : hostName.strip();
             String problem = value.isEmpty() ? "it is empty" : Syntax.dnsNameProblem(value);
@@ -188,6 +196,11 @@ public final class RegistrationPolicy {
         if (invisible >= 0) {
             throw DomainException.badRequest(field, field.substring("registration.".length())
                     + " contains the control or format character " + Syntax.describeCodePoint(invisible) + "; remove it");
+        }
+        int unstorable = Syntax.firstUnstorableCharacter(stripped);
+        if (unstorable >= 0) {
+            throw DomainException.badRequest(field, Syntax.unstorableMessage(field.substring("registration.".length()),
+                    unstorable));
         }
         int length = Syntax.length(stripped);
         if (length > maxLength) {

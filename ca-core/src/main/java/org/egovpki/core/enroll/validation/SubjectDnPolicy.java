@@ -35,11 +35,13 @@ import org.egovpki.core.profile.CertificateType;
 /**
  * The naming rules for subscriber subjects (REQUIREMENTS §4; GM/T 0015, RFC 5280 §4.1.2.4).
  *
- * <p>A subject that passes {@link #check} contains only C, ST, L, O, OU (repeatable), CN
+ * <p>A subject that passes {@link #check} contains only C, ST, L, O, OU (at most {@value #MAX_OU}), CN
  * (exactly once) and E (emailAddress), each at most once otherwise, one attribute per RDN. Values
  * are non-empty, carry no leading or trailing blanks, no control or format characters (which
  * would let two different names look alike), and stay within the RFC 5280 upper bounds (CN, O, OU
- * 64; L, ST 128; E 255 characters). C is two upper-case letters; E is an ASCII mailbox.
+ * 64; L, ST 128; E 255 characters); at most {@value #MAX_RDNS} RDNs and {@value #MAX_SUBJECT_BYTES}
+ * bytes encoded, checked before any value is read. C is two upper-case letters; E is an ASCII
+ * mailbox.
  *
  * <p>The returned name is re-encoded canonically: RDNs in the order C, ST, L, O, OU..., CN, E
  * (the order GM/T 0015 examples and OpenSSL use; OUs keep their relative order), C as
@@ -71,6 +73,12 @@ public final class SubjectDnPolicy {
             BCStyle.C, 2, BCStyle.ST, 128, BCStyle.L, 128, BCStyle.O, 64, BCStyle.OU, 64, BCStyle.CN, 64,
             BCStyle.EmailAddress, 255);
     private static final String ALLOWED = "C, ST, L, O, OU, CN, E";
+    /** Most OU values in a subject: enough for a department path, bounded so a name stays a name. */
+    static final int MAX_OU = 4;
+    /** Most RDNs: C, ST, L, O, {@value #MAX_OU} OUs, CN and E. */
+    static final int MAX_RDNS = 6 + MAX_OU;
+    /** Largest DER encoding of a subject (the per-value bounds of every allowed attribute, in UTF-8). */
+    static final int MAX_SUBJECT_BYTES = 4096;
     private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
     private static final Pattern DEVICE_IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
     private static final Pattern WHITESPACE_RUN = Pattern.compile("[\\s\\p{Z}]+");
@@ -86,8 +94,18 @@ public final class SubjectDnPolicy {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(registration, "registration");
+        RDN[] subjectRdns = subject.getRDNs();
+        if (subjectRdns.length > MAX_RDNS) {
+            throw DomainException.badRequest("subject", "the subject has " + subjectRdns.length + " RDNs, more than the "
+                    + MAX_RDNS + " allowed (C, ST, L, O, up to " + MAX_OU + " OU, CN, E): shorten the name");
+        }
+        int encoded = encodedLength(subject);
+        if (encoded > MAX_SUBJECT_BYTES) {
+            throw DomainException.badRequest("subject", "the subject is " + encoded + " bytes encoded, more than the "
+                    + MAX_SUBJECT_BYTES + " allowed: shorten the name");
+        }
         Map<ASN1ObjectIdentifier, List<String>> values = new LinkedHashMap<>();
-        for (RDN rdn : subject.getRDNs()) {
+        for (RDN rdn : subjectRdns) {
             if (rdn.isMultiValued()) {
                 String types = Arrays.stream(rdn.getTypesAndValues()).map(atv -> displayName(atv.getType()))
                         .collect(Collectors.joining("+"));
@@ -111,6 +129,10 @@ public final class SubjectDnPolicy {
             String name = SHORT_NAMES.get(attributeType);
             if (attributeType.equals(BCStyle.CN) && count == 0) {
                 throw DomainException.badRequest("subject.CN", "the subject has no CN; give exactly one CN");
+            }
+            if (attributeType.equals(BCStyle.OU) && count > MAX_OU) {
+                throw DomainException.badRequest("subject.OU", "the subject has " + count + " OU attributes, more than"
+                        + " the " + MAX_OU + " allowed: keep the organisational units that identify the subscriber");
             }
             if (!attributeType.equals(BCStyle.OU) && count > 1) {
                 throw DomainException.badRequest("subject." + name, "the subject has " + count + " " + name
@@ -294,10 +316,22 @@ public final class SubjectDnPolicy {
             throw DomainException.badRequest(field, name + " contains the control or format character "
                     + Syntax.describeCodePoint(invisible) + "; remove it");
         }
+        int unstorable = Syntax.firstUnstorableCharacter(value);
+        if (unstorable >= 0) {
+            throw DomainException.badRequest(field, Syntax.unstorableMessage(name, unstorable));
+        }
         int length = Syntax.length(value);
         if (length > maxLength) {
             throw DomainException.badRequest(field, name + " has " + length + " characters, more than the " + maxLength
                     + " allowed (RFC 5280 upper bound): shorten it");
+        }
+    }
+
+    private static int encodedLength(X500Name subject) {
+        try {
+            return subject.getEncoded(ASN1Encoding.DER).length;
+        } catch (java.io.IOException e) {
+            throw DomainException.badRequest("subject", "the subject cannot be encoded: " + e.getMessage());
         }
     }
 

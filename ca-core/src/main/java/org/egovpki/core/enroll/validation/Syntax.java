@@ -228,6 +228,31 @@ final class Syntax {
         return -1;
     }
 
+    /**
+     * The first code point a name cannot hold because the directory's string matching
+     * (RFC 4518 §2.4) prohibits it: private use (BMP and planes 15-16), unassigned, a
+     * non-character, or U+FFFD REPLACEMENT CHARACTER (the mark of a failed conversion). Assigned
+     * characters outside the BMP, such as CJK Extension B, are fine. {@code -1} if none.
+     */
+    static int firstUnstorableCharacter(String value) {
+        for (int i = 0; i < value.length(); ) {
+            int codePoint = value.codePointAt(i);
+            int type = Character.getType(codePoint);
+            if (type == Character.PRIVATE_USE || type == Character.UNASSIGNED || codePoint == 0xFFFD
+                    || (codePoint & 0xFFFE) == 0xFFFE || (codePoint >= 0xFDD0 && codePoint <= 0xFDEF)) {
+                return codePoint;
+            }
+            i += Character.charCount(codePoint);
+        }
+        return -1;
+    }
+
+    /** The refusal text for {@link #firstUnstorableCharacter}. */
+    static String unstorableMessage(String what, int codePoint) {
+        return what + " contains " + describeCodePoint(codePoint) + ", a private use, unassigned or non-character"
+                + " code point that names cannot hold; use the character's standard Unicode code point";
+    }
+
     /** {@code U+XXXX} for messages: never print the invisible character itself. */
     static String describeCodePoint(int codePoint) {
         return String.format(Locale.ROOT, "U+%04X", codePoint);

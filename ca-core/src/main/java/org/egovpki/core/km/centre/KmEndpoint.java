@@ -100,12 +100,12 @@ public final class KmEndpoint implements KmTransport {
             return answer;
         } catch (DomainException e) {
             audit.record(AuditEvent.failure(clock.instant(), AuditEventType.KM_REQUEST_HANDLED, "ca:" + caName,
-                    List.of(taskNo.toString(16)), details(what, item, e.getMessage())));
-            return new KmResponse.Error(code(e.kind()), e.getMessage());
+                    List.of(taskNo.toString(16)), details(what, item, e.publicMessage())));
+            return new KmResponse.Error(code(e.kind()), e.publicMessage());
         } catch (RuntimeException e) {
             LOG.error("KM request {} from CA {} failed", what, caName, e);
             audit.record(AuditEvent.failure(clock.instant(), AuditEventType.KM_REQUEST_HANDLED, "ca:" + caName,
-                    List.of(taskNo.toString(16)), details(what, item, String.valueOf(e.getMessage()))));
+                    List.of(taskNo.toString(16)), details(what, item, DomainException.describe(e))));
             return new KmResponse.Error(KmResponse.Error.ERR_UNAVAILABLE, "the KM could not carry out " + what + "; see "
                     + "its log");
         }

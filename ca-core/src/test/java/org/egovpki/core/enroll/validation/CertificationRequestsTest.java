@@ -142,6 +142,17 @@ class CertificationRequestsTest {
     }
 
     @Test
+    void refusesMoreSubjectAltNamesThanADeviceCanRegister() {
+        GeneralName[] sans = new GeneralName[CertificationRequests.MAX_REQUESTED_SANS + 1];
+        for (int i = 0; i < sans.length; i++) {
+            sans[i] = new GeneralName(GeneralName.dNSName, "host" + i + ".example.gov.cn");
+        }
+
+        assertRefused(() -> requests.parse(csr(SUBJECT, TestCsrs.ec("secp256r1"), "SHA256WITHECDSA", sans)), "csr",
+                "more than the " + CertificationRequests.MAX_REQUESTED_SANS + " allowed");
+    }
+
+    @Test
     void appliesTheKeyPolicy() {
         byte[] rsa1024 = csr(TestCsrs.rsa(1024), "SHA256WITHRSA");
 

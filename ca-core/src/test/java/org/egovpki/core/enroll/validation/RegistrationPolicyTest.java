@@ -37,6 +37,8 @@ class RegistrationPolicyTest {
                         Registrations.organization().with(r -> r.organizationCode = "M000100Y-4")),
                 Arguments.of("code signing", CertificateType.CODE_SIGNING, Registrations.organization()),
                 Arguments.of("device with names and addresses", CertificateType.DEVICE, Registrations.device()),
+                Arguments.of("device owner with a CJK Extension B character", CertificateType.DEVICE,
+                        Registrations.device().with(r -> r.owner = "Owner \uD840\uDC00")),
                 Arguments.of("device with one IPv6 address only", CertificateType.DEVICE,
                         Registrations.device().with(r -> { r.hostNames.clear(); r.ipAddresses = List.of("fe80::1"); })),
                 Arguments.of("device with an xn-- host name only", CertificateType.DEVICE,
@@ -123,6 +125,11 @@ class RegistrationPolicyTest {
                         r -> r.ipAddresses.add("[::1]"), "registration.ipAddresses", "brackets"),
                 refused("host name given as IP", CertificateType.DEVICE, Registrations.device(),
                         r -> r.ipAddresses.add("www.example.gov.cn"), "registration.ipAddresses", "is not an IP address"),
+                refused("device with 33 host names", CertificateType.DEVICE, Registrations.device(),
+                        r -> { for (int i = 0; i < 33; i++) { r.hostNames.add("h" + i + ".example.gov.cn"); } },
+                        "registration.hostNames", "at most 32 host names"),
+                refused("owner with a private use character", CertificateType.DEVICE, Registrations.device(),
+                        r -> r.owner = "Owner \uE000", "registration.owner", "names cannot hold"),
                 refused("device without owner", CertificateType.DEVICE, Registrations.device(),
                         r -> r.owner = null, "registration.owner", "owner is missing"));
     }

@@ -256,4 +256,55 @@ class SubjectDnPolicyTest {
     private static RDN rdn(ASN1ObjectIdentifier type, ASN1Encodable value) {
         return new RDN(new AttributeTypeAndValue(type, value));
     }
+
+    // --- bounds and rare characters (issue 11 #3, #9) ---
+
+    @Test
+    void aSubjectWithTwoThousandOusIsRefusedBeforeItsValuesAreRead() {
+        RDN[] rdns = new RDN[2002];
+        rdns[0] = rdn(BCStyle.C, new DERPrintableString("CN"));
+        for (int i = 1; i <= 2000; i++) {
+            rdns[i] = rdn(BCStyle.OU, new DERUTF8String("unit " + i));
+        }
+        rdns[2001] = rdn(BCStyle.CN, new DERUTF8String("Zhang San"));
+
+        assertRefused(() -> policy.check(new X500Name(rdns), CertificateType.PERSONAL, person), "subject",
+                "2002 RDNs, more than the " + SubjectDnPolicy.MAX_RDNS + " allowed");
+    }
+
+    @Test
+    void moreOusThanAllowedAreRefusedAndTheMaximumIsAccepted() {
+        StringBuilder dn = new StringBuilder("CN=Zhang San");
+        for (int i = 1; i <= SubjectDnPolicy.MAX_OU; i++) {
+            dn.append(",OU=unit ").append(i);
+        }
+        dn.append(",C=CN");
+        assertThat(policy.check(SubjectDnPolicy.parse(dn.toString()), CertificateType.PERSONAL, person).getRDNs())
+                .hasSize(SubjectDnPolicy.MAX_OU + 2);
+
+        String tooMany = dn.toString().replace(",C=CN", ",OU=one more,C=CN");
+        assertRefused(() -> policy.check(SubjectDnPolicy.parse(tooMany), CertificateType.PERSONAL, person),
+                "subject.OU", "more than the " + SubjectDnPolicy.MAX_OU + " allowed");
+    }
+
+    @Test
+    void aNameWithACjkExtensionBCharacterIsAcceptedAsIs() {
+        RegistrationData rare = Registrations.person().with(r -> r.realName = "王\uD840\uDC00").build();
+
+        X500Name checked = policy.check(SubjectDnPolicy.parse("CN=王\uD840\uDC00,O=Test,C=CN"),
+                CertificateType.PERSONAL, rare);
+
+        assertThat(((ASN1UTF8String) checked.getRDNs(BCStyle.CN)[0].getFirst().getValue()).getString())
+                .isEqualTo("王\uD840\uDC00");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"BMP private use, \uE000", "plane 15 private use, \uDB80\uDC00", "non-character, \uFFFF",
+            "replacement character, \uFFFD"})
+    void aCharacterTheDirectoryCannotMatchIsRefused(String name, String character) {
+        RegistrationData odd = Registrations.person().with(r -> r.realName = "Wang" + character).build();
+
+        assertRefused(() -> policy.check(SubjectDnPolicy.parse("CN=Wang" + character + ",C=CN"),
+                CertificateType.PERSONAL, odd), "subject.CN", "names cannot hold");
+    }
 }
