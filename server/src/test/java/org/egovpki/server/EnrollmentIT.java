@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.Modification;
 import com.unboundid.ldap.sdk.ModificationType;
+import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
 import java.net.URI;
@@ -252,6 +254,48 @@ class EnrollmentIT {
         assertThat(get("reviewer1", "/api/v1/requests/" + id).path("serials")).isEmpty();
     }
 
+    /**
+     * Issue 11, defect 1: the clerk writes APPROVED on its own request, then a reviewer writes only a
+     * rejection reason (the documented first step of a rejection). The approval must never be
+     * credited to the reviewer, who was merely the entry's last modifier. Repeated, as a clerk
+     * would: a poll between the two writes sees the clerk as the modifier.
+     */
+    @Test
+    @Order(6)
+    void aClerksStateWriteIsNeverCreditedToTheReviewerWhoLastModifiedTheRequest() throws Exception {
+        String id = submit("clerk1", personal("Zhou Ba", "410102198503051231", KeyAlgorithm.SM2.generate(RANDOM),
+                false)).path("id").asText();
+
+        ResultCode clerkWrite = null;
+        ResultCode reviewerWrite = null;
+        try (LDAPConnection clerk = operatorConnection("clerk1"); LDAPConnection reviewer = operatorConnection("reviewer1")) {
+            for (int round = 0; round < 10; round++) {
+                clerkWrite = tryModify(clerk, id, "egovRequestState", "APPROVED");
+                reviewerWrite = tryModify(reviewer, id, "egovRejectionReason", "the ID copy is unreadable");
+                if (clerkWrite != ResultCode.SUCCESS) {
+                    break;
+                }
+                // Wait until the CA has dealt with the write, then try again unless it approved.
+                await().atMost(Duration.ofSeconds(10)).until(() -> !"APPROVED".equalsIgnoreCase(
+                        requestEntry(id).getAttributeValue("egovRequestState")));
+                if (!"SUBMITTED".equals(get("reviewer1", "/api/v1/requests/" + id).path("state").asText())) {
+                    break;
+                }
+            }
+        }
+
+        // The route polls every 200 ms: for two seconds the request must stay undecided.
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            JsonNode request = get("reviewer1", "/api/v1/requests/" + id);
+            assertThat(request.path("state").asText()).isEqualTo("SUBMITTED");
+            assertThat(request.path("reviewedBy").isNull()).as("reviewedBy: %s", request.path("reviewedBy")).isTrue();
+        });
+        assertThat(get("reviewer1", "/api/v1/requests/" + id).path("serials")).isEmpty();
+        // Operators no longer write a request's state or reason at all: a decision is an entry of its own.
+        assertThat(clerkWrite).isEqualTo(ResultCode.INSUFFICIENT_ACCESS_RIGHTS);
+        assertThat(reviewerWrite).isEqualTo(ResultCode.INSUFFICIENT_ACCESS_RIGHTS);
+    }
+
     // --- helpers ---
 
     private static void assertRefused(ObjectNode body, int status, String field, String message) throws Exception {
@@ -297,6 +341,20 @@ class EnrollmentIT {
                 "uid=" + operator + ",ou=operators," + BASE, PASSWORD)) {
             connection.modify("egovRequestId=" + requestId + ",ou=requests," + BASE,
                     new Modification(ModificationType.REPLACE, "egovRequestState", state));
+        }
+    }
+
+    private static LDAPConnection operatorConnection(String operator) throws Exception {
+        return new LDAPConnection("127.0.0.1", server.ldapPort, "uid=" + operator + ",ou=operators," + BASE, PASSWORD);
+    }
+
+    /** Replaces one attribute of a request; the directory's answer, success or refusal. */
+    private static ResultCode tryModify(LDAPConnection connection, String requestId, String attribute, String value) {
+        try {
+            return connection.modify("egovRequestId=" + requestId + ",ou=requests," + BASE,
+                    new Modification(ModificationType.REPLACE, attribute, value)).getResultCode();
+        } catch (LDAPException e) {
+            return e.getResultCode();
         }
     }
 
