@@ -49,5 +49,10 @@ public enum AuditEventType {
     /** A key recovery was rejected. */
     KM_RECOVERY_REJECTED,
     /** An escrowed key was delivered under a recovery (challenge code used, judicial file fetched), or refused. */
-    KM_KEY_RECOVERED
+    KM_KEY_RECOVERED,
+    /**
+     * Something written in the directory that the CA did not make and would not act on, undone: a
+     * request state it did not write (put back), or a decision entry that is not a decision.
+     */
+    DIRECTORY_CHANGE_REFUSED
 }
