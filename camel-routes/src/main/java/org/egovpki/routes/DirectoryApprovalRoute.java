@@ -3,12 +3,14 @@ package org.egovpki.routes;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
- * Approvals and rejections written in an LDAP browser: every {@code egovpki.approvals.pollMillis}
- * the {@code directoryDecisions} bean (ca-core's DirectoryDecisions) finds requests whose state a
- * reviewer changed and runs them through the same checks as the REST API.
+ * Approvals and rejections made in an LDAP browser: every {@code egovpki.approvals.pollMillis}
+ * the {@code directoryDecisions} bean (ca-core's DirectoryDecisions) finds the decision entries
+ * reviewers added below requests and runs each through the same checks as the REST API, as the
+ * operator the directory recorded as the entry's author; it also puts back request states the CA
+ * did not write.
  *
- * <p>Polling, not persistent search: an indexed search for the few undecided-but-changed requests
- * costs well under a millisecond on the embedded directory, so a one-second poll is noise, bounds
+ * <p>Polling, not persistent search: two indexed searches, for the few pending decision entries and
+ * the requests whose shown state the CA did not write, cost well under a millisecond on the embedded directory, so a one-second poll is noise, bounds
  * the latency a reviewer sees to one period, survives directory restarts with no reconnect logic,
  * and behaves the same on ApacheDS and OpenLDAP (whose persistent search support differs; the
  * measured poll cost is in docs/benchmarks.md).

@@ -56,6 +56,11 @@ public final class DirectoryNames {
         return new DN(new RDN("egovRequestId", requestId), container(DirectoryLayout.Container.REQUESTS));
     }
 
+    /** A decision entry an operator adds below a request, {@code egovDecisionId=<name>,egovRequestId=<id>,ou=requests,<base>}. */
+    public DN decision(String requestId, String decisionId) {
+        return new DN(new RDN("egovDecisionId", decisionId), request(requestId));
+    }
+
     public DN certificate(String certificateId) {
         return new DN(new RDN("egovCertificateId", certificateId), container(DirectoryLayout.Container.CERTIFICATES));
     }

@@ -20,7 +20,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.egovpki.core.DomainException;
-import org.egovpki.core.enroll.DecisionInbox;
 import org.egovpki.core.enroll.EnrollmentRequest;
 import org.egovpki.core.enroll.RequestKind;
 import org.egovpki.core.enroll.RequestState;
@@ -29,14 +28,15 @@ import org.egovpki.core.profile.CertificateType;
 import org.egovpki.schema.DirectoryLayout;
 
 /**
- * Enrollment requests under {@code ou=requests} ({@code egovEnrollmentRequest}), and the inbox of
- * decisions reviewers wrote there with an LDAP browser. The CA writes every state twice, to
- * {@code egovRequestState} (what an LDAP browser shows and a reviewer edits) and to
- * {@code egovConfirmedState} (its own record, which operators cannot write); the domain state is
- * the confirmed one, and a differing {@code egovRequestState} is a decision waiting to be checked.
- * State changes are compare-and-swap on the confirmed state.
+ * Enrollment requests under {@code ou=requests} ({@code egovEnrollmentRequest}). The CA writes
+ * every state twice, to {@code egovRequestState} (what an LDAP browser shows) and to
+ * {@code egovConfirmedState} (its own record); operators can write neither. The domain state is
+ * the confirmed one, and a differing {@code egovRequestState} is a change the CA did not make,
+ * which {@link LdapDecisionInbox} reports so that it is put back. State changes are
+ * compare-and-swap on the confirmed state. Reviewers decide in a browser by adding a decision
+ * entry below the request ({@link LdapDecisionInbox}).
  */
-public final class LdapRequestStore implements RequestStore, DecisionInbox {
+public final class LdapRequestStore implements RequestStore {
 
     private static final Set<ResultCode> RACE_LOST = Set.of(ResultCode.NO_SUCH_ATTRIBUTE,
             ResultCode.ATTRIBUTE_OR_VALUE_EXISTS, ResultCode.NO_SUCH_OBJECT, ResultCode.CONSTRAINT_VIOLATION);
@@ -145,58 +145,6 @@ public final class LdapRequestStore implements RequestStore, DecisionInbox {
                 return false;
             }
             throw LdapErrors.toDomain("updating request " + id, e);
-        }
-    }
-
-    // --- decisions written in the directory ---
-
-    @Override
-    public List<PendingDecision> pending(int limit) {
-        // A state written in a browser that the CA has not confirmed: for each decision value, the
-        // entries showing it whose confirmed state is something else.
-        List<Filter> written = new ArrayList<>();
-        for (RequestState decision : List.of(RequestState.APPROVED, RequestState.REJECTED)) {
-            written.add(Filter.createANDFilter(Filter.createEqualityFilter(STATE, decision.name()),
-                    Filter.createNOTFilter(Filter.createEqualityFilter(CONFIRMED, decision.name()))));
-        }
-        Filter filter = Filter.createANDFilter(Filter.createEqualityFilter("objectClass", "egovEnrollmentRequest"),
-                Filter.createORFilter(written));
-        List<PendingDecision> found = new ArrayList<>();
-        for (SearchResultEntry entry : search(filter, limit, STATE, CONFIRMED, "modifiersName", "egovRejectionReason",
-                "egovRequestId")) {
-            String modifier = entry.getAttributeValue("modifiersName");
-            // The filter matched APPROVED or REJECTED case-insensitively, so this parses.
-            found.add(new PendingDecision(entry.getAttributeValue("egovRequestId"), parse(entry, STATE),
-                    state(entry), modifier == null ? "" : modifier, entry.getAttributeValue("egovRejectionReason")));
-        }
-        return found;
-    }
-
-    @Override
-    public boolean reopen(PendingDecision decision) {
-        // Back to what the CA confirmed (SUBMITTED), so the decision goes through the same checks as REST.
-        return restore(decision);
-    }
-
-    @Override
-    public boolean restore(PendingDecision decision) {
-        List<Modification> mods = new ArrayList<>();
-        mods.add(new Modification(ModificationType.DELETE, STATE, decision.requested().name()));
-        mods.add(new Modification(ModificationType.ADD, STATE, decision.confirmed().name()));
-        if (decision.confirmed() == RequestState.SUBMITTED) {
-            mods.add(new Modification(ModificationType.REPLACE, "egovRejectionReason"));
-        }
-        return modifyIfUnchanged(decision.requestId(), mods);
-    }
-
-    @Override
-    public void note(String requestId, String note) {
-        String text = note.length() > 1000 ? note.substring(0, 1000) : note;
-        try {
-            ldap.modify(names.request(requestId).toString(),
-                    new Modification(ModificationType.REPLACE, "egovDecisionNote", text));
-        } catch (LDAPException e) {
-            throw LdapErrors.toDomain("noting on request " + requestId, e);
         }
     }
 

@@ -39,7 +39,8 @@ class DocumentationExamplesTest {
                 "egovCertificationAuthority", "pkiCA", "egovCertificateRecord", "egovSubscriber", "pkiUser",
                 "egovSubscriberRegistration",
                 "egovEnrollmentRequest", "egovOperator", "egovServiceAccount", "egovSyncTarget", "egovSyncCursor",
-                "egovEscrowedKey", "egovKeyRecoveryRequest", "egovKeyRecoveryDetails", "egovAuditEvent");
+                "egovEscrowedKey", "egovKeyRecoveryRequest", "egovKeyRecoveryDetails", "egovAuditEvent",
+                "egovRequestDecision");
 
         Schema schema = UnboundIdSchemas.standardPlusEgov(EgovSchema.load());
         EntryValidator validator = new EntryValidator(schema);

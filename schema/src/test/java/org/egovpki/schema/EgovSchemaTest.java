@@ -69,7 +69,7 @@ class EgovSchemaTest {
                 "egovEnrollmentRequest", "egovSubscriber", "egovOperator", "egovServiceAccount", "egovSyncTarget",
                 "egovSyncCursor", "egovEscrowedKey", "egovKeyRecoveryRequest", "egovAuditEvent",
                 "egovAuditCheckpoint", "egovSubscriberRegistration", "egovCrlPartition", "egovKeyRecoveryDetails",
-                "egovKeyDelivery");
+                "egovKeyDelivery", "egovRequestDecision");
     }
 
     @Test
@@ -292,6 +292,7 @@ class EgovSchemaTest {
         "egovAuditCheckpoint        | STRUCTURAL | cn egovAuditSequence egovAuditHash",
         "egovKeyRecoveryDetails     | AUXILIARY  | ''",
         "egovKeyDelivery            | AUXILIARY  | ''",
+        "egovRequestDecision        | STRUCTURAL | egovDecisionId egovDecision",
     })
     void classHasTheAgreedKindAndRequiredAttributes(String name, String kind, String must) {
         SchemaElement oc = schema.objectClass(name).orElseThrow();
@@ -315,6 +316,7 @@ class EgovSchemaTest {
                 + "egovSyncAttempts egovSyncPending",
         "egovKeyRecoveryDetails, egovIssuerName egovKeyId userCertificate egovRejectionReason egovRecoveredAt",
         "egovKeyDelivery, egovEnvelopedKey",
+        "egovRequestDecision, egovRejectionReason description",
     })
     void classAllowsTheAgreedOptionalAttributes(String name, String may) {
         assertThat(schema.objectClass(name).orElseThrow().may()).containsExactly(may.split(" "));

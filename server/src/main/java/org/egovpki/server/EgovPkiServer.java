@@ -73,6 +73,7 @@ import org.egovpki.directory.LdapCaRepository;
 import org.egovpki.directory.LdapCertificateStatusSource;
 import org.egovpki.directory.LdapCertificateStore;
 import org.egovpki.directory.LdapOperatorDirectory;
+import org.egovpki.directory.LdapDecisionInbox;
 import org.egovpki.directory.LdapRequestStore;
 import org.egovpki.directory.LdapSubscriberStore;
 import org.egovpki.directory.embedded.ApacheDsAccessControl;
@@ -251,7 +252,9 @@ public final class EgovPkiServer implements AutoCloseable {
                         + "(still recoverable, still kept)", revoked.serialHex(), e.getMessage());
             }
         });
-        startRoutes(crlJobs, new DirectoryDecisions(requests, operators, enrollment, audit, clock),
+        DirectoryDecisions decisions = new DirectoryDecisions(new LdapDecisionInbox(pool, names), operators, enrollment,
+                audit, clock);
+        startRoutes(crlJobs, decisions,
                 ocspSigners == null ? null : new OcspResponderJobs(ocspSigners, ocsp), km.escrow());
 
         if (serveHttp) {

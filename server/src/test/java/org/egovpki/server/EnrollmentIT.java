@@ -7,9 +7,13 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.unboundid.ldap.sdk.Attribute;
+import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.Modification;
 import com.unboundid.ldap.sdk.ModificationType;
+import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
 import java.net.URI;
@@ -24,6 +28,7 @@ import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import javax.security.auth.x500.X500Principal;
@@ -43,10 +48,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Enrollment end to end on the real server: a clerk submits over REST, a reviewer approves by an
- * LDAP modify bound as the reviewer, the certificate is issued, published and verifiable; the
- * clerk and non-reviewers cannot approve by either channel; bad applications are refused and
- * leave the directory unchanged.
+ * Enrollment end to end on the real server: a clerk submits over REST, a reviewer approves by
+ * adding a decision entry in the directory bound as the reviewer, the certificate is issued,
+ * published and verifiable; the clerk and non-reviewers cannot approve by either channel, and no
+ * decision is ever credited to an entry's last modifier; bad applications are refused and leave
+ * the directory unchanged.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EnrollmentIT {
@@ -99,25 +105,38 @@ class EnrollmentIT {
         String id = submitted.path("id").asText();
         assertThat(submitted.path("state").asText()).isEqualTo("SUBMITTED");
 
-        // The clerk tries to approve their own request: over REST, and by writing the directory.
+        // The clerk tries to approve their own request: over REST, and by adding a decision entry.
         assertThat(post("clerk1", "/api/v1/requests/" + id + "/approve", "{}").statusCode()).isEqualTo(403);
-        writeState("clerk1", id, "APPROVED");
+        addDecision("clerk1", id, "clerk1-1", "APPROVED", null);
         await().atMost(Duration.ofSeconds(10)).until(() -> requestEntry(id).hasAttribute("egovDecisionNote"));
         SearchResultEntry refused = requestEntry(id);
         assertThat(refused.getAttributeValue("egovRequestState")).isEqualTo("SUBMITTED");
-        assertThat(refused.getAttributeValue("egovDecisionNote")).contains("not a reviewer");
+        assertThat(refused.getAttributeValue("egovDecisionNote")).contains("uid=clerk1,ou=operators")
+                .contains("not a reviewer");
+        assertThat(decisionEntries(id)).as("the CA removes a decision entry once it has dealt with it").isZero();
         // Another non-reviewer, over REST.
         HttpResponse<byte[]> nonReviewer = post("clerk2", "/api/v1/requests/" + id + "/approve", "{}");
         assertThat(nonReviewer.statusCode()).isEqualTo(403);
         assertThat(JSON.readTree(nonReviewer.body()).path("message").asText()).contains("not a reviewer");
 
         // The reviewer approves in the directory, bound as themselves (a browser may write any case).
-        writeState("reviewer1", id, "approved");
+        addDecision("reviewer1", id, "reviewer1-1", "approved", null);
         await().atMost(Duration.ofSeconds(15)).until(() -> "ISSUED".equals(get("reviewer1", "/api/v1/requests/" + id)
                 .path("state").asText()));
         JsonNode issued = get("reviewer1", "/api/v1/requests/" + id);
         assertThat(issued.path("reviewedBy").asText()).isEqualTo("uid=reviewer1,ou=operators," + BASE);
         String serial = issued.path("serials").get(0).asText();
+        // Both directory decisions are in the audit trail, each with its real author.
+        List<JsonNode> approvals = auditEvents("REQUEST_APPROVED", id);
+        assertThat(approvals).anySatisfy(e -> {
+            assertThat(e.path("actor").asText()).isEqualTo("uid=clerk1,ou=operators," + BASE);
+            assertThat(e.path("outcome").asText()).isEqualTo("FAILURE");
+            assertThat(e.path("details").path("channel").asText()).isEqualTo("ldap");
+        }).anySatisfy(e -> {
+            assertThat(e.path("actor").asText()).isEqualTo("uid=reviewer1,ou=operators," + BASE);
+            assertThat(e.path("outcome").asText()).isEqualTo("SUCCESS");
+            assertThat(e.path("details").path("channel").asText()).isEqualTo("ldap");
+        });
 
         X509Certificate certificate = Pem.parseCertificate(bytes("clerk1",
                 "/api/v1/certificates/" + serial + ".der"));
@@ -243,13 +262,69 @@ class EnrollmentIT {
                 "{\"reason\":\"ID copy unreadable\"}").body());
         assertThat(rejected.path("state").asText()).isEqualTo("REJECTED");
 
-        writeState("clerk1", id, "APPROVED");
+        // A reviewer's late approval, as a decision entry: refused, the request stays rejected.
+        addDecision("reviewer1", id, "reviewer1-late", "APPROVED", null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> String.valueOf(requestEntry(id)
+                .getAttributeValue("egovDecisionNote")).contains("reviewer1"));
+        assertThat(requestEntry(id).getAttributeValue("egovDecisionNote")).contains("was refused")
+                .contains("is REJECTED");
 
+        // The directory administrator flips the shown state: put back, never acted on, audited.
+        try (LDAPConnection admin = admin()) {
+            admin.modify("egovRequestId=" + id + ",ou=requests," + BASE,
+                    new Modification(ModificationType.REPLACE, "egovRequestState", "APPROVED"));
+        }
         await().atMost(Duration.ofSeconds(10)).until(() -> "REJECTED".equals(
                 requestEntry(id).getAttributeValue("egovRequestState")));
-        assertThat(requestEntry(id).getAttributeValue("egovDecisionNote")).contains("cannot be changed");
+        assertThat(requestEntry(id).getAttributeValue("egovDecisionNote")).contains("put back to REJECTED")
+                .contains("uid=admin,ou=system");
+        assertThat(auditEvents("DIRECTORY_CHANGE_REFUSED", id)).singleElement()
+                .satisfies(e -> assertThat(e.path("details").path("lastModifier").asText())
+                        .isEqualTo("uid=admin,ou=system"));
         assertThat(get("reviewer1", "/api/v1/requests/" + id).path("state").asText()).isEqualTo("REJECTED");
         assertThat(get("reviewer1", "/api/v1/requests/" + id).path("serials")).isEmpty();
+    }
+
+    /**
+     * Issue 11, defect 1: the clerk writes APPROVED on its own request, then a reviewer writes only a
+     * rejection reason (the documented first step of a rejection). The approval must never be
+     * credited to the reviewer, who was merely the entry's last modifier. Repeated, as a clerk
+     * would: a poll between the two writes sees the clerk as the modifier.
+     */
+    @Test
+    @Order(6)
+    void aClerksStateWriteIsNeverCreditedToTheReviewerWhoLastModifiedTheRequest() throws Exception {
+        String id = submit("clerk1", personal("Zhou Ba", "410102198503051231", KeyAlgorithm.SM2.generate(RANDOM),
+                false)).path("id").asText();
+
+        ResultCode clerkWrite = null;
+        ResultCode reviewerWrite = null;
+        try (LDAPConnection clerk = operatorConnection("clerk1"); LDAPConnection reviewer = operatorConnection("reviewer1")) {
+            for (int round = 0; round < 10; round++) {
+                clerkWrite = tryModify(clerk, id, "egovRequestState", "APPROVED");
+                reviewerWrite = tryModify(reviewer, id, "egovRejectionReason", "the ID copy is unreadable");
+                if (clerkWrite != ResultCode.SUCCESS) {
+                    break;
+                }
+                // Wait until the CA has dealt with the write, then try again unless it approved.
+                await().atMost(Duration.ofSeconds(10)).until(() -> !"APPROVED".equalsIgnoreCase(
+                        requestEntry(id).getAttributeValue("egovRequestState")));
+                if (!"SUBMITTED".equals(get("reviewer1", "/api/v1/requests/" + id).path("state").asText())) {
+                    break;
+                }
+            }
+        }
+
+        // The route polls every 200 ms: for two seconds the request must stay undecided.
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            JsonNode request = get("reviewer1", "/api/v1/requests/" + id);
+            assertThat(request.path("state").asText()).isEqualTo("SUBMITTED");
+            assertThat(request.path("reviewedBy").isNull()).as("reviewedBy: %s", request.path("reviewedBy")).isTrue();
+        });
+        assertThat(get("reviewer1", "/api/v1/requests/" + id).path("serials")).isEmpty();
+        // Operators no longer write a request's state or reason at all: a decision is an entry of its own.
+        assertThat(clerkWrite).isEqualTo(ResultCode.INSUFFICIENT_ACCESS_RIGHTS);
+        assertThat(reviewerWrite).isEqualTo(ResultCode.INSUFFICIENT_ACCESS_RIGHTS);
     }
 
     // --- helpers ---
@@ -292,11 +367,55 @@ class EnrollmentIT {
         return JSON.readTree(response.body());
     }
 
-    private static void writeState(String operator, String requestId, String state) throws Exception {
-        try (LDAPConnection connection = new LDAPConnection("127.0.0.1", server.ldapPort,
-                "uid=" + operator + ",ou=operators," + BASE, PASSWORD)) {
-            connection.modify("egovRequestId=" + requestId + ",ou=requests," + BASE,
-                    new Modification(ModificationType.REPLACE, "egovRequestState", state));
+    /** What a reviewer does in an LDAP browser: adds a decision entry below the request, bound as themselves. */
+    private static void addDecision(String operator, String requestId, String name, String decision, String reason)
+            throws Exception {
+        List<Attribute> attributes = new ArrayList<>(List.of(
+                new Attribute("objectClass", "top", "egovRequestDecision"), new Attribute("egovDecisionId", name),
+                new Attribute("egovDecision", decision)));
+        if (reason != null) {
+            attributes.add(new Attribute("egovRejectionReason", reason));
+        }
+        try (LDAPConnection connection = operatorConnection(operator)) {
+            connection.add(new Entry("egovDecisionId=" + name + ",egovRequestId=" + requestId + ",ou=requests," + BASE,
+                    attributes));
+        }
+    }
+
+    private static int decisionEntries(String requestId) throws Exception {
+        try (LDAPConnection admin = admin()) {
+            return admin.search("egovRequestId=" + requestId + ",ou=requests," + BASE, SearchScope.ONE,
+                    "(objectClass=egovRequestDecision)", "1.1").getEntryCount();
+        }
+    }
+
+    /** The server's audit trail events of {@code type} about {@code subject}. */
+    private static List<JsonNode> auditEvents(String type, String subject) throws Exception {
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : Files.readAllLines(server.data.resolve("audit/audit.jsonl"))) {
+            JsonNode event = JSON.readTree(line);
+            boolean about = false;
+            for (JsonNode s : event.path("subjects")) {
+                about |= s.asText().equals(subject);
+            }
+            if (about && type.equals(event.path("type").asText())) {
+                events.add(event);
+            }
+        }
+        return events;
+    }
+
+    private static LDAPConnection operatorConnection(String operator) throws Exception {
+        return new LDAPConnection("127.0.0.1", server.ldapPort, "uid=" + operator + ",ou=operators," + BASE, PASSWORD);
+    }
+
+    /** Replaces one attribute of a request; the directory's answer, success or refusal. */
+    private static ResultCode tryModify(LDAPConnection connection, String requestId, String attribute, String value) {
+        try {
+            return connection.modify("egovRequestId=" + requestId + ",ou=requests," + BASE,
+                    new Modification(ModificationType.REPLACE, attribute, value)).getResultCode();
+        } catch (LDAPException e) {
+            return e.getResultCode();
         }
     }
 

@@ -54,5 +54,10 @@ public enum AuditEventType {
      * The directory locked an account after too many failed binds (over the LDAP port or through
      * the REST API, which binds as the operator); the details say until when.
      */
-    ACCOUNT_LOCKED_OUT
+    ACCOUNT_LOCKED_OUT,
+    /**
+     * Something written in the directory that the CA did not make and would not act on, undone: a
+     * request state it did not write (put back), or a decision entry that is not a decision.
+     */
+    DIRECTORY_CHANGE_REFUSED
 }

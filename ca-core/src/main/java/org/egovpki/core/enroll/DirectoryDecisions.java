@@ -1,7 +1,9 @@
 package org.egovpki.core.enroll;
 
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,11 +15,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Acts on approvals and rejections reviewers made in an LDAP browser. Each decision is reopened
- * (the request goes back to SUBMITTED) and then submitted to {@link EnrollmentService} exactly as
- * a REST call would be, with the operator the directory names as the modifier — so there is no
- * path around the checks: a clerk approving their own request, or a non-reviewer, is refused, the
- * request stays SUBMITTED, and {@code egovDecisionNote} says why.
+ * Acts on decisions reviewers wrote in the directory with an LDAP browser, and undoes state
+ * changes the CA did not make.
+ *
+ * <p>A decision is an entry a reviewer adds below the request ({@link DecisionInbox.Decision}). Its
+ * author is the operator the directory recorded when the entry was added — operators can add such
+ * entries but never change or remove them, so the author of the entry is the author of the
+ * decision value. Each entry is claimed (removed) once, then submitted to
+ * {@link EnrollmentService} exactly as a REST call would be, with that operator: a clerk deciding
+ * their own request, or a non-reviewer, is refused by the same checks, and {@code egovDecisionNote}
+ * on the request says what became of the decision.
+ *
+ * <p>Nobody is ever credited with a decision for having modified the request last. A request
+ * whose shown state differs from the state the CA wrote (the directory administrator, say, edited
+ * {@code egovRequestState}) is put back and audited, with the last modifier recorded only as a fact
+ * about the entry.
  */
 public final class DirectoryDecisions {
 
@@ -39,53 +51,108 @@ public final class DirectoryDecisions {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** @return how many directory decisions were acted on or refused */
+    /** @return how many directory decisions and unattributed state changes were dealt with */
     public int processPending() {
-        List<DecisionInbox.PendingDecision> pending = inbox.pending(BATCH);
         int handled = 0;
-        for (DecisionInbox.PendingDecision decision : pending) {
-            if (decision.confirmed() != RequestState.SUBMITTED) {
-                if (inbox.restore(decision)) {
-                    handled++;
-                    String note = "request " + decision.requestId() + " is already " + decision.confirmed()
-                            + "; a decision cannot be changed, so " + decision.requested() + " written by "
-                            + decision.modifierDn() + " was undone";
-                    inbox.note(decision.requestId(), note);
-                    audit.record(AuditEvent.failure(clock.instant(), decision.requested() == RequestState.APPROVED
-                                    ? AuditEventType.REQUEST_APPROVED : AuditEventType.REQUEST_REJECTED,
-                            decision.modifierDn(), List.of(decision.requestId()), Map.of("channel", "ldap",
-                                    "error", note)));
-                }
-                continue;
+        for (DecisionInbox.UnconfirmedState change : inbox.unconfirmedStates(BATCH)) {
+            if (inbox.restore(change)) {
+                handled++;
+                undone(change);
             }
-            if (!inbox.reopen(decision)) {
-                continue;
-            }
-            handled++;
-            Optional<Operator> operator = operators.findByDn(decision.modifierDn());
-            if (operator.isEmpty()) {
-                String note = decision.modifierDn() + " is not an egov-pki operator; only reviewers bound with "
-                        + "their own operator DN can decide requests";
-                inbox.note(decision.requestId(), note);
-                audit.record(AuditEvent.failure(clock.instant(), decision.requested() == RequestState.APPROVED
-                                ? AuditEventType.REQUEST_APPROVED : AuditEventType.REQUEST_REJECTED,
-                        decision.modifierDn(), List.of(decision.requestId()), Map.of("channel", "ldap", "error", note)));
-                continue;
-            }
-            try {
-                if (decision.requested() == RequestState.APPROVED) {
-                    enrollment.approve(operator.get(), decision.requestId());
-                } else {
-                    enrollment.reject(operator.get(), decision.requestId(), decision.reason());
-                }
-                LOG.info("Acted on {} of request {} by {} from the directory", decision.requested(),
-                        decision.requestId(), decision.modifierDn());
-            } catch (DomainException e) {
-                LOG.info("Refused {} of request {} by {} from the directory: {}", decision.requested(),
-                        decision.requestId(), decision.modifierDn(), e.getMessage());
-                inbox.note(decision.requestId(), e.getMessage());
+        }
+        for (DecisionInbox.Decision decision : inbox.decisions(BATCH)) {
+            // Claimed first: a decision is acted on at most once, whoever else polls.
+            if (inbox.claim(decision)) {
+                handled++;
+                act(decision);
             }
         }
         return handled;
+    }
+
+    private void undone(DecisionInbox.UnconfirmedState change) {
+        String note = "egovRequestState was set to '" + change.shown() + "' by someone other than the CA (last "
+                + "modifier of the entry: " + change.modifierDn() + "), so it was put back to " + change.confirmed()
+                + "; to decide, add a decision entry (egovRequestDecision) below the request";
+        inbox.note(change.requestId(), note);
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("shown", change.shown());
+        details.put("restored", change.confirmed().name());
+        details.put("lastModifier", change.modifierDn());
+        audit.record(AuditEvent.failure(clock.instant(), AuditEventType.DIRECTORY_CHANGE_REFUSED, AuditEvent.SYSTEM,
+                List.of(change.requestId()), details));
+        LOG.warn("Put request {} back to {}: its egovRequestState was set to '{}' outside the CA (last modifier {})",
+                change.requestId(), change.confirmed(), change.shown(), change.modifierDn());
+    }
+
+    private void act(DecisionInbox.Decision decision) {
+        Map<String, String> context = new LinkedHashMap<>();
+        context.put("channel", "ldap");
+        context.put("decisionEntry", decision.entry());
+        Optional<RequestState> decided = parse(decision.decision());
+        if (decision.requestId() == null || decided.isEmpty()) {
+            String error = decision.requestId() == null
+                    ? "a decision entry must be a direct child of a request entry under ou=requests; it was removed"
+                    : "egovDecision must be APPROVED or REJECTED, not '" + shorten(decision.decision())
+                            + "'; the entry was removed, add a new one";
+            refuse(decision, AuditEventType.DIRECTORY_CHANGE_REFUSED, context, error);
+            return;
+        }
+        AuditEventType type = decided.get() == RequestState.APPROVED ? AuditEventType.REQUEST_APPROVED
+                : AuditEventType.REQUEST_REJECTED;
+        Optional<Operator> author = operators.findByDn(decision.authorDn());
+        if (author.isEmpty()) {
+            refuse(decision, type, context, decision.authorDn() + " is not an active egov-pki operator; only "
+                    + "reviewers bound with their own operator DN can decide requests");
+            return;
+        }
+        try {
+            if (decided.get() == RequestState.APPROVED) {
+                enrollment.approve(author.get(), decision.requestId(), context);
+            } else {
+                enrollment.reject(author.get(), decision.requestId(), decision.reason(), context);
+            }
+            inbox.note(decision.requestId(), decided.get() + " by " + author.get().dn()
+                    + " (decision entry added in the directory) was accepted");
+            LOG.info("Acted on {} of request {} by {} from the directory", decided.get(), decision.requestId(),
+                    author.get().dn());
+        } catch (DomainException e) {
+            // EnrollmentService has audited the refusal with the author as actor.
+            LOG.info("Refused {} of request {} by {} from the directory: {}", decided.get(), decision.requestId(),
+                    author.get().dn(), e.getMessage());
+            inbox.note(decision.requestId(), decided.get() + " by " + author.get().dn() + " was refused: "
+                    + e.getMessage());
+        }
+    }
+
+    /** Audits a decision the CA would not hand to the enrollment rules at all, and notes why on the request. */
+    private void refuse(DecisionInbox.Decision decision, AuditEventType type, Map<String, String> context,
+                        String error) {
+        Map<String, String> details = new LinkedHashMap<>(context);
+        details.put("error", error);
+        audit.record(AuditEvent.failure(clock.instant(), type, decision.authorDn(),
+                decision.requestId() == null ? List.of() : List.of(decision.requestId()), details));
+        if (decision.requestId() != null) {
+            inbox.note(decision.requestId(), "the decision '" + shorten(decision.decision()) + "' added by "
+                    + decision.authorDn() + " was refused: " + error);
+        }
+        LOG.info("Refused the directory decision {} by {}: {}", decision.entry(), decision.authorDn(), error);
+    }
+
+    /** APPROVED or REJECTED, in any case and with surrounding spaces, as a browser may write them. */
+    private static Optional<RequestState> parse(String value) {
+        String word = value == null ? "" : value.strip().toUpperCase(Locale.ROOT);
+        return switch (word) {
+            case "APPROVED" -> Optional.of(RequestState.APPROVED);
+            case "REJECTED" -> Optional.of(RequestState.REJECTED);
+            default -> Optional.empty();
+        };
+    }
+
+    private static String shorten(String value) {
+        if (value == null) {
+            return "";
+        }
+        return value.length() > 40 ? value.substring(0, 40) + "..." : value;
     }
 }

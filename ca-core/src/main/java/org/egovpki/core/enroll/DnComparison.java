@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * Compares operator DNs as the directory writes them. The directory normalises DNs it writes
- * ({@code modifiersName}) and we write DNs in one form, so a whitespace- and case-insensitive
+ * ({@code creatorsName}) and we write DNs in one form, so a whitespace- and case-insensitive
  * comparison of the RDN sequence is exact for our tree (uid values are case-insensitive).
  */
 final class DnComparison {

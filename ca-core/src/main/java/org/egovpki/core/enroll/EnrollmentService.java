@@ -157,19 +157,32 @@ public final class EnrollmentService {
     }
 
     public EnrollmentRequest approve(Operator reviewer, String requestId) {
+        return approve(reviewer, requestId, Map.of());
+    }
+
+    /**
+     * Approves with {@code context} (e.g. the channel and the directory decision entry) added to
+     * the audit events of the approval or its refusal.
+     */
+    EnrollmentRequest approve(Operator reviewer, String requestId, Map<String, String> context) {
         EnrollmentRequest request = get(requestId);
         try {
             checkReviewer(reviewer, request, "approve");
             requireDnFree(request.subjectDn(), request.subscriberId());
-            return decideApproval(request, reviewer);
+            return decideApproval(request, reviewer, context);
         } catch (DomainException e) {
             audit.record(AuditEvent.failure(clock.instant(), AuditEventType.REQUEST_APPROVED, reviewer.dn(),
-                    List.of(requestId), failureDetails(e)));
+                    List.of(requestId), with(context, failureDetails(e))));
             throw e;
         }
     }
 
     public EnrollmentRequest reject(Operator reviewer, String requestId, String reason) {
+        return reject(reviewer, requestId, reason, Map.of());
+    }
+
+    /** Rejects with {@code context} added to the audit events, as {@link #approve(Operator, String, Map)}. */
+    EnrollmentRequest reject(Operator reviewer, String requestId, String reason, Map<String, String> context) {
         EnrollmentRequest request = get(requestId);
         try {
             checkReviewer(reviewer, request, "reject");
@@ -180,11 +193,11 @@ public final class EnrollmentService {
             EnrollmentRequest rejected = request.rejected(reviewer.dn(), clock.instant(), reason.strip());
             transition(request, rejected);
             audit.record(AuditEvent.success(rejected.decidedAt(), AuditEventType.REQUEST_REJECTED, reviewer.dn(),
-                    List.of(requestId), Map.of("reason", rejected.rejectionReason())));
+                    List.of(requestId), with(context, Map.of("reason", rejected.rejectionReason()))));
             return rejected;
         } catch (DomainException e) {
             audit.record(AuditEvent.failure(clock.instant(), AuditEventType.REQUEST_REJECTED, reviewer.dn(),
-                    List.of(requestId), failureDetails(e)));
+                    List.of(requestId), with(context, failureDetails(e))));
             throw e;
         }
     }
@@ -224,12 +237,12 @@ public final class EnrollmentService {
         requireState(request, RequestState.SUBMITTED, verb.equals("approve") ? "approved" : "rejected");
     }
 
-    private EnrollmentRequest decideApproval(EnrollmentRequest request, Operator reviewer) {
+    private EnrollmentRequest decideApproval(EnrollmentRequest request, Operator reviewer, Map<String, String> context) {
         requireState(request, RequestState.SUBMITTED, "approved");
         EnrollmentRequest approved = request.approved(reviewer.dn(), clock.instant());
         transition(request, approved);
         audit.record(AuditEvent.success(approved.decidedAt(), AuditEventType.REQUEST_APPROVED, reviewer.dn(),
-                List.of(request.id()), Map.of()));
+                List.of(request.id()), context));
         issuer.issue(approved, reviewer.dn());
         return get(request.id());
     }
@@ -374,6 +387,15 @@ public final class EnrollmentService {
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    private static Map<String, String> with(Map<String, String> context, Map<String, String> details) {
+        if (context.isEmpty()) {
+            return details;
+        }
+        Map<String, String> all = new LinkedHashMap<>(context);
+        all.putAll(details);
+        return all;
     }
 
     private static Map<String, String> failureDetails(DomainException e) {

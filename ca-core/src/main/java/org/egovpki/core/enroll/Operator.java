@@ -6,8 +6,9 @@ import java.util.Set;
 
 /**
  * An authenticated operator: who they are in the directory and what they may do. The identity
- * ({@code dn}) always comes from the directory — a bind, or the {@code modifiersName} the
- * directory wrote — never from anything the operator typed.
+ * ({@code dn}) always comes from the directory — a bind, or the {@code creatorsName} the directory
+ * wrote on a decision entry when the operator added it — never from anything the operator typed,
+ * and never from whoever modified an entry last.
  *
  * @param uid   login name
  * @param dn    the operator's directory entry, recorded as enteredBy / reviewedBy

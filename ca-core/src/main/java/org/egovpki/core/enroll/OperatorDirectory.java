@@ -13,7 +13,7 @@ public interface OperatorDirectory {
      */
     Optional<Operator> authenticate(String uid, char[] password);
 
-    /** The operator whose entry has this DN (e.g. a request's {@code modifiersName}). */
+    /** The operator whose entry has this DN (e.g. the {@code creatorsName} of a decision entry); empty if disabled. */
     Optional<Operator> findByDn(String dn);
 
     Optional<Operator> findByUid(String uid);

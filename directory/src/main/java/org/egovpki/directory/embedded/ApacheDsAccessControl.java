@@ -33,12 +33,15 @@ import org.slf4j.LoggerFactory;
  *       granted anything below {@code ou=km}: the grant to all users reaches only the container
  *       entry itself, and the CA's grant chops {@code ou=km} off, so the CA server, operators and
  *       anonymous users can neither read nor write an escrowed key or a recovery request;</li>
- *   <li>operators (bound as an entry under {@code ou=operators}): read requests and write only
- *       {@code egovRequestState} and {@code egovRejectionReason} — how a reviewer decides in an
- *       LDAP browser. The CA checks who made the change (modifiersName) and acts on it, or puts the
- *       request back with a note; the state it acts on is its own {@code egovConfirmedState}.</li>
+ *   <li>operators (bound as an entry under {@code ou=operators}): read requests, and add — never
+ *       modify, rename or delete — decision entries ({@code egovRequestDecision}) directly below a
+ *       request, with only the decision's own attributes. That is how a reviewer decides in an LDAP
+ *       browser: the directory records the author in the entry's {@code creatorsName} at add time,
+ *       and the CA acts on the decision as that operator. Operators write nothing on the request
+ *       entry itself, not its state.</li>
  * </ul>
- * The subentries are rewritten on every start, so a changed policy reaches existing directories.
+ * The subentries are rewritten on every start, and retired ones removed, so a changed policy
+ * reaches existing directories.
  */
 public final class ApacheDsAccessControl {
 
@@ -53,11 +56,20 @@ public final class ApacheDsAccessControl {
     private static final String PUBLIC_SUBSCRIBER_ATTRIBUTES = "objectClass, cn, egovSubscriberId, userCertificate";
 
     /**
-     * What an operator may change on a request in an LDAP browser. The CA keeps its own record of
-     * the state (egovConfirmedState, which operators cannot write) and treats a differing
-     * egovRequestState as a decision to check — or, on a decided request, to undo.
+     * What an operator may put in a decision entry it adds below a request. Nothing the CA writes
+     * (the outcome goes on the request's egovDecisionNote), and never an operational attribute:
+     * creatorsName is set by the directory.
      */
-    private static final String DECISION_ATTRIBUTES = "egovRequestState, egovRejectionReason";
+    private static final String DECISION_ATTRIBUTES = "objectClass, egovDecisionId, egovDecision, egovRejectionReason, "
+            + "description";
+
+    /**
+     * Subentries earlier versions installed that the policy no longer has. Removed at start-up, or an
+     * existing directory would keep granting what they granted: egovPkiOperatorsDecideRequests let
+     * operators write a request's egovRequestState and egovRejectionReason, and the CA then had to
+     * guess the author of a state from the entry's last modifier.
+     */
+    private static final List<String> RETIRED = List.of("egovPkiOperatorsDecideRequests");
 
     private final LDAPInterface admin;
     private final DirectoryNames names;
@@ -81,6 +93,9 @@ public final class ApacheDsAccessControl {
             for (Subentry subentry : policy()) {
                 write(subentry);
             }
+            for (String retired : RETIRED) {
+                remove(retired);
+            }
         } catch (LDAPException e) {
             throw LdapErrors.toDomain("applying directory access control", e);
         }
@@ -93,6 +108,7 @@ public final class ApacheDsAccessControl {
     private List<Subentry> policy() {
         String caService = names.caServiceAccount().toString();
         String kmService = names.kmServiceAccount().toString();
+        String operators = "subtree { { base \"" + names.container(DirectoryLayout.Container.OPERATORS) + "\" } }";
         return List.of(
                 new Subentry("egovPkiPublicTree", "{ maximum 1 }", aci("anonymousReadTree", 10, "none", "allUsers",
                         "entry, allUserAttributeTypesAndValues", READ)),
@@ -112,13 +128,18 @@ public final class ApacheDsAccessControl {
                 new Subentry("egovPkiKmService", "{ base \"ou=" + DirectoryLayout.Container.KM.ou() + "\" }",
                         aci("kmServiceFullAccess", 50, "simple", "name { \"" + kmService + "\" }",
                                 "entry, allUserAttributeTypesAndValues", ALL)),
-                new Subentry("egovPkiOperatorsDecideRequests",
+                new Subentry("egovPkiOperatorsReadRequests",
                         "{ base \"ou=" + DirectoryLayout.Container.REQUESTS.ou() + "\", minimum 1 }",
-                        aciOf("operatorsReadRequestsAndWriteDecisions", 20, "simple",
-                                "subtree { { base \"" + names.container(DirectoryLayout.Container.OPERATORS) + "\" } }",
-                                List.of(permission("entry, allUserAttributeTypesAndValues", READ + ", grantModify"),
+                        aci("operatorsReadRequests", 20, "simple", operators,
+                                "entry, allUserAttributeTypesAndValues", READ)),
+                // Only entries of the decision class, and only as direct children of a request.
+                new Subentry("egovPkiOperatorsAddDecisions",
+                        "{ base \"ou=" + DirectoryLayout.Container.REQUESTS.ou() + "\", minimum 2, maximum 2, "
+                                + "specificationFilter item:egovRequestDecision }",
+                        aciOf("operatorsAddDecisions", 20, "simple", operators,
+                                List.of(permission("entry", "grantAdd"),
                                         permission("attributeType { " + DECISION_ATTRIBUTES + " }, allAttributeValues { "
-                                                + DECISION_ATTRIBUTES + " }", "grantAdd, grantRemove")))));
+                                                + DECISION_ATTRIBUTES + " }", "grantAdd")))));
     }
 
     private static String aci(String tag, int precedence, String authenticationLevel, String userClass,
@@ -155,6 +176,14 @@ public final class ApacheDsAccessControl {
         entry.addAttribute("subtreeSpecification", subentry.subtree());
         entry.addAttribute("prescriptiveACI", subentry.aci());
         admin.add(entry);
+    }
+
+    private void remove(String cn) throws LDAPException {
+        DN dn = new DN(new RDN("cn", cn), names.base());
+        if (admin.getEntry(dn.toString(), "1.1") != null) {
+            LOG.info("Access control subentry {} is no longer part of the policy; removing it", dn);
+            admin.delete(dn.toString());
+        }
     }
 
     /** ApacheDS may store these values re-spaced; compare them without white space. */
