@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import jdbm.RecordManager;
 import jdbm.recman.BaseRecordManager;
 import jdbm.recman.CacheRecordManager;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * ApacheDS's JDBM partition with the two defects that corrupt it after a {@code kill -9} or under
- * concurrent reads taken out (see docs/directory.md, "Crash behaviour"). Both live in JDBM 1
+ * concurrent reads taken out (see docs/directory.md, "Crash behaviour and repair"). Both live in JDBM 1
  * (apacheds-jdbm1 2.0.0-M3) as ApacheDS 2.0.0.AM27 drives it:
  *
  * <ol>
@@ -151,10 +152,10 @@ final class CrashSafeJdbmPartition extends JdbmPartition {
      */
     static final class CrashSafeWriteTxn extends PartitionWriteTxn {
 
-        private final java.util.function.Supplier<RecordManager> recordManager;
+        private final Supplier<RecordManager> recordManager;
         private final boolean syncOnWrite;
 
-        CrashSafeWriteTxn(java.util.function.Supplier<RecordManager> recordManager, boolean syncOnWrite) {
+        CrashSafeWriteTxn(Supplier<RecordManager> recordManager, boolean syncOnWrite) {
             this.recordManager = recordManager;
             this.syncOnWrite = syncOnWrite;
         }
