@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /** The real server jar run as a separate JVM, as an operator would run it. */
 final class ServerProcess implements AutoCloseable {
 
-    static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    // Generous: on a loaded build machine the first start (schema install, CA keys) takes minutes.
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
 
     final Path data;
     final int ldapPort;
