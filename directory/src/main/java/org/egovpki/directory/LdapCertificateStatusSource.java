@@ -31,6 +31,9 @@ public final class LdapCertificateStatusSource implements CertificateStatusSourc
 
     @Override
     public Optional<RevocationStatus> status(String issuerName, BigInteger serial) {
+        if (serial.signum() <= 0) {
+            return Optional.empty(); // no CA issues it, and a record id cannot name it
+        }
         SearchResultEntry entry;
         try {
             entry = ldap.getEntry(names.certificate(CertificateRecord.id(issuerName, serial)).toString(), ATTRIBUTES);
