@@ -4,6 +4,7 @@ import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.ResultCode;
 import java.util.Set;
 import org.egovpki.core.DomainException;
+import org.egovpki.core.privacy.PersonalData;
 
 /** Maps LDAP result codes onto the domain's error kinds, once, at the directory boundary. */
 public final class LdapErrors {
@@ -17,8 +18,10 @@ public final class LdapErrors {
 
     public static DomainException toDomain(String action, LDAPException e) {
         ResultCode rc = e.getResultCode();
+        // A server's diagnostic may quote the entry it refused, registration data included.
         String message = action + " failed: " + rc.getName()
-                + (e.getDiagnosticMessage() == null ? "" : " (" + e.getDiagnosticMessage() + ")");
+                + (e.getDiagnosticMessage() == null ? "" : " (" + PersonalData.maskNumbersIn(e.getDiagnosticMessage())
+                + ")");
         DomainException.Kind kind;
         if (!UNAVAILABLE.contains(rc)) {
             kind = switch (rc.intValue()) {

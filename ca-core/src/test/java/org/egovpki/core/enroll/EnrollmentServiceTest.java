@@ -174,6 +174,18 @@ class EnrollmentServiceTest {
     }
 
     @Test
+    void aRefusedIdNumberIsNeitherAuditedNorReturnedWhole() {
+        Submission wrongCheckDigit = EnrollmentFixture.personal("Wang Wu", "110105194912310021", f.sm2(), false);
+
+        assertThatThrownBy(() -> service.submit(EnrollmentFixture.CLERK, wrongCheckDigit))
+                .hasMessageContaining("wrong check digit").hasMessageNotContaining("110105194912310021")
+                .hasMessageNotContaining("19491231").hasMessageContaining("110***********0021");
+        assertThat(f.audit.events).isNotEmpty().allSatisfy(e -> assertThat(e.toString())
+                .doesNotContain("110105194912310021").doesNotContain("19491231"));
+        assertThat(f.stores.requests).isEmpty();
+    }
+
+    @Test
     void aBulkProfileApprovesAutomaticallyOnlyForAnRaAdmin() {
         EnrollmentRequest byRa = service.submit(EnrollmentFixture.RA_ADMIN,
                 EnrollmentFixture.device("a.example.gov.cn", f.sm2()));
