@@ -49,5 +49,10 @@ public enum AuditEventType {
     /** A key recovery was rejected. */
     KM_RECOVERY_REJECTED,
     /** An escrowed key was delivered under a recovery (challenge code used, judicial file fetched), or refused. */
-    KM_KEY_RECOVERED
+    KM_KEY_RECOVERED,
+    /**
+     * A subscriber's unkeyed id (derived from its identity number without a secret) was replaced
+     * by its keyed id, with every reference; the details name only the new id.
+     */
+    SUBSCRIBER_ID_MIGRATED
 }
