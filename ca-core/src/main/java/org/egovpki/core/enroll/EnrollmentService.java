@@ -358,6 +358,12 @@ public final class EnrollmentService {
                             + "data, or leave it out to have one derived");
                 }
             }
+            // A client that kept an id from before ids were keyed would otherwise re-create it.
+            if (given.equalsIgnoreCase(SubscriberIds.legacy(type, r, canonicalDn))) {
+                throw DomainException.badRequest("subscriberId", "subscriberId is the unkeyed id derived from this "
+                        + "registration's identity data, which subscribers no longer have; leave subscriberId out to "
+                        + "have the subscriber found from the documents");
+            }
             return given;
         }
         return subscriberIds.derive(type, r, canonicalDn);

@@ -311,6 +311,16 @@ class EnrollmentServiceTest {
     }
 
     @Test
+    void theOldUnkeyedIdCannotBeSuppliedToRecreateIt() {
+        Submission zhang = EnrollmentFixture.personal("Zhang San", "11010519491231002X", f.sm2(), false);
+
+        assertThatThrownBy(() -> service.submit(EnrollmentFixture.CLERK, withSubscriber(zhang,
+                "p-b74f4b3ae503e5b11804")))
+                .extracting(e -> ((DomainException) e).field()).isEqualTo("subscriberId");
+        assertThat(f.stores.requests).isEmpty();
+    }
+
+    @Test
     void derivedSubscriberIdsAreKeyedNotAnUnkeyedHashOfTheIdNumber() {
         EnrollmentRequest zhang = submitZhangSan(false);
         RegistrationData r = zhang.registration();
