@@ -3,10 +3,10 @@ package org.egovpki.directory;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.ResultCode;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.egovpki.core.DomainException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.egovpki.core.privacy.PersonalData;
 
 /**
  * Maps LDAP result codes onto the domain's error kinds, once, at the directory boundary.
@@ -24,7 +24,6 @@ public final class LdapErrors {
     private static final Set<ResultCode> UNAVAILABLE = Set.of(ResultCode.SERVER_DOWN, ResultCode.CONNECT_ERROR,
             ResultCode.TIMEOUT, ResultCode.UNAVAILABLE, ResultCode.BUSY, ResultCode.LOCAL_ERROR);
     private static final int MAX_LOGGED_DIAGNOSTIC = 160;
-    private static final Pattern DIGIT_RUN = Pattern.compile("[0-9]{6,}[0-9Xx]?");
 
     private LdapErrors() {
     }
@@ -64,6 +63,6 @@ public final class LdapErrors {
         if (first.length() > MAX_LOGGED_DIAGNOSTIC) {
             first = first.substring(0, MAX_LOGGED_DIAGNOSTIC) + "...";
         }
-        return DIGIT_RUN.matcher(first).replaceAll("<digits>");
+        return PersonalData.maskNumbersIn(first);
     }
 }

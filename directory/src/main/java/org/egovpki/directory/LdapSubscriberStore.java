@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.egovpki.core.DomainException;
 import org.egovpki.core.enroll.RegistrationData;
+import org.egovpki.core.enroll.SubscriberIdentity;
 import org.egovpki.core.enroll.SubscriberStore;
 import org.egovpki.core.profile.CertificateType;
 import org.egovpki.schema.DirectoryLayout;
@@ -24,9 +26,13 @@ import org.egovpki.schema.DirectoryLayout;
  * Subscribers under {@code ou=subscribers}: the public entry ({@code egovSubscriber} +
  * {@code pkiUser}: id, display name, published certificates) and its private child
  * {@code cn=registration} ({@code egovSubscriberRegistration}: registration data, the subject DNs
- * held, the challenge hash, the opt-out). Anonymous readers see only the first.
+ * held, the challenge hash, the opt-out). Anonymous readers see only the first, and only while the
+ * subscriber has not opted out of publication ({@value #PUBLISHED}).
  */
 public final class LdapSubscriberStore implements SubscriberStore {
+
+    /** The auxiliary class of subscriber entries anonymous readers may see (not opted out). */
+    public static final String PUBLISHED = "egovPublishedSubscriber";
 
     private final LDAPInterface ldap;
     private final DirectoryNames names;
@@ -54,13 +60,17 @@ public final class LdapSubscriberStore implements SubscriberStore {
     }
 
     @Override
-    public Optional<RegistrationData> registrationOf(String subscriberId) {
+    public Optional<Registered> registrationOf(String subscriberId) {
         try {
             SearchResultEntry entry = ldap.getEntry(names.registration(subscriberId).toString(), "*");
-            return Optional.ofNullable(entry).map(LdapValues::registration);
+            return Optional.ofNullable(entry).map(LdapSubscriberStore::registered);
         } catch (LDAPException e) {
             throw LdapErrors.toDomain("reading subscriber " + subscriberId, e);
         }
+    }
+
+    private static Registered registered(Entry registration) {
+        return new Registered(registration.getAttributeValue("egovSubscriberType"), LdapValues.registration(registration));
     }
 
     @Override
@@ -70,11 +80,26 @@ public final class LdapSubscriberStore implements SubscriberStore {
         DN subscriber = names.subscriber(subscriberId);
         DN registrationDn = names.registration(subscriberId);
         try {
-            if (ldap.getEntry(subscriber.toString(), "1.1") == null) {
+            SearchResultEntry existing = ldap.getEntry(registrationDn.toString(), "*");
+            if (existing != null) {
+                Optional<String> conflict = SubscriberIdentity.conflict(subscriberId,
+                        existing.getAttributeValue("egovSubscriberType"), LdapValues.registration(existing), type,
+                        registration);
+                if (conflict.isPresent()) {
+                    throw new DomainException(DomainException.Kind.CONFLICT, conflict.get(), "subscriberId");
+                }
+            }
+            SearchResultEntry publicEntry = ldap.getEntry(subscriber.toString(), "objectClass");
+            if (publicEntry == null) {
                 Entry entry = new Entry(subscriber);
                 entry.addAttribute("objectClass", "top", "egovSubscriber", "pkiUser");
+                if (!publishOptOut) {
+                    entry.addAttribute("objectClass", PUBLISHED);
+                }
                 entry.addAttribute("egovSubscriberId", subscriberId);
                 addIgnoringExisting(entry);
+            } else {
+                setVisibility(subscriber, publicEntry, !publishOptOut);
             }
             List<Attribute> data = new ArrayList<>(LdapValues.registration(registration));
             data.add(new Attribute("egovSubscriberType", subscriberType(type)));
@@ -82,7 +107,6 @@ public final class LdapSubscriberStore implements SubscriberStore {
             LdapValues.put(data, "egovRegion", region);
             data.add(new Attribute("egovPublishOptOut", LdapValues.bool(publishOptOut)));
             LdapValues.put(data, "egovChallengeHash", challengeHash);
-            SearchResultEntry existing = ldap.getEntry(registrationDn.toString(), "egovSubjectDn");
             if (existing == null) {
                 Entry entry = new Entry(registrationDn, data);
                 entry.addAttribute("objectClass", "top", "egovSubscriberRegistration");
@@ -140,6 +164,18 @@ public final class LdapSubscriberStore implements SubscriberStore {
         return names.subscriber(subscriberId).toString();
     }
 
+    /**
+     * Shows or hides the public entry to anonymous readers: the access control lets them see only
+     * subscriber entries of class {@value #PUBLISHED}, so an opted-out subscriber looks absent.
+     */
+    private void setVisibility(DN subscriber, Entry publicEntry, boolean visible) throws LDAPException {
+        boolean isVisible = publicEntry.hasObjectClass(PUBLISHED);
+        if (visible != isVisible) {
+            ldap.modify(subscriber.toString(), new Modification(visible ? ModificationType.ADD
+                    : ModificationType.DELETE, "objectClass", PUBLISHED));
+        }
+    }
+
     private void addIgnoringExisting(Entry entry) throws LDAPException {
         try {
             ldap.add(entry);
@@ -151,10 +187,6 @@ public final class LdapSubscriberStore implements SubscriberStore {
     }
 
     private static String subscriberType(CertificateType type) {
-        return switch (type) {
-            case PERSONAL -> "PERSONAL";
-            case ORGANIZATION, CODE_SIGNING -> "ORGANIZATION";
-            case DEVICE -> "DEVICE";
-        };
+        return SubscriberIdentity.kind(type);
     }
 }

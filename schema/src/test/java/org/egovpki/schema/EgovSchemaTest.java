@@ -69,7 +69,7 @@ class EgovSchemaTest {
                 "egovEnrollmentRequest", "egovSubscriber", "egovOperator", "egovServiceAccount", "egovSyncTarget",
                 "egovSyncCursor", "egovEscrowedKey", "egovKeyRecoveryRequest", "egovAuditEvent",
                 "egovAuditCheckpoint", "egovSubscriberRegistration", "egovCrlPartition", "egovKeyRecoveryDetails",
-                "egovKeyDelivery", "egovRequestDecision");
+                "egovKeyDelivery", "egovRequestDecision", "egovPublishedSubscriber", "egovSubscriberMigration");
     }
 
     @Test

@@ -62,12 +62,14 @@ import org.egovpki.core.revoke.RevocationService;
 import org.egovpki.core.x509.EndEntityCertificates;
 import org.egovpki.core.crypto.CaKeyStore;
 import org.egovpki.core.crypto.GeneratedSecret;
+import org.egovpki.core.enroll.SubscriberIds;
 import org.egovpki.core.crypto.KeystorePassword;
 import org.egovpki.core.x509.CaCertificateFactory;
 import org.egovpki.core.x509.CrlFactory;
 import org.egovpki.core.x509.OcspSigningCertificates;
 import org.egovpki.directory.DirectoryHealth;
 import org.egovpki.directory.DirectoryNames;
+import org.egovpki.directory.SubscriberIdMigration;
 import org.egovpki.directory.DirectoryProvisioner;
 import org.egovpki.directory.LdapCaRepository;
 import org.egovpki.directory.LdapCertificateStatusSource;
@@ -171,6 +173,7 @@ public final class EgovPkiServer implements AutoCloseable {
         GeneratedSecret servicePassword = KeystorePassword.loadOrGenerate(data.secret("ca-service.password"));
         GeneratedSecret kmServicePassword = KeystorePassword.loadOrGenerate(data.secret("km-service.password"));
         GeneratedSecret keyStorePassword = KeystorePassword.loadOrGenerate(data.secret("ca-keystore.password"));
+        SubscriberIds subscriberIds = subscriberIds(data);
         if (keyStorePassword.generated()) {
             LOG.warn("DEMO KEY CUSTODY: the CA key store password was generated into {}. Anyone who can read the "
                     + "data directory can use the CA keys. Do not issue real certificates with this setup.",
@@ -213,6 +216,8 @@ public final class EgovPkiServer implements AutoCloseable {
                 new AttemptLimiter(revocation.challengeMaxFailures(), revocation.challengeWindow(), clock, 100_000),
                 revocation.signedRequestMaxAge(), random);
         KeyManagement km = startKeyManagement(data, names, kmServicePassword.value(), random);
+        // Before recovery and before anything can submit: requests and records must name keyed ids.
+        new SubscriberIdMigration(pool, names, subscriberIds, audit, clock, SubscriberIdMigration.Steps.NONE).run();
         // Recovery may supersede originals before the CRL route listens; CrlJobs.catchUp() below covers them.
         Issuer issuer = new Issuer(registry, config.profiles(), new EndEntityCertificates(clock), certificates,
                 subscribers, requests, urls, audit, csrs, revocations, clock, random, observer, km.link());
@@ -226,7 +231,7 @@ public final class EgovPkiServer implements AutoCloseable {
                     + "in the log above); they stay APPROVED and nothing was issued twice", "recovery");
         }
         enrollment = new EnrollmentService(config.profiles(), requests, subscribers, issuer, csrs, audit, clock,
-                settings.zone(), random);
+                settings.zone(), random, subscriberIds);
         LifecycleService lifecycle = new LifecycleService(config.profiles(), certificates, requests, enrollment, issuer,
                 csrs, config.lifecycle().renewalWindow(), audit, clock);
         firstAdmin(settings);
@@ -388,6 +393,34 @@ public final class EgovPkiServer implements AutoCloseable {
 
     /** The key management centre's parts the rest of the server uses. */
     private record KeyManagement(KeyEscrow escrow, KeyRecoveries recoveries, KeyManagementLink link) {
+    }
+
+    /**
+     * The RA's subscriber-id key ({@code secrets/subscriber-id.key}, generated once, mode 0600):
+     * subscriber ids are keyed MACs of the identity data, so the public directory tree reveals
+     * nothing to whoever lacks it. Never stored in the directory, never logged. Back it up with
+     * the data directory: without it a returning applicant gets a new subscriber id.
+     */
+    private static SubscriberIds subscriberIds(DataDirectory data) {
+        GeneratedSecret secret = KeystorePassword.loadOrGenerate(data.secret("subscriber-id.key"));
+        if (secret.generated()) {
+            LOG.info("Generated the subscriber-id key {}; keep it with the data directory's backups",
+                    data.secret("subscriber-id.key"));
+        }
+        char[] chars = secret.value();
+        java.nio.ByteBuffer encoded = java.nio.charset.StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(chars));
+        byte[] key = new byte[encoded.remaining()];
+        encoded.get(key);
+        java.util.Arrays.fill(chars, '\0');
+        java.util.Arrays.fill(encoded.array(), (byte) 0);
+        try {
+            return new SubscriberIds(key);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("subscriber-id key file " + data.secret("subscriber-id.key") + ": "
+                    + e.getMessage() + "; put a longer secret in it (it must never change once subscribers exist)");
+        } finally {
+            java.util.Arrays.fill(key, (byte) 0);
+        }
     }
 
     /**

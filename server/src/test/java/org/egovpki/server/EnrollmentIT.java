@@ -125,6 +125,17 @@ class EnrollmentIT {
                 .path("state").asText()));
         JsonNode issued = get("reviewer1", "/api/v1/requests/" + id);
         assertThat(issued.path("reviewedBy").asText()).isEqualTo("uid=reviewer1,ou=operators," + BASE);
+        // Subscriber ids are keyed, never a hash anyone can recompute from the ID number.
+        assertThat(issued.path("subscriberId").asText()).matches("p-[0-9a-f]{32}");
+        assertThat(java.nio.file.Files.getPosixFilePermissions(tmp.resolve("data/secrets/subscriber-id.key")))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        // The reviewer compares the ID number with the document; the clerk sees it masked.
+        assertThat(issued.path("registration").path("idNumber").asText()).isEqualTo("11010519491231002X");
+        JsonNode clerkView = get("clerk1", "/api/v1/requests/" + id);
+        assertThat(clerkView.path("registration").path("idNumber").asText()).isEqualTo("110***********002X");
+        assertThat(clerkView.path("registration").path("phone").asText()).doesNotContain("6000 0000");
+        assertThat(get("clerk1", "/api/v1/requests?state=ISSUED").toString()).doesNotContain("11010519491231002X");
         String serial = issued.path("serials").get(0).asText();
         // Both directory decisions are in the audit trail, each with its real author.
         List<JsonNode> approvals = auditEvents("REQUEST_APPROVED", id);
@@ -182,7 +193,9 @@ class EnrollmentIT {
         String subscriber = issued.path("subscriberId").asText();
         try (LDAPConnection anonymous = new LDAPConnection("127.0.0.1", server.ldapPort)) {
             SearchResultEntry entry = anonymous.getEntry("egovSubscriberId=" + subscriber + ",ou=subscribers," + BASE);
-            assertThat(entry == null || !entry.hasAttribute("userCertificate")).isTrue();
+            assertThat(entry).as("an opted-out subscriber is not in the public tree at all").isNull();
+            assertThat(anonymous.search("ou=subscribers," + BASE, SearchScope.SUB, "(egovSubscriberId=" + subscriber
+                    + ")").getEntryCount()).isZero();
         }
         assertThat(get("clerk1", "/api/v1/certificates?subscriber=" + subscriber).path("certificates")).hasSize(1);
     }
@@ -244,6 +257,30 @@ class EnrollmentIT {
         assertRefused(forbidden, 400, "subject", "");
 
         assertRefused(personal("Wang Wu", "11010519491231002Y", sm2, false), 400, "registration.idNumber", "");
+        HttpResponse<byte[]> badId = post("clerk1", "/api/v1/requests",
+                JSON.writeValueAsString(personal("Wang Wu", "110105194912310021", sm2, false)));
+        assertThat(new String(badId.body(), StandardCharsets.UTF_8)).contains("wrong check digit")
+                .doesNotContain("110105194912310021").doesNotContain("19491231");
+        assertThat(Files.readString(tmp.resolve("data/audit/audit.jsonl"))).doesNotContain("110105194912310021");
+
+        // #5: a device application naming the first person's subscriber id; nothing is stored.
+        String zhang = null;
+        for (JsonNode request : get("reviewer1", "/api/v1/requests?state=ISSUED").path("requests")) {
+            if ("Zhang San".equals(request.path("registration").path("realName").asText())) {
+                zhang = request.path("subscriberId").asText();
+            }
+        }
+        assertThat(zhang).isNotNull();
+        ObjectNode device = JSON.createObjectNode();
+        device.put("csr", csr(KeyAlgorithm.EC.generate(RANDOM), "CN=intruder.example.gov.cn,O=Tax Bureau,C=CN",
+                "SHA256WITHECDSA"));
+        device.put("profile", "device-ec");
+        device.put("subscriberId", zhang);
+        ObjectNode deviceRegistration = device.putObject("registration");
+        deviceRegistration.putArray("hostNames").add("intruder.example.gov.cn");
+        deviceRegistration.put("owner", "Someone else");
+        device.put("agreementAccepted", true);
+        assertRefused(device, 409, "subscriberId", "PERSONAL subscriber");
 
         // "Zhang San" under C=CN,O=egov-pki test is held by the first subscriber; another person asks for it.
         ObjectNode taken = personal("Zhang San", "440524198001010013", KeyAlgorithm.SM2.generate(RANDOM), false);

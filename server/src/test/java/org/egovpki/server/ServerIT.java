@@ -210,7 +210,7 @@ class ServerIT {
                     new Attribute("egovCertificateId", "sm2-issuing-1"), new Attribute("egovSerialNumber", "1"),
                     new Attribute("egovIssuerName", "sm2-issuing"), new Attribute("egovIssuanceState", "RECORDED"))));
             admin.add(new Entry("egovSubscriberId=s1,ou=subscribers," + BASE, List.of(
-                    new Attribute("objectClass", "top", "egovSubscriber", "pkiUser"),
+                    new Attribute("objectClass", "top", "egovSubscriber", "pkiUser", "egovPublishedSubscriber"),
                     new Attribute("egovSubscriberId", "s1"), new Attribute("cn", "Zhang San"),
                     new Attribute("description", "internal note"),
                     new Attribute("userCertificate;binary", certificate))));

@@ -59,5 +59,10 @@ public enum AuditEventType {
      * Something written in the directory that the CA did not make and would not act on, undone: a
      * request state it did not write (put back), or a decision entry that is not a decision.
      */
-    DIRECTORY_CHANGE_REFUSED
+    DIRECTORY_CHANGE_REFUSED,
+    /**
+     * A subscriber's unkeyed id (derived from its identity number without a secret) was replaced
+     * by its keyed id, with every reference; the details name only the new id.
+     */
+    SUBSCRIBER_ID_MIGRATED
 }

@@ -29,6 +29,7 @@ import org.egovpki.core.enroll.RegistrationData;
 import org.egovpki.core.enroll.RequestKind;
 import org.egovpki.core.enroll.RequestState;
 import org.egovpki.core.enroll.RequestStore;
+import org.egovpki.core.enroll.SubscriberIdentity;
 import org.egovpki.core.enroll.SubscriberStore;
 import org.egovpki.core.enroll.validation.CertificationRequests;
 import org.egovpki.core.enroll.validation.ParsedCsr;
@@ -133,6 +134,14 @@ public final class Issuer {
             // Another subscriber got this DN since the request was approved: it cannot be issued.
             throw refuseAtIssuance(request, actor, "subject DN '" + request.subjectDn() + "' was issued to another "
                     + "subscriber meanwhile; apply again with a distinguishing attribute in the DN", "subject");
+        }
+        // Registration data is never replaced by another subscriber's, even for a request that got
+        // past the RA's check (approved before it existed, or written in a directory browser).
+        Optional<String> identityConflict = subscribers.registrationOf(request.subscriberId())
+                .flatMap(existing -> SubscriberIdentity.conflict(request.subscriberId(), existing.kind(),
+                        existing.registration(), request.type(), request.registration()));
+        if (identityConflict.isPresent()) {
+            throw refuseAtIssuance(request, actor, identityConflict.get(), "subscriberId");
         }
         Instant notAfter = null;
         if (request.kind() == RequestKind.REPLACEMENT) {

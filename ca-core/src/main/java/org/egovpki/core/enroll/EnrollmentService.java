@@ -1,8 +1,5 @@
 package org.egovpki.core.enroll;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -55,9 +52,11 @@ public final class EnrollmentService {
     private final Clock clock;
     private final ZoneId zone;
     private final SecureRandom random;
+    private final SubscriberIds subscriberIds;
 
     public EnrollmentService(ProfileCatalog profiles, RequestStore requests, SubscriberStore subscribers, Issuer issuer,
-                             CertificationRequests csrs, AuditLog audit, Clock clock, ZoneId zone, SecureRandom random) {
+                             CertificationRequests csrs, AuditLog audit, Clock clock, ZoneId zone, SecureRandom random,
+                             SubscriberIds subscriberIds) {
         this.profiles = Objects.requireNonNull(profiles, "profiles");
         this.requests = Objects.requireNonNull(requests, "requests");
         this.subscribers = Objects.requireNonNull(subscribers, "subscribers");
@@ -67,6 +66,7 @@ public final class EnrollmentService {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.zone = Objects.requireNonNull(zone, "zone");
         this.random = Objects.requireNonNull(random, "random");
+        this.subscriberIds = Objects.requireNonNull(subscriberIds, "subscriberIds");
     }
 
     /**
@@ -168,6 +168,7 @@ public final class EnrollmentService {
         EnrollmentRequest request = get(requestId);
         try {
             checkReviewer(reviewer, request, "approve");
+            requireSameIdentity(request.subscriberId(), request.type(), request.registration());
             requireDnFree(request.subjectDn(), request.subscriberId());
             return decideApproval(request, reviewer, context);
         } catch (DomainException e) {
@@ -344,45 +345,44 @@ public final class EnrollmentService {
     }
 
     /**
-     * An RA-chosen subscriber id must not carry another person's or organisation's application:
-     * issuance would overwrite that subscriber's registration data.
+     * An RA-chosen subscriber id (or a modification's) must belong to the same kind of subscriber
+     * with the same identity: issuance would otherwise replace that subscriber's registration data.
      */
     private void requireSameIdentity(String subscriberId, CertificateType type, RegistrationData registration) {
-        Optional<RegistrationData> existing = subscribers.registrationOf(subscriberId);
-        if (existing.isEmpty() || type == CertificateType.DEVICE) {
+        Optional<SubscriberStore.Registered> existing = subscribers.registrationOf(subscriberId);
+        if (existing.isEmpty()) {
             return;
         }
-        String before = Registrations.identityKey(type, existing.get());
-        String now = Registrations.identityKey(type, registration);
-        if (before != null && !before.equals(now)) {
-            throw new DomainException(DomainException.Kind.CONFLICT, "subscriber '" + subscriberId
-                    + "' is registered with a different identity document; check the subscriberId", "subscriberId");
-        }
+        SubscriberIdentity.conflict(subscriberId, existing.get().kind(), existing.get().registration(), type,
+                registration).ifPresent(problem -> {
+                    throw new DomainException(DomainException.Kind.CONFLICT, problem, "subscriberId");
+                });
     }
 
-    private static String subscriberId(String given, RegistrationData r, CertificateType type, String canonicalDn) {
+    private String subscriberId(String given, RegistrationData r, CertificateType type, String canonicalDn) {
         if (given != null) {
             if (!SUBSCRIBER_ID.matcher(given).matches()) {
                 throw DomainException.badRequest("subscriberId", "subscriberId must be 1-64 letters, digits, '.', "
                         + "'_' or '-', starting with a letter or digit");
             }
+            // The id is the RDN of a public entry: it must not spell out personal data.
+            for (String number : new String[] {r.idNumber(), r.agentIdNumber(), r.phone(), r.agentPhone()}) {
+                String digits = number == null ? "" : number.replaceAll("[^0-9A-Za-z]", "");
+                if (digits.length() >= 5 && given.toUpperCase(Locale.ROOT).contains(digits.toUpperCase(Locale.ROOT))) {
+                    throw DomainException.badRequest("subscriberId", "subscriberId contains an ID or phone number of "
+                            + "the registration; it names a public directory entry, so choose an id without personal "
+                            + "data, or leave it out to have one derived");
+                }
+            }
+            // A client that kept an id from before ids were keyed would otherwise re-create it.
+            if (given.equalsIgnoreCase(SubscriberIds.legacy(type, r, canonicalDn))) {
+                throw DomainException.badRequest("subscriberId", "subscriberId is the unkeyed id derived from this "
+                        + "registration's identity data, which subscribers no longer have; leave subscriberId out to "
+                        + "have the subscriber found from the documents");
+            }
             return given;
         }
-        return switch (type) {
-            case PERSONAL -> "p-" + shortHash(r.idType() + ":" + r.idNumber().toUpperCase(Locale.ROOT));
-            case ORGANIZATION, CODE_SIGNING -> "o-" + (r.uscc() != null ? r.uscc() : r.organizationCode())
-                    .toLowerCase(Locale.ROOT);
-            case DEVICE -> "d-" + shortHash(canonicalDn);
-        };
-    }
-
-    private static String shortHash(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 10);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return subscriberIds.derive(type, r, canonicalDn);
     }
 
     private static String blankToNull(String s) {

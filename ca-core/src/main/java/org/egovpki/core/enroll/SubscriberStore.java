@@ -12,12 +12,23 @@ public interface SubscriberStore {
     /** The subscriber holding this canonical subject DN, if any (DN uniqueness, REQUIREMENTS §4). */
     Optional<String> holderOf(String canonicalSubjectDn);
 
-    /** The registration data stored for the subscriber, if it exists. */
-    Optional<RegistrationData> registrationOf(String subscriberId);
+    /**
+     * What is registered for a subscriber: its kind ({@link SubscriberIdentity#kind}) and data.
+     *
+     * @param kind         PERSONAL, ORGANIZATION or DEVICE as stored; {@code null} if the entry has none
+     * @param registration the registration data
+     */
+    record Registered(String kind, RegistrationData registration) {
+    }
+
+    /** What is registered for the subscriber, if it exists. */
+    Optional<Registered> registrationOf(String subscriberId);
 
     /**
      * Creates the subscriber or updates its registration data, and records that it holds the
-     * subject DN. Idempotent.
+     * subject DN. Idempotent. Never replaces the registration of another kind of subscriber or of
+     * another identity ({@link SubscriberIdentity#conflict}): that is refused with CONFLICT and
+     * nothing changes.
      */
     void register(String subscriberId, CertificateType type, String canonicalSubjectDn, RegistrationData registration,
                   String businessType, String region, boolean publishOptOut, String challengeHash);

@@ -27,6 +27,7 @@ import org.egovpki.core.enroll.Operator;
 import org.egovpki.core.enroll.RegistrationData;
 import org.egovpki.core.enroll.Role;
 import org.egovpki.core.enroll.Submission;
+import org.egovpki.core.enroll.SubscriberIds;
 import org.egovpki.core.enroll.validation.CertificationRequests;
 import org.egovpki.core.enroll.validation.KeyPolicy;
 import org.egovpki.core.profile.CertificateProfile;
@@ -58,6 +59,8 @@ public final class EnrollmentFixture {
     public final RecordingAuditLog audit = new RecordingAuditLog();
     public final ProfileCatalog profiles;
     public final CertificationRequests csrs = new CertificationRequests(new KeyPolicy(false));
+    /** The RA's subscriber-id key, fresh per fixture. */
+    public final SubscriberIds subscriberIds = new SubscriberIds(randomKey());
     /** The key management centre link for dual profiles; {@code null} (none) unless a test sets it. */
     public KeyManagementLink km;
 
@@ -103,7 +106,7 @@ public final class EnrollmentFixture {
 
     public EnrollmentService service(Issuer issuer) {
         return new EnrollmentService(profiles, stores, stores, issuer, csrs, audit, clock, ZoneId.of("Asia/Shanghai"),
-                random);
+                random, subscriberIds);
     }
 
     public EnrollmentService service() {
@@ -154,6 +157,12 @@ public final class EnrollmentFixture {
 
     public KeyPair sm2() {
         return KeyAlgorithm.SM2.generate(random);
+    }
+
+    private static byte[] randomKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return key;
     }
 
     private static Operator operator(String uid, Role role) {

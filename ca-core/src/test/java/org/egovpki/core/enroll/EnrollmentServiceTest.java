@@ -12,6 +12,7 @@ import org.egovpki.core.audit.AuditOutcome;
 import org.egovpki.core.ca.CaRegistry;
 import org.egovpki.core.ca.EnrollmentFixture;
 import org.egovpki.core.certificate.CertificateRecord;
+import org.egovpki.core.profile.CertificateType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -174,6 +175,18 @@ class EnrollmentServiceTest {
     }
 
     @Test
+    void aRefusedIdNumberIsNeitherAuditedNorReturnedWhole() {
+        Submission wrongCheckDigit = EnrollmentFixture.personal("Wang Wu", "110105194912310021", f.sm2(), false);
+
+        assertThatThrownBy(() -> service.submit(EnrollmentFixture.CLERK, wrongCheckDigit))
+                .hasMessageContaining("wrong check digit").hasMessageNotContaining("110105194912310021")
+                .hasMessageNotContaining("19491231").hasMessageContaining("110***********0021");
+        assertThat(f.audit.events).isNotEmpty().allSatisfy(e -> assertThat(e.toString())
+                .doesNotContain("110105194912310021").doesNotContain("19491231"));
+        assertThat(f.stores.requests).isEmpty();
+    }
+
+    @Test
     void aBulkProfileApprovesAutomaticallyOnlyForAnRaAdmin() {
         EnrollmentRequest byRa = service.submit(EnrollmentFixture.RA_ADMIN,
                 EnrollmentFixture.device("a.example.gov.cn", f.sm2()));
@@ -217,6 +230,105 @@ class EnrollmentServiceTest {
 
         assertThatThrownBy(() -> service.submit(EnrollmentFixture.CLERK, withSubscriber(li, "s-1")))
                 .extracting(e -> ((DomainException) e).field()).isEqualTo("subscriberId");
+    }
+
+    @Test
+    void aDeviceRequestNamingAPersonalSubscriberIsRefusedAndNothingChanges() {
+        EnrollmentRequest zhang = service.approve(EnrollmentFixture.REVIEWER, submitZhangSan(false).id());
+        String personal = zhang.subscriberId();
+        RegistrationData before = f.stores.registrations.get(personal);
+        int requestsBefore = f.stores.requests.size();
+
+        assertThatThrownBy(() -> service.submit(EnrollmentFixture.CLERK,
+                withSubscriber(EnrollmentFixture.device("www.example.gov.cn", f.sm2()), personal)))
+                .isInstanceOfSatisfying(DomainException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(DomainException.Kind.CONFLICT);
+                    assertThat(e.field()).isEqualTo("subscriberId");
+                    assertThat(e.getMessage()).contains("PERSONAL subscriber").contains("DEVICE application");
+                });
+        assertThat(f.stores.requests).hasSize(requestsBefore);
+        assertThat(f.stores.registrations.get(personal)).isEqualTo(before);
+        assertThat(f.stores.subscriberKinds.get(personal)).isEqualTo("PERSONAL");
+    }
+
+    @Test
+    void aDeviceSubscriberIdCannotCarryAnotherOwnersDevice() {
+        EnrollmentRequest first = service.submit(EnrollmentFixture.RA_ADMIN,
+                EnrollmentFixture.device("a.example.gov.cn", f.sm2()));
+        Submission other = EnrollmentFixture.device("b.example.gov.cn", f.sm2());
+        RegistrationData r = other.registration();
+        Submission otherOwner = withSubscriber(new Submission(other.csr(), other.profile(), null,
+                new RegistrationData(null, null, null, null, null, null, null, null, null, null, null, null, null,
+                        r.hostNames(), r.ipAddresses(), "Finance department"), null, null, false,
+                other.challengePhrase(), true), first.subscriberId());
+
+        assertThatThrownBy(() -> service.submit(EnrollmentFixture.CLERK, otherOwner))
+                .extracting(e -> ((DomainException) e).field()).isEqualTo("subscriberId");
+    }
+
+    @Test
+    void theIssuerNeverReplacesAnotherKindsRegistrationEvenForARequestApprovedBeforeTheCheck() {
+        // Both requests name the same new id; neither subscriber exists when they are submitted.
+        EnrollmentRequest person = service.submit(EnrollmentFixture.CLERK, withSubscriber(
+                EnrollmentFixture.personal("Zhang San", "11010519491231002X", f.sm2(), false), "shared-1"));
+        EnrollmentRequest device = service.submit(EnrollmentFixture.CLERK, withSubscriber(
+                EnrollmentFixture.device("www.example.gov.cn", f.sm2()), "shared-1"));
+        service.approve(EnrollmentFixture.REVIEWER, person.id());
+        RegistrationData before = f.stores.registrations.get("shared-1");
+        // As if approved before the RA checked identities: straight to the issuer.
+        EnrollmentRequest approved = device.approved(EnrollmentFixture.REVIEWER.dn(), EnrollmentFixture.NOW);
+        f.stores.transition(RequestState.SUBMITTED, approved);
+
+        assertThatThrownBy(() -> f.issuer(org.egovpki.core.ca.IssuanceObserver.NONE)
+                .issue(approved, EnrollmentFixture.REVIEWER.dn()))
+                .extracting(e -> ((DomainException) e).field()).isEqualTo("subscriberId");
+        assertThat(f.stores.registrations.get("shared-1")).isEqualTo(before);
+        assertThat(f.stores.subscriberKinds.get("shared-1")).isEqualTo("PERSONAL");
+        assertThat(f.stores.findByRequest(device.id())).isEmpty();
+        assertThat(f.stores.find(device.id()).orElseThrow().state()).isEqualTo(RequestState.REJECTED);
+    }
+
+    @Test
+    void theReviewerIsStoppedTooWhenTheSubscriberChangedKindAfterSubmission() {
+        EnrollmentRequest person = service.submit(EnrollmentFixture.CLERK, withSubscriber(
+                EnrollmentFixture.personal("Zhang San", "11010519491231002X", f.sm2(), false), "shared-2"));
+        EnrollmentRequest device = service.submit(EnrollmentFixture.CLERK, withSubscriber(
+                EnrollmentFixture.device("www.example.gov.cn", f.sm2()), "shared-2"));
+        service.approve(EnrollmentFixture.REVIEWER, person.id());
+
+        assertThatThrownBy(() -> service.approve(EnrollmentFixture.REVIEWER, device.id()))
+                .extracting(e -> ((DomainException) e).field()).isEqualTo("subscriberId");
+        assertThat(f.stores.find(device.id()).orElseThrow().state()).isEqualTo(RequestState.SUBMITTED);
+    }
+
+    @Test
+    void aSuppliedSubscriberIdMayNotSpellOutTheIdNumber() {
+        assertThatThrownBy(() -> service.submit(EnrollmentFixture.CLERK, withSubscriber(
+                EnrollmentFixture.personal("Zhang San", "11010519491231002X", f.sm2(), false),
+                "p-11010519491231002x")))
+                .extracting(e -> ((DomainException) e).field()).isEqualTo("subscriberId");
+        assertThat(f.stores.requests).isEmpty();
+    }
+
+    @Test
+    void theOldUnkeyedIdCannotBeSuppliedToRecreateIt() {
+        Submission zhang = EnrollmentFixture.personal("Zhang San", "11010519491231002X", f.sm2(), false);
+
+        assertThatThrownBy(() -> service.submit(EnrollmentFixture.CLERK, withSubscriber(zhang,
+                "p-b74f4b3ae503e5b11804")))
+                .extracting(e -> ((DomainException) e).field()).isEqualTo("subscriberId");
+        assertThat(f.stores.requests).isEmpty();
+    }
+
+    @Test
+    void derivedSubscriberIdsAreKeyedNotAnUnkeyedHashOfTheIdNumber() {
+        EnrollmentRequest zhang = submitZhangSan(false);
+        RegistrationData r = zhang.registration();
+
+        assertThat(zhang.subscriberId()).matches("p-[0-9a-f]{32}")
+                .isEqualTo(f.subscriberIds.derive(CertificateType.PERSONAL, r, zhang.subjectDn()))
+                .isNotEqualTo(SubscriberIds.legacy(CertificateType.PERSONAL, r, zhang.subjectDn()))
+                .isNotEqualTo(new SubscriberIds(new byte[32]).derive(CertificateType.PERSONAL, r, zhang.subjectDn()));
     }
 
     @Test

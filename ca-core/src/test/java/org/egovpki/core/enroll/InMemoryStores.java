@@ -30,6 +30,7 @@ public final class InMemoryStores implements RequestStore, CertificateStore, Sub
     public final Map<String, String> holders = new LinkedHashMap<>();
     public final Map<String, List<byte[]>> published = new LinkedHashMap<>();
     public final Map<String, RegistrationData> registrations = new LinkedHashMap<>();
+    public final Map<String, String> subscriberKinds = new LinkedHashMap<>();
     public final Map<String, byte[]> envelopedKeys = new LinkedHashMap<>();
 
     // --- requests ---
@@ -141,16 +142,26 @@ public final class InMemoryStores implements RequestStore, CertificateStore, Sub
     }
 
     @Override
-    public synchronized Optional<RegistrationData> registrationOf(String subscriberId) {
-        return Optional.ofNullable(registrations.get(subscriberId));
+    public synchronized Optional<Registered> registrationOf(String subscriberId) {
+        return Optional.ofNullable(registrations.get(subscriberId))
+                .map(r -> new Registered(subscriberKinds.get(subscriberId), r));
     }
 
     @Override
     public synchronized void register(String subscriberId, CertificateType type, String canonicalSubjectDn,
                                       RegistrationData registration, String businessType, String region,
                                       boolean publishOptOut, String challengeHash) {
+        RegistrationData existing = registrations.get(subscriberId);
+        if (existing != null) {
+            SubscriberIdentity.conflict(subscriberId, subscriberKinds.get(subscriberId), existing, type, registration)
+                    .ifPresent(problem -> {
+                        throw new org.egovpki.core.DomainException(org.egovpki.core.DomainException.Kind.CONFLICT,
+                                problem, "subscriberId");
+                    });
+        }
         holders.putIfAbsent(canonicalSubjectDn, subscriberId);
         registrations.put(subscriberId, registration);
+        subscriberKinds.put(subscriberId, SubscriberIdentity.kind(type));
     }
 
     @Override

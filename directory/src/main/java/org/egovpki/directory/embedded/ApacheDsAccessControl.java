@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import org.egovpki.directory.DirectoryNames;
 import org.egovpki.directory.LdapErrors;
+import org.egovpki.directory.LdapSubscriberStore;
 import org.egovpki.schema.DirectoryLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>anonymous: the base entry and the container names; everything under {@code ou=CAs}
  *       (CA certificates, CRLs); on subscriber entries (the direct children of
- *       {@code ou=subscribers}) only the published certificates and the naming attributes, never
- *       their {@code cn=registration} children. ApacheDS evaluates filters on attributes it hides,
+ *       {@code ou=subscribers}) only the published certificates and the naming attributes, and
+ *       only on entries of class {@code egovPublishedSubscriber} (subscribers who did not opt out
+ *       of publication; the others look absent), never their {@code cn=registration} children. ApacheDS evaluates filters on attributes it hides,
  *       which is why private data is kept on separate entries rather than hidden attributes;</li>
  *   <li>the CA service account: everything except {@code ou=km} (the KM's own subtree) and
  *       {@code ou=services} (other accounts' credentials);</li>
@@ -114,8 +116,11 @@ public final class ApacheDsAccessControl {
                         "entry, allUserAttributeTypesAndValues", READ)),
                 new Subentry("egovPkiPublicCAs", "{ base \"ou=" + DirectoryLayout.Container.CAS.ou() + "\" }",
                         aci("anonymousReadCAs", 10, "none", "allUsers", "entry, allUserAttributeTypesAndValues", READ)),
+                // Only subscribers who did not opt out of publication: the others are not in the
+                // public tree at all (no entry, no name, not counted by a search).
                 new Subentry("egovPkiPublicCertificates",
-                        "{ base \"ou=" + DirectoryLayout.Container.SUBSCRIBERS.ou() + "\", minimum 1, maximum 1 }",
+                        "{ base \"ou=" + DirectoryLayout.Container.SUBSCRIBERS.ou() + "\", minimum 1, maximum 1, "
+                                + "specificationFilter item:" + LdapSubscriberStore.PUBLISHED + " }",
                         aci("anonymousReadPublishedCertificates", 10, "none", "allUsers",
                                 "entry, attributeType { " + PUBLIC_SUBSCRIBER_ATTRIBUTES + " }, allAttributeValues { "
                                         + PUBLIC_SUBSCRIBER_ATTRIBUTES + " }", READ)),

@@ -56,6 +56,7 @@ import org.egovpki.core.profile.ProfileCatalog;
 import org.egovpki.core.revoke.RevocationService;
 import org.egovpki.core.x509.Pem;
 import org.egovpki.core.x509.Pkcs7;
+import org.egovpki.core.privacy.PersonalData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -167,7 +168,7 @@ public final class ApiHandler extends Handler.Abstract {
         if (route.equals("/requests") && post) {
             EnrollmentRequest created = enrollment.submit(operator, submission(body(request)));
             response.getHeaders().put(HttpHeader.LOCATION, PREFIX + "/requests/" + created.id());
-            responses.json(response, callback, 201, view(created), false);
+            responses.json(response, callback, 201, view(created, operator), false);
         } else if (route.equals("/requests/batch") && post) {
             JsonNode body = body(request);
             rejectUnknown(body, Set.of("requests"), "");
@@ -193,7 +194,7 @@ public final class ApiHandler extends Handler.Abstract {
                 Map<String, Object> item = new LinkedHashMap<>();
                 item.put("index", result.index());
                 if (result.request() != null) {
-                    item.put("request", view(result.request()));
+                    item.put("request", view(result.request(), operator));
                 } else {
                     item.put("error", error(result.error()));
                 }
@@ -205,7 +206,7 @@ public final class ApiHandler extends Handler.Abstract {
             RequestState state = enumParam(query, "state", RequestState.class, RequestState.SUBMITTED);
             int limit = intParam(query, "limit", 100, 1, 1000);
             responses.json(response, callback, 200, Map.of("requests",
-                    enrollment.list(state, limit).stream().map(this::view).toList()), false);
+                    enrollment.list(state, limit).stream().map(r -> view(r, operator)).toList()), false);
         } else if ((m = DECISION.matcher(route)).matches() && post) {
             String id = m.group(1);
             EnrollmentRequest result = switch (m.group(2)) {
@@ -213,9 +214,9 @@ public final class ApiHandler extends Handler.Abstract {
                 case "reject" -> enrollment.reject(operator, id, reason(body(request)));
                 default -> enrollment.cancel(operator, id);
             };
-            responses.json(response, callback, 200, view(result), false);
+            responses.json(response, callback, 200, view(result, operator), false);
         } else if ((m = REQUEST.matcher(route)).matches() && get) {
-            responses.json(response, callback, 200, view(enrollment.get(m.group(1))), false);
+            responses.json(response, callback, 200, view(enrollment.get(m.group(1)), operator), false);
         } else if (route.equals("/certificates") && get) {
             Fields query = Request.extractQueryParameters(request);
             CertificateQuery q = new CertificateQuery(lower(query.getValue("serial")), query.getValue("subject"),
@@ -251,7 +252,7 @@ public final class ApiHandler extends Handler.Abstract {
             CertificateRecord certificate = findOne(m.group(1), Request.extractQueryParameters(request).getValue("issuer"));
             EnrollmentRequest created = lifecycle.handle(operator, m.group(2), certificate, body(request));
             response.getHeaders().put(HttpHeader.LOCATION, PREFIX + "/requests/" + created.id());
-            responses.json(response, callback, 201, view(created), false);
+            responses.json(response, callback, 201, view(created, operator), false);
         } else if ((m = KmApi.DELIVERY.matcher(route)).matches() && get) {
             responses.json(response, callback, 200, km.delivery(m.group(1)), false);
         } else if (route.equals("/km/recoveries") && post) {
@@ -590,7 +591,14 @@ public final class ApiHandler extends Handler.Abstract {
 
     // --- JSON out ---
 
-    private Map<String, Object> view(EnrollmentRequest r) {
+    /**
+     * The request as {@code viewer} may see it. Reviewers (who decide the request by comparing the
+     * registration with the documents presented) and RA admins (who answer for the RA's records)
+     * see identity and phone numbers whole; everyone else, the entry clerk included once the
+     * application is entered, sees them masked (seed 001 §6.4.2: access by role).
+     */
+    private Map<String, Object> view(EnrollmentRequest r, Operator viewer) {
+        boolean whole = viewer.has(Role.REVIEWER) || viewer.has(Role.RA_ADMIN);
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("id", r.id());
         v.put("state", r.state().name());
@@ -610,22 +618,22 @@ public final class ApiHandler extends Handler.Abstract {
         v.put("serials", r.resultSerials());
         v.put("kind", r.kind().name());
         v.put("originalSerial", r.originalSerial());
-        // Reviewers decide on the registration data, so they see it (operators only; never public).
+        // Operators only, never public; numbers whole only for those who decide on them.
         RegistrationData g = r.registration();
         Map<String, Object> registration = new LinkedHashMap<>();
         registration.put("realName", g.realName());
         registration.put("idType", g.idType());
-        registration.put("idNumber", g.idNumber());
-        registration.put("phone", g.phone());
+        registration.put("idNumber", whole ? g.idNumber() : PersonalData.mask(g.idNumber()));
+        registration.put("phone", whole ? g.phone() : PersonalData.mask(g.phone()));
         registration.put("email", g.email());
         registration.put("organization", g.organization());
         registration.put("legalName", g.legalName());
         registration.put("uscc", g.uscc());
         registration.put("organizationCode", g.organizationCode());
         registration.put("agentName", g.agentName());
-        registration.put("agentPhone", g.agentPhone());
+        registration.put("agentPhone", whole ? g.agentPhone() : PersonalData.mask(g.agentPhone()));
         registration.put("agentEmail", g.agentEmail());
-        registration.put("agentIdNumber", g.agentIdNumber());
+        registration.put("agentIdNumber", whole ? g.agentIdNumber() : PersonalData.mask(g.agentIdNumber()));
         registration.put("hostNames", g.hostNames());
         registration.put("ipAddresses", g.ipAddresses());
         registration.put("owner", g.owner());

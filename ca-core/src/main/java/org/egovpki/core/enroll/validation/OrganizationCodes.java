@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Objects;
 
 import org.egovpki.core.DomainException;
+import org.egovpki.core.privacy.PersonalData;
 
 /**
  * GB 11714-1997 organisation codes (全国组织机构代码): 8 body characters (digits or upper-case
@@ -57,7 +58,7 @@ public final class OrganizationCodes {
     }
 
     private static String problem(String value) {
-        String shown = Syntax.shown(value);
+        String shown = PersonalData.mask(value);
         if (value.length() != 9) {
             return "organisation code " + shown + " has " + value.length() + " characters; an organisation code has 9"
                     + " (8 plus the check character, printed XXXXXXXX-X): check the code on the certificate";

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.egovpki.core.DomainException;
+import org.egovpki.core.privacy.PersonalData;
 import org.egovpki.core.enroll.RegistrationData;
 import org.egovpki.core.profile.CertificateType;
 
@@ -122,9 +123,9 @@ public final class RegistrationPolicy {
         String organizationCode = hasOrganizationCode
                 ? OrganizationCodes.require("registration.organizationCode", r.organizationCode()) : null;
         if (uscc != null && organizationCode != null && !uscc.substring(8, 17).equals(organizationCode)) {
-            throw DomainException.badRequest("registration.organizationCode", "organisation code " + organizationCode
-                    + " is not positions 9-17 of the unified social credit code " + uscc + " (" + uscc.substring(8, 17)
-                    + "): give the matching code or leave the organisation code out");
+            throw DomainException.badRequest("registration.organizationCode", "organisation code "
+                    + PersonalData.mask(organizationCode) + " is not positions 9-17 of the unified social credit code "
+                    + PersonalData.mask(uscc) + ": give the matching code or leave the organisation code out");
         }
         requireName("registration.agentName", r.agentName(), "the authorised agent's name", MAX_NAME);
         ResidentIdNumbers.require("registration.agentIdNumber", r.agentIdNumber(), today);
@@ -173,7 +174,7 @@ public final class RegistrationPolicy {
         if (phone != null && !phone.isBlank()) {
             String value = phone.strip();
             if (!PHONE.matcher(value).matches() || value.chars().filter(Character::isDigit).count() < 5) {
-                throw DomainException.badRequest(phoneField, "phone number " + Syntax.shown(value)
+                throw DomainException.badRequest(phoneField, "phone number " + PersonalData.mask(value)
                         + " is not acceptable: give 5-20 digits, spaces or hyphens, optionally starting with +");
             }
         }

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Objects;
 
 import org.egovpki.core.DomainException;
+import org.egovpki.core.privacy.PersonalData;
 
 /**
  * GB 11643-1999 citizen identity numbers (公民身份号码), the 18-character number on the
@@ -72,7 +73,9 @@ public final class ResidentIdNumbers {
 
     /** The refusal message for a normalised value, or {@code null} if it is valid. */
     private static String problem(String value, LocalDate today) {
-        String shown = Syntax.shown(value);
+        // Never the whole number, the region or the birth date: this message reaches the client,
+        // the audit trail and logs (seed 001 §6.4.2).
+        String shown = PersonalData.mask(value);
         if (value.length() != LENGTH) {
             return "resident ID number " + shown + " has " + value.length() + " characters; a resident ID number"
                     + " has 18 (15-digit first-generation numbers are no longer valid): check the number on the ID card";
@@ -89,8 +92,8 @@ public final class ResidentIdNumbers {
                     + " check the number on the ID card";
         }
         if (value.charAt(0) == '0') {
-            return "resident ID number " + shown + " starts with region code " + value.substring(0, 6)
-                    + ", which no region has: check the number on the ID card";
+            return "resident ID number " + shown + " starts with 0, which no region code does:"
+                    + " check the number on the ID card";
         }
         String birth = value.substring(6, 14);
         LocalDate birthDate;
@@ -98,21 +101,22 @@ public final class ResidentIdNumbers {
             birthDate = LocalDate.of(Integer.parseInt(birth.substring(0, 4)), Integer.parseInt(birth.substring(4, 6)),
                     Integer.parseInt(birth.substring(6, 8)));
         } catch (DateTimeException e) {
-            return "resident ID number " + shown + " has birth date " + birth + ", which is not a calendar date:"
-                    + " check the number on the ID card";
+            return "resident ID number " + shown + " has a birth date that is not a calendar date (positions"
+                    + " 7-14 are YYYYMMDD): check the number on the ID card";
         }
         if (birthDate.isBefore(EARLIEST_BIRTH_DATE)) {
-            return "resident ID number " + shown + " has birth date " + birth + ", before 1900:"
+            return "resident ID number " + shown + " has a birth date before 1900:"
                     + " check the number on the ID card";
         }
         if (birthDate.isAfter(today)) {
-            return "resident ID number " + shown + " has birth date " + birth + ", which is in the future (today is "
-                    + today + "): check the number on the ID card";
+            return "resident ID number " + shown + " has a birth date in the future (today is " + today
+                    + "): check the number on the ID card";
         }
         char expected = checkCharacter(value);
         if (last != expected) {
-            return "resident ID number " + shown + " has a wrong check digit (expected " + expected + "):"
-                    + " check the number on the ID card";
+            // The expected check digit is not shown: it would tell a reader of the masked message
+            // one more fact about the hidden digits.
+            return "resident ID number " + shown + " has a wrong check digit: check the number on the ID card";
         }
         return null;
     }

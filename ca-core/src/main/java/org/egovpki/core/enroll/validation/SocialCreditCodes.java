@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Objects;
 
 import org.egovpki.core.DomainException;
+import org.egovpki.core.privacy.PersonalData;
 
 /**
  * GB 32100-2015 unified social credit codes (统一社会信用代码, USCC), the identifier on every
@@ -77,7 +78,7 @@ public final class SocialCreditCodes {
     }
 
     private static String problem(String value) {
-        String shown = Syntax.shown(value);
+        String shown = PersonalData.mask(value);
         if (value.length() != LENGTH) {
             return "unified social credit code " + shown + " has " + value.length() + " characters; a unified social"
                     + " credit code has 18: check the code on the business licence";
@@ -108,7 +109,7 @@ public final class SocialCreditCodes {
         }
         char expectedInner = OrganizationCodes.checkCharacter(value.substring(8, 16));
         if (value.charAt(16) != expectedInner) {
-            return "unified social credit code " + shown + " embeds organisation code " + value.substring(8, 17)
+            return "unified social credit code " + shown + " embeds an organisation code"
                     + " (positions 9-17) whose GB 11714 check character is wrong (expected " + expectedInner
                     + " at position 17): check the code on the business licence";
         }

@@ -62,7 +62,7 @@ class RegistrationPolicyTest {
                 refused("person with unknown ID type", CertificateType.PERSONAL, Registrations.person(),
                         r -> r.idType = "DRIVING_LICENCE", "registration.idType", "is not known"),
                 refused("resident ID with wrong check digit", CertificateType.PERSONAL, Registrations.person(),
-                        r -> r.idNumber = "110105194912310021", "registration.idNumber", "wrong check digit (expected X)"),
+                        r -> r.idNumber = "110105194912310021", "registration.idNumber", "wrong check digit"),
                 refused("resident ID missing", CertificateType.PERSONAL, Registrations.person(),
                         r -> r.idNumber = null, "registration.idNumber", "missing"),
                 refused("passport number with Chinese", CertificateType.PERSONAL, Registrations.person(),

@@ -1,10 +1,12 @@
 package org.egovpki.core.enroll.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.egovpki.core.enroll.validation.Refusals.assertRefused;
 
 import java.time.LocalDate;
 
+import org.egovpki.core.privacy.PersonalData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -41,7 +43,7 @@ class ResidentIdNumbersTest {
         // nobody born in 1880 applies for a certificate, and the requirements set the floor at 1900.
         assertThat(ResidentIdNumbers.checkCharacter("44052418800101001")).isEqualTo('4');
         assertRefused(() -> ResidentIdNumbers.require(FIELD, "440524188001010014", TODAY), FIELD,
-                "birth date 18800101, before 1900");
+                "birth date before 1900");
     }
 
     @Test
@@ -57,10 +59,10 @@ class ResidentIdNumbersTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "wrong check digit                | 110105194912310021  | wrong check digit (expected X)",
-            "wrong check digit, expected 0    | 510104199001011231  | wrong check digit (expected 0)",
+            "wrong check digit                | 110105194912310021  | wrong check digit",
+            "wrong check digit, expected 0    | 510104199001011231  | wrong check digit",
             "check character a letter         | 11010519491231002Y  | ends in Y",
-            "bad date 19490230                | 110105194902300021  | 19490230, which is not a calendar date",
+            "bad date 19490230                | 110105194902300021  | birth date that is not a calendar date",
             "month 13                         | 110105194913010021  | not a calendar date",
             "not a leap year 1900-02-29       | 110105190002290021  | not a calendar date",
             "future birth date                | 110105202501010010  | in the future",
@@ -70,10 +72,21 @@ class ResidentIdNumbersTest {
             "15-digit first generation        | 110105491231002     | 15-digit first-generation",
             "letter in the body               | 11010A19491231002X  | non-digit at position 6",
             "full-width digit                 | １10105194912310021  | non-digit at position 1",
-            "region code starting with 0      | 01010519491231002X  | region code 010105"})
+            "region code starting with 0      | 01010519491231002X  | starts with 0, which no region code does"})
     void refusesInvalidNumbers(String description, String number, String fragment) {
         assertThat(ResidentIdNumbers.isValid(number, TODAY)).isFalse();
         assertRefused(() -> ResidentIdNumbers.require(FIELD, number, TODAY), FIELD, fragment);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "110105194912310021", "11010519491231002Y", "110105194902300021", "110105202501010010",
+            "11010519491231002", "11010A19491231002X", "01010519491231002X"})
+    void refusalsNeverCarryTheWholeNumberNorTheBirthDate(String number) {
+        assertThatThrownBy(() -> ResidentIdNumbers.require(FIELD, number, TODAY))
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(number)
+                        .doesNotContain(number.substring(6, 14)).doesNotContain(number.substring(0, 6))
+                        .contains(PersonalData.mask(number)));
     }
 
     @Test
