@@ -27,10 +27,10 @@ class LdapErrorsTest {
     }
 
     @Test
-    void theLoggedDiagnosticIsTheFirstLineWithDigitRunsMasked() {
+    void theLoggedDiagnosticIsTheFirstLineWithNumbersMasked() {
         assertThat(LdapErrors.loggable(DIAGNOSTIC)).isEqualTo("OTHER: failed for MessageType : ADD_REQUEST");
         assertThat(LdapErrors.loggable("Invalid value 11010519491231002X for egovIdNumber"))
-                .isEqualTo("Invalid value <digits> for egovIdNumber");
+                .isEqualTo("Invalid value 110***********002X for egovIdNumber");
     }
 
     @Test
