@@ -60,7 +60,7 @@ class SupplementaryCharactersIT {
 
         assertThat(subscribers.holderOf(subject)).contains("p-rare1");
         assertThat(subscribers.holderOf("CN=" + OTHER_NAME + ",O=egov-pki test,C=CN")).isEmpty();
-        assertThat(subscribers.registrationOf("p-rare1").orElseThrow().realName()).isEqualTo(NAME);
+        assertThat(subscribers.registrationOf("p-rare1").orElseThrow().registration().realName()).isEqualTo(NAME);
 
         LDAPConnection anonymous = directory.anonymous();
         List<SearchResultEntry> found = anonymous.search("ou=subscribers," + BASE, SearchScope.ONE,
