@@ -83,6 +83,10 @@ import org.egovpki.routes.DirectoryApprovalRoute;
 import org.egovpki.routes.CrlScheduleRoute;
 import org.egovpki.routes.OcspResponderJobs;
 import org.egovpki.routes.OcspResponderRenewalRoute;
+import org.egovpki.directory.LdapAuditAnchors;
+import org.egovpki.server.audit.AuditSeal;
+import org.egovpki.server.audit.AuditTrails;
+import org.egovpki.server.audit.AuditVerification;
 import org.egovpki.server.audit.FileAuditLog;
 import org.egovpki.server.config.EgovPkiConfig;
 import org.egovpki.server.http.ApiHandler;
@@ -112,6 +116,7 @@ public final class EgovPkiServer implements AutoCloseable {
     private final EgovPkiConfig config;
     private final Clock clock;
     private FileAuditLog audit;
+    private AuditVerification auditCheck;
     private CaRegistry registry;
     private Server http;
     private volatile boolean closed;
@@ -161,9 +166,6 @@ public final class EgovPkiServer implements AutoCloseable {
             }
         }
 
-        audit = new FileAuditLog(data.auditTrail());
-        resources.add(audit);
-
         GeneratedSecret adminPassword = KeystorePassword.loadOrGenerate(data.secret("directory-admin.password"));
         GeneratedSecret servicePassword = KeystorePassword.loadOrGenerate(data.secret("ca-service.password"));
         GeneratedSecret kmServicePassword = KeystorePassword.loadOrGenerate(data.secret("km-service.password"));
@@ -183,6 +185,13 @@ public final class EgovPkiServer implements AutoCloseable {
 
         LDAPConnectionPool pool = servicePool(names, servicePassword.value());
         resources.add(pool::close);
+        // Before anything is audited: the trail is checked against its directory anchor (docs/architecture.md).
+        AuditTrails.Opened trail = AuditTrails.open(data.auditTrail(), FileAuditLog.SERVER_TRAIL,
+                AuditSeal.loadOrGenerate(data.secret(AuditSeal.SECRET_FILE)), new LdapAuditAnchors(pool, names), clock,
+                "start");
+        audit = trail.log();
+        auditCheck = trail.check();
+        resources.add(audit);
         LdapCaRepository repository = new LdapCaRepository(pool, names);
 
         LdapCertificateStore certificates = new LdapCertificateStore(pool, names);
@@ -254,7 +263,9 @@ public final class EgovPkiServer implements AutoCloseable {
         audit.record(AuditEvent.success(clock.instant(), AuditEventType.SERVER_START, AuditEvent.SYSTEM, List.of(),
                 Map.of("ldap", "ldap://" + ldap.host() + ":" + ldap.port(),
                         "http", serveHttp ? config.http().publicUrl().toString() : "off",
-                        "data", data.root().toString())));
+                        "data", data.root().toString(),
+                        "auditTrail", auditCheck.unrecorded().isEmpty() ? "intact"
+                                : auditCheck.unrecorded().size() + " problem(s), recorded as AUDIT_TRAIL_FINDING")));
     }
 
     /**
@@ -481,6 +492,14 @@ public final class EgovPkiServer implements AutoCloseable {
         return directory.operationCounts();
     }
 
+    /**
+     * What the start-up check of the audit trail found ({@link AuditVerification#unrecorded()} are
+     * the problems it recorded as an {@code AUDIT_TRAIL_FINDING} at this start).
+     */
+    public AuditVerification auditCheck() {
+        return auditCheck;
+    }
+
     /** The HTTP port actually bound. */
     public int httpPort() {
         return ((ServerConnector) http.getConnectors()[0]).getLocalPort();
@@ -497,6 +516,7 @@ public final class EgovPkiServer implements AutoCloseable {
             try {
                 audit.record(AuditEvent.success(clock.instant(), AuditEventType.SERVER_STOP, AuditEvent.SYSTEM,
                         List.of(), Map.of()));
+                audit.checkpoint("stop");
             } catch (RuntimeException e) {
                 LOG.warn("Could not audit the stop: {}", e.getMessage());
             }

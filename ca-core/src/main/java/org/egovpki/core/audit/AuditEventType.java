@@ -49,5 +49,16 @@ public enum AuditEventType {
     /** A key recovery was rejected. */
     KM_RECOVERY_REJECTED,
     /** An escrowed key was delivered under a recovery (challenge code used, judicial file fetched), or refused. */
-    KM_KEY_RECOVERED
+    KM_KEY_RECOVERED,
+    /**
+     * A sealed checkpoint of the audit trail itself (every N events, at start and at stop): seals
+     * the preceding event's sequence and hash with the audit seal key.
+     */
+    AUDIT_CHECKPOINT,
+    /**
+     * The start-up check (or a CLI command) found the audit trail broken, shortened or rewritten, or
+     * its directory anchor missing or stale; the details say what and where. The trail continues
+     * after this event, and the anchor is reset to it.
+     */
+    AUDIT_TRAIL_FINDING
 }

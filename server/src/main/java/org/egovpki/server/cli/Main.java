@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "egov-pki", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "LDAP-directory-centred certificate authority for Chinese e-government PKI (SM2/SM3).",
-        subcommands = {Main.Serve.class, Main.Init.class, OperatorCommand.class, CertificateCommand.class, CrlCommand.class,
+        subcommands = {Main.Serve.class, Main.Init.class, OperatorCommand.class, AuditCommand.class, CertificateCommand.class, CrlCommand.class,
                 KmCommand.class,
                 Main.VersionCommand.class})
 public final class Main implements Runnable {
@@ -110,6 +110,7 @@ public final class Main implements Runnable {
                 server.close();
                 stopped.countDown();
             }, "egov-pki-shutdown"));
+            auditWarning(server);
             System.out.println("egov-pki ready: LDAP ldap://" + config.ldap().host() + ":" + config.ldap().port()
                     + " (base " + config.ldap().baseDn() + "), HTTP " + config.http().publicUrl()
                     + ", data " + config.dataDirectory().toAbsolutePath().normalize());
@@ -128,10 +129,21 @@ public final class Main implements Runnable {
         public Integer call() {
             EgovPkiConfig config = options.load(null);
             try (EgovPkiServer server = EgovPkiServer.start(config, Clock.systemUTC(), false)) {
+                auditWarning(server);
                 server.registry().all().forEach(ca -> System.out.println(ca.name() + "\t" + ca.role() + "\t"
                         + ca.algorithm() + "\t" + ca.certificate().getSubjectX500Principal().getName()));
             }
             return 0;
+        }
+    }
+
+    /** The start-up line that tells an operator the audit trail check found something (details in the log). */
+    private static void auditWarning(EgovPkiServer server) {
+        var found = server.auditCheck().unrecorded();
+        if (!found.isEmpty()) {
+            System.out.println("egov-pki WARNING: the audit trail failed its start-up check (" + found.size()
+                    + " problem(s), recorded as an AUDIT_TRAIL_FINDING event; see the ERROR in the log and run "
+                    + "'egov-pki audit verify'): " + found.get(0));
         }
     }
 
