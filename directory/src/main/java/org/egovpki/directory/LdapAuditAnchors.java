@@ -21,7 +21,8 @@ import org.egovpki.core.audit.AuditAnchors;
  * The audit trails' anchors as {@code egovAuditCheckpoint} entries {@code cn=<trail>,ou=audit},
  * one per trail, holding the sealed sequence ({@code egovAuditSequence}), the event's hash
  * ({@code egovAuditHash}), when it was sealed ({@code egovAuditTime}) and the seal
- * ({@code egovAuditSignature;binary}). Only the CA service account can read or write
+ * ({@code egovAuditSignature}, an Octet String written without options like our other binary
+ * attributes: here the 32-byte HMAC-SM3 seal, not a DER signature). Only the CA service account can read or write
  * {@code ou=audit}.
  *
  * <p>Moving an anchor is a compare-and-swap: the modify deletes the expected sequence value and
@@ -34,7 +35,6 @@ public final class LdapAuditAnchors implements AuditAnchors {
     static final String AT_HASH = "egovAuditHash";
     static final String AT_TIME = "egovAuditTime";
     static final String AT_SEAL = "egovAuditSignature";
-    private static final String AT_SEAL_BINARY = AT_SEAL + ";binary";
     /** A lost compare-and-swap shows up as one of these, depending on the server. */
     private static final Set<ResultCode> RACE_LOST = Set.of(ResultCode.NO_SUCH_ATTRIBUTE, ResultCode.NO_SUCH_OBJECT,
             ResultCode.ENTRY_ALREADY_EXISTS, ResultCode.ATTRIBUTE_OR_VALUE_EXISTS, ResultCode.CONSTRAINT_VIOLATION);
@@ -53,7 +53,7 @@ public final class LdapAuditAnchors implements AuditAnchors {
     public Optional<AuditAnchor> latest(String trail) {
         try {
             SearchResultEntry entry = ldap.getEntry(names.auditAnchor(trail).toString(), AT_SEQUENCE, AT_HASH, AT_TIME,
-                    AT_SEAL_BINARY);
+                    AT_SEAL);
             if (entry == null) {
                 return Optional.empty();
             }
@@ -85,13 +85,13 @@ public final class LdapAuditAnchors implements AuditAnchors {
                 ldap.add(new Entry(dn, List.of(new Attribute("objectClass", "top", OC),
                         new Attribute("cn", next.trail()), new Attribute(AT_SEQUENCE, Long.toString(next.sequence())),
                         new Attribute(AT_HASH, next.hash()), new Attribute(AT_TIME, LdapValues.time(next.time())),
-                        new Attribute(AT_SEAL_BINARY, next.seal()))));
+                        new Attribute(AT_SEAL, next.seal()))));
             } else {
                 ldap.modify(dn, new Modification(ModificationType.DELETE, AT_SEQUENCE, Long.toString(from)),
                         new Modification(ModificationType.ADD, AT_SEQUENCE, Long.toString(next.sequence())),
                         new Modification(ModificationType.REPLACE, AT_HASH, next.hash()),
                         new Modification(ModificationType.REPLACE, AT_TIME, LdapValues.time(next.time())),
-                        new Modification(ModificationType.REPLACE, AT_SEAL_BINARY, next.seal()));
+                        new Modification(ModificationType.REPLACE, AT_SEAL, next.seal()));
             }
             return true;
         } catch (LDAPException e) {

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /** The real server jar run as a separate JVM, as an operator would run it. */
 final class ServerProcess implements AutoCloseable {
 
-    static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    /** Generous: the build machine is shared, and a first start creates keys and the directory. */
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
 
     final Path data;
     final int ldapPort;

@@ -50,15 +50,16 @@ public final class AuditTrails {
     public static Opened open(Path file, String trail, AuditSeal seal, AuditAnchors anchors, Clock clock,
                               String reason) {
         Objects.requireNonNull(anchors, "anchors");
-        AuditAnchor anchor = anchors.latest(trail).orElse(null);
-        AuditVerification check;
-        try {
-            check = new AuditTrailVerifier(seal).verify(file, trail, anchor);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the audit trail " + file + ": " + e.getMessage(), e);
-        }
+        // Opened (and so locked) first: another writer of the same file waits until this one is done.
         FileAuditLog log = new FileAuditLog(file, trail, seal, clock);
         try {
+            AuditAnchor anchor = anchors.latest(trail).orElse(null);
+            AuditVerification check;
+            try {
+                check = new AuditTrailVerifier(seal).verify(file, trail, anchor);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the audit trail " + file + ": " + e.getMessage(), e);
+            }
             List<AuditVerification.Problem> found = check.unrecorded();
             if (found.isEmpty()) {
                 log.anchorTo(anchors, anchor, false);

@@ -84,13 +84,18 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
         this.trail = Objects.requireNonNull(trail, "trail");
         this.seal = Objects.requireNonNull(seal, "seal");
         this.clock = Objects.requireNonNull(clock, "clock");
+        FileChannel opened = null;
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
+            opened = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND);
+            // One writer at a time (two CLI commands at once wait for each other), released on close.
+            opened.lock();
             dropTornLine(file);
             readTail(file);
-            this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND);
+            this.channel = opened;
         } catch (IOException e) {
+            closeQuietly(opened);
             throw new UncheckedIOException("cannot open the audit trail " + file + ": " + e.getMessage(), e);
         }
     }
@@ -224,6 +229,16 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
             channel.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // the open failure is what the caller reports
+            }
         }
     }
 

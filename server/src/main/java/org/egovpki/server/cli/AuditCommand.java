@@ -130,15 +130,17 @@ final class AuditCommand implements Runnable {
             // Nothing answers: if the server is stopped, open its directory ourselves.
             try (DataDirectory locked = DataDirectory.lock(data)) {
                 int port = freePort();
-                try (EmbeddedDirectory directory = EmbeddedDirectory.start(EmbeddedDirectorySettings.forEgovPki(
+                EmbeddedDirectory directory = EmbeddedDirectory.start(EmbeddedDirectorySettings.forEgovPki(
                         locked.directory(), "127.0.0.1", port, config.ldap().baseDn(),
                         secret(data, "directory-admin.password").toCharArray()));
-                     LDAPConnection ldap = new LDAPConnection("127.0.0.1", port, names.caServiceAccount().toString(),
-                             service)) {
+                try (LDAPConnection ldap = new LDAPConnection("127.0.0.1", port, names.caServiceAccount().toString(),
+                        service)) {
                     return verifier.against(new LdapAuditAnchors(ldap, names));
                 } catch (LDAPException e) {
                     throw new StartupException("the data directory's own directory does not accept the CA service "
                             + "account (" + e.getResultCode().getName() + "); is this the right --data?");
+                } finally {
+                    directory.close();
                 }
             }
         }
