@@ -19,13 +19,14 @@ import picocli.CommandLine.Option;
  * The {@code egov-pki} command. Exit codes: 0 success, 1 the server failed while running,
  * 2 it could not start (bad configuration, busy port, data directory in use) — printed as one line.
  * Commands that call the running server's API ({@link ApiClient}) exit 3 when it refused the
- * request (HTTP 4xx), 4 on a server error (5xx) and 5 when it did not answer.
+ * request (HTTP 4xx), 4 on a server error (5xx) and 5 when it did not answer. {@code audit verify}
+ * exits 1 when it finds a problem and 3 when the trail is intact but records an earlier finding.
  * Set {@code EGOVPKI_TRACE=1} to also print the stack trace of a failure.
  */
 @Command(name = "egov-pki", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "LDAP-directory-centred certificate authority for Chinese e-government PKI (SM2/SM3).",
-        subcommands = {Main.Serve.class, Main.Init.class, OperatorCommand.class, AuditCommand.class, CertificateCommand.class, CrlCommand.class,
-                KmCommand.class,
+        subcommands = {Main.Serve.class, Main.Init.class, OperatorCommand.class, CertificateCommand.class, CrlCommand.class,
+                KmCommand.class, AuditCommand.class,
                 Main.VersionCommand.class})
 public final class Main implements Runnable {
 
