@@ -93,6 +93,11 @@ public final class DirectoryNames {
         return new DN(new RDN("egovRequestId", requestId), km());
     }
 
+    /** The directory anchor of one audit trail, {@code cn=<trail>,ou=audit,<base>}. */
+    public DN auditAnchor(String trail) {
+        return new DN(new RDN("cn", trail), container(DirectoryLayout.Container.AUDIT));
+    }
+
     /** The value of the single RDN attribute of {@code dn} (e.g. the request id of a request DN). */
     public static String rdnValue(String dn) {
         try {

@@ -87,7 +87,12 @@ import org.egovpki.routes.DirectoryApprovalRoute;
 import org.egovpki.routes.CrlScheduleRoute;
 import org.egovpki.routes.OcspResponderJobs;
 import org.egovpki.routes.OcspResponderRenewalRoute;
+import org.egovpki.directory.LdapAuditAnchors;
+import org.egovpki.server.audit.AuditSeal;
+import org.egovpki.server.audit.AuditTrails;
+import org.egovpki.server.audit.AuditVerification;
 import org.egovpki.server.audit.FileAuditLog;
+import org.egovpki.server.audit.PendingAuditLog;
 import org.egovpki.server.config.EgovPkiConfig;
 import org.egovpki.server.http.ApiHandler;
 import org.egovpki.server.http.JsonErrorHandler;
@@ -117,6 +122,7 @@ public final class EgovPkiServer implements AutoCloseable {
     private final EgovPkiConfig config;
     private final Clock clock;
     private FileAuditLog audit;
+    private AuditVerification auditCheck;
     private CaRegistry registry;
     private Server http;
     private volatile boolean closed;
@@ -156,6 +162,7 @@ public final class EgovPkiServer implements AutoCloseable {
     private void startAll(boolean serveHttp) {
         SecureRandom random = new SecureRandom();
         DataDirectory data = DataDirectory.lock(config.dataDirectory());
+        PendingAuditLog earlyAudit = new PendingAuditLog();
         resources.add(data);
         EgovPkiConfig.Ldap ldap = config.ldap();
         Ports.requireFree("LDAP", ldap.host(), ldap.port(), "--ldap-port");
@@ -165,9 +172,6 @@ public final class EgovPkiServer implements AutoCloseable {
                 Ports.requireFree("HTTPS", config.http().host(), config.http().tls().port(), "http.tls.port =");
             }
         }
-
-        audit = new FileAuditLog(data.auditTrail());
-        resources.add(audit);
 
         GeneratedSecret adminPassword = KeystorePassword.loadOrGenerate(data.secret("directory-admin.password"));
         GeneratedSecret servicePassword = KeystorePassword.loadOrGenerate(data.secret("ca-service.password"));
@@ -183,7 +187,7 @@ public final class EgovPkiServer implements AutoCloseable {
         DirectoryNames names = new DirectoryNames(ldap.baseDn());
         EmbeddedDirectory directory = EmbeddedDirectory.start(EmbeddedDirectorySettings.forEgovPki(
                 data.directory(), ldap.host(), ldap.port(), ldap.baseDn(), adminPassword.value(), ldap.lockout(),
-                clock), audit);
+                clock), earlyAudit);
         resources.add(directory);
         this.directory = directory;
         provision(names, adminPassword.value(), servicePassword.value(), kmServicePassword.value(), random);
@@ -193,6 +197,14 @@ public final class EgovPkiServer implements AutoCloseable {
         DirectoryHealth health = new DirectoryHealth(pool, names, clock, DirectoryHealth.DEFAULT_TIMEOUT,
                 DirectoryHealth.DEFAULT_REUSE);
         requireHealthy(health, data, "at start-up");
+        // Before anything is audited: the trail is checked against its directory anchor (docs/architecture.md).
+        AuditTrails.Opened trail = AuditTrails.open(data.auditTrail(), FileAuditLog.SERVER_TRAIL,
+                AuditSeal.loadOrGenerate(data.secret(AuditSeal.SECRET_FILE)), new LdapAuditAnchors(pool, names), clock,
+                "start");
+        audit = trail.log();
+        auditCheck = trail.check();
+        resources.add(audit);
+        earlyAudit.attach(audit);
         LdapCaRepository repository = new LdapCaRepository(pool, names);
 
         LdapCertificateStore certificates = new LdapCertificateStore(pool, names);
@@ -276,7 +288,9 @@ public final class EgovPkiServer implements AutoCloseable {
         audit.record(AuditEvent.success(clock.instant(), AuditEventType.SERVER_START, AuditEvent.SYSTEM, List.of(),
                 Map.of("ldap", "ldap://" + ldap.host() + ":" + ldap.port(),
                         "http", serveHttp ? config.http().publicUrl().toString() : "off",
-                        "data", data.root().toString())));
+                        "data", data.root().toString(),
+                        "auditTrail", auditCheck.unrecorded().isEmpty() ? "intact"
+                                : auditCheck.unrecorded().size() + " problem(s), recorded as AUDIT_TRAIL_FINDING")));
     }
 
     /**
@@ -297,6 +311,11 @@ public final class EgovPkiServer implements AutoCloseable {
      * directory known to fail; an init system's restart replays the directory's log again.
      */
     private void refuseToStart(DataDirectory data, String problem, String component) {
+        if (audit == null) {
+            // The trail is checked against its anchor in the directory, so it opens only after the probe passed.
+            LOG.warn("The failed start is not in the audit trail: the trail opens only once the directory answers");
+            throw new StartupException(problem + ". " + repairAdvice(data.directory()));
+        }
         try {
             audit.record(AuditEvent.failure(clock.instant(), AuditEventType.SERVER_START, AuditEvent.SYSTEM, List.of(),
                     Map.of("component", component, "problem", problem)));
@@ -570,6 +589,14 @@ public final class EgovPkiServer implements AutoCloseable {
         return directory.operationCounts();
     }
 
+    /**
+     * What the start-up check of the audit trail found ({@link AuditVerification#unrecorded()} are
+     * the problems it recorded as an {@code AUDIT_TRAIL_FINDING} at this start).
+     */
+    public AuditVerification auditCheck() {
+        return auditCheck;
+    }
+
     /** The HTTP port actually bound. */
     public int httpPort() {
         return ((ServerConnector) http.getConnectors()[0]).getLocalPort();
@@ -586,6 +613,7 @@ public final class EgovPkiServer implements AutoCloseable {
             try {
                 audit.record(AuditEvent.success(clock.instant(), AuditEventType.SERVER_STOP, AuditEvent.SYSTEM,
                         List.of(), Map.of()));
+                audit.checkpoint("stop");
             } catch (RuntimeException e) {
                 LOG.warn("Could not audit the stop: {}", e.getMessage());
             }

@@ -64,5 +64,16 @@ public enum AuditEventType {
      * A subscriber's unkeyed id (derived from its identity number without a secret) was replaced
      * by its keyed id, with every reference; the details name only the new id.
      */
-    SUBSCRIBER_ID_MIGRATED
+    SUBSCRIBER_ID_MIGRATED,
+    /**
+     * A sealed checkpoint of the audit trail itself (every N events, at start and at stop): seals
+     * the preceding event's sequence and hash with the audit seal key.
+     */
+    AUDIT_CHECKPOINT,
+    /**
+     * The start-up check (or a CLI command) found the audit trail broken, shortened or rewritten, or
+     * its directory anchor missing or stale; the details say what and where. The trail continues
+     * after this event, and the anchor is reset to it.
+     */
+    AUDIT_TRAIL_FINDING
 }

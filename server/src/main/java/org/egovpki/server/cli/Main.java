@@ -19,13 +19,14 @@ import picocli.CommandLine.Option;
  * The {@code egov-pki} command. Exit codes: 0 success, 1 the server failed while running,
  * 2 it could not start (bad configuration, busy port, data directory in use) — printed as one line.
  * Commands that call the running server's API ({@link ApiClient}) exit 3 when it refused the
- * request (HTTP 4xx), 4 on a server error (5xx) and 5 when it did not answer.
+ * request (HTTP 4xx), 4 on a server error (5xx) and 5 when it did not answer. {@code audit verify}
+ * exits 1 when it finds a problem and 3 when the trail is intact but records an earlier finding.
  * Set {@code EGOVPKI_TRACE=1} to also print the stack trace of a failure.
  */
 @Command(name = "egov-pki", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "LDAP-directory-centred certificate authority for Chinese e-government PKI (SM2/SM3).",
         subcommands = {Main.Serve.class, Main.Init.class, OperatorCommand.class, CertificateCommand.class, CrlCommand.class,
-                KmCommand.class,
+                KmCommand.class, AuditCommand.class,
                 Main.VersionCommand.class})
 public final class Main implements Runnable {
 
@@ -110,6 +111,7 @@ public final class Main implements Runnable {
                 server.close();
                 stopped.countDown();
             }, "egov-pki-shutdown"));
+            auditWarning(server);
             System.out.println("egov-pki ready: LDAP ldap://" + config.ldap().host() + ":" + config.ldap().port()
                     + " (base " + config.ldap().baseDn() + "), HTTP " + config.http().publicUrl()
                     + ", data " + config.dataDirectory().toAbsolutePath().normalize());
@@ -128,10 +130,21 @@ public final class Main implements Runnable {
         public Integer call() {
             EgovPkiConfig config = options.load(null);
             try (EgovPkiServer server = EgovPkiServer.start(config, Clock.systemUTC(), false)) {
+                auditWarning(server);
                 server.registry().all().forEach(ca -> System.out.println(ca.name() + "\t" + ca.role() + "\t"
                         + ca.algorithm() + "\t" + ca.certificate().getSubjectX500Principal().getName()));
             }
             return 0;
+        }
+    }
+
+    /** The start-up line that tells an operator the audit trail check found something (details in the log). */
+    private static void auditWarning(EgovPkiServer server) {
+        var found = server.auditCheck().unrecorded();
+        if (!found.isEmpty()) {
+            System.out.println("egov-pki WARNING: the audit trail failed its start-up check (" + found.size()
+                    + " problem(s), recorded as an AUDIT_TRAIL_FINDING event; see the ERROR in the log and run "
+                    + "'egov-pki audit verify'): " + found.get(0));
         }
     }
 

@@ -20,6 +20,9 @@ import org.egovpki.core.enroll.Role;
 import org.egovpki.directory.DirectoryNames;
 import org.egovpki.directory.LdapOperatorDirectory;
 import org.egovpki.server.StartupException;
+import org.egovpki.directory.LdapAuditAnchors;
+import org.egovpki.server.audit.AuditSeal;
+import org.egovpki.server.audit.AuditTrails;
 import org.egovpki.server.audit.FileAuditLog;
 import org.egovpki.server.config.EgovPkiConfig;
 import picocli.CommandLine.Command;
@@ -79,7 +82,15 @@ final class OperatorCommand implements Runnable {
                         config.ldap().lockout());
                 Set<Role> set = EnumSet.copyOf(roles);
                 Operator operator = operators.create(uid, name, set, password);
-                try (FileAuditLog audit = new FileAuditLog(data.resolve("audit").resolve("audit-cli.jsonl"))) {
+                Path sealKey = data.resolve("secrets").resolve(AuditSeal.SECRET_FILE);
+                if (!Files.exists(sealKey)) {
+                    throw new StartupException("the data directory " + data.toAbsolutePath() + " has no audit seal "
+                            + "key; start the server on it first (./egov-pki serve --data " + data + ")");
+                }
+                // The CLI's own trail is checked and anchored like the server's, before it is appended to.
+                try (FileAuditLog audit = AuditTrails.open(data.resolve("audit").resolve("audit-cli.jsonl"),
+                        FileAuditLog.CLI_TRAIL, AuditSeal.loadOrGenerate(sealKey), new LdapAuditAnchors(ldap, names),
+                        Clock.systemUTC(), "cli operator add").log()) {
                     audit.record(AuditEvent.success(Clock.systemUTC().instant(), AuditEventType.OPERATOR_CREATED,
                             "cli:" + System.getProperty("user.name"), List.of(operator.dn()),
                             Map.of("roles", set.toString())));
