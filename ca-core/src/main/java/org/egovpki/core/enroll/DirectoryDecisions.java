@@ -120,8 +120,9 @@ public final class DirectoryDecisions {
             // EnrollmentService has audited the refusal with the author as actor.
             LOG.info("Refused {} of request {} by {} from the directory: {}", decided.get(), decision.requestId(),
                     author.get().dn(), e.getMessage());
+            // The note is readable by every operator: a server fault shows only its incident id.
             inbox.note(decision.requestId(), decided.get() + " by " + author.get().dn() + " was refused: "
-                    + e.getMessage());
+                    + e.publicMessage());
         }
     }
 
