@@ -63,7 +63,7 @@ class AnonymousDisclosureIT {
                 "sm2-issuing-01", "egovSerialNumber", "01", "egovIssuerName", "sm2-issuing",
                 "egovIssuanceState", "PUBLISHED"));
         admin.add(new Entry(names.subscriber("p-1").toString(), List.of(
-                new Attribute("objectClass", "top", "egovSubscriber", "pkiUser"),
+                new Attribute("objectClass", "top", "egovSubscriber", "pkiUser", "egovPublishedSubscriber"),
                 new Attribute("egovSubscriberId", "p-1"), new Attribute("cn", "Wang Wei"))));
         admin.add(entry(names.registration("p-1"), "egovSubscriberRegistration", "cn", "registration",
                 "egovSubscriberType", "PERSONAL", "egovIdNumber", "11010519491231002X"));
@@ -163,7 +163,7 @@ class AnonymousDisclosureIT {
     void negatedFiltersOnHiddenAttributesDoNotRevealTheirPresence() throws Exception {
         LDAPConnection admin = directory.admin();
         admin.add(new Entry(names.subscriber("p-2").toString(), List.of(
-                new Attribute("objectClass", "top", "egovSubscriber", "pkiUser"),
+                new Attribute("objectClass", "top", "egovSubscriber", "pkiUser", "egovPublishedSubscriber"),
                 new Attribute("egovSubscriberId", "p-2"), new Attribute("cn", "Li Na"))));
         admin.modify(names.subscriber("p-2").toString(), new Modification(ModificationType.REPLACE, "cn", "Li Na 2"));
         assertThat(admin.getEntry(names.subscriber("p-2").toString(), "modifiersName").hasAttribute("modifiersName"))
