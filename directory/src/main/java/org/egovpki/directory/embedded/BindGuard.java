@@ -5,6 +5,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.apache.directory.api.ldap.model.entry.Attribute;
 import org.apache.directory.api.ldap.model.entry.Entry;
 import org.apache.directory.api.ldap.model.exception.LdapAuthenticationException;
@@ -34,6 +37,12 @@ import org.slf4j.LoggerFactory;
  *       answers "Attempt to lookup non-existant entry" instead of its usual "ERR_229 Cannot
  *       authenticate user": an existence oracle for anyone who can bind. Both now read the same.</li>
  * </ul>
+ *
+ * <p>The lockout is audited on a thread of its own, after the bind has returned: this interceptor
+ * runs inside ApacheDS's bind, and the audit trail advances its anchor in this same directory
+ * (docs/architecture.md, "Audit is not logging"), so recording from here would wait on the
+ * directory from within one of its operations. The event is queued at once and written in order;
+ * stopping the directory waits for the queue to drain.
  */
 final class BindGuard extends BaseInterceptor {
 
@@ -44,6 +53,11 @@ final class BindGuard extends BaseInterceptor {
     private final LockoutPolicy policy;
     private final AuditLog audit;
     private final Clock clock;
+    private final ExecutorService auditing = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "egov-pki-lockout-audit");
+        thread.setDaemon(true);
+        return thread;
+    });
     private Dn suffix;
 
     BindGuard(String suffixName, LockoutPolicy policy, AuditLog audit, Clock clock) {
@@ -77,6 +91,28 @@ final class BindGuard extends BaseInterceptor {
         }
     }
 
+    private void record(AuditEvent event) {
+        try {
+            audit.record(event);
+        } catch (RuntimeException e) {
+            LOG.error("Could not audit the lockout of {}: {}", event.subjects(), e.toString());
+        }
+    }
+
+    /** Waits (a few seconds at most) for queued lockout events to reach the audit trail. */
+    @Override
+    public void destroy() {
+        auditing.shutdown();
+        try {
+            if (!auditing.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.error("Lockout audit events were still queued when the directory stopped");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        super.destroy();
+    }
+
     private void auditIfLockedNow(Dn dn) {
         if (dn == null || !dn.isDescendantOf(suffix)) {
             return;
@@ -89,9 +125,10 @@ final class BindGuard extends BaseInterceptor {
                 return;
             }
             Instant lockedAt = DateUtils.getDate(locked.getString()).toInstant();
-            audit.record(AuditEvent.success(clock.instant(), AuditEventType.ACCOUNT_LOCKED_OUT, AuditEvent.SYSTEM,
-                    List.of(dn.getName()), Map.of("failedBinds", Integer.toString(failures.size()),
-                            "lockedUntil", lockedAt.plus(policy.duration()).toString())));
+            AuditEvent event = AuditEvent.success(clock.instant(), AuditEventType.ACCOUNT_LOCKED_OUT,
+                    AuditEvent.SYSTEM, List.of(dn.getName()), Map.of("failedBinds", Integer.toString(failures.size()),
+                            "lockedUntil", lockedAt.plus(policy.duration()).toString()));
+            auditing.execute(() -> record(event));
             LOG.warn("Locked {} after {} failed binds", dn.getName(), failures.size());
         } catch (LdapNoSuchObjectException e) {
             // No such account: nothing to lock.

@@ -3,6 +3,7 @@ package org.egovpki.directory.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
@@ -73,6 +74,9 @@ class LockoutIT {
         assertThat(locked).isNotNull();
         assertThat(locked.until()).isBetween(lockedAt.truncatedTo(ChronoUnit.SECONDS).plus(POLICY.duration()),
                 clock.instant().plus(POLICY.duration()));
+        // Audited off the bind's thread (BindGuard): wait for it.
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> directory.audited().stream().anyMatch(e -> e.subjects().contains(dn)));
         assertThat(directory.audited()).filteredOn(e -> e.subjects().contains(dn))
                 .singleElement().satisfies(event -> {
                     assertThat(event.type()).isEqualTo(AuditEventType.ACCOUNT_LOCKED_OUT);
