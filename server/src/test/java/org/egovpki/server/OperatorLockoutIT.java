@@ -73,8 +73,10 @@ class OperatorLockoutIT {
         // A wrong password on the locked account reads exactly like one for a login that does not exist.
         assertThat(message(wrong.get("clerk1", "/api/v1/requests")))
                 .isEqualTo(message(wrong.get("nobody1", "/api/v1/requests")));
-        assertThat(Files.readString(data.resolve("audit").resolve("audit.jsonl")))
-                .contains("ACCOUNT_LOCKED_OUT").contains("uid=clerk1,ou=operators," + BASE);
+        // The lockout is audited off the bind's thread (BindGuard): wait for the line.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(Files.readString(data.resolve("audit").resolve("audit.jsonl")))
+                        .contains("ACCOUNT_LOCKED_OUT").contains("uid=clerk1,ou=operators," + BASE));
 
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
                 .until(() -> right.get("clerk1", "/api/v1/requests").statusCode() == 200);
