@@ -4,7 +4,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.egovpki.core.ca.CaPublications;
 import org.egovpki.core.ca.CrlHead;
-import org.egovpki.core.certificate.CertificateStore;
+import org.egovpki.core.certificate.CertificateRecords;
 import org.egovpki.core.certificate.RevokedSelection;
 import org.egovpki.core.ca.CaRegistry;
 import org.egovpki.core.ca.CertificateAuthority;
@@ -21,10 +21,10 @@ public final class CrlJobs {
 
     private final CaRegistry registry;
     private final CrlPublisher publisher;
-    private final CertificateStore certificates;
+    private final CertificateRecords certificates;
     private final CaPublications publications;
 
-    public CrlJobs(CaRegistry registry, CrlPublisher publisher, CertificateStore certificates,
+    public CrlJobs(CaRegistry registry, CrlPublisher publisher, CertificateRecords certificates,
                    CaPublications publications) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.publisher = Objects.requireNonNull(publisher, "publisher");

@@ -22,10 +22,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.egovpki.core.DomainException;
-import org.egovpki.core.enroll.Operator;
+import org.egovpki.core.operator.Operator;
 import org.egovpki.core.enroll.OperatorDirectory;
 import org.egovpki.core.enroll.OperatorLockedOut;
-import org.egovpki.core.enroll.Role;
+import org.egovpki.core.operator.Role;
 
 /**
  * Operators under {@code ou=operators} ({@code egovOperator}). Authentication is a bind as the

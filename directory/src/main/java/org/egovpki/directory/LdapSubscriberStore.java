@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.egovpki.core.DomainException;
-import org.egovpki.core.enroll.RegistrationData;
+import org.egovpki.core.enroll.validation.RegistrationData;
 import org.egovpki.core.enroll.SubscriberIdentity;
 import org.egovpki.core.enroll.SubscriberStore;
 import org.egovpki.core.profile.CertificateType;

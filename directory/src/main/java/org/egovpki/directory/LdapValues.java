@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
-import org.egovpki.core.enroll.RegistrationData;
+import org.egovpki.core.enroll.validation.RegistrationData;
 
 /**
  * Conversions between domain values and LDAP attribute values, shared by the stores (the KM's

@@ -18,7 +18,7 @@ import java.util.Objects;
 import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.audit.AuditLog;
-import org.egovpki.core.enroll.RegistrationData;
+import org.egovpki.core.enroll.validation.RegistrationData;
 import org.egovpki.core.enroll.SubscriberIds;
 import org.egovpki.core.profile.CertificateType;
 import org.egovpki.schema.DirectoryLayout;

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.egovpki.core.audit.AuditAnchor;
-import org.egovpki.core.enroll.Role;
+import org.egovpki.core.operator.Role;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

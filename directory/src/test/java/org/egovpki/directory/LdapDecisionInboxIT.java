@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import org.egovpki.core.enroll.DecisionInbox;
 import org.egovpki.core.enroll.RequestState;
-import org.egovpki.core.enroll.Role;
+import org.egovpki.core.operator.Role;
 import org.egovpki.directory.embedded.ApacheDsAccessControl;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -22,7 +22,7 @@ import org.egovpki.core.certificate.CertificateRecord;
 import org.egovpki.core.certificate.CertificateStatus;
 import org.egovpki.core.certificate.IssuanceState;
 import org.egovpki.core.profile.KeyUsageKind;
-import org.egovpki.core.enroll.RegistrationData;
+import org.egovpki.core.enroll.validation.RegistrationData;
 import org.egovpki.core.enroll.SubscriberIds;
 import org.egovpki.core.profile.CertificateType;
 import org.egovpki.schema.DirectoryLayout;

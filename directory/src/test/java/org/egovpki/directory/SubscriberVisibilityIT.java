@@ -13,7 +13,7 @@ import com.unboundid.ldap.sdk.SearchScope;
 import java.nio.file.Path;
 import java.util.List;
 import org.egovpki.core.DomainException;
-import org.egovpki.core.enroll.RegistrationData;
+import org.egovpki.core.enroll.validation.RegistrationData;
 import org.egovpki.core.profile.CertificateType;
 import org.egovpki.schema.DirectoryLayout;
 import org.junit.jupiter.api.AfterAll;

@@ -12,7 +12,7 @@ import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
 import java.nio.file.Path;
 import java.util.List;
-import org.egovpki.core.enroll.RegistrationData;
+import org.egovpki.core.enroll.validation.RegistrationData;
 import org.egovpki.core.profile.CertificateType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -18,7 +18,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumSet;
 import org.egovpki.core.audit.AuditEvent;
-import org.egovpki.core.enroll.Role;
+import org.egovpki.core.operator.Role;
 import org.egovpki.directory.embedded.ApacheDsAccessControl;
 import org.egovpki.directory.embedded.EmbeddedDirectory;
 import org.egovpki.directory.embedded.EmbeddedDirectorySettings;

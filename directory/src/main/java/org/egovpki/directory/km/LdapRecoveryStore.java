@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.egovpki.core.DomainException;
-import org.egovpki.core.enroll.Role;
+import org.egovpki.core.operator.Role;
 import org.egovpki.core.km.centre.Approval;
 import org.egovpki.core.km.centre.RecoveryKind;
 import org.egovpki.core.km.centre.RecoveryRequest;

@@ -21,7 +21,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.egovpki.core.enroll.Role;
+import org.egovpki.core.operator.Role;
 import org.egovpki.directory.DirectoryNames;
 import org.egovpki.directory.TestDirectory;
 import org.egovpki.schema.DirectoryLayout;

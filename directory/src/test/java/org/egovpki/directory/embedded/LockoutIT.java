@@ -17,7 +17,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.enroll.OperatorLockedOut;
-import org.egovpki.core.enroll.Role;
+import org.egovpki.core.operator.Role;
 import org.egovpki.directory.LdapOperatorDirectory;
 import org.egovpki.directory.LockoutPolicy;
 import org.egovpki.directory.TestDirectory;

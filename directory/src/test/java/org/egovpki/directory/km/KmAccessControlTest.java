@@ -18,7 +18,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.egovpki.core.enroll.Role;
+import org.egovpki.core.operator.Role;
 import org.egovpki.directory.DirectoryNames;
 import org.egovpki.directory.TestDirectory;
 import org.egovpki.schema.DirectoryLayout;

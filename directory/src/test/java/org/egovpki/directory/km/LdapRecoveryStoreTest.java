@@ -19,7 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.egovpki.core.DomainException;
-import org.egovpki.core.enroll.Role;
+import org.egovpki.core.operator.Role;
 import org.egovpki.core.km.centre.Approval;
 import org.egovpki.core.km.centre.RecoveryKind;
 import org.egovpki.core.km.centre.RecoveryRequest;

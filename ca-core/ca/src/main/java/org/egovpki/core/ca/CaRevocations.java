@@ -1,0 +1,99 @@
+package org.egovpki.core.ca;
+
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.egovpki.core.DomainException;
+import org.egovpki.core.audit.AuditEvent;
+import org.egovpki.core.audit.AuditEventType;
+import org.egovpki.core.audit.AuditLog;
+import org.egovpki.core.certificate.Revocation;
+import org.egovpki.core.certificate.RevocationChannel;
+import org.egovpki.core.certificate.RevocationReason;
+import org.egovpki.core.operator.Operator;
+import org.egovpki.core.operator.Role;
+
+/**
+ * Revokes an issuing CA's own certificate (a CA administrator's decision, e.g. after a key
+ * compromise). The revocation is recorded on the CA entry in one compare-and-swap; the CA then
+ * issues nothing more but keeps signing CRLs and OCSP answers for what it issued; its parent (the
+ * root) lists the certificate in its next CRL and in its authority revocation list (ARL), which
+ * the listeners are asked to issue at once.
+ */
+public final class CaRevocations {
+
+    private static final Set<RevocationReason> CA_REASONS = EnumSet.of(RevocationReason.CA_COMPROMISE,
+            RevocationReason.SUPERSEDED, RevocationReason.AGREEMENT_ENDED);
+
+    private final CaRegistry cas;
+    private final CaRepository repository;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final List<Consumer<String>> parentCrlNeeded = new CopyOnWriteArrayList<>();
+
+    public CaRevocations(CaRegistry cas, CaRepository repository, AuditLog audit, Clock clock) {
+        this.cas = Objects.requireNonNull(cas, "cas");
+        this.repository = Objects.requireNonNull(repository, "repository");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Adds a listener told the name of the parent CA whose CRL and ARL must now be issued. */
+    public void addListener(Consumer<String> listener) {
+        parentCrlNeeded.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * @param reason CA_COMPROMISE (cACompromise), SUPERSEDED or AGREEMENT_ENDED (cessationOfOperation)
+     * @throws DomainException FORBIDDEN unless a CA admin; NOT_FOUND for an unknown CA; BAD_REQUEST
+     *     for a root CA or another reason; CONFLICT if already revoked
+     */
+    public Revocation revoke(Operator operator, String caName, RevocationReason reason) {
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("ca", String.valueOf(caName));
+        facts.put("cause", String.valueOf(reason));
+        if (!operator.has(Role.CA_ADMIN)) {
+            throw refused(operator, facts, new DomainException(DomainException.Kind.FORBIDDEN, "operator '"
+                    + operator.uid() + "' may not revoke a CA certificate; that needs the CA_ADMIN role"));
+        }
+        CertificateAuthority ca = cas.find(caName).orElseThrow(() -> refused(operator, facts,
+                DomainException.notFound("no CA named '" + caName + "'")));
+        if (ca.role() != CaRole.ISSUING) {
+            throw refused(operator, facts, DomainException.badRequest("ca", "CA '" + caName + "' is a root CA: a "
+                    + "self-signed certificate cannot be revoked by a CRL; withdraw it from the relying parties' "
+                    + "trust stores"));
+        }
+        if (reason == null || !CA_REASONS.contains(reason)) {
+            throw refused(operator, facts, DomainException.badRequest("reason", "a CA certificate is revoked for "
+                    + CA_REASONS + ", not " + reason));
+        }
+        Revocation revocation = new Revocation(clock.instant(), reason, null, operator.dn(),
+                RevocationChannel.OPERATOR);
+        if (!repository.revokeCa(caName, revocation)) {
+            throw refused(operator, facts, DomainException.conflict("CA '" + caName + "' is already revoked"));
+        }
+        cas.markRevoked(caName);
+        facts.put("reason", reason.rfc5280Name());
+        facts.put("parent", ca.definition().parent());
+        audit.record(AuditEvent.success(revocation.time(), AuditEventType.CA_REVOKED, operator.dn(),
+                List.of(caName), facts));
+        for (Consumer<String> listener : parentCrlNeeded) {
+            listener.accept(ca.definition().parent());
+        }
+        return revocation;
+    }
+
+    private DomainException refused(Operator operator, Map<String, String> facts, DomainException e) {
+        Map<String, String> details = new LinkedHashMap<>(facts);
+        details.put("error", e.publicMessage());
+        audit.record(AuditEvent.failure(clock.instant(), AuditEventType.CA_REVOKED, operator.dn(),
+                List.of(String.valueOf(facts.get("ca"))), details));
+        return e;
+    }
+}

@@ -1,0 +1,351 @@
+package org.egovpki.core.enroll;
+
+import org.egovpki.core.enroll.validation.RegistrationData;
+import org.egovpki.core.operator.Operator;
+import org.egovpki.core.operator.Role;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.List;
+import org.egovpki.core.DomainException;
+import org.egovpki.core.audit.AuditEventType;
+import org.egovpki.core.audit.AuditOutcome;
+import org.egovpki.core.ca.CaRegistry;
+import org.egovpki.core.ca.EnrollmentFixture;
+import org.egovpki.core.certificate.CertificateRecord;
+import org.egovpki.core.profile.CertificateType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The two-person rule, validation-before-write and the decisions, on the real enrollment stack. */
+class EnrollmentServiceTest {
+
+    @TempDir
+    static Path keys;
+
+    private static CaRegistry cas;
+
+    private EnrollmentFixture f;
+    private EnrollmentService service;
+
+    @BeforeAll
+    static void createCas() {
+        cas = EnrollmentFixture.createCas(keys);
+    }
+
+    @BeforeEach
+    void setUp() {
+        f = new EnrollmentFixture(cas);
+        service = f.service();
+    }
+
+    private EnrollmentRequest submitZhangSan(boolean optOut) {
+        return service.submit(EnrollmentFixture.CLERK,
+                EnrollmentFixture.personal("Zhang San", "11010519491231002X", f.sm2(), optOut));
+    }
+
+    @Test
+    void aReviewerApprovesAndTheCertificateIsIssuedRecordedAndPublished() {
+        EnrollmentRequest submitted = submitZhangSan(false);
+        assertThat(submitted.state()).isEqualTo(RequestState.SUBMITTED);
+
+        EnrollmentRequest issued = service.approve(EnrollmentFixture.REVIEWER, submitted.id());
+
+        assertThat(issued.state()).isEqualTo(RequestState.ISSUED);
+        assertThat(issued.reviewedBy()).isEqualTo(EnrollmentFixture.REVIEWER.dn());
+        CertificateRecord record = f.stores.findByRequest(issued.id()).get(0);
+        assertThat(issued.resultSerials()).containsExactly(record.serialHex());
+        assertThat(f.stores.published.get(issued.subscriberId())).hasSize(1);
+        assertThat(f.audit.ofType(AuditEventType.CERTIFICATE_ISSUED)).hasSize(1);
+        assertThat(f.audit.ofType(AuditEventType.CERTIFICATE_PUBLISHED)).hasSize(1);
+    }
+
+    @Test
+    void theEntryClerkCannotApproveTheirOwnRequestAndNothingChanges() {
+        EnrollmentRequest submitted = submitZhangSan(false);
+        Operator clerkWhoIsAlsoReviewer = new Operator("clerk1", EnrollmentFixture.CLERK.dn().toUpperCase(), "Clerk",
+                java.util.EnumSet.of(Role.ENTRY_CLERK, Role.REVIEWER));
+
+        assertThatThrownBy(() -> service.approve(clerkWhoIsAlsoReviewer, submitted.id()))
+                .isInstanceOf(DomainException.class)
+                .hasMessageContaining("entry clerk cannot approve their own request")
+                .extracting(e -> ((DomainException) e).kind()).isEqualTo(DomainException.Kind.FORBIDDEN);
+        assertThat(f.stores.find(submitted.id()).orElseThrow().state()).isEqualTo(RequestState.SUBMITTED);
+        assertThat(f.stores.certificates).isEmpty();
+        assertThat(f.audit.ofType(AuditEventType.REQUEST_APPROVED)).singleElement()
+                .extracting(e -> e.outcome()).isEqualTo(AuditOutcome.FAILURE);
+    }
+
+    @Test
+    void onlyReviewersApprove() {
+        EnrollmentRequest submitted = submitZhangSan(false);
+
+        assertThatThrownBy(() -> service.approve(EnrollmentFixture.CLERK_2, submitted.id()))
+                .hasMessageContaining("not a reviewer");
+        assertThatThrownBy(() -> service.approve(EnrollmentFixture.RA_ADMIN, submitted.id()))
+                .hasMessageContaining("not a reviewer");
+        assertThat(f.stores.find(submitted.id()).orElseThrow().state()).isEqualTo(RequestState.SUBMITTED);
+    }
+
+    @Test
+    void aDecidedRequestCannotBeDecidedAgain() {
+        EnrollmentRequest submitted = submitZhangSan(false);
+        service.approve(EnrollmentFixture.REVIEWER, submitted.id());
+
+        assertThatThrownBy(() -> service.reject(EnrollmentFixture.REVIEWER, submitted.id(), "late"))
+                .extracting(e -> ((DomainException) e).kind()).isEqualTo(DomainException.Kind.CONFLICT);
+    }
+
+    @Test
+    void anOptedOutSubscriberIsRegisteredButNotPublished() {
+        EnrollmentRequest issued = service.approve(EnrollmentFixture.REVIEWER, submitZhangSan(true).id());
+
+        assertThat(issued.state()).isEqualTo(RequestState.ISSUED);
+        assertThat(f.stores.published).doesNotContainKey(issued.subscriberId());
+        assertThat(f.stores.holders).containsValue(issued.subscriberId());
+    }
+
+    @Test
+    void aRejectionNeedsAReasonAndKeepsIt() {
+        EnrollmentRequest submitted = submitZhangSan(false);
+
+        assertThatThrownBy(() -> service.reject(EnrollmentFixture.REVIEWER, submitted.id(), " "))
+                .extracting(e -> ((DomainException) e).field()).isEqualTo("reason");
+        EnrollmentRequest rejected = service.reject(EnrollmentFixture.REVIEWER, submitted.id(), "ID copy unreadable");
+
+        assertThat(rejected.state()).isEqualTo(RequestState.REJECTED);
+        assertThat(rejected.rejectionReason()).isEqualTo("ID copy unreadable");
+        assertThat(f.stores.certificates).isEmpty();
+    }
+
+    @Test
+    void theClerkCancelsButAnotherClerkMayNot() {
+        EnrollmentRequest submitted = submitZhangSan(false);
+
+        assertThatThrownBy(() -> service.cancel(EnrollmentFixture.CLERK_2, submitted.id()))
+                .extracting(e -> ((DomainException) e).kind()).isEqualTo(DomainException.Kind.FORBIDDEN);
+        assertThat(service.cancel(EnrollmentFixture.CLERK, submitted.id()).state()).isEqualTo(RequestState.CANCELLED);
+    }
+
+    @Test
+    void aSubjectDnHeldByAnotherSubscriberIsRefusedWith409AndNothingIsStored() {
+        service.approve(EnrollmentFixture.REVIEWER, submitZhangSan(false).id());
+        int requests = f.stores.requests.size();
+
+        // Another person (other ID number) named Zhang San asks for the same DN.
+        assertThatThrownBy(() -> service.submit(EnrollmentFixture.CLERK,
+                EnrollmentFixture.personal("Zhang San", "440524198001010013", f.sm2(), false)))
+                .isInstanceOf(DomainException.class)
+                .hasMessageContaining("another subscriber").hasMessageContaining("distinguishing attribute")
+                .satisfies(e -> {
+                    assertThat(((DomainException) e).kind()).isEqualTo(DomainException.Kind.CONFLICT);
+                    assertThat(((DomainException) e).field()).isEqualTo("subject");
+                });
+        assertThat(f.stores.requests).hasSize(requests);
+    }
+
+    @Test
+    void theSameSubscriberMayHoldSeveralCertificatesUnderItsDn() {
+        service.approve(EnrollmentFixture.REVIEWER, submitZhangSan(false).id());
+
+        EnrollmentRequest second = submitZhangSan(false);
+
+        assertThat(second.state()).isEqualTo(RequestState.SUBMITTED);
+    }
+
+    @Test
+    void withoutAgreementOrWithABadCsrNothingIsStored() {
+        KeyPair key = f.sm2();
+        Submission base = EnrollmentFixture.personal("Wang Wu", "11010519491231002X", key, false);
+        Submission noAgreement = new Submission(base.csr(), base.profile(), null, base.registration(),
+                base.businessType(), base.region(), false, base.challengePhrase(), false);
+        byte[] tampered = base.csr();
+        tampered[tampered.length - 3] ^= 1;
+        Submission badCsr = new Submission(tampered, base.profile(), null, base.registration(), null, null, false,
+                base.challengePhrase(), true);
+
+        assertThatThrownBy(() -> service.submit(EnrollmentFixture.CLERK, noAgreement))
+                .extracting(e -> ((DomainException) e).field()).isEqualTo("agreementAccepted");
+        assertThatThrownBy(() -> service.submit(EnrollmentFixture.CLERK, badCsr))
+                .extracting(e -> ((DomainException) e).field()).isEqualTo("csr");
+        assertThat(f.stores.requests).isEmpty();
+        assertThat(f.audit.ofType(AuditEventType.REQUEST_SUBMITTED)).hasSize(2)
+                .allSatisfy(e -> assertThat(e.outcome()).isEqualTo(AuditOutcome.FAILURE));
+    }
+
+    @Test
+    void aRefusedIdNumberIsNeitherAuditedNorReturnedWhole() {
+        Submission wrongCheckDigit = EnrollmentFixture.personal("Wang Wu", "110105194912310021", f.sm2(), false);
+
+        assertThatThrownBy(() -> service.submit(EnrollmentFixture.CLERK, wrongCheckDigit))
+                .hasMessageContaining("wrong check digit").hasMessageNotContaining("110105194912310021")
+                .hasMessageNotContaining("19491231").hasMessageContaining("110***********0021");
+        assertThat(f.audit.events).isNotEmpty().allSatisfy(e -> assertThat(e.toString())
+                .doesNotContain("110105194912310021").doesNotContain("19491231"));
+        assertThat(f.stores.requests).isEmpty();
+    }
+
+    @Test
+    void aBulkProfileApprovesAutomaticallyOnlyForAnRaAdmin() {
+        EnrollmentRequest byRa = service.submit(EnrollmentFixture.RA_ADMIN,
+                EnrollmentFixture.device("a.example.gov.cn", f.sm2()));
+        EnrollmentRequest byClerk = service.submit(EnrollmentFixture.CLERK,
+                EnrollmentFixture.device("b.example.gov.cn", f.sm2()));
+
+        assertThat(byRa.state()).isEqualTo(RequestState.ISSUED);
+        assertThat(byClerk.state()).isEqualTo(RequestState.SUBMITTED);
+    }
+
+    @Test
+    void aBatchStoresTheGoodItemsAndReportsTheBadOnes() {
+        List<EnrollmentService.BatchResult> results = service.submitBatch(EnrollmentFixture.RA_ADMIN, List.of(
+                EnrollmentFixture.device("c.example.gov.cn", f.sm2()),
+                EnrollmentFixture.personal("Zhao Liu", "11010519491231002Y", f.sm2(), false),
+                EnrollmentFixture.device("d.example.gov.cn", f.sm2())));
+
+        assertThat(results).extracting(r -> r.request() == null ? "error:" + r.error().field() : "ok")
+                .containsExactly("ok", "error:registration.idNumber", "ok");
+    }
+
+    @Test
+    void twoPendingRequestsForOneDnFromDifferentSubscribersCannotBothBeApproved() {
+        EnrollmentRequest first = submitZhangSan(false);
+        EnrollmentRequest second = service.submit(EnrollmentFixture.CLERK,
+                EnrollmentFixture.personal("Zhang San", "440524198001010013", f.sm2(), false));
+        service.approve(EnrollmentFixture.REVIEWER, first.id());
+
+        assertThatThrownBy(() -> service.approve(EnrollmentFixture.REVIEWER, second.id()))
+                .extracting(e -> ((DomainException) e).kind()).isEqualTo(DomainException.Kind.CONFLICT);
+        assertThat(f.stores.find(second.id()).orElseThrow().state()).isEqualTo(RequestState.SUBMITTED);
+        assertThat(f.stores.findByRequest(second.id())).isEmpty();
+    }
+
+    @Test
+    void anRaChosenSubscriberIdCannotCarrySomeoneElsesApplication() {
+        Submission zhang = EnrollmentFixture.personal("Zhang San", "11010519491231002X", f.sm2(), false);
+        service.approve(EnrollmentFixture.REVIEWER, service.submit(EnrollmentFixture.CLERK, withSubscriber(zhang,
+                "s-1")).id());
+        Submission li = EnrollmentFixture.personal("Li Si", "440524198001010013", f.sm2(), false);
+
+        assertThatThrownBy(() -> service.submit(EnrollmentFixture.CLERK, withSubscriber(li, "s-1")))
+                .extracting(e -> ((DomainException) e).field()).isEqualTo("subscriberId");
+    }
+
+    @Test
+    void aDeviceRequestNamingAPersonalSubscriberIsRefusedAndNothingChanges() {
+        EnrollmentRequest zhang = service.approve(EnrollmentFixture.REVIEWER, submitZhangSan(false).id());
+        String personal = zhang.subscriberId();
+        RegistrationData before = f.stores.registrations.get(personal);
+        int requestsBefore = f.stores.requests.size();
+
+        assertThatThrownBy(() -> service.submit(EnrollmentFixture.CLERK,
+                withSubscriber(EnrollmentFixture.device("www.example.gov.cn", f.sm2()), personal)))
+                .isInstanceOfSatisfying(DomainException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(DomainException.Kind.CONFLICT);
+                    assertThat(e.field()).isEqualTo("subscriberId");
+                    assertThat(e.getMessage()).contains("PERSONAL subscriber").contains("DEVICE application");
+                });
+        assertThat(f.stores.requests).hasSize(requestsBefore);
+        assertThat(f.stores.registrations.get(personal)).isEqualTo(before);
+        assertThat(f.stores.subscriberKinds.get(personal)).isEqualTo("PERSONAL");
+    }
+
+    @Test
+    void aDeviceSubscriberIdCannotCarryAnotherOwnersDevice() {
+        EnrollmentRequest first = service.submit(EnrollmentFixture.RA_ADMIN,
+                EnrollmentFixture.device("a.example.gov.cn", f.sm2()));
+        Submission other = EnrollmentFixture.device("b.example.gov.cn", f.sm2());
+        RegistrationData r = other.registration();
+        Submission otherOwner = withSubscriber(new Submission(other.csr(), other.profile(), null,
+                new RegistrationData(null, null, null, null, null, null, null, null, null, null, null, null, null,
+                        r.hostNames(), r.ipAddresses(), "Finance department"), null, null, false,
+                other.challengePhrase(), true), first.subscriberId());
+
+        assertThatThrownBy(() -> service.submit(EnrollmentFixture.CLERK, otherOwner))
+                .extracting(e -> ((DomainException) e).field()).isEqualTo("subscriberId");
+    }
+
+    @Test
+    void theIssuerNeverReplacesAnotherKindsRegistrationEvenForARequestApprovedBeforeTheCheck() {
+        // Both requests name the same new id; neither subscriber exists when they are submitted.
+        EnrollmentRequest person = service.submit(EnrollmentFixture.CLERK, withSubscriber(
+                EnrollmentFixture.personal("Zhang San", "11010519491231002X", f.sm2(), false), "shared-1"));
+        EnrollmentRequest device = service.submit(EnrollmentFixture.CLERK, withSubscriber(
+                EnrollmentFixture.device("www.example.gov.cn", f.sm2()), "shared-1"));
+        service.approve(EnrollmentFixture.REVIEWER, person.id());
+        RegistrationData before = f.stores.registrations.get("shared-1");
+        // As if approved before the RA checked identities: straight to the issuer.
+        EnrollmentRequest approved = device.approved(EnrollmentFixture.REVIEWER.dn(), EnrollmentFixture.NOW);
+        f.stores.transition(RequestState.SUBMITTED, approved);
+
+        assertThatThrownBy(() -> f.issuer(org.egovpki.core.ca.IssuanceObserver.NONE)
+                .issue(approved, EnrollmentFixture.REVIEWER.dn()))
+                .extracting(e -> ((DomainException) e).field()).isEqualTo("subscriberId");
+        assertThat(f.stores.registrations.get("shared-1")).isEqualTo(before);
+        assertThat(f.stores.subscriberKinds.get("shared-1")).isEqualTo("PERSONAL");
+        assertThat(f.stores.findByRequest(device.id())).isEmpty();
+        assertThat(f.stores.find(device.id()).orElseThrow().state()).isEqualTo(RequestState.REJECTED);
+    }
+
+    @Test
+    void theReviewerIsStoppedTooWhenTheSubscriberChangedKindAfterSubmission() {
+        EnrollmentRequest person = service.submit(EnrollmentFixture.CLERK, withSubscriber(
+                EnrollmentFixture.personal("Zhang San", "11010519491231002X", f.sm2(), false), "shared-2"));
+        EnrollmentRequest device = service.submit(EnrollmentFixture.CLERK, withSubscriber(
+                EnrollmentFixture.device("www.example.gov.cn", f.sm2()), "shared-2"));
+        service.approve(EnrollmentFixture.REVIEWER, person.id());
+
+        assertThatThrownBy(() -> service.approve(EnrollmentFixture.REVIEWER, device.id()))
+                .extracting(e -> ((DomainException) e).field()).isEqualTo("subscriberId");
+        assertThat(f.stores.find(device.id()).orElseThrow().state()).isEqualTo(RequestState.SUBMITTED);
+    }
+
+    @Test
+    void aSuppliedSubscriberIdMayNotSpellOutTheIdNumber() {
+        assertThatThrownBy(() -> service.submit(EnrollmentFixture.CLERK, withSubscriber(
+                EnrollmentFixture.personal("Zhang San", "11010519491231002X", f.sm2(), false),
+                "p-11010519491231002x")))
+                .extracting(e -> ((DomainException) e).field()).isEqualTo("subscriberId");
+        assertThat(f.stores.requests).isEmpty();
+    }
+
+    @Test
+    void theOldUnkeyedIdCannotBeSuppliedToRecreateIt() {
+        Submission zhang = EnrollmentFixture.personal("Zhang San", "11010519491231002X", f.sm2(), false);
+
+        assertThatThrownBy(() -> service.submit(EnrollmentFixture.CLERK, withSubscriber(zhang,
+                "p-b74f4b3ae503e5b11804")))
+                .extracting(e -> ((DomainException) e).field()).isEqualTo("subscriberId");
+        assertThat(f.stores.requests).isEmpty();
+    }
+
+    @Test
+    void derivedSubscriberIdsAreKeyedNotAnUnkeyedHashOfTheIdNumber() {
+        EnrollmentRequest zhang = submitZhangSan(false);
+        RegistrationData r = zhang.registration();
+
+        assertThat(zhang.subscriberId()).matches("p-[0-9a-f]{32}")
+                .isEqualTo(f.subscriberIds.derive(CertificateType.PERSONAL, r, zhang.subjectDn()))
+                .isNotEqualTo(SubscriberIds.legacy(CertificateType.PERSONAL, r, zhang.subjectDn()))
+                .isNotEqualTo(new SubscriberIds(new byte[32]).derive(CertificateType.PERSONAL, r, zhang.subjectDn()));
+    }
+
+    @Test
+    void identityNumbersAreStoredInOneFormSoTwoSpellingsAreOneSubscriber() {
+        EnrollmentRequest upper = submitZhangSan(false);
+        EnrollmentRequest lower = service.submit(EnrollmentFixture.CLERK,
+                EnrollmentFixture.personal("Zhang San", "11010519491231002x", f.sm2(), false));
+
+        assertThat(lower.registration().idNumber()).isEqualTo("11010519491231002X");
+        assertThat(lower.subscriberId()).isEqualTo(upper.subscriberId());
+    }
+
+    private static Submission withSubscriber(Submission s, String subscriberId) {
+        return new Submission(s.csr(), s.profile(), subscriberId, s.registration(), s.businessType(), s.region(),
+                s.publishOptOut(), s.challengePhrase(), s.agreementAccepted());
+    }
+}

@@ -1,0 +1,40 @@
+package org.egovpki.core.operator;
+
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * An authenticated operator: who they are in the directory and what they may do. The identity
+ * ({@code dn}) always comes from the directory — a bind, or the {@code creatorsName} the directory
+ * wrote on a decision entry when the operator added it — never from anything the operator typed,
+ * and never from whoever modified an entry last.
+ *
+ * @param uid   login name
+ * @param dn    the operator's directory entry, recorded as enteredBy / reviewedBy
+ * @param name  display name
+ * @param roles what the operator may do
+ */
+public record Operator(String uid, String dn, String name, Set<Role> roles) {
+
+    public Operator {
+        Objects.requireNonNull(uid, "uid");
+        Objects.requireNonNull(dn, "dn");
+        Objects.requireNonNull(name, "name");
+        roles = roles.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(roles));
+    }
+
+    public boolean has(Role role) {
+        return roles.contains(role);
+    }
+
+    /** Whether this operator may enter requests (entry clerk, RA admin, CA admin). */
+    public boolean mayEnterRequests() {
+        return has(Role.ENTRY_CLERK) || has(Role.RA_ADMIN) || has(Role.CA_ADMIN);
+    }
+
+    /** Same person: compared by directory DN, case-insensitively (DN attribute values are case-insensitive here). */
+    public boolean isSamePersonAs(String otherDn) {
+        return otherDn != null && DnComparison.sameEntry(dn, otherDn);
+    }
+}

@@ -1,0 +1,19 @@
+package org.egovpki.core.operator;
+
+/**
+ * Operator roles (REQUIREMENTS §7; seeds 001 §6.6.1.2, 002 §6.2.3, 003 §5.2). Enrollment uses
+ * ENTRY_CLERK, REVIEWER, RA_ADMIN and CA_ADMIN; the rest arrive with their features.
+ */
+public enum Role {
+    SUPER_ADMIN,
+    SYSTEM_ADMIN,
+    SECURITY_ADMIN,
+    AUDITOR,
+    RA_ADMIN,
+    ENTRY_CLERK,
+    REVIEWER,
+    CA_ADMIN,
+    KM_BUSINESS_ADMIN,
+    KM_OPERATOR,
+    KEY_CUSTODIAN
+}

@@ -1,0 +1,25 @@
+package org.egovpki.core.enroll;
+
+import org.egovpki.core.operator.Operator;
+import org.egovpki.core.operator.Role;
+import java.util.Optional;
+
+/** Operators as the directory knows them ({@code ou=operators}). */
+public interface OperatorDirectory {
+
+    /**
+     * Binds as the operator; empty if the login or password is wrong (never says which).
+     *
+     * @throws OperatorLockedOut if the password is right but the account is locked after too many
+     *                           failed logins
+     */
+    Optional<Operator> authenticate(String uid, char[] password);
+
+    /** The operator whose entry has this DN (e.g. the {@code creatorsName} of a decision entry); empty if disabled. */
+    Optional<Operator> findByDn(String dn);
+
+    Optional<Operator> findByUid(String uid);
+
+    /** Creates an operator; {@code CONFLICT} if the uid exists. */
+    Operator create(String uid, String name, java.util.Set<Role> roles, char[] password);
+}

@@ -1,0 +1,48 @@
+package org.egovpki.core.enroll;
+
+import org.egovpki.core.enroll.validation.RegistrationData;
+import java.util.Optional;
+import org.egovpki.core.profile.CertificateType;
+
+/**
+ * Subscribers in the directory: a public entry (id, display name, published certificates) and a
+ * private registration entry. Only the issuer writes here.
+ */
+public interface SubscriberStore {
+
+    /** The subscriber holding this canonical subject DN, if any (DN uniqueness, REQUIREMENTS §4). */
+    Optional<String> holderOf(String canonicalSubjectDn);
+
+    /**
+     * What is registered for a subscriber: its kind ({@link SubscriberIdentity#kind}) and data.
+     *
+     * @param kind         PERSONAL, ORGANIZATION or DEVICE as stored; {@code null} if the entry has none
+     * @param registration the registration data
+     */
+    record Registered(String kind, RegistrationData registration) {
+    }
+
+    /** What is registered for the subscriber, if it exists. */
+    Optional<Registered> registrationOf(String subscriberId);
+
+    /**
+     * Creates the subscriber or updates its registration data, and records that it holds the
+     * subject DN. Idempotent. Never replaces the registration of another kind of subscriber or of
+     * another identity ({@link SubscriberIdentity#conflict}): that is refused with CONFLICT and
+     * nothing changes.
+     */
+    void register(String subscriberId, CertificateType type, String canonicalSubjectDn, RegistrationData registration,
+                  String businessType, String region, boolean publishOptOut, String challengeHash);
+
+    /** Adds the certificate to the subscriber's public {@code userCertificate;binary}. Idempotent. */
+    void publishCertificate(String subscriberId, String displayName, byte[] certificateDer);
+
+    /**
+     * Removes the certificate from the subscriber's public {@code userCertificate;binary}, so
+     * applications looking certificates up no longer find it. Idempotent.
+     */
+    void unpublishCertificate(String subscriberId, byte[] certificateDer);
+
+    /** The directory name of the subscriber's entry: the actor recorded for the subscriber's own actions. */
+    String entryDn(String subscriberId);
+}
