@@ -14,7 +14,7 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.egovpki.core.DomainException;
 import org.egovpki.core.ca.KeyDeliveries;
 import org.egovpki.core.ca.KeyManagementLink;
-import org.egovpki.core.enroll.Operator;
+import org.egovpki.core.operator.Operator;
 import org.egovpki.core.km.SkfEnvelopedKeyBlob;
 import org.egovpki.core.km.Sm2EnvelopedKey;
 import org.egovpki.core.km.centre.Approval;

@@ -9,7 +9,7 @@ import org.egovpki.core.DomainException;
 import org.egovpki.core.certificate.CertificateRecord;
 import org.egovpki.core.enroll.EnrollmentRequest;
 import org.egovpki.core.enroll.LifecycleService;
-import org.egovpki.core.enroll.Operator;
+import org.egovpki.core.operator.Operator;
 
 /**
  * The lifecycle part of {@code /api/v1}: {@code POST /certificates/{serial}/renew|rekey|modify|replace}

@@ -11,7 +11,7 @@ import org.egovpki.core.DomainException;
 import org.egovpki.core.certificate.CertificateRecord;
 import org.egovpki.core.certificate.Revocation;
 import org.egovpki.core.certificate.RevocationReason;
-import org.egovpki.core.enroll.Operator;
+import org.egovpki.core.operator.Operator;
 import org.egovpki.core.revoke.Requester;
 import org.egovpki.core.revoke.RevocationService;
 
