@@ -10,6 +10,7 @@ import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
@@ -124,6 +125,8 @@ final class OpenApiContract {
             }
             if (op.getResponses() == null || op.getResponses().isEmpty()) {
                 problems.add(e + ": no responses");
+            } else if (needsLogin(e) && !op.getResponses().containsKey("401")) {
+                problems.add(e + ": needs a login but does not list 401");
             }
             Set<String> inTemplate = new LinkedHashSet<>();
             Matcher m = TEMPLATE_PARAMETER.matcher(e.path());
@@ -166,6 +169,13 @@ final class OpenApiContract {
             }
         }
         return endpoints;
+    }
+
+    /** Whether the operation needs a login: its own security, or the document's when it has none. */
+    boolean needsLogin(Endpoint e) {
+        List<SecurityRequirement> security = e.operation().getSecurity() != null ? e.operation().getSecurity()
+                : resolved.getSecurity();
+        return security != null && !security.isEmpty();
     }
 
     /** The base path of every operation (the first server URL, e.g. {@code /api/v1}). */

@@ -59,6 +59,7 @@ import org.junit.jupiter.api.io.TempDir;
  * longer has. Each answer must have a status the document lists for the operation (and a 2xx: the
  * call is a valid one), a documented content type, the documented headers, and a JSON body that
  * fits the documented schema, undocumented properties included (see {@link OpenApiContract}).
+ * Every operation that needs a login must refuse a call without one with its documented 401.
  *
  * <p>The other direction, as far as it can be seen from outside: methods the document does not list
  * on its paths, and the paths just above documented ones, must answer 404 with the error shape.
@@ -262,8 +263,22 @@ class OpenApiContractIT {
             List<Exchange> exchanges = call.run();
             assertThat(exchanges).isNotEmpty();
             for (Exchange exchange : exchanges) {
+                assertThat(exchange.response().statusCode()).as("a valid call succeeds; %s", describe(endpoint,
+                        exchange)).isBetween(200, 299);
                 check(endpoint, exchange);
             }
+        }));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyOperationThatNeedsALoginRefusesAnAnonymousCallAsDocumented() {
+        List<OpenApiContract.Endpoint> secured = document.endpoints().stream().filter(document::needsLogin).toList();
+        assertThat(secured).as("operations that need a login").isNotEmpty();
+        return secured.stream().map(endpoint -> DynamicTest.dynamicTest(endpoint.toString(), () -> {
+            Exchange anonymous = exchange(endpoint.method(), example(endpoint.path()), null, "application/json",
+                    "{}".getBytes(StandardCharsets.UTF_8));
+            assertThat(anonymous.response().statusCode()).as(describe(endpoint, anonymous)).isEqualTo(401);
+            check(endpoint, anonymous);
         }));
     }
 
@@ -302,16 +317,23 @@ class OpenApiContractIT {
 
     // --- the check of one answer ---
 
+    private static String describe(OpenApiContract.Endpoint endpoint, Exchange exchange) {
+        return endpoint + ": " + exchange.method() + " " + exchange.path() + " answered "
+                + exchange.response().statusCode() + " " + ApiClient.text(exchange.response());
+    }
+
+    /**
+     * The answer is one the document lists for the operation: its status, headers, content type and,
+     * for JSON, the schema.
+     */
     private static void check(OpenApiContract.Endpoint endpoint, Exchange exchange) throws Exception {
         HttpResponse<byte[]> response = exchange.response();
-        String what = endpoint + ": " + exchange.method() + " " + exchange.path() + " answered "
-                + response.statusCode() + " " + ApiClient.text(response);
+        String what = describe(endpoint, exchange);
         assertThat(exchange.method()).as(what).isEqualTo(endpoint.method());
         assertThat(exchange.path()).as("the call in CALLS for %s", endpoint)
                 .matches(document.basePath() + endpoint.path().replaceAll("\\{[^}]+}", "[^/]+"));
         ApiResponse documented = OpenApiContract.response(endpoint, response.statusCode());
         assertThat(documented).as("a status the document lists; " + what).isNotNull();
-        assertThat(response.statusCode()).as("a valid call succeeds; " + what).isBetween(200, 299);
         if (documented.getHeaders() != null) {
             for (String header : documented.getHeaders().keySet()) {
                 assertThat(response.headers().firstValue(header)).as("documented header %s; %s", header, what)

@@ -31,10 +31,12 @@ class OpenApiDocumentTest {
     }
 
     @Test
-    void theCheckFindsAStrayKeyFromAnUnquotedCommaAndAnOperationWithoutIdOrDeclaredParameter() {
+    void theCheckFindsAStrayKeyFromAnUnquotedCommaAndAnOperationWithoutIdDeclaredParameterOr401() {
         OpenApiContract broken = OpenApiContract.parse("""
                 openapi: 3.0.3
                 info: {title: t, version: "1"}
+                security: [{basic: []}]
+                components: {securitySchemes: {basic: {type: http, scheme: basic}}}
                 paths:
                   /things/{id}:
                     get:
@@ -44,7 +46,8 @@ class OpenApiDocumentTest {
 
         assertThat(broken.problems())
                 .anyMatch(p -> p.startsWith("parser: ") && p.contains("or none"))
-                .contains("GET /things/{id}: no operationId", "GET /things/{id}: path parameter {id} is not declared");
+                .contains("GET /things/{id}: no operationId", "GET /things/{id}: path parameter {id} is not declared",
+                        "GET /things/{id}: needs a login but does not list 401");
     }
 
     @Test
