@@ -31,6 +31,8 @@ public final class ApiRoutes {
     /** A CA name. */
     static final Param CA = new Param("ca", "[A-Za-z0-9._-]{1,64}");
 
+    /** A path parameter in a template; declared before the table, which uses it as it is built. */
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]+)}");
     private static final String GET = "GET";
     private static final String POST = "POST";
 
@@ -64,8 +66,6 @@ public final class ApiRoutes {
             .operator(GET, "/km/recoveries/{id}/judicial-file", RECOVERY_ID, (r, c) -> r.km().judicialFile(c))
             .operator(GET, "/km/recoveries/{id}", RECOVERY_ID, (r, c) -> r.km().get(c))
             .operator(GET, "/profiles", (r, c) -> r.profiles().list(c));
-
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]+)}");
 
     private final List<Route> routes = new ArrayList<>();
 
