@@ -1,7 +1,6 @@
 package org.egovpki.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -84,21 +83,18 @@ public final class ApiHandler extends Handler.Abstract {
         String method = request.getMethod();
         try {
             Optional<ApiRoutes.Match> match = routes.match(method, route);
-            Operator operator = null;
-            if (match.isEmpty() || !match.get().route().open()) {
-                if (match.isEmpty() && "POST".equals(method) && route.startsWith("/revocations/")) {
-                    throw RevocationResource.noSuchChannel(route);
-                }
-                operator = authentication.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION));
-            }
-            if (match.isEmpty()) {
+            if (match.isPresent()) {
+                ApiRoutes.Route found = match.get().route();
+                Operator operator = found.open() ? null : login(request);
+                found.endpoint().handle(resources,
+                        new ApiCall(request, response, callback, operator, match.get().params(), codec, responses));
+            } else if ("POST".equals(method) && route.startsWith("/revocations/")) {
+                throw RevocationResource.noSuchChannel(route);
+            } else {
+                login(request);
                 responses.error(response, callback, 404, "NOT_FOUND", method + " " + PREFIX + route
                         + " is not part of the API; see " + PREFIX + "/openapi.yaml", null);
-                return true;
             }
-            Map<String, String> params = match.get().params();
-            match.get().route().endpoint().handle(resources,
-                    new ApiCall(request, response, callback, operator, params, codec, responses));
         } catch (BasicAuthentication.Unauthorized e) {
             response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"egov-pki\", charset=\"UTF-8\"");
             responses.error(response, callback, 401, "UNAUTHORIZED", e.getMessage(), null);
@@ -111,5 +107,9 @@ public final class ApiHandler extends Handler.Abstract {
             responses.internalError(response, callback, method + " " + path, e);
         }
         return true;
+    }
+
+    private Operator login(Request request) {
+        return authentication.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION));
     }
 }
