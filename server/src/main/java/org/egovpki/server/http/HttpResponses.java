@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes bodies and the uniform JSON error shape {@code {code, message, field}} (plus
- * {@code incident} on a 5xx).
+ * {@code incident} on a 5xx): the one error mapping of the HTTP edge, {@link DomainException} kind
+ * to status and body, shared by the API and the public handler.
  *
  * <p>A 5xx never carries the exception's message: {@link DomainException#publicMessage()} gives
  * clients only the kind and an incident id; the message and stack trace go to the log under that
@@ -77,8 +78,17 @@ final class HttpResponses {
         return body;
     }
 
+    /** Answers a domain error: its kind's status and {@link #body(DomainException)}; a server fault is logged whole. */
     void error(Response response, Callback callback, DomainException e) {
-        int status = switch (e.kind()) {
+        if (e.isServerFault()) {
+            LOG.error("{} (incident {})", e.getMessage(), e.incident(), e);
+        }
+        json(response, callback, status(e.kind()), body(e), false);
+    }
+
+    /** The one mapping of a domain error's kind to an HTTP status. */
+    static int status(DomainException.Kind kind) {
+        return switch (kind) {
             case BAD_REQUEST -> 400;
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
@@ -87,10 +97,6 @@ final class HttpResponses {
             case UNAVAILABLE -> 503;
             case INTERNAL -> 500;
         };
-        if (e.isServerFault()) {
-            LOG.error("{} (incident {})", e.getMessage(), e.incident(), e);
-        }
-        json(response, callback, status, body(e), false);
     }
 
     static byte[] utf8(String text) {

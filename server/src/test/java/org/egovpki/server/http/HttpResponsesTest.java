@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 import org.egovpki.core.DomainException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** A 5xx body never carries the exception's message; a 4xx body carries it and the field. */
 class HttpResponsesTest {
@@ -41,6 +43,13 @@ class HttpResponsesTest {
 
         assertThat(body).containsEntry("code", "BAD_REQUEST").containsEntry("message", "reason must be a string")
                 .containsEntry("field", "reason").doesNotContainKey("incident");
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({"BAD_REQUEST, 400", "NOT_FOUND, 404", "CONFLICT, 409", "FORBIDDEN, 403", "RATE_LIMITED, 429",
+            "UNAVAILABLE, 503", "INTERNAL, 500"})
+    void everyKindOfDomainErrorHasItsStatus(DomainException.Kind kind, int status) {
+        assertThat(HttpResponses.status(kind)).isEqualTo(status);
     }
 
     @Test

@@ -16,6 +16,8 @@ import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.audit.AuditLog;
 import org.egovpki.core.certificate.RevokedCertificates;
 import org.egovpki.core.certificate.RevokedSelection;
+import org.egovpki.core.operator.Operator;
+import org.egovpki.core.operator.Role;
 import org.egovpki.core.x509.CrlFactory;
 import org.egovpki.core.x509.CrlPartition;
 import org.egovpki.core.x509.CrlRequest;
@@ -74,6 +76,21 @@ public final class CrlPublisher {
         if (nextUpdateAfter.isNegative() || nextUpdateAfter.isZero()) {
             throw new IllegalArgumentException("CRL nextUpdate interval must be positive, was " + nextUpdateAfter);
         }
+    }
+
+    /**
+     * An emergency CRL on demand (REQUIREMENTS §5): only a CA or RA administrator may ask for one
+     * ({@code FORBIDDEN} for anyone else, checked before the CA is looked up); {@code NOT_FOUND} for
+     * a CA name the registry does not know. Issued as {@link #issue} with the operator as actor.
+     */
+    public CrlRecord issueOnDemand(Operator operator, CaRegistry cas, String caName) {
+        if (!operator.has(Role.CA_ADMIN) && !operator.has(Role.RA_ADMIN)) {
+            throw new DomainException(DomainException.Kind.FORBIDDEN, "operator '" + operator.uid()
+                    + "' may not issue CRLs; that needs the CA_ADMIN or RA_ADMIN role");
+        }
+        CertificateAuthority ca = cas.find(caName).orElseThrow(() -> DomainException.notFound("no CA named '"
+                + caName + "'; the CAs are " + cas.all().stream().map(CertificateAuthority::name).toList()));
+        return issue(ca, operator.dn());
     }
 
     /** Signs and publishes a new full CRL (and delta CRL) for the CA; returns the full one. */

@@ -1,6 +1,7 @@
 package org.egovpki.core.ca;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x509.CRLDistPoint;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.IssuingDistributionPoint;
+import org.egovpki.core.DomainException;
 import org.egovpki.core.certificate.RevokedCertificates;
 import org.egovpki.core.certificate.RevokedSelection;
 import org.egovpki.core.crypto.BouncyCastle;
@@ -138,6 +140,25 @@ class CrlPublisherTest {
         assertThat(integer(verified(delta), Extension.deltaCRLIndicator)).isEqualTo(numbers.get(1 + shardOf16));
         assertThat(repository.currentPartitionCrl(ca.name(), shardOf16).orElseThrow().crlNumber())
                 .isGreaterThan(numbers.stream().max(BigInteger::compareTo).orElseThrow());
+    }
+
+    @Test
+    void onlyCaAndRaAdminsIssueACrlOnDemandAndAnOperatorWhoMayNotLearnsNothingAboutTheCaNames() {
+        assertThatThrownBy(() -> publisher.issueOnDemand(EnrollmentFixture.REVIEWER, registry, "no-such-ca"))
+                .isInstanceOfSatisfying(DomainException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(DomainException.Kind.FORBIDDEN);
+                    assertThat(e.getMessage()).contains("CA_ADMIN or RA_ADMIN").doesNotContain("sm2-issuing");
+                });
+        assertThatThrownBy(() -> publisher.issueOnDemand(EnrollmentFixture.RA_ADMIN, registry, "no-such-ca"))
+                .isInstanceOfSatisfying(DomainException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(DomainException.Kind.NOT_FOUND);
+                    assertThat(e.getMessage()).contains("sm2-issuing");
+                });
+        assertThat(repository.crlHead(ca.name())).isEmpty();
+
+        CrlRecord crl = publisher.issueOnDemand(EnrollmentFixture.RA_ADMIN, registry, ca.name());
+
+        assertThat(repository.crlHead(ca.name()).orElseThrow().crlNumber()).isEqualTo(crl.crlNumber());
     }
 
     @Test

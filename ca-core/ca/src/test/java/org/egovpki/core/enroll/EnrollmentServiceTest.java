@@ -190,6 +190,20 @@ class EnrollmentServiceTest {
     }
 
     @Test
+    void onlyReviewersAndRaAdminsSeeTheIdNumberWholeEveryoneElseSeesItMasked() {
+        EnrollmentRequest submitted = submitZhangSan(false);
+
+        assertThat(service.registrationAsSeenBy(EnrollmentFixture.REVIEWER, submitted).idNumber())
+                .isEqualTo("11010519491231002X");
+        assertThat(service.registrationAsSeenBy(EnrollmentFixture.RA_ADMIN, submitted).idNumber())
+                .isEqualTo("11010519491231002X");
+        RegistrationData seenByClerk = service.registrationAsSeenBy(EnrollmentFixture.CLERK, submitted);
+        assertThat(seenByClerk.idNumber()).isEqualTo("110***********002X");
+        assertThat(seenByClerk.realName()).isEqualTo("Zhang San");
+        assertThat(seenByClerk.phone()).isNull();
+    }
+
+    @Test
     void aBulkProfileApprovesAutomaticallyOnlyForAnRaAdmin() {
         EnrollmentRequest byRa = service.submit(EnrollmentFixture.RA_ADMIN,
                 EnrollmentFixture.device("a.example.gov.cn", f.sm2()));

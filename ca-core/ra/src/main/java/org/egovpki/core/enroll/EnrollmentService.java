@@ -29,6 +29,7 @@ import org.egovpki.core.enroll.validation.CertificationRequests;
 import org.egovpki.core.enroll.validation.ParsedCsr;
 import org.egovpki.core.enroll.validation.RegistrationPolicy;
 import org.egovpki.core.enroll.validation.SubjectDnPolicy;
+import org.egovpki.core.privacy.PersonalData;
 import org.egovpki.core.profile.CertificateProfile;
 import org.egovpki.core.profile.CertificateType;
 import org.egovpki.core.profile.ProfileCatalog;
@@ -227,6 +228,23 @@ public final class EnrollmentService {
 
     public List<EnrollmentRequest> list(RequestState state, int limit) {
         return requests.findByState(state, limit);
+    }
+
+    /**
+     * The request's registration data as {@code viewer} may see it. Reviewers (who decide the
+     * request by comparing the registration with the documents presented) and RA admins (who answer
+     * for the RA's records) see identity and phone numbers whole; everyone else, the entry clerk
+     * included once the application is entered, sees them masked (seed 001 §6.4.2: access by role).
+     */
+    public RegistrationData registrationAsSeenBy(Operator viewer, EnrollmentRequest request) {
+        RegistrationData g = request.registration();
+        if (viewer.has(Role.REVIEWER) || viewer.has(Role.RA_ADMIN)) {
+            return g;
+        }
+        return new RegistrationData(g.realName(), g.idType(), PersonalData.mask(g.idNumber()),
+                PersonalData.mask(g.phone()), g.email(), g.organization(), g.legalName(), g.uscc(),
+                g.organizationCode(), g.agentName(), PersonalData.mask(g.agentPhone()), g.agentEmail(),
+                PersonalData.mask(g.agentIdNumber()), g.hostNames(), g.ipAddresses(), g.owner());
     }
 
     private void checkReviewer(Operator reviewer, EnrollmentRequest request, String verb) {

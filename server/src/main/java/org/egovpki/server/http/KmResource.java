@@ -2,22 +2,19 @@ package org.egovpki.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.eclipse.jetty.http.HttpHeader;
 import org.egovpki.core.DomainException;
 import org.egovpki.core.ca.KeyDeliveries;
 import org.egovpki.core.ca.KeyManagementLink;
 import org.egovpki.core.operator.Operator;
 import org.egovpki.core.km.SkfEnvelopedKeyBlob;
 import org.egovpki.core.km.Sm2EnvelopedKey;
-import org.egovpki.core.km.centre.Approval;
 import org.egovpki.core.km.centre.KeyRecoveries;
 import org.egovpki.core.km.centre.RecoveryKind;
 import org.egovpki.core.km.centre.RecoveryRequest;
@@ -26,18 +23,12 @@ import org.egovpki.core.x509.Pem;
 
 /**
  * The key management part of {@code /api/v1}: the delivery of a dual issuance's enveloped key,
- * key recovery requests and their two-role approval (KM operators), the subscriber's download
- * with the one-time code (no operator login: the code is the authority), and the judicial file.
- * The subscriber's download goes through the CA's signed link to the KM, as a separate KM would
- * be reached.
+ * key recovery requests and their two-role approval (KM operators, decided by
+ * {@link KeyRecoveries}), the subscriber's download with the one-time code (no operator login: the
+ * code is the authority), and the judicial file. The subscriber's download goes through the CA's
+ * signed link to the KM, as a separate KM would be reached.
  */
-final class KmApi {
-
-    static final Pattern DELIVERY = Pattern.compile("/requests/([A-Za-z0-9._-]{1,64})/key-delivery");
-    static final Pattern RECOVERY = Pattern.compile("/km/recoveries/(kr-[0-9a-f]{1,64})");
-    static final Pattern RECOVERY_ACTION = Pattern.compile("/km/recoveries/(kr-[0-9a-f]{1,64})/(approve|reject)");
-    static final Pattern JUDICIAL_FILE = Pattern.compile("/km/recoveries/(kr-[0-9a-f]{1,64})/judicial-file");
-    static final Pattern DOWNLOAD = Pattern.compile("/km/recoveries/(kr-[0-9a-f]{1,64})/download");
+final class KmResource {
     private static final Set<String> SUBMISSION_FIELDS = Set.of("kind", "issuer", "serial", "reason",
             "legalDocumentRef", "officerCertificate");
     private static final Set<String> DOWNLOAD_FIELDS = Set.of("challengeCode", "publicKey");
@@ -46,14 +37,15 @@ final class KmApi {
     private final KeyManagementLink link;
     private final KeyDeliveries deliveries;
 
-    KmApi(KeyRecoveries recoveries, KeyManagementLink link, KeyDeliveries deliveries) {
+    KmResource(KeyRecoveries recoveries, KeyManagementLink link, KeyDeliveries deliveries) {
         this.recoveries = recoveries;
         this.link = link;
         this.deliveries = deliveries;
     }
 
     /** {@code GET /requests/{id}/key-delivery}: both certificates and the key in the three token formats. */
-    Map<String, Object> delivery(String requestId) {
+    void delivery(ApiCall call) {
+        String requestId = call.param("id");
         KeyDeliveries.Delivery d = deliveries.forRequest(requestId);
         Base64.Encoder b64 = Base64.getEncoder();
         Map<String, Object> v = new LinkedHashMap<>();
@@ -66,71 +58,86 @@ final class KmApi {
         v.put("sm2EnvelopedKey", b64.encodeToString(d.envelopedKey()));
         v.put("csrResponse", b64.encodeToString(d.csrResponse()));
         v.put("envelopedKeyBlob", b64.encodeToString(d.skfBlob()));
-        return v;
+        call.json(200, v);
     }
 
     /** {@code POST /km/recoveries}: {@code {kind, issuer, serial, reason, legalDocumentRef?, officerCertificate?}}. */
-    Map<String, Object> submit(Operator operator, JsonNode body) {
-        ApiHandler.rejectUnknown(body, SUBMISSION_FIELDS, "");
-        String kind = ApiHandler.text(body, "kind");
+    void submit(ApiCall call) {
+        Operator operator = call.operator();
+        JsonNode body = call.body();
+        JsonCodec.rejectUnknown(body, SUBMISSION_FIELDS, "");
+        String kind = JsonCodec.text(body, "kind");
         RecoveryKind recoveryKind;
         try {
             recoveryKind = RecoveryKind.valueOf(kind == null ? "SUBSCRIBER" : kind.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw DomainException.badRequest("kind", "kind must be SUBSCRIBER or JUDICIAL, was '" + kind + "'");
         }
-        String issuer = ApiHandler.text(body, "issuer");
-        String serial = ApiHandler.lower(ApiHandler.text(body, "serial"));
+        String issuer = JsonCodec.text(body, "issuer");
+        String serial = JsonCodec.serialHex(JsonCodec.text(body, "serial"));
         if (issuer == null || serial == null) {
             throw DomainException.badRequest(issuer == null ? "issuer" : "serial", "issuer (the CA name) and serial "
                     + "(hex) of the encryption certificate are required");
         }
-        String officer = ApiHandler.text(body, "officerCertificate");
+        String officer = JsonCodec.text(body, "officerCertificate");
         byte[] officerDer = officer == null ? null : certificate(officer);
         RecoveryRequest created = recoveries.submit(new KeyRecoveries.Submission(recoveryKind, issuer,
-                new BigInteger(serial, 16), ApiHandler.text(body, "reason"), ApiHandler.text(body, "legalDocumentRef"),
+                new BigInteger(serial, 16), JsonCodec.text(body, "reason"), JsonCodec.text(body, "legalDocumentRef"),
                 officerDer), operator);
-        return view(created);
+        call.created(ApiHandler.PREFIX + "/km/recoveries/" + created.id(), RecoveryView.of(created));
     }
 
-    Map<String, Object> get(String id) {
-        return view(recoveries.get(id));
+    /** {@code GET /km/recoveries/{id}}. */
+    void get(ApiCall call) {
+        call.json(200, RecoveryView.of(recoveries.get(call.param("id"))));
     }
 
-    Map<String, Object> list(RecoveryState state, int limit) {
-        return Map.of("recoveries", recoveries.list(state, limit).stream().map(KmApi::view).toList());
+    /** {@code GET /km/recoveries?state=&limit=}: every state unless asked. */
+    void list(ApiCall call) {
+        RecoveryState state = QueryParams.enumParam(call, "state", RecoveryState.class, null);
+        int limit = QueryParams.intParam(call, "limit", 100, 1, 1000);
+        call.json(200, Map.of("recoveries", recoveries.list(state, limit).stream().map(RecoveryView::of).toList()));
     }
 
-    /** {@code POST /km/recoveries/{id}/approve|reject}; the approval completing a subscriber recovery carries the code. */
-    Map<String, Object> decide(Operator operator, String id, String action, JsonNode body) {
-        if (action.equals("reject")) {
-            ApiHandler.rejectUnknown(body, Set.of("reason"), "");
-            return view(recoveries.reject(id, operator, ApiHandler.text(body, "reason")));
-        }
-        ApiHandler.rejectUnknown(body, Set.of(), "");
-        KeyRecoveries.Approved approved = recoveries.approve(id, operator);
-        Map<String, Object> v = view(approved.request());
+    /** {@code POST /km/recoveries/{id}/reject}: {@code {"reason": "..."}}. */
+    void reject(ApiCall call) {
+        String id = call.param("id");
+        JsonNode body = call.body();
+        JsonCodec.rejectUnknown(body, Set.of("reason"), "");
+        call.json(200, RecoveryView.of(recoveries.reject(id, call.operator(), JsonCodec.text(body, "reason"))));
+    }
+
+    /** {@code POST /km/recoveries/{id}/approve} (empty body); the approval completing a subscriber recovery carries the code. */
+    void approve(ApiCall call) {
+        String id = call.param("id");
+        JsonCodec.rejectUnknown(call.body(), Set.of(), "");
+        KeyRecoveries.Approved approved = recoveries.approve(id, call.operator());
+        Map<String, Object> v = RecoveryView.of(approved.request());
         if (approved.challengeCode() != null) {
             v.put("challengeCode", approved.challengeCode());
             v.put("challengeNote", "shown only now: hand it to the subscriber in person or by a separate channel; "
                     + "it works once, until challengeExpires");
         }
-        return v;
+        call.json(200, v);
     }
 
     /** {@code GET /km/recoveries/{id}/judicial-file}: the DER SM2EnvelopedKey for the officer's certificate. */
-    byte[] judicialFile(Operator operator, String id) {
-        return recoveries.judicialFile(id, operator);
+    void judicialFile(ApiCall call) {
+        String id = call.param("id");
+        call.header(HttpHeader.CONTENT_DISPOSITION, "attachment; filename=\"" + id + "-judicial.der\"");
+        call.bytes(200, "application/octet-stream", recoveries.judicialFile(id, call.operator()));
     }
 
     /**
      * {@code POST /km/recoveries/{id}/download} (no operator login): {@code {challengeCode, publicKey}}
      * where publicKey is the new token's SM2 key (PEM or base64 DER SubjectPublicKeyInfo).
      */
-    Map<String, Object> download(String id, JsonNode body) {
-        ApiHandler.rejectUnknown(body, DOWNLOAD_FIELDS, "");
-        String code = ApiHandler.text(body, "challengeCode");
-        String key = ApiHandler.text(body, "publicKey");
+    void download(ApiCall call) {
+        String id = call.param("id");
+        JsonNode body = call.body();
+        JsonCodec.rejectUnknown(body, DOWNLOAD_FIELDS, "");
+        String code = JsonCodec.text(body, "challengeCode");
+        String key = JsonCodec.text(body, "publicKey");
         if (code == null || key == null) {
             throw DomainException.badRequest(code == null ? "challengeCode" : "publicKey", "challengeCode and publicKey "
                     + "(the new token's SM2 public key, PEM or base64 DER) are required");
@@ -145,32 +152,7 @@ final class KmApi {
         v.put("sm2EnvelopedKey", Base64.getEncoder().encodeToString(envelope));
         v.put("envelopedKeyBlob", Base64.getEncoder().encodeToString(
                 SkfEnvelopedKeyBlob.encode(parsed)));
-        return v;
-    }
-
-    static Map<String, Object> view(RecoveryRequest r) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("id", r.id());
-        v.put("kind", r.kind().name());
-        v.put("state", r.state().name());
-        v.put("issuer", r.caName());
-        v.put("serial", r.serialHex());
-        v.put("keyId", r.keyId());
-        v.put("subscriber", r.subscriberDn());
-        v.put("reason", r.reason());
-        v.put("legalDocumentRef", r.legalDocumentRef());
-        v.put("enteredBy", r.enteredBy());
-        v.put("submittedAt", r.submittedAt().toString());
-        List<Map<String, Object>> approvals = new ArrayList<>();
-        for (Approval a : r.approvals()) {
-            approvals.add(Map.of("role", a.role().name(), "by", a.operatorDn(), "at", a.at().toString()));
-        }
-        v.put("approvals", approvals);
-        v.put("challengeExpires", r.challengeExpires() == null ? null : r.challengeExpires().toString());
-        v.put("completedAt", r.completedAt() == null ? null : r.completedAt().toString());
-        v.put("decidedAt", r.decidedAt() == null ? null : r.decidedAt().toString());
-        v.put("rejectionReason", r.rejectionReason());
-        return v;
+        call.json(200, v);
     }
 
     private static byte[] certificate(String text) {

@@ -1,0 +1,20 @@
+package org.egovpki.server.http;
+
+import java.util.Objects;
+
+/** The resource classes of the operator API, one per area; {@link ApiRoutes} maps calls onto their methods. */
+record ApiResources(OpenApiResource openApi, RequestResource requests, CertificateResource certificates,
+                    CaResource cas, RevocationResource revocations, LifecycleResource lifecycle, KmResource km,
+                    ProfileResource profiles) {
+
+    ApiResources {
+        Objects.requireNonNull(openApi, "openApi");
+        Objects.requireNonNull(requests, "requests");
+        Objects.requireNonNull(certificates, "certificates");
+        Objects.requireNonNull(cas, "cas");
+        Objects.requireNonNull(revocations, "revocations");
+        Objects.requireNonNull(lifecycle, "lifecycle");
+        Objects.requireNonNull(km, "km");
+        Objects.requireNonNull(profiles, "profiles");
+    }
+}

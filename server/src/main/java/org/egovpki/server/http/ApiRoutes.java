@@ -1,0 +1,157 @@
+package org.egovpki.server.http;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The route table of the operator API under {@code /api/v1}: one line per operation, method and
+ * OpenAPI-style path template ({@code /requests/{id}/approve}) to the resource method that answers
+ * it. Adding an endpoint adds a line here and a method in (or a new) resource class.
+ *
+ * <p>A path parameter matches only its own pattern, so a malformed id or serial never reaches a
+ * resource: the path is simply not part of the API (404). Routes are tried in the order written;
+ * methods are compared exactly (HTTP methods are case-sensitive: {@code get} is not {@code GET}). {@link #operations()}
+ * lists the table for the contract check against {@code openapi.yaml}.
+ */
+public final class ApiRoutes {
+
+    /** A request id (also the request of a key delivery). */
+    static final Param REQUEST_ID = new Param("id", "[A-Za-z0-9._-]{1,64}");
+    /** A key recovery id. */
+    static final Param RECOVERY_ID = new Param("id", "kr-[0-9a-f]{1,64}");
+    /** A certificate serial, hex. */
+    static final Param SERIAL = new Param("serial", "[0-9a-fA-F]{1,40}");
+    /** A serial, optionally with the file format asked for: {@code .der}, {@code .pem} or {@code .p7b}. */
+    static final Param SERIAL_FILE = new Param("serial", "[0-9a-fA-F]{1,40}(?:\\.der|\\.pem|\\.p7b)?");
+    /** A CA name. */
+    static final Param CA = new Param("ca", "[A-Za-z0-9._-]{1,64}");
+
+    /** A path parameter in a template; declared before the table, which uses it as it is built. */
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]+)}");
+    private static final String GET = "GET";
+    private static final String POST = "POST";
+
+    /** The operator API. Open routes need no operator login: the document, or a proof in the body. */
+    public static final ApiRoutes API = new ApiRoutes()
+            .open(GET, "/openapi.yaml", (r, c) -> r.openApi().document(c))
+            .open(POST, "/revocations/self-service", (r, c) -> r.revocations().revokeWithChallenge(c))
+            .open(POST, "/revocations/signed", (r, c) -> r.revocations().revokeSigned(c))
+            .open(POST, "/km/recoveries/{id}/download", RECOVERY_ID, (r, c) -> r.km().download(c))
+            .operator(POST, "/requests", (r, c) -> r.requests().submit(c))
+            .operator(POST, "/requests/batch", (r, c) -> r.requests().submitBatch(c))
+            .operator(GET, "/requests", (r, c) -> r.requests().list(c))
+            .operator(POST, "/requests/{id}/approve", REQUEST_ID, (r, c) -> r.requests().approve(c))
+            .operator(POST, "/requests/{id}/reject", REQUEST_ID, (r, c) -> r.requests().reject(c))
+            .operator(POST, "/requests/{id}/cancel", REQUEST_ID, (r, c) -> r.requests().cancel(c))
+            .operator(GET, "/requests/{id}", REQUEST_ID, (r, c) -> r.requests().get(c))
+            .operator(GET, "/certificates", (r, c) -> r.certificates().search(c))
+            .operator(GET, "/certificates/{serial}", SERIAL_FILE, (r, c) -> r.certificates().get(c))
+            .operator(POST, "/cas/{ca}/revoke", CA, (r, c) -> r.cas().revoke(c))
+            .operator(POST, "/crls/{ca}", CA, (r, c) -> r.cas().issueCrl(c))
+            .operator(POST, "/certificates/{serial}/revoke", SERIAL, (r, c) -> r.revocations().revokeByOperator(c))
+            .operator(POST, "/certificates/{serial}/renew", SERIAL, (r, c) -> r.lifecycle().renew(c))
+            .operator(POST, "/certificates/{serial}/rekey", SERIAL, (r, c) -> r.lifecycle().rekey(c))
+            .operator(POST, "/certificates/{serial}/modify", SERIAL, (r, c) -> r.lifecycle().modify(c))
+            .operator(POST, "/certificates/{serial}/replace", SERIAL, (r, c) -> r.lifecycle().replace(c))
+            .operator(GET, "/requests/{id}/key-delivery", REQUEST_ID, (r, c) -> r.km().delivery(c))
+            .operator(POST, "/km/recoveries", (r, c) -> r.km().submit(c))
+            .operator(GET, "/km/recoveries", (r, c) -> r.km().list(c))
+            .operator(POST, "/km/recoveries/{id}/approve", RECOVERY_ID, (r, c) -> r.km().approve(c))
+            .operator(POST, "/km/recoveries/{id}/reject", RECOVERY_ID, (r, c) -> r.km().reject(c))
+            .operator(GET, "/km/recoveries/{id}/judicial-file", RECOVERY_ID, (r, c) -> r.km().judicialFile(c))
+            .operator(GET, "/km/recoveries/{id}", RECOVERY_ID, (r, c) -> r.km().get(c))
+            .operator(GET, "/profiles", (r, c) -> r.profiles().list(c));
+
+    private final List<Route> routes = new ArrayList<>();
+
+    /** Answers a call; the resources are the server's, the call carries the request and its path parameters. */
+    @FunctionalInterface
+    interface Endpoint {
+        void handle(ApiResources resources, ApiCall call);
+    }
+
+    /** A path parameter: its name in the template and the pattern a value must match whole. */
+    record Param(String name, String pattern) {
+    }
+
+    /** An operation as the OpenAPI document names it: method (upper case) and path template. */
+    public record Operation(String method, String template) {
+    }
+
+    /** One line of the table. */
+    record Route(Operation operation, boolean open, Pattern path, Param param, Endpoint endpoint) {
+    }
+
+    /** The route a call matched, with its path parameters by name. */
+    record Match(Route route, Map<String, String> params) {
+    }
+
+    /** Adds a route that needs an operator login. */
+    ApiRoutes operator(String method, String template, Endpoint endpoint) {
+        return add(method, template, false, null, endpoint);
+    }
+
+    ApiRoutes operator(String method, String template, Param param, Endpoint endpoint) {
+        return add(method, template, false, param, endpoint);
+    }
+
+    /** Adds a route that needs no operator login. */
+    ApiRoutes open(String method, String template, Endpoint endpoint) {
+        return add(method, template, true, null, endpoint);
+    }
+
+    ApiRoutes open(String method, String template, Param param, Endpoint endpoint) {
+        return add(method, template, true, param, endpoint);
+    }
+
+    private ApiRoutes add(String method, String template, boolean open, Param param, Endpoint endpoint) {
+        StringBuilder regex = new StringBuilder();
+        Matcher placeholder = PLACEHOLDER.matcher(template);
+        int literalStart = 0;
+        int placeholders = 0;
+        while (placeholder.find()) {
+            if (param == null || !param.name().equals(placeholder.group(1)) || ++placeholders > 1) {
+                throw new IllegalArgumentException("route " + method + " " + template + ": path parameter {"
+                        + placeholder.group(1) + "} needs exactly one matching Param, given " + param);
+            }
+            regex.append(Pattern.quote(template.substring(literalStart, placeholder.start())));
+            regex.append('(').append(param.pattern()).append(')');
+            literalStart = placeholder.end();
+        }
+        if (param != null && placeholders == 0) {
+            throw new IllegalArgumentException("route " + method + " " + template + " has no {" + param.name() + "}");
+        }
+        regex.append(Pattern.quote(template.substring(literalStart)));
+        routes.add(new Route(new Operation(method, template), open, Pattern.compile(regex.toString()), param,
+                endpoint));
+        return this;
+    }
+
+    /** The first route whose method and path match; empty when the path is not part of the API. */
+    Optional<Match> match(String method, String path) {
+        for (Route route : routes) {
+            if (!route.operation().method().equals(method)) {
+                continue;
+            }
+            Matcher m = route.path().matcher(path);
+            if (m.matches()) {
+                Map<String, String> params = new LinkedHashMap<>();
+                if (route.param() != null) {
+                    params.put(route.param().name(), m.group(1));
+                }
+                return Optional.of(new Match(route, Map.copyOf(params)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Every operation in the table, in table order. */
+    public List<Operation> operations() {
+        return routes.stream().map(Route::operation).toList();
+    }
+}

@@ -1,0 +1,220 @@
+package org.egovpki.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.eclipse.jetty.http.HttpTester;
+import org.eclipse.jetty.server.LocalConnector;
+import org.eclipse.jetty.server.Server;
+import org.egovpki.core.operator.Operator;
+import org.egovpki.core.enroll.OperatorDirectory;
+import org.egovpki.core.enroll.OperatorLockedOut;
+import org.egovpki.core.operator.Role;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The edge around the resources, in-process through a Jetty {@link LocalConnector} (no port): the
+ * login before any resource, 404 for what the route table does not hold, and the one error mapping.
+ * The domain services are absent: every call here is answered before a resource reaches one, or
+ * fails on reaching it, which is how the unexpected-exception path is exercised.
+ */
+class ApiHandlerTest {
+
+    private static final Operator CLERK = new Operator("clerk1", "uid=clerk1,ou=operators,o=egov-pki,c=CN", "Clerk",
+            Set.of(Role.ENTRY_CLERK));
+    private static final String LOGIN = "Basic " + Base64.getEncoder().encodeToString(
+            "clerk1:secret".getBytes(StandardCharsets.UTF_8));
+
+    private final ObjectMapper json = new ObjectMapper();
+    private Server http;
+    private LocalConnector connector;
+
+    @BeforeEach
+    void start() throws Exception {
+        CertificateFinder noCertificates = new CertificateFinder(query -> List.of());
+        RequestResource requests = new RequestResource(null);
+        ApiResources resources = new ApiResources(new OpenApiResource(), requests,
+                new CertificateResource(query -> List.of(), noCertificates, new CertificateFiles(null)),
+                new CaResource(null, null, null), new RevocationResource(null, noCertificates),
+                new LifecycleResource(null, noCertificates, requests), new KmResource(null, null, null),
+                new ProfileResource(null));
+        http = new Server();
+        connector = new LocalConnector(http);
+        http.addConnector(connector);
+        http.setHandler(new ApiHandler(resources, new Operators(), json));
+        http.setErrorHandler(new JsonErrorHandler(json));
+        http.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        http.stop();
+    }
+
+    @Test
+    void withoutALoginTheAnswerIs401WithABasicChallengeAndNoResourceRuns() throws Exception {
+        HttpTester.Response response = call("GET", "/api/v1/requests/r-1", null, null);
+
+        assertThat(response.getStatus()).isEqualTo(401);
+        assertThat(response.get("WWW-Authenticate")).isEqualTo("Basic realm=\"egov-pki\", charset=\"UTF-8\"");
+        assertThat(response.getContent()).isEqualTo("{\"code\":\"UNAUTHORIZED\",\"message\":\"this API needs an operator "
+                + "login (HTTP Basic: the operator's uid and password)\",\"field\":null}");
+    }
+
+    @Test
+    void aWrongPasswordAndALockedAccountAreBoth401() throws Exception {
+        String wrong = "Basic " + Base64.getEncoder().encodeToString("clerk1:nope".getBytes(StandardCharsets.UTF_8));
+        String locked = "Basic " + Base64.getEncoder().encodeToString("locked:right".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(body(call("GET", "/api/v1/profiles", wrong, null)).path("message").asText())
+                .isEqualTo("wrong operator login or password");
+        assertThat(body(call("GET", "/api/v1/profiles", "Basic !!", null)).path("message").asText())
+                .isEqualTo("the Authorization header is not valid Basic credentials");
+        HttpTester.Response lockedOut = call("GET", "/api/v1/profiles", locked, null);
+        assertThat(lockedOut.getStatus()).isEqualTo(401);
+        assertThat(body(lockedOut).path("message").asText()).startsWith("operator account 'locked' is locked after "
+                + "too many failed logins").contains("2026-12-01T10:00:00Z");
+    }
+
+    @Test
+    void aMalformedPathParameterIsAPathOutsideTheApiAnsweredAfterTheLogin() throws Exception {
+        String longId = "a".repeat(65);
+
+        assertThat(call("GET", "/api/v1/requests/" + longId, null, null).getStatus()).isEqualTo(401);
+        HttpTester.Response response = call("GET", "/api/v1/requests/" + longId, LOGIN, null);
+
+        assertThat(response.getStatus()).isEqualTo(404);
+        assertThat(response.getContent()).isEqualTo("{\"code\":\"NOT_FOUND\",\"message\":\"GET /api/v1/requests/"
+                + longId + " is not part of the API; see /api/v1/openapi.yaml\",\"field\":null}");
+        assertThat(body(call("POST", "/api/v1/certificates/xyz/revoke", LOGIN, "{}")).path("message").asText())
+                .isEqualTo("POST /api/v1/certificates/xyz/revoke is not part of the API; see /api/v1/openapi.yaml");
+    }
+
+    @Test
+    void anUnknownSubscriberRevocationChannelIs404WithoutALogin() throws Exception {
+        HttpTester.Response response = call("POST", "/api/v1/revocations/by-phone", null, "{}");
+
+        assertThat(response.getStatus()).isEqualTo(404);
+        assertThat(body(response).path("message").asText()).isEqualTo("POST /api/v1/revocations/by-phone is not "
+                + "part of the API; the subscriber revocation endpoints are /revocations/self-service and "
+                + "/revocations/signed");
+    }
+
+    @Test
+    void openRoutesNeedNoLogin() throws Exception {
+        HttpTester.Response document = call("GET", "/api/v1/openapi.yaml", null, null);
+        assertThat(document.getStatus()).isEqualTo(200);
+        assertThat(document.get("Content-Type")).isEqualTo("application/yaml");
+        assertThat(document.getContent()).startsWith("openapi: 3");
+
+        HttpTester.Response selfService = call("POST", "/api/v1/revocations/self-service", null, "{}");
+        assertThat(selfService.getStatus()).isEqualTo(400);
+        assertThat(selfService.getContent()).isEqualTo("{\"code\":\"BAD_REQUEST\",\"message\":\"issuer (the CA name), "
+                + "serial (hex) and challengePhrase are required\",\"field\":\"issuer\"}");
+    }
+
+    @Test
+    void aBodyIsReadStrictlyAndItsErrorNamesTheField() throws Exception {
+        HttpTester.Response duplicate = call("POST", "/api/v1/requests", LOGIN,
+                "{\"profile\": \"personal\", \"profile\": \"device\"}");
+        assertThat(duplicate.getStatus()).isEqualTo(400);
+        assertThat(body(duplicate).path("message").asText()).startsWith("the request body is not valid JSON");
+
+        HttpTester.Response typed = call("POST", "/api/v1/requests", LOGIN, "{\"registration\": {\"phone\": 138}}");
+        assertThat(typed.getStatus()).isEqualTo(400);
+        assertThat(typed.getContent()).isEqualTo("{\"code\":\"BAD_REQUEST\",\"message\":\"registration.phone must be "
+                + "a string, not a number\",\"field\":\"registration.phone\"}");
+
+        HttpTester.Response query = call("GET", "/api/v1/certificates?status=lost", LOGIN, null);
+        assertThat(query.getStatus()).isEqualTo(400);
+        assertThat(body(query).path("field").asText()).isEqualTo("status");
+    }
+
+    @Test
+    void aDomainErrorGetsItsKindsStatusAndItsMessage() throws Exception {
+        HttpTester.Response response = call("GET", "/api/v1/certificates/0a.pem?issuer=sm2-issuing", LOGIN, null);
+
+        assertThat(response.getStatus()).isEqualTo(404);
+        assertThat(response.getContent()).isEqualTo("{\"code\":\"NOT_FOUND\",\"message\":\"no certificate with serial "
+                + "0a from CA sm2-issuing\",\"field\":null}");
+    }
+
+    @Test
+    void anUnexpectedFailureIs500WithAnIncidentIdAndNothingElse() throws Exception {
+        HttpTester.Response response = call("GET", "/api/v1/profiles", LOGIN, null);
+
+        assertThat(response.getStatus()).isEqualTo(500);
+        JsonNode body = body(response);
+        assertThat(body.path("code").asText()).isEqualTo("INTERNAL");
+        String incident = body.path("incident").asText();
+        assertThat(incident).isNotBlank();
+        assertThat(body.path("message").asText()).isEqualTo("internal error (incident " + incident
+                + "; the server log has the details)");
+        assertThat(response.getContent()).doesNotContain("NullPointer").doesNotContain("Exception");
+    }
+
+    @Test
+    void pathsOutsideTheApiAreLeftToTheNextHandler() throws Exception {
+        HttpTester.Response response = call("GET", "/api/v10/requests", LOGIN, null);
+
+        assertThat(response.getStatus()).isEqualTo(404);
+        assertThat(body(response).path("message").asText()).startsWith("no resource at this path");
+    }
+
+    private HttpTester.Response call(String method, String path, String authorization, String body) throws Exception {
+        StringBuilder request = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: test\r\n");
+        if (authorization != null) {
+            request.append("Authorization: ").append(authorization).append("\r\n");
+        }
+        byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        if (body != null) {
+            request.append("Content-Type: application/json\r\nContent-Length: ").append(content.length).append("\r\n");
+        }
+        request.append("Connection: close\r\n\r\n");
+        if (body != null) {
+            request.append(body);
+        }
+        return HttpTester.parseResponse(connector.getResponse(request.toString()));
+    }
+
+    private JsonNode body(HttpTester.Response response) throws Exception {
+        return json.readTree(response.getContent());
+    }
+
+    /** clerk1/secret logs in; 'locked' gives the right password to a locked account; anything else is wrong. */
+    private static final class Operators implements OperatorDirectory {
+
+        @Override
+        public Optional<Operator> authenticate(String uid, char[] password) {
+            if (uid.equals("locked")) {
+                throw new OperatorLockedOut(uid, Instant.parse("2026-12-01T10:00:00Z"));
+            }
+            return uid.equals("clerk1") && String.valueOf(password).equals("secret") ? Optional.of(CLERK)
+                    : Optional.empty();
+        }
+
+        @Override
+        public Optional<Operator> findByDn(String dn) {
+            throw new UnsupportedOperationException("not used by the HTTP edge");
+        }
+
+        @Override
+        public Optional<Operator> findByUid(String uid) {
+            throw new UnsupportedOperationException("not used by the HTTP edge");
+        }
+
+        @Override
+        public Operator create(String uid, String name, Set<Role> roles, char[] password) {
+            throw new UnsupportedOperationException("not used by the HTTP edge");
+        }
+    }
+}
