@@ -13,8 +13,10 @@ import org.slf4j.LoggerFactory;
  * Moves an audit trail's directory anchor behind the file, on a thread of its own, so that
  * recording an event never waits for the directory. {@link #offer} only notes the newest line on
  * disk; the thread seals and writes the newest line it finds, so one directory write covers every
- * event that arrived while the previous one was under way (a burst of events costs a few anchor
- * writes, not one each).
+ * event that arrived since the previous one (a burst of events costs a few anchor writes, not one
+ * each). Between two writes it waits at least {@code spacing} (default {@value #SPACING_MILLIS} ms),
+ * so under load the anchor costs the directory at most a few writes a second, whatever the event
+ * rate; an event after a quiet spell is written at once.
  *
  * <p>Invariants: only lines already forced to disk are offered, so the anchor may lag the file,
  * never lead it; {@link #anchored()} only ever reports a sequence the directory accepted, so a
@@ -26,6 +28,7 @@ import org.slf4j.LoggerFactory;
 final class AnchorWriter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AnchorWriter.class);
+    static final long SPACING_MILLIS = 200;
     static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
     static final Duration MAX_PAUSE = Duration.ofSeconds(30);
 
@@ -37,6 +40,7 @@ final class AnchorWriter implements AutoCloseable {
     private final AuditSeal seal;
     private final AuditAnchors anchors;
     private final Clock clock;
+    private final Duration spacing;
     private final Duration firstPause;
     private final Duration maxPause;
     private final Thread thread;
@@ -53,20 +57,21 @@ final class AnchorWriter implements AutoCloseable {
     private boolean failing;
 
     AnchorWriter(String trail, AuditSeal seal, AuditAnchors anchors, Clock clock, long anchored) {
-        this(trail, seal, anchors, clock, anchored, FIRST_PAUSE, MAX_PAUSE);
+        this(trail, seal, anchors, clock, anchored, Duration.ofMillis(SPACING_MILLIS), FIRST_PAUSE, MAX_PAUSE);
     }
 
-    AnchorWriter(String trail, AuditSeal seal, AuditAnchors anchors, Clock clock, long anchored, Duration firstPause,
-                 Duration maxPause) {
+    AnchorWriter(String trail, AuditSeal seal, AuditAnchors anchors, Clock clock, long anchored, Duration spacing,
+                 Duration firstPause, Duration maxPause) {
         this.trail = Objects.requireNonNull(trail, "trail");
         this.seal = Objects.requireNonNull(seal, "seal");
         this.anchors = Objects.requireNonNull(anchors, "anchors");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.spacing = Objects.requireNonNull(spacing, "spacing");
         this.firstPause = Objects.requireNonNull(firstPause, "firstPause");
         this.maxPause = Objects.requireNonNull(maxPause, "maxPause");
-        if (firstPause.isNegative() || firstPause.isZero() || maxPause.compareTo(firstPause) < 0) {
-            throw new IllegalArgumentException("the anchor retry pauses must be positive, first <= max: " + firstPause
-                    + ", " + maxPause);
+        if (spacing.isNegative() || firstPause.isNegative() || firstPause.isZero() || maxPause.compareTo(firstPause) < 0) {
+            throw new IllegalArgumentException("the anchor spacing must be >= 0 and the retry pauses positive, first "
+                    + "<= max: " + spacing + ", " + firstPause + ", " + maxPause);
         }
         this.anchored = anchored;
         this.thread = new Thread(this::run, "audit-anchor-" + trail);
@@ -123,7 +128,8 @@ final class AnchorWriter implements AutoCloseable {
             try {
                 synchronized (state) {
                     long until = System.nanoTime() + pause.toNanos();
-                    // After a failure the pause is waited out whatever arrives; otherwise until there is work.
+                    // The pause (spacing after a write, back-off after a failure) is waited out whatever
+                    // arrives, then until there is work.
                     while (!closed && (behind() == null || System.nanoTime() < until)) {
                         long left = until - System.nanoTime();
                         state.wait(left > 0 ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)) : 0);
@@ -135,12 +141,12 @@ final class AnchorWriter implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            pause = writeNewest() ? Duration.ZERO : next(pause);
+            pause = writeNewest() ? spacing : next(pause);
         }
     }
 
     private Duration next(Duration pause) {
-        if (pause.isZero()) {
+        if (pause.compareTo(firstPause) < 0) {
             return firstPause;
         }
         Duration doubled = pause.multipliedBy(2);

@@ -98,8 +98,8 @@ class AnchorWriterTest {
         log.close();
         anchors.gate.countDown();
         anchors.failing = true;
-        try (AnchorWriter writer = new AnchorWriter(TRAIL, seal, anchors, clock, 0, Duration.ofMillis(10),
-                Duration.ofMillis(40))) {
+        try (AnchorWriter writer = new AnchorWriter(TRAIL, seal, anchors, clock, 0, Duration.ZERO,
+                Duration.ofMillis(10), Duration.ofMillis(40))) {
             writer.offer(3, FileAuditLog.sha256(Files.readAllLines(file(), StandardCharsets.UTF_8).get(2)));
 
             await().atMost(Duration.ofSeconds(10)).until(() -> anchors.failures.get() >= 3);
