@@ -43,10 +43,10 @@ import org.slf4j.LoggerFactory;
  *       {@link AnchorWriter} on a thread of its own advances the anchor to the newest line (sealed),
  *       one directory write for however many events arrived since the last, so {@link #record}
  *       never waits for the directory. It is written after the file, so it may lag the file (by
- *       the events of the last fraction of a second, or more after a crash), never lead it; an anchor beyond
- *       the file's end means lines were removed, an anchor whose hash differs from the line at its
- *       sequence means a rewrite. {@link #checkpoint} (start, stop) and {@link #close} bring it up
- *       to the file before they return.</li>
+ *       the events of the last fraction of a second, or more after a crash), never lead it; an
+ *       anchor beyond the file's end means lines were removed, an anchor whose hash differs from
+ *       the line at its sequence means a rewrite. {@link #checkpoint} (start, stop) and
+ *       {@link #close} bring it up to the file before they return.</li>
  * </ul>
  * A directory that cannot be written does not stop auditing (the file is the record): the anchor
  * lags, the failure is logged, and the writer retries until the directory answers.
