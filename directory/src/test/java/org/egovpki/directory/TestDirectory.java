@@ -60,6 +60,11 @@ public final class TestDirectory implements AutoCloseable {
         return port;
     }
 
+    /** Visibility probes the directory's disclosure guard has run since start. */
+    public long disclosureProbes() {
+        return directory.disclosureProbes();
+    }
+
     /** Operators as the server sees them: logins are binds on fresh connections. */
     public LdapOperatorDirectory operators() throws LDAPException {
         return new LdapOperatorDirectory(ca(), names, LdapOperatorDirectory.fresh("127.0.0.1", port),

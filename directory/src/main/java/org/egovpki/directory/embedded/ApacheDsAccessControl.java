@@ -8,8 +8,13 @@ import com.unboundid.ldap.sdk.Modification;
 import com.unboundid.ldap.sdk.ModificationType;
 import com.unboundid.ldap.sdk.RDN;
 import com.unboundid.ldap.sdk.SearchResultEntry;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.egovpki.directory.DirectoryNames;
 import org.egovpki.directory.LdapErrors;
 import org.egovpki.directory.LdapSubscriberStore;
@@ -73,6 +78,10 @@ public final class ApacheDsAccessControl {
      */
     private static final List<String> RETIRED = List.of("egovPkiOperatorsDecideRequests");
 
+    /** The containers the CA service account's full access is chopped before: the only ones it cannot see. */
+    private static final Set<DirectoryLayout.Container> HIDDEN_FROM_CA = EnumSet.of(DirectoryLayout.Container.KM,
+            DirectoryLayout.Container.SERVICES);
+
     private final LDAPInterface admin;
     private final DirectoryNames names;
 
@@ -107,6 +116,24 @@ public final class ApacheDsAccessControl {
     private record Subentry(String cn, String subtree, String aci) {
     }
 
+    /**
+     * Where this policy lets a service account see every entry, as the names of containers directly
+     * below the base, each with everything below it: the CA account every container but
+     * {@code ou=km} and {@code ou=services}, the KM account {@code ou=km}. Their grants there carry
+     * every permission, {@code grantDiscloseOnError} and {@code grantBrowse} included, and nothing
+     * denies, so an entry there is hidden from them only if it does not exist. {@link DisclosureGuard}
+     * relies on this to skip asking the access control, so it changes with {@link #policy()}.
+     *
+     * @return service account DN → the containers (DNs) it sees everything in
+     */
+    public static Map<DN, Set<DN>> fullView(DirectoryNames names) {
+        Map<DN, Set<DN>> view = new LinkedHashMap<>();
+        view.put(names.caServiceAccount(), EnumSet.complementOf(EnumSet.copyOf(HIDDEN_FROM_CA)).stream()
+                .map(names::container).collect(Collectors.toUnmodifiableSet()));
+        view.put(names.kmServiceAccount(), Set.of(names.container(DirectoryLayout.Container.KM)));
+        return Map.copyOf(view);
+    }
+
     private List<Subentry> policy() {
         String caService = names.caServiceAccount().toString();
         String kmService = names.kmServiceAccount().toString();
@@ -125,8 +152,8 @@ public final class ApacheDsAccessControl {
                                 "entry, attributeType { " + PUBLIC_SUBSCRIBER_ATTRIBUTES + " }, allAttributeValues { "
                                         + PUBLIC_SUBSCRIBER_ATTRIBUTES + " }", READ)),
                 new Subentry("egovPkiCaService",
-                        "{ specificExclusions { chopBefore: \"ou=" + DirectoryLayout.Container.KM.ou() + "\", chopBefore: \"ou="
-                                + DirectoryLayout.Container.SERVICES.ou() + "\" } }",
+                        "{ specificExclusions { " + HIDDEN_FROM_CA.stream().map(c -> "chopBefore: \"ou=" + c.ou() + "\"")
+                                .collect(Collectors.joining(", ")) + " } }",
                         aci("caServiceFullAccess", 50, "simple", "name { \"" + caService + "\" }",
                                 "entry, allUserAttributeTypesAndValues", ALL)),
                 // The entry ou=km and everything below it; nobody else is granted anything there.

@@ -2,10 +2,13 @@ package org.egovpki.directory.embedded;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.directory.api.ldap.model.cursor.CursorException;
 import org.apache.directory.api.ldap.model.entry.Attribute;
 import org.apache.directory.api.ldap.model.entry.Entry;
@@ -39,6 +42,7 @@ import org.apache.directory.server.core.api.interceptor.context.SearchOperationC
 import org.apache.directory.server.core.api.partition.Partition;
 import org.apache.directory.server.core.api.partition.PartitionTxn;
 import org.apache.directory.server.core.api.OperationEnum;
+import org.apache.directory.server.core.api.LdapPrincipal;
 
 /**
  * Makes entries a client may not see indistinguishable from entries that do not exist — the X.500
@@ -58,6 +62,12 @@ import org.apache.directory.server.core.api.OperationEnum;
  * an entry matches a filter only through attributes the reader may read on it (ApacheDS evaluates
  * filters on hidden attributes). A filter item on an attribute the entry does not show them never
  * helps it match, not even under a NOT, so presence and absence of hidden attributes look alike.
+ *
+ * <p>The probe is a nested search per operation. It is skipped where its answer is known: for the
+ * server's own service accounts inside the part of the tree the policy lets them see whole
+ * ({@link ApacheDsAccessControl#fullView}), the probe could only find the entry visible, so the
+ * operation goes straight on and an absent entry fails as ApacheDS reports it (the same result
+ * code). Everywhere else, and for every other session, the probe runs.
  */
 final class DisclosureGuard extends BaseInterceptor {
 
@@ -71,14 +81,29 @@ final class DisclosureGuard extends BaseInterceptor {
             "hasSubordinates");
 
     private final String suffixName;
+    private final Map<String, Set<String>> fullViewNames;
+    /** Normalised service account DN → the containers it sees everything in (schema-aware). */
+    private final Map<String, List<Dn>> fullView = new HashMap<>();
+    private final LongAdder probes = new LongAdder();
     private Dn suffix;
     private ExprNode everything;
     private AttributeType objectClass;
     private final List<AttributeType> counters = new ArrayList<>();
 
-    DisclosureGuard(String suffixName) {
+    /**
+     * @param suffixName the data partition's suffix, whose entries below it are guarded
+     * @param fullView   service account DN → DNs of the containers it may see everything in
+     *                   ({@link ApacheDsAccessControl#fullView}); an empty map probes for everyone
+     */
+    DisclosureGuard(String suffixName, Map<String, Set<String>> fullView) {
         super(NAME);
         this.suffixName = Objects.requireNonNull(suffixName, "suffixName");
+        this.fullViewNames = Map.copyOf(fullView);
+    }
+
+    /** How many visibility probes (nested base searches) ran since start, for tests and benchmarks. */
+    long probes() {
+        return probes.sum();
     }
 
     @Override
@@ -88,6 +113,17 @@ final class DisclosureGuard extends BaseInterceptor {
         suffix = new Dn(schema, suffixName);
         objectClass = schema.lookupAttributeTypeRegistry("objectClass");
         everything = new PresenceNode(objectClass);
+        for (Map.Entry<String, Set<String>> account : fullViewNames.entrySet()) {
+            List<Dn> containers = new ArrayList<>();
+            for (String container : account.getValue()) {
+                Dn dn = new Dn(schema, container);
+                if (!guarded(dn)) {
+                    throw new IllegalArgumentException("a full view must be below " + suffixName + ", not " + container);
+                }
+                containers.add(dn);
+            }
+            fullView.put(new Dn(schema, account.getKey()).getNormName(), List.copyOf(containers));
+        }
         for (String counter : COUNTERS) {
             if (schema.getAttributeTypeRegistry().contains(counter)) {
                 counters.add(schema.lookupAttributeTypeRegistry(counter));
@@ -102,7 +138,7 @@ final class DisclosureGuard extends BaseInterceptor {
             return next(context);
         }
         Dn base = context.getDn();
-        if (guarded(base) && seenAs(context, base) == null) {
+        if (guarded(base) && !visible(context, base)) {
             throw new LdapNoSuchObjectException(SEARCH_BASE_MISSING + base.getName());
         }
         EntryFilteringCursor cursor = next(context);
@@ -158,9 +194,36 @@ final class DisclosureGuard extends BaseInterceptor {
         if (dn == null || context.getSession().isAnAdministrator() || !guarded(dn)) {
             return;
         }
-        if (seenAs(context, dn) == null) {
+        if (!visible(context, dn)) {
             throw new LdapNoSuchObjectException(ENTRY_MISSING + dn.getName());
         }
+    }
+
+    /** Whether the session may see {@code dn} (a guarded DN): known for a service account in its full view, else probed. */
+    private boolean visible(OperationContext context, Dn dn) throws LdapException {
+        return seesEverythingAt(context.getSession(), dn) || seenAs(context, dn) != null;
+    }
+
+    private boolean seesEverythingAt(CoreSession session, Dn dn) throws LdapException {
+        if (session.isAnonymous()) {
+            return false;
+        }
+        LdapPrincipal principal = session.getEffectivePrincipal();
+        if (principal == null || principal.getDn() == null || principal.getDn().isEmpty()) {
+            return false;
+        }
+        Dn name = principal.getDn().isSchemaAware() ? principal.getDn() : new Dn(schemaManager, principal.getDn());
+        List<Dn> containers = fullView.get(name.getNormName());
+        if (containers == null) {
+            return false;
+        }
+        Dn target = dn.isSchemaAware() ? dn : new Dn(schemaManager, dn);
+        for (Dn container : containers) {
+            if (target.isDescendantOf(container)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Entries strictly below our suffix; the suffix is public, and other partitions are ApacheDS's. */
@@ -174,6 +237,7 @@ final class DisclosureGuard extends BaseInterceptor {
      * may not see it or it does not exist.
      */
     private Entry seenAs(OperationContext context, Dn dn, String... attributes) throws LdapException {
+        probes.increment();
         Dn schemaAware = dn.isSchemaAware() ? dn : new Dn(schemaManager, dn);
         SearchOperationContext probe = new SearchOperationContext(context.getSession(), schemaAware,
                 SearchScope.OBJECT, everything, attributes.length == 0 ? new String[] {"1.1"} : attributes);

@@ -4,10 +4,14 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import com.unboundid.ldap.sdk.DN;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.directory.api.ldap.model.constants.SchemaConstants;
 import org.apache.directory.api.ldap.model.entry.DefaultEntry;
 import org.apache.directory.api.ldap.model.entry.DefaultModification;
@@ -32,6 +36,7 @@ import org.apache.directory.server.core.authn.AuthenticationInterceptor;
 import org.apache.directory.server.core.authn.ppolicy.PpolicyConfigContainer;
 import org.apache.directory.api.ldap.model.exception.LdapException;
 import org.egovpki.core.audit.AuditLog;
+import org.egovpki.directory.DirectoryNames;
 import org.egovpki.directory.LockoutPolicy;
 import org.apache.directory.server.core.api.InterceptorEnum;
 import org.apache.directory.server.core.api.interceptor.Interceptor;
@@ -99,6 +104,14 @@ public final class EmbeddedDirectory implements AutoCloseable {
 
     public OperationCounts operationCounts() {
         return counter.snapshot();
+    }
+
+    /**
+     * Visibility probes the disclosure guard ran since start (nested base searches; the server's
+     * service accounts skip them where they see everything), for tests and benchmarks.
+     */
+    public long disclosureProbes() {
+        return ((DisclosureGuard) service.getInterceptor(DisclosureGuard.NAME)).probes();
     }
 
     /** The DN of the directory's own administrator, which bypasses access control. */
@@ -212,7 +225,8 @@ public final class EmbeddedDirectory implements AutoCloseable {
         if (schemaComplete) {
             service.addPartition(dataPartition(service, settings));
             List<Interceptor> chain = new ArrayList<>(service.getInterceptors());
-            chain.add(position(chain, InterceptorEnum.ACI_AUTHORIZATION_INTERCEPTOR), new DisclosureGuard(settings.baseDn()));
+            chain.add(position(chain, InterceptorEnum.ACI_AUTHORIZATION_INTERCEPTOR),
+                    new DisclosureGuard(settings.baseDn(), fullView(settings.baseDn())));
             int authentication = position(chain, InterceptorEnum.AUTHENTICATION_INTERCEPTOR);
             passwordPolicy(schemaManager, (AuthenticationInterceptor) chain.get(authentication), settings.lockout());
             chain.add(authentication, new BindGuard(settings.baseDn(), settings.lockout(), audit,
@@ -251,6 +265,14 @@ public final class EmbeddedDirectory implements AutoCloseable {
         policies.setDefaultPolicyDn(lockingDn);
         policies.addPolicy(new Dn(schemaManager, SERVICE_ACCOUNT_POLICY_DN), serviceAccounts);
         authentication.setPwdPolicies(policies);
+    }
+
+    /** The service accounts' full views of egov-pki's access control, by name, for the disclosure guard. */
+    private static Map<String, Set<String>> fullView(String baseDn) {
+        Map<String, Set<String>> view = new HashMap<>();
+        ApacheDsAccessControl.fullView(new DirectoryNames(baseDn)).forEach((account, containers) -> view.put(
+                account.toString(), containers.stream().map(DN::toString).collect(Collectors.toUnmodifiableSet())));
+        return view;
     }
 
     private static int position(List<Interceptor> chain, InterceptorEnum interceptor) {

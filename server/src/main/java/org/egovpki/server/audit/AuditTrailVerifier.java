@@ -188,7 +188,8 @@ public final class AuditTrailVerifier {
                     + "directory anchor sealed at " + anchor.time() + ": the trail was rewritten from here or earlier"));
         } else if (anchor.sequence() < last) {
             notes.add("the directory anchor lags the file by " + (last - anchor.sequence()) + " event(s): normal after "
-                    + "a crash or while the directory could not be written; those events are covered by the chain only");
+                    + "a crash, while the directory could not be written, or while a running server's anchor writer "
+                    + "catches up; those events are covered by the chain only");
         }
         if (anchor.sequence() < maxAnchored) {
             problems.add(new Problem(Kind.ANCHOR_STALE, 0, anchor.sequence(), "the directory anchor seals sequence "

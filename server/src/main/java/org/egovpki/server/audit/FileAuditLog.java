@@ -39,13 +39,17 @@ import org.slf4j.LoggerFactory;
  *       {@value #CHECKPOINT_EVERY} events and at start and stop: they seal the preceding line's
  *       sequence and hash with the {@link AuditSeal} key, and record how far the directory anchor
  *       had got, so a later anchor below that is known to have been set back.</li>
- *   <li><b>The directory anchor</b> ({@link AuditAnchors}): after each line is on disk, the
- *       anchor is advanced to it (sealed). It is written after the file, so a crash in between
- *       leaves it behind the file, never ahead; an anchor beyond the file's end means lines were
- *       removed, an anchor whose hash differs from the line at its sequence means a rewrite.</li>
+ *   <li><b>The directory anchor</b> ({@link AuditAnchors}): once a line is on disk, an
+ *       {@link AnchorWriter} on a thread of its own advances the anchor to the newest line (sealed),
+ *       one directory write for however many events arrived since the last, so {@link #record}
+ *       never waits for the directory. It is written after the file, so it may lag the file (by
+ *       the events of the last fraction of a second, or more after a crash), never lead it; an
+ *       anchor beyond the file's end means lines were removed, an anchor whose hash differs from
+ *       the line at its sequence means a rewrite. {@link #checkpoint} (start, stop) and
+ *       {@link #close} bring it up to the file before they return.</li>
  * </ul>
  * A directory that cannot be written does not stop auditing (the file is the record): the anchor
- * lags, the failure is logged once, and the next event that reaches the directory catches up.
+ * lags, the failure is logged, and the writer retries until the directory answers.
  * {@link AuditTrailVerifier} checks all of it.
  */
 public final class FileAuditLog implements AuditLog, AutoCloseable {
@@ -70,10 +74,8 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
     private long sequence;
     private String previousHash;
     private long sinceCheckpoint;
-    private AuditAnchors anchors;
-    /** The sequence the directory anchor is known to seal (0: none, or not known). */
-    private long anchored;
-    private boolean anchorFailing;
+    /** Moves the directory anchor behind the file; {@code null} until {@link #anchorTo}. */
+    private AnchorWriter anchor;
 
     /**
      * Opens (or creates) the trail. A last line without its newline is a record that never
@@ -120,7 +122,7 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
         long written = append(event);
         sinceCheckpoint++;
         if (sinceCheckpoint >= CHECKPOINT_EVERY) {
-            checkpoint("every " + CHECKPOINT_EVERY + " events");
+            writeCheckpoint("every " + CHECKPOINT_EVERY + " events");
         }
         return written;
     }
@@ -129,36 +131,54 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
      * From now on the directory anchor follows the file. With {@code reset} the stored anchor is
      * replaced by one for the current last line whatever it held (only after a finding about it
      * has been recorded); otherwise it is advanced from {@code current} (the anchor read at start).
+     * Either happens before this returns; later moves happen in the background.
      */
     public synchronized void anchorTo(AuditAnchors anchors, AuditAnchor current, boolean reset) {
-        this.anchors = Objects.requireNonNull(anchors, "anchors");
-        this.anchored = current == null ? 0 : current.sequence();
-        if (sequence == 0) {
-            return;
+        Objects.requireNonNull(anchors, "anchors");
+        if (anchor != null) {
+            throw new IllegalStateException("the audit trail " + file + " follows its directory anchor already");
         }
-        if (reset) {
+        long anchored = current == null ? 0 : current.sequence();
+        if (sequence > 0 && reset) {
             anchors.replace(seal.anchor(trail, sequence, previousHash, clock.instant()));
             anchored = sequence;
-        } else {
-            advanceAnchor();
+        }
+        anchor = new AnchorWriter(trail, seal, anchors, clock, anchored);
+        if (sequence > 0) {
+            anchor.offer(sequence, previousHash);
+            anchor.flush();
         }
     }
 
     /**
-     * Writes a checkpoint line sealing the line before it, e.g. at start and stop.
+     * Writes a checkpoint line sealing the line before it, for start and stop. The directory anchor
+     * is brought up to the file first, so the checkpoint records how far it got (a stop records the
+     * final anchor), and moved to the checkpoint line afterwards; both in the caller's thread, so
+     * this waits for the directory (the event path, {@link #record}, never does).
      *
-     * @param reason why now: {@code start}, {@code stop}, {@code every 100 events}
+     * @param reason why now: {@code start}, {@code stop}
      */
     public synchronized void checkpoint(String reason) {
         if (sequence == 0) {
             return;
         }
+        if (anchor != null) {
+            anchor.flush();
+        }
+        writeCheckpoint(reason);
+        if (anchor != null) {
+            anchor.flush();
+        }
+    }
+
+    /** The checkpoint line itself; it records the anchor as far as the directory is known to have it. */
+    private void writeCheckpoint(String reason) {
         Instant now = clock.instant();
         Map<String, String> details = new LinkedHashMap<>();
         details.put("reason", reason);
         details.put("sealedSequence", Long.toString(sequence));
         details.put("sealedHash", previousHash);
-        details.put("anchoredSequence", Long.toString(anchored));
+        details.put("anchoredSequence", Long.toString(anchor == null ? 0 : anchor.anchored()));
         details.put("key", seal.keyId());
         details.put("seal", HexFormat.of().formatHex(seal.seal(trail, sequence, previousHash, now)));
         append(AuditEvent.success(now, AuditEventType.AUDIT_CHECKPOINT, AuditEvent.SYSTEM, List.of(), details));
@@ -190,41 +210,18 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
             throw new UncheckedIOException("cannot write to the audit trail " + file + ": " + e.getMessage(), e);
         }
         // Only after the line is on disk: the anchor may lag the file, never lead it.
-        advanceAnchor();
+        if (anchor != null) {
+            anchor.offer(next, previousHash);
+        }
         return next;
     }
 
-    private void advanceAnchor() {
-        if (anchors == null || anchored == sequence) {
-            return;
-        }
-        try {
-            AuditAnchor next = seal.anchor(trail, sequence, previousHash, clock.instant());
-            if (anchors.advance(anchored, next)) {
-                anchored = sequence;
-                if (anchorFailing) {
-                    LOG.info("The directory anchor of audit trail {} is up to date again (sequence {})", trail, sequence);
-                }
-                anchorFailing = false;
-            } else {
-                failing("someone else moved it (another process on the same trail, or the directory was changed); "
-                        + "run 'egov-pki audit verify'");
-                anchors.latest(trail).ifPresent(stored -> anchored = stored.sequence());
-            }
-        } catch (RuntimeException e) {
-            failing(e.getMessage() + "; it catches up with the next event once the directory answers");
-        }
-    }
-
-    private void failing(String why) {
-        if (!anchorFailing) {
-            LOG.error("The directory anchor of audit trail {} was not moved to sequence {}: {}", trail, sequence, why);
-        }
-        anchorFailing = true;
-    }
-
+    /** Brings the directory anchor up to the file (the final anchor), then closes the file. */
     @Override
     public synchronized void close() {
+        if (anchor != null) {
+            anchor.close();
+        }
         try {
             channel.close();
         } catch (IOException e) {

@@ -10,7 +10,7 @@ import org.egovpki.core.audit.AuditAnchors;
 final class MemoryAuditAnchors implements AuditAnchors {
 
     private final Map<String, AuditAnchor> anchors = new HashMap<>();
-    boolean failing;
+    volatile boolean failing;
 
     @Override
     public synchronized Optional<AuditAnchor> latest(String trail) {
