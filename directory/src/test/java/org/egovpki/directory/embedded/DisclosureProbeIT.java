@@ -11,7 +11,7 @@ import com.unboundid.ldap.sdk.ModificationType;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchScope;
 import java.nio.file.Path;
-import org.egovpki.core.enroll.Role;
+import org.egovpki.core.operator.Role;
 import org.egovpki.directory.DirectoryNames;
 import org.egovpki.directory.TestDirectory;
 import org.egovpki.schema.DirectoryLayout;

@@ -12,9 +12,10 @@ import java.util.regex.Pattern;
  * sequence, hash and time made with the audit seal key). An attacker who shortens or rewrites the
  * file must also move this anchor back and forge its seal.
  *
- * <p>Invariant: the anchor may lag the file (it is written after the event is on disk, so a crash
- * in between leaves it one step behind), it never leads it; an anchor beyond the file's end means
- * lines were removed.
+ * <p>Invariant: the anchor may lag the file (it is written after the event is on disk, by a
+ * background writer that coalesces events, so while the server runs it trails by a fraction of a
+ * second and a crash can leave it several events behind), it never leads it; an anchor beyond the
+ * file's end means lines were removed.
  *
  * @param trail    which trail: {@code server} or {@code cli}
  * @param sequence the sealed event's sequence number (from 1)
