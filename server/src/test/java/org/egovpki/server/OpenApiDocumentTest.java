@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swagger.v3.oas.models.media.Schema;
 import java.util.List;
+import org.egovpki.server.http.ApiRoutes;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,6 +18,18 @@ import org.junit.jupiter.api.Test;
 class OpenApiDocumentTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void theRouteTableServesExactlyTheDocumentedOperations() {
+        // The server's route table (ApiRoutes) and the document are two lists of the same API:
+        // an endpoint added to one and not the other fails here, before any server starts.
+        List<ApiRoutes.Operation> documented = OpenApiContract.shipped().endpoints().stream()
+                .map(e -> new ApiRoutes.Operation(e.method(), e.path())).toList();
+
+        assertThat(documented).hasSizeGreaterThan(20);
+        assertThat(ApiRoutes.API.operations()).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(documented);
+    }
 
     @Test
     void theShippedDocumentIsValidOpenApiAndEveryOperationIsComplete() {
