@@ -114,7 +114,7 @@ class ConfigLoaderTest {
 
     static Stream<Arguments> badValues() {
         return Stream.of(
-                Arguments.of("ldap:\n  port: 99999\n", "'ldap.port'", "from 1 to 65535"),
+                Arguments.of("ldap:\n  port: 99999\n", "'ldap.port'", "from 0 to 65535"),
                 Arguments.of("ldap:\n  port: ten\n", "'ldap.port'", "whole number"),
                 Arguments.of("http:\n  publicUrl: https://pki.example\n", "'http.publicUrl'", "http://"),
                 Arguments.of("ldap:\n  baseDn: 'not a dn'\n", "'ldap.baseDn'", "LDAP DN"),
