@@ -270,7 +270,10 @@ class RevocationIT {
         assertThat(revoked.path("revocation").path("reason").asText()).isEqualTo("cACompromise");
 
         X509CRL rootCrl = awaitCrlListing("ec-root", issuing.getSerialNumber());
-        X509CRL arl = Pem.parseCrl(api.bytes(null, "/crl/ec-root-arl.crl"));
+        // The ARL is published just after the CRL whose number it carries: wait for it too.
+        X509CRL arl = await().atMost(CRL_WINDOW.plusSeconds(15)).pollInterval(Duration.ofMillis(200))
+                .until(() -> Pem.parseCrl(api.bytes(null, "/crl/ec-root-arl.crl")),
+                        listed -> listed.getRevokedCertificate(issuing.getSerialNumber()) != null);
         assertThat(arl.getRevokedCertificate(issuing.getSerialNumber())).isNotNull();
         assertThat(arl.getCriticalExtensionOIDs()).contains(Extension.issuingDistributionPoint.getId());
 
