@@ -3,7 +3,6 @@ package org.egovpki.bench;
 import com.unboundid.ldap.sdk.Attribute;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import java.math.BigInteger;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -51,14 +50,14 @@ public final class DirectoryCrlBenchmark {
         // No deltas: this measures the full CRL alone (a delta with every revocation would double it).
         Files.writeString(config, "ca:\n  crl:\n    deltas: false\n");
         EgovPkiConfig settings = ConfigLoader.load(config, ConfigLoader.overrides(dir.resolve("data").toString(),
-                freePort(), freePort()));
+                0, 0));
         System.out.printf("machine: %d cores, %s, Java %s, max heap %d MiB%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"), System.getProperty("java.version"),
                 Runtime.getRuntime().maxMemory() >> 20);
         try (EgovPkiServer server = EgovPkiServer.start(settings, Clock.systemUTC(), false)) {
             String password = Files.readString(dir.resolve("data/secrets/ca-service.password")).trim();
             long started = System.nanoTime();
-            load(settings, password, entries, connections);
+            load(server.config(), password, entries, connections);
             double loadSeconds = (System.nanoTime() - started) / 1e9;
             System.out.printf("loaded %d revoked certificate records in %.0f s (%.0f adds/s on %d connections)%n",
                     entries, loadSeconds, entries / loadSeconds, connections);
@@ -118,11 +117,5 @@ public final class DirectoryCrlBenchmark {
             f.get();
         }
         pool.shutdown();
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

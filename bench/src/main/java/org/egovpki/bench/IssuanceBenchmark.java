@@ -3,7 +3,6 @@ package org.egovpki.bench;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.SearchScope;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,7 +59,7 @@ public final class IssuanceBenchmark {
         Path config = dir.resolve("bench.yaml");
         Files.writeString(config, "enrollment:\n  initialAdminPassword: " + PASSWORD + "\n");
         EgovPkiConfig settings = ConfigLoader.load(config, ConfigLoader.overrides(dir.resolve("data").toString(),
-                freePort(), freePort()));
+                0, 0));
         System.out.printf("machine: %d cores, %s, Java %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"), System.getProperty("java.version"));
         System.out.printf("SM2 signatures/s on one thread (Bouncy Castle, the issuance ceiling per core): %.0f%n",
@@ -94,9 +93,9 @@ public final class IssuanceBenchmark {
             System.out.printf("directory operations per issuance: %.2f writes (%.2f adds, %.2f modifies), "
                             + "%.2f searches/reads%n", cost.writes() / (double) measured, cost.adds() / (double) measured,
                     cost.modifies() / (double) measured, cost.searches() / (double) measured);
-            pollCost(settings, dir.resolve("data"));
-            rawWrites(settings, dir.resolve("data"), 1);
-            rawWrites(settings, dir.resolve("data"), 8);
+            pollCost(server.config(), dir.resolve("data"));
+            rawWrites(server.config(), dir.resolve("data"), 1);
+            rawWrites(server.config(), dir.resolve("data"), 8);
         } catch (Exception e) {
             e.printStackTrace();
             System.exit(1);
@@ -231,11 +230,4 @@ public final class IssuanceBenchmark {
                     + "(two searches)%n", requests, micros.get(500), micros.get(990));
         }
     }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
 }

@@ -7,7 +7,6 @@ import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -167,8 +166,11 @@ public final class OcspBenchmark {
         }
         Path config = dir.resolve("bench-cache-" + cacheSeconds + ".yaml");
         Files.writeString(config, yaml);
-        settings = ConfigLoader.load(config, ConfigLoader.overrides(data.toString(), freePort(), freePort()));
-        return EgovPkiServer.start(settings, Clock.systemUTC(), true);
+        // Ports 0: the server binds free ports and reports them (server.config(), server.httpPort()).
+        EgovPkiServer server = EgovPkiServer.start(ConfigLoader.load(config, ConfigLoader.overrides(data.toString(), 0,
+                0)), Clock.systemUTC(), true);
+        settings = server.config();
+        return server;
     }
 
     /**
@@ -342,21 +344,34 @@ public final class OcspBenchmark {
      * closed before their request was sent, which wedge OpenSSL's responder like wrk's probe does.
      */
     private final class OpenSslResponder implements Responder {
-        private final int port;
-        private final Process process;
+        private int port;
+        private Process process;
 
         OpenSslResponder(List<String> template, X509Certificate ca) throws Exception {
-            this.port = freePort();
-            List<String> command = template.stream().map(a -> a.equals("PORT") ? Integer.toString(port) : a).toList();
             Path log = dir.resolve("openssl-responder.log");
-            Files.deleteIfExists(log);
-            this.process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
-            try {
-                awaitReady(log, ca);
-            } catch (Exception e) {
-                close();
-                throw e;
+            // openssl ocsp cannot report a port the system chose, so it gets one of ours and, if
+            // another process holds that one, the next: below Linux's ephemeral range (32768 up),
+            // where client connections take theirs.
+            int first = 20_000 + new SecureRandom().nextInt(10_000);
+            for (int attempt = 0; ; attempt++) {
+                int candidate = first + attempt;
+                List<String> command = template.stream().map(a -> a.equals("PORT") ? Integer.toString(candidate) : a)
+                        .toList();
+                Files.deleteIfExists(log);
+                Process started = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                        .redirectOutput(log.toFile()).start();
+                this.port = candidate;
+                this.process = started;
+                try {
+                    awaitReady(log, ca);
+                    return;
+                } catch (Exception e) {
+                    close();
+                    boolean taken = Files.exists(log) && Files.readString(log).contains("in use");
+                    if (!taken || attempt == 9) {
+                        throw e;
+                    }
+                }
             }
         }
 
@@ -479,11 +494,5 @@ public final class OcspBenchmark {
     private static String firstLine(String text) {
         int end = text.indexOf('\n');
         return (end < 0 ? text : text.substring(0, end)).trim();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -6,9 +6,6 @@ import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.SimpleBindRequest;
 import com.unboundid.ldap.sdk.SingleServerSet;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -83,14 +80,14 @@ public final class TestDirectory implements AutoCloseable {
 
     /** As {@link #start(Path)}, with this lockout policy and the directory's time from {@code clock}. */
     public static TestDirectory start(Path work, LockoutPolicy lockout, Clock clock) throws LDAPException {
-        int port = freePort();
         List<AuditEvent> audited = new CopyOnWriteArrayList<>();
+        // Port 0: the listener takes a port the system chooses, so no test races another for it.
         EmbeddedDirectory directory = EmbeddedDirectory.start(EmbeddedDirectorySettings.forEgovPki(work, "127.0.0.1",
-                port, BASE, ADMIN_PASSWORD.toCharArray(), lockout, clock), event -> {
+                0, BASE, ADMIN_PASSWORD.toCharArray(), lockout, clock), event -> {
                     audited.add(event);
                     return audited.size();
                 });
-        TestDirectory test = new TestDirectory(directory, port, lockout, audited);
+        TestDirectory test = new TestDirectory(directory, directory.port(), lockout, audited);
         try (LDAPConnection admin = test.bind(EmbeddedDirectory.adminDn(), ADMIN_PASSWORD)) {
             DirectoryProvisioner provisioner = new DirectoryProvisioner(admin, test.names, new SecureRandom(),
                     EmbeddedDirectory.SERVICE_ACCOUNT_POLICY_DN);
@@ -162,14 +159,6 @@ public final class TestDirectory implements AutoCloseable {
     private <T extends AutoCloseable> T track(T connection) {
         opened.push(connection);
         return connection;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free local port for the test directory", e);
-        }
     }
 
     @Override

@@ -20,6 +20,7 @@ import java.nio.file.attribute.PosixFilePermissions;
  *   keys/ca.p12        CA private keys (PKCS#12)
  *   secrets/           generated passwords (demo custody; 0700)
  *   audit/audit.jsonl  the audit trail
+ *   run/ports          the ports the running server listens on ({@link PortsFile})
  * </pre>
  */
 public final class DataDirectory implements AutoCloseable {

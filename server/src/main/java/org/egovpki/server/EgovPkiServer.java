@@ -1,140 +1,54 @@
 package org.egovpki.server;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.unboundid.ldap.sdk.LDAPConnection;
-import com.unboundid.ldap.sdk.LDAPConnectionPool;
-import com.unboundid.ldap.sdk.LDAPException;
-import com.unboundid.ldap.sdk.SimpleBindRequest;
-import com.unboundid.ldap.sdk.SingleServerSet;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.camel.CamelContext;
-import org.apache.camel.ProducerTemplate;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.eclipse.jetty.http.UriCompliance;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
-import org.egovpki.core.ca.CaBootstrap;
 import org.egovpki.core.ca.CaRegistry;
-import org.egovpki.core.ca.CaRevocations;
-import org.egovpki.core.ca.CertificateAuthority;
 import org.egovpki.core.ca.CrlPublisher;
 import org.egovpki.core.ca.IssuanceObserver;
 import org.egovpki.core.ca.Issuer;
-import org.egovpki.core.ca.KeyDeliveries;
-import org.egovpki.core.ca.KeyManagementLink;
-import org.egovpki.core.km.KmClient;
-import org.egovpki.core.km.centre.KeyEscrow;
-import org.egovpki.core.km.centre.KeyRecoveries;
-import org.egovpki.core.km.centre.KmEndpoint;
-import org.egovpki.core.km.centre.KmKeyStore;
-import org.egovpki.directory.km.LdapEscrowStore;
-import org.egovpki.directory.km.LdapRecoveryStore;
-import org.egovpki.routes.KmRetentionRoute;
-import org.bouncycastle.asn1.x500.X500Name;
-import java.security.cert.X509Certificate;
-import java.util.LinkedHashMap;
-import org.egovpki.core.ca.OcspResponders;
-import org.egovpki.core.ca.OcspSigners;
-import org.egovpki.core.ocsp.OcspResponder;
-import org.egovpki.core.enroll.DirectoryDecisions;
 import org.egovpki.core.enroll.EnrollmentService;
-import org.egovpki.core.enroll.LifecycleService;
-import org.egovpki.core.operator.Operator;
 import org.egovpki.core.enroll.OperatorDirectory;
-import org.egovpki.core.operator.Role;
-import org.egovpki.core.enroll.validation.CertificationRequests;
-import org.egovpki.core.enroll.validation.KeyPolicy;
-import org.egovpki.core.operator.AttemptLimiter;
+import org.egovpki.core.ocsp.OcspResponder;
 import org.egovpki.core.revoke.RevocationService;
-import org.egovpki.core.x509.EndEntityCertificates;
-import org.egovpki.core.crypto.CaKeyStore;
-import org.egovpki.core.crypto.GeneratedSecret;
-import org.egovpki.core.enroll.SubscriberIds;
-import org.egovpki.core.crypto.KeystorePassword;
-import org.egovpki.core.x509.CaCertificateFactory;
-import org.egovpki.core.x509.CrlFactory;
-import org.egovpki.core.x509.OcspSigningCertificates;
-import org.egovpki.directory.DirectoryHealth;
-import org.egovpki.directory.DirectoryNames;
-import org.egovpki.directory.SubscriberIdMigration;
-import org.egovpki.directory.DirectoryProvisioner;
-import org.egovpki.directory.LdapCaRepository;
-import org.egovpki.directory.LdapCertificateStatusSource;
-import org.egovpki.directory.LdapCertificateStore;
-import org.egovpki.directory.LdapOperatorDirectory;
-import org.egovpki.directory.LdapDecisionInbox;
-import org.egovpki.directory.LdapRequestStore;
-import org.egovpki.directory.LdapSubscriberStore;
-import org.egovpki.directory.embedded.ApacheDsAccessControl;
-import org.egovpki.directory.embedded.EmbeddedDirectory;
-import org.egovpki.directory.embedded.EmbeddedDirectorySettings;
-import org.egovpki.routes.CrlAfterRevocationRoute;
-import org.egovpki.routes.CrlJobs;
-import org.egovpki.routes.DirectoryApprovalRoute;
-import org.egovpki.routes.CrlScheduleRoute;
-import org.egovpki.routes.OcspResponderJobs;
-import org.egovpki.routes.OcspResponderRenewalRoute;
 import org.egovpki.directory.LdapAuditAnchors;
+import org.egovpki.directory.embedded.EmbeddedDirectory;
 import org.egovpki.server.audit.AuditSeal;
 import org.egovpki.server.audit.AuditTrails;
 import org.egovpki.server.audit.AuditVerification;
 import org.egovpki.server.audit.FileAuditLog;
 import org.egovpki.server.audit.PendingAuditLog;
 import org.egovpki.server.config.EgovPkiConfig;
-import org.egovpki.server.http.ApiHandler;
-import org.egovpki.server.http.JsonErrorHandler;
-import org.egovpki.server.http.OcspHandler;
-import org.egovpki.server.http.PublicHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires one egov-pki instance from a validated configuration, in dependency order, and tears it
- * down in reverse. Every collaborator is created here and passed by constructor; nothing is static.
- *
- * <p>Start-up: lock the data directory, check both ports, start the embedded directory, provision
- * the tree, service account and access control as the directory admin, then switch to the CA's
- * own service account for everything else; bring the CAs into service, start the CRL schedule,
- * and open HTTP last.
+ * Starts one egov-pki instance from a validated configuration, step by step in the order of
+ * docs/architecture.md ("Start-up, in order"), and stops it in reverse. Each component is built by
+ * its assembly ({@link DirectoryAssembly}, {@link CaAssembly}, {@link RaAssembly},
+ * {@link KmAssembly}, {@link RoutesAssembly}, {@link HttpAssembly}), which creates its objects and
+ * passes them by constructor; this class keeps only the order, the checks between steps and the
+ * audit of the start and stop. Nothing is static.
  */
 public final class EgovPkiServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EgovPkiServer.class);
-    private static final int POOL_SIZE = 8;
-    static final String FIRST_ADMIN = "admin";
-    /** How often delegated OCSP responders are checked for renewal; far below a third of their shortest validity (1 day). */
-    static final Duration OCSP_RENEWAL_CHECK = Duration.ofHours(1);
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
-    private final EgovPkiConfig config;
+    private final Teardown teardown = new Teardown();
     private final Clock clock;
+    private final IssuanceObserver observer;
+    private EgovPkiConfig config;
     private FileAuditLog audit;
     private AuditVerification auditCheck;
-    private CaRegistry registry;
-    private Server http;
+    private DirectoryAssembly directory;
+    private CaAssembly ca;
+    private RaAssembly ra;
+    private HttpAssembly http;
     private volatile boolean closed;
-
-    private final IssuanceObserver observer;
-    private LdapOperatorDirectory operators;
-    private EmbeddedDirectory directory;
-    private EnrollmentService enrollment;
-    private RevocationService revocations;
-    private CaRevocations caRevocations;
-    private CrlPublisher crlPublisher;
-    private OcspResponder ocsp;
 
     private EgovPkiServer(EgovPkiConfig config, Clock clock, IssuanceObserver observer) {
         this.config = config;
@@ -162,77 +76,67 @@ public final class EgovPkiServer implements AutoCloseable {
     private void startAll(boolean serveHttp) {
         SecureRandom random = new SecureRandom();
         DataDirectory data = DataDirectory.lock(config.dataDirectory());
+        teardown.add(data);
         PendingAuditLog earlyAudit = new PendingAuditLog();
-        resources.add(data);
-        EgovPkiConfig.Ldap ldap = config.ldap();
-        Ports.requireFree("LDAP", ldap.host(), ldap.port(), "--ldap-port");
+        Ports.requireFree("LDAP", config.ldap().host(), config.ldap().port(), "--ldap-port");
         if (serveHttp) {
-            Ports.requireFree("HTTP", config.http().host(), config.http().port(), "--http-port");
-            if (config.http().tls() != null) {
-                Ports.requireFree("HTTPS", config.http().host(), config.http().tls().port(), "http.tls.port =");
-            }
+            http = HttpAssembly.reserve(config.http(), teardown);
         }
+        Secrets secrets = Secrets.load(data);
 
-        GeneratedSecret adminPassword = KeystorePassword.loadOrGenerate(data.secret("directory-admin.password"));
-        GeneratedSecret servicePassword = KeystorePassword.loadOrGenerate(data.secret("ca-service.password"));
-        GeneratedSecret kmServicePassword = KeystorePassword.loadOrGenerate(data.secret("km-service.password"));
-        GeneratedSecret keyStorePassword = KeystorePassword.loadOrGenerate(data.secret("ca-keystore.password"));
-        SubscriberIds subscriberIds = subscriberIds(data);
-        if (keyStorePassword.generated()) {
-            LOG.warn("DEMO KEY CUSTODY: the CA key store password was generated into {}. Anyone who can read the "
-                    + "data directory can use the CA keys. Do not issue real certificates with this setup.",
-                    data.secret("ca-keystore.password"));
+        directory = DirectoryAssembly.start(config.ldap(), data, secrets, earlyAudit, clock, random, teardown);
+        config = config.withBoundPorts(directory.port(), serveHttp ? http.port() : 0, serveHttp ? http.tlsPort() : 0);
+        requireHealthy(data, "at start-up");
+        openAuditTrail(data, earlyAudit);
+
+        ca = CaAssembly.bootstrap(config, data, secrets, directory, audit, clock, random);
+        ra = RaAssembly.create(config, directory, secrets, audit, clock, random);
+        ca.startRevocation(ra);
+        KmAssembly km = KmAssembly.start(config.km(), data, directory, secrets, ca.registry(), audit, clock, random,
+                teardown);
+        ra.migrateSubscriberIds();
+        // Recovery may supersede originals before the CRL route listens; CrlJobs.catchUp() below covers them.
+        Issuer issuer = ca.issuer(ra, km.link(), observer);
+        recover(issuer, data);
+        ra.startEnrollment(issuer, ca.certificates());
+        ra.firstAdmin();
+
+        ca.startCaRevocations();
+        var crlJobs = ca.crlJobs();
+        var ocspJobs = ca.startOcsp(directory);
+        ca.reactToRevocations(km.link());
+        RoutesAssembly.start(config, crlJobs, ra.decisions(), ocspJobs, km.escrow(), ca.revocations(),
+                ca.caRevocations(), teardown);
+
+        if (serveHttp) {
+            http.start(config, clock, directory, ca, ra, km, teardown);
         }
+        writePortsFile(data, serveHttp);
+        requireHealthy(data, "after start-up");
+        audit.record(AuditEvent.success(clock.instant(), AuditEventType.SERVER_START, AuditEvent.SYSTEM, List.of(),
+                Map.of("ldap", "ldap://" + config.ldap().host() + ":" + config.ldap().port(),
+                        "http", serveHttp ? config.http().publicUrl().toString() : "off",
+                        "data", data.root().toString(),
+                        "auditTrail", auditCheck.unrecorded().isEmpty() ? "intact"
+                                : auditCheck.unrecorded().size() + " problem(s), recorded as AUDIT_TRAIL_FINDING")));
+    }
 
-        DirectoryNames names = new DirectoryNames(ldap.baseDn());
-        EmbeddedDirectory directory = EmbeddedDirectory.start(EmbeddedDirectorySettings.forEgovPki(
-                data.directory(), ldap.host(), ldap.port(), ldap.baseDn(), adminPassword.value(), ldap.lockout(),
-                clock), earlyAudit);
-        resources.add(directory);
-        this.directory = directory;
-        provision(names, adminPassword.value(), servicePassword.value(), kmServicePassword.value(), random);
-
-        LDAPConnectionPool pool = servicePool(names, servicePassword.value());
-        resources.add(pool::close);
-        DirectoryHealth health = new DirectoryHealth(pool, names, clock, DirectoryHealth.DEFAULT_TIMEOUT,
-                DirectoryHealth.DEFAULT_REUSE);
-        requireHealthy(health, data, "at start-up");
-        // Before anything is audited: the trail is checked against its directory anchor (docs/architecture.md).
+    /** Step 7, before anything is audited: the trail is checked against its directory anchor (docs/architecture.md). */
+    private void openAuditTrail(DataDirectory data, PendingAuditLog earlyAudit) {
         AuditTrails.Opened trail = AuditTrails.open(data.auditTrail(), FileAuditLog.SERVER_TRAIL,
-                AuditSeal.loadOrGenerate(data.secret(AuditSeal.SECRET_FILE)), new LdapAuditAnchors(pool, names), clock,
-                "start");
+                AuditSeal.loadOrGenerate(data.secret(AuditSeal.SECRET_FILE)),
+                new LdapAuditAnchors(directory.pool(), directory.names()), clock, "start");
         audit = trail.log();
         auditCheck = trail.check();
-        resources.add(audit);
+        teardown.add(audit);
         earlyAudit.attach(audit);
-        LdapCaRepository repository = new LdapCaRepository(pool, names);
+    }
 
-        LdapCertificateStore certificates = new LdapCertificateStore(pool, names);
-        EgovPkiConfig.Crl crl = config.ca().crl();
-        ConfiguredPublicationUrls urls = new ConfiguredPublicationUrls(config.http().publicUrl(), ldap.publicUrl(), names,
-                crl.deltas(), crl.partitions());
-        CrlPublisher crls = new CrlPublisher(repository, certificates, new CrlFactory(clock), audit, clock,
-                crl.nextUpdate(), urls);
-        crlPublisher = crls;
-        CaKeyStore keyStore = CaKeyStore.openOrCreate(data.keyStore(), keyStorePassword.value());
-        registry = new CaBootstrap(keyStore, new CaCertificateFactory(clock, random), repository, crls, urls, audit,
-                clock, random).bootstrap(config.ca().definitions());
-
-        LdapRequestStore requests = new LdapRequestStore(pool, names);
-        LdapSubscriberStore subscribers = new LdapSubscriberStore(pool, names);
-        operators = new LdapOperatorDirectory(pool, names, LdapOperatorDirectory.pooled(pool), random, ldap.lockout());
-        EgovPkiConfig.Enrollment settings = config.enrollment();
-        CertificationRequests csrs = new CertificationRequests(new KeyPolicy(settings.allowLegacyRsa()));
-        EgovPkiConfig.Revocation revocation = config.revocation();
-        revocations = new RevocationService(registry, certificates, subscribers, requests, audit, clock,
-                new AttemptLimiter(revocation.challengeMaxFailures(), revocation.challengeWindow(), clock, 100_000),
-                revocation.signedRequestMaxAge(), random);
-        KeyManagement km = startKeyManagement(data, names, kmServicePassword.value(), random);
-        // Before recovery and before anything can submit: requests and records must name keyed ids.
-        new SubscriberIdMigration(pool, names, subscriberIds, audit, clock, SubscriberIdMigration.Steps.NONE).run();
-        // Recovery may supersede originals before the CRL route listens; CrlJobs.catchUp() below covers them.
-        Issuer issuer = new Issuer(registry, config.profiles(), new EndEntityCertificates(clock), certificates,
-                subscribers, requests, urls, audit, csrs, revocations, clock, random, observer, km.link());
+    /**
+     * Step 10: finishes every issuance a previous run left half-done, before anything can submit
+     * or approve; the server never reports ready over a failing recovery.
+     */
+    private void recover(Issuer issuer, DataDirectory data) {
         Issuer.Recovery recovery = issuer.recoverAll();
         if (recovery.completed() > 0) {
             LOG.warn("Finished {} issuance(s) a previous run left half-done", recovery.completed());
@@ -242,63 +146,28 @@ public final class EgovPkiServer implements AutoCloseable {
                     + " approved issuance(s) (request(s) " + String.join(", ", recovery.failed()) + "; the reasons are "
                     + "in the log above); they stay APPROVED and nothing was issued twice", "recovery");
         }
-        enrollment = new EnrollmentService(config.profiles(), requests, subscribers, issuer, csrs, audit, clock,
-                settings.zone(), random, subscriberIds);
-        LifecycleService lifecycle = new LifecycleService(config.profiles(), certificates, requests, enrollment, issuer,
-                csrs, config.lifecycle().renewalWindow(), audit, clock);
-        firstAdmin(settings);
+    }
 
-        caRevocations = new CaRevocations(registry, repository, audit, clock);
-        for (CertificateAuthority ca : registry.all()) {
-            if (repository.caRevocation(ca.name()).isPresent()) {
-                registry.markRevoked(ca.name());
-                LOG.warn("CA {} has a revoked certificate: it signs CRLs and OCSP answers but issues nothing", ca.name());
-            }
-        }
-        CrlJobs crlJobs = new CrlJobs(registry, crls, certificates, repository);
-        crlJobs.catchUp();
-        OcspSigners ocspSigners = ocspResponder(new LdapCertificateStatusSource(pool, names), keyStore, random);
-        // Cached OCSP answers for a revoked certificate go at once; the record already says REVOKED.
-        revocations.addListener(revoked -> ocsp.invalidate(revoked.issuer(), revoked.serial()));
-        // A revoked encryption certificate's key is retired at the KM, never destroyed before its retention ends.
-        revocations.addListener(revoked -> {
-            try {
-                km.link().retire(revoked);
-            } catch (RuntimeException e) {
-                LOG.error("The KM could not retire the key of revoked certificate {}: {}; it stays ACTIVE there "
-                        + "(still recoverable, still kept)", revoked.serialHex(), e.getMessage());
-            }
-        });
-        DirectoryDecisions decisions = new DirectoryDecisions(new LdapDecisionInbox(pool, names), operators, enrollment,
-                audit, clock);
-        startRoutes(crlJobs, decisions,
-                ocspSigners == null ? null : new OcspResponderJobs(ocspSigners, ocsp), km.escrow());
-
+    /** Every listener is bound: {@code <data>/run/ports} names their ports until the server stops. */
+    private void writePortsFile(DataDirectory data, boolean serveHttp) {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        ports.put(PortsFile.LDAP, config.ldap().port());
         if (serveHttp) {
-            ObjectMapper json = new ObjectMapper();
-            startHttp(new Handler.Sequence(
-                    new OcspHandler(ocsp),
-                    new ApiHandler(enrollment, revocations, lifecycle, crls, caRevocations, operators, certificates, registry,
-                            config.profiles(), km.recoveries(), km.link(), new KeyDeliveries(certificates), json),
-                    new PublicHandler(registry, repository, urls, names, ldap.publicUrl().toString(), clock, health,
-                            json)),
-                    new JsonErrorHandler(json));
+            ports.put(PortsFile.HTTP, config.http().port());
+            if (config.http().tls() != null) {
+                ports.put(PortsFile.HTTPS, config.http().tls().port());
+            }
         }
-        requireHealthy(health, data, "after start-up");
-        audit.record(AuditEvent.success(clock.instant(), AuditEventType.SERVER_START, AuditEvent.SYSTEM, List.of(),
-                Map.of("ldap", "ldap://" + ldap.host() + ":" + ldap.port(),
-                        "http", serveHttp ? config.http().publicUrl().toString() : "off",
-                        "data", data.root().toString(),
-                        "auditTrail", auditCheck.unrecorded().isEmpty() ? "intact"
-                                : auditCheck.unrecorded().size() + " problem(s), recorded as AUDIT_TRAIL_FINDING")));
+        PortsFile.write(data.root(), ports);
+        teardown.add(() -> PortsFile.remove(data.root()));
     }
 
     /**
      * Fails start-up unless the directory answers a write and read round trip now: the server
      * never says it is ready, or audits a successful start, on a directory that fails.
      */
-    private void requireHealthy(DirectoryHealth health, DataDirectory data, String when) {
-        DirectoryHealth.Result result = health.probeNow();
+    private void requireHealthy(DataDirectory data, String when) {
+        var result = directory.health().probeNow();
         if (!result.up()) {
             refuseToStart(data, "the embedded directory failed its health probe " + when + ": " + result.problem(),
                     "directory");
@@ -335,244 +204,32 @@ public final class EgovPkiServer implements AutoCloseable {
     }
 
     /**
-     * Builds the OCSP responder as {@code ocsp.*} says; with delegated responders, issues or
-     * renews them now and returns their keeper for the renewal route, else returns {@code null}.
+     * The configuration the server runs with: as loaded, with every port 0 (and the URLs built
+     * from it) replaced by the port the listener got ({@link EgovPkiConfig#withBoundPorts}).
      */
-    private OcspSigners ocspResponder(LdapCertificateStatusSource statuses, CaKeyStore keyStore, SecureRandom random) {
-        EgovPkiConfig.Ocsp settings = config.ocsp();
-        OcspResponder.Settings responder = new OcspResponder.Settings(settings.nextUpdate(), settings.cacheLifetime(),
-                settings.cacheEntries());
-        if (settings.signer() == EgovPkiConfig.OcspSigner.CA) {
-            ocsp = OcspResponders.forCas(registry, statuses, clock, responder);
-            return null;
-        }
-        OcspSigners signers = new OcspSigners(registry, keyStore, new OcspSigningCertificates(clock, random), audit,
-                clock, random, settings.delegatedValidity());
-        ocsp = OcspResponders.delegated(signers, statuses, clock, responder);
-        return signers;
-    }
-
-    /**
-     * The first CA admin, created once: with the configured password, or a generated one printed
-     * here once and stored nowhere in clear.
-     */
-    private void firstAdmin(EgovPkiConfig.Enrollment settings) {
-        if (operators.findByUid(FIRST_ADMIN).isPresent()) {
-            return;
-        }
-        String configured = settings.initialAdminPassword();
-        char[] password = configured != null ? configured.toCharArray() : OperatorPasswords.generate(new SecureRandom());
-        Operator admin = operators.create(FIRST_ADMIN, "CA administrator", EnumSet.of(Role.CA_ADMIN, Role.RA_ADMIN),
-                password);
-        audit.record(AuditEvent.success(clock.instant(), AuditEventType.OPERATOR_CREATED, AuditEvent.SYSTEM,
-                List.of(admin.dn()), Map.of("roles", admin.roles().toString())));
-        if (configured == null) {
-            System.out.println("egov-pki: created the first CA admin operator '" + FIRST_ADMIN + "' with the one-time "
-                    + "password " + new String(password) + " -- it is shown only now; store it safely.");
-        }
-    }
-
-    private void provision(DirectoryNames names, char[] adminPassword, char[] servicePassword, char[] kmServicePassword,
-                           SecureRandom random) {
-        try (LDAPConnection admin = new LDAPConnection(config.ldap().host(), config.ldap().port(),
-                EmbeddedDirectory.adminDn(), new String(adminPassword))) {
-            DirectoryProvisioner provisioner = new DirectoryProvisioner(admin, names, random,
-                    EmbeddedDirectory.SERVICE_ACCOUNT_POLICY_DN);
-            provisioner.createTree();
-            provisioner.ensureServiceAccount(names.caServiceAccount(),
-                    "The egov-pki CA server's own bind account", servicePassword);
-            provisioner.ensureServiceAccount(names.kmServiceAccount(),
-                    "The egov-pki key management centre's own bind account, the only one that may read or write ou=km",
-                    kmServicePassword);
-            new ApacheDsAccessControl(admin, names).apply();
-        } catch (LDAPException e) {
-            throw new StartupException("cannot bind to the embedded directory as its administrator: "
-                    + e.getResultCode().getName() + " " + e.getDiagnosticMessage());
-        }
-    }
-
-    private LDAPConnectionPool servicePool(DirectoryNames names, char[] password) {
-        return pool(names.caServiceAccount(), password, "egov-pki-ca", "CA");
-    }
-
-    /** A pool bound as one of egov-pki's own service accounts. */
-    private LDAPConnectionPool pool(com.unboundid.ldap.sdk.DN account, char[] password, String name, String who) {
-        try {
-            SingleServerSet server = new SingleServerSet(config.ldap().host(), config.ldap().port());
-            SimpleBindRequest bind = new SimpleBindRequest(account, new String(password));
-            LDAPConnectionPool pool = new LDAPConnectionPool(server, bind, 1, POOL_SIZE, null, true);
-            pool.setRetryFailedOperationsDueToInvalidConnections(true);
-            pool.setConnectionPoolName(name);
-            return pool;
-        } catch (LDAPException e) {
-            throw new StartupException("the " + who + " service account cannot bind to the directory: "
-                    + e.getResultCode().getName() + " " + e.getDiagnosticMessage());
-        }
-    }
-
-    /** The key management centre's parts the rest of the server uses. */
-    private record KeyManagement(KeyEscrow escrow, KeyRecoveries recoveries, KeyManagementLink link) {
-    }
-
-    /**
-     * The RA's subscriber-id key ({@code secrets/subscriber-id.key}, generated once, mode 0600):
-     * subscriber ids are keyed MACs of the identity data, so the public directory tree reveals
-     * nothing to whoever lacks it. Never stored in the directory, never logged. Back it up with
-     * the data directory: without it a returning applicant gets a new subscriber id.
-     */
-    private static SubscriberIds subscriberIds(DataDirectory data) {
-        GeneratedSecret secret = KeystorePassword.loadOrGenerate(data.secret("subscriber-id.key"));
-        if (secret.generated()) {
-            LOG.info("Generated the subscriber-id key {}; keep it with the data directory's backups",
-                    data.secret("subscriber-id.key"));
-        }
-        char[] chars = secret.value();
-        java.nio.ByteBuffer encoded = java.nio.charset.StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(chars));
-        byte[] key = new byte[encoded.remaining()];
-        encoded.get(key);
-        java.util.Arrays.fill(chars, '\0');
-        java.util.Arrays.fill(encoded.array(), (byte) 0);
-        try {
-            return new SubscriberIds(key);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("subscriber-id key file " + data.secret("subscriber-id.key") + ": "
-                    + e.getMessage() + "; put a longer secret in it (it must never change once subscribers exist)");
-        } finally {
-            java.util.Arrays.fill(key, (byte) 0);
-        }
-    }
-
-    /**
-     * Starts the key management centre as its own component: its keys in {@code <data>/km}
-     * (password in {@code secrets/km-keystore.password}), its directory account
-     * {@code uid=egov-pki-km} (the only one that reaches {@code ou=km}), its signed endpoint; and
-     * gives the CA a link to it that signs every request with the CA's key and accepts only
-     * answers signed by the KM's certificate.
-     */
-    private KeyManagement startKeyManagement(DataDirectory data, DirectoryNames names, char[] servicePassword,
-                                             SecureRandom random) {
-        EgovPkiConfig.Km settings = config.km();
-        GeneratedSecret keyStorePassword = KeystorePassword.loadOrGenerate(data.secret("km-keystore.password"));
-        if (keyStorePassword.generated()) {
-            LOG.warn("DEMO KEY CUSTODY: the KM key store password was generated into {}. Anyone who can read the "
-                    + "data directory can unwrap escrowed keys. Do not escrow real keys with this setup.",
-                    data.secret("km-keystore.password"));
-        }
-        KmKeyStore keys = KmKeyStore.openOrCreate(data.keyManagement(), keyStorePassword.value(),
-                new X500Name(settings.name()), clock, random);
-        LDAPConnectionPool kmPool = pool(names.kmServiceAccount(), servicePassword, "egov-pki-km", "KM");
-        resources.add(kmPool::close);
-        KeyEscrow escrow = new KeyEscrow(new LdapEscrowStore(kmPool, names), keys, audit, clock, random,
-                settings.retention());
-        KeyRecoveries recoveries = new KeyRecoveries(new LdapRecoveryStore(kmPool, names), escrow, audit, clock, random,
-                settings.challengeLifetime(), new AttemptLimiter(settings.challengeMaxFailures(),
-                settings.challengeWindow(), clock, 100_000));
-        Map<String, X509Certificate> served = new LinkedHashMap<>();
-        for (CertificateAuthority ca : registry.all()) {
-            served.put(ca.name(), ca.certificate());
-        }
-        KmEndpoint endpoint = new KmEndpoint(served, escrow, recoveries, keys, audit, clock);
-        KeyManagementLink link = new KeyManagementLink(new KmClient(endpoint, keys.certificate(), clock, random),
-                registry);
-        LOG.info("Key management centre started: {} (key store {})", settings.name(), data.keyManagement());
-        return new KeyManagement(escrow, recoveries, link);
-    }
-
-    /** @param ocspJobs the delegated responder renewal, or {@code null} when the CAs sign OCSP themselves */
-    private void startRoutes(CrlJobs jobs, DirectoryDecisions decisions, OcspResponderJobs ocspJobs, KeyEscrow escrow) {
-        try {
-            CamelContext camel = new DefaultCamelContext();
-            Properties properties = new Properties();
-            properties.setProperty("egovpki.crl.cron", CrlScheduleRoute.cronForUri(config.ca().crl().schedule()));
-            properties.setProperty("egovpki.crl.timeZone", config.ca().crl().timeZone().getId());
-            properties.setProperty("egovpki.approvals.pollMillis",
-                    Long.toString(config.enrollment().approvalPollInterval().toMillis()));
-            properties.setProperty("egovpki.ocsp.renewalCheckMillis", Long.toString(OCSP_RENEWAL_CHECK.toMillis()));
-            camel.getPropertiesComponent().setInitialProperties(properties);
-            camel.getRegistry().bind("crlJobs", jobs);
-            camel.getRegistry().bind(DirectoryApprovalRoute.DECISIONS_BEAN, decisions);
-            properties.setProperty("egovpki.km.cron", CrlScheduleRoute.cronForUri(config.km().destructionSchedule()));
-            properties.setProperty("egovpki.km.timeZone", config.km().timeZone().getId());
-            camel.getRegistry().bind(KmRetentionRoute.ESCROW_BEAN, escrow);
-            camel.addRoutes(new KmRetentionRoute());
-            camel.addRoutes(new CrlScheduleRoute());
-            camel.addRoutes(new DirectoryApprovalRoute());
-            camel.addRoutes(new CrlAfterRevocationRoute(config.ca().crl().afterRevocation()));
-            if (ocspJobs != null) {
-                camel.getRegistry().bind(OcspResponderRenewalRoute.JOBS_BEAN, ocspJobs);
-                camel.addRoutes(new OcspResponderRenewalRoute());
-            }
-            camel.start();
-            resources.add(camel::stop);
-            ProducerTemplate producer = camel.createProducerTemplate();
-            revocations.addListener(revoked -> producer.sendBody(CrlAfterRevocationRoute.ENDPOINT, revoked.issuer()));
-            caRevocations.addListener(parent -> producer.sendBody(CrlAfterRevocationRoute.ENDPOINT, parent));
-        } catch (Exception e) {
-            throw new StartupException("the Camel routes (CRL schedule, directory approvals, OCSP responder renewal, "
-                    + "KM key destruction) "
-                    + "cannot start: "
-                    + e.getMessage());
-        }
-    }
-
-    private void startHttp(Handler handler, JsonErrorHandler errors) {
-        Server server = new Server();
-        // Jetty's own refusals (bad URIs, oversized headers) and uncaught exceptions answer our JSON error.
-        server.setErrorHandler(errors);
-        HttpConfiguration plain = new HttpConfiguration();
-        // RFC 6960 A.1 GET carries url-encoded base64, whose '/' clients such as Java's own
-        // revocation checker send as %2F; Jetty answers 400 to that unless allowed. Every route
-        // matches its path segments against strict patterns, so a decoded '/' cannot reach
-        // anything a plain '/' could not.
-        plain.setUriCompliance(UriCompliance.DEFAULT.with("OCSP GET", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(plain));
-        connector.setHost(config.http().host());
-        connector.setPort(config.http().port());
-        server.addConnector(connector);
-        EgovPkiConfig.Tls tls = config.http().tls();
-        if (tls != null) {
-            SslContextFactory.Server ssl = new SslContextFactory.Server();
-            ssl.setKeyStorePath(tls.keyStore().toAbsolutePath().toString());
-            ssl.setKeyStoreType("PKCS12");
-            ssl.setKeyStorePassword(tls.keyStorePassword());
-            ServerConnector https = new ServerConnector(server, ssl);
-            https.setHost(config.http().host());
-            https.setPort(tls.port());
-            server.addConnector(https);
-        }
-        server.setHandler(handler);
-        server.setStopTimeout(5_000);
-        try {
-            server.start();
-        } catch (Exception e) {
-            throw new StartupException("HTTP port " + config.http().host() + ":" + config.http().port()
-                    + " cannot be opened (" + e.getMessage() + "); start with --http-port N");
-        }
-        http = server;
-        resources.add(server::stop);
-        LOG.info("HTTP listening on http://{}:{}{}", config.http().host(), connector.getLocalPort(),
-                tls == null ? "" : " and https://" + config.http().host() + ":" + tls.port());
+    public EgovPkiConfig config() {
+        return config;
     }
 
     public CaRegistry registry() {
-        return registry;
+        return ca.registry();
     }
 
     public OperatorDirectory operators() {
-        return operators;
+        return ra.operators();
     }
 
     public EnrollmentService enrollment() {
-        return enrollment;
+        return ra.enrollment();
     }
 
     /** The CRL publisher (benchmarks; operators use POST /api/v1/crls/{ca}). */
     public CrlPublisher crlPublisher() {
-        return crlPublisher;
+        return ca.crls();
     }
 
     public RevocationService revocations() {
-        return revocations;
+        return ca.revocations();
     }
 
     /**
@@ -581,12 +238,12 @@ public final class EgovPkiServer implements AutoCloseable {
      * that certificate are dropped at once.
      */
     public OcspResponder ocspResponder() {
-        return ocsp;
+        return ca.ocsp();
     }
 
     /** Operations the embedded directory has served (benchmarks). */
     public EmbeddedDirectory.OperationCounts directoryOperations() {
-        return directory.operationCounts();
+        return directory.directory().operationCounts();
     }
 
     /**
@@ -597,9 +254,14 @@ public final class EgovPkiServer implements AutoCloseable {
         return auditCheck;
     }
 
+    /** The LDAP port actually bound. */
+    public int ldapPort() {
+        return directory.port();
+    }
+
     /** The HTTP port actually bound. */
     public int httpPort() {
-        return ((ServerConnector) http.getConnectors()[0]).getLocalPort();
+        return http.port();
     }
 
     /** Stops HTTP, routes, the pool and the directory, in that order, then releases the data directory. */
@@ -609,7 +271,7 @@ public final class EgovPkiServer implements AutoCloseable {
             return;
         }
         closed = true;
-        if (audit != null && registry != null) {
+        if (audit != null && ca != null) {
             try {
                 audit.record(AuditEvent.success(clock.instant(), AuditEventType.SERVER_STOP, AuditEvent.SYSTEM,
                         List.of(), Map.of()));
@@ -618,17 +280,10 @@ public final class EgovPkiServer implements AutoCloseable {
                 LOG.warn("Could not audit the stop: {}", e.getMessage());
             }
         }
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception e) {
-                LOG.warn("Error while stopping: {}", e.toString());
-            }
-        }
-        resources.clear();
+        teardown.run();
     }
 
     boolean httpRunning() {
-        return http != null && http.isRunning();
+        return http != null && http.running();
     }
 }

@@ -14,7 +14,6 @@ import com.unboundid.ldap.sdk.ModificationType;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -62,7 +61,7 @@ class DirectoryCrashIT {
 
     @BeforeAll
     static void start() {
-        server = ServerProcess.serve(tmp.resolve("data"), ServerProcess.freePort(), ServerProcess.freePort());
+        server = ServerProcess.serve(tmp.resolve("data"));
     }
 
     @AfterAll
@@ -99,7 +98,7 @@ class DirectoryCrashIT {
             }
             assertThat(killed.output()).as("round %d, before the kill", round).doesNotContain("ERR_5");
 
-            server = ServerProcess.serve(killed.data, killed.ldapPort, killed.httpPort);
+            server = killed.restart();
 
             assertThat(server.output()).as("round %d: JDBM errors after the restart", round)
                     .doesNotContain("ERR_5").doesNotContain("Recovery of request");
@@ -164,9 +163,7 @@ class DirectoryCrashIT {
         }
         server.kill();
 
-        ServerProcess refused = ServerProcess.launch(server.data, server.ldapPort, server.httpPort, "serve", "--data",
-                server.data.toString(), "--ldap-port", Integer.toString(server.ldapPort), "--http-port",
-                Integer.toString(server.httpPort));
+        ServerProcess refused = server.launchRestart();
 
         assertThat(refused.awaitExit(Duration.ofSeconds(120))).isEqualTo(2);
         String directory = server.data.resolve("directory").toAbsolutePath().normalize().toString();
@@ -214,7 +211,7 @@ class DirectoryCrashIT {
                 }
                 writes.incrementAndGet();
             }
-        } catch (LDAPException | IOException e) {
+        } catch (LDAPException | java.io.UncheckedIOException e) {
             // The kill: what was in flight stays in inFlight.
         }
     }
@@ -225,7 +222,7 @@ class DirectoryCrashIT {
                 admin.search(SYNC, SearchScope.ONE, "(ou=round-" + round + ")", "cn", "description");
                 admin.search(SYNC, SearchScope.ONE, "(cn=crash-*)", "ou");
             }
-        } catch (LDAPException | IOException e) {
+        } catch (LDAPException | java.io.UncheckedIOException e) {
             // The kill.
         }
     }
@@ -245,13 +242,12 @@ class DirectoryCrashIT {
         return cns;
     }
 
-    private static LDAPConnection admin() throws LDAPException, IOException {
-        return new LDAPConnection("127.0.0.1", server.ldapPort, "uid=admin,ou=system",
-                Files.readString(server.data.resolve("secrets/directory-admin.password")).trim());
+    private static LDAPConnection admin() throws LDAPException {
+        return server.directoryAdmin();
     }
 
     private static HttpResponse<byte[]> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort + path)).build(),
+        return HTTP.send(HttpRequest.newBuilder(server.url(path)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     }
 }

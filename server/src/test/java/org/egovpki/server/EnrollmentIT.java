@@ -16,9 +16,6 @@ import com.unboundid.ldap.sdk.ModificationType;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,27 +59,24 @@ class EnrollmentIT {
     private static final String PASSWORD = "Operator2026pw";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     static Path tmp;
 
     private static ServerProcess server;
+    private static ApiClient api;
 
     @BeforeAll
     static void start() throws Exception {
-        Path config = tmp.resolve("egov-pki.yaml");
-        String shipped = Files.readString(Path.of("..", "conf", "egov-pki.yaml"));
-        Files.writeString(config, shipped
-                .replace("    - algorithm: EC\n      enabled: false", "    - algorithm: EC\n      enabled: true")
-                .replace("  # initialAdminPassword: ...", "  initialAdminPassword: " + ADMIN_PASSWORD)
-                .replace("  approvalPollMillis: 1000", "  approvalPollMillis: 200")
-                .replace("profiles:\n", "profiles:\n  - name: device-ec\n    type: DEVICE\n    issuer: ec-issuing\n"
-                        + "    validityMonths: 12\n    identityExtensions: NONE\n"
+        Path config = ServerProcess.config(tmp,
+                yaml -> yaml.replace("    - algorithm: EC\n      enabled: false", "    - algorithm: EC\n      enabled: true"),
+                yaml -> yaml.replace("  # initialAdminPassword: ...", "  initialAdminPassword: " + ADMIN_PASSWORD),
+                yaml -> yaml.replace("  approvalPollMillis: 1000", "  approvalPollMillis: 200"),
+                yaml -> yaml.replace("profiles:\n", "profiles:\n  - name: device-ec\n    type: DEVICE\n"
+                        + "    issuer: ec-issuing\n    validityMonths: 12\n    identityExtensions: NONE\n"
                         + "    extendedKeyUsages: [serverAuth]\n"));
-        Path data = tmp.resolve("data");
-        server = ServerProcess.serve(data, ServerProcess.freePort(), ServerProcess.freePort(), "--config",
-                config.toString());
+        server = ServerProcess.serve(tmp.resolve("data"), "--config", config.toString());
+        api = server.api(PASSWORD);
         Path passwordFile = tmp.resolve("password");
         Files.writeString(passwordFile, PASSWORD);
         server.addOperator(config, "clerk1", "ENTRY_CLERK", passwordFile);
@@ -162,7 +156,7 @@ class EnrollmentIT {
                 "1.2.156.10260.4.1.1");
         assertThat(bytes("clerk1", "/api/v1/certificates/" + serial + ".p7b")).isNotEmpty();
 
-        try (LDAPConnection anonymous = new LDAPConnection("127.0.0.1", server.ldapPort)) {
+        try (LDAPConnection anonymous = server.anonymous()) {
             List<SearchResultEntry> found = anonymous.search("ou=subscribers," + BASE, SearchScope.ONE,
                     "(objectClass=pkiUser)", "userCertificate;binary").getSearchEntries();
             byte[] expected = certificate.getEncoded();
@@ -191,7 +185,7 @@ class EnrollmentIT {
                 + "/approve", "{}").body());
         assertThat(issued.path("state").asText()).isEqualTo("ISSUED");
         String subscriber = issued.path("subscriberId").asText();
-        try (LDAPConnection anonymous = new LDAPConnection("127.0.0.1", server.ldapPort)) {
+        try (LDAPConnection anonymous = server.anonymous()) {
             SearchResultEntry entry = anonymous.getEntry("egovSubscriberId=" + subscriber + ",ou=subscribers," + BASE);
             assertThat(entry).as("an opted-out subscriber is not in the public tree at all").isNull();
             assertThat(anonymous.search("ou=subscribers," + BASE, SearchScope.SUB, "(egovSubscriberId=" + subscriber
@@ -230,7 +224,7 @@ class EnrollmentIT {
         Path issuer = tmp.resolve("ec-issuing.pem");
         Files.write(issuer, bytes(null, "/ca/ec-issuing.pem"));
         String ocsp = Tools.run("openssl", "ocsp", "-issuer", issuer.toString(), "-cert", leaf.toString(),
-                "-url", "http://127.0.0.1:" + server.httpPort + "/ocsp", "-CAfile", chain.toString());
+                "-url", server.baseUrl() + "/ocsp", "-CAfile", chain.toString());
         assertThat(ocsp).contains("Response verify OK").contains(leaf + ": good");
     }
 
@@ -443,7 +437,7 @@ class EnrollmentIT {
     }
 
     private static LDAPConnection operatorConnection(String operator) throws Exception {
-        return new LDAPConnection("127.0.0.1", server.ldapPort, "uid=" + operator + ",ou=operators," + BASE, PASSWORD);
+        return server.bind("uid=" + operator + ",ou=operators," + BASE, PASSWORD);
     }
 
     /** Replaces one attribute of a request; the directory's answer, success or refusal. */
@@ -469,34 +463,19 @@ class EnrollmentIT {
     }
 
     private static LDAPConnection admin() throws Exception {
-        return new LDAPConnection("127.0.0.1", server.ldapPort, "uid=admin,ou=system",
-                Files.readString(server.data.resolve("secrets/directory-admin.password")).trim());
-    }
-
-    private static HttpRequest.Builder request(String operator, String path) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort + path));
-        if (operator != null) {
-            builder.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                    (operator + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
-        }
-        return builder;
+        return server.directoryAdmin();
     }
 
     private static HttpResponse<byte[]> post(String operator, String path, String json) throws Exception {
-        return HTTP.send(request(operator, path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        return api.post(operator, path, "application/json", json.getBytes(StandardCharsets.UTF_8));
     }
 
     private static JsonNode get(String operator, String path) throws Exception {
-        return JSON.readTree(bytes(operator, path));
+        return api.json(operator, path);
     }
 
     private static byte[] bytes(String operator, String path) throws Exception {
-        HttpResponse<byte[]> response = HTTP.send(request(operator, path).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-        assertThat(response.statusCode()).as(path + ": " + new String(response.body(), StandardCharsets.UTF_8))
-                .isEqualTo(200);
-        return response.body();
+        return api.bytes(operator, path);
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

@@ -73,16 +73,14 @@ class HostileInputIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Path config = tmp.resolve("egov-pki.yaml");
-        Files.writeString(config, Files.readString(Path.of("..", "conf", "egov-pki.yaml"))
-                .replace("  # initialAdminPassword: ...", "  initialAdminPassword: " + ADMIN_PASSWORD));
-        server = ServerProcess.serve(tmp.resolve("data"), ServerProcess.freePort(), ServerProcess.freePort(),
-                "--config", config.toString());
+        Path config = ServerProcess.config(tmp,
+                yaml -> yaml.replace("  # initialAdminPassword: ...", "  initialAdminPassword: " + ADMIN_PASSWORD));
+        server = ServerProcess.serve(tmp.resolve("data"), "--config", config.toString());
         Path passwordFile = tmp.resolve("password");
         Files.writeString(passwordFile, PASSWORD);
         server.addOperator(config, "clerk1", "ENTRY_CLERK", passwordFile);
         server.addOperator(config, "reviewer1", "REVIEWER", passwordFile);
-        api = new ApiClient(server.httpPort, PASSWORD);
+        api = server.api(PASSWORD);
     }
 
     @AfterAll
@@ -109,7 +107,7 @@ class HostileInputIT {
         assertThat(cn.getFirst().getValue()).isInstanceOf(ASN1UTF8String.class);
         assertThat(((ASN1UTF8String) cn.getFirst().getValue()).getString()).isEqualTo(RARE_NAME);
 
-        try (LDAPConnection anonymous = new LDAPConnection("127.0.0.1", server.ldapPort)) {
+        try (LDAPConnection anonymous = server.anonymous()) {
             List<SearchResultEntry> found = anonymous.search("ou=subscribers," + BASE, SearchScope.ONE,
                     Filter.createEqualityFilter("cn", RARE_NAME), "cn", "userCertificate;binary").getSearchEntries();
             assertThat(found).singleElement().satisfies(entry -> {
@@ -346,7 +344,6 @@ class HostileInputIT {
     }
 
     private static LDAPConnection admin() throws Exception {
-        return new LDAPConnection("127.0.0.1", server.ldapPort, "uid=admin,ou=system",
-                Files.readString(server.data.resolve("secrets/directory-admin.password")).trim());
+        return server.directoryAdmin();
     }
 }

@@ -34,13 +34,14 @@ class HttpsIT {
                 "-ext", "SAN=IP:127.0.0.1", "-validity", "30").redirectErrorStream(true).start();
         assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(keytool.exitValue()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
-        int tlsPort = ServerProcess.freePort();
         Path config = tmp.resolve("https.yaml");
-        Files.writeString(config, "http:\n  tls:\n    port: " + tlsPort + "\n    keyStore: " + keyStore
+        // Port 0: the server binds a free port and names it in its ports file.
+        Files.writeString(config, "http:\n  tls:\n    port: 0\n    keyStore: " + keyStore
                 + "\n    keyStorePassword: changeit1\nenrollment:\n  initialAdminPassword: Https2026pw\n");
 
-        try (ServerProcess server = ServerProcess.serve(tmp.resolve("data"), ServerProcess.freePort(),
-                ServerProcess.freePort(), "--config", config.toString())) {
+        try (ServerProcess server = ServerProcess.serve(tmp.resolve("data"), "--config", config.toString())) {
+            int tlsPort = server.httpsPort;
+            assertThat(tlsPort).as("the HTTPS port in the ports file").isPositive();
             KeyStore trust = KeyStore.getInstance("PKCS12");
             try (InputStream in = Files.newInputStream(keyStore)) {
                 trust.load(in, "changeit1".toCharArray());

@@ -10,7 +10,6 @@ import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.SearchResult;
 import com.unboundid.ldap.sdk.SearchScope;
 import java.math.BigInteger;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,11 +67,9 @@ class KmIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Path config = tmp.resolve("egov-pki.yaml");
-        Files.writeString(config, Files.readString(Path.of("..", "conf", "egov-pki.yaml"))
-                .replace("  # initialAdminPassword: ...", "  initialAdminPassword: Root2026pass"));
-        server = ServerProcess.serve(tmp.resolve("data"), ServerProcess.freePort(), ServerProcess.freePort(),
-                "--config", config.toString());
+        Path config = ServerProcess.config(tmp,
+                yaml -> yaml.replace("  # initialAdminPassword: ...", "  initialAdminPassword: Root2026pass"));
+        server = ServerProcess.serve(tmp.resolve("data"), "--config", config.toString());
         passwordFile = tmp.resolve("password");
         Files.writeString(passwordFile, PASSWORD);
         server.addOperator(config, "clerk1", "ENTRY_CLERK", passwordFile);
@@ -80,7 +77,7 @@ class KmIT {
         server.addOperator(config, "kmadmin1", "KM_BUSINESS_ADMIN", passwordFile);
         server.addOperator(config, "kmop1", "KM_OPERATOR", passwordFile);
         server.addOperator(config, "kmop2", "KM_OPERATOR", passwordFile);
-        api = new ApiClient(server.httpPort, PASSWORD);
+        api = server.api(PASSWORD);
 
         token = KeyAlgorithm.SM2.generate(RANDOM);
         ObjectNode body = ApiClient.JSON.createObjectNode();
@@ -166,7 +163,7 @@ class KmIT {
 
     @Test
     void bothCertificatesArePublishedOnTheSubscriberEntry() throws Exception {
-        try (LDAPConnection anonymous = new LDAPConnection("127.0.0.1", server.ldapPort)) {
+        try (LDAPConnection anonymous = server.anonymous()) {
             SearchResult result = anonymous.search("ou=subscribers," + BASE, SearchScope.ONE,
                     "(userCertificate=*)", "userCertificate;binary");
             assertThat(result.getSearchEntries()).hasSize(1);
@@ -176,13 +173,9 @@ class KmIT {
 
     @Test
     void onlyTheKmAccountSeesOuKm() throws Exception {
-        String caPassword = Files.readString(server.data.resolve("secrets/ca-service.password")).trim();
-        String kmPassword = Files.readString(server.data.resolve("secrets/km-service.password")).trim();
-        try (LDAPConnection anonymous = new LDAPConnection("127.0.0.1", server.ldapPort);
-             LDAPConnection ca = new LDAPConnection("127.0.0.1", server.ldapPort,
-                     "uid=egov-pki-ca,ou=services," + BASE, caPassword);
-             LDAPConnection km = new LDAPConnection("127.0.0.1", server.ldapPort,
-                     "uid=egov-pki-km,ou=services," + BASE, kmPassword)) {
+        try (LDAPConnection anonymous = server.anonymous();
+             LDAPConnection ca = server.caService();
+             LDAPConnection km = server.kmService()) {
             assertThat(escrowedKeys(km)).as("the KM sees its key").isGreaterThanOrEqualTo(1);
             assertThat(escrowedKeys(ca)).as("the CA account sees nothing under ou=km").isZero();
             assertThat(escrowedKeys(anonymous)).as("anonymous sees nothing under ou=km").isZero();
@@ -216,14 +209,14 @@ class KmIT {
         Path publicKey = tmp.resolve("new-token.pub");
         Files.writeString(publicKey, pem("PUBLIC KEY", newToken.getPublic().getEncoded()));
         Path envelope = tmp.resolve("recovered.der");
-        ServerProcess download = ServerProcess.launch(server.data, 0, 0, "km", "download", "--id", id, "--code", code,
+        ServerProcess download = ServerProcess.launch(server.data, "km", "download", "--id", id, "--code", code,
                 "--public-key", publicKey.toString(), "--out", envelope.toString(), "--url",
-                "http://127.0.0.1:" + server.httpPort);
+                server.baseUrl());
         assertThat(download.awaitExit(Duration.ofSeconds(60))).as(download.output()).isZero();
         Path newKey = tmp.resolve("new-token.key");
         Files.writeString(newKey, pem("PRIVATE KEY", newToken.getPrivate().getEncoded()));
         Path opened = tmp.resolve("opened.pem");
-        ServerProcess open = ServerProcess.launch(server.data, 0, 0, "km", "open", "--envelope", envelope.toString(),
+        ServerProcess open = ServerProcess.launch(server.data, "km", "open", "--envelope", envelope.toString(),
                 "--key", newKey.toString(), "--out", opened.toString());
         assertThat(open.awaitExit(Duration.ofSeconds(60))).as(open.output()).isZero();
         java.security.PrivateKey recovered = KeyFactory.getInstance("EC", BouncyCastle.PROVIDER).generatePrivate(
@@ -233,9 +226,9 @@ class KmIT {
                 .ECPrivateKey) EnvelopedKeys.open(Sm2EnvelopedKey.parse(b64("sm2EnvelopedKey")), token.getPrivate())
                 .getPrivate()).getS());
 
-        ServerProcess again = ServerProcess.launch(server.data, 0, 0, "km", "download", "--id", id, "--code", code,
+        ServerProcess again = ServerProcess.launch(server.data, "km", "download", "--id", id, "--code", code,
                 "--public-key", publicKey.toString(), "--out", tmp.resolve("again.der").toString(), "--url",
-                "http://127.0.0.1:" + server.httpPort);
+                server.baseUrl());
         assertThat(again.awaitExit(Duration.ofSeconds(60))).as("a used code").isEqualTo(3);
         assertThat(again.output()).contains("already used");
         assertThat(Files.exists(tmp.resolve("again.der"))).isFalse();
@@ -274,9 +267,9 @@ class KmIT {
 
     private static ServerProcess cli(String... args) {
         String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of(
-                "--password-file", passwordFile.toString(), "--url", "http://127.0.0.1:" + server.httpPort))
+                "--password-file", passwordFile.toString(), "--url", server.baseUrl()))
                 .toArray(String[]::new);
-        return ServerProcess.launch(server.data, 0, 0, all);
+        return ServerProcess.launch(server.data, all);
     }
 
     private static JsonNode json(ServerProcess cli, int exit) throws Exception {

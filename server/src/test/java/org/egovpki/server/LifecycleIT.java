@@ -8,9 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,28 +47,25 @@ class LifecycleIT {
     private static final String PASSWORD = "Operator2026pw";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     static Path tmp;
 
     private static ServerProcess server;
+    private static ApiClient api;
     private static Path config;
     private static Path passwordFile;
 
     @BeforeAll
     static void start() throws Exception {
-        config = tmp.resolve("egov-pki.yaml");
-        String shipped = Files.readString(Path.of("..", "conf", "egov-pki.yaml"));
         // A one-month profile and a 60-day window, so a certificate issued now is already renewable.
-        Files.writeString(config, shipped
-                .replace("  # initialAdminPassword: ...", "  initialAdminPassword: " + ADMIN_PASSWORD)
-                .replace("  renewalWindowBeforeDays: 30", "  renewalWindowBeforeDays: 60")
-                .replace("profiles:\n", "profiles:\n  - name: personal-short\n    type: PERSONAL\n"
+        config = ServerProcess.config(tmp,
+                yaml -> yaml.replace("  # initialAdminPassword: ...", "  initialAdminPassword: " + ADMIN_PASSWORD),
+                yaml -> yaml.replace("  renewalWindowBeforeDays: 30", "  renewalWindowBeforeDays: 60"),
+                yaml -> yaml.replace("profiles:\n", "profiles:\n  - name: personal-short\n    type: PERSONAL\n"
                         + "    validityMonths: 1\n    identityExtensions: BOTH\n"));
-        Path data = tmp.resolve("data");
-        server = ServerProcess.serve(data, ServerProcess.freePort(), ServerProcess.freePort(), "--config",
-                config.toString());
+        server = ServerProcess.serve(tmp.resolve("data"), "--config", config.toString());
+        api = server.api(PASSWORD);
         passwordFile = tmp.resolve("password");
         Files.writeString(passwordFile, PASSWORD);
         server.addOperator(config, "clerk1", "ENTRY_CLERK", passwordFile);
@@ -127,9 +121,9 @@ class LifecycleIT {
                         Base64.getDecoder().decode(csr(newKey, "CN=Li Si,O=egov-pki test,C=CN")))
                 + "\n-----END CERTIFICATE REQUEST-----\n");
 
-        ServerProcess cli = ServerProcess.launch(server.data, 0, 0, "certificate", "replace", "--serial", serial,
+        ServerProcess cli = ServerProcess.launch(server.data, "certificate", "replace", "--serial", serial,
                 "--csr", csr.toString(), "--reason", "USB key lost", "--user", "ra1", "--password-file",
-                passwordFile.toString(), "--url", "http://127.0.0.1:" + server.httpPort);
+                passwordFile.toString(), "--url", server.baseUrl());
 
         assertThat(cli.awaitExit(Duration.ofSeconds(60))).as(cli.output()).isZero();
         JsonNode replacement = JSON.readTree(cli.output().substring(cli.output().indexOf('{')));
@@ -144,9 +138,9 @@ class LifecycleIT {
         assertThat(old.path("revocation").path("channel").asText()).isEqualTo("SUPERSEDED");
 
         // A clerk may not replace: the command exits 3 and says why.
-        ServerProcess refused = ServerProcess.launch(server.data, 0, 0, "certificate", "replace", "--serial",
+        ServerProcess refused = ServerProcess.launch(server.data, "certificate", "replace", "--serial",
                 newSerial, "--csr", csr.toString(), "--user", "clerk1", "--password-file", passwordFile.toString(),
-                "--url", "http://127.0.0.1:" + server.httpPort);
+                "--url", server.baseUrl());
         assertThat(refused.awaitExit(Duration.ofSeconds(60))).as(refused.output()).isEqualTo(3);
         assertThat(refused.output()).contains("HTTP 403 FORBIDDEN").contains("RA or CA admin");
     }
@@ -239,8 +233,7 @@ class LifecycleIT {
     }
 
     private static X509Certificate certificate(String path, String operator) throws Exception {
-        HttpResponse<byte[]> response = HTTP.send(request(operator, path).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response = api.get(operator, path);
         assertThat(response.statusCode()).as(path).isEqualTo(200);
         return Pem.parseCertificate(response.body());
     }
@@ -259,27 +252,15 @@ class LifecycleIT {
     }
 
     private static LDAPConnection admin() throws Exception {
-        return new LDAPConnection("127.0.0.1", server.ldapPort, "uid=admin,ou=system",
-                Files.readString(server.data.resolve("secrets/directory-admin.password")).trim());
-    }
-
-    private static HttpRequest.Builder request(String operator, String path) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort + path));
-        if (operator != null) {
-            builder.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                    (operator + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
-        }
-        return builder;
+        return server.directoryAdmin();
     }
 
     private static HttpResponse<byte[]> post(String operator, String path, JsonNode body) throws Exception {
-        return HTTP.send(request(operator, path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        return api.post(operator, path, "application/json", JSON.writeValueAsBytes(body));
     }
 
     private static JsonNode get(String operator, String path) throws Exception {
-        return json(HTTP.send(request(operator, path).build(), HttpResponse.BodyHandlers.ofByteArray()), 200);
+        return json(api.get(operator, path), 200);
     }
 
     private static JsonNode json(HttpResponse<byte[]> response, int status) throws Exception {

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -68,19 +67,15 @@ class OcspIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Path config = tmp.resolve("egov-pki.yaml");
-        String shipped = Files.readString(Path.of("..", "conf", "egov-pki.yaml"));
-        String yaml = shipped
-                .replace("    - algorithm: EC\n      enabled: false", "    - algorithm: EC\n      enabled: true")
-                .replace("  # initialAdminPassword: ...", "  initialAdminPassword: " + ADMIN_PASSWORD)
-                .replace("  signer: ca\n", "  signer: delegated\n")
-                .replace("profiles:\n", "profiles:\n  - name: device-ec\n    type: DEVICE\n    issuer: ec-issuing\n"
-                        + "    validityMonths: 12\n    identityExtensions: NONE\n"
-                        + "    extendedKeyUsages: [serverAuth]\n    autoApproveForRa: true\n");
-        assertThat(yaml).contains("signer: delegated").contains("name: device-ec");
-        Files.writeString(config, yaml);
-        server = ServerProcess.serve(tmp.resolve("data"), ServerProcess.freePort(), ServerProcess.freePort(),
-                "--config", config.toString());
+        Path config = ServerProcess.config(tmp,
+                yaml -> yaml.replace("    - algorithm: EC\n      enabled: false", "    - algorithm: EC\n      enabled: true"),
+                yaml -> yaml.replace("  # initialAdminPassword: ...", "  initialAdminPassword: " + ADMIN_PASSWORD),
+                yaml -> yaml.replace("  signer: ca\n", "  signer: delegated\n"),
+                yaml -> yaml.replace("profiles:\n", "profiles:\n  - name: device-ec\n    type: DEVICE\n"
+                        + "    issuer: ec-issuing\n    validityMonths: 12\n    identityExtensions: NONE\n"
+                        + "    extendedKeyUsages: [serverAuth]\n    autoApproveForRa: true\n"));
+        assertThat(Files.readString(config)).contains("signer: delegated").contains("name: device-ec");
+        server = ServerProcess.serve(tmp.resolve("data"), "--config", config.toString());
     }
 
     @AfterAll
@@ -100,7 +95,7 @@ class OcspIT {
         Files.write(issuer, get("/ca/ec-issuing.pem", false));
         Path root = tmp.resolve("ec-root.pem");
         Files.write(root, get("/ca/ec-root.pem", false));
-        String url = "http://127.0.0.1:" + server.httpPort + "/ocsp";
+        String url = server.baseUrl() + "/ocsp";
 
         // A live query with a nonce: signed fresh by the delegated responder, checked by OpenSSL
         // (responder certificate issued by the leaf's issuer, OCSPSigning, chain to the root).
@@ -164,17 +159,17 @@ class OcspIT {
         assertStatus(post(random), MALFORMED_REQUEST, "random bytes");
         assertStatus(post(Arrays.copyOf(valid, valid.length - 7)), MALFORMED_REQUEST, "truncated DER");
         assertStatus(post(oversized), MALFORMED_REQUEST, "a body over 16 KiB");
-        assertStatus(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort + "/ocsp"))
+        assertStatus(send(HttpRequest.newBuilder(server.url("/ocsp"))
                 .header("Content-Type", "application/ocsp-request")
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(oversized)))
                 .build()), MALFORMED_REQUEST, "a chunked body over 16 KiB");
         assertStatus(post(request(unknownIssuer, BigInteger.TEN)), UNAUTHORIZED, "a CertID of an unknown issuer");
-        assertStatus(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort + "/ocsp/!!!"))
+        assertStatus(send(HttpRequest.newBuilder(server.url("/ocsp/!!!"))
                 .build()), MALFORMED_REQUEST, "GET with no base64");
         assertStatus(get(request(unknownIssuer, BigInteger.ONE)), UNAUTHORIZED, "GET of an unknown issuer");
 
         assertThat(server.isAlive()).isTrue();
-        assertThat(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort + "/health")).build())
+        assertThat(send(HttpRequest.newBuilder(server.url("/health")).build())
                 .statusCode()).isEqualTo(200);
         assertThat(basic(post(valid).body()).getResponses()).hasSize(1);
     }
@@ -206,7 +201,7 @@ class OcspIT {
 
     private static HttpResponse<byte[]> get(byte[] ocspRequest) throws Exception {
         String encoded = URLEncoder.encode(Base64.getEncoder().encodeToString(ocspRequest), StandardCharsets.US_ASCII);
-        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort + "/ocsp/" + encoded))
+        return send(HttpRequest.newBuilder(server.url("/ocsp/" + encoded))
                 .build());
     }
 
@@ -266,19 +261,19 @@ class OcspIT {
     }
 
     private static HttpResponse<byte[]> post(byte[] body) throws Exception {
-        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort + "/ocsp"))
+        return send(HttpRequest.newBuilder(server.url("/ocsp"))
                 .header("Content-Type", "application/ocsp-request")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
     }
 
     private static HttpRequest.Builder authorized(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort + path)).header("Authorization",
+        return HttpRequest.newBuilder(server.url(path)).header("Authorization",
                 "Basic " + Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8)));
     }
 
     private static byte[] get(String path, boolean authorized) throws Exception {
         HttpResponse<byte[]> response = send(authorized ? authorized(path).build()
-                : HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort + path)).build());
+                : HttpRequest.newBuilder(server.url(path)).build());
         assertThat(response.statusCode()).as(path).isEqualTo(200);
         return response.body();
     }

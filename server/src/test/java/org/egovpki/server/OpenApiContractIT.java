@@ -209,17 +209,14 @@ class OpenApiContractIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Path config = tmp.resolve("egov-pki.yaml");
-        String shipped = Files.readString(Path.of("..", "conf", "egov-pki.yaml"));
         // EC CAs (one of them gets revoked), and a one-month profile inside a 60-day renewal window.
-        Files.writeString(config, shipped
-                .replace("    - algorithm: EC\n      enabled: false", "    - algorithm: EC\n      enabled: true")
-                .replace("  # initialAdminPassword: ...", "  initialAdminPassword: " + PASSWORD)
-                .replace("  renewalWindowBeforeDays: 30", "  renewalWindowBeforeDays: 60")
-                .replace("profiles:\n", "profiles:\n  - name: personal-short\n    type: PERSONAL\n"
+        Path config = ServerProcess.config(tmp,
+                yaml -> yaml.replace("    - algorithm: EC\n      enabled: false", "    - algorithm: EC\n      enabled: true"),
+                yaml -> yaml.replace("  # initialAdminPassword: ...", "  initialAdminPassword: " + PASSWORD),
+                yaml -> yaml.replace("  renewalWindowBeforeDays: 30", "  renewalWindowBeforeDays: 60"),
+                yaml -> yaml.replace("profiles:\n", "profiles:\n  - name: personal-short\n    type: PERSONAL\n"
                         + "    validityMonths: 1\n    identityExtensions: BOTH\n"));
-        server = ServerProcess.serve(tmp.resolve("data"), ServerProcess.freePort(), ServerProcess.freePort(),
-                "--config", config.toString());
+        server = ServerProcess.serve(tmp.resolve("data"), "--config", config.toString());
         Path passwordFile = tmp.resolve("password");
         Files.writeString(passwordFile, PASSWORD);
         server.addOperator(config, "clerk1", "ENTRY_CLERK", passwordFile);
@@ -228,7 +225,7 @@ class OpenApiContractIT {
         server.addOperator(config, "kmadmin1", "KM_BUSINESS_ADMIN", passwordFile);
         server.addOperator(config, "kmop1", "KM_OPERATOR", passwordFile);
         server.addOperator(config, "kmop2", "KM_OPERATOR", passwordFile);
-        api = new ApiClient(server.httpPort, PASSWORD);
+        api = server.api(PASSWORD);
         document = OpenApiContract.parse(new String(api.bytes(null, "/api/v1/openapi.yaml"), StandardCharsets.UTF_8));
     }
 

@@ -38,19 +38,16 @@ class OperatorLockoutIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Path config = tmp.resolve("egov-pki.yaml");
-        String shipped = Files.readString(Path.of("..", "conf", "egov-pki.yaml"));
-        Files.writeString(config, shipped.replace("    maxFailures: 5\n    durationSeconds: 900\n",
+        Path config = ServerProcess.config(tmp, yaml -> yaml.replace("    maxFailures: 5\n    durationSeconds: 900\n",
                 "    maxFailures: 3\n    durationSeconds: 3\n"));
         data = tmp.resolve("data");
-        server = ServerProcess.serve(data, ServerProcess.freePort(), ServerProcess.freePort(), "--config",
-                config.toString());
+        server = ServerProcess.serve(data, "--config", config.toString());
         Path passwordFile = tmp.resolve("password");
         Files.writeString(passwordFile, PASSWORD);
         server.addOperator(config, "clerk1", "ENTRY_CLERK", passwordFile);
         server.addOperator(config, "clerk2", "ENTRY_CLERK", passwordFile);
-        right = new ApiClient(server.httpPort, PASSWORD);
-        wrong = new ApiClient(server.httpPort, "Wrong2026pw");
+        right = server.api(PASSWORD);
+        wrong = server.api("Wrong2026pw");
     }
 
     @AfterAll
@@ -99,7 +96,7 @@ class OperatorLockoutIT {
         for (int i = 0; i < 10; i++) {
             assertThat(bind(ca, "guess-" + i)).isEqualTo(ResultCode.INVALID_CREDENTIALS);
         }
-        String secret = Files.readString(data.resolve("secrets").resolve("ca-service.password")).trim();
+        String secret = server.secret("ca-service.password");
         assertThat(bind(ca, secret)).isEqualTo(ResultCode.SUCCESS);
     }
 
@@ -114,7 +111,7 @@ class OperatorLockoutIT {
     }
 
     private static ResultCode bind(String dn, String password) {
-        try (LDAPConnection connection = new LDAPConnection("127.0.0.1", server.ldapPort)) {
+        try (LDAPConnection connection = server.anonymous()) {
             return connection.bind(dn, password).getResultCode();
         } catch (LDAPException e) {
             return e.getResultCode();

@@ -75,22 +75,20 @@ class RevocationIT {
 
     @BeforeAll
     static void start() throws Exception {
-        config = tmp.resolve("egov-pki.yaml");
-        String shipped = Files.readString(Path.of("..", "conf", "egov-pki.yaml"));
-        Files.writeString(config, shipped
-                .replace("    - algorithm: EC\n      enabled: false", "    - algorithm: EC\n      enabled: true")
-                .replace("  # initialAdminPassword: ...", "  initialAdminPassword: " + PASSWORD)
-                .replace("    afterRevocationSeconds: 60", "    afterRevocationSeconds: " + CRL_WINDOW.toSeconds())
-                .replace("    partitions: 1", "    partitions: " + PARTITIONS)
-                .replace("profiles:\n", "profiles:\n"
+        config = ServerProcess.config(tmp,
+                yaml -> yaml.replace("    - algorithm: EC\n      enabled: false", "    - algorithm: EC\n      enabled: true"),
+                yaml -> yaml.replace("  # initialAdminPassword: ...", "  initialAdminPassword: " + PASSWORD),
+                yaml -> yaml.replace("    afterRevocationSeconds: 60",
+                        "    afterRevocationSeconds: " + CRL_WINDOW.toSeconds()),
+                yaml -> yaml.replace("    partitions: 1", "    partitions: " + PARTITIONS),
+                yaml -> yaml.replace("profiles:\n", "profiles:\n"
                         + "  - name: device-ec\n    type: DEVICE\n    issuer: ec-issuing\n    validityMonths: 12\n"
                         + "    identityExtensions: NONE\n    extendedKeyUsages: [serverAuth]\n"
                         + "  - name: personal-ec\n    type: PERSONAL\n    issuer: ec-issuing\n    validityMonths: 12\n"
                         + "    identityExtensions: NONE\n    extendedKeyUsages: [clientAuth]\n"));
         data = tmp.resolve("data");
-        server = ServerProcess.serve(data, ServerProcess.freePort(), ServerProcess.freePort(), "--config",
-                config.toString());
-        api = new ApiClient(server.httpPort, PASSWORD);
+        server = ServerProcess.serve(data, "--config", config.toString());
+        api = server.api(PASSWORD);
         Path passwordFile = tmp.resolve("password");
         Files.writeString(passwordFile, PASSWORD);
         server.addOperator(config, "clerk1", "ENTRY_CLERK", passwordFile);
@@ -151,7 +149,7 @@ class RevocationIT {
         Path partitionPem = write("ec-partition.pem", Pem.crl(partition).getBytes(StandardCharsets.US_ASCII));
         assertThat(Tools.run("openssl", "verify", "-crl_check", "-CRLfile", partitionPem.toString(), "-CAfile",
                 chain.toString(), leaf.toString())).contains("certificate revoked");
-        try (LDAPConnection anonymous = new LDAPConnection("127.0.0.1", server.ldapPort)) {
+        try (LDAPConnection anonymous = server.anonymous()) {
             SearchResultEntry published = anonymous.getEntry("cn=shard-" + shard + ",cn=ec-issuing,ou=CAs,o=egov-pki,c=CN",
                     "certificateRevocationList;binary");
             assertThat(published).as("the partition entry, read anonymously").isNotNull();
@@ -238,7 +236,7 @@ class RevocationIT {
         assertThat(api.postJson("clerk1", "/api/v1/crls/ec-issuing", Map.of()).statusCode()).isEqualTo(403);
 
         server.close();
-        server = ServerProcess.serve(data, server.ldapPort, server.httpPort, "--config", config.toString());
+        server = server.restart();
 
         JsonNode issued = api.postJson("admin", "/api/v1/crls/ec-issuing", Map.of(), 201);
         BigInteger after = new BigInteger(issued.path("crlNumber").asText());
@@ -272,7 +270,10 @@ class RevocationIT {
         assertThat(revoked.path("revocation").path("reason").asText()).isEqualTo("cACompromise");
 
         X509CRL rootCrl = awaitCrlListing("ec-root", issuing.getSerialNumber());
-        X509CRL arl = Pem.parseCrl(api.bytes(null, "/crl/ec-root-arl.crl"));
+        // The ARL is published just after the CRL whose number it carries: wait for it too.
+        X509CRL arl = await().atMost(CRL_WINDOW.plusSeconds(15)).pollInterval(Duration.ofMillis(200))
+                .until(() -> Pem.parseCrl(api.bytes(null, "/crl/ec-root-arl.crl")),
+                        listed -> listed.getRevokedCertificate(issuing.getSerialNumber()) != null);
         assertThat(arl.getRevokedCertificate(issuing.getSerialNumber())).isNotNull();
         assertThat(arl.getCriticalExtensionOIDs()).contains(Extension.issuingDistributionPoint.getId());
 
@@ -300,8 +301,8 @@ class RevocationIT {
         Path passwordFile = tmp.resolve("password");
         java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(args));
         all.addAll(java.util.List.of("--user", "admin", "--password-file", passwordFile.toString(), "--url",
-                "http://127.0.0.1:" + server.httpPort));
-        return ServerProcess.launch(data, 0, 0, all.toArray(String[]::new));
+                server.baseUrl()));
+        return ServerProcess.launch(data, all.toArray(String[]::new));
     }
 
     private static String issueDevice(KeyPair key, String host) throws Exception {
@@ -359,7 +360,7 @@ class RevocationIT {
 
     private static String ocsp(Path issuer, Path leaf, Path chain) throws Exception {
         return Tools.run("openssl", "ocsp", "-issuer", issuer.toString(), "-cert", leaf.toString(), "-url",
-                "http://127.0.0.1:" + server.httpPort + "/ocsp", "-CAfile", chain.toString());
+                server.baseUrl() + "/ocsp", "-CAfile", chain.toString());
     }
 
     private static SingleResp ocspBc(X509Certificate ca, BigInteger serial) throws Exception {

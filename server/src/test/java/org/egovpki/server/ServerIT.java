@@ -65,7 +65,7 @@ class ServerIT {
 
     @BeforeAll
     static void start() {
-        server = ServerProcess.serve(tmp.resolve("data"), ServerProcess.freePort(), ServerProcess.freePort());
+        server = ServerProcess.serve(tmp.resolve("data"));
     }
 
     @AfterAll
@@ -244,19 +244,17 @@ class ServerIT {
             assertThat(write.getResultCode()).isIn(ResultCode.INSUFFICIENT_ACCESS_RIGHTS, ResultCode.NO_SUCH_OBJECT);
         }
 
-        try (LDAPConnection service = new LDAPConnection("127.0.0.1", server.ldapPort,
-                "uid=egov-pki-ca,ou=services," + BASE, secret("ca-service.password"))) {
+        try (LDAPConnection service = server.caService()) {
             assertThat(visibleBelow(service, "ou=km," + BASE)).as("the CA service account under ou=km").isEmpty();
             assertThat(visibleBelow(service, "ou=requests," + BASE)).as("the CA service account reads requests")
                     .containsExactly("egovRequestId=r1,ou=requests," + BASE);
         }
-        try (LDAPConnection km = new LDAPConnection("127.0.0.1", server.ldapPort,
-                "uid=egov-pki-km,ou=services," + BASE, secret("km-service.password"))) {
+        try (LDAPConnection km = server.kmService()) {
             assertThat(visibleBelow(km, "ou=requests," + BASE)).as("the KM service account under ou=requests")
                     .isEmpty();
         }
 
-        assertThatThrownBy(() -> new LDAPConnection("127.0.0.1", server.ldapPort, "uid=admin,ou=system", "secret"))
+        assertThatThrownBy(() -> server.bind("uid=admin,ou=system", "secret"))
                 .as("ApacheDS's well-known default admin password is replaced")
                 .isInstanceOf(LDAPException.class);
     }
@@ -264,9 +262,8 @@ class ServerIT {
     @Test
     @Order(6)
     void aSecondServeOnTheSameDataDirectoryExitsWithOneClearLine() throws Exception {
-        ServerProcess second = ServerProcess.launch(server.data, ServerProcess.freePort(), ServerProcess.freePort(),
-                "serve", "--data", server.data.toString(), "--ldap-port", Integer.toString(ServerProcess.freePort()),
-                "--http-port", Integer.toString(ServerProcess.freePort()));
+        ServerProcess second = ServerProcess.launch(server.data, "serve", "--data", server.data.toString(),
+                "--ldap-port", "0", "--http-port", "0");
 
         assertThat(second.awaitExit(Duration.ofSeconds(60))).isEqualTo(2);
         assertThat(second.output()).contains("is in use by another egov-pki process").doesNotContain("\tat ");
@@ -277,9 +274,8 @@ class ServerIT {
     @Order(7)
     void aBusyPortIsRefusedNamingThePort() throws Exception {
         Path other = tmp.resolve("other-data");
-        ServerProcess second = ServerProcess.launch(other, server.ldapPort, ServerProcess.freePort(),
-                "serve", "--data", other.toString(), "--ldap-port", Integer.toString(server.ldapPort),
-                "--http-port", Integer.toString(ServerProcess.freePort()));
+        ServerProcess second = ServerProcess.launch(other, "serve", "--data", other.toString(), "--ldap-port",
+                Integer.toString(server.ldapPort), "--http-port", "0");
 
         assertThat(second.awaitExit(Duration.ofSeconds(60))).isEqualTo(2);
         assertThat(second.output()).contains("LDAP port 127.0.0.1:" + server.ldapPort + " is already in use")
@@ -292,7 +288,7 @@ class ServerIT {
         Path config = tmp.resolve("bad.yaml");
         Files.writeString(config, "ldap:\n  port: 99999\n");
         Path other = tmp.resolve("bad-data");
-        ServerProcess bad = ServerProcess.launch(other, 0, 0, "serve", "--config", config.toString(),
+        ServerProcess bad = ServerProcess.launch(other, "serve", "--config", config.toString(),
                 "--data", other.toString());
 
         assertThat(bad.awaitExit(Duration.ofSeconds(60))).isEqualTo(2);
@@ -305,14 +301,14 @@ class ServerIT {
         Map<String, X509Certificate> before = publishedCas();
         BigInteger crlBefore = crlNumber(Pem.parseCrl(get("/crl/sm2-issuing.crl").body()));
         Path data = server.data;
-        int ldapPort = server.ldapPort;
-        int httpPort = server.httpPort;
+        assertThat(PortsFile.of(data)).as("the running server's ports file").exists();
 
         server.terminate();
         assertThat(server.output()).contains("Embedded directory stopped");
         assertThat(Files.readString(data.resolve("audit/audit.jsonl"))).contains("\"SERVER_STOP\"");
+        assertThat(PortsFile.of(data)).as("a stopped server's ports file").doesNotExist();
 
-        server = ServerProcess.serve(data, ldapPort, httpPort);
+        server = server.restart();
         assertCertificatesEqual(publishedCas(), before);
         assertThat(crlNumber(Pem.parseCrl(get("/crl/sm2-issuing.crl").body()))).isGreaterThanOrEqualTo(crlBefore);
 
@@ -327,7 +323,7 @@ class ServerIT {
                     new Attribute("labeledURI", "http://127.0.0.1:9/sync"))));
         }
         server.kill();
-        server = ServerProcess.serve(data, ldapPort, httpPort);
+        server = server.restart();
         assertCertificatesEqual(publishedCas(), before);
         try (LDAPConnection admin = admin()) {
             assertThat(admin.getEntry("cn=written-before-kill,ou=sync," + BASE)).as("write before kill -9").isNotNull();
@@ -404,20 +400,15 @@ class ServerIT {
     }
 
     private static LDAPConnection anonymous() throws LDAPException {
-        return new LDAPConnection("127.0.0.1", server.ldapPort);
+        return server.anonymous();
     }
 
-    private static LDAPConnection admin() throws LDAPException, IOException {
-        return new LDAPConnection("127.0.0.1", server.ldapPort, "uid=admin,ou=system",
-                secret("directory-admin.password"));
-    }
-
-    private static String secret(String name) throws IOException {
-        return Files.readString(server.data.resolve("secrets").resolve(name)).trim();
+    private static LDAPConnection admin() throws LDAPException {
+        return server.directoryAdmin();
     }
 
     private static URI url(String path) {
-        return URI.create("http://127.0.0.1:" + server.httpPort + path);
+        return server.url(path);
     }
 
     private static HttpResponse<byte[]> get(String path) throws IOException, InterruptedException {

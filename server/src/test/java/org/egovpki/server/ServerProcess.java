@@ -2,33 +2,50 @@ package org.egovpki.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
-/** The real server jar run as a separate JVM, as an operator would run it. */
+/**
+ * The real server jar run as a separate JVM, as an operator would run it: the one way the ITs
+ * start a server and reach it. {@link #serve} starts on ports 0 and reads the ports the server
+ * got from {@code <data>/run/ports} once it says it is ready, so no test races another process
+ * for a port; {@link #restart} starts it again on the same data directory and the same ports, as
+ * a fixed configuration would (the URLs in its certificates name them).
+ */
 final class ServerProcess implements AutoCloseable {
 
     /** Generous: a first start installs the schema and makes CA keys, slow on a loaded build machine. */
     static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
+    static final String BASE = "o=egov-pki,c=CN";
 
     final Path data;
     final int ldapPort;
     final int httpPort;
+    /** The HTTPS port, or 0 without {@code http.tls}. */
+    final int httpsPort;
+    private final List<String> serveArgs;
     private final Path output;
     private final Process process;
 
-    private ServerProcess(Path data, int ldapPort, int httpPort, Path output, Process process) {
+    private ServerProcess(Path data, Map<String, Integer> ports, List<String> serveArgs, Path output,
+                          Process process) {
         this.data = data;
-        this.ldapPort = ldapPort;
-        this.httpPort = httpPort;
+        this.ldapPort = ports.getOrDefault(PortsFile.LDAP, 0);
+        this.httpPort = ports.getOrDefault(PortsFile.HTTP, 0);
+        this.httpsPort = ports.getOrDefault(PortsFile.HTTPS, 0);
+        this.serveArgs = serveArgs;
         this.output = output;
         this.process = process;
     }
@@ -40,29 +57,101 @@ final class ServerProcess implements AutoCloseable {
         return Path.of(jar);
     }
 
-    /** Runs {@code egov-pki args...} and returns immediately. */
-    static ServerProcess launch(Path data, int ldapPort, int httpPort, String... args) {
+    /** The shipped {@code conf/egov-pki.yaml}, which the ITs edit for what they test. */
+    static String shippedConfig() {
         try {
-            Files.createDirectories(data);
-            Path output = Files.createTempFile(data.getParent(), "egov-pki-", ".log");
-            List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-jar", jar().toString()));
-            command.addAll(List.of(args));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(output.toFile()).start();
-            return new ServerProcess(data, ldapPort, httpPort, output, process);
+            return Files.readString(Path.of("..", "conf", "egov-pki.yaml"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Starts {@code serve} on the given data directory and ports and waits until it says it is ready. */
-    static ServerProcess serve(Path data, int ldapPort, int httpPort, String... extra) {
+    /**
+     * Writes {@code dir/egov-pki.yaml}: the shipped configuration with {@code edits} applied, each of
+     * which must have changed something (a test must not silently run on defaults after the shipped
+     * file changed).
+     */
+    @SafeVarargs
+    static Path config(Path dir, UnaryOperator<String>... edits) {
+        String yaml = shippedConfig();
+        for (UnaryOperator<String> edit : edits) {
+            String edited = edit.apply(yaml);
+            assertThat(edited).as("an edit of conf/egov-pki.yaml that no longer applies").isNotEqualTo(yaml);
+            yaml = edited;
+        }
+        try {
+            Files.createDirectories(dir);
+            return Files.writeString(dir.resolve("egov-pki.yaml"), yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs {@code egov-pki args...} (a CLI command, or a server expected to fail) and returns immediately. */
+    static ServerProcess launch(Path data, String... args) {
+        return start(data, Map.of(), List.of(), List.of(args));
+    }
+
+    /**
+     * Starts {@code serve} on {@code data} with ports 0, waits until it says it is ready and reads
+     * the ports it got.
+     */
+    static ServerProcess serve(Path data, String... extra) {
+        return serveOn(data, 0, 0, List.of(extra));
+    }
+
+    /** Starts the server again on its data directory and ports, with the same arguments; this one must have stopped. */
+    ServerProcess restart() {
+        assertThat(process.isAlive()).as("the server to restart is still running").isFalse();
+        return serveOn(data, ldapPort, httpPort, serveArgs);
+    }
+
+    /**
+     * Starts {@code serve} again on this server's data directory and ports, with the same
+     * arguments, without waiting: for a start that must fail (this one must have stopped).
+     */
+    ServerProcess launchRestart() {
+        assertThat(process.isAlive()).as("the server to restart is still running").isFalse();
+        return launch(data, serveCommand(data, ldapPort, httpPort, serveArgs).toArray(String[]::new));
+    }
+
+    private static ServerProcess serveOn(Path data, int ldapPort, int httpPort, List<String> extra) {
+        try {
+            // A ports file a kill -9 left must not be mistaken for this start's.
+            PortsFile.remove(data);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ServerProcess started = start(data, Map.of(), extra, serveCommand(data, ldapPort, httpPort, extra));
+        started.awaitOutput("egov-pki ready");
+        Map<String, Integer> ports = PortsFile.read(data);
+        assertThat(ports).as("the ports the server wrote into " + PortsFile.of(data)).containsKeys(PortsFile.LDAP,
+                PortsFile.HTTP);
+        assertThat(started.output()).as("the ready line names the LDAP port the server got")
+                .contains("egov-pki ready: LDAP ldap://127.0.0.1:" + ports.get(PortsFile.LDAP) + " ");
+        return new ServerProcess(data, ports, extra, started.output, started.process);
+    }
+
+    private static List<String> serveCommand(Path data, int ldapPort, int httpPort, List<String> extra) {
         List<String> args = new ArrayList<>(List.of("serve", "--data", data.toString(),
                 "--ldap-port", Integer.toString(ldapPort), "--http-port", Integer.toString(httpPort)));
-        args.addAll(List.of(extra));
-        ServerProcess server = launch(data, ldapPort, httpPort, args.toArray(String[]::new));
-        server.awaitOutput("egov-pki ready");
-        return server;
+        args.addAll(extra);
+        return args;
+    }
+
+    private static ServerProcess start(Path data, Map<String, Integer> ports, List<String> serveArgs,
+                                       List<String> args) {
+        try {
+            Files.createDirectories(data);
+            Path output = Files.createTempFile(data.getParent(), "egov-pki-", ".log");
+            List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-jar", jar().toString()));
+            command.addAll(args);
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(output.toFile()).start();
+            return new ServerProcess(data, ports, serveArgs, output, process);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     void awaitOutput(String text) {
@@ -100,12 +189,23 @@ final class ServerProcess implements AutoCloseable {
         return awaitExit(Duration.ofSeconds(30));
     }
 
+    /**
+     * Runs a CLI command against this running server's data directory and waits for it. The CLI
+     * finds the server's LDAP port in the ports file ({@code --ldap-port 0}); commands that call
+     * the REST API get {@code --url} from {@link #baseUrl()} in {@code args}.
+     */
+    ServerProcess cli(String... args) throws InterruptedException {
+        ServerProcess cli = launch(data, args);
+        cli.awaitExit(Duration.ofSeconds(60));
+        return cli;
+    }
+
     /** Creates an operator in this running server's directory with the real {@code operator add} command. */
     void addOperator(Path config, String uid, String role, Path passwordFile) throws InterruptedException {
-        ServerProcess cli = launch(data, 0, 0, "operator", "add", "--config", config.toString(), "--data",
-                data.toString(), "--ldap-port", Integer.toString(ldapPort), "--uid", uid, "--name", uid, "--role", role,
-                "--password-file", passwordFile.toString());
-        assertThat(cli.awaitExit(Duration.ofSeconds(60))).as(cli.output()).isZero();
+        ServerProcess cli = cli("operator", "add", "--config", config.toString(), "--data", data.toString(),
+                "--ldap-port", "0", "--uid", uid, "--name", uid, "--role", role, "--password-file",
+                passwordFile.toString());
+        assertThat(cli.process.exitValue()).as(cli.output()).isZero();
         assertThat(cli.output()).contains("created operator uid=" + uid);
     }
 
@@ -127,6 +227,59 @@ final class ServerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The exit code of a process that has ended. */
+    int exitValue() {
+        return process.exitValue();
+    }
+
+    /** {@code http://127.0.0.1:<http port>}, for {@code --url} and HTTP clients. */
+    String baseUrl() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    URI url(String path) {
+        return URI.create(baseUrl() + path);
+    }
+
+    /** The operator REST API, every operator with {@code password}. */
+    ApiClient api(String password) {
+        return new ApiClient(httpPort, password);
+    }
+
+    /** A generated secret of the data directory, e.g. {@code ca-service.password}. */
+    String secret(String name) {
+        try {
+            return Files.readString(data.resolve("secrets").resolve(name)).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Not bound at all. */
+    LDAPConnection anonymous() throws LDAPException {
+        return new LDAPConnection("127.0.0.1", ldapPort);
+    }
+
+    /** Bound as {@code dn}. */
+    LDAPConnection bind(String dn, String password) throws LDAPException {
+        return new LDAPConnection("127.0.0.1", ldapPort, dn, password);
+    }
+
+    /** Bound as the directory administrator (no access control): what the tests check behind the server. */
+    LDAPConnection directoryAdmin() throws LDAPException {
+        return bind("uid=admin,ou=system", secret("directory-admin.password"));
+    }
+
+    /** Bound as the CA's service account. */
+    LDAPConnection caService() throws LDAPException {
+        return bind("uid=egov-pki-ca,ou=services," + BASE, secret("ca-service.password"));
+    }
+
+    /** Bound as the KM's service account. */
+    LDAPConnection kmService() throws LDAPException {
+        return bind("uid=egov-pki-km,ou=services," + BASE, secret("km-service.password"));
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
@@ -134,14 +287,6 @@ final class ServerProcess implements AutoCloseable {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -80,13 +80,15 @@ public final class EmbeddedDirectory implements AutoCloseable {
     private final LdapServer ldapServer;
     private final EmbeddedDirectorySettings settings;
     private final OperationCounter counter;
+    private final int port;
 
     private EmbeddedDirectory(DirectoryService service, LdapServer ldapServer, EmbeddedDirectorySettings settings,
-                              OperationCounter counter) {
+                              OperationCounter counter, int port) {
         this.service = service;
         this.ldapServer = ldapServer;
         this.settings = settings;
         this.counter = counter;
+        this.port = port;
     }
 
     /** Operations served since start (adds, modifies, deletes, searches), for benchmarks and monitoring. */
@@ -150,15 +152,17 @@ public final class EmbeddedDirectory implements AutoCloseable {
             service.addFirst(counter);
             LdapServer ldapServer = new LdapServer();
             ldapServer.setDirectoryService(service);
-            ldapServer.setTransports(new TcpTransport(settings.host(), settings.port()));
+            TcpTransport transport = new TcpTransport(settings.host(), settings.port());
+            ldapServer.setTransports(transport);
             ldapServer.setServiceName("egov-pki embedded LDAP");
             // ApacheDS caps non-admin searches at 100 entries by default, which would silently cut
             // recovery and listings short; clients set their own limits (every egov-pki search does).
             ldapServer.setMaxSizeLimit(LdapServer.NO_SIZE_LIMIT);
             ldapServer.start();
+            int port = ((java.net.InetSocketAddress) transport.getAcceptor().getLocalAddress()).getPort();
             LOG.info("Embedded directory listening on ldap://{}:{} (base {}, data in {})", settings.host(),
-                    settings.port(), settings.baseDn(), settings.workDirectory());
-            return new EmbeddedDirectory(service, ldapServer, settings, counter);
+                    port, settings.baseDn(), settings.workDirectory());
+            return new EmbeddedDirectory(service, ldapServer, settings, counter, port);
         } catch (EmbeddedDirectoryException e) {
             shutdownQuietly(service);
             throw e;
@@ -358,7 +362,15 @@ public final class EmbeddedDirectory implements AutoCloseable {
 
     /** The LDAP URL clients use to reach this directory. */
     public String url() {
-        return "ldap://" + settings.host() + ":" + settings.port();
+        return "ldap://" + settings.host() + ":" + port;
+    }
+
+    /**
+     * The port the LDAP listener is bound to: the configured one, or the one the system chose
+     * when the settings ask for port 0.
+     */
+    public int port() {
+        return port;
     }
 
     public boolean isRunning() {

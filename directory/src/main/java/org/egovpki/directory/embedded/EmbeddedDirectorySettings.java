@@ -13,7 +13,7 @@ import org.egovpki.schema.SchemaElement;
  *
  * @param workDirectory      where ApacheDS keeps its schema and partitions (created if absent)
  * @param host               address the LDAP listener binds to
- * @param port               LDAP port
+ * @param port               LDAP port; 0 binds a port the system chooses ({@link EmbeddedDirectory#port()})
  * @param baseDn             suffix of the egov-pki data partition
  * @param adminPassword      password set on {@code uid=admin,ou=system} at every start
  * @param indexedAttributes  attributes indexed in the data partition (everything we search by)

@@ -5,7 +5,6 @@ import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.ResultCode;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -19,6 +18,7 @@ import org.egovpki.directory.LdapAuditAnchors;
 import org.egovpki.directory.embedded.EmbeddedDirectory;
 import org.egovpki.directory.embedded.EmbeddedDirectorySettings;
 import org.egovpki.server.DataDirectory;
+import org.egovpki.server.PortsFile;
 import org.egovpki.server.StartupException;
 import org.egovpki.server.audit.AuditSeal;
 import org.egovpki.server.audit.AuditTrailVerifier;
@@ -119,27 +119,32 @@ final class AuditCommand implements Runnable {
                 throws IOException {
             DirectoryNames names = new DirectoryNames(config.ldap().baseDn());
             String service = secret(data, "ca-service.password");
-            try (LDAPConnection ldap = new LDAPConnection(config.ldap().host(), config.ldap().port(),
-                    names.caServiceAccount().toString(), service)) {
-                return verifier.against(new LdapAuditAnchors(ldap, names));
-            } catch (LDAPException e) {
-                if (e.getResultCode() != ResultCode.CONNECT_ERROR) {
-                    throw new StartupException("cannot read the audit anchors from ldap://" + config.ldap().host() + ":"
-                            + config.ldap().port() + " as the CA service account (" + e.getResultCode().getName()
-                            + "); check --ldap-port and --data");
+            // ldap.port 0: the running server's port is in its ports file; no file, no server running.
+            Integer running = config.ldap().port() != 0 ? Integer.valueOf(config.ldap().port())
+                    : PortsFile.read(data).get(PortsFile.LDAP);
+            if (running != null) {
+                try (LDAPConnection ldap = new LDAPConnection(config.ldap().host(), running,
+                        names.caServiceAccount().toString(), service)) {
+                    return verifier.against(new LdapAuditAnchors(ldap, names));
+                } catch (LDAPException e) {
+                    if (e.getResultCode() != ResultCode.CONNECT_ERROR) {
+                        throw new StartupException("cannot read the audit anchors from ldap://" + config.ldap().host()
+                                + ":" + running + " as the CA service account (" + e.getResultCode().getName()
+                                + "); check --ldap-port and --data");
+                    }
                 }
             }
             // Nothing answers: if the server is stopped, open its directory ourselves.
             try (DataDirectory locked = DataDirectory.lock(data)) {
-                int port = freePort();
-                // Only this command binds to it, on loopback, for the moment of the check: a lockout it
-                // might audit has no trail to go to (verify reads the trails, it never appends to them).
+                // Port 0, a port the system chooses. Only this command binds to it, on loopback, for the moment
+                // of the check: a lockout it might audit has no trail to go to (verify reads the trails, it never
+                // appends to them).
                 EmbeddedDirectory directory = EmbeddedDirectory.start(EmbeddedDirectorySettings.forEgovPki(
-                        locked.directory(), "127.0.0.1", port, config.ldap().baseDn(),
+                        locked.directory(), "127.0.0.1", 0, config.ldap().baseDn(),
                         secret(data, "directory-admin.password").toCharArray(), config.ldap().lockout(),
                         Clock.systemUTC()), new PendingAuditLog());
-                try (LDAPConnection ldap = new LDAPConnection("127.0.0.1", port, names.caServiceAccount().toString(),
-                        service)) {
+                try (LDAPConnection ldap = new LDAPConnection("127.0.0.1", directory.port(),
+                        names.caServiceAccount().toString(), service)) {
                     return verifier.against(new LdapAuditAnchors(ldap, names));
                 } catch (LDAPException e) {
                     throw new StartupException("the data directory's own directory does not accept the CA service "
@@ -156,12 +161,6 @@ final class AuditCommand implements Runnable {
             } catch (NoSuchFileException e) {
                 throw new StartupException("the data directory " + data + " has no " + name + "; run this on the data "
                         + "directory of a server that has started at least once");
-            }
-        }
-
-        private static int freePort() throws IOException {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                return socket.getLocalPort();
             }
         }
     }

@@ -85,7 +85,7 @@ public final class Main implements Runnable {
         @Option(names = "--data", paramLabel = "DIR", description = "data directory (key: data; default ./data)")
         String data;
 
-        @Option(names = "--ldap-port", paramLabel = "N", description = "LDAP port (key: ldap.port; default 10389)")
+        @Option(names = "--ldap-port", paramLabel = "N", description = "LDAP port (key: ldap.port; default 10389; 0: a free port, see <data>/run/ports)")
         Integer ldapPort;
 
         EgovPkiConfig load(Integer httpPort) {
@@ -99,7 +99,7 @@ public final class Main implements Runnable {
         @CommandLine.Mixin
         ServerOptions options;
 
-        @Option(names = "--http-port", paramLabel = "N", description = "HTTP port (key: http.port; default 8080)")
+        @Option(names = "--http-port", paramLabel = "N", description = "HTTP port (key: http.port; default 8080; 0: a free port, see <data>/run/ports)")
         Integer httpPort;
 
         @Override
@@ -112,9 +112,11 @@ public final class Main implements Runnable {
                 stopped.countDown();
             }, "egov-pki-shutdown"));
             auditWarning(server);
-            System.out.println("egov-pki ready: LDAP ldap://" + config.ldap().host() + ":" + config.ldap().port()
-                    + " (base " + config.ldap().baseDn() + "), HTTP " + config.http().publicUrl()
-                    + ", data " + config.dataDirectory().toAbsolutePath().normalize());
+            // The ports bound, also when the configuration said 0 (they are in <data>/run/ports as well).
+            EgovPkiConfig running = server.config();
+            System.out.println("egov-pki ready: LDAP ldap://" + running.ldap().host() + ":" + running.ldap().port()
+                    + " (base " + running.ldap().baseDn() + "), HTTP " + running.http().publicUrl()
+                    + ", data " + running.dataDirectory().toAbsolutePath().normalize());
             stopped.await();
             return 0;
         }

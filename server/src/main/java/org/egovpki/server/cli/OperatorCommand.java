@@ -19,6 +19,7 @@ import org.egovpki.core.operator.Operator;
 import org.egovpki.core.operator.Role;
 import org.egovpki.directory.DirectoryNames;
 import org.egovpki.directory.LdapOperatorDirectory;
+import org.egovpki.server.PortsFile;
 import org.egovpki.server.StartupException;
 import org.egovpki.directory.LdapAuditAnchors;
 import org.egovpki.server.audit.AuditSeal;
@@ -75,10 +76,11 @@ final class OperatorCommand implements Runnable {
                 password = org.egovpki.server.OperatorPasswords.generate(new SecureRandom());
             }
             DirectoryNames names = new DirectoryNames(config.ldap().baseDn());
-            try (LDAPConnection ldap = new LDAPConnection(config.ldap().host(), config.ldap().port(),
+            int port = PortsFile.ldapPort(config);
+            try (LDAPConnection ldap = new LDAPConnection(config.ldap().host(), port,
                     names.caServiceAccount().toString(), servicePassword)) {
                 LdapOperatorDirectory operators = new LdapOperatorDirectory(ldap, names,
-                        LdapOperatorDirectory.fresh(config.ldap().host(), config.ldap().port()), new SecureRandom(),
+                        LdapOperatorDirectory.fresh(config.ldap().host(), port), new SecureRandom(),
                         config.ldap().lockout());
                 Set<Role> set = EnumSet.copyOf(roles);
                 Operator operator = operators.create(uid, name, set, password);
@@ -102,7 +104,7 @@ final class OperatorCommand implements Runnable {
                 return 0;
             } catch (LDAPException e) {
                 throw new StartupException("cannot reach the directory at ldap://" + config.ldap().host() + ":"
-                        + config.ldap().port() + " (" + e.getResultCode().getName() + "); is the server running?");
+                        + port + " (" + e.getResultCode().getName() + "); is the server running?");
             }
         }
 

@@ -114,7 +114,7 @@ public final class ConfigLoader {
 
         ConfigNode ldapNode = root.child("ldap");
         String ldapHost = ldapNode.string("host", DEFAULT_HOST);
-        int ldapPort = ldapNode.integer("port", DEFAULT_LDAP_PORT, 1, 65535);
+        int ldapPort = ldapNode.integer("port", DEFAULT_LDAP_PORT, 0, 65535);
         String baseDn = ldapNode.parsed("baseDn", DEFAULT_BASE_DN, ConfigLoader::distinguishedName,
                 "expected an LDAP DN such as o=egov-pki,c=CN");
         URI ldapPublic = ldapNode.parsed("publicUrl", "ldap://" + ldapHost + ":" + ldapPort,
@@ -129,17 +129,17 @@ public final class ConfigLoader {
 
         ConfigNode httpNode = root.child("http");
         String httpHost = httpNode.string("host", DEFAULT_HOST);
-        int httpPort = httpNode.integer("port", DEFAULT_HTTP_PORT, 1, 65535);
+        int httpPort = httpNode.integer("port", DEFAULT_HTTP_PORT, 0, 65535);
         URI httpPublic = httpNode.parsed("publicUrl", "http://" + httpHost + ":" + httpPort,
                 v -> url(v, "http"), "expected an http:// URL with a host (it is written into certificates as the "
                         + "CRL and CA certificate location, which relying parties fetch over plain HTTP)");
         EgovPkiConfig.Tls tls = httpNode.has("tls") ? readTls(httpNode.child("tls")) : null;
         httpNode.rejectUnknownKeys();
         EgovPkiConfig.Http http = new EgovPkiConfig.Http(httpHost, httpPort, httpPublic, tls);
-        if (tls != null && tls.port() == httpPort) {
+        if (tls != null && tls.port() == httpPort && httpPort != 0) {
             throw ConfigException.invalid("http.tls.port", tls.port(), "must differ from http.port");
         }
-        if (ldapHost.equals(httpHost) && ldapPort == httpPort) {
+        if (ldapHost.equals(httpHost) && ldapPort == httpPort && ldapPort != 0) {
             throw ConfigException.invalid("http.port", httpPort, "must differ from ldap.port on the same host");
         }
 
@@ -213,7 +213,7 @@ public final class ConfigLoader {
     }
 
     private static EgovPkiConfig.Tls readTls(ConfigNode node) {
-        int port = node.integer("port", 8443, 1, 65535);
+        int port = node.integer("port", 8443, 0, 65535);
         Path keyStore = node.parsed("keyStore", null, Path::of, "expected the path of a PKCS#12 key store");
         if (keyStore == null) {
             throw ConfigException.invalid(node.key("keyStore"), "(missing)",

@@ -29,6 +29,54 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
                             Enrollment enrollment, Revocation revocation, Lifecycle lifecycle, Ocsp ocsp, Km km) {
 
     /**
+     * This configuration with the ports the listeners actually bound. A configured port of 0
+     * ({@code ldap.port}, {@code http.port}, {@code http.tls.port}) asks the system for a free
+     * port at start-up; once bound, that port replaces the 0 here, and so it does in every URL
+     * whose port is 0 ({@code ldap.publicUrl}, {@code http.publicUrl} and the profiles'
+     * {@code cpsUri}, which default to URLs built from the port), so certificates, CRLs and the
+     * start-up lines name the port clients can reach. Ports that were not 0 are kept as they are.
+     *
+     * @param ldapPort  the LDAP listener's port
+     * @param httpPort  the HTTP listener's port, or 0 when HTTP is not served
+     * @param httpsPort the HTTPS listener's port, or 0 when there is none or HTTP is not served
+     */
+    public EgovPkiConfig withBoundPorts(int ldapPort, int httpPort, int httpsPort) {
+        Ldap boundLdap = new Ldap(ldap.host(), bound(ldap.port(), ldapPort), ldap.baseDn(),
+                bound(ldap.publicUrl(), ldapPort), ldap.lockout());
+        Tls boundTls = http.tls() == null ? null
+                : new Tls(bound(http.tls().port(), httpsPort), http.tls().keyStore(), http.tls().keyStorePassword());
+        Http boundHttp = new Http(http.host(), bound(http.port(), httpPort), bound(http.publicUrl(), httpPort),
+                boundTls);
+        java.util.List<ProfileCatalog.Entry> entries = new java.util.ArrayList<>();
+        for (ProfileCatalog.Entry entry : profiles.all()) {
+            org.egovpki.core.profile.CertificateProfile p = entry.profile();
+            String cps = bound(URI.create(p.cpsUri()), httpPort).toString();
+            entries.add(cps.equals(p.cpsUri()) ? entry : new ProfileCatalog.Entry(
+                    new org.egovpki.core.profile.CertificateProfile(p.name(), p.type(), p.validity(), p.dual(),
+                            p.identityExtensions(), p.extendedKeyUsages(), p.allowSubjectAltNames(),
+                            p.autoApproveForRa(), p.policyOid(), cps, p.description()), entry.issuer()));
+        }
+        return new EgovPkiConfig(dataDirectory, boundLdap, boundHttp, ca, new ProfileCatalog(entries), enrollment,
+                revocation, lifecycle, ocsp, km);
+    }
+
+    private static int bound(int configured, int bound) {
+        return configured == 0 ? bound : configured;
+    }
+
+    private static URI bound(URI url, int port) {
+        if (url.getPort() != 0 || port == 0) {
+            return url;
+        }
+        try {
+            return new URI(url.getScheme(), url.getUserInfo(), url.getHost(), port, url.getPath(), url.getQuery(),
+                    url.getFragment());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("cannot put port " + port + " into " + url, e);
+        }
+    }
+
+    /**
      * The key management centre ({@code km.*}).
      *
      * @param name                 {@code km.name} — subject of the KM's signing certificate
@@ -62,7 +110,7 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
 
     /**
      * @param host      {@code ldap.host} — listen address of the embedded directory
-     * @param port      {@code ldap.port}
+     * @param port      {@code ldap.port}; 0 until start-up binds a free port ({@link #withBoundPorts})
      * @param baseDn    {@code ldap.baseDn} — suffix of the egov-pki tree
      * @param publicUrl {@code ldap.publicUrl} — LDAP URL written into certificates (CRL DP, SIA)
      * @param lockout   {@code ldap.lockout.*} — the directory's password policy lockout, shared by LDAP

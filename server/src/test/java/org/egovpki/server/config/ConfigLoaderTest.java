@@ -91,6 +91,32 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void portZeroIsAllowedAndTheBoundPortsReplaceItWhereTheConfigurationSaidZero() throws IOException {
+        Path file = write("http:\n  publicUrl: http://pki.example.gov.cn\n");
+
+        EgovPkiConfig config = ConfigLoader.load(file, ConfigLoader.overrides(null, 0, 0));
+        assertThat(config.ldap().port()).isZero();
+        assertThat(config.ldap().publicUrl().toString()).isEqualTo("ldap://127.0.0.1:0");
+        assertThat(config.http().port()).isZero();
+
+        EgovPkiConfig bound = config.withBoundPorts(41389, 48080, 0);
+        assertThat(bound.ldap().port()).isEqualTo(41389);
+        assertThat(bound.ldap().publicUrl().toString()).isEqualTo("ldap://127.0.0.1:41389");
+        assertThat(bound.http().port()).isEqualTo(48080);
+        assertThat(bound.http().publicUrl().toString()).as("a configured public URL is kept")
+                .isEqualTo("http://pki.example.gov.cn");
+        assertThat(bound.profiles().all()).allSatisfy(entry -> assertThat(entry.profile().cpsUri())
+                .isEqualTo("http://pki.example.gov.cn/cps"));
+
+        EgovPkiConfig defaulted = ConfigLoader.load(null, ConfigLoader.overrides(null, 0, 0))
+                .withBoundPorts(41389, 48080, 0);
+        assertThat(defaulted.http().publicUrl().toString()).isEqualTo("http://127.0.0.1:48080");
+        assertThat(defaulted.profiles().all()).allSatisfy(entry -> assertThat(entry.profile().cpsUri())
+                .isEqualTo("http://127.0.0.1:48080/cps"));
+        assertThat(defaulted.withBoundPorts(1, 2, 3)).as("ports already bound stay").isEqualTo(defaulted);
+    }
+
+    @Test
     void commandLineOverridesWinOverTheFileAndFlowIntoDerivedDefaults() throws IOException {
         Path file = write("ldap:\n  port: 20389\nhttp:\n  port: 9090\n");
 
@@ -114,7 +140,7 @@ class ConfigLoaderTest {
 
     static Stream<Arguments> badValues() {
         return Stream.of(
-                Arguments.of("ldap:\n  port: 99999\n", "'ldap.port'", "from 1 to 65535"),
+                Arguments.of("ldap:\n  port: 99999\n", "'ldap.port'", "from 0 to 65535"),
                 Arguments.of("ldap:\n  port: ten\n", "'ldap.port'", "whole number"),
                 Arguments.of("http:\n  publicUrl: https://pki.example\n", "'http.publicUrl'", "http://"),
                 Arguments.of("ldap:\n  baseDn: 'not a dn'\n", "'ldap.baseDn'", "LDAP DN"),

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The escrow store against the real embedded directory, bound as the KM's own account. */
-class LdapEscrowStoreTest {
+class LdapEscrowStoreIT {
 
     private static final Instant NOW = Instant.parse("2026-11-21T08:00:00Z");
     /** Retention of every key but those of the destruction test: never due in these tests. */

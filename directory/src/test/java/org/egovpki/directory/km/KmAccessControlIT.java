@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * can neither read nor write an escrowed key or a recovery request, and the KM's account reads
  * nothing private outside {@code ou=km}.
  */
-class KmAccessControlTest {
+class KmAccessControlIT {
 
     /** The ways a refused operation may show: ApacheDS hides what one may not see as absent. */
     private static final Set<ResultCode> REFUSED = Set.of(ResultCode.INSUFFICIENT_ACCESS_RIGHTS,

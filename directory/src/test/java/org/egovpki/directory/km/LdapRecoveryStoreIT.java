@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The key recovery store against the real embedded directory, bound as the KM's own account. */
-class LdapRecoveryStoreTest {
+class LdapRecoveryStoreIT {
 
     private static final Instant NOW = Instant.parse("2026-11-21T08:00:00Z");
     private static final String CLERK = "uid=km-clerk,ou=operators,o=egov-pki,c=CN";

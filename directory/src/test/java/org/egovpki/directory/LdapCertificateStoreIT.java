@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The certificate store against the real embedded directory: revocation CAS and the paged CRL stream. */
-class LdapCertificateStoreTest {
+class LdapCertificateStoreIT {
 
     private static final String BASE = TestDirectory.BASE;
     private static final Instant NOW = Instant.parse("2026-11-21T08:00:00Z");

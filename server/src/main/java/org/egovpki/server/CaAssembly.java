@@ -1,0 +1,195 @@
+package org.egovpki.server;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import org.egovpki.core.ca.CaBootstrap;
+import org.egovpki.core.ca.CaRegistry;
+import org.egovpki.core.ca.CaRevocations;
+import org.egovpki.core.ca.CertificateAuthority;
+import org.egovpki.core.ca.CrlPublisher;
+import org.egovpki.core.ca.IssuanceObserver;
+import org.egovpki.core.ca.Issuer;
+import org.egovpki.core.ca.KeyManagementLink;
+import org.egovpki.core.ca.OcspResponders;
+import org.egovpki.core.ca.OcspSigners;
+import org.egovpki.core.crypto.CaKeyStore;
+import org.egovpki.core.ocsp.OcspResponder;
+import org.egovpki.core.operator.AttemptLimiter;
+import org.egovpki.core.revoke.RevocationService;
+import org.egovpki.core.x509.CaCertificateFactory;
+import org.egovpki.core.x509.CrlFactory;
+import org.egovpki.core.x509.EndEntityCertificates;
+import org.egovpki.core.x509.OcspSigningCertificates;
+import org.egovpki.directory.LdapCaRepository;
+import org.egovpki.directory.LdapCertificateStatusSource;
+import org.egovpki.directory.LdapCertificateStore;
+import org.egovpki.routes.CrlJobs;
+import org.egovpki.routes.OcspResponderJobs;
+import org.egovpki.server.audit.FileAuditLog;
+import org.egovpki.server.config.EgovPkiConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CA: its keys and certificates (start-up step 8, {@link CaBootstrap}), the certificate
+ * records, CRLs, revocation, the issuer and the OCSP responder. Built in the start-up order: the
+ * methods after {@link #bootstrap} are called once each, in the order they are declared.
+ */
+final class CaAssembly {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CaAssembly.class);
+    /** How often delegated OCSP responders are checked for renewal; far below a third of their shortest validity (1 day). */
+    static final Duration OCSP_RENEWAL_CHECK = Duration.ofHours(1);
+
+    private final EgovPkiConfig config;
+    private final FileAuditLog audit;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final LdapCaRepository repository;
+    private final LdapCertificateStore certificates;
+    private final ConfiguredPublicationUrls urls;
+    private final CrlPublisher crls;
+    private final CaKeyStore keyStore;
+    private final CaRegistry registry;
+    private RevocationService revocations;
+    private CaRevocations caRevocations;
+    private OcspResponder ocsp;
+
+    private CaAssembly(EgovPkiConfig config, FileAuditLog audit, Clock clock, SecureRandom random,
+                       LdapCaRepository repository, LdapCertificateStore certificates, ConfiguredPublicationUrls urls,
+                       CrlPublisher crls, CaKeyStore keyStore, CaRegistry registry) {
+        this.config = config;
+        this.audit = audit;
+        this.clock = clock;
+        this.random = random;
+        this.repository = repository;
+        this.certificates = certificates;
+        this.urls = urls;
+        this.crls = crls;
+        this.keyStore = keyStore;
+        this.registry = registry;
+    }
+
+    /**
+     * Step 8: for each configured CA, parents first, reuses or creates its key and certificate,
+     * publishes its entry and a CRL if needed.
+     */
+    static CaAssembly bootstrap(EgovPkiConfig config, DataDirectory data, Secrets secrets, DirectoryAssembly directory,
+                                FileAuditLog audit, Clock clock, SecureRandom random) {
+        LdapCaRepository repository = new LdapCaRepository(directory.pool(), directory.names());
+        LdapCertificateStore certificates = new LdapCertificateStore(directory.pool(), directory.names());
+        EgovPkiConfig.Crl crl = config.ca().crl();
+        ConfiguredPublicationUrls urls = new ConfiguredPublicationUrls(config.http().publicUrl(),
+                config.ldap().publicUrl(), directory.names(), crl.deltas(), crl.partitions());
+        CrlPublisher crls = new CrlPublisher(repository, certificates, new CrlFactory(clock), audit, clock,
+                crl.nextUpdate(), urls);
+        CaKeyStore keyStore = CaKeyStore.openOrCreate(data.keyStore(), secrets.caKeyStore());
+        CaRegistry registry = new CaBootstrap(keyStore, new CaCertificateFactory(clock, random), repository, crls, urls,
+                audit, clock, random).bootstrap(config.ca().definitions());
+        return new CaAssembly(config, audit, clock, random, repository, certificates, urls, crls, keyStore, registry);
+    }
+
+    /** The revocation channels (operator, challenge phrase, signed request) over the RA's records. */
+    RevocationService startRevocation(RaAssembly ra) {
+        EgovPkiConfig.Revocation revocation = config.revocation();
+        revocations = new RevocationService(registry, certificates, ra.subscribers(), ra.requests(), audit, clock,
+                new AttemptLimiter(revocation.challengeMaxFailures(), revocation.challengeWindow(), clock, 100_000),
+                revocation.signedRequestMaxAge(), random);
+        return revocations;
+    }
+
+    /** The issuer: the only holder of the certificate-record writer besides revocation. */
+    Issuer issuer(RaAssembly ra, KeyManagementLink km, IssuanceObserver observer) {
+        return new Issuer(registry, config.profiles(), new EndEntityCertificates(clock), certificates,
+                ra.subscribers(), ra.requests(), urls, audit, ra.certificationRequests(), revocations, clock, random,
+                observer, km);
+    }
+
+    /** Revoking an issuing CA; a CA whose certificate is already revoked signs CRLs and OCSP answers only. */
+    CaRevocations startCaRevocations() {
+        caRevocations = new CaRevocations(registry, repository, audit, clock);
+        for (CertificateAuthority ca : registry.all()) {
+            if (repository.caRevocation(ca.name()).isPresent()) {
+                registry.markRevoked(ca.name());
+                LOG.warn("CA {} has a revoked certificate: it signs CRLs and OCSP answers but issues nothing", ca.name());
+            }
+        }
+        return caRevocations;
+    }
+
+    /** The CRL jobs for the routes, after issuing the CRLs a crash inside the after-revocation window missed. */
+    CrlJobs crlJobs() {
+        CrlJobs jobs = new CrlJobs(registry, crls, certificates, repository);
+        jobs.catchUp();
+        return jobs;
+    }
+
+    /**
+     * Builds the OCSP responder as {@code ocsp.*} says; with delegated responders, issues or
+     * renews them now and returns their renewal job for the routes, else returns {@code null}.
+     */
+    OcspResponderJobs startOcsp(DirectoryAssembly directory) {
+        LdapCertificateStatusSource statuses = new LdapCertificateStatusSource(directory.pool(), directory.names());
+        EgovPkiConfig.Ocsp settings = config.ocsp();
+        OcspResponder.Settings responder = new OcspResponder.Settings(settings.nextUpdate(), settings.cacheLifetime(),
+                settings.cacheEntries());
+        if (settings.signer() == EgovPkiConfig.OcspSigner.CA) {
+            ocsp = OcspResponders.forCas(registry, statuses, clock, responder);
+            return null;
+        }
+        OcspSigners signers = new OcspSigners(registry, keyStore, new OcspSigningCertificates(clock, random), audit,
+                clock, random, settings.delegatedValidity());
+        ocsp = OcspResponders.delegated(signers, statuses, clock, responder);
+        return new OcspResponderJobs(signers, ocsp);
+    }
+
+    /**
+     * What a revocation changes besides the record, once its new status is stored: cached OCSP
+     * answers for the certificate go at once, and a revoked encryption certificate's key is retired
+     * at the KM (never destroyed before its retention ends).
+     */
+    void reactToRevocations(KeyManagementLink km) {
+        revocations.addListener(revoked -> ocsp.invalidate(revoked.issuer(), revoked.serial()));
+        revocations.addListener(revoked -> {
+            try {
+                km.retire(revoked);
+            } catch (RuntimeException e) {
+                LOG.error("The KM could not retire the key of revoked certificate {}: {}; it stays ACTIVE there "
+                        + "(still recoverable, still kept)", revoked.serialHex(), e.getMessage());
+            }
+        });
+    }
+
+    CaRegistry registry() {
+        return registry;
+    }
+
+    LdapCaRepository repository() {
+        return repository;
+    }
+
+    LdapCertificateStore certificates() {
+        return certificates;
+    }
+
+    ConfiguredPublicationUrls urls() {
+        return urls;
+    }
+
+    CrlPublisher crls() {
+        return crls;
+    }
+
+    RevocationService revocations() {
+        return revocations;
+    }
+
+    CaRevocations caRevocations() {
+        return caRevocations;
+    }
+
+    OcspResponder ocsp() {
+        return ocsp;
+    }
+}

@@ -1,0 +1,122 @@
+package org.egovpki.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.channels.ServerSocketChannel;
+import java.time.Clock;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.egovpki.core.ca.KeyDeliveries;
+import org.egovpki.server.config.EgovPkiConfig;
+import org.egovpki.server.http.ApiHandler;
+import org.egovpki.server.http.JsonErrorHandler;
+import org.egovpki.server.http.OcspHandler;
+import org.egovpki.server.http.PublicHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * HTTP: its ports are taken at start-up step 3 ({@link #reserve}) and held, so nothing else can
+ * take them and port 0 has its number before the CAs write URLs into certificates; the Jetty
+ * server with the handlers, tried in order, starts last (step 13, {@link #start}).
+ */
+final class HttpAssembly {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpAssembly.class);
+
+    private final ServerSocketChannel plain;
+    private final ServerSocketChannel tls;
+    private Server server;
+
+    private HttpAssembly(ServerSocketChannel plain, ServerSocketChannel tls) {
+        this.plain = plain;
+        this.tls = tls;
+    }
+
+    /** Step 3: binds {@code http.port} (and {@code http.tls.port}) now and holds them until {@link #start}. */
+    static HttpAssembly reserve(EgovPkiConfig.Http http, Teardown teardown) {
+        ServerSocketChannel plain = Ports.reserve("HTTP", http.host(), http.port(), "--http-port");
+        teardown.add(plain);
+        ServerSocketChannel tls = null;
+        if (http.tls() != null) {
+            tls = Ports.reserve("HTTPS", http.host(), http.tls().port(), "http.tls.port =");
+            teardown.add(tls);
+        }
+        return new HttpAssembly(plain, tls);
+    }
+
+    int port() {
+        return Ports.port(plain);
+    }
+
+    /** The HTTPS port, or 0 without HTTPS. */
+    int tlsPort() {
+        return tls == null ? 0 : Ports.port(tls);
+    }
+
+    /** Step 13: the operator API, OCSP and the public endpoints on the reserved ports. */
+    void start(EgovPkiConfig config, Clock clock, DirectoryAssembly directory, CaAssembly ca, RaAssembly ra,
+               KmAssembly km, Teardown teardown) {
+        ObjectMapper json = new ObjectMapper();
+        Handler handler = new Handler.Sequence(
+                new OcspHandler(ca.ocsp()),
+                new ApiHandler(ra.enrollment(), ca.revocations(), ra.lifecycle(), ca.crls(), ca.caRevocations(),
+                        ra.operators(), ca.certificates(), ca.registry(), config.profiles(), km.recoveries(), km.link(),
+                        new KeyDeliveries(ca.certificates()), json),
+                new PublicHandler(ca.registry(), ca.repository(), ca.urls(), directory.names(),
+                        config.ldap().publicUrl().toString(), clock, directory.health(), json));
+        serve(config.http(), handler, new JsonErrorHandler(json), teardown);
+    }
+
+    private void serve(EgovPkiConfig.Http http, Handler handler, JsonErrorHandler errors, Teardown teardown) {
+        Server jetty = new Server();
+        // Jetty's own refusals (bad URIs, oversized headers) and uncaught exceptions answer our JSON error.
+        jetty.setErrorHandler(errors);
+        HttpConfiguration plainConfig = new HttpConfiguration();
+        // RFC 6960 A.1 GET carries url-encoded base64, whose '/' clients such as Java's own
+        // revocation checker send as %2F; Jetty answers 400 to that unless allowed. Every route
+        // matches its path segments against strict patterns, so a decoded '/' cannot reach
+        // anything a plain '/' could not.
+        plainConfig.setUriCompliance(UriCompliance.DEFAULT.with("OCSP GET",
+                UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
+        ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(plainConfig));
+        connector.setHost(http.host());
+        connector.setPort(port());
+        jetty.addConnector(connector);
+        ServerConnector https = null;
+        if (tls != null) {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStorePath(http.tls().keyStore().toAbsolutePath().toString());
+            ssl.setKeyStoreType("PKCS12");
+            ssl.setKeyStorePassword(http.tls().keyStorePassword());
+            https = new ServerConnector(jetty, ssl);
+            https.setHost(http.host());
+            https.setPort(tlsPort());
+            jetty.addConnector(https);
+        }
+        jetty.setHandler(handler);
+        jetty.setStopTimeout(5_000);
+        try {
+            connector.open(plain);
+            if (https != null) {
+                https.open(tls);
+            }
+            jetty.start();
+        } catch (Exception e) {
+            throw new StartupException("HTTP port " + http.host() + ":" + port()
+                    + " cannot be opened (" + e.getMessage() + "); start with --http-port N");
+        }
+        server = jetty;
+        teardown.add(jetty::stop);
+        LOG.info("HTTP listening on http://{}:{}{}", http.host(), connector.getLocalPort(),
+                tls == null ? "" : " and https://" + http.host() + ":" + tlsPort());
+    }
+
+    boolean running() {
+        return server != null && server.isRunning();
+    }
+}

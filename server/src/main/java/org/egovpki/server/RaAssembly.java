@@ -1,0 +1,136 @@
+package org.egovpki.server;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import org.egovpki.core.audit.AuditEvent;
+import org.egovpki.core.audit.AuditEventType;
+import org.egovpki.core.ca.Issuer;
+import org.egovpki.core.enroll.DirectoryDecisions;
+import org.egovpki.core.enroll.EnrollmentService;
+import org.egovpki.core.enroll.LifecycleService;
+import org.egovpki.core.operator.Operator;
+import org.egovpki.core.operator.Role;
+import org.egovpki.core.enroll.SubscriberIds;
+import org.egovpki.core.enroll.validation.CertificationRequests;
+import org.egovpki.core.enroll.validation.KeyPolicy;
+import org.egovpki.directory.LdapCertificateStore;
+import org.egovpki.directory.LdapDecisionInbox;
+import org.egovpki.directory.LdapOperatorDirectory;
+import org.egovpki.directory.LdapRequestStore;
+import org.egovpki.directory.LdapSubscriberStore;
+import org.egovpki.directory.SubscriberIdMigration;
+import org.egovpki.server.audit.FileAuditLog;
+import org.egovpki.server.config.EgovPkiConfig;
+
+/**
+ * The RA: requests, subscribers, operators and their validation (start-up step 9), then the
+ * enrollment and lifecycle services and the first CA admin (step 11), and the decisions made in
+ * an LDAP browser. Built in the start-up order: the methods after {@link #create} are called
+ * once each, in the order they are declared.
+ */
+final class RaAssembly {
+
+    static final String FIRST_ADMIN = "admin";
+
+    private final EgovPkiConfig config;
+    private final DirectoryAssembly directory;
+    private final FileAuditLog audit;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final SubscriberIds subscriberIds;
+    private final LdapRequestStore requests;
+    private final LdapSubscriberStore subscribers;
+    private final LdapOperatorDirectory operators;
+    private final CertificationRequests csrs;
+    private EnrollmentService enrollment;
+    private LifecycleService lifecycle;
+
+    private RaAssembly(EgovPkiConfig config, DirectoryAssembly directory, FileAuditLog audit, Clock clock,
+                       SecureRandom random, SubscriberIds subscriberIds) {
+        this.config = config;
+        this.directory = directory;
+        this.audit = audit;
+        this.clock = clock;
+        this.random = random;
+        this.subscriberIds = subscriberIds;
+        this.requests = new LdapRequestStore(directory.pool(), directory.names());
+        this.subscribers = new LdapSubscriberStore(directory.pool(), directory.names());
+        this.operators = new LdapOperatorDirectory(directory.pool(), directory.names(),
+                LdapOperatorDirectory.pooled(directory.pool()), random, config.ldap().lockout());
+        this.csrs = new CertificationRequests(new KeyPolicy(config.enrollment().allowLegacyRsa()));
+    }
+
+    /** Step 9: the RA's stores on the CA service account's pool, and the CSR checks from {@code enrollment.*}. */
+    static RaAssembly create(EgovPkiConfig config, DirectoryAssembly directory, Secrets secrets, FileAuditLog audit,
+                             Clock clock, SecureRandom random) {
+        return new RaAssembly(config, directory, audit, clock, random, secrets.subscriberIds());
+    }
+
+    /** Before recovery and before anything can submit: requests and records must name keyed ids. */
+    void migrateSubscriberIds() {
+        new SubscriberIdMigration(directory.pool(), directory.names(), subscriberIds, audit, clock,
+                SubscriberIdMigration.Steps.NONE).run();
+    }
+
+    /** Step 11: enrollment and lifecycle, once recovery has finished what a previous run left. */
+    void startEnrollment(Issuer issuer, LdapCertificateStore certificates) {
+        EgovPkiConfig.Enrollment settings = config.enrollment();
+        enrollment = new EnrollmentService(config.profiles(), requests, subscribers, issuer, csrs, audit, clock,
+                settings.zone(), random, subscriberIds);
+        lifecycle = new LifecycleService(config.profiles(), certificates, requests, enrollment, issuer, csrs,
+                config.lifecycle().renewalWindow(), audit, clock);
+    }
+
+    /**
+     * The first CA admin, created once: with the configured password, or a generated one printed
+     * here once and stored nowhere in clear.
+     */
+    void firstAdmin() {
+        if (operators.findByUid(FIRST_ADMIN).isPresent()) {
+            return;
+        }
+        String configured = config.enrollment().initialAdminPassword();
+        char[] password = configured != null ? configured.toCharArray() : OperatorPasswords.generate(new SecureRandom());
+        Operator admin = operators.create(FIRST_ADMIN, "CA administrator", EnumSet.of(Role.CA_ADMIN, Role.RA_ADMIN),
+                password);
+        audit.record(AuditEvent.success(clock.instant(), AuditEventType.OPERATOR_CREATED, AuditEvent.SYSTEM,
+                List.of(admin.dn()), Map.of("roles", admin.roles().toString())));
+        if (configured == null) {
+            System.out.println("egov-pki: created the first CA admin operator '" + FIRST_ADMIN + "' with the one-time "
+                    + "password " + new String(password) + " -- it is shown only now; store it safely.");
+        }
+    }
+
+    /** Acts on decision entries added in an LDAP browser (the directory approvals route calls it). */
+    DirectoryDecisions decisions() {
+        return new DirectoryDecisions(new LdapDecisionInbox(directory.pool(), directory.names()), operators, enrollment,
+                audit, clock);
+    }
+
+    LdapRequestStore requests() {
+        return requests;
+    }
+
+    LdapSubscriberStore subscribers() {
+        return subscribers;
+    }
+
+    LdapOperatorDirectory operators() {
+        return operators;
+    }
+
+    CertificationRequests certificationRequests() {
+        return csrs;
+    }
+
+    EnrollmentService enrollment() {
+        return enrollment;
+    }
+
+    LifecycleService lifecycle() {
+        return lifecycle;
+    }
+}

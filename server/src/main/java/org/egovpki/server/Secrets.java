@@ -1,0 +1,71 @@
+package org.egovpki.server;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.egovpki.core.crypto.GeneratedSecret;
+import org.egovpki.core.crypto.KeystorePassword;
+import org.egovpki.core.enroll.SubscriberIds;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Start-up step 4: the server's own secrets from {@code <data>/secrets/}, generated on first
+ * start (demo custody, with a warning). The KM's key store password is read by the KM assembly,
+ * not here: only the KM needs it.
+ *
+ * @param directoryAdmin    the embedded directory's admin password (provisioning only)
+ * @param caService         the CA service account's password
+ * @param kmService         the KM service account's password
+ * @param caKeyStore        the CA key store's password
+ * @param subscriberIds     the RA's keyed subscriber ids
+ */
+record Secrets(char[] directoryAdmin, char[] caService, char[] kmService, char[] caKeyStore,
+               SubscriberIds subscriberIds) {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Secrets.class);
+
+    static Secrets load(DataDirectory data) {
+        GeneratedSecret adminPassword = KeystorePassword.loadOrGenerate(data.secret("directory-admin.password"));
+        GeneratedSecret servicePassword = KeystorePassword.loadOrGenerate(data.secret("ca-service.password"));
+        GeneratedSecret kmServicePassword = KeystorePassword.loadOrGenerate(data.secret("km-service.password"));
+        GeneratedSecret keyStorePassword = KeystorePassword.loadOrGenerate(data.secret("ca-keystore.password"));
+        SubscriberIds subscriberIds = subscriberIds(data);
+        if (keyStorePassword.generated()) {
+            LOG.warn("DEMO KEY CUSTODY: the CA key store password was generated into {}. Anyone who can read the "
+                    + "data directory can use the CA keys. Do not issue real certificates with this setup.",
+                    data.secret("ca-keystore.password"));
+        }
+        return new Secrets(adminPassword.value(), servicePassword.value(), kmServicePassword.value(),
+                keyStorePassword.value(), subscriberIds);
+    }
+
+    /**
+     * The RA's subscriber-id key ({@code secrets/subscriber-id.key}, generated once, mode 0600):
+     * subscriber ids are keyed MACs of the identity data, so the public directory tree reveals
+     * nothing to whoever lacks it. Never stored in the directory, never logged. Back it up with
+     * the data directory: without it a returning applicant gets a new subscriber id.
+     */
+    private static SubscriberIds subscriberIds(DataDirectory data) {
+        GeneratedSecret secret = KeystorePassword.loadOrGenerate(data.secret("subscriber-id.key"));
+        if (secret.generated()) {
+            LOG.info("Generated the subscriber-id key {}; keep it with the data directory's backups",
+                    data.secret("subscriber-id.key"));
+        }
+        char[] chars = secret.value();
+        ByteBuffer encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(chars));
+        byte[] key = new byte[encoded.remaining()];
+        encoded.get(key);
+        Arrays.fill(chars, '\0');
+        Arrays.fill(encoded.array(), (byte) 0);
+        try {
+            return new SubscriberIds(key);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("subscriber-id key file " + data.secret("subscriber-id.key") + ": "
+                    + e.getMessage() + "; put a longer secret in it (it must never change once subscribers exist)");
+        } finally {
+            Arrays.fill(key, (byte) 0);
+        }
+    }
+}
