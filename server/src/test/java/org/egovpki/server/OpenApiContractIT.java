@@ -366,7 +366,7 @@ class OpenApiContractIT {
     private static Exchange exchange(String method, String path, String operator, String contentType, byte[] body)
             throws Exception {
         String full = "/api/v1" + path;
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort + full))
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.url(full))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
