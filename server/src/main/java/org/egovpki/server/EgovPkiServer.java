@@ -87,6 +87,9 @@ import org.egovpki.routes.DirectoryApprovalRoute;
 import org.egovpki.routes.CrlScheduleRoute;
 import org.egovpki.routes.OcspResponderJobs;
 import org.egovpki.routes.OcspResponderRenewalRoute;
+import org.egovpki.routes.BulkApplications;
+import org.egovpki.routes.BulkEnrollment;
+import org.egovpki.routes.BulkEnrollmentRoute;
 import org.egovpki.directory.LdapAuditAnchors;
 import org.egovpki.server.audit.AuditSeal;
 import org.egovpki.server.audit.AuditTrails;
@@ -271,15 +274,16 @@ public final class EgovPkiServer implements AutoCloseable {
         });
         DirectoryDecisions decisions = new DirectoryDecisions(new LdapDecisionInbox(pool, names), operators, enrollment,
                 audit, clock);
-        startRoutes(crlJobs, decisions,
-                ocspSigners == null ? null : new OcspResponderJobs(ocspSigners, ocsp), km.escrow());
+        BulkEnrollment bulk = startRoutes(crlJobs, decisions,
+                ocspSigners == null ? null : new OcspResponderJobs(ocspSigners, ocsp), km.escrow(),
+                new BulkApplications(enrollment::submit));
 
         if (serveHttp) {
             ObjectMapper json = new ObjectMapper();
             startHttp(new Handler.Sequence(
                     new OcspHandler(ocsp),
                     new ApiHandler(enrollment, revocations, lifecycle, crls, caRevocations, operators, certificates, registry,
-                            config.profiles(), km.recoveries(), km.link(), new KeyDeliveries(certificates), json),
+                            config.profiles(), km.recoveries(), km.link(), new KeyDeliveries(certificates), bulk, json),
                     new PublicHandler(registry, repository, urls, names, ldap.publicUrl().toString(), clock, health,
                             json)),
                     new JsonErrorHandler(json));
@@ -478,8 +482,12 @@ public final class EgovPkiServer implements AutoCloseable {
         return new KeyManagement(escrow, recoveries, link);
     }
 
-    /** @param ocspJobs the delegated responder renewal, or {@code null} when the CAs sign OCSP themselves */
-    private void startRoutes(CrlJobs jobs, DirectoryDecisions decisions, OcspResponderJobs ocspJobs, KeyEscrow escrow) {
+    /**
+     * @param ocspJobs the delegated responder renewal, or {@code null} when the CAs sign OCSP themselves
+     * @return the way into the bulk enrollment route
+     */
+    private BulkEnrollment startRoutes(CrlJobs jobs, DirectoryDecisions decisions, OcspResponderJobs ocspJobs,
+                                       KeyEscrow escrow, BulkApplications bulkApplications) {
         try {
             CamelContext camel = new DefaultCamelContext();
             Properties properties = new Properties();
@@ -497,6 +505,8 @@ public final class EgovPkiServer implements AutoCloseable {
             camel.addRoutes(new KmRetentionRoute());
             camel.addRoutes(new CrlScheduleRoute());
             camel.addRoutes(new DirectoryApprovalRoute());
+            camel.getRegistry().bind(BulkEnrollmentRoute.BEAN, bulkApplications);
+            camel.addRoutes(new BulkEnrollmentRoute());
             camel.addRoutes(new CrlAfterRevocationRoute(config.ca().crl().afterRevocation()));
             if (ocspJobs != null) {
                 camel.getRegistry().bind(OcspResponderRenewalRoute.JOBS_BEAN, ocspJobs);
@@ -507,9 +517,10 @@ public final class EgovPkiServer implements AutoCloseable {
             ProducerTemplate producer = camel.createProducerTemplate();
             revocations.addListener(revoked -> producer.sendBody(CrlAfterRevocationRoute.ENDPOINT, revoked.issuer()));
             caRevocations.addListener(parent -> producer.sendBody(CrlAfterRevocationRoute.ENDPOINT, parent));
+            return new BulkEnrollment(producer);
         } catch (Exception e) {
             throw new StartupException("the Camel routes (CRL schedule, directory approvals, OCSP responder renewal, "
-                    + "KM key destruction) "
+                    + "KM key destruction, bulk enrollment) "
                     + "cannot start: "
                     + e.getMessage());
         }

@@ -57,6 +57,8 @@ import org.egovpki.core.revoke.RevocationService;
 import org.egovpki.core.x509.Pem;
 import org.egovpki.core.x509.Pkcs7;
 import org.egovpki.core.privacy.PersonalData;
+import org.egovpki.routes.BulkEnrollment;
+import org.egovpki.routes.BulkProgress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,6 +86,7 @@ public final class ApiHandler extends Handler.Abstract {
             "agentIdNumber", "hostNames", "ipAddresses", "owner");
 
     private final EnrollmentService enrollment;
+    private final BulkEnrollment bulk;
     private final RevocationApi revocations;
     private final CrlPublisher crls;
     private final CaRevocations caRevocations;
@@ -101,9 +104,10 @@ public final class ApiHandler extends Handler.Abstract {
                       CrlPublisher crls, CaRevocations caRevocations,
                       OperatorDirectory operators, CertificateLookup certificates, CaRegistry cas,
                       ProfileCatalog profiles, KeyRecoveries recoveries, KeyManagementLink kmLink,
-                      KeyDeliveries deliveries, ObjectMapper json) {
+                      KeyDeliveries deliveries, BulkEnrollment bulk, ObjectMapper json) {
         this.km = new KmApi(recoveries, kmLink, deliveries);
         this.enrollment = enrollment;
+        this.bulk = bulk;
         this.crls = crls;
         this.caRevocations = caRevocations;
         this.revocations = new RevocationApi(revocations);
@@ -190,7 +194,7 @@ public final class ApiHandler extends Handler.Abstract {
                 }
             }
             List<Map<String, Object>> results = new ArrayList<>();
-            for (EnrollmentService.BatchResult result : enrollment.submitBatch(operator, submissions)) {
+            for (EnrollmentService.BatchResult result : bulk.submit(operator, submissions, BulkProgress.NONE)) {
                 Map<String, Object> item = new LinkedHashMap<>();
                 item.put("index", result.index());
                 if (result.request() != null) {
