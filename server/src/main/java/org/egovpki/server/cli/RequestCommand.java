@@ -46,7 +46,8 @@ final class RequestCommand implements Runnable {
      * line's fate in the results file before and after each batch ({@link ImportResults}), so an
      * interrupted import can be resumed without submitting anything twice.
      *
-     * <p>Exit codes: 0 every line is stored; 3 a line is malformed (nothing sent), the server
+     * <p>Exit codes: 0 every line is stored; 2 the import could not start (an existing results
+     * file without {@code --resume}, a line changed since it was sent, an unreadable file); 3 a line is malformed (nothing sent), the server
      * refused a line, or refused the whole import (credentials, role); 4 a server error, or a line
      * was sent and no answer came, so whether it is stored is unknown; 5 the server did not answer.
      */
@@ -95,6 +96,10 @@ final class RequestCommand implements Runnable {
             if (batchSize < 1 || batchSize > EnrollmentService.MAX_BATCH) {
                 throw new StartupException("--batch-size " + batchSize + " is not between 1 and "
                         + EnrollmentService.MAX_BATCH);
+            }
+            if (resume != null && resultsFile != null && !resume.equals(resultsFile)) {
+                throw new StartupException("--resume " + resume + " and --results " + resultsFile + ": a resumed "
+                        + "import goes on writing the results file it resumes; leave --results out");
             }
             ApplicationFile.Format kind = format == null ? ApplicationFile.Format.of(file) : format(format);
             ApplicationFile.Parsed parsed = ApplicationFile.read(file, kind);
