@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.egovpki.routes.BulkApplications;
 import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.ca.CaRegistry;
@@ -105,11 +106,11 @@ public final class EgovPkiServer implements AutoCloseable {
         var crlJobs = ca.crlJobs();
         var ocspJobs = ca.startOcsp(directory);
         ca.reactToRevocations(km.link());
-        RoutesAssembly.start(config, crlJobs, ra.decisions(), ocspJobs, km.escrow(), ca.revocations(),
-                ca.caRevocations(), teardown);
+        var bulk = RoutesAssembly.start(config, crlJobs, ra.decisions(), ocspJobs, km.escrow(), ca.revocations(),
+                ca.caRevocations(), new BulkApplications(ra.enrollment()::submit), teardown);
 
         if (serveHttp) {
-            http.start(config, clock, directory, ca, ra, km, teardown);
+            http.start(config, clock, directory, ca, ra, km, bulk, teardown);
         }
         writePortsFile(data, serveHttp);
         requireHealthy(data, "after start-up");

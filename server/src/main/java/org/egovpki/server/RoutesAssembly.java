@@ -8,6 +8,9 @@ import org.egovpki.core.ca.CaRevocations;
 import org.egovpki.core.enroll.DirectoryDecisions;
 import org.egovpki.core.km.centre.KeyEscrow;
 import org.egovpki.core.revoke.RevocationService;
+import org.egovpki.routes.BulkApplications;
+import org.egovpki.routes.BulkEnrollment;
+import org.egovpki.routes.BulkEnrollmentRoute;
 import org.egovpki.routes.CrlAfterRevocationRoute;
 import org.egovpki.routes.CrlJobs;
 import org.egovpki.routes.CrlScheduleRoute;
@@ -20,7 +23,8 @@ import org.egovpki.server.config.EgovPkiConfig;
 /**
  * Start-up step 12: one Camel context with the CRL schedule, the CRL after a revocation, the
  * directory approvals, the KM key destruction and (with delegated responders) the OCSP responder
- * renewal; endpoint settings come from the configuration as properties.
+ * renewal, and the bulk enrollment behind {@code POST /api/v1/requests/batch}; endpoint settings
+ * come from the configuration as properties.
  */
 final class RoutesAssembly {
 
@@ -29,10 +33,11 @@ final class RoutesAssembly {
 
     /**
      * @param ocspJobs the delegated responder renewal, or {@code null} when the CAs sign OCSP themselves
+     * @return the way into the bulk enrollment route
      */
-    static void start(EgovPkiConfig config, CrlJobs jobs, DirectoryDecisions decisions, OcspResponderJobs ocspJobs,
-                      KeyEscrow escrow, RevocationService revocations, CaRevocations caRevocations,
-                      Teardown teardown) {
+    static BulkEnrollment start(EgovPkiConfig config, CrlJobs jobs, DirectoryDecisions decisions,
+                                OcspResponderJobs ocspJobs, KeyEscrow escrow, RevocationService revocations,
+                                CaRevocations caRevocations, BulkApplications bulkApplications, Teardown teardown) {
         try {
             CamelContext camel = new DefaultCamelContext();
             Properties properties = new Properties();
@@ -51,6 +56,8 @@ final class RoutesAssembly {
             camel.addRoutes(new KmRetentionRoute());
             camel.addRoutes(new CrlScheduleRoute());
             camel.addRoutes(new DirectoryApprovalRoute());
+            camel.getRegistry().bind(BulkEnrollmentRoute.BEAN, bulkApplications);
+            camel.addRoutes(new BulkEnrollmentRoute());
             camel.addRoutes(new CrlAfterRevocationRoute(config.ca().crl().afterRevocation()));
             if (ocspJobs != null) {
                 camel.getRegistry().bind(OcspResponderRenewalRoute.JOBS_BEAN, ocspJobs);
@@ -61,9 +68,10 @@ final class RoutesAssembly {
             ProducerTemplate producer = camel.createProducerTemplate();
             revocations.addListener(revoked -> producer.sendBody(CrlAfterRevocationRoute.ENDPOINT, revoked.issuer()));
             caRevocations.addListener(parent -> producer.sendBody(CrlAfterRevocationRoute.ENDPOINT, parent));
+            return new BulkEnrollment(producer);
         } catch (Exception e) {
             throw new StartupException("the Camel routes (CRL schedule, directory approvals, OCSP responder renewal, "
-                    + "KM key destruction) "
+                    + "KM key destruction, bulk enrollment) "
                     + "cannot start: "
                     + e.getMessage());
         }

@@ -1,5 +1,7 @@
 package org.egovpki.server.http;
 
+import org.egovpki.routes.BulkEnrollment;
+import org.egovpki.routes.BulkProgress;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,9 +27,11 @@ final class RequestResource {
     private static final Logger LOG = LoggerFactory.getLogger(RequestResource.class);
 
     private final EnrollmentService enrollment;
+    private final BulkEnrollment bulk;
 
-    RequestResource(EnrollmentService enrollment) {
+    RequestResource(EnrollmentService enrollment, BulkEnrollment bulk) {
         this.enrollment = enrollment;
+        this.bulk = bulk;
     }
 
     /** {@code POST /requests}: an application, see {@link Submissions}; 201 with its Location. */
@@ -59,7 +63,7 @@ final class RequestResource {
             }
         }
         List<Map<String, Object>> results = new ArrayList<>();
-        for (EnrollmentService.BatchResult result : enrollment.submitBatch(operator, submissions)) {
+        for (EnrollmentService.BatchResult result : bulk.submit(operator, submissions, BulkProgress.NONE)) {
             Map<String, Object> item = new LinkedHashMap<>();
             item.put("index", result.index());
             if (result.request() != null) {

@@ -41,7 +41,7 @@ class ApiHandlerTest {
     @BeforeEach
     void start() throws Exception {
         CertificateFinder noCertificates = new CertificateFinder(query -> List.of());
-        RequestResource requests = new RequestResource(null);
+        RequestResource requests = new RequestResource(null, null);
         ApiResources resources = new ApiResources(new OpenApiResource(), requests,
                 new CertificateResource(query -> List.of(), noCertificates, new CertificateFiles(null)),
                 new CaResource(null, null, null), new RevocationResource(null, noCertificates),

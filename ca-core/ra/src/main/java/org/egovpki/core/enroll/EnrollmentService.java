@@ -133,16 +133,18 @@ public final class EnrollmentService {
         }
     }
 
-    /** The outcome of one application in a batch: the request, or why it was refused. */
     /** Most applications in one batch. */
     public static final int MAX_BATCH = 1000;
 
+    /** The outcome of one application in a batch: the request, or why it was refused. */
     public record BatchResult(int index, EnrollmentRequest request, DomainException error) {
     }
 
     /**
      * Bulk application by an RA (seed 001 §6.2.1.2): each item is validated and stored on its own,
-     * so one bad item does not lose the others.
+     * so one bad item does not lose the others. The server runs batches through the bulk enrollment
+     * route (camel-routes), which makes the same single {@link #submit} calls one by one so it can
+     * report progress; this is the same rule for callers without Camel.
      */
     public List<BatchResult> submitBatch(Operator clerk, List<Submission> submissions) {
         if (submissions.isEmpty() || submissions.size() > MAX_BATCH) {
