@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.camel.CamelContext;
-import org.apache.camel.ProducerTemplate;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -32,7 +30,9 @@ import org.egovpki.core.ca.CaRevocations;
 import org.egovpki.core.ca.CertificateAuthority;
 import org.egovpki.core.ca.CrlPublisher;
 import org.egovpki.core.ca.IssuanceObserver;
+import org.egovpki.core.ca.IssuanceSteps;
 import org.egovpki.core.ca.Issuer;
+import org.egovpki.core.event.LifecycleEvents;
 import org.egovpki.core.ca.KeyDeliveries;
 import org.egovpki.core.ca.KeyManagementLink;
 import org.egovpki.core.km.KmClient;
@@ -42,7 +42,9 @@ import org.egovpki.core.km.centre.KmEndpoint;
 import org.egovpki.core.km.centre.KmKeyStore;
 import org.egovpki.directory.km.LdapEscrowStore;
 import org.egovpki.directory.km.LdapRecoveryStore;
+import org.egovpki.routes.Flows;
 import org.egovpki.routes.KmRetentionRoute;
+import org.egovpki.routes.RoutedIssuance;
 import org.bouncycastle.asn1.x500.X500Name;
 import java.security.cert.X509Certificate;
 import java.util.LinkedHashMap;
@@ -135,6 +137,7 @@ public final class EgovPkiServer implements AutoCloseable {
     private CaRevocations caRevocations;
     private CrlPublisher crlPublisher;
     private OcspResponder ocsp;
+    private CamelContext camel;
 
     private EgovPkiServer(EgovPkiConfig config, Clock clock, IssuanceObserver observer) {
         this.config = config;
@@ -207,12 +210,23 @@ public final class EgovPkiServer implements AutoCloseable {
         earlyAudit.attach(audit);
         LdapCaRepository repository = new LdapCaRepository(pool, names);
 
+        // ---- Flows (camel-routes, docs/architecture.md "Flows as routes"): the context starts before the
+        // domain services, which publish their lifecycle events into it and issue through its issuance route.
+        try {
+            camel = Flows.start(routeProperties());
+        } catch (Exception e) {
+            throw new StartupException("the Camel context cannot start: " + e.getMessage());
+        }
+        resources.add(camel::stop);
+        LifecycleEvents events = Flows.events(camel);
+        // ---- end of the flows' start; the issuance route and the lifecycle-events route are added below.
+
         LdapCertificateStore certificates = new LdapCertificateStore(pool, names);
         EgovPkiConfig.Crl crl = config.ca().crl();
         ConfiguredPublicationUrls urls = new ConfiguredPublicationUrls(config.http().publicUrl(), ldap.publicUrl(), names,
                 crl.deltas(), crl.partitions());
         CrlPublisher crls = new CrlPublisher(repository, certificates, new CrlFactory(clock), audit, clock,
-                crl.nextUpdate(), urls);
+                crl.nextUpdate(), urls, events);
         crlPublisher = crls;
         CaKeyStore keyStore = CaKeyStore.openOrCreate(data.keyStore(), keyStorePassword.value());
         registry = new CaBootstrap(keyStore, new CaCertificateFactory(clock, random), repository, crls, urls, audit,
@@ -226,14 +240,22 @@ public final class EgovPkiServer implements AutoCloseable {
         EgovPkiConfig.Revocation revocation = config.revocation();
         revocations = new RevocationService(registry, certificates, subscribers, requests, audit, clock,
                 new AttemptLimiter(revocation.challengeMaxFailures(), revocation.challengeWindow(), clock, 100_000),
-                revocation.signedRequestMaxAge(), random);
-        KeyManagement km = startKeyManagement(data, names, kmServicePassword.value(), random);
+                revocation.signedRequestMaxAge(), random, events);
+        KeyManagement km = startKeyManagement(data, names, kmServicePassword.value(), random, events);
         // Before recovery and before anything can submit: requests and records must name keyed ids.
         new SubscriberIdMigration(pool, names, subscriberIds, audit, clock, SubscriberIdMigration.Steps.NONE).run();
         // Recovery may supersede originals before the CRL route listens; CrlJobs.catchUp() below covers them.
-        Issuer issuer = new Issuer(registry, config.profiles(), new EndEntityCertificates(clock), certificates,
-                subscribers, requests, urls, audit, csrs, revocations, clock, random, observer, km.link());
-        Issuer.Recovery recovery = issuer.recoverAll();
+        IssuanceSteps steps = new IssuanceSteps(
+                new IssuanceSteps.Signing(registry, config.profiles(), new EndEntityCertificates(clock), urls, random),
+                new IssuanceSteps.Stores(certificates, subscribers, requests),
+                new IssuanceSteps.Links(csrs, revocations, km.link()), audit, events, clock, observer);
+        RoutedIssuance issuance;
+        try {
+            issuance = Flows.issuance(camel, steps);
+        } catch (Exception e) {
+            throw new StartupException("the issuance route cannot start: " + e.getMessage());
+        }
+        Issuer.Recovery recovery = new Issuer(steps, issuance, requests, audit, clock).recoverAll();
         if (recovery.completed() > 0) {
             LOG.warn("Finished {} issuance(s) a previous run left half-done", recovery.completed());
         }
@@ -242,13 +264,13 @@ public final class EgovPkiServer implements AutoCloseable {
                     + " approved issuance(s) (request(s) " + String.join(", ", recovery.failed()) + "; the reasons are "
                     + "in the log above); they stay APPROVED and nothing was issued twice", "recovery");
         }
-        enrollment = new EnrollmentService(config.profiles(), requests, subscribers, issuer, csrs, audit, clock,
+        enrollment = new EnrollmentService(config.profiles(), requests, subscribers, issuance, csrs, audit, clock,
                 settings.zone(), random, subscriberIds);
-        LifecycleService lifecycle = new LifecycleService(config.profiles(), certificates, requests, enrollment, issuer,
+        LifecycleService lifecycle = new LifecycleService(config.profiles(), certificates, requests, enrollment, issuance,
                 csrs, config.lifecycle().renewalWindow(), audit, clock);
         firstAdmin(settings);
 
-        caRevocations = new CaRevocations(registry, repository, audit, clock);
+        caRevocations = new CaRevocations(registry, repository, audit, clock, events);
         for (CertificateAuthority ca : registry.all()) {
             if (repository.caRevocation(ca.name()).isPresent()) {
                 registry.markRevoked(ca.name());
@@ -258,21 +280,10 @@ public final class EgovPkiServer implements AutoCloseable {
         CrlJobs crlJobs = new CrlJobs(registry, crls, certificates, repository);
         crlJobs.catchUp();
         OcspSigners ocspSigners = ocspResponder(new LdapCertificateStatusSource(pool, names), keyStore, random);
-        // Cached OCSP answers for a revoked certificate go at once; the record already says REVOKED.
-        revocations.addListener(revoked -> ocsp.invalidate(revoked.issuer(), revoked.serial()));
-        // A revoked encryption certificate's key is retired at the KM, never destroyed before its retention ends.
-        revocations.addListener(revoked -> {
-            try {
-                km.link().retire(revoked);
-            } catch (RuntimeException e) {
-                LOG.error("The KM could not retire the key of revoked certificate {}: {}; it stays ACTIVE there "
-                        + "(still recoverable, still kept)", revoked.serialHex(), e.getMessage());
-            }
-        });
         DirectoryDecisions decisions = new DirectoryDecisions(new LdapDecisionInbox(pool, names), operators, enrollment,
                 audit, clock);
         startRoutes(crlJobs, decisions,
-                ocspSigners == null ? null : new OcspResponderJobs(ocspSigners, ocsp), km.escrow());
+                ocspSigners == null ? null : new OcspResponderJobs(ocspSigners, ocsp), km.escrow(), km.link());
 
         if (serveHttp) {
             ObjectMapper json = new ObjectMapper();
@@ -450,7 +461,7 @@ public final class EgovPkiServer implements AutoCloseable {
      * answers signed by the KM's certificate.
      */
     private KeyManagement startKeyManagement(DataDirectory data, DirectoryNames names, char[] servicePassword,
-                                             SecureRandom random) {
+                                             SecureRandom random, LifecycleEvents events) {
         EgovPkiConfig.Km settings = config.km();
         GeneratedSecret keyStorePassword = KeystorePassword.loadOrGenerate(data.secret("km-keystore.password"));
         if (keyStorePassword.generated()) {
@@ -473,26 +484,35 @@ public final class EgovPkiServer implements AutoCloseable {
         }
         KmEndpoint endpoint = new KmEndpoint(served, escrow, recoveries, keys, audit, clock);
         KeyManagementLink link = new KeyManagementLink(new KmClient(endpoint, keys.certificate(), clock, random),
-                registry);
+                registry, events);
         LOG.info("Key management centre started: {} (key store {})", settings.name(), data.keyManagement());
         return new KeyManagement(escrow, recoveries, link);
     }
 
-    /** @param ocspJobs the delegated responder renewal, or {@code null} when the CAs sign OCSP themselves */
-    private void startRoutes(CrlJobs jobs, DirectoryDecisions decisions, OcspResponderJobs ocspJobs, KeyEscrow escrow) {
+    /** The properties the routes' URIs read, all from the configuration. */
+    private Properties routeProperties() {
+        Properties properties = new Properties();
+        properties.setProperty("egovpki.crl.cron", CrlScheduleRoute.cronForUri(config.ca().crl().schedule()));
+        properties.setProperty("egovpki.crl.timeZone", config.ca().crl().timeZone().getId());
+        properties.setProperty("egovpki.approvals.pollMillis",
+                Long.toString(config.enrollment().approvalPollInterval().toMillis()));
+        properties.setProperty("egovpki.ocsp.renewalCheckMillis", Long.toString(OCSP_RENEWAL_CHECK.toMillis()));
+        properties.setProperty("egovpki.km.cron", CrlScheduleRoute.cronForUri(config.km().destructionSchedule()));
+        properties.setProperty("egovpki.km.timeZone", config.km().timeZone().getId());
+        return properties;
+    }
+
+    /**
+     * Adds the timer flows and the lifecycle-events route (with its consumers) to the context the
+     * issuance route already runs in.
+     *
+     * @param ocspJobs the delegated responder renewal, or {@code null} when the CAs sign OCSP themselves
+     */
+    private void startRoutes(CrlJobs jobs, DirectoryDecisions decisions, OcspResponderJobs ocspJobs, KeyEscrow escrow,
+                             KeyManagementLink kmLink) {
         try {
-            CamelContext camel = new DefaultCamelContext();
-            Properties properties = new Properties();
-            properties.setProperty("egovpki.crl.cron", CrlScheduleRoute.cronForUri(config.ca().crl().schedule()));
-            properties.setProperty("egovpki.crl.timeZone", config.ca().crl().timeZone().getId());
-            properties.setProperty("egovpki.approvals.pollMillis",
-                    Long.toString(config.enrollment().approvalPollInterval().toMillis()));
-            properties.setProperty("egovpki.ocsp.renewalCheckMillis", Long.toString(OCSP_RENEWAL_CHECK.toMillis()));
-            camel.getPropertiesComponent().setInitialProperties(properties);
             camel.getRegistry().bind("crlJobs", jobs);
             camel.getRegistry().bind(DirectoryApprovalRoute.DECISIONS_BEAN, decisions);
-            properties.setProperty("egovpki.km.cron", CrlScheduleRoute.cronForUri(config.km().destructionSchedule()));
-            properties.setProperty("egovpki.km.timeZone", config.km().timeZone().getId());
             camel.getRegistry().bind(KmRetentionRoute.ESCROW_BEAN, escrow);
             camel.addRoutes(new KmRetentionRoute());
             camel.addRoutes(new CrlScheduleRoute());
@@ -502,14 +522,10 @@ public final class EgovPkiServer implements AutoCloseable {
                 camel.getRegistry().bind(OcspResponderRenewalRoute.JOBS_BEAN, ocspJobs);
                 camel.addRoutes(new OcspResponderRenewalRoute());
             }
-            camel.start();
-            resources.add(camel::stop);
-            ProducerTemplate producer = camel.createProducerTemplate();
-            revocations.addListener(revoked -> producer.sendBody(CrlAfterRevocationRoute.ENDPOINT, revoked.issuer()));
-            caRevocations.addListener(parent -> producer.sendBody(CrlAfterRevocationRoute.ENDPOINT, parent));
+            Flows.lifecycleEvents(camel, ocsp, kmLink);
         } catch (Exception e) {
             throw new StartupException("the Camel routes (CRL schedule, directory approvals, OCSP responder renewal, "
-                    + "KM key destruction) "
+                    + "KM key destruction, lifecycle events) "
                     + "cannot start: "
                     + e.getMessage());
         }

@@ -21,6 +21,7 @@ import org.egovpki.core.operator.AttemptLimiter;
 import org.egovpki.core.revoke.RevocationService;
 import org.egovpki.core.enroll.EnrollmentService;
 import org.egovpki.core.enroll.InMemoryStores;
+import org.egovpki.core.enroll.Issuance;
 import org.egovpki.core.enroll.LifecycleService;
 import org.egovpki.core.enroll.RenewalWindow;
 import org.egovpki.core.operator.Operator;
@@ -117,8 +118,8 @@ public final class EnrollmentFixture {
                 audit, events, clock, observer);
     }
 
-    public EnrollmentService service(Issuer issuer) {
-        return new EnrollmentService(profiles, stores, stores, issuer, csrs, audit, clock, ZoneId.of("Asia/Shanghai"),
+    public EnrollmentService service(Issuance issuance) {
+        return new EnrollmentService(profiles, stores, stores, issuance, csrs, audit, clock, ZoneId.of("Asia/Shanghai"),
                 random, subscriberIds);
     }
 
