@@ -1,5 +1,7 @@
 package org.egovpki.server;
 
+import org.egovpki.core.event.LifecycleEvents;
+import org.egovpki.core.ca.IssuanceSteps;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,7 +11,6 @@ import org.egovpki.core.ca.CaRevocations;
 import org.egovpki.core.ca.CertificateAuthority;
 import org.egovpki.core.ca.CrlPublisher;
 import org.egovpki.core.ca.IssuanceObserver;
-import org.egovpki.core.ca.Issuer;
 import org.egovpki.core.ca.KeyManagementLink;
 import org.egovpki.core.ca.OcspResponders;
 import org.egovpki.core.ca.OcspSigners;
@@ -52,13 +53,14 @@ final class CaAssembly {
     private final CrlPublisher crls;
     private final CaKeyStore keyStore;
     private final CaRegistry registry;
+    private final LifecycleEvents events;
     private RevocationService revocations;
     private CaRevocations caRevocations;
     private OcspResponder ocsp;
 
     private CaAssembly(EgovPkiConfig config, FileAuditLog audit, Clock clock, SecureRandom random,
                        LdapCaRepository repository, LdapCertificateStore certificates, ConfiguredPublicationUrls urls,
-                       CrlPublisher crls, CaKeyStore keyStore, CaRegistry registry) {
+                       CrlPublisher crls, CaKeyStore keyStore, CaRegistry registry, LifecycleEvents events) {
         this.config = config;
         this.audit = audit;
         this.clock = clock;
@@ -69,6 +71,7 @@ final class CaAssembly {
         this.crls = crls;
         this.keyStore = keyStore;
         this.registry = registry;
+        this.events = events;
     }
 
     /**
@@ -76,18 +79,19 @@ final class CaAssembly {
      * publishes its entry and a CRL if needed.
      */
     static CaAssembly bootstrap(EgovPkiConfig config, DataDirectory data, Secrets secrets, DirectoryAssembly directory,
-                                FileAuditLog audit, Clock clock, SecureRandom random) {
+                                FileAuditLog audit, LifecycleEvents events, Clock clock, SecureRandom random) {
         LdapCaRepository repository = new LdapCaRepository(directory.pool(), directory.names());
         LdapCertificateStore certificates = new LdapCertificateStore(directory.pool(), directory.names());
         EgovPkiConfig.Crl crl = config.ca().crl();
         ConfiguredPublicationUrls urls = new ConfiguredPublicationUrls(config.http().publicUrl(),
                 config.ldap().publicUrl(), directory.names(), crl.deltas(), crl.partitions());
         CrlPublisher crls = new CrlPublisher(repository, certificates, new CrlFactory(clock), audit, clock,
-                crl.nextUpdate(), urls);
+                crl.nextUpdate(), urls, events);
         CaKeyStore keyStore = CaKeyStore.openOrCreate(data.keyStore(), secrets.caKeyStore());
         CaRegistry registry = new CaBootstrap(keyStore, new CaCertificateFactory(clock, random), repository, crls, urls,
                 audit, clock, random).bootstrap(config.ca().definitions());
-        return new CaAssembly(config, audit, clock, random, repository, certificates, urls, crls, keyStore, registry);
+        return new CaAssembly(config, audit, clock, random, repository, certificates, urls, crls, keyStore, registry,
+                events);
     }
 
     /** The revocation channels (operator, challenge phrase, signed request) over the RA's records. */
@@ -95,20 +99,24 @@ final class CaAssembly {
         EgovPkiConfig.Revocation revocation = config.revocation();
         revocations = new RevocationService(registry, certificates, ra.subscribers(), ra.requests(), audit, clock,
                 new AttemptLimiter(revocation.challengeMaxFailures(), revocation.challengeWindow(), clock, 100_000),
-                revocation.signedRequestMaxAge(), random);
+                revocation.signedRequestMaxAge(), random, events);
         return revocations;
     }
 
-    /** The issuer: the only holder of the certificate-record writer besides revocation. */
-    Issuer issuer(RaAssembly ra, KeyManagementLink km, IssuanceObserver observer) {
-        return new Issuer(registry, config.profiles(), new EndEntityCertificates(clock), certificates,
-                ra.subscribers(), ra.requests(), urls, audit, ra.certificationRequests(), revocations, clock, random,
-                observer, km);
+    /**
+     * The issuance steps (intent, sign, record, publish, supersede, complete) the issuance route
+     * runs: with revocation, the only holder of the certificate-record writer.
+     */
+    IssuanceSteps issuanceSteps(RaAssembly ra, KeyManagementLink km, IssuanceObserver observer) {
+        return new IssuanceSteps(
+                new IssuanceSteps.Signing(registry, config.profiles(), new EndEntityCertificates(clock), urls, random),
+                new IssuanceSteps.Stores(certificates, ra.subscribers(), ra.requests()),
+                new IssuanceSteps.Links(ra.certificationRequests(), revocations, km), audit, events, clock, observer);
     }
 
     /** Revoking an issuing CA; a CA whose certificate is already revoked signs CRLs and OCSP answers only. */
     CaRevocations startCaRevocations() {
-        caRevocations = new CaRevocations(registry, repository, audit, clock);
+        caRevocations = new CaRevocations(registry, repository, audit, clock, events);
         for (CertificateAuthority ca : registry.all()) {
             if (repository.caRevocation(ca.name()).isPresent()) {
                 registry.markRevoked(ca.name());
@@ -142,23 +150,6 @@ final class CaAssembly {
                 clock, random, settings.delegatedValidity());
         ocsp = OcspResponders.delegated(signers, statuses, clock, responder);
         return new OcspResponderJobs(signers, ocsp);
-    }
-
-    /**
-     * What a revocation changes besides the record, once its new status is stored: cached OCSP
-     * answers for the certificate go at once, and a revoked encryption certificate's key is retired
-     * at the KM (never destroyed before its retention ends).
-     */
-    void reactToRevocations(KeyManagementLink km) {
-        revocations.addListener(revoked -> ocsp.invalidate(revoked.issuer(), revoked.serial()));
-        revocations.addListener(revoked -> {
-            try {
-                km.retire(revoked);
-            } catch (RuntimeException e) {
-                LOG.error("The KM could not retire the key of revoked certificate {}: {}; it stays ACTIVE there "
-                        + "(still recoverable, still kept)", revoked.serialHex(), e.getMessage());
-            }
-        });
     }
 
     CaRegistry registry() {

@@ -5,6 +5,8 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.egovpki.core.ca.IssuanceSteps;
+import org.egovpki.routes.RoutedIssuance;
 import org.egovpki.routes.BulkApplications;
 import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
@@ -89,25 +91,27 @@ public final class EgovPkiServer implements AutoCloseable {
         config = config.withBoundPorts(directory.port(), serveHttp ? http.port() : 0, serveHttp ? http.tlsPort() : 0);
         requireHealthy(data, "at start-up");
         openAuditTrail(data, earlyAudit);
+        RoutesAssembly routes = RoutesAssembly.start(config, teardown);
 
-        ca = CaAssembly.bootstrap(config, data, secrets, directory, audit, clock, random);
+        ca = CaAssembly.bootstrap(config, data, secrets, directory, audit, routes.events(), clock, random);
         ra = RaAssembly.create(config, directory, secrets, audit, clock, random);
         ca.startRevocation(ra);
-        KmAssembly km = KmAssembly.start(config.km(), data, directory, secrets, ca.registry(), audit, clock, random,
-                teardown);
+        KmAssembly km = KmAssembly.start(config.km(), data, directory, secrets, ca.registry(), audit, routes.events(),
+                clock, random, teardown);
         ra.migrateSubscriberIds();
-        // Recovery may supersede originals before the CRL route listens; CrlJobs.catchUp() below covers them.
-        Issuer issuer = ca.issuer(ra, km.link(), observer);
-        recover(issuer, data);
-        ra.startEnrollment(issuer, ca.certificates());
+        // Every issuance, recovery's included, runs through the issuance route. Recovery may supersede
+        // originals before the lifecycle-events route listens; CrlJobs.catchUp() below covers them.
+        IssuanceSteps steps = ca.issuanceSteps(ra, km.link(), observer);
+        RoutedIssuance issuance = routes.issuance(steps);
+        recover(new Issuer(steps, issuance, ra.requests(), audit, clock), data);
+        ra.startEnrollment(issuance, ca.certificates());
         ra.firstAdmin();
 
         ca.startCaRevocations();
         var crlJobs = ca.crlJobs();
         var ocspJobs = ca.startOcsp(directory);
-        ca.reactToRevocations(km.link());
-        var bulk = RoutesAssembly.start(config, crlJobs, ra.decisions(), ocspJobs, km.escrow(), ca.revocations(),
-                ca.caRevocations(), new BulkApplications(ra.enrollment()::submit), teardown);
+        var bulk = routes.startFlows(crlJobs, ra.decisions(), ocspJobs, km.escrow(),
+                new BulkApplications(ra.enrollment()::submit), ca.ocsp(), km.link());
 
         if (serveHttp) {
             http.start(config, clock, directory, ca, ra, km, bulk, teardown);

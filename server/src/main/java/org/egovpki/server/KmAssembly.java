@@ -1,5 +1,6 @@
 package org.egovpki.server;
 
+import org.egovpki.core.event.LifecycleEvents;
 import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -40,8 +41,8 @@ record KmAssembly(KeyEscrow escrow, KeyRecoveries recoveries, KeyManagementLink 
     private static final Logger LOG = LoggerFactory.getLogger(KmAssembly.class);
 
     static KmAssembly start(EgovPkiConfig.Km settings, DataDirectory data, DirectoryAssembly directory, Secrets secrets,
-                            CaRegistry registry, FileAuditLog audit, Clock clock, SecureRandom random,
-                            Teardown teardown) {
+                            CaRegistry registry, FileAuditLog audit, LifecycleEvents events, Clock clock,
+                            SecureRandom random, Teardown teardown) {
         GeneratedSecret keyStorePassword = KeystorePassword.loadOrGenerate(data.secret("km-keystore.password"));
         if (keyStorePassword.generated()) {
             LOG.warn("DEMO KEY CUSTODY: the KM key store password was generated into {}. Anyone who can read the "
@@ -64,7 +65,7 @@ record KmAssembly(KeyEscrow escrow, KeyRecoveries recoveries, KeyManagementLink 
         }
         KmEndpoint endpoint = new KmEndpoint(served, escrow, recoveries, keys, audit, clock);
         KeyManagementLink link = new KeyManagementLink(new KmClient(endpoint, keys.certificate(), clock, random),
-                registry);
+                registry, events);
         LOG.info("Key management centre started: {} (key store {})", settings.name(), data.keyManagement());
         return new KmAssembly(escrow, recoveries, link);
     }

@@ -1,5 +1,6 @@
 package org.egovpki.server;
 
+import org.egovpki.core.enroll.Issuance;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.EnumSet;
@@ -7,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
-import org.egovpki.core.ca.Issuer;
 import org.egovpki.core.enroll.DirectoryDecisions;
 import org.egovpki.core.enroll.EnrollmentService;
 import org.egovpki.core.enroll.LifecycleService;
@@ -76,11 +76,11 @@ final class RaAssembly {
     }
 
     /** Step 11: enrollment and lifecycle, once recovery has finished what a previous run left. */
-    void startEnrollment(Issuer issuer, LdapCertificateStore certificates) {
+    void startEnrollment(Issuance issuance, LdapCertificateStore certificates) {
         EgovPkiConfig.Enrollment settings = config.enrollment();
-        enrollment = new EnrollmentService(config.profiles(), requests, subscribers, issuer, csrs, audit, clock,
+        enrollment = new EnrollmentService(config.profiles(), requests, subscribers, issuance, csrs, audit, clock,
                 settings.zone(), random, subscriberIds);
-        lifecycle = new LifecycleService(config.profiles(), certificates, requests, enrollment, issuer, csrs,
+        lifecycle = new LifecycleService(config.profiles(), certificates, requests, enrollment, issuance, csrs,
                 config.lifecycle().renewalWindow(), audit, clock);
     }
 

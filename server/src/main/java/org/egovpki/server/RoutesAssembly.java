@@ -2,12 +2,12 @@ package org.egovpki.server;
 
 import java.util.Properties;
 import org.apache.camel.CamelContext;
-import org.apache.camel.ProducerTemplate;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.egovpki.core.ca.CaRevocations;
+import org.egovpki.core.ca.IssuanceSteps;
+import org.egovpki.core.ca.KeyManagementLink;
 import org.egovpki.core.enroll.DirectoryDecisions;
+import org.egovpki.core.event.LifecycleEvents;
 import org.egovpki.core.km.centre.KeyEscrow;
-import org.egovpki.core.revoke.RevocationService;
+import org.egovpki.core.ocsp.OcspResponder;
 import org.egovpki.routes.BulkApplications;
 import org.egovpki.routes.BulkEnrollment;
 import org.egovpki.routes.BulkEnrollmentRoute;
@@ -15,43 +15,69 @@ import org.egovpki.routes.CrlAfterRevocationRoute;
 import org.egovpki.routes.CrlJobs;
 import org.egovpki.routes.CrlScheduleRoute;
 import org.egovpki.routes.DirectoryApprovalRoute;
+import org.egovpki.routes.Flows;
 import org.egovpki.routes.KmRetentionRoute;
 import org.egovpki.routes.OcspResponderJobs;
 import org.egovpki.routes.OcspResponderRenewalRoute;
+import org.egovpki.routes.RoutedIssuance;
 import org.egovpki.server.config.EgovPkiConfig;
 
 /**
- * Start-up step 12: one Camel context with the CRL schedule, the CRL after a revocation, the
- * directory approvals, the KM key destruction and (with delegated responders) the OCSP responder
- * renewal, and the bulk enrollment behind {@code POST /api/v1/requests/batch}; endpoint settings
- * come from the configuration as properties.
+ * The flows (camel-routes, docs/architecture.md "Flows as routes"): one Camel context, started
+ * right after the audit trail opens (step 7), because the domain services publish their lifecycle
+ * events into it and start-up recovery already issues through its issuance route; the timer flows
+ * (CRL schedule, directory approvals, KM key destruction, delegated OCSP responder renewal), the
+ * bulk enrollment and the lifecycle-events route with its consumers are added at step 12. Endpoint
+ * settings come from the configuration as properties.
  */
 final class RoutesAssembly {
 
-    private RoutesAssembly() {
+    private final EgovPkiConfig config;
+    private final CamelContext camel;
+
+    private RoutesAssembly(EgovPkiConfig config, CamelContext camel) {
+        this.config = config;
+        this.camel = camel;
+    }
+
+    /** Starts the context (no routes yet); it stops after everything started later. */
+    static RoutesAssembly start(EgovPkiConfig config, Teardown teardown) {
+        CamelContext camel;
+        try {
+            camel = Flows.start(properties(config));
+        } catch (Exception e) {
+            throw new StartupException("the Camel context cannot start: " + e.getMessage());
+        }
+        teardown.add(camel::stop);
+        return new RoutesAssembly(config, camel);
+    }
+
+    /** The domain's events port: publishes to the lifecycle-events route (dropped until step 12 installs it). */
+    LifecycleEvents events() {
+        return Flows.events(camel);
+    }
+
+    /** Adds the issuance route over {@code steps}: the RA's {@code Issuance} and the issuer's flow. */
+    RoutedIssuance issuance(IssuanceSteps steps) {
+        try {
+            return Flows.issuance(camel, steps);
+        } catch (Exception e) {
+            throw new StartupException("the issuance route cannot start: " + e.getMessage());
+        }
     }
 
     /**
+     * Step 12: the timer flows, the bulk enrollment and the lifecycle-events route.
+     *
      * @param ocspJobs the delegated responder renewal, or {@code null} when the CAs sign OCSP themselves
      * @return the way into the bulk enrollment route
      */
-    static BulkEnrollment start(EgovPkiConfig config, CrlJobs jobs, DirectoryDecisions decisions,
-                                OcspResponderJobs ocspJobs, KeyEscrow escrow, RevocationService revocations,
-                                CaRevocations caRevocations, BulkApplications bulkApplications, Teardown teardown) {
+    BulkEnrollment startFlows(CrlJobs jobs, DirectoryDecisions decisions, OcspResponderJobs ocspJobs,
+                              KeyEscrow escrow, BulkApplications bulkApplications, OcspResponder ocsp,
+                              KeyManagementLink km) {
         try {
-            CamelContext camel = new DefaultCamelContext();
-            Properties properties = new Properties();
-            properties.setProperty("egovpki.crl.cron", CrlScheduleRoute.cronForUri(config.ca().crl().schedule()));
-            properties.setProperty("egovpki.crl.timeZone", config.ca().crl().timeZone().getId());
-            properties.setProperty("egovpki.approvals.pollMillis",
-                    Long.toString(config.enrollment().approvalPollInterval().toMillis()));
-            properties.setProperty("egovpki.ocsp.renewalCheckMillis",
-                    Long.toString(CaAssembly.OCSP_RENEWAL_CHECK.toMillis()));
-            camel.getPropertiesComponent().setInitialProperties(properties);
             camel.getRegistry().bind("crlJobs", jobs);
             camel.getRegistry().bind(DirectoryApprovalRoute.DECISIONS_BEAN, decisions);
-            properties.setProperty("egovpki.km.cron", CrlScheduleRoute.cronForUri(config.km().destructionSchedule()));
-            properties.setProperty("egovpki.km.timeZone", config.km().timeZone().getId());
             camel.getRegistry().bind(KmRetentionRoute.ESCROW_BEAN, escrow);
             camel.addRoutes(new KmRetentionRoute());
             camel.addRoutes(new CrlScheduleRoute());
@@ -63,17 +89,24 @@ final class RoutesAssembly {
                 camel.getRegistry().bind(OcspResponderRenewalRoute.JOBS_BEAN, ocspJobs);
                 camel.addRoutes(new OcspResponderRenewalRoute());
             }
-            camel.start();
-            teardown.add(camel::stop);
-            ProducerTemplate producer = camel.createProducerTemplate();
-            revocations.addListener(revoked -> producer.sendBody(CrlAfterRevocationRoute.ENDPOINT, revoked.issuer()));
-            caRevocations.addListener(parent -> producer.sendBody(CrlAfterRevocationRoute.ENDPOINT, parent));
-            return new BulkEnrollment(producer);
+            Flows.lifecycleEvents(camel, ocsp, km);
+            return new BulkEnrollment(camel.createProducerTemplate());
         } catch (Exception e) {
             throw new StartupException("the Camel routes (CRL schedule, directory approvals, OCSP responder renewal, "
-                    + "KM key destruction, bulk enrollment) "
-                    + "cannot start: "
-                    + e.getMessage());
+                    + "KM key destruction, bulk enrollment, lifecycle events) cannot start: " + e.getMessage());
         }
+    }
+
+    /** The properties the routes' URIs read, all from the configuration. */
+    private static Properties properties(EgovPkiConfig config) {
+        Properties properties = new Properties();
+        properties.setProperty("egovpki.crl.cron", CrlScheduleRoute.cronForUri(config.ca().crl().schedule()));
+        properties.setProperty("egovpki.crl.timeZone", config.ca().crl().timeZone().getId());
+        properties.setProperty("egovpki.approvals.pollMillis",
+                Long.toString(config.enrollment().approvalPollInterval().toMillis()));
+        properties.setProperty("egovpki.ocsp.renewalCheckMillis", Long.toString(CaAssembly.OCSP_RENEWAL_CHECK.toMillis()));
+        properties.setProperty("egovpki.km.cron", CrlScheduleRoute.cronForUri(config.km().destructionSchedule()));
+        properties.setProperty("egovpki.km.timeZone", config.km().timeZone().getId());
+        return properties;
     }
 }

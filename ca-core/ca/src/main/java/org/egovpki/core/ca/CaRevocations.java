@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import org.egovpki.core.DomainException;
 import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
@@ -16,6 +14,8 @@ import org.egovpki.core.audit.AuditLog;
 import org.egovpki.core.certificate.Revocation;
 import org.egovpki.core.certificate.RevocationChannel;
 import org.egovpki.core.certificate.RevocationReason;
+import org.egovpki.core.event.CaRevoked;
+import org.egovpki.core.event.LifecycleEvents;
 import org.egovpki.core.operator.Operator;
 import org.egovpki.core.operator.Role;
 
@@ -24,7 +24,7 @@ import org.egovpki.core.operator.Role;
  * compromise). The revocation is recorded on the CA entry in one compare-and-swap; the CA then
  * issues nothing more but keeps signing CRLs and OCSP answers for what it issued; its parent (the
  * root) lists the certificate in its next CRL and in its authority revocation list (ARL), which
- * the listeners are asked to issue at once.
+ * a {@link CaRevoked} event asks to be issued at once.
  */
 public final class CaRevocations {
 
@@ -35,18 +35,15 @@ public final class CaRevocations {
     private final CaRepository repository;
     private final AuditLog audit;
     private final Clock clock;
-    private final List<Consumer<String>> parentCrlNeeded = new CopyOnWriteArrayList<>();
+    private final LifecycleEvents events;
 
-    public CaRevocations(CaRegistry cas, CaRepository repository, AuditLog audit, Clock clock) {
+    /** @param events told of every CA revocation once it is recorded */
+    public CaRevocations(CaRegistry cas, CaRepository repository, AuditLog audit, Clock clock, LifecycleEvents events) {
         this.cas = Objects.requireNonNull(cas, "cas");
         this.repository = Objects.requireNonNull(repository, "repository");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
-    }
-
-    /** Adds a listener told the name of the parent CA whose CRL and ARL must now be issued. */
-    public void addListener(Consumer<String> listener) {
-        parentCrlNeeded.add(Objects.requireNonNull(listener, "listener"));
+        this.events = Objects.requireNonNull(events, "events");
     }
 
     /**
@@ -83,9 +80,7 @@ public final class CaRevocations {
         facts.put("parent", ca.definition().parent());
         audit.record(AuditEvent.success(revocation.time(), AuditEventType.CA_REVOKED, operator.dn(),
                 List.of(caName), facts));
-        for (Consumer<String> listener : parentCrlNeeded) {
-            listener.accept(ca.definition().parent());
-        }
+        events.publish(new CaRevoked(caName, ca.definition().parent()));
         return revocation;
     }
 

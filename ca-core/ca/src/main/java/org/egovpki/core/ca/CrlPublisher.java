@@ -23,6 +23,8 @@ import org.egovpki.core.x509.CrlPartition;
 import org.egovpki.core.x509.CrlRequest;
 import org.egovpki.core.x509.EncodedCrl;
 import org.egovpki.core.x509.RevokedEntry;
+import org.egovpki.core.event.CrlPublished;
+import org.egovpki.core.event.LifecycleEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,14 +59,16 @@ public final class CrlPublisher {
     private final Clock clock;
     private final Duration nextUpdateAfter;
     private final PublicationUrls urls;
+    private final LifecycleEvents events;
     private final boolean deltas;
 
     /**
      * @param urls where the CRLs are published: delta CRLs are issued when it names delta URLs,
      *             partition CRLs when it has more than one partition
+     * @param events told of every full CRL published
      */
     public CrlPublisher(CaRepository repository, RevokedCertificates revoked, CrlFactory crlFactory, AuditLog audit,
-                        Clock clock, Duration nextUpdateAfter, PublicationUrls urls) {
+                        Clock clock, Duration nextUpdateAfter, PublicationUrls urls, LifecycleEvents events) {
         this.repository = Objects.requireNonNull(repository, "repository");
         this.revoked = Objects.requireNonNull(revoked, "revoked");
         this.crlFactory = Objects.requireNonNull(crlFactory, "crlFactory");
@@ -72,6 +76,7 @@ public final class CrlPublisher {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.nextUpdateAfter = Objects.requireNonNull(nextUpdateAfter, "nextUpdateAfter");
         this.urls = Objects.requireNonNull(urls, "urls");
+        this.events = Objects.requireNonNull(events, "events");
         this.deltas = urls.deltaCrls();
         if (nextUpdateAfter.isNegative() || nextUpdateAfter.isZero()) {
             throw new IllegalArgumentException("CRL nextUpdate interval must be positive, was " + nextUpdateAfter);
@@ -154,6 +159,11 @@ public final class CrlPublisher {
                     for (int shard = 0; shard < partitions(); shard++) {
                         publishPartition(ca, shard, next.add(BigInteger.valueOf(2L * shard)), thisUpdate, actor);
                     }
+                }
+                try {
+                    events.publish(new CrlPublished(ca.name(), number, thisUpdate));
+                } catch (RuntimeException e) {
+                    LOG.error("A consumer of CRL #{} of CA {} failed; the CRL stands: {}", number, ca.name(), e.toString());
                 }
                 return record;
             }

@@ -11,6 +11,8 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.egovpki.core.DomainException;
 import org.egovpki.core.certificate.CertificateRecord;
+import org.egovpki.core.event.KeyRetired;
+import org.egovpki.core.event.LifecycleEvents;
 import org.egovpki.core.km.KmClient;
 import org.egovpki.core.km.KmRequest;
 import org.egovpki.core.km.KmResponse;
@@ -25,10 +27,13 @@ public final class KeyManagementLink {
 
     private final KmClient client;
     private final CaRegistry cas;
+    private final LifecycleEvents events;
 
-    public KeyManagementLink(KmClient client, CaRegistry cas) {
+    /** @param events told of every key the KM retired */
+    public KeyManagementLink(KmClient client, CaRegistry cas, LifecycleEvents events) {
         this.client = Objects.requireNonNull(client, "client");
         this.cas = Objects.requireNonNull(cas, "cas");
+        this.events = Objects.requireNonNull(events, "events");
     }
 
     /**
@@ -48,6 +53,7 @@ public final class KeyManagementLink {
         }
         CertificateAuthority ca = ca(revoked.issuer());
         client.revoke(ca.certificate(), ca.signer().contentSigner(), revoked.serial());
+        events.publish(new KeyRetired(ca.name(), revoked.serial()));
     }
 
     /**

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.egovpki.core.DomainException;
 import org.egovpki.core.audit.AuditEvent;
@@ -38,6 +37,8 @@ import org.egovpki.core.enroll.SubscriberStore;
 import org.egovpki.core.profile.CertificateType;
 import org.egovpki.core.x509.Pem;
 import org.egovpki.core.x509.SerialNumbers;
+import org.egovpki.core.event.CertificateRevoked;
+import org.egovpki.core.event.LifecycleEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * <p>Every channel ends in the same steps: the certificate leaves the subscriber's public entry,
  * the record changes from VALID to REVOKED with time, CPS cause, RFC 5280 reason, invalidity date,
  * actor and channel in one compare-and-swap (a second revocation is a CONFLICT, never a second
- * entry), the listeners hear of it (OCSP, CRL, sync) and an audit event is written — also for
+ * entry), a {@link CertificateRevoked} event is published (OCSP, KM, CRL, sync consume it) and an audit event is written — also for
  * every refusal.
  *
  * <p>Who may revoke (001 §6.2.7.2): personal certificates at the request of the holder;
@@ -80,16 +81,18 @@ public final class RevocationService implements Supersession {
     private final AttemptLimiter limiter;
     private final Duration signedRequestMaxAge;
     private final String decoyHash;
-    private final List<RevocationListener> listeners = new CopyOnWriteArrayList<>();
+    private final LifecycleEvents events;
 
     /**
      * @param limiter             failed challenge-phrase attempts per client and per certificate
      * @param signedRequestMaxAge how far a signed request's {@code requestedAt} may be from now
      *                            (either way), so a captured request cannot be replayed later
+     * @param events              told of every revocation once it is recorded; a consumer's failure
+     *                            is logged and does not undo the revocation
      */
     public RevocationService(CaRegistry cas, CertificateStore certificates, SubscriberStore subscribers,
                              RequestStore requests, AuditLog audit, Clock clock, AttemptLimiter limiter,
-                             Duration signedRequestMaxAge, SecureRandom random) {
+                             Duration signedRequestMaxAge, SecureRandom random, LifecycleEvents events) {
         this.cas = Objects.requireNonNull(cas, "cas");
         this.certificates = Objects.requireNonNull(certificates, "certificates");
         this.subscribers = Objects.requireNonNull(subscribers, "subscribers");
@@ -98,13 +101,9 @@ public final class RevocationService implements Supersession {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.limiter = Objects.requireNonNull(limiter, "limiter");
         this.signedRequestMaxAge = Objects.requireNonNull(signedRequestMaxAge, "signedRequestMaxAge");
+        this.events = Objects.requireNonNull(events, "events");
         // Compared against when there is no real hash, so an unknown serial costs the same PBKDF2 time.
         this.decoyHash = ChallengePhrases.hash("decoy-phrase".toCharArray(), random);
-    }
-
-    /** Adds a listener told of every revocation from now on. */
-    public void addListener(RevocationListener listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /**
@@ -239,12 +238,11 @@ public final class RevocationService implements Supersession {
                 List.of(record.id(), record.subjectDn()), facts));
         LOG.info("Revoked certificate {} of CA {} ({}, {}) by {}", record.serialHex(), record.issuer(),
                 revocation.reason(), revocation.channel(), actor);
-        for (RevocationListener listener : listeners) {
-            try {
-                listener.revoked(revoked);
-            } catch (RuntimeException e) {
-                LOG.error("A revocation listener failed for {}; the revocation stands: {}", record.id(), e.toString());
-            }
+        try {
+            events.publish(new CertificateRevoked(revoked,
+                    revocation.channel() == RevocationChannel.SUPERSEDED));
+        } catch (RuntimeException e) {
+            LOG.error("A revocation listener failed for {}; the revocation stands: {}", record.id(), e.toString());
         }
         return revoked;
     }

@@ -22,8 +22,14 @@ import org.egovpki.core.crypto.BouncyCastle;
 import org.egovpki.core.x509.CrlFactory;
 import org.egovpki.core.x509.Pem;
 import org.egovpki.core.x509.RevokedEntry;
+import org.egovpki.core.event.CaRevoked;
+import org.egovpki.core.event.LifecycleEvents;
 import org.junit.jupiter.api.BeforeAll;
+import org.egovpki.core.event.CaRevoked;
+import org.egovpki.core.event.LifecycleEvents;
 import org.junit.jupiter.api.Test;
+import org.egovpki.core.event.CaRevoked;
+import org.egovpki.core.event.LifecycleEvents;
 import org.junit.jupiter.api.io.TempDir;
 
 class CrlPublisherTest {
@@ -50,7 +56,7 @@ class CrlPublisherTest {
                 .forEach(r -> sink.accept(r.entry));
     };
     private final CrlPublisher publisher = new CrlPublisher(repository, source, new CrlFactory(clock),
-            new RecordingAuditLog(), clock, Duration.ofHours(24), new TestUrls());
+            new RecordingAuditLog(), clock, Duration.ofHours(24), new TestUrls(), LifecycleEvents.NONE);
 
     @BeforeAll
     static void createCa() {
@@ -106,7 +112,7 @@ class CrlPublisherTest {
     @Test
     void partitionedCrlsListOnlyTheirOwnCertificatesUnderACriticalIssuingDistributionPoint() throws Exception {
         CrlPublisher partitioned = new CrlPublisher(repository, source, new CrlFactory(clock), new RecordingAuditLog(),
-                clock, Duration.ofHours(24), new TestUrls(PARTITIONS));
+                clock, Duration.ofHours(24), new TestUrls(PARTITIONS), LifecycleEvents.NONE);
         for (long serial = 10; serial < 16; serial++) {
             revoke(serial, Duration.ofDays(30), 0);
         }
@@ -167,9 +173,9 @@ class CrlPublisherTest {
         repository.save(root.toRecord());
         repository.save(ca.toRecord());
         RecordingAuditLog audit = new RecordingAuditLog();
-        CaRevocations caRevocations = new CaRevocations(new CaRegistry(List.of(root, ca)), repository, audit, clock);
         List<String> parents = new ArrayList<>();
-        caRevocations.addListener(parents::add);
+        CaRevocations caRevocations = new CaRevocations(new CaRegistry(List.of(root, ca)), repository, audit, clock,
+                event -> parents.add(((CaRevoked) event).parent()));
 
         assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> caRevocations.revoke(EnrollmentFixture.RA_ADMIN,
                 ca.name(), org.egovpki.core.certificate.RevocationReason.CA_COMPROMISE))).hasMessageContaining("CA_ADMIN");

@@ -21,6 +21,7 @@ import org.egovpki.core.operator.AttemptLimiter;
 import org.egovpki.core.revoke.RevocationService;
 import org.egovpki.core.enroll.EnrollmentService;
 import org.egovpki.core.enroll.InMemoryStores;
+import org.egovpki.core.enroll.Issuance;
 import org.egovpki.core.enroll.LifecycleService;
 import org.egovpki.core.enroll.RenewalWindow;
 import org.egovpki.core.operator.Operator;
@@ -30,6 +31,8 @@ import org.egovpki.core.enroll.Submission;
 import org.egovpki.core.enroll.SubscriberIds;
 import org.egovpki.core.enroll.validation.CertificationRequests;
 import org.egovpki.core.enroll.validation.KeyPolicy;
+import org.egovpki.core.event.LifecycleEvent;
+import org.egovpki.core.event.LifecycleEvents;
 import org.egovpki.core.profile.CertificateProfile;
 import org.egovpki.core.profile.CertificateType;
 import org.egovpki.core.profile.IdentityExtensionForm;
@@ -98,14 +101,25 @@ public final class EnrollmentFixture {
 
     private RevocationService revocations;
 
+    /** Every lifecycle event the fixture's services published, in order. */
+    public final List<LifecycleEvent> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final LifecycleEvents events = published::add;
+
     /** Issues over the fixture's stores; superseded originals are revoked by {@link #revocations()}. */
     public Issuer issuer(IssuanceObserver observer) {
-        return new Issuer(cas, profiles, new EndEntityCertificates(clock), stores, stores, stores, new TestUrls(), audit,
-                csrs, revocations(), clock, random, observer, km);
+        return new Issuer(steps(observer), stores, audit, clock);
     }
 
-    public EnrollmentService service(Issuer issuer) {
-        return new EnrollmentService(profiles, stores, stores, issuer, csrs, audit, clock, ZoneId.of("Asia/Shanghai"),
+    /** The issuance steps over the fixture's stores, as the issuance route calls them. */
+    public IssuanceSteps steps(IssuanceObserver observer) {
+        return new IssuanceSteps(
+                new IssuanceSteps.Signing(cas, profiles, new EndEntityCertificates(clock), new TestUrls(), random),
+                new IssuanceSteps.Stores(stores, stores, stores), new IssuanceSteps.Links(csrs, revocations(), km),
+                audit, events, clock, observer);
+    }
+
+    public EnrollmentService service(Issuance issuance) {
+        return new EnrollmentService(profiles, stores, stores, issuance, csrs, audit, clock, ZoneId.of("Asia/Shanghai"),
                 random, subscriberIds);
     }
 
@@ -144,7 +158,8 @@ public final class EnrollmentFixture {
     public synchronized RevocationService revocations() {
         if (revocations == null) {
             revocations = new RevocationService(cas, stores, stores, stores, audit, clock,
-                    new AttemptLimiter(3, Duration.ofMinutes(15), clock, 10_000), Duration.ofMinutes(5), random);
+                    new AttemptLimiter(3, Duration.ofMinutes(15), clock, 10_000), Duration.ofMinutes(5), random,
+                    events);
         }
         return revocations;
     }

@@ -153,6 +153,7 @@ public final class InMemoryCaRepository implements CaRepository {
     /** A CRL publisher into this repository for CAs that revoked nothing: 24-hour CRLs, test URLs. */
     public CrlPublisher publisher(org.egovpki.core.audit.AuditLog audit, java.time.Clock clock) {
         return new CrlPublisher(this, (selection, sink) -> { }, new org.egovpki.core.x509.CrlFactory(clock), audit, clock,
-                java.time.Duration.ofHours(24), new TestUrls());
+                java.time.Duration.ofHours(24), new TestUrls(),
+                org.egovpki.core.event.LifecycleEvents.NONE);
     }
 }

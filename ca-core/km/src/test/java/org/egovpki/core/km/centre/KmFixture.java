@@ -41,6 +41,7 @@ public final class KmFixture {
             served.put(ca.name(), ca.certificate());
         }
         endpoint = new KmEndpoint(served, escrow, recoveries, keys, audit, clock);
-        link = new KeyManagementLink(new KmClient(endpoint, keys.certificate(), clock, random), cas);
+        link = new KeyManagementLink(new KmClient(endpoint, keys.certificate(), clock, random), cas,
+                org.egovpki.core.event.LifecycleEvents.NONE);
     }
 }
