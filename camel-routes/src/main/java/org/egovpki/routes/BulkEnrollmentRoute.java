@@ -22,7 +22,7 @@ import org.apache.camel.builder.RouteBuilder;
  *
  * <p>Callers go through {@link BulkEnrollment}, which also turns a fault back into its exception.
  */
-public final class BulkEnrollmentRoute extends RouteBuilder {
+public final class BulkEnrollmentRoute extends FlowRouteBuilder {
 
     public static final String ROUTE_ID = "bulk-enrollment";
     public static final String ENDPOINT = "direct:bulk-enrollment";
@@ -35,7 +35,7 @@ public final class BulkEnrollmentRoute extends RouteBuilder {
     @Override
     public void configure() {
         // A refusal is an item's result (caught in the bean); a fault goes back to the caller at once, unretried.
-        errorHandler(noErrorHandler());
+        callerHandlesFailures();
 
         from(ENDPOINT)
                 .routeId(ROUTE_ID)

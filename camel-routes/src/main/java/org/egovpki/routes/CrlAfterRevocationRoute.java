@@ -16,7 +16,7 @@ import org.apache.camel.builder.RouteBuilder;
  * ({@link CrlJobs#catchUp()}) issues the CRL of every CA with a revocation newer than its
  * published CRL, so no revocation waits for the next scheduled CRL.
  */
-public final class CrlAfterRevocationRoute extends RouteBuilder {
+public final class CrlAfterRevocationRoute extends FlowRouteBuilder {
 
     public static final String ENDPOINT = "seda:egovpki-revocations?size=100000&blockWhenFull=true";
     public static final String ROUTE_ID = "crl-after-revocation";
@@ -29,8 +29,7 @@ public final class CrlAfterRevocationRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        errorHandler(defaultErrorHandler().maximumRedeliveries(3).redeliveryDelay(5_000)
-                .logExhausted(true).logStackTrace(false));
+        retryThenLog(3, Duration.ofSeconds(5));
 
         AggregationStrategy sameCa = (oldExchange, newExchange) -> oldExchange == null ? newExchange : oldExchange;
         from(ENDPOINT)

@@ -1,5 +1,6 @@
 package org.egovpki.routes;
 
+import java.time.Duration;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -9,15 +10,14 @@ import org.apache.camel.builder.RouteBuilder;
  * A failed run is logged by the shared error handler and retried at the next firing; the start-up
  * check re-issues any CRL that is about to expire, so a missed midnight never leaves a stale CRL.
  */
-public final class CrlScheduleRoute extends RouteBuilder {
+public final class CrlScheduleRoute extends FlowRouteBuilder {
 
     public static final String ROUTE_ID = "crl-scheduled-full";
     static final String JOBS_BEAN = "crlJobs";
 
     @Override
     public void configure() {
-        errorHandler(defaultErrorHandler().maximumRedeliveries(2).redeliveryDelay(30_000)
-                .logExhausted(true).logStackTrace(false));
+        retryThenLog(2, Duration.ofSeconds(30));
 
         from("quartz://egovpki/crl-full?cron={{egovpki.crl.cron}}&trigger.timeZone={{egovpki.crl.timeZone}}")
                 .routeId(ROUTE_ID)

@@ -1,5 +1,6 @@
 package org.egovpki.routes;
 
+import java.time.Duration;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -15,14 +16,15 @@ import org.apache.camel.builder.RouteBuilder;
  * and behaves the same on ApacheDS and OpenLDAP (whose persistent search support differs; the
  * measured poll cost is in docs/benchmarks.md).
  */
-public final class DirectoryApprovalRoute extends RouteBuilder {
+public final class DirectoryApprovalRoute extends FlowRouteBuilder {
 
     public static final String ROUTE_ID = "directory-approvals";
     public static final String DECISIONS_BEAN = "directoryDecisions";
 
     @Override
     public void configure() {
-        errorHandler(defaultErrorHandler().logExhausted(true).logStackTrace(false));
+        // Each poll is a firing of its own: not redelivered, the next poll tries again.
+        retryThenLog(0, Duration.ZERO);
 
         from("timer:directory-approvals?period={{egovpki.approvals.pollMillis}}&delay=1000")
                 .routeId(ROUTE_ID)

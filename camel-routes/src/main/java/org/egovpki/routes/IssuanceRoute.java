@@ -17,7 +17,7 @@ import org.egovpki.core.ca.IssuanceSteps;
  * it was thrown (the same {@code DomainException} kinds and messages as without Camel), and what is
  * durable is in the directory, from which recovery re-enters the same steps after a crash.
  */
-public final class IssuanceRoute extends RouteBuilder {
+public final class IssuanceRoute extends FlowRouteBuilder {
 
     public static final String ENDPOINT = "direct:egovpki-issuance";
     public static final String ROUTE_ID = "issuance";
@@ -25,9 +25,10 @@ public final class IssuanceRoute extends RouteBuilder {
 
     @Override
     public void configure() {
+        callerHandlesFailures();
+
         from(ENDPOINT)
                 .routeId(ROUTE_ID)
-                .errorHandler(noErrorHandler())
                 .bean(STEPS_BEAN, "check").id("check")
                 .loopDoWhile(simple("${body.hasNext()}")).id("each-certificate")
                     .bean(STEPS_BEAN, "intent").id("intent")

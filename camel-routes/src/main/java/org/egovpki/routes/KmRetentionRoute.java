@@ -1,5 +1,6 @@
 package org.egovpki.routes;
 
+import java.time.Duration;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -11,15 +12,14 @@ import org.apache.camel.builder.RouteBuilder;
  * kept a day longer than its minimum is harmless, one destroyed early is not, so nothing here
  * hurries.
  */
-public final class KmRetentionRoute extends RouteBuilder {
+public final class KmRetentionRoute extends FlowRouteBuilder {
 
     public static final String ROUTE_ID = "km-key-destruction";
     public static final String ESCROW_BEAN = "kmEscrow";
 
     @Override
     public void configure() {
-        errorHandler(defaultErrorHandler().maximumRedeliveries(2).redeliveryDelay(60_000)
-                .logExhausted(true).logStackTrace(false));
+        retryThenLog(2, Duration.ofMinutes(1));
 
         from("quartz://egovpki/km-destruction?cron={{egovpki.km.cron}}&trigger.timeZone={{egovpki.km.timeZone}}")
                 .routeId(ROUTE_ID)

@@ -19,7 +19,7 @@ import org.egovpki.core.event.CertificateRevoked;
  * and ignores the rest; a new consumer is one bean with an {@code on(LifecycleEvent)} method, bound
  * under its name, and one {@code .bean(...)} line below — no change to the launcher's services.
  */
-public final class LifecycleEventsRoute extends RouteBuilder {
+public final class LifecycleEventsRoute extends FlowRouteBuilder {
 
     /** Where the route listens. */
     public static final String ENDPOINT = "direct:egovpki-lifecycle-events";
@@ -36,9 +36,10 @@ public final class LifecycleEventsRoute extends RouteBuilder {
 
     @Override
     public void configure() {
+        callerHandlesFailures();
+
         from(ENDPOINT)
                 .routeId(ROUTE_ID)
-                .errorHandler(noErrorHandler())
                 .bean(OCSP_BEAN, "on").id("ocsp-invalidation")
                 .bean(KM_BEAN, "on").id("km-retirement")
                 .filter(body().isInstanceOf(CertificateRevoked.class)).id("revoked-certificate-crl")
@@ -49,7 +50,7 @@ public final class LifecycleEventsRoute extends RouteBuilder {
                     .setBody(simple("${body.parent()}"))
                     .to(ExchangePattern.InOnly, CrlAfterRevocationRoute.ENDPOINT).id("queue-parent-crl")
                 .end();
-                // Web-service sync (issue 11) subscribes here, after the synchronous consumers:
+                // Web-service sync (issue 12) subscribes here, after the synchronous consumers:
                 //   .bean(SyncEvents.BEAN, "on").id("web-service-sync")
     }
 }

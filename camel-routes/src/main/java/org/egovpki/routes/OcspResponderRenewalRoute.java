@@ -1,5 +1,6 @@
 package org.egovpki.routes;
 
+import java.time.Duration;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -10,14 +11,15 @@ import org.apache.camel.builder.RouteBuilder;
  * A check that finds nothing due touches neither the key store nor a CA key. A failed run is
  * logged and retried at the next period; the current responder keeps signing until it expires.
  */
-public final class OcspResponderRenewalRoute extends RouteBuilder {
+public final class OcspResponderRenewalRoute extends FlowRouteBuilder {
 
     public static final String ROUTE_ID = "ocsp-responder-renewal";
     public static final String JOBS_BEAN = "ocspResponderJobs";
 
     @Override
     public void configure() {
-        errorHandler(defaultErrorHandler().logExhausted(true).logStackTrace(false));
+        // Each check is a firing of its own: not redelivered, the next check tries again.
+        retryThenLog(0, Duration.ZERO);
 
         from("timer:ocsp-responder-renewal?period={{egovpki.ocsp.renewalCheckMillis}}"
                 + "&delay={{egovpki.ocsp.renewalCheckMillis}}")
