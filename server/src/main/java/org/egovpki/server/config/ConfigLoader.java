@@ -151,7 +151,8 @@ public final class ConfigLoader {
         EgovPkiConfig.Km km = readKm(root.child("km"));
         EgovPkiConfig.Ocsp ocsp = readOcsp(root.child("ocsp"));
         root.rejectUnknownKeys();
-        return new EgovPkiConfig(data, ldap, http, ca, profiles, enrollment, revocation, lifecycle, ocsp, km);
+        EgovPkiConfig.Sync sync = readSync(root.child("sync"));
+        return new EgovPkiConfig(data, ldap, http, ca, profiles, enrollment, revocation, lifecycle, ocsp, km, sync);
     }
 
     private static EgovPkiConfig.Ca readCa(ConfigNode caNode) {
@@ -282,6 +283,25 @@ public final class ConfigLoader {
         node.rejectUnknownKeys();
         return new EgovPkiConfig.Ocsp(signer, Duration.ofDays(validityDays), Duration.ofMinutes(nextUpdateMinutes),
                 Duration.ofSeconds(cacheSeconds), cacheEntries);
+    }
+
+    private static EgovPkiConfig.Sync readSync(ConfigNode node) {
+        boolean enabled = node.bool("enabled", true);
+        ConfigNode retry = node.child("retry");
+        int maxAttempts = retry.integer("maxAttempts", 10, 1, 1000);
+        int initialDelay = retry.integer("initialDelaySeconds", 1, 1, 3600);
+        int maxDelay = retry.integer("maxDelaySeconds", 300, 1, 86_400);
+        if (maxDelay < initialDelay) {
+            throw ConfigException.invalid(retry.key("maxDelaySeconds"), maxDelay, "expected at least "
+                    + "sync.retry.initialDelaySeconds (" + initialDelay + ")");
+        }
+        retry.rejectUnknownKeys();
+        int timeout = node.integer("requestTimeoutSeconds", 10, 1, 600);
+        int signerValidity = node.integer("signerValidityDays", 30, 1, MAX_DELEGATED_VALIDITY_DAYS);
+        int retention = node.integer("retentionDays", 90, 1, 3660);
+        node.rejectUnknownKeys();
+        return new EgovPkiConfig.Sync(enabled, maxAttempts, Duration.ofSeconds(initialDelay), Duration.ofSeconds(maxDelay),
+                Duration.ofSeconds(timeout), Duration.ofDays(signerValidity), Duration.ofDays(retention));
     }
 
     private static EgovPkiConfig.Enrollment readEnrollment(ConfigNode node) {

@@ -24,9 +24,11 @@ import org.egovpki.core.profile.ProfileCatalog;
  * @param revocation    {@code revocation.*}
  * @param lifecycle     {@code lifecycle.*}
  * @param ocsp          {@code ocsp.*}
+ * @param sync          {@code sync.*}
  */
 public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, ProfileCatalog profiles,
-                            Enrollment enrollment, Revocation revocation, Lifecycle lifecycle, Ocsp ocsp, Km km) {
+                            Enrollment enrollment, Revocation revocation, Lifecycle lifecycle, Ocsp ocsp, Km km,
+                            Sync sync) {
 
     /**
      * This configuration with the ports the listeners actually bound. A configured port of 0
@@ -57,7 +59,7 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
                             p.autoApproveForRa(), p.policyOid(), cps, p.description()), entry.issuer()));
         }
         return new EgovPkiConfig(dataDirectory, boundLdap, boundHttp, ca, new ProfileCatalog(entries), enrollment,
-                revocation, lifecycle, ocsp, km);
+                revocation, lifecycle, ocsp, km, sync);
     }
 
     private static int bound(int configured, int bound) {
@@ -201,5 +203,21 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
     /** {@code ocsp.signer}: {@code ca} (each CA's own key) or {@code delegated} (a responder key each CA certifies). */
     public enum OcspSigner {
         CA, DELEGATED
+    }
+
+    /**
+     * The web-service sync to e-government systems (docs/sync.md). The targets themselves are
+     * directory entries under {@code ou=sync}, not configuration.
+     *
+     * @param enabled           {@code sync.enabled} — capture events and deliver them
+     * @param maxAttempts       {@code sync.retry.maxAttempts} — failed attempts at one message before it is parked
+     * @param initialDelay      {@code sync.retry.initialDelaySeconds} — the first retry's delay, doubled per attempt
+     * @param maxDelay          {@code sync.retry.maxDelaySeconds} — the longest delay between attempts (also caps Retry-After)
+     * @param requestTimeout    {@code sync.requestTimeoutSeconds} — connect plus answer time of one delivery attempt
+     * @param signerValidity    {@code sync.signerValidityDays} — lifetime of a sync-signing certificate; renewed at two thirds
+     * @param retention         {@code sync.retentionDays} — how long delivered messages stay for replay and pull
+     */
+    public record Sync(boolean enabled, int maxAttempts, Duration initialDelay, Duration maxDelay,
+                       Duration requestTimeout, Duration signerValidity, Duration retention) {
     }
 }
