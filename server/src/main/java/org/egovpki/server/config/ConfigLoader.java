@@ -150,8 +150,8 @@ public final class ConfigLoader {
         EgovPkiConfig.Lifecycle lifecycle = readLifecycle(root.child("lifecycle"));
         EgovPkiConfig.Km km = readKm(root.child("km"));
         EgovPkiConfig.Ocsp ocsp = readOcsp(root.child("ocsp"));
-        root.rejectUnknownKeys();
         EgovPkiConfig.Sync sync = readSync(root.child("sync"));
+        root.rejectUnknownKeys();
         return new EgovPkiConfig(data, ldap, http, ca, profiles, enrollment, revocation, lifecycle, ocsp, km, sync);
     }
 
