@@ -156,6 +156,11 @@ final class CaAssembly {
         return registry;
     }
 
+    /** The CA key store, which also holds the delegated OCSP responders' and sync signers' keys. */
+    CaKeyStore keyStore() {
+        return keyStore;
+    }
+
     LdapCaRepository repository() {
         return repository;
     }

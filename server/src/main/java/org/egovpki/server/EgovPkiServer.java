@@ -110,8 +110,12 @@ public final class EgovPkiServer implements AutoCloseable {
         ca.startCaRevocations();
         var crlJobs = ca.crlJobs();
         var ocspJobs = ca.startOcsp(directory);
+        var syncSigners = SyncAssembly.signers(config, ca, audit, clock, random);
         var bulk = routes.startFlows(crlJobs, ra.decisions(), ocspJobs, km.escrow(),
                 new BulkApplications(ra.enrollment()::submit), ca.ocsp(), km.link());
+        if (syncSigners != null) {
+            routes.startSyncSignerRenewal(syncSigners);
+        }
 
         if (serveHttp) {
             http.start(config, clock, directory, ca, ra, km, bulk, teardown);

@@ -4,6 +4,7 @@ import java.util.Properties;
 import org.apache.camel.CamelContext;
 import org.egovpki.core.ca.IssuanceSteps;
 import org.egovpki.core.ca.KeyManagementLink;
+import org.egovpki.core.ca.SyncSigners;
 import org.egovpki.core.enroll.DirectoryDecisions;
 import org.egovpki.core.event.LifecycleEvents;
 import org.egovpki.core.km.centre.KeyEscrow;
@@ -20,14 +21,16 @@ import org.egovpki.routes.KmRetentionRoute;
 import org.egovpki.routes.OcspResponderJobs;
 import org.egovpki.routes.OcspResponderRenewalRoute;
 import org.egovpki.routes.RoutedIssuance;
+import org.egovpki.routes.SyncSignerRenewalRoute;
 import org.egovpki.server.config.EgovPkiConfig;
 
 /**
  * The flows (camel-routes, docs/architecture.md "Flows as routes"): one Camel context, started
  * right after the audit trail opens (step 7), because the domain services publish their lifecycle
  * events into it and start-up recovery already issues through its issuance route; the timer flows
- * (CRL schedule, directory approvals, KM key destruction, delegated OCSP responder renewal), the
- * bulk enrollment and the lifecycle-events route with its consumers are added at step 12. Endpoint
+ * (CRL schedule, directory approvals, KM key destruction, delegated OCSP responder and sync signer
+ * renewal), the bulk enrollment and the lifecycle-events route with its consumers are added at step
+ * 12. Endpoint
  * settings come from the configuration as properties.
  */
 final class RoutesAssembly {
@@ -97,6 +100,16 @@ final class RoutesAssembly {
         }
     }
 
+    /** The sync signers' renewal timer (docs/sync.md), when the sync is enabled. */
+    void startSyncSignerRenewal(SyncSigners signers) {
+        try {
+            camel.getRegistry().bind(SyncSignerRenewalRoute.JOBS_BEAN, signers);
+            camel.addRoutes(new SyncSignerRenewalRoute());
+        } catch (Exception e) {
+            throw new StartupException("the sync signer renewal route cannot start: " + e.getMessage());
+        }
+    }
+
     /** The properties the routes' URIs read, all from the configuration. */
     private static Properties properties(EgovPkiConfig config) {
         Properties properties = new Properties();
@@ -105,6 +118,8 @@ final class RoutesAssembly {
         properties.setProperty("egovpki.approvals.pollMillis",
                 Long.toString(config.enrollment().approvalPollInterval().toMillis()));
         properties.setProperty("egovpki.ocsp.renewalCheckMillis", Long.toString(CaAssembly.OCSP_RENEWAL_CHECK.toMillis()));
+        properties.setProperty("egovpki.sync.signerRenewalCheckMillis",
+                Long.toString(SyncAssembly.SIGNER_RENEWAL_CHECK.toMillis()));
         properties.setProperty("egovpki.km.cron", CrlScheduleRoute.cronForUri(config.km().destructionSchedule()));
         properties.setProperty("egovpki.km.timeZone", config.km().timeZone().getId());
         return properties;

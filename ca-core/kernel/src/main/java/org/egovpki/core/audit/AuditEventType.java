@@ -75,5 +75,10 @@ public enum AuditEventType {
      * its directory anchor missing or stale; the details say what and where. The trail continues
      * after this event, and the anchor is reset to it.
      */
-    AUDIT_TRAIL_FINDING
+    AUDIT_TRAIL_FINDING,
+    /**
+     * A CA certified a new sync-signing key (docs/sync.md, "The signature"): at first start, at
+     * renewal, or replaced at once by an operator; recorded before the key is stored.
+     */
+    SYNC_SIGNER_ISSUED
 }
