@@ -43,14 +43,25 @@ final class SyncReceiverCommand implements Callable<Integer> {
             description = "the target id this receiver is; default: the target of the first event it accepts")
     String target;
 
+    private volatile SyncReceiverServer server;
+
     @Override
     public Integer call() throws InterruptedException {
-        SyncReceiverServer server = SyncReceiverServer.start(
+        server = SyncReceiverServer.start(
                 new SyncReceiverServer.Options(port, caUrl, failRate, data, target), Clock.systemUTC());
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sync-receiver-shutdown"));
+        SyncReceiverServer started = server;
+        Runtime.getRuntime().addShutdownHook(new Thread(started::close, "sync-receiver-shutdown"));
         spec.commandLine().getOut().println("listening on " + server.port());
         spec.commandLine().getOut().flush();
         server.join();
         return 0;
+    }
+
+    /** Stops a running receiver (tests; in use, the shutdown hook does it). */
+    void stop() {
+        SyncReceiverServer running = server;
+        if (running != null) {
+            running.close();
+        }
     }
 }
