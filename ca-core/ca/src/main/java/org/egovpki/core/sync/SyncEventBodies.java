@@ -37,6 +37,9 @@ public final class SyncEventBodies {
     /** The {@code datacontenttype} of every message. */
     public static final String DATA_CONTENT_TYPE = "application/json";
 
+    /** The JSON Schema (2020-12) of every body, a resource next to this class. */
+    public static final String SCHEMA_RESOURCE = "sync-event.schema.json";
+
     private static final JsonFactory JSON = new JsonFactory();
     private static final Base64.Encoder BASE64 = Base64.getEncoder();
 
@@ -77,6 +80,18 @@ public final class SyncEventBodies {
             throw new UncheckedIOException("cannot write the JSON of sync event " + event.id() + ": " + e.getMessage(), e);
         }
         return out.toByteArray();
+    }
+
+    /** The JSON Schema of the bodies, {@link #SCHEMA_RESOURCE}, as stored. */
+    public static byte[] schema() {
+        try (java.io.InputStream in = SyncEventBodies.class.getResourceAsStream(SCHEMA_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(SCHEMA_RESOURCE + " is missing from the class path; the build is broken");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + SCHEMA_RESOURCE + ": " + e.getMessage(), e);
+        }
     }
 
     private static void certificateData(JsonGenerator json, SyncEvent event, SyncTarget target, Instant syncTime)

@@ -12,6 +12,9 @@ import java.util.Collection;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+
+import javax.security.auth.x500.X500Principal;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.gm.GMObjectIdentifiers;
@@ -139,6 +142,27 @@ public final class SyncSignatureVerifier {
                     + "with another key)", signerCertificate);
         } catch (CMSException | OperatorCreationException | RuntimeException e) {
             return Result.failed("the signature does not match the body bytes: " + e.getMessage(), signerCertificate);
+        }
+    }
+
+    /**
+     * The issuer named by the signer certificate a CMS carries, so a receiver can pick the CA
+     * chain to verify against before it parses the body; empty if the CMS cannot be read or
+     * names no certificate. Nothing is verified here.
+     */
+    public static Optional<X500Principal> signerIssuer(byte[] signature) {
+        try {
+            CMSSignedData cms = new CMSSignedData(signature);
+            Collection<SignerInformation> signers = cms.getSignerInfos().getSigners();
+            if (signers.size() != 1) {
+                return Optional.empty();
+            }
+            @SuppressWarnings("unchecked")
+            Collection<X509CertificateHolder> matches = cms.getCertificates().getMatches(signers.iterator().next().getSID());
+            return matches.isEmpty() ? Optional.empty()
+                    : Optional.of(new X500Principal(matches.iterator().next().getIssuer().getEncoded()));
+        } catch (CMSException | java.io.IOException | RuntimeException e) {
+            return Optional.empty();
         }
     }
 
