@@ -10,6 +10,7 @@ import org.egovpki.routes.RoutedIssuance;
 import org.egovpki.routes.BulkApplications;
 import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
+import org.egovpki.core.sync.SyncTargets;
 import org.egovpki.core.ca.CaRegistry;
 import org.egovpki.core.ca.CrlPublisher;
 import org.egovpki.core.ca.IssuanceObserver;
@@ -117,8 +118,11 @@ public final class EgovPkiServer implements AutoCloseable {
             routes.startSyncSignerRenewal(syncSigners);
         }
 
+        // Issue 12 (merge): SyncAssembly.targets(<the directory's SyncStore, part A>, data, audit, clock).
+        // Without the store the /sync/targets API answers 503.
+        SyncTargets syncTargets = null;
         if (serveHttp) {
-            http.start(config, clock, directory, ca, ra, km, bulk, teardown);
+            http.start(config, clock, directory, ca, ra, km, bulk, syncTargets, teardown);
         }
         writePortsFile(data, serveHttp);
         requireHealthy(data, "after start-up");

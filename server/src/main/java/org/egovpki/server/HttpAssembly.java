@@ -11,6 +11,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.egovpki.core.ca.KeyDeliveries;
+import org.egovpki.core.sync.SyncTargets;
 import org.egovpki.routes.BulkEnrollment;
 import org.egovpki.server.config.EgovPkiConfig;
 import org.egovpki.server.http.ApiHandler;
@@ -61,13 +62,13 @@ final class HttpAssembly {
 
     /** Step 13: the operator API, OCSP and the public endpoints on the reserved ports. */
     void start(EgovPkiConfig config, Clock clock, DirectoryAssembly directory, CaAssembly ca, RaAssembly ra,
-               KmAssembly km, BulkEnrollment bulk, Teardown teardown) {
+               KmAssembly km, BulkEnrollment bulk, SyncTargets syncTargets, Teardown teardown) {
         ObjectMapper json = new ObjectMapper();
         Handler handler = new Handler.Sequence(
                 new OcspHandler(ca.ocsp()),
                 new ApiHandler(ra.enrollment(), ca.revocations(), ra.lifecycle(), ca.crls(), ca.caRevocations(),
                         ra.operators(), ca.certificates(), ca.registry(), config.profiles(), km.recoveries(), km.link(),
-                        new KeyDeliveries(ca.certificates()), bulk, json),
+                        new KeyDeliveries(ca.certificates()), bulk, syncTargets, json),
                 new PublicHandler(ca.registry(), ca.repository(), ca.urls(), directory.names(),
                         config.ldap().publicUrl().toString(), clock, directory.health(), json));
         serve(config.http(), handler, new JsonErrorHandler(json), teardown);

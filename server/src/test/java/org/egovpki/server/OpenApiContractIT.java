@@ -44,6 +44,7 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.egovpki.core.crypto.BouncyCastle;
 import org.egovpki.core.crypto.KeyAlgorithm;
 import org.egovpki.core.x509.Pem;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -205,6 +206,41 @@ class OpenApiContractIT {
         CALLS.put("issueCrl", () -> List.of(post("admin", "/crls/sm2-issuing", ApiClient.JSON.createObjectNode())));
         CALLS.put("listProfiles", () -> List.of(get("clerk1", "/profiles")));
         CALLS.put("getOpenApiDocument", () -> List.of(get(null, "/openapi.yaml")));
+        CALLS.put("addSyncTarget", () -> List.of(post("admin", "/sync/targets", syncTarget("contract-add"))));
+        CALLS.put("listSyncTargets", () -> List.of(get("admin", "/sync/targets")));
+        CALLS.put("getSyncTarget", () -> List.of(get("admin", "/sync/targets/" + addSyncTarget("contract-get"))));
+        CALLS.put("replaceSyncTarget", () -> List.of(exchange("PUT", "/sync/targets/" + addSyncTarget("contract-put"),
+                "admin", "application/json", ApiClient.JSON.writeValueAsBytes(syncTarget("contract-put")
+                        .put("binding", "SOAP")))));
+        CALLS.put("deleteSyncTarget", () -> List.of(exchange("DELETE", "/sync/targets/" + addSyncTarget("contract-del"),
+                "admin", null, null)));
+        CALLS.put("redriveSyncTarget", () -> List.of(post("admin", "/sync/targets/" + addSyncTarget("contract-redrive")
+                + "/redrive", ApiClient.JSON.createObjectNode())));
+        CALLS.put("replaySyncTarget", () -> List.of(post("admin", "/sync/targets/" + addSyncTarget("contract-replay")
+                + "/replay", ApiClient.JSON.createObjectNode().put("from", 1))));
+        CALLS.put("skipSyncTarget", () -> {
+            // Something must be pending: a target nobody listens at, and a certificate issued after it exists.
+            String id = addSyncTarget("contract-skip");
+            issue(personal("personal"));
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> ApiClient.JSON.readTree(
+                    get("admin", "/sync/targets/" + id).response().body()).path("state").path("pending").asLong() > 0);
+            return List.of(post("admin", "/sync/targets/" + id + "/skip", ApiClient.JSON.createObjectNode()));
+        });
+    }
+
+    /** A sync target that receives everything at a port where nobody listens. */
+    private static ObjectNode syncTarget(String id) {
+        ObjectNode target = ApiClient.JSON.createObjectNode().put("id", id).put("url", "http://127.0.0.1:9/sync")
+                .put("caIdentifier", "contract-ca");
+        target.putObject("authentication").put("type", "basic").put("username", "ca").put("password", "contract-pw");
+        return target;
+    }
+
+    private static String addSyncTarget(String id) throws Exception {
+        Exchange added = post("admin", "/sync/targets", syncTarget(id));
+        assertThat(added.response().statusCode()).as(new String(added.response().body(), StandardCharsets.UTF_8))
+                .isEqualTo(201);
+        return id;
     }
 
     @BeforeAll

@@ -30,11 +30,15 @@ public final class ApiRoutes {
     static final Param SERIAL_FILE = new Param("serial", "[0-9a-fA-F]{1,40}(?:\\.der|\\.pem|\\.p7b)?");
     /** A CA name. */
     static final Param CA = new Param("ca", "[A-Za-z0-9._-]{1,64}");
+    /** A sync target's id ({@code SyncTarget.ID}). */
+    static final Param SYNC_TARGET = new Param("id", "[a-z0-9][a-z0-9-]{0,62}");
 
     /** A path parameter in a template; declared before the table, which uses it as it is built. */
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]+)}");
     private static final String GET = "GET";
     private static final String POST = "POST";
+    private static final String PUT = "PUT";
+    private static final String DELETE = "DELETE";
 
     /** The operator API. Open routes need no operator login: the document, or a proof in the body. */
     public static final ApiRoutes API = new ApiRoutes()
@@ -65,7 +69,15 @@ public final class ApiRoutes {
             .operator(POST, "/km/recoveries/{id}/reject", RECOVERY_ID, (r, c) -> r.km().reject(c))
             .operator(GET, "/km/recoveries/{id}/judicial-file", RECOVERY_ID, (r, c) -> r.km().judicialFile(c))
             .operator(GET, "/km/recoveries/{id}", RECOVERY_ID, (r, c) -> r.km().get(c))
-            .operator(GET, "/profiles", (r, c) -> r.profiles().list(c));
+            .operator(GET, "/profiles", (r, c) -> r.profiles().list(c))
+            .operator(POST, "/sync/targets", (r, c) -> r.sync().add(c))
+            .operator(GET, "/sync/targets", (r, c) -> r.sync().list(c))
+            .operator(GET, "/sync/targets/{id}", SYNC_TARGET, (r, c) -> r.sync().get(c))
+            .operator(PUT, "/sync/targets/{id}", SYNC_TARGET, (r, c) -> r.sync().replace(c))
+            .operator(DELETE, "/sync/targets/{id}", SYNC_TARGET, (r, c) -> r.sync().delete(c))
+            .operator(POST, "/sync/targets/{id}/redrive", SYNC_TARGET, (r, c) -> r.sync().redrive(c))
+            .operator(POST, "/sync/targets/{id}/skip", SYNC_TARGET, (r, c) -> r.sync().skip(c))
+            .operator(POST, "/sync/targets/{id}/replay", SYNC_TARGET, (r, c) -> r.sync().replay(c));
 
     private final List<Route> routes = new ArrayList<>();
 

@@ -80,5 +80,17 @@ public enum AuditEventType {
      * A CA certified a new sync-signing key (docs/sync.md, "The signature"): at first start, at
      * renewal, or replaced at once by an operator; recorded before the key is stored.
      */
-    SYNC_SIGNER_ISSUED
+    SYNC_SIGNER_ISSUED,
+    /** A sync target (an e-government system receiving events) was added; never its secrets. */
+    SYNC_TARGET_ADDED,
+    /** A sync target's settings were replaced (and its secret, if one was given: only that it was). */
+    SYNC_TARGET_CHANGED,
+    /** A sync target was deleted with its queue, its delivery state and its secret. */
+    SYNC_TARGET_DELETED,
+    /** An administrator re-drove a sync target: its parked head is tried again at once. */
+    SYNC_TARGET_REDRIVEN,
+    /** An administrator skipped a sync target's head message: it counts as delivered without being so. */
+    SYNC_TARGET_SKIPPED,
+    /** An administrator moved a sync target's delivered sequence: delivery resumes at the given sequence. */
+    SYNC_TARGET_REPLAYED
 }
