@@ -114,7 +114,8 @@ public final class EgovPkiServer implements AutoCloseable {
                 new BulkApplications(ra.enrollment()::submit), ca.ocsp(), km.link());
 
         if (serveHttp) {
-            http.start(config, clock, directory, ca, ra, km, bulk, teardown);
+            // The sync delivery (SyncAssembly.startDelivery) needs the directory's SyncStore; until it is wired, null: no sync.
+            http.start(config, clock, directory, ca, ra, km, bulk, null, teardown);
         }
         writePortsFile(data, serveHttp);
         requireHealthy(data, "after start-up");

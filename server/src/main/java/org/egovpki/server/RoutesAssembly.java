@@ -1,5 +1,6 @@
 package org.egovpki.server;
 
+import java.time.Duration;
 import java.util.Properties;
 import org.apache.camel.CamelContext;
 import org.egovpki.core.ca.IssuanceSteps;
@@ -8,6 +9,7 @@ import org.egovpki.core.enroll.DirectoryDecisions;
 import org.egovpki.core.event.LifecycleEvents;
 import org.egovpki.core.km.centre.KeyEscrow;
 import org.egovpki.core.ocsp.OcspResponder;
+import org.egovpki.core.sync.SyncDeliveryTrigger;
 import org.egovpki.routes.BulkApplications;
 import org.egovpki.routes.BulkEnrollment;
 import org.egovpki.routes.BulkEnrollmentRoute;
@@ -20,6 +22,9 @@ import org.egovpki.routes.KmRetentionRoute;
 import org.egovpki.routes.OcspResponderJobs;
 import org.egovpki.routes.OcspResponderRenewalRoute;
 import org.egovpki.routes.RoutedIssuance;
+import org.egovpki.routes.RoutedSyncDeliveryTrigger;
+import org.egovpki.routes.SyncDelivery;
+import org.egovpki.routes.SyncDeliveryRoute;
 import org.egovpki.server.config.EgovPkiConfig;
 
 /**
@@ -31,6 +36,11 @@ import org.egovpki.server.config.EgovPkiConfig;
  * settings come from the configuration as properties.
  */
 final class RoutesAssembly {
+
+    /** How often the sync delivery looks at every target for work no trigger announced. */
+    static final Duration SYNC_POLL = Duration.ofSeconds(1);
+    /** Targets delivered at the same time (each target has one message in flight). */
+    static final int SYNC_WORKERS = 4;
 
     private final EgovPkiConfig config;
     private final CamelContext camel;
@@ -97,6 +107,17 @@ final class RoutesAssembly {
         }
     }
 
+    /** Adds the sync delivery route over {@code delivery}; the trigger wakes it for a realtime target. */
+    SyncDeliveryTrigger syncDelivery(SyncDelivery delivery) {
+        try {
+            camel.getRegistry().bind(SyncDeliveryRoute.BEAN, delivery);
+            camel.addRoutes(new SyncDeliveryRoute());
+            return new RoutedSyncDeliveryTrigger(camel, delivery);
+        } catch (Exception e) {
+            throw new StartupException("the sync delivery route cannot start: " + e.getMessage());
+        }
+    }
+
     /** The properties the routes' URIs read, all from the configuration. */
     private static Properties properties(EgovPkiConfig config) {
         Properties properties = new Properties();
@@ -107,6 +128,8 @@ final class RoutesAssembly {
         properties.setProperty("egovpki.ocsp.renewalCheckMillis", Long.toString(CaAssembly.OCSP_RENEWAL_CHECK.toMillis()));
         properties.setProperty("egovpki.km.cron", CrlScheduleRoute.cronForUri(config.km().destructionSchedule()));
         properties.setProperty("egovpki.km.timeZone", config.km().timeZone().getId());
+        properties.setProperty("egovpki.sync.pollMillis", Long.toString(SYNC_POLL.toMillis()));
+        properties.setProperty("egovpki.sync.workers", Integer.toString(SYNC_WORKERS));
         return properties;
     }
 }

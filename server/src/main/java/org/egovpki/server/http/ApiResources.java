@@ -5,7 +5,7 @@ import java.util.Objects;
 /** The resource classes of the operator API, one per area; {@link ApiRoutes} maps calls onto their methods. */
 record ApiResources(OpenApiResource openApi, RequestResource requests, CertificateResource certificates,
                     CaResource cas, RevocationResource revocations, LifecycleResource lifecycle, KmResource km,
-                    ProfileResource profiles) {
+                    ProfileResource profiles, SyncEventsResource syncEvents) {
 
     ApiResources {
         Objects.requireNonNull(openApi, "openApi");
@@ -16,5 +16,6 @@ record ApiResources(OpenApiResource openApi, RequestResource requests, Certifica
         Objects.requireNonNull(lifecycle, "lifecycle");
         Objects.requireNonNull(km, "km");
         Objects.requireNonNull(profiles, "profiles");
+        Objects.requireNonNull(syncEvents, "syncEvents");
     }
 }

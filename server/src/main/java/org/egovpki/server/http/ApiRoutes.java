@@ -30,6 +30,8 @@ public final class ApiRoutes {
     static final Param SERIAL_FILE = new Param("serial", "[0-9a-fA-F]{1,40}(?:\\.der|\\.pem|\\.p7b)?");
     /** A CA name. */
     static final Param CA = new Param("ca", "[A-Za-z0-9._-]{1,64}");
+    /** A sync target id ({@code SyncTarget.ID}). */
+    static final Param SYNC_TARGET = new Param("id", "[a-z0-9][a-z0-9-]{0,62}");
 
     /** A path parameter in a template; declared before the table, which uses it as it is built. */
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]+)}");
@@ -65,7 +67,8 @@ public final class ApiRoutes {
             .operator(POST, "/km/recoveries/{id}/reject", RECOVERY_ID, (r, c) -> r.km().reject(c))
             .operator(GET, "/km/recoveries/{id}/judicial-file", RECOVERY_ID, (r, c) -> r.km().judicialFile(c))
             .operator(GET, "/km/recoveries/{id}", RECOVERY_ID, (r, c) -> r.km().get(c))
-            .operator(GET, "/profiles", (r, c) -> r.profiles().list(c));
+            .operator(GET, "/profiles", (r, c) -> r.profiles().list(c))
+            .operator(GET, "/sync/targets/{id}/events", SYNC_TARGET, (r, c) -> r.syncEvents().events(c));
 
     private final List<Route> routes = new ArrayList<>();
 
