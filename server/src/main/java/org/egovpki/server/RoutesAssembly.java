@@ -25,6 +25,8 @@ import org.egovpki.routes.RoutedIssuance;
 import org.egovpki.routes.RoutedSyncDeliveryTrigger;
 import org.egovpki.routes.SyncDelivery;
 import org.egovpki.routes.SyncDeliveryRoute;
+import org.egovpki.routes.SyncRetention;
+import org.egovpki.routes.SyncRetentionRoute;
 import org.egovpki.server.config.EgovPkiConfig;
 
 /**
@@ -41,6 +43,8 @@ final class RoutesAssembly {
     static final Duration SYNC_POLL = Duration.ofSeconds(1);
     /** Targets delivered at the same time (each target has one message in flight). */
     static final int SYNC_WORKERS = 4;
+    /** How often delivered sync messages past sync.retentionDays are deleted. */
+    static final Duration SYNC_PURGE = Duration.ofHours(1);
 
     private final EgovPkiConfig config;
     private final CamelContext camel;
@@ -107,11 +111,13 @@ final class RoutesAssembly {
         }
     }
 
-    /** Adds the sync delivery route over {@code delivery}; the trigger wakes it for a realtime target. */
-    SyncDeliveryTrigger syncDelivery(SyncDelivery delivery) {
+    /** Adds the sync delivery and retention routes; the trigger wakes the delivery for a realtime target. */
+    SyncDeliveryTrigger syncDelivery(SyncDelivery delivery, SyncRetention retention) {
         try {
             camel.getRegistry().bind(SyncDeliveryRoute.BEAN, delivery);
             camel.addRoutes(new SyncDeliveryRoute());
+            camel.getRegistry().bind(SyncRetentionRoute.BEAN, retention);
+            camel.addRoutes(new SyncRetentionRoute());
             return new RoutedSyncDeliveryTrigger(camel, delivery);
         } catch (Exception e) {
             throw new StartupException("the sync delivery route cannot start: " + e.getMessage());
@@ -130,6 +136,7 @@ final class RoutesAssembly {
         properties.setProperty("egovpki.km.timeZone", config.km().timeZone().getId());
         properties.setProperty("egovpki.sync.pollMillis", Long.toString(SYNC_POLL.toMillis()));
         properties.setProperty("egovpki.sync.workers", Integer.toString(SYNC_WORKERS));
+        properties.setProperty("egovpki.sync.purgeMillis", Long.toString(SYNC_PURGE.toMillis()));
         return properties;
     }
 }

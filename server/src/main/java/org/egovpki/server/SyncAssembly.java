@@ -9,6 +9,7 @@ import org.egovpki.routes.Backoff;
 import org.egovpki.routes.HttpSyncTransport;
 import org.egovpki.routes.SyncDelivery;
 import org.egovpki.routes.SyncMetrics;
+import org.egovpki.routes.SyncRetention;
 import org.egovpki.server.config.EgovPkiConfig;
 
 /**
@@ -28,8 +29,9 @@ final class SyncAssembly {
     }
 
     /**
-     * Step 12, after the other flows: the delivery route over {@code store} with the retry settings
-     * of {@code sync.*}. Deliveries run on the route's own threads, never an issuance's.
+     * Step 12, after the other flows, when {@code sync.enabled}: the delivery route over {@code store}
+     * with the retry settings of {@code sync.*}, and the hourly purge of delivered messages past
+     * {@code sync.retentionDays}. Deliveries run on the route's own threads, never an issuance's.
      */
     static Delivery startDelivery(EgovPkiConfig.Sync config, RoutesAssembly routes, SyncStore store,
                                   SyncCredentials credentials, Clock clock) {
@@ -38,6 +40,6 @@ final class SyncAssembly {
                 new HttpSyncTransport(credentials, config.requestTimeout(), clock),
                 new Backoff(config.initialDelay(), config.maxDelay(), () -> ThreadLocalRandom.current().nextDouble()),
                 config.maxAttempts(), clock, metrics);
-        return new Delivery(routes.syncDelivery(delivery), metrics, store);
+        return new Delivery(routes.syncDelivery(delivery, new SyncRetention(store, config.retention(), clock)), metrics, store);
     }
 }
