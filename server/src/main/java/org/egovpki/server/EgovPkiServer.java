@@ -122,7 +122,8 @@ public final class EgovPkiServer implements AutoCloseable {
         // Without the store the /sync/targets API answers 503.
         SyncTargets syncTargets = null;
         if (serveHttp) {
-            http.start(config, clock, directory, ca, ra, km, bulk, syncTargets, teardown);
+            SyncAssembly.Delivery syncDelivery = null;
+            http.start(config, clock, directory, ca, ra, km, bulk, syncTargets, syncDelivery, teardown);
         }
         writePortsFile(data, serveHttp);
         requireHealthy(data, "after start-up");

@@ -16,6 +16,7 @@ import org.egovpki.routes.BulkEnrollment;
 import org.egovpki.server.config.EgovPkiConfig;
 import org.egovpki.server.http.ApiHandler;
 import org.egovpki.server.http.JsonErrorHandler;
+import org.egovpki.server.http.MetricsHandler;
 import org.egovpki.server.http.OcspHandler;
 import org.egovpki.server.http.PublicHandler;
 import org.slf4j.Logger;
@@ -60,15 +61,21 @@ final class HttpAssembly {
         return tls == null ? 0 : Ports.port(tls);
     }
 
-    /** Step 13: the operator API, OCSP and the public endpoints on the reserved ports. */
+    /**
+     * Step 13: the operator API, OCSP, the metrics and the public endpoints on the reserved ports.
+     *
+     * @param sync the sync delivery, {@code null} when the sync is off ({@code sync.enabled: false})
+     */
     void start(EgovPkiConfig config, Clock clock, DirectoryAssembly directory, CaAssembly ca, RaAssembly ra,
-               KmAssembly km, BulkEnrollment bulk, SyncTargets syncTargets, Teardown teardown) {
+               KmAssembly km, BulkEnrollment bulk, SyncTargets syncTargets, SyncAssembly.Delivery sync,
+               Teardown teardown) {
         ObjectMapper json = new ObjectMapper();
         Handler handler = new Handler.Sequence(
                 new OcspHandler(ca.ocsp()),
                 new ApiHandler(ra.enrollment(), ca.revocations(), ra.lifecycle(), ca.crls(), ca.caRevocations(),
                         ra.operators(), ca.certificates(), ca.registry(), config.profiles(), km.recoveries(), km.link(),
-                        new KeyDeliveries(ca.certificates()), bulk, syncTargets, json),
+                        new KeyDeliveries(ca.certificates()), bulk, syncTargets, sync == null ? null : sync.store(), json),
+                new MetricsHandler(sync == null ? () -> "" : sync.metrics()::render, json),
                 new PublicHandler(ca.registry(), ca.repository(), ca.urls(), directory.names(),
                         config.ldap().publicUrl().toString(), clock, directory.health(), json));
         serve(config.http(), handler, new JsonErrorHandler(json), teardown);

@@ -1,5 +1,6 @@
 package org.egovpki.server;
 
+import java.time.Duration;
 import java.util.Properties;
 import org.apache.camel.CamelContext;
 import org.egovpki.core.ca.IssuanceSteps;
@@ -9,6 +10,7 @@ import org.egovpki.core.enroll.DirectoryDecisions;
 import org.egovpki.core.event.LifecycleEvents;
 import org.egovpki.core.km.centre.KeyEscrow;
 import org.egovpki.core.ocsp.OcspResponder;
+import org.egovpki.core.sync.SyncDeliveryTrigger;
 import org.egovpki.routes.BulkApplications;
 import org.egovpki.routes.BulkEnrollment;
 import org.egovpki.routes.BulkEnrollmentRoute;
@@ -22,6 +24,11 @@ import org.egovpki.routes.OcspResponderJobs;
 import org.egovpki.routes.OcspResponderRenewalRoute;
 import org.egovpki.routes.RoutedIssuance;
 import org.egovpki.routes.SyncSignerRenewalRoute;
+import org.egovpki.routes.RoutedSyncDeliveryTrigger;
+import org.egovpki.routes.SyncDelivery;
+import org.egovpki.routes.SyncDeliveryRoute;
+import org.egovpki.routes.SyncRetention;
+import org.egovpki.routes.SyncRetentionRoute;
 import org.egovpki.server.config.EgovPkiConfig;
 
 /**
@@ -34,6 +41,13 @@ import org.egovpki.server.config.EgovPkiConfig;
  * settings come from the configuration as properties.
  */
 final class RoutesAssembly {
+
+    /** How often the sync delivery looks at every target for work no trigger announced. */
+    static final Duration SYNC_POLL = Duration.ofSeconds(1);
+    /** Targets delivered at the same time (each target has one message in flight). */
+    static final int SYNC_WORKERS = 4;
+    /** How often delivered sync messages past sync.retentionDays are deleted. */
+    static final Duration SYNC_PURGE = Duration.ofHours(1);
 
     private final EgovPkiConfig config;
     private final CamelContext camel;
@@ -110,6 +124,19 @@ final class RoutesAssembly {
         }
     }
 
+    /** Adds the sync delivery and retention routes; the trigger wakes the delivery for a realtime target. */
+    SyncDeliveryTrigger syncDelivery(SyncDelivery delivery, SyncRetention retention) {
+        try {
+            camel.getRegistry().bind(SyncDeliveryRoute.BEAN, delivery);
+            camel.addRoutes(new SyncDeliveryRoute());
+            camel.getRegistry().bind(SyncRetentionRoute.BEAN, retention);
+            camel.addRoutes(new SyncRetentionRoute());
+            return new RoutedSyncDeliveryTrigger(camel, delivery);
+        } catch (Exception e) {
+            throw new StartupException("the sync delivery route cannot start: " + e.getMessage());
+        }
+    }
+
     /** The properties the routes' URIs read, all from the configuration. */
     private static Properties properties(EgovPkiConfig config) {
         Properties properties = new Properties();
@@ -122,6 +149,9 @@ final class RoutesAssembly {
                 Long.toString(SyncAssembly.SIGNER_RENEWAL_CHECK.toMillis()));
         properties.setProperty("egovpki.km.cron", CrlScheduleRoute.cronForUri(config.km().destructionSchedule()));
         properties.setProperty("egovpki.km.timeZone", config.km().timeZone().getId());
+        properties.setProperty("egovpki.sync.pollMillis", Long.toString(SYNC_POLL.toMillis()));
+        properties.setProperty("egovpki.sync.workers", Integer.toString(SYNC_WORKERS));
+        properties.setProperty("egovpki.sync.purgeMillis", Long.toString(SYNC_PURGE.toMillis()));
         return properties;
     }
 }

@@ -3,12 +3,20 @@ package org.egovpki.server;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import org.egovpki.core.audit.AuditLog;
 import org.egovpki.core.ca.CmsSyncSigner;
 import org.egovpki.core.ca.SyncSigners;
+import org.egovpki.core.sync.SyncCredentials;
+import org.egovpki.core.sync.SyncDeliveryTrigger;
 import org.egovpki.core.sync.SyncStore;
 import org.egovpki.core.sync.SyncTargets;
 import org.egovpki.core.x509.SyncSigningCertificates;
+import org.egovpki.routes.Backoff;
+import org.egovpki.routes.HttpSyncTransport;
+import org.egovpki.routes.SyncDelivery;
+import org.egovpki.routes.SyncMetrics;
+import org.egovpki.routes.SyncRetention;
 import org.egovpki.server.config.EgovPkiConfig;
 import org.egovpki.server.sync.FileSyncCredentials;
 import org.egovpki.server.sync.QuartzCronSyntax;
@@ -58,5 +66,27 @@ final class SyncAssembly {
     /** The targets' secrets: written by {@link #targets}, read by the delivery. */
     static FileSyncCredentials credentials(DataDirectory data) {
         return new FileSyncCredentials(data.secret(SECRETS));
+    }
+
+    /**
+     * The delivery side, once started: the trigger the fan-out calls after enqueueing, the metrics
+     * {@code GET /metrics} renders, and the store the pull endpoint reads.
+     */
+    record Delivery(SyncDeliveryTrigger trigger, SyncMetrics metrics, SyncStore store) {
+    }
+
+    /**
+     * Step 12, after the other flows, when {@code sync.enabled}: the delivery route over {@code store}
+     * with the retry settings of {@code sync.*}, and the hourly purge of delivered messages past
+     * {@code sync.retentionDays}. Deliveries run on the route's own threads, never an issuance's.
+     */
+    static Delivery startDelivery(EgovPkiConfig.Sync config, RoutesAssembly routes, SyncStore store,
+                                  SyncCredentials credentials, Clock clock) {
+        SyncMetrics metrics = new SyncMetrics(store, clock);
+        SyncDelivery delivery = new SyncDelivery(store,
+                new HttpSyncTransport(credentials, config.requestTimeout(), clock),
+                new Backoff(config.initialDelay(), config.maxDelay(), () -> ThreadLocalRandom.current().nextDouble()),
+                config.maxAttempts(), clock, metrics);
+        return new Delivery(routes.syncDelivery(delivery, new SyncRetention(store, config.retention(), clock)), metrics, store);
     }
 }

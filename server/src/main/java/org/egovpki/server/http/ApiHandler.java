@@ -22,6 +22,7 @@ import org.egovpki.core.km.centre.KeyRecoveries;
 import org.egovpki.core.profile.ProfileCatalog;
 import org.egovpki.core.revoke.RevocationService;
 import org.egovpki.core.sync.SyncTargets;
+import org.egovpki.core.sync.SyncStore;
 import org.egovpki.routes.BulkEnrollment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,9 +50,10 @@ public final class ApiHandler extends Handler.Abstract {
                       CrlPublisher crls, CaRevocations caRevocations,
                       OperatorDirectory operators, CertificateLookup certificates, CaRegistry cas,
                       ProfileCatalog profiles, KeyRecoveries recoveries, KeyManagementLink kmLink,
-                      KeyDeliveries deliveries, BulkEnrollment bulk, SyncTargets syncTargets, ObjectMapper json) {
+                      KeyDeliveries deliveries, BulkEnrollment bulk, SyncTargets syncTargets, SyncStore syncStore,
+                      ObjectMapper json) {
         this(resources(enrollment, revocations, lifecycle, crls, caRevocations, certificates, cas, profiles, recoveries,
-                kmLink, deliveries, bulk, syncTargets), operators, json);
+                kmLink, deliveries, bulk, syncTargets, syncStore), operators, json);
     }
 
     ApiHandler(ApiResources resources, OperatorDirectory operators, ObjectMapper json) {
@@ -65,14 +67,15 @@ public final class ApiHandler extends Handler.Abstract {
                                           LifecycleService lifecycle, CrlPublisher crls, CaRevocations caRevocations,
                                           CertificateLookup certificates, CaRegistry cas, ProfileCatalog profiles,
                                           KeyRecoveries recoveries, KeyManagementLink kmLink,
-                                          KeyDeliveries deliveries, BulkEnrollment bulk, SyncTargets syncTargets) {
+                                          KeyDeliveries deliveries, BulkEnrollment bulk, SyncTargets syncTargets,
+                                          SyncStore syncStore) {
         CertificateFinder finder = new CertificateFinder(certificates);
         RequestResource requests = new RequestResource(enrollment, bulk);
         return new ApiResources(new OpenApiResource(), requests,
                 new CertificateResource(certificates, finder, new CertificateFiles(cas)),
                 new CaResource(caRevocations, crls, cas), new RevocationResource(revocations, finder),
                 new LifecycleResource(lifecycle, finder, requests), new KmResource(recoveries, kmLink, deliveries),
-                new ProfileResource(profiles), new SyncResource(syncTargets));
+                new ProfileResource(profiles), new SyncResource(syncTargets), new SyncEventsResource(syncStore));
     }
 
     @Override

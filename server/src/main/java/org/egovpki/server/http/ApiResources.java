@@ -5,7 +5,7 @@ import java.util.Objects;
 /** The resource classes of the operator API, one per area; {@link ApiRoutes} maps calls onto their methods. */
 record ApiResources(OpenApiResource openApi, RequestResource requests, CertificateResource certificates,
                     CaResource cas, RevocationResource revocations, LifecycleResource lifecycle, KmResource km,
-                    ProfileResource profiles, SyncResource sync) {
+                    ProfileResource profiles, SyncResource sync, SyncEventsResource syncEvents) {
 
     ApiResources {
         Objects.requireNonNull(openApi, "openApi");
@@ -17,5 +17,6 @@ record ApiResources(OpenApiResource openApi, RequestResource requests, Certifica
         Objects.requireNonNull(km, "km");
         Objects.requireNonNull(profiles, "profiles");
         Objects.requireNonNull(sync, "sync");
+        Objects.requireNonNull(syncEvents, "syncEvents");
     }
 }

@@ -77,7 +77,8 @@ public final class ApiRoutes {
             .operator(DELETE, "/sync/targets/{id}", SYNC_TARGET, (r, c) -> r.sync().delete(c))
             .operator(POST, "/sync/targets/{id}/redrive", SYNC_TARGET, (r, c) -> r.sync().redrive(c))
             .operator(POST, "/sync/targets/{id}/skip", SYNC_TARGET, (r, c) -> r.sync().skip(c))
-            .operator(POST, "/sync/targets/{id}/replay", SYNC_TARGET, (r, c) -> r.sync().replay(c));
+            .operator(POST, "/sync/targets/{id}/replay", SYNC_TARGET, (r, c) -> r.sync().replay(c))
+            .operator(GET, "/sync/targets/{id}/events", SYNC_TARGET, (r, c) -> r.syncEvents().events(c));
 
     private final List<Route> routes = new ArrayList<>();
 

@@ -47,6 +47,9 @@ public final class PublicHandler extends Handler.Abstract {
     private static final String DELTA_SUFFIX = "-delta";
     private static final String ARL_SUFFIX = "-arl";
     private static final Pattern PARTITION = Pattern.compile("(.+)-shard([0-9]{1,4})");
+    /** The SOAP binding's contract (docs/sync.md), published for integrators. */
+    static final String SYNC_WSDL_PATH = "/sync/egov-sync.wsdl";
+    private static final byte[] SYNC_WSDL = resource("/org/egovpki/server/sync/egov-sync.wsdl");
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
     private final CaRegistry registry;
@@ -92,9 +95,12 @@ public final class PublicHandler extends Handler.Abstract {
                 caCertificate(caCert.group(1), caCert.group(2), response, callback, head);
             } else if (crl.matches()) {
                 crl(crl.group(1), request, response, callback, head);
+            } else if (path.equals(SYNC_WSDL_PATH)) {
+                responses.bytes(response, callback, 200, "text/xml; charset=utf-8", SYNC_WSDL, head);
             } else {
                 responses.error(response, callback, 404, "NOT_FOUND", "no resource at " + path
-                        + "; try /health, /ca, /ca/{name}.crt, /ca/{name}.pem, /crl/{name}.crl or /crl/{name}-delta.crl", null);
+                        + "; try /health, /ca, /ca/{name}.crt, /ca/{name}.pem, /crl/{name}.crl, /crl/{name}-delta.crl or "
+                        + SYNC_WSDL_PATH, null);
             }
         } catch (DomainException e) {
             if (e.kind() == DomainException.Kind.NOT_FOUND) {
@@ -275,5 +281,16 @@ public final class PublicHandler extends Handler.Abstract {
 
     private static DomainException unknownCa(String name) {
         return DomainException.notFound("no CA named '" + name + "'; GET /ca lists the CAs this server operates");
+    }
+
+    private static byte[] resource(String name) {
+        try (java.io.InputStream in = PublicHandler.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the server jar");
+            }
+            return in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(name + " cannot be read from the server jar", e);
+        }
     }
 }

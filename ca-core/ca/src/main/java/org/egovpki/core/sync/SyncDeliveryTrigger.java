@@ -1,0 +1,4 @@
+package org.egovpki.core.sync;
+
+@FunctionalInterface
+public interface SyncDeliveryTrigger { SyncDeliveryTrigger NONE = id -> {}; void enqueued(String targetId); }

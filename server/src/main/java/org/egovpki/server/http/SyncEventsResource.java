@@ -1,0 +1,81 @@
+package org.egovpki.server.http;
+
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.egovpki.core.DomainException;
+import org.egovpki.core.operator.Operator;
+import org.egovpki.core.operator.Role;
+import org.egovpki.core.sync.SyncMessage;
+import org.egovpki.core.sync.SyncStore;
+
+/**
+ * {@code GET /sync/targets/{id}/events?after=N&limit=M}, the pull endpoint (docs/sync.md): a
+ * receiver catches up by itself on the very bytes and signatures that are pushed to it, in
+ * sequence order. Reading a target's queue takes the CA_ADMIN or AUDITOR role. Delivered messages
+ * stay for {@code sync.retentionDays}; a receiver asking for older ones sees the first sequence it
+ * gets jump past {@code after + 1}.
+ */
+final class SyncEventsResource {
+
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 1000;
+
+    private final SyncStore store;
+
+    /** @param store the sync's directory store, {@code null} when the sync is not running ({@code sync.enabled: false}) */
+    SyncEventsResource(SyncStore store) {
+        this.store = store;
+    }
+
+    void events(ApiCall call) {
+        Operator operator = call.operator();
+        if (!operator.has(Role.CA_ADMIN) && !operator.has(Role.AUDITOR)) {
+            throw new DomainException(DomainException.Kind.FORBIDDEN, "operator '" + operator.uid()
+                    + "' may not read sync events; that needs the CA_ADMIN or AUDITOR role");
+        }
+        if (store == null) {
+            throw DomainException.unavailable("the web-service sync is not running (sync.enabled: false)", null);
+        }
+        String id = call.param("id");
+        if (store.target(id).isEmpty()) {
+            throw DomainException.notFound("no sync target '" + id + "'");
+        }
+        long after = after(call);
+        int limit = QueryParams.intParam(call, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+        List<Map<String, Object>> events = new ArrayList<>();
+        long next = after;
+        Base64.Encoder b64 = Base64.getEncoder();
+        for (SyncMessage message : store.messages(id, after, limit)) {
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("sequence", message.sequence());
+            event.put("eventId", message.eventId());
+            event.put("body", b64.encodeToString(message.body()));
+            event.put("signature", b64.encodeToString(message.signature()));
+            events.add(event);
+            next = message.sequence();
+        }
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("events", events);
+        v.put("next", next);
+        call.json(200, v);
+    }
+
+    private static long after(ApiCall call) {
+        String value = call.query("after");
+        if (value == null) {
+            return 0;
+        }
+        try {
+            long after = Long.parseLong(value);
+            if (after >= 0) {
+                return after;
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through to the error
+        }
+        throw DomainException.badRequest("after", "after must be a sequence number, 0 or more (the last one received)");
+    }
+}
