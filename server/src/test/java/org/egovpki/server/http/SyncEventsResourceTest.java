@@ -64,7 +64,7 @@ class SyncEventsResourceTest {
                 new CertificateResource(query -> List.of(), noCertificates, new CertificateFiles(null)),
                 new CaResource(null, null, null), new RevocationResource(null, noCertificates),
                 new LifecycleResource(null, noCertificates, requests), new KmResource(null, null, null),
-                new ProfileResource(null), new SyncEventsResource(store));
+                new ProfileResource(null), new SyncResource(null), new SyncEventsResource(store));
         http = new Server();
         connector = new LocalConnector(http);
         http.addConnector(connector);
