@@ -333,6 +333,10 @@ class ServerIT {
         }
         assertThat(server.output()).doesNotContain("Created ROOT CA").doesNotContain("Created ISSUING CA");
         assertThat(get("/health").statusCode()).isEqualTo(200);
+        // Each CA's sync-signing key was certified at the first start and reused after both restarts.
+        String trail = Files.readString(server.data.resolve("audit/audit.jsonl"));
+        assertThat(trail.split("\"SYNC_SIGNER_ISSUED\"", -1)).as("one sync signer per CA, reused after restarts")
+                .hasSize(before.size() + 1);
     }
 
     // --- helpers ---
