@@ -194,6 +194,10 @@ class SyncEventBodiesTest {
                 (Consumer<ObjectNode>) n -> ((ObjectNode) n.at("/data/certificate")).put("revocationReason", "superseded")));
         cases.add(Arguments.of("a der that is not base64",
                 (Consumer<ObjectNode>) n -> ((ObjectNode) n.at("/data/certificate")).put("der", "not base64!")));
+        cases.add(Arguments.of("a revocation id on an issued event",
+                (Consumer<ObjectNode>) n -> n.put("id", n.get("id").asText().replace("/issued", "/revoked"))));
+        cases.add(Arguments.of("a revoked event about a VALID certificate",
+                (Consumer<ObjectNode>) n -> n.put("type", "cert.revoked").put("id", n.get("id").asText().replace("/issued", "/revoked"))));
         cases.add(Arguments.of("a CRL object in a certificate event",
                 (Consumer<ObjectNode>) n -> ((ObjectNode) n.get("data")).putObject("crl")));
         return cases.stream();
