@@ -41,6 +41,18 @@ final class ApiClient {
         return JSON.readTree(response.body());
     }
 
+    /** Any method, with a JSON body or none ({@code json == null}). */
+    HttpResponse<byte[]> exchange(String method, String operator, String path, Object json) throws Exception {
+        HttpRequest.Builder request = request(operator, path);
+        if (json == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(json)));
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     HttpResponse<byte[]> get(String operator, String path) throws Exception {
         return HTTP.send(request(operator, path).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
