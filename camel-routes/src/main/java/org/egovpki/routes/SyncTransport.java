@@ -1,6 +1,7 @@
 package org.egovpki.routes;
 
 import java.time.Duration;
+import org.egovpki.core.sync.SyncBinding;
 import org.egovpki.core.sync.SyncMessage;
 import org.egovpki.core.sync.SyncTarget;
 
@@ -32,4 +33,10 @@ public interface SyncTransport {
 
     /** @param attempt the attempt's number at this message, from 1 ({@code Egov-Sync-Attempt}) */
     Outcome send(SyncTarget target, SyncMessage message, int attempt);
+
+    /** Sends each target in its binding: {@code json} for JSON targets, {@code soap} for SOAP ones. */
+    static SyncTransport byBinding(SyncTransport json, SyncTransport soap) {
+        return (target, message, attempt) -> (target.binding() == SyncBinding.SOAP ? soap : json)
+                .send(target, message, attempt);
+    }
 }

@@ -12,6 +12,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.LongStream;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.egovpki.core.ca.MovableClock;
 import org.egovpki.core.sync.InMemorySyncStore;
 import org.egovpki.core.sync.SyncBinding;
@@ -56,15 +58,22 @@ class SyncDeliveryTest {
     private TestReceiver receiver;
     private SyncDelivery delivery;
 
+    private CamelContext camel;
+
     @BeforeEach
     void start() throws Exception {
         receiver = new TestReceiver();
-        delivery = new SyncDelivery(store, new HttpSyncTransport(credentials, Duration.ofSeconds(5), clock),
+        camel = new DefaultCamelContext();
+        camel.start();
+        SyncTransport transport = SyncTransport.byBinding(new HttpSyncTransport(credentials, Duration.ofSeconds(5), clock),
+                new CxfSoapTransport(camel, credentials, Duration.ofSeconds(5), clock));
+        delivery = new SyncDelivery(store, transport,
                 new Backoff(Duration.ofSeconds(1), MAX_DELAY, () -> 0.5), MAX_ATTEMPTS, clock, metrics);
     }
 
     @AfterEach
     void stop() {
+        camel.stop();
         receiver.close();
     }
 
@@ -294,6 +303,9 @@ class SyncDeliveryTest {
                 "<sync:event>" + Base64.getEncoder().encodeToString(one.body()) + "</sync:event>",
                 "<sync:signature>" + Base64.getEncoder().encodeToString(one.signature()) + "</sync:signature>");
         assertThat(first.header("Egov-Sync-Signature")).isNull();
+        assertThat(first.header("Egov-Sync-Target")).isEqualTo(TARGET);
+        assertThat(first.header("Egov-Sync-Sequence")).isEqualTo("1");
+        assertThat(first.header("Egov-Sync-Attempt")).isEqualTo("1");
     }
 
     @Test
@@ -309,6 +321,12 @@ class SyncDeliveryTest {
         delivery.deliver(TARGET);
         assertThat(store.state(TARGET).lastDelivered()).isZero();
         assertThat(store.state(TARGET).lastError()).isEqualTo("SOAP answer 200 without accepted=true");
+
+        clock.advance(MAX_DELAY);
+        receiver.answers = r -> Answer.status(503);
+        delivery.deliver(TARGET);
+        assertThat(store.state(TARGET).lastError()).isEqualTo("HTTP 503");
+        assertThat(store.state(TARGET).attempts()).isEqualTo(3);
     }
 
     @Test

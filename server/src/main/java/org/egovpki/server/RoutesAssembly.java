@@ -2,6 +2,7 @@ package org.egovpki.server;
 
 import java.time.Duration;
 import java.util.Properties;
+import java.util.function.Function;
 import org.apache.camel.CamelContext;
 import org.egovpki.core.ca.IssuanceSteps;
 import org.egovpki.core.ca.KeyManagementLink;
@@ -124,9 +125,13 @@ final class RoutesAssembly {
         }
     }
 
-    /** Adds the sync delivery and retention routes; the trigger wakes the delivery for a realtime target. */
-    SyncDeliveryTrigger syncDelivery(SyncDelivery delivery, SyncRetention retention) {
+    /**
+     * Adds the sync delivery and retention routes; the trigger wakes the delivery for a realtime
+     * target. The delivery is built in this context: its SOAP binding sends through a Camel endpoint.
+     */
+    SyncDeliveryTrigger syncDelivery(Function<CamelContext, SyncDelivery> deliveryInContext, SyncRetention retention) {
         try {
+            SyncDelivery delivery = deliveryInContext.apply(camel);
             camel.getRegistry().bind(SyncDeliveryRoute.BEAN, delivery);
             camel.addRoutes(new SyncDeliveryRoute());
             camel.getRegistry().bind(SyncRetentionRoute.BEAN, retention);

@@ -13,10 +13,12 @@ import org.egovpki.core.sync.SyncStore;
 import org.egovpki.core.sync.SyncTargets;
 import org.egovpki.core.x509.SyncSigningCertificates;
 import org.egovpki.routes.Backoff;
+import org.egovpki.routes.CxfSoapTransport;
 import org.egovpki.routes.HttpSyncTransport;
 import org.egovpki.routes.SyncDelivery;
 import org.egovpki.routes.SyncMetrics;
 import org.egovpki.routes.SyncRetention;
+import org.egovpki.routes.SyncTransport;
 import org.egovpki.server.config.EgovPkiConfig;
 import org.egovpki.server.sync.FileSyncCredentials;
 import org.egovpki.server.sync.QuartzCronSyntax;
@@ -83,10 +85,12 @@ final class SyncAssembly {
     static Delivery startDelivery(EgovPkiConfig.Sync config, RoutesAssembly routes, SyncStore store,
                                   SyncCredentials credentials, Clock clock) {
         SyncMetrics metrics = new SyncMetrics(store, clock);
-        SyncDelivery delivery = new SyncDelivery(store,
-                new HttpSyncTransport(credentials, config.requestTimeout(), clock),
-                new Backoff(config.initialDelay(), config.maxDelay(), () -> ThreadLocalRandom.current().nextDouble()),
-                config.maxAttempts(), clock, metrics);
-        return new Delivery(routes.syncDelivery(delivery, new SyncRetention(store, config.retention(), clock)), metrics, store);
+        Backoff backoff = new Backoff(config.initialDelay(), config.maxDelay(), () -> ThreadLocalRandom.current().nextDouble());
+        SyncDeliveryTrigger trigger = routes.syncDelivery(camel -> new SyncDelivery(store, SyncTransport.byBinding(
+                        new HttpSyncTransport(credentials, config.requestTimeout(), clock),
+                        new CxfSoapTransport(camel, credentials, config.requestTimeout(), clock)),
+                backoff, config.maxAttempts(), clock, metrics),
+                new SyncRetention(store, config.retention(), clock));
+        return new Delivery(trigger, metrics, store);
     }
 }
