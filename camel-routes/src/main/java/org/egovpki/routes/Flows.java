@@ -8,6 +8,7 @@ import org.egovpki.core.ca.IssuanceSteps;
 import org.egovpki.core.ca.KeyManagementLink;
 import org.egovpki.core.event.LifecycleEvents;
 import org.egovpki.core.ocsp.OcspResponder;
+import org.egovpki.core.sync.SyncCapture;
 
 /**
  * Installs the flows that the domain calls into — issuance and lifecycle events — so the launcher
@@ -49,5 +50,14 @@ public final class Flows {
         camel.getRegistry().bind(LifecycleEventsRoute.OCSP_BEAN, new OcspInvalidation(ocsp));
         camel.getRegistry().bind(LifecycleEventsRoute.KM_BEAN, new KmRetirement(km));
         camel.addRoutes(new LifecycleEventsRoute());
+    }
+
+    /** As {@link #lifecycleEvents(CamelContext, OcspResponder, KeyManagementLink)}, also waking the web-service sync. */
+    public static void lifecycleEvents(CamelContext camel, OcspResponder ocsp, KeyManagementLink km, SyncCapture sync)
+            throws Exception {
+        camel.getRegistry().bind(LifecycleEventsRoute.OCSP_BEAN, new OcspInvalidation(ocsp));
+        camel.getRegistry().bind(LifecycleEventsRoute.KM_BEAN, new KmRetirement(km));
+        camel.getRegistry().bind(LifecycleEventsRoute.SYNC_BEAN, Objects.requireNonNull(sync, "sync"));
+        camel.addRoutes(new LifecycleEventsRoute(true));
     }
 }

@@ -1,6 +1,7 @@
 package org.egovpki.routes;
 
 import org.apache.camel.ExchangePattern;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.builder.RouteBuilder;
 import org.egovpki.core.event.CaRevoked;
 import org.egovpki.core.event.CertificateRevoked;
@@ -12,8 +13,8 @@ import org.egovpki.core.event.CertificateRevoked;
  * <pre>
  *   event ─▶ OCSP cache invalidation (revocations)      synchronous, before the revoking call returns
  *         ─▶ KM key retirement (encryption revocations)  synchronous; a KM failure is logged, never thrown
+ *         ─▶ web-service sync (when on)                  wakes the capture worker; never blocks or throws
  *         ─▶ CRL after revocation (revocations, CA revocations: the CA name) ─▶ seda, aggregated per CA
- *         ─▶ [web-service sync subscribes here]
  * </pre>
  * {@code direct:} runs it in the publisher's thread. Each consumer takes the events it cares about
  * and ignores the rest; a new consumer is one bean with an {@code on(LifecycleEvent)} method, bound
@@ -33,16 +34,35 @@ public final class LifecycleEventsRoute extends FlowRouteBuilder {
     public static final String ROUTE_ID = "lifecycle-events";
     public static final String OCSP_BEAN = "ocspInvalidation";
     public static final String KM_BEAN = "kmRetirement";
+    /** The web-service sync's capture worker ({@code org.egovpki.core.sync.SyncCapture}). */
+    public static final String SYNC_BEAN = "syncCapture";
+
+    private final boolean sync;
+
+    /** Without the web-service sync. */
+    public LifecycleEventsRoute() {
+        this(false);
+    }
+
+    /** @param sync whether the web-service sync's capture (bean {@value #SYNC_BEAN}) is told of every event */
+    public LifecycleEventsRoute(boolean sync) {
+        this.sync = sync;
+    }
 
     @Override
     public void configure() {
         callerHandlesFailures();
 
-        from(ENDPOINT)
+        RouteDefinition route = from(ENDPOINT)
                 .routeId(ROUTE_ID)
                 .bean(OCSP_BEAN, "on").id("ocsp-invalidation")
-                .bean(KM_BEAN, "on").id("km-retirement")
-                .filter(body().isInstanceOf(CertificateRevoked.class)).id("revoked-certificate-crl")
+                .bean(KM_BEAN, "on").id("km-retirement");
+        if (sync) {
+            // Before the CRL filters, which replace the body. The change already wrote its owed-event
+            // marker; this only wakes the capture worker early, and returns at once.
+            route.bean(SYNC_BEAN, "on").id("web-service-sync");
+        }
+        route.filter(body().isInstanceOf(CertificateRevoked.class)).id("revoked-certificate-crl")
                     .setBody(simple("${body.issuer()}"))
                     .to(ExchangePattern.InOnly, CrlAfterRevocationRoute.ENDPOINT).id("queue-crl-after-revocation")
                 .end()
@@ -50,7 +70,5 @@ public final class LifecycleEventsRoute extends FlowRouteBuilder {
                     .setBody(simple("${body.parent()}"))
                     .to(ExchangePattern.InOnly, CrlAfterRevocationRoute.ENDPOINT).id("queue-parent-crl")
                 .end();
-                // Web-service sync (issue 12) subscribes here, after the synchronous consumers:
-                //   .bean(SyncEvents.BEAN, "on").id("web-service-sync")
     }
 }

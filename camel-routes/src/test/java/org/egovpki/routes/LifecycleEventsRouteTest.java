@@ -107,6 +107,32 @@ class LifecycleEventsRouteTest {
         assertThat(ocsp.events).isEmpty();
     }
 
+    @Test
+    void withTheSyncOnEveryEventAlsoReachesTheSyncCaptureInThePublishersThread() throws Exception {
+        Heard sync = new Heard();
+        CamelContext withSync = new DefaultCamelContext();
+        withSync.getRegistry().bind(LifecycleEventsRoute.OCSP_BEAN, new Heard());
+        withSync.getRegistry().bind(LifecycleEventsRoute.KM_BEAN, new Heard());
+        withSync.getRegistry().bind(LifecycleEventsRoute.SYNC_BEAN, sync);
+        withSync.addRoutes(new LifecycleEventsRoute(true));
+        AdviceWith.adviceWith(withSync, LifecycleEventsRoute.ROUTE_ID,
+                route -> route.mockEndpointsAndSkip("seda:egovpki-revocations*"));
+        withSync.start();
+        try {
+            CertificateRevoked revoked = new CertificateRevoked(record("sm2-issuing", 9), false);
+            CrlPublished crlPublished = new CrlPublished("sm2-issuing", BigInteger.TWO,
+                    Instant.parse("2026-11-21T08:00:00Z"));
+
+            Flows.events(withSync).publish(revoked);
+            Flows.events(withSync).publish(crlPublished);
+
+            assertThat(sync.events).containsExactly(revoked, crlPublished);
+        } finally {
+            withSync.stop();
+        }
+        assertThat(ocsp.events).as("the route without the sync is another context").isEmpty();
+    }
+
     private static CertificateRecord record(String issuer, long serial) {
         Instant now = Instant.parse("2026-11-21T08:00:00Z");
         return new CertificateRecord(issuer, BigInteger.valueOf(serial), "req-" + serial, "subscriber-1",

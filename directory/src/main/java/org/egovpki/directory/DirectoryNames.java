@@ -124,4 +124,29 @@ public final class DirectoryNames {
     public DN kmServiceAccount() {
         return new DN(new RDN("uid", DirectoryLayout.KM_SERVICE_ACCOUNT_UID), services());
     }
+
+    /** A sync target, {@code cn=<id>,ou=sync,<base>}. */
+    public DN syncTarget(String targetId) {
+        return new DN(new RDN("cn", targetId), container(DirectoryLayout.Container.SYNC));
+    }
+
+    /** One message of a sync target, {@code egovSyncSequence=<n>,cn=<id>,ou=sync,<base>}. */
+    public DN syncMessage(String targetId, long sequence) {
+        return new DN(new RDN("egovSyncSequence", Long.toString(sequence)), syncTarget(targetId));
+    }
+
+    /** The sync outbox, {@code ou=outbox,ou=sync,<base>}. */
+    public DN syncOutbox() {
+        return new DN(new RDN("ou", "outbox"), container(DirectoryLayout.Container.SYNC));
+    }
+
+    /** One CA's outbox, {@code cn=<caName>,ou=outbox,ou=sync,<base>}. */
+    public DN syncOutbox(String caName) {
+        return new DN(new RDN("cn", caName), syncOutbox());
+    }
+
+    /** One event of a CA's outbox, {@code egovSyncSequence=<n>,cn=<caName>,ou=outbox,ou=sync,<base>}. */
+    public DN syncOutboxEvent(String caName, long caSequence) {
+        return new DN(new RDN("egovSyncSequence", Long.toString(caSequence)), syncOutbox(caName));
+    }
 }

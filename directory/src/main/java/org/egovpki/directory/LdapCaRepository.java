@@ -31,6 +31,7 @@ import org.egovpki.core.certificate.RevocationChannel;
 import org.egovpki.core.certificate.RevocationReason;
 import org.egovpki.core.x509.Pem;
 import org.egovpki.core.x509.RevokedEntry;
+import org.egovpki.core.sync.SyncMarkers;
 import java.security.cert.X509CRL;
 import org.egovpki.core.crypto.KeyAlgorithm;
 
@@ -75,9 +76,20 @@ public final class LdapCaRepository implements CaRepository {
             ResultCode.ATTRIBUTE_OR_VALUE_EXISTS, ResultCode.CONSTRAINT_VIOLATION, ResultCode.ASSERTION_FAILED);
 
     private final LDAPInterface ldap;
+    private final SyncMarking marking;
     private final DirectoryNames names;
 
     public LdapCaRepository(LDAPInterface ldap, DirectoryNames names) {
+        this(ldap, names, false);
+    }
+
+    /**
+     * With sync capture on ({@code syncMarkers}): a CRL's publication writes, in the same modify, the
+     * sync marker {@code crl:<number>} for the full CRL and for its delta ({@code crl:<shard>:<number>}
+     * on a partition's entry).
+     */
+    public LdapCaRepository(LDAPInterface ldap, DirectoryNames names, boolean syncMarkers) {
+        this.marking = new SyncMarking(ldap, syncMarkers);
         this.ldap = Objects.requireNonNull(ldap, "ldap");
         this.names = Objects.requireNonNull(names, "names");
     }
@@ -123,6 +135,9 @@ public final class LdapCaRepository implements CaRepository {
             if (existing == null) {
                 Entry entry = new Entry(dn, facts);
                 entry.addAttribute("objectClass", "top", OC_CA, "pkiCA", OC_DELTA);
+                if (marking.on()) {
+                    entry.addAttribute("objectClass", SyncMarking.OC_OWED);
+                }
                 entry.addAttribute("cn", ca.name());
                 entry.addAttribute("description", ca.role() == CaRole.ROOT
                         ? "Root CA " + ca.subjectDn() : "Issuing CA " + ca.subjectDn() + " under " + ca.parent());
@@ -160,7 +175,7 @@ public final class LdapCaRepository implements CaRepository {
         DN dn = names.ca(caName);
         List<Modification> mods = crlModifications(previousNumber, crl, delta);
         try {
-            ldap.modify(dn.toString(), mods);
+            marking.modify(dn.toString(), mods, crlMarkers(null, crl, delta));
             return true;
         } catch (LDAPException e) {
             if (RACE_LOST.contains(e.getResultCode())) {
@@ -201,6 +216,10 @@ public final class LdapCaRepository implements CaRepository {
                         entry.addAttribute(AT_DELTA, delta.der());
                         entry.addAttribute(AT_DELTA_NUMBER, delta.crlNumber().toString());
                     }
+                    if (marking.on()) {
+                        entry.addAttribute("objectClass", SyncMarking.OC_OWED);
+                        entry.addAttribute(SyncMarking.AT_OWED, crlMarkers(shard, full, delta));
+                    }
                     ldap.add(entry);
                     return true;
                 }
@@ -210,7 +229,7 @@ public final class LdapCaRepository implements CaRepository {
                 }
                 List<Modification> mods = crlModifications(current == null ? null : new BigInteger(current), full,
                         delta);
-                ldap.modify(dn.toString(), mods);
+                marking.modify(dn.toString(), mods, crlMarkers(shard, full, delta));
                 return true;
             } catch (LDAPException e) {
                 if (!RACE_LOST.contains(e.getResultCode()) && e.getResultCode() != ResultCode.ENTRY_ALREADY_EXISTS) {
@@ -347,6 +366,11 @@ public final class LdapCaRepository implements CaRepository {
      * {@code previousNumber}: delete-the-old-value plus add-the-new-value is an atomic
      * compare-and-swap in any LDAP server, so if another writer moved the number on, nothing changes.
      */
+    private static String[] crlMarkers(Integer shard, CrlRecord full, CrlRecord delta) {
+        return delta == null ? new String[] {SyncMarkers.crl(shard, full.crlNumber())}
+                : new String[] {SyncMarkers.crl(shard, full.crlNumber()), SyncMarkers.crl(shard, delta.crlNumber())};
+    }
+
     private static List<Modification> crlModifications(BigInteger previousNumber, CrlRecord full, CrlRecord delta) {
         List<Modification> mods = new ArrayList<>();
         if (previousNumber != null) {

@@ -29,6 +29,7 @@ import org.egovpki.core.certificate.CertificateQuery;
 import org.egovpki.core.certificate.CertificateRecord;
 import org.egovpki.core.certificate.CertificateStatus;
 import org.egovpki.core.certificate.CertificateStore;
+import org.egovpki.core.sync.SyncMarkers;
 import org.egovpki.core.certificate.IssuanceState;
 import org.egovpki.core.certificate.Revocation;
 import org.egovpki.core.certificate.RevocationChannel;
@@ -52,6 +53,7 @@ public final class LdapCertificateStore implements CertificateStore {
     private final LDAPInterface ldap;
     private final DirectoryNames names;
     private final int pageSize;
+    private final SyncMarking marking;
 
     public LdapCertificateStore(LDAPInterface ldap, DirectoryNames names) {
         this(ldap, names, REVOKED_PAGE_SIZE);
@@ -59,6 +61,20 @@ public final class LdapCertificateStore implements CertificateStore {
 
     /** With {@code pageSize} revoked entries per page of a CRL's search (tests use small pages). */
     LdapCertificateStore(LDAPInterface ldap, DirectoryNames names, int pageSize) {
+        this(ldap, names, pageSize, false);
+    }
+
+    /**
+     * With sync capture on ({@code syncMarkers}): the publication of a record (state PUBLISHED) and
+     * its revocation write, in the same modify, the sync marker {@code cert.issued} or
+     * {@code cert.revoked} (docs/directory.md, "Sync outbox and owed-event markers").
+     */
+    public LdapCertificateStore(LDAPInterface ldap, DirectoryNames names, boolean syncMarkers) {
+        this(ldap, names, REVOKED_PAGE_SIZE, syncMarkers);
+    }
+
+    private LdapCertificateStore(LDAPInterface ldap, DirectoryNames names, int pageSize, boolean syncMarkers) {
+        this.marking = new SyncMarking(ldap, syncMarkers);
         this.ldap = Objects.requireNonNull(ldap, "ldap");
         this.names = Objects.requireNonNull(names, "names");
         if (pageSize < 1) {
@@ -70,12 +86,15 @@ public final class LdapCertificateStore implements CertificateStore {
     @Override
     public boolean writeIntent(CertificateRecord r, byte[] envelopedKey) {
         List<Attribute> a = new ArrayList<>();
-        if (envelopedKey == null) {
-            a.add(new Attribute("objectClass", "top", "egovCertificateRecord"));
-        } else {
-            a.add(new Attribute("objectClass", "top", "egovCertificateRecord", "egovKeyDelivery"));
+        List<String> classes = new ArrayList<>(List.of("top", "egovCertificateRecord"));
+        if (envelopedKey != null) {
+            classes.add("egovKeyDelivery");
             a.add(new Attribute("egovEnvelopedKey", envelopedKey));
         }
+        if (marking.on()) {
+            classes.add(SyncMarking.OC_OWED); // so the publication's and revocation's markers need no class change
+        }
+        a.add(new Attribute("objectClass", classes));
         a.add(new Attribute("egovCertificateId", r.id()));
         a.add(new Attribute("egovSerialNumber", r.serialHex()));
         a.add(new Attribute("egovIssuerName", r.issuer()));
@@ -115,7 +134,11 @@ public final class LdapCertificateStore implements CertificateStore {
             mods.add(new Modification(ModificationType.REPLACE, "egovSha256Fingerprint", r.sha256()));
         }
         try {
-            ldap.modify(names.certificate(r.id()).toString(), mods);
+            if (r.issuanceState() == IssuanceState.PUBLISHED) {
+                marking.modify(names.certificate(r.id()).toString(), mods, SyncMarkers.ISSUED);
+            } else {
+                ldap.modify(names.certificate(r.id()).toString(), mods);
+            }
         } catch (LDAPException e) {
             throw LdapErrors.toDomain("updating certificate record " + r.id(), e);
         }
@@ -170,7 +193,7 @@ public final class LdapCertificateStore implements CertificateStore {
                     LdapValues.time(revocation.invalidityDate())));
         }
         try {
-            ldap.modify(names.certificate(r.id()).toString(), mods);
+            marking.modify(names.certificate(r.id()).toString(), mods, SyncMarkers.REVOKED);
             return true;
         } catch (LDAPException e) {
             if (e.getResultCode() == ResultCode.NO_SUCH_ATTRIBUTE) {

@@ -80,8 +80,10 @@ final class CaAssembly {
      */
     static CaAssembly bootstrap(EgovPkiConfig config, DataDirectory data, Secrets secrets, DirectoryAssembly directory,
                                 FileAuditLog audit, LifecycleEvents events, Clock clock, SecureRandom random) {
-        LdapCaRepository repository = new LdapCaRepository(directory.pool(), directory.names());
-        LdapCertificateStore certificates = new LdapCertificateStore(directory.pool(), directory.names());
+        // With the sync on, a publication, a revocation and a CRL write their owed-event marker (SyncAssembly).
+        boolean syncMarkers = SyncAssembly.enabled(config);
+        LdapCaRepository repository = new LdapCaRepository(directory.pool(), directory.names(), syncMarkers);
+        LdapCertificateStore certificates = new LdapCertificateStore(directory.pool(), directory.names(), syncMarkers);
         EgovPkiConfig.Crl crl = config.ca().crl();
         ConfiguredPublicationUrls urls = new ConfiguredPublicationUrls(config.http().publicUrl(),
                 config.ldap().publicUrl(), directory.names(), crl.deltas(), crl.partitions());

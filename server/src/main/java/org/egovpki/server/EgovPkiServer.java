@@ -10,6 +10,8 @@ import org.egovpki.routes.RoutedIssuance;
 import org.egovpki.routes.BulkApplications;
 import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
+import org.egovpki.core.sync.SyncCapture;
+import org.egovpki.core.sync.SyncEventBodies;
 import org.egovpki.core.sync.SyncTargets;
 import org.egovpki.core.ca.CaRegistry;
 import org.egovpki.core.ca.CrlPublisher;
@@ -111,18 +113,23 @@ public final class EgovPkiServer implements AutoCloseable {
         ca.startCaRevocations();
         var crlJobs = ca.crlJobs();
         var ocspJobs = ca.startOcsp(directory);
+        // The web-service sync (docs/sync.md): signers, targets, delivery, then the outbox that feeds it.
         var syncSigners = SyncAssembly.signers(config, ca, audit, clock, random);
-        var bulk = routes.startFlows(crlJobs, ra.decisions(), ocspJobs, km.escrow(),
-                new BulkApplications(ra.enrollment()::submit), ca.ocsp(), km.link());
+        var syncStore = SyncAssembly.store(directory);
+        SyncTargets syncTargets = SyncAssembly.targets(syncStore, data, audit, clock);
+        SyncAssembly.Delivery syncDelivery = null;
+        SyncCapture syncCapture = null;
         if (syncSigners != null) {
             routes.startSyncSignerRenewal(syncSigners);
+            syncDelivery = SyncAssembly.startDelivery(config.sync(), routes, syncStore,
+                    SyncAssembly.credentials(data), clock);
+            syncCapture = SyncAssembly.startOutbox(directory, ca, ra, syncStore, SyncEventBodies.over(ra.subscribers()),
+                    SyncAssembly.signer(syncSigners), syncDelivery.trigger(), clock, teardown);
         }
+        var bulk = routes.startFlows(crlJobs, ra.decisions(), ocspJobs, km.escrow(),
+                new BulkApplications(ra.enrollment()::submit), ca.ocsp(), km.link(), syncCapture);
 
-        // Issue 12 (merge): SyncAssembly.targets(<the directory's SyncStore, part A>, data, audit, clock).
-        // Without the store the /sync/targets API answers 503.
-        SyncTargets syncTargets = null;
         if (serveHttp) {
-            SyncAssembly.Delivery syncDelivery = null;
             http.start(config, clock, directory, ca, ra, km, bulk, syncTargets, syncDelivery, teardown);
         }
         writePortsFile(data, serveHttp);

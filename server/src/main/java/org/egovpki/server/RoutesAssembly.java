@@ -11,6 +11,7 @@ import org.egovpki.core.enroll.DirectoryDecisions;
 import org.egovpki.core.event.LifecycleEvents;
 import org.egovpki.core.km.centre.KeyEscrow;
 import org.egovpki.core.ocsp.OcspResponder;
+import org.egovpki.core.sync.SyncCapture;
 import org.egovpki.core.sync.SyncDeliveryTrigger;
 import org.egovpki.routes.BulkApplications;
 import org.egovpki.routes.BulkEnrollment;
@@ -92,7 +93,7 @@ final class RoutesAssembly {
      */
     BulkEnrollment startFlows(CrlJobs jobs, DirectoryDecisions decisions, OcspResponderJobs ocspJobs,
                               KeyEscrow escrow, BulkApplications bulkApplications, OcspResponder ocsp,
-                              KeyManagementLink km) {
+                              KeyManagementLink km, SyncCapture sync) {
         try {
             camel.getRegistry().bind("crlJobs", jobs);
             camel.getRegistry().bind(DirectoryApprovalRoute.DECISIONS_BEAN, decisions);
@@ -107,7 +108,11 @@ final class RoutesAssembly {
                 camel.getRegistry().bind(OcspResponderRenewalRoute.JOBS_BEAN, ocspJobs);
                 camel.addRoutes(new OcspResponderRenewalRoute());
             }
-            Flows.lifecycleEvents(camel, ocsp, km);
+            if (sync == null) {
+                Flows.lifecycleEvents(camel, ocsp, km);
+            } else {
+                Flows.lifecycleEvents(camel, ocsp, km, sync);
+            }
             return new BulkEnrollment(camel.createProducerTemplate());
         } catch (Exception e) {
             throw new StartupException("the Camel routes (CRL schedule, directory approvals, OCSP responder renewal, "

@@ -7,11 +7,18 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.egovpki.core.audit.AuditLog;
 import org.egovpki.core.ca.CmsSyncSigner;
 import org.egovpki.core.ca.SyncSigners;
+import org.egovpki.core.sync.SyncBodies;
+import org.egovpki.core.sync.SyncCapture;
 import org.egovpki.core.sync.SyncCredentials;
 import org.egovpki.core.sync.SyncDeliveryTrigger;
+import org.egovpki.core.sync.SyncEventSource;
+import org.egovpki.core.sync.SyncFanOut;
+import org.egovpki.core.sync.SyncSigner;
 import org.egovpki.core.sync.SyncStore;
 import org.egovpki.core.sync.SyncTargets;
 import org.egovpki.core.x509.SyncSigningCertificates;
+import org.egovpki.directory.LdapSyncOutbox;
+import org.egovpki.directory.LdapSyncStore;
 import org.egovpki.routes.Backoff;
 import org.egovpki.routes.CxfSoapTransport;
 import org.egovpki.routes.HttpSyncTransport;
@@ -33,6 +40,8 @@ final class SyncAssembly {
     static final Duration SIGNER_RENEWAL_CHECK = Duration.ofHours(1);
     /** Where the targets' secrets are kept, under the data directory's {@code secrets/}. */
     static final String SECRETS = "sync";
+    /** How often the capture worker sweeps for markers a lost wake-up or a crash left behind. */
+    static final Duration SWEEP_INTERVAL = Duration.ofSeconds(5);
 
     private SyncAssembly() {
     }
@@ -92,5 +101,37 @@ final class SyncAssembly {
                 backoff, config.maxAttempts(), clock, metrics),
                 new SyncRetention(store, config.retention(), clock));
         return new Delivery(trigger, metrics, store);
+    }
+
+    /** The sync targets, their queues and delivery state, over the CA's directory connections. */
+    static LdapSyncStore store(DirectoryAssembly directory) {
+        return new LdapSyncStore(directory.pool(), directory.names());
+    }
+
+    /**
+     * The outbox: the capture worker that turns the changes' owed-event markers into outbox entries
+     * and fans them out to the targets, sweeping at once (what a stop left behind) and every
+     * {@link #SWEEP_INTERVAL}. Bound as the lifecycle-events route's sync bean; it stops with the
+     * server. Only when {@code sync.enabled}: the CA's stores write the markers then too ({@link CaAssembly}).
+     *
+     * @param bodies  each target's message body ({@code SyncEventBodies})
+     * @param signer  the CAs' sync-signing certificates
+     * @param trigger wakes a target's delivery when a message is enqueued for it
+     */
+    static SyncCapture startOutbox(DirectoryAssembly directory, CaAssembly ca, RaAssembly ra, LdapSyncStore store,
+                                   SyncBodies bodies, SyncSigner signer, SyncDeliveryTrigger trigger, Clock clock,
+                                   Teardown teardown) {
+        LdapSyncOutbox outbox = new LdapSyncOutbox(directory.pool(), directory.names(), clock);
+        SyncFanOut fanOut = new SyncFanOut(outbox, store, bodies, signer, trigger, clock);
+        SyncCapture capture = new SyncCapture(outbox,
+                new SyncEventSource(ca.certificates(), ra.requests(), ca.repository()), outbox, fanOut);
+        teardown.add(capture);
+        capture.start(SWEEP_INTERVAL);
+        return capture;
+    }
+
+    /** Whether the sync runs at all: {@code sync.enabled}. */
+    static boolean enabled(EgovPkiConfig config) {
+        return config.sync().enabled();
     }
 }

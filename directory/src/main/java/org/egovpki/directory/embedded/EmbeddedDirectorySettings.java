@@ -53,7 +53,8 @@ public record EmbeddedDirectorySettings(Path workDirectory, String host, int por
             "egovSubscriberId", "egovCertificateStatus", "egovIssuanceState", "egovNotAfter", "egovRevocationTime",
             "egovCrlShard", "egovProfile", "egovBusinessType", "egovRegion", "egovRequestDn", "egovDecidedAt",
             "egovRequestId", "egovRequestState", "egovConfirmedState", "egovEnteredBy", "egovSubmittedAt",
-            "egovRole", "egovKeyId", "egovKeyState", "egovRetainUntil", "egovAuditSequence");
+            "egovRole", "egovKeyId", "egovKeyState", "egovRetainUntil", "egovAuditSequence",
+            "egovSyncSequence", "egovSyncEventId", "egovSyncOwed");
 
     /** The settings for egov-pki's own directory: our schema and indices. */
     public static EmbeddedDirectorySettings forEgovPki(Path workDirectory, String host, int port, String baseDn,

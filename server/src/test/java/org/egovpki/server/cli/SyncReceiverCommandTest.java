@@ -32,8 +32,8 @@ import org.egovpki.core.crypto.KeyAlgorithm;
 import org.egovpki.core.profile.CertificateType;
 import org.egovpki.core.sync.SubscriberInfo;
 import org.egovpki.core.sync.SyncBinding;
-import org.egovpki.core.sync.SyncEvent;
-import org.egovpki.core.sync.SyncEventBodies;
+import org.egovpki.core.sync.OutboxEvent;
+import org.egovpki.core.sync.SyncEventFixtures;
 import org.egovpki.core.sync.SyncEventType;
 import org.egovpki.core.sync.SyncTarget;
 import org.egovpki.core.sync.SyncTestPki;
@@ -106,11 +106,11 @@ class SyncReceiverCommandTest {
         assertThat(port).isPositive();
 
         CertificateRecord record = pki.record("张三", "tax");
-        SyncEvent event = SyncEvent.ofCertificate(SyncEventType.CERT_ISSUED, 1, Instant.now(), record,
-                new SubscriberInfo("p-1", CertificateType.PERSONAL, "张三", null, null, null, "410000"), null);
+        OutboxEvent event = SyncEventFixtures.certificate(SyncEventType.CERT_ISSUED, 1, Instant.now(), record);
         SyncTarget target = new SyncTarget("henan-tax", URI.create("http://127.0.0.1:" + port + "/sync"), SyncBinding.JSON,
                 Set.of(), "EGOV-CA-01", SyncTarget.Authentication.NONE, true, SyncTarget.REALTIME, false);
-        byte[] body = new SyncEventBodies().build(event, target, 1, Instant.now());
+        byte[] body = SyncEventFixtures.bodies(new SubscriberInfo("p-1", CertificateType.PERSONAL, "张三", null, null,
+                null, "410000")).build(event, target, 1, Instant.now());
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(target.url())
                 .header("Content-Type", "application/cloudevents+json; charset=utf-8")
                 .header("Egov-Sync-Signature", Base64.getEncoder().encodeToString(pki.sign(body)))

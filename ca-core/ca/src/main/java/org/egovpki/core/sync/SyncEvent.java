@@ -2,88 +2,123 @@ package org.egovpki.core.sync;
 
 import java.math.BigInteger;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Objects;
-
 import org.egovpki.core.certificate.CertificateRecord;
+import org.egovpki.core.certificate.CertificateStatus;
 
 /**
- * One event of a CA's outbox, before it is built into a message for a target
- * ({@link SyncEventBodies}). Its id is deterministic (docs/sync.md): the same change always gives
- * the same id, so a retry, a replay or a crash-and-resume never shows a receiver a new id for an
- * event it already has.
+ * A captured sync event: what one change (an issuance, a revocation, a CRL) tells the targets, as it
+ * was when the change happened — the same for every target. The body builder turns it into each
+ * target's message; the subscriber's registration details (name, ID number, organisation) are not
+ * copied here but read by the builder through {@link Certificate#subscriberId()}, so the outbox holds
+ * no personal data.
  *
- * @param id          {@code <ca>/<SERIALHEX>/issued}, {@code <ca>/<SERIALHEX>/revoked} or {@code <ca>/crl/<number>}
+ * @param id          the CloudEvents id, stable and deterministic ({@link #certificateId}, {@link #crlId})
  * @param type        the event type
- * @param ca          the CA the event is about (it signs the message)
- * @param caSequence  the event's number in the CA's outbox, from 1
- * @param time        when the change happened: issuance or revocation time, a CRL's thisUpdate
- * @param certificate a certificate event's record, in its state when the event was captured; else {@code null}
- * @param subscriber  a certificate event's subscriber; else {@code null}
- * @param replaces    the serial (as {@link CertificateRecord#serialHex()}) of the certificate a renewal or re-issue replaces, or {@code null}
- * @param crl         a CRL event's CRL; else {@code null}
+ * @param ca          the CA the event is about (the one that signs its messages)
+ * @param time        when the change happened: issuance, revocation time, CRL thisUpdate
+ * @param certificate the certificate of a certificate event, else {@code null}
+ * @param crl         the CRL of a {@code crl.published} event, else {@code null}
  */
-public record SyncEvent(String id, SyncEventType type, String ca, long caSequence, Instant time,
-                        CertificateRecord certificate, SubscriberInfo subscriber, String replaces, SyncCrl crl) {
+public record SyncEvent(String id, SyncEventType type, String ca, Instant time, Certificate certificate, Crl crl) {
+
+    /** The {@code businessType} of a CRL event. */
+    public static final String CRL_BUSINESS_TYPE = "CRL";
 
     public SyncEvent {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(ca, "ca");
         Objects.requireNonNull(time, "time");
-        if (caSequence < 1) {
-            throw new IllegalArgumentException("event " + id + ": CA sequences start at 1, not " + caSequence);
+        if (type.isCertificateEvent() != (certificate != null) || (crl != null) == (certificate != null)) {
+            throw new IllegalArgumentException("event " + id + " of type " + type.wireName()
+                    + " must carry exactly " + (type.isCertificateEvent() ? "a certificate" : "a CRL"));
         }
-        if (type.isCertificateEvent()) {
-            Objects.requireNonNull(certificate, "certificate");
-            Objects.requireNonNull(subscriber, "subscriber");
-            if (crl != null) {
-                throw new IllegalArgumentException("certificate event " + id + " carries a CRL");
-            }
-            if (certificate.certificateDer() == null) {
-                throw new IllegalArgumentException("certificate event " + id + " about an unsigned certificate");
-            }
-            if (!certificate.issuer().equals(ca)) {
-                throw new IllegalArgumentException("certificate event " + id + " of CA " + ca
-                        + " carries a certificate of " + certificate.issuer());
-            }
-            if (type == SyncEventType.CERT_REVOKED && certificate.revocation() == null) {
-                throw new IllegalArgumentException("revocation event " + id + " about a certificate that is not revoked");
-            }
-        } else {
-            Objects.requireNonNull(crl, "crl");
-            if (certificate != null || subscriber != null || replaces != null) {
-                throw new IllegalArgumentException("CRL event " + id + " carries certificate data");
-            }
+    }
+
+    /** The business type the event is routed by: the certificate's, or {@value #CRL_BUSINESS_TYPE}. */
+    public String businessType() {
+        return certificate != null ? certificate.businessType() : CRL_BUSINESS_TYPE;
+    }
+
+    /** Whether {@code target} takes this event: certificate events by business type, CRL events always. */
+    public boolean routedTo(SyncTarget target) {
+        return target.enabled() && (certificate == null || target.receives(certificate.businessType()));
+    }
+
+    /** {@code <ca>/<SERIALHEX>/issued} or {@code .../revoked}: one id per certificate and kind of event. */
+    public static String certificateId(String ca, String serialHex, SyncEventType type) {
+        if (!type.isCertificateEvent()) {
+            throw new IllegalArgumentException(type.wireName() + " is not a certificate event");
+        }
+        return ca + "/" + serialHex.toUpperCase(Locale.ROOT) + (type == SyncEventType.CERT_REVOKED ? "/revoked" : "/issued");
+    }
+
+    /** {@code <ca>/crl/<number>}: one number sequence per CA covers full, delta and partition CRLs. */
+    public static String crlId(String ca, BigInteger number) {
+        return ca + "/crl/" + number;
+    }
+
+    /**
+     * The certificate as the record stood when the event was captured: a revoked event always says
+     * REVOKED; an issued event captured after a revocation already says so too.
+     *
+     * @param serialHex        serial, upper-case hex
+     * @param subscriberId     the subscriber it certifies (the builder looks up the details)
+     * @param certificateType  PERSONAL, ORGANIZATION, DEVICE or CODE_SIGNING
+     * @param kind             SIGNING or ENCRYPTION
+     * @param status           VALID or REVOKED
+     * @param revocationReason RFC 5280 reason name (e.g. keyCompromise), {@code null} unless revoked
+     * @param replaces         serial (upper-case hex) of the certificate it renews or re-issues, else {@code null}
+     */
+    public record Certificate(String serialHex, String subscriberId, String certificateType, String kind,
+                              String profile, String subjectDn, String businessType, String region, String status,
+                              Instant notBefore, Instant notAfter, String sha256, byte[] der,
+                              String revocationReason, Instant revocationTime, String replaces) {
+
+        /** The record as it stands now; {@code replaces} from its request (renewal or re-issue), else {@code null}. */
+        public static Certificate of(CertificateRecord r, String replaces) {
+            boolean revoked = r.status() == CertificateStatus.REVOKED;
+            return new Certificate(r.serialHex(), r.subscriberId(), r.type().name(), r.kind().name(), r.profile(),
+                    r.subjectDn(), r.businessType(), r.region(), r.status().name(), r.notBefore(), r.notAfter(),
+                    r.sha256(), r.certificateDer(), revoked ? r.revocation().reason().rfc5280Name() : null,
+                    revoked ? r.revocation().time() : null, replaces);
+        }
+
+        public Certificate {
+            Objects.requireNonNull(serialHex, "serialHex");
+            Objects.requireNonNull(subscriberId, "subscriberId");
+            Objects.requireNonNull(status, "status");
+            der = Objects.requireNonNull(der, "der").clone();
+        }
+
+        @Override
+        public byte[] der() {
+            return der.clone();
         }
     }
 
     /**
-     * A certificate event: the id from the CA, the serial and the type; {@code time} the
-     * revocation time for {@link SyncEventType#CERT_REVOKED}, else the issuance time given.
+     * A published CRL.
+     *
+     * @param kind       FULL or DELTA
+     * @param partition  the shard of a partition CRL, else {@code null}
+     * @param baseNumber the base CRL number of a delta, else {@code null}
      */
-    public static SyncEvent ofCertificate(SyncEventType type, long caSequence, Instant issuedAt,
-                                          CertificateRecord record, SubscriberInfo subscriber, String replaces) {
-        Instant time = type == SyncEventType.CERT_REVOKED ? record.revocation().time() : issuedAt;
-        return new SyncEvent(certificateEventId(record.issuer(), record.serialHex(), type), type, record.issuer(),
-                caSequence, time, record, subscriber, replaces, null);
-    }
+    public record Crl(BigInteger number, String kind, Integer partition, BigInteger baseNumber, Instant thisUpdate,
+                      Instant nextUpdate, byte[] der) {
 
-    /** A {@code crl.published} event; its time is the CRL's thisUpdate. */
-    public static SyncEvent ofCrl(String ca, long caSequence, SyncCrl crl) {
-        return new SyncEvent(crlEventId(ca, crl.number()), SyncEventType.CRL_PUBLISHED, ca, caSequence,
-                crl.thisUpdate(), null, null, null, crl);
-    }
-
-    /** {@code <ca>/<SERIALHEX>/revoked} for a revocation, {@code <ca>/<SERIALHEX>/issued} for the other certificate events. */
-    public static String certificateEventId(String ca, String serialHex, SyncEventType type) {
-        if (!type.isCertificateEvent()) {
-            throw new IllegalArgumentException(type.wireName() + " is not a certificate event");
+        public Crl {
+            Objects.requireNonNull(number, "number");
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(thisUpdate, "thisUpdate");
+            der = Objects.requireNonNull(der, "der").clone();
         }
-        return ca + "/" + serialHex + (type == SyncEventType.CERT_REVOKED ? "/revoked" : "/issued");
-    }
 
-    /** {@code <ca>/crl/<number in decimal>}. */
-    public static String crlEventId(String ca, BigInteger crlNumber) {
-        return ca + "/crl/" + crlNumber;
+        @Override
+        public byte[] der() {
+            return der.clone();
+        }
     }
 }

@@ -11,10 +11,10 @@ import java.util.Objects;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import org.egovpki.core.certificate.CertificateRecord;
-import org.egovpki.core.certificate.Revocation;
+import java.util.function.Function;
+import org.egovpki.core.enroll.SubscriberStore;
 import org.egovpki.core.privacy.PersonalData;
-import org.egovpki.core.x509.Fingerprints;
+import org.egovpki.core.profile.CertificateType;
 
 /**
  * Builds the exact bytes of a sync message: CloudEvents 1.0 structured JSON, UTF-8, compact, the
@@ -26,9 +26,12 @@ import org.egovpki.core.x509.Fingerprints;
  * authorised for personal data ({@link SyncTarget#personalData()}) gets the ID number masked with
  * {@link PersonalData#mask}, the same rule as everywhere else in the product.
  *
- * <p>Stateless and thread-safe.
+ * <p>The outbox holds no personal data: the subscriber's basic information is looked up here, by
+ * the certificate's subscriber id, when the message is built.
+ *
+ * <p>Thread-safe if the look-up is.
  */
-public final class SyncEventBodies {
+public final class SyncEventBodies implements SyncBodies {
 
     /** The CloudEvents {@code source} prefix; the CA's name follows. */
     public static final String SOURCE_PREFIX = "urn:egov-pki:ca:";
@@ -37,11 +40,36 @@ public final class SyncEventBodies {
     /** The {@code datacontenttype} of every message. */
     public static final String DATA_CONTENT_TYPE = "application/json";
 
+    /**
+     * Bodies whose subscriber information comes from the subscribers' registration data; a
+     * subscriber without registration data (never the case for a certificate the CA issued) is
+     * sent with its id, type and region only.
+     */
+    public static SyncEventBodies over(SubscriberStore store) {
+        Objects.requireNonNull(store, "store");
+        return new SyncEventBodies(c -> {
+            CertificateType type = CertificateType.valueOf(c.certificateType());
+            return store.registrationOf(c.subscriberId())
+                    .map(r -> SubscriberInfo.of(c.subscriberId(), type, r.registration(), c.region()))
+                    .orElseGet(() -> new SubscriberInfo(c.subscriberId(), type, null, null, null, null, c.region()));
+        });
+    }
+
     /** The JSON Schema (2020-12) of every body, a resource next to this class. */
     public static final String SCHEMA_RESOURCE = "sync-event.schema.json";
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final Base64.Encoder BASE64 = Base64.getEncoder();
+
+    private final Function<SyncEvent.Certificate, SubscriberInfo> subscribers;
+
+    /**
+     * @param subscribers the basic information of a certificate's subscriber (from its registration
+     *                    data: {@link SubscriberInfo#of}); never {@code null} for an existing subscriber
+     */
+    public SyncEventBodies(Function<SyncEvent.Certificate, SubscriberInfo> subscribers) {
+        this.subscribers = Objects.requireNonNull(subscribers, "subscribers");
+    }
 
     /**
      * The message body of {@code event} for {@code target}.
@@ -49,8 +77,10 @@ public final class SyncEventBodies {
      * @param sequence the target's sequence number of this message (from 1)
      * @param syncTime when the message is built for the target
      */
-    public byte[] build(SyncEvent event, SyncTarget target, long sequence, Instant syncTime) {
-        Objects.requireNonNull(event, "event");
+    @Override
+    public byte[] build(OutboxEvent outboxEvent, SyncTarget target, long sequence, Instant syncTime) {
+        Objects.requireNonNull(outboxEvent, "outboxEvent");
+        SyncEvent event = outboxEvent.event();
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(syncTime, "syncTime");
         if (sequence < 1) {
@@ -66,11 +96,11 @@ public final class SyncEventBodies {
             json.writeStringField("time", event.time().toString());
             json.writeStringField("datacontenttype", DATA_CONTENT_TYPE);
             json.writeNumberField("sequence", sequence);
-            json.writeNumberField("casequence", event.caSequence());
+            json.writeNumberField("casequence", outboxEvent.caSequence());
             json.writeStringField("egovtarget", target.id());
             json.writeObjectFieldStart("data");
             if (event.type().isCertificateEvent()) {
-                certificateData(json, event, target, syncTime);
+                certificateData(json, event.certificate(), subscribers.apply(event.certificate()), target, syncTime);
             } else {
                 crlData(json, event.crl(), target, syncTime);
             }
@@ -94,11 +124,10 @@ public final class SyncEventBodies {
         }
     }
 
-    private static void certificateData(JsonGenerator json, SyncEvent event, SyncTarget target, Instant syncTime)
+    private static void certificateData(JsonGenerator json, SyncEvent.Certificate certificate,
+                                        SubscriberInfo subscriber, SyncTarget target, Instant syncTime)
             throws IOException {
-        CertificateRecord record = event.certificate();
-        SubscriberInfo subscriber = event.subscriber();
-        json.writeStringField("businessType", record.businessType());
+        json.writeStringField("businessType", certificate.businessType());
         json.writeStringField("caIdentifier", target.caIdentifier());
         json.writeStringField("syncTime", syncTime.toString());
         json.writeObjectFieldStart("subscriber");
@@ -109,34 +138,33 @@ public final class SyncEventBodies {
         json.writeStringField("idNumber",
                 target.personalData() ? subscriber.idNumber() : PersonalData.mask(subscriber.idNumber()));
         json.writeStringField("organisation", subscriber.organisation());
-        json.writeStringField("region", subscriber.region() != null ? subscriber.region() : record.region());
+        json.writeStringField("region", subscriber.region() != null ? subscriber.region() : certificate.region());
         json.writeEndObject();
-        byte[] der = record.certificateDer();
-        Revocation revocation = record.revocation();
         json.writeObjectFieldStart("certificate");
-        json.writeStringField("serial", record.serialHex());
-        json.writeStringField("status", record.status().name());
-        json.writeStringField("kind", record.kind().name());
-        json.writeStringField("profile", record.profile());
-        json.writeStringField("subject", record.subjectDn());
-        json.writeStringField("notBefore", record.notBefore().toString());
-        json.writeStringField("notAfter", record.notAfter().toString());
-        json.writeStringField("sha256", Fingerprints.sha256Hex(der));
-        json.writeStringField("der", BASE64.encodeToString(der));
-        json.writeStringField("revocationReason", revocation == null ? null : revocation.reason().rfc5280Name());
-        json.writeStringField("revocationTime", revocation == null ? null : revocation.time().toString());
-        json.writeStringField("replaces", event.replaces());
+        json.writeStringField("serial", certificate.serialHex());
+        json.writeStringField("status", certificate.status());
+        json.writeStringField("kind", certificate.kind());
+        json.writeStringField("profile", certificate.profile());
+        json.writeStringField("subject", certificate.subjectDn());
+        json.writeStringField("notBefore", certificate.notBefore().toString());
+        json.writeStringField("notAfter", certificate.notAfter().toString());
+        json.writeStringField("sha256", certificate.sha256());
+        json.writeStringField("der", BASE64.encodeToString(certificate.der()));
+        json.writeStringField("revocationReason", certificate.revocationReason());
+        json.writeStringField("revocationTime",
+                certificate.revocationTime() == null ? null : certificate.revocationTime().toString());
+        json.writeStringField("replaces", certificate.replaces());
         json.writeEndObject();
     }
 
-    private static void crlData(JsonGenerator json, SyncCrl crl, SyncTarget target, Instant syncTime)
+    private static void crlData(JsonGenerator json, SyncEvent.Crl crl, SyncTarget target, Instant syncTime)
             throws IOException {
         json.writeStringField("businessType", CRL_BUSINESS_TYPE);
         json.writeStringField("caIdentifier", target.caIdentifier());
         json.writeStringField("syncTime", syncTime.toString());
         json.writeObjectFieldStart("crl");
         json.writeStringField("number", crl.number().toString());
-        json.writeStringField("kind", crl.kind().name());
+        json.writeStringField("kind", crl.kind());
         if (crl.partition() == null) {
             json.writeNullField("partition");
         } else {

@@ -49,7 +49,7 @@ class SyncEventBodiesTest {
     private static SyncTestPki pki;
     private static Schema schema;
 
-    private final SyncEventBodies bodies = new SyncEventBodies();
+    private final SyncEventBodies bodies = new SyncEventBodies(certificate -> person());
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -72,20 +72,29 @@ class SyncEventBodiesTest {
                 null), "410000");
     }
 
-    private SyncEvent issued(CertificateRecord record) {
-        return SyncEvent.ofCertificate(SyncEventType.CERT_ISSUED, 7, NOW.minusSeconds(5), record, person(), null);
+    private static OutboxEvent certificateEvent(SyncEventType type, long caSequence, Instant time, CertificateRecord record) {
+        return new OutboxEvent(caSequence, new SyncEvent(SyncEvent.certificateId(record.issuer(), record.serialHex(), type),
+                type, record.issuer(), time, SyncEvent.Certificate.of(record, null), null));
     }
 
-    private static SyncEvent revoked(CertificateRecord record) {
+    private static OutboxEvent crlEvent(long caSequence, EncodedCrl crl, String kind, Integer partition, BigInteger base) {
+        return new OutboxEvent(caSequence, new SyncEvent(SyncEvent.crlId("sub-ca", crl.crlNumber()),
+                SyncEventType.CRL_PUBLISHED, "sub-ca", crl.thisUpdate(), null, new SyncEvent.Crl(crl.crlNumber(), kind,
+                partition, base, crl.thisUpdate(), crl.nextUpdate(), crl.der())));
+    }
+
+    private OutboxEvent issued(CertificateRecord record) {
+        return certificateEvent(SyncEventType.CERT_ISSUED, 7, NOW.minusSeconds(5), record);
+    }
+
+    private static OutboxEvent revoked(CertificateRecord record) {
         CertificateRecord revokedRecord = record.revoked(new Revocation(NOW.minusSeconds(2), RevocationReason.KEY_COMPROMISE,
                 null, "admin", RevocationChannel.values()[0]));
-        return SyncEvent.ofCertificate(SyncEventType.CERT_REVOKED, 8, NOW, revokedRecord, person(), null);
+        return certificateEvent(SyncEventType.CERT_REVOKED, 8, revokedRecord.revocation().time(), revokedRecord);
     }
 
-    private static SyncEvent crl() {
-        EncodedCrl crl = pki.crl(BigInteger.valueOf(17), List.of());
-        return SyncEvent.ofCrl("sub-ca", 9, new SyncCrl(crl.crlNumber(), SyncCrl.Kind.FULL, null, null, crl.thisUpdate(),
-                crl.nextUpdate(), crl.der()));
+    private static OutboxEvent crl() {
+        return crlEvent(9, pki.crl(BigInteger.valueOf(17), List.of()), "FULL", null, null);
     }
 
     private JsonNode json(byte[] body) throws Exception {
@@ -126,7 +135,7 @@ class SyncEventBodiesTest {
 
     @Test
     void theSameInputsGiveTheSameBytes() {
-        SyncEvent event = issued(pki.record("a", "tax"));
+        OutboxEvent event = issued(pki.record("a", "tax"));
 
         assertThat(bodies.build(event, target(false), 3, NOW)).isEqualTo(bodies.build(event, target(false), 3, NOW));
     }
@@ -147,26 +156,25 @@ class SyncEventBodiesTest {
 
     @Test
     void aCrlEventCarriesTheCrl() throws Exception {
-        SyncEvent event = crl();
+        OutboxEvent event = crl();
         byte[] body = bodies.build(event, target(false), 4, NOW);
 
         JsonNode node = json(body);
         assertThat(node.get("id").asText()).isEqualTo("sub-ca/crl/17");
-        assertThat(node.get("time").asText()).isEqualTo(event.crl().thisUpdate().toString());
+        assertThat(node.get("time").asText()).isEqualTo(event.event().crl().thisUpdate().toString());
         assertThat(node.at("/data/businessType").asText()).isEqualTo("CRL");
         assertThat(node.at("/data/crl/number").asText()).isEqualTo("17");
         assertThat(node.at("/data/crl/kind").asText()).isEqualTo("FULL");
         assertThat(node.at("/data/crl/partition").isNull()).isTrue();
         assertThat(node.at("/data/crl/baseNumber").isNull()).isTrue();
-        assertThat(Base64.getDecoder().decode(node.at("/data/crl/der").asText())).isEqualTo(event.crl().der());
+        assertThat(Base64.getDecoder().decode(node.at("/data/crl/der").asText())).isEqualTo(event.event().crl().der());
         assertThat(errors(node)).isEmpty();
     }
 
     @Test
     void aDeltaPartitionCrlValidates() throws Exception {
         EncodedCrl crl = pki.crl(BigInteger.valueOf(18), List.of());
-        SyncEvent event = SyncEvent.ofCrl("sub-ca", 10, new SyncCrl(crl.crlNumber(), SyncCrl.Kind.DELTA, 3,
-                BigInteger.valueOf(17), crl.thisUpdate(), crl.nextUpdate(), crl.der()));
+        OutboxEvent event = crlEvent(10, crl, "DELTA", 3, BigInteger.valueOf(17));
 
         JsonNode node = json(bodies.build(event, target(false), 5, NOW));
 
@@ -231,10 +239,10 @@ class SyncEventBodiesTest {
 
     @Test
     void eventIdsFollowTheContract() {
-        assertThat(SyncEvent.certificateEventId("sub-ca", "1A2B3C", SyncEventType.CERT_RENEWED)).isEqualTo("sub-ca/1A2B3C/issued");
-        assertThat(SyncEvent.certificateEventId("sub-ca", "1A2B3C", SyncEventType.CERT_REVOKED)).isEqualTo("sub-ca/1A2B3C/revoked");
-        assertThat(SyncEvent.crlEventId("sub-ca", BigInteger.TEN)).isEqualTo("sub-ca/crl/10");
-        assertThatThrownBy(() -> SyncEvent.certificateEventId("sub-ca", "1A", SyncEventType.CRL_PUBLISHED))
+        assertThat(SyncEvent.certificateId("sub-ca", "1A2B3C", SyncEventType.CERT_RENEWED)).isEqualTo("sub-ca/1A2B3C/issued");
+        assertThat(SyncEvent.certificateId("sub-ca", "1A2B3C", SyncEventType.CERT_REVOKED)).isEqualTo("sub-ca/1A2B3C/revoked");
+        assertThat(SyncEvent.crlId("sub-ca", BigInteger.TEN)).isEqualTo("sub-ca/crl/10");
+        assertThatThrownBy(() -> SyncEvent.certificateId("sub-ca", "1A", SyncEventType.CRL_PUBLISHED))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

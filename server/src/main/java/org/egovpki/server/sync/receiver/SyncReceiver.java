@@ -147,7 +147,7 @@ final class SyncReceiver implements AutoCloseable {
                     return refuse("event " + id + " says serial " + serial + " but carries certificate "
                             + SerialNumbers.toHex(certificate.getSerialNumber()));
                 }
-                String expectedId = SyncEvent.certificateEventId(ca.get(), serial, SyncEventType.fromWireName(type).get());
+                String expectedId = SyncEvent.certificateId(ca.get(), serial, SyncEventType.fromWireName(type).get());
                 if (!id.equals(expectedId)) {
                     return refuse("event id " + id + " should be " + expectedId);
                 }
@@ -160,8 +160,8 @@ final class SyncReceiver implements AutoCloseable {
                     return refuse("event " + id + " says CRL number " + crlNumber + " but carries CRL "
                             + HttpCaCertificates.number(carried));
                 }
-                if (!id.equals(SyncEvent.crlEventId(ca.get(), new BigInteger(crlNumber)))) {
-                    return refuse("event id " + id + " should be " + SyncEvent.crlEventId(ca.get(), new BigInteger(crlNumber)));
+                if (!id.equals(SyncEvent.crlId(ca.get(), new BigInteger(crlNumber)))) {
+                    return refuse("event id " + id + " should be " + SyncEvent.crlId(ca.get(), new BigInteger(crlNumber)));
                 }
                 if (data.at("/crl/kind").asText().equals("FULL") && data.at("/crl/partition").isNull()) {
                     cas.offer(ca.get(), carried);

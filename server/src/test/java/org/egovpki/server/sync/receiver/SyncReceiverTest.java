@@ -29,7 +29,8 @@ import org.egovpki.core.crypto.KeyAlgorithm;
 import org.egovpki.core.profile.CertificateType;
 import org.egovpki.core.sync.SubscriberInfo;
 import org.egovpki.core.sync.SyncBinding;
-import org.egovpki.core.sync.SyncCrl;
+import org.egovpki.core.sync.OutboxEvent;
+import org.egovpki.core.sync.SyncEventFixtures;
 import org.egovpki.core.sync.SyncEvent;
 import org.egovpki.core.sync.SyncEventBodies;
 import org.egovpki.core.sync.SyncEventType;
@@ -58,7 +59,8 @@ class SyncReceiverTest {
 
     private FakeCas cas;
     private SyncReceiverServer server;
-    private final SyncEventBodies bodies = new SyncEventBodies();
+    private final SyncEventBodies bodies = SyncEventFixtures.bodies(new SubscriberInfo("p-1", CertificateType.PERSONAL,
+            "张三", "RESIDENT_ID", "11010519491231002X", null, "410000"));
     private long caSequence;
 
     @BeforeAll
@@ -128,13 +130,11 @@ class SyncReceiverTest {
                 SyncTarget.Authentication.NONE, true, SyncTarget.REALTIME, false);
     }
 
-    private SyncEvent issued(CertificateRecord record) {
-        SubscriberInfo subscriber = new SubscriberInfo("p-1", CertificateType.PERSONAL, "张三", "RESIDENT_ID",
-                "11010519491231002X", null, "410000");
-        return SyncEvent.ofCertificate(SyncEventType.CERT_ISSUED, ++caSequence, Instant.now(), record, subscriber, null);
+    private OutboxEvent issued(CertificateRecord record) {
+        return SyncEventFixtures.certificate(SyncEventType.CERT_ISSUED, ++caSequence, Instant.now(), record);
     }
 
-    private byte[] body(SyncEvent event, String target, long sequence) {
+    private byte[] body(OutboxEvent event, String target, long sequence) {
         return bodies.build(event, target(target), sequence, Instant.now());
     }
 
@@ -287,8 +287,7 @@ class SyncReceiverTest {
     void aCrlEventIsAcceptedAndBecomesTheCurrentCrl() throws Exception {
         EncodedCrl crl = pki.crl(BigInteger.valueOf(5), List.of(new RevokedEntry(pki.syncCertificate().getSerialNumber(),
                 Instant.now().minusSeconds(60), 1, null)));
-        SyncEvent event = SyncEvent.ofCrl("sub-ca", ++caSequence, new SyncCrl(crl.crlNumber(), SyncCrl.Kind.FULL, null,
-                null, crl.thisUpdate(), crl.nextUpdate(), crl.der()));
+        OutboxEvent event = SyncEventFixtures.crl("sub-ca", ++caSequence, crl, "FULL", null, null);
 
         assertThat(send(body(event, TARGET, 1)).statusCode()).isEqualTo(200);
 
