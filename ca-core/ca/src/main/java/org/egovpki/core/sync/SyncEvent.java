@@ -2,7 +2,6 @@ package org.egovpki.core.sync;
 
 import java.math.BigInteger;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Objects;
 import org.egovpki.core.certificate.CertificateRecord;
 import org.egovpki.core.certificate.CertificateStatus;
@@ -47,12 +46,12 @@ public record SyncEvent(String id, SyncEventType type, String ca, Instant time, 
         return target.enabled() && (certificate == null || target.receives(certificate.businessType()));
     }
 
-    /** {@code <ca>/<SERIALHEX>/issued} or {@code .../revoked}: one id per certificate and kind of event. */
+    /** {@code <ca>/<serial hex>/issued} or {@code .../revoked}: one id per certificate and kind of event. */
     public static String certificateId(String ca, String serialHex, SyncEventType type) {
         if (!type.isCertificateEvent()) {
             throw new IllegalArgumentException(type.wireName() + " is not a certificate event");
         }
-        return ca + "/" + serialHex.toUpperCase(Locale.ROOT) + (type == SyncEventType.CERT_REVOKED ? "/revoked" : "/issued");
+        return ca + "/" + serialHex + (type == SyncEventType.CERT_REVOKED ? "/revoked" : "/issued");
     }
 
     /** {@code <ca>/crl/<number>}: one number sequence per CA covers full, delta and partition CRLs. */
@@ -64,13 +63,13 @@ public record SyncEvent(String id, SyncEventType type, String ca, Instant time, 
      * The certificate as the record stood when the event was captured: a revoked event always says
      * REVOKED; an issued event captured after a revocation already says so too.
      *
-     * @param serialHex        serial, upper-case hex
+     * @param serialHex        serial, hex as {@link CertificateRecord#serialHex()}
      * @param subscriberId     the subscriber it certifies (the builder looks up the details)
      * @param certificateType  PERSONAL, ORGANIZATION, DEVICE or CODE_SIGNING
      * @param kind             SIGNING or ENCRYPTION
      * @param status           VALID or REVOKED
      * @param revocationReason RFC 5280 reason name (e.g. keyCompromise), {@code null} unless revoked
-     * @param replaces         serial (upper-case hex) of the certificate it renews or re-issues, else {@code null}
+     * @param replaces         serial (hex) of the certificate it renews or re-issues, else {@code null}
      */
     public record Certificate(String serialHex, String subscriberId, String certificateType, String kind,
                               String profile, String subjectDn, String businessType, String region, String status,
