@@ -63,6 +63,9 @@ public record SyncEvent(String id, SyncEventType type, String ca, long caSequenc
      */
     public static SyncEvent ofCertificate(SyncEventType type, long caSequence, Instant issuedAt,
                                           CertificateRecord record, SubscriberInfo subscriber, String replaces) {
+        if (type == SyncEventType.CERT_REVOKED && record.revocation() == null) {
+            throw new IllegalArgumentException("revocation event of " + record.id() + ": the record is not revoked");
+        }
         Instant time = type == SyncEventType.CERT_REVOKED ? record.revocation().time() : issuedAt;
         return new SyncEvent(certificateEventId(record.issuer(), record.serialHex(), type), type, record.issuer(),
                 caSequence, time, record, subscriber, replaces, null);
