@@ -81,9 +81,10 @@ final class SyncReceiver implements AutoCloseable {
     /**
      * Checks and, if it passes, stores one message.
      *
-     * @param headerTarget the {@code Egov-Sync-Target} header, or {@code null} (SOAP)
+     * @param headerTarget   the {@code Egov-Sync-Target} header, or {@code null} (SOAP)
+     * @param headerSequence the {@code Egov-Sync-Sequence} header, or {@code null} (SOAP)
      */
-    synchronized Outcome receive(byte[] body, byte[] signature, String headerTarget) {
+    synchronized Outcome receive(byte[] body, byte[] signature, String headerTarget, String headerSequence) {
         // 1. The signature, over the raw bytes, before anything reads them.
         Optional<String> ca = signerCa(signature);
         if (ca.isEmpty()) {
@@ -130,6 +131,11 @@ final class SyncReceiver implements AutoCloseable {
             return refuse("event " + id + " is for target " + target + (headerTarget == null ? "" : " (header: "
                     + headerTarget + ")") + "; this receiver is " + expectedTarget
                     + " (a message replayed to another target is refused)");
+        }
+
+        if (headerSequence != null && !headerSequence.strip().equals(Long.toString(sequence))) {
+            return refuse("event " + id + " has sequence " + sequence + " but the Egov-Sync-Sequence header says "
+                    + headerSequence);
         }
 
         // 3. The certificate or CRL it carries, and that the id is the one the contract gives it.

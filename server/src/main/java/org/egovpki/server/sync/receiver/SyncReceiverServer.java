@@ -38,6 +38,7 @@ public final class SyncReceiverServer implements AutoCloseable {
     static final int MAX_BODY = 64 * 1024 * 1024;
     static final String SIGNATURE_HEADER = "Egov-Sync-Signature";
     static final String TARGET_HEADER = "Egov-Sync-Target";
+    static final String SEQUENCE_HEADER = "Egov-Sync-Sequence";
 
     private final SyncReceiver receiver;
     private final Server jetty;
@@ -149,7 +150,8 @@ public final class SyncReceiverServer implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 signature = new byte[0];
             }
-            SyncReceiver.Outcome outcome = receiver.receive(body, signature, request.getHeaders().get(TARGET_HEADER));
+            SyncReceiver.Outcome outcome = receiver.receive(body, signature, request.getHeaders().get(TARGET_HEADER),
+                    request.getHeaders().get(SEQUENCE_HEADER));
             if (outcome.status() == 503) {
                 response.getHeaders().put(HttpHeader.RETRY_AFTER, "5");
             }
@@ -164,7 +166,7 @@ public final class SyncReceiverServer implements AutoCloseable {
                 write(response, callback, 500, SoapMessages.CONTENT_TYPE, SoapMessages.fault(true, e.getMessage()));
                 return;
             }
-            SyncReceiver.Outcome outcome = receiver.receive(delivery.body(), delivery.signature(), null);
+            SyncReceiver.Outcome outcome = receiver.receive(delivery.body(), delivery.signature(), null, null);
             if (outcome.accepted()) {
                 write(response, callback, 200, SoapMessages.CONTENT_TYPE, SoapMessages.accepted());
             } else if (outcome.status() == 503) {

@@ -149,6 +149,20 @@ class SyncReceiverTest {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    @Test
+    void aSequenceHeaderThatDisagreesWithTheBodyIsRefused() throws Exception {
+        byte[] body = body(issued(pki.record("a", "tax")), TARGET, 1);
+
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/sync"))
+                .header("Egov-Sync-Signature", Base64.getEncoder().encodeToString(pki.sign(body)))
+                .header("Egov-Sync-Target", TARGET).header("Egov-Sync-Sequence", "5")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("Egov-Sync-Sequence header says 5");
+        assertThat(received().get("rejected").asLong()).isEqualTo(1);
+    }
+
     private HttpResponse<String> send(byte[] body) throws Exception {
         return post(body, pki.sign(body), TARGET);
     }
