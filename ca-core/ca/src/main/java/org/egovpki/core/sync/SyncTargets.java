@@ -50,6 +50,7 @@ public final class SyncTargets {
     private static final int MAX_BUSINESS_TYPE = 64;
     private static final int MAX_BUSINESS_TYPES = 100;
     private static final int CAS_TRIES = 5;
+    private static final String ID_RULE = "1-63 lower-case letters, digits and '-', starting with a letter or digit";
 
     /** The cron grammar of batch schedules, the scheduler's: the server gives Quartz's. */
     @FunctionalInterface
@@ -302,8 +303,6 @@ public final class SyncTargets {
         return new SyncTarget(id, url, binding, businessTypes, caIdentifier, authentication,
                 s.enabled() == null || s.enabled(), schedule, s.personalData() != null && s.personalData());
     }
-
-    private static final String ID_RULE = "1-63 lower-case letters, digits and '-', starting with a letter or digit";
 
     private static URI url(String value) {
         if (value == null || value.isBlank()) {
