@@ -205,6 +205,13 @@ class OpenApiContractIT {
         CALLS.put("issueCrl", () -> List.of(post("admin", "/crls/sm2-issuing", ApiClient.JSON.createObjectNode())));
         CALLS.put("listProfiles", () -> List.of(get("clerk1", "/profiles")));
         CALLS.put("getOpenApiDocument", () -> List.of(get(null, "/openapi.yaml")));
+        // Issue 12: a target added through the targets API (part B), then its queue pulled. Answers 2xx
+        // once the sync's directory store is wired into the server (part A); until then 503.
+        CALLS.put("pullSyncEvents", () -> {
+            post("admin", "/sync/targets", ApiClient.JSON.createObjectNode().put("id", "contract-it")
+                    .put("url", "http://127.0.0.1:9/sync").put("caIdentifier", "egov-pki-contract-it"));
+            return List.of(get("admin", "/sync/targets/contract-it/events?after=0&limit=10"));
+        });
     }
 
     @BeforeAll
