@@ -1,6 +1,5 @@
 package org.egovpki.routes;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpClient;
@@ -9,27 +8,19 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import org.egovpki.core.sync.SyncBinding;
 import org.egovpki.core.sync.SyncCredentials;
 import org.egovpki.core.sync.SyncMessage;
 import org.egovpki.core.sync.SyncTarget;
-import org.egovpki.core.sync.SyncTarget.Authentication.Kind;
 
 /**
  * The JSON binding of docs/sync.md over the JDK's {@link HttpClient}: POSTs the message's exact

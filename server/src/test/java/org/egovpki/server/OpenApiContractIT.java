@@ -226,6 +226,8 @@ class OpenApiContractIT {
                     get("admin", "/sync/targets/" + id).response().body()).path("state").path("pending").asLong() > 0);
             return List.of(post("admin", "/sync/targets/" + id + "/skip", ApiClient.JSON.createObjectNode()));
         });
+        CALLS.put("pullSyncEvents", () -> List.of(get("admin", "/sync/targets/" + addSyncTarget("contract-pull")
+                + "/events?after=0&limit=10")));
     }
 
     /** A sync target that receives everything at a port where nobody listens. */
