@@ -1,10 +1,13 @@
 package org.egovpki.core.sync;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -88,10 +91,21 @@ public final class SyncCapture implements AutoCloseable {
      */
     public int pass() {
         int captured = 0;
+        Set<SyncMarkers.Owed> seen = new HashSet<>();
         List<SyncMarkers.Owed> owed;
-        while (!(owed = markers.owed(BATCH)).isEmpty()) {
-            List<Captured> batch = owed.stream().map(o -> new Captured(o, source.resolve(o)))
-                    .sorted(ORDER).toList();
+        // A marker that cannot be discharged (malformed, written by hand) is seen again: the pass ends
+        // when a batch brings nothing new instead of looping on it.
+        while (!(owed = markers.owed(BATCH).stream().filter(seen::add).toList()).isEmpty()) {
+            List<Captured> batch = new ArrayList<>();
+            for (SyncMarkers.Owed o : owed) {
+                try {
+                    batch.add(new Captured(o, source.resolve(o)));
+                } catch (IllegalArgumentException e) {
+                    LOG.warn("Sync marker {} of CA {} is not one egov-pki writes; left in place: {}", o.marker(),
+                            o.ca(), e.getMessage());
+                }
+            }
+            batch.sort(ORDER);
             for (Captured c : batch) {
                 c.event().ifPresent(outbox::append);
                 markers.discharge(c.owed());

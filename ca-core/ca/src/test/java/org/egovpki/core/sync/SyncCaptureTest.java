@@ -97,6 +97,27 @@ class SyncCaptureTest {
         assertThat(h.store.messages("late", 0, 10)).extracting(SyncMessage::sequence).containsExactly(1L);
     }
 
+    @Test
+    void aMarkerNobodyCanResolveIsLeftAloneWithoutStoppingTheOthers() {
+        Harness h = new Harness(new Crash(0, false));
+        SyncMarkers.Owed bogus = new SyncMarkers.Owed("sub-ca", null, "crl:not-a-number");
+        world.remove(bogus);
+        SyncCapture capture = new SyncCapture(h.outbox, owed -> {
+            if (owed.equals(bogus)) {
+                throw new IllegalArgumentException("unknown sync marker");
+            }
+            return Optional.ofNullable(world.get(owed));
+        }, h.outbox, new SyncFanOut(h.outbox, h.store, (e, t, n, at) -> new byte[] {1}, new TestSigner(),
+                SyncDeliveryTrigger.NONE, CLOCK));
+        h.outbox.mark(bogus);
+        h.outbox.mark(issuedTax);
+
+        assertThat(capture.pass()).isEqualTo(1);
+
+        assertThat(h.outbox.markers()).containsExactly(bogus);
+        assertThat(h.eventIds("tax")).containsExactly("sub-ca/1A/issued");
+    }
+
     static List<Arguments> crashes() {
         List<Arguments> all = new ArrayList<>();
         // The scenario makes 5 marker removals, 5 outbox appends, 5 fan-out marks and 9 enqueues.

@@ -1,0 +1,41 @@
+package org.egovpki.core.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** What an outbox entry stores reads back as the event captured, every field, nulls included. */
+class SyncEventJsonTest {
+
+    private static final Instant T = Instant.parse("2026-12-02T04:31:00.123Z");
+
+    @Test
+    void aRevokedCertificateEventRoundTrips() {
+        SyncEvent event = new SyncEvent("sub-ca/1A2B3C/revoked", SyncEventType.CERT_REVOKED, "sub-ca", T,
+                new SyncEvent.Certificate("1A2B3C", "p-1", "PERSONAL", "SIGNING", "personal-sign",
+                        "CN=张三,O=测试局,C=CN", "tax", "410000", "REVOKED", T.minusSeconds(3600), T.plusSeconds(86_400),
+                        "ab".repeat(32), new byte[] {0x30, 1, 2}, "keyCompromise", T, "0F"), null);
+
+        SyncEvent back = SyncEventJson.read(SyncEventJson.write(event));
+
+        assertThat(back).usingRecursiveComparison().isEqualTo(event);
+        assertThat(new String(SyncEventJson.write(event), StandardCharsets.UTF_8)).contains("\"subscriberId\":\"p-1\"")
+                .doesNotContain("idNumber");
+    }
+
+    @Test
+    void aDeltaPartitionCrlEventRoundTripsAndAFullOneKeepsItsNulls() {
+        SyncEvent delta = new SyncEvent("sub-ca/crl/18", SyncEventType.CRL_PUBLISHED, "sub-ca", T, null,
+                new SyncEvent.Crl(BigInteger.valueOf(18), "DELTA", 3, BigInteger.valueOf(17), T, T.plusSeconds(3600),
+                        new byte[] {0x30, 0}));
+        SyncEvent full = new SyncEvent("sub-ca/crl/17", SyncEventType.CRL_PUBLISHED, "sub-ca", T, null,
+                new SyncEvent.Crl(BigInteger.valueOf(17), "FULL", null, null, T, T.plusSeconds(3600),
+                        new byte[] {0x30, 0}));
+
+        assertThat(SyncEventJson.read(SyncEventJson.write(delta))).usingRecursiveComparison().isEqualTo(delta);
+        assertThat(SyncEventJson.read(SyncEventJson.write(full))).usingRecursiveComparison().isEqualTo(full);
+    }
+}
