@@ -99,17 +99,19 @@ class SyncIT {
             api.postJson("admin", "/api/v1/certificates/" + serial + "/revoke",
                     Map.of("reason", "KEY_COMPROMISE", "requester", "SUBSCRIBER"), 200);
         }
-        api.postJson("admin", "/api/v1/crls/sm2-issuing", Map.of(), 200);
-        api.postJson("admin", "/api/v1/crls/sm2-issuing", Map.of(), 200);
+        api.postJson("admin", "/api/v1/crls/sm2-issuing", Map.of(), 201);
+        api.postJson("admin", "/api/v1/crls/sm2-issuing", Map.of(), 201);
         assertThat(state("it-json").path("pending").asLong()).as("nothing delivered while the receiver is down")
                 .isGreaterThan(0);
 
         receiver = receiver(tmp.resolve("r1"), port, null);
-        JsonNode received = awaitDelivered(receiver, "it-json");
+        JsonNode received = awaitDelivered(receiver, "it-json", Map.of("cert.issued", 200, "cert.revoked", 20,
+                "crl.published", 2));
         Map<String, Integer> byType = countByType(received);
         assertThat(byType.get("cert.issued")).isEqualTo(200);
         assertThat(byType.get("cert.revoked")).isEqualTo(20);
         assertThat(byType.get("crl.published")).isGreaterThanOrEqualTo(2);
+        assertThat(received.path("duplicates").asInt()).as("a receiver that was down sees each event once").isZero();
         assertInOrderAndValid(received);
     }
 
@@ -123,7 +125,7 @@ class SyncIT {
         server.kill();
         server = server.restart();
         api = server.api(PASSWORD);
-        JsonNode received = awaitDelivered(receiver, "it-flaky");
+        JsonNode received = awaitDelivered(receiver, "it-flaky", Map.of("cert.issued", 40));
         assertThat(countByType(received).get("cert.issued")).isGreaterThanOrEqualTo(40);
         assertInOrderAndValid(received);
     }
@@ -149,7 +151,7 @@ class SyncIT {
         assertThat(state("it-parked").path("parked").asBoolean()).isTrue();
         // ... and everything, in order, once an administrator re-drives it.
         api.postJson("admin", "/api/v1/sync/targets/it-parked/redrive", Map.of(), 200);
-        JsonNode received = awaitDelivered(receiver, "it-parked");
+        JsonNode received = awaitDelivered(receiver, "it-parked", Map.of("cert.issued", 3));
         assertInOrderAndValid(received);
     }
 
@@ -159,9 +161,25 @@ class SyncIT {
         ServerProcess receiver = receiver(tmp.resolve("r4"), 0, null);
         addTarget("it-soap", "http://127.0.0.1:" + port(receiver) + "/soap", "SOAP");
         issue(5);
-        JsonNode received = awaitDelivered(receiver, "it-soap");
+        JsonNode received = awaitDelivered(receiver, "it-soap", Map.of("cert.issued", 5));
         assertThat(countByType(received).get("cert.issued")).isGreaterThanOrEqualTo(5);
         assertInOrderAndValid(received);
+
+        // The pull endpoint serves the very bytes pushed; one byte changed and the receiver refuses it.
+        JsonNode pulled = api.json("admin", "/api/v1/sync/targets/it-soap/events?after=0&limit=1").path("events").get(0);
+        byte[] body = java.util.Base64.getDecoder().decode(pulled.path("body").asText());
+        body[body.length / 2] ^= 1;
+        HttpResponse<String> tampered = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create("http://127.0.0.1:" + port(receiver) + "/sync"))
+                .header("Content-Type", "application/cloudevents+json; charset=utf-8")
+                .header("Egov-Sync-Signature", pulled.path("signature").asText())
+                .header("Egov-Sync-Target", "it-soap").header("Egov-Sync-Sequence", "1")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(tampered.statusCode()).as(tampered.body()).isEqualTo(400);
+        assertThat(received(receiver).path("badSignatures").asInt()).isEqualTo(1);
+        assertThat(received(receiver).path("events").size()).isEqualTo(received.path("events").size());
+
         HttpResponse<byte[]> wsdl = api.get(null, "/sync/egov-sync.wsdl");
         assertThat(wsdl.statusCode()).isEqualTo(200);
         assertThat(ApiClient.text(wsdl)).contains("urn:egov-pki:sync:1").contains("deliver");
@@ -214,17 +232,26 @@ class SyncIT {
         return api.json("admin", "/api/v1/sync/targets/" + target).path("state");
     }
 
-    /** Waits until the target has nothing pending and the receiver holds as many events as were enqueued. */
-    private static JsonNode awaitDelivered(ServerProcess receiver, String target) throws Exception {
+    /**
+     * Waits until the receiver holds at least {@code atLeast} events of each type (events are
+     * captured after the calls that cause them return) and the target has nothing pending.
+     */
+    private static JsonNode awaitDelivered(ServerProcess receiver, String target, Map<String, Integer> atLeast)
+            throws Exception {
         await().atMost(DELIVERY).pollInterval(Duration.ofMillis(500)).until(() -> {
-            JsonNode s = state(target);
-            return s.path("pending").asLong() == 0 && s.path("lastDeliveredSequence").asLong() > 0
-                    && received(receiver).path("events").size() >= s.path("lastDeliveredSequence").asLong();
+            Map<String, Integer> counts = countByType(received(receiver));
+            return atLeast.entrySet().stream().allMatch(e -> counts.getOrDefault(e.getKey(), 0) >= e.getValue())
+                    && state(target).path("pending").asLong() == 0;
         });
-        return received(receiver);
+        JsonNode received = received(receiver);
+        assertThat(received.path("events").size()).as("every message the target was sent")
+                .isEqualTo(state(target).path("lastDeliveredSequence").asInt());
+        return received;
     }
 
     private static void assertInOrderAndValid(JsonNode received) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        received.path("events").forEach(e -> assertThat(ids.add(e.path("id").asText())).as("once: %s", e).isTrue());
         assertThat(received.path("gaps").size()).as("gaps: %s", received.path("gaps")).isZero();
         assertThat(received.path("badSignatures").asInt()).isZero();
         long expected = 1;
