@@ -126,14 +126,14 @@ class LdapSyncOutboxIT {
 
         assertThat(markers(serial)).isEmpty();
         List<OutboxEvent> events = outbox.after(CA, 0, 100).stream()
-                .filter(e -> e.event().id().startsWith(CA + "/5A71B201D2E5B678/")).toList();
+                .filter(e -> e.event().id().startsWith(CA + "/5a71b201d2e5b678/")).toList();
         assertThat(events).extracting(e -> e.event().type())
                 .containsExactly(SyncEventType.CERT_ISSUED, SyncEventType.CERT_REVOKED);
         assertThat(events.get(1).event().certificate().revocationReason()).isEqualTo("keyCompromise");
         assertThat(events.get(1).event().certificate().der()).containsExactly(0x30, 3, 1, 2, 3);
         List<String> delivered = store.messages("all", 0, 100).stream().map(SyncMessage::eventId)
-                .filter(id -> id.startsWith(CA + "/5A71B201D2E5B678/")).toList();
-        assertThat(delivered).containsExactly(CA + "/5A71B201D2E5B678/issued", CA + "/5A71B201D2E5B678/revoked");
+                .filter(id -> id.startsWith(CA + "/5a71b201d2e5b678/")).toList();
+        assertThat(delivered).containsExactly(CA + "/5a71b201d2e5b678/issued", CA + "/5a71b201d2e5b678/revoked");
     }
 
     @Test
