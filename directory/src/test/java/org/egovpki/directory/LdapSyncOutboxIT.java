@@ -25,7 +25,7 @@ import org.egovpki.core.sync.OutboxEvent;
 import org.egovpki.core.sync.SyncBinding;
 import org.egovpki.core.sync.SyncCapture;
 import org.egovpki.core.sync.SyncDeliveryTrigger;
-import org.egovpki.core.sync.SyncEventSource;
+import org.egovpki.core.ca.SyncEventSource;
 import org.egovpki.core.sync.SyncEventType;
 import org.egovpki.core.sync.SyncFanOut;
 import org.egovpki.core.sync.SyncMarkers;

@@ -11,7 +11,7 @@ import org.egovpki.core.sync.SyncBodies;
 import org.egovpki.core.sync.SyncCapture;
 import org.egovpki.core.sync.SyncCredentials;
 import org.egovpki.core.sync.SyncDeliveryTrigger;
-import org.egovpki.core.sync.SyncEventSource;
+import org.egovpki.core.ca.SyncEventSource;
 import org.egovpki.core.sync.SyncFanOut;
 import org.egovpki.core.sync.SyncSigner;
 import org.egovpki.core.sync.SyncStore;

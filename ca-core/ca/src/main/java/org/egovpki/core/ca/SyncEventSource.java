@@ -1,4 +1,4 @@
-package org.egovpki.core.sync;
+package org.egovpki.core.ca;
 
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
@@ -8,8 +8,6 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.util.Objects;
 import java.util.Optional;
-import org.egovpki.core.ca.CaPublications;
-import org.egovpki.core.ca.CrlRecord;
 import org.egovpki.core.certificate.CertificateRecord;
 import org.egovpki.core.certificate.CertificateRecords;
 import org.egovpki.core.certificate.CertificateStatus;
@@ -17,12 +15,16 @@ import org.egovpki.core.certificate.IssuanceState;
 import org.egovpki.core.enroll.EnrollmentRequest;
 import org.egovpki.core.enroll.RequestKind;
 import org.egovpki.core.enroll.RequestStore;
+import org.egovpki.core.sync.SyncEvent;
+import org.egovpki.core.sync.SyncEventType;
+import org.egovpki.core.sync.SyncMarkers;
 import org.egovpki.core.x509.SerialNumbers;
 
 /**
  * Turns an owed-event marker into the event it stands for, reading the change's entry as it is now
  * (a certificate record, the CA's or a partition's current CRL) and, for an issuance, the request
- * (new application, renewal or re-issue, and the serial it replaces).
+ * (new application, renewal or re-issue, and the serial it replaces). In package {@code ca} because it
+ * reads the CA's publications; {@code sync} knows only its own port, {@link SyncMarkers.Resolver}.
  */
 public final class SyncEventSource implements SyncMarkers.Resolver {
 
