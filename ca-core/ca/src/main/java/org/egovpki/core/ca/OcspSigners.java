@@ -6,15 +6,11 @@ import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.audit.AuditLog;
@@ -39,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * <li>The keys live in the CA key store like the CA keys, under
  *     {@code <ca name>.ocsp.<yyyyMMdd't'HHmmss>} with the chain responder, CA, …, root; an alias
  *     is never reused, so a renewal adds an entry and the previous one stays (expired keys are
- *     never used again: the newest certificate of a CA wins).</li>
+ *     never used again: the key issued last wins).</li>
  * <li>A CA's responder is renewed when less than a third of {@code validity} is left, unless it
  *     already ends with the CA itself (a new one could not end later). {@link #servedCas()} does
  *     this at start-up and {@link #renewDue} while the server runs, so a server that runs for
@@ -57,11 +53,10 @@ public final class OcspSigners {
     private static final Logger LOG = LoggerFactory.getLogger(OcspSigners.class);
 
     static final String ALIAS_INFIX = ".ocsp.";
-    private static final DateTimeFormatter ALIAS_TIME =
-            DateTimeFormatter.ofPattern("uuuuMMdd't'HHmmss").withZone(ZoneOffset.UTC);
 
     private final CaRegistry cas;
     private final CaKeyStore keyStore;
+    private final DelegatedKeys keys;
     private final OcspSigningCertificates certificates;
     private final AuditLog audit;
     private final Clock clock;
@@ -87,6 +82,7 @@ public final class OcspSigners {
             throw new IllegalArgumentException("delegated OCSP responder validity " + validity + " is not allowed; use 1 to "
                     + OcspSigningCertificates.MAX_VALIDITY.toDays() + " days");
         }
+        this.keys = new DelegatedKeys(keyStore, ALIAS_INFIX, "OCSP responder key", clock, validity);
     }
 
     /**
@@ -126,52 +122,15 @@ public final class OcspSigners {
     private ServedCa currentFor(CertificateAuthority ca) {
         ServedCa responder = current.get(ca.name());
         if (responder == null) {
-            responder = newestStored(ca).orElse(null);
+            responder = keys.newest(ca)
+                    .map(stored -> new ServedCa(ca.name(), ca.certificate(), stored.signer(), stored.certificate()))
+                    .orElse(null);
         }
-        if (responder == null || due(responder.responderCertificate(), ca.certificate())) {
+        if (responder == null || keys.due(responder.responderCertificate(), ca.certificate())) {
             responder = issue(ca);
         }
         current.put(ca.name(), responder);
         return responder;
-    }
-
-    private boolean due(X509Certificate responder, X509Certificate ca) {
-        Instant now = clock.instant();
-        Instant notAfter = responder.getNotAfter().toInstant();
-        if (!now.isBefore(notAfter)) {
-            return true;
-        }
-        boolean thirdLeft = Duration.between(now, notAfter).multipliedBy(3).compareTo(validity) >= 0;
-        boolean couldEndLater = notAfter.isBefore(ca.getNotAfter().toInstant());
-        return !thirdLeft && couldEndLater;
-    }
-
-    /** The stored responder of {@code ca} that ends last, if any was issued by this CA certificate. */
-    private Optional<ServedCa> newestStored(CertificateAuthority ca) {
-        String prefix = ca.name() + ALIAS_INFIX;
-        String newest = null;
-        X509Certificate newestCertificate = null;
-        for (String alias : keyStore.aliases()) {
-            if (!alias.startsWith(prefix)) {
-                continue;
-            }
-            List<X509Certificate> chain = keyStore.chain(alias);
-            if (chain.size() < 2 || !chain.get(1).equals(ca.certificate())) {
-                continue;
-            }
-            X509Certificate certificate = chain.get(0);
-            if (newestCertificate == null || certificate.getNotAfter().after(newestCertificate.getNotAfter())) {
-                newest = alias;
-                newestCertificate = certificate;
-            }
-        }
-        if (newest == null) {
-            return Optional.empty();
-        }
-        String alias = newest;
-        CaSigner signer = keyStore.signer(alias).orElseThrow(() -> new IllegalStateException(
-                "OCSP responder key \"" + alias + "\" has a certificate but no key in " + keyStore));
-        return Optional.of(new ServedCa(ca.name(), ca.certificate(), signer, newestCertificate));
     }
 
     private ServedCa issue(CertificateAuthority ca) {
@@ -180,7 +139,7 @@ public final class OcspSigners {
         List<X509Certificate> chain = new ArrayList<>();
         chain.add(certificate);
         chain.addAll(ca.chain());
-        String alias = newAlias(ca.name());
+        String alias = keys.newAlias(ca.name());
         String serial = SerialNumbers.toHex(certificate.getSerialNumber());
         String fingerprint;
         try {
@@ -198,19 +157,9 @@ public final class OcspSigners {
                         "notAfter", certificate.getNotAfter().toInstant().toString(),
                         "sha256", fingerprint)));
         keyStore.put(alias, keyPair.getPrivate(), chain.toArray(X509Certificate[]::new));
-        CaSigner signer = keyStore.signer(alias).orElseThrow(() -> new IllegalStateException(
-                "OCSP responder key \"" + alias + "\" was written to " + keyStore + " but cannot be read back"));
+        CaSigner signer = keys.readBack(alias);
         LOG.info("Issued delegated OCSP responder certificate {} for CA {} (serial {}, valid until {})", alias,
                 ca.name(), serial, certificate.getNotAfter().toInstant());
         return new ServedCa(ca.name(), ca.certificate(), signer, certificate);
-    }
-
-    private String newAlias(String caName) {
-        String base = caName + ALIAS_INFIX + ALIAS_TIME.format(clock.instant());
-        String alias = base;
-        for (int n = 2; keyStore.contains(alias); n++) {
-            alias = base + "-" + n;
-        }
-        return alias;
     }
 }

@@ -6,14 +6,10 @@ import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
@@ -36,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>The keys live in the CA key store like the CA keys, under
  *     {@code <ca name>.sync.<yyyyMMdd't'HHmmss>} with the chain signer, CA, …, root; an alias is
- *     never reused, so a renewal adds an entry and the previous one stays (the newest certificate
- *     of a CA wins, an older key is never used again).</li>
+ *     never reused, so a renewal adds an entry and the previous one stays (the key issued last
+ *     wins, an older key is never used again, even after a restart).</li>
  * <li>A CA's signer is renewed with a new key when less than a third of {@code validity} is left,
  *     unless it already ends with the CA itself. {@link #certifyAll()} does this at start-up and
  *     {@link #renewDue()} while the server runs; {@link #current} never hands out a signer whose
@@ -59,11 +55,10 @@ public final class SyncSigners {
     private static final Logger LOG = LoggerFactory.getLogger(SyncSigners.class);
 
     static final String ALIAS_INFIX = ".sync.";
-    private static final DateTimeFormatter ALIAS_TIME =
-            DateTimeFormatter.ofPattern("uuuuMMdd't'HHmmss").withZone(ZoneOffset.UTC);
 
     private final CaRegistry cas;
     private final CaKeyStore keyStore;
+    private final DelegatedKeys keys;
     private final SyncSigningCertificates certificates;
     private final AuditLog audit;
     private final Clock clock;
@@ -89,6 +84,7 @@ public final class SyncSigners {
             throw new IllegalArgumentException("sync-signing certificate validity " + validity + " is not allowed; use 1 to "
                     + SyncSigningCertificates.MAX_VALIDITY.toDays() + " days (sync.signerValidityDays)");
         }
+        this.keys = new DelegatedKeys(keyStore, ALIAS_INFIX, "sync-signing key", clock, validity);
     }
 
     /**
@@ -165,51 +161,14 @@ public final class SyncSigners {
     private SyncSigningKey currentFor(CertificateAuthority ca) {
         SyncSigningKey key = current.get(ca.name());
         if (key == null) {
-            key = newestStored(ca).orElse(null);
+            key = keys.newest(ca).map(stored -> new SyncSigningKey(ca.name(), stored.signer(), stored.chain()))
+                    .orElse(null);
         }
-        if (key == null || due(key.certificate(), ca.certificate())) {
+        if (key == null || keys.due(key.certificate(), ca.certificate())) {
             key = issue(ca);
         }
         current.put(ca.name(), key);
         return key;
-    }
-
-    private boolean due(X509Certificate signer, X509Certificate ca) {
-        Instant now = clock.instant();
-        Instant notAfter = signer.getNotAfter().toInstant();
-        if (!now.isBefore(notAfter)) {
-            return true;
-        }
-        boolean thirdLeft = Duration.between(now, notAfter).multipliedBy(3).compareTo(validity) >= 0;
-        boolean couldEndLater = notAfter.isBefore(ca.getNotAfter().toInstant());
-        return !thirdLeft && couldEndLater;
-    }
-
-    /** The stored sync signer of {@code ca} that ends last, if any was issued by this CA certificate. */
-    private Optional<SyncSigningKey> newestStored(CertificateAuthority ca) {
-        String prefix = ca.name() + ALIAS_INFIX;
-        String newest = null;
-        List<X509Certificate> newestChain = null;
-        for (String alias : keyStore.aliases()) {
-            if (!alias.startsWith(prefix)) {
-                continue;
-            }
-            List<X509Certificate> chain = keyStore.chain(alias);
-            if (chain.size() < 2 || !chain.get(1).equals(ca.certificate())) {
-                continue;
-            }
-            if (newestChain == null || chain.get(0).getNotAfter().after(newestChain.get(0).getNotAfter())) {
-                newest = alias;
-                newestChain = chain;
-            }
-        }
-        if (newest == null) {
-            return Optional.empty();
-        }
-        String alias = newest;
-        CaSigner signer = keyStore.signer(alias).orElseThrow(() -> new IllegalStateException(
-                "sync-signing key \"" + alias + "\" has a certificate but no key in " + keyStore));
-        return Optional.of(new SyncSigningKey(ca.name(), signer, newestChain));
     }
 
     private SyncSigningKey issue(CertificateAuthority ca) {
@@ -219,7 +178,7 @@ public final class SyncSigners {
         List<X509Certificate> chain = new ArrayList<>();
         chain.add(certificate);
         chain.addAll(ca.chain());
-        String alias = newAlias(ca.name());
+        String alias = keys.newAlias(ca.name());
         String serial = SerialNumbers.toHex(certificate.getSerialNumber());
         String fingerprint;
         try {
@@ -237,19 +196,9 @@ public final class SyncSigners {
                         "notAfter", certificate.getNotAfter().toInstant().toString(),
                         "sha256", fingerprint)));
         keyStore.put(alias, keyPair.getPrivate(), chain.toArray(X509Certificate[]::new));
-        CaSigner signer = keyStore.signer(alias).orElseThrow(() -> new IllegalStateException(
-                "sync-signing key \"" + alias + "\" was written to " + keyStore + " but cannot be read back"));
+        CaSigner signer = keys.readBack(alias);
         LOG.info("Issued sync-signing certificate {} for CA {} (serial {}, valid until {})", alias, ca.name(), serial,
                 certificate.getNotAfter().toInstant());
         return new SyncSigningKey(ca.name(), signer, chain);
-    }
-
-    private String newAlias(String caName) {
-        String base = caName + ALIAS_INFIX + ALIAS_TIME.format(clock.instant());
-        String alias = base;
-        for (int n = 2; keyStore.contains(alias); n++) {
-            alias = base + "-" + n;
-        }
-        return alias;
     }
 }

@@ -161,6 +161,22 @@ class SyncSignersTest {
     }
 
     @Test
+    void aRestartKeepsTheKeyRetiredEvenWhenItsReplacementHasTheSameValidityPeriod() {
+        // Same clock second, same notBefore and notAfter: only the alias suffix (-2, -3, -4) orders them.
+        MovableClock clock = new MovableClock(Instant.parse("2026-11-21T08:00:00Z"));
+        CaRegistry registry = root(KeyAlgorithm.EC, clock);
+        SyncSigners signers = signers(registry, clock);
+        signers.certifyAll();
+        X509Certificate last = null;
+        for (int i = 0; i < 3; i++) {
+            last = signers.renewNow("ec-root");
+        }
+
+        assertThat(signers(registry, clock).certifyAll()).containsExactly(last);
+        assertThat(audit.ofType(AuditEventType.SYNC_SIGNER_ISSUED)).hasSize(4);
+    }
+
+    @Test
     void refusesAnUnknownCaAndAValidityOutOfRange() {
         MovableClock clock = new MovableClock(Instant.parse("2026-11-21T08:00:00Z"));
         CaRegistry registry = root(KeyAlgorithm.EC, clock);
