@@ -77,6 +77,20 @@ public final class SyncTargets {
                            Boolean personalData) {
     }
 
+    /**
+     * Some settings of a target to change, the others kept ({@code null}: keep). The
+     * authentication and its secret are not among them: they change with {@link #replace}.
+     */
+    public record SettingsChange(String url, String binding, List<String> businessTypes, String caIdentifier,
+                                 Boolean enabled, String schedule, Boolean personalData) {
+
+        /** Whether nothing would change. */
+        public boolean isEmpty() {
+            return url == null && binding == null && businessTypes == null && caIdentifier == null && enabled == null
+                    && schedule == null && personalData == null;
+        }
+    }
+
     private final SyncStore store;
     private final SyncCredentials credentials;
     private final AuditLog audit;
@@ -144,7 +158,45 @@ public final class SyncTargets {
      * @throws DomainException FORBIDDEN unless a CA admin; NOT_FOUND; BAD_REQUEST naming the field
      */
     public SyncTargetStatus replace(Operator operator, String id, Settings settings, SyncCredentials.Secret secret) {
-        Map<String, String> facts = facts(id);
+        return replace(operator, id, settings, secret, Map.of());
+    }
+
+    /**
+     * Changes some settings of a target, keeping the others, its authentication and its secret
+     * (an LDAP-browser command: {@code DirectorySyncCommands}).
+     *
+     * @param context how the change came, for the audit record (e.g. {@code channel: ldap})
+     * @throws DomainException FORBIDDEN unless a CA admin; NOT_FOUND; BAD_REQUEST naming the field
+     */
+    public SyncTargetStatus change(Operator operator, String id, SettingsChange change, Map<String, String> context) {
+        Objects.requireNonNull(change, "change");
+        Optional<SyncTarget> current = id == null || !SyncTarget.ID.matcher(id).matches()
+                ? Optional.empty() : store.target(id);
+        // A missing target (or a caller who may not change one) is refused by replace, with its audit.
+        Settings merged = current.map(t -> merge(t, change)).orElse(new Settings(id, null, null, null, null, null,
+                null, null, null, null));
+        return replace(operator, id, merged, null, context);
+    }
+
+    private static Settings merge(SyncTarget t, SettingsChange c) {
+        return new Settings(t.id(), c.url() != null ? c.url() : t.url().toString(),
+                c.binding() != null ? c.binding() : t.binding().name(),
+                c.businessTypes() != null ? c.businessTypes() : List.copyOf(t.businessTypes()),
+                c.caIdentifier() != null ? c.caIdentifier() : t.caIdentifier(),
+                switch (t.authentication().kind()) {
+                    case NONE -> AUTH_NONE;
+                    case BASIC -> AUTH_BASIC;
+                    case CLIENT_CERTIFICATE -> AUTH_CLIENT_CERTIFICATE;
+                },
+                t.authentication().username(),
+                c.enabled() != null ? c.enabled() : t.enabled(),
+                c.schedule() != null ? c.schedule() : t.schedule(),
+                c.personalData() != null ? c.personalData() : t.personalData());
+    }
+
+    private SyncTargetStatus replace(Operator operator, String id, Settings settings, SyncCredentials.Secret secret,
+                                     Map<String, String> context) {
+        Map<String, String> facts = facts(id, context);
         return audited(operator, AuditEventType.SYNC_TARGET_CHANGED, facts, () -> {
             requireAdmin(operator, "change a sync target");
             if (settings.id() != null && !settings.id().equals(id)) {
@@ -196,7 +248,12 @@ public final class SyncTargets {
      * that is not parked it only cuts the back-off short.
      */
     public SyncTargetStatus redrive(Operator operator, String id) {
-        Map<String, String> facts = facts(id);
+        return redrive(operator, id, Map.of());
+    }
+
+    /** As {@link #redrive(Operator, String)}, with how the request came for the audit record. */
+    public SyncTargetStatus redrive(Operator operator, String id, Map<String, String> context) {
+        Map<String, String> facts = facts(id, context);
         return audited(operator, AuditEventType.SYNC_TARGET_REDRIVEN, facts, () -> {
             requireAdmin(operator, "re-drive a sync target");
             SyncTarget target = existing(id);
@@ -222,7 +279,12 @@ public final class SyncTargets {
      * @throws DomainException CONFLICT if nothing is pending, or the head changed meanwhile
      */
     public SyncTargetStatus skip(Operator operator, String id) {
-        Map<String, String> facts = facts(id);
+        return skip(operator, id, Map.of());
+    }
+
+    /** As {@link #skip(Operator, String)}, with how the request came for the audit record. */
+    public SyncTargetStatus skip(Operator operator, String id, Map<String, String> context) {
+        Map<String, String> facts = facts(id, context);
         return audited(operator, AuditEventType.SYNC_TARGET_SKIPPED, facts, () -> {
             requireAdmin(operator, "skip a sync target's message");
             SyncTarget target = existing(id);
@@ -252,7 +314,12 @@ public final class SyncTargets {
      * {@code sync.retentionDays}).
      */
     public SyncTargetStatus replay(Operator operator, String id, long from) {
-        Map<String, String> facts = facts(id);
+        return replay(operator, id, from, Map.of());
+    }
+
+    /** As {@link #replay(Operator, String, long)}, with how the request came for the audit record. */
+    public SyncTargetStatus replay(Operator operator, String id, long from, Map<String, String> context) {
+        Map<String, String> facts = facts(id, context);
         facts.put("from", Long.toString(from));
         return audited(operator, AuditEventType.SYNC_TARGET_REPLAYED, facts, () -> {
             requireAdmin(operator, "replay a sync target");
@@ -572,8 +639,13 @@ public final class SyncTargets {
     }
 
     private static Map<String, String> facts(String id) {
+        return facts(id, Map.of());
+    }
+
+    private static Map<String, String> facts(String id, Map<String, String> context) {
         Map<String, String> facts = new LinkedHashMap<>();
         facts.put("target", id == null ? "(none)" : shorten(id));
+        facts.putAll(context);
         return facts;
     }
 
