@@ -128,6 +128,7 @@ public final class EgovPkiServer implements AutoCloseable {
         }
         var bulk = routes.startFlows(crlJobs, ra.decisions(), ocspJobs, km.escrow(),
                 new BulkApplications(ra.enrollment()::submit), ca.ocsp(), km.link(), syncCapture);
+        routes.startSyncCommands(SyncAssembly.commands(directory, syncTargets, ra, audit, clock));
 
         if (serveHttp) {
             http.start(config, clock, directory, ca, ra, km, bulk, syncTargets, syncDelivery, teardown);

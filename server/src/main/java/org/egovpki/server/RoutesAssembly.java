@@ -11,6 +11,7 @@ import org.egovpki.core.enroll.DirectoryDecisions;
 import org.egovpki.core.event.LifecycleEvents;
 import org.egovpki.core.km.centre.KeyEscrow;
 import org.egovpki.core.ocsp.OcspResponder;
+import org.egovpki.core.sync.DirectorySyncCommands;
 import org.egovpki.core.sync.SyncCapture;
 import org.egovpki.core.sync.SyncDeliveryTrigger;
 import org.egovpki.routes.BulkApplications;
@@ -20,6 +21,7 @@ import org.egovpki.routes.CrlAfterRevocationRoute;
 import org.egovpki.routes.CrlJobs;
 import org.egovpki.routes.CrlScheduleRoute;
 import org.egovpki.routes.DirectoryApprovalRoute;
+import org.egovpki.routes.DirectorySyncCommandsRoute;
 import org.egovpki.routes.Flows;
 import org.egovpki.routes.KmRetentionRoute;
 import org.egovpki.routes.OcspResponderJobs;
@@ -117,6 +119,19 @@ final class RoutesAssembly {
         } catch (Exception e) {
             throw new StartupException("the Camel routes (CRL schedule, directory approvals, OCSP responder renewal, "
                     + "KM key destruction, bulk enrollment, lifecycle events) cannot start: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The commands CA admins add below sync targets in an LDAP browser (docs/sync.md), polled like
+     * the directory approvals; whether or not the sync is enabled, as the REST administration is.
+     */
+    void startSyncCommands(DirectorySyncCommands commands) {
+        try {
+            camel.getRegistry().bind(DirectorySyncCommandsRoute.COMMANDS_BEAN, commands);
+            camel.addRoutes(new DirectorySyncCommandsRoute());
+        } catch (Exception e) {
+            throw new StartupException("the directory sync commands route cannot start: " + e.getMessage());
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.egovpki.core.audit.AuditLog;
 import org.egovpki.core.ca.CmsSyncSigner;
 import org.egovpki.core.ca.SyncSigners;
+import org.egovpki.core.sync.DirectorySyncCommands;
 import org.egovpki.core.sync.SyncBodies;
 import org.egovpki.core.sync.SyncCapture;
 import org.egovpki.core.sync.SyncCredentials;
@@ -17,6 +18,7 @@ import org.egovpki.core.sync.SyncSigner;
 import org.egovpki.core.sync.SyncStore;
 import org.egovpki.core.sync.SyncTargets;
 import org.egovpki.core.x509.SyncSigningCertificates;
+import org.egovpki.directory.LdapSyncCommandInbox;
 import org.egovpki.directory.LdapSyncOutbox;
 import org.egovpki.directory.LdapSyncStore;
 import org.egovpki.routes.Backoff;
@@ -72,6 +74,16 @@ final class SyncAssembly {
      */
     static SyncTargets targets(SyncStore store, DataDirectory data, AuditLog audit, Clock clock) {
         return new SyncTargets(store, credentials(data), audit, clock, new QuartzCronSyntax());
+    }
+
+    /**
+     * The commands CA admins add below targets in an LDAP browser, run through {@code targets} as
+     * the operator who added each, if that operator is active.
+     */
+    static DirectorySyncCommands commands(DirectoryAssembly directory, SyncTargets targets, RaAssembly ra,
+                                          AuditLog audit, Clock clock) {
+        return new DirectorySyncCommands(new LdapSyncCommandInbox(directory.pool(), directory.names()), targets,
+                ra.operators()::findByDn, audit, clock);
     }
 
     /** The targets' secrets: written by {@link #targets}, read by the delivery. */

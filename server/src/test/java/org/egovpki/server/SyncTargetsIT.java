@@ -1,13 +1,19 @@
 package org.egovpki.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.unboundid.ldap.sdk.Attribute;
+import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.LDAPConnection;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,6 +99,49 @@ class SyncTargetsIT {
         assertThat(secret).doesNotExist();
         assertThat(auditTrail()).contains("SYNC_TARGET_ADDED", "SYNC_TARGET_CHANGED", "SYNC_TARGET_REDRIVEN",
                 "SYNC_TARGET_REPLAYED", "SYNC_TARGET_DELETED").doesNotContain(TARGET_PASSWORD);
+    }
+
+    @Test
+    void aCaAdminCommandsATargetFromAnLdapBrowserAndAClerkIsRefused() throws Exception {
+        HttpResponse<byte[]> created = api.exchange("POST", "admin", TARGETS, target("shaanxi-hr"));
+        assertThat(created.statusCode()).as(ApiClient.text(created)).isEqualTo(201);
+        String targetDn = "cn=shaanxi-hr,ou=sync,o=egov-pki,c=CN";
+
+        try (LDAPConnection admin = server.bind("uid=admin,ou=operators,o=egov-pki,c=CN", PASSWORD);
+             LDAPConnection clerk = server.bind("uid=clerk1,ou=operators,o=egov-pki,c=CN", PASSWORD)) {
+            assertThat(admin.getEntry(targetDn, "labeledURI").getAttributeValue("labeledURI"))
+                    .isEqualTo("https://tax.henan.example/sync");
+            admin.add(new Entry("egovSyncCommandId=move-1," + targetDn, List.of(
+                    new Attribute("objectClass", "top", "egovSyncTargetCommand"),
+                    new Attribute("egovSyncCommandId", "move-1"), new Attribute("egovSyncAction", "UPDATE"),
+                    new Attribute("labeledURI", "https://hr.shaanxi.example/in"),
+                    new Attribute("egovSyncSchedule", "0 30 1 * * ?"))));
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> api.json("admin", TARGETS + "/shaanxi-hr")
+                    .path("url").asText().equals("https://hr.shaanxi.example/in"));
+            JsonNode after = api.json("admin", TARGETS + "/shaanxi-hr");
+            assertThat(after.path("schedule").asText()).isEqualTo("0 30 1 * * ?");
+            assertThat(after.path("authentication").path("passwordSet").asBoolean()).isTrue();
+            assertThat(after.path("enabled").asBoolean()).isFalse();
+            assertThat(note(admin, targetDn)).contains("UPDATE by uid=admin").contains("accepted");
+
+            clerk.add(new Entry("egovSyncCommandId=clerk-1," + targetDn, List.of(
+                    new Attribute("objectClass", "top", "egovSyncTargetCommand"),
+                    new Attribute("egovSyncCommandId", "clerk-1"), new Attribute("egovSyncAction", "UPDATE"),
+                    new Attribute("egovSyncEnabled", "TRUE"))));
+            await().atMost(Duration.ofSeconds(30)).until(() -> note(clerk, targetDn).contains("clerk1"));
+            assertThat(note(clerk, targetDn)).contains("was refused").contains("CA_ADMIN");
+            assertThat(api.json("admin", TARGETS + "/shaanxi-hr").path("enabled").asBoolean()).isFalse();
+            assertThat(admin.getEntry("egovSyncCommandId=clerk-1," + targetDn)).isNull();
+        }
+        String trail = auditTrail();
+        assertThat(trail).contains("\"channel\":\"ldap\"");
+        assertThat(api.exchange("DELETE", "admin", TARGETS + "/shaanxi-hr", null).statusCode()).isEqualTo(200);
+    }
+
+    private static String note(LDAPConnection connection, String targetDn) throws Exception {
+        String note = connection.getEntry(targetDn, "egovSyncCommandNote").getAttributeValue("egovSyncCommandNote");
+        return note == null ? "" : note;
     }
 
     @Test

@@ -45,7 +45,13 @@ import org.slf4j.LoggerFactory;
  *       request, with only the decision's own attributes. That is how a reviewer decides in an LDAP
  *       browser: the directory records the author in the entry's {@code creatorsName} at add time,
  *       and the CA acts on the decision as that operator. Operators write nothing on the request
- *       entry itself, not its state.</li>
+ *       entry itself, not its state;</li>
+ *   <li>operators, likewise for sync targets: read the target entries (the direct children of
+ *       {@code ou=sync} of class {@code egovSyncTarget}: settings, delivery state, the note on the
+ *       last command; never their messages, which may carry ID numbers, nor the outbox), and add —
+ *       never modify, rename or delete — command entries ({@code egovSyncTargetCommand}) directly
+ *       below a target, with only the command's own attributes. The CA acts on a command as its
+ *       author if that operator is a CA admin when it acts.</li>
  * </ul>
  * The subentries are rewritten on every start, and retired ones removed, so a changed policy
  * reaches existing directories.
@@ -69,6 +75,14 @@ public final class ApacheDsAccessControl {
      */
     private static final String DECISION_ATTRIBUTES = "objectClass, egovDecisionId, egovDecision, egovRejectionReason, "
             + "description";
+
+    /**
+     * What an operator may put in a sync command entry it adds below a sync target: the command and
+     * the settings an UPDATE changes, never an operational attribute (creatorsName is the directory's).
+     */
+    private static final String SYNC_COMMAND_ATTRIBUTES = "objectClass, egovSyncCommandId, egovSyncAction, "
+            + "egovSyncReplayFrom, labeledURI, egovSyncBinding, egovBusinessType, egovSyncCaIdentifier, egovSyncEnabled, "
+            + "egovSyncSchedule, egovSyncPersonalData, description";
 
     /**
      * Subentries earlier versions installed that the policy no longer has. Removed at start-up, or an
@@ -171,7 +185,21 @@ public final class ApacheDsAccessControl {
                         aciOf("operatorsAddDecisions", 20, "simple", operators,
                                 List.of(permission("entry", "grantAdd"),
                                         permission("attributeType { " + DECISION_ATTRIBUTES + " }, allAttributeValues { "
-                                                + DECISION_ATTRIBUTES + " }", "grantAdd")))));
+                                                + DECISION_ATTRIBUTES + " }", "grantAdd")))),
+                new Subentry("egovPkiOperatorsReadSyncTargets",
+                        "{ base \"ou=" + DirectoryLayout.Container.SYNC.ou() + "\", minimum 1, maximum 1, "
+                                + "specificationFilter item:egovSyncTarget }",
+                        aci("operatorsReadSyncTargets", 20, "simple", operators,
+                                "entry, allUserAttributeTypesAndValues", READ)),
+                // Only entries of the command class, and only as direct children of a target.
+                new Subentry("egovPkiOperatorsAddSyncCommands",
+                        "{ base \"ou=" + DirectoryLayout.Container.SYNC.ou() + "\", minimum 2, maximum 2, "
+                                + "specificationFilter item:egovSyncTargetCommand }",
+                        aciOf("operatorsAddSyncCommands", 20, "simple", operators,
+                                List.of(permission("entry", "grantAdd"),
+                                        permission("attributeType { " + SYNC_COMMAND_ATTRIBUTES
+                                                + " }, allAttributeValues { " + SYNC_COMMAND_ATTRIBUTES + " }",
+                                                "grantAdd")))));
     }
 
     private static String aci(String tag, int precedence, String authenticationLevel, String userClass,
