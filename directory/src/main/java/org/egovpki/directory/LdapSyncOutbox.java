@@ -14,6 +14,7 @@ import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
 import java.math.BigInteger;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -47,6 +48,7 @@ public final class LdapSyncOutbox implements SyncOutbox, SyncMarkers {
     private static final String AT_EVENT_ID = "egovSyncEventId";
     private static final String AT_CA_SEQUENCE = "egovSyncCaSequence";
     private static final String AT_FANNED_OUT = "egovSyncFannedOut";
+    private static final int PURGE_BATCH = 1000;
     private static final String AT_DATA = "egovSyncEventData";
     /** The marker attribute and the auxiliary class that allows it. */
     public static final String AT_OWED = "egovSyncOwed";
@@ -143,6 +145,62 @@ public final class LdapSyncOutbox implements SyncOutbox, SyncMarkers {
                     new Modification(ModificationType.REPLACE, AT_FANNED_OUT, Long.toString(caSequence)));
         } catch (LDAPException e) {
             throw LdapErrors.toDomain("recording the fan-out position of CA " + ca, e);
+        }
+    }
+
+    /** Deletes in batches of {@value #PURGE_BATCH}; each batch is one search and its deletes. */
+    @Override
+    public int purge(String ca, long throughSequence, Instant before) {
+        if (throughSequence <= 0) {
+            return 0;
+        }
+        Filter old = Filter.createANDFilter(Filter.createEqualityFilter("objectClass", OC_EVENT),
+                Filter.createLessOrEqualFilter(AT_SEQUENCE, Long.toString(throughSequence)),
+                Filter.createLessOrEqualFilter("egovCreatedAt", LdapValues.time(before)));
+        int purged = 0;
+        try {
+            while (true) {
+                SearchRequest request = new SearchRequest(names.syncOutbox(ca).toString(), SearchScope.ONE, old,
+                        AT_SEQUENCE, "egovCreatedAt");
+                request.setSizeLimit(PURGE_BATCH);
+                List<SearchResultEntry> batch;
+                try {
+                    batch = ldap.search(request).getSearchEntries();
+                } catch (com.unboundid.ldap.sdk.LDAPSearchException e) {
+                    if (e.getResultCode() != ResultCode.SIZE_LIMIT_EXCEEDED) {
+                        throw e;
+                    }
+                    batch = e.getSearchEntries();
+                }
+                int deleted = 0;
+                for (SearchResultEntry e : batch) {
+                    Instant created = LdapValues.time(e, "egovCreatedAt");
+                    // The filter compares at second precision: keep the equal second, as SyncStore does.
+                    if (created != null && created.isBefore(before)) {
+                        deleteIfGone(e.getDN());
+                        deleted++;
+                    }
+                }
+                purged += deleted;
+                if (batch.size() < PURGE_BATCH || deleted == 0) {
+                    return purged;
+                }
+            }
+        } catch (LDAPException e) {
+            if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
+                return purged;
+            }
+            throw LdapErrors.toDomain("purging the outbox of CA " + ca, e);
+        }
+    }
+
+    private void deleteIfGone(String dn) throws LDAPException {
+        try {
+            ldap.delete(dn);
+        } catch (LDAPException e) {
+            if (e.getResultCode() != ResultCode.NO_SUCH_OBJECT) {
+                throw e;
+            }
         }
     }
 

@@ -25,6 +25,7 @@ import org.egovpki.core.sync.OutboxEvent;
 import org.egovpki.core.sync.SyncBinding;
 import org.egovpki.core.sync.SyncCapture;
 import org.egovpki.core.sync.SyncDeliveryTrigger;
+import org.egovpki.core.sync.SyncEvent;
 import org.egovpki.core.ca.SyncEventSource;
 import org.egovpki.core.sync.SyncEventType;
 import org.egovpki.core.sync.SyncFanOut;
@@ -106,6 +107,35 @@ class LdapSyncOutboxIT {
         SearchResultEntry e = directory.admin().getEntry(
                 directory.names().certificate(CertificateRecord.id(CA, serial)).toString(), "egovSyncOwed");
         return LdapValues.values(e, "egovSyncOwed");
+    }
+
+    @Test
+    void thePurgeDeletesOnlyOldEventsEveryTargetHasAndKeepsTheSequenceCounter() throws Exception {
+        String ca = "purge-ca";
+        LdapSyncOutbox longAgo = new LdapSyncOutbox(directory.ca(), directory.names(),
+                Clock.fixed(NOW.minus(Duration.ofDays(100)), ZoneOffset.UTC));
+        for (int i = 1; i <= 3; i++) {
+            longAgo.append(event(ca, i));
+        }
+        outbox.append(event(ca, 4));
+        outbox.markFannedOut(ca, 2);
+
+        assertThat(outbox.purge(ca, outbox.fannedOut(ca), NOW.minus(Duration.ofDays(90)))).isEqualTo(2);
+
+        assertThat(outbox.after(ca, 0, 10)).extracting(OutboxEvent::caSequence).containsExactly(3L, 4L);
+        assertThat(outbox.append(event(ca, 5)).caSequence()).isEqualTo(5);
+        assertThat(outbox.purge(ca, 0, NOW)).isZero();
+        assertThat(outbox.purge("no-such-ca", 10, NOW)).isZero();
+    }
+
+    private static SyncEvent event(String ca, int n) {
+        CertificateRecord record = new CertificateRecord(ca, BigInteger.valueOf(0x1000 + n), "r-" + n, "p-1",
+                "CN=Zhang San,C=CN", "personal", CertificateType.PERSONAL, KeyUsageKind.SIGNING, "tax", "410000",
+                CertificateStatus.VALID, IssuanceState.PUBLISHED, new byte[] {0x30, 0}, null,
+                NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(365)), null, NOW.minusSeconds(60), 0, null)
+                .recorded(new byte[] {0x30, 3, 1, 2, 3}, "ab".repeat(32));
+        return new SyncEvent(SyncEvent.certificateId(ca, record.serialHex(), SyncEventType.CERT_ISSUED),
+                SyncEventType.CERT_ISSUED, ca, NOW, SyncEvent.Certificate.of(record, null), null);
     }
 
     @Test

@@ -121,9 +121,10 @@ public final class EgovPkiServer implements AutoCloseable {
         SyncCapture syncCapture = null;
         if (syncSigners != null) {
             routes.startSyncSignerRenewal(syncSigners);
-            syncDelivery = SyncAssembly.startDelivery(config.sync(), routes, syncStore,
+            var syncOutbox = SyncAssembly.outbox(directory, clock);
+            syncDelivery = SyncAssembly.startDelivery(config.sync(), routes, syncStore, syncOutbox,
                     SyncAssembly.credentials(data), clock);
-            syncCapture = SyncAssembly.startOutbox(directory, ca, ra, syncStore, SyncEventBodies.over(ra.subscribers()),
+            syncCapture = SyncAssembly.startOutbox(syncOutbox, ca, ra, syncStore, SyncEventBodies.over(ra.subscribers()),
                     SyncAssembly.signer(syncSigners), syncDelivery.trigger(), clock, teardown);
         }
         var bulk = routes.startFlows(crlJobs, ra.decisions(), ocspJobs, km.escrow(),

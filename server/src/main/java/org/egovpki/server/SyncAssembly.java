@@ -101,18 +101,24 @@ final class SyncAssembly {
     /**
      * Step 12, after the other flows, when {@code sync.enabled}: the delivery route over {@code store}
      * with the retry settings of {@code sync.*}, and the hourly purge of delivered messages past
-     * {@code sync.retentionDays}. Deliveries run on the route's own threads, never an issuance's.
+     * {@code sync.retentionDays} and of outbox events as old that every target has. Deliveries run on
+     * the route's own threads, never an issuance's.
      */
     static Delivery startDelivery(EgovPkiConfig.Sync config, RoutesAssembly routes, SyncStore store,
-                                  SyncCredentials credentials, Clock clock) {
+                                  LdapSyncOutbox outbox, SyncCredentials credentials, Clock clock) {
         SyncMetrics metrics = new SyncMetrics(store, clock);
         Backoff backoff = new Backoff(config.initialDelay(), config.maxDelay(), () -> ThreadLocalRandom.current().nextDouble());
         SyncDeliveryTrigger trigger = routes.syncDelivery(camel -> new SyncDelivery(store, SyncTransport.byBinding(
                         new HttpSyncTransport(credentials, config.requestTimeout(), clock),
                         new CxfSoapTransport(camel, credentials, config.requestTimeout(), clock)),
                 backoff, config.maxAttempts(), clock, metrics),
-                new SyncRetention(store, config.retention(), clock));
+                new SyncRetention(store, outbox, config.retention(), clock));
         return new Delivery(trigger, metrics, store);
+    }
+
+    /** The CAs' outboxes ({@code ou=outbox,ou=sync}), over the CA's directory connections. */
+    static LdapSyncOutbox outbox(DirectoryAssembly directory, Clock clock) {
+        return new LdapSyncOutbox(directory.pool(), directory.names(), clock);
     }
 
     /** The sync targets, their queues and delivery state, over the CA's directory connections. */
@@ -130,10 +136,9 @@ final class SyncAssembly {
      * @param signer  the CAs' sync-signing certificates
      * @param trigger wakes a target's delivery when a message is enqueued for it
      */
-    static SyncCapture startOutbox(DirectoryAssembly directory, CaAssembly ca, RaAssembly ra, LdapSyncStore store,
+    static SyncCapture startOutbox(LdapSyncOutbox outbox, CaAssembly ca, RaAssembly ra, LdapSyncStore store,
                                    SyncBodies bodies, SyncSigner signer, SyncDeliveryTrigger trigger, Clock clock,
                                    Teardown teardown) {
-        LdapSyncOutbox outbox = new LdapSyncOutbox(directory.pool(), directory.names(), clock);
         SyncFanOut fanOut = new SyncFanOut(outbox, store, bodies, signer, trigger, clock);
         SyncCapture capture = new SyncCapture(outbox,
                 new SyncEventSource(ca.certificates(), ra.requests(), ca.repository()), outbox, fanOut);

@@ -1,5 +1,6 @@
 package org.egovpki.core.sync;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -26,4 +27,13 @@ public interface SyncOutbox {
 
     /** Records that the fan-out has finished event {@code caSequence} of {@code ca}. */
     void markFannedOut(String ca, long caSequence);
+
+    /**
+     * Deletes the events of {@code ca} up to {@code throughSequence} (the caller passes
+     * {@link #fannedOut}: every target has its own copy) appended before {@code before}. The CA's
+     * sequence counter stays, so later events never reuse a number.
+     *
+     * @return how many were deleted
+     */
+    int purge(String ca, long throughSequence, Instant before);
 }

@@ -1,5 +1,6 @@
 package org.egovpki.core.sync;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ public final class InMemorySyncOutbox implements SyncOutbox, SyncMarkers {
 
     private final Map<String, List<OutboxEvent>> events = new TreeMap<>();
     private final Map<String, Long> fannedOut = new TreeMap<>();
+    private final Map<String, Long> appended = new TreeMap<>();
     private final List<Owed> markers = new ArrayList<>();
 
     /** A change writes its marker (the test plays the store that does it in the change's modify). */
@@ -33,7 +35,7 @@ public final class InMemorySyncOutbox implements SyncOutbox, SyncMarkers {
                 return e;
             }
         }
-        OutboxEvent added = new OutboxEvent(list.size() + 1, event);
+        OutboxEvent added = new OutboxEvent(appended.merge(event.ca(), 1L, Long::sum), event);
         list.add(added);
         return added;
     }
@@ -57,6 +59,15 @@ public final class InMemorySyncOutbox implements SyncOutbox, SyncMarkers {
     @Override
     public synchronized void markFannedOut(String ca, long caSequence) {
         fannedOut.put(ca, caSequence);
+    }
+
+    /** In memory an event counts as appended at its own time. */
+    @Override
+    public synchronized int purge(String ca, long throughSequence, Instant before) {
+        List<OutboxEvent> list = events.getOrDefault(ca, new ArrayList<>());
+        int size = list.size();
+        list.removeIf(e -> e.caSequence() <= throughSequence && e.event().time().isBefore(before));
+        return size - list.size();
     }
 
     @Override

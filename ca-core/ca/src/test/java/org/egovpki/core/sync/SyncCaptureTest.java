@@ -306,6 +306,11 @@ class SyncCaptureTest {
         }
 
         @Override
+        public int purge(String ca, long throughSequence, java.time.Instant before) {
+            return crash.write(() -> delegate.purge(ca, throughSequence, before));
+        }
+
+        @Override
         public List<Owed> owed(int limit) {
             return delegate.owed(limit);
         }
