@@ -178,28 +178,28 @@ public final class ApacheDsAccessControl {
                         "{ base \"ou=" + DirectoryLayout.Container.REQUESTS.ou() + "\", minimum 1 }",
                         aci("operatorsReadRequests", 20, "simple", operators,
                                 "entry, allUserAttributeTypesAndValues", READ)),
-                // Only entries of the decision class, and only as direct children of a request.
-                new Subentry("egovPkiOperatorsAddDecisions",
-                        "{ base \"ou=" + DirectoryLayout.Container.REQUESTS.ou() + "\", minimum 2, maximum 2, "
-                                + "specificationFilter item:egovRequestDecision }",
-                        aciOf("operatorsAddDecisions", 20, "simple", operators,
-                                List.of(permission("entry", "grantAdd"),
-                                        permission("attributeType { " + DECISION_ATTRIBUTES + " }, allAttributeValues { "
-                                                + DECISION_ATTRIBUTES + " }", "grantAdd")))),
+                addBelowChildren("egovPkiOperatorsAddDecisions", "operatorsAddDecisions", operators,
+                        DirectoryLayout.Container.REQUESTS, "egovRequestDecision", DECISION_ATTRIBUTES),
                 new Subentry("egovPkiOperatorsReadSyncTargets",
                         "{ base \"ou=" + DirectoryLayout.Container.SYNC.ou() + "\", minimum 1, maximum 1, "
                                 + "specificationFilter item:egovSyncTarget }",
                         aci("operatorsReadSyncTargets", 20, "simple", operators,
                                 "entry, allUserAttributeTypesAndValues", READ)),
-                // Only entries of the command class, and only as direct children of a target.
-                new Subentry("egovPkiOperatorsAddSyncCommands",
-                        "{ base \"ou=" + DirectoryLayout.Container.SYNC.ou() + "\", minimum 2, maximum 2, "
-                                + "specificationFilter item:egovSyncTargetCommand }",
-                        aciOf("operatorsAddSyncCommands", 20, "simple", operators,
-                                List.of(permission("entry", "grantAdd"),
-                                        permission("attributeType { " + SYNC_COMMAND_ATTRIBUTES
-                                                + " }, allAttributeValues { " + SYNC_COMMAND_ATTRIBUTES + " }",
-                                                "grantAdd")))));
+                addBelowChildren("egovPkiOperatorsAddSyncCommands", "operatorsAddSyncCommands", operators,
+                        DirectoryLayout.Container.SYNC, "egovSyncTargetCommand", SYNC_COMMAND_ATTRIBUTES));
+    }
+
+    /**
+     * Lets {@code users} add — nothing else — entries of {@code objectClass} holding only
+     * {@code attributes}, and only as direct children of the entries directly below
+     * {@code container} (a decision below a request, a command below a sync target).
+     */
+    private static Subentry addBelowChildren(String cn, String tag, String users, DirectoryLayout.Container container,
+                                             String objectClass, String attributes) {
+        return new Subentry(cn, "{ base \"ou=" + container.ou() + "\", minimum 2, maximum 2, specificationFilter item:"
+                + objectClass + " }", aciOf(tag, 20, "simple", users, List.of(permission("entry", "grantAdd"),
+                permission("attributeType { " + attributes + " }, allAttributeValues { " + attributes + " }",
+                        "grantAdd"))));
     }
 
     private static String aci(String tag, int precedence, String authenticationLevel, String userClass,
