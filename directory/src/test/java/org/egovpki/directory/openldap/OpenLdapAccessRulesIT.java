@@ -1,0 +1,201 @@
+package org.egovpki.directory.openldap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.unboundid.ldap.sdk.Attribute;
+import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldif.LDIFReader;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.egovpki.schema.DirectoryLayout;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The OpenLDAP access rules as docs/directory.md gives them to administrators ("OpenLDAP rules"),
+ * loaded unchanged into a real slapd with the egov-pki schema: the operators' rules for decisions
+ * below requests and commands below sync targets, what anonymous readers see, and the service
+ * accounts' reach. A rule changed in the docs is tested as written.
+ */
+class OpenLdapAccessRulesIT {
+
+    private static final Set<ResultCode> REFUSED = Set.of(ResultCode.INSUFFICIENT_ACCESS_RIGHTS,
+            ResultCode.NO_SUCH_OBJECT);
+    private static final String BASE = Slapd.BASE;
+    private static final String CA = "uid=egov-pki-ca,ou=services," + BASE;
+    private static final String KM = "uid=egov-pki-km,ou=services," + BASE;
+    private static final String OPERATOR = "uid=rev1,ou=operators," + BASE;
+    private static final String PASSWORD = "Operator-pw-2026";
+    private static final String REQUEST = "egovRequestId=r-1,ou=requests," + BASE;
+    private static final String TARGET = "cn=t1,ou=sync," + BASE;
+    private static final String MESSAGE = "egovSyncSequence=1," + TARGET;
+
+    @TempDir
+    static Path work;
+
+    private static Slapd slapd;
+    private static LDAPConnection operator;
+    private static LDAPConnection ca;
+
+    @BeforeAll
+    static void start() throws Exception {
+        String docs = Files.readString(Path.of("..", "docs", "directory.md"), StandardCharsets.UTF_8);
+        slapd = Slapd.start(work, Slapd.documentedRules(docs));
+        try (LDAPConnection root = slapd.root();
+             LDIFReader dit = new LDIFReader(new ByteArrayInputStream(DirectoryLayout.renderDit(BASE)
+                     .getBytes(StandardCharsets.UTF_8)))) {
+            for (Entry e = dit.readEntry(); e != null; e = dit.readEntry()) {
+                root.add(e);
+            }
+            for (String account : List.of(CA, KM)) {
+                root.add(new Entry(account, List.of(new Attribute("objectClass", "top", "egovServiceAccount"),
+                        new Attribute("uid", account.substring(4, account.indexOf(','))),
+                        new Attribute("userPassword", PASSWORD))));
+            }
+            root.add(new Entry(OPERATOR, List.of(new Attribute("objectClass", "top", "egovOperator"),
+                    new Attribute("uid", "rev1"), new Attribute("cn", "Reviewer One"),
+                    new Attribute("userPassword", PASSWORD))));
+            root.add(new Entry(REQUEST, List.of(new Attribute("objectClass", "top", "egovEnrollmentRequest"),
+                    new Attribute("egovRequestId", "r-1"), new Attribute("egovRequestState", "SUBMITTED"))));
+            root.add(new Entry(TARGET, List.of(new Attribute("objectClass", "top", "egovSyncTarget"),
+                    new Attribute("cn", "t1"), new Attribute("labeledURI", "https://tax.example/sync"))));
+            root.add(new Entry(MESSAGE, List.of(new Attribute("objectClass", "top", "egovSyncMessage"),
+                    new Attribute("egovSyncSequence", "1"), new Attribute("egovSyncEventId", "ca/1/issued"),
+                    new Attribute("egovSyncEventType", "cert.issued"), new Attribute("egovIssuerName", "ca"),
+                    new Attribute("egovSyncCaSequence", "1"), new Attribute("egovSyncEnqueuedAt", "20261202080000Z"),
+                    new Attribute("egovSyncBody", "{\"idNumber\":\"110101199003074518\"}"),
+                    new Attribute("egovSyncSignature", "x"))));
+            for (String id : List.of("pub", "hidden")) {
+                root.add(new Entry("egovSubscriberId=" + id + ",ou=subscribers," + BASE, List.of(
+                        new Attribute("objectClass", id.equals("pub")
+                                ? new String[] {"top", "egovSubscriber", "egovPublishedSubscriber"}
+                                : new String[] {"top", "egovSubscriber"}),
+                        new Attribute("egovSubscriberId", id), new Attribute("cn", "Subscriber " + id))));
+            }
+        }
+        operator = slapd.bind(OPERATOR, PASSWORD);
+        ca = slapd.bind(CA, PASSWORD);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (operator != null) {
+            operator.close();
+        }
+        if (ca != null) {
+            ca.close();
+        }
+        if (slapd != null) {
+            slapd.close();
+        }
+    }
+
+    @Test
+    void theDocumentedBlockHasEveryRuleInOrder() {
+        List<String> rules = Slapd.documentedRules(readDocs());
+        assertThat(rules).hasSizeGreaterThan(10);
+        for (int i = 0; i < rules.size(); i++) {
+            assertThat(rules.get(i)).startsWith("{" + i + "}to ");
+        }
+    }
+
+    @Test
+    void anOperatorAddsADecisionButChangesNeitherItNorTheRequest() throws Exception {
+        String decision = "egovDecisionId=rev1-1," + REQUEST;
+        operator.add(new Entry(decision, List.of(new Attribute("objectClass", "top", "egovRequestDecision"),
+                new Attribute("egovDecisionId", "rev1-1"), new Attribute("egovDecision", "APPROVED"))));
+
+        assertThat(ca.getEntry(decision, "creatorsName").getAttributeValue("creatorsName"))
+                .isEqualToIgnoringCase(OPERATOR);
+        assertRefused(() -> operator.modify(decision, new Modification(ModificationType.REPLACE, "egovDecision",
+                "REJECTED")));
+        assertRefused(() -> operator.delete(decision));
+        assertRefused(() -> operator.modify(REQUEST, new Modification(ModificationType.REPLACE, "egovRequestState",
+                "APPROVED")));
+        assertThat(operator.getEntry(REQUEST).getAttributeValue("egovRequestState")).isEqualTo("SUBMITTED");
+    }
+
+    @Test
+    void anOperatorReadsATargetAndAddsACommandButNeverReadsItsMessagesOrChangesIt() throws Exception {
+        assertThat(operator.getEntry(TARGET).getAttributeValue("labeledURI")).isEqualTo("https://tax.example/sync");
+        assertThat(operator.getEntry(MESSAGE)).isNull();
+        String command = "egovSyncCommandId=rev1-1," + TARGET;
+        operator.add(new Entry(command, List.of(new Attribute("objectClass", "top", "egovSyncTargetCommand"),
+                new Attribute("egovSyncCommandId", "rev1-1"), new Attribute("egovSyncAction", "REDRIVE"))));
+
+        assertThat(ca.getEntry(command, "creatorsName").getAttributeValue("creatorsName"))
+                .isEqualToIgnoringCase(OPERATOR);
+        assertRefused(() -> operator.modify(command, new Modification(ModificationType.REPLACE, "egovSyncAction",
+                "SKIP")));
+        assertRefused(() -> operator.delete(command));
+        assertRefused(() -> operator.modify(TARGET, new Modification(ModificationType.REPLACE, "labeledURI",
+                "https://attacker.example/")));
+        assertRefused(() -> operator.add(new Entry("egovSyncSequence=2," + TARGET, List.of(
+                new Attribute("objectClass", "top", "egovSyncMessage"), new Attribute("egovSyncSequence", "2"),
+                new Attribute("egovSyncEventId", "x"), new Attribute("egovSyncEventType", "cert.issued"),
+                new Attribute("egovIssuerName", "ca"), new Attribute("egovSyncCaSequence", "2"),
+                new Attribute("egovSyncEnqueuedAt", "20261202080000Z"), new Attribute("egovSyncBody", "{}"),
+                new Attribute("egovSyncSignature", "x")))));
+        assertRefused(() -> operator.add(new Entry("egovSyncCommandId=loose,ou=sync," + BASE, List.of(
+                new Attribute("objectClass", "top", "egovSyncTargetCommand"),
+                new Attribute("egovSyncCommandId", "loose"), new Attribute("egovSyncAction", "SKIP")))));
+        assertThat(ca.getEntry(TARGET).getAttributeValue("labeledURI")).isEqualTo("https://tax.example/sync");
+    }
+
+    @Test
+    void anonymousReadersSeePublishedSubscribersAndCasButNoTargetRequestOrOptedOutSubscriber() throws Exception {
+        try (LDAPConnection anonymous = slapd.anonymous()) {
+            assertThat(anonymous.getEntry("egovSubscriberId=pub,ou=subscribers," + BASE)).isNotNull();
+            assertThat(anonymous.getEntry("egovSubscriberId=hidden,ou=subscribers," + BASE)).isNull();
+            assertThat(anonymous.getEntry("ou=CAs," + BASE)).isNotNull();
+            assertThat(anonymous.getEntry(TARGET)).isNull();
+            assertThat(anonymous.getEntry(REQUEST)).isNull();
+            assertThat(anonymous.getEntry(CA)).isNull();
+        }
+    }
+
+    @Test
+    void theCaAccountWritesEverywhereButOuKmWhichIsTheKmAccountsAlone() throws Exception {
+        ca.modify(TARGET, new Modification(ModificationType.REPLACE, "description", "written by the CA"));
+        Entry escrow = new Entry("ou=escrow-test,ou=km," + BASE, List.of(
+                new Attribute("objectClass", "top", "organizationalUnit"), new Attribute("ou", "escrow-test")));
+        assertRefused(() -> ca.add(escrow));
+        try (LDAPConnection km = slapd.bind(KM, PASSWORD)) {
+            km.add(escrow);
+            assertThat(km.getEntry(escrow.getDN())).isNotNull();
+            assertRefused(() -> km.modify(TARGET, new Modification(ModificationType.REPLACE, "description", "km")));
+        }
+        assertThat(ca.getEntry(escrow.getDN())).isNull();
+    }
+
+    private static String readDocs() {
+        try {
+            return Files.readString(Path.of("..", "docs", "directory.md"), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void assertRefused(Action action) {
+        LDAPException refused = catchThrowableOfType(LDAPException.class, action::run);
+        assertThat(refused).as("refused").isNotNull();
+        assertThat(REFUSED).contains(refused.getResultCode());
+    }
+
+    @FunctionalInterface
+    private interface Action {
+        void run() throws LDAPException;
+    }
+}
