@@ -293,13 +293,14 @@ class KmIT {
         assertThat(api.json("clerk1", "/api/v1/requests/" + request + "/key-delivery").path("sm2EnvelopedKey")
                 .asText()).isEqualTo(delivery.path("sm2EnvelopedKey").asText());
         for (String reader : java.util.List.of("kmadmin1", "kmop1", "auditor1")) {
-            assertThat(api.json(reader, "/api/v1/km/recoveries/" + id).path("reason").asText()).isEqualTo("token broken");
-            assertThat(api.json(reader, "/api/v1/km/recoveries?state=SUBMITTED").path("recoveries").findValuesAsText("id"))
-                    .contains(id);
+            assertThat(api.json(reader, "/api/v1/km/recoveries/" + id).path("reason").asText())
+                    .isEqualTo("token broken");
+            assertThat(api.json(reader, "/api/v1/km/recoveries?state=SUBMITTED").path("recoveries")
+                    .findValuesAsText("id")).contains(id);
         }
     }
 
-    /** Here rather than in an enrollment IT because this server already has operators of the KM roles and an auditor. */
+    /** Here rather than in an enrollment IT: this server already has operators of the KM roles and an auditor. */
     @Test
     void enrollmentRequestsAreNotReadByKmRolesButByTheRaAndTheAuditor() throws Exception {
         String request = delivery.path("request").asText();

@@ -96,7 +96,8 @@ final class KmResource {
     void list(ApiCall call) {
         RecoveryState state = QueryParams.enumParam(call, "state", RecoveryState.class, null);
         int limit = QueryParams.intParam(call, "limit", 100, 1, 1000);
-        call.json(200, Map.of("recoveries", recoveries.list(state, limit, call.operator()).stream().map(RecoveryView::of).toList()));
+        call.json(200, Map.of("recoveries", recoveries.list(state, limit, call.operator()).stream()
+                .map(RecoveryView::of).toList()));
     }
 
     /** {@code POST /km/recoveries/{id}/reject}: {@code {"reason": "..."}}. */
