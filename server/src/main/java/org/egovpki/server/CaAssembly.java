@@ -11,6 +11,7 @@ import org.egovpki.core.ca.CaRevocations;
 import org.egovpki.core.ca.CertificateAuthority;
 import org.egovpki.core.ca.CrlPublisher;
 import org.egovpki.core.ca.IssuanceObserver;
+import org.egovpki.core.ca.KeyDeliveries;
 import org.egovpki.core.ca.KeyManagementLink;
 import org.egovpki.core.ca.OcspResponders;
 import org.egovpki.core.ca.OcspSigners;
@@ -169,6 +170,11 @@ final class CaAssembly {
 
     LdapCertificateStore certificates() {
         return certificates;
+    }
+
+    /** The key deliveries of dual issuances, read from the certificate records, each read audited. */
+    KeyDeliveries keyDeliveries() {
+        return new KeyDeliveries(certificates, audit, clock);
     }
 
     ConfiguredPublicationUrls urls() {

@@ -10,7 +10,6 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.egovpki.core.ca.KeyDeliveries;
 import org.egovpki.core.sync.SyncTargets;
 import org.egovpki.routes.BulkEnrollment;
 import org.egovpki.server.config.EgovPkiConfig;
@@ -74,7 +73,7 @@ final class HttpAssembly {
                 new OcspHandler(ca.ocsp()),
                 new ApiHandler(ra.enrollment(), ca.revocations(), ra.lifecycle(), ca.crls(), ca.caRevocations(),
                         ra.operators(), ca.certificates(), ca.registry(), config.profiles(), km.recoveries(), km.link(),
-                        new KeyDeliveries(ca.certificates()), bulk, syncTargets, sync == null ? null : sync.store(), json),
+                        ca.keyDeliveries(), bulk, syncTargets, sync == null ? null : sync.store(), json),
                 new MetricsHandler(sync == null ? () -> "" : sync.metrics()::render, json),
                 new PublicHandler(ca.registry(), ca.repository(), ca.urls(), directory.names(),
                         config.ldap().publicUrl().toString(), clock, directory.health(), json));

@@ -25,6 +25,7 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.HexFormat;
 import javax.security.auth.x500.X500Principal;
+import org.assertj.core.api.SoftAssertions;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -77,6 +78,7 @@ class KmIT {
         server.addOperator(config, "kmadmin1", "KM_BUSINESS_ADMIN", passwordFile);
         server.addOperator(config, "kmop1", "KM_OPERATOR", passwordFile);
         server.addOperator(config, "kmop2", "KM_OPERATOR", passwordFile);
+        server.addOperator(config, "auditor1", "AUDITOR", passwordFile);
         api = server.api(PASSWORD);
 
         token = KeyAlgorithm.SM2.generate(RANDOM);
@@ -263,6 +265,59 @@ class KmIT {
         assertThat(record.path("state").asText()).isEqualTo("RECOVERED");
         assertThat(record.path("legalDocumentRef").asText()).isEqualTo("(2026) Yu 01 Xing Chu 117");
         assertThat(record.path("approvals")).hasSize(2);
+    }
+
+    @Test
+    void theKeyDeliveryAndTheRecoveryRequestsAreReadOnlyByTheirRoles() throws Exception {
+        String request = delivery.path("request").asText();
+        ObjectNode body = ApiClient.JSON.createObjectNode().put("kind", "SUBSCRIBER").put("issuer", "sm2-issuing")
+                .put("serial", encryptionCertificate().getSerialNumber().toString(16)).put("reason", "token broken");
+        String id = api.postJson("clerk1", "/api/v1/km/recoveries", body, 201).path("id").asText();
+
+        SoftAssertions refusals = new SoftAssertions();
+        for (String other : java.util.List.of("kmadmin1", "kmop1", "auditor1", "reviewer1")) {
+            java.net.http.HttpResponse<byte[]> refused = api.get(other, "/api/v1/requests/" + request
+                    + "/key-delivery");
+            refusals.assertThat(refused.statusCode()).as("key delivery to " + other).isEqualTo(403);
+            refusals.assertThat(ApiClient.text(refused)).as("key delivery to " + other).contains("ENTRY_CLERK")
+                    .doesNotContain("sm2EnvelopedKey").doesNotContain(delivery.path("sm2EnvelopedKey").asText());
+        }
+        for (String path : java.util.List.of("/api/v1/km/recoveries", "/api/v1/km/recoveries/" + id)) {
+            java.net.http.HttpResponse<byte[]> refused = api.get("clerk1", path);
+            refusals.assertThat(refused.statusCode()).as(path + " to clerk1").isEqualTo(403);
+            refusals.assertThat(ApiClient.text(refused)).as(path + " to clerk1").contains("KM_BUSINESS_ADMIN")
+                    .doesNotContain(id).doesNotContain("token broken");
+        }
+        refusals.assertAll();
+
+        assertThat(api.json("clerk1", "/api/v1/requests/" + request + "/key-delivery").path("sm2EnvelopedKey")
+                .asText()).isEqualTo(delivery.path("sm2EnvelopedKey").asText());
+        for (String reader : java.util.List.of("kmadmin1", "kmop1", "auditor1")) {
+            assertThat(api.json(reader, "/api/v1/km/recoveries/" + id).path("reason").asText())
+                    .isEqualTo("token broken");
+            assertThat(api.json(reader, "/api/v1/km/recoveries?state=SUBMITTED").path("recoveries")
+                    .findValuesAsText("id")).contains(id);
+        }
+    }
+
+    /** Here rather than in an enrollment IT: this server already has operators of the KM roles and an auditor. */
+    @Test
+    void enrollmentRequestsAreNotReadByKmRolesButByTheRaAndTheAuditor() throws Exception {
+        String request = delivery.path("request").asText();
+        SoftAssertions refusals = new SoftAssertions();
+        for (String path : java.util.List.of("/api/v1/requests?state=ISSUED", "/api/v1/requests/" + request)) {
+            java.net.http.HttpResponse<byte[]> refused = api.get("kmop1", path);
+            refusals.assertThat(refused.statusCode()).as(path + " to kmop1").isEqualTo(403);
+            refusals.assertThat(ApiClient.text(refused)).as(path + " to kmop1").contains("REVIEWER")
+                    .doesNotContain("Zhang San");
+        }
+        refusals.assertAll();
+        for (String reader : java.util.List.of("clerk1", "reviewer1", "auditor1")) {
+            assertThat(api.json(reader, "/api/v1/requests/" + request).path("registration").path("realName").asText())
+                    .isEqualTo("Zhang San");
+        }
+        assertThat(api.json("auditor1", "/api/v1/requests/" + request).path("registration").path("idNumber").asText())
+                .as("masked for the auditor").isEqualTo("110***********002X");
     }
 
     private static ServerProcess cli(String... args) {

@@ -127,7 +127,8 @@ final class KmCommand implements Runnable {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a key recovery: state, approvals, times.")
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Show a key recovery: state, approvals, times (KM business admin, KM operator or auditor).")
     static final class Show extends OnRecovery {
         @Mixin
         ApiClient.Options api;

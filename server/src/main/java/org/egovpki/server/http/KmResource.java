@@ -46,7 +46,7 @@ final class KmResource {
     /** {@code GET /requests/{id}/key-delivery}: both certificates and the key in the three token formats. */
     void delivery(ApiCall call) {
         String requestId = call.param("id");
-        KeyDeliveries.Delivery d = deliveries.forRequest(requestId);
+        KeyDeliveries.Delivery d = deliveries.forRequest(requestId, call.operator());
         Base64.Encoder b64 = Base64.getEncoder();
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("request", requestId);
@@ -89,14 +89,15 @@ final class KmResource {
 
     /** {@code GET /km/recoveries/{id}}. */
     void get(ApiCall call) {
-        call.json(200, RecoveryView.of(recoveries.get(call.param("id"))));
+        call.json(200, RecoveryView.of(recoveries.get(call.param("id"), call.operator())));
     }
 
     /** {@code GET /km/recoveries?state=&limit=}: every state unless asked. */
     void list(ApiCall call) {
         RecoveryState state = QueryParams.enumParam(call, "state", RecoveryState.class, null);
         int limit = QueryParams.intParam(call, "limit", 100, 1, 1000);
-        call.json(200, Map.of("recoveries", recoveries.list(state, limit).stream().map(RecoveryView::of).toList()));
+        call.json(200, Map.of("recoveries", recoveries.list(state, limit, call.operator()).stream()
+                .map(RecoveryView::of).toList()));
     }
 
     /** {@code POST /km/recoveries/{id}/reject}: {@code {"reason": "..."}}. */
@@ -142,13 +143,13 @@ final class KmResource {
             throw DomainException.badRequest(code == null ? "challengeCode" : "publicKey", "challengeCode and publicKey "
                     + "(the new token's SM2 public key, PEM or base64 DER) are required");
         }
-        RecoveryRequest request = recoveries.get(id);
-        byte[] envelope = link.restore(request.caName(), request.serial(), publicKey(key), id, code);
+        KeyRecoveries.RecoveredCertificate certificate = recoveries.certificateOf(id);
+        byte[] envelope = link.restore(certificate.caName(), certificate.serial(), publicKey(key), id, code);
         Sm2EnvelopedKey parsed = Sm2EnvelopedKey.parse(envelope);
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("recovery", id);
-        v.put("issuer", request.caName());
-        v.put("serial", request.serialHex());
+        v.put("issuer", certificate.caName());
+        v.put("serial", certificate.serial().toString(16));
         v.put("sm2EnvelopedKey", Base64.getEncoder().encodeToString(envelope));
         v.put("envelopedKeyBlob", Base64.getEncoder().encodeToString(
                 SkfEnvelopedKeyBlob.encode(parsed)));

@@ -81,12 +81,12 @@ final class RequestResource {
         RequestState state = QueryParams.enumParam(call, "state", RequestState.class, RequestState.SUBMITTED);
         int limit = QueryParams.intParam(call, "limit", 100, 1, 1000);
         call.json(200, Map.of("requests",
-                enrollment.list(state, limit).stream().map(r -> view(r, call.operator())).toList()));
+                enrollment.list(call.operator(), state, limit).stream().map(r -> view(r, call.operator())).toList()));
     }
 
     /** {@code GET /requests/{id}}. */
     void get(ApiCall call) {
-        call.json(200, view(enrollment.get(call.param("id")), call.operator()));
+        call.json(200, view(enrollment.get(call.operator(), call.param("id")), call.operator()));
     }
 
     /** {@code POST /requests/{id}/approve}: no body is read. */

@@ -190,6 +190,43 @@ class EnrollmentServiceTest {
     }
 
     @Test
+    void requestsAreReadByTheRaOperatorsAndTheAuditorOnly() {
+        EnrollmentRequest submitted = submitZhangSan(false);
+        Operator auditor = operator("auditor1", Role.AUDITOR);
+        Operator caAdmin = operator("admin", Role.CA_ADMIN);
+
+        for (Role role : List.of(Role.KM_BUSINESS_ADMIN, Role.KM_OPERATOR, Role.KEY_CUSTODIAN, Role.SUPER_ADMIN,
+                Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)) {
+            Operator other = operator("other1", role);
+            assertThatThrownBy(() -> service.get(other, submitted.id())).as(role.name())
+                    .isInstanceOfSatisfying(DomainException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(DomainException.Kind.FORBIDDEN);
+                        assertThat(e.getMessage()).contains("other1 may not read requests",
+                                "ENTRY_CLERK, REVIEWER, RA_ADMIN, CA_ADMIN or AUDITOR").doesNotContain("Zhang San");
+                    });
+            assertThatThrownBy(() -> service.list(other, null, 100)).as(role.name())
+                    .isInstanceOfSatisfying(DomainException.class,
+                            e -> assertThat(e.kind()).isEqualTo(DomainException.Kind.FORBIDDEN));
+        }
+        assertThatThrownBy(() -> service.get(operator("other1", Role.KEY_CUSTODIAN), "r-no-such"))
+                .as("refused before the lookup").isInstanceOfSatisfying(DomainException.class,
+                        e -> assertThat(e.kind()).isEqualTo(DomainException.Kind.FORBIDDEN));
+
+        for (Operator reader : List.of(EnrollmentFixture.CLERK, EnrollmentFixture.REVIEWER, EnrollmentFixture.RA_ADMIN,
+                caAdmin, auditor)) {
+            assertThat(service.get(reader, submitted.id()).id()).as(reader.uid()).isEqualTo(submitted.id());
+            assertThat(service.list(reader, RequestState.SUBMITTED, 100)).as(reader.uid())
+                    .extracting(EnrollmentRequest::id).containsExactly(submitted.id());
+        }
+        assertThat(service.registrationAsSeenBy(auditor, submitted).idNumber()).as("the auditor sees it masked")
+                .isEqualTo("110***********002X");
+    }
+
+    private static Operator operator(String uid, Role role) {
+        return new Operator(uid, "uid=" + uid + ",ou=operators,o=egov-pki,c=CN", uid, java.util.EnumSet.of(role));
+    }
+
+    @Test
     void onlyReviewersAndRaAdminsSeeTheIdNumberWholeEveryoneElseSeesItMasked() {
         EnrollmentRequest submitted = submitZhangSan(false);
 

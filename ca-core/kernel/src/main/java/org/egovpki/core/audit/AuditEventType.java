@@ -51,6 +51,17 @@ public enum AuditEventType {
     /** An escrowed key was delivered under a recovery (challenge code used, judicial file fetched), or refused. */
     KM_KEY_RECOVERED,
     /**
+     * An operator read key recovery requests (one, or a list: the details carry the filter and the
+     * count), or was refused for lack of a KM role or the auditor's (FAILURE).
+     */
+    KM_RECOVERY_READ,
+    /**
+     * An operator fetched a dual issuance's key delivery (the encryption private key enveloped to
+     * the subscriber's signing key, with both certificates) to load the subscriber's token, or was
+     * refused for lack of an RA role (FAILURE).
+     */
+    KM_KEY_DELIVERED,
+    /**
      * The directory locked an account after too many failed binds (over the LDAP port or through
      * the REST API, which binds as the operator); the details say until when.
      */

@@ -224,12 +224,39 @@ public final class EnrollmentService {
         return cancelled;
     }
 
+    /**
+     * A request for the server's own steps (issuance, the directory-approval route, tests), with no
+     * operator to check; an operator reads through {@link #get(Operator, String)}.
+     */
     public EnrollmentRequest get(String requestId) {
         return requests.find(requestId).orElseThrow(() -> DomainException.notFound("no request '" + requestId + "'"));
     }
 
-    public List<EnrollmentRequest> list(RequestState state, int limit) {
+    /**
+     * A request as {@code viewer} may read it: the RA's operators (entry clerk, reviewer, RA
+     * admin, CA admin) who enter, decide and answer for requests, and the auditor, who checks
+     * the two-person rule on them. A request carries the subscriber's registration data (names,
+     * organisation, contacts; identity numbers masked unless {@link #registrationAsSeenBy} shows
+     * them whole), which the KM roles, key custodians and the system, security and super admins
+     * have no business reading (seed 001 §6.4.2: access by role). The role is checked before the
+     * lookup, so a refusal says nothing about whether the request exists.
+     */
+    public EnrollmentRequest get(Operator viewer, String requestId) {
+        requireRequestReader(viewer);
+        return get(requestId);
+    }
+
+    /** Requests in {@code state} (every state when null), for a viewer as {@link #get(Operator, String)}. */
+    public List<EnrollmentRequest> list(Operator viewer, RequestState state, int limit) {
+        requireRequestReader(viewer);
         return requests.findByState(state, limit);
+    }
+
+    private static void requireRequestReader(Operator viewer) {
+        if (!viewer.mayEnterRequests() && !viewer.has(Role.REVIEWER) && !viewer.has(Role.AUDITOR)) {
+            throw new DomainException(DomainException.Kind.FORBIDDEN, viewer.uid() + " may not read requests: that "
+                    + "needs the ENTRY_CLERK, REVIEWER, RA_ADMIN, CA_ADMIN or AUDITOR role");
+        }
     }
 
     /**

@@ -57,6 +57,8 @@ import org.egovpki.core.operator.AttemptLimiter;
 public final class KeyRecoveries {
 
     private static final Set<Role> APPROVER_ROLES = EnumSet.of(Role.KM_BUSINESS_ADMIN, Role.KM_OPERATOR);
+    /** Who reads recovery requests: the KM roles that decide them, and the auditor (REQUIREMENTS §7, issue 14). */
+    private static final Set<Role> READER_ROLES = EnumSet.of(Role.KM_BUSINESS_ADMIN, Role.KM_OPERATOR, Role.AUDITOR);
     private static final String CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
     private static final int CODE_LENGTH = 16;
     private static final int MAX_TEXT = 1000;
@@ -130,12 +132,59 @@ public final class KeyRecoveries {
         return request;
     }
 
-    public RecoveryRequest get(String id) {
+    /** Which encryption certificate a recovery is about: the CA's name and the serial. */
+    public record RecoveredCertificate(String caName, BigInteger serial) {
+    }
+
+    /**
+     * For the subscriber's download, which has no operator (the one-time code is the authority,
+     * and the KM checks it): the certificate the CA names in its RestoreKeyReq — and nothing else
+     * of the request (who asked, why, the approvals), which only {@link #get(String, Operator)} shows.
+     */
+    public RecoveredCertificate certificateOf(String id) {
+        RecoveryRequest request = get(id);
+        return new RecoveredCertificate(request.caName(), request.serial());
+    }
+
+    /**
+     * One request as {@code reader} may read it: a KM business admin or KM operator (who decide
+     * recoveries) or an auditor. Who asked for whose key, why and under which legal document is
+     * the KM's record; an RA operator who entered a request sees it in the answer to the entry
+     * and no more. Every read, and every refusal, is audited ({@code KM_RECOVERY_READ}); the role
+     * is checked before the lookup, so a refusal says nothing about whether the request exists.
+     */
+    public RecoveryRequest get(String id, Operator reader) {
+        requireReader(reader, List.of(id), Map.of());
+        RecoveryRequest request = get(id);
+        audit.record(AuditEvent.success(clock.instant(), AuditEventType.KM_RECOVERY_READ, reader.dn(),
+                subjects(request), details(request)));
+        return request;
+    }
+
+    /** Requests in {@code state} (every state when null), for a reader as {@link #get(String, Operator)}; audited. */
+    public List<RecoveryRequest> list(RecoveryState state, int limit, Operator reader) {
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("state", state == null ? "ANY" : state.name());
+        query.put("limit", Integer.toString(limit));
+        requireReader(reader, List.of(), query);
+        List<RecoveryRequest> found = store.list(state, limit);
+        query.put("count", Integer.toString(found.size()));
+        audit.record(AuditEvent.success(clock.instant(), AuditEventType.KM_RECOVERY_READ, reader.dn(),
+                found.stream().map(RecoveryRequest::id).toList(), query));
+        return found;
+    }
+
+    /** The stored request, for this class's own steps (each checks its actor's roles) and tests. */
+    RecoveryRequest get(String id) {
         return store.find(id).orElseThrow(() -> DomainException.notFound("no key recovery request " + id));
     }
 
-    public List<RecoveryRequest> list(RecoveryState state, int limit) {
-        return store.list(state, limit);
+    private void requireReader(Operator reader, List<String> subjects, Map<String, String> details) {
+        if (READER_ROLES.stream().noneMatch(reader::has)) {
+            throw refused(AuditEventType.KM_RECOVERY_READ, reader.dn(), subjects, details, reader.uid()
+                    + " may not read key recovery requests: that needs the KM_BUSINESS_ADMIN, KM_OPERATOR or "
+                    + "AUDITOR role");
+        }
     }
 
     /**

@@ -10,11 +10,13 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.jcajce.provider.asymmetric.ec.BCECPublicKey;
 import org.egovpki.core.DomainException;
 import org.egovpki.core.audit.AuditEventType;
+import org.egovpki.core.audit.AuditOutcome;
 import org.egovpki.core.ca.CaRegistry;
 import org.egovpki.core.ca.EnrollmentFixture;
 import org.egovpki.core.ca.IssuanceObserver;
@@ -31,6 +33,8 @@ import org.egovpki.core.km.EnvelopedKeys;
 import org.egovpki.core.km.SkfEnvelopedKeyBlob;
 import org.egovpki.core.km.Sm2Cipher;
 import org.egovpki.core.km.Sm2EnvelopedKey;
+import org.egovpki.core.operator.Operator;
+import org.egovpki.core.operator.Role;
 import org.egovpki.core.profile.KeyUsageKind;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,7 +84,8 @@ class DualIssuanceTest {
     @Test
     void theEnvelopedKeyOpensWithTheSigningKeyAndMatchesTheEncryptionCertificate() {
         DualIssuance d = new DualIssuance(cas, kmDir);
-        KeyDeliveries.Delivery delivery = new KeyDeliveries(d.f.stores).forRequest(d.request.id());
+        KeyDeliveries.Delivery delivery = new KeyDeliveries(d.f.stores, d.f.audit, d.f.clock).forRequest(d.request.id(),
+                EnrollmentFixture.CLERK);
         PublicKey certified = d.encryptionCertificate().getPublicKey();
 
         KeyPair opened = EnvelopedKeys.open(Sm2EnvelopedKey.parse(delivery.envelopedKey()), d.token.getPrivate());
@@ -103,6 +108,47 @@ class DualIssuanceTest {
         KeyPair stranger = KeyAlgorithm.SM2.generate(new SecureRandom());
         assertThatThrownBy(() -> EnvelopedKeys.open(Sm2EnvelopedKey.parse(delivery.envelopedKey()),
                 stranger.getPrivate())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void onlyTheRaRolesThatLoadTheTokenGetTheKeyDeliveryEveryFetchAndRefusalAudited() {
+        DualIssuance d = new DualIssuance(cas, kmDir);
+        KeyDeliveries deliveries = new KeyDeliveries(d.f.stores, d.f.audit, d.f.clock);
+        Operator custodian = DualIssuance.operator("custodian1", Role.KEY_CUSTODIAN);
+        Operator auditor = DualIssuance.operator("auditor1", Role.AUDITOR);
+        Operator both = new Operator("kmclerk", "uid=kmclerk,ou=operators,o=egov-pki,c=CN", "kmclerk",
+                EnumSet.of(Role.KM_BUSINESS_ADMIN, Role.KM_OPERATOR, Role.REVIEWER, Role.AUDITOR));
+
+        for (Operator other : List.of(EnrollmentFixture.REVIEWER, DualIssuance.KM_ADMIN, DualIssuance.KM_OPERATOR,
+                custodian, auditor, both)) {
+            d.f.audit.events.clear();
+            assertThatThrownBy(() -> deliveries.forRequest(d.request.id(), other)).as(other.uid())
+                    .isInstanceOfSatisfying(DomainException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(DomainException.Kind.FORBIDDEN);
+                        assertThat(e.getMessage()).contains(other.uid(), "ENTRY_CLERK, RA_ADMIN or CA_ADMIN");
+                    });
+            assertThat(d.f.audit.events).singleElement().satisfies(e -> {
+                assertThat(e.type()).isEqualTo(AuditEventType.KM_KEY_DELIVERED);
+                assertThat(e.outcome()).isEqualTo(AuditOutcome.FAILURE);
+                assertThat(e.actor()).isEqualTo(other.dn());
+                assertThat(e.subjects()).containsExactly(d.request.id());
+            });
+        }
+        assertThatThrownBy(() -> deliveries.forRequest("r-no-such-request", custodian)).as("refused before the lookup")
+                .isInstanceOfSatisfying(DomainException.class,
+                        e -> assertThat(e.kind()).isEqualTo(DomainException.Kind.FORBIDDEN));
+
+        for (Operator ra : List.of(EnrollmentFixture.CLERK, EnrollmentFixture.RA_ADMIN)) {
+            d.f.audit.events.clear();
+            assertThat(deliveries.forRequest(d.request.id(), ra).envelopedKey()).isNotEmpty();
+            assertThat(d.f.audit.events).singleElement().satisfies(e -> {
+                assertThat(e.type()).isEqualTo(AuditEventType.KM_KEY_DELIVERED);
+                assertThat(e.outcome()).isEqualTo(AuditOutcome.SUCCESS);
+                assertThat(e.actor()).isEqualTo(ra.dn());
+                assertThat(e.subjects()).containsExactly(d.request.id(), d.encryption.id());
+                assertThat(e.details()).containsEntry("encryptSerial", d.encryption.serialHex());
+            });
+        }
     }
 
     @Test

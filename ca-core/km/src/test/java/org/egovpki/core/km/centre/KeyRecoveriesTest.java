@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Date;
+import java.util.EnumSet;
+import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -28,6 +30,8 @@ import org.egovpki.core.crypto.BouncyCastle;
 import org.egovpki.core.crypto.KeyAlgorithm;
 import org.egovpki.core.km.EnvelopedKeys;
 import org.egovpki.core.km.Sm2EnvelopedKey;
+import org.egovpki.core.operator.Operator;
+import org.egovpki.core.operator.Role;
 import org.egovpki.core.revoke.Requester;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -101,6 +105,59 @@ class KeyRecoveriesTest {
                     assertThat(e.subjects()).contains(request.id(), stored.subscriberDn());
                     assertThat(e.details()).containsEntry("serial", d.encryption.serialHex());
                 });
+    }
+
+    @Test
+    void onlyTheKmRolesAndTheAuditorReadRecoveryRequestsEveryReadAndRefusalAudited() {
+        RecoveryRequest request = subscriberRecovery();
+        Operator auditor = DualIssuance.operator("auditor1", Role.AUDITOR);
+        Operator custodian = DualIssuance.operator("custodian1", Role.KEY_CUSTODIAN);
+        Operator admin = new Operator("admin", "uid=admin,ou=operators,o=egov-pki,c=CN", "admin",
+                EnumSet.of(Role.CA_ADMIN, Role.RA_ADMIN, Role.SUPER_ADMIN));
+
+        for (Operator other : List.of(EnrollmentFixture.CLERK, EnrollmentFixture.REVIEWER, custodian, admin)) {
+            d.f.audit.events.clear();
+            assertThatThrownBy(() -> recoveries.get(request.id(), other)).as(other.uid())
+                    .isInstanceOfSatisfying(DomainException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(DomainException.Kind.FORBIDDEN);
+                        assertThat(e.getMessage()).contains(other.uid(), "KM_BUSINESS_ADMIN, KM_OPERATOR or AUDITOR")
+                                .doesNotContain(request.reason());
+                    });
+            assertThatThrownBy(() -> recoveries.list(null, 100, other)).as(other.uid())
+                    .isInstanceOfSatisfying(DomainException.class,
+                            e -> assertThat(e.kind()).isEqualTo(DomainException.Kind.FORBIDDEN));
+            assertThat(d.f.audit.events).hasSize(2).allSatisfy(e -> {
+                assertThat(e.type()).isEqualTo(AuditEventType.KM_RECOVERY_READ);
+                assertThat(e.outcome()).isEqualTo(AuditOutcome.FAILURE);
+                assertThat(e.actor()).isEqualTo(other.dn());
+            });
+        }
+        assertThatThrownBy(() -> recoveries.get("kr-00", custodian)).as("refused before the lookup")
+                .isInstanceOfSatisfying(DomainException.class,
+                        e -> assertThat(e.kind()).isEqualTo(DomainException.Kind.FORBIDDEN));
+
+        for (Operator reader : List.of(DualIssuance.KM_ADMIN, DualIssuance.KM_OPERATOR, auditor)) {
+            d.f.audit.events.clear();
+            assertThat(recoveries.get(request.id(), reader).reason()).isEqualTo(request.reason());
+            assertThat(recoveries.list(RecoveryState.SUBMITTED, 100, reader)).extracting(RecoveryRequest::id)
+                    .containsExactly(request.id());
+            assertThat(d.f.audit.events).hasSize(2).allSatisfy(e -> {
+                assertThat(e.type()).isEqualTo(AuditEventType.KM_RECOVERY_READ);
+                assertThat(e.outcome()).isEqualTo(AuditOutcome.SUCCESS);
+                assertThat(e.actor()).isEqualTo(reader.dn());
+                assertThat(e.subjects()).contains(request.id());
+            });
+        }
+    }
+
+    @Test
+    void theSubscribersDownloadLearnsOnlyWhichCertificateTheRecoveryIsAbout() {
+        RecoveryRequest request = subscriberRecovery();
+
+        assertThat(recoveries.certificateOf(request.id()))
+                .isEqualTo(new KeyRecoveries.RecoveredCertificate("sm2-issuing", d.encryption.serial()));
+        assertThatThrownBy(() -> recoveries.certificateOf("kr-00")).isInstanceOfSatisfying(DomainException.class,
+                e -> assertThat(e.kind()).isEqualTo(DomainException.Kind.NOT_FOUND));
     }
 
     @Test
