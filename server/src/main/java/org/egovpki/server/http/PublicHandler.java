@@ -2,10 +2,7 @@ package org.egovpki.server.http;
 
 import java.security.cert.CertificateEncodingException;
 import java.time.Clock;
-import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +47,6 @@ public final class PublicHandler extends Handler.Abstract {
     /** The SOAP binding's contract (docs/sync.md), published for integrators. */
     static final String SYNC_WSDL_PATH = "/sync/egov-sync.wsdl";
     private static final byte[] SYNC_WSDL = resource("/org/egovpki/server/sync/egov-sync.wsdl");
-    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
     private final CaRegistry registry;
     private final CaPublications publications;
@@ -251,8 +247,8 @@ public final class PublicHandler extends Handler.Abstract {
     private void send(String name, CrlRecord crl, Request request, Response response, Callback callback, boolean head) {
         String etag = "\"" + name + "-" + crl.crlNumber() + "\"";
         response.getHeaders().put(HttpHeader.ETAG, etag);
-        response.getHeaders().put(HttpHeader.LAST_MODIFIED, HTTP_DATE.format(crl.thisUpdate()));
-        response.getHeaders().put(HttpHeader.EXPIRES, HTTP_DATE.format(crl.nextUpdate()));
+        response.getHeaders().put(HttpHeader.LAST_MODIFIED, HttpDates.format(crl.thisUpdate()));
+        response.getHeaders().put(HttpHeader.EXPIRES, HttpDates.format(crl.nextUpdate()));
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "public, no-transform, must-revalidate");
         if (notModified(request, etag, crl.thisUpdate())) {
             response.setStatus(304);
@@ -272,11 +268,7 @@ public final class PublicHandler extends Handler.Abstract {
         if (ifModifiedSince == null) {
             return false;
         }
-        try {
-            return !lastModified.isAfter(Instant.from(HTTP_DATE.parse(ifModifiedSince.trim())));
-        } catch (DateTimeException e) {
-            return false;
-        }
+        return HttpDates.parse(ifModifiedSince).map(since -> !lastModified.isAfter(since)).orElse(false);
     }
 
     private static DomainException unknownCa(String name) {
