@@ -54,6 +54,7 @@ public final class EgovPkiServer implements AutoCloseable {
     private CaAssembly ca;
     private RaAssembly ra;
     private HttpAssembly http;
+    private StartupReadiness readiness;
     private volatile boolean closed;
 
     private EgovPkiServer(EgovPkiConfig config, Clock clock, IssuanceObserver observer) {
@@ -95,6 +96,7 @@ public final class EgovPkiServer implements AutoCloseable {
         requireHealthy(data, "at start-up");
         openAuditTrail(data, earlyAudit);
         RoutesAssembly routes = RoutesAssembly.start(config, teardown);
+        readiness = new StartupReadiness(routes);
 
         ca = CaAssembly.bootstrap(config, data, secrets, directory, audit, routes.events(), clock, random);
         ra = RaAssembly.create(config, directory, secrets, audit, clock, random);
@@ -132,7 +134,7 @@ public final class EgovPkiServer implements AutoCloseable {
         routes.startSyncCommands(SyncAssembly.commands(directory, syncTargets, ra, audit, clock));
 
         if (serveHttp) {
-            http.start(config, clock, directory, ca, ra, km, bulk, syncTargets, syncDelivery, teardown);
+            http.start(config, clock, directory, ca, ra, km, bulk, syncTargets, syncDelivery, readiness, teardown);
         }
         writePortsFile(data, serveHttp);
         requireHealthy(data, "after start-up");
@@ -142,6 +144,7 @@ public final class EgovPkiServer implements AutoCloseable {
                         "data", data.root().toString(),
                         "auditTrail", auditCheck.unrecorded().isEmpty() ? "intact"
                                 : auditCheck.unrecorded().size() + " problem(s), recorded as AUDIT_TRAIL_FINDING")));
+        readiness.started();
     }
 
     /** Step 7, before anything is audited: the trail is checked against its directory anchor (docs/architecture.md). */
@@ -294,6 +297,9 @@ public final class EgovPkiServer implements AutoCloseable {
             return;
         }
         closed = true;
+        if (readiness != null) {
+            readiness.stopping();
+        }
         if (audit != null && ca != null) {
             try {
                 audit.record(AuditEvent.success(clock.instant(), AuditEventType.SERVER_STOP, AuditEvent.SYSTEM,

@@ -16,6 +16,7 @@ import org.egovpki.server.config.EgovPkiConfig;
 import org.egovpki.server.http.ApiHandler;
 import org.egovpki.server.http.JsonErrorHandler;
 import org.egovpki.server.http.MetricsHandler;
+import org.egovpki.server.http.Readiness;
 import org.egovpki.server.http.OcspHandler;
 import org.egovpki.server.http.PublicHandler;
 import org.slf4j.Logger;
@@ -64,10 +65,11 @@ final class HttpAssembly {
      * Step 13: the operator API, OCSP, the metrics and the public endpoints on the reserved ports.
      *
      * @param sync the sync delivery, {@code null} when the sync is off ({@code sync.enabled: false})
+     * @param readiness start-up and the routes, for {@code /health/ready}
      */
     void start(EgovPkiConfig config, Clock clock, DirectoryAssembly directory, CaAssembly ca, RaAssembly ra,
                KmAssembly km, BulkEnrollment bulk, SyncTargets syncTargets, SyncAssembly.Delivery sync,
-               Teardown teardown) {
+               Readiness readiness, Teardown teardown) {
         ObjectMapper json = new ObjectMapper();
         Handler handler = new Handler.Sequence(
                 new OcspHandler(ca.ocsp()),
@@ -76,7 +78,7 @@ final class HttpAssembly {
                         ca.keyDeliveries(), bulk, syncTargets, sync == null ? null : sync.store(), json),
                 new MetricsHandler(sync == null ? () -> "" : sync.metrics()::render, json),
                 new PublicHandler(ca.registry(), ca.repository(), ca.urls(), directory.names(),
-                        config.ldap().publicUrl().toString(), clock, directory.health(), json));
+                        config.ldap().publicUrl().toString(), clock, directory.health(), readiness, json));
         serve(config.http(), handler, new JsonErrorHandler(json), teardown);
     }
 

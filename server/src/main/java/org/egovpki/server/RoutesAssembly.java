@@ -1,9 +1,13 @@
 package org.egovpki.server;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.function.Function;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.ServiceStatus;
 import org.egovpki.core.ca.IssuanceSteps;
 import org.egovpki.core.ca.KeyManagementLink;
 import org.egovpki.core.ca.SyncSigners;
@@ -71,6 +75,24 @@ final class RoutesAssembly {
         }
         teardown.add(camel::stop);
         return new RoutesAssembly(config, camel);
+    }
+
+    /**
+     * What keeps the flows from running: empty when the context and every route in it are started,
+     * else the context's state or each route that is not started with its state (for {@code /health/ready}).
+     */
+    List<String> notStarted() {
+        if (!camel.isStarted()) {
+            return List.of("the Camel context is " + camel.getStatus());
+        }
+        List<String> down = new ArrayList<>();
+        for (Route route : camel.getRoutes()) {
+            ServiceStatus status = camel.getRouteController().getRouteStatus(route.getRouteId());
+            if (status == null || !status.isStarted()) {
+                down.add("route " + route.getRouteId() + " is " + status);
+            }
+        }
+        return down;
     }
 
     /** The domain's events port: publishes to the lifecycle-events route (dropped until step 12 installs it). */

@@ -169,7 +169,7 @@ class KmIT {
             SearchResult result = anonymous.search("ou=subscribers," + BASE, SearchScope.ONE,
                     "(userCertificate=*)", "userCertificate;binary");
             assertThat(result.getSearchEntries()).hasSize(1);
-            assertThat(result.getSearchEntries().get(0).getAttribute("userCertificate").getValues()).hasSize(2);
+            assertThat(result.getSearchEntries().get(0).getAttribute("userCertificate;binary").getValues()).hasSize(2);
         }
     }
 

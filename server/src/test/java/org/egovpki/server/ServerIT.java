@@ -24,19 +24,32 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CRL;
+import java.security.cert.CertStore;
+import java.security.cert.URICertStoreParameters;
 import java.security.cert.X509CRL;
+import java.security.cert.X509CRLSelector;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.Optional;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.x509.CRLDistPoint;
+import org.bouncycastle.asn1.x509.DistributionPoint;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.egovpki.core.crypto.BouncyCastle;
 import org.egovpki.core.x509.Pem;
+import org.egovpki.server.http.HttpDates;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -131,6 +144,13 @@ class ServerIT {
                 .isEqualTo(Duration.ofHours(24));
         assertThat(crl.getSigAlgOID()).isEqualTo(SM3_WITH_SM2);
 
+        // RFC 9110 IMF-fixdate: two-digit day, GMT.
+        String imfFixdate = "[A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT";
+        assertThat(crlResponse.headers().firstValue("Last-Modified")).hasValueSatisfying(date -> assertThat(date)
+                .matches(imfFixdate).isEqualTo(HttpDates.format(crl.getThisUpdate().toInstant())));
+        assertThat(crlResponse.headers().firstValue("Expires")).hasValueSatisfying(date -> assertThat(date)
+                .matches(imfFixdate).isEqualTo(HttpDates.format(crl.getNextUpdate().toInstant())));
+
         String etag = crlResponse.headers().firstValue("ETag").orElseThrow();
         HttpResponse<byte[]> notModified = HTTP.send(HttpRequest.newBuilder(url("/crl/sm2-issuing.crl"))
                 .header("If-None-Match", etag).build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -140,6 +160,82 @@ class ServerIT {
         assertThat(health.path("status").asText()).isEqualTo("UP");
         assertThat(health.path("directory").path("status").asText()).isEqualTo("UP");
         assertThat(health.path("cas").findValuesAsText("status")).containsOnly("UP");
+
+        assertThat(get("/health/live").statusCode()).isEqualTo(200);
+        HttpResponse<byte[]> ready = get("/health/ready");
+        JsonNode readiness = JSON.readTree(ready.body());
+        assertThat(ready.statusCode()).as(readiness.toString()).isEqualTo(200);
+        assertThat(readiness.path("components").findValuesAsText("name"))
+                .containsExactly("directory", "cas", "startup", "routes");
+        assertThat(readiness.path("components").findValuesAsText("status")).containsOnly("READY");
+    }
+
+    /**
+     * RFC 4523 §2: relying parties' own LDAP clients find certificates and CRLs under the
+     * {@code ;binary} names. The JDK fetches the CRL at the LDAP CRL distribution point of a
+     * certificate the CA issued (the issuing CA's, from the root) with its LDAP {@code CertStore};
+     * python {@code ldap3} and {@code ldapsearch} read the CA entries.
+     */
+    @Test
+    @Order(2)
+    void ldapClientsFindCertificatesAndCrlsUnderTheBinaryNames() throws Exception {
+        Map<String, X509Certificate> cas = publishedCas();
+        X509Certificate issuing = cas.get("sm2-issuing");
+        List<URI> ldapDistributionPoints = new ArrayList<>();
+        CRLDistPoint points = CRLDistPoint.getInstance(JcaX509ExtensionUtils.parseExtensionValue(
+                issuing.getExtensionValue(Extension.cRLDistributionPoints.getId())));
+        for (DistributionPoint point : points.getDistributionPoints()) {
+            for (GeneralName name : GeneralNames.getInstance(point.getDistributionPoint().getName()).getNames()) {
+                String uri = name.getName().toString();
+                if (name.getTagNo() == GeneralName.uniformResourceIdentifier && uri.startsWith("ldap://")) {
+                    ldapDistributionPoints.add(URI.create(uri));
+                }
+            }
+        }
+        assertThat(ldapDistributionPoints).as("LDAP CRL distribution points of the issuing CA").isNotEmpty();
+        for (URI uri : ldapDistributionPoints) {
+            CertStore jdk = CertStore.getInstance("LDAP", new URICertStoreParameters(uri));
+            Collection<? extends CRL> crls = jdk.getCRLs(new X509CRLSelector());
+            // The entry's CRL and, on a CA that has one, its ARL: both the root's.
+            assertThat(crls).as("CRLs the JDK's LDAP CertStore finds at " + uri).isNotEmpty();
+            for (CRL found : crls) {
+                Pem.parseCrl(((X509CRL) found).getEncoded()).verify(cas.get("sm2-root").getPublicKey(),
+                        BouncyCastle.PROVIDER);
+            }
+        }
+
+        String issuingDn = "cn=sm2-issuing,ou=CAs," + BASE;
+        byte[] crlOverHttp = get("/crl/sm2-issuing.crl").body();
+        Optional<String> python = Tools.pythonWithLdap3();
+        if (python.isEmpty()) {
+            System.err.println("ServerIT: SKIPPED the python ldap3 check: no python3 with ldap3 here; "
+                    + "install Debian's python3-ldap3 (.ci/run does)");
+        } else {
+            Path script = tmp.resolve("read_binary.py");
+            Files.writeString(script, String.join("\n",
+                    "import sys",
+                    "from ldap3 import Server, Connection, BASE",
+                    "connection = Connection(Server(sys.argv[1], port=int(sys.argv[2])), auto_bind=True)",
+                    "connection.search(sys.argv[3], '(objectClass=*)', search_scope=BASE, attributes=[sys.argv[4]])",
+                    "for value in connection.response[0]['raw_attributes'].get(sys.argv[4], []):",
+                    "    print(value.hex())", ""));
+            for (String attribute : List.of("certificateRevocationList;binary", "cACertificate;binary")) {
+                String out = Tools.run(python.get(), script.toString(), "127.0.0.1", Integer.toString(server.ldapPort),
+                        issuingDn, attribute);
+                byte[] expected = attribute.startsWith("cACertificate") ? issuing.getEncoded() : crlOverHttp;
+                assertThat(out.strip()).as("python ldap3 reading " + attribute).isEqualTo(HexFormat.of().formatHex(expected));
+            }
+        }
+
+        String ldif = Tools.run("ldapsearch", "-x", "-LLL", "-o", "ldif-wrap=no", "-H",
+                "ldap://127.0.0.1:" + server.ldapPort, "-b", issuingDn, "-s", "base", "cACertificate",
+                "certificateRevocationList", "deltaRevocationList", "authorityRevocationList");
+        assertThat(ldif).contains("cACertificate;binary:: ", "certificateRevocationList;binary:: ");
+        for (String line : ldif.split("\n")) {
+            if (line.matches("(?i)(cACertificate|certificateRevocationList|deltaRevocationList|authorityRevocationList)[;:].*")) {
+                assertThat(line).as("ldapsearch's attribute line").containsPattern("^[A-Za-z]+;binary:: ");
+            }
+        }
     }
 
     @Test

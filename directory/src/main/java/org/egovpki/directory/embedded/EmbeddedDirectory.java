@@ -226,17 +226,19 @@ public final class EmbeddedDirectory implements AutoCloseable {
         boolean schemaComplete = missing(schemaManager, settings).isEmpty();
         service.setAccessControlEnabled(schemaComplete);
         service.setAllowAnonymousAccess(true);
+        List<Interceptor> chain = new ArrayList<>(service.getInterceptors());
+        // Outside the access control and disclosure filters: it renames what they let through.
+        chain.add(position(chain, InterceptorEnum.ACI_AUTHORIZATION_INTERCEPTOR), new BinaryTransfer());
         if (schemaComplete) {
             service.addPartition(dataPartition(service, settings));
-            List<Interceptor> chain = new ArrayList<>(service.getInterceptors());
             chain.add(position(chain, InterceptorEnum.ACI_AUTHORIZATION_INTERCEPTOR),
                     new DisclosureGuard(settings.baseDn(), fullView(settings.baseDn())));
             int authentication = position(chain, InterceptorEnum.AUTHENTICATION_INTERCEPTOR);
             passwordPolicy(schemaManager, (AuthenticationInterceptor) chain.get(authentication), settings.lockout());
             chain.add(authentication, new BindGuard(settings.baseDn(), settings.lockout(), audit,
                     settings.clock()));
-            service.setInterceptors(chain);
         }
+        service.setInterceptors(chain);
         Clock clock = settings.clock();
         service.setTimeProvider(clock::millis);
         service.startup();

@@ -23,7 +23,10 @@ import picocli.CommandLine.Option;
  * exits 1 when it finds a problem and 3 when the trail is intact but records an earlier finding.
  * Set {@code EGOVPKI_TRACE=1} to also print the stack trace of a failure.
  */
+// scope = INHERIT: every command below inherits --help, --version and the version provider, so a
+// command added later answers both too (StandardOptionsTest walks the tree).
 @Command(name = "egov-pki", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        scope = CommandLine.ScopeType.INHERIT,
         description = "LDAP-directory-centred certificate authority for Chinese e-government PKI (SM2/SM3).",
         subcommands = {Main.Serve.class, Main.Init.class, OperatorCommand.class, CertificateCommand.class, CrlCommand.class,
                 KmCommand.class, AuditCommand.class, RequestCommand.class, SyncCommand.class, SyncReceiverCommand.class,
@@ -150,11 +153,14 @@ public final class Main implements Runnable {
         }
     }
 
-    @Command(name = "version", description = "Print the version.")
+    @Command(name = "version", mixinStandardHelpOptions = true, description = "Print the version.")
     static final class VersionCommand implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() {
-            System.out.println("egov-pki " + version());
+            spec.commandLine().getOut().println("egov-pki " + version());
             return 0;
         }
     }

@@ -2,10 +2,7 @@ package org.egovpki.server.http;
 
 import java.security.cert.CertificateEncodingException;
 import java.time.Clock;
-import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The public, unauthenticated HTTP surface: health, the CA list, CA certificates and CRLs.
+ * The public, unauthenticated HTTP surface: health ({@code /health}, {@code /health/live},
+ * {@code /health/ready}), the CA list, CA certificates and CRLs.
  * It holds only read-only views: the CA registry's certificates and the directory's published CRLs,
  * and the directory health probe, which writes only its own entry.
  */
@@ -50,7 +48,6 @@ public final class PublicHandler extends Handler.Abstract {
     /** The SOAP binding's contract (docs/sync.md), published for integrators. */
     static final String SYNC_WSDL_PATH = "/sync/egov-sync.wsdl";
     private static final byte[] SYNC_WSDL = resource("/org/egovpki/server/sync/egov-sync.wsdl");
-    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
     private final CaRegistry registry;
     private final CaPublications publications;
@@ -59,12 +56,14 @@ public final class PublicHandler extends Handler.Abstract {
     private final String ldapUrl;
     private final Clock clock;
     private final DirectoryHealth directoryHealth;
+    private final Readiness readiness;
     private final HttpResponses responses;
 
     public PublicHandler(CaRegistry registry, CaPublications publications, PublicationUrls urls, DirectoryNames names,
-                         String ldapUrl, Clock clock, DirectoryHealth directoryHealth,
+                         String ldapUrl, Clock clock, DirectoryHealth directoryHealth, Readiness readiness,
                          com.fasterxml.jackson.databind.ObjectMapper json) {
         this.directoryHealth = directoryHealth;
+        this.readiness = readiness;
         this.registry = registry;
         this.publications = publications;
         this.urls = urls;
@@ -89,6 +88,10 @@ public final class PublicHandler extends Handler.Abstract {
         try {
             if (path.equals("/health")) {
                 health(response, callback, head);
+            } else if (path.equals("/health/live")) {
+                responses.json(response, callback, 200, Map.of("status", "UP"), head);
+            } else if (path.equals("/health/ready")) {
+                ready(response, callback, head);
             } else if (path.equals("/ca") || path.equals("/ca/")) {
                 responses.json(response, callback, 200, caList(), head);
             } else if (caCert.matches()) {
@@ -99,7 +102,7 @@ public final class PublicHandler extends Handler.Abstract {
                 responses.bytes(response, callback, 200, "text/xml; charset=utf-8", SYNC_WSDL, head);
             } else {
                 responses.error(response, callback, 404, "NOT_FOUND", "no resource at " + path
-                        + "; try /health, /ca, /ca/{name}.crt, /ca/{name}.pem, /crl/{name}.crl, /crl/{name}-delta.crl or "
+                        + "; try /health, /health/live, /health/ready, /ca, /ca/{name}.crt, /ca/{name}.pem, /crl/{name}.crl, /crl/{name}-delta.crl or "
                         + SYNC_WSDL_PATH, null);
             }
         } catch (DomainException e) {
@@ -119,7 +122,71 @@ public final class PublicHandler extends Handler.Abstract {
      * (503), naming the component and what failed, never the directory's own error text.
      */
     private void health(Response response, Callback callback, boolean head) {
+        Health health = checkHealth();
         Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", health.up() ? "UP" : "DOWN");
+        body.put("directory", health.directory());
+        body.put("cas", health.cas());
+        responses.json(response, callback, health.up() ? 200 : 503, body, head);
+    }
+
+    /**
+     * Ready (200) only when the directory and the CAs are up as {@code /health} checks them and every
+     * component of {@link Readiness} (start-up with its recovery, the Camel routes) is; otherwise 503
+     * naming each component that is not and why. Liveness ({@code /health/live}) is only that the
+     * process answers: a load balancer takes a node out on readiness, a supervisor restarts it on liveness.
+     */
+    private void ready(Response response, Callback callback, boolean head) {
+        Health health = checkHealth();
+        List<Readiness.Component> components = new ArrayList<>();
+        components.add(new Readiness.Component("directory",
+                health.directoryUp() ? null : (String) health.directory().get("problem")));
+        components.add(new Readiness.Component("cas", health.casProblem()));
+        components.addAll(readiness.components());
+        List<String> notReady = new ArrayList<>();
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (Readiness.Component component : components) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("name", component.name());
+            item.put("status", component.isReady() ? "READY" : "NOT_READY");
+            if (!component.isReady()) {
+                item.put("problem", component.problem());
+                notReady.add(component.name());
+            }
+            items.add(item);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", notReady.isEmpty() ? "READY" : "NOT_READY");
+        if (!notReady.isEmpty()) {
+            body.put("notReady", notReady);
+        }
+        body.put("components", items);
+        responses.json(response, callback, notReady.isEmpty() ? 200 : 503, body, head);
+    }
+
+    /** The directory's and the CAs' state, as {@code /health} reports it and {@code /health/ready} uses it. */
+    private record Health(boolean directoryUp, Map<String, Object> directory, List<Map<String, Object>> cas) {
+
+        boolean up() {
+            return directoryUp && casProblem() == null;
+        }
+
+        /** What is wrong with the CAs, {@code null} when every CA is up. */
+        String casProblem() {
+            if (!directoryUp) {
+                return "unknown while the directory is down";
+            }
+            List<String> down = new ArrayList<>();
+            for (Map<String, Object> ca : cas) {
+                if (!"UP".equals(ca.get("status"))) {
+                    down.add(ca.get("name") + " " + ca.get("status"));
+                }
+            }
+            return down.isEmpty() ? null : String.join(", ", down);
+        }
+    }
+
+    private Health checkHealth() {
         Map<String, Object> directory = new LinkedHashMap<>();
         directory.put("url", ldapUrl);
         directory.put("baseDn", names.base().toString());
@@ -127,7 +194,6 @@ public final class PublicHandler extends Handler.Abstract {
         DirectoryHealth.Result probe = directoryHealth.check();
         boolean directoryUp = probe.up();
         String problem = probe.problem();
-        boolean casUp = true;
         if (directoryUp) {
             try {
                 Instant now = clock.instant();
@@ -147,7 +213,6 @@ public final class PublicHandler extends Handler.Abstract {
                         item.put("crlNumber", c.crlNumber().toString());
                         item.put("crlNextUpdate", c.nextUpdate().toString());
                     });
-                    casUp &= status.equals("UP");
                     cas.add(item);
                 }
             } catch (DomainException e) {
@@ -167,11 +232,7 @@ public final class PublicHandler extends Handler.Abstract {
             directory.put("problem", problem);
         }
         directory.put("checkedAt", probe.checkedAt().toString());
-        boolean healthy = directoryUp && casUp;
-        body.put("status", healthy ? "UP" : "DOWN");
-        body.put("directory", directory);
-        body.put("cas", cas);
-        responses.json(response, callback, healthy ? 200 : 503, body, head);
+        return new Health(directoryUp, directory, cas);
     }
 
     private List<Map<String, Object>> caList() {
@@ -251,8 +312,8 @@ public final class PublicHandler extends Handler.Abstract {
     private void send(String name, CrlRecord crl, Request request, Response response, Callback callback, boolean head) {
         String etag = "\"" + name + "-" + crl.crlNumber() + "\"";
         response.getHeaders().put(HttpHeader.ETAG, etag);
-        response.getHeaders().put(HttpHeader.LAST_MODIFIED, HTTP_DATE.format(crl.thisUpdate()));
-        response.getHeaders().put(HttpHeader.EXPIRES, HTTP_DATE.format(crl.nextUpdate()));
+        response.getHeaders().put(HttpHeader.LAST_MODIFIED, HttpDates.format(crl.thisUpdate()));
+        response.getHeaders().put(HttpHeader.EXPIRES, HttpDates.format(crl.nextUpdate()));
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "public, no-transform, must-revalidate");
         if (notModified(request, etag, crl.thisUpdate())) {
             response.setStatus(304);
@@ -272,11 +333,7 @@ public final class PublicHandler extends Handler.Abstract {
         if (ifModifiedSince == null) {
             return false;
         }
-        try {
-            return !lastModified.isAfter(Instant.from(HTTP_DATE.parse(ifModifiedSince.trim())));
-        } catch (DateTimeException e) {
-            return false;
-        }
+        return HttpDates.parse(ifModifiedSince).map(since -> !lastModified.isAfter(since)).orElse(false);
     }
 
     private static DomainException unknownCa(String name) {

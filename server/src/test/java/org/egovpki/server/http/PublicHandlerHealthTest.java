@@ -26,7 +26,9 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code /health} tells the truth: a directory that refuses writes, as ApacheDS does once its
  * JDBM files are damaged, makes it answer 503 DOWN naming the directory, without the directory's
- * own error text, though the directory still accepts connections and reads.
+ * own error text, though the directory still accepts connections and reads. {@code /health/ready}
+ * is 503 naming what is not ready — the directory, or start-up not finished — and
+ * {@code /health/live} answers 200 whenever the process does.
  */
 class PublicHandlerHealthTest {
 
@@ -34,6 +36,7 @@ class PublicHandlerHealthTest {
 
     private final ObjectMapper json = new ObjectMapper();
     private volatile boolean refuseWrites;
+    private volatile String startupProblem;
     private InMemoryDirectoryServer directory;
     private Server http;
     private LocalConnector connector;
@@ -60,7 +63,8 @@ class PublicHandlerHealthTest {
         // No CAs: the CA part of the health answer is covered by ServerIT; the publications and
         // URLs are not read without CAs.
         PublicHandler handler = new PublicHandler(new CaRegistry(List.of()), null, null, names,
-                "ldap://127.0.0.1:10389", Clock.systemUTC(), health, json);
+                "ldap://127.0.0.1:10389", Clock.systemUTC(), health,
+                () -> List.of(new Readiness.Component("startup", startupProblem)), json);
         http = new Server();
         connector = new LocalConnector(http);
         http.addConnector(connector);
@@ -108,6 +112,66 @@ class PublicHandlerHealthTest {
 
         assertThat(HttpTester.parseResponse(connector.getResponse(
                 "HEAD /health HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")).getStatus()).isEqualTo(503);
+    }
+
+    @Test
+    void liveAnswersWhileTheDirectoryIsDownAndTheServerNotReady() throws Exception {
+        refuseWrites = true;
+        startupProblem = "start-up has not finished";
+
+        HttpTester.Response response = get("/health/live");
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(json.readTree(response.getContent()).path("status").asText()).isEqualTo("UP");
+    }
+
+    @Test
+    void readyWhenTheDirectoryTheCasAndStartUpAreReady() throws Exception {
+        HttpTester.Response response = get("/health/ready");
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        JsonNode body = json.readTree(response.getContent());
+        assertThat(body.path("status").asText()).isEqualTo("READY");
+        assertThat(body.has("notReady")).isFalse();
+        assertThat(body.path("components").findValuesAsText("name")).containsExactly("directory", "cas", "startup");
+        assertThat(body.path("components").findValuesAsText("status")).containsOnly("READY");
+    }
+
+    @Test
+    void notReady503NamingStartUpUntilItFinishes() throws Exception {
+        startupProblem = "start-up has not finished (recovery of half-done issuances)";
+
+        HttpTester.Response response = get("/health/ready");
+
+        assertThat(response.getStatus()).isEqualTo(503);
+        assertThat(response.get("Content-Type")).startsWith("application/json");
+        JsonNode body = json.readTree(response.getContent());
+        assertThat(body.path("status").asText()).isEqualTo("NOT_READY");
+        assertThat(texts(body.path("notReady"))).containsExactly("startup");
+        assertThat(body.path("components").get(2).path("problem").asText())
+                .isEqualTo("start-up has not finished (recovery of half-done issuances)");
+
+        startupProblem = null;
+        assertThat(get("/health/ready").getStatus()).as("ready once start-up finished").isEqualTo(200);
+    }
+
+    @Test
+    void notReady503NamingTheDirectoryWhenItRefusesWrites() throws Exception {
+        refuseWrites = true;
+
+        HttpTester.Response response = get("/health/ready");
+
+        assertThat(response.getStatus()).isEqualTo(503);
+        JsonNode body = json.readTree(response.getContent());
+        assertThat(texts(body.path("notReady"))).containsExactly("directory", "cas");
+        assertThat(body.path("components").get(0).path("problem").asText()).isEqualTo("a write to the directory failed");
+        assertThat(response.getContent()).doesNotContain("ERR_").doesNotContain("block");
+    }
+
+    private static java.util.List<String> texts(JsonNode array) {
+        java.util.List<String> texts = new java.util.ArrayList<>();
+        array.forEach(node -> texts.add(node.asText()));
+        return texts;
     }
 
     private HttpTester.Response get(String path) throws Exception {
