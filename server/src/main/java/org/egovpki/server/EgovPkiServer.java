@@ -239,6 +239,15 @@ public final class EgovPkiServer implements AutoCloseable {
         return config;
     }
 
+    /**
+     * What SIGHUP runs ({@link ConfigReload}): {@code source} reads the configuration as start-up
+     * did; {@code logs} applies {@code logging.*} ({@code null}: not logback).
+     */
+    public ConfigReload configReload(java.util.function.Supplier<EgovPkiConfig> source, String sourceName,
+                                     org.egovpki.server.logging.LogSetup logs) {
+        return new ConfigReload(source, sourceName, config, logs, audit, clock);
+    }
+
     public CaRegistry registry() {
         return ca.registry();
     }
