@@ -51,7 +51,9 @@ class AuditIT {
     private void hangUpReloadsTheConfiguration(ServerProcess server, Path config, Path data) throws Exception {
         Path trail = data.resolve("audit").resolve("audit.jsonl");
         String shipped = Files.readString(config);
-        Files.writeString(config, shipped.replace("level: INFO", "level: DEBUG")
+        Path logs = work.resolve("logs");
+        Files.writeString(config, shipped.replace("level: INFO", "level: DEBUG").replace("format: text", "format: json")
+                .replace("# directory: /var/log/egov-pki", "directory: " + logs)
                 .replace("nextUpdateMinutes: 60", "nextUpdateMinutes: 90"));
         server.hangUp();
         await().atMost(Duration.ofSeconds(60)).until(() -> reloads(trail).size() == 1);
@@ -60,6 +62,20 @@ class AuditIT {
         assertThat(reloaded.path("details").path("applied").asText()).isEqualTo("logging");
         assertThat(reloaded.path("details").path("restartNeeded").asText()).isEqualTo("ocsp");
         await().atMost(Duration.ofSeconds(30)).until(() -> server.output().contains("restart needed for ocsp"));
+        // The new logging applies at once: JSON lines, also in the log file, each one parsing.
+        Path logFile = logs.resolve("egov-pki.log");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(logFile)
+                && Files.readString(logFile).contains("Configuration reloaded from"));
+        ObjectMapper json = new ObjectMapper();
+        for (String line : Files.readAllLines(logFile, StandardCharsets.UTF_8)) {
+            JsonNode entry = json.readTree(line);
+            assertThat(entry.path("level").asText()).as(line).isNotEmpty();
+            assertThat(entry.path("loggerName").asText()).as(line).isNotEmpty();
+            assertThat(entry.path("threadName").asText()).as(line).isNotEmpty();
+            assertThat(entry.path("timestamp").asLong()).as(line).isPositive();
+            assertThat(entry.has("formattedMessage")).as(line).isTrue();
+        }
+        assertThat(server.output()).contains("\"loggerName\":\"org.egovpki.server.ConfigReload\"");
 
         Files.writeString(config, shipped.replace("format: text", "format: xml"));
         server.hangUp();
