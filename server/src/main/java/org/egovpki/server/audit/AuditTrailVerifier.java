@@ -50,10 +50,19 @@ public final class AuditTrailVerifier {
 
     private AuditVerification verify(Path file, String trail, boolean anchorChecked, AuditAnchor anchor)
             throws IOException {
+        List<Path> files = AuditFiles.all(file);
+        AuditVerification result = verify(file, files, trail, anchorChecked, anchor);
+        // A running server may have rotated while the files were read (the file being written renamed
+        // after it was listed): then read the set again, once; rotations are far apart.
+        List<Path> now = AuditFiles.all(file);
+        return now.equals(files) ? result : verify(file, now, trail, anchorChecked, anchor);
+    }
+
+    private AuditVerification verify(Path file, List<Path> files, String trail, boolean anchorChecked,
+                                     AuditAnchor anchor) throws IOException {
         List<Problem> problems = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         List<String> findings = new ArrayList<>();
-        List<Path> files = AuditFiles.all(file);
         boolean rotated = files.size() > 1;
         if (rotated) {
             notes.add("the trail is in " + files.size() + " files, checked as one in this order: "
