@@ -23,6 +23,7 @@ import org.egovpki.core.ocsp.OcspResponder;
 import org.egovpki.core.revoke.RevocationService;
 import org.egovpki.directory.LdapAuditAnchors;
 import org.egovpki.directory.embedded.EmbeddedDirectory;
+import org.egovpki.server.audit.AuditRotation;
 import org.egovpki.server.audit.AuditSeal;
 import org.egovpki.server.audit.AuditTrails;
 import org.egovpki.server.audit.AuditVerification;
@@ -151,11 +152,16 @@ public final class EgovPkiServer implements AutoCloseable {
     private void openAuditTrail(DataDirectory data, PendingAuditLog earlyAudit) {
         AuditTrails.Opened trail = AuditTrails.open(data.auditTrail(), FileAuditLog.SERVER_TRAIL,
                 AuditSeal.loadOrGenerate(data.secret(AuditSeal.SECRET_FILE)),
-                new LdapAuditAnchors(directory.pool(), directory.names()), clock, "start");
+                new LdapAuditAnchors(directory.pool(), directory.names()), clock, auditRotation(config), "start");
         audit = trail.log();
         auditCheck = trail.check();
         teardown.add(audit);
         earlyAudit.attach(audit);
+    }
+
+    /** {@code audit.rotation.*} as the trail applies it. */
+    public static AuditRotation auditRotation(EgovPkiConfig config) {
+        return AuditRotation.of(config.audit().rotateAtMb(), config.audit().rotateDaily(), config.audit().timeZone());
     }
 
     /**
@@ -235,6 +241,15 @@ public final class EgovPkiServer implements AutoCloseable {
      */
     public EgovPkiConfig config() {
         return config;
+    }
+
+    /**
+     * What SIGHUP runs ({@link ConfigReload}): {@code source} reads the configuration as start-up
+     * did; {@code logs} applies {@code logging.*} ({@code null}: not logback).
+     */
+    public ConfigReload configReload(java.util.function.Supplier<EgovPkiConfig> source, String sourceName,
+                                     org.egovpki.server.logging.LogSetup logs) {
+        return new ConfigReload(source, sourceName, config, logs, audit, clock);
     }
 
     public CaRegistry registry() {

@@ -209,6 +209,13 @@ final class ServerProcess implements AutoCloseable {
         assertThat(cli.output()).contains("created operator uid=" + uid);
     }
 
+    /** SIGHUP, as an operator asks a daemon to re-read its configuration ({@code kill -HUP}). */
+    void hangUp() throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).redirectErrorStream(true).start();
+        assertThat(kill.waitFor(30, TimeUnit.SECONDS)).as("kill -HUP returned").isTrue();
+        assertThat(kill.exitValue()).as("kill -HUP " + process.pid()).isZero();
+    }
+
     /** SIGKILL: no shutdown hook runs. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

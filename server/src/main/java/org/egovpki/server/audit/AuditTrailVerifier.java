@@ -19,8 +19,10 @@ import org.egovpki.server.audit.AuditVerification.Kind;
 import org.egovpki.server.audit.AuditVerification.Problem;
 
 /**
- * Checks an audit trail file written by {@link FileAuditLog}: the chain line by line, the seal of
- * every checkpoint, and the file against the directory anchor. It only reads; it reports every
+ * Checks an audit trail written by {@link FileAuditLog} — the file being written and the files
+ * rotation closed before it ({@link AuditFiles}), read as one: the chain line by line and across
+ * files (a missing, altered or replaced file breaks it), the seal of every checkpoint, and the
+ * trail against the directory anchor. It only reads; it reports every
  * problem it finds (with line and sequence) rather than stopping at the first.
  */
 public final class AuditTrailVerifier {
@@ -48,15 +50,23 @@ public final class AuditTrailVerifier {
 
     private AuditVerification verify(Path file, String trail, boolean anchorChecked, AuditAnchor anchor)
             throws IOException {
+        List<Path> files = AuditFiles.all(file);
+        AuditVerification result = verify(file, files, trail, anchorChecked, anchor);
+        // A running server may have rotated while the files were read (the file being written renamed
+        // after it was listed): then read the set again, once; rotations are far apart.
+        List<Path> now = AuditFiles.all(file);
+        return now.equals(files) ? result : verify(file, now, trail, anchorChecked, anchor);
+    }
+
+    private AuditVerification verify(Path file, List<Path> files, String trail, boolean anchorChecked,
+                                     AuditAnchor anchor) throws IOException {
         List<Problem> problems = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         List<String> findings = new ArrayList<>();
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            bytes = new byte[0];
-            notes.add("the file does not exist (an empty trail)");
+        boolean rotated = files.size() > 1;
+        if (rotated) {
+            notes.add("the trail is in " + files.size() + " files, checked as one in this order: "
+                    + files.stream().map(f -> f.getFileName().toString()).reduce((a, b) -> a + ", " + b).orElse(""));
         }
         String previousHash = FileAuditLog.GENESIS;
         long expected = 1;
@@ -68,63 +78,88 @@ public final class AuditTrailVerifier {
         String anchorLineHash = null;
         long anchorLine = 0;
         long lastFindingLine = 0;
-        int start = 0;
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] != '\n') {
-                continue;
+        for (Path current : files) {
+            boolean active = current.equals(file);
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(current);
+            } catch (NoSuchFileException e) {
+                bytes = new byte[0];
+                if (active && !rotated) {
+                    notes.add("the file does not exist (an empty trail)");
+                }
             }
-            String text = new String(bytes, start, i - start, StandardCharsets.UTF_8);
-            start = i + 1;
-            line++;
-            String hash = FileAuditLog.sha256(text);
-            JsonNode record = parse(text);
-            if (record == null) {
-                problems.add(new Problem(Kind.UNREADABLE_LINE, line, 0, "not an audit record (edited or inserted); "
-                        + "the chain cannot be followed across it"));
+            String name = current.getFileName().toString();
+            long fileLine = 0;
+            int start = 0;
+            for (int i = 0; i < bytes.length; i++) {
+                if (bytes[i] != '\n') {
+                    continue;
+                }
+                String text = new String(bytes, start, i - start, StandardCharsets.UTF_8);
+                start = i + 1;
+                line++;
+                fileLine++;
+                String where = rotated ? " (" + name + ", line " + fileLine + ")" : "";
+                String hash = FileAuditLog.sha256(text);
+                JsonNode record = parse(text);
+                if (record == null) {
+                    problems.add(new Problem(Kind.UNREADABLE_LINE, line, 0, "not an audit record (edited or inserted); "
+                            + "the chain cannot be followed across it" + where));
+                    previousHash = hash;
+                    expected = -1;
+                    continue;
+                }
+                events++;
+                long sequence = record.path("seq").asLong();
+                if (expected > 0 && sequence != expected) {
+                    problems.add(new Problem(Kind.BROKEN_CHAIN, line, sequence, (sequence > expected
+                            ? "expected sequence " + expected + ": " + (sequence - expected) + " event(s) before this line "
+                                    + "were removed" + (rotated && fileLine == 1 ? " (a missing file of the trail?)" : "")
+                            : "expected sequence " + expected + ": the sequence goes back (lines inserted or reordered)")
+                            + where));
+                } else if (!record.path("prev").asText().equals(previousHash)) {
+                    problems.add(new Problem(Kind.BROKEN_CHAIN, line, sequence, (line == 1
+                            ? "the first line does not start the chain (lines before it were removed)"
+                            : fileLine == 1 ? "does not carry the hash of the last line of the file before it: that "
+                                    + "line or file was changed or replaced"
+                            : "does not carry the hash of line " + (line - 1) + ": that line was changed, or lines "
+                                    + "between them were removed or inserted") + where));
+                }
+                String type = record.path("type").asText();
+                if (AuditEventType.AUDIT_CHECKPOINT.name().equals(type)) {
+                    Problem bad = checkpoint(record, trail, line, sequence, previousHash);
+                    if (bad != null) {
+                        problems.add(rotated ? new Problem(bad.kind(), bad.line(), bad.sequence(), bad.message() + where)
+                                : bad);
+                    }
+                    long anchoredThen = record.path("details").path("anchoredSequence").asLong(0);
+                    if (anchoredThen > maxAnchored) {
+                        maxAnchored = anchoredThen;
+                        maxAnchoredAt = sequence;
+                    }
+                } else if (AuditEventType.AUDIT_TRAIL_FINDING.name().equals(type)) {
+                    findings.add("sequence " + sequence + " (" + record.path("time").asText() + "): "
+                            + record.path("details").path("finding").asText());
+                    lastFindingLine = line;
+                }
+                if (anchor != null && sequence == anchor.sequence() && anchorLineHash == null) {
+                    anchorLineHash = hash;
+                    anchorLine = line;
+                }
                 previousHash = hash;
-                expected = -1;
-                continue;
+                expected = sequence + 1;
+                last = sequence;
             }
-            events++;
-            long sequence = record.path("seq").asLong();
-            if (expected > 0 && sequence != expected) {
-                problems.add(new Problem(Kind.BROKEN_CHAIN, line, sequence, sequence > expected
-                        ? "expected sequence " + expected + ": " + (sequence - expected) + " event(s) before this line "
-                                + "were removed"
-                        : "expected sequence " + expected + ": the sequence goes back (lines inserted or reordered)"));
-            } else if (!record.path("prev").asText().equals(previousHash)) {
-                problems.add(new Problem(Kind.BROKEN_CHAIN, line, sequence, line == 1
-                        ? "the first line does not start the chain (lines before it were removed)"
-                        : "does not carry the hash of line " + (line - 1) + ": that line was changed, or lines "
-                                + "between them were removed or inserted"));
-            }
-            String type = record.path("type").asText();
-            if (AuditEventType.AUDIT_CHECKPOINT.name().equals(type)) {
-                Problem bad = checkpoint(record, trail, line, sequence, previousHash);
-                if (bad != null) {
-                    problems.add(bad);
+            if (start < bytes.length) {
+                if (active) {
+                    notes.add("the last " + (bytes.length - start) + " bytes are an incomplete record (the process "
+                            + "died while writing it); the server cuts it off when it next opens the trail");
+                } else {
+                    problems.add(new Problem(Kind.UNREADABLE_LINE, line + 1, 0, "the closed file " + name + " ends in "
+                            + "an incomplete line: a closed file is complete, so it was cut or appended to"));
                 }
-                long anchoredThen = record.path("details").path("anchoredSequence").asLong(0);
-                if (anchoredThen > maxAnchored) {
-                    maxAnchored = anchoredThen;
-                    maxAnchoredAt = sequence;
-                }
-            } else if (AuditEventType.AUDIT_TRAIL_FINDING.name().equals(type)) {
-                findings.add("sequence " + sequence + " (" + record.path("time").asText() + "): "
-                        + record.path("details").path("finding").asText());
-                lastFindingLine = line;
             }
-            if (anchor != null && sequence == anchor.sequence() && anchorLineHash == null) {
-                anchorLineHash = hash;
-                anchorLine = line;
-            }
-            previousHash = hash;
-            expected = sequence + 1;
-            last = sequence;
-        }
-        if (start < bytes.length) {
-            notes.add("the last " + (bytes.length - start) + " bytes are an incomplete record (the process died while "
-                    + "writing it); the server cuts it off when it next opens the trail");
         }
         if (anchorChecked) {
             checkAnchor(trail, anchor, last, anchorLine, anchorLineHash, maxAnchored, maxAnchoredAt, problems, notes);

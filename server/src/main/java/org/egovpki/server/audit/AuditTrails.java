@@ -49,9 +49,15 @@ public final class AuditTrails {
      */
     public static Opened open(Path file, String trail, AuditSeal seal, AuditAnchors anchors, Clock clock,
                               String reason) {
+        return open(file, trail, seal, anchors, clock, AuditRotation.NEVER, reason);
+    }
+
+    /** As {@link #open(Path, String, AuditSeal, AuditAnchors, Clock, String)}, the files rotated by {@code rotation}. */
+    public static Opened open(Path file, String trail, AuditSeal seal, AuditAnchors anchors, Clock clock,
+                              AuditRotation rotation, String reason) {
         Objects.requireNonNull(anchors, "anchors");
         // Opened (and so locked) first: another writer of the same file waits until this one is done.
-        FileAuditLog log = new FileAuditLog(file, trail, seal, clock);
+        FileAuditLog log = new FileAuditLog(file, trail, seal, clock, rotation);
         try {
             AuditAnchor anchor = anchors.latest(trail).orElse(null);
             AuditVerification check;

@@ -1,5 +1,6 @@
 package org.egovpki.server.audit;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -51,6 +53,16 @@ import org.slf4j.LoggerFactory;
  * A directory that cannot be written does not stop auditing (the file is the record): the anchor
  * lags, the failure is logged, and the writer retries until the directory answers.
  * {@link AuditTrailVerifier} checks all of it.
+ *
+ * <p><b>Rotation</b> ({@link AuditRotation}): before an event is written to a file that is due
+ * (by size, or a new day), the file is closed with a sealed {@code rotate} checkpoint, renamed to
+ * {@code audit.<first>-<last>.jsonl} (one atomic rename: the switch), and the event starts a new
+ * {@code audit.jsonl} whose first line carries the hash of the checkpoint. Sequences go on, so the
+ * files read in order ({@link AuditFiles}) are exactly the one file there would have been. A crash
+ * after the checkpoint leaves the full file in place (it is closed at the next event); one after the
+ * rename leaves no file being written, and opening the trail continues the chain from the newest
+ * closed file: nothing is lost or written twice at any point. Closed files are never deleted here.
+ * Writers are kept apart by a lock on {@code audit.jsonl.lock}, which a rename does not move.
  */
 public final class FileAuditLog implements AuditLog, AutoCloseable {
 
@@ -70,7 +82,14 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
     private final String trail;
     private final AuditSeal seal;
     private final Clock clock;
-    private final FileChannel channel;
+    private final FileChannel lock;
+    private final RotationObserver observer;
+    private FileChannel channel;
+    private AuditRotation rotation;
+    /** Time of the first line of the file being written; {@code null} while it is empty. */
+    private Instant fileFirstTime;
+    /** Sequence of the first line of the file being written; 0 while it is empty. */
+    private long fileFirstSequence;
     private long sequence;
     private String previousHash;
     private long sinceCheckpoint;
@@ -78,28 +97,67 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
     private AnchorWriter anchor;
 
     /**
-     * Opens (or creates) the trail. A last line without its newline is a record that never
-     * completed ({@link #record} had not returned) and is cut off before appending resumes.
+     * Opens (or creates) the trail, never rotated. A last line without its newline is a record that
+     * never completed ({@link #record} had not returned) and is cut off before appending resumes.
      */
     public FileAuditLog(Path file, String trail, AuditSeal seal, Clock clock) {
+        this(file, trail, seal, clock, AuditRotation.NEVER, RotationObserver.NONE);
+    }
+
+    /** As {@link #FileAuditLog(Path, String, AuditSeal, Clock)}, rotated by {@code rotation}. */
+    public FileAuditLog(Path file, String trail, AuditSeal seal, Clock clock, AuditRotation rotation) {
+        this(file, trail, seal, clock, rotation, RotationObserver.NONE);
+    }
+
+    /** With an observer of the rotation's steps (tests stop there, as a crash would). */
+    FileAuditLog(Path file, String trail, AuditSeal seal, Clock clock, AuditRotation rotation,
+                 RotationObserver observer) {
         this.file = Objects.requireNonNull(file, "file");
         this.trail = Objects.requireNonNull(trail, "trail");
         this.seal = Objects.requireNonNull(seal, "seal");
         this.clock = Objects.requireNonNull(clock, "clock");
-        FileChannel opened = null;
+        this.rotation = Objects.requireNonNull(rotation, "rotation");
+        this.observer = Objects.requireNonNull(observer, "observer");
+        FileChannel locked = null;
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            opened = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND);
-            // One writer at a time (two CLI commands at once wait for each other), released on close.
-            opened.lock();
+            // One writer at a time (two CLI commands at once wait for each other), released on close. The
+            // lock is on a file of its own: the trail's file is renamed when it rotates.
+            locked = FileChannel.open(file.resolveSibling(file.getFileName() + ".lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            locked.lock();
             dropTornLine(file);
             readTail(file);
-            this.channel = opened;
+            this.channel = openForAppend(file);
+            this.lock = locked;
         } catch (IOException e) {
-            closeQuietly(opened);
+            closeQuietly(locked);
             throw new UncheckedIOException("cannot open the audit trail " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A step of a rotation after which a crash leaves the files in a state opening must continue from. */
+    enum RotationStep {
+        /** The full file is closed with its sealed checkpoint, not yet renamed. */
+        SEALED,
+        /** The full file is renamed; no file is being written yet. */
+        RENAMED
+    }
+
+    /** Sees each {@link RotationStep}; an exception from it stops the rotation there, as a crash would. */
+    interface RotationObserver {
+        RotationObserver NONE = step -> { };
+
+        void after(RotationStep step);
+    }
+
+    private static FileChannel openForAppend(Path path) throws IOException {
+        return FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    }
+
+    /** From now on (the next event) files rotate by {@code rotation} (SIGHUP applies a new one). */
+    public synchronized void rotateBy(AuditRotation rotation) {
+        this.rotation = Objects.requireNonNull(rotation, "rotation");
     }
 
     /** The file. */
@@ -119,6 +177,7 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
 
     @Override
     public synchronized long record(AuditEvent event) {
+        rotateIfDue(event.time());
         long written = append(event);
         sinceCheckpoint++;
         if (sinceCheckpoint >= CHECKPOINT_EVERY) {
@@ -165,6 +224,7 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
         if (anchor != null) {
             anchor.flush();
         }
+        rotateIfDue(clock.instant());
         writeCheckpoint(reason);
         if (anchor != null) {
             anchor.flush();
@@ -183,6 +243,48 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
         details.put("seal", HexFormat.of().formatHex(seal.seal(trail, sequence, previousHash, now)));
         append(AuditEvent.success(now, AuditEventType.AUDIT_CHECKPOINT, AuditEvent.SYSTEM, List.of(), details));
         sinceCheckpoint = 0;
+    }
+
+    /**
+     * Closes the file being written if it is due: a sealed checkpoint ends it, then one atomic rename
+     * (the switch); the next line opens the new file with the checkpoint's hash as its {@code prev}.
+     */
+    private void rotateIfDue(Instant now) {
+        long size;
+        try {
+            size = channel.size();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the size of the audit trail " + file + ": " + e.getMessage(), e);
+        }
+        if (!rotation.due(size, fileFirstTime, now)) {
+            return;
+        }
+        writeCheckpoint("rotate");
+        observer.after(RotationStep.SEALED);
+        long first = fileFirstSequence;
+        Path closed = AuditFiles.closedName(file, first, sequence);
+        try {
+            Files.move(file, closed, StandardCopyOption.ATOMIC_MOVE);
+            forceDirectory(file.toAbsolutePath().getParent());
+            observer.after(RotationStep.RENAMED);
+            FileChannel next = openForAppend(file);
+            channel.close();
+            channel = next;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rotate the audit trail " + file + " to " + closed + ": "
+                    + e.getMessage(), e);
+        }
+        fileFirstTime = null;
+        fileFirstSequence = 0;
+        LOG.info("Audit trail {} rotated: sequences {} to {} are in {}", file, first, sequence,
+                closed.getFileName());
+    }
+
+    /** A rename is durable once the directory is: the rotation must not come undone by a power cut. */
+    private static void forceDirectory(Path directory) throws IOException {
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        }
     }
 
     private long append(AuditEvent event) {
@@ -206,6 +308,10 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
             channel.force(false);
             sequence = next;
             previousHash = hash;
+            if (fileFirstTime == null) {
+                fileFirstTime = event.time();
+                fileFirstSequence = next;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write to the audit trail " + file + ": " + e.getMessage(), e);
         }
@@ -224,6 +330,7 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
         }
         try {
             channel.close();
+            lock.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -239,26 +346,58 @@ public final class FileAuditLog implements AuditLog, AutoCloseable {
         }
     }
 
+    /**
+     * Where the chain goes on: the last line of the file being written, or, when that is empty or
+     * missing (a crash right after a rotation's rename), of the newest closed file.
+     */
     private void readTail(Path path) throws IOException {
         sequence = 0;
         previousHash = GENESIS;
-        if (!Files.exists(path)) {
-            return;
-        }
-        List<String> lines = Files.readAllLines(path, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
-        if (lines.isEmpty()) {
-            return;
+        fileFirstTime = null;
+        fileFirstSequence = 0;
+        List<String> lines = lines(path);
+        if (!lines.isEmpty()) {
+            JsonNode first = parse(lines.get(0));
+            fileFirstSequence = first == null ? 1 : first.path("seq").asLong(1);
+            fileFirstTime = first == null ? clock.instant() : time(first);
+        } else {
+            List<AuditFiles.Closed> closed = AuditFiles.closed(path);
+            if (closed.isEmpty()) {
+                return;
+            }
+            lines = lines(closed.get(closed.size() - 1).file());
+            if (lines.isEmpty()) {
+                return;
+            }
         }
         String last = lines.get(lines.size() - 1);
-        long lastSequence;
-        try {
-            lastSequence = json.readTree(last).path("seq").asLong(lines.size());
-        } catch (IOException e) {
-            // Not ours: the start-up check reports it; the chain goes on from it so nothing is lost.
-            lastSequence = lines.size();
-        }
-        sequence = lastSequence;
+        JsonNode parsed = parse(last);
+        // Not ours: the start-up check reports it; the chain goes on from it so nothing is lost.
+        sequence = parsed == null ? lines.size() : parsed.path("seq").asLong(lines.size());
         previousHash = sha256(last);
+    }
+
+    private static List<String> lines(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return List.of();
+        }
+        return Files.readAllLines(path, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+    }
+
+    private JsonNode parse(String line) {
+        try {
+            return json.readTree(line);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private Instant time(JsonNode line) {
+        try {
+            return Instant.parse(line.path("time").asText());
+        } catch (java.time.format.DateTimeParseException e) {
+            return clock.instant();
+        }
     }
 
     /**

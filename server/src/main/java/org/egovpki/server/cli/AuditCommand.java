@@ -70,7 +70,8 @@ final class AuditCommand implements Runnable {
         Main.ServerOptions options;
 
         @Option(names = "--file", paramLabel = "FILE",
-                description = "check this file only (default: audit/audit.jsonl and audit/audit-cli.jsonl of the data directory)")
+                description = "check this trail file only, with the files rotation closed before it "
+                        + "(default: audit/audit.jsonl and audit/audit-cli.jsonl of the data directory)")
         Path file;
 
         @Option(names = "--trail", paramLabel = "NAME",

@@ -4,13 +4,16 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.egovpki.core.DomainException;
 import org.egovpki.directory.embedded.EmbeddedDirectory.EmbeddedDirectoryException;
+import org.egovpki.server.ConfigReload;
 import org.egovpki.server.EgovPkiServer;
 import org.egovpki.server.StartupException;
 import org.egovpki.server.config.ConfigException;
 import org.egovpki.server.config.ConfigLoader;
 import org.egovpki.server.config.EgovPkiConfig;
+import org.egovpki.server.logging.LogSetup;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,6 +35,8 @@ import picocli.CommandLine.Option;
                 KmCommand.class, AuditCommand.class, RequestCommand.class, SyncCommand.class, SyncReceiverCommand.class,
                 Main.VersionCommand.class})
 public final class Main implements Runnable {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Main.class);
 
     static final int EXIT_RUNTIME = 1;
     static final int EXIT_STARTUP = 2;
@@ -108,7 +113,23 @@ public final class Main implements Runnable {
         @Override
         public Integer call() throws InterruptedException {
             EgovPkiConfig config = options.load(httpPort);
+            LogSetup logs = LogSetup.forThisProcess();
+            if (logs != null) {
+                logs.apply(config.logging());
+            }
+            // SIGHUP reloads the configuration (not a stop, the JVM's default); until the server is up it is ignored.
+            AtomicReference<ConfigReload> reload = new AtomicReference<>();
+            HangupSignal.install(() -> {
+                ConfigReload ready = reload.get();
+                if (ready == null) {
+                    LOG.warn("SIGHUP ignored: the server is still starting; send it again once it is ready");
+                } else {
+                    ready.reload();
+                }
+            });
             EgovPkiServer server = EgovPkiServer.start(config, Clock.systemUTC(), true);
+            reload.set(server.configReload(() -> options.load(httpPort),
+                    options.config == null ? "(built-in defaults)" : options.config.toString(), logs));
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close();

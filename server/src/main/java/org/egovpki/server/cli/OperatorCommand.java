@@ -25,6 +25,7 @@ import org.egovpki.directory.LdapAuditAnchors;
 import org.egovpki.server.audit.AuditSeal;
 import org.egovpki.server.audit.AuditTrails;
 import org.egovpki.server.audit.FileAuditLog;
+import org.egovpki.server.EgovPkiServer;
 import org.egovpki.server.config.EgovPkiConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -92,7 +93,7 @@ final class OperatorCommand implements Runnable {
                 // The CLI's own trail is checked and anchored like the server's, before it is appended to.
                 try (FileAuditLog audit = AuditTrails.open(data.resolve("audit").resolve("audit-cli.jsonl"),
                         FileAuditLog.CLI_TRAIL, AuditSeal.loadOrGenerate(sealKey), new LdapAuditAnchors(ldap, names),
-                        Clock.systemUTC(), "cli operator add").log()) {
+                        Clock.systemUTC(), EgovPkiServer.auditRotation(config), "cli operator add").log()) {
                     audit.record(AuditEvent.success(Clock.systemUTC().instant(), AuditEventType.OPERATOR_CREATED,
                             "cli:" + System.getProperty("user.name"), List.of(operator.dn()),
                             Map.of("roles", set.toString())));

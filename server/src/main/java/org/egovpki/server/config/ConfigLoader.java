@@ -151,8 +151,51 @@ public final class ConfigLoader {
         EgovPkiConfig.Km km = readKm(root.child("km"));
         EgovPkiConfig.Ocsp ocsp = readOcsp(root.child("ocsp"));
         EgovPkiConfig.Sync sync = readSync(root.child("sync"));
+        EgovPkiConfig.Logging logging = readLogging(root.child("logging"));
+        EgovPkiConfig.Audit audit = readAudit(root.child("audit"));
         root.rejectUnknownKeys();
-        return new EgovPkiConfig(data, ldap, http, ca, profiles, enrollment, revocation, lifecycle, ocsp, km, sync);
+        return new EgovPkiConfig(data, ldap, http, ca, profiles, enrollment, revocation, lifecycle, ocsp, km, sync,
+                logging, audit);
+    }
+
+    private static EgovPkiConfig.Logging readLogging(ConfigNode node) {
+        String level = node.parsed("level", "INFO", ConfigLoader::logLevel,
+                "expected one of ERROR, WARN, INFO, DEBUG, TRACE");
+        EgovPkiConfig.LogFormat format = node.parsed("format", "text",
+                v -> EgovPkiConfig.LogFormat.valueOf(v.toUpperCase(Locale.ROOT)),
+                "expected text or json (one JSON object per line: timestamp, level, thread, logger, message)");
+        ConfigNode file = node.child("file");
+        // Absent (the default): console only.
+        Path directory = file.parsed("directory", null, Path::of, "expected a directory path");
+        int maxSize = file.integer("maxSizeMb", 100, 1, 100_000);
+        int history = file.integer("maxHistoryDays", 30, 1, 3660);
+        int cap = file.integer("totalSizeCapMb", 5_000, 1, 10_000_000);
+        if (cap < maxSize) {
+            throw ConfigException.invalid(file.key("totalSizeCapMb"), cap, "expected at least logging.file.maxSizeMb ("
+                    + maxSize + ")");
+        }
+        file.rejectUnknownKeys();
+        node.rejectUnknownKeys();
+        return new EgovPkiConfig.Logging(level, format, directory, maxSize, history, cap);
+    }
+
+    private static String logLevel(String value) {
+        String level = value.toUpperCase(Locale.ROOT);
+        if (!List.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE").contains(level)) {
+            throw new IllegalArgumentException(value);
+        }
+        return level;
+    }
+
+    private static EgovPkiConfig.Audit readAudit(ConfigNode node) {
+        ConfigNode rotation = node.child("rotation");
+        int maxSize = rotation.integer("maxSizeMb", 100, 0, 100_000);
+        boolean daily = rotation.bool("daily", false);
+        ZoneId zone = rotation.parsed("timeZone", "Asia/Shanghai", ZoneId::of, "expected a time zone id such as "
+                + "Asia/Shanghai or UTC");
+        rotation.rejectUnknownKeys();
+        node.rejectUnknownKeys();
+        return new EgovPkiConfig.Audit(maxSize, daily, zone);
     }
 
     private static EgovPkiConfig.Ca readCa(ConfigNode caNode) {

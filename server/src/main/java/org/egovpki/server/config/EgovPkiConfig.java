@@ -25,10 +25,12 @@ import org.egovpki.core.profile.ProfileCatalog;
  * @param lifecycle     {@code lifecycle.*}
  * @param ocsp          {@code ocsp.*}
  * @param sync          {@code sync.*}
+ * @param logging       {@code logging.*}
+ * @param audit         {@code audit.*}
  */
 public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, ProfileCatalog profiles,
                             Enrollment enrollment, Revocation revocation, Lifecycle lifecycle, Ocsp ocsp, Km km,
-                            Sync sync) {
+                            Sync sync, Logging logging, Audit audit) {
 
     /**
      * This configuration with the ports the listeners actually bound. A configured port of 0
@@ -59,7 +61,7 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
                             p.autoApproveForRa(), p.policyOid(), cps, p.description()), entry.issuer()));
         }
         return new EgovPkiConfig(dataDirectory, boundLdap, boundHttp, ca, new ProfileCatalog(entries), enrollment,
-                revocation, lifecycle, ocsp, km, sync);
+                revocation, lifecycle, ocsp, km, sync, logging, audit);
     }
 
     private static int bound(int configured, int bound) {
@@ -76,6 +78,37 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException("cannot put port " + port + " into " + url, e);
         }
+    }
+
+    /** {@code logging.format}: one line of text per event, or one JSON object per line for log collectors. */
+    public enum LogFormat { TEXT, JSON }
+
+    /**
+     * The operational log (SLF4J/logback; the audit trail is separate). Applied at {@code serve} and
+     * again on SIGHUP, unless {@code -Dlogback.configurationFile} names a logback file of the
+     * operator's own, which then decides everything.
+     *
+     * @param level          {@code logging.level} — level of egov-pki's own loggers (libraries stay at WARN)
+     * @param format         {@code logging.format}
+     * @param directory      {@code logging.file.directory} — also write {@code egov-pki.log} there, rotated;
+     *                       {@code null}: console only
+     * @param maxFileSizeMb  {@code logging.file.maxSizeMb} — a log file is rolled over at this size, and daily
+     * @param maxHistoryDays {@code logging.file.maxHistoryDays} — rolled files older than this are deleted
+     * @param totalSizeCapMb {@code logging.file.totalSizeCapMb} — oldest rolled files are deleted beyond this total
+     */
+    public record Logging(String level, LogFormat format, Path directory, int maxFileSizeMb, int maxHistoryDays,
+                          int totalSizeCapMb) {
+    }
+
+    /**
+     * The audit trail files ({@code <data>/audit/audit.jsonl}, {@code audit-cli.jsonl}): when the
+     * file being written is closed and a new one started, the hash chain running on across them.
+     *
+     * @param rotateAtMb   {@code audit.rotation.maxSizeMb} — rotate once the file reaches this size; 0: never by size
+     * @param rotateDaily  {@code audit.rotation.daily} — rotate at the first event of a new day
+     * @param timeZone     {@code audit.rotation.timeZone} — the zone whose midnight starts a new day
+     */
+    public record Audit(int rotateAtMb, boolean rotateDaily, ZoneId timeZone) {
     }
 
     /**

@@ -7,6 +7,12 @@ package org.egovpki.core.audit;
 public enum AuditEventType {
     SERVER_START,
     SERVER_STOP,
+    /**
+     * The running server re-read its configuration file (SIGHUP): details name the file, the
+     * sections applied live and those that need a restart; a FAILURE is a file refused (the server
+     * goes on with the configuration it had), with the reason.
+     */
+    CONFIG_RELOADED,
     CA_CREATED,
     CA_PUBLISHED,
     CRL_ISSUED,
