@@ -71,7 +71,8 @@ class EgovSchemaTest {
                 "egovAuditCheckpoint", "egovSubscriberRegistration", "egovCrlPartition", "egovKeyRecoveryDetails",
                 "egovKeyDelivery", "egovRequestDecision", "egovPublishedSubscriber", "egovSubscriberMigration",
                 "egovSyncTargetSettings", "egovSyncDelivery", "egovSyncMessage", "egovSyncOutbox",
-                "egovSyncOutboxEvent", "egovSyncOwedEvents");
+                "egovSyncOutboxEvent", "egovSyncOwedEvents", "egovSyncTargetCommand", "egovSyncCommandNotes",
+                "egovCertificateStoreKeys");
     }
 
     @Test
