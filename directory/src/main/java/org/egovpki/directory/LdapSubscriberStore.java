@@ -132,12 +132,25 @@ public final class LdapSubscriberStore implements SubscriberStore {
         }
     }
 
+    /**
+     * Adds the certificate to the public entry and, in the same modify, rewrites the entry's RFC
+     * 4387 search keys ({@link CertificateStoreKeys}) from every certificate it will then carry.
+     */
     @Override
     public void publishCertificate(String subscriberId, String displayName, byte[] certificateDer) {
+        String dn = names.subscriber(subscriberId).toString();
         try {
-            ldap.modify(names.subscriber(subscriberId).toString(),
-                    new Modification(ModificationType.REPLACE, "cn", displayName),
-                    new Modification(ModificationType.ADD, "userCertificate;binary", certificateDer));
+            SearchResultEntry entry = ldap.getEntry(dn, "objectClass", "userCertificate;binary");
+            List<byte[]> certificates = entry == null ? new ArrayList<>() : CertificateStoreKeys.certificates(entry);
+            if (certificates.stream().anyMatch(c -> java.util.Arrays.equals(c, certificateDer))) {
+                return; // a recovery publishing again: the first attempt's modify was atomic and complete
+            }
+            certificates.add(certificateDer);
+            List<Modification> mods = new ArrayList<>();
+            mods.add(new Modification(ModificationType.REPLACE, "cn", displayName));
+            mods.add(new Modification(ModificationType.ADD, "userCertificate;binary", certificateDer));
+            mods.addAll(CertificateStoreKeys.modifications(entry, certificates));
+            ldap.modify(dn, mods);
         } catch (LDAPException e) {
             // Already there: a recovery publishing again. The modify is atomic, so nothing changed.
             if (e.getResultCode() != ResultCode.ATTRIBUTE_OR_VALUE_EXISTS) {
@@ -146,13 +159,25 @@ public final class LdapSubscriberStore implements SubscriberStore {
         }
     }
 
+    /** Takes the certificate off the public entry and, in the same modify, its search keys. */
     @Override
     public void unpublishCertificate(String subscriberId, byte[] certificateDer) {
+        String dn = names.subscriber(subscriberId).toString();
         try {
-            ldap.modify(names.subscriber(subscriberId).toString(),
-                    new Modification(ModificationType.DELETE, "userCertificate;binary", certificateDer));
+            SearchResultEntry entry = ldap.getEntry(dn, "objectClass", "userCertificate;binary");
+            if (entry == null) {
+                return;
+            }
+            List<byte[]> certificates = CertificateStoreKeys.certificates(entry);
+            if (!certificates.removeIf(c -> java.util.Arrays.equals(c, certificateDer))) {
+                return; // opted out of publication, or removed by an earlier attempt
+            }
+            List<Modification> mods = new ArrayList<>();
+            mods.add(new Modification(ModificationType.DELETE, "userCertificate;binary", certificateDer));
+            mods.addAll(CertificateStoreKeys.modifications(entry, certificates));
+            ldap.modify(dn, mods);
         } catch (LDAPException e) {
-            // Not there (opted out of publication, or removed by an earlier attempt): nothing to do.
+            // Not there (removed concurrently): nothing to do.
             if (e.getResultCode() != ResultCode.NO_SUCH_ATTRIBUTE && e.getResultCode() != ResultCode.NO_SUCH_OBJECT) {
                 throw LdapErrors.toDomain("removing a certificate from subscriber " + subscriberId, e);
             }

@@ -71,7 +71,8 @@ class EgovSchemaTest {
                 "egovAuditCheckpoint", "egovSubscriberRegistration", "egovCrlPartition", "egovKeyRecoveryDetails",
                 "egovKeyDelivery", "egovRequestDecision", "egovPublishedSubscriber", "egovSubscriberMigration",
                 "egovSyncTargetSettings", "egovSyncDelivery", "egovSyncMessage", "egovSyncOutbox",
-                "egovSyncOutboxEvent", "egovSyncOwedEvents", "egovSyncTargetCommand", "egovSyncCommandNotes");
+                "egovSyncOutboxEvent", "egovSyncOwedEvents", "egovSyncTargetCommand", "egovSyncCommandNotes",
+                "egovCertificateStoreKeys");
     }
 
     @Test

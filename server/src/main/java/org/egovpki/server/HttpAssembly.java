@@ -77,8 +77,9 @@ final class HttpAssembly {
                         ra.operators(), ca.certificates(), ca.registry(), config.profiles(), km.recoveries(), km.link(),
                         ca.keyDeliveries(), bulk, syncTargets, sync == null ? null : sync.store(), json),
                 new MetricsHandler(sync == null ? () -> "" : sync.metrics()::render, json),
-                new PublicHandler(ca.registry(), ca.repository(), ca.urls(), directory.names(),
-                        config.ldap().publicUrl().toString(), clock, directory.health(), readiness, json));
+                new PublicHandler(ca.registry(), ca.repository(), ra.publishedCertificates(), ca.urls(),
+                        directory.names(), config.ldap().publicUrl().toString(), clock, directory.health(), readiness,
+                        json));
         serve(config.http(), handler, new JsonErrorHandler(json), teardown);
     }
 

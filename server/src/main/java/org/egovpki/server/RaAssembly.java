@@ -16,6 +16,7 @@ import org.egovpki.core.operator.Role;
 import org.egovpki.core.enroll.SubscriberIds;
 import org.egovpki.core.enroll.validation.CertificationRequests;
 import org.egovpki.core.enroll.validation.KeyPolicy;
+import org.egovpki.directory.CertificateStoreKeys;
 import org.egovpki.directory.LdapCertificateStore;
 import org.egovpki.directory.LdapDecisionInbox;
 import org.egovpki.directory.LdapOperatorDirectory;
@@ -73,6 +74,13 @@ final class RaAssembly {
     void migrateSubscriberIds() {
         new SubscriberIdMigration(directory.pool(), directory.names(), subscriberIds, audit, clock,
                 SubscriberIdMigration.Steps.NONE).run();
+        // After the renames: subscriber entries published before the RFC 4387 store get its search keys.
+        publishedCertificates().migrate();
+    }
+
+    /** The public RFC 4387 store's view of the certificates on subscriber entries (and their search keys). */
+    CertificateStoreKeys publishedCertificates() {
+        return new CertificateStoreKeys(directory.pool(), directory.names());
     }
 
     /** Step 11: enrollment and lifecycle, once recovery has finished what a previous run left. */

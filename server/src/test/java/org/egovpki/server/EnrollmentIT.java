@@ -360,6 +360,119 @@ class EnrollmentIT {
 
     // --- helpers ---
 
+    /**
+     * The RFC 4387 store, with the clients relying parties use (curl and the JDK's HttpClient):
+     * published certificates found by sHash, email and iHash (with the CA certificate found by its
+     * own sHash), an opted-out subscriber's certificate by nothing, and the CRL by the CA's name
+     * hash byte-identical to {@code /crl/<ca>.crl}.
+     */
+    @Test
+    @Order(7)
+    void theRfc4387StoreAnswersCurlAndTheJdkClientFromWhatTheDirectoryPublishes() throws Exception {
+        X509Certificate shown = issue(personal("Wang Wu", "110105199003071239", KeyAlgorithm.SM2.generate(RANDOM), false,
+                "CN=Wang Wu,EMAILADDRESS=Wang.Wu@tax.example.gov.cn,O=egov-pki test,C=CN"));
+        X509Certificate hidden = issue(personal("Zhao Liu", "110105198511114560", KeyAlgorithm.SM2.generate(RANDOM),
+                true, "CN=Zhao Liu,EMAILADDRESS=zhao.liu@tax.example.gov.cn,O=egov-pki test,C=CN"));
+        X509Certificate issuing = Pem.parseCertificate(bytes(null, "/ca/sm2-issuing.crt"));
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+
+        // By subject name hash, computed here with the JDK: the JDK client and curl get the same DER.
+        String sHash = sha1Base64(shown.getSubjectX500Principal().getEncoded());
+        HttpResponse<byte[]> bySubject = fetch(http, "/certs?sHash=" + escape(sHash));
+        assertThat(bySubject.statusCode()).isEqualTo(200);
+        assertThat(bySubject.headers().firstValue("Content-Type")).contains("application/pkix-cert");
+        assertThat(bySubject.body()).isEqualTo(shown.getEncoded());
+        Path curled = tmp.resolve("by-shash.der");
+        assertThat(Tools.run("curl", "-sS", "-o", curled.toString(), "-w", "%{http_code} %{content_type}",
+                server.baseUrl() + "/certs?sHash=" + escape(sHash))).isEqualTo("200 application/pkix-cert");
+        assertThat(Files.readAllBytes(curled)).isEqualTo(shown.getEncoded());
+        assertThat(fetch(http, "/search.cgi?sHash=" + escape(sHash)).body()).isEqualTo(shown.getEncoded());
+
+        // By the e-mail address in the certificate, in any case.
+        HttpResponse<byte[]> byEmail = fetch(http, "/certs?email=wang.wu%40TAX.example.gov.cn");
+        assertThat(byEmail.statusCode()).isEqualTo(200);
+        assertThat(byEmail.body()).isEqualTo(shown.getEncoded());
+
+        // By issuer name hash: every published certificate of the CA, several in one multipart/mixed body.
+        String iHash = sha1Base64(issuing.getSubjectX500Principal().getEncoded());
+        HttpResponse<byte[]> byIssuer = fetch(http, "/certs?iHash=" + escape(iHash));
+        assertThat(byIssuer.statusCode()).isEqualTo(200);
+        String type = byIssuer.headers().firstValue("Content-Type").orElseThrow();
+        assertThat(type).startsWith("multipart/mixed; boundary=");
+        List<byte[]> parts = multipartBodies(byIssuer.body(), type.substring(type.indexOf("boundary=") + 9));
+        assertThat(parts).hasSizeGreaterThanOrEqualTo(2)
+                .anySatisfy(part -> assertThat(part).isEqualTo(shown.getEncoded()))
+                .noneSatisfy(part -> assertThat(part).isEqualTo(hidden.getEncoded()));
+        assertThat(parts).allSatisfy(part -> assertThat(Pem.parseCertificate(part).getIssuerX500Principal())
+                .isEqualTo(issuing.getSubjectX500Principal()));
+        // The CA's own certificate by its subject name hash: what a path builder asks for.
+        assertThat(fetch(http, "/certs?sHash=" + escape(iHash)).body()).isEqualTo(issuing.getEncoded());
+
+        // The opted-out subscriber's certificate is found by nothing.
+        String hiddenHash = sha1Base64(hidden.getSubjectX500Principal().getEncoded());
+        assertThat(fetch(http, "/certs?sHash=" + escape(hiddenHash)).statusCode()).isEqualTo(404);
+        assertThat(fetch(http, "/certs?email=zhao.liu%40tax.example.gov.cn").statusCode()).isEqualTo(404);
+        assertThat(fetch(http, "/certs?name=Zhao%20Liu").statusCode()).isEqualTo(404);
+        assertThat(Tools.run("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}",
+                server.baseUrl() + "/search.cgi?sHash=" + escape(hiddenHash))).isEqualTo("404");
+
+        // The CRL by the CA's name hash is the bytes /crl/<ca>.crl serves, with the same validators.
+        HttpResponse<byte[]> crl = fetch(http, "/crls?iHash=" + escape(iHash));
+        HttpResponse<byte[]> download = fetch(http, "/crl/sm2-issuing.crl");
+        assertThat(crl.statusCode()).isEqualTo(200);
+        assertThat(crl.headers().firstValue("Content-Type")).contains("application/pkix-crl");
+        assertThat(crl.body()).isEqualTo(download.body());
+        assertThat(crl.headers().firstValue("ETag")).isEqualTo(download.headers().firstValue("ETag"));
+        assertThat(crl.headers().firstValue("Expires")).isEqualTo(download.headers().firstValue("Expires"));
+        Path curledCrl = tmp.resolve("by-ihash.crl");
+        assertThat(Tools.run("curl", "-sS", "-o", curledCrl.toString(), "-w", "%{http_code}",
+                server.baseUrl() + "/crls?iHash=" + escape(iHash))).isEqualTo("200");
+        assertThat(Files.readAllBytes(curledCrl)).isEqualTo(download.body());
+
+        // A malformed query is a 400 that says what is expected.
+        HttpResponse<byte[]> malformed = fetch(http, "/certs?sHash=abc");
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(malformed.body()).path("message").asText()).contains("base64 of a 20-byte SHA-1");
+    }
+
+    private static X509Certificate issue(ObjectNode application) throws Exception {
+        JsonNode submitted = submit("clerk1", application);
+        JsonNode issued = JSON.readTree(post("reviewer1", "/api/v1/requests/" + submitted.path("id").asText()
+                + "/approve", "{}").body());
+        assertThat(issued.path("state").asText()).isEqualTo("ISSUED");
+        return Pem.parseCertificate(bytes("clerk1", "/api/v1/certificates/" + issued.path("serials").get(0).asText()
+                + ".der"));
+    }
+
+    private static HttpResponse<byte[]> fetch(java.net.http.HttpClient http, String pathAndQuery) throws Exception {
+        return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + pathAndQuery))
+                .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static String sha1Base64(byte[] der) throws Exception {
+        return Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-1").digest(der));
+    }
+
+    /** RFC 4387 §2.1: '+', '/' and '=' of the base64 are sent escaped. */
+    private static String escape(String base64) {
+        return base64.replace("+", "%2B").replace("/", "%2F").replace("=", "%3D");
+    }
+
+    /** The bodies of a multipart/mixed answer: what follows each part's blank line, up to the next delimiter. */
+    private static List<byte[]> multipartBodies(byte[] body, String boundary) {
+        String text = new String(body, StandardCharsets.ISO_8859_1);
+        String delimiter = "--" + boundary;
+        List<byte[]> bodies = new ArrayList<>();
+        int at = text.indexOf(delimiter);
+        while (at >= 0 && !text.startsWith(delimiter + "--", at)) {
+            int start = text.indexOf("\r\n\r\n", at) + 4;
+            int next = text.indexOf("\r\n" + delimiter, start);
+            bodies.add(text.substring(start, next).getBytes(StandardCharsets.ISO_8859_1));
+            at = next + 2;
+        }
+        return bodies;
+    }
+
     private static void assertRefused(ObjectNode body, int status, String field, String message) throws Exception {
         HttpResponse<byte[]> response = post("clerk1", "/api/v1/requests", JSON.writeValueAsString(body));
         JsonNode error = JSON.readTree(response.body());
@@ -369,8 +482,13 @@ class EnrollmentIT {
     }
 
     private static ObjectNode personal(String name, String idNumber, KeyPair key, boolean optOut) throws Exception {
+        return personal(name, idNumber, key, optOut, "CN=" + name + ",O=egov-pki test,C=CN");
+    }
+
+    private static ObjectNode personal(String name, String idNumber, KeyPair key, boolean optOut, String subject)
+            throws Exception {
         ObjectNode body = JSON.createObjectNode();
-        body.put("csr", csr(key, "CN=" + name + ",O=egov-pki test,C=CN", "SM3WITHSM2"));
+        body.put("csr", csr(key, subject, "SM3WITHSM2"));
         body.put("profile", "personal");
         ObjectNode registration = body.putObject("registration");
         registration.put("realName", name);

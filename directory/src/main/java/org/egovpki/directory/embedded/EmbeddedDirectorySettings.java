@@ -54,7 +54,9 @@ public record EmbeddedDirectorySettings(Path workDirectory, String host, int por
             "egovCrlShard", "egovProfile", "egovBusinessType", "egovRegion", "egovRequestDn", "egovDecidedAt",
             "egovRequestId", "egovRequestState", "egovConfirmedState", "egovEnteredBy", "egovSubmittedAt",
             "egovRole", "egovKeyId", "egovKeyState", "egovRetainUntil", "egovAuditSequence",
-            "egovSyncSequence", "egovSyncEventId", "egovSyncOwed");
+            "egovSyncSequence", "egovSyncEventId", "egovSyncOwed",
+            // RFC 4387 certificate store keys (CertificateStoreKeys.ATTRIBUTES)
+            "egovCertSubjectHash", "egovCertIssuerHash", "egovCertKeyIdHash", "egovCertEmail", "egovCertName");
 
     /** The settings for egov-pki's own directory: our schema and indices. */
     public static EmbeddedDirectorySettings forEgovPki(Path workDirectory, String host, int port, String baseDn,

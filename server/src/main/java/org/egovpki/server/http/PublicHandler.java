@@ -24,6 +24,7 @@ import org.egovpki.core.ca.CertificateAuthority;
 import org.egovpki.core.ca.CrlHead;
 import org.egovpki.core.ca.CrlRecord;
 import org.egovpki.core.ca.PublicationUrls;
+import org.egovpki.core.certificate.PublishedCertificates;
 import org.egovpki.core.x509.Pem;
 import org.egovpki.core.x509.SerialNumbers;
 import org.egovpki.directory.DirectoryHealth;
@@ -33,9 +34,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The public, unauthenticated HTTP surface: health ({@code /health}, {@code /health/live},
- * {@code /health/ready}), the CA list, CA certificates and CRLs.
- * It holds only read-only views: the CA registry's certificates and the directory's published CRLs,
- * and the directory health probe, which writes only its own entry.
+ * {@code /health/ready}), the CA list, CA certificates and CRLs, and the RFC 4387 certificate and
+ * CRL store ({@code /certs}, {@code /crls}, {@code /search.cgi}).
+ * It holds only read-only views: the CA registry's certificates, the directory's published CRLs and
+ * published end-entity certificates, and the directory health probe, which writes only its own entry.
  */
 public final class PublicHandler extends Handler.Abstract {
 
@@ -48,6 +50,9 @@ public final class PublicHandler extends Handler.Abstract {
     /** The SOAP binding's contract (docs/sync.md), published for integrators. */
     static final String SYNC_WSDL_PATH = "/sync/egov-sync.wsdl";
     private static final byte[] SYNC_WSDL = resource("/org/egovpki/server/sync/egov-sync.wsdl");
+    private static final String CRL_CACHE_CONTROL = "public, no-transform, must-revalidate";
+    /** Set, to the limit, when more end-entity certificates matched an RFC 4387 query than one answer holds. */
+    static final String TRUNCATED_HEADER = "X-Egov-Truncated";
 
     private final CaRegistry registry;
     private final CaPublications publications;
@@ -58,9 +63,14 @@ public final class PublicHandler extends Handler.Abstract {
     private final DirectoryHealth directoryHealth;
     private final Readiness readiness;
     private final HttpResponses responses;
+    private final HttpCertStore store;
 
-    public PublicHandler(CaRegistry registry, CaPublications publications, PublicationUrls urls, DirectoryNames names,
-                         String ldapUrl, Clock clock, DirectoryHealth directoryHealth, Readiness readiness,
+    /**
+     * @param published the end-entity certificates the directory publishes, for the RFC 4387 store
+     */
+    public PublicHandler(CaRegistry registry, CaPublications publications, PublishedCertificates published,
+                         PublicationUrls urls, DirectoryNames names, String ldapUrl, Clock clock,
+                         DirectoryHealth directoryHealth, Readiness readiness,
                          com.fasterxml.jackson.databind.ObjectMapper json) {
         this.directoryHealth = directoryHealth;
         this.readiness = readiness;
@@ -71,6 +81,7 @@ public final class PublicHandler extends Handler.Abstract {
         this.ldapUrl = ldapUrl;
         this.clock = clock;
         this.responses = new HttpResponses(json);
+        this.store = new HttpCertStore(registry, publications, published);
     }
 
     @Override
@@ -85,6 +96,7 @@ public final class PublicHandler extends Handler.Abstract {
         }
         Matcher caCert = CA_CERT.matcher(path);
         Matcher crl = CRL.matcher(path);
+        Optional<StoreQuery.Target> storeTarget = StoreQuery.target(path);
         try {
             if (path.equals("/health")) {
                 health(response, callback, head);
@@ -98,12 +110,15 @@ public final class PublicHandler extends Handler.Abstract {
                 caCertificate(caCert.group(1), caCert.group(2), response, callback, head);
             } else if (crl.matches()) {
                 crl(crl.group(1), request, response, callback, head);
+            } else if (storeTarget.isPresent()) {
+                certStore(StoreQuery.parse(storeTarget.get(), request.getHttpURI().getQuery()), request, response,
+                        callback, head);
             } else if (path.equals(SYNC_WSDL_PATH)) {
                 responses.bytes(response, callback, 200, "text/xml; charset=utf-8", SYNC_WSDL, head);
             } else {
                 responses.error(response, callback, 404, "NOT_FOUND", "no resource at " + path
-                        + "; try /health, /health/live, /health/ready, /ca, /ca/{name}.crt, /ca/{name}.pem, /crl/{name}.crl, /crl/{name}-delta.crl or "
-                        + SYNC_WSDL_PATH, null);
+                        + "; try /health, /health/live, /health/ready, /ca, /ca/{name}.crt, /ca/{name}.pem, "
+                        + "/crl/{name}.crl, /crl/{name}-delta.crl, " + StoreQuery.USAGE + ", or " + SYNC_WSDL_PATH, null);
             }
         } catch (DomainException e) {
             if (e.kind() == DomainException.Kind.NOT_FOUND) {
@@ -314,13 +329,44 @@ public final class PublicHandler extends Handler.Abstract {
         response.getHeaders().put(HttpHeader.ETAG, etag);
         response.getHeaders().put(HttpHeader.LAST_MODIFIED, HttpDates.format(crl.thisUpdate()));
         response.getHeaders().put(HttpHeader.EXPIRES, HttpDates.format(crl.nextUpdate()));
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "public, no-transform, must-revalidate");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, CRL_CACHE_CONTROL);
         if (notModified(request, etag, crl.thisUpdate())) {
             response.setStatus(304);
             callback.succeeded();
             return;
         }
         responses.bytes(response, callback, 200, "application/pkix-crl", crl.der(), head);
+    }
+
+    /**
+     * RFC 4387: one match is the object itself ({@code application/pkix-cert} or
+     * {@code application/pkix-crl}); several are a {@code multipart/mixed} body with one part per
+     * object, each with its own content type; none is a 404. A single CRL carries the caching
+     * headers of {@code /crl/<ca>.crl} (the same ETag, so a cache may serve either); certificates,
+     * like {@code /ca/<ca>.crt}, carry none, since a published certificate is taken off when revoked.
+     */
+    private void certStore(StoreQuery query, Request request, Response response, Callback callback, boolean head) {
+        HttpCertStore.Answer answer = store.find(query);
+        List<HttpCertStore.Item> items = answer.items();
+        if (items.isEmpty()) {
+            // The value is not echoed: an email address or a name is personal data.
+            throw DomainException.notFound("nothing published matches the " + query.key().attribute() + " given");
+        }
+        if (answer.truncated()) {
+            response.getHeaders().put(TRUNCATED_HEADER, Integer.toString(HttpCertStore.MAX_CERTIFICATES));
+        }
+        if (items.size() == 1) {
+            HttpCertStore.Item item = items.get(0);
+            if (item.isCrl()) {
+                send(item.caName(), item.crl(), request, response, callback, head);
+            } else {
+                responses.bytes(response, callback, 200, item.contentType(), item.der(), head);
+            }
+            return;
+        }
+        MultipartMixed body = MultipartMixed.of(items.stream()
+                .map(i -> new MultipartMixed.Part(i.contentType(), i.der())).toList());
+        responses.bytes(response, callback, 200, body.contentType(), body.bytes(), head);
     }
 
     /** RFC 9110 §13.1: If-None-Match wins over If-Modified-Since when both are sent. */

@@ -62,7 +62,7 @@ class PublicHandlerHealthTest {
                 Duration.ofSeconds(5), Duration.ZERO);
         // No CAs: the CA part of the health answer is covered by ServerIT; the publications and
         // URLs are not read without CAs.
-        PublicHandler handler = new PublicHandler(new CaRegistry(List.of()), null, null, names,
+        PublicHandler handler = new PublicHandler(new CaRegistry(List.of()), null, null, null, names,
                 "ldap://127.0.0.1:10389", Clock.systemUTC(), health,
                 () -> List.of(new Readiness.Component("startup", startupProblem)), json);
         http = new Server();

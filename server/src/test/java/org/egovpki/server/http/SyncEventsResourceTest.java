@@ -71,7 +71,7 @@ class SyncEventsResourceTest {
         SyncMetrics metrics = new SyncMetrics(store, Clock.fixed(NOW, ZoneOffset.UTC));
         http.setHandler(new Handler.Sequence(new ApiHandler(resources, new Operators(), json),
                 new MetricsHandler(metrics::render, json),
-                new PublicHandler(null, null, null, null, "ldap://localhost", Clock.systemUTC(), null,
+                new PublicHandler(null, null, null, null, null, "ldap://localhost", Clock.systemUTC(), null,
                         Readiness.NOTHING_ELSE, json)));
         http.start();
     }

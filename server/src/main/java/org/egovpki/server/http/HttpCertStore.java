@@ -1,0 +1,100 @@
+package org.egovpki.server.http;
+
+import java.security.cert.CertificateEncodingException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.egovpki.core.DomainException;
+import org.egovpki.core.ca.CaPublications;
+import org.egovpki.core.ca.CaRegistry;
+import org.egovpki.core.ca.CertificateAuthority;
+import org.egovpki.core.ca.CrlRecord;
+import org.egovpki.core.certificate.PublishedCertificates;
+import org.egovpki.core.x509.StoreKeys;
+
+/**
+ * The RFC 4387 certificate and CRL store behind {@code /certs}, {@code /crls} and
+ * {@code /search.cgi}: what it finds for a {@link StoreQuery}, from the same public sources as
+ * the rest of the public handler — the CA certificates this server operates (few, matched on the
+ * fly), each CA's current full CRL (the bytes {@code /crl/<ca>.crl} serves), and end-entity
+ * certificates exactly as the directory publishes them ({@link PublishedCertificates}: not opted
+ * out, not revoked, found through an index).
+ */
+final class HttpCertStore {
+
+    /** At most this many end-entity certificates per answer, as an anonymous directory search would give. */
+    static final int MAX_CERTIFICATES = 100;
+
+    private final CaRegistry registry;
+    private final CaPublications publications;
+    private final PublishedCertificates published;
+
+    HttpCertStore(CaRegistry registry, CaPublications publications, PublishedCertificates published) {
+        this.registry = registry;
+        this.publications = publications;
+        this.published = published;
+    }
+
+    /** One object found: a certificate, or a CRL with its record (for the caching headers). */
+    record Item(byte[] der, CrlRecord crl, String caName) {
+        boolean isCrl() {
+            return crl != null;
+        }
+
+        String contentType() {
+            return isCrl() ? "application/pkix-crl" : "application/pkix-cert";
+        }
+    }
+
+    /**
+     * @param items     what matched: CA certificates first, then end-entity certificates, then CRLs
+     * @param truncated whether more end-entity certificates matched than {@link #MAX_CERTIFICATES}
+     */
+    record Answer(List<Item> items, boolean truncated) {
+    }
+
+    Answer find(StoreQuery query) {
+        List<Item> items = new ArrayList<>();
+        boolean truncated = false;
+        if (query.target().certificates()) {
+            for (CertificateAuthority ca : registry.all()) {
+                if (StoreKeys.of(ca.certificate()).matches(query.key(), query.value())) {
+                    items.add(new Item(encoded(ca), null, ca.name()));
+                }
+            }
+            PublishedCertificates.Found found = published.find(query.key(), query.value(), MAX_CERTIFICATES);
+            found.certificates().forEach(der -> items.add(new Item(der, null, null)));
+            truncated = found.truncated();
+        }
+        if (query.target().crls()) {
+            for (CertificateAuthority ca : registry.all()) {
+                crlKey(query.key()).filter(key -> StoreKeys.of(ca.certificate()).matches(key, query.value()))
+                        .flatMap(key -> publications.currentCrl(ca.name()))
+                        .ifPresent(crl -> items.add(new Item(crl.der(), crl, ca.name())));
+            }
+        }
+        return new Answer(items, truncated);
+    }
+
+    /**
+     * Which key of the issuing CA's certificate a CRL query compares: a CRL's issuer is the CA's
+     * subject (iHash, name) and its authority key identifier the CA's subject key identifier
+     * (sKIDHash). sHash and email select no CRL.
+     */
+    private static Optional<StoreKeys.Key> crlKey(StoreKeys.Key key) {
+        return switch (key) {
+            case ISSUER_HASH -> Optional.of(StoreKeys.Key.SUBJECT_HASH);
+            case KEY_ID_HASH -> Optional.of(StoreKeys.Key.KEY_ID_HASH);
+            case NAME -> Optional.of(StoreKeys.Key.NAME);
+            case SUBJECT_HASH, EMAIL -> Optional.empty();
+        };
+    }
+
+    private static byte[] encoded(CertificateAuthority ca) {
+        try {
+            return ca.certificate().getEncoded();
+        } catch (CertificateEncodingException e) {
+            throw DomainException.internal("CA certificate of '" + ca.name() + "' cannot be encoded", e);
+        }
+    }
+}
