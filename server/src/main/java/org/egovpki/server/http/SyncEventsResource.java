@@ -6,15 +6,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.egovpki.core.DomainException;
-import org.egovpki.core.operator.Operator;
-import org.egovpki.core.operator.Role;
 import org.egovpki.core.sync.SyncMessage;
-import org.egovpki.core.sync.SyncStore;
+import org.egovpki.core.sync.SyncTargets;
 
 /**
  * {@code GET /sync/targets/{id}/events?after=N&limit=M}, the pull endpoint (docs/sync.md): a
  * receiver catches up by itself on the very bytes and signatures that are pushed to it, in
- * sequence order. Reading a target's queue takes the CA_ADMIN or AUDITOR role. Delivered messages
+ * sequence order. Who may read a target's queue is {@link SyncTargets#messages}'s rule (CA_ADMIN
+ * or AUDITOR). Delivered messages
  * stay for {@code sync.retentionDays}; a receiver asking for older ones sees the first sequence it
  * gets jump past {@code after + 1}.
  */
@@ -23,32 +22,24 @@ final class SyncEventsResource {
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
 
-    private final SyncStore store;
+    private final SyncTargets targets;
 
-    /** @param store the sync's directory store, {@code null} when the sync is not running ({@code sync.enabled: false}) */
-    SyncEventsResource(SyncStore store) {
-        this.store = store;
+    /** @param targets the targets' administration, {@code null} when the sync is not running ({@code sync.enabled: false}) */
+    SyncEventsResource(SyncTargets targets) {
+        this.targets = targets;
     }
 
     void events(ApiCall call) {
-        Operator operator = call.operator();
-        if (!operator.has(Role.CA_ADMIN) && !operator.has(Role.AUDITOR)) {
-            throw new DomainException(DomainException.Kind.FORBIDDEN, "operator '" + operator.uid()
-                    + "' may not read sync events; that needs the CA_ADMIN or AUDITOR role");
-        }
-        if (store == null) {
+        if (targets == null) {
             throw DomainException.unavailable("the web-service sync is not running (sync.enabled: false)", null);
         }
         String id = call.param("id");
-        if (store.target(id).isEmpty()) {
-            throw DomainException.notFound("no sync target '" + id + "'");
-        }
         long after = after(call);
         int limit = QueryParams.intParam(call, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         List<Map<String, Object>> events = new ArrayList<>();
         long next = after;
         Base64.Encoder b64 = Base64.getEncoder();
-        for (SyncMessage message : store.messages(id, after, limit)) {
+        for (SyncMessage message : targets.messages(call.operator(), id, after, limit)) {
             Map<String, Object> event = new LinkedHashMap<>();
             event.put("sequence", message.sequence());
             event.put("eventId", message.eventId());

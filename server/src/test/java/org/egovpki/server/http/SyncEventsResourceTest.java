@@ -22,14 +22,17 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.LocalConnector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.egovpki.core.ca.RecordingAuditLog;
 import org.egovpki.core.enroll.OperatorDirectory;
 import org.egovpki.core.operator.Operator;
 import org.egovpki.core.operator.Role;
+import org.egovpki.core.sync.InMemorySyncCredentials;
 import org.egovpki.core.sync.InMemorySyncStore;
 import org.egovpki.core.sync.SyncBinding;
 import org.egovpki.core.sync.SyncEventType;
 import org.egovpki.core.sync.SyncMessage;
 import org.egovpki.core.sync.SyncTarget;
+import org.egovpki.core.sync.SyncTargets;
 import org.egovpki.routes.SyncMetrics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,7 +67,9 @@ class SyncEventsResourceTest {
                 new CertificateResource(query -> List.of(), noCertificates, new CertificateFiles(null)),
                 new CaResource(null, null, null), new RevocationResource(null, noCertificates),
                 new LifecycleResource(null, noCertificates, requests), new KmResource(null, null, null),
-                new ProfileResource(null), new SyncResource(null), new SyncEventsResource(store));
+                new ProfileResource(null), new SyncResource(null), new SyncEventsResource(new SyncTargets(store,
+                new InMemorySyncCredentials(), new RecordingAuditLog(), Clock.fixed(NOW, ZoneOffset.UTC),
+                cron -> java.util.Optional.empty())));
         http = new Server();
         connector = new LocalConnector(http);
         http.addConnector(connector);

@@ -110,14 +110,26 @@ public final class SyncTargets {
 
     /** Every target with its status, by id. */
     public List<SyncTargetStatus> list(Operator operator) {
-        requireReader(operator);
+        requireReader(operator, "read sync targets");
         return store.targets().stream().map(this::status).toList();
     }
 
     /** @throws DomainException NOT_FOUND for an unknown target */
     public SyncTargetStatus get(Operator operator, String id) {
-        requireReader(operator);
+        requireReader(operator, "read sync targets");
         return status(existing(id));
+    }
+
+    /**
+     * The pull endpoint's read: up to {@code limit} messages of target {@code id} after sequence
+     * {@code after}, in order, the very bytes and signatures that are pushed.
+     *
+     * @throws DomainException FORBIDDEN unless a CA admin or an auditor; NOT_FOUND for an unknown target
+     */
+    public List<SyncMessage> messages(Operator operator, String id, long after, int limit) {
+        requireReader(operator, "read sync events");
+        existing(id);
+        return store.messages(id, after, limit);
     }
 
     // Settings
@@ -594,10 +606,10 @@ public final class SyncTargets {
         return secret.isPresent();
     }
 
-    private static void requireReader(Operator operator) {
+    private static void requireReader(Operator operator, String what) {
         if (!operator.has(Role.CA_ADMIN) && !operator.has(Role.AUDITOR)) {
             throw new DomainException(DomainException.Kind.FORBIDDEN, "operator '" + operator.uid() + "' may not "
-                    + "read sync targets; that needs the CA_ADMIN or AUDITOR role");
+                    + what + "; that needs the CA_ADMIN or AUDITOR role");
         }
     }
 
