@@ -47,6 +47,27 @@ import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
+import com.unboundid.ldap.listener.interceptor.InMemoryInterceptedModifyRequest;
+import com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor;
+import com.unboundid.ldap.sdk.LDAPConnectionPool;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.ResultCode;
+import java.time.Duration;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.egovpki.core.DomainException;
+import org.egovpki.core.certificate.CertificateRecord;
+import org.egovpki.core.enroll.EnrollmentRequest;
+import org.egovpki.core.enroll.RequestState;
+import org.egovpki.core.enroll.validation.RegistrationData;
+import org.egovpki.core.event.CrlPublished;
+import org.egovpki.core.profile.CertificateType;
+import org.egovpki.directory.DirectoryHealth;
+import org.egovpki.directory.DirectoryNames;
+import org.egovpki.directory.embedded.EmbeddedDirectory;
 import org.egovpki.core.ca.CaPublications;
 import org.egovpki.core.ca.CaRecord;
 import org.egovpki.core.ca.CrlHead;
@@ -149,6 +170,122 @@ class ServerMetricsTest {
                 "egovpki_route_exchanges_total{route=\"work\"} 3.0",
                 "egovpki_route_exchanges_failed_total{route=\"work\"} 1.0",
                 "egovpki_route_exchange_duration_seconds_count{route=\"work\"} 3");
+    }
+
+    @Test
+    void issuanceIsTimedByProfileAndOutcomeAndFailuresCountedByKind() {
+        MeteredIssuance issuance = new MeteredIssuance((request, actor) -> {
+            if (request.id().equals("r-busy")) {
+                throw DomainException.unavailable("the directory did not answer", null);
+            }
+            return List.<CertificateRecord>of();
+        }, metrics.registry());
+
+        issuance.issue(request("r-1"), "uid=reviewer");
+        issuance.issue(request("r-2"), "uid=reviewer");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> issuance.issue(request("r-busy"), "uid=reviewer"))
+                .isInstanceOf(DomainException.class).hasMessageContaining("did not answer");
+
+        assertThat(metrics.scrape()).contains(
+                "egovpki_issuance_duration_seconds_count{outcome=\"success\",profile=\"device-tls\"} 2",
+                "egovpki_issuance_duration_seconds_count{outcome=\"failure\",profile=\"device-tls\"} 1",
+                "egovpki_issuance_failures_total{kind=\"unavailable\",profile=\"device-tls\"} 1.0");
+    }
+
+    @Test
+    void lifecycleEventsAreCountedByCa() {
+        LifecycleMetrics lifecycle = new LifecycleMetrics(metrics.registry());
+        lifecycle.registerCa("sm2-root");
+        lifecycle.accept(new CrlPublished("sm2-issuing", BigInteger.TWO, NOW));
+        lifecycle.accept(new CrlPublished("sm2-issuing", BigInteger.valueOf(3), NOW));
+
+        assertThat(metrics.scrape()).contains(
+                "egovpki_crl_publications_total{ca=\"sm2-issuing\"} 2.0",
+                "egovpki_crl_publications_total{ca=\"sm2-root\"} 0.0");
+    }
+
+    @Test
+    void directoryOperationsPoolAndProbe() throws Exception {
+        boolean[] refuseWrites = {false};
+        InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig("o=egov-pki,c=CN");
+        config.addInMemoryOperationInterceptor(new InMemoryOperationInterceptor() {
+            @Override
+            public void processModifyRequest(InMemoryInterceptedModifyRequest request) throws LDAPException {
+                if (refuseWrites[0]) {
+                    throw new LDAPException(ResultCode.OTHER, "ERR_554 double get for block 12");
+                }
+            }
+        });
+        InMemoryDirectoryServer directory = new InMemoryDirectoryServer(config);
+        directory.add("dn: o=egov-pki,c=CN", "objectClass: top", "objectClass: organization", "o: egov-pki");
+        directory.add("dn: ou=sync,o=egov-pki,c=CN", "objectClass: top", "objectClass: organizationalUnit", "ou: sync");
+        directory.startListening();
+        try {
+            LDAPConnectionPool pool = directory.getConnectionPool(2);
+            DirectoryHealth health = new DirectoryHealth(pool, new DirectoryNames("o=egov-pki,c=CN"), Clock.systemUTC(),
+                    Duration.ofSeconds(5), Duration.ZERO);
+            metrics.bind(new DirectoryMetrics(() -> new EmbeddedDirectory.OperationCounts(5, 7, 1, 40), pool, "test",
+                    health));
+
+            assertThat(metrics.scrape()).contains(
+                    "egovpki_directory_up 1.0",
+                    "egovpki_directory_operations_total{operation=\"modify\"} 7.0",
+                    "egovpki_directory_operations_total{operation=\"search\"} 40.0",
+                    "egovpki_directory_pool_connections_max{pool=\"test\"} 2.0");
+            refuseWrites[0] = true;
+            assertThat(metrics.scrape()).contains("egovpki_directory_up 0.0");
+            pool.close();
+        } finally {
+            directory.shutDown(true);
+        }
+    }
+
+    @Test
+    void theAlertRulesPassPromtoolAndFireOnTheirTestSeries() throws Exception {
+        Promtool.require();
+        Path rules = Path.of("..", "conf", "prometheus", "egov-pki-alerts.yml").toAbsolutePath().normalize();
+        assertThat(Promtool.run(null, "check", "rules", rules.toString())).contains("SUCCESS");
+        assertThat(Promtool.run(null, "test", "rules",
+                rules.resolveSibling("egov-pki-alerts.test.yml").toString())).contains("SUCCESS");
+    }
+
+    @Test
+    void everyEgovpkiSeriesTheRulesUseIsOneTheServerExports() throws Exception {
+        String rules = Files.readString(Path.of("..", "conf", "prometheus", "egov-pki-alerts.yml"));
+        java.util.Set<String> used = new TreeSet<>();
+        Matcher names = Pattern.compile("egovpki_[a-z_]+").matcher(rules);
+        while (names.find()) {
+            used.add(names.group());
+        }
+        InMemorySyncStore store = new InMemorySyncStore();
+        store.addTarget(new SyncTarget("city-portal", URI.create("https://portal.example/sync"), SyncBinding.JSON,
+                Set.of(), "egov-ca", new SyncTarget.Authentication(SyncTarget.Authentication.Kind.BASIC, "ca"), true,
+                SyncTarget.REALTIME, false));
+        metrics.append(new SyncMetrics(store, Clock.fixed(NOW, ZoneOffset.UTC))::render);
+        metrics.bind(new CrlMetrics(new FakePublications(), List.of("sm2-issuing"), Clock.fixed(NOW, ZoneOffset.UTC)));
+        new OcspMetrics(metrics.registry());
+        MeteredIssuance failing = new MeteredIssuance((request, actor) -> {
+            throw DomainException.unavailable("down", null);
+        }, metrics.registry());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> failing.issue(request("r-1"), "uid=reviewer"));
+        new RouteMetrics(metrics.registry()).createRoutePolicy(null, "issuance", null);
+        String directoryUp = "egovpki_directory_up";
+        String text = metrics.scrape();
+
+        for (String name : used) {
+            if (!name.equals(directoryUp)) {
+                assertThat(text).as("series %s used by an alert rule", name).containsPattern("(?m)^" + name + "[{ ]");
+            }
+        }
+        assertThat(used).contains(directoryUp); // exported by DirectoryMetrics, see directoryOperationsPoolAndProbe
+    }
+
+    private static EnrollmentRequest request(String id) {
+        RegistrationData registration = new RegistrationData(null, null, null, null, null, "Gov", null, null, null,
+                null, null, null, null, List.of("gw.example.gov.cn"), List.of(), "Gov");
+        return new EnrollmentRequest(id, RequestState.APPROVED, new byte[0], "device-tls", CertificateType.DEVICE, "s-1",
+                "CN=gw", registration, null, null, false, null, null, "uid=clerk", "uid=reviewer", NOW, NOW, null, null,
+                List.of());
     }
 
     @Test
