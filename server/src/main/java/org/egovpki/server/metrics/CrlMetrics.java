@@ -40,6 +40,8 @@ public final class CrlMetrics implements MeterBinder {
     private final CaPublications publications;
     private final List<String> caNames;
     private final Clock clock;
+    /** The gauges' objects, held here because Micrometer holds them only weakly. */
+    private final List<PublishedCrl> published = new java.util.ArrayList<>();
 
     public CrlMetrics(CaPublications publications, List<String> caNames, Clock clock) {
         this.publications = Objects.requireNonNull(publications, "publications");
@@ -51,6 +53,7 @@ public final class CrlMetrics implements MeterBinder {
     public void bindTo(MeterRegistry registry) {
         for (String ca : caNames) {
             PublishedCrl crl = new PublishedCrl(ca);
+            published.add(crl);
             gauge(registry, THIS_UPDATE, "Unix time of thisUpdate of the CA's published full CRL; 0 when none", ca, crl,
                     c -> c.head().map(h -> seconds(h.thisUpdate())).orElse(0.0));
             gauge(registry, NEXT_UPDATE, "Unix time of nextUpdate of the CA's published full CRL; 0 when none", ca, crl,

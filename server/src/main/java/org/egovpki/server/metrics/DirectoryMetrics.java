@@ -44,29 +44,30 @@ public final class DirectoryMetrics implements MeterBinder {
         operation(registry, "modify", EmbeddedDirectory.OperationCounts::modifies);
         operation(registry, "delete", EmbeddedDirectory.OperationCounts::deletes);
         operation(registry, "search", EmbeddedDirectory.OperationCounts::searches);
-        Gauge.builder("egovpki_directory_pool_connections_available", pool, LDAPConnectionPool::getCurrentAvailableConnections)
+        // Each meter's object is this binder, which ServerMetrics keeps (Micrometer holds it only weakly).
+        Gauge.builder("egovpki_directory_pool_connections_available", this, m -> m.pool.getCurrentAvailableConnections())
                 .description("Connections of the pool ready for use now").tag("pool", poolName).register(registry);
-        Gauge.builder("egovpki_directory_pool_connections_max", pool, LDAPConnectionPool::getMaximumAvailableConnections)
+        Gauge.builder("egovpki_directory_pool_connections_max", this, m -> m.pool.getMaximumAvailableConnections())
                 .description("Most connections the pool keeps").tag("pool", poolName).register(registry);
-        FunctionCounter.builder("egovpki_directory_pool_checkouts", pool,
-                        p -> p.getConnectionPoolStatistics().getNumSuccessfulCheckouts())
+        FunctionCounter.builder("egovpki_directory_pool_checkouts", this,
+                        m -> m.pool.getConnectionPoolStatistics().getNumSuccessfulCheckouts())
                 .description("Connections taken from the pool for an operation").tag("pool", poolName)
                 .register(registry);
-        FunctionCounter.builder("egovpki_directory_pool_checkouts_failed", pool,
-                        p -> p.getConnectionPoolStatistics().getNumFailedCheckouts())
+        FunctionCounter.builder("egovpki_directory_pool_checkouts_failed", this,
+                        m -> m.pool.getConnectionPoolStatistics().getNumFailedCheckouts())
                 .description("Operations that could not get a working connection from the pool").tag("pool", poolName)
                 .register(registry);
-        FunctionCounter.builder("egovpki_directory_pool_connects_failed", pool,
-                        p -> p.getConnectionPoolStatistics().getNumFailedConnectionAttempts())
+        FunctionCounter.builder("egovpki_directory_pool_connects_failed", this,
+                        m -> m.pool.getConnectionPoolStatistics().getNumFailedConnectionAttempts())
                 .description("Attempts of the pool to open and bind a connection that failed").tag("pool", poolName)
                 .register(registry);
-        Gauge.builder("egovpki_directory_up", health, h -> h.check().up() ? 1 : 0)
+        Gauge.builder("egovpki_directory_up", this, m -> m.health.check().up() ? 1 : 0)
                 .description("1 when the directory health probe (a write, then an indexed read) passed, else 0")
                 .register(registry);
     }
 
     private void operation(MeterRegistry registry, String operation, ToLongFunction<EmbeddedDirectory.OperationCounts> count) {
-        FunctionCounter.builder("egovpki_directory_operations", operations, o -> count.applyAsLong(o.get()))
+        FunctionCounter.builder("egovpki_directory_operations", this, m -> count.applyAsLong(m.operations.get()))
                 .description("Operations the embedded directory served (all clients), by operation")
                 .tag("operation", operation)
                 .register(registry);

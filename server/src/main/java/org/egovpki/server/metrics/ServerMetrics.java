@@ -51,6 +51,11 @@ public final class ServerMetrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry;
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    /**
+     * Every binder bound: Micrometer holds a gauge's or function counter's object only weakly, so
+     * the binders (whose objects those are) are kept here for as long as the registry lives.
+     */
+    private final List<MeterBinder> bound = new ArrayList<>();
     private final List<Supplier<String>> appended = new ArrayList<>();
 
     private ServerMetrics(PrometheusMeterRegistry registry) {
@@ -117,8 +122,9 @@ public final class ServerMetrics implements AutoCloseable {
     }
 
     /** Binds a component's meters. */
-    public void bind(MeterBinder binder) {
+    public synchronized void bind(MeterBinder binder) {
         binder.bindTo(registry);
+        bound.add(binder);
         if (binder instanceof AutoCloseable closeable && !closeables.contains(closeable)) {
             closeables.add(closeable);
         }

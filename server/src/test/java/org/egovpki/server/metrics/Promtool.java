@@ -16,13 +16,13 @@ import java.util.concurrent.TimeUnit;
  * the monitoring is written for. {@code .ci/run} installs it; in CI (environment {@code CI} set)
  * a missing promtool fails the test, elsewhere it skips with a message saying how to install it.
  */
-final class Promtool {
+public final class Promtool {
 
     private Promtool() {
     }
 
     /** Skips, or fails in CI, when promtool is not on the PATH. */
-    static void require() {
+    public static void require() {
         boolean present;
         try {
             Process version = new ProcessBuilder("promtool", "--version").redirectErrorStream(true).start();
@@ -42,7 +42,7 @@ final class Promtool {
     }
 
     /** Runs promtool with {@code stdin} and returns its output; asserts exit 0. */
-    static String run(String stdin, String... args) throws IOException, InterruptedException {
+    public static String run(String stdin, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add("promtool");
         command.addAll(List.of(args));

@@ -123,6 +123,9 @@ class ServerMetricsTest {
         // One head read per CA per scrape, and the CRL itself read once per number.
         metrics.scrape();
         assertThat(publications.crlReads).isEqualTo(1);
+        // Micrometer holds a gauge's object weakly: the values must outlive a garbage collection.
+        System.gc();
+        assertThat(metrics.scrape()).contains("egovpki_crl_entries{ca=\"sm2-issuing\"} 3.0");
     }
 
     @Test
@@ -231,6 +234,9 @@ class ServerMetricsTest {
                     "egovpki_directory_up 1.0",
                     "egovpki_directory_operations_total{operation=\"modify\"} 7.0",
                     "egovpki_directory_operations_total{operation=\"search\"} 40.0",
+                    "egovpki_directory_pool_connections_max{pool=\"test\"} 2.0");
+            System.gc();
+            assertThat(metrics.scrape()).contains("egovpki_directory_operations_total{operation=\"add\"} 5.0",
                     "egovpki_directory_pool_connections_max{pool=\"test\"} 2.0");
             refuseWrites[0] = true;
             assertThat(metrics.scrape()).contains("egovpki_directory_up 0.0");
