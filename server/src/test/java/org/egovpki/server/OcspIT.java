@@ -227,7 +227,7 @@ class OcspIT {
         assertThat(value(text, "egovpki_directory_pool_connections_max{pool=\"egov-pki-ca\"}")).isEqualTo(8.0);
         assertThat(value(text, "egovpki_route_exchanges_total{route=\"issuance\"}")).isGreaterThanOrEqualTo(1);
         assertThat(value(text, "egovpki_route_exchanges_total{route=\"lifecycle-events\"}")).isGreaterThanOrEqualTo(2);
-        assertThat(text).contains("http_server_requests_seconds_count{", "jetty_connections_", "jvm_memory_used_bytes{",
+        assertThat(text).contains("jetty_server_requests_seconds_count{", "jetty_connections_", "jvm_memory_used_bytes{",
                 "jvm_gc_", "process_cpu_seconds_total ");
 
         Promtool.require();

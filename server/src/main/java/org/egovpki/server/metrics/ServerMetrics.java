@@ -140,7 +140,7 @@ public final class ServerMetrics implements AutoCloseable {
 
     /**
      * Instruments Jetty: its connections and thread pool, and every request through the returned
-     * handler ({@code http_server_requests_seconds} by method, status and outcome; no path, so the
+     * handler ({@code jetty_server_requests_seconds} by method, status and outcome; no path, so the
      * number of series stays bounded whatever clients send). Call before the server starts.
      */
     public Handler instrument(Server jetty, Handler handler) {
