@@ -2,10 +2,12 @@ package org.egovpki.routes;
 
 import java.util.Objects;
 import java.util.Properties;
+import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.egovpki.core.ca.IssuanceSteps;
 import org.egovpki.core.ca.KeyManagementLink;
+import org.egovpki.core.event.LifecycleEvent;
 import org.egovpki.core.event.LifecycleEvents;
 import org.egovpki.core.ocsp.OcspResponder;
 import org.egovpki.core.sync.SyncCapture;
@@ -55,9 +57,23 @@ public final class Flows {
     /** As {@link #lifecycleEvents(CamelContext, OcspResponder, KeyManagementLink)}, also waking the web-service sync. */
     public static void lifecycleEvents(CamelContext camel, OcspResponder ocsp, KeyManagementLink km, SyncCapture sync)
             throws Exception {
+        lifecycleEvents(camel, ocsp, km, Objects.requireNonNull(sync, "sync"), null);
+    }
+
+    /**
+     * As {@link #lifecycleEvents(CamelContext, OcspResponder, KeyManagementLink)}, also waking the
+     * web-service sync and telling the metrics, each when not {@code null}.
+     */
+    public static void lifecycleEvents(CamelContext camel, OcspResponder ocsp, KeyManagementLink km, SyncCapture sync,
+                                       Consumer<LifecycleEvent> metrics) throws Exception {
         camel.getRegistry().bind(LifecycleEventsRoute.OCSP_BEAN, new OcspInvalidation(ocsp));
         camel.getRegistry().bind(LifecycleEventsRoute.KM_BEAN, new KmRetirement(km));
-        camel.getRegistry().bind(LifecycleEventsRoute.SYNC_BEAN, Objects.requireNonNull(sync, "sync"));
-        camel.addRoutes(new LifecycleEventsRoute(true));
+        if (sync != null) {
+            camel.getRegistry().bind(LifecycleEventsRoute.SYNC_BEAN, sync);
+        }
+        if (metrics != null) {
+            camel.getRegistry().bind(LifecycleEventsRoute.METRICS_BEAN, metrics);
+        }
+        camel.addRoutes(new LifecycleEventsRoute(sync != null, metrics != null));
     }
 }

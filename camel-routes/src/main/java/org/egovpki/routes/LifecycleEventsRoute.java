@@ -14,6 +14,7 @@ import org.egovpki.core.event.CertificateRevoked;
  *   event ─▶ OCSP cache invalidation (revocations)      synchronous, before the revoking call returns
  *         ─▶ KM key retirement (encryption revocations)  synchronous; a KM failure is logged, never thrown
  *         ─▶ web-service sync (when on)                  wakes the capture worker; never blocks or throws
+ *         ─▶ metrics (when on)                           counts the event; never blocks or throws
  *         ─▶ CRL after revocation (revocations, CA revocations: the CA name) ─▶ seda, aggregated per CA
  * </pre>
  * {@code direct:} runs it in the publisher's thread. Each consumer takes the events it cares about
@@ -36,8 +37,11 @@ public final class LifecycleEventsRoute extends FlowRouteBuilder {
     public static final String KM_BEAN = "kmRetirement";
     /** The web-service sync's capture worker ({@code org.egovpki.core.sync.SyncCapture}). */
     public static final String SYNC_BEAN = "syncCapture";
+    /** The server's metrics: a {@code Consumer<LifecycleEvent>} that counts events (docs/operations.md). */
+    public static final String METRICS_BEAN = "lifecycleMetrics";
 
     private final boolean sync;
+    private final boolean metrics;
 
     /** Without the web-service sync. */
     public LifecycleEventsRoute() {
@@ -46,7 +50,16 @@ public final class LifecycleEventsRoute extends FlowRouteBuilder {
 
     /** @param sync whether the web-service sync's capture (bean {@value #SYNC_BEAN}) is told of every event */
     public LifecycleEventsRoute(boolean sync) {
+        this(sync, false);
+    }
+
+    /**
+     * @param sync    whether the web-service sync's capture (bean {@value #SYNC_BEAN}) is told of every event
+     * @param metrics whether the metrics consumer (bean {@value #METRICS_BEAN}) counts every event
+     */
+    public LifecycleEventsRoute(boolean sync, boolean metrics) {
         this.sync = sync;
+        this.metrics = metrics;
     }
 
     @Override
@@ -61,6 +74,10 @@ public final class LifecycleEventsRoute extends FlowRouteBuilder {
             // Before the CRL filters, which replace the body. The change already wrote its owed-event
             // marker; this only wakes the capture worker early, and returns at once.
             route.bean(SYNC_BEAN, "on").id("web-service-sync");
+        }
+        if (metrics) {
+            // Before the CRL filters too: they replace the body with a CA name.
+            route.bean(METRICS_BEAN, "accept").id("metrics");
         }
         route.filter(body().isInstanceOf(CertificateRevoked.class)).id("revoked-certificate-crl")
                     .setBody(simple("${body.issuer()}"))

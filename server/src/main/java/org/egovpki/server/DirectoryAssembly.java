@@ -25,6 +25,8 @@ import org.egovpki.server.config.EgovPkiConfig;
 final class DirectoryAssembly {
 
     private static final int POOL_SIZE = 8;
+    /** The name of the CA service account's pool (also its metrics label). */
+    static final String CA_POOL = "egov-pki-ca";
 
     private final String host;
     private final DirectoryNames names;
@@ -53,7 +55,7 @@ final class DirectoryAssembly {
         teardown.add(directory);
         provision(ldap.host(), directory.port(), names, secrets, random);
         LDAPConnectionPool pool = pool(ldap.host(), directory.port(), names.caServiceAccount(), secrets.caService(),
-                "egov-pki-ca", "CA");
+                CA_POOL, "CA");
         teardown.add(pool::close);
         DirectoryHealth health = new DirectoryHealth(pool, names, clock, DirectoryHealth.DEFAULT_TIMEOUT,
                 DirectoryHealth.DEFAULT_REUSE);

@@ -30,6 +30,11 @@ import org.egovpki.server.audit.AuditVerification;
 import org.egovpki.server.audit.FileAuditLog;
 import org.egovpki.server.audit.PendingAuditLog;
 import org.egovpki.server.config.EgovPkiConfig;
+import org.egovpki.server.metrics.CrlMetrics;
+import org.egovpki.server.metrics.DirectoryMetrics;
+import org.egovpki.server.metrics.LifecycleMetrics;
+import org.egovpki.server.metrics.MeteredIssuance;
+import org.egovpki.server.metrics.ServerMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +90,9 @@ public final class EgovPkiServer implements AutoCloseable {
         SecureRandom random = new SecureRandom();
         DataDirectory data = DataDirectory.lock(config.dataDirectory());
         teardown.add(data);
+        // One registry for the server (GET /metrics); each component's meters are bound as it starts.
+        ServerMetrics metrics = ServerMetrics.start();
+        teardown.add(metrics);
         PendingAuditLog earlyAudit = new PendingAuditLog();
         Ports.requireFree("LDAP", config.ldap().host(), config.ldap().port(), "--ldap-port");
         if (serveHttp) {
@@ -95,8 +103,10 @@ public final class EgovPkiServer implements AutoCloseable {
         directory = DirectoryAssembly.start(config.ldap(), data, secrets, earlyAudit, clock, random, teardown);
         config = config.withBoundPorts(directory.port(), serveHttp ? http.port() : 0, serveHttp ? http.tlsPort() : 0);
         requireHealthy(data, "at start-up");
+        metrics.bind(new DirectoryMetrics(directory.directory()::operationCounts, directory.pool(),
+                DirectoryAssembly.CA_POOL, directory.health()));
         openAuditTrail(data, earlyAudit);
-        RoutesAssembly routes = RoutesAssembly.start(config, teardown);
+        RoutesAssembly routes = RoutesAssembly.start(config, metrics, teardown);
         readiness = new StartupReadiness(routes);
 
         ca = CaAssembly.bootstrap(config, data, secrets, directory, audit, routes.events(), clock, random);
@@ -110,10 +120,14 @@ public final class EgovPkiServer implements AutoCloseable {
         IssuanceSteps steps = ca.issuanceSteps(ra, km.link(), observer);
         RoutedIssuance issuance = routes.issuance(steps);
         recover(new Issuer(steps, issuance, ra.requests(), audit, clock), data);
-        ra.startEnrollment(issuance, ca.certificates());
+        ra.startEnrollment(new MeteredIssuance(issuance, metrics.registry()), ca.certificates());
         ra.firstAdmin();
 
         ca.startCaRevocations();
+        List<String> caNames = ca.registry().all().stream().map(c -> c.name()).toList();
+        metrics.bind(new CrlMetrics(ca.repository(), caNames, clock));
+        LifecycleMetrics lifecycleMetrics = new LifecycleMetrics(metrics.registry());
+        caNames.forEach(lifecycleMetrics::registerCa);
         var crlJobs = ca.crlJobs();
         var ocspJobs = ca.startOcsp(directory);
         // The web-service sync (docs/sync.md): signers, targets, delivery, then the outbox that feeds it.
@@ -131,11 +145,12 @@ public final class EgovPkiServer implements AutoCloseable {
                     SyncAssembly.signer(syncSigners), syncDelivery.trigger(), clock, teardown);
         }
         var bulk = routes.startFlows(crlJobs, ra.decisions(), ocspJobs, km.escrow(),
-                new BulkApplications(ra.enrollment()::submit), ca.ocsp(), km.link(), syncCapture);
+                new BulkApplications(ra.enrollment()::submit), ca.ocsp(), km.link(), syncCapture, lifecycleMetrics);
         routes.startSyncCommands(SyncAssembly.commands(directory, syncTargets, ra, audit, clock));
 
         if (serveHttp) {
-            http.start(config, clock, directory, ca, ra, km, bulk, syncTargets, syncDelivery, readiness, teardown);
+            http.start(config, clock, directory, ca, ra, km, bulk, syncTargets, syncDelivery, readiness, metrics,
+                    teardown);
         }
         writePortsFile(data, serveHttp);
         requireHealthy(data, "after start-up");

@@ -19,6 +19,8 @@ import org.egovpki.server.http.MetricsHandler;
 import org.egovpki.server.http.Readiness;
 import org.egovpki.server.http.OcspHandler;
 import org.egovpki.server.http.PublicHandler;
+import org.egovpki.server.metrics.OcspMetrics;
+import org.egovpki.server.metrics.ServerMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,24 +68,30 @@ final class HttpAssembly {
      *
      * @param sync the sync delivery, {@code null} when the sync is off ({@code sync.enabled: false})
      * @param readiness start-up and the routes, for {@code /health/ready}
+     * @param metrics   what {@code GET /metrics} renders; the sync's per-target series are appended to it here
      */
     void start(EgovPkiConfig config, Clock clock, DirectoryAssembly directory, CaAssembly ca, RaAssembly ra,
                KmAssembly km, BulkEnrollment bulk, SyncTargets syncTargets, SyncAssembly.Delivery sync,
-               Readiness readiness, Teardown teardown) {
+               Readiness readiness, ServerMetrics metrics, Teardown teardown) {
         ObjectMapper json = new ObjectMapper();
+        if (sync != null) {
+            metrics.append(sync.metrics()::render);
+        }
+        OcspMetrics ocspMetrics = new OcspMetrics(metrics.registry());
         Handler handler = new Handler.Sequence(
-                new OcspHandler(ca.ocsp()),
+                new OcspHandler(ca.ocsp(), ocspMetrics::answered),
                 new ApiHandler(ra.enrollment(), ca.revocations(), ra.lifecycle(), ca.crls(), ca.caRevocations(),
                         ra.operators(), ca.certificates(), ca.registry(), config.profiles(), km.recoveries(), km.link(),
                         ca.keyDeliveries(), bulk, syncTargets, sync == null ? null : sync.store(), json),
-                new MetricsHandler(sync == null ? () -> "" : sync.metrics()::render, json),
+                new MetricsHandler(metrics::scrape, json),
                 new PublicHandler(ca.registry(), ca.repository(), ra.publishedCertificates(), ca.urls(),
                         directory.names(), config.ldap().publicUrl().toString(), clock, directory.health(), readiness,
                         json));
-        serve(config.http(), handler, new JsonErrorHandler(json), teardown);
+        serve(config.http(), handler, new JsonErrorHandler(json), metrics, teardown);
     }
 
-    private void serve(EgovPkiConfig.Http http, Handler handler, JsonErrorHandler errors, Teardown teardown) {
+    private void serve(EgovPkiConfig.Http http, Handler handler, JsonErrorHandler errors, ServerMetrics metrics,
+                       Teardown teardown) {
         Server jetty = new Server();
         // Jetty's own refusals (bad URIs, oversized headers) and uncaught exceptions answer our JSON error.
         jetty.setErrorHandler(errors);
@@ -109,7 +117,7 @@ final class HttpAssembly {
             https.setPort(tlsPort());
             jetty.addConnector(https);
         }
-        jetty.setHandler(handler);
+        jetty.setHandler(metrics.instrument(jetty, handler));
         jetty.setStopTimeout(5_000);
         try {
             connector.open(plain);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
@@ -12,6 +13,7 @@ import org.egovpki.core.ca.IssuanceSteps;
 import org.egovpki.core.ca.KeyManagementLink;
 import org.egovpki.core.ca.SyncSigners;
 import org.egovpki.core.enroll.DirectoryDecisions;
+import org.egovpki.core.event.LifecycleEvent;
 import org.egovpki.core.event.LifecycleEvents;
 import org.egovpki.core.km.centre.KeyEscrow;
 import org.egovpki.core.ocsp.OcspResponder;
@@ -38,6 +40,8 @@ import org.egovpki.routes.SyncDeliveryRoute;
 import org.egovpki.routes.SyncRetention;
 import org.egovpki.routes.SyncRetentionRoute;
 import org.egovpki.server.config.EgovPkiConfig;
+import org.egovpki.server.metrics.RouteMetrics;
+import org.egovpki.server.metrics.ServerMetrics;
 
 /**
  * The flows (camel-routes, docs/architecture.md "Flows as routes"): one Camel context, started
@@ -65,11 +69,15 @@ final class RoutesAssembly {
         this.camel = camel;
     }
 
-    /** Starts the context (no routes yet); it stops after everything started later. */
-    static RoutesAssembly start(EgovPkiConfig config, Teardown teardown) {
+    /**
+     * Starts the context (no routes yet); it stops after everything started later. Every route
+     * added from here on is measured ({@link RouteMetrics}).
+     */
+    static RoutesAssembly start(EgovPkiConfig config, ServerMetrics metrics, Teardown teardown) {
         CamelContext camel;
         try {
             camel = Flows.start(properties(config));
+            camel.addRoutePolicyFactory(new RouteMetrics(metrics.registry()));
         } catch (Exception e) {
             throw new StartupException("the Camel context cannot start: " + e.getMessage());
         }
@@ -113,11 +121,13 @@ final class RoutesAssembly {
      * Step 12: the timer flows, the bulk enrollment and the lifecycle-events route.
      *
      * @param ocspJobs the delegated responder renewal, or {@code null} when the CAs sign OCSP themselves
+     * @param sync     the web-service sync's capture, or {@code null} when the sync is off
+     * @param metrics  counts the lifecycle events
      * @return the way into the bulk enrollment route
      */
     BulkEnrollment startFlows(CrlJobs jobs, DirectoryDecisions decisions, OcspResponderJobs ocspJobs,
                               KeyEscrow escrow, BulkApplications bulkApplications, OcspResponder ocsp,
-                              KeyManagementLink km, SyncCapture sync) {
+                              KeyManagementLink km, SyncCapture sync, Consumer<LifecycleEvent> metrics) {
         try {
             camel.getRegistry().bind("crlJobs", jobs);
             camel.getRegistry().bind(DirectoryApprovalRoute.DECISIONS_BEAN, decisions);
@@ -132,11 +142,7 @@ final class RoutesAssembly {
                 camel.getRegistry().bind(OcspResponderRenewalRoute.JOBS_BEAN, ocspJobs);
                 camel.addRoutes(new OcspResponderRenewalRoute());
             }
-            if (sync == null) {
-                Flows.lifecycleEvents(camel, ocsp, km);
-            } else {
-                Flows.lifecycleEvents(camel, ocsp, km, sync);
-            }
+            Flows.lifecycleEvents(camel, ocsp, km, sync, metrics);
             return new BulkEnrollment(camel.createProducerTemplate());
         } catch (Exception e) {
             throw new StartupException("the Camel routes (CRL schedule, directory approvals, OCSP responder renewal, "

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.egovpki.server.metrics.Promtool;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
@@ -172,6 +175,70 @@ class OcspIT {
         assertThat(send(HttpRequest.newBuilder(server.url("/health")).build())
                 .statusCode()).isEqualTo(200);
         assertThat(basic(post(valid).body()).getResponses()).hasSize(1);
+    }
+
+    /**
+     * {@code GET /metrics} after an issuance, a revocation, OCSP answers and a CRL on the real jar:
+     * each new series with a plausible value, and the whole answer accepted by {@code promtool check
+     * metrics} (the Prometheus project's own linter).
+     */
+    @Test
+    void metricsShowTheIssuanceRevocationCrlAndOcspAnswersAndPassPromtool() throws Exception {
+        String serial = issueEcdsaDeviceCertificate();
+        ObjectNode revoke = JSON.createObjectNode();
+        revoke.put("reason", "KEY_COMPROMISE");
+        revoke.put("requester", "AUTHORISED_REPRESENTATIVE");
+        HttpResponse<byte[]> revoked = send(authorized("/api/v1/certificates/" + serial + "/revoke")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(revoke))).build());
+        assertThat(revoked.statusCode()).as(new String(revoked.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        X509Certificate issuing = Pem.parseCertificate(get("/ca/ec-issuing.crt", false));
+        assertThat(basic(post(request(issuing, new BigInteger(serial, 16))).body()).getResponses()[0].getCertStatus())
+                .isInstanceOf(org.bouncycastle.cert.ocsp.RevokedStatus.class);
+        assertStatus(post(new byte[] {0x30, 0x00}), MALFORMED_REQUEST, "an empty SEQUENCE");
+        HttpResponse<byte[]> crl = send(authorized("/api/v1/crls/ec-issuing")
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(crl.statusCode()).as(new String(crl.body(), StandardCharsets.UTF_8)).isEqualTo(201);
+        long now = System.currentTimeMillis() / 1000;
+
+        HttpResponse<byte[]> scraped = send(HttpRequest.newBuilder(server.url("/metrics")).build());
+        assertThat(scraped.statusCode()).isEqualTo(200);
+        assertThat(scraped.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+        String text = new String(scraped.body(), StandardCharsets.UTF_8);
+
+        assertThat(value(text, "egovpki_certificates_issued_total{ca=\"ec-issuing\",occasion=\"new\","
+                + "profile=\"device-ec\",type=\"device\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(value(text, "egovpki_certificates_revoked_total{ca=\"ec-issuing\",reason=\"key_compromise\"}"))
+                .isGreaterThanOrEqualTo(1);
+        assertThat(value(text, "egovpki_issuance_duration_seconds_count{outcome=\"success\",profile=\"device-ec\"}"))
+                .isGreaterThanOrEqualTo(1);
+        assertThat(value(text, "egovpki_ocsp_responses_total{status=\"revoked\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(value(text, "egovpki_ocsp_errors_total{status=\"malformedRequest\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(value(text, "egovpki_ocsp_response_duration_seconds_count")).isGreaterThanOrEqualTo(2);
+        assertThat(value(text, "egovpki_crl_publications_total{ca=\"ec-issuing\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(value(text, "egovpki_crl_entries{ca=\"ec-issuing\"}")).isGreaterThanOrEqualTo(1);
+        double thisUpdate = value(text, "egovpki_crl_this_update_timestamp_seconds{ca=\"ec-issuing\"}");
+        double nextUpdate = value(text, "egovpki_crl_next_update_timestamp_seconds{ca=\"ec-issuing\"}");
+        assertThat(thisUpdate).isBetween(now - 300.0, now + 5.0);
+        assertThat(nextUpdate - thisUpdate).as("ca.crl.nextUpdateHours: 24").isEqualTo(24 * 3600.0);
+        assertThat(value(text, "egovpki_crl_next_update_timestamp_seconds{ca=\"sm2-root\"}")).isGreaterThan(now);
+        assertThat(value(text, "egovpki_directory_up")).isEqualTo(1.0);
+        assertThat(value(text, "egovpki_directory_operations_total{operation=\"add\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(value(text, "egovpki_directory_pool_connections_max{pool=\"egov-pki-ca\"}")).isEqualTo(8.0);
+        assertThat(value(text, "egovpki_route_exchanges_total{route=\"issuance\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(value(text, "egovpki_route_exchanges_total{route=\"lifecycle-events\"}")).isGreaterThanOrEqualTo(2);
+        assertThat(text).contains("jetty_server_requests_seconds_count{", "jetty_connections_", "jvm_memory_used_bytes{",
+                "jvm_gc_", "process_cpu_seconds_total ");
+
+        Promtool.require();
+        Promtool.run(text, "check", "metrics");
+    }
+
+    /** The value of the one sample named exactly {@code series} (name and labels as rendered). */
+    private static double value(String exposition, String series) {
+        Matcher sample = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(exposition);
+        assertThat(sample.find()).as("a sample of %s in%n%s", series, exposition).isTrue();
+        return Double.parseDouble(sample.group(1));
     }
 
     /**

@@ -5,6 +5,8 @@ import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Objects;
+import java.util.function.ObjLongConsumer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Handler;
@@ -30,9 +32,16 @@ public final class OcspHandler extends Handler.Abstract {
     static final int MAX_DISCARDED = 1024 * 1024;
 
     private final OcspResponder responder;
+    private final ObjLongConsumer<byte[]> answered;
 
     public OcspHandler(OcspResponder responder) {
+        this(responder, (answer, nanos) -> { });
+    }
+
+    /** @param answered told of every answer and how many nanoseconds the responder took (the metrics) */
+    public OcspHandler(OcspResponder responder, ObjLongConsumer<byte[]> answered) {
         this.responder = responder;
+        this.answered = Objects.requireNonNull(answered, "answered");
     }
 
     @Override
@@ -49,7 +58,9 @@ public final class OcspHandler extends Handler.Abstract {
         } else {
             ocspRequest = new byte[0];
         }
+        long start = System.nanoTime();
         byte[] answer = responder.respond(ocspRequest);
+        answered.accept(answer, System.nanoTime() - start);
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/ocsp-response");
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, answer.length);
