@@ -148,17 +148,24 @@ public final class LdapSyncOutbox implements SyncOutbox, SyncMarkers {
         }
     }
 
-    /** Deletes in batches of {@value #PURGE_BATCH}; each batch is one search and its deletes. */
+    /**
+     * Deletes in batches of {@value #PURGE_BATCH}; each batch is one search and its deletes. Never
+     * past the CA's counter: an event added by an {@link #append} that died before raising the
+     * counter stays, so the next number is still taken from it and never reused.
+     */
     @Override
     public int purge(String ca, long throughSequence, Instant before) {
-        if (throughSequence <= 0) {
-            return 0;
-        }
-        Filter old = Filter.createANDFilter(Filter.createEqualityFilter("objectClass", OC_EVENT),
-                Filter.createLessOrEqualFilter(AT_SEQUENCE, Long.toString(throughSequence)),
-                Filter.createLessOrEqualFilter("egovCreatedAt", LdapValues.time(before)));
         int purged = 0;
         try {
+            SearchResultEntry box = ldap.getEntry(names.syncOutbox(ca).toString(), AT_CA_SEQUENCE);
+            Long counter = box == null ? null : box.getAttributeValueAsLong(AT_CA_SEQUENCE);
+            long through = Math.min(throughSequence, counter == null ? 0 : counter);
+            if (through <= 0) {
+                return 0;
+            }
+            Filter old = Filter.createANDFilter(Filter.createEqualityFilter("objectClass", OC_EVENT),
+                    Filter.createLessOrEqualFilter(AT_SEQUENCE, Long.toString(through)),
+                    Filter.createLessOrEqualFilter("egovCreatedAt", LdapValues.time(before)));
             while (true) {
                 SearchRequest request = new SearchRequest(names.syncOutbox(ca).toString(), SearchScope.ONE, old,
                         AT_SEQUENCE, "egovCreatedAt");

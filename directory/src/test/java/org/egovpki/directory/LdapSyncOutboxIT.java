@@ -128,6 +128,25 @@ class LdapSyncOutboxIT {
         assertThat(outbox.purge("no-such-ca", 10, NOW)).isZero();
     }
 
+    @Test
+    void thePurgeKeepsAnEventWhoseAppendDiedBeforeRaisingTheCounterSoItsNumberIsNeverReused() throws Exception {
+        String ca = "stale-counter-ca";
+        LdapSyncOutbox longAgo = new LdapSyncOutbox(directory.ca(), directory.names(),
+                Clock.fixed(NOW.minus(Duration.ofDays(100)), ZoneOffset.UTC));
+        for (int i = 1; i <= 3; i++) {
+            longAgo.append(event(ca, i));
+        }
+        // Event 3 was added but the process died before the counter went from 2 to 3.
+        directory.admin().modify(directory.names().syncOutbox(ca).toString(), new com.unboundid.ldap.sdk.Modification(
+                com.unboundid.ldap.sdk.ModificationType.REPLACE, "egovSyncCaSequence", "2"));
+        outbox.markFannedOut(ca, 3);
+
+        assertThat(outbox.purge(ca, outbox.fannedOut(ca), NOW.minus(Duration.ofDays(90)))).isEqualTo(2);
+
+        assertThat(outbox.after(ca, 0, 10)).extracting(OutboxEvent::caSequence).containsExactly(3L);
+        assertThat(outbox.append(event(ca, 4)).caSequence()).isEqualTo(4);
+    }
+
     private static SyncEvent event(String ca, int n) {
         CertificateRecord record = new CertificateRecord(ca, BigInteger.valueOf(0x1000 + n), "r-" + n, "p-1",
                 "CN=Zhang San,C=CN", "personal", CertificateType.PERSONAL, KeyUsageKind.SIGNING, "tax", "410000",

@@ -75,7 +75,7 @@ public final class ApiHandler extends Handler.Abstract {
                 new CertificateResource(certificates, finder, new CertificateFiles(cas)),
                 new CaResource(caRevocations, crls, cas), new RevocationResource(revocations, finder),
                 new LifecycleResource(lifecycle, finder, requests), new KmResource(recoveries, kmLink, deliveries),
-                new ProfileResource(profiles), new SyncResource(syncTargets), new SyncEventsResource(syncStore == null ? null : syncTargets));
+                new ProfileResource(profiles), new SyncResource(syncTargets), new SyncEventsResource(syncTargets));
     }
 
     @Override

@@ -24,14 +24,18 @@ final class SyncEventsResource {
 
     private final SyncTargets targets;
 
-    /** @param targets the targets' administration, {@code null} when the sync is not running ({@code sync.enabled: false}) */
+    /**
+     * @param targets the targets' administration; with {@code sync.enabled: false} nothing new is
+     *                enqueued, and what is held can still be pulled. {@code null}: no sync store at all.
+     */
     SyncEventsResource(SyncTargets targets) {
         this.targets = targets;
     }
 
     void events(ApiCall call) {
         if (targets == null) {
-            throw DomainException.unavailable("the web-service sync is not running (sync.enabled: false)", null);
+            throw DomainException.unavailable("sync targets are not available: this server runs without the sync "
+                    + "store", null);
         }
         String id = call.param("id");
         long after = after(call);

@@ -105,15 +105,18 @@ public final class DirectorySyncCommands {
         }
         String what = action.get() + (action.get() == Action.REPLAY ? " from " + command.replayFrom().strip() : "")
                 + " by " + author.get().dn();
+        String outcome;
         try {
             run(action.get(), author.get(), command, context);
-            inbox.note(command.targetId(), what + " (command entry added in the directory) was accepted");
+            outcome = what + " (command entry added in the directory) was accepted";
             LOG.info("Acted on {} of sync target {} from the directory", what, command.targetId());
         } catch (DomainException e) {
             // SyncTargets has audited the refusal with the author as actor.
             LOG.info("Refused {} of sync target {} from the directory: {}", what, command.targetId(), e.getMessage());
-            inbox.note(command.targetId(), what + " was refused: " + e.publicMessage());
+            outcome = what + " was refused: " + e.publicMessage();
         }
+        // Noted apart: a note that cannot be written never turns an accepted command into a refused one.
+        inbox.note(command.targetId(), outcome);
     }
 
     private void run(Action action, Operator author, SyncCommandInbox.Command command, Map<String, String> context) {

@@ -1,6 +1,7 @@
 package org.egovpki.core.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -179,6 +180,19 @@ class DirectorySyncCommandsTest {
         assertThat(audit.events).isEmpty();
     }
 
+    @Test
+    void aNoteThatCannotBeWrittenNeverRecordsAnAcceptedCommandAsRefused() {
+        // Before: the failed note of the accepted redrive was caught as the command's refusal and noted so.
+        inbox.add("redrive", "henan-tax", "REDRIVE", null, NO_SETTINGS, CA_ADMIN.dn());
+        inbox.failingNotes = 1;
+
+        assertThatThrownBy(commands::processPending).hasMessageContaining("directory down");
+
+        assertThat(store.state("henan-tax").parked()).isFalse();
+        assertThat(audit.ofType(AuditEventType.SYNC_TARGET_REDRIVEN).get(0).outcome()).isEqualTo(AuditOutcome.SUCCESS);
+        assertThat(inbox.notes).isEmpty();
+    }
+
     private static Operator operator(String uid, Role role) {
         return new Operator(uid, "uid=" + uid + ",ou=operators,o=egov-pki,c=CN", uid, Set.of(role));
     }
@@ -188,6 +202,8 @@ class DirectorySyncCommandsTest {
         final List<Command> entries = new ArrayList<>();
         final Map<String, String> notes = new LinkedHashMap<>();
         boolean stolen;
+        /** How many next notes fail as a directory that is briefly unreachable does. */
+        int failingNotes;
 
         String dn(String name, String target) {
             return "egovSyncCommandId=" + name + (target == null ? ",ou=sync" : ",cn=" + target + ",ou=sync")
@@ -212,6 +228,10 @@ class DirectorySyncCommandsTest {
 
         @Override
         public void note(String targetId, String note) {
+            if (failingNotes > 0) {
+                failingNotes--;
+                throw org.egovpki.core.DomainException.unavailable("directory down", null);
+            }
             notes.put(targetId, note);
         }
     }
