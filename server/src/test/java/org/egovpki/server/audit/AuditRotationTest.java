@@ -9,16 +9,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
+import org.egovpki.core.ca.MovableClock;
 import org.egovpki.server.audit.AuditVerification.Kind;
 import org.egovpki.server.audit.FileAuditLog.RotationStep;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,7 +44,7 @@ class AuditRotationTest {
     private Path file;
     private final AuditSeal seal = AuditSeal.of("test-seal-key-0123456789abcdef".toCharArray());
     private final MemoryAuditAnchors anchors = new MemoryAuditAnchors();
-    private final MovingClock clock = new MovingClock(Instant.parse("2026-12-01T08:00:00Z"));
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-12-01T08:00:00Z"));
 
     @BeforeEach
     void paths() {
@@ -226,33 +225,5 @@ class AuditRotationTest {
         run(AuditRotation.NEVER, 60);
         assertThat(AuditFiles.closed(file)).isEmpty();
         assertThat(verify().problems()).isEmpty();
-    }
-
-    /** A clock the test moves. */
-    private static final class MovingClock extends Clock {
-        private Instant now;
-
-        MovingClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }
