@@ -121,7 +121,9 @@ public final class PublicHandler extends Handler.Abstract {
                         + "/crl/{name}.crl, /crl/{name}-delta.crl, " + StoreQuery.USAGE + ", or " + SYNC_WSDL_PATH, null);
             }
         } catch (DomainException e) {
-            if (e.kind() == DomainException.Kind.NOT_FOUND) {
+            if (!e.isServerFault()) {
+                // The client's mistake (a malformed store query, an unknown CA): anonymous callers
+                // could otherwise fill the log at will. The answer tells them what was wrong.
                 LOG.debug("{} {}: {}", request.getMethod(), path, e.getMessage());
             } else {
                 LOG.warn("{} {} failed: {}", request.getMethod(), path, e.getMessage());

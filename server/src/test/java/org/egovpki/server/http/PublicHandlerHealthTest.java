@@ -2,6 +2,10 @@ package org.egovpki.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
@@ -22,6 +26,7 @@ import org.egovpki.directory.DirectoryNames;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code /health} tells the truth: a directory that refuses writes, as ApacheDS does once its
@@ -76,6 +81,22 @@ class PublicHandlerHealthTest {
     void stop() throws Exception {
         http.stop();
         directory.shutDown(true);
+    }
+
+    @Test
+    void aMalformedStoreQueryIsRefusedWithoutAWarningAnyoneCouldRepeatIntoTheLog() throws Exception {
+        Logger logger = (Logger) LoggerFactory.getLogger(PublicHandler.class);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        try {
+            HttpTester.Response response = get("/certs?sHash=not-base64!");
+
+            assertThat(response.getStatus()).isEqualTo(400);
+            assertThat(events.list).as("what was logged").noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN));
+        } finally {
+            logger.detachAppender(events);
+        }
     }
 
     @Test
