@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
@@ -148,7 +149,8 @@ public final class PublicHandler extends Handler.Abstract {
     }
 
     /**
-     * Ready (200) only when the directory and the CAs are up as {@code /health} checks them and every
+     * Ready (200) only when the directory and the CAs are up as {@code /health} checks them (a stale
+     * CRL aside: see {@link Health#casReadinessProblem}) and every
      * component of {@link Readiness} (start-up with its recovery, the Camel routes) is; otherwise 503
      * naming each component that is not and why. Liveness ({@code /health/live}) is only that the
      * process answers: a load balancer takes a node out on readiness, a supervisor restarts it on liveness.
@@ -158,7 +160,7 @@ public final class PublicHandler extends Handler.Abstract {
         List<Readiness.Component> components = new ArrayList<>();
         components.add(new Readiness.Component("directory",
                 health.directoryUp() ? null : (String) health.directory().get("problem")));
-        components.add(new Readiness.Component("cas", health.casProblem()));
+        components.add(new Readiness.Component("cas", health.casReadinessProblem()));
         components.addAll(readiness.components());
         List<String> notReady = new ArrayList<>();
         List<Map<String, Object>> items = new ArrayList<>();
@@ -190,17 +192,28 @@ public final class PublicHandler extends Handler.Abstract {
 
         /** What is wrong with the CAs, {@code null} when every CA is up. */
         String casProblem() {
-            if (!directoryUp) {
-                return "unknown while the directory is down";
-            }
-            List<String> down = new ArrayList<>();
-            for (Map<String, Object> ca : cas) {
-                if (!"UP".equals(ca.get("status"))) {
-                    down.add(ca.get("name") + " " + ca.get("status"));
-                }
-            }
-            return down.isEmpty() ? null : String.join(", ", down);
+            return directoryUp ? problem(cas, Set.of("UP")) : "unknown while the directory is down";
         }
+
+        /**
+         * What keeps the CAs from serving, {@code null} when none: a stale CRL makes {@code /health}
+         * DOWN (an alert) but not the server unready, since taking every node out of the load
+         * balancer would stop OCSP and the downloads too while the CRL job catches up.
+         */
+        String casReadinessProblem() {
+            return directoryUp ? problem(cas, Set.of("UP", "CRL_STALE")) : "unknown while the directory is down";
+        }
+    }
+
+    /** The CAs whose status is not one of {@code fine}, as "name STATUS, ...", or {@code null}. */
+    static String problem(List<Map<String, Object>> cas, Set<String> fine) {
+        List<String> down = new ArrayList<>();
+        for (Map<String, Object> ca : cas) {
+            if (!fine.contains(String.valueOf(ca.get("status")))) {
+                down.add(ca.get("name") + " " + ca.get("status"));
+            }
+        }
+        return down.isEmpty() ? null : String.join(", ", down);
     }
 
     private Health checkHealth() {

@@ -17,6 +17,8 @@ import com.unboundid.ldap.sdk.ResultCode;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.eclipse.jetty.http.HttpTester;
 import org.eclipse.jetty.server.LocalConnector;
 import org.eclipse.jetty.server.Server;
@@ -97,6 +99,17 @@ class PublicHandlerHealthTest {
         } finally {
             logger.detachAppender(events);
         }
+    }
+
+    @Test
+    void aStaleCrlIsAnAlertOnHealthButDoesNotTakeTheServerOutOfService() {
+        List<Map<String, Object>> cas = List.of(Map.of("name", "sm2-root", "status", "UP"),
+                Map.of("name", "sm2-issuing", "status", "CRL_STALE"));
+
+        assertThat(PublicHandler.problem(cas, Set.of("UP"))).isEqualTo("sm2-issuing CRL_STALE");
+        assertThat(PublicHandler.problem(cas, Set.of("UP", "CRL_STALE"))).isNull();
+        assertThat(PublicHandler.problem(List.of(Map.of("name", "sm2-issuing", "status", "NOT_PUBLISHED")),
+                Set.of("UP", "CRL_STALE"))).isEqualTo("sm2-issuing NOT_PUBLISHED");
     }
 
     @Test
