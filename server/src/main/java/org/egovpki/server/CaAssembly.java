@@ -16,6 +16,7 @@ import org.egovpki.core.ca.KeyManagementLink;
 import org.egovpki.core.ca.OcspResponders;
 import org.egovpki.core.ca.OcspSigners;
 import org.egovpki.core.crypto.CaKeyStore;
+import org.egovpki.core.crypto.Pkcs11CaKeyStore;
 import org.egovpki.core.ocsp.OcspResponder;
 import org.egovpki.core.operator.AttemptLimiter;
 import org.egovpki.core.revoke.RevocationService;
@@ -90,11 +91,28 @@ final class CaAssembly {
                 config.ldap().publicUrl(), directory.names(), crl.deltas(), crl.partitions());
         CrlPublisher crls = new CrlPublisher(repository, certificates, new CrlFactory(clock), audit, clock,
                 crl.nextUpdate(), urls, events);
-        CaKeyStore keyStore = CaKeyStore.openOrCreate(data.keyStore(), secrets.caKeyStore());
+        CaKeyStore keyStore = keyStore(config.caKeys(), data, secrets, random);
         CaRegistry registry = new CaBootstrap(keyStore, new CaCertificateFactory(clock, random), repository, crls, urls,
                 audit, clock, random).bootstrap(config.ca().definitions());
         return new CaAssembly(config, audit, clock, random, repository, certificates, urls, crls, keyStore, registry,
                 events);
+    }
+
+    /** The CA keys: the PKCS#12 file in the data directory, or the configured PKCS#11 token. */
+    static CaKeyStore keyStore(EgovPkiConfig.CaKeys caKeys, DataDirectory data, Secrets secrets, SecureRandom random) {
+        if (caKeys.store() == EgovPkiConfig.CaKeyStoreType.PKCS12) {
+            return CaKeyStore.openOrCreate(data.keyStore(), secrets.caKeyStore(), random);
+        }
+        Pkcs11CaKeyStore.Slot slot = caKeys.slot() != null ? Pkcs11CaKeyStore.Slot.id(caKeys.slot())
+                : Pkcs11CaKeyStore.Slot.listIndex(caKeys.slotListIndex());
+        char[] pin = TokenPin.read(caKeys.pinFile());
+        try {
+            return Pkcs11CaKeyStore.open(caKeys.library(), slot, pin, random);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new StartupException("The CA keys' PKCS#11 token (caKeys.pkcs11) cannot be used: " + e.getMessage());
+        } finally {
+            java.util.Arrays.fill(pin, '\0');
+        }
     }
 
     /** The revocation channels (operator, challenge phrase, signed request) over the RA's records. */

@@ -147,6 +147,6 @@ public final class ConfigReload {
     private static EgovPkiConfig withLive(EgovPkiConfig running, EgovPkiConfig loaded) {
         return new EgovPkiConfig(running.dataDirectory(), running.ldap(), running.http(), running.ca(),
                 running.profiles(), running.enrollment(), running.revocation(), running.lifecycle(), running.ocsp(),
-                running.km(), running.sync(), loaded.logging(), loaded.audit());
+                running.km(), running.sync(), loaded.logging(), loaded.audit(), running.caKeys());
     }
 }

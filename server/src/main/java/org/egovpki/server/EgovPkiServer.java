@@ -98,7 +98,7 @@ public final class EgovPkiServer implements AutoCloseable {
         if (serveHttp) {
             http = HttpAssembly.reserve(config.http(), teardown);
         }
-        Secrets secrets = Secrets.load(data);
+        Secrets secrets = Secrets.load(data, config.caKeys().store());
 
         directory = DirectoryAssembly.start(config.ldap(), data, secrets, earlyAudit, clock, random, teardown);
         config = config.withBoundPorts(directory.port(), serveHttp ? http.port() : 0, serveHttp ? http.tlsPort() : 0);

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import org.egovpki.core.crypto.GeneratedSecret;
 import org.egovpki.core.crypto.KeystorePassword;
 import org.egovpki.core.enroll.SubscriberIds;
+import org.egovpki.server.config.EgovPkiConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * @param directoryAdmin    the embedded directory's admin password (provisioning only)
  * @param caService         the CA service account's password
  * @param kmService         the KM service account's password
- * @param caKeyStore        the CA key store's password
+ * @param caKeyStore        the CA key store's password ({@code null} when the CA keys are on a PKCS#11 token)
  * @param subscriberIds     the RA's keyed subscriber ids
  */
 record Secrets(char[] directoryAdmin, char[] caService, char[] kmService, char[] caKeyStore,
@@ -26,19 +27,28 @@ record Secrets(char[] directoryAdmin, char[] caService, char[] kmService, char[]
 
     private static final Logger LOG = LoggerFactory.getLogger(Secrets.class);
 
-    static Secrets load(DataDirectory data) {
+    /**
+     * @param caKeys where the CA keys are: only the PKCS#12 store has a password here (a token's PIN
+     *               is read from its own file by the CA assembly), so {@link #caKeyStore} is
+     *               {@code null} for a token
+     */
+    static Secrets load(DataDirectory data, EgovPkiConfig.CaKeyStoreType caKeys) {
         GeneratedSecret adminPassword = KeystorePassword.loadOrGenerate(data.secret("directory-admin.password"));
         GeneratedSecret servicePassword = KeystorePassword.loadOrGenerate(data.secret("ca-service.password"));
         GeneratedSecret kmServicePassword = KeystorePassword.loadOrGenerate(data.secret("km-service.password"));
-        GeneratedSecret keyStorePassword = KeystorePassword.loadOrGenerate(data.secret("ca-keystore.password"));
-        SubscriberIds subscriberIds = subscriberIds(data);
-        if (keyStorePassword.generated()) {
-            LOG.warn("DEMO KEY CUSTODY: the CA key store password was generated into {}. Anyone who can read the "
-                    + "data directory can use the CA keys. Do not issue real certificates with this setup.",
-                    data.secret("ca-keystore.password"));
+        char[] keyStore = null;
+        if (caKeys == EgovPkiConfig.CaKeyStoreType.PKCS12) {
+            GeneratedSecret keyStorePassword = KeystorePassword.loadOrGenerate(data.secret("ca-keystore.password"));
+            if (keyStorePassword.generated()) {
+                LOG.warn("DEMO KEY CUSTODY: the CA key store password was generated into {}. Anyone who can read "
+                        + "the data directory can use the CA keys. Do not issue real certificates with this setup "
+                        + "(caKeys.store: pkcs11 keeps them on a token).", data.secret("ca-keystore.password"));
+            }
+            keyStore = keyStorePassword.value();
         }
-        return new Secrets(adminPassword.value(), servicePassword.value(), kmServicePassword.value(),
-                keyStorePassword.value(), subscriberIds);
+        SubscriberIds subscriberIds = subscriberIds(data);
+        return new Secrets(adminPassword.value(), servicePassword.value(), kmServicePassword.value(), keyStore,
+                subscriberIds);
     }
 
     /**

@@ -153,9 +153,51 @@ public final class ConfigLoader {
         EgovPkiConfig.Sync sync = readSync(root.child("sync"));
         EgovPkiConfig.Logging logging = readLogging(root.child("logging"));
         EgovPkiConfig.Audit audit = readAudit(root.child("audit"));
+        EgovPkiConfig.CaKeys caKeys = readCaKeys(root.child("caKeys"), ca);
         root.rejectUnknownKeys();
         return new EgovPkiConfig(data, ldap, http, ca, profiles, enrollment, revocation, lifecycle, ocsp, km, sync,
-                logging, audit);
+                logging, audit, caKeys);
+    }
+
+    private static EgovPkiConfig.CaKeys readCaKeys(ConfigNode node, EgovPkiConfig.Ca ca) {
+        EgovPkiConfig.CaKeyStoreType store = node.parsed("store", "pkcs12",
+                v -> EgovPkiConfig.CaKeyStoreType.valueOf(v.toUpperCase(Locale.ROOT)),
+                "expected pkcs12 (a file in the data directory) or pkcs11 (a token)");
+        ConfigNode pkcs11 = node.child("pkcs11");
+        if (store == EgovPkiConfig.CaKeyStoreType.PKCS12) {
+            if (node.has("pkcs11")) {
+                throw ConfigException.invalid(node.key("pkcs11"), "(set)",
+                        "is read only with caKeys.store: pkcs11; remove it or set the store");
+            }
+            node.rejectUnknownKeys();
+            return EgovPkiConfig.CaKeys.PKCS12;
+        }
+        Path library = pkcs11.parsed("library", null, Path::of, "expected the path of the token's PKCS#11 library");
+        if (library == null) {
+            throw ConfigException.invalid(pkcs11.key("library"), "(missing)",
+                    "expected the path of the token's PKCS#11 library, e.g. /usr/lib/softhsm/libsofthsm2.so");
+        }
+        Long slot = pkcs11.parsed("slot", null, Long::parseLong, "expected the token's slot id (a number)");
+        Integer index = pkcs11.has("slotListIndex") ? pkcs11.integer("slotListIndex", 0, 0, 1024) : null;
+        if ((slot == null) == (index == null)) {
+            throw ConfigException.invalid(pkcs11.key("slot"), slot == null ? "(missing)" : String.valueOf(slot),
+                    "name the token by slot id (slot) or by slotListIndex, exactly one of them");
+        }
+        Path pinFile = pkcs11.parsed("pinFile", null, Path::of, "expected the path of a file holding the user PIN");
+        if (pinFile == null) {
+            throw ConfigException.invalid(pkcs11.key("pinFile"), "(missing)",
+                    "expected the path of a file holding the token's user PIN (never the PIN itself)");
+        }
+        pkcs11.rejectUnknownKeys();
+        node.rejectUnknownKeys();
+        for (CaDefinition definition : ca.definitions()) {
+            if (definition.algorithm() == KeyAlgorithm.SM2) {
+                throw ConfigException.invalid(node.key("store"), "pkcs11", "the JDK's SunPKCS11 has no SM2 "
+                        + "mechanism, and CA " + definition.name() + " is SM2: disable the SM2 chain (enabled: false "
+                        + "under ca.chains) and use RSA or EC chains on the token, or keep caKeys.store: pkcs12");
+            }
+        }
+        return new EgovPkiConfig.CaKeys(store, library, slot, index, pinFile);
     }
 
     private static EgovPkiConfig.Logging readLogging(ConfigNode node) {

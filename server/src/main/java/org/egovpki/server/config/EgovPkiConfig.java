@@ -27,10 +27,11 @@ import org.egovpki.core.profile.ProfileCatalog;
  * @param sync          {@code sync.*}
  * @param logging       {@code logging.*}
  * @param audit         {@code audit.*}
+ * @param caKeys        {@code caKeys.*}
  */
 public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, ProfileCatalog profiles,
                             Enrollment enrollment, Revocation revocation, Lifecycle lifecycle, Ocsp ocsp, Km km,
-                            Sync sync, Logging logging, Audit audit) {
+                            Sync sync, Logging logging, Audit audit, CaKeys caKeys) {
 
     /**
      * This configuration with the ports the listeners actually bound. A configured port of 0
@@ -61,7 +62,7 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
                             p.autoApproveForRa(), p.policyOid(), cps, p.description()), entry.issuer()));
         }
         return new EgovPkiConfig(dataDirectory, boundLdap, boundHttp, ca, new ProfileCatalog(entries), enrollment,
-                revocation, lifecycle, ocsp, km, sync, logging, audit);
+                revocation, lifecycle, ocsp, km, sync, logging, audit, caKeys);
     }
 
     private static int bound(int configured, int bound) {
@@ -109,6 +110,29 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
      * @param timeZone     {@code audit.rotation.timeZone} — the zone whose midnight starts a new day
      */
     public record Audit(int rotateAtMb, boolean rotateDaily, ZoneId timeZone) {
+    }
+
+    /** Where the CA private keys are kept ({@code caKeys.store}). */
+    public enum CaKeyStoreType {
+        /** {@code <data>/keys/ca.p12} with a generated password: demo key custody. */
+        PKCS12,
+        /** A PKCS#11 token through SunPKCS11. */
+        PKCS11
+    }
+
+    /**
+     * Where the CA private keys are kept ({@code caKeys.*}).
+     *
+     * @param store         {@code caKeys.store}
+     * @param library       {@code caKeys.pkcs11.library} — the token's PKCS#11 library ({@code null} for PKCS12)
+     * @param slot          {@code caKeys.pkcs11.slot} — the token's slot id, or {@code null}
+     * @param slotListIndex {@code caKeys.pkcs11.slotListIndex} — or its index in the slot list, or {@code null}
+     * @param pinFile       {@code caKeys.pkcs11.pinFile} — the file holding the user PIN
+     */
+    public record CaKeys(CaKeyStoreType store, Path library, Long slot, Integer slotListIndex, Path pinFile) {
+
+        /** The default: the PKCS#12 file in the data directory. */
+        public static final CaKeys PKCS12 = new CaKeys(CaKeyStoreType.PKCS12, null, null, null, null);
     }
 
     /**

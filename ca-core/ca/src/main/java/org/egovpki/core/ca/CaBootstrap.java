@@ -105,13 +105,13 @@ public final class CaBootstrap {
 
     private CertificateAuthority create(CaDefinition definition, CertificateAuthority parent) {
         KeyAlgorithm algorithm = definition.algorithm();
-        KeyPair keyPair = algorithm.generate(random);
+        KeyPair keyPair = keyStore.newKeyPair(algorithm);
         X509Certificate certificate;
         List<X509Certificate> chain = new ArrayList<>();
         if (parent == null) {
             CaCertificateRequest request = CaCertificateRequest.root(definition.subjectDn(), definition.validity(),
                     urls.caRepositoryUrl(definition.name()));
-            certificate = certificates.selfSignedRoot(request, keyPair);
+            certificate = certificates.selfSignedRoot(request, keyStore.signer(keyPair));
             chain.add(certificate);
         } else {
             CaCertificateRequest request = CaCertificateRequest.issuingCa(definition.subjectDn(),

@@ -134,7 +134,7 @@ public final class OcspSigners {
     }
 
     private ServedCa issue(CertificateAuthority ca) {
-        KeyPair keyPair = ca.algorithm().generate(random);
+        KeyPair keyPair = keyStore.newKeyPair(ca.algorithm());
         X509Certificate certificate = certificates.issue(ca.certificate(), ca.signer(), keyPair.getPublic(), validity);
         List<X509Certificate> chain = new ArrayList<>();
         chain.add(certificate);

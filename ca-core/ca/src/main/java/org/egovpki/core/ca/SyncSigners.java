@@ -172,7 +172,7 @@ public final class SyncSigners {
     }
 
     private SyncSigningKey issue(CertificateAuthority ca) {
-        KeyPair keyPair = ca.algorithm().generate(random);
+        KeyPair keyPair = keyStore.newKeyPair(ca.algorithm());
         X509Certificate certificate = certificates.issue(ca.name(), ca.certificate(), ca.signer(), keyPair.getPublic(),
                 validity);
         List<X509Certificate> chain = new ArrayList<>();

@@ -1,299 +1,62 @@
 package org.egovpki.core.crypto;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
+import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The CA keys and their certificate chains, kept in one password-protected PKCS#12 file.
+ * Where the CA private keys live, each under an alias with its certificate chain: a PKCS#12 file
+ * ({@link Pkcs12CaKeyStore}, the default) or a PKCS#11 token ({@link Pkcs11CaKeyStore}, an HSM),
+ * where keys are generated and used and never leave it.
  *
- * <p>Invariants:
- * <ul>
- *   <li>The file on disk is always a complete keystore: every change is written to a temporary
- *       file, fsynced and renamed over the old one, so a crash leaves the old or the new
- *       keystore, never half of one. It is created owner-only (0600) where POSIX permissions
- *       exist.</li>
- *   <li>An alias, once written, is never overwritten: losing a CA key by a typo is not
- *       recoverable. Aliases are lower-case ({@value #ALIAS_RULE}) because Bouncy Castle's
- *       PKCS#12 store compares aliases ignoring case.</li>
- *   <li>Each entry's private key matches the first certificate of its chain, and each
- *       certificate of the chain is signed by the next one (checked on {@link #put}).</li>
- *   <li>The private keys never leave this class except inside a {@link CaSigner}.</li>
- * </ul>
- *
- * <p>The file is written by Bouncy Castle's PKCS#12 implementation (the JDK's does not know
- * SM2 keys) with PBES2/PBKDF2-HMAC-SHA256 and AES-256 for keys and AES-128 for certificates
- * ({@code PKCS12-AES256-AES128}); plain BC {@code "PKCS12"} would use 3DES and RC2-40, which
- * OpenSSL 3 refuses to read without {@code -legacy}. Loading and storing take about a second
- * each because of the PBKDF iteration counts; that is the price of a guessed password being
- * expensive.
- *
- * <p>Thread-safe: all access is synchronised on this instance. Only one process may write a
- * given file.
+ * <p>A new key is made by the store ({@link #newKeyPair}), signs through {@link #signer(KeyPair)}
+ * (a self-signed root signs its own certificate before it is stored), and is then stored with its
+ * chain ({@link #put}). Every store keeps the same rules: an alias is never overwritten, an entry's
+ * key belongs to the first certificate of its chain and each certificate is signed by the next, and
+ * the private keys leave the store only inside a {@link CaSigner}.
  */
-public final class CaKeyStore {
+public interface CaKeyStore {
 
-    private static final Logger LOG = LoggerFactory.getLogger(CaKeyStore.class);
+    /** A new key pair of {@code algorithm}, made where the store keeps its keys; not stored yet. */
+    KeyPair newKeyPair(KeyAlgorithm algorithm);
 
-    private static final String STORE_TYPE = "PKCS12-AES256-AES128";
-    /** 128 characters: room for a CA name (up to 63) and the suffix of its delegated OCSP responder keys. */
-    private static final String ALIAS_RULE = "[a-z0-9][a-z0-9._-]{0,127}";
-    private static final Pattern ALIAS = Pattern.compile(ALIAS_RULE);
+    /** A signer for a key pair {@link #newKeyPair} returned, before (or after) it is stored. */
+    CaSigner signer(KeyPair keyPair);
 
-    private final Path file;
-    private final char[] password;
-    private final SecureRandom random;
-    private final KeyStore keyStore;
-
-    private CaKeyStore(Path file, char[] password, SecureRandom random, KeyStore keyStore) {
-        this.file = file;
-        this.password = password;
-        this.random = random;
-        this.keyStore = keyStore;
-    }
-
-    /** Same as {@link #openOrCreate(Path, char[], SecureRandom)} with a new {@link SecureRandom}. */
-    public static CaKeyStore openOrCreate(Path file, char[] password) {
-        return openOrCreate(file, password, new SecureRandom());
-    }
+    /** Whether {@code alias} names an entry. */
+    boolean contains(String alias);
 
     /**
-     * Opens the keystore at {@code file}, or creates an empty one there (and any missing parent
-     * directories) if the file does not exist. The password is copied; the caller may wipe its
-     * array afterwards.
+     * Stores a key made by {@link #newKeyPair} with its chain (its own certificate first, root last).
      *
-     * @param random randomness for the signers handed out by {@link #signer(String)}
-     * @throws IllegalStateException if the file cannot be read or written, or if the password is
-     *     wrong or the file corrupted
+     * @throws IllegalArgumentException if the alias is malformed, the chain empty or broken, or the
+     *     key not the first certificate's
+     * @throws IllegalStateException if the alias exists already or the store cannot be written; the
+     *     store is then unchanged
      */
-    public static CaKeyStore openOrCreate(Path file, char[] password, SecureRandom random) {
-        Objects.requireNonNull(file, "file");
-        Objects.requireNonNull(password, "password");
-        Objects.requireNonNull(random, "random");
-        if (password.length == 0) {
-            throw new IllegalArgumentException("the password for CA keystore " + file
-                    + " is empty; a CA keystore needs a password");
-        }
-        char[] ownPassword = password.clone();
-        Path absolute = file.toAbsolutePath();
-        CaKeyStore store;
-        if (Files.exists(absolute)) {
-            store = new CaKeyStore(absolute, ownPassword, random, load(absolute, ownPassword));
-            store.warnIfReadableByOthers();
-        } else {
-            store = new CaKeyStore(absolute, ownPassword, random, empty());
-            // Written at once so the password is bound to the file from the first start on.
-            store.persist();
-            LOG.info("Created empty CA keystore {}", absolute);
-        }
-        return store;
-    }
-
-    /** The keystore file (absolute). */
-    public Path file() {
-        return file;
-    }
-
-    /** Whether {@code alias} names an entry (aliases are lower-case, see the class comment). */
-    public synchronized boolean contains(String alias) {
-        Objects.requireNonNull(alias, "alias");
-        try {
-            return keyStore.containsAlias(alias);
-        } catch (GeneralSecurityException e) {
-            throw notLoaded(e);
-        }
-    }
-
-    /**
-     * Adds a CA key with its chain (the CA's own certificate first, then its issuers) and
-     * persists the keystore atomically before returning.
-     *
-     * @throws IllegalArgumentException if the alias is malformed, the chain empty, the key not the
-     *     chain's first certificate's, or a certificate not signed by the next one
-     * @throws IllegalStateException if the alias exists already or the file cannot be written; the
-     *     keystore (in memory and on disk) is then unchanged
-     */
-    public synchronized void put(String alias, PrivateKey key, X509Certificate[] chain) {
-        requireValidAlias(alias);
-        Objects.requireNonNull(key, "key");
-        X509Certificate[] ownChain = requireValidChain(alias, chain);
-        // The signer's constructor refuses a key that does not belong to the first certificate.
-        CaSigner signer = new CaSigner(key, ownChain[0].getPublicKey(), random);
-        if (contains(alias)) {
-            throw new IllegalStateException("CA keystore " + file + " already holds alias \"" + alias
-                    + "\"; CA keys are never overwritten, choose a new alias");
-        }
-        try {
-            keyStore.setKeyEntry(alias, key, password, ownChain);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot put CA key \"" + alias + "\" into keystore " + file
-                    + ": " + e.getMessage(), e);
-        }
-        try {
-            persist();
-        } catch (RuntimeException e) {
-            try {
-                keyStore.deleteEntry(alias);
-            } catch (GeneralSecurityException rollback) {
-                e.addSuppressed(rollback);
-            }
-            throw e;
-        }
-        LOG.info("Stored CA key \"{}\" ({}) in {}", alias, signer.algorithm(), file);
-    }
+    void put(String alias, PrivateKey key, X509Certificate[] chain);
 
     /** A signer for the key under {@code alias}, or empty if there is no key entry by that name. */
-    public synchronized Optional<CaSigner> signer(String alias) {
-        Objects.requireNonNull(alias, "alias");
-        try {
-            if (!keyStore.isKeyEntry(alias)) {
-                return Optional.empty();
-            }
-            PrivateKey key = (PrivateKey) keyStore.getKey(alias, password);
-            Certificate[] chain = keyStore.getCertificateChain(alias);
-            if (key == null || chain == null || chain.length == 0) {
-                throw new IllegalStateException("CA keystore " + file + " entry \"" + alias
-                        + "\" has no private key or no certificate chain; restore the file from a backup");
-            }
-            return Optional.of(new CaSigner(key, chain[0].getPublicKey(), random));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot read CA key \"" + alias + "\" from keystore " + file
-                    + ": " + e.getMessage(), e);
-        }
-    }
+    Optional<CaSigner> signer(String alias);
 
     /** The certificate chain stored under {@code alias}, CA certificate first; empty if none. */
-    public synchronized List<X509Certificate> chain(String alias) {
-        Objects.requireNonNull(alias, "alias");
-        try {
-            Certificate[] chain = keyStore.getCertificateChain(alias);
-            if (chain == null) {
-                return List.of();
-            }
-            return Arrays.stream(chain).map(X509Certificate.class::cast).toList();
-        } catch (GeneralSecurityException e) {
-            throw notLoaded(e);
-        }
+    List<X509Certificate> chain(String alias);
+
+    /** All aliases. */
+    Set<String> aliases();
+
+    /** Same as {@link Pkcs12CaKeyStore#openOrCreate(Path, char[])}. */
+    static Pkcs12CaKeyStore openOrCreate(Path file, char[] password) {
+        return Pkcs12CaKeyStore.openOrCreate(file, password);
     }
 
-    /** All aliases, as stored. */
-    public synchronized Set<String> aliases() {
-        try {
-            return Set.copyOf(Collections.list(keyStore.aliases()));
-        } catch (GeneralSecurityException e) {
-            throw notLoaded(e);
-        }
-    }
-
-    @Override
-    public String toString() {
-        return "CaKeyStore[" + file + "]";
-    }
-
-    private static KeyStore empty() {
-        try {
-            KeyStore keyStore = KeyStore.getInstance(STORE_TYPE, BouncyCastle.PROVIDER);
-            keyStore.load(null, null);
-            return keyStore;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("Bouncy Castle cannot create a " + STORE_TYPE + " keystore: "
-                    + e.getMessage(), e);
-        }
-    }
-
-    private static KeyStore load(Path file, char[] password) {
-        byte[] content;
-        try {
-            content = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read CA keystore " + file + ": " + e
-                    + "; check that the file is readable by this process", e);
-        }
-        try {
-            // BC's PKCS#12 loader reads any protection scheme; the type only decides how store() writes.
-            KeyStore keyStore = KeyStore.getInstance(STORE_TYPE, BouncyCastle.PROVIDER);
-            keyStore.load(new ByteArrayInputStream(content), password);
-            return keyStore;
-        } catch (IOException | GeneralSecurityException | RuntimeException e) {
-            throw new IllegalStateException("cannot open CA keystore " + file
-                    + ": wrong password or corrupted file (" + e.getMessage() + ")", e);
-        }
-    }
-
-    private void persist() {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            keyStore.store(out, password);
-            AtomicFiles.writeOwnerOnly(file, out.toByteArray());
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot write CA keystore " + file + ": " + e
-                    + "; check that its directory exists and is writable", e);
-        }
-    }
-
-    private void warnIfReadableByOthers() {
-        try {
-            AtomicFiles.posixPermissions(file)
-                    .filter(permissions -> !AtomicFiles.OWNER_ONLY.containsAll(permissions))
-                    .ifPresent(permissions -> LOG.warn(
-                            "CA keystore {} is accessible by others ({}); run: chmod 600 {}",
-                            file, PosixFilePermissions.toString(permissions), file));
-        } catch (IOException e) {
-            LOG.warn("Cannot read the permissions of CA keystore {}: {}", file, e.toString());
-        }
-    }
-
-    private static void requireValidAlias(String alias) {
-        if (alias == null || !ALIAS.matcher(alias).matches()) {
-            throw new IllegalArgumentException("CA keystore alias \"" + alias + "\" is not allowed; use "
-                    + ALIAS_RULE + " (lower-case, because PKCS#12 aliases are compared ignoring case)");
-        }
-    }
-
-    private static X509Certificate[] requireValidChain(String alias, X509Certificate[] chain) {
-        if (chain == null || chain.length == 0) {
-            throw new IllegalArgumentException("CA key \"" + alias
-                    + "\" needs a certificate chain with at least its own certificate");
-        }
-        X509Certificate[] copy = chain.clone();
-        for (int i = 0; i < copy.length; i++) {
-            if (copy[i] == null) {
-                throw new IllegalArgumentException("certificate " + i + " of the chain for \"" + alias + "\" is null");
-            }
-        }
-        for (int i = 0; i + 1 < copy.length; i++) {
-            try {
-                copy[i].verify(copy[i + 1].getPublicKey(), BouncyCastle.PROVIDER);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalArgumentException("certificate " + i + " (" + copy[i].getSubjectX500Principal()
-                        + ") of the chain for \"" + alias + "\" is not signed by certificate " + (i + 1) + " ("
-                        + copy[i + 1].getSubjectX500Principal() + "); pass the chain CA certificate first, root last",
-                        e);
-            }
-        }
-        return copy;
-    }
-
-    private IllegalStateException notLoaded(GeneralSecurityException e) {
-        return new IllegalStateException("CA keystore " + file + " is not loaded: " + e.getMessage(), e);
+    /** Same as {@link Pkcs12CaKeyStore#openOrCreate(Path, char[], SecureRandom)}. */
+    static Pkcs12CaKeyStore openOrCreate(Path file, char[] password, SecureRandom random) {
+        return Pkcs12CaKeyStore.openOrCreate(file, password, random);
     }
 }

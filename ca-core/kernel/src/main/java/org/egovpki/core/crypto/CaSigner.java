@@ -6,6 +6,7 @@ import java.security.InvalidKeyException;
 import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
@@ -25,6 +26,11 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * algorithm. SM2 signatures use the GM/T 0009 default user ID {@code 1234567812345678}, which is
  * Bouncy Castle's default and what relying parties assume for certificates, CRLs and OCSP.
  *
+ * <p>The key is used through one provider: Bouncy Castle for keys held in memory (the PKCS#12
+ * store), the token's SunPKCS11 provider for keys that stay on a PKCS#11 token
+ * ({@link Pkcs11CaKeyStore}); the probe and every signature go through it, so a token key is never
+ * asked to leave the token.
+ *
  * <p>Thread-safe: every call creates its own {@link Signature} or {@link ContentSigner}.
  * {@link #toString()} shows the algorithm and the public key fingerprint, never the key.
  */
@@ -36,6 +42,7 @@ public final class CaSigner {
     private final PublicKey publicKey;
     private final KeyAlgorithm algorithm;
     private final SecureRandom random;
+    private final Provider provider;
 
     /**
      * @param privateKey the CA private key (SM2, RSA or EC)
@@ -44,9 +51,18 @@ public final class CaSigner {
      * @throws IllegalArgumentException if the keys do not form a pair or the algorithm is unsupported
      */
     public CaSigner(PrivateKey privateKey, PublicKey publicKey, SecureRandom random) {
+        this(privateKey, publicKey, random, BouncyCastle.PROVIDER);
+    }
+
+    /**
+     * A signer whose private key is used through {@code provider} (a PKCS#11 token's, for a key
+     * that never leaves the token).
+     */
+    public CaSigner(PrivateKey privateKey, PublicKey publicKey, SecureRandom random, Provider provider) {
         this.privateKey = Objects.requireNonNull(privateKey, "privateKey");
         this.publicKey = Objects.requireNonNull(publicKey, "publicKey");
         this.random = Objects.requireNonNull(random, "random");
+        this.provider = Objects.requireNonNull(provider, "provider");
         this.algorithm = KeyAlgorithm.of(publicKey);
         requireMatchingPair();
     }
@@ -65,7 +81,7 @@ public final class CaSigner {
     public ContentSigner contentSigner() {
         try {
             return new JcaContentSignerBuilder(algorithm.signatureAlgorithm())
-                    .setProvider(BouncyCastle.PROVIDER)
+                    .setProvider(provider)
                     .setSecureRandom(random)
                     .build(privateKey);
         } catch (OperatorCreationException e) {
@@ -81,7 +97,7 @@ public final class CaSigner {
     public byte[] sign(byte[] data) {
         Objects.requireNonNull(data, "data");
         try {
-            Signature signature = Signature.getInstance(algorithm.signatureAlgorithm(), BouncyCastle.PROVIDER);
+            Signature signature = Signature.getInstance(algorithm.signatureAlgorithm(), provider);
             signature.initSign(privateKey, random);
             signature.update(data);
             return signature.sign();
@@ -118,7 +134,7 @@ public final class CaSigner {
     private void requireMatchingPair() {
         String signatureAlgorithm = algorithm.signatureAlgorithm();
         try {
-            Signature signer = Signature.getInstance(signatureAlgorithm, BouncyCastle.PROVIDER);
+            Signature signer = Signature.getInstance(signatureAlgorithm, provider);
             signer.initSign(privateKey, random);
             signer.update(PROBE);
             byte[] probeSignature = signer.sign();

@@ -96,7 +96,7 @@ public enum KeyAlgorithm {
         return keyPair;
     }
 
-    private AlgorithmParameterSpec parameterSpec(int keySize) {
+    AlgorithmParameterSpec parameterSpec(int keySize) {
         if (this == RSA) {
             if (keySize < MIN_RSA_BITS || keySize > MAX_RSA_BITS) {
                 throw new IllegalArgumentException("RSA key size " + keySize + " is not allowed; use "

@@ -87,8 +87,17 @@ public final class CaCertificateFactory {
      * @throws IllegalArgumentException if the request breaks the root profile
      */
     public X509Certificate selfSignedRoot(CaCertificateRequest request, KeyPair keyPair) {
-        Objects.requireNonNull(request, "request");
         Objects.requireNonNull(keyPair, "keyPair");
+        return selfSignedRoot(request, CaSigner.of(keyPair, random));
+    }
+
+    /**
+     * A self-signed root for the key {@code signer} holds (a key on a PKCS#11 token is used where
+     * it is), under the same rules as {@link #selfSignedRoot(CaCertificateRequest, KeyPair)}.
+     */
+    public X509Certificate selfSignedRoot(CaCertificateRequest request, CaSigner signer) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(signer, "signer");
         if (request.caRepositoryUrl() == null) {
             throw new IllegalArgumentException("root CA \"" + request.subjectDn()
                     + "\" needs a caRepositoryUrl: a self-signed CA carries subjectInfoAccess caRepository (GM/T 0015)");
@@ -98,12 +107,11 @@ public final class CaCertificateFactory {
             throw new IllegalArgumentException("root CA \"" + request.subjectDn()
                     + "\" must not carry CRL distribution points or caIssuers: it has no issuer; remove them");
         }
-        CaSigner signer = CaSigner.of(keyPair, random);
         X500Name subject = DistinguishedNames.parse(request.subjectDn());
         Instant notBefore = now();
         Instant notAfter = notAfter("root CA", request, notBefore, MAX_ROOT_VALIDITY);
-        byte[] keyId = KeyIdentifiers.subjectKeyIdentifier(keyPair.getPublic());
-        return issue(request, subject, subject, keyPair.getPublic(), notBefore, notAfter, keyId, signer);
+        byte[] keyId = KeyIdentifiers.subjectKeyIdentifier(signer.publicKey());
+        return issue(request, subject, subject, signer.publicKey(), notBefore, notAfter, keyId, signer);
     }
 
     /**

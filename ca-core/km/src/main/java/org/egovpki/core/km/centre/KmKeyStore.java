@@ -22,7 +22,7 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.ContentSigner;
 import org.egovpki.core.crypto.BouncyCastle;
-import org.egovpki.core.crypto.CaKeyStore;
+import org.egovpki.core.crypto.Pkcs12CaKeyStore;
 import org.egovpki.core.crypto.CaSigner;
 import org.egovpki.core.crypto.KeyAlgorithm;
 import org.egovpki.core.crypto.SealedSecretFile;
@@ -65,7 +65,7 @@ public final class KmKeyStore {
     public static KmKeyStore openOrCreate(Path directory, char[] password, X500Name kmName, Clock clock,
                                           SecureRandom random) {
         Objects.requireNonNull(kmName, "kmName");
-        CaKeyStore keys = CaKeyStore.openOrCreate(directory.resolve("km-keys.p12"), password, random);
+        Pkcs12CaKeyStore keys = Pkcs12CaKeyStore.openOrCreate(directory.resolve("km-keys.p12"), password, random);
         if (!keys.contains(SIGNING_ALIAS)) {
             KeyPair pair = KeyAlgorithm.SM2.generate(random);
             X509Certificate certificate = selfSigned(kmName, pair, clock, random);

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class CaKeyStoreTest {
+class Pkcs12CaKeyStoreTest {
 
     private static final char[] PASSWORD = "correct horse battery staple".toCharArray();
     private static final byte[] DATA = "CRL to be signed".getBytes(StandardCharsets.US_ASCII);

@@ -1,0 +1,281 @@
+package org.egovpki.core.crypto;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CA keys and their certificate chains, kept in one password-protected PKCS#12 file.
+ *
+ * <p>Invariants:
+ * <ul>
+ *   <li>The file on disk is always a complete keystore: every change is written to a temporary
+ *       file, fsynced and renamed over the old one, so a crash leaves the old or the new
+ *       keystore, never half of one. It is created owner-only (0600) where POSIX permissions
+ *       exist.</li>
+ *   <li>An alias, once written, is never overwritten: losing a CA key by a typo is not
+ *       recoverable. Aliases are lower-case ({@value KeyEntryRules#ALIAS_RULE}) because Bouncy Castle's
+ *       PKCS#12 store compares aliases ignoring case.</li>
+ *   <li>Each entry's private key matches the first certificate of its chain, and each
+ *       certificate of the chain is signed by the next one (checked on {@link #put}).</li>
+ *   <li>The private keys never leave this class except inside a {@link CaSigner}.</li>
+ * </ul>
+ *
+ * <p>The file is written by Bouncy Castle's PKCS#12 implementation (the JDK's does not know
+ * SM2 keys) with PBES2/PBKDF2-HMAC-SHA256 and AES-256 for keys and AES-128 for certificates
+ * ({@code PKCS12-AES256-AES128}); plain BC {@code "PKCS12"} would use 3DES and RC2-40, which
+ * OpenSSL 3 refuses to read without {@code -legacy}. Loading and storing take about a second
+ * each because of the PBKDF iteration counts; that is the price of a guessed password being
+ * expensive.
+ *
+ * <p>Thread-safe: all access is synchronised on this instance. Only one process may write a
+ * given file.
+ */
+public final class Pkcs12CaKeyStore implements CaKeyStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Pkcs12CaKeyStore.class);
+
+    private static final String STORE_TYPE = "PKCS12-AES256-AES128";
+
+    private final Path file;
+    private final char[] password;
+    private final SecureRandom random;
+    private final KeyStore keyStore;
+
+    private Pkcs12CaKeyStore(Path file, char[] password, SecureRandom random, KeyStore keyStore) {
+        this.file = file;
+        this.password = password;
+        this.random = random;
+        this.keyStore = keyStore;
+    }
+
+    /** Same as {@link #openOrCreate(Path, char[], SecureRandom)} with a new {@link SecureRandom}. */
+    public static Pkcs12CaKeyStore openOrCreate(Path file, char[] password) {
+        return openOrCreate(file, password, new SecureRandom());
+    }
+
+    /**
+     * Opens the keystore at {@code file}, or creates an empty one there (and any missing parent
+     * directories) if the file does not exist. The password is copied; the caller may wipe its
+     * array afterwards.
+     *
+     * @param random randomness for the signers handed out by {@link #signer(String)}
+     * @throws IllegalStateException if the file cannot be read or written, or if the password is
+     *     wrong or the file corrupted
+     */
+    public static Pkcs12CaKeyStore openOrCreate(Path file, char[] password, SecureRandom random) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(password, "password");
+        Objects.requireNonNull(random, "random");
+        if (password.length == 0) {
+            throw new IllegalArgumentException("the password for CA keystore " + file
+                    + " is empty; a CA keystore needs a password");
+        }
+        char[] ownPassword = password.clone();
+        Path absolute = file.toAbsolutePath();
+        Pkcs12CaKeyStore store;
+        if (Files.exists(absolute)) {
+            store = new Pkcs12CaKeyStore(absolute, ownPassword, random, load(absolute, ownPassword));
+            store.warnIfReadableByOthers();
+        } else {
+            store = new Pkcs12CaKeyStore(absolute, ownPassword, random, empty());
+            // Written at once so the password is bound to the file from the first start on.
+            store.persist();
+            LOG.info("Created empty CA keystore {}", absolute);
+        }
+        return store;
+    }
+
+    /** The keystore file (absolute). */
+    public Path file() {
+        return file;
+    }
+
+    /** A key pair generated in memory, signing through Bouncy Castle until {@link #put} stores it. */
+    @Override
+    public KeyPair newKeyPair(KeyAlgorithm algorithm) {
+        return algorithm.generate(random);
+    }
+
+    @Override
+    public CaSigner signer(KeyPair keyPair) {
+        return CaSigner.of(keyPair, random);
+    }
+
+    /** Whether {@code alias} names an entry (aliases are lower-case, see the class comment). */
+    @Override
+    public synchronized boolean contains(String alias) {
+        Objects.requireNonNull(alias, "alias");
+        try {
+            return keyStore.containsAlias(alias);
+        } catch (GeneralSecurityException e) {
+            throw notLoaded(e);
+        }
+    }
+
+    /**
+     * Adds a CA key with its chain (the CA's own certificate first, then its issuers) and
+     * persists the keystore atomically before returning.
+     *
+     * @throws IllegalArgumentException if the alias is malformed, the chain empty, the key not the
+     *     chain's first certificate's, or a certificate not signed by the next one
+     * @throws IllegalStateException if the alias exists already or the file cannot be written; the
+     *     keystore (in memory and on disk) is then unchanged
+     */
+    @Override
+    public synchronized void put(String alias, PrivateKey key, X509Certificate[] chain) {
+        KeyEntryRules.requireValidAlias(alias);
+        Objects.requireNonNull(key, "key");
+        X509Certificate[] ownChain = KeyEntryRules.requireValidChain(alias, chain);
+        // The signer's constructor refuses a key that does not belong to the first certificate.
+        CaSigner signer = new CaSigner(key, ownChain[0].getPublicKey(), random);
+        if (contains(alias)) {
+            throw new IllegalStateException("CA keystore " + file + " already holds alias \"" + alias
+                    + "\"; CA keys are never overwritten, choose a new alias");
+        }
+        try {
+            keyStore.setKeyEntry(alias, key, password, ownChain);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot put CA key \"" + alias + "\" into keystore " + file
+                    + ": " + e.getMessage(), e);
+        }
+        try {
+            persist();
+        } catch (RuntimeException e) {
+            try {
+                keyStore.deleteEntry(alias);
+            } catch (GeneralSecurityException rollback) {
+                e.addSuppressed(rollback);
+            }
+            throw e;
+        }
+        LOG.info("Stored CA key \"{}\" ({}) in {}", alias, signer.algorithm(), file);
+    }
+
+    /** A signer for the key under {@code alias}, or empty if there is no key entry by that name. */
+    @Override
+    public synchronized Optional<CaSigner> signer(String alias) {
+        Objects.requireNonNull(alias, "alias");
+        try {
+            if (!keyStore.isKeyEntry(alias)) {
+                return Optional.empty();
+            }
+            PrivateKey key = (PrivateKey) keyStore.getKey(alias, password);
+            Certificate[] chain = keyStore.getCertificateChain(alias);
+            if (key == null || chain == null || chain.length == 0) {
+                throw new IllegalStateException("CA keystore " + file + " entry \"" + alias
+                        + "\" has no private key or no certificate chain; restore the file from a backup");
+            }
+            return Optional.of(new CaSigner(key, chain[0].getPublicKey(), random));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read CA key \"" + alias + "\" from keystore " + file
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The certificate chain stored under {@code alias}, CA certificate first; empty if none. */
+    @Override
+    public synchronized List<X509Certificate> chain(String alias) {
+        Objects.requireNonNull(alias, "alias");
+        try {
+            Certificate[] chain = keyStore.getCertificateChain(alias);
+            if (chain == null) {
+                return List.of();
+            }
+            return Arrays.stream(chain).map(X509Certificate.class::cast).toList();
+        } catch (GeneralSecurityException e) {
+            throw notLoaded(e);
+        }
+    }
+
+    /** All aliases, as stored. */
+    @Override
+    public synchronized Set<String> aliases() {
+        try {
+            return Set.copyOf(Collections.list(keyStore.aliases()));
+        } catch (GeneralSecurityException e) {
+            throw notLoaded(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Pkcs12CaKeyStore[" + file + "]";
+    }
+
+    private static KeyStore empty() {
+        try {
+            KeyStore keyStore = KeyStore.getInstance(STORE_TYPE, BouncyCastle.PROVIDER);
+            keyStore.load(null, null);
+            return keyStore;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("Bouncy Castle cannot create a " + STORE_TYPE + " keystore: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static KeyStore load(Path file, char[] password) {
+        byte[] content;
+        try {
+            content = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read CA keystore " + file + ": " + e
+                    + "; check that the file is readable by this process", e);
+        }
+        try {
+            // BC's PKCS#12 loader reads any protection scheme; the type only decides how store() writes.
+            KeyStore keyStore = KeyStore.getInstance(STORE_TYPE, BouncyCastle.PROVIDER);
+            keyStore.load(new ByteArrayInputStream(content), password);
+            return keyStore;
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            throw new IllegalStateException("cannot open CA keystore " + file
+                    + ": wrong password or corrupted file (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private void persist() {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            keyStore.store(out, password);
+            AtomicFiles.writeOwnerOnly(file, out.toByteArray());
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot write CA keystore " + file + ": " + e
+                    + "; check that its directory exists and is writable", e);
+        }
+    }
+
+    private void warnIfReadableByOthers() {
+        try {
+            AtomicFiles.posixPermissions(file)
+                    .filter(permissions -> !AtomicFiles.OWNER_ONLY.containsAll(permissions))
+                    .ifPresent(permissions -> LOG.warn(
+                            "CA keystore {} is accessible by others ({}); run: chmod 600 {}",
+                            file, PosixFilePermissions.toString(permissions), file));
+        } catch (IOException e) {
+            LOG.warn("Cannot read the permissions of CA keystore {}: {}", file, e.toString());
+        }
+    }
+
+    private IllegalStateException notLoaded(GeneralSecurityException e) {
+        return new IllegalStateException("CA keystore " + file + " is not loaded: " + e.getMessage(), e);
+    }
+}
