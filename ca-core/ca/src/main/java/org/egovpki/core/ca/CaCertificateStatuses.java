@@ -19,13 +19,14 @@ import org.egovpki.core.x509.RevokedEntry;
  *
  * <p>Invariants:
  * <ul>
- * <li>Only for a CA of role {@link CaRole#ROOT} (only roots issue CA certificates here). A serial
- *     listed among its revoked subordinates ({@link CaPublications#revokedSubordinates}, the very
- *     list its ARL and CRL are built from) is {@code revoked} with that entry's time and reason,
- *     also for a CA since removed from the configuration; the certificate of a CA in service whose
- *     parent it is, not listed there, is {@code good}.</li>
- * <li>Everything else goes to the certificate records unchanged, so a serial the root never
- *     issued stays {@code unknown}, never {@code good}.</li>
+ * <li>Only for a CA of role {@link CaRole#ROOT} (only roots issue CA certificates here). The
+ *     certificate of a CA in service whose parent it is: {@code revoked} with the time and reason
+ *     of its entry among the root's revoked subordinates ({@link CaPublications#revokedSubordinates},
+ *     the very list its ARL and CRL are built from), else {@code good}.</li>
+ * <li>Any other serial goes to the certificate records unchanged; one they do not know but the
+ *     revoked subordinates list (a CA revoked and since removed from the configuration) is
+ *     {@code revoked}; anything else the root never issued stays {@code unknown}, never
+ *     {@code good}.</li>
  * <li>The directory is read on every call that names a root's CA certificate: a revocation is
  *     visible on the next request (the responder's cache is dropped by
  *     {@code OcspResponder.invalidateCaCertificate} on the {@code CaRevoked} event).</li>
@@ -58,11 +59,12 @@ public final class CaCertificateStatuses implements CertificateStatusSource {
         }
         boolean subordinate = cas.all().stream().anyMatch(ca -> issuerName.equals(ca.definition().parent())
                 && serial.equals(ca.certificate().getSerialNumber()));
-        Optional<RevocationStatus> revoked = revokedSubordinate(issuerName, serial);
-        if (revoked.isPresent()) {
-            return revoked;
+        if (subordinate) {
+            return Optional.of(revokedSubordinate(issuerName, serial).orElse(RevocationStatus.good()));
         }
-        return subordinate ? Optional.of(RevocationStatus.good()) : records.status(issuerName, serial);
+        Optional<RevocationStatus> record = records.status(issuerName, serial);
+        // A CA revoked and since removed from the configuration is still listed in the ARL.
+        return record.isPresent() ? record : revokedSubordinate(issuerName, serial);
     }
 
     private Optional<RevocationStatus> revokedSubordinate(String rootName, BigInteger serial) {

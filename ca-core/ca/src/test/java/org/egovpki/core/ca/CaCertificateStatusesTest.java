@@ -156,6 +156,24 @@ class CaCertificateStatusesTest {
     }
 
     @Test
+    void aRevokedCaRemovedFromTheConfigurationStaysRevokedAsTheArlSays() throws Exception {
+        CaRegistry registry = bootstrap(KeyAlgorithm.EC);
+        CertificateAuthority root = registry.find("x-root").orElseThrow();
+        CertificateAuthority issuing = registry.find("x-issuing").orElseThrow();
+        new CaRevocations(registry, repository, audit, clock, events::add)
+                .revoke(CA_ADMIN, issuing.name(), RevocationReason.AGREEMENT_ENDED);
+        CaRegistry withoutIt = new CaRegistry(List.of(root));
+
+        RevocationStatus status = new CaCertificateStatuses(withoutIt, repository, records)
+                .status(root.name(), issuing.certificate().getSerialNumber()).orElseThrow();
+
+        assertThat(status.isRevoked()).isTrue();
+        assertThat(status.reasonCode()).isEqualTo(CRLReason.cessationOfOperation);
+        assertThat(new CaCertificateStatuses(withoutIt, repository, records).status(root.name(),
+                issuing.certificate().getSerialNumber().add(BigInteger.ONE))).as("never issued").isEmpty();
+    }
+
+    @Test
     void withDelegatedRespondersTheRootsResponderSignsTheIssuingCasStatus() throws Exception {
         CaRegistry registry = bootstrap(KeyAlgorithm.SM2);
         CertificateAuthority root = registry.find("x-root").orElseThrow();
