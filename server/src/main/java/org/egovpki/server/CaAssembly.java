@@ -6,6 +6,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import org.egovpki.core.ca.CaBootstrap;
+import org.egovpki.core.ca.CaCertificateStatuses;
 import org.egovpki.core.ca.CaRegistry;
 import org.egovpki.core.ca.CaRevocations;
 import org.egovpki.core.ca.CertificateAuthority;
@@ -17,6 +18,7 @@ import org.egovpki.core.ca.OcspResponders;
 import org.egovpki.core.ca.OcspSigners;
 import org.egovpki.core.crypto.CaKeyStore;
 import org.egovpki.core.crypto.Pkcs11CaKeyStore;
+import org.egovpki.core.ocsp.CertificateStatusSource;
 import org.egovpki.core.ocsp.OcspResponder;
 import org.egovpki.core.operator.AttemptLimiter;
 import org.egovpki.core.revoke.RevocationService;
@@ -159,7 +161,9 @@ final class CaAssembly {
      * renews them now and returns their renewal job for the routes, else returns {@code null}.
      */
     OcspResponderJobs startOcsp(DirectoryAssembly directory) {
-        LdapCertificateStatusSource statuses = new LdapCertificateStatusSource(directory.pool(), directory.names());
+        // A root's responder also answers for the issuing CA certificates it issued (their AIA OCSP points to it).
+        CertificateStatusSource statuses = new CaCertificateStatuses(registry, repository,
+                new LdapCertificateStatusSource(directory.pool(), directory.names()));
         EgovPkiConfig.Ocsp settings = config.ocsp();
         OcspResponder.Settings responder = new OcspResponder.Settings(settings.nextUpdate(), settings.cacheLifetime(),
                 settings.cacheEntries());

@@ -146,6 +146,26 @@ class OcspIT {
         assertThat(basic.getSignatureAlgOID().getId()).isEqualTo("1.2.156.10197.1.501");
         assertThat(basic.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(BouncyCastle.PROVIDER)
                 .build(responder.getPublicKey()))).isTrue();
+        assertThat(basic.getResponses()[0].getCertStatus()).as("the root answers for the issuing CA it certified")
+                .isSameAs(org.bouncycastle.cert.ocsp.CertificateStatus.GOOD);
+    }
+
+    /**
+     * The JDK's PKIX validator checking revocation by OCSP only, every certificate of the path: the
+     * issuing CA's AIA leads it to the root's delegated responder, the subscriber's to the issuing
+     * CA's; both answer good and verify.
+     */
+    @Test
+    void theJdkInOcspOnlyModeAcceptsAnEcdsaChainAnsweredByDelegatedResponders() throws Exception {
+        java.security.cert.CertificateFactory x509 = java.security.cert.CertificateFactory.getInstance("X.509");
+        X509Certificate root = (X509Certificate) x509.generateCertificate(
+                new java.io.ByteArrayInputStream(get("/ca/ec-root.crt", false)));
+        X509Certificate issuing = (X509Certificate) x509.generateCertificate(
+                new java.io.ByteArrayInputStream(get("/ca/ec-issuing.crt", false)));
+        X509Certificate leaf = (X509Certificate) x509.generateCertificate(new java.io.ByteArrayInputStream(
+                get("/api/v1/certificates/" + issueEcdsaDeviceCertificate() + ".pem", true)));
+
+        assertThat(OcspOnlyPkix.validate(java.util.List.of(leaf, issuing), root)).as("no soft failures").isEmpty();
     }
 
     @Test

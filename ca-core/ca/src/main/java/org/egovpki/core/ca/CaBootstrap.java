@@ -114,9 +114,11 @@ public final class CaBootstrap {
             certificate = certificates.selfSignedRoot(request, keyStore.signer(keyPair));
             chain.add(certificate);
         } else {
+            // AIA OCSP: the parent's responder answers for this certificate (CaCertificateStatuses),
+            // so relying parties that check revocation by OCSP only can check the whole chain.
             CaCertificateRequest request = CaCertificateRequest.issuingCa(definition.subjectDn(),
                     definition.validity(), urls.crlUrl(parent.name()), urls.crlLdapUrl(parent.name()),
-                    urls.caCertificateUrl(parent.name()));
+                    urls.caCertificateUrl(parent.name()), urls.ocspUrl(parent.name()));
             certificate = certificates.subordinate(request, keyPair.getPublic(), parent.certificate(), parent.signer());
             chain.add(certificate);
             chain.addAll(parent.chain());

@@ -24,7 +24,8 @@ import org.egovpki.core.operator.Role;
  * compromise). The revocation is recorded on the CA entry in one compare-and-swap; the CA then
  * issues nothing more but keeps signing CRLs and OCSP answers for what it issued; its parent (the
  * root) lists the certificate in its next CRL and in its authority revocation list (ARL), which
- * a {@link CaRevoked} event asks to be issued at once.
+ * a {@link CaRevoked} event asks to be issued at once, and the parent's OCSP responder answers
+ * {@code revoked} for it from the next request on ({@link CaCertificateStatuses}).
  */
 public final class CaRevocations {
 

@@ -198,6 +198,23 @@ public final class OcspResponder {
         }
     }
 
+    /**
+     * Drops, at once, every cached response of {@code parentName} about the certificate of the
+     * served CA {@code caName}: after that CA's own certificate was revoked, its parent's next
+     * answer reads the revocation. Harmless when {@code caName} is not served or nothing is cached.
+     *
+     * @param parentName the {@link ServedCa#name()} of the CA that issued {@code caName}'s certificate
+     * @param caName     the {@link ServedCa#name()} of the CA whose certificate changed status
+     */
+    public void invalidateCaCertificate(String parentName, String caName) {
+        Objects.requireNonNull(parentName, "parentName");
+        Objects.requireNonNull(caName, "caName");
+        X509Certificate certificate = caCertificates(servedByHashes).get(caName);
+        if (certificate != null) {
+            invalidate(parentName, certificate.getSerialNumber());
+        }
+    }
+
     /** Whether responses are cached ({@link Settings#cacheLifetime()} above zero). */
     public boolean caching() {
         return cache != null;

@@ -50,7 +50,8 @@ import org.egovpki.core.crypto.KeyAlgorithm;
  * (critical: keyCertSign, cRLSign, digitalSignature), SubjectKeyIdentifier and
  * AuthorityKeyIdentifier (SHA-1 of the key bits; a root's AKI is its own SKI), and, when
  * requested, subjectInfoAccess caRepository, CRL distribution points and authorityInfoAccess
- * caIssuers, all non-critical. It is signed with the issuer key's algorithm (SM3withSM2,
+ * (OCSP of the issuer's responder first, then caIssuers, in the order end-entity certificates
+ * carry them), all non-critical. It is signed with the issuer key's algorithm (SM3withSM2,
  * SHA256withRSA or SHA256withECDSA) and verified with the issuer key before it is returned.
  *
  * <p>Validity rules, refused rather than clamped so an operator sees the mistake: a root at most
@@ -82,7 +83,8 @@ public final class CaCertificateFactory {
 
     /**
      * A self-signed root for {@code keyPair}. The request must carry a caRepository URL
-     * (GM/T 0015) and no CRL DP or caIssuers URL (a root has no issuer to point at).
+     * (GM/T 0015) and no CRL DP, caIssuers or OCSP URL (a root has no issuer to point at: relying
+     * parties trust it as an anchor and never ask for its status).
      *
      * @throws IllegalArgumentException if the request breaks the root profile
      */
@@ -103,9 +105,9 @@ public final class CaCertificateFactory {
                     + "\" needs a caRepositoryUrl: a self-signed CA carries subjectInfoAccess caRepository (GM/T 0015)");
         }
         if (request.crlDistributionPointUrl() != null || request.crlLdapUrl() != null
-                || request.caIssuersUrl() != null) {
+                || request.caIssuersUrl() != null || request.ocspUrl() != null) {
             throw new IllegalArgumentException("root CA \"" + request.subjectDn()
-                    + "\" must not carry CRL distribution points or caIssuers: it has no issuer; remove them");
+                    + "\" must not carry CRL distribution points, caIssuers or OCSP: it has no issuer; remove them");
         }
         X500Name subject = DistinguishedNames.parse(request.subjectDn());
         Instant notBefore = now();
@@ -238,9 +240,16 @@ public final class CaCertificateFactory {
                 builder.addExtension(Extension.cRLDistributionPoints, false,
                         new CRLDistPoint(new DistributionPoint[] {new DistributionPoint(name, null, null)}));
             }
+            List<AccessDescription> authorityAccess = new ArrayList<>(2);
+            if (request.ocspUrl() != null) {
+                authorityAccess.add(new AccessDescription(AccessDescription.id_ad_ocsp, uri(request.ocspUrl())));
+            }
             if (request.caIssuersUrl() != null) {
+                authorityAccess.add(new AccessDescription(AccessDescription.id_ad_caIssuers, uri(request.caIssuersUrl())));
+            }
+            if (!authorityAccess.isEmpty()) {
                 builder.addExtension(Extension.authorityInfoAccess, false, new AuthorityInformationAccess(
-                        AccessDescription.id_ad_caIssuers, uri(request.caIssuersUrl())));
+                        authorityAccess.toArray(AccessDescription[]::new)));
             }
         } catch (CertIOException e) {
             throw new IllegalStateException("cannot encode the extensions of CA certificate \"" + request.subjectDn()

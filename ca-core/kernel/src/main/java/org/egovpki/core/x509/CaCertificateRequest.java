@@ -23,6 +23,10 @@ import java.util.Set;
  * @param crlLdapUrl              LDAP URL of the issuer's CRL (subordinate only), or null
  * @param caIssuersUrl            authorityInfoAccess caIssuers URL of the issuer's certificate
  *                                (subordinate only), or null
+ * @param ocspUrl                 authorityInfoAccess OCSP URL of the issuer's responder (subordinate
+ *                                only, plain {@code http://} like the CRL URL), or null. Relying
+ *                                parties that check revocation by OCSP only (JDK PKIX with
+ *                                {@code NO_FALLBACK}) need it to check the CA certificate itself.
  */
 public record CaCertificateRequest(
         String subjectDn,
@@ -31,7 +35,8 @@ public record CaCertificateRequest(
         String caRepositoryUrl,
         String crlDistributionPointUrl,
         String crlLdapUrl,
-        String caIssuersUrl) {
+        String caIssuersUrl,
+        String ocspUrl) {
 
     private static final Set<String> HTTP = Set.of("http");
     private static final Set<String> LDAP = Set.of("ldap", "ldaps");
@@ -55,20 +60,38 @@ public record CaCertificateRequest(
         Urls.requireUrl("crlDistributionPointUrl", crlDistributionPointUrl, HTTP);
         Urls.requireUrl("crlLdapUrl", crlLdapUrl, LDAP);
         Urls.requireUrl("caIssuersUrl", caIssuersUrl, HTTP_OR_LDAP);
+        // Like CRLs, OCSP goes over plain HTTP (RFC 5280 §8; IssuerContext holds end-entity certificates to the same).
+        Urls.requireUrl("ocspUrl", ocspUrl, HTTP);
+    }
+
+    /** A request without an OCSP pointer (the form before CA certificates carried one). */
+    public CaCertificateRequest(String subjectDn, Period validity, Integer pathLenConstraint, String caRepositoryUrl,
+                                String crlDistributionPointUrl, String crlLdapUrl, String caIssuersUrl) {
+        this(subjectDn, validity, pathLenConstraint, caRepositoryUrl, crlDistributionPointUrl, crlLdapUrl, caIssuersUrl,
+                null);
     }
 
     /** A self-signed root: no path length limit, SIA caRepository, no CRL DP or AIA. */
     public static CaCertificateRequest root(String subjectDn, Period validity, String caRepositoryUrl) {
-        return new CaCertificateRequest(subjectDn, validity, null, caRepositoryUrl, null, null, null);
+        return new CaCertificateRequest(subjectDn, validity, null, caRepositoryUrl, null, null, null, null);
     }
 
     /**
      * An issuing CA (pathLenConstraint 0) whose own revocation is published in its issuer's CRL
-     * at the given URLs; any URL may be null.
+     * at the given URLs, without an OCSP pointer; any URL may be null.
      */
     public static CaCertificateRequest issuingCa(String subjectDn, Period validity, String crlDistributionPointUrl,
             String crlLdapUrl, String caIssuersUrl) {
+        return issuingCa(subjectDn, validity, crlDistributionPointUrl, crlLdapUrl, caIssuersUrl, null);
+    }
+
+    /**
+     * An issuing CA (pathLenConstraint 0) whose own revocation is published in its issuer's CRL
+     * and answered by its issuer's OCSP responder at the given URLs; any URL may be null.
+     */
+    public static CaCertificateRequest issuingCa(String subjectDn, Period validity, String crlDistributionPointUrl,
+            String crlLdapUrl, String caIssuersUrl, String ocspUrl) {
         return new CaCertificateRequest(subjectDn, validity, 0, null, crlDistributionPointUrl, crlLdapUrl,
-                caIssuersUrl);
+                caIssuersUrl, ocspUrl);
     }
 }

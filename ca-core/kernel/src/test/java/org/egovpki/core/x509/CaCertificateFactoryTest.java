@@ -104,9 +104,11 @@ class CaCertificateFactoryTest {
         assertThat(extensions.getExtension(Extension.authorityInfoAccess)).isNull();
     }
 
-    @Test
-    void issuingCaPointsAtTheRootsCrlOverHttpAndLdapAndAtTheRootCertificate() throws Exception {
-        X509Certificate issuing = TestCas.chain(KeyAlgorithm.EC).issuing().certificate();
+    @ParameterizedTest
+    @EnumSource(KeyAlgorithm.class)
+    void issuingCaPointsAtTheRootsCrlOverHttpAndLdapAndAtTheRootsResponderAndCertificate(KeyAlgorithm algorithm)
+            throws Exception {
+        X509Certificate issuing = TestCas.chain(algorithm).issuing().certificate();
         Extensions extensions = extensionsOf(issuing);
 
         CRLDistPoint crlDp = CRLDistPoint.fromExtensions(extensions);
@@ -115,12 +117,50 @@ class CaCertificateFactoryTest {
         assertThat(names.getNames()).containsExactly(
                 new GeneralName(GeneralName.uniformResourceIdentifier, TestCas.CRL_HTTP),
                 new GeneralName(GeneralName.uniformResourceIdentifier, TestCas.CRL_LDAP));
+        assertThat(issuing.getNonCriticalExtensionOIDs()).contains(Extension.authorityInfoAccess.getId());
         AccessDescription[] aia = AuthorityInformationAccess.fromExtensions(extensions).getAccessDescriptions();
-        assertThat(aia).hasSize(1);
-        assertThat(aia[0].getAccessMethod()).isEqualTo(AccessDescription.id_ad_caIssuers);
-        assertThat(aia[0].getAccessLocation())
-                .isEqualTo(new GeneralName(GeneralName.uniformResourceIdentifier, TestCas.CA_ISSUERS));
+        assertThat(aia).extracting(AccessDescription::getAccessMethod)
+                .containsExactly(AccessDescription.id_ad_ocsp, AccessDescription.id_ad_caIssuers);
+        assertThat(aia).extracting(AccessDescription::getAccessLocation).containsExactly(
+                new GeneralName(GeneralName.uniformResourceIdentifier, TestCas.OCSP),
+                new GeneralName(GeneralName.uniformResourceIdentifier, TestCas.CA_ISSUERS));
         assertThat(extensions.getExtension(Extension.subjectInfoAccess)).isNull();
+    }
+
+    @Test
+    void issuingCaWithoutAnOcspUrlCarriesCaIssuersOnly() throws Exception {
+        Ca root = TestCas.root(KeyAlgorithm.EC);
+        CaCertificateRequest request = CaCertificateRequest.issuingCa(TestCas.ISSUING_DN, Period.ofYears(5),
+                TestCas.CRL_HTTP, TestCas.CRL_LDAP, TestCas.CA_ISSUERS);
+        X509Certificate issuing = TestCas.factory().subordinate(request, KeyAlgorithm.EC.generate(RANDOM).getPublic(),
+                root.certificate(), root.signer());
+
+        AccessDescription[] aia = AuthorityInformationAccess.fromExtensions(extensionsOf(issuing)).getAccessDescriptions();
+
+        assertThat(aia).extracting(AccessDescription::getAccessMethod).containsExactly(AccessDescription.id_ad_caIssuers);
+    }
+
+    @Test
+    void rootWithAnOcspUrlIsRefused() {
+        KeyPair keyPair = KeyAlgorithm.EC.generate(RANDOM);
+        CaCertificateRequest request = new CaCertificateRequest(TestCas.ROOT_DN, Period.ofYears(20), null,
+                TestCas.CA_REPOSITORY, null, null, null, TestCas.OCSP);
+
+        assertThatThrownBy(() -> TestCas.factory().selfSignedRoot(request, keyPair))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("OCSP")
+                .hasMessageContaining("has no issuer");
+    }
+
+    @Test
+    void requestRejectsAnOcspUrlThatIsNotPlainHttp() {
+        for (String url : List.of("https://pki.egov-pki.test/ocsp", "ldap://ldap.egov-pki.test/ocsp", "/ocsp")) {
+            assertThatThrownBy(() -> CaCertificateRequest.issuingCa(TestCas.ISSUING_DN, Period.ofYears(5), null, null,
+                    null, url))
+                    .as(url)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("ocspUrl");
+        }
     }
 
     @Test

@@ -25,6 +25,7 @@ final class TestCas {
     static final String CRL_HTTP = "http://pki.egov-pki.test/crl/root.crl";
     static final String CRL_LDAP = "ldap://ldap.egov-pki.test/cn=root,ou=ca,o=egov-pki,c=cn?certificateRevocationList;binary";
     static final String CA_ISSUERS = "http://pki.egov-pki.test/ca/root.cer";
+    static final String OCSP = "http://pki.egov-pki.test/ocsp";
 
     /** A CA: its certificate and the signer of its key. */
     record Ca(X509Certificate certificate, CaSigner signer) {
@@ -55,7 +56,7 @@ final class TestCas {
     }
 
     static CaCertificateRequest issuingRequest() {
-        return CaCertificateRequest.issuingCa(ISSUING_DN, Period.ofYears(20), CRL_HTTP, CRL_LDAP, CA_ISSUERS);
+        return CaCertificateRequest.issuingCa(ISSUING_DN, Period.ofYears(20), CRL_HTTP, CRL_LDAP, CA_ISSUERS, OCSP);
     }
 
     static Ca root(KeyAlgorithm algorithm) {
