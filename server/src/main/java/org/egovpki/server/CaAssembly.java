@@ -17,6 +17,7 @@ import org.egovpki.core.ca.OcspResponders;
 import org.egovpki.core.ca.OcspSigners;
 import org.egovpki.core.crypto.CaKeyStore;
 import org.egovpki.core.ocsp.OcspResponder;
+import org.egovpki.core.profile.LiveProfiles;
 import org.egovpki.core.operator.AttemptLimiter;
 import org.egovpki.core.revoke.RevocationService;
 import org.egovpki.core.x509.CaCertificateFactory;
@@ -55,9 +56,12 @@ final class CaAssembly {
     private final CaKeyStore keyStore;
     private final CaRegistry registry;
     private final LifecycleEvents events;
+    /** The profiles in force: the configured ones, replaced by a configuration reload (ConfigReload). */
+    private final LiveProfiles profiles;
     private RevocationService revocations;
     private CaRevocations caRevocations;
     private OcspResponder ocsp;
+    private OcspSigners ocspSigners;
 
     private CaAssembly(EgovPkiConfig config, FileAuditLog audit, Clock clock, SecureRandom random,
                        LdapCaRepository repository, LdapCertificateStore certificates, ConfiguredPublicationUrls urls,
@@ -73,6 +77,7 @@ final class CaAssembly {
         this.keyStore = keyStore;
         this.registry = registry;
         this.events = events;
+        this.profiles = new LiveProfiles(config.profiles());
     }
 
     /**
@@ -112,7 +117,7 @@ final class CaAssembly {
      */
     IssuanceSteps issuanceSteps(RaAssembly ra, KeyManagementLink km, IssuanceObserver observer) {
         return new IssuanceSteps(
-                new IssuanceSteps.Signing(registry, config.profiles(), new EndEntityCertificates(clock), urls, random),
+                new IssuanceSteps.Signing(registry, profiles, new EndEntityCertificates(clock), urls, random),
                 new IssuanceSteps.Stores(certificates, ra.subscribers(), ra.requests()),
                 new IssuanceSteps.Links(ra.certificationRequests(), revocations, km), audit, events, clock, observer);
     }
@@ -152,7 +157,18 @@ final class CaAssembly {
         OcspSigners signers = new OcspSigners(registry, keyStore, new OcspSigningCertificates(clock, random), audit,
                 clock, random, settings.delegatedValidity());
         ocsp = OcspResponders.delegated(signers, statuses, clock, responder);
+        ocspSigners = signers;
         return new OcspResponderJobs(signers, ocsp);
+    }
+
+    /** The profiles in force, shared with the RA and the API; {@link ConfigReload} replaces them. */
+    LiveProfiles profiles() {
+        return profiles;
+    }
+
+    /** The delegated OCSP responders, or {@code null} when the CAs sign OCSP answers themselves. */
+    OcspSigners ocspSigners() {
+        return ocspSigners;
     }
 
     CaRegistry registry() {
