@@ -180,7 +180,8 @@ public final class ConfigReload {
                     LOG.error("The new CRL schedule could not be applied ({}); keeping {} in {}", e.getMessage(),
                             before.schedule(), before.timeZone());
                     restore(() -> targets.crlRoutes().reschedule(before.schedule(), before.timeZone()));
-                    failed.addAll(List.of("ca.crl.schedule", "ca.crl.timeZone"));
+                    failed.add("ca.crl.schedule");
+                    failed.add("ca.crl.timeZone");
                 }
             }
             if (changed.contains("ca.crl.afterRevocationSeconds")) {
@@ -345,7 +346,8 @@ public final class ConfigReload {
     private static EgovPkiConfig withLive(EgovPkiConfig running, EgovPkiConfig loaded, List<String> kept) {
         EgovPkiConfig.Crl was = running.ca().crl();
         EgovPkiConfig.Crl is = loaded.ca().crl();
-        boolean schedule = !kept.contains("ca.crl.schedule");
+        // Schedule and zone are applied together: if that failed, neither is running.
+        boolean schedule = !kept.contains("ca.crl.schedule") && !kept.contains("ca.crl.timeZone");
         EgovPkiConfig.Crl crl = new EgovPkiConfig.Crl(is.nextUpdate(), schedule ? is.schedule() : was.schedule(),
                 schedule ? is.timeZone() : was.timeZone(),
                 kept.contains("ca.crl.afterRevocationSeconds") ? was.afterRevocation() : is.afterRevocation(),

@@ -93,7 +93,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Thread-safe: the served CAs are one immutable map, replaced as a whole by
- * {@link #updateSigners}; the cache is thread-safe; each response gets its own
+ * {@link #updateSigners}; the settings and their cache are one immutable pair, replaced as a
+ * whole by {@link #updateSettings} and read once per request; the cache is thread-safe; each response gets its own
  * {@link ContentSigner} from the signer's {@link CaSigner}, which keeps the private key.
  */
 public final class OcspResponder {
