@@ -20,6 +20,8 @@ public final class CrlAfterRevocationRoute extends FlowRouteBuilder {
 
     public static final String ENDPOINT = "seda:egovpki-revocations?size=100000&blockWhenFull=true";
     public static final String ROUTE_ID = "crl-after-revocation";
+    /** The aggregation step: {@link CrlTimings} closes its open window before replacing the route. */
+    static final String WINDOW_ID = "crl-after-revocation-window";
 
     private final Duration window;
 
@@ -34,7 +36,7 @@ public final class CrlAfterRevocationRoute extends FlowRouteBuilder {
         AggregationStrategy sameCa = (oldExchange, newExchange) -> oldExchange == null ? newExchange : oldExchange;
         from(ENDPOINT)
                 .routeId(ROUTE_ID)
-                .aggregate(body(), sameCa).completionInterval(window.toMillis())
+                .aggregate(body(), sameCa).completionInterval(window.toMillis()).id(WINDOW_ID)
                 .bean(CrlScheduleRoute.JOBS_BEAN, "issueAfterRevocation(${body})").id("issue-crl-after-revocation");
     }
 }

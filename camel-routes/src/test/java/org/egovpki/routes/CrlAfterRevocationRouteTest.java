@@ -72,4 +72,30 @@ class CrlAfterRevocationRouteTest {
         // Two sends may straddle a window boundary on a loaded machine: one CRL or two, never more, same CA.
         assertThat(jobs.afterRevocation()).hasSizeBetween(1, 2).containsOnly("sm2-issuing");
     }
+
+    /**
+     * A reload's new window: the CAs waiting in the old (an hour) get their CRL when the route is
+     * replaced, and a revocation after it is covered by the new window (200 ms) without any signal.
+     */
+    @Test
+    void aNewWindowIssuesTheOpenOneAtOnceAndAppliesToTheNextRevocations() throws Exception {
+        start(Duration.ofHours(1));
+        // As in the server, revocations reach the queue from another route (the lifecycle events'),
+        // which keeps the queue's endpoint while the window's route is replaced.
+        camel.addRoutes(new org.apache.camel.builder.RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:revoked").to(org.apache.camel.ExchangePattern.InOnly, CrlAfterRevocationRoute.ENDPOINT);
+            }
+        });
+        producer.sendBody("direct:revoked", "sm2-issuing");
+
+        new CrlTimings(camel).afterRevocationWindow(Duration.ofMillis(200));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> jobs.afterRevocation().contains("sm2-issuing"));
+        assertThat(camel.getRouteController().getRouteStatus(CrlAfterRevocationRoute.ROUTE_ID).isStarted()).isTrue();
+        producer.sendBody("direct:revoked", "ec-issuing");
+        await().atMost(Duration.ofSeconds(10)).until(() -> jobs.afterRevocation().contains("ec-issuing"));
+        assertThat(jobs.afterRevocation()).containsExactly("sm2-issuing", "ec-issuing");
+    }
 }

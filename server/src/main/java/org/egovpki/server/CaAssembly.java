@@ -20,6 +20,7 @@ import org.egovpki.core.crypto.CaKeyStore;
 import org.egovpki.core.crypto.Pkcs11CaKeyStore;
 import org.egovpki.core.ocsp.CertificateStatusSource;
 import org.egovpki.core.ocsp.OcspResponder;
+import org.egovpki.core.profile.LiveProfiles;
 import org.egovpki.core.operator.AttemptLimiter;
 import org.egovpki.core.revoke.RevocationService;
 import org.egovpki.core.x509.CaCertificateFactory;
@@ -58,9 +59,12 @@ final class CaAssembly {
     private final CaKeyStore keyStore;
     private final CaRegistry registry;
     private final LifecycleEvents events;
+    /** The profiles in force: the configured ones, replaced by a configuration reload (ConfigReload). */
+    private final LiveProfiles profiles;
     private RevocationService revocations;
     private CaRevocations caRevocations;
     private OcspResponder ocsp;
+    private OcspSigners ocspSigners;
 
     private CaAssembly(EgovPkiConfig config, FileAuditLog audit, Clock clock, SecureRandom random,
                        LdapCaRepository repository, LdapCertificateStore certificates, ConfiguredPublicationUrls urls,
@@ -76,6 +80,7 @@ final class CaAssembly {
         this.keyStore = keyStore;
         this.registry = registry;
         this.events = events;
+        this.profiles = new LiveProfiles(config.profiles());
     }
 
     /**
@@ -132,7 +137,7 @@ final class CaAssembly {
      */
     IssuanceSteps issuanceSteps(RaAssembly ra, KeyManagementLink km, IssuanceObserver observer) {
         return new IssuanceSteps(
-                new IssuanceSteps.Signing(registry, config.profiles(), new EndEntityCertificates(clock), urls, random),
+                new IssuanceSteps.Signing(registry, profiles, new EndEntityCertificates(clock), urls, random),
                 new IssuanceSteps.Stores(certificates, ra.subscribers(), ra.requests()),
                 new IssuanceSteps.Links(ra.certificationRequests(), revocations, km), audit, events, clock, observer);
     }
@@ -174,7 +179,18 @@ final class CaAssembly {
         OcspSigners signers = new OcspSigners(registry, keyStore, new OcspSigningCertificates(clock, random), audit,
                 clock, random, settings.delegatedValidity());
         ocsp = OcspResponders.delegated(signers, statuses, clock, responder);
+        ocspSigners = signers;
         return new OcspResponderJobs(signers, ocsp);
+    }
+
+    /** The profiles in force, shared with the RA and the API; {@link ConfigReload} replaces them. */
+    LiveProfiles profiles() {
+        return profiles;
+    }
+
+    /** The delegated OCSP responders, or {@code null} when the CAs sign OCSP answers themselves. */
+    OcspSigners ocspSigners() {
+        return ocspSigners;
     }
 
     CaRegistry registry() {

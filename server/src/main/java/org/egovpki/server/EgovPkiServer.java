@@ -60,6 +60,7 @@ public final class EgovPkiServer implements AutoCloseable {
     private CaAssembly ca;
     private RaAssembly ra;
     private HttpAssembly http;
+    private RoutesAssembly routes;
     private StartupReadiness readiness;
     private volatile boolean closed;
 
@@ -106,7 +107,7 @@ public final class EgovPkiServer implements AutoCloseable {
         metrics.bind(new DirectoryMetrics(directory.directory()::operationCounts, directory.pool(),
                 DirectoryAssembly.CA_POOL, directory.health()));
         openAuditTrail(data, earlyAudit);
-        RoutesAssembly routes = RoutesAssembly.start(config, metrics, teardown);
+        routes = RoutesAssembly.start(config, metrics, teardown);
         readiness = new StartupReadiness(routes);
 
         ca = CaAssembly.bootstrap(config, data, secrets, directory, audit, routes.events(), clock, random);
@@ -120,7 +121,7 @@ public final class EgovPkiServer implements AutoCloseable {
         IssuanceSteps steps = ca.issuanceSteps(ra, km.link(), observer);
         RoutedIssuance issuance = routes.issuance(steps);
         recover(new Issuer(steps, issuance, ra.requests(), audit, clock), data);
-        ra.startEnrollment(new MeteredIssuance(issuance, metrics.registry()), ca.certificates());
+        ra.startEnrollment(new MeteredIssuance(issuance, metrics.registry()), ca.certificates(), ca.profiles());
         ra.firstAdmin();
 
         ca.startCaRevocations();
@@ -264,7 +265,9 @@ public final class EgovPkiServer implements AutoCloseable {
      */
     public ConfigReload configReload(java.util.function.Supplier<EgovPkiConfig> source, String sourceName,
                                      org.egovpki.server.logging.LogSetup logs) {
-        return new ConfigReload(source, sourceName, config, logs, audit, clock);
+        return new ConfigReload(source, sourceName, config, new ConfigReload.Targets(logs, audit, ca.profiles(),
+                ConfigReload.issuingCas(ca.registry()), ca.crls(), routes.crlTimings(), ca.ocsp(), ca.ocspSigners()),
+                clock);
     }
 
     public CaRegistry registry() {

@@ -81,7 +81,7 @@ final class HttpAssembly {
         Handler handler = new Handler.Sequence(
                 new OcspHandler(ca.ocsp(), ocspMetrics::answered),
                 new ApiHandler(ra.enrollment(), ca.revocations(), ra.lifecycle(), ca.crls(), ca.caRevocations(),
-                        ra.operators(), ca.certificates(), ca.registry(), config.profiles(), km.recoveries(), km.link(),
+                        ra.operators(), ca.certificates(), ca.registry(), ca.profiles(), km.recoveries(), km.link(),
                         ca.keyDeliveries(), bulk, syncTargets, sync == null ? null : sync.store(), json),
                 new MetricsHandler(metrics::scrape, json),
                 new PublicHandler(ca.registry(), ca.repository(), ra.publishedCertificates(), ca.urls(),

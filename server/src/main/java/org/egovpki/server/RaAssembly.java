@@ -1,6 +1,7 @@
 package org.egovpki.server;
 
 import org.egovpki.core.enroll.Issuance;
+import org.egovpki.core.profile.Profiles;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.EnumSet;
@@ -83,12 +84,16 @@ final class RaAssembly {
         return new CertificateStoreKeys(directory.pool(), directory.names());
     }
 
-    /** Step 11: enrollment and lifecycle, once recovery has finished what a previous run left. */
-    void startEnrollment(Issuance issuance, LdapCertificateStore certificates) {
+    /**
+     * Step 11: enrollment and lifecycle, once recovery has finished what a previous run left.
+     *
+     * @param profiles the CA's live profiles ({@link CaAssembly#profiles()}), which a reload replaces
+     */
+    void startEnrollment(Issuance issuance, LdapCertificateStore certificates, Profiles profiles) {
         EgovPkiConfig.Enrollment settings = config.enrollment();
-        enrollment = new EnrollmentService(config.profiles(), requests, subscribers, issuance, csrs, audit, clock,
+        enrollment = new EnrollmentService(profiles, requests, subscribers, issuance, csrs, audit, clock,
                 settings.zone(), random, subscriberIds);
-        lifecycle = new LifecycleService(config.profiles(), certificates, requests, enrollment, issuance, csrs,
+        lifecycle = new LifecycleService(profiles, certificates, requests, enrollment, issuance, csrs,
                 config.lifecycle().renewalWindow(), audit, clock);
     }
 

@@ -26,6 +26,7 @@ import org.egovpki.routes.BulkEnrollmentRoute;
 import org.egovpki.routes.CrlAfterRevocationRoute;
 import org.egovpki.routes.CrlJobs;
 import org.egovpki.routes.CrlScheduleRoute;
+import org.egovpki.routes.CrlTimings;
 import org.egovpki.routes.DirectoryApprovalRoute;
 import org.egovpki.routes.DirectorySyncCommandsRoute;
 import org.egovpki.routes.Flows;
@@ -188,6 +189,11 @@ final class RoutesAssembly {
         } catch (Exception e) {
             throw new StartupException("the sync delivery route cannot start: " + e.getMessage());
         }
+    }
+
+    /** Changes the CRL flows' timings in the running context (a configuration reload). */
+    CrlTimings crlTimings() {
+        return new CrlTimings(camel);
     }
 
     /** The properties the routes' URIs read, all from the configuration. */

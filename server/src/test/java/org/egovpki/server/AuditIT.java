@@ -54,14 +54,14 @@ class AuditIT {
         Path logs = work.resolve("logs");
         Files.writeString(config, shipped.replace("level: INFO", "level: DEBUG").replace("format: text", "format: json")
                 .replace("# directory: /var/log/egov-pki", "directory: " + logs)
-                .replace("nextUpdateMinutes: 60", "nextUpdateMinutes: 90"));
+                .replace("nextUpdateMinutes: 60", "nextUpdateMinutes: 90").replace("deltas: true", "deltas: false"));
         server.hangUp();
         await().atMost(Duration.ofSeconds(60)).until(() -> reloads(trail).size() == 1);
         JsonNode reloaded = reloads(trail).get(0);
         assertThat(reloaded.path("outcome").asText()).isEqualTo("SUCCESS");
-        assertThat(reloaded.path("details").path("applied").asText()).isEqualTo("logging");
-        assertThat(reloaded.path("details").path("restartNeeded").asText()).isEqualTo("ocsp");
-        await().atMost(Duration.ofSeconds(30)).until(() -> server.output().contains("restart needed for ocsp"));
+        assertThat(reloaded.path("details").path("applied").asText()).isEqualTo("logging,ocsp.nextUpdateMinutes");
+        assertThat(reloaded.path("details").path("restartNeeded").asText()).isEqualTo("ca.crl.deltas");
+        await().atMost(Duration.ofSeconds(30)).until(() -> server.output().contains("restart needed for ca.crl.deltas"));
         // The new logging applies at once: JSON lines, also in the log file, each one parsing.
         Path logFile = logs.resolve("egov-pki.log");
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(logFile)

@@ -19,7 +19,7 @@ import org.egovpki.core.enroll.LifecycleService;
 import org.egovpki.core.operator.Operator;
 import org.egovpki.core.enroll.OperatorDirectory;
 import org.egovpki.core.km.centre.KeyRecoveries;
-import org.egovpki.core.profile.ProfileCatalog;
+import org.egovpki.core.profile.Profiles;
 import org.egovpki.core.revoke.RevocationService;
 import org.egovpki.core.sync.SyncTargets;
 import org.egovpki.core.sync.SyncStore;
@@ -49,7 +49,7 @@ public final class ApiHandler extends Handler.Abstract {
     public ApiHandler(EnrollmentService enrollment, RevocationService revocations, LifecycleService lifecycle,
                       CrlPublisher crls, CaRevocations caRevocations,
                       OperatorDirectory operators, CertificateLookup certificates, CaRegistry cas,
-                      ProfileCatalog profiles, KeyRecoveries recoveries, KeyManagementLink kmLink,
+                      Profiles profiles, KeyRecoveries recoveries, KeyManagementLink kmLink,
                       KeyDeliveries deliveries, BulkEnrollment bulk, SyncTargets syncTargets, SyncStore syncStore,
                       ObjectMapper json) {
         this(resources(enrollment, revocations, lifecycle, crls, caRevocations, certificates, cas, profiles, recoveries,
@@ -65,7 +65,7 @@ public final class ApiHandler extends Handler.Abstract {
 
     private static ApiResources resources(EnrollmentService enrollment, RevocationService revocations,
                                           LifecycleService lifecycle, CrlPublisher crls, CaRevocations caRevocations,
-                                          CertificateLookup certificates, CaRegistry cas, ProfileCatalog profiles,
+                                          CertificateLookup certificates, CaRegistry cas, Profiles profiles,
                                           KeyRecoveries recoveries, KeyManagementLink kmLink,
                                           KeyDeliveries deliveries, BulkEnrollment bulk, SyncTargets syncTargets,
                                           SyncStore syncStore) {

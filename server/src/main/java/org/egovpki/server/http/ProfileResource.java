@@ -2,19 +2,19 @@ package org.egovpki.server.http;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.egovpki.core.profile.ProfileCatalog;
+import org.egovpki.core.profile.Profiles;
 
-/** {@code GET /profiles}: the configured certificate profiles and the CA that issues each. */
+/** {@code GET /profiles}: the certificate profiles in force (as last reloaded) and the CA that issues each. */
 final class ProfileResource {
 
-    private final ProfileCatalog profiles;
+    private final Profiles profiles;
 
-    ProfileResource(ProfileCatalog profiles) {
+    ProfileResource(Profiles profiles) {
         this.profiles = profiles;
     }
 
     void list(ApiCall call) {
-        call.json(200, Map.of("profiles", profiles.all().stream().map(e -> {
+        call.json(200, Map.of("profiles", profiles.current().all().stream().map(e -> {
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("name", e.profile().name());
             p.put("type", e.profile().type().name());

@@ -57,7 +57,8 @@ public final class CrlPublisher {
     private final CrlFactory crlFactory;
     private final AuditLog audit;
     private final Clock clock;
-    private final Duration nextUpdateAfter;
+    /** Changed by {@link #nextUpdateAfter(Duration)} (a configuration reload); read once per CRL. */
+    private volatile Duration nextUpdateAfter;
     private final PublicationUrls urls;
     private final LifecycleEvents events;
     private final boolean deltas;
@@ -74,13 +75,31 @@ public final class CrlPublisher {
         this.crlFactory = Objects.requireNonNull(crlFactory, "crlFactory");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.nextUpdateAfter = Objects.requireNonNull(nextUpdateAfter, "nextUpdateAfter");
+        this.nextUpdateAfter = positive(nextUpdateAfter);
         this.urls = Objects.requireNonNull(urls, "urls");
         this.events = Objects.requireNonNull(events, "events");
         this.deltas = urls.deltaCrls();
+    }
+
+    private static Duration positive(Duration nextUpdateAfter) {
+        Objects.requireNonNull(nextUpdateAfter, "nextUpdateAfter");
         if (nextUpdateAfter.isNegative() || nextUpdateAfter.isZero()) {
             throw new IllegalArgumentException("CRL nextUpdate interval must be positive, was " + nextUpdateAfter);
         }
+        return nextUpdateAfter;
+    }
+
+    /**
+     * A new nextUpdate interval (a configuration reload) for every CRL signed from now on. CRLs
+     * already published keep theirs: relying parties hold them until their own nextUpdate.
+     */
+    public void nextUpdateAfter(Duration nextUpdateAfter) {
+        this.nextUpdateAfter = positive(nextUpdateAfter);
+    }
+
+    /** The nextUpdate interval of the CRLs signed from now on. */
+    public Duration nextUpdateAfter() {
+        return nextUpdateAfter;
     }
 
     /**
@@ -105,11 +124,12 @@ public final class CrlPublisher {
             BigInteger previousNumber = previous.map(CrlHead::crlNumber).orElse(null);
             BigInteger last = lastNumberUsed(ca, previous);
             Instant thisUpdate = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+            Duration nextUpdate = nextUpdateAfter;
             BigInteger number = last.add(BigInteger.ONE);
             EncodedCrl full;
             EncodedCrl delta = null;
             try {
-                CrlRequest request = new CrlRequest(number, thisUpdate, nextUpdateAfter);
+                CrlRequest request = new CrlRequest(number, thisUpdate, nextUpdate);
                 if (deltas) {
                     request = request.withFreshestCrl(List.of(urls.deltaCrlUrl(ca.name()),
                             urls.deltaCrlLdapUrl(ca.name())));
@@ -123,7 +143,7 @@ public final class CrlPublisher {
                     // The first CRL is its own delta's base: an empty delta, so the FreshestCRL URL
                     // in the certificates never answers 404.
                     Instant since = previous.map(CrlHead::thisUpdate).orElse(thisUpdate);
-                    delta = crlFactory.build(new CrlRequest(number.add(BigInteger.ONE), thisUpdate, nextUpdateAfter)
+                    delta = crlFactory.build(new CrlRequest(number.add(BigInteger.ONE), thisUpdate, nextUpdate)
                                     .deltaOf(previous.isPresent() ? previousNumber : number),
                             sink -> {
                                 revoked.forEachRevoked(new RevokedSelection(ca.name(), thisUpdate, since, null), sink);

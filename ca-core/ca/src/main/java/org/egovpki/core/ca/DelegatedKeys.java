@@ -43,7 +43,8 @@ final class DelegatedKeys {
     private final String infix;
     private final String purpose;
     private final Clock clock;
-    private final Duration validity;
+    /** Changed only through {@link #validity(Duration)} (a reload of the OCSP responders' validity). */
+    private volatile Duration validity;
 
     /**
      * @param infix   between CA name and time in the alias, e.g. {@code ".ocsp."}
@@ -54,6 +55,11 @@ final class DelegatedKeys {
         this.infix = Objects.requireNonNull(infix, "infix");
         this.purpose = Objects.requireNonNull(purpose, "purpose");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.validity = Objects.requireNonNull(validity, "validity");
+    }
+
+    /** From now on {@link #due} measures "a third of the validity" against {@code validity}. */
+    void validity(Duration validity) {
         this.validity = Objects.requireNonNull(validity, "validity");
     }
 

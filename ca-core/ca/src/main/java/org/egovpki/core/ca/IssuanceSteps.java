@@ -41,6 +41,7 @@ import org.egovpki.core.profile.CertificateProfile;
 import org.egovpki.core.profile.CertificateType;
 import org.egovpki.core.profile.KeyUsageKind;
 import org.egovpki.core.profile.ProfileCatalog;
+import org.egovpki.core.profile.Profiles;
 import org.egovpki.core.profile.SubjectIdentity;
 import org.egovpki.core.x509.EndEntityCertificates;
 import org.egovpki.core.x509.EndEntityRequest;
@@ -87,7 +88,7 @@ public final class IssuanceSteps {
     private static final int SERIAL_ATTEMPTS = 5;
 
     /** What the CA signs with and how: the CAs, the profiles, the certificate builder, the URLs it embeds, serials. */
-    public record Signing(CaRegistry cas, ProfileCatalog profiles, EndEntityCertificates certificates,
+    public record Signing(CaRegistry cas, Profiles profiles, EndEntityCertificates certificates,
                           PublicationUrls urls, SecureRandom random) {
         public Signing {
             Objects.requireNonNull(cas, "cas");
@@ -121,7 +122,7 @@ public final class IssuanceSteps {
     }
 
     private final CaRegistry cas;
-    private final ProfileCatalog profiles;
+    private final Profiles profiles;
     private final EndEntityCertificates certificates;
     private final PublicationUrls urls;
     private final SecureRandom random;
@@ -180,7 +181,7 @@ public final class IssuanceSteps {
         if (request.state() != RequestState.APPROVED) {
             throw new IllegalStateException("request " + request.id() + " is " + request.state() + ", not APPROVED");
         }
-        ProfileCatalog.Entry entry = profile(request);
+        ProfileCatalog.Entry entry = profile(request, actor);
         CertificateAuthority ca = issuingCa(entry);
         Optional<String> holder = subscribers.holderOf(request.subjectDn());
         if (holder.isPresent() && !holder.get().equals(request.subscriberId())) {
@@ -377,7 +378,7 @@ public final class IssuanceSteps {
                 unfinished.add(record);
             }
         }
-        Optional<ProfileCatalog.Entry> entry = profiles.find(request.profile());
+        Optional<ProfileCatalog.Entry> entry = profiles.current().find(request.profile());
         if (unfinished.stream().noneMatch(r -> cas.find(r.issuer()).isPresent())) {
             // Nothing a crash left to finish (records of CAs no longer operated are voided on the way).
             IssuanceJob voiding = IssuanceJob.resuming(request, AuditEvent.SYSTEM, null, unfinished);
@@ -524,9 +525,26 @@ public final class IssuanceSteps {
                         : List.of(urls.deltaCrlUrl(name, shard), urls.deltaCrlLdapUrl(name, shard)));
     }
 
-    private ProfileCatalog.Entry profile(EnrollmentRequest request) {
-        return profiles.find(request.profile()).orElseThrow(() -> DomainException.badRequest("profile",
-                "profile '" + request.profile() + "' is not configured"));
+    /**
+     * The profile the request is issued under: the one of that name in force now (the job keeps it
+     * to the end). A request approved under a profile that a configuration reload has since
+     * removed, or changed to another certificate type, is refused here (REJECTED, audited, with the
+     * reason): it was validated against rules no longer configured, so it is never issued under
+     * rules it was not checked against, and the subscriber applies again under a current profile.
+     */
+    private ProfileCatalog.Entry profile(EnrollmentRequest request, String actor) {
+        Optional<ProfileCatalog.Entry> entry = profiles.current().find(request.profile());
+        if (entry.isEmpty()) {
+            throw refuseAtIssuance(request, actor, "profile '" + request.profile() + "' is no longer configured (it "
+                    + "was removed after this request was approved); submit a new application under a configured "
+                    + "profile", "profile");
+        }
+        if (entry.get().profile().type() != request.type()) {
+            throw refuseAtIssuance(request, actor, "profile '" + request.profile() + "' now issues "
+                    + entry.get().profile().type() + " certificates and this request was approved for a "
+                    + request.type() + " certificate; submit a new application under a matching profile", "profile");
+        }
+        return entry.get();
     }
 
     private CertificateAuthority issuingCa(ProfileCatalog.Entry entry) {

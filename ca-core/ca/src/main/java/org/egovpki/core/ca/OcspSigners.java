@@ -61,7 +61,8 @@ public final class OcspSigners {
     private final AuditLog audit;
     private final Clock clock;
     private final SecureRandom random;
-    private final Duration validity;
+    /** Guarded by {@code this}: changed by {@link #changeValidity} (a configuration reload). */
+    private Duration validity;
     /** Guarded by {@code this}: the responder in use per CA name. */
     private final Map<String, ServedCa> current = new HashMap<>();
 
@@ -77,12 +78,32 @@ public final class OcspSigners {
         this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
-        this.validity = Objects.requireNonNull(validity, "validity");
+        this.validity = allowed(validity);
+        this.keys = new DelegatedKeys(keyStore, ALIAS_INFIX, "OCSP responder key", clock, validity);
+    }
+
+    private static Duration allowed(Duration validity) {
+        Objects.requireNonNull(validity, "validity");
         if (validity.isNegative() || validity.isZero() || validity.compareTo(OcspSigningCertificates.MAX_VALIDITY) > 0) {
             throw new IllegalArgumentException("delegated OCSP responder validity " + validity + " is not allowed; use 1 to "
                     + OcspSigningCertificates.MAX_VALIDITY.toDays() + " days");
         }
-        this.keys = new DelegatedKeys(keyStore, ALIAS_INFIX, "OCSP responder key", clock, validity);
+        return validity;
+    }
+
+    /**
+     * A new lifetime for responder certificates (a configuration reload): the next one issued, at
+     * the next renewal, gets it, and renewal falls due when less than a third of it is left.
+     * Certificates already issued keep their own notAfter: they were valid when signed and stay so.
+     */
+    public synchronized void changeValidity(Duration validity) {
+        this.validity = allowed(validity);
+        keys.validity(validity);
+    }
+
+    /** The lifetime of the responder certificates issued from now on. */
+    public synchronized Duration validity() {
+        return validity;
     }
 
     /**

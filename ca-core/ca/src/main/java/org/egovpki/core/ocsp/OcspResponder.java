@@ -93,7 +93,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Thread-safe: the served CAs are one immutable map, replaced as a whole by
- * {@link #updateSigners}; the cache is thread-safe; each response gets its own
+ * {@link #updateSigners}; the settings and their cache are one immutable pair, replaced as a
+ * whole by {@link #updateSettings} and read once per request; the cache is thread-safe; each response gets its own
  * {@link ContentSigner} from the signer's {@link CaSigner}, which keeps the private key.
  */
 public final class OcspResponder {
@@ -125,9 +126,8 @@ public final class OcspResponder {
 
     private final CertificateStatusSource statusSource;
     private final Clock clock;
-    private final Duration nextUpdateAfter;
-    /** {@code null} when caching is off. */
-    private final ResponseCache cache;
+    /** The settings and their cache, replaced together by {@link #updateSettings}; read once per request. */
+    private volatile Timing timing;
     private volatile Map<IssuerHashes, Served> servedByHashes;
 
     /**
@@ -155,9 +155,7 @@ public final class OcspResponder {
         this.statusSource = Objects.requireNonNull(statusSource, "statusSource");
         this.clock = Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(settings, "settings");
-        this.nextUpdateAfter = settings.nextUpdate();
-        this.cache = settings.caching() ? new ResponseCache(clock, settings.cacheLifetime(), settings.cacheEntries())
-                : null;
+        this.timing = Timing.of(settings, clock);
         this.servedByHashes = index(servedCas);
     }
 
@@ -177,9 +175,26 @@ public final class OcspResponder {
                     + " with their certificates; got " + after.keySet());
         }
         servedByHashes = replacement;
+        ResponseCache cache = timing.cache();
         if (cache != null) {
             cache.clear();
         }
+    }
+
+    /**
+     * New timings (a configuration reload): every response from now on has the new nextUpdate,
+     * and is cached under the new lifetime and size. The cache is replaced by an empty one, so no
+     * response signed under the old settings is served again: a cached answer never outlives the
+     * new lifetime, nor carries the old nextUpdate. A request in flight during the swap finishes
+     * with the settings it started with and stores its answer, if at all, in the dropped cache.
+     */
+    public void updateSettings(Settings settings) {
+        timing = Timing.of(Objects.requireNonNull(settings, "settings"), clock);
+    }
+
+    /** The nextUpdate and cache settings in force. */
+    public Settings settings() {
+        return timing.settings();
     }
 
     /**
@@ -193,6 +208,7 @@ public final class OcspResponder {
     public void invalidate(String issuerName, BigInteger serial) {
         Objects.requireNonNull(issuerName, "issuerName");
         Objects.requireNonNull(serial, "serial");
+        ResponseCache cache = timing.cache();
         if (cache != null) {
             cache.invalidate(issuerName, serial);
         }
@@ -217,7 +233,7 @@ public final class OcspResponder {
 
     /** Whether responses are cached ({@link Settings#cacheLifetime()} above zero). */
     public boolean caching() {
-        return cache != null;
+        return timing.cache() != null;
     }
 
     private static Map<String, X509Certificate> caCertificates(Map<IssuerHashes, Served> served) {
@@ -268,6 +284,8 @@ public final class OcspResponder {
     }
 
     private byte[] answer(byte[] requestDer) {
+        Timing current = timing;
+        ResponseCache cache = current.cache();
         ResponseCache.Key key = cache == null ? null : ResponseCache.keyOf(requestDer);
         if (key != null) {
             byte[] cached = cache.get(key);
@@ -297,7 +315,7 @@ public final class OcspResponder {
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         ASN1GeneralizedTime thisUpdate = time(now);
-        ASN1GeneralizedTime nextUpdate = time(now.plus(nextUpdateAfter));
+        ASN1GeneralizedTime nextUpdate = time(now.plus(current.settings().nextUpdate()));
         ASN1EncodableVector responses = new ASN1EncodableVector(matches.length);
         List<ResponseCache.Serial> answered = new ArrayList<>(matches.length);
         boolean allKnown = true;
@@ -514,6 +532,14 @@ public final class OcspResponder {
         /** Whether responses are cached. */
         public boolean caching() {
             return !cacheLifetime.isZero();
+        }
+    }
+
+    /** Settings and the cache built from them ({@code null} when caching is off). */
+    private record Timing(Settings settings, ResponseCache cache) {
+        static Timing of(Settings settings, Clock clock) {
+            return new Timing(settings, settings.caching()
+                    ? new ResponseCache(clock, settings.cacheLifetime(), settings.cacheEntries()) : null);
         }
     }
 

@@ -36,6 +36,7 @@ import org.egovpki.core.event.LifecycleEvents;
 import org.egovpki.core.profile.CertificateProfile;
 import org.egovpki.core.profile.CertificateType;
 import org.egovpki.core.profile.IdentityExtensionForm;
+import org.egovpki.core.profile.LiveProfiles;
 import org.egovpki.core.profile.ProfileCatalog;
 import org.egovpki.core.x509.CaCertificateFactory;
 import org.egovpki.core.x509.CrlFactory;
@@ -60,7 +61,8 @@ public final class EnrollmentFixture {
     public final CaRegistry cas;
     public final InMemoryStores stores = new InMemoryStores();
     public final RecordingAuditLog audit = new RecordingAuditLog();
-    public final ProfileCatalog profiles;
+    /** The profiles in force, as the server's: a test replaces them as a configuration reload does. */
+    public final LiveProfiles profiles;
     public final CertificationRequests csrs = new CertificationRequests(new KeyPolicy(false));
     /** The RA's subscriber-id key, fresh per fixture. */
     public final SubscriberIds subscriberIds = new SubscriberIds(randomKey());
@@ -71,7 +73,7 @@ public final class EnrollmentFixture {
         this.cas = cas;
         String cps = "http://pki.test/cps";
         String policy = "2.25.181821722204100531762351466650690192293.3.1";
-        this.profiles = new ProfileCatalog(List.of(
+        this.profiles = new LiveProfiles(new ProfileCatalog(List.of(
                 new ProfileCatalog.Entry(CertificateProfile.builder("personal", CertificateType.PERSONAL)
                         .validity(Period.ofYears(2)).identityExtensions(IdentityExtensionForm.BOTH)
                         .policy(policy, cps).build(), "sm2-issuing"),
@@ -80,7 +82,7 @@ public final class EnrollmentFixture {
                         .policy(policy, cps).build(), "sm2-issuing"),
                 new ProfileCatalog.Entry(CertificateProfile.builder("device-bulk", CertificateType.DEVICE)
                         .validity(Period.ofYears(1)).allowSubjectAltNames(true).autoApproveForRa(true)
-                        .policy(policy, cps).build(), "sm2-issuing")));
+                        .policy(policy, cps).build(), "sm2-issuing"))));
     }
 
     /** A root and issuing SM2 CA, created in {@code dir}. */

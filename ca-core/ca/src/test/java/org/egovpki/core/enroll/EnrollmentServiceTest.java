@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.List;
 import org.egovpki.core.DomainException;
+import org.egovpki.core.profile.CertificateProfile;
+import org.egovpki.core.profile.ProfileCatalog;
 import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.audit.AuditOutcome;
 import org.egovpki.core.ca.CaRegistry;
@@ -318,6 +320,49 @@ class EnrollmentServiceTest {
 
         assertThatThrownBy(() -> service.submit(EnrollmentFixture.CLERK, otherOwner))
                 .extracting(e -> ((DomainException) e).field()).isEqualTo("subscriberId");
+    }
+
+    /**
+     * A reload removed the profile a submitted request names: approving it refuses it at issuance
+     * (REJECTED, with the reason, audited) instead of issuing under rules no longer configured.
+     */
+    @Test
+    void aRequestWhoseProfileAReloadRemovedIsRefusedAtIssuanceWithTheReason() {
+        EnrollmentRequest submitted = submitZhangSan(false);
+        f.profiles.replace(new ProfileCatalog(f.profiles.current().all().stream()
+                .filter(e -> !e.profile().name().equals("personal")).toList()));
+
+        assertThatThrownBy(() -> service.approve(EnrollmentFixture.REVIEWER, submitted.id()))
+                .isInstanceOfSatisfying(DomainException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(DomainException.Kind.CONFLICT);
+                    assertThat(e.getMessage()).contains("profile 'personal' is no longer configured")
+                            .contains("new application");
+                });
+        EnrollmentRequest refused = f.stores.find(submitted.id()).orElseThrow();
+        assertThat(refused.state()).isEqualTo(RequestState.REJECTED);
+        assertThat(refused.rejectionReason()).contains("profile 'personal' is no longer configured");
+        assertThat(f.stores.certificates).isEmpty();
+    }
+
+    /** A reload changed a profile's validity: the request approved after it gets the new validity. */
+    @Test
+    void aRequestApprovedAfterAReloadIsIssuedUnderTheProfileAsReloaded() {
+        EnrollmentRequest submitted = submitZhangSan(false);
+        List<ProfileCatalog.Entry> changed = new java.util.ArrayList<>();
+        for (ProfileCatalog.Entry e : f.profiles.current().all()) {
+            CertificateProfile p = e.profile();
+            changed.add(!p.name().equals("personal") ? e : new ProfileCatalog.Entry(new CertificateProfile(p.name(),
+                    p.type(), java.time.Period.ofMonths(6), p.dual(), p.identityExtensions(), p.extendedKeyUsages(),
+                    p.allowSubjectAltNames(), p.autoApproveForRa(), p.policyOid(), p.cpsUri(), p.description()),
+                    e.issuer()));
+        }
+        f.profiles.replace(new ProfileCatalog(changed));
+
+        service.approve(EnrollmentFixture.REVIEWER, submitted.id());
+
+        var record = f.stores.findByRequest(submitted.id()).get(0);
+        assertThat(record.notAfter()).isEqualTo(EnrollmentFixture.NOW.atZone(java.time.ZoneOffset.UTC)
+                .plusMonths(6).toInstant());
     }
 
     @Test

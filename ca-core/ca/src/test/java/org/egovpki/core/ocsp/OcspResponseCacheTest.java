@@ -85,6 +85,38 @@ class OcspResponseCacheTest {
         assertThat(basic(third).getProducedAt()).isAfter(basic(first).getProducedAt());
     }
 
+    /**
+     * A reload's new timings: the answer cached under the old lifetime (60 s) is not served again,
+     * the next answer carries the new nextUpdate, and it is cached for the new lifetime (10 s) only.
+     */
+    @Test
+    void newSettingsDropWhatWasCachedAndApplyToTheNextAnswer() throws Exception {
+        OcspResponder responder = cached(counting);
+        byte[] request = request(certId(SHA256, ca.certificate(), good));
+        byte[] first = responder.respond(request);
+        clock.advance(Duration.ofSeconds(15));
+
+        responder.updateSettings(new OcspResponder.Settings(Duration.ofMinutes(90), Duration.ofSeconds(10), 100));
+
+        byte[] second = responder.respond(request);
+        assertThat(counting.calls()).as("the old cache is not read after the change").isEqualTo(2);
+        assertThat(second).isNotEqualTo(first);
+        BasicOCSPResp answer = basic(second);
+        assertThat(Duration.between(answer.getResponses()[0].getThisUpdate().toInstant(),
+                answer.getResponses()[0].getNextUpdate().toInstant())).isEqualTo(Duration.ofMinutes(90));
+        clock.advance(Duration.ofSeconds(9));
+        assertThat(responder.respond(request)).isEqualTo(second);
+        clock.advance(Duration.ofSeconds(1));
+        responder.respond(request);
+        assertThat(counting.calls()).as("signed again once the new 10 s lifetime is over").isEqualTo(3);
+
+        responder.updateSettings(OcspResponder.Settings.uncached(Duration.ofMinutes(90)));
+        assertThat(responder.caching()).isFalse();
+        responder.respond(request);
+        responder.respond(request);
+        assertThat(counting.calls()).isEqualTo(5);
+    }
+
     @Test
     void theCallerCannotChangeTheCachedResponseOrItsKey() throws Exception {
         OcspResponder responder = cached(counting);

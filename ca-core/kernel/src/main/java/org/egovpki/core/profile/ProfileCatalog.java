@@ -5,8 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** The configured certificate profiles and the issuing CA each one issues from. */
-public final class ProfileCatalog {
+/**
+ * The configured certificate profiles and the issuing CA each one issues from. Immutable: a
+ * reload replaces the whole catalogue ({@link LiveProfiles}); a fixed catalogue is its own
+ * {@link Profiles} source.
+ */
+public final class ProfileCatalog implements Profiles {
 
     /** A profile and the name of the issuing CA that signs its certificates. */
     public record Entry(CertificateProfile profile, String issuer) {
@@ -22,6 +26,12 @@ public final class ProfileCatalog {
             }
         }
         this.byName = java.util.Collections.unmodifiableMap(map);
+    }
+
+    /** This catalogue: it never changes. */
+    @Override
+    public ProfileCatalog current() {
+        return this;
     }
 
     public Optional<Entry> find(String name) {

@@ -33,6 +33,7 @@ import org.egovpki.core.privacy.PersonalData;
 import org.egovpki.core.profile.CertificateProfile;
 import org.egovpki.core.profile.CertificateType;
 import org.egovpki.core.profile.ProfileCatalog;
+import org.egovpki.core.profile.Profiles;
 
 /**
  * The enrollment rules, the same for every channel (REST, the directory-approval route, batch):
@@ -45,7 +46,7 @@ public final class EnrollmentService {
     private static final Pattern SUBSCRIBER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final int MAX_REASON = 500;
 
-    private final ProfileCatalog profiles;
+    private final Profiles profiles;
     private final RequestStore requests;
     private final SubscriberStore subscribers;
     private final Issuance issuance;
@@ -58,7 +59,7 @@ public final class EnrollmentService {
     private final SecureRandom random;
     private final SubscriberIds subscriberIds;
 
-    public EnrollmentService(ProfileCatalog profiles, RequestStore requests, SubscriberStore subscribers, Issuance issuance,
+    public EnrollmentService(Profiles profiles, RequestStore requests, SubscriberStore subscribers, Issuance issuance,
                              CertificationRequests csrs, AuditLog audit, Clock clock, ZoneId zone, SecureRandom random,
                              SubscriberIds subscriberIds) {
         this.profiles = Objects.requireNonNull(profiles, "profiles");
@@ -101,8 +102,10 @@ public final class EnrollmentService {
         AuditEventType event = modification == null ? AuditEventType.REQUEST_SUBMITTED
                 : AuditEventType.MODIFICATION_REQUESTED;
         try {
-            EnrollmentRequest request = validate(clerk, submission, modification);
-            ProfileCatalog.Entry entry = profiles.find(request.profile()).orElseThrow();
+            // One catalogue for the whole submission, even if a reload replaces the profiles meanwhile.
+            ProfileCatalog catalog = profiles.current();
+            EnrollmentRequest request = validate(catalog, clerk, submission, modification);
+            ProfileCatalog.Entry entry = catalog.find(request.profile()).orElseThrow();
             boolean autoApprove = entry.profile().autoApproveForRa() && clerk.has(Role.RA_ADMIN);
             // An auto-approved request is stored approved in one write: there is no second person to wait for.
             EnrollmentRequest stored = autoApprove ? request.approved(clerk.dn(), request.submittedAt()) : request;
@@ -312,7 +315,8 @@ public final class EnrollmentService {
         }
     }
 
-    private EnrollmentRequest validate(Operator clerk, Submission s, Modification modification) {
+    private EnrollmentRequest validate(ProfileCatalog profiles, Operator clerk, Submission s,
+                                       Modification modification) {
         if (!clerk.mayEnterRequests()) {
             throw new DomainException(DomainException.Kind.FORBIDDEN, clerk.uid()
                     + " may not enter requests (needs ENTRY_CLERK, RA_ADMIN or CA_ADMIN)");

@@ -26,7 +26,7 @@ import org.egovpki.core.enroll.validation.ParsedCsr;
 import org.egovpki.core.enroll.validation.RekeyProof;
 import org.egovpki.core.enroll.validation.SubjectDnPolicy;
 import org.egovpki.core.profile.KeyUsageKind;
-import org.egovpki.core.profile.ProfileCatalog;
+import org.egovpki.core.profile.Profiles;
 import org.egovpki.core.x509.Pem;
 import org.egovpki.core.x509.SerialNumbers;
 
@@ -71,7 +71,7 @@ public final class LifecycleService {
 
     private static final int MAX_REASON = 200;
 
-    private final ProfileCatalog profiles;
+    private final Profiles profiles;
     private final CertificateRecords certificates;
     private final RequestStore requests;
     private final EnrollmentService enrollment;
@@ -82,7 +82,7 @@ public final class LifecycleService {
     private final AuditLog audit;
     private final Clock clock;
 
-    public LifecycleService(ProfileCatalog profiles, CertificateRecords certificates, RequestStore requests,
+    public LifecycleService(Profiles profiles, CertificateRecords certificates, RequestStore requests,
                             EnrollmentService enrollment, Issuance issuance, CertificationRequests csrs,
                             RenewalWindow window, AuditLog audit, Clock clock) {
         this.profiles = Objects.requireNonNull(profiles, "profiles");
@@ -214,7 +214,7 @@ public final class LifecycleService {
             ParsedCsr csr = check.accept(original);
             EnrollmentRequest before = originalRequest(original);
             requireSameSubject(csr, original, before);
-            if (profiles.find(original.profile()).isEmpty()) {
+            if (profiles.current().find(original.profile()).isEmpty()) {
                 throw new DomainException(DomainException.Kind.CONFLICT, "certificate " + original.serialHex()
                         + " was issued under profile '" + original.profile() + "', which is no longer configured: "
                         + "a new application under a current profile is needed", "serial");
