@@ -94,16 +94,19 @@ public final class EgovPkiServer implements AutoCloseable {
         ServerMetrics metrics = ServerMetrics.start();
         teardown.add(metrics);
         PendingAuditLog earlyAudit = new PendingAuditLog();
-        Ports.requireFree("LDAP", config.ldap().host(), config.ldap().port(), "--ldap-port");
+        if (!config.ldap().isExternal()) {
+            Ports.requireFree("LDAP", config.ldap().host(), config.ldap().port(), "--ldap-port");
+        }
         if (serveHttp) {
             http = HttpAssembly.reserve(config.http(), teardown);
         }
-        Secrets secrets = Secrets.load(data);
+        Secrets secrets = Secrets.load(data, config.ldap().external());
 
         directory = DirectoryAssembly.start(config.ldap(), data, secrets, earlyAudit, clock, random, teardown);
         config = config.withBoundPorts(directory.port(), serveHttp ? http.port() : 0, serveHttp ? http.tlsPort() : 0);
         requireHealthy(data, "at start-up");
-        metrics.bind(new DirectoryMetrics(directory.directory()::operationCounts, directory.pool(),
+        metrics.bind(new DirectoryMetrics(directory.external() ? null : directory.directory()::operationCounts,
+                directory.pool(),
                 DirectoryAssembly.CA_POOL, directory.health()));
         openAuditTrail(data, earlyAudit);
         RoutesAssembly routes = RoutesAssembly.start(config, metrics, teardown);
@@ -155,7 +158,8 @@ public final class EgovPkiServer implements AutoCloseable {
         writePortsFile(data, serveHttp);
         requireHealthy(data, "after start-up");
         audit.record(AuditEvent.success(clock.instant(), AuditEventType.SERVER_START, AuditEvent.SYSTEM, List.of(),
-                Map.of("ldap", "ldap://" + config.ldap().host() + ":" + config.ldap().port(),
+                Map.of("ldap", config.ldap().isExternal() ? config.ldap().publicUrl().toString()
+                                : "ldap://" + config.ldap().host() + ":" + config.ldap().port(),
                         "http", serveHttp ? config.http().publicUrl().toString() : "off",
                         "data", data.root().toString(),
                         "auditTrail", auditCheck.unrecorded().isEmpty() ? "intact"
@@ -198,7 +202,9 @@ public final class EgovPkiServer implements AutoCloseable {
     /** Every listener is bound: {@code <data>/run/ports} names their ports until the server stops. */
     private void writePortsFile(DataDirectory data, boolean serveHttp) {
         Map<String, Integer> ports = new LinkedHashMap<>();
-        ports.put(PortsFile.LDAP, config.ldap().port());
+        if (!directory.external()) {
+            ports.put(PortsFile.LDAP, config.ldap().port());
+        }
         if (serveHttp) {
             ports.put(PortsFile.HTTP, config.http().port());
             if (config.http().tls() != null) {
@@ -216,7 +222,8 @@ public final class EgovPkiServer implements AutoCloseable {
     private void requireHealthy(DataDirectory data, String when) {
         var result = directory.health().probeNow();
         if (!result.up()) {
-            refuseToStart(data, "the embedded directory failed its health probe " + when + ": " + result.problem(),
+            refuseToStart(data, (directory.external() ? "the external" : "the embedded") + " directory failed its "
+                            + "health probe " + when + ": " + result.problem(),
                     "directory");
         }
     }
@@ -297,9 +304,9 @@ public final class EgovPkiServer implements AutoCloseable {
         return ca.ocsp();
     }
 
-    /** Operations the embedded directory has served (benchmarks). */
+    /** Operations the embedded directory has served (benchmarks); {@code null} with an external directory. */
     public EmbeddedDirectory.OperationCounts directoryOperations() {
-        return directory.directory().operationCounts();
+        return directory.external() ? null : directory.directory().operationCounts();
     }
 
     /**

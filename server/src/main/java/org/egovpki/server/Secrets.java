@@ -7,6 +7,7 @@ import java.util.Arrays;
 import org.egovpki.core.crypto.GeneratedSecret;
 import org.egovpki.core.crypto.KeystorePassword;
 import org.egovpki.core.enroll.SubscriberIds;
+import org.egovpki.server.config.EgovPkiConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * start (demo custody, with a warning). The KM's key store password is read by the KM assembly,
  * not here: only the KM needs it.
  *
- * @param directoryAdmin    the embedded directory's admin password (provisioning only)
+ * @param directoryAdmin    the embedded directory's admin password (provisioning only); {@code null} with an
+ *                          external directory, whose administrator egov-pki never binds as
  * @param caService         the CA service account's password
  * @param kmService         the KM service account's password
  * @param caKeyStore        the CA key store's password
@@ -27,9 +29,25 @@ record Secrets(char[] directoryAdmin, char[] caService, char[] kmService, char[]
     private static final Logger LOG = LoggerFactory.getLogger(Secrets.class);
 
     static Secrets load(DataDirectory data) {
-        GeneratedSecret adminPassword = KeystorePassword.loadOrGenerate(data.secret("directory-admin.password"));
-        GeneratedSecret servicePassword = KeystorePassword.loadOrGenerate(data.secret("ca-service.password"));
-        GeneratedSecret kmServicePassword = KeystorePassword.loadOrGenerate(data.secret("km-service.password"));
+        return load(data, null);
+    }
+
+    /**
+     * @param external the external directory, whose service account passwords come from the files it names
+     *                 (the embedded directory's are generated into the data directory); {@code null}: embedded
+     */
+    static Secrets load(DataDirectory data, EgovPkiConfig.ExternalDirectory external) {
+        char[] admin = null;
+        char[] caService;
+        char[] kmService;
+        if (external == null) {
+            admin = KeystorePassword.loadOrGenerate(data.secret("directory-admin.password")).value();
+            caService = KeystorePassword.loadOrGenerate(data.secret("ca-service.password")).value();
+            kmService = KeystorePassword.loadOrGenerate(data.secret("km-service.password")).value();
+        } else {
+            caService = PasswordFiles.read(external.caPasswordFile(), "ldap.external.caPasswordFile");
+            kmService = PasswordFiles.read(external.kmPasswordFile(), "ldap.external.kmPasswordFile");
+        }
         GeneratedSecret keyStorePassword = KeystorePassword.loadOrGenerate(data.secret("ca-keystore.password"));
         SubscriberIds subscriberIds = subscriberIds(data);
         if (keyStorePassword.generated()) {
@@ -37,8 +55,7 @@ record Secrets(char[] directoryAdmin, char[] caService, char[] kmService, char[]
                     + "data directory can use the CA keys. Do not issue real certificates with this setup.",
                     data.secret("ca-keystore.password"));
         }
-        return new Secrets(adminPassword.value(), servicePassword.value(), kmServicePassword.value(),
-                keyStorePassword.value(), subscriberIds);
+        return new Secrets(admin, caService, kmService, keyStorePassword.value(), subscriberIds);
     }
 
     /**

@@ -138,7 +138,9 @@ public final class Main implements Runnable {
             auditWarning(server);
             // The ports bound, also when the configuration said 0 (they are in <data>/run/ports as well).
             EgovPkiConfig running = server.config();
-            System.out.println("egov-pki ready: LDAP ldap://" + running.ldap().host() + ":" + running.ldap().port()
+            System.out.println("egov-pki ready: LDAP " + (running.ldap().isExternal()
+                    ? running.ldap().publicUrl() + " (external)"
+                    : "ldap://" + running.ldap().host() + ":" + running.ldap().port())
                     + " (base " + running.ldap().baseDn() + "), HTTP " + running.http().publicUrl()
                     + ", data " + running.dataDirectory().toAbsolutePath().normalize());
             stopped.await();

@@ -1,0 +1,117 @@
+package org.egovpki.server;
+
+import com.unboundid.ldap.sdk.DN;
+import com.unboundid.ldap.sdk.FailoverServerSet;
+import com.unboundid.ldap.sdk.LDAPConnectionOptions;
+import com.unboundid.ldap.sdk.LDAPConnectionPool;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.PostConnectProcessor;
+import com.unboundid.ldap.sdk.ServerSet;
+import com.unboundid.ldap.sdk.SimpleBindRequest;
+import com.unboundid.ldap.sdk.SingleServerSet;
+import com.unboundid.ldap.sdk.StartTLSPostConnectProcessor;
+import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
+import com.unboundid.util.ssl.SSLUtil;
+import com.unboundid.util.ssl.TrustStoreTrustManager;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import javax.net.ssl.SSLContext;
+import org.egovpki.server.config.EgovPkiConfig;
+
+/**
+ * Where the server's LDAP connections go: the embedded directory's listener, or an external directory's
+ * URLs (fail-over in the order given) with LDAPS or StartTLS, the server's certificate checked against the
+ * configured trust store and its host name against the URL. Every service account pool is opened here, so
+ * the CA's and the KM's connections are always made the same way.
+ */
+final class DirectoryServers {
+
+    private static final int POOL_SIZE = 8;
+
+    private final ServerSet servers;
+    private final PostConnectProcessor startTls;
+    private final String description;
+
+    private DirectoryServers(ServerSet servers, PostConnectProcessor startTls, String description) {
+        this.servers = servers;
+        this.startTls = startTls;
+        this.description = description;
+    }
+
+    static DirectoryServers embedded(String host, int port) {
+        return new DirectoryServers(new SingleServerSet(host, port), null, "ldap://" + host + ":" + port);
+    }
+
+    static DirectoryServers external(EgovPkiConfig.ExternalDirectory external) {
+        List<URI> urls = external.urls();
+        String[] hosts = urls.stream().map(u -> u.getHost().replaceAll("^\\[|]$", "")).toArray(String[]::new);
+        boolean ldaps = "ldaps".equals(urls.get(0).getScheme());
+        int[] ports = urls.stream().mapToInt(u -> u.getPort() > 0 ? u.getPort() : ldaps ? 636 : 389).toArray();
+        String description = String.join(" ", urls.stream().map(URI::toString).toList());
+        if (!external.tls()) {
+            return new DirectoryServers(new FailoverServerSet(hosts, ports), null, description);
+        }
+        LDAPConnectionOptions options = new LDAPConnectionOptions();
+        options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(true));
+        SSLUtil ssl = new SSLUtil(trustManager(external));
+        try {
+            if (ldaps) {
+                return new DirectoryServers(new FailoverServerSet(hosts, ports, ssl.createSSLSocketFactory(), options),
+                        null, description);
+            }
+            SSLContext context = ssl.createSSLContext();
+            return new DirectoryServers(new FailoverServerSet(hosts, ports, options),
+                    new StartTLSPostConnectProcessor(context), description + " (StartTLS)");
+        } catch (GeneralSecurityException e) {
+            throw new StartupException("cannot set up TLS for the external directory " + description + ": "
+                    + e.getMessage());
+        }
+    }
+
+    private static javax.net.ssl.TrustManager trustManager(EgovPkiConfig.ExternalDirectory external) {
+        Path store = external.trustStore();
+        if (store == null) {
+            return null; // SSLUtil(null): the JDK's default trust store
+        }
+        char[] password = external.trustStorePasswordFile() == null ? null
+                : PasswordFiles.read(external.trustStorePasswordFile(), "ldap.external.trustStorePasswordFile");
+        String format = store.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".jks") ? "JKS" : "PKCS12";
+        TrustStoreTrustManager manager = new TrustStoreTrustManager(store.toFile(), password, format, true);
+        try {
+            if (manager.getAcceptedIssuers().length == 0) {
+                throw new StartupException("ldap.external.trustStore " + store + " holds no certificate the directory's "
+                        + "TLS certificate could be checked against (or its password is wrong)");
+            }
+        } finally {
+            if (password != null) {
+                Arrays.fill(password, '\0');
+            }
+        }
+        return manager;
+    }
+
+    /** A pool bound as one of egov-pki's own service accounts; {@code who} names it in the error. */
+    LDAPConnectionPool pool(DN account, char[] password, String name, String who) {
+        Objects.requireNonNull(account, "account");
+        try {
+            SimpleBindRequest bind = new SimpleBindRequest(account, new String(password));
+            LDAPConnectionPool pool = new LDAPConnectionPool(servers, bind, 1, POOL_SIZE, startTls, true);
+            pool.setRetryFailedOperationsDueToInvalidConnections(true);
+            pool.setConnectionPoolName(name);
+            return pool;
+        } catch (LDAPException e) {
+            throw new StartupException("the " + who + " service account " + account + " cannot bind to the directory "
+                    + description + ": " + e.getResultCode().getName() + " " + e.getDiagnosticMessage());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+}
