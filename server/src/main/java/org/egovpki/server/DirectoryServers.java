@@ -29,7 +29,7 @@ import org.egovpki.server.config.EgovPkiConfig;
  * configured trust store and its host name against the URL. Every service account pool is opened here, so
  * the CA's and the KM's connections are always made the same way.
  */
-final class DirectoryServers {
+public final class DirectoryServers {
 
     private static final int POOL_SIZE = 8;
 
@@ -41,6 +41,14 @@ final class DirectoryServers {
         this.servers = servers;
         this.startTls = startTls;
         this.description = description;
+    }
+
+    /**
+     * For a command-line tool: the external directory of {@code ldap}, or the running server's embedded one
+     * on {@code embeddedPort}.
+     */
+    public static DirectoryServers of(EgovPkiConfig.Ldap ldap, int embeddedPort) {
+        return ldap.isExternal() ? external(ldap.external()) : embedded(ldap.host(), embeddedPort);
     }
 
     static DirectoryServers embedded(String host, int port) {
@@ -96,7 +104,7 @@ final class DirectoryServers {
     }
 
     /** A pool bound as one of egov-pki's own service accounts; {@code who} names it in the error. */
-    LDAPConnectionPool pool(DN account, char[] password, String name, String who) {
+    public LDAPConnectionPool pool(DN account, char[] password, String name, String who) {
         Objects.requireNonNull(account, "account");
         try {
             SimpleBindRequest bind = new SimpleBindRequest(account, new String(password));
