@@ -79,7 +79,14 @@ final class DirectoryAssembly {
     private static DirectoryAssembly external(EgovPkiConfig.Ldap ldap, DirectoryNames names, Secrets secrets,
                                               Clock clock, Teardown teardown) {
         DirectoryServers servers = DirectoryServers.external(ldap.external());
-        LDAPConnectionPool pool = servers.pool(names.caServiceAccount(), secrets.caService(), CA_POOL, "CA");
+        LDAPConnectionPool pool;
+        try {
+            pool = servers.pool(names.caServiceAccount(), secrets.caService(), CA_POOL, "CA");
+        } catch (StartupException e) {
+            throw new StartupException(e.getMessage() + ". Check ldap.external.caPasswordFile; a directory not "
+                    + "prepared for egov-pki yet is prepared with 'egov-pki directory prepare-openldap' "
+                    + "(docs/directory.md, \"Running on OpenLDAP\")");
+        }
         teardown.add(pool::close);
         List<String> missing = new ArrayList<>();
         try {

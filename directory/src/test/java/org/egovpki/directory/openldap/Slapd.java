@@ -34,11 +34,13 @@ public final class Slapd implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final int ldapsPort;
     private final Path ldapi;
 
-    private Slapd(Process process, int port, Path ldapi) {
+    private Slapd(Process process, int port, int ldapsPort, Path ldapi) {
         this.process = process;
         this.port = port;
+        this.ldapsPort = ldapsPort;
         this.ldapi = ldapi;
     }
 
@@ -55,6 +57,15 @@ public final class Slapd implements AutoCloseable {
      * {1}mdb database for dc=nodomain; egov-pki's database is then number 2.
      */
     public static Slapd startFresh(Path work) throws IOException, InterruptedException {
+        return startFresh(work, false);
+    }
+
+    /**
+     * As {@link #startFresh(Path)}; with {@code tls}, slapd also has a TLS certificate for 127.0.0.1
+     * ({@link #tlsCertificate}, made here with {@code openssl}), answers StartTLS on its ldap:// port and
+     * listens on ldaps:// ({@link #ldapsPort()}).
+     */
+    public static Slapd startFresh(Path work, boolean tls) throws IOException, InterruptedException {
         requireSlapd();
         Path config = Files.createDirectories(work.resolve("slapd.d"));
         Path other = Files.createDirectories(work.resolve("nodomain"));
@@ -62,7 +73,16 @@ public final class Slapd implements AutoCloseable {
         String me = peercredDn();
         StringBuilder ldif = new StringBuilder();
         ldif.append("dn: cn=config\nobjectClass: olcGlobal\ncn: config\nolcPidFile: ")
-                .append(work.resolve("slapd.pid")).append("\n\n");
+                .append(work.resolve("slapd.pid")).append("\n");
+        if (tls) {
+            Path key = work.resolve("tls-key.pem");
+            run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-keyout", key.toString(), "-out", tlsCertificate(work).toString(), "-days", "2", "-subj",
+                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"), work);
+            ldif.append("olcTLSCertificateFile: ").append(tlsCertificate(work)).append("\nolcTLSCertificateKeyFile: ")
+                    .append(key).append('\n');
+        }
+        ldif.append('\n');
         ldif.append("dn: cn=module{0},cn=config\nobjectClass: olcModuleList\ncn: module{0}\n"
                 + "olcModulePath: /usr/lib/ldap\nolcModuleLoad: back_mdb\n\n");
         ldif.append("dn: cn=schema,cn=config\nobjectClass: olcSchemaConfig\ncn: schema\n\n");
@@ -77,7 +97,20 @@ public final class Slapd implements AutoCloseable {
         ldif.append("dn: olcDatabase={1}mdb,cn=config\nobjectClass: olcDatabaseConfig\nobjectClass: olcMdbConfig\n"
                 + "olcDatabase: {1}mdb\nolcDbDirectory: ").append(other).append("\nolcSuffix: dc=nodomain\n"
                 + "olcRootDN: cn=admin,dc=nodomain\n\n");
-        return launch(work, config, ldif.toString());
+        return launch(work, config, ldif.toString(), tls);
+    }
+
+    /** The PEM certificate of a TLS slapd (self-signed, for IP 127.0.0.1 only). */
+    public static Path tlsCertificate(Path work) {
+        return work.resolve("tls-cert.pem");
+    }
+
+    /** The ldaps:// port of a slapd started with TLS. */
+    public int ldapsPort() {
+        if (ldapsPort == 0) {
+            throw new IllegalStateException("this slapd was started without TLS");
+        }
+        return ldapsPort;
     }
 
     private static void requireSlapd() {
@@ -136,24 +169,30 @@ public final class Slapd implements AutoCloseable {
         for (String rule : olcAccess) {
             ldif.append("olcAccess: ").append(rule.replace("\n", "\n  ")).append('\n');
         }
-        return launch(work, config, ldif.toString());
+        return launch(work, config, ldif.toString(), false);
     }
 
-    private static Slapd launch(Path work, Path config, String ldif) throws IOException, InterruptedException {
+    private static Slapd launch(Path work, Path config, String ldif, boolean tls)
+            throws IOException, InterruptedException {
         Path configLdif = work.resolve("config.ldif");
         Files.writeString(configLdif, ldif, StandardCharsets.UTF_8);
         run(List.of(SLAPADD, "-n0", "-F", config.toString(), "-l", configLdif.toString()), work);
 
         int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
+        int ldapsPort = 0;
+        try (ServerSocket socket = new ServerSocket(0); ServerSocket second = new ServerSocket(0)) {
             port = socket.getLocalPort();
+            if (tls) {
+                ldapsPort = second.getLocalPort();
+            }
         }
         Path ldapi = work.resolve("ldapi");
         String ldapiUrl = "ldapi://" + java.net.URLEncoder.encode(ldapi.toString(), StandardCharsets.UTF_8) + "/";
-        Process process = new ProcessBuilder(SLAPD, "-F", config.toString(), "-h", "ldap://127.0.0.1:" + port + "/ "
-                + ldapiUrl, "-d", "0").redirectErrorStream(true).redirectOutput(work.resolve("slapd.log").toFile())
-                .start();
-        Slapd slapd = new Slapd(process, port, ldapi);
+        String listeners = "ldap://127.0.0.1:" + port + "/ " + ldapiUrl
+                + (tls ? " ldaps://127.0.0.1:" + ldapsPort + "/" : "");
+        Process process = new ProcessBuilder(SLAPD, "-F", config.toString(), "-h", listeners, "-d", "0")
+                .redirectErrorStream(true).redirectOutput(work.resolve("slapd.log").toFile()).start();
+        Slapd slapd = new Slapd(process, port, ldapsPort, ldapi);
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         while (true) {
             try (LDAPConnection probe = slapd.anonymous()) {
