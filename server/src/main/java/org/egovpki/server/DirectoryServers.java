@@ -12,15 +12,18 @@ import com.unboundid.ldap.sdk.SingleServerSet;
 import com.unboundid.ldap.sdk.StartTLSPostConnectProcessor;
 import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
 import com.unboundid.util.ssl.SSLUtil;
-import com.unboundid.util.ssl.TrustStoreTrustManager;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 import org.egovpki.server.config.EgovPkiConfig;
 
 /**
@@ -81,26 +84,39 @@ public final class DirectoryServers {
         }
     }
 
-    private static javax.net.ssl.TrustManager trustManager(EgovPkiConfig.ExternalDirectory external) {
+    /**
+     * The JDK's PKIX trust manager over the configured trust store (PKCS#12 or JKS, told apart by its
+     * content), which must hold at least one certificate; {@code null}: the JDK's default trust store.
+     */
+    private static TrustManager trustManager(EgovPkiConfig.ExternalDirectory external) {
         Path store = external.trustStore();
         if (store == null) {
             return null; // SSLUtil(null): the JDK's default trust store
         }
         char[] password = external.trustStorePasswordFile() == null ? null
                 : PasswordFiles.read(external.trustStorePasswordFile(), "ldap.external.trustStorePasswordFile");
-        String format = store.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".jks") ? "JKS" : "PKCS12";
-        TrustStoreTrustManager manager = new TrustStoreTrustManager(store.toFile(), password, format, true);
         try {
-            if (manager.getAcceptedIssuers().length == 0) {
-                throw new StartupException("ldap.external.trustStore " + store + " holds no certificate the directory's "
-                        + "TLS certificate could be checked against (or its password is wrong)");
+            KeyStore keyStore = KeyStore.getInstance(store.toFile(), password);
+            boolean anyCertificate = false;
+            for (String alias : Collections.list(keyStore.aliases())) {
+                anyCertificate |= keyStore.isCertificateEntry(alias);
             }
+            if (!anyCertificate) {
+                throw new StartupException("ldap.external.trustStore " + store + " holds no trusted certificate; import "
+                        + "the CA certificate of the directory's TLS certificate (keytool -importcert -storetype PKCS12 "
+                        + "-keystore " + store + " -alias ldap-ca -file ldap-ca.pem)");
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(keyStore);
+            return factory.getTrustManagers()[0];
+        } catch (IOException | GeneralSecurityException e) {
+            throw new StartupException("ldap.external.trustStore " + store + " cannot be read (" + e.getMessage()
+                    + "); is it PKCS#12 or JKS, and is ldap.external.trustStorePasswordFile its password?");
         } finally {
             if (password != null) {
                 Arrays.fill(password, '\0');
             }
         }
-        return manager;
     }
 
     /** A pool bound as one of egov-pki's own service accounts; {@code who} names it in the error. */
