@@ -49,7 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code ldap.external}. The core flows run as on the embedded directory: operators made by
  * {@code operator add}, enrollment approved by a reviewer's decision entry added over LDAP and over
  * REST, issuance, the certificate found anonymously in the directory, revocation, OCSP revoked at once,
- * the CRL published into the directory, dual-certificate issuance with the key escrowed under ou=km.
+ * the CRL published into the directory, the sync outbox, dual-certificate issuance with the key escrowed
+ * under ou=km, and {@code audit verify} against the anchors in slapd.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OpenLdapIT {
@@ -205,6 +206,12 @@ class OpenLdapIT {
         crl.verify(issuing.getPublicKey(), BouncyCastle.PROVIDER);
         X509CRL overHttp = Pem.parseCrl(api.bytes(null, "/crl/sm2-issuing.crl"));
         assertThat(overHttp.getRevokedCertificate(new BigInteger(serial, 16))).isNotNull();
+
+        // The sync outbox (sync.enabled) captured the issuance and the revocation into slapd.
+        try (LDAPConnection ca = slapd.bind("uid=egov-pki-ca,ou=services," + BASE, caPassword)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> ca.search("ou=outbox,ou=sync," + BASE, SearchScope.SUB,
+                    "(objectClass=egovSyncOutboxEvent)", "1.1").getEntryCount() >= 2);
+        }
     }
 
     @Test
