@@ -1,6 +1,7 @@
 package org.egovpki.server.cli;
 
 import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.ResultCode;
 import java.io.IOException;
@@ -18,10 +19,9 @@ import org.egovpki.directory.LdapAuditAnchors;
 import org.egovpki.directory.embedded.EmbeddedDirectory;
 import org.egovpki.directory.embedded.EmbeddedDirectorySettings;
 import org.egovpki.server.DataDirectory;
-import org.egovpki.server.PortsFile;
 import org.egovpki.server.DirectoryServers;
 import org.egovpki.server.PasswordFiles;
-import com.unboundid.ldap.sdk.LDAPConnectionPool;
+import org.egovpki.server.PortsFile;
 import org.egovpki.server.StartupException;
 import org.egovpki.server.audit.AuditSeal;
 import org.egovpki.server.audit.AuditTrailVerifier;
