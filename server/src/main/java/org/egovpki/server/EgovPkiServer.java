@@ -237,7 +237,7 @@ public final class EgovPkiServer implements AutoCloseable {
         if (audit == null) {
             // The trail is checked against its anchor in the directory, so it opens only after the probe passed.
             LOG.warn("The failed start is not in the audit trail: the trail opens only once the directory answers");
-            throw new StartupException(problem + ". " + repairAdvice(data.directory()));
+            throw new StartupException(problem + ". " + repairAdvice(data));
         }
         try {
             audit.record(AuditEvent.failure(clock.instant(), AuditEventType.SERVER_START, AuditEvent.SYSTEM, List.of(),
@@ -245,10 +245,21 @@ public final class EgovPkiServer implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("Could not audit the failed start: {}", e.getMessage());
         }
-        throw new StartupException(problem + ". " + repairAdvice(data.directory()));
+        throw new StartupException(problem + ". " + repairAdvice(data));
     }
 
-    /** What an operator does about a directory that fails: the exact commands. */
+    /** What to do about the directory in use: the embedded one's repair, or where to look for an external one. */
+    private String repairAdvice(DataDirectory data) {
+        if (config.ldap().isExternal()) {
+            return "Check that the external directory " + config.ldap().external().urls().get(0) + " answers and that "
+                    + "the CA service account can bind with ldap.external.caPasswordFile and write "
+                    + "cn=egov-pki-health,ou=sync,<ldap.baseDn> (slapd's log says why not), then start egov-pki again "
+                    + "(docs/directory.md, \"Running on OpenLDAP\")";
+        }
+        return repairAdvice(data.directory());
+    }
+
+    /** What an operator does about an embedded directory that fails: the exact commands. */
     static String repairAdvice(java.nio.file.Path directory) {
         String dir = directory.toAbsolutePath().normalize().toString();
         return "Start egov-pki once more (the directory's transaction log left by a crash is replayed at start); if it "

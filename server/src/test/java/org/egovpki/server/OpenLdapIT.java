@@ -262,6 +262,23 @@ class OpenLdapIT {
         }
     }
 
+    @Test
+    @Order(7)
+    void aDirectoryThatRefusesWritesFailsTheHealthProbeAndStartUpSaysWhereToLook() throws Exception {
+        Path readOnly = Files.writeString(tmp.resolve("read-only.ldif"), "dn: olcDatabase={2}mdb,cn=config\n"
+                + "changetype: modify\nreplace: olcReadOnly\nolcReadOnly: TRUE\n");
+        slapd.ldapmodify(tmp.resolve("slapd"), readOnly);
+        Path data = tmp.resolve("second-data");
+
+        ServerProcess refused = ServerProcess.launch(data, "serve", "--config", config.toString(), "--data",
+                data.toString(), "--http-port", "0");
+
+        assertThat(refused.awaitExit(Duration.ofSeconds(120))).isNotZero();
+        assertThat(refused.output()).contains("the external directory failed its health probe at start-up")
+                .contains("Check that the external directory ldap://127.0.0.1:" + slapd.port() + " answers")
+                .doesNotContain("mv ");
+    }
+
     private static X509Certificate issuingCa() throws Exception {
         try (LDAPConnection anonymous = slapd.anonymous()) {
             return Pem.parseCertificate(binary(anonymous.getEntry("cn=sm2-issuing,ou=CAs," + BASE), "cACertificate"));
