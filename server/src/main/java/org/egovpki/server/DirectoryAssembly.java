@@ -4,10 +4,11 @@ import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.LDAPException;
-import com.unboundid.ldap.sdk.SimpleBindRequest;
-import com.unboundid.ldap.sdk.SingleServerSet;
+import com.unboundid.ldap.sdk.RDN;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import org.egovpki.core.audit.AuditLog;
 import org.egovpki.directory.DirectoryHealth;
 import org.egovpki.directory.DirectoryNames;
@@ -15,30 +16,34 @@ import org.egovpki.directory.DirectoryProvisioner;
 import org.egovpki.directory.embedded.ApacheDsAccessControl;
 import org.egovpki.directory.embedded.EmbeddedDirectory;
 import org.egovpki.directory.embedded.EmbeddedDirectorySettings;
+import org.egovpki.schema.DirectoryLayout;
 import org.egovpki.server.config.EgovPkiConfig;
 
 /**
  * Start-up steps 5 to 7: the embedded directory and its listener, the tree, service accounts and
  * access control provisioned as the directory admin (whose connection is closed afterwards), and
- * the pool bound as the CA service account that everything else uses, with its health probe.
+ * the pool bound as the CA service account that everything else uses, with its health probe. With
+ * {@code ldap.external} nothing is started or provisioned: the pools connect to the external directory
+ * (TLS as configured), and start-up checks that it was prepared.
  */
 final class DirectoryAssembly {
 
-    private static final int POOL_SIZE = 8;
     /** The name of the CA service account's pool (also its metrics label). */
     static final String CA_POOL = "egov-pki-ca";
 
-    private final String host;
+    private final DirectoryServers servers;
     private final DirectoryNames names;
     private final EmbeddedDirectory directory;
+    private final int port;
     private final LDAPConnectionPool pool;
     private final DirectoryHealth health;
 
-    private DirectoryAssembly(String host, DirectoryNames names, EmbeddedDirectory directory, LDAPConnectionPool pool,
-                              DirectoryHealth health) {
-        this.host = host;
+    private DirectoryAssembly(DirectoryServers servers, DirectoryNames names, EmbeddedDirectory directory, int port,
+                              LDAPConnectionPool pool, DirectoryHealth health) {
+        this.servers = servers;
         this.names = names;
         this.directory = directory;
+        this.port = port;
         this.pool = pool;
         this.health = health;
     }
@@ -49,17 +54,60 @@ final class DirectoryAssembly {
     static DirectoryAssembly start(EgovPkiConfig.Ldap ldap, DataDirectory data, Secrets secrets, AuditLog earlyAudit,
                                    Clock clock, SecureRandom random, Teardown teardown) {
         DirectoryNames names = new DirectoryNames(ldap.baseDn());
+        if (ldap.isExternal()) {
+            return external(ldap, names, secrets, clock, teardown);
+        }
         EmbeddedDirectory directory = EmbeddedDirectory.start(EmbeddedDirectorySettings.forEgovPki(
                 data.directory(), ldap.host(), ldap.port(), ldap.baseDn(), secrets.directoryAdmin(), ldap.lockout(),
                 clock), earlyAudit);
         teardown.add(directory);
         provision(ldap.host(), directory.port(), names, secrets, random);
-        LDAPConnectionPool pool = pool(ldap.host(), directory.port(), names.caServiceAccount(), secrets.caService(),
-                CA_POOL, "CA");
+        DirectoryServers servers = DirectoryServers.embedded(ldap.host(), directory.port());
+        LDAPConnectionPool pool = servers.pool(names.caServiceAccount(), secrets.caService(), CA_POOL, "CA");
         teardown.add(pool::close);
         DirectoryHealth health = new DirectoryHealth(pool, names, clock, DirectoryHealth.DEFAULT_TIMEOUT,
                 DirectoryHealth.DEFAULT_REUSE);
-        return new DirectoryAssembly(ldap.host(), names, directory, pool, health);
+        return new DirectoryAssembly(servers, names, directory, directory.port(), pool, health);
+    }
+
+    /**
+     * An external directory: nothing is started or provisioned here. {@code egov-pki directory
+     * prepare-openldap} made the tree, the service accounts and the access rules as the directory's
+     * administrator, whose password egov-pki never holds; the CA service account may not create service
+     * accounts or {@code ou=km}, so a missing container stops start-up with the command that makes it.
+     */
+    private static DirectoryAssembly external(EgovPkiConfig.Ldap ldap, DirectoryNames names, Secrets secrets,
+                                              Clock clock, Teardown teardown) {
+        DirectoryServers servers = DirectoryServers.external(ldap.external());
+        LDAPConnectionPool pool;
+        try {
+            pool = servers.pool(names.caServiceAccount(), secrets.caService(), CA_POOL, "CA");
+        } catch (StartupException e) {
+            throw new StartupException(e.getMessage() + ". Check ldap.external.caPasswordFile; a directory not "
+                    + "prepared for egov-pki yet is prepared with 'egov-pki directory prepare-openldap' "
+                    + "(docs/directory.md, \"Running on OpenLDAP\")");
+        }
+        teardown.add(pool::close);
+        List<String> missing = new ArrayList<>();
+        try {
+            for (DirectoryLayout.Container container : DirectoryLayout.Container.values()) {
+                DN dn = new DN(new RDN("ou", container.ou()), names.base());
+                if (pool.getEntry(dn.toString(), "1.1") == null) {
+                    missing.add(dn.toString());
+                }
+            }
+        } catch (LDAPException e) {
+            throw new StartupException("the external directory " + servers + " cannot be read as the CA service "
+                    + "account: " + e.getResultCode().getName() + " " + e.getDiagnosticMessage());
+        }
+        if (!missing.isEmpty()) {
+            throw new StartupException("the external directory " + servers + " is not prepared for egov-pki (missing, "
+                    + "or hidden from the CA service account: " + String.join("; ", missing) + "); prepare it with "
+                    + "'egov-pki directory prepare-openldap' as docs/directory.md, \"Running on OpenLDAP\" says");
+        }
+        DirectoryHealth health = new DirectoryHealth(pool, names, clock, DirectoryHealth.DEFAULT_TIMEOUT,
+                DirectoryHealth.DEFAULT_REUSE);
+        return new DirectoryAssembly(servers, names, null, ldap.port(), pool, health);
     }
 
     private static void provision(String host, int port, DirectoryNames names, Secrets secrets, SecureRandom random) {
@@ -82,22 +130,7 @@ final class DirectoryAssembly {
 
     /** A pool bound as one of egov-pki's own service accounts (the KM's has its own). */
     LDAPConnectionPool servicePool(DN account, char[] password, String name, String who) {
-        return pool(host, directory.port(), account, password, name, who);
-    }
-
-    private static LDAPConnectionPool pool(String host, int port, DN account, char[] password, String name,
-                                           String who) {
-        try {
-            SingleServerSet server = new SingleServerSet(host, port);
-            SimpleBindRequest bind = new SimpleBindRequest(account, new String(password));
-            LDAPConnectionPool pool = new LDAPConnectionPool(server, bind, 1, POOL_SIZE, null, true);
-            pool.setRetryFailedOperationsDueToInvalidConnections(true);
-            pool.setConnectionPoolName(name);
-            return pool;
-        } catch (LDAPException e) {
-            throw new StartupException("the " + who + " service account cannot bind to the directory: "
-                    + e.getResultCode().getName() + " " + e.getDiagnosticMessage());
-        }
+        return servers.pool(account, password, name, who);
     }
 
     DirectoryNames names() {
@@ -113,12 +146,21 @@ final class DirectoryAssembly {
         return health;
     }
 
+    /** The embedded directory, or {@code null} when the server runs against an external one. */
     EmbeddedDirectory directory() {
         return directory;
     }
 
-    /** The port the LDAP listener is bound to (the configured one, or the system's choice for 0). */
+    /** Whether the directory is external (not started by this server). */
+    boolean external() {
+        return directory == null;
+    }
+
+    /**
+     * The port the embedded LDAP listener is bound to (the configured one, or the system's choice for 0);
+     * with an external directory the configured {@code ldap.port}, which nothing listens on.
+     */
     int port() {
-        return directory.port();
+        return port;
     }
 }

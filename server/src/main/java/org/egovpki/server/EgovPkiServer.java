@@ -95,16 +95,19 @@ public final class EgovPkiServer implements AutoCloseable {
         ServerMetrics metrics = ServerMetrics.start();
         teardown.add(metrics);
         PendingAuditLog earlyAudit = new PendingAuditLog();
-        Ports.requireFree("LDAP", config.ldap().host(), config.ldap().port(), "--ldap-port");
+        if (!config.ldap().isExternal()) {
+            Ports.requireFree("LDAP", config.ldap().host(), config.ldap().port(), "--ldap-port");
+        }
         if (serveHttp) {
             http = HttpAssembly.reserve(config.http(), teardown);
         }
-        Secrets secrets = Secrets.load(data, config.caKeys().store());
+        Secrets secrets = Secrets.load(data, config.ldap().external(), config.caKeys().store());
 
         directory = DirectoryAssembly.start(config.ldap(), data, secrets, earlyAudit, clock, random, teardown);
         config = config.withBoundPorts(directory.port(), serveHttp ? http.port() : 0, serveHttp ? http.tlsPort() : 0);
         requireHealthy(data, "at start-up");
-        metrics.bind(new DirectoryMetrics(directory.directory()::operationCounts, directory.pool(),
+        metrics.bind(new DirectoryMetrics(directory.external() ? null : directory.directory()::operationCounts,
+                directory.pool(),
                 DirectoryAssembly.CA_POOL, directory.health()));
         openAuditTrail(data, earlyAudit);
         routes = RoutesAssembly.start(config, metrics, teardown);
@@ -156,7 +159,8 @@ public final class EgovPkiServer implements AutoCloseable {
         writePortsFile(data, serveHttp);
         requireHealthy(data, "after start-up");
         audit.record(AuditEvent.success(clock.instant(), AuditEventType.SERVER_START, AuditEvent.SYSTEM, List.of(),
-                Map.of("ldap", "ldap://" + config.ldap().host() + ":" + config.ldap().port(),
+                Map.of("ldap", config.ldap().isExternal() ? config.ldap().publicUrl().toString()
+                                : "ldap://" + config.ldap().host() + ":" + config.ldap().port(),
                         "http", serveHttp ? config.http().publicUrl().toString() : "off",
                         "data", data.root().toString(),
                         "auditTrail", auditCheck.unrecorded().isEmpty() ? "intact"
@@ -199,7 +203,9 @@ public final class EgovPkiServer implements AutoCloseable {
     /** Every listener is bound: {@code <data>/run/ports} names their ports until the server stops. */
     private void writePortsFile(DataDirectory data, boolean serveHttp) {
         Map<String, Integer> ports = new LinkedHashMap<>();
-        ports.put(PortsFile.LDAP, config.ldap().port());
+        if (!directory.external()) {
+            ports.put(PortsFile.LDAP, config.ldap().port());
+        }
         if (serveHttp) {
             ports.put(PortsFile.HTTP, config.http().port());
             if (config.http().tls() != null) {
@@ -217,7 +223,8 @@ public final class EgovPkiServer implements AutoCloseable {
     private void requireHealthy(DataDirectory data, String when) {
         var result = directory.health().probeNow();
         if (!result.up()) {
-            refuseToStart(data, "the embedded directory failed its health probe " + when + ": " + result.problem(),
+            refuseToStart(data, (directory.external() ? "the external" : "the embedded") + " directory failed its "
+                            + "health probe " + when + ": " + result.problem(),
                     "directory");
         }
     }
@@ -231,7 +238,7 @@ public final class EgovPkiServer implements AutoCloseable {
         if (audit == null) {
             // The trail is checked against its anchor in the directory, so it opens only after the probe passed.
             LOG.warn("The failed start is not in the audit trail: the trail opens only once the directory answers");
-            throw new StartupException(problem + ". " + repairAdvice(data.directory()));
+            throw new StartupException(problem + ". " + repairAdvice(data));
         }
         try {
             audit.record(AuditEvent.failure(clock.instant(), AuditEventType.SERVER_START, AuditEvent.SYSTEM, List.of(),
@@ -239,10 +246,21 @@ public final class EgovPkiServer implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("Could not audit the failed start: {}", e.getMessage());
         }
-        throw new StartupException(problem + ". " + repairAdvice(data.directory()));
+        throw new StartupException(problem + ". " + repairAdvice(data));
     }
 
-    /** What an operator does about a directory that fails: the exact commands. */
+    /** What to do about the directory in use: the embedded one's repair, or where to look for an external one. */
+    private String repairAdvice(DataDirectory data) {
+        if (config.ldap().isExternal()) {
+            return "Check that the external directory " + config.ldap().external().urls().get(0) + " answers and that "
+                    + "the CA service account can bind with ldap.external.caPasswordFile and write "
+                    + "cn=egov-pki-health,ou=sync,<ldap.baseDn> (slapd's log says why not), then start egov-pki again "
+                    + "(docs/directory.md, \"Running on OpenLDAP\")";
+        }
+        return repairAdvice(data.directory());
+    }
+
+    /** What an operator does about an embedded directory that fails: the exact commands. */
     static String repairAdvice(java.nio.file.Path directory) {
         String dir = directory.toAbsolutePath().normalize().toString();
         return "Start egov-pki once more (the directory's transaction log left by a crash is replayed at start); if it "
@@ -300,9 +318,9 @@ public final class EgovPkiServer implements AutoCloseable {
         return ca.ocsp();
     }
 
-    /** Operations the embedded directory has served (benchmarks). */
+    /** Operations the embedded directory has served (benchmarks); {@code null} with an external directory. */
     public EmbeddedDirectory.OperationCounts directoryOperations() {
-        return directory.directory().operationCounts();
+        return directory.external() ? null : directory.directory().operationCounts();
     }
 
     /**

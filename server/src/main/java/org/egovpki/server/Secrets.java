@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * start (demo custody, with a warning). The KM's key store password is read by the KM assembly,
  * not here: only the KM needs it.
  *
- * @param directoryAdmin    the embedded directory's admin password (provisioning only)
+ * @param directoryAdmin    the embedded directory's admin password (provisioning only); {@code null} with an
+ *                          external directory, whose administrator egov-pki never binds as
  * @param caService         the CA service account's password
  * @param kmService         the KM service account's password
  * @param caKeyStore        the CA key store's password ({@code null} when the CA keys are on a PKCS#11 token)
@@ -28,14 +29,25 @@ record Secrets(char[] directoryAdmin, char[] caService, char[] kmService, char[]
     private static final Logger LOG = LoggerFactory.getLogger(Secrets.class);
 
     /**
-     * @param caKeys where the CA keys are: only the PKCS#12 store has a password here (a token's PIN
-     *               is read from its own file by the CA assembly), so {@link #caKeyStore} is
-     *               {@code null} for a token
+     * @param external the external directory, whose service account passwords come from the files it names
+     *                 (the embedded directory's are generated into the data directory); {@code null}: embedded
+     * @param caKeys   where the CA keys are: only the PKCS#12 store has a password here (a token's PIN
+     *                 is read from its own file by the CA assembly), so {@link #caKeyStore} is
+     *                 {@code null} for a token
      */
-    static Secrets load(DataDirectory data, EgovPkiConfig.CaKeyStoreType caKeys) {
-        GeneratedSecret adminPassword = KeystorePassword.loadOrGenerate(data.secret("directory-admin.password"));
-        GeneratedSecret servicePassword = KeystorePassword.loadOrGenerate(data.secret("ca-service.password"));
-        GeneratedSecret kmServicePassword = KeystorePassword.loadOrGenerate(data.secret("km-service.password"));
+    static Secrets load(DataDirectory data, EgovPkiConfig.ExternalDirectory external,
+                        EgovPkiConfig.CaKeyStoreType caKeys) {
+        char[] admin = null;
+        char[] caService;
+        char[] kmService;
+        if (external == null) {
+            admin = KeystorePassword.loadOrGenerate(data.secret("directory-admin.password")).value();
+            caService = KeystorePassword.loadOrGenerate(data.secret("ca-service.password")).value();
+            kmService = KeystorePassword.loadOrGenerate(data.secret("km-service.password")).value();
+        } else {
+            caService = PasswordFiles.read(external.caPasswordFile(), "ldap.external.caPasswordFile");
+            kmService = PasswordFiles.read(external.kmPasswordFile(), "ldap.external.kmPasswordFile");
+        }
         char[] keyStore = null;
         if (caKeys == EgovPkiConfig.CaKeyStoreType.PKCS12) {
             GeneratedSecret keyStorePassword = KeystorePassword.loadOrGenerate(data.secret("ca-keystore.password"));
@@ -47,8 +59,7 @@ record Secrets(char[] directoryAdmin, char[] caService, char[] kmService, char[]
             keyStore = keyStorePassword.value();
         }
         SubscriberIds subscriberIds = subscriberIds(data);
-        return new Secrets(adminPassword.value(), servicePassword.value(), kmServicePassword.value(), keyStore,
-                subscriberIds);
+        return new Secrets(admin, caService, kmService, keyStore, subscriberIds);
     }
 
     /**

@@ -100,6 +100,26 @@ final class ServerProcess implements AutoCloseable {
         return serveOn(data, 0, 0, List.of(extra));
     }
 
+    /**
+     * Starts {@code serve} against an external directory ({@code ldap.external} in the configuration of
+     * {@code extra}): HTTP on port 0, no LDAP listener of its own; waits until it says it is ready.
+     */
+    static ServerProcess serveExternal(Path data, String... extra) {
+        try {
+            PortsFile.remove(data);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> args = new ArrayList<>(List.of("serve", "--data", data.toString(), "--http-port", "0"));
+        args.addAll(List.of(extra));
+        ServerProcess started = start(data, Map.of(), List.of(extra), args);
+        started.awaitOutput("egov-pki ready");
+        Map<String, Integer> ports = PortsFile.read(data);
+        assertThat(ports).as("an external directory: no LDAP port of its own").doesNotContainKey(PortsFile.LDAP)
+                .containsKey(PortsFile.HTTP);
+        return new ServerProcess(data, ports, List.of(extra), started.output, started.process);
+    }
+
     /** Starts the server again on its data directory and ports, with the same arguments; this one must have stopped. */
     ServerProcess restart() {
         assertThat(process.isAlive()).as("the server to restart is still running").isFalse();

@@ -1,6 +1,7 @@
 package org.egovpki.server.cli;
 
 import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.ResultCode;
 import java.io.IOException;
@@ -18,6 +19,8 @@ import org.egovpki.directory.LdapAuditAnchors;
 import org.egovpki.directory.embedded.EmbeddedDirectory;
 import org.egovpki.directory.embedded.EmbeddedDirectorySettings;
 import org.egovpki.server.DataDirectory;
+import org.egovpki.server.DirectoryServers;
+import org.egovpki.server.PasswordFiles;
 import org.egovpki.server.PortsFile;
 import org.egovpki.server.StartupException;
 import org.egovpki.server.audit.AuditSeal;
@@ -119,6 +122,15 @@ final class AuditCommand implements Runnable {
         private List<AuditVerification> withDirectory(EgovPkiConfig config, Path data, AuditVerifier verifier)
                 throws IOException {
             DirectoryNames names = new DirectoryNames(config.ldap().baseDn());
+            if (config.ldap().isExternal()) {
+                // The anchors are in the external directory, whether or not the server runs.
+                char[] password = PasswordFiles.read(config.ldap().external().caPasswordFile(),
+                        "ldap.external.caPasswordFile");
+                try (LDAPConnectionPool ldap = DirectoryServers.of(config.ldap(), 0).pool(names.caServiceAccount(),
+                        password, "egov-pki-cli", "CA")) {
+                    return verifier.against(new LdapAuditAnchors(ldap, names));
+                }
+            }
             String service = secret(data, "ca-service.password");
             // ldap.port 0: the running server's port is in its ports file; no file, no server running.
             Integer running = config.ldap().port() != 0 ? Integer.valueOf(config.ldap().port())

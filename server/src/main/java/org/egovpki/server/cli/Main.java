@@ -33,6 +33,7 @@ import picocli.CommandLine.Option;
         description = "LDAP-directory-centred certificate authority for Chinese e-government PKI (SM2/SM3).",
         subcommands = {Main.Serve.class, Main.Init.class, OperatorCommand.class, CertificateCommand.class, CrlCommand.class,
                 KmCommand.class, AuditCommand.class, RequestCommand.class, SyncCommand.class, SyncReceiverCommand.class,
+                DirectoryCommand.class,
                 Main.VersionCommand.class})
 public final class Main implements Runnable {
 
@@ -138,7 +139,9 @@ public final class Main implements Runnable {
             auditWarning(server);
             // The ports bound, also when the configuration said 0 (they are in <data>/run/ports as well).
             EgovPkiConfig running = server.config();
-            System.out.println("egov-pki ready: LDAP ldap://" + running.ldap().host() + ":" + running.ldap().port()
+            System.out.println("egov-pki ready: LDAP " + (running.ldap().isExternal()
+                    ? running.ldap().publicUrl() + " (external)"
+                    : "ldap://" + running.ldap().host() + ":" + running.ldap().port())
                     + " (base " + running.ldap().baseDn() + "), HTTP " + running.http().publicUrl()
                     + ", data " + running.dataDirectory().toAbsolutePath().normalize());
             stopped.await();

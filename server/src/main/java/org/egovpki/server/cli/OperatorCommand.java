@@ -1,7 +1,6 @@
 package org.egovpki.server.cli;
 
-import com.unboundid.ldap.sdk.LDAPConnection;
-import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -18,14 +17,16 @@ import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.operator.Operator;
 import org.egovpki.core.operator.Role;
 import org.egovpki.directory.DirectoryNames;
+import org.egovpki.directory.LdapAuditAnchors;
 import org.egovpki.directory.LdapOperatorDirectory;
+import org.egovpki.server.DirectoryServers;
+import org.egovpki.server.EgovPkiServer;
+import org.egovpki.server.PasswordFiles;
 import org.egovpki.server.PortsFile;
 import org.egovpki.server.StartupException;
-import org.egovpki.directory.LdapAuditAnchors;
 import org.egovpki.server.audit.AuditSeal;
 import org.egovpki.server.audit.AuditTrails;
 import org.egovpki.server.audit.FileAuditLog;
-import org.egovpki.server.EgovPkiServer;
 import org.egovpki.server.config.EgovPkiConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -68,21 +69,25 @@ final class OperatorCommand implements Runnable {
         public Integer call() throws IOException {
             EgovPkiConfig config = options.load(null);
             Path data = config.dataDirectory();
-            String servicePassword = read(data.resolve("secrets").resolve("ca-service.password"),
+            boolean external = config.ldap().isExternal();
+            char[] servicePassword = external
+                    ? PasswordFiles.read(config.ldap().external().caPasswordFile(), "ldap.external.caPasswordFile")
+                    : read(data.resolve("secrets").resolve("ca-service.password"),
                     "the data directory " + data.toAbsolutePath() + " has no CA service account secret; "
-                            + "start the server on it first (./egov-pki serve --data " + data + ")");
+                            + "start the server on it first (./egov-pki serve --data " + data + ")").toCharArray();
             char[] password = passwordFile == null ? null : read(passwordFile, "cannot read " + passwordFile).toCharArray();
             boolean generated = password == null;
             if (generated) {
                 password = org.egovpki.server.OperatorPasswords.generate(new SecureRandom());
             }
             DirectoryNames names = new DirectoryNames(config.ldap().baseDn());
-            int port = PortsFile.ldapPort(config);
-            try (LDAPConnection ldap = new LDAPConnection(config.ldap().host(), port,
-                    names.caServiceAccount().toString(), servicePassword)) {
+            int port = external ? config.ldap().port() : PortsFile.ldapPort(config);
+            // The external directory's URLs and TLS, or the running server's embedded listener.
+            DirectoryServers servers = DirectoryServers.of(config.ldap(), port);
+            try (LDAPConnectionPool ldap = servers.pool(names.caServiceAccount(), servicePassword, "egov-pki-cli",
+                    "CA")) {
                 LdapOperatorDirectory operators = new LdapOperatorDirectory(ldap, names,
-                        LdapOperatorDirectory.fresh(config.ldap().host(), port), new SecureRandom(),
-                        config.ldap().lockout());
+                        LdapOperatorDirectory.pooled(ldap), new SecureRandom(), config.ldap().lockout());
                 Set<Role> set = EnumSet.copyOf(roles);
                 Operator operator = operators.create(uid, name, set, password);
                 Path sealKey = data.resolve("secrets").resolve(AuditSeal.SECRET_FILE);
@@ -103,9 +108,6 @@ final class OperatorCommand implements Runnable {
                     System.out.println("one-time password (shown only now): " + new String(password));
                 }
                 return 0;
-            } catch (LDAPException e) {
-                throw new StartupException("cannot reach the directory at ldap://" + config.ldap().host() + ":"
-                        + port + " (" + e.getResultCode().getName() + "); is the server running?");
             }
         }
 

@@ -117,7 +117,12 @@ public final class ConfigLoader {
         int ldapPort = ldapNode.integer("port", DEFAULT_LDAP_PORT, 0, 65535);
         String baseDn = ldapNode.parsed("baseDn", DEFAULT_BASE_DN, ConfigLoader::distinguishedName,
                 "expected an LDAP DN such as o=egov-pki,c=CN");
-        URI ldapPublic = ldapNode.parsed("publicUrl", "ldap://" + ldapHost + ":" + ldapPort,
+        EgovPkiConfig.ExternalDirectory external = ldapNode.has("external")
+                ? readExternalDirectory(ldapNode.child("external")) : null;
+        // Against an external directory relying parties read its (first) URL unless told otherwise.
+        String defaultLdapPublic = external != null ? external.urls().get(0).toString()
+                : "ldap://" + ldapHost + ":" + ldapPort;
+        URI ldapPublic = ldapNode.parsed("publicUrl", defaultLdapPublic,
                 v -> url(v, "ldap", "ldaps"), "expected an ldap:// or ldaps:// URL with a host");
         ConfigNode lockoutNode = ldapNode.child("lockout");
         LockoutPolicy lockout = new LockoutPolicy(lockoutNode.integer("maxFailures", 5, 1, 100),
@@ -125,7 +130,8 @@ public final class ConfigLoader {
                 Duration.ofSeconds(lockoutNode.integer("failureWindowSeconds", 900, 1, 86_400)));
         lockoutNode.rejectUnknownKeys();
         ldapNode.rejectUnknownKeys();
-        EgovPkiConfig.Ldap ldap = new EgovPkiConfig.Ldap(ldapHost, ldapPort, baseDn, ldapPublic, lockout);
+        EgovPkiConfig.Ldap ldap = new EgovPkiConfig.Ldap(ldapHost, ldapPort, baseDn, ldapPublic, lockout,
+                external);
 
         ConfigNode httpNode = root.child("http");
         String httpHost = httpNode.string("host", DEFAULT_HOST);
@@ -296,6 +302,94 @@ public final class ConfigLoader {
         int years = node.integer("validityYears", maxYears, 1, maxYears);
         node.rejectUnknownKeys();
         return new CaDefinition(name, role, algorithm, subject, Period.ofYears(years), parent);
+    }
+
+    /**
+     * {@code ldap.external}: every URL of one scheme, TLS (ldaps:// or StartTLS) unless the directory is on
+     * a loopback address — the service accounts' passwords and registration data cross that connection.
+     */
+    private static EgovPkiConfig.ExternalDirectory readExternalDirectory(ConfigNode node) {
+        List<String> texts = node.strings("urls");
+        if (texts.isEmpty()) {
+            throw ConfigException.invalid(node.key("urls"), "(missing)", "list at least one ldap:// or ldaps:// URL "
+                    + "of the external directory, e.g. [ldap://ldap1.example.gov.cn:389]");
+        }
+        List<URI> urls = new ArrayList<>();
+        for (String text : texts) {
+            URI url;
+            try {
+                url = url(text, "ldap", "ldaps");
+            } catch (IllegalArgumentException e) {
+                throw ConfigException.invalid(node.key("urls"), text, "expected an ldap:// or ldaps:// URL with a host"
+                        + " and no DN (" + e.getMessage() + ")");
+            }
+            if (url.getRawPath() != null && !url.getRawPath().isEmpty() || url.getRawQuery() != null) {
+                throw ConfigException.invalid(node.key("urls"), text, "give only scheme, host and port: the base DN "
+                        + "is ldap.baseDn");
+            }
+            if (!urls.isEmpty() && !urls.get(0).getScheme().equals(url.getScheme())) {
+                throw ConfigException.invalid(node.key("urls"), text, "all URLs must use one scheme (all ldap:// or "
+                        + "all ldaps://)");
+            }
+            urls.add(url);
+        }
+        boolean ldaps = "ldaps".equals(urls.get(0).getScheme());
+        boolean startTls = node.bool("startTls", false);
+        if (startTls && ldaps) {
+            throw ConfigException.invalid(node.key("startTls"), true, "StartTLS is for ldap:// URLs; ldaps:// is "
+                    + "encrypted already (remove startTls or use ldap:// URLs)");
+        }
+        boolean tls = ldaps || startTls;
+        if (!tls) {
+            for (URI url : urls) {
+                if (!loopback(url.getHost())) {
+                    throw ConfigException.invalid(node.key("urls"), url, "a directory on another host must be reached "
+                            + "over TLS (passwords and registration data cross the connection): use ldaps:// URLs or "
+                            + "set " + node.key("startTls") + ": true");
+                }
+            }
+        }
+        Path trustStore = node.parsed("trustStore", null, Path::of, "expected the path of a PKCS#12 trust store");
+        Path trustStorePasswordFile = node.parsed("trustStorePasswordFile", null, Path::of,
+                "expected the path of a file holding the trust store's password");
+        if (!tls && (trustStore != null || trustStorePasswordFile != null)) {
+            throw ConfigException.invalid(node.key(trustStore != null ? "trustStore" : "trustStorePasswordFile"),
+                    trustStore != null ? trustStore : trustStorePasswordFile,
+                    "a trust store is used only with TLS: use ldaps:// URLs or set " + node.key("startTls") + ": true");
+        }
+        if (trustStorePasswordFile != null && trustStore == null) {
+            throw ConfigException.invalid(node.key("trustStorePasswordFile"), trustStorePasswordFile,
+                    "set " + node.key("trustStore") + " too (the password is the trust store's)");
+        }
+        requireReadable(node, "trustStore", trustStore);
+        requireReadable(node, "trustStorePasswordFile", trustStorePasswordFile);
+        Path caPasswordFile = requiredFile(node, "caPasswordFile", "the CA service account's (uid=egov-pki-ca,"
+                + "ou=services,<ldap.baseDn>) password, the one 'egov-pki directory prepare-openldap' set");
+        Path kmPasswordFile = requiredFile(node, "kmPasswordFile", "the KM service account's (uid=egov-pki-km,"
+                + "ou=services,<ldap.baseDn>) password, the one 'egov-pki directory prepare-openldap' set");
+        node.rejectUnknownKeys();
+        return new EgovPkiConfig.ExternalDirectory(urls, startTls, trustStore, trustStorePasswordFile, caPasswordFile,
+                kmPasswordFile);
+    }
+
+    private static Path requiredFile(ConfigNode node, String key, String what) {
+        Path file = node.parsed(key, null, Path::of, "expected a file path");
+        if (file == null) {
+            throw ConfigException.invalid(node.key(key), "(missing)", "name the file that holds " + what);
+        }
+        requireReadable(node, key, file);
+        return file;
+    }
+
+    private static void requireReadable(ConfigNode node, String key, Path file) {
+        if (file != null && !Files.isReadable(file)) {
+            throw ConfigException.invalid(node.key(key), file, "the file does not exist or is not readable");
+        }
+    }
+
+    private static boolean loopback(String host) {
+        String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        return bare.equals("localhost") || bare.startsWith("127.") || bare.equals("::1");
     }
 
     private static EgovPkiConfig.Tls readTls(ConfigNode node) {

@@ -47,7 +47,7 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
      */
     public EgovPkiConfig withBoundPorts(int ldapPort, int httpPort, int httpsPort) {
         Ldap boundLdap = new Ldap(ldap.host(), bound(ldap.port(), ldapPort), ldap.baseDn(),
-                bound(ldap.publicUrl(), ldapPort), ldap.lockout());
+                bound(ldap.publicUrl(), ldapPort), ldap.lockout(), ldap.external());
         Tls boundTls = http.tls() == null ? null
                 : new Tls(bound(http.tls().port(), httpsPort), http.tls().keyStore(), http.tls().keyStorePassword());
         Http boundHttp = new Http(http.host(), bound(http.port(), httpPort), bound(http.publicUrl(), httpPort),
@@ -174,8 +174,44 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
      * @param publicUrl {@code ldap.publicUrl} — LDAP URL written into certificates (CRL DP, SIA)
      * @param lockout   {@code ldap.lockout.*} — the directory's password policy lockout, shared by LDAP
      *                  binds and REST logins (service accounts are exempt)
+     * @param external  {@code ldap.external.*} — an external OpenLDAP instead of the embedded directory, or
+     *                  {@code null} (the default) for the embedded one
      */
-    public record Ldap(String host, int port, String baseDn, URI publicUrl, LockoutPolicy lockout) {
+    public record Ldap(String host, int port, String baseDn, URI publicUrl, LockoutPolicy lockout,
+                       ExternalDirectory external) {
+
+        /** Whether the server runs against an external directory rather than starting its embedded one. */
+        public boolean isExternal() {
+            return external != null;
+        }
+    }
+
+    /**
+     * An external directory (OpenLDAP 2.5+, prepared by {@code egov-pki directory prepare-openldap}).
+     * The server binds only as its own service accounts, whose DNs the access rules name
+     * ({@code uid=egov-pki-ca,ou=services,<base>}, {@code uid=egov-pki-km,ou=services,<base>}); it never
+     * holds the directory administrator's password.
+     *
+     * @param urls                   {@code ldap.external.urls} — one scheme for all; the first that answers is
+     *                               used (the others are fail-over replicas of one provider)
+     * @param startTls               {@code ldap.external.startTls} — StartTLS on {@code ldap://} URLs
+     * @param trustStore             {@code ldap.external.trustStore} — PKCS#12 (or JKS) file with the CA
+     *                               certificate(s) the directory's TLS certificate is checked against, or
+     *                               {@code null} for the JDK's default trust store
+     * @param trustStorePasswordFile {@code ldap.external.trustStorePasswordFile}, or {@code null} (no password)
+     * @param caPasswordFile         {@code ldap.external.caPasswordFile} — the CA service account's password
+     * @param kmPasswordFile         {@code ldap.external.kmPasswordFile} — the KM service account's password
+     */
+    public record ExternalDirectory(List<URI> urls, boolean startTls, Path trustStore, Path trustStorePasswordFile,
+                                    Path caPasswordFile, Path kmPasswordFile) {
+        public ExternalDirectory {
+            urls = List.copyOf(urls);
+        }
+
+        /** Whether connections are encrypted (ldaps:// or StartTLS). */
+        public boolean tls() {
+            return startTls || "ldaps".equals(urls.get(0).getScheme());
+        }
     }
 
     /**

@@ -26,13 +26,14 @@ public final class DirectoryMetrics implements MeterBinder {
     private final DirectoryHealth health;
 
     /**
-     * @param operations the embedded directory's operation counts
+     * @param operations the embedded directory's operation counts, or {@code null} with an external directory
+     *                   (whose own monitoring counts its operations: OpenLDAP's cn=monitor)
      * @param pool       the CA service account's pool
      * @param health     the probe
      */
     public DirectoryMetrics(Supplier<EmbeddedDirectory.OperationCounts> operations, LDAPConnectionPool pool,
                             String poolName, DirectoryHealth health) {
-        this.operations = Objects.requireNonNull(operations, "operations");
+        this.operations = operations;
         this.pool = Objects.requireNonNull(pool, "pool");
         this.poolName = Objects.requireNonNull(poolName, "poolName");
         this.health = Objects.requireNonNull(health, "health");
@@ -40,10 +41,12 @@ public final class DirectoryMetrics implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        operation(registry, "add", EmbeddedDirectory.OperationCounts::adds);
-        operation(registry, "modify", EmbeddedDirectory.OperationCounts::modifies);
-        operation(registry, "delete", EmbeddedDirectory.OperationCounts::deletes);
-        operation(registry, "search", EmbeddedDirectory.OperationCounts::searches);
+        if (operations != null) {
+            operation(registry, "add", EmbeddedDirectory.OperationCounts::adds);
+            operation(registry, "modify", EmbeddedDirectory.OperationCounts::modifies);
+            operation(registry, "delete", EmbeddedDirectory.OperationCounts::deletes);
+            operation(registry, "search", EmbeddedDirectory.OperationCounts::searches);
+        }
         // Each meter's object is this binder, which ServerMetrics keeps (Micrometer holds it only weakly).
         Gauge.builder("egovpki_directory_pool_connections_available", this, m -> m.pool.getCurrentAvailableConnections())
                 .description("Connections of the pool ready for use now").tag("pool", poolName).register(registry);

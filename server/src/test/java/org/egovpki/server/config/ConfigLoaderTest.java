@@ -215,6 +215,64 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anExternalDirectoryIsReadWithItsFirstUrlAsTheDefaultPublicUrl() throws IOException {
+        Path ca = Files.writeString(dir.resolve("ca.password"), "x\n");
+        Path km = Files.writeString(dir.resolve("km.password"), "y\n");
+        EgovPkiConfig config = ConfigLoader.load(write("ldap:\n  external:\n"
+                + "    urls: [ldap://127.0.0.1:3890, 'ldap://localhost:3891/']\n"
+                + "    caPasswordFile: " + ca + "\n    kmPasswordFile: " + km + "\n"), Map.of());
+
+        EgovPkiConfig.ExternalDirectory external = config.ldap().external();
+        assertThat(external.urls()).extracting(Object::toString)
+                .containsExactly("ldap://127.0.0.1:3890", "ldap://localhost:3891");
+        assertThat(external.startTls()).isFalse();
+        assertThat(external.tls()).isFalse();
+        assertThat(external.caPasswordFile()).isEqualTo(ca);
+        assertThat(config.ldap().publicUrl().toString()).isEqualTo("ldap://127.0.0.1:3890");
+        assertThat(ConfigLoader.defaults().ldap().isExternal()).as("absent: the embedded directory").isFalse();
+    }
+
+    static Stream<Arguments> badExternalDirectories() {
+        return Stream.of(
+                Arguments.of("    caPasswordFile: CA\n    kmPasswordFile: KM\n", "'ldap.external.urls'",
+                        "at least one ldap:// or ldaps:// URL"),
+                Arguments.of("    urls: [http://127.0.0.1]\n    caPasswordFile: CA\n    kmPasswordFile: KM\n",
+                        "'ldap.external.urls'", "ldap:// or ldaps://"),
+                Arguments.of("    urls: ['ldap://127.0.0.1/o=egov-pki,c=CN']\n    caPasswordFile: CA\n"
+                        + "    kmPasswordFile: KM\n", "'ldap.external.urls'", "base DN is ldap.baseDn"),
+                Arguments.of("    urls: [ldap://127.0.0.1, ldaps://127.0.0.2]\n    caPasswordFile: CA\n"
+                        + "    kmPasswordFile: KM\n", "'ldap.external.urls'", "one scheme"),
+                Arguments.of("    urls: [ldap://ldap.example.gov.cn]\n    caPasswordFile: CA\n    kmPasswordFile: KM\n",
+                        "'ldap.external.urls'", "over TLS"),
+                Arguments.of("    urls: [ldaps://ldap.example.gov.cn]\n    startTls: true\n    caPasswordFile: CA\n"
+                        + "    kmPasswordFile: KM\n", "'ldap.external.startTls'", "encrypted already"),
+                Arguments.of("    urls: [ldap://127.0.0.1]\n    trustStore: CA\n    caPasswordFile: CA\n"
+                        + "    kmPasswordFile: KM\n", "'ldap.external.trustStore'", "only with TLS"),
+                Arguments.of("    urls: [ldaps://ldap.example.gov.cn]\n    trustStore: /nonexistent.p12\n"
+                        + "    caPasswordFile: CA\n    kmPasswordFile: KM\n", "'ldap.external.trustStore'",
+                        "does not exist"),
+                Arguments.of("    urls: [ldap://127.0.0.1]\n    kmPasswordFile: KM\n", "'ldap.external.caPasswordFile'",
+                        "CA service account"),
+                Arguments.of("    urls: [ldap://127.0.0.1]\n    caPasswordFile: CA\n    kmPasswordFile: /nonexistent\n",
+                        "'ldap.external.kmPasswordFile'", "does not exist"),
+                Arguments.of("    urls: [ldap://127.0.0.1]\n    bindDn: cn=x\n    caPasswordFile: CA\n"
+                        + "    kmPasswordFile: KM\n", "unknown configuration key 'ldap.external.bindDn'", "allowed keys"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badExternalDirectories")
+    void aBadExternalDirectoryIsRefusedNamingTheKey(String external, String names, String allowed) throws IOException {
+        Path ca = Files.writeString(dir.resolve("ca.password"), "x");
+        Path km = Files.writeString(dir.resolve("km.password"), "y");
+        Path file = write("ldap:\n  external:\n" + external.replace("CA\n", ca + "\n").replace("KM\n", km + "\n"));
+
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(names)
+                .hasMessageContaining(allowed);
+    }
+
+    @Test
     void aMissingFileIsNamed() {
         Path missing = dir.resolve("nope.yaml");
         assertThatThrownBy(() -> ConfigLoader.load(missing, Map.of()))

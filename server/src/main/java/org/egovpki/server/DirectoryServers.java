@@ -1,0 +1,141 @@
+package org.egovpki.server;
+
+import com.unboundid.ldap.sdk.DN;
+import com.unboundid.ldap.sdk.FailoverServerSet;
+import com.unboundid.ldap.sdk.LDAPConnectionOptions;
+import com.unboundid.ldap.sdk.LDAPConnectionPool;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.PostConnectProcessor;
+import com.unboundid.ldap.sdk.ServerSet;
+import com.unboundid.ldap.sdk.SimpleBindRequest;
+import com.unboundid.ldap.sdk.SingleServerSet;
+import com.unboundid.ldap.sdk.StartTLSPostConnectProcessor;
+import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
+import com.unboundid.util.ssl.SSLUtil;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import org.egovpki.server.config.EgovPkiConfig;
+
+/**
+ * Where the server's LDAP connections go: the embedded directory's listener, or an external directory's
+ * URLs (fail-over in the order given) with LDAPS or StartTLS, the server's certificate checked against the
+ * configured trust store and its host name against the URL. Every service account pool is opened here, so
+ * the CA's and the KM's connections are always made the same way.
+ */
+public final class DirectoryServers {
+
+    private static final int POOL_SIZE = 8;
+
+    private final ServerSet servers;
+    private final PostConnectProcessor startTls;
+    private final String description;
+
+    private DirectoryServers(ServerSet servers, PostConnectProcessor startTls, String description) {
+        this.servers = servers;
+        this.startTls = startTls;
+        this.description = description;
+    }
+
+    /**
+     * For a command-line tool: the external directory of {@code ldap}, or the running server's embedded one
+     * on {@code embeddedPort}.
+     */
+    public static DirectoryServers of(EgovPkiConfig.Ldap ldap, int embeddedPort) {
+        return ldap.isExternal() ? external(ldap.external()) : embedded(ldap.host(), embeddedPort);
+    }
+
+    static DirectoryServers embedded(String host, int port) {
+        return new DirectoryServers(new SingleServerSet(host, port), null, "ldap://" + host + ":" + port);
+    }
+
+    static DirectoryServers external(EgovPkiConfig.ExternalDirectory external) {
+        List<URI> urls = external.urls();
+        String[] hosts = urls.stream().map(u -> u.getHost().replaceAll("^\\[|]$", "")).toArray(String[]::new);
+        boolean ldaps = "ldaps".equals(urls.get(0).getScheme());
+        int[] ports = urls.stream().mapToInt(u -> u.getPort() > 0 ? u.getPort() : ldaps ? 636 : 389).toArray();
+        String description = String.join(" ", urls.stream().map(URI::toString).toList());
+        if (!external.tls()) {
+            return new DirectoryServers(new FailoverServerSet(hosts, ports), null, description);
+        }
+        LDAPConnectionOptions options = new LDAPConnectionOptions();
+        options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(true));
+        SSLUtil ssl = new SSLUtil(trustManager(external));
+        try {
+            if (ldaps) {
+                return new DirectoryServers(new FailoverServerSet(hosts, ports, ssl.createSSLSocketFactory(), options),
+                        null, description);
+            }
+            SSLContext context = ssl.createSSLContext();
+            return new DirectoryServers(new FailoverServerSet(hosts, ports, options),
+                    new StartTLSPostConnectProcessor(context), description + " (StartTLS)");
+        } catch (GeneralSecurityException e) {
+            throw new StartupException("cannot set up TLS for the external directory " + description + ": "
+                    + e.getMessage());
+        }
+    }
+
+    /**
+     * The JDK's PKIX trust manager over the configured trust store (PKCS#12 or JKS, told apart by its
+     * content), which must hold at least one certificate; {@code null}: the JDK's default trust store.
+     */
+    private static TrustManager trustManager(EgovPkiConfig.ExternalDirectory external) {
+        Path store = external.trustStore();
+        if (store == null) {
+            return null; // SSLUtil(null): the JDK's default trust store
+        }
+        char[] password = external.trustStorePasswordFile() == null ? null
+                : PasswordFiles.read(external.trustStorePasswordFile(), "ldap.external.trustStorePasswordFile");
+        try {
+            KeyStore keyStore = KeyStore.getInstance(store.toFile(), password);
+            boolean anyCertificate = false;
+            for (String alias : Collections.list(keyStore.aliases())) {
+                anyCertificate |= keyStore.isCertificateEntry(alias);
+            }
+            if (!anyCertificate) {
+                throw new StartupException("ldap.external.trustStore " + store + " holds no trusted certificate; import "
+                        + "the CA certificate of the directory's TLS certificate (keytool -importcert -storetype PKCS12 "
+                        + "-keystore " + store + " -alias ldap-ca -file ldap-ca.pem)");
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(keyStore);
+            return factory.getTrustManagers()[0];
+        } catch (IOException | GeneralSecurityException e) {
+            throw new StartupException("ldap.external.trustStore " + store + " cannot be read (" + e.getMessage()
+                    + "); is it PKCS#12 or JKS, and is ldap.external.trustStorePasswordFile its password?");
+        } finally {
+            if (password != null) {
+                Arrays.fill(password, '\0');
+            }
+        }
+    }
+
+    /** A pool bound as one of egov-pki's own service accounts; {@code who} names it in the error. */
+    public LDAPConnectionPool pool(DN account, char[] password, String name, String who) {
+        Objects.requireNonNull(account, "account");
+        try {
+            SimpleBindRequest bind = new SimpleBindRequest(account, new String(password));
+            LDAPConnectionPool pool = new LDAPConnectionPool(servers, bind, 1, POOL_SIZE, startTls, true);
+            pool.setRetryFailedOperationsDueToInvalidConnections(true);
+            pool.setConnectionPoolName(name);
+            return pool;
+        } catch (LDAPException e) {
+            throw new StartupException("the " + who + " service account " + account + " cannot bind to the directory "
+                    + description + ": " + e.getResultCode().getName() + " " + e.getDiagnosticMessage());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+}
