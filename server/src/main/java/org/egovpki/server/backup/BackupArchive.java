@@ -308,7 +308,9 @@ public final class BackupArchive {
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path path : (Iterable<Path>) walk::iterator) {
                 Path relative = root.relativize(path);
+                // *.lock: OS file locks of the running server (the data directory's, the audit trail's), not data
                 if (relative.getNameCount() == 0 || excluded.contains(relative.getName(0).toString())
+                        || path.getFileName().toString().endsWith(".lock")
                         || !Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     continue;
                 }

@@ -37,7 +37,7 @@ import java.util.Set;
  * {@code pwdPolicySubentry} (the service accounts' no-lockout policy). Values of the RFC 4523
  * certificate types are named {@code <type>;binary} and written base64 like every non-printable
  * value. What is not: access control subentries and the base entry's {@code administrativeRole}
- * (the server rewrites both at every start), password-policy state ({@code pwdFailureTime},
+ * (restore applies the access control as the server does at every start), password-policy state ({@code pwdFailureTime},
  * {@code pwdAccountLockedTime}, ...: a restore starts with no account locked), {@code entryCSN},
  * subordinate counts and other values the directory computes.
  */
@@ -131,7 +131,9 @@ public final class DirectoryLdif {
     /** A copy of the entry with certificate-type attributes named {@code ;binary}, once. */
     private static Entry binaryNamed(Entry found) {
         Entry copy = new Entry(found.getDN());
-        for (Attribute attribute : found.getAttributes()) {
+        List<Attribute> sorted = new ArrayList<>(found.getAttributes());
+        sorted.sort(ATTRIBUTE_ORDER);
+        for (Attribute attribute : sorted) {
             String name = attribute.getName();
             if (BINARY_TYPES.contains(attribute.getBaseName().toLowerCase(Locale.ROOT)) && !attribute.hasOption("binary")) {
                 name = name + ";binary";
@@ -140,6 +142,11 @@ public final class DirectoryLdif {
         }
         return copy;
     }
+
+    /** objectClass first, then by name: two exports of one tree are byte-identical. */
+    private static final Comparator<Attribute> ATTRIBUTE_ORDER = Comparator
+            .comparing((Attribute a) -> !a.getBaseName().equalsIgnoreCase("objectClass"))
+            .thenComparing(a -> a.getName().toLowerCase(Locale.ROOT));
 
     private static final Comparator<Entry> PARENTS_FIRST = Comparator
             .comparingInt((Entry e) -> parsed(e).getRDNs().length)

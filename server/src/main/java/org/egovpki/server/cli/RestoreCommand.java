@@ -15,6 +15,8 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.egovpki.directory.DirectoryNames;
+import org.egovpki.directory.embedded.ApacheDsAccessControl;
 import org.egovpki.directory.embedded.EmbeddedDirectory;
 import org.egovpki.directory.embedded.EmbeddedDirectorySettings;
 import org.egovpki.server.DataDirectory;
@@ -75,6 +77,7 @@ final class RestoreCommand implements Callable<Integer> {
             Arrays.fill(passphrase, '\0');
         }
         boolean created = !Files.exists(target);
+        boolean withConfig = opened.hasConfig();
         int entries;
         try (opened) {
             try (DataDirectory locked = DataDirectory.lock(target)) {
@@ -89,7 +92,7 @@ final class RestoreCommand implements Callable<Integer> {
                 + opened.manifest().path("sourceDataDirectory").asText() + ", egov-pki "
                 + opened.manifest().path("version").asText() + ") into " + target + ": " + entries
                 + " directory entries");
-        if (opened.hasConfig()) {
+        if (withConfig) {
             out.println("the configuration it was taken with is " + target.resolve("conf").resolve("egov-pki.yaml")
                     + "; check its data and ports, then: egov-pki serve --config FILE --data " + target);
         } else {
@@ -141,7 +144,11 @@ final class RestoreCommand implements Callable<Integer> {
                 Clock.systemUTC()), new PendingAuditLog());
         try (LDAPConnection ldap = new LDAPConnection("127.0.0.1", directory.port(), EmbeddedDirectory.adminDn(),
                 adminPassword); InputStream ldif = opened.member(BackupArchive.LDIF)) {
-            return DirectoryLdif.load(ldap, baseDn, ldif);
+            int entries = DirectoryLdif.load(ldap, baseDn, ldif);
+            // The access control subentries are not in the LDIF (the server rewrites them at every start); apply
+            // them now, so the service accounts see the restored tree before any start (audit verify binds as one).
+            new ApacheDsAccessControl(ldap, new DirectoryNames(baseDn)).apply();
+            return entries;
         } catch (LDAPException e) {
             throw new StartupException("the directory could not be loaded: " + e.getMessage());
         } finally {
