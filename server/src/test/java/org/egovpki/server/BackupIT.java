@@ -128,7 +128,7 @@ class BackupIT {
         }
         Result backup = backup(original, archive, passphraseFile);
         assertThat(backup.exit()).as(backup.output()).isZero();
-        assertThat(backup.output()).contains("backup written: " + archive);
+        assertThat(backup.output()).contains("backup written and read back: " + archive);
     }
 
     @AfterAll

@@ -73,6 +73,15 @@ final class BackupCommand implements Callable<Integer> {
             throw new StartupException("--out " + target + " is inside the data directory; write the archive elsewhere");
         }
         char[] passphrase = Passphrases.read(passphraseFile, true);
+        try {
+            return backup(config, data, target, adminSecret, passphrase);
+        } finally {
+            Arrays.fill(passphrase, '\0');
+        }
+    }
+
+    private int backup(EgovPkiConfig config, Path data, Path target, Path adminSecret, char[] passphrase)
+            throws IOException {
         DataDirectory locked;
         try {
             locked = DataDirectory.lock(data);
@@ -95,15 +104,23 @@ final class BackupCommand implements Callable<Integer> {
                         options.config == null ? null : options.config.toAbsolutePath().normalize(),
                         config.ldap().baseDn(), Main.version(), Clock.systemUTC().instant()), passphrase,
                         new SecureRandom());
-                spec.commandLine().getOut().println("backup written: " + target + " (" + entries
+                // Read back as restore will: an archive that would not restore must not look like a backup.
+                try (BackupArchive.Opened check = BackupArchive.open(target, passphrase)) {
+                    if (check.secretFiles().isEmpty()) {
+                        throw new IOException("the sealed bundle is empty");
+                    }
+                } catch (IOException | RuntimeException e) {
+                    Files.deleteIfExists(target);
+                    throw new StartupException("the archive written to " + target + " did not read back (" + e.getMessage()
+                            + "); it was removed");
+                }
+                spec.commandLine().getOut().println("backup written and read back: " + target + " (" + entries
                         + " directory entries, " + members.size() + " members; keep the passphrase apart from it)");
                 spec.commandLine().getOut().flush();
                 return 0;
             } finally {
                 Files.deleteIfExists(ldif);
             }
-        } finally {
-            Arrays.fill(passphrase, '\0');
         }
     }
 
