@@ -55,6 +55,7 @@ import org.egovpki.core.crypto.KeyAlgorithm;
 import org.egovpki.core.km.EnvelopedKeys;
 import org.egovpki.core.km.Sm2EnvelopedKey;
 import org.egovpki.core.x509.Pem;
+import org.egovpki.server.backup.BackupArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,8 @@ class BackupIT {
     private static final String PASSPHRASE = "correct horse battery staple";
     private static final String BASE = "o=egov-pki,c=CN";
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String KEPT_ID_NUMBER = "11010519491231002X";
+    private static final String REVOKED_ID_NUMBER = idNumber("11010519800101001");
 
     @TempDir
     static Path tmp;
@@ -110,10 +113,10 @@ class BackupIT {
                 server.addOperator(config, operator[0], operator[1], passwordFile);
             }
             ApiClient api = server.api(PASSWORD);
-            JsonNode kept = issueDual(api, "Zhang San", "11010519491231002X");
+            JsonNode kept = issueDual(api, "Zhang San", KEPT_ID_NUMBER);
             encryptionCertificate = Pem.parseCertificate(Base64.getDecoder().decode(kept.path("encryptCertificate").asText()));
             validSerial = signingSerial(kept);
-            JsonNode other = issueDual(api, "Li Si", idNumber("11010519800101001"));
+            JsonNode other = issueDual(api, "Li Si", REVOKED_ID_NUMBER);
             revokedSerial = signingSerial(other);
             ObjectNode revoke = ApiClient.JSON.createObjectNode().put("reason", "KEY_COMPROMISE")
                     .put("requester", "SUBSCRIBER");
@@ -154,10 +157,11 @@ class BackupIT {
         Path again = tmp.resolve("again.zip");
         Result second = backup(copy, again, passphraseFile);
         assertThat(second.exit()).as(second.output()).isZero();
-        String ldif = member(archive, "directory.ldif");
+        String ldif = ldif(archive);
         assertThat(ldif).contains("userCertificate;binary:: ").contains("certificateRevocationList;binary:: ")
-                .contains("cACertificate;binary:: ").contains("creatorsName: ");
-        assertThat(entries(member(again, "directory.ldif"))).isEqualTo(entries(ldif));
+                .contains("cACertificate;binary:: ").contains("creatorsName: ").contains("userPassword: ")
+                .contains("egovSubscriberId=");
+        assertThat(entries(ldif(again))).isEqualTo(entries(ldif));
 
         Result verify = run("audit", "verify", "--config", restoredConfig.toString(), "--data",
                 copy.toString(), "--ldap-port", "0");
@@ -181,6 +185,26 @@ class BackupIT {
         Result running = run("audit", "verify", "--config", restoredConfig.toString(), "--data",
                 copy.toString(), "--ldap-port", "0");
         assertThat(running.exit()).as(running.output()).isZero();
+    }
+
+    @Test
+    void noMemberOfTheArchiveShowsRegistrationDataOrPasswordHashesInClear() throws Exception {
+        // Both ID numbers are in the directory (the restore test finds them there), sealed.
+        assertThat(ldif(archive)).contains(KEPT_ID_NUMBER).contains(REVOKED_ID_NUMBER);
+        try (ZipFile zip = new ZipFile(archive.toFile())) {
+            assertThat(zip.stream().map(ZipEntry::getName)).contains("directory.ldif.enc").doesNotContain("directory.ldif");
+            for (ZipEntry entry : zip.stream().toList()) {
+                String content;
+                try (InputStream in = zip.getInputStream(entry)) {
+                    content = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+                }
+                // The audit trail travels in clear: it names certificate subjects and subscribers by their
+                // pseudonymous egovSubscriberId, never an ID number; no LDIF line is anywhere in clear.
+                assertThat(content).as(entry.getName()).doesNotContain(KEPT_ID_NUMBER).doesNotContain(REVOKED_ID_NUMBER)
+                        .doesNotContain("userPassword").doesNotContain("dn: ").doesNotContain("egovSubscriberId: ")
+                        .doesNotContain("objectClass: ");
+            }
+        }
     }
 
     @Test
@@ -236,22 +260,20 @@ class BackupIT {
                 try (InputStream member = in.getInputStream(entry)) {
                     content = member.readAllBytes();
                 }
-                if (entry.getName().equals("directory.ldif")) {
-                    content = new String(content, StandardCharsets.UTF_8)
-                            .replace("egovCertificateStatus: REVOKED", "egovCertificateStatus: VALID")
-                            .getBytes(StandardCharsets.UTF_8);
+                if (entry.getName().equals("directory.ldif.enc")) {
+                    content[content.length / 2] ^= 1;
                 }
                 out.putNextEntry(new ZipEntry(entry.getName()));
                 out.write(content);
                 out.closeEntry();
             }
         }
-        assertThat(member(tampered, "directory.ldif")).isNotEqualTo(member(archive, "directory.ldif"));
+        assertThat(member(tampered, "directory.ldif.enc")).isNotEqualTo(member(archive, "directory.ldif.enc"));
         Path target = tmp.resolve("tampered-target");
         Result result = run("restore", "--archive", tampered.toString(), "--data", target.toString(),
                 "--passphrase-file", passphraseFile.toString());
         assertThat(result.exit()).as(result.output()).isEqualTo(2);
-        assertThat(result.output()).contains("archive member directory.ldif does not match the manifest");
+        assertThat(result.output()).contains("archive member directory.ldif.enc does not match the manifest");
         assertThat(target).doesNotExist();
     }
 
@@ -294,9 +316,16 @@ class BackupIT {
         return entries;
     }
 
-    private static String member(Path zip, String name) throws IOException {
+    /** The archive's directory LDIF, opened with the passphrase as restore opens it. */
+    private static String ldif(Path zip) throws IOException {
+        try (BackupArchive.Opened opened = BackupArchive.open(zip, PASSPHRASE.toCharArray())) {
+            return new String(opened.ldif(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static byte[] member(Path zip, String name) throws IOException {
         try (ZipFile file = new ZipFile(zip.toFile()); InputStream in = file.getInputStream(file.getEntry(name))) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return in.readAllBytes();
         }
     }
 

@@ -14,10 +14,11 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The two keys of one backup archive, derived from the passphrase: PBKDF2-HMAC-SHA256 (JDK) over
- * the archive's random salt gives 64 bytes, the first 32 an AES-256-GCM key for the secrets bundle,
- * the last 32 an HMAC-SHA256 key for the manifest. The manifest's MAC is checked before anything
- * else, so a wrong passphrase and a changed manifest are both found before a byte is written; the
- * GCM tag then covers the bundle itself.
+ * the archive's random salt gives 64 bytes, the first 32 an AES-256-GCM key for the sealed members
+ * (the secrets bundle and the directory LDIF, each with its own associated data), the last 32 an
+ * HMAC-SHA256 key for the manifest. The manifest's MAC is checked before anything else, so a wrong
+ * passphrase and a changed manifest are both found before a byte is written; the GCM tags then
+ * cover the sealed members themselves.
  *
  * <p>Holds the keys until {@link #close()}, which wipes them.
  */

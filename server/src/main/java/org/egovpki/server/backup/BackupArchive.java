@@ -23,6 +23,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Enumeration;
 import java.util.HexFormat;
@@ -41,9 +42,9 @@ import java.util.zip.ZipOutputStream;
 /**
  * The backup archive: one zip file holding
  * <pre>
- *   directory.ldif        the directory tree ({@link DirectoryLdif}), in clear: it holds what the
- *                         directory holds (password hashes, registration data: keep the archive
- *                         as private as the data directory)
+ *   directory.ldif.enc    the directory tree ({@link DirectoryLdif}), sealed with AES-256-GCM: it
+ *                         holds registration data, ID numbers and password hashes, and archives
+ *                         are copied off the host
  *   config/egov-pki.yaml  the configuration file the backup was taken with, if one was given
  *   audit/...             the audit trail files, byte for byte (they are hash-chained and sealed)
  *   secrets.enc           every other file of the data directory — CA key store, KM keys, all of
@@ -52,20 +53,29 @@ import java.util.zip.ZipOutputStream;
  *                         parameters, and the SHA-256 and size of every member above
  *   manifest.mac          HMAC-SHA256 of manifest.json under the passphrase's MAC key
  * </pre>
- * Both keys come from the passphrase ({@link ArchiveKeys}). Written to a temporary file beside
- * the target, forced to disk and renamed, so a failed or interrupted backup never leaves a
- * half-written archive under the target name.
+ * Both keys come from the passphrase ({@link ArchiveKeys}); the two sealed members have their own
+ * associated data, so neither opens as the other. Written to a temporary file beside the target,
+ * forced to disk and renamed, so a failed or interrupted backup never leaves a half-written archive
+ * under the target name.
+ *
+ * <p>Memory: the LDIF is held whole in memory, in clear while it is exported and sealed (by
+ * {@code backup}) and after it is opened (until {@link Opened#close()}, by {@code restore}), as the
+ * secrets bundle is. The export already holds every entry in memory (one search), so this does not
+ * change what a backup needs; a streaming, chunked seal would be needed for directories that do
+ * not fit in the heap. Format 1 (LDIF in clear) is not read: take a new backup.
  */
 public final class BackupArchive {
 
     public static final String MANIFEST = "manifest.json";
     public static final String MANIFEST_MAC = "manifest.mac";
-    public static final String LDIF = "directory.ldif";
+    /** The directory's LDIF, sealed. */
+    public static final String LDIF = "directory.ldif.enc";
     public static final String CONFIG = "config/egov-pki.yaml";
     public static final String SECRETS = "secrets.enc";
     public static final String AUDIT_PREFIX = "audit/";
-    static final int FORMAT = 1;
+    static final int FORMAT = 2;
     private static final byte[] AAD = "egov-pki backup secrets v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LDIF_AAD = "egov-pki backup directory.ldif v2".getBytes(StandardCharsets.US_ASCII);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** Top-level names of a data directory that are not part of the encrypted bundle. */
@@ -74,8 +84,11 @@ public final class BackupArchive {
     private BackupArchive() {
     }
 
-    /** What a backup is made of. */
-    public record Sources(Path dataDirectory, Path ldif, Path config, String baseDn, String version, Instant time) {
+    /**
+     * What a backup is made of; {@code ldif} is the directory export ({@link DirectoryLdif#export}),
+     * in memory so that it never lies on disk in clear.
+     */
+    public record Sources(Path dataDirectory, byte[] ldif, Path config, String baseDn, String version, Instant time) {
     }
 
     /** One member as the manifest lists it. */
@@ -102,7 +115,7 @@ public final class BackupArchive {
             try (ArchiveKeys keys = ArchiveKeys.derive(passphrase, salt, ArchiveKeys.ITERATIONS);
                  OutputStream file = Files.newOutputStream(temp);
                  ZipOutputStream zip = new ZipOutputStream(file)) {
-                members.add(copy(zip, LDIF, sources.ldif()));
+                members.add(put(zip, LDIF, keys.encrypt(sources.ldif(), LDIF_AAD, random)));
                 if (sources.config() != null) {
                     members.add(copy(zip, CONFIG, sources.config()));
                 }
@@ -134,8 +147,12 @@ public final class BackupArchive {
         }
     }
 
-    /** The archive opened and checked: manifest authentic, every member as listed, secrets decrypted. */
-    public record Opened(JsonNode manifest, Map<String, byte[]> secretFiles, ZipFile zip) implements AutoCloseable {
+    /**
+     * The archive opened and checked: manifest authentic, every member as listed, secrets and LDIF
+     * decrypted. The LDIF is held in memory, in clear, until {@link #close()} wipes it.
+     */
+    public record Opened(JsonNode manifest, Map<String, byte[]> secretFiles, byte[] ldif, ZipFile zip)
+            implements AutoCloseable {
 
         public String baseDn() {
             return manifest.path("baseDn").asText();
@@ -164,8 +181,14 @@ public final class BackupArchive {
             return zip.getInputStream(entry);
         }
 
+        /** The directory's LDIF, decrypted. */
+        public InputStream directoryLdif() {
+            return new ByteArrayInputStream(ldif);
+        }
+
         @Override
         public void close() throws IOException {
+            Arrays.fill(ldif, (byte) 0);
             zip.close();
         }
     }
@@ -173,7 +196,8 @@ public final class BackupArchive {
     /**
      * Opens and checks the archive, in this order: the manifest's MAC (a wrong passphrase or a
      * changed manifest), every member against its SHA-256 and size (naming the member), no member
-     * the manifest does not list, then the secrets bundle's GCM tag. Nothing is written.
+     * the manifest does not list, then the GCM tags of the secrets bundle and of the LDIF. Nothing
+     * is written.
      *
      * @throws ArchiveKeys.WrongPassphraseException if the passphrase does not open it
      * @throws IOException naming the member that does not match, or what is missing
@@ -238,7 +262,8 @@ public final class BackupArchive {
                     }
                 }
                 byte[] bundle = keys.decrypt(read(zip, SECRETS, archive), AAD);
-                return new Opened(manifest, unbundle(bundle), zip);
+                byte[] ldif = keys.decrypt(read(zip, LDIF, archive), LDIF_AAD);
+                return new Opened(manifest, unbundle(bundle), ldif, zip);
             }
         } catch (IOException | RuntimeException e) {
             zip.close();

@@ -2,11 +2,11 @@ package org.egovpki.server.cli;
 
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Arrays;
@@ -34,12 +34,13 @@ import picocli.CommandLine.Spec;
  * so it refuses while a server (or another command that opens the directory) runs, and nothing
  * can write to the directory, the key stores, the secrets or the audit trail while it reads them.
  * It then opens the embedded directory itself on a loopback port the system chooses, exports it
- * as the directory administrator, closes it, and reads the files. Exit 0 written, 2 refused
+ * as the directory administrator into memory (the LDIF never lies on disk in clear; it is sealed
+ * into the archive and the buffer wiped), closes it, and reads the files. Exit 0 written, 2 refused
  * (server running, no data directory, archive exists, short passphrase) with nothing written.
  */
 @Command(name = "backup", mixinStandardHelpOptions = true,
-        description = "Write an offline backup of a stopped server's data directory: the directory as LDIF, "
-                + "keys and secrets encrypted under a passphrase, the configuration file, the audit trails.")
+        description = "Write an offline backup of a stopped server's data directory: the directory as LDIF and "
+                + "the keys and secrets, encrypted under a passphrase; the configuration file; the audit trails.")
 final class BackupCommand implements Callable<Integer> {
 
     @Spec
@@ -90,17 +91,13 @@ final class BackupCommand implements Callable<Integer> {
                     + e.getMessage());
         }
         try (locked) {
-            Path parent = target.getParent();
-            Files.createDirectories(parent);
-            Path ldif = Files.createTempFile(parent, ".egov-pki-backup-", ".ldif");
+            // The LDIF stays in memory (never on disk in clear) and is sealed into the archive; wiped after.
+            ExportBuffer ldif = new ExportBuffer();
+            byte[] exported = null;
             try {
-                try {
-                    Files.setPosixFilePermissions(ldif, PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException ignored) {
-                    // not POSIX
-                }
                 int entries = export(config, locked, ldif, Files.readString(adminSecret).trim());
-                List<BackupArchive.Member> members = BackupArchive.write(target, new BackupArchive.Sources(data, ldif,
+                exported = ldif.toByteArray();
+                List<BackupArchive.Member> members = BackupArchive.write(target, new BackupArchive.Sources(data, exported,
                         options.config == null ? null : options.config.toAbsolutePath().normalize(),
                         config.ldap().baseDn(), Main.version(), Clock.systemUTC().instant()), passphrase,
                         new SecureRandom());
@@ -108,6 +105,9 @@ final class BackupCommand implements Callable<Integer> {
                 try (BackupArchive.Opened check = BackupArchive.open(target, passphrase)) {
                     if (check.secretFiles().isEmpty()) {
                         throw new IOException("the sealed bundle is empty");
+                    }
+                    if (!Arrays.equals(check.ldif(), exported)) {
+                        throw new IOException("the sealed LDIF is not the export");
                     }
                 } catch (IOException | RuntimeException e) {
                     Files.deleteIfExists(target);
@@ -119,20 +119,35 @@ final class BackupCommand implements Callable<Integer> {
                 spec.commandLine().getOut().flush();
                 return 0;
             } finally {
-                Files.deleteIfExists(ldif);
+                ldif.wipe();
+                if (exported != null) {
+                    Arrays.fill(exported, (byte) 0);
+                }
             }
         }
     }
 
-    private static int export(EgovPkiConfig config, DataDirectory data, Path ldif, String adminPassword)
+    /** The export in memory, wiped once sealed. */
+    private static final class ExportBuffer extends ByteArrayOutputStream {
+        ExportBuffer() {
+            super(1 << 20);
+        }
+
+        void wipe() {
+            Arrays.fill(buf, (byte) 0);
+            reset();
+        }
+    }
+
+    private static int export(EgovPkiConfig config, DataDirectory data, OutputStream ldif, String adminPassword)
             throws IOException {
         // Only this command reaches the directory, on a loopback port of the system's choosing, for the export.
         EmbeddedDirectory directory = EmbeddedDirectory.start(EmbeddedDirectorySettings.forEgovPki(data.directory(),
                 "127.0.0.1", 0, config.ldap().baseDn(), adminPassword.toCharArray(), config.ldap().lockout(),
                 Clock.systemUTC()), new PendingAuditLog());
         try (LDAPConnection ldap = new LDAPConnection("127.0.0.1", directory.port(), EmbeddedDirectory.adminDn(),
-                adminPassword); OutputStream file = Files.newOutputStream(ldif)) {
-            return DirectoryLdif.export(ldap, config.ldap().baseDn(), file);
+                adminPassword)) {
+            return DirectoryLdif.export(ldap, config.ldap().baseDn(), ldif);
         } catch (LDAPException e) {
             throw new StartupException("cannot export the directory of " + data.root() + " (" + e.getResultCode().getName()
                     + ": " + e.getMessage() + "); is ldap.baseDn the one this data directory was created with?");

@@ -35,9 +35,9 @@ import picocli.CommandLine.Spec;
  * {@code egov-pki restore}: a backup archive into an empty (or new) data directory.
  *
  * <p>Everything is checked before anything is written: the target is empty, the passphrase opens
- * the manifest, every member matches its SHA-256 and the secrets bundle its GCM tag. Then the
+ * the manifest, every member matches its SHA-256, the secrets bundle and the LDIF their GCM tags. Then the
  * files go back (secrets, key stores, audit trails byte for byte, the configuration as
- * {@code <data>/conf/egov-pki.yaml}) and the LDIF is loaded into a fresh embedded directory as its
+ * {@code <data>/conf/egov-pki.yaml}) and the decrypted LDIF (in memory) is loaded into a fresh embedded directory as its
  * administrator. If that fails, what restore wrote is removed again. Exit 0 restored, 2 refused
  * (target not empty, wrong passphrase or damaged archive, member mismatch) with nothing written.
  */
@@ -143,7 +143,7 @@ final class RestoreCommand implements Callable<Integer> {
                 "127.0.0.1", 0, baseDn, adminPassword.toCharArray(), ConfigLoader.defaults().ldap().lockout(),
                 Clock.systemUTC()), new PendingAuditLog());
         try (LDAPConnection ldap = new LDAPConnection("127.0.0.1", directory.port(), EmbeddedDirectory.adminDn(),
-                adminPassword); InputStream ldif = opened.member(BackupArchive.LDIF)) {
+                adminPassword); InputStream ldif = opened.directoryLdif()) {
             int entries = DirectoryLdif.load(ldap, baseDn, ldif);
             // The access control subentries are not in the LDIF (the server rewrites them at every start); apply
             // them now, so the service accounts see the restored tree before any start (audit verify binds as one).

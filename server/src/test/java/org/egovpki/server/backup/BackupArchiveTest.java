@@ -22,18 +22,32 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The archive format on its own: what goes in clear, what is sealed, and that opening it checks
- * the passphrase, the manifest and every member before handing anything out.
+ * The archive format on its own: what goes in clear, what is sealed (the keys, the secrets and the
+ * directory's LDIF with its registration data), and that opening it checks the passphrase, the
+ * manifest and every member before handing anything out.
  */
 class BackupArchiveTest {
 
     private static final char[] PASSPHRASE = "a passphrase of some length".toCharArray();
+    private static final String ID_NUMBER = "11010519491231002X";
+    private static final String LDIF = """
+            dn: o=egov-pki,c=CN
+            objectClass: top
+
+            dn: cn=registration,egovSubscriberId=s-1,ou=subscribers,o=egov-pki,c=CN
+            objectClass: egovRegistration
+            egovIdNumber: %s
+            egovRealName: Zhang San
+
+            dn: uid=clerk1,ou=operators,o=egov-pki,c=CN
+            userPassword: {SSHA}c2VjcmV0aGFzaA==
+            """.formatted(ID_NUMBER);
 
     @TempDir
     Path tmp;
 
     private Path data;
-    private Path ldif;
+    private byte[] ldif;
     private Path config;
 
     @BeforeEach
@@ -48,21 +62,30 @@ class BackupArchiveTest {
         write(data.resolve("directory/partitions/egovpki/master.db"), "jdbm");
         write(data.resolve("run/ports"), "ldap=1\n");
         write(data.resolve("egov-pki.lock"), "123");
-        ldif = write(tmp.resolve("export.ldif"), "dn: o=egov-pki,c=CN\nobjectClass: top\n");
+        ldif = LDIF.getBytes(StandardCharsets.UTF_8);
         config = write(tmp.resolve("egov-pki.yaml"), "data: ./data\n");
     }
 
     @Test
-    void keysAndSecretsAreSealedWhileTheDirectoryAuditAndConfigurationTravelAsTheyAre() throws IOException {
+    void keysSecretsAndTheDirectoryAreSealedWhileAuditAndConfigurationTravelAsTheyAre() throws IOException {
         Path archive = backup("backup.zip");
 
         try (ZipFile zip = new ZipFile(archive.toFile())) {
-            assertThat(zip.stream().map(ZipEntry::getName)).containsExactlyInAnyOrder("directory.ldif",
+            assertThat(zip.stream().map(ZipEntry::getName)).containsExactlyInAnyOrder("directory.ldif.enc",
                     "config/egov-pki.yaml", "audit/audit.jsonl", "secrets.enc", "manifest.json", "manifest.mac");
-            byte[] sealed = zip.getInputStream(zip.getEntry("secrets.enc")).readAllBytes();
-            assertThat(new String(sealed, StandardCharsets.ISO_8859_1)).doesNotContain("keystore-secret")
-                    .doesNotContain("ca.p12");
+            // No member, read as the zip holds it, shows the directory's content or a secret.
+            for (ZipEntry entry : zip.stream().toList()) {
+                String content;
+                try (InputStream in = zip.getInputStream(entry)) {
+                    content = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+                }
+                assertThat(content).as(entry.getName()).doesNotContain(ID_NUMBER).doesNotContain("Zhang San")
+                        .doesNotContain("userPassword").doesNotContain("c2VjcmV0aGFzaA").doesNotContain("dn: ")
+                        .doesNotContain("egovSubscriberId").doesNotContain("keystore-secret").doesNotContain("ca.p12");
+            }
         }
+        assertThat(new String(Files.readAllBytes(archive), StandardCharsets.ISO_8859_1)).as("the archive file")
+                .doesNotContain(ID_NUMBER).doesNotContain("userPassword").doesNotContain("egovSubscriberId");
         try (BackupArchive.Opened opened = BackupArchive.open(archive, PASSPHRASE)) {
             assertThat(opened.secretFiles()).containsOnlyKeys("secrets/ca-keystore.password",
                     "secrets/sync/target-a.password", "keys/ca.p12", "km/km.p12");
@@ -72,8 +95,9 @@ class BackupArchiveTest {
             assertThat(opened.baseDn()).isEqualTo("o=egov-pki,c=CN");
             assertThat(opened.manifest().path("sourceDataDirectory").asText()).isEqualTo(data.toString());
             assertThat(opened.manifest().path("kdf").path("iterations").asInt()).isEqualTo(ArchiveKeys.ITERATIONS);
-            try (InputStream in = opened.member(BackupArchive.LDIF)) {
-                assertThat(in.readAllBytes()).isEqualTo(Files.readAllBytes(ldif));
+            assertThat(opened.ldif()).isEqualTo(LDIF.getBytes(StandardCharsets.UTF_8));
+            try (InputStream in = opened.directoryLdif()) {
+                assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(LDIF);
             }
         }
     }
@@ -97,7 +121,7 @@ class BackupArchiveTest {
 
     @Test
     void aFailedWriteLeavesNoArchiveAndNoPartialFile() throws IOException {
-        Files.delete(ldif);
+        Files.delete(config);
 
         assertThatThrownBy(() -> backup("failed.zip")).isInstanceOf(IOException.class);
         assertThat(tmp.resolve("failed.zip")).doesNotExist();
@@ -121,6 +145,32 @@ class BackupArchiveTest {
 
         assertThatThrownBy(() -> BackupArchive.open(archive, PASSPHRASE)).isInstanceOf(IOException.class)
                 .hasMessageContaining("archive member audit/audit.jsonl does not match the manifest");
+    }
+
+    @Test
+    void aChangedSealedDirectoryIsNamedAndNotOpened() throws IOException {
+        Path archive = rewrite(backup("backup.zip"), (name, content) -> {
+            if (!name.equals("directory.ldif.enc")) {
+                return content;
+            }
+            byte[] changed = content.clone();
+            changed[changed.length - 1] ^= 1;
+            return changed;
+        });
+
+        assertThatThrownBy(() -> BackupArchive.open(archive, PASSPHRASE)).isInstanceOf(IOException.class)
+                .hasMessageContaining("archive member directory.ldif.enc does not match the manifest");
+    }
+
+    @Test
+    void anArchiveOfTheFirstFormatWithTheDirectoryInClearIsRefused() throws IOException {
+        Path archive = rewrite(backup("backup.zip"), (name, content) -> name.equals("manifest.json")
+                ? new String(content, StandardCharsets.UTF_8).replace("\"format\" : 2", "\"format\" : 1")
+                        .getBytes(StandardCharsets.UTF_8)
+                : content);
+
+        assertThatThrownBy(() -> BackupArchive.open(archive, PASSPHRASE)).isInstanceOf(IOException.class)
+                .hasMessageContaining("has archive format 1; this egov-pki reads 2");
     }
 
     @Test
