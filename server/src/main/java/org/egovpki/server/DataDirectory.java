@@ -21,6 +21,7 @@ import java.nio.file.attribute.PosixFilePermissions;
  *   secrets/           generated passwords (demo custody; 0700)
  *   audit/audit.jsonl  the audit trail
  *   run/ports          the ports the running server listens on ({@link PortsFile})
+ *   conf/              the configuration a restore put back (egov-pki restore; not read by the server)
  * </pre>
  */
 public final class DataDirectory implements AutoCloseable {

@@ -32,8 +32,8 @@ import picocli.CommandLine.Option;
         scope = CommandLine.ScopeType.INHERIT,
         description = "LDAP-directory-centred certificate authority for Chinese e-government PKI (SM2/SM3).",
         subcommands = {Main.Serve.class, Main.Init.class, OperatorCommand.class, CertificateCommand.class, CrlCommand.class,
-                KmCommand.class, AuditCommand.class, RequestCommand.class, SyncCommand.class, SyncReceiverCommand.class,
-                DirectoryCommand.class,
+                KmCommand.class, AuditCommand.class, BackupCommand.class, RestoreCommand.class, RequestCommand.class,
+                SyncCommand.class, SyncReceiverCommand.class, DirectoryCommand.class,
                 Main.VersionCommand.class})
 public final class Main implements Runnable {
 
