@@ -61,6 +61,11 @@ final class BackupCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         EgovPkiConfig config = options.load(null);
         Path data = config.dataDirectory().toAbsolutePath().normalize();
+        if (config.ldap().external() != null) {
+            throw new StartupException("the directory is an external OpenLDAP (ldap.external), which this command does "
+                    + "not read: back it up with slapcat on the directory host and the data directory's files with "
+                    + "the host's tools (docs/operations.md, \"Backup and restore\")");
+        }
         Path adminSecret = data.resolve("secrets").resolve("directory-admin.password");
         if (!Files.isDirectory(data.resolve("directory")) || !Files.exists(adminSecret)) {
             throw new StartupException(data + " is not the data directory of a server that has started (no directory/ "
@@ -116,6 +121,12 @@ final class BackupCommand implements Callable<Integer> {
                 }
                 spec.commandLine().getOut().println("backup written and read back: " + target + " (" + entries
                         + " directory entries, " + members.size() + " members; keep the passphrase apart from it)");
+                if (config.caKeys().store() == EgovPkiConfig.CaKeyStoreType.PKCS12) {
+                    spec.commandLine().getOut().println("the CA keys are in it (sealed): caKeys.store is pkcs12");
+                } else {
+                    spec.commandLine().getOut().println("the CA keys are NOT in it: they stay on the PKCS#11 token "
+                            + "(caKeys.store: pkcs11); back the token up with its vendor's procedure");
+                }
                 spec.commandLine().getOut().flush();
                 return 0;
             } finally {
