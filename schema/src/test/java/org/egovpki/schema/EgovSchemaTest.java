@@ -72,7 +72,7 @@ class EgovSchemaTest {
                 "egovKeyDelivery", "egovRequestDecision", "egovPublishedSubscriber", "egovSubscriberMigration",
                 "egovSyncTargetSettings", "egovSyncDelivery", "egovSyncMessage", "egovSyncOutbox",
                 "egovSyncOutboxEvent", "egovSyncOwedEvents", "egovSyncTargetCommand", "egovSyncCommandNotes",
-                "egovCertificateStoreKeys");
+                "egovCertificateStoreKeys", "egovX500Name", "egovX500Mirror");
     }
 
     @Test
