@@ -12,6 +12,7 @@ import org.egovpki.core.audit.AuditLog;
 import org.egovpki.directory.DirectoryHealth;
 import org.egovpki.directory.DirectoryNames;
 import org.egovpki.directory.DirectoryProvisioner;
+import org.egovpki.directory.X500Mirror;
 import org.egovpki.directory.embedded.ApacheDsAccessControl;
 import org.egovpki.directory.embedded.EmbeddedDirectory;
 import org.egovpki.directory.embedded.EmbeddedDirectorySettings;
@@ -33,14 +34,16 @@ final class DirectoryAssembly {
     private final EmbeddedDirectory directory;
     private final LDAPConnectionPool pool;
     private final DirectoryHealth health;
+    private final X500Mirror mirror;
 
     private DirectoryAssembly(String host, DirectoryNames names, EmbeddedDirectory directory, LDAPConnectionPool pool,
-                              DirectoryHealth health) {
+                              DirectoryHealth health, X500Mirror mirror) {
         this.host = host;
         this.names = names;
         this.directory = directory;
         this.pool = pool;
         this.health = health;
+        this.mirror = mirror;
     }
 
     /**
@@ -51,18 +54,21 @@ final class DirectoryAssembly {
         DirectoryNames names = new DirectoryNames(ldap.baseDn());
         EmbeddedDirectory directory = EmbeddedDirectory.start(EmbeddedDirectorySettings.forEgovPki(
                 data.directory(), ldap.host(), ldap.port(), ldap.baseDn(), secrets.directoryAdmin(), ldap.lockout(),
-                clock), earlyAudit);
+                clock).withX500Contexts(ldap.x500Contexts()), earlyAudit);
         teardown.add(directory);
-        provision(ldap.host(), directory.port(), names, secrets, random);
+        provision(ldap.host(), directory.port(), names, secrets, random,
+                EmbeddedDirectory.x500Partitions(ldap.baseDn(), ldap.x500Contexts()));
         LDAPConnectionPool pool = pool(ldap.host(), directory.port(), names.caServiceAccount(), secrets.caService(),
                 CA_POOL, "CA");
         teardown.add(pool::close);
         DirectoryHealth health = new DirectoryHealth(pool, names, clock, DirectoryHealth.DEFAULT_TIMEOUT,
                 DirectoryHealth.DEFAULT_REUSE);
-        return new DirectoryAssembly(ldap.host(), names, directory, pool, health);
+        return new DirectoryAssembly(ldap.host(), names, directory, pool, health,
+                new X500Mirror(pool, names, ldap.x500Contexts()));
     }
 
-    private static void provision(String host, int port, DirectoryNames names, Secrets secrets, SecureRandom random) {
+    private static void provision(String host, int port, DirectoryNames names, Secrets secrets, SecureRandom random,
+                                  java.util.List<String> x500Partitions) {
         try (LDAPConnection admin = new LDAPConnection(host, port, EmbeddedDirectory.adminDn(),
                 new String(secrets.directoryAdmin()))) {
             DirectoryProvisioner provisioner = new DirectoryProvisioner(admin, names, random,
@@ -73,7 +79,7 @@ final class DirectoryAssembly {
             provisioner.ensureServiceAccount(names.kmServiceAccount(),
                     "The egov-pki key management centre's own bind account, the only one that may read or write ou=km",
                     secrets.kmService());
-            new ApacheDsAccessControl(admin, names).apply();
+            new ApacheDsAccessControl(admin, names, x500Partitions).apply();
         } catch (LDAPException e) {
             throw new StartupException("cannot bind to the embedded directory as its administrator: "
                     + e.getResultCode().getName() + " " + e.getDiagnosticMessage());
@@ -111,6 +117,11 @@ final class DirectoryAssembly {
 
     DirectoryHealth health() {
         return health;
+    }
+
+    /** The X.500-named mirror ({@code ldap.x500Names}), written on the CA service account's pool; off when disabled. */
+    X500Mirror mirror() {
+        return mirror;
     }
 
     EmbeddedDirectory directory() {

@@ -46,7 +46,7 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
      */
     public EgovPkiConfig withBoundPorts(int ldapPort, int httpPort, int httpsPort) {
         Ldap boundLdap = new Ldap(ldap.host(), bound(ldap.port(), ldapPort), ldap.baseDn(),
-                bound(ldap.publicUrl(), ldapPort), ldap.lockout());
+                bound(ldap.publicUrl(), ldapPort), ldap.lockout(), ldap.x500Contexts());
         Tls boundTls = http.tls() == null ? null
                 : new Tls(bound(http.tls().port(), httpsPort), http.tls().keyStore(), http.tls().keyStorePassword());
         Http boundHttp = new Http(http.host(), bound(http.port(), httpPort), bound(http.publicUrl(), httpPort),
@@ -150,8 +150,15 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
      * @param publicUrl {@code ldap.publicUrl} — LDAP URL written into certificates (CRL DP, SIA)
      * @param lockout   {@code ldap.lockout.*} — the directory's password policy lockout, shared by LDAP
      *                  binds and REST logins (service accounts are exempt)
+     * @param x500Contexts {@code ldap.x500Names.namingContexts} — the naming contexts of the X.500-named
+     *                  mirror; empty when {@code ldap.x500Names.enabled} is false
      */
-    public record Ldap(String host, int port, String baseDn, URI publicUrl, LockoutPolicy lockout) {
+    public record Ldap(String host, int port, String baseDn, URI publicUrl, LockoutPolicy lockout,
+                       List<String> x500Contexts) {
+
+        public Ldap {
+            x500Contexts = List.copyOf(x500Contexts);
+        }
     }
 
     /**
