@@ -183,32 +183,32 @@ public final class LdapSubscriberStore implements SubscriberStore {
         }
     }
 
-    /** Takes the certificate off the public entry and, in the same modify, its search keys. */
+    /**
+     * Takes the certificate off the public entry and, in the same modify, its search keys; then off
+     * the X.500-named mirror, also when the entry was found done (a retry after a crash in between).
+     * The entry goes first so that a concurrent {@link #register} cannot copy the certificate back
+     * into the mirror from an entry that still has it.
+     */
     @Override
     public void unpublishCertificate(String subscriberId, byte[] certificateDer) {
         String dn = names.subscriber(subscriberId).toString();
-        // First off the mirror, whatever the subscriber entry says: a retry after a crash finds
-        // the subscriber entry done and must still reach the mirror.
-        mirror.removeUserCertificate(certificateDer);
         try {
             SearchResultEntry entry = ldap.getEntry(dn, "objectClass", "userCertificate;binary");
-            if (entry == null) {
-                return;
+            List<byte[]> certificates = entry == null ? new ArrayList<>() : CertificateStoreKeys.certificates(entry);
+            // Absent: opted out of publication, or removed by an earlier attempt.
+            if (certificates.removeIf(c -> java.util.Arrays.equals(c, certificateDer))) {
+                List<Modification> mods = new ArrayList<>();
+                mods.add(new Modification(ModificationType.DELETE, "userCertificate;binary", certificateDer));
+                mods.addAll(CertificateStoreKeys.modifications(entry, certificates));
+                ldap.modify(dn, mods);
             }
-            List<byte[]> certificates = CertificateStoreKeys.certificates(entry);
-            if (!certificates.removeIf(c -> java.util.Arrays.equals(c, certificateDer))) {
-                return; // opted out of publication, or removed by an earlier attempt
-            }
-            List<Modification> mods = new ArrayList<>();
-            mods.add(new Modification(ModificationType.DELETE, "userCertificate;binary", certificateDer));
-            mods.addAll(CertificateStoreKeys.modifications(entry, certificates));
-            ldap.modify(dn, mods);
         } catch (LDAPException e) {
             // Not there (removed concurrently): nothing to do.
             if (e.getResultCode() != ResultCode.NO_SUCH_ATTRIBUTE && e.getResultCode() != ResultCode.NO_SUCH_OBJECT) {
                 throw LdapErrors.toDomain("removing a certificate from subscriber " + subscriberId, e);
             }
         }
+        mirror.removeUserCertificate(certificateDer);
     }
 
     @Override

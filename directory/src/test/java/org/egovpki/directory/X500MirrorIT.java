@@ -131,6 +131,25 @@ class X500MirrorIT {
     }
 
     @Test
+    void aRetryAfterACrashBetweenTheSubscriberEntryAndTheMirrorFinishesTheMirror() throws Exception {
+        String subject = "CN=吴九,O=镜像测试单位,C=CN";
+        X509Certificate certificate = subscriberCertificate(subject);
+        register("mirror-wu", subject, false);
+        // The first attempts wrote the subscriber entry and died before the mirror (no mirror here).
+        LdapSubscriberStore crashed = new LdapSubscriberStore(directory.ca(), directory.names());
+        crashed.publishCertificate("mirror-wu", "吴九", certificate.getEncoded());
+        assertThat(certificatesNamed(subject)).isEmpty();
+
+        subscribers.publishCertificate("mirror-wu", "吴九", certificate.getEncoded()); // the recovery
+        assertThat(certificatesNamed(subject)).containsExactly(certificate);
+
+        crashed.unpublishCertificate("mirror-wu", certificate.getEncoded());
+        assertThat(certificatesNamed(subject)).as("the crash left it in the mirror").containsExactly(certificate);
+        subscribers.unpublishCertificate("mirror-wu", certificate.getEncoded()); // the retry
+        assertThat(certificatesNamed(subject)).isEmpty();
+    }
+
+    @Test
     void anOptedOutSubscriberIsNotInTheMirrorAndOptingOutLaterTakesItOut() throws Exception {
         String hiddenName = "CN=王五,O=镜像测试单位,C=CN";
         register("mirror-wang", hiddenName, true);

@@ -193,7 +193,12 @@ class OpenLdapAccessRulesIT {
             Entry read = anonymous.getEntry(leaf, "*");
             assertThat(read).isNotNull();
             assertThat(read.getAttributeValueBytes("cACertificate;binary")).isEqualTo(der);
-            assertRefused(() -> anonymous.modify(leaf, new Modification(ModificationType.REPLACE, "cn", "x")));
+            // slapd refuses any anonymous write before the rules (strongAuthRequired).
+            LDAPException anonymousWrite = catchThrowableOfType(LDAPException.class,
+                    () -> anonymous.modify(leaf, new Modification(ModificationType.REPLACE, "cn", "x")));
+            assertThat(anonymousWrite).isNotNull();
+            assertThat(anonymousWrite.getResultCode()).isIn(ResultCode.STRONG_AUTH_REQUIRED,
+                    ResultCode.INSUFFICIENT_ACCESS_RIGHTS);
         }
         assertRefused(() -> operator.modify(leaf, new Modification(ModificationType.DELETE, "cACertificate;binary")));
         assertRefused(() -> operator.add(new Entry("cn=Forged," + dept, List.of(
