@@ -196,6 +196,22 @@ class X500MirrorIT {
     }
 
     @Test
+    void theMirrorsGrantsReachNothingOfTheEgovPkiTreeBelowTheContext() throws Exception {
+        directory.operator("mirror-op", org.egovpki.core.operator.Role.REVIEWER);
+        com.unboundid.ldap.sdk.LDAPConnection anonymous = directory.anonymous();
+        assertThat(anonymous.getEntry(directory.operatorDn("mirror-op").toString())).isNull();
+        assertThat(anonymous.getEntry(directory.names().caServiceAccount().toString())).isNull();
+        register("mirror-private", "CN=钱十,O=镜像测试单位,C=CN", false);
+        assertThat(anonymous.getEntry(directory.names().registration("mirror-private").toString())).isNull();
+        assertThat(directory.ca().getEntry(directory.names().registration("mirror-private").toString())).isNotNull();
+        String escrow = "ou=mirror-escrow," + directory.names().km();
+        directory.km().add(new com.unboundid.ldap.sdk.Entry(escrow, List.of(
+                new Attribute("objectClass", "top", "organizationalUnit"), new Attribute("ou", "mirror-escrow"))));
+        assertThat(directory.ca().getEntry(escrow)).as("the CA account below ou=km").isNull();
+        assertThat(directory.km().getEntry(escrow)).isNotNull();
+    }
+
+    @Test
     void namesOutsideTheContextsOrInsideEgovPkisContainersAreNotMirrored() throws Exception {
         assertThat(mirror.dnOf(new X500Principal("CN=Elsewhere,O=Example,C=US"))).isEmpty();
         assertThat(mirror.dnOf(new X500Principal("CN=sneaky,OU=subscribers,O=egov-pki,C=CN"))).isEmpty();

@@ -157,9 +157,12 @@ public final class ApacheDsAccessControl {
                 if (!entry.hasAttributeValue("administrativeRole", AREA)) {
                     admin.modify(context.toString(), new Modification(ModificationType.ADD, "administrativeRole", AREA));
                 }
-                write(context, new Subentry(MIRROR_SUBENTRY, "{ }", aciOf("x500MirrorAccess", 50, "none",
-                        "allUsers", List.of(mirrorRead())) + ""));
-                write(context, new Subentry(MIRROR_SUBENTRY + "Ca", "{ }", aci("x500MirrorCaService", 50, "simple",
+                // ApacheDS applies a subentry to its whole subtree, across the nested egov-pki partition and
+                // its own access control area: only mirror entries, and never the egov-pki tree.
+                String subtree = mirrorSubtree(context);
+                write(context, new Subentry(MIRROR_SUBENTRY, subtree, aciOf("x500MirrorAccess", 50, "none",
+                        "allUsers", List.of(mirrorRead()))));
+                write(context, new Subentry(MIRROR_SUBENTRY + "Ca", subtree, aci("x500MirrorCaService", 50, "simple",
                         "name { \"" + names.caServiceAccount() + "\" }", "entry, allUserAttributeTypesAndValues", ALL)));
             }
         } catch (LDAPException e) {
@@ -231,6 +234,20 @@ public final class ApacheDsAccessControl {
                 // The X.500-named mirror's entries that lie under the base DN (CA names O=egov-pki,C=CN ...).
                 new Subentry(MIRROR_SUBENTRY, "{ specificationFilter item:egovX500Name }",
                         aciOf("x500MirrorRead", 10, "none", "allUsers", List.of(mirrorRead()))));
+    }
+
+    /**
+     * The subtree of a mirror context's subentries: entries of class egovX500Name only, and the
+     * egov-pki base (when it lies below the context) chopped off.
+     */
+    private String mirrorSubtree(DN context) {
+        String chop = "";
+        if (names.base().isDescendantOf(context, false)) {
+            RDN[] rdns = names.base().getRDNs();
+            DN relative = new DN(java.util.Arrays.copyOf(rdns, rdns.length - context.getRDNs().length));
+            chop = "specificExclusions { chopBefore: \"" + relative + "\" }, ";
+        }
+        return "{ " + chop + "specificationFilter item:egovX500Name }";
     }
 
     private static String mirrorRead() {
