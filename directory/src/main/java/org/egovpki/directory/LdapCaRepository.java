@@ -78,20 +78,28 @@ public final class LdapCaRepository implements CaRepository {
     private final LDAPInterface ldap;
     private final SyncMarking marking;
     private final DirectoryNames names;
+    private final X500Mirror mirror;
 
     public LdapCaRepository(LDAPInterface ldap, DirectoryNames names) {
         this(ldap, names, false);
     }
 
+    public LdapCaRepository(LDAPInterface ldap, DirectoryNames names, boolean syncMarkers) {
+        this(ldap, names, syncMarkers, X500Mirror.off(ldap, names));
+    }
+
     /**
      * With sync capture on ({@code syncMarkers}): a CRL's publication writes, in the same modify, the
      * sync marker {@code crl:<number>} for the full CRL and for its delta ({@code crl:<shard>:<number>}
-     * on a partition's entry).
+     * on a partition's entry). The CA certificate, the full and delta CRLs and the ARL are also
+     * written to the {@code mirror}, after the CA entry (a crash in between is made good by the
+     * next CRL, or at start by {@link #save}).
      */
-    public LdapCaRepository(LDAPInterface ldap, DirectoryNames names, boolean syncMarkers) {
+    public LdapCaRepository(LDAPInterface ldap, DirectoryNames names, boolean syncMarkers, X500Mirror mirror) {
         this.marking = new SyncMarking(ldap, syncMarkers);
         this.ldap = Objects.requireNonNull(ldap, "ldap");
         this.names = Objects.requireNonNull(names, "names");
+        this.mirror = Objects.requireNonNull(mirror, "mirror");
     }
 
     @Override
@@ -156,6 +164,7 @@ public final class LdapCaRepository implements CaRepository {
         } catch (LDAPException e) {
             throw LdapErrors.toDomain("publishing CA entry " + dn, e);
         }
+        mirror.publishCaCertificate(ca.certificateDer());
     }
 
     @Override
@@ -176,13 +185,14 @@ public final class LdapCaRepository implements CaRepository {
         List<Modification> mods = crlModifications(previousNumber, crl, delta);
         try {
             marking.modify(dn.toString(), mods, crlMarkers(null, crl, delta));
-            return true;
         } catch (LDAPException e) {
             if (RACE_LOST.contains(e.getResultCode())) {
                 return false;
             }
             throw LdapErrors.toDomain("publishing CRL #" + crl.crlNumber() + " for CA " + caName, e);
         }
+        mirror.publishCrl(crl.der(), delta == null ? null : delta.der());
+        return true;
     }
 
     @Override
@@ -258,10 +268,11 @@ public final class LdapCaRepository implements CaRepository {
         }
         try {
             ldap.modify(names.ca(caName).toString(), new Modification(ModificationType.REPLACE, AT_ARL, arl.der()));
-            return true;
         } catch (LDAPException e) {
             throw LdapErrors.toDomain("publishing the ARL #" + arl.crlNumber() + " of CA " + caName, e);
         }
+        mirror.publishArl(arl.der());
+        return true;
     }
 
     @Override

@@ -36,10 +36,22 @@ public final class LdapSubscriberStore implements SubscriberStore {
 
     private final LDAPInterface ldap;
     private final DirectoryNames names;
+    private final X500Mirror mirror;
 
     public LdapSubscriberStore(LDAPInterface ldap, DirectoryNames names) {
+        this(ldap, names, X500Mirror.off(ldap, names));
+    }
+
+    /**
+     * With the X.500-named {@code mirror}: a certificate on a published entry is also at the entry
+     * named by its subject, and leaves it when it leaves the subscriber entry or the subscriber
+     * opts out. Each mirror write follows the subscriber entry's modify and is repeated by a retry
+     * even when that modify is found done, so a crash between the two is finished by recovery.
+     */
+    public LdapSubscriberStore(LDAPInterface ldap, DirectoryNames names, X500Mirror mirror) {
         this.ldap = Objects.requireNonNull(ldap, "ldap");
         this.names = Objects.requireNonNull(names, "names");
+        this.mirror = Objects.requireNonNull(mirror, "mirror");
     }
 
     @Override
@@ -89,7 +101,8 @@ public final class LdapSubscriberStore implements SubscriberStore {
                     throw new DomainException(DomainException.Kind.CONFLICT, conflict.get(), "subscriberId");
                 }
             }
-            SearchResultEntry publicEntry = ldap.getEntry(subscriber.toString(), "objectClass");
+            SearchResultEntry publicEntry = ldap.getEntry(subscriber.toString(), "objectClass",
+                    "userCertificate;binary");
             if (publicEntry == null) {
                 Entry entry = new Entry(subscriber);
                 entry.addAttribute("objectClass", "top", "egovSubscriber", "pkiUser");
@@ -143,7 +156,10 @@ public final class LdapSubscriberStore implements SubscriberStore {
             SearchResultEntry entry = ldap.getEntry(dn, "objectClass", "userCertificate;binary");
             List<byte[]> certificates = entry == null ? new ArrayList<>() : CertificateStoreKeys.certificates(entry);
             if (certificates.stream().anyMatch(c -> java.util.Arrays.equals(c, certificateDer))) {
-                return; // a recovery publishing again: the first attempt's modify was atomic and complete
+                // A recovery publishing again: the first attempt's modify was atomic and complete;
+                // the mirror write after it may not have been.
+                mirrorIfPublished(entry, certificateDer);
+                return;
             }
             certificates.add(certificateDer);
             List<Modification> mods = new ArrayList<>();
@@ -151,6 +167,7 @@ public final class LdapSubscriberStore implements SubscriberStore {
             mods.add(new Modification(ModificationType.ADD, "userCertificate;binary", certificateDer));
             mods.addAll(CertificateStoreKeys.modifications(entry, certificates));
             ldap.modify(dn, mods);
+            mirrorIfPublished(entry, certificateDer);
         } catch (LDAPException e) {
             // Already there: a recovery publishing again. The modify is atomic, so nothing changed.
             if (e.getResultCode() != ResultCode.ATTRIBUTE_OR_VALUE_EXISTS) {
@@ -159,29 +176,39 @@ public final class LdapSubscriberStore implements SubscriberStore {
         }
     }
 
-    /** Takes the certificate off the public entry and, in the same modify, its search keys. */
+    /** Only what anonymous readers see on the subscriber entry goes to the mirror. */
+    private void mirrorIfPublished(Entry entry, byte[] certificateDer) {
+        if (entry != null && entry.hasObjectClass(PUBLISHED)) {
+            mirror.addUserCertificate(certificateDer);
+        }
+    }
+
+    /**
+     * Takes the certificate off the public entry and, in the same modify, its search keys; then off
+     * the X.500-named mirror, also when the entry was found done (a retry after a crash in between).
+     * The entry goes first so that a concurrent {@link #register} cannot copy the certificate back
+     * into the mirror from an entry that still has it.
+     */
     @Override
     public void unpublishCertificate(String subscriberId, byte[] certificateDer) {
         String dn = names.subscriber(subscriberId).toString();
         try {
             SearchResultEntry entry = ldap.getEntry(dn, "objectClass", "userCertificate;binary");
-            if (entry == null) {
-                return;
+            List<byte[]> certificates = entry == null ? new ArrayList<>() : CertificateStoreKeys.certificates(entry);
+            // Absent: opted out of publication, or removed by an earlier attempt.
+            if (certificates.removeIf(c -> java.util.Arrays.equals(c, certificateDer))) {
+                List<Modification> mods = new ArrayList<>();
+                mods.add(new Modification(ModificationType.DELETE, "userCertificate;binary", certificateDer));
+                mods.addAll(CertificateStoreKeys.modifications(entry, certificates));
+                ldap.modify(dn, mods);
             }
-            List<byte[]> certificates = CertificateStoreKeys.certificates(entry);
-            if (!certificates.removeIf(c -> java.util.Arrays.equals(c, certificateDer))) {
-                return; // opted out of publication, or removed by an earlier attempt
-            }
-            List<Modification> mods = new ArrayList<>();
-            mods.add(new Modification(ModificationType.DELETE, "userCertificate;binary", certificateDer));
-            mods.addAll(CertificateStoreKeys.modifications(entry, certificates));
-            ldap.modify(dn, mods);
         } catch (LDAPException e) {
             // Not there (removed concurrently): nothing to do.
             if (e.getResultCode() != ResultCode.NO_SUCH_ATTRIBUTE && e.getResultCode() != ResultCode.NO_SUCH_OBJECT) {
                 throw LdapErrors.toDomain("removing a certificate from subscriber " + subscriberId, e);
             }
         }
+        mirror.removeUserCertificate(certificateDer);
     }
 
     @Override
@@ -195,9 +222,17 @@ public final class LdapSubscriberStore implements SubscriberStore {
      */
     private void setVisibility(DN subscriber, Entry publicEntry, boolean visible) throws LDAPException {
         boolean isVisible = publicEntry.hasObjectClass(PUBLISHED);
+        List<byte[]> certificates = CertificateStoreKeys.certificates(publicEntry);
+        if (!visible) {
+            // Off the mirror before the entry hides: a crash in between leaves less public, never more.
+            certificates.forEach(mirror::removeUserCertificate);
+        }
         if (visible != isVisible) {
             ldap.modify(subscriber.toString(), new Modification(visible ? ModificationType.ADD
                     : ModificationType.DELETE, "objectClass", PUBLISHED));
+        }
+        if (visible) {
+            certificates.forEach(mirror::addUserCertificate);
         }
     }
 

@@ -80,10 +80,20 @@ public final class TestDirectory implements AutoCloseable {
 
     /** As {@link #start(Path)}, with this lockout policy and the directory's time from {@code clock}. */
     public static TestDirectory start(Path work, LockoutPolicy lockout, Clock clock) throws LDAPException {
+        return start(work, lockout, clock, List.of());
+    }
+
+    /** As {@link #start(Path)}, with the X.500-named mirror's naming contexts. */
+    public static TestDirectory start(Path work, List<String> x500Contexts) throws LDAPException {
+        return start(work, LockoutPolicy.DEFAULT, Clock.systemUTC(), x500Contexts);
+    }
+
+    private static TestDirectory start(Path work, LockoutPolicy lockout, Clock clock, List<String> x500Contexts)
+            throws LDAPException {
         List<AuditEvent> audited = new CopyOnWriteArrayList<>();
         // Port 0: the listener takes a port the system chooses, so no test races another for it.
         EmbeddedDirectory directory = EmbeddedDirectory.start(EmbeddedDirectorySettings.forEgovPki(work, "127.0.0.1",
-                0, BASE, ADMIN_PASSWORD.toCharArray(), lockout, clock), event -> {
+                0, BASE, ADMIN_PASSWORD.toCharArray(), lockout, clock).withX500Contexts(x500Contexts), event -> {
                     audited.add(event);
                     return audited.size();
                 });
@@ -94,7 +104,7 @@ public final class TestDirectory implements AutoCloseable {
             provisioner.createTree();
             provisioner.ensureServiceAccount(test.names.caServiceAccount(), "CA (test)", CA_PASSWORD.toCharArray());
             provisioner.ensureServiceAccount(test.names.kmServiceAccount(), "KM (test)", KM_PASSWORD.toCharArray());
-            new ApacheDsAccessControl(admin, test.names).apply();
+            new ApacheDsAccessControl(admin, test.names, EmbeddedDirectory.x500Partitions(BASE, x500Contexts)).apply();
         } catch (LDAPException | RuntimeException e) {
             directory.close();
             throw e;

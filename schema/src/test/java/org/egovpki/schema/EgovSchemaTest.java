@@ -32,7 +32,9 @@ class EgovSchemaTest {
 
     /** Standard attributes our classes may name; both ApacheDS and OpenLDAP have them in their core schema. */
     static final Set<String> STANDARD_ATTRIBUTES = Set.of("cn", "uid", "userPassword", "mail", "telephoneNumber",
-            "o", "description", "userCertificate", "labeledURI");
+            "o", "description", "userCertificate", "labeledURI",
+            // The naming attributes an entry of the X.500-named mirror (egovX500Name) may carry.
+            "c", "st", "l", "ou", "street", "dc", "serialNumber", "title");
 
     /**
      * Syntaxes each allowed EQUALITY rule may be used with in both servers (OpenLDAP checks the
@@ -72,7 +74,7 @@ class EgovSchemaTest {
                 "egovKeyDelivery", "egovRequestDecision", "egovPublishedSubscriber", "egovSubscriberMigration",
                 "egovSyncTargetSettings", "egovSyncDelivery", "egovSyncMessage", "egovSyncOutbox",
                 "egovSyncOutboxEvent", "egovSyncOwedEvents", "egovSyncTargetCommand", "egovSyncCommandNotes",
-                "egovCertificateStoreKeys");
+                "egovCertificateStoreKeys", "egovX500Name", "egovX500Mirror");
     }
 
     @Test

@@ -30,6 +30,11 @@ import org.egovpki.core.x509.OcspSigningCertificates;
 import org.egovpki.directory.LdapCaRepository;
 import org.egovpki.directory.LdapCertificateStatusSource;
 import org.egovpki.directory.LdapCertificateStore;
+import org.egovpki.directory.X500Mirror;
+import org.egovpki.core.ca.CaRecord;
+import org.egovpki.core.ca.CrlRecord;
+import java.util.ArrayList;
+import java.util.List;
 import org.egovpki.routes.CrlJobs;
 import org.egovpki.routes.OcspResponderJobs;
 import org.egovpki.server.audit.FileAuditLog;
@@ -91,7 +96,8 @@ final class CaAssembly {
                                 FileAuditLog audit, LifecycleEvents events, Clock clock, SecureRandom random) {
         // With the sync on, a publication, a revocation and a CRL write their owed-event marker (SyncAssembly).
         boolean syncMarkers = SyncAssembly.enabled(config);
-        LdapCaRepository repository = new LdapCaRepository(directory.pool(), directory.names(), syncMarkers);
+        LdapCaRepository repository = new LdapCaRepository(directory.pool(), directory.names(), syncMarkers,
+                directory.mirror());
         LdapCertificateStore certificates = new LdapCertificateStore(directory.pool(), directory.names(), syncMarkers);
         EgovPkiConfig.Crl crl = config.ca().crl();
         ConfiguredPublicationUrls urls = new ConfiguredPublicationUrls(config.http().publicUrl(),
@@ -204,6 +210,18 @@ final class CaAssembly {
 
     LdapCaRepository repository() {
         return repository;
+    }
+
+    /** Every CA entry's public material, for the X.500-named mirror's start-up fill. */
+    List<X500Mirror.CaPublication> publications() {
+        List<X500Mirror.CaPublication> publications = new ArrayList<>();
+        for (CaRecord record : repository.findAll()) {
+            publications.add(new X500Mirror.CaPublication(record.certificateDer(),
+                    repository.currentCrl(record.name()).map(CrlRecord::der).orElse(null),
+                    repository.currentDeltaCrl(record.name()).map(CrlRecord::der).orElse(null),
+                    repository.currentArl(record.name()).map(CrlRecord::der).orElse(null)));
+        }
+        return publications;
     }
 
     LdapCertificateStore certificates() {

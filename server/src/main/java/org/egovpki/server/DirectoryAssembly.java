@@ -13,6 +13,7 @@ import org.egovpki.core.audit.AuditLog;
 import org.egovpki.directory.DirectoryHealth;
 import org.egovpki.directory.DirectoryNames;
 import org.egovpki.directory.DirectoryProvisioner;
+import org.egovpki.directory.X500Mirror;
 import org.egovpki.directory.embedded.ApacheDsAccessControl;
 import org.egovpki.directory.embedded.EmbeddedDirectory;
 import org.egovpki.directory.embedded.EmbeddedDirectorySettings;
@@ -28,6 +29,8 @@ import org.egovpki.server.config.EgovPkiConfig;
  */
 final class DirectoryAssembly {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DirectoryAssembly.class);
+
     /** The name of the CA service account's pool (also its metrics label). */
     static final String CA_POOL = "egov-pki-ca";
 
@@ -37,15 +40,18 @@ final class DirectoryAssembly {
     private final int port;
     private final LDAPConnectionPool pool;
     private final DirectoryHealth health;
+    private final X500Mirror mirror;
+    private final X500Mirror mirror;
 
     private DirectoryAssembly(DirectoryServers servers, DirectoryNames names, EmbeddedDirectory directory, int port,
-                              LDAPConnectionPool pool, DirectoryHealth health) {
+                              LDAPConnectionPool pool, DirectoryHealth health, X500Mirror mirror) {
         this.servers = servers;
         this.names = names;
         this.directory = directory;
         this.port = port;
         this.pool = pool;
         this.health = health;
+        this.mirror = mirror;
     }
 
     /**
@@ -59,15 +65,17 @@ final class DirectoryAssembly {
         }
         EmbeddedDirectory directory = EmbeddedDirectory.start(EmbeddedDirectorySettings.forEgovPki(
                 data.directory(), ldap.host(), ldap.port(), ldap.baseDn(), secrets.directoryAdmin(), ldap.lockout(),
-                clock), earlyAudit);
+                clock).withX500Contexts(ldap.x500Contexts()), earlyAudit);
         teardown.add(directory);
-        provision(ldap.host(), directory.port(), names, secrets, random);
+        provision(ldap.host(), directory.port(), names, secrets, random,
+                EmbeddedDirectory.x500Partitions(ldap.baseDn(), ldap.x500Contexts()));
         DirectoryServers servers = DirectoryServers.embedded(ldap.host(), directory.port());
         LDAPConnectionPool pool = servers.pool(names.caServiceAccount(), secrets.caService(), CA_POOL, "CA");
         teardown.add(pool::close);
         DirectoryHealth health = new DirectoryHealth(pool, names, clock, DirectoryHealth.DEFAULT_TIMEOUT,
                 DirectoryHealth.DEFAULT_REUSE);
-        return new DirectoryAssembly(servers, names, directory, directory.port(), pool, health);
+        return new DirectoryAssembly(servers, names, directory, directory.port(), pool, health,
+                new X500Mirror(pool, names, ldap.x500Contexts()));
     }
 
     /**
@@ -107,10 +115,46 @@ final class DirectoryAssembly {
         }
         DirectoryHealth health = new DirectoryHealth(pool, names, clock, DirectoryHealth.DEFAULT_TIMEOUT,
                 DirectoryHealth.DEFAULT_REUSE);
-        return new DirectoryAssembly(servers, names, null, ldap.port(), pool, health);
+        return new DirectoryAssembly(servers, names, null, ldap.port(), pool, health,
+                new X500Mirror(pool, names, externalX500Contexts(ldap)));
     }
 
-    private static void provision(String host, int port, DirectoryNames names, Secrets secrets, SecureRandom random) {
+    /**
+     * The mirror's naming contexts on an external directory: the prepared database holds only the
+     * base DN, so a configured context that encloses the base (the default {@code c=CN} around
+     * {@code o=egov-pki,c=CN}) is narrowed to the base, and one outside it is left out with a warning
+     * (it needs a database of its own on the directory host: docs/directory.md, "X.500 names").
+     */
+    static List<String> externalX500Contexts(EgovPkiConfig.Ldap ldap) {
+        List<String> contexts = new ArrayList<>();
+        try {
+            DN base = new DN(ldap.baseDn());
+            for (String configured : ldap.x500Contexts()) {
+                DN context = new DN(configured);
+                if (context.equals(base) || context.isAncestorOf(base, false)) {
+                    if (!contexts.contains(base.toString())) {
+                        contexts.add(base.toString());
+                    }
+                } else if (context.isDescendantOf(base, false)) {
+                    contexts.add(context.toString());
+                } else {
+                    LOG.warn("ldap.x500Names context {} is outside ldap.baseDn on the external directory: names "
+                            + "there are not mirrored until the directory has a database for it (docs/directory.md, "
+                            + "\"X.500 names\")", configured);
+                }
+            }
+        } catch (LDAPException e) {
+            throw new StartupException("ldap.x500Names.namingContexts: " + e.getMessage());
+        }
+        if (!contexts.isEmpty() && !contexts.equals(ldap.x500Contexts())) {
+            LOG.info("X.500-named mirror on the external directory: naming contexts {} (configured {})", contexts,
+                    ldap.x500Contexts());
+        }
+        return contexts;
+    }
+
+    private static void provision(String host, int port, DirectoryNames names, Secrets secrets, SecureRandom random,
+                                  java.util.List<String> x500Partitions) {
         try (LDAPConnection admin = new LDAPConnection(host, port, EmbeddedDirectory.adminDn(),
                 new String(secrets.directoryAdmin()))) {
             DirectoryProvisioner provisioner = new DirectoryProvisioner(admin, names, random,
@@ -121,7 +165,7 @@ final class DirectoryAssembly {
             provisioner.ensureServiceAccount(names.kmServiceAccount(),
                     "The egov-pki key management centre's own bind account, the only one that may read or write ou=km",
                     secrets.kmService());
-            new ApacheDsAccessControl(admin, names).apply();
+            new ApacheDsAccessControl(admin, names, x500Partitions).apply();
         } catch (LDAPException e) {
             throw new StartupException("cannot bind to the embedded directory as its administrator: "
                     + e.getResultCode().getName() + " " + e.getDiagnosticMessage());
@@ -144,6 +188,11 @@ final class DirectoryAssembly {
 
     DirectoryHealth health() {
         return health;
+    }
+
+    /** The X.500-named mirror ({@code ldap.x500Names}), written on the CA service account's pool; off when disabled. */
+    X500Mirror mirror() {
+        return mirror;
     }
 
     /** The embedded directory, or {@code null} when the server runs against an external one. */

@@ -119,6 +119,8 @@ public final class EgovPkiServer implements AutoCloseable {
         KmAssembly km = KmAssembly.start(config.km(), data, directory, secrets, ca.registry(), audit, routes.events(),
                 clock, random, teardown);
         ra.migrateSubscriberIds();
+        // A directory written before the X.500-named mirror (or while it was off) gets it filled once.
+        directory.mirror().fill(ca.publications());
         // Every issuance, recovery's included, runs through the issuance route. Recovery may supersede
         // originals before the lifecycle-events route listens; CrlJobs.catchUp() below covers them.
         IssuanceSteps steps = ca.issuanceSteps(ra, km.link(), observer);

@@ -59,7 +59,7 @@ final class RaAssembly {
         this.random = random;
         this.subscriberIds = subscriberIds;
         this.requests = new LdapRequestStore(directory.pool(), directory.names());
-        this.subscribers = new LdapSubscriberStore(directory.pool(), directory.names());
+        this.subscribers = new LdapSubscriberStore(directory.pool(), directory.names(), directory.mirror());
         this.operators = new LdapOperatorDirectory(directory.pool(), directory.names(),
                 LdapOperatorDirectory.pooled(directory.pool()), random, config.ldap().lockout());
         this.csrs = new CertificationRequests(new KeyPolicy(config.enrollment().allowLegacyRsa()));

@@ -448,7 +448,8 @@ class ServerIT {
     private static Map<String, X509Certificate> publishedCas() throws LDAPException {
         Map<String, X509Certificate> cas = new HashMap<>();
         try (LDAPConnection anonymous = anonymous()) {
-            SearchResult result = anonymous.search(BASE, SearchScope.SUB, "(objectClass=pkiCA)", "cn",
+            // ou=CAs: the X.500-named mirror also has pkiCA entries (cn=<subject CN>) under the base.
+            SearchResult result = anonymous.search("ou=CAs," + BASE, SearchScope.SUB, "(objectClass=pkiCA)", "cn",
                     "cACertificate;binary");
             for (SearchResultEntry entry : result.getSearchEntries()) {
                 cas.put(entry.getAttributeValue("cn"), Pem.parseCertificate(binary(entry, "cACertificate")));

@@ -52,6 +52,11 @@ import org.slf4j.LoggerFactory;
  *       never modify, rename or delete — command entries ({@code egovSyncTargetCommand}) directly
  *       below a target, with only the command's own attributes. The CA acts on a command as its
  *       author if that operator is a CA admin when it acts.</li>
+ *   <li>the X.500-named mirror ({@code X500Mirror}, entries of class {@code egovX500Name}): all
+ *       users, anonymous included, read the naming attributes and the certificates and CRLs, and
+ *       nothing else (there is nothing else); only the CA service account writes. Under the base
+ *       DN by a subentry there; in a naming context outside it, the context entry is an access
+ *       control specific area of its own with the same grant and the CA's.</li>
  * </ul>
  * The subentries are rewritten on every start, and retired ones removed, so a changed policy
  * reaches existing directories.
@@ -96,12 +101,35 @@ public final class ApacheDsAccessControl {
     private static final Set<DirectoryLayout.Container> HIDDEN_FROM_CA = EnumSet.of(DirectoryLayout.Container.KM,
             DirectoryLayout.Container.SERVICES);
 
+    /** What anyone may read on an entry of the X.500-named mirror: its name and its public certificates and CRLs. */
+    static final String MIRROR_ATTRIBUTES = "objectClass, c, st, l, o, ou, cn, street, dc, uid, serialNumber, "
+            + "cACertificate, certificateRevocationList, authorityRevocationList, deltaRevocationList, userCertificate";
+    private static final String MIRROR_SUBENTRY = "egovPkiX500Mirror";
+
     private final LDAPInterface admin;
     private final DirectoryNames names;
+    private final List<DN> x500Partitions;
 
     public ApacheDsAccessControl(LDAPInterface admin, DirectoryNames names) {
+        this(admin, names, List.of());
+    }
+
+    /**
+     * @param x500Partitions the X.500 mirror's naming contexts outside the base DN (each a partition
+     *                       of its own, see {@link EmbeddedDirectory})
+     */
+    public ApacheDsAccessControl(LDAPInterface admin, DirectoryNames names, List<String> x500Partitions) {
         this.admin = Objects.requireNonNull(admin, "admin");
         this.names = Objects.requireNonNull(names, "names");
+        this.x500Partitions = x500Partitions.stream().map(ApacheDsAccessControl::dn).toList();
+    }
+
+    private static DN dn(String text) {
+        try {
+            return new DN(text);
+        } catch (LDAPException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a valid LDAP DN: " + e.getMessage(), e);
+        }
     }
 
     public void apply() {
@@ -116,10 +144,26 @@ public final class ApacheDsAccessControl {
                         new Modification(ModificationType.ADD, "administrativeRole", AREA));
             }
             for (Subentry subentry : policy()) {
-                write(subentry);
+                write(names.base(), subentry);
             }
             for (String retired : RETIRED) {
                 remove(retired);
+            }
+            for (DN context : x500Partitions) {
+                SearchResultEntry entry = admin.getEntry(context.toString(), "administrativeRole");
+                if (entry == null) {
+                    throw new IllegalStateException("the X.500 naming context " + context + " does not exist");
+                }
+                if (!entry.hasAttributeValue("administrativeRole", AREA)) {
+                    admin.modify(context.toString(), new Modification(ModificationType.ADD, "administrativeRole", AREA));
+                }
+                // ApacheDS applies a subentry to its whole subtree, across the nested egov-pki partition and
+                // its own access control area: only mirror entries, and never the egov-pki tree.
+                String subtree = mirrorSubtree(context);
+                write(context, new Subentry(MIRROR_SUBENTRY, subtree, aciOf("x500MirrorAccess", 50, "none",
+                        "allUsers", List.of(mirrorRead()))));
+                write(context, new Subentry(MIRROR_SUBENTRY + "Ca", subtree, aci("x500MirrorCaService", 50, "simple",
+                        "name { \"" + names.caServiceAccount() + "\" }", "entry, allUserAttributeTypesAndValues", ALL)));
             }
         } catch (LDAPException e) {
             throw LdapErrors.toDomain("applying directory access control", e);
@@ -186,7 +230,29 @@ public final class ApacheDsAccessControl {
                         aci("operatorsReadSyncTargets", 20, "simple", operators,
                                 "entry, allUserAttributeTypesAndValues", READ)),
                 addBelowChildren("egovPkiOperatorsAddSyncCommands", "operatorsAddSyncCommands", operators,
-                        DirectoryLayout.Container.SYNC, "egovSyncTargetCommand", SYNC_COMMAND_ATTRIBUTES));
+                        DirectoryLayout.Container.SYNC, "egovSyncTargetCommand", SYNC_COMMAND_ATTRIBUTES),
+                // The X.500-named mirror's entries that lie under the base DN (CA names O=egov-pki,C=CN ...).
+                new Subentry(MIRROR_SUBENTRY, "{ specificationFilter item:egovX500Name }",
+                        aciOf("x500MirrorRead", 10, "none", "allUsers", List.of(mirrorRead()))));
+    }
+
+    /**
+     * The subtree of a mirror context's subentries: entries of class egovX500Name only, and the
+     * egov-pki base (when it lies below the context) chopped off.
+     */
+    private String mirrorSubtree(DN context) {
+        String chop = "";
+        if (names.base().isDescendantOf(context, false)) {
+            RDN[] rdns = names.base().getRDNs();
+            DN relative = new DN(java.util.Arrays.copyOf(rdns, rdns.length - context.getRDNs().length));
+            chop = "specificExclusions { chopBefore: \"" + relative + "\" }, ";
+        }
+        return "{ " + chop + "specificationFilter item:egovX500Name }";
+    }
+
+    private static String mirrorRead() {
+        return permission("entry, attributeType { " + MIRROR_ATTRIBUTES + " }, allAttributeValues { "
+                + MIRROR_ATTRIBUTES + " }", READ);
     }
 
     /**
@@ -218,8 +284,8 @@ public final class ApacheDsAccessControl {
         return "{ protectedItems { " + protectedItems + " }, grantsAndDenials { " + grants + " } }";
     }
 
-    private void write(Subentry subentry) throws LDAPException {
-        DN dn = new DN(new RDN("cn", subentry.cn()), names.base());
+    private void write(DN area, Subentry subentry) throws LDAPException {
+        DN dn = new DN(new RDN("cn", subentry.cn()), area);
         SearchResultEntry existing = admin.getEntry(dn.toString(), "subtreeSpecification", "prescriptiveACI");
         if (existing != null) {
             if (same(existing.getAttributeValue("subtreeSpecification"), subentry.subtree())

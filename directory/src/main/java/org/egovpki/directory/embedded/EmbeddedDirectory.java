@@ -231,6 +231,9 @@ public final class EmbeddedDirectory implements AutoCloseable {
         chain.add(position(chain, InterceptorEnum.ACI_AUTHORIZATION_INTERCEPTOR), new BinaryTransfer());
         if (schemaComplete) {
             service.addPartition(dataPartition(service, settings));
+            for (String context : x500Partitions(settings)) {
+                service.addPartition(x500Partition(service, context));
+            }
             chain.add(position(chain, InterceptorEnum.ACI_AUTHORIZATION_INTERCEPTOR),
                     new DisclosureGuard(settings.baseDn(), fullView(settings.baseDn())));
             int authentication = position(chain, InterceptorEnum.AUTHENTICATION_INTERCEPTOR);
@@ -348,6 +351,57 @@ public final class EmbeddedDirectory implements AutoCloseable {
         return data;
     }
 
+    /**
+     * The X.500 mirror's naming contexts that need a partition of their own: those not at or below
+     * the base DN (names below it live in the data partition, beside {@code ou=CAs}).
+     */
+    static List<String> x500Partitions(EmbeddedDirectorySettings settings) {
+        return x500Partitions(settings.baseDn(), settings.x500Contexts());
+    }
+
+    /** Of {@code contexts}, those not at or below {@code baseDn}: each is a partition of its own. */
+    public static List<String> x500Partitions(String baseDn, List<String> contexts) {
+        DN base = dn(baseDn);
+        List<String> partitions = new ArrayList<>();
+        for (String context : contexts) {
+            DN dn = dn(context);
+            if (!dn.isDescendantOf(base, true)) {
+                partitions.add(context);
+            }
+        }
+        return partitions;
+    }
+
+    private static DN dn(String text) {
+        try {
+            return new DN(text);
+        } catch (com.unboundid.ldap.sdk.LDAPException e) {
+            throw new EmbeddedDirectoryException("'" + text + "' is not an LDAP DN: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A partition for one naming context of the X.500 mirror: public certificates and CRLs only,
+     * so small and indexed on objectClass alone. Its id is derived from the normalized suffix, so
+     * the same context finds the same files on every start whatever else the list holds.
+     */
+    private static JdbmPartition x500Partition(DirectoryService service, String context) throws Exception {
+        SchemaManager schemaManager = service.getSchemaManager();
+        Dn suffix = new Dn(schemaManager, context);
+        String id = "x500-" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(suffix.getNormName().getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0, 8);
+        JdbmPartition partition = new CrashSafeJdbmPartition(schemaManager, service.getDnFactory());
+        partition.setId(id);
+        partition.setSuffixDn(suffix);
+        partition.setPartitionPath(new File(service.getInstanceLayout().getPartitionsDirectory(), id).toURI());
+        partition.setSyncOnWrite(true);
+        Set<Index<?, String>> indices = partition.getIndexedAttributes();
+        JdbmIndex<Object> objectClass = new JdbmIndex<>(SchemaConstants.OBJECT_CLASS_AT, false);
+        indices.add(objectClass);
+        partition.setIndexedAttributes(indices);
+        return partition;
+    }
+
     private static void ensureContextEntry(DirectoryService service, EmbeddedDirectorySettings settings)
             throws Exception {
         SchemaManager schemaManager = service.getSchemaManager();
@@ -360,7 +414,22 @@ public final class EmbeddedDirectory implements AutoCloseable {
             admin.add(context);
             LOG.info("Created directory suffix {}", suffix);
         }
+        for (String name : x500Partitions(settings)) {
+            Dn x500 = new Dn(schemaManager, name);
+            if (!admin.exists(x500)) {
+                Entry context = new DefaultEntry(schemaManager, x500);
+                context.add(SchemaConstants.OBJECT_CLASS_AT, "top", X500_NAME_CLASS);
+                for (org.apache.directory.api.ldap.model.name.Ava ava : x500.getRdn()) {
+                    context.add(ava.getType(), ava.getValue().getString());
+                }
+                admin.add(context);
+                LOG.info("Created the X.500 naming context {}", x500);
+            }
+        }
     }
+
+    /** The structural class of every entry of the X.500 mirror (schema: egovX500Name). */
+    private static final String X500_NAME_CLASS = "egovX500Name";
 
     /** The LDAP URL clients use to reach this directory. */
     public String url() {

@@ -22,11 +22,13 @@ import org.egovpki.schema.SchemaElement;
  * @param lockout            the password policy's lockout for every account but the service accounts
  * @param clock              the directory's time: password policy failure and lock times,
  *                           operational timestamps
+ * @param x500Contexts       the naming contexts of the X.500-named mirror ({@code directory.x500Names}),
+ *                           each served by a partition of its own unless it lies under {@code baseDn}
  */
 public record EmbeddedDirectorySettings(Path workDirectory, String host, int port, String baseDn,
                                         char[] adminPassword, List<String> indexedAttributes,
                                         List<SchemaDefinition> schemaDefinitions, LockoutPolicy lockout,
-                                        Clock clock) {
+                                        Clock clock, List<String> x500Contexts) {
 
     /** One schema element to install: its OID, and its definition as RFC 4512 text. */
     public record SchemaDefinition(boolean objectClass, String oid, String definition) {
@@ -41,6 +43,13 @@ public record EmbeddedDirectorySettings(Path workDirectory, String host, int por
         adminPassword = adminPassword.clone();
         indexedAttributes = List.copyOf(indexedAttributes);
         schemaDefinitions = List.copyOf(schemaDefinitions);
+        x500Contexts = List.copyOf(x500Contexts);
+    }
+
+    /** These settings, with the X.500-named mirror's naming contexts. */
+    public EmbeddedDirectorySettings withX500Contexts(List<String> contexts) {
+        return new EmbeddedDirectorySettings(workDirectory, host, port, baseDn, adminPassword, indexedAttributes,
+                schemaDefinitions, lockout, clock, contexts);
     }
 
     /**
@@ -65,7 +74,7 @@ public record EmbeddedDirectorySettings(Path workDirectory, String host, int por
                 .map(e -> new SchemaDefinition(e.kind() == SchemaElement.Kind.OBJECT_CLASS, e.oid(), e.definition()))
                 .toList();
         return new EmbeddedDirectorySettings(workDirectory, host, port, baseDn, adminPassword, INDEXED_ATTRIBUTES,
-                definitions, lockout, clock);
+                definitions, lockout, clock, List.of());
     }
 
     @Override

@@ -180,6 +180,44 @@ class OpenLdapAccessRulesIT {
         assertThat(ca.getEntry(escrow.getDN())).isNull();
     }
 
+    @Test
+    void theCaWritesTheX500MirrorUnderTheBaseAndEveryoneReadsOnlyItsNamesAndCertificates() throws Exception {
+        String dept = "ou=Mirror Dept," + BASE;
+        String leaf = "cn=Mirror CA," + dept;
+        byte[] der = selfSigned("CN=Mirror CA,OU=Mirror Dept,O=egov-pki,C=CN");
+        ca.add(new Entry(dept, List.of(new Attribute("objectClass", "top", "egovX500Name"),
+                new Attribute("ou", "Mirror Dept"))));
+        ca.add(new Entry(leaf, List.of(new Attribute("objectClass", "top", "egovX500Name", "pkiCA"),
+                new Attribute("cn", "Mirror CA"), new Attribute("cACertificate;binary", der))));
+        try (LDAPConnection anonymous = slapd.anonymous()) {
+            Entry read = anonymous.getEntry(leaf, "*");
+            assertThat(read).isNotNull();
+            assertThat(read.getAttributeValueBytes("cACertificate;binary")).isEqualTo(der);
+            // slapd refuses any anonymous write before the rules (strongAuthRequired).
+            LDAPException anonymousWrite = catchThrowableOfType(LDAPException.class,
+                    () -> anonymous.modify(leaf, new Modification(ModificationType.REPLACE, "cn", "x")));
+            assertThat(anonymousWrite).isNotNull();
+            assertThat(anonymousWrite.getResultCode()).isIn(ResultCode.STRONG_AUTH_REQUIRED,
+                    ResultCode.INSUFFICIENT_ACCESS_RIGHTS);
+        }
+        assertRefused(() -> operator.modify(leaf, new Modification(ModificationType.DELETE, "cACertificate;binary")));
+        assertRefused(() -> operator.add(new Entry("cn=Forged," + dept, List.of(
+                new Attribute("objectClass", "top", "egovX500Name"), new Attribute("cn", "Forged")))));
+        ca.modify(leaf, new Modification(ModificationType.DELETE, "cACertificate;binary"));
+    }
+
+    private static byte[] selfSigned(String subject) throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+        generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        java.security.KeyPair key = generator.generateKeyPair();
+        org.bouncycastle.asn1.x500.X500Name name = org.egovpki.core.x509.DistinguishedNames.parse(subject);
+        java.time.Instant now = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        return new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(name, java.math.BigInteger.TEN,
+                java.util.Date.from(now), java.util.Date.from(now.plusSeconds(86_400)), name, key.getPublic())
+                .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+                        .build(key.getPrivate())).getEncoded();
+    }
+
     private static String readDocs() {
         try {
             return Files.readString(Path.of("..", "docs", "directory.md"), StandardCharsets.UTF_8);

@@ -155,7 +155,7 @@ final class AuditCommand implements Runnable {
                 EmbeddedDirectory directory = EmbeddedDirectory.start(EmbeddedDirectorySettings.forEgovPki(
                         locked.directory(), "127.0.0.1", 0, config.ldap().baseDn(),
                         secret(data, "directory-admin.password").toCharArray(), config.ldap().lockout(),
-                        Clock.systemUTC()), new PendingAuditLog());
+                        Clock.systemUTC()).withX500Contexts(config.ldap().x500Contexts()), new PendingAuditLog());
                 try (LDAPConnection ldap = new LDAPConnection("127.0.0.1", directory.port(),
                         names.caServiceAccount().toString(), service)) {
                     return verifier.against(new LdapAuditAnchors(ldap, names));

@@ -129,9 +129,28 @@ public final class ConfigLoader {
                 Duration.ofSeconds(lockoutNode.integer("durationSeconds", 900, 1, 86_400)),
                 Duration.ofSeconds(lockoutNode.integer("failureWindowSeconds", 900, 1, 86_400)));
         lockoutNode.rejectUnknownKeys();
+        ConfigNode x500Node = ldapNode.child("x500Names");
+        boolean x500Enabled = x500Node.bool("enabled", true);
+        List<String> x500Contexts = new ArrayList<>();
+        List<String> configuredContexts = x500Node.has("namingContexts") ? x500Node.strings("namingContexts")
+                : List.of(DEFAULT_X500_CONTEXT);
+        for (String context : configuredContexts) {
+            try {
+                distinguishedName(context);
+            } catch (IllegalArgumentException e) {
+                throw ConfigException.invalid("ldap.x500Names.namingContexts", context,
+                        "expected LDAP DNs such as c=CN");
+            }
+            x500Contexts.add(context);
+        }
+        if (x500Enabled && x500Contexts.isEmpty()) {
+            throw ConfigException.invalid("ldap.x500Names.namingContexts", "[]",
+                    "expected at least one naming context such as c=CN, or set ldap.x500Names.enabled: false");
+        }
+        x500Node.rejectUnknownKeys();
         ldapNode.rejectUnknownKeys();
         EgovPkiConfig.Ldap ldap = new EgovPkiConfig.Ldap(ldapHost, ldapPort, baseDn, ldapPublic, lockout,
-                external);
+                external, x500Enabled ? List.copyOf(x500Contexts) : List.of());
 
         ConfigNode httpNode = root.child("http");
         String httpHost = httpNode.string("host", DEFAULT_HOST);
@@ -608,6 +627,9 @@ public final class ConfigLoader {
         issuing.put("validityYears", ISSUING_MAX_YEARS);
         return List.of(new ConfigNode(chain, caNode.key("chains") + "[0]"));
     }
+
+    /** The X.500-named mirror's default naming context (ldap.x500Names.namingContexts). */
+    static final String DEFAULT_X500_CONTEXT = "c=CN";
 
     private static String distinguishedName(String value) {
         try {

@@ -47,7 +47,7 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
      */
     public EgovPkiConfig withBoundPorts(int ldapPort, int httpPort, int httpsPort) {
         Ldap boundLdap = new Ldap(ldap.host(), bound(ldap.port(), ldapPort), ldap.baseDn(),
-                bound(ldap.publicUrl(), ldapPort), ldap.lockout(), ldap.external());
+                bound(ldap.publicUrl(), ldapPort), ldap.lockout(), ldap.external(), ldap.x500Contexts());
         Tls boundTls = http.tls() == null ? null
                 : new Tls(bound(http.tls().port(), httpsPort), http.tls().keyStore(), http.tls().keyStorePassword());
         Http boundHttp = new Http(http.host(), bound(http.port(), httpPort), bound(http.publicUrl(), httpPort),
@@ -176,9 +176,15 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
      *                  binds and REST logins (service accounts are exempt)
      * @param external  {@code ldap.external.*} — an external OpenLDAP instead of the embedded directory, or
      *                  {@code null} (the default) for the embedded one
+     * @param x500Contexts {@code ldap.x500Names.namingContexts} — the naming contexts of the X.500-named
+     *                  mirror; empty when {@code ldap.x500Names.enabled} is false
      */
     public record Ldap(String host, int port, String baseDn, URI publicUrl, LockoutPolicy lockout,
-                       ExternalDirectory external) {
+                       ExternalDirectory external, List<String> x500Contexts) {
+
+        public Ldap {
+            x500Contexts = List.copyOf(x500Contexts);
+        }
 
         /** Whether the server runs against an external directory rather than starting its embedded one. */
         public boolean isExternal() {

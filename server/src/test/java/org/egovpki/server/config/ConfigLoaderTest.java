@@ -60,6 +60,7 @@ class ConfigLoaderTest {
         assertThat(config.ldap().publicUrl().toString()).isEqualTo("ldap://127.0.0.1:10389");
         assertThat(config.ldap().lockout()).isEqualTo(new LockoutPolicy(5, Duration.ofMinutes(15),
                 Duration.ofMinutes(15)));
+        assertThat(config.ldap().x500Contexts()).containsExactly("c=CN");
         assertThat(config.http().port()).isEqualTo(8080);
         assertThat(config.http().publicUrl().toString()).isEqualTo("http://127.0.0.1:8080");
         assertThat(config.ca().crl().nextUpdate()).isEqualTo(Duration.ofHours(24));
@@ -150,6 +151,12 @@ class ConfigLoaderTest {
                         "from 1 to 86400"),
                 Arguments.of("ldap:\n  lockout:\n    failureWindowSeconds: forever\n",
                         "'ldap.lockout.failureWindowSeconds'", "whole number"),
+                Arguments.of("ldap:\n  x500Names:\n    namingContexts: [\"not a dn\"]\n",
+                        "'ldap.x500Names.namingContexts'", "LDAP DNs such as c=CN"),
+                Arguments.of("ldap:\n  x500Names:\n    namingContexts: []\n", "'ldap.x500Names.namingContexts'",
+                        "at least one naming context"),
+                Arguments.of("ldap:\n  x500Names:\n    enable: false\n",
+                        "unknown configuration key 'ldap.x500Names.enable'", ""),
                 Arguments.of("ldap:\n  lockout:\n    duration: 60\n", "unknown configuration key 'ldap.lockout.duration'",
                         "allowed keys"),
                 Arguments.of("http:\n  tls:\n    port: 8443\n", "'http.tls.keyStore'", "PKCS#12"),
@@ -203,6 +210,14 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(names)
                 .hasMessageContaining(allowed);
+    }
+
+    @Test
+    void theX500MirrorIsTurnedOffOrGivenOtherNamingContexts() throws IOException {
+        assertThat(ConfigLoader.load(write("ldap:\n  x500Names:\n    enabled: false\n"), Map.of()).ldap()
+                .x500Contexts()).isEmpty();
+        assertThat(ConfigLoader.load(write("ldap:\n  x500Names:\n    namingContexts: [\"c=CN\", \"dc=gov,dc=cn\"]\n"),
+                Map.of()).ldap().x500Contexts()).containsExactly("c=CN", "dc=gov,dc=cn");
     }
 
     @Test

@@ -1,0 +1,429 @@
+package org.egovpki.directory;
+
+import com.unboundid.ldap.sdk.DN;
+import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPInterface;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
+import com.unboundid.ldap.sdk.RDN;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1String;
+import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.egovpki.core.x509.Pem;
+import org.egovpki.schema.DirectoryLayout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The X.500-named mirror (issue 16): CA certificates, CRLs and published subscriber certificates
+ * also at the entry named by the certificate's subject (the CRL's issuer), because X.500 clients —
+ * the JDK's {@code CertStore.getInstance("LDAP")}, CryptoAPI — read the entry a name names and
+ * know nothing of {@code ou=CAs} or {@code egovSubscriberId=...}.
+ *
+ * <p>This class owns the mapping from a certificate name to a mirror DN and every write to the
+ * mirror. Mirror entries are real entries of the structural class {@value #CLASS} (which allows
+ * every naming attribute a mirrored RDN may use) plus {@code pkiCA}/{@code deltaCRL} or
+ * {@code pkiUser}; they hold nothing but the RDN values (which are in the certificate anyway) and
+ * public certificates and CRLs. Parents of a name are created as {@value #CLASS} entries holding
+ * only their RDN values. Every write is idempotent (a value already there, or already gone, is
+ * success), so the issuance and revocation steps that call it can be repeated after a crash.
+ *
+ * <p>A name is mirrored when it lies under one of the configured naming contexts, uses only the
+ * attribute types of {@link #LDAP_NAMES} and does not fall on the base entry or into one of
+ * egov-pki's own containers; other names are skipped and logged once.
+ */
+public final class X500Mirror {
+
+    private static final Logger LOG = LoggerFactory.getLogger(X500Mirror.class);
+
+    /** The structural class of every mirror entry. */
+    public static final String CLASS = "egovX500Name";
+    /** The auxiliary class of {@code ou=certificates} that records the filled naming contexts. */
+    static final String FILLED_CLASS = "egovX500Mirror";
+    static final String FILLED = "egovX500FilledContext";
+
+    /** The certificate name attribute types a mirrored name may use, with their LDAP names. */
+    static final Map<ASN1ObjectIdentifier, String> LDAP_NAMES = Map.of(
+            BCStyle.C, "c", BCStyle.ST, "st", BCStyle.L, "l", BCStyle.O, "o", BCStyle.OU, "ou", BCStyle.CN, "cn",
+            BCStyle.STREET, "street", BCStyle.DC, "dc", BCStyle.UID, "uid", BCStyle.SERIALNUMBER, "serialNumber");
+
+    /** The attributes the mirror publishes (certificates and CRLs), by base name. */
+    public static final List<String> CERTIFICATE_ATTRIBUTES = List.of("cACertificate", "certificateRevocationList",
+            "authorityRevocationList", "deltaRevocationList", "userCertificate");
+
+    private final LDAPInterface ldap;
+    private final DirectoryNames names;
+    private final List<DN> contexts;
+    private final Set<String> skipped = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param contexts the naming contexts ({@code directory.x500Names.namingContexts}); empty: the
+     *                 mirror is off and every method does nothing
+     */
+    public X500Mirror(LDAPInterface ldap, DirectoryNames names, List<String> contexts) {
+        this.ldap = Objects.requireNonNull(ldap, "ldap");
+        this.names = Objects.requireNonNull(names, "names");
+        List<DN> parsed = new ArrayList<>();
+        for (String context : contexts) {
+            try {
+                parsed.add(new DN(context));
+            } catch (LDAPException e) {
+                throw new IllegalArgumentException("'" + context + "' is not a valid LDAP DN: " + e.getMessage(), e);
+            }
+        }
+        this.contexts = List.copyOf(parsed);
+    }
+
+    /** A mirror that is off. */
+    public static X500Mirror off(LDAPInterface ldap, DirectoryNames names) {
+        return new X500Mirror(ldap, names, List.of());
+    }
+
+    public boolean on() {
+        return !contexts.isEmpty();
+    }
+
+    /**
+     * The mirror DN of {@code name}, or empty when it is not mirrored (outside every naming
+     * context, an attribute type the mirror does not name, or on egov-pki's own tree).
+     */
+    public Optional<DN> dnOf(X500Principal name) {
+        X500Name x500 = X500Name.getInstance(name.getEncoded());
+        org.bouncycastle.asn1.x500.RDN[] rdns = x500.getRDNs();
+        DN built = DN.NULL_DN;
+        // DER order is most general first; the LDAP DN is built from the root down.
+        for (org.bouncycastle.asn1.x500.RDN rdn : rdns) {
+            AttributeTypeAndValue[] values = rdn.getTypesAndValues();
+            String[] types = new String[values.length];
+            String[] texts = new String[values.length];
+            for (int i = 0; i < values.length; i++) {
+                types[i] = LDAP_NAMES.get(values[i].getType());
+                if (types[i] == null || !(values[i].getValue() instanceof ASN1String text)) {
+                    return skip(name, "its attribute type " + values[i].getType().getId()
+                            + " has no place in the mirror (allowed: C, ST, L, O, OU, CN, STREET, DC, UID, SERIALNUMBER)");
+                }
+                texts[i] = text.getString();
+            }
+            built = new DN(values.length == 1 ? new RDN(types[0], texts[0]) : new RDN(types, texts), built);
+        }
+        DN dn = built;
+        if (dn.isNullDN() || contexts.stream().noneMatch(c -> isAtOrBelow(dn, c))) {
+            return skip(name, "it is outside the naming contexts " + contexts);
+        }
+        if (isAtOrBelow(dn, names.base())) {
+            if (dn.equals(names.base())) {
+                return skip(name, "it names the base entry of the egov-pki tree");
+            }
+            for (DirectoryLayout.Container container : DirectoryLayout.Container.values()) {
+                if (isAtOrBelow(dn, names.container(container))) {
+                    return skip(name, "it falls into egov-pki's own container " + names.container(container));
+                }
+            }
+        }
+        return Optional.of(dn);
+    }
+
+    private static boolean isAtOrBelow(DN dn, DN ancestor) {
+        try {
+            return dn.isDescendantOf(ancestor, true);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private Optional<DN> skip(X500Principal name, String why) {
+        if (on() && skipped.add(name.getName())) {
+            LOG.info("Not mirrored at an X.500-named entry: {}, because {}", name.getName(), why);
+        }
+        return Optional.empty();
+    }
+
+    /** Puts the CA certificate at the entry named by its subject (the one certificate of that name). */
+    public void publishCaCertificate(byte[] certificateDer) {
+        if (!on()) {
+            return;
+        }
+        X509Certificate certificate = Pem.parseCertificate(certificateDer);
+        dnOf(certificate.getSubjectX500Principal()).ifPresent(dn -> write(dn, "publishing a CA certificate",
+                List.of("pkiCA", "deltaCRL"), new Modification(ModificationType.REPLACE, "cACertificate;binary",
+                        certificateDer)));
+    }
+
+    /** Puts the full CRL and its delta (or none: an older delta is taken away) at the issuer's entry. */
+    public void publishCrl(byte[] crlDer, byte[] deltaDer) {
+        if (!on()) {
+            return;
+        }
+        X509CRL crl = Pem.parseCrl(crlDer);
+        dnOf(crl.getIssuerX500Principal()).ifPresent(dn -> write(dn, "publishing a CRL", List.of("pkiCA", "deltaCRL"),
+                new Modification(ModificationType.REPLACE, "certificateRevocationList;binary", crlDer),
+                deltaDer == null ? new Modification(ModificationType.REPLACE, "deltaRevocationList;binary")
+                        : new Modification(ModificationType.REPLACE, "deltaRevocationList;binary", deltaDer)));
+    }
+
+    /** Puts the authority revocation list at the issuer's entry. */
+    public void publishArl(byte[] arlDer) {
+        if (!on()) {
+            return;
+        }
+        X509CRL arl = Pem.parseCrl(arlDer);
+        dnOf(arl.getIssuerX500Principal()).ifPresent(dn -> write(dn, "publishing an ARL", List.of("pkiCA", "deltaCRL"),
+                new Modification(ModificationType.REPLACE, "authorityRevocationList;binary", arlDer)));
+    }
+
+    /**
+     * Adds a published subscriber certificate to the entry named by its subject. Several
+     * certificates of one name (dual certificates, or several subscribers of one DN) are values
+     * of the one entry.
+     */
+    public void addUserCertificate(byte[] certificateDer) {
+        if (!on()) {
+            return;
+        }
+        X509Certificate certificate = Pem.parseCertificate(certificateDer);
+        dnOf(certificate.getSubjectX500Principal()).ifPresent(dn -> {
+            try {
+                ensure(dn, List.of("pkiUser"));
+                ldap.modify(dn.toString(), new Modification(ModificationType.ADD, "userCertificate;binary",
+                        certificateDer));
+            } catch (LDAPException e) {
+                if (e.getResultCode() != ResultCode.ATTRIBUTE_OR_VALUE_EXISTS) {
+                    throw LdapErrors.toDomain("mirroring a certificate at " + dn, e);
+                }
+            }
+        });
+    }
+
+    /** Takes a certificate off the entry named by its subject (revoked, superseded, unpublished). */
+    public void removeUserCertificate(byte[] certificateDer) {
+        if (!on()) {
+            return;
+        }
+        X509Certificate certificate = Pem.parseCertificate(certificateDer);
+        dnOf(certificate.getSubjectX500Principal()).ifPresent(dn -> {
+            try {
+                ldap.modify(dn.toString(), new Modification(ModificationType.DELETE, "userCertificate;binary",
+                        certificateDer));
+            } catch (LDAPException e) {
+                if (e.getResultCode() != ResultCode.NO_SUCH_ATTRIBUTE && e.getResultCode() != ResultCode.NO_SUCH_OBJECT) {
+                    throw LdapErrors.toDomain("removing a certificate from the mirror entry " + dn, e);
+                }
+            }
+        });
+    }
+
+    /**
+     * The start-up fill for a directory written before the mirror (or while it was off): mirrors
+     * every CA's certificate and CRLs and every certificate on a published subscriber entry, in
+     * every naming context not yet marked filled, then marks them. Values already there are left
+     * alone, so a fill killed half-way is finished by the next start. A context turned off is
+     * unmarked, so turning it on again fills it anew.
+     *
+     * @param caEntries the CA entries' certificate and CRLs (read by the CA repository)
+     * @return how many certificates and CRLs were written
+     */
+    public int fill(List<CaPublication> caEntries) {
+        try {
+            DN holder = names.container(DirectoryLayout.Container.CERTIFICATES);
+            SearchResultEntry marker = ldap.getEntry(holder.toString(), "objectClass", FILLED);
+            if (marker == null) {
+                return 0;
+            }
+            List<String> filled = marker.hasAttribute(FILLED) ? Arrays.asList(marker.getAttributeValues(FILLED))
+                    : List.of();
+            List<String> stale = filled.stream().filter(f -> contexts.stream().noneMatch(c -> same(c, f))).toList();
+            List<DN> todo = contexts.stream().filter(c -> filled.stream().noneMatch(f -> same(c, f))).toList();
+            if (!stale.isEmpty()) {
+                ldap.modify(holder.toString(), new Modification(ModificationType.DELETE, FILLED,
+                        stale.toArray(String[]::new)));
+            }
+            if (todo.isEmpty()) {
+                return 0;
+            }
+            int written = 0;
+            for (CaPublication ca : caEntries) {
+                publishCaCertificate(ca.certificateDer());
+                written++;
+                if (ca.crlDer() != null) {
+                    publishCrl(ca.crlDer(), ca.deltaDer());
+                    written++;
+                }
+                if (ca.arlDer() != null) {
+                    publishArl(ca.arlDer());
+                    written++;
+                }
+            }
+            Set<String> published = new java.util.HashSet<>();
+            written += fillSubscribers(published);
+            for (DN context : todo) {
+                removeUnpublished(context, published);
+            }
+            List<Modification> mods = new ArrayList<>();
+            if (!marker.hasObjectClass(FILLED_CLASS)) {
+                mods.add(new Modification(ModificationType.ADD, "objectClass", FILLED_CLASS));
+            }
+            mods.add(new Modification(ModificationType.ADD, FILLED, todo.stream().map(DN::toString)
+                    .toArray(String[]::new)));
+            ldap.modify(holder.toString(), mods);
+            LOG.info("X.500-named mirror filled for {}: {} certificates and CRLs", todo, written);
+            return written;
+        } catch (LDAPException e) {
+            throw LdapErrors.toDomain("filling the X.500-named mirror", e);
+        }
+    }
+
+    /**
+     * Takes off the mirror entries under {@code context} every certificate that is no longer on a
+     * published subscriber entry (revoked or opted out while the mirror was off).
+     */
+    private void removeUnpublished(DN context, Set<String> published) throws LDAPException {
+        com.unboundid.ldap.sdk.SearchRequest request = new com.unboundid.ldap.sdk.SearchRequest(context.toString(),
+                com.unboundid.ldap.sdk.SearchScope.SUB, com.unboundid.ldap.sdk.Filter.createANDFilter(
+                        com.unboundid.ldap.sdk.Filter.createEqualityFilter("objectClass", CLASS),
+                        com.unboundid.ldap.sdk.Filter.createPresenceFilter("userCertificate")),
+                "userCertificate;binary");
+        List<SearchResultEntry> entries;
+        try {
+            entries = ldap.search(request).getSearchEntries();
+        } catch (LDAPException e) {
+            if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
+                return; // the context lies under the base and nothing was mirrored there yet
+            }
+            throw e;
+        }
+        for (SearchResultEntry entry : entries) {
+            for (byte[] der : CertificateStoreKeys.certificates(entry)) {
+                if (!published.contains(fingerprint(der))) {
+                    try {
+                        ldap.modify(entry.getDN(), new Modification(ModificationType.DELETE, "userCertificate;binary",
+                                der));
+                    } catch (LDAPException e) {
+                        if (e.getResultCode() != ResultCode.NO_SUCH_ATTRIBUTE) {
+                            throw e;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static String fingerprint(byte[] der) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(der));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+
+    private int fillSubscribers(Set<String> published) throws LDAPException {
+        int written = 0;
+        com.unboundid.ldap.sdk.SearchRequest request = new com.unboundid.ldap.sdk.SearchRequest(
+                names.container(DirectoryLayout.Container.SUBSCRIBERS).toString(), com.unboundid.ldap.sdk.SearchScope.ONE,
+                com.unboundid.ldap.sdk.Filter.createANDFilter(
+                        com.unboundid.ldap.sdk.Filter.createEqualityFilter("objectClass", LdapSubscriberStore.PUBLISHED),
+                        com.unboundid.ldap.sdk.Filter.createPresenceFilter("userCertificate")),
+                "userCertificate;binary");
+        // One entry at a time through a callback would need a listener; the page of published
+        // subscribers is read whole, as the RFC 4387 key migration does.
+        for (SearchResultEntry entry : ldap.search(request).getSearchEntries()) {
+            for (byte[] der : CertificateStoreKeys.certificates(entry)) {
+                published.add(fingerprint(der));
+                try {
+                    addUserCertificate(der);
+                    written++;
+                } catch (IllegalArgumentException e) {
+                    LOG.warn("A userCertificate value of {} is not a DER certificate; not mirrored", entry.getDN());
+                }
+            }
+        }
+        return written;
+    }
+
+    private static boolean same(DN context, String filled) {
+        try {
+            return context.equals(new DN(filled));
+        } catch (LDAPException e) {
+            return false;
+        }
+    }
+
+    /** One CA entry's public material, for {@link #fill}. */
+    public record CaPublication(byte[] certificateDer, byte[] crlDer, byte[] deltaDer, byte[] arlDer) {
+    }
+
+    private void write(DN dn, String what, List<String> auxiliary, Modification... mods) {
+        try {
+            ensure(dn, auxiliary);
+            ldap.modify(dn.toString(), mods);
+        } catch (LDAPException e) {
+            throw LdapErrors.toDomain(what + " at " + dn, e);
+        }
+    }
+
+    /**
+     * Makes sure the entry exists with {@code auxiliary} classes, and its parents up to the naming
+     * context (or the base entry) with only their RDN values.
+     */
+    private void ensure(DN dn, List<String> auxiliary) throws LDAPException {
+        SearchResultEntry existing = ldap.getEntry(dn.toString(), "objectClass");
+        if (existing == null) {
+            DN parent = dn.getParent();
+            if (parent != null && !parent.isNullDN() && ldap.getEntry(parent.toString(), "1.1") == null) {
+                ensure(parent, List.of());
+            }
+            Entry entry = new Entry(dn);
+            entry.addAttribute("objectClass", "top", CLASS);
+            for (String aux : auxiliary) {
+                entry.addAttribute("objectClass", aux);
+            }
+            RDN rdn = dn.getRDN();
+            for (int i = 0; i < rdn.getAttributeNames().length; i++) {
+                entry.addAttribute(rdn.getAttributeNames()[i], rdn.getAttributeValues()[i]);
+            }
+            try {
+                ldap.add(entry);
+                return;
+            } catch (LDAPException e) {
+                if (e.getResultCode() != ResultCode.ENTRY_ALREADY_EXISTS) {
+                    throw e;
+                }
+                existing = ldap.getEntry(dn.toString(), "objectClass");
+                if (existing == null) {
+                    throw e;
+                }
+            }
+        }
+        List<Modification> mods = new ArrayList<>();
+        for (String aux : auxiliary) {
+            if (!existing.hasObjectClass(aux)) {
+                mods.add(new Modification(ModificationType.ADD, "objectClass", aux));
+            }
+        }
+        if (!mods.isEmpty()) {
+            try {
+                ldap.modify(dn.toString(), mods);
+            } catch (LDAPException e) {
+                if (e.getResultCode() != ResultCode.ATTRIBUTE_OR_VALUE_EXISTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+}
