@@ -41,7 +41,6 @@ final class DirectoryAssembly {
     private final LDAPConnectionPool pool;
     private final DirectoryHealth health;
     private final X500Mirror mirror;
-    private final X500Mirror mirror;
 
     private DirectoryAssembly(DirectoryServers servers, DirectoryNames names, EmbeddedDirectory directory, int port,
                               LDAPConnectionPool pool, DirectoryHealth health, X500Mirror mirror) {
