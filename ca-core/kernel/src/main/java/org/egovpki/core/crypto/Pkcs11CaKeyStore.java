@@ -4,22 +4,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.Key;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Provider;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Security;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +34,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: all access to the token's key store is synchronised on this instance.
  */
-public final class Pkcs11CaKeyStore implements CaKeyStore {
+public final class Pkcs11CaKeyStore extends JcaKeyStoreEntries {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pkcs11CaKeyStore.class);
 
@@ -70,13 +65,12 @@ public final class Pkcs11CaKeyStore implements CaKeyStore {
     }
 
     private final Provider provider;
-    private final KeyStore keyStore;
     private final SecureRandom random;
     private final String description;
 
     private Pkcs11CaKeyStore(Provider provider, KeyStore keyStore, SecureRandom random, String description) {
+        super(keyStore, null, "the " + description);
         this.provider = provider;
-        this.keyStore = keyStore;
         this.random = random;
         this.description = description;
     }
@@ -174,16 +168,6 @@ public final class Pkcs11CaKeyStore implements CaKeyStore {
     }
 
     @Override
-    public synchronized boolean contains(String alias) {
-        Objects.requireNonNull(alias, "alias");
-        try {
-            return keyStore.containsAlias(alias);
-        } catch (GeneralSecurityException e) {
-            throw unreadable(e);
-        }
-    }
-
-    @Override
     public synchronized void put(String alias, PrivateKey key, X509Certificate[] chain) {
         KeyEntryRules.requireValidAlias(alias);
         Objects.requireNonNull(key, "key");
@@ -198,7 +182,7 @@ public final class Pkcs11CaKeyStore implements CaKeyStore {
                     + "\"; CA keys are never overwritten, choose a new alias");
         }
         try {
-            keyStore.setKeyEntry(alias, key, null, ownChain);
+            keyStore().setKeyEntry(alias, key, null, ownChain);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot label CA key \"" + alias + "\" and store its chain on the "
                     + description + ": " + rootMessage(e), e);
@@ -207,43 +191,8 @@ public final class Pkcs11CaKeyStore implements CaKeyStore {
     }
 
     @Override
-    public synchronized Optional<CaSigner> signer(String alias) {
-        Objects.requireNonNull(alias, "alias");
-        try {
-            if (!keyStore.isKeyEntry(alias)) {
-                return Optional.empty();
-            }
-            Key key = keyStore.getKey(alias, null);
-            Certificate[] chain = keyStore.getCertificateChain(alias);
-            if (!(key instanceof PrivateKey privateKey) || chain == null || chain.length == 0) {
-                throw new IllegalStateException("the " + description + " holds \"" + alias
-                        + "\" without a private key or a certificate chain");
-            }
-            return Optional.of(new CaSigner(privateKey, chain[0].getPublicKey(), random, provider));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot read CA key \"" + alias + "\" from the " + description + ": "
-                    + rootMessage(e), e);
-        }
-    }
-
-    @Override
-    public synchronized List<X509Certificate> chain(String alias) {
-        Objects.requireNonNull(alias, "alias");
-        try {
-            Certificate[] chain = keyStore.getCertificateChain(alias);
-            return chain == null ? List.of() : Arrays.stream(chain).map(X509Certificate.class::cast).toList();
-        } catch (GeneralSecurityException e) {
-            throw unreadable(e);
-        }
-    }
-
-    @Override
-    public synchronized Set<String> aliases() {
-        try {
-            return Set.copyOf(Collections.list(keyStore.aliases()));
-        } catch (GeneralSecurityException e) {
-            throw unreadable(e);
-        }
+    CaSigner newSigner(PrivateKey key, PublicKey publicKey) {
+        return new CaSigner(key, publicKey, random, provider);
     }
 
     @Override
@@ -259,9 +208,6 @@ public final class Pkcs11CaKeyStore implements CaKeyStore {
         return text.startsWith(provider.getName() + " ") ? provider.getName() : key.getClass().getName();
     }
 
-    private IllegalStateException unreadable(GeneralSecurityException e) {
-        return new IllegalStateException("the " + description + " cannot be read: " + rootMessage(e), e);
-    }
 
     private static String rootMessage(Throwable e) {
         Throwable root = e;

@@ -10,15 +10,10 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: all access is synchronised on this instance. Only one process may write a
  * given file.
  */
-public final class Pkcs12CaKeyStore implements CaKeyStore {
+public final class Pkcs12CaKeyStore extends JcaKeyStoreEntries {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pkcs12CaKeyStore.class);
 
@@ -59,13 +54,12 @@ public final class Pkcs12CaKeyStore implements CaKeyStore {
     private final Path file;
     private final char[] password;
     private final SecureRandom random;
-    private final KeyStore keyStore;
 
     private Pkcs12CaKeyStore(Path file, char[] password, SecureRandom random, KeyStore keyStore) {
+        super(keyStore, password, "CA keystore " + file);
         this.file = file;
         this.password = password;
         this.random = random;
-        this.keyStore = keyStore;
     }
 
     /** Same as {@link #openOrCreate(Path, char[], SecureRandom)} with a new {@link SecureRandom}. */
@@ -121,17 +115,6 @@ public final class Pkcs12CaKeyStore implements CaKeyStore {
         return CaSigner.of(keyPair, random);
     }
 
-    /** Whether {@code alias} names an entry (aliases are lower-case, see the class comment). */
-    @Override
-    public synchronized boolean contains(String alias) {
-        Objects.requireNonNull(alias, "alias");
-        try {
-            return keyStore.containsAlias(alias);
-        } catch (GeneralSecurityException e) {
-            throw notLoaded(e);
-        }
-    }
-
     /**
      * Adds a CA key with its chain (the CA's own certificate first, then its issuers) and
      * persists the keystore atomically before returning.
@@ -153,7 +136,7 @@ public final class Pkcs12CaKeyStore implements CaKeyStore {
                     + "\"; CA keys are never overwritten, choose a new alias");
         }
         try {
-            keyStore.setKeyEntry(alias, key, password, ownChain);
+            keyStore().setKeyEntry(alias, key, password, ownChain);
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot put CA key \"" + alias + "\" into keystore " + file
                     + ": " + e.getMessage(), e);
@@ -162,7 +145,7 @@ public final class Pkcs12CaKeyStore implements CaKeyStore {
             persist();
         } catch (RuntimeException e) {
             try {
-                keyStore.deleteEntry(alias);
+                keyStore().deleteEntry(alias);
             } catch (GeneralSecurityException rollback) {
                 e.addSuppressed(rollback);
             }
@@ -171,50 +154,9 @@ public final class Pkcs12CaKeyStore implements CaKeyStore {
         LOG.info("Stored CA key \"{}\" ({}) in {}", alias, signer.algorithm(), file);
     }
 
-    /** A signer for the key under {@code alias}, or empty if there is no key entry by that name. */
     @Override
-    public synchronized Optional<CaSigner> signer(String alias) {
-        Objects.requireNonNull(alias, "alias");
-        try {
-            if (!keyStore.isKeyEntry(alias)) {
-                return Optional.empty();
-            }
-            PrivateKey key = (PrivateKey) keyStore.getKey(alias, password);
-            Certificate[] chain = keyStore.getCertificateChain(alias);
-            if (key == null || chain == null || chain.length == 0) {
-                throw new IllegalStateException("CA keystore " + file + " entry \"" + alias
-                        + "\" has no private key or no certificate chain; restore the file from a backup");
-            }
-            return Optional.of(new CaSigner(key, chain[0].getPublicKey(), random));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot read CA key \"" + alias + "\" from keystore " + file
-                    + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** The certificate chain stored under {@code alias}, CA certificate first; empty if none. */
-    @Override
-    public synchronized List<X509Certificate> chain(String alias) {
-        Objects.requireNonNull(alias, "alias");
-        try {
-            Certificate[] chain = keyStore.getCertificateChain(alias);
-            if (chain == null) {
-                return List.of();
-            }
-            return Arrays.stream(chain).map(X509Certificate.class::cast).toList();
-        } catch (GeneralSecurityException e) {
-            throw notLoaded(e);
-        }
-    }
-
-    /** All aliases, as stored. */
-    @Override
-    public synchronized Set<String> aliases() {
-        try {
-            return Set.copyOf(Collections.list(keyStore.aliases()));
-        } catch (GeneralSecurityException e) {
-            throw notLoaded(e);
-        }
+    CaSigner newSigner(PrivateKey key, PublicKey publicKey) {
+        return new CaSigner(key, publicKey, random);
     }
 
     @Override
@@ -255,7 +197,7 @@ public final class Pkcs12CaKeyStore implements CaKeyStore {
     private void persist() {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            keyStore.store(out, password);
+            keyStore().store(out, password);
             AtomicFiles.writeOwnerOnly(file, out.toByteArray());
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot write CA keystore " + file + ": " + e
@@ -275,7 +217,4 @@ public final class Pkcs12CaKeyStore implements CaKeyStore {
         }
     }
 
-    private IllegalStateException notLoaded(GeneralSecurityException e) {
-        return new IllegalStateException("CA keystore " + file + " is not loaded: " + e.getMessage(), e);
-    }
 }
