@@ -45,7 +45,8 @@ import java.util.zip.ZipOutputStream;
  *   directory.ldif.enc    the directory tree ({@link DirectoryLdif}), sealed with AES-256-GCM: it
  *                         holds registration data, ID numbers and password hashes, and archives
  *                         are copied off the host
- *   config/egov-pki.yaml  the configuration file the backup was taken with, if one was given
+ *   config/egov-pki.yaml.enc  the configuration file the backup was taken with, if one was given,
+ *                         sealed (it may hold passwords)
  *   audit/...             the audit trail files, byte for byte (they are hash-chained and sealed)
  *   secrets.enc           every other file of the data directory — CA key store, KM keys, all of
  *                         secrets/ — as a zip, sealed with AES-256-GCM
@@ -70,12 +71,14 @@ public final class BackupArchive {
     public static final String MANIFEST_MAC = "manifest.mac";
     /** The directory's LDIF, sealed. */
     public static final String LDIF = "directory.ldif.enc";
-    public static final String CONFIG = "config/egov-pki.yaml";
+    /** The configuration file, sealed: it may hold passwords (http.tls.keyStorePassword, enrollment.initialAdminPassword). */
+    public static final String CONFIG = "config/egov-pki.yaml.enc";
     public static final String SECRETS = "secrets.enc";
     public static final String AUDIT_PREFIX = "audit/";
-    static final int FORMAT = 2;
+    static final int FORMAT = 3;
     private static final byte[] AAD = "egov-pki backup secrets v1".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] LDIF_AAD = "egov-pki backup directory.ldif v2".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONFIG_AAD = "egov-pki backup egov-pki.yaml v3".getBytes(StandardCharsets.US_ASCII);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** Top-level names of a data directory that are not part of the encrypted bundle. */
@@ -117,7 +120,8 @@ public final class BackupArchive {
                  ZipOutputStream zip = new ZipOutputStream(file)) {
                 members.add(put(zip, LDIF, keys.encrypt(sources.ldif(), LDIF_AAD, random)));
                 if (sources.config() != null) {
-                    members.add(copy(zip, CONFIG, sources.config()));
+                    members.add(put(zip, CONFIG, keys.encrypt(Files.readAllBytes(sources.config()), CONFIG_AAD,
+                            random)));
                 }
                 Path audit = sources.dataDirectory().resolve("audit");
                 for (Map.Entry<String, Path> trail : files(audit, Set.of()).entrySet()) {
@@ -151,7 +155,7 @@ public final class BackupArchive {
      * The archive opened and checked: manifest authentic, every member as listed, secrets and LDIF
      * decrypted. The LDIF is held in memory, in clear, until {@link #close()} wipes it.
      */
-    public record Opened(JsonNode manifest, Map<String, byte[]> secretFiles, byte[] ldif, ZipFile zip)
+    public record Opened(JsonNode manifest, Map<String, byte[]> secretFiles, byte[] ldif, byte[] config, ZipFile zip)
             implements AutoCloseable {
 
         public String baseDn() {
@@ -159,7 +163,7 @@ public final class BackupArchive {
         }
 
         public boolean hasConfig() {
-            return zip.getEntry(CONFIG) != null;
+            return config != null;
         }
 
         public List<String> auditFiles() {
@@ -189,6 +193,9 @@ public final class BackupArchive {
         @Override
         public void close() throws IOException {
             Arrays.fill(ldif, (byte) 0);
+            if (config != null) {
+                Arrays.fill(config, (byte) 0);
+            }
             zip.close();
         }
     }
@@ -263,7 +270,8 @@ public final class BackupArchive {
                 }
                 byte[] bundle = keys.decrypt(read(zip, SECRETS, archive), AAD);
                 byte[] ldif = keys.decrypt(read(zip, LDIF, archive), LDIF_AAD);
-                return new Opened(manifest, unbundle(bundle), ldif, zip);
+                byte[] config = zip.getEntry(CONFIG) == null ? null : keys.decrypt(read(zip, CONFIG, archive), CONFIG_AAD);
+                return new Opened(manifest, unbundle(bundle), ldif, config, zip);
             }
         } catch (IOException | RuntimeException e) {
             zip.close();

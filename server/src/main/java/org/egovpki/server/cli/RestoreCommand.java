@@ -129,9 +129,7 @@ final class RestoreCommand implements Callable<Integer> {
             }
         }
         if (opened.hasConfig()) {
-            try (InputStream in = opened.member(BackupArchive.CONFIG)) {
-                write(root, "conf/egov-pki.yaml", in.readAllBytes());
-            }
+            write(root, "conf/egov-pki.yaml", opened.config());
         }
         Path adminSecret = root.resolve("secrets").resolve("directory-admin.password");
         if (!Files.exists(adminSecret)) {

@@ -406,9 +406,23 @@ public final class ConfigLoader {
         }
     }
 
-    private static boolean loopback(String host) {
+    /** A loopback IP literal (127.0.0.0/8, ::1) or "localhost"; a host name that only looks like one is not. */
+    static boolean loopback(String host) {
         String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        return bare.equals("localhost") || bare.startsWith("127.") || bare.equals("::1");
+        if (bare.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        boolean ipv4 = bare.matches("127(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+        boolean ipv6 = bare.contains(":") && bare.matches("[0-9A-Fa-f:]+");
+        if (!ipv4 && !ipv6) {
+            return false;
+        }
+        try {
+            // An IP literal: no name lookup happens for it.
+            return java.net.InetAddress.getByName(bare).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     private static EgovPkiConfig.Tls readTls(ConfigNode node) {

@@ -63,16 +63,16 @@ class BackupArchiveTest {
         write(data.resolve("run/ports"), "ldap=1\n");
         write(data.resolve("egov-pki.lock"), "123");
         ldif = LDIF.getBytes(StandardCharsets.UTF_8);
-        config = write(tmp.resolve("egov-pki.yaml"), "data: ./data\n");
+        config = write(tmp.resolve("egov-pki.yaml"), "data: ./data\nhttp:\n  tls:\n    keyStorePassword: tls-store-secret\n");
     }
 
     @Test
-    void keysSecretsAndTheDirectoryAreSealedWhileAuditAndConfigurationTravelAsTheyAre() throws IOException {
+    void keysSecretsTheDirectoryAndTheConfigurationAreSealedWhileAuditTravelsAsItIs() throws IOException {
         Path archive = backup("backup.zip");
 
         try (ZipFile zip = new ZipFile(archive.toFile())) {
             assertThat(zip.stream().map(ZipEntry::getName)).containsExactlyInAnyOrder("directory.ldif.enc",
-                    "config/egov-pki.yaml", "audit/audit.jsonl", "secrets.enc", "manifest.json", "manifest.mac");
+                    "config/egov-pki.yaml.enc", "audit/audit.jsonl", "secrets.enc", "manifest.json", "manifest.mac");
             // No member, read as the zip holds it, shows the directory's content or a secret.
             for (ZipEntry entry : zip.stream().toList()) {
                 String content;
@@ -81,7 +81,8 @@ class BackupArchiveTest {
                 }
                 assertThat(content).as(entry.getName()).doesNotContain(ID_NUMBER).doesNotContain("Zhang San")
                         .doesNotContain("userPassword").doesNotContain("c2VjcmV0aGFzaA").doesNotContain("dn: ")
-                        .doesNotContain("egovSubscriberId").doesNotContain("keystore-secret").doesNotContain("ca.p12");
+                        .doesNotContain("egovSubscriberId").doesNotContain("keystore-secret").doesNotContain("ca.p12")
+                        .doesNotContain("tls-store-secret").doesNotContain("keyStorePassword");
             }
         }
         assertThat(new String(Files.readAllBytes(archive), StandardCharsets.ISO_8859_1)).as("the archive file")
@@ -96,6 +97,7 @@ class BackupArchiveTest {
             assertThat(opened.manifest().path("sourceDataDirectory").asText()).isEqualTo(data.toString());
             assertThat(opened.manifest().path("kdf").path("iterations").asInt()).isEqualTo(ArchiveKeys.ITERATIONS);
             assertThat(opened.ldif()).isEqualTo(LDIF.getBytes(StandardCharsets.UTF_8));
+            assertThat(opened.config()).isEqualTo(Files.readAllBytes(config));
             try (InputStream in = opened.directoryLdif()) {
                 assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(LDIF);
             }
@@ -165,12 +167,12 @@ class BackupArchiveTest {
     @Test
     void anArchiveOfTheFirstFormatWithTheDirectoryInClearIsRefused() throws IOException {
         Path archive = rewrite(backup("backup.zip"), (name, content) -> name.equals("manifest.json")
-                ? new String(content, StandardCharsets.UTF_8).replace("\"format\" : 2", "\"format\" : 1")
+                ? new String(content, StandardCharsets.UTF_8).replace("\"format\" : 3", "\"format\" : 1")
                         .getBytes(StandardCharsets.UTF_8)
                 : content);
 
         assertThatThrownBy(() -> BackupArchive.open(archive, PASSPHRASE)).isInstanceOf(IOException.class)
-                .hasMessageContaining("has archive format 1; this egov-pki reads 2");
+                .hasMessageContaining("has archive format 1; this egov-pki reads 3");
     }
 
     @Test

@@ -259,6 +259,11 @@ class ConfigLoaderTest {
                         + "    kmPasswordFile: KM\n", "'ldap.external.urls'", "one scheme"),
                 Arguments.of("    urls: [ldap://ldap.example.gov.cn]\n    caPasswordFile: CA\n    kmPasswordFile: KM\n",
                         "'ldap.external.urls'", "over TLS"),
+                // Host names that only look like loopback addresses resolve anywhere.
+                Arguments.of("    urls: [ldap://127.example.org]\n    caPasswordFile: CA\n    kmPasswordFile: KM\n",
+                        "'ldap.external.urls'", "over TLS"),
+                Arguments.of("    urls: [ldap://127.0.0.1.nip.io]\n    caPasswordFile: CA\n    kmPasswordFile: KM\n",
+                        "'ldap.external.urls'", "over TLS"),
                 Arguments.of("    urls: [ldaps://ldap.example.gov.cn]\n    startTls: true\n    caPasswordFile: CA\n"
                         + "    kmPasswordFile: KM\n", "'ldap.external.startTls'", "encrypted already"),
                 Arguments.of("    urls: [ldap://127.0.0.1]\n    trustStore: CA\n    caPasswordFile: CA\n"

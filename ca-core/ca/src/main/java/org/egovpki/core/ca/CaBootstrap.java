@@ -100,6 +100,18 @@ public final class CaBootstrap {
                     chain.get(0).getSubjectX500Principal().getName());
             return new CertificateAuthority(definition, chain, signer);
         }
+        Optional<CaRecord> published = repository.find(definition.name());
+        if (published.isPresent()) {
+            // A key store or token that lost the key, or is not the one this CA was made with: a new
+            // CA under the same name would orphan every certificate and CRL of the published one.
+            throw new DomainException(DomainException.Kind.CONFLICT, "CA '" + definition.name()
+                    + "' is published in the directory (serial " + published.get().serialHex() + ", SHA-256 "
+                    + published.get().sha256Fingerprint() + ") but the key store " + keyStore
+                    + " has no key for it. It is not the key store or token this CA was created with: a lost or "
+                    + "replaced keys/ca.p12, another PKCS#11 slot or token (caKeys.pkcs11), a re-initialised token, or "
+                    + "a data directory restored without its keys. Nothing was created: restore the key store or "
+                    + "point caKeys at the right token, or give a new CA a new name");
+        }
         return create(definition, parent);
     }
 

@@ -61,6 +61,26 @@ class CaBootstrapTest {
     }
 
     @Test
+    void aPublishedCaWhoseKeyIsMissingIsRefusedNotSilentlyReplaced() throws Exception {
+        CaRegistry first = bootstrap().bootstrap(chain(KeyAlgorithm.EC, "ec"));
+        CaRecord published = repository.find("ec-root").orElseThrow();
+        // The key store is lost (or the token is another one): a new, empty store on the same directory.
+        java.nio.file.Files.delete(dir.resolve("ca.p12"));
+        int audited = audit.events.size();
+
+        assertThatThrownBy(() -> bootstrap().bootstrap(chain(KeyAlgorithm.EC, "ec")))
+                .isInstanceOf(DomainException.class)
+                .hasMessageContaining("CA 'ec-root' is published in the directory")
+                .hasMessageContaining(published.serialHex())
+                .hasMessageContaining("has no key for it")
+                .hasMessageContaining("new name");
+        assertThat(repository.find("ec-root").orElseThrow().sha256Fingerprint())
+                .as("the published CA is left as it was").isEqualTo(published.sha256Fingerprint());
+        assertThat(audit.events).as("no CA was created").hasSize(audited);
+        assertThat(first.find("ec-root")).isPresent();
+    }
+
+    @Test
     void firstStartCreatesAnSm2ChainPublishesItAndItsCrls() throws Exception {
         CaRegistry registry = bootstrap().bootstrap(chain(KeyAlgorithm.SM2, "sm2"));
 
