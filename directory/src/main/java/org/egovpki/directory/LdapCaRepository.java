@@ -164,7 +164,8 @@ public final class LdapCaRepository implements CaRepository {
         } catch (LDAPException e) {
             throw LdapErrors.toDomain("publishing CA entry " + dn, e);
         }
-        mirror.publishCaCertificate(ca.certificateDer());
+        mirror.bestEffort("publishing the certificate of CA " + ca.name(),
+                () -> mirror.publishCaCertificate(ca.certificateDer()));
     }
 
     @Override
@@ -191,7 +192,9 @@ public final class LdapCaRepository implements CaRepository {
             }
             throw LdapErrors.toDomain("publishing CRL #" + crl.crlNumber() + " for CA " + caName, e);
         }
-        mirror.publishCrl(crl.der(), delta == null ? null : delta.der());
+        // The CA entry holds the CRL now; the mirror is a copy that must not stop the rest of the run.
+        mirror.bestEffort("publishing CRL #" + crl.crlNumber() + " of CA " + caName,
+                () -> mirror.publishCrl(crl.der(), delta == null ? null : delta.der()));
         return true;
     }
 
@@ -271,7 +274,8 @@ public final class LdapCaRepository implements CaRepository {
         } catch (LDAPException e) {
             throw LdapErrors.toDomain("publishing the ARL #" + arl.crlNumber() + " of CA " + caName, e);
         }
-        mirror.publishArl(arl.der());
+        mirror.bestEffort("publishing ARL #" + arl.crlNumber() + " of CA " + caName,
+                () -> mirror.publishArl(arl.der()));
         return true;
     }
 

@@ -179,8 +179,15 @@ public final class LdapSubscriberStore implements SubscriberStore {
     /** Only what anonymous readers see on the subscriber entry goes to the mirror. */
     private void mirrorIfPublished(Entry entry, byte[] certificateDer) {
         if (entry != null && entry.hasObjectClass(PUBLISHED)) {
-            mirror.addUserCertificate(certificateDer);
+            mirror.bestEffort("mirroring a published certificate of " + entry.getDN(),
+                    () -> mirror.addUserCertificate(certificateDer));
         }
+    }
+
+    /** Off the mirror; a mirror failure is logged and mended at the next start, never thrown. */
+    private void unmirror(String subscriberId, byte[] certificateDer) {
+        mirror.bestEffort("removing a certificate of subscriber " + subscriberId + " from its X.500-named entry",
+                () -> mirror.removeUserCertificate(certificateDer));
     }
 
     /**
@@ -208,7 +215,7 @@ public final class LdapSubscriberStore implements SubscriberStore {
                 throw LdapErrors.toDomain("removing a certificate from subscriber " + subscriberId, e);
             }
         }
-        mirror.removeUserCertificate(certificateDer);
+        unmirror(subscriberId, certificateDer);
     }
 
     @Override
@@ -225,14 +232,15 @@ public final class LdapSubscriberStore implements SubscriberStore {
         List<byte[]> certificates = CertificateStoreKeys.certificates(publicEntry);
         if (!visible) {
             // Off the mirror before the entry hides: a crash in between leaves less public, never more.
-            certificates.forEach(mirror::removeUserCertificate);
+            certificates.forEach(c -> unmirror(subscriber.getRDN().getAttributeValues()[0], c));
         }
         if (visible != isVisible) {
             ldap.modify(subscriber.toString(), new Modification(visible ? ModificationType.ADD
                     : ModificationType.DELETE, "objectClass", PUBLISHED));
         }
         if (visible) {
-            certificates.forEach(mirror::addUserCertificate);
+            certificates.forEach(c -> mirror.bestEffort("mirroring a published certificate of " + subscriber,
+                    () -> mirror.addUserCertificate(c)));
         }
     }
 

@@ -42,7 +42,10 @@ import org.slf4j.LoggerFactory;
  * {@code pkiUser}; they hold nothing but the RDN values (which are in the certificate anyway) and
  * public certificates and CRLs. Parents of a name are created as {@value #CLASS} entries holding
  * only their RDN values. Every write is idempotent (a value already there, or already gone, is
- * success), so the issuance and revocation steps that call it can be repeated after a crash.
+ * success), so the issuance and revocation steps that call it can be repeated after a crash. An
+ * entry left without certificates and CRLs is deleted with its emptied parents; only entries of
+ * class {@value #CLASS} are ever changed or deleted. Callers run writes through {@link #bestEffort}:
+ * a failure is logged and mended by the next start's {@link #fill}, never thrown.
  *
  * <p>A name is mirrored when it lies under one of the configured naming contexts, uses only the
  * attribute types of {@link #LDAP_NAMES} and does not fall on the base entry or into one of
@@ -197,17 +200,9 @@ public final class X500Mirror {
             return;
         }
         X509Certificate certificate = Pem.parseCertificate(certificateDer);
-        dnOf(certificate.getSubjectX500Principal()).ifPresent(dn -> {
-            try {
-                ensure(dn, List.of("pkiUser"));
-                ldap.modify(dn.toString(), new Modification(ModificationType.ADD, "userCertificate;binary",
-                        certificateDer));
-            } catch (LDAPException e) {
-                if (e.getResultCode() != ResultCode.ATTRIBUTE_OR_VALUE_EXISTS) {
-                    throw LdapErrors.toDomain("mirroring a certificate at " + dn, e);
-                }
-            }
-        });
+        dnOf(certificate.getSubjectX500Principal()).ifPresent(dn -> write(dn, "mirroring a certificate",
+                List.of("pkiUser"), ResultCode.ATTRIBUTE_OR_VALUE_EXISTS,
+                new Modification(ModificationType.ADD, "userCertificate;binary", certificateDer)));
     }
 
     /** Takes a certificate off the entry named by its subject (revoked, superseded, unpublished). */
@@ -225,15 +220,65 @@ public final class X500Mirror {
                     throw LdapErrors.toDomain("removing a certificate from the mirror entry " + dn, e);
                 }
             }
+            try {
+                prune(dn);
+            } catch (LDAPException e) {
+                throw LdapErrors.toDomain("deleting the emptied mirror entry " + dn, e);
+            }
         });
+    }
+
+    /**
+     * Deletes {@code dn} when it is a mirror entry holding no certificate or CRL and having no
+     * children, then its parents the same way, stopping at the first entry that stays, at a naming
+     * context or at the base entry: a name whose last certificate left the mirror is no longer
+     * listed to anonymous readers. Entries that are not of class {@value #CLASS} are never deleted.
+     * Idempotent: an entry already gone, or one that got a child meanwhile, is success.
+     */
+    private void prune(DN dn) throws LDAPException {
+        DN current = dn;
+        while (current != null && !current.isNullDN() && !isBoundary(current)
+                && isInAContext(current)) {
+            List<String> attributes = new ArrayList<>(List.of("objectClass"));
+            CERTIFICATE_ATTRIBUTES.forEach(a -> attributes.add(a + ";binary"));
+            SearchResultEntry entry = ldap.getEntry(current.toString(), attributes.toArray(String[]::new));
+            if (entry != null) {
+                // Values come back as e.g. userCertificate;binary: compare base names.
+                if (!entry.hasObjectClass(CLASS) || entry.getAttributes().stream().anyMatch(a -> CERTIFICATE_ATTRIBUTES
+                        .stream().anyMatch(c -> c.equalsIgnoreCase(a.getBaseName())))) {
+                    return;
+                }
+                try {
+                    ldap.delete(current.toString());
+                } catch (LDAPException e) {
+                    if (e.getResultCode() == ResultCode.NOT_ALLOWED_ON_NONLEAF) {
+                        return; // it has children: it stays, and so do its parents
+                    }
+                    if (e.getResultCode() != ResultCode.NO_SUCH_OBJECT) {
+                        throw e;
+                    }
+                }
+            }
+            current = current.getParent();
+        }
+    }
+
+    private boolean isInAContext(DN dn) {
+        return contexts.stream().anyMatch(c -> isAtOrBelow(dn, c));
+    }
+
+    /** A naming context, the base entry or above it: never deleted by the mirror. */
+    private boolean isBoundary(DN dn) {
+        return contexts.stream().anyMatch(c -> c.equals(dn)) || isAtOrBelow(names.base(), dn);
     }
 
     /**
      * The start-up fill for a directory written before the mirror (or while it was off): mirrors
      * every CA's certificate and CRLs and every certificate on a published subscriber entry, in
      * every naming context not yet marked filled, then marks them. Values already there are left
-     * alone, so a fill killed half-way is finished by the next start. A context turned off is
-     * unmarked, so turning it on again fills it anew.
+     * alone, so a fill killed half-way is finished by the next start. A context turned off (marked
+     * but no longer configured) has every mirror entry below it deleted and is then unmarked, so
+     * nothing of it stays public and turning it on again fills it anew.
      *
      * @param caEntries the CA entries' certificate and CRLs (read by the CA repository)
      * @return how many certificates and CRLs were written
@@ -250,6 +295,10 @@ public final class X500Mirror {
             List<String> stale = filled.stream().filter(f -> contexts.stream().noneMatch(c -> same(c, f))).toList();
             List<DN> todo = contexts.stream().filter(c -> filled.stream().noneMatch(f -> same(c, f))).toList();
             if (!stale.isEmpty()) {
+                for (String context : stale) {
+                    int deleted = deleteMirrorEntries(new DN(context));
+                    LOG.info("X.500-named mirror turned off for {}: {} mirror entries deleted", context, deleted);
+                }
                 ldap.modify(holder.toString(), new Modification(ModificationType.DELETE, FILLED,
                         stale.toArray(String[]::new)));
             }
@@ -289,6 +338,53 @@ public final class X500Mirror {
     }
 
     /**
+     * Deletes every entry of class {@value #CLASS} below {@code context} (the context itself and
+     * the base entry excepted), leaves first: the mirror of a context no longer mirrored is gone,
+     * not left public and stale. An entry with a child that is not the mirror's stays.
+     */
+    private int deleteMirrorEntries(DN context) throws LDAPException {
+        List<DN> found = new ArrayList<>();
+        com.unboundid.asn1.ASN1OctetString cookie = null;
+        do {
+            com.unboundid.ldap.sdk.SearchRequest request = new com.unboundid.ldap.sdk.SearchRequest(context.toString(),
+                    com.unboundid.ldap.sdk.SearchScope.SUB,
+                    com.unboundid.ldap.sdk.Filter.createEqualityFilter("objectClass", CLASS), "1.1");
+            request.setControls(new com.unboundid.ldap.sdk.controls.SimplePagedResultsControl(500, cookie, false));
+            com.unboundid.ldap.sdk.SearchResult result;
+            try {
+                result = ldap.search(request);
+            } catch (LDAPException e) {
+                if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
+                    return 0; // the context is gone (a partition removed): nothing of it is public
+                }
+                throw e;
+            }
+            for (SearchResultEntry entry : result.getSearchEntries()) {
+                found.add(entry.getParsedDN());
+            }
+            com.unboundid.ldap.sdk.controls.SimplePagedResultsControl paging =
+                    com.unboundid.ldap.sdk.controls.SimplePagedResultsControl.get(result);
+            cookie = paging == null || !paging.moreResultsToReturn() ? null : paging.getCookie();
+        } while (cookie != null);
+        found.sort(java.util.Comparator.comparingInt((DN d) -> d.getRDNs().length).reversed());
+        int deleted = 0;
+        for (DN dn : found) {
+            if (dn.equals(context) || isAtOrBelow(names.base(), dn)) {
+                continue;
+            }
+            try {
+                ldap.delete(dn.toString());
+                deleted++;
+            } catch (LDAPException e) {
+                if (e.getResultCode() != ResultCode.NO_SUCH_OBJECT && e.getResultCode() != ResultCode.NOT_ALLOWED_ON_NONLEAF) {
+                    throw e;
+                }
+            }
+        }
+        return deleted;
+    }
+
+    /**
      * Takes off the mirror entries under {@code context} every certificate that is no longer on a
      * published subscriber entry (revoked or opted out while the mirror was off).
      */
@@ -320,6 +416,7 @@ public final class X500Mirror {
                     }
                 }
             }
+            prune(entry.getParsedDN());
         }
     }
 
@@ -368,24 +465,55 @@ public final class X500Mirror {
     }
 
     private void write(DN dn, String what, List<String> auxiliary, Modification... mods) {
-        try {
-            ensure(dn, auxiliary);
-            ldap.modify(dn.toString(), mods);
-        } catch (LDAPException e) {
-            throw LdapErrors.toDomain(what + " at " + dn, e);
+        write(dn, what, auxiliary, (ResultCode) null, mods);
+    }
+
+    /**
+     * Ensures the entry, then modifies it; {@code alreadyDone} is a result code that means the
+     * modification was made before. A parent or the entry deleted meanwhile by a concurrent
+     * {@link #prune} is made again (a few times).
+     */
+    private void write(DN dn, String what, List<String> auxiliary, ResultCode alreadyDone, Modification... mods) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                if (!ensure(dn, auxiliary)) {
+                    return;
+                }
+                ldap.modify(dn.toString(), mods);
+                return;
+            } catch (LDAPException e) {
+                if (e.getResultCode() == alreadyDone) {
+                    return;
+                }
+                if (e.getResultCode() != ResultCode.NO_SUCH_OBJECT || attempt >= 3) {
+                    throw LdapErrors.toDomain(what + " at " + dn, e);
+                }
+            }
         }
     }
 
     /**
-     * Makes sure the entry exists with {@code auxiliary} classes, and its parents up to the naming
-     * context (or the base entry) with only their RDN values.
+     * Makes sure the entry exists as a mirror entry with {@code auxiliary} classes, and its parents
+     * up to the naming context (or the base entry) with only their RDN values. Only an entry of
+     * class {@value #CLASS} is changed, and only below one, a naming context, the base entry (or
+     * the root): a name that falls on or under some other entry ({@code ou=policies}, an access
+     * control subentry, ...) is skipped and logged once.
+     *
+     * @return false when skipped
      */
-    private void ensure(DN dn, List<String> auxiliary) throws LDAPException {
+    private boolean ensure(DN dn, List<String> auxiliary) throws LDAPException {
         SearchResultEntry existing = ldap.getEntry(dn.toString(), "objectClass");
         if (existing == null) {
             DN parent = dn.getParent();
-            if (parent != null && !parent.isNullDN() && ldap.getEntry(parent.toString(), "1.1") == null) {
-                ensure(parent, List.of());
+            if (parent != null && !parent.isNullDN()) {
+                SearchResultEntry above = ldap.getEntry(parent.toString(), "objectClass");
+                if (above == null) {
+                    if (!ensure(parent, List.of())) {
+                        return false;
+                    }
+                } else if (!above.hasObjectClass(CLASS) && !isBoundary(parent)) {
+                    return notMine(dn, parent);
+                }
             }
             Entry entry = new Entry(dn);
             entry.addAttribute("objectClass", "top", CLASS);
@@ -398,7 +526,7 @@ public final class X500Mirror {
             }
             try {
                 ldap.add(entry);
-                return;
+                return true;
             } catch (LDAPException e) {
                 if (e.getResultCode() != ResultCode.ENTRY_ALREADY_EXISTS) {
                     throw e;
@@ -408,6 +536,9 @@ public final class X500Mirror {
                     throw e;
                 }
             }
+        }
+        if (!existing.hasObjectClass(CLASS)) {
+            return notMine(dn, dn);
         }
         List<Modification> mods = new ArrayList<>();
         for (String aux : auxiliary) {
@@ -423,6 +554,58 @@ public final class X500Mirror {
                     throw e;
                 }
             }
+        }
+        return true;
+    }
+
+    private boolean notMine(DN dn, DN foreign) {
+        if (skipped.add(dn.toNormalizedString())) {
+            LOG.info("Not mirrored at the X.500-named entry {}, because {} exists and is not a mirror entry ({})",
+                    dn, foreign, CLASS);
+        }
+        return false;
+    }
+
+    /**
+     * What a caller does when a mirror write failed: the mirror is a convenience copy and must
+     * never block what called it (revocation, CRL publication), so the failure is logged at ERROR
+     * with what was not mirrored, and the naming contexts are unmarked as filled so that the next
+     * start's fill redoes the mirror (adds what is missing, removes what is no longer published).
+     * Never throws.
+     *
+     * @param what what was not mirrored, for the log
+     */
+    public void failed(String what, RuntimeException cause) {
+        boolean unmarked = false;
+        try {
+            DN holder = names.container(DirectoryLayout.Container.CERTIFICATES);
+            for (DN context : contexts) {
+                try {
+                    ldap.modify(holder.toString(), new Modification(ModificationType.DELETE, FILLED,
+                            context.toString()));
+                } catch (LDAPException e) {
+                    if (e.getResultCode() != ResultCode.NO_SUCH_ATTRIBUTE) {
+                        throw e;
+                    }
+                }
+            }
+            unmarked = true;
+        } catch (LDAPException | RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+        LOG.error("The X.500-named mirror is not up to date: {} failed ({}). {}", what, cause.getMessage(),
+                unmarked ? "The naming contexts " + contexts + " are unmarked as filled: the next start of the "
+                        + "server redoes the mirror" : "Unmarking the naming contexts as filled failed too: remove "
+                        + FILLED + " from " + names.container(DirectoryLayout.Container.CERTIFICATES)
+                        + " and restart to redo the mirror", cause);
+    }
+
+    /** Runs a mirror write; a failure is {@link #failed} (logged, mirror unmarked), never thrown. */
+    public void bestEffort(String what, Runnable write) {
+        try {
+            write.run();
+        } catch (RuntimeException e) {
+            failed(what, e);
         }
     }
 

@@ -222,6 +222,7 @@ class X500MirrorIT {
 
     @Test
     void theStartUpFillMirrorsWhatWasPublishedBeforeAndRemovesWhatNoLongerIs() throws Exception {
+        X500Mirror.off(directory.ca(), directory.names()).fill(List.of()); // unmarked, whatever ran before
         String subject = "CN=周八,O=镜像填充单位,C=CN";
         X509Certificate before = subscriberCertificate(subject);
         LdapSubscriberStore withoutMirror = new LdapSubscriberStore(directory.ca(), directory.names());
@@ -237,9 +238,191 @@ class X500MirrorIT {
         // Turned off (a start without contexts), revoked meanwhile, turned on again.
         X500Mirror.off(directory.ca(), directory.names()).fill(List.of());
         withoutMirror.unpublishCertificate("mirror-zhou", before.getEncoded());
-        assertThat(certificatesNamed(subject)).as("stale while off").containsExactly(before);
+        assertThat(certificatesNamed(subject)).as("deleted when turned off, not left stale").isEmpty();
         assertThat(fresh.fill(List.of())).isPositive();
         assertThat(certificatesNamed(subject)).isEmpty();
+    }
+
+    @Test
+    void removingTheLastCertificateDeletesTheEntryAndItsEmptyParentsUpToTheContext() throws Exception {
+        String leaving = "CN=离职者,OU=离职处,O=镜像清理单位,C=CN";
+        String staying = "CN=留任者,O=镜像清理单位,C=CN";
+        X509Certificate leavingCertificate = subscriberCertificate(leaving);
+        X509Certificate stayingCertificate = subscriberCertificate(staying);
+        register("mirror-leaving", leaving, false);
+        register("mirror-staying", staying, false);
+        subscribers.publishCertificate("mirror-leaving", "离职者", leavingCertificate.getEncoded());
+        subscribers.publishCertificate("mirror-staying", "留任者", stayingCertificate.getEncoded());
+        assertThat(directory.anonymous().getEntry("cn=离职者,ou=离职处,o=镜像清理单位,c=CN")).isNotNull();
+
+        subscribers.unpublishCertificate("mirror-leaving", leavingCertificate.getEncoded());
+        assertThat(directory.anonymous().getEntry("cn=离职者,ou=离职处,o=镜像清理单位,c=CN")).as("the entry").isNull();
+        assertThat(directory.admin().getEntry("cn=离职者,ou=离职处,o=镜像清理单位,c=CN")).isNull();
+        assertThat(directory.admin().getEntry("ou=离职处,o=镜像清理单位,c=CN")).as("its empty parent").isNull();
+        assertThat(directory.admin().getEntry("o=镜像清理单位,c=CN")).as("a parent with a child").isNotNull();
+        subscribers.unpublishCertificate("mirror-leaving", leavingCertificate.getEncoded()); // a retry: no-op
+
+        // Opting out takes the last certificate, so the entry and the now empty parent go too.
+        register("mirror-staying", staying, true);
+        assertThat(directory.admin().getEntry("cn=留任者,o=镜像清理单位,c=CN")).isNull();
+        assertThat(directory.admin().getEntry("o=镜像清理单位,c=CN")).isNull();
+        assertThat(directory.admin().getEntry("c=CN")).as("the naming context stays").isNotNull();
+        assertThat(directory.anonymous().search("c=CN", SearchScope.SUB,
+                Filter.createEqualityFilter("cn", "留任者"), "1.1").getEntryCount()).isZero();
+    }
+
+    @Test
+    void anEntryWithAnotherCertificateOrAForeignChildStays() throws Exception {
+        String subject = "CN=多证者,O=镜像保留单位,C=CN";
+        X509Certificate first = subscriberCertificate(subject);
+        X509Certificate second = subscriberCertificate(subject);
+        register("mirror-two", subject, false);
+        subscribers.publishCertificate("mirror-two", "多证者", first.getEncoded());
+        subscribers.publishCertificate("mirror-two", "多证者", second.getEncoded());
+        subscribers.unpublishCertificate("mirror-two", first.getEncoded());
+        assertThat(certificatesNamed(subject)).containsExactly(second);
+
+        // Something that is not the mirror's below a mirror entry keeps it (and is never deleted).
+        directory.admin().add(new com.unboundid.ldap.sdk.Entry("cn=foreign,cn=多证者,o=镜像保留单位,c=CN", List.of(
+                new Attribute("objectClass", "top", "device"), new Attribute("cn", "foreign"))));
+        subscribers.unpublishCertificate("mirror-two", second.getEncoded());
+        assertThat(certificatesNamed(subject)).isEmpty();
+        assertThat(directory.admin().getEntry("cn=foreign,cn=多证者,o=镜像保留单位,c=CN")).isNotNull();
+        assertThat(directory.admin().getEntry("cn=多证者,o=镜像保留单位,c=CN")).isNotNull();
+        directory.admin().delete("cn=foreign,cn=多证者,o=镜像保留单位,c=CN");
+    }
+
+    @Test
+    void turningTheMirrorOffDeletesItsEntriesAndOnFillsThemAgain() throws Exception {
+        String subject = "CN=关闭者,O=镜像关闭单位,C=CN";
+        X509Certificate certificate = subscriberCertificate(subject);
+        register("mirror-off", subject, false);
+        subscribers.publishCertificate("mirror-off", "关闭者", certificate.getEncoded());
+        mirror.fill(List.of()); // marks c=CN filled (if an earlier test did not)
+        mirror.publishCaCertificate(ca.getEncoded());
+        assertThat(mirrorEntries()).isNotEmpty();
+
+        X500Mirror.off(directory.ca(), directory.names()).fill(List.of());
+        assertThat(mirrorEntries()).as("nothing of the mirror is left to anonymous readers").isEmpty();
+        assertThat(directory.admin().search("c=CN", SearchScope.SUB,
+                Filter.createEqualityFilter("objectClass", X500Mirror.CLASS), "1.1").getEntryCount())
+                .as("the context's own entry only").isOne();
+        assertThat(directory.ca().getEntry(directory.names().subscriber("mirror-off").toString())).isNotNull();
+        assertThat(filledContexts()).isEmpty();
+
+        assertThat(mirror.fill(List.of(new X500Mirror.CaPublication(ca.getEncoded(), null, null, null))))
+                .isPositive();
+        assertThat(certificatesNamed(subject)).containsExactly(certificate);
+        assertThat(certificatesNamed(CA_NAME)).containsExactly(ca);
+    }
+
+    @Test
+    void aFailingMirrorNeitherBlocksRevocationNorCrlPublicationAndTheNextFillMendsIt() throws Exception {
+        String failing = "o=镜像故障单位,c=CN";
+        com.unboundid.ldap.sdk.LDAPInterface refusing = refusingWritesUnder(directory.ca(), failing);
+        X500Mirror broken = new X500Mirror(refusing, directory.names(), List.of("c=CN"));
+        LdapSubscriberStore store = new LdapSubscriberStore(directory.ca(), directory.names(), broken);
+        mirror.fill(List.of());
+        assertThat(filledContexts()).contains("c=cn");
+
+        String subject = "CN=故障者,O=镜像故障单位,C=CN";
+        X509Certificate certificate = subscriberCertificate(subject);
+        register("mirror-failing", subject, false);
+        subscribers.publishCertificate("mirror-failing", "故障者", certificate.getEncoded());
+        assertThat(certificatesNamed(subject)).containsExactly(certificate);
+
+        store.unpublishCertificate("mirror-failing", certificate.getEncoded()); // the mirror write fails
+        assertThat(CertificateStoreKeys.certificates(directory.ca().getEntry(
+                directory.names().subscriber("mirror-failing").toString(), "userCertificate;binary")))
+                .as("the revocation's own step completed").isEmpty();
+        assertThat(certificatesNamed(subject)).as("left in the mirror").containsExactly(certificate);
+        assertThat(filledContexts()).as("unmarked, so the next start mends it").doesNotContain("c=cn");
+
+        // CRL publication: the CA entry, the CRL and the ARL complete although the mirror refuses them.
+        KeyPair failingKey = key();
+        String caName = "CN=Failing Mirror CA,O=镜像故障单位,C=CN";
+        X509Certificate failingCa = certificate(caName, caName, failingKey, true);
+        LdapCaRepository cas = new LdapCaRepository(directory.ca(), directory.names(), false, broken);
+        cas.save(new org.egovpki.core.ca.CaRecord("failing-mirror", org.egovpki.core.ca.CaRole.ROOT,
+                org.egovpki.core.crypto.KeyAlgorithm.EC, null, caName, failingCa.getSerialNumber().toString(16),
+                failingCa.getNotBefore().toInstant(), failingCa.getNotAfter().toInstant(), "00",
+                failingCa.getEncoded()));
+        X509CRL failingCrl = crl(caName, failingKey, 1);
+        org.egovpki.core.ca.CrlRecord record = new org.egovpki.core.ca.CrlRecord(BigInteger.ONE,
+                failingCrl.getThisUpdate().toInstant(), failingCrl.getNextUpdate().toInstant(), failingCrl.getEncoded());
+        assertThat(cas.publishCrl("failing-mirror", null, record, null)).isTrue();
+        assertThat(cas.currentCrl("failing-mirror")).isPresent();
+        assertThat(cas.publishArl("failing-mirror", record)).isTrue();
+        assertThat(cas.currentArl("failing-mirror")).isPresent();
+        assertThat(crlsOf(caName)).isEmpty();
+
+        // The next start's fill (the mirror works again) takes the revoked certificate out.
+        assertThat(mirror.fill(List.of())).isPositive();
+        assertThat(certificatesNamed(subject)).isEmpty();
+        assertThat(filledContexts()).contains("c=cn");
+    }
+
+    @Test
+    void existingEntriesThatAreNotMirrorEntriesAreNeitherChangedNorExtended() throws Exception {
+        String policies = "ou=policies," + directory.names().base();
+        if (directory.admin().getEntry(policies) == null) {
+            directory.admin().add(new com.unboundid.ldap.sdk.Entry(policies, List.of(
+                    new Attribute("objectClass", "top", "organizationalUnit"), new Attribute("ou", "policies"))));
+        }
+        String subject = "CN=lockout,OU=policies,O=egov-pki,C=CN";
+        register("mirror-lockout", subject, false);
+        subscribers.publishCertificate("mirror-lockout", "lockout", subscriberCertificate(subject).getEncoded());
+        assertThat(directory.admin().getEntry("cn=lockout," + policies)).isNull();
+
+        String policiesName = "OU=policies,O=egov-pki,C=CN";
+        register("mirror-policies", policiesName, false);
+        subscribers.publishCertificate("mirror-policies", "policies",
+                subscriberCertificate(policiesName).getEncoded());
+        SearchResultEntry after = directory.admin().getEntry(policies, "objectClass", "userCertificate;binary");
+        assertThat(after.getObjectClassValues()).doesNotContain("pkiUser", X500Mirror.CLASS);
+        assertThat(after.hasAttribute("userCertificate")).isFalse();
+    }
+
+    /** The mirror's entries below the naming context c=CN (the context's own entry is the partition's). */
+    private static List<String> mirrorEntries() throws Exception {
+        return directory.anonymous().search("c=CN", SearchScope.SUB,
+                Filter.createEqualityFilter("objectClass", X500Mirror.CLASS), "1.1").getSearchEntries().stream()
+                .map(SearchResultEntry::getDN).filter(dn -> !dn.equalsIgnoreCase("c=CN")).toList();
+    }
+
+    private static List<String> filledContexts() throws Exception {
+        SearchResultEntry holder = directory.ca().getEntry(directory.names().container(
+                org.egovpki.schema.DirectoryLayout.Container.CERTIFICATES).toString(), X500Mirror.FILLED);
+        String[] values = holder.getAttributeValues(X500Mirror.FILLED);
+        return values == null ? List.of() : List.of(values).stream()
+                .map(v -> v.toLowerCase(Locale.ROOT).replace(" ", "")).toList();
+    }
+
+    /** The CA account's connection, except that every write at or below {@code under} is refused. */
+    private static com.unboundid.ldap.sdk.LDAPInterface refusingWritesUnder(com.unboundid.ldap.sdk.LDAPInterface ldap,
+                                                                            String under) throws Exception {
+        com.unboundid.ldap.sdk.DN refused = new com.unboundid.ldap.sdk.DN(under);
+        return (com.unboundid.ldap.sdk.LDAPInterface) java.lang.reflect.Proxy.newProxyInstance(
+                X500MirrorIT.class.getClassLoader(), new Class<?>[] {com.unboundid.ldap.sdk.LDAPInterface.class},
+                (proxy, method, args) -> {
+                    if (Set.of("add", "modify", "delete", "modifyDN").contains(method.getName())) {
+                        Object target = args[0];
+                        String dn = target instanceof com.unboundid.ldap.sdk.Entry e ? e.getDN()
+                                : String.valueOf(target);
+                        if (target instanceof String || target instanceof com.unboundid.ldap.sdk.Entry) {
+                            if (new com.unboundid.ldap.sdk.DN(dn).isDescendantOf(refused, true)) {
+                                throw new com.unboundid.ldap.sdk.LDAPException(
+                                        com.unboundid.ldap.sdk.ResultCode.INSUFFICIENT_ACCESS_RIGHTS,
+                                        "refused for the test: " + dn);
+                            }
+                        }
+                    }
+                    try {
+                        return method.invoke(ldap, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     private static List<Certificate> certificatesNamed(String name) throws Exception {
@@ -287,12 +470,17 @@ class X500MirrorIT {
     }
 
     private static X509CRL crl(int number) throws Exception {
+        return crl(CA_NAME, caKey, number);
+    }
+
+    private static X509CRL crl(String issuer, KeyPair issuerKey, int number) throws Exception {
         Instant now = Instant.parse("2026-01-01T00:00:00Z").plusSeconds(number);
-        X509v2CRLBuilder builder = new X509v2CRLBuilder(DistinguishedNames.parse(CA_NAME), Date.from(now));
+        X509v2CRLBuilder builder = new X509v2CRLBuilder(DistinguishedNames.parse(issuer), Date.from(now));
         builder.setNextUpdate(Date.from(now.plus(Duration.ofDays(1))));
         builder.addExtension(Extension.cRLNumber, false, new org.bouncycastle.asn1.x509.CRLNumber(
                 BigInteger.valueOf(number)));
-        return new JcaX509CRLConverter().getCRL(builder.build(signer()));
+        return new JcaX509CRLConverter().getCRL(builder.build(
+                new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey.getPrivate())));
     }
 
     private static ContentSigner signer() throws Exception {

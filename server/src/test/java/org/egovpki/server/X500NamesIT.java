@@ -118,6 +118,10 @@ class X500NamesIT {
         revoke.put("requester", "SUBSCRIBER");
         api.postJson("admin", "/api/v1/certificates/" + serial + "/revoke", revoke, 200);
         assertThat(certificatesNamed(subject)).as("revoked: gone from the X.500-named entry").isEmpty();
+        try (LDAPConnection anonymous = new LDAPConnection("127.0.0.1", server.ldapPort)) {
+            assertThat(anonymous.getEntry("cn=王小明,ou=测试处,o=镜像测试局,c=CN")).as("the name is not listed").isNull();
+            assertThat(anonymous.getEntry("ou=测试处,o=镜像测试局,c=CN")).as("nor its emptied parent").isNull();
+        }
     }
 
     @Test

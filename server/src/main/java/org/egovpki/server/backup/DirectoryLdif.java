@@ -39,13 +39,19 @@ import java.util.Set;
  * value. What is not: access control subentries and the base entry's {@code administrativeRole}
  * (restore applies the access control as the server does at every start), password-policy state ({@code pwdFailureTime},
  * {@code pwdAccountLockedTime}, ...: a restore starts with no account locked), {@code entryCSN},
- * subordinate counts and other values the directory computes.
+ * subordinate counts and other values the directory computes, and the X.500-named mirror's
+ * {@code egovX500FilledContext} ({@link #NOT_KEPT}): a mirror context outside the base DN is not in
+ * the export, so a restored directory must not claim it filled; the first start after a restore
+ * fills the mirror anew. {@link #load} drops it too, for archives written before.
  */
 public final class DirectoryLdif {
 
     /** The operational attributes an export keeps; everything else operational is recomputed. */
     public static final List<String> KEPT_OPERATIONAL = List.of("creatorsName", "createTimestamp", "modifiersName",
             "modifyTimestamp", "entryUUID", "pwdPolicySubentry");
+
+    /** User attributes an export leaves out and a restore drops (lower case). */
+    static final Set<String> NOT_KEPT = Set.of("egovx500filledcontext");
 
     /** RFC 4523 §2 types, always written {@code ;binary}. */
     private static final Set<String> BINARY_TYPES = Set.of("usercertificate", "cacertificate",
@@ -92,6 +98,11 @@ public final class DirectoryLdif {
         try (LDIFReader reader = new LDIFReader(in)) {
             Entry entry;
             while ((entry = reader.readEntry()) != null) {
+                for (Attribute attribute : List.copyOf(entry.getAttributes())) {
+                    if (NOT_KEPT.contains(attribute.getBaseName().toLowerCase(Locale.ROOT))) {
+                        entry.removeAttribute(attribute.getName());
+                    }
+                }
                 try {
                     if (entry.getParsedDN().equals(base) && ldap.getEntry(baseDn, "1.1") != null) {
                         replaceUserAttributes(ldap, entry);
@@ -134,6 +145,9 @@ public final class DirectoryLdif {
         List<Attribute> sorted = new ArrayList<>(found.getAttributes());
         sorted.sort(ATTRIBUTE_ORDER);
         for (Attribute attribute : sorted) {
+            if (NOT_KEPT.contains(attribute.getBaseName().toLowerCase(Locale.ROOT))) {
+                continue;
+            }
             String name = attribute.getName();
             if (BINARY_TYPES.contains(attribute.getBaseName().toLowerCase(Locale.ROOT)) && !attribute.hasOption("binary")) {
                 name = name + ";binary";
