@@ -67,7 +67,7 @@ class OpenLdapReplicaIT {
     @TempDir
     static Path replicaWork;
     private static Slapd provider;
-    private static Slapd replica;
+    private static volatile Slapd replica;
     private static KeyPair caKey;
 
     @BeforeAll
@@ -212,6 +212,23 @@ class OpenLdapReplicaIT {
         }
         await().atMost(WITHIN).untilAsserted(() -> assertThat(replica.searchAsRoot(replicaWork, optOut))
                 .as("gone from the replica's database, not only hidden").isEmpty());
+    }
+
+    @Test
+    void changesMadeWhileTheReplicaWasDownReachItWhenItComesBack() throws Exception {
+        String optOut = "egovSubscriberId=opt-2,ou=subscribers," + BASE;
+        String added = "egovSubscriberId=new-2,ou=subscribers," + BASE;
+        try (LDAPConnection ca = ca()) {
+            addSubscriber(ca, optOut, true);
+            await().atMost(WITHIN).until(() -> anonymousView(replica, optOut) != null);
+            replica.close();
+            ca.modify(optOut, new Modification(ModificationType.DELETE, "objectClass", "egovPublishedSubscriber"));
+            addSubscriber(ca, added, true);
+        }
+        replica = Slapd.restart(replicaWork, false);
+        await().atMost(WITHIN).until(() -> anonymousView(replica, added) != null);
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(replica.searchAsRoot(replicaWork, optOut))
+                .as("an opt-out while the replica was down").isEmpty());
     }
 
     @Test

@@ -205,7 +205,18 @@ public final class Slapd implements AutoCloseable {
         Path configLdif = work.resolve("config.ldif");
         Files.writeString(configLdif, ldif, StandardCharsets.UTF_8);
         run(List.of(SLAPADD, "-n0", "-F", config.toString(), "-l", configLdif.toString()), work);
+        return listen(work, config, tls);
+    }
 
+    /**
+     * Starts slapd again on the configuration and data a {@link #close closed} one left in {@code work} (a new
+     * free port; {@code tls} as it was started), as after a reboot.
+     */
+    public static Slapd restart(Path work, boolean tls) throws IOException, InterruptedException {
+        return listen(work, work.resolve("slapd.d"), tls);
+    }
+
+    private static Slapd listen(Path work, Path config, boolean tls) throws IOException, InterruptedException {
         int port;
         int ldapsPort = 0;
         try (ServerSocket socket = new ServerSocket(0); ServerSocket second = new ServerSocket(0)) {
