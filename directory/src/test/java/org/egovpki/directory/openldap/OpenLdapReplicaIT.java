@@ -145,6 +145,9 @@ class OpenLdapReplicaIT {
         assertThat(anonymousView(replica, CA_ENTRY).getAttributeValueBytes("certificateRevocationList;binary"))
                 .isNotEmpty();
         assertThat(anonymousView(replica, PUBLISHED).getAttributeValueBytes("userCertificate;binary")).isNotEmpty();
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(anonymousView(replica, BASE).getAttributeValue(
+                "contextCSN")).as("how monitoring sees that a replica is current").isNotNull()
+                .isEqualTo(anonymousView(provider, BASE).getAttributeValue("contextCSN")));
     }
 
     @Test
