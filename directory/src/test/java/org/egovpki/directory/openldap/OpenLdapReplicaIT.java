@@ -43,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A provider and a read replica, two real slapds each prepared only with the LDIFs of
  * {@code prepare-openldap}, {@code prepare-openldap-provider} and {@code prepare-openldap-replica}: what the CA
  * account writes on the provider reaches the replica within seconds if anonymous readers may see it there, and
- * never if not; an opt-out and a revocation are carried over; the replica refers writes to the provider.
+ * never if not (the X.500 mirror's entries under the base DN are public); an opt-out and a revocation are
+ * carried over; the replica refers writes to the provider.
  */
 class OpenLdapReplicaIT {
 
@@ -58,6 +59,7 @@ class OpenLdapReplicaIT {
     private static final String PUBLISHED = "egovSubscriberId=pub-1,ou=subscribers," + BASE;
     private static final String UNPUBLISHED = "egovSubscriberId=hid-1,ou=subscribers," + BASE;
     private static final String REGISTRATION = "cn=registration," + PUBLISHED;
+    private static final String MIRROR = "cn=Subscriber pub-1," + BASE;
     private static final String REQUEST = "egovRequestId=r-1,ou=requests," + BASE;
     private static final String KEY = "egovKeyId=k-1,ou=km," + BASE;
     private static final String ID_NUMBER = "110101199003074518";
@@ -101,6 +103,9 @@ class OpenLdapReplicaIT {
                     new Attribute("certificateRevocationList;binary", crl(1)))));
             addSubscriber(ca, PUBLISHED, true);
             addSubscriber(ca, UNPUBLISHED, false);
+            ca.add(new Entry(MIRROR, List.of(new Attribute("objectClass", "top", "egovX500Name", "pkiUser"),
+                    new Attribute("cn", "Subscriber pub-1"),
+                    new Attribute("userCertificate;binary", certificate("CN=Subscriber pub-1", 77)))));
             ca.add(new Entry(REGISTRATION, List.of(new Attribute("objectClass", "top", "egovSubscriberRegistration"),
                     new Attribute("cn", "registration"), new Attribute("egovSubscriberType", "PERSON"),
                     new Attribute("egovRealName", "Zhang San"), new Attribute("egovIdNumber", ID_NUMBER))));
@@ -138,7 +143,7 @@ class OpenLdapReplicaIT {
 
     @Test
     void thePublicEntriesAreOnTheReplicaByteForByte() throws LDAPException {
-        for (String dn : List.of(BASE, "ou=CAs," + BASE, CA_ENTRY, PUBLISHED)) {
+        for (String dn : List.of(BASE, "ou=CAs," + BASE, CA_ENTRY, PUBLISHED, MIRROR)) {
             await().atMost(WITHIN).untilAsserted(() -> assertThat(anonymousView(replica, dn)).as(dn)
                     .isNotNull().isEqualTo(anonymousView(provider, dn)));
         }

@@ -54,6 +54,16 @@ class OpenLdapReplicationTest {
     }
 
     @Test
+    void docsDirectoryShowsTheProviderRulesAsInstalled() throws java.io.IOException {
+        String docs = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "directory.md"),
+                java.nio.charset.StandardCharsets.UTF_8);
+        OpenLdapReplication replication = new OpenLdapReplication(NAMES);
+
+        assertThat(docs).contains("```\nolcAccess: " + replication.syncAttributesRule() + "\nolcAccess: "
+                + replication.subscriberNamesRule() + "\n```");
+    }
+
+    @Test
     void theProviderRulesGoFirstAndEndInBreak() {
         OpenLdapPreparation preparation = new OpenLdapPreparation(NAMES, 2, "/var/lib/ldap/egov-pki", 1L << 30,
                 OpenLdapPreparation.HOST_ROOT, new LockoutPolicy(3, Duration.ofMinutes(1), Duration.ofMinutes(1)));
