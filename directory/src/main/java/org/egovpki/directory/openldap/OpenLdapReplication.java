@@ -19,9 +19,10 @@ import org.egovpki.directory.embedded.EmbeddedDirectorySettings;
  * reads exactly what anonymous clients read on the provider (the provider's own rules grant {@code by * read}
  * and nothing more to it) plus the operational attributes syncrepl carries. Registration data, requests,
  * operators, {@code ou=km}, certificate records and sync messages are invisible to it, so they are never sent
- * to a replica. An entry that stops being public by its class (a subscriber who opts out loses
- * {@code egovPublishedSubscriber}) leaves the consumer's {@link #PUBLIC_FILTER}: syncprov then sends a delete,
- * which it would not send for a change of access alone.
+ * to a replica. An entry that stops being public (a subscriber who opts out loses
+ * {@code egovPublishedSubscriber}) no longer matches the consumer's search as the replicator may evaluate it, so
+ * syncprov sends a delete; the delete carries only the name, which the replicator must be allowed to see
+ * ({@link #subscriberNamesRule}).
  */
 public final class OpenLdapReplication {
 
@@ -29,7 +30,9 @@ public final class OpenLdapReplication {
     public static final String REPLICATOR_UID = "egov-pki-replicator";
     /**
      * What a consumer asks for: every entry that is not a subscriber, and subscribers only while published.
-     * The access rules still hide every private entry; the filter is what turns an opt-out into a delete.
+     * The access rules hide every private entry already (syncprov evaluates the filter with the replicator's
+     * rights); the filter keeps unpublished subscribers off replicas by their class as well, should the rules
+     * ever be widened.
      */
     public static final String PUBLIC_FILTER = "(|(objectClass=egovPublishedSubscriber)(!(objectClass=egovSubscriber)))";
     /**
@@ -105,7 +108,8 @@ public final class OpenLdapReplication {
      * The provider's rule {1}: the replicator may see the names of all subscriber entries (nothing in them).
      * syncprov sends the delete for an entry that leaves {@link #PUBLIC_FILTER} as a bare name, and slapd drops
      * it unless the reader may read that name's {@code entry}: without this rule an opted-out subscriber would
-     * stay on every replica. The filter keeps unpublished subscribers out of what the replicator is sent.
+     * stay on every replica (measured on slapd 2.5.13). Unpublished subscribers are still never sent: their
+     * other attributes stay hidden from the replicator, and {@link #PUBLIC_FILTER} excludes them.
      */
     public String subscriberNamesRule() {
         return "{1}to dn.one=\"" + names.container(org.egovpki.schema.DirectoryLayout.Container.SUBSCRIBERS)
