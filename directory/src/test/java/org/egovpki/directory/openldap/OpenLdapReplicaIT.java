@@ -41,10 +41,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A provider and a read replica, two real slapds each prepared only with the LDIFs of
- * {@code prepare-openldap}, {@code prepare-openldap-provider} and {@code prepare-openldap-replica}: what the CA
- * account writes on the provider reaches the replica within seconds if anonymous readers may see it there, and
- * never if not (the X.500 mirror's entries under the base DN are public); an opt-out and a revocation are
- * carried over; the replica refers writes to the provider.
+ * {@code prepare-openldap}, {@code prepare-openldap-provider} and {@code prepare-openldap-replica}, replicating
+ * over LDAPS checked against the provider's certificate ({@code tls_reqcert=demand}; with another CA file
+ * nothing arrives): what the CA account writes on the provider reaches the replica within seconds if anonymous
+ * readers may see it there (the X.500 mirror's entries under the base DN are), and never if not; a replaced
+ * CRL, a revocation and an opt-out are carried over, also while the replica is down; the replica takes no
+ * writes.
  */
 class OpenLdapReplicaIT {
 
@@ -74,7 +76,7 @@ class OpenLdapReplicaIT {
 
     @BeforeAll
     static void startBoth() throws Exception {
-        provider = Slapd.startFresh(providerWork);
+        provider = Slapd.startFresh(providerWork, true);
         replica = Slapd.startFresh(replicaWork);
         OpenLdapPreparation preparation = new OpenLdapPreparation(NAMES, 2,
                 Slapd.databaseDirectory(providerWork).toString(), 1L << 30, Slapd.peercredDn(),
@@ -87,7 +89,7 @@ class OpenLdapReplicaIT {
 
         OpenLdapReplication.Replica consumer = new OpenLdapReplication.Replica(NAMES, 2,
                 Slapd.databaseDirectory(replicaWork).toString(), 1L << 30, Slapd.peercredDn(),
-                "ldap://127.0.0.1:" + provider.port(), false, null);
+                "ldaps://127.0.0.1:" + provider.ldapsPort(), false, Slapd.tlsCertificate(providerWork).toString());
         Path replicaLdif = replicaWork.resolve("replica.ldif");
         Files.writeString(replicaLdif, consumer.ldif(REPLICATOR_PASSWORD), StandardCharsets.UTF_8);
         replica.ldapmodify(replicaWork, replicaLdif);
