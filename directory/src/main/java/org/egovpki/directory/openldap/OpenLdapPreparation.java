@@ -174,7 +174,7 @@ public record OpenLdapPreparation(DirectoryNames names, int databaseNumber, Stri
     }
 
     /** The schema entry as an add record (the file has no changetype, for ldapadd). */
-    private static String schema() {
+    static String schema() {
         try (InputStream in = OpenLdapPreparation.class.getResourceAsStream(SCHEMA_RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException(SCHEMA_RESOURCE + " is missing from the class path");

@@ -139,6 +139,34 @@ public final class Slapd implements AutoCloseable {
         }
     }
 
+    /**
+     * Everything under {@code base} with all user and operational attributes, as the database's root DN (this
+     * process's user over ldapi with SASL EXTERNAL, which access rules do not restrict) reads it with Debian's
+     * {@code ldapsearch}: the entries as LDIF.
+     */
+    public List<com.unboundid.ldap.sdk.Entry> searchAsRoot(Path work, String base) throws IOException,
+            InterruptedException {
+        String url = "ldapi://" + java.net.URLEncoder.encode(ldapi.toString(), StandardCharsets.UTF_8) + "/";
+        Path out = Files.createTempFile(work, "ldapsearch", ".ldif");
+        Process p = new ProcessBuilder("ldapsearch", "-Q", "-LLL", "-o", "ldif-wrap=no", "-Y", "EXTERNAL", "-H", url,
+                "-b", base, "(objectClass=*)", "*", "+").redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0 && p.exitValue() != 32) {
+            throw new IllegalStateException("ldapsearch -b " + base + " failed: " + Files.readString(out));
+        }
+        List<com.unboundid.ldap.sdk.Entry> entries = new ArrayList<>();
+        if (p.exitValue() == 32) {
+            return entries;
+        }
+        try (com.unboundid.ldif.LDIFReader reader = new com.unboundid.ldif.LDIFReader(out.toFile())) {
+            for (com.unboundid.ldap.sdk.Entry e = reader.readEntry(); e != null; e = reader.readEntry()) {
+                entries.add(e);
+            }
+        } catch (com.unboundid.ldif.LDIFException e) {
+            throw new IllegalStateException("ldapsearch wrote no LDIF: " + Files.readString(out), e);
+        }
+        return entries;
+    }
+
     /** @param olcAccess the database's access rules, each {@code {n}to ...} with its continuation lines */
     public static Slapd start(Path work, List<String> olcAccess) throws IOException, InterruptedException {
         requireSlapd();
@@ -177,7 +205,18 @@ public final class Slapd implements AutoCloseable {
         Path configLdif = work.resolve("config.ldif");
         Files.writeString(configLdif, ldif, StandardCharsets.UTF_8);
         run(List.of(SLAPADD, "-n0", "-F", config.toString(), "-l", configLdif.toString()), work);
+        return listen(work, config, tls);
+    }
 
+    /**
+     * Starts slapd again on the configuration and data a {@link #close closed} one left in {@code work} (a new
+     * free port; {@code tls} as it was started), as after a reboot.
+     */
+    public static Slapd restart(Path work, boolean tls) throws IOException, InterruptedException {
+        return listen(work, work.resolve("slapd.d"), tls);
+    }
+
+    private static Slapd listen(Path work, Path config, boolean tls) throws IOException, InterruptedException {
         int port;
         int ldapsPort = 0;
         try (ServerSocket socket = new ServerSocket(0); ServerSocket second = new ServerSocket(0)) {
