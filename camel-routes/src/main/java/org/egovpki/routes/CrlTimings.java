@@ -18,6 +18,10 @@ import org.apache.camel.processor.aggregate.AggregateProcessor;
  */
 public final class CrlTimings {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CrlTimings.class);
+    /** How long a replacement waits for the closed window's CRL job (it signs CRLs: seconds at most). */
+    private static final Duration COMPLETION_WAIT = Duration.ofSeconds(60);
+
     private final CamelContext camel;
 
     public CrlTimings(CamelContext camel) {
@@ -44,8 +48,24 @@ public final class CrlTimings {
             // aggregation starts empty and no revocation waits for a CRL longer than it was promised.
             camel.getRouteController().suspendRoute(CrlAfterRevocationRoute.ROUTE_ID);
             open.forceCompletionOfAllGroups();
+            // The closed window's CRL job runs on the aggregator's own thread: stopping the route before
+            // it has run would drop it (seen on a loaded machine), so wait for it, within a bound.
+            awaitCompletions(open);
         }
         replace(CrlAfterRevocationRoute.ROUTE_ID, new CrlAfterRevocationRoute(window));
+    }
+
+    private static void awaitCompletions(AggregateProcessor open) throws InterruptedException {
+        long deadline = System.nanoTime() + COMPLETION_WAIT.toNanos();
+        while (open.getInProgressCompleteExchanges() > 0) {
+            if (System.nanoTime() > deadline) {
+                LOG.warn("The closed CRL window's job did not finish within {}; the route is replaced anyway and the "
+                        + "next scheduled CRL (or the start-up catch-up) covers what it would have issued",
+                        COMPLETION_WAIT);
+                return;
+            }
+            Thread.sleep(10);
+        }
     }
 
     private void replace(String routeId, RoutesBuilder replacement) throws Exception {
