@@ -140,6 +140,10 @@ public final class WebHandler extends Handler.Abstract {
             return Request.getRemoteAddr(request);
         }
 
+        boolean head() {
+            return "HEAD".equals(request.getMethod());
+        }
+
         /** The hidden field of form {@code form}, setting the browser's CSRF cookie when it has none. */
         String csrfField(String form) {
             String value = cookieValue;
@@ -197,7 +201,7 @@ public final class WebHandler extends Handler.Abstract {
         }
         if (path.equals(CSS_PATH)) {
             response.getHeaders().put(HttpHeader.CACHE_CONTROL, "public, max-age=3600");
-            bytes(response, callback, 200, "text/css; charset=utf-8", css);
+            bytes(response, callback, 200, "text/css; charset=utf-8", css, "HEAD".equals(method));
             return true;
         }
         Visit visit = new Visit(request, response, callback, path);
@@ -406,7 +410,7 @@ public final class WebHandler extends Handler.Abstract {
         CertificateFiles.File file = files.of(record.get(), "." + format);
         v.response.getHeaders().put(HttpHeader.CONTENT_DISPOSITION, "attachment; filename=\"" + record.get().issuer()
                 + "-" + record.get().serialHex() + "." + format + "\"");
-        bytes(v.response, v.callback, 200, file.contentType(), file.content());
+        bytes(v.response, v.callback, 200, file.contentType(), file.content(), v.head());
     }
 
     private String revokeForm(Visit v, Map<String, String> form, String error) {
@@ -554,14 +558,16 @@ public final class WebHandler extends Handler.Abstract {
     private void send(Visit v, int status, String title, String body) {
         v.response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         byte[] html = layout.page(v.lang, v.path, title, body).getBytes(StandardCharsets.UTF_8);
-        bytes(v.response, v.callback, status, "text/html; charset=utf-8", html);
+        bytes(v.response, v.callback, status, "text/html; charset=utf-8", html, v.head());
     }
 
-    private static void bytes(Response response, Callback callback, int status, String contentType, byte[] body) {
+    /** Answers {@code body}; a HEAD gets the headers of the GET and no body. */
+    private static void bytes(Response response, Callback callback, int status, String contentType, byte[] body,
+                              boolean head) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-        response.write(true, ByteBuffer.wrap(body), callback);
+        response.write(true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(body), callback);
     }
 
     /** The urlencoded body of a POST, at most {@value #MAX_FORM_BYTES} bytes; a longer one is an empty form. */
