@@ -233,6 +233,14 @@ public final class WebHandler extends Handler.Abstract {
                 }
                 default -> throw new IllegalStateException(path);
             }
+        } catch (DomainException e) {
+            // A refusal no page handled itself, or the directory down: the kind decides the status,
+            // and a server fault shows only its incident (publicMessage).
+            if (e.isServerFault()) {
+                LOG.warn("{} {} failed: {}", method, path, e.getMessage());
+            }
+            send(visit, SubscriberChannels.httpStatus(e.kind()), visit.text("error.kind." + e.kind().name()),
+                    error(visit, e));
         } catch (RuntimeException e) {
             String incident = DomainException.newIncident();
             LOG.error("{} {} failed (incident {})", method, path, incident, e);
