@@ -2,6 +2,7 @@ package org.egovpki.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.channels.ServerSocketChannel;
+import java.security.SecureRandom;
 import java.time.Clock;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
@@ -19,8 +20,10 @@ import org.egovpki.server.http.MetricsHandler;
 import org.egovpki.server.http.Readiness;
 import org.egovpki.server.http.OcspHandler;
 import org.egovpki.server.http.PublicHandler;
+import org.egovpki.server.http.SubscriberChannels;
 import org.egovpki.server.metrics.OcspMetrics;
 import org.egovpki.server.metrics.ServerMetrics;
+import org.egovpki.server.web.WebHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +67,7 @@ final class HttpAssembly {
     }
 
     /**
-     * Step 13: the operator API, OCSP, the metrics and the public endpoints on the reserved ports.
+     * Step 13: the operator API, OCSP, the metrics, the public pages and the public endpoints on the reserved ports.
      *
      * @param sync the sync delivery, {@code null} when the sync is off ({@code sync.enabled: false})
      * @param readiness start-up and the routes, for {@code /health/ready}
@@ -84,6 +87,9 @@ final class HttpAssembly {
                         ra.operators(), ca.certificates(), ca.registry(), ca.profiles(), km.recoveries(), km.link(),
                         ca.keyDeliveries(), bulk, syncTargets, sync == null ? null : sync.store(), json),
                 new MetricsHandler(metrics::scrape, json),
+                new WebHandler(config.info(), ca.registry(), ca.certificates(), ra.publishedCertificates(),
+                        new SubscriberChannels(ca.revocations(), km.recoveries(), km.link()), clock,
+                        new SecureRandom()),
                 new PublicHandler(ca.registry(), ca.repository(), ra.publishedCertificates(), ca.urls(),
                         directory.names(), config.ldap().publicUrl().toString(), clock, directory.health(), readiness,
                         json));

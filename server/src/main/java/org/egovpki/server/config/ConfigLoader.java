@@ -179,9 +179,45 @@ public final class ConfigLoader {
         EgovPkiConfig.Logging logging = readLogging(root.child("logging"));
         EgovPkiConfig.Audit audit = readAudit(root.child("audit"));
         EgovPkiConfig.CaKeys caKeys = readCaKeys(root.child("caKeys"), ca);
+        EgovPkiConfig.Info info = readInfo(root.child("info"));
         root.rejectUnknownKeys();
         return new EgovPkiConfig(data, ldap, http, ca, profiles, enrollment, revocation, lifecycle, ocsp, km, sync,
-                logging, audit, caKeys);
+                logging, audit, caKeys, info);
+    }
+
+    private static EgovPkiConfig.Info readInfo(ConfigNode node) {
+        ConfigNode organisation = node.child("organisation");
+        String zh = organisation.string("zh", "egov-pki 演示证书认证机构");
+        String en = organisation.string("en", "egov-pki demonstration CA");
+        organisation.rejectUnknownKeys();
+        ConfigNode contacts = node.child("contacts");
+        String phone = contacts.string("phone", null);
+        String email = contacts.string("email", null);
+        String address = contacts.string("address", null);
+        contacts.rejectUnknownKeys();
+        ConfigNode cps = node.child("cps");
+        Path cpsZh = cps.parsed("zh", null, ConfigLoader::readableFile, "expected a readable UTF-8 text file");
+        Path cpsEn = cps.parsed("en", null, ConfigLoader::readableFile, "expected a readable UTF-8 text file");
+        cps.rejectUnknownKeys();
+        ConfigNode agreement = node.child("agreement");
+        Path agreementZh = agreement.parsed("zh", null, ConfigLoader::readableFile, "expected a readable UTF-8 text file");
+        Path agreementEn = agreement.parsed("en", null, ConfigLoader::readableFile, "expected a readable UTF-8 text file");
+        agreement.rejectUnknownKeys();
+        ConfigNode lookup = node.child("lookup");
+        int perMinute = lookup.integer("perMinute", 20, 1, 100_000);
+        int burst = lookup.integer("burst", 10, 1, 100_000);
+        lookup.rejectUnknownKeys();
+        node.rejectUnknownKeys();
+        return new EgovPkiConfig.Info(zh, en, phone, email, address, cpsZh, cpsEn, agreementZh, agreementEn,
+                perMinute, burst);
+    }
+
+    private static Path readableFile(String value) {
+        Path path = Path.of(value);
+        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+            throw new IllegalArgumentException(value + " is not a readable file");
+        }
+        return path;
     }
 
     private static EgovPkiConfig.CaKeys readCaKeys(ConfigNode node, EgovPkiConfig.Ca ca) {

@@ -28,10 +28,11 @@ import org.egovpki.core.profile.ProfileCatalog;
  * @param logging       {@code logging.*}
  * @param audit         {@code audit.*}
  * @param caKeys        {@code caKeys.*}
+ * @param info          {@code info.*} — what the public information pages say (docs/information-services.md)
  */
 public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, ProfileCatalog profiles,
                             Enrollment enrollment, Revocation revocation, Lifecycle lifecycle, Ocsp ocsp, Km km,
-                            Sync sync, Logging logging, Audit audit, CaKeys caKeys) {
+                            Sync sync, Logging logging, Audit audit, CaKeys caKeys, Info info) {
 
     /**
      * This configuration with the ports the listeners actually bound. A configured port of 0
@@ -62,7 +63,7 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
                             p.autoApproveForRa(), p.policyOid(), cps, p.description()), entry.issuer()));
         }
         return new EgovPkiConfig(dataDirectory, boundLdap, boundHttp, ca, new ProfileCatalog(entries), enrollment,
-                revocation, lifecycle, ocsp, km, sync, logging, audit, caKeys);
+                revocation, lifecycle, ocsp, km, sync, logging, audit, caKeys, info);
     }
 
     private static int bound(int configured, int bound) {
@@ -318,5 +319,28 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
      */
     public record Sync(boolean enabled, int maxAttempts, Duration initialDelay, Duration maxDelay,
                        Duration requestTimeout, Duration signerValidity, Duration retention) {
+    }
+
+    /**
+     * The public information pages ({@code info.*}, docs/information-services.md): who runs the CA,
+     * how to reach them, and where their own CPS and subscriber agreement texts are. A text file
+     * that is not given is the built-in template, which says it is one.
+     *
+     * @param organisationZh {@code info.organisation.zh} — the operator's name on the Chinese pages
+     * @param organisationEn {@code info.organisation.en} — and on the English ones
+     * @param phone          {@code info.contacts.phone}, or {@code null}
+     * @param email          {@code info.contacts.email}, or {@code null}
+     * @param address        {@code info.contacts.address}, or {@code null}
+     * @param cpsZh          {@code info.cps.zh} — UTF-8 text file of the CPS in Chinese, or {@code null}
+     * @param cpsEn          {@code info.cps.en} — in English, or {@code null}
+     * @param agreementZh    {@code info.agreement.zh} — the subscriber agreement in Chinese, or {@code null}
+     * @param agreementEn    {@code info.agreement.en} — in English, or {@code null}
+     * @param lookupPerMinute {@code info.lookup.perMinute} — certificate lookups one client address may
+     *                       make per minute, on average
+     * @param lookupBurst    {@code info.lookup.burst} — and at once
+     */
+    public record Info(String organisationZh, String organisationEn, String phone, String email, String address,
+                       Path cpsZh, Path cpsEn, Path agreementZh, Path agreementEn, int lookupPerMinute,
+                       int lookupBurst) {
     }
 }

@@ -70,11 +70,12 @@ public final class ApiHandler extends Handler.Abstract {
                                           KeyDeliveries deliveries, BulkEnrollment bulk, SyncTargets syncTargets,
                                           SyncStore syncStore) {
         CertificateFinder finder = new CertificateFinder(certificates);
+        SubscriberChannels channels = new SubscriberChannels(revocations, recoveries, kmLink);
         RequestResource requests = new RequestResource(enrollment, bulk);
         return new ApiResources(new OpenApiResource(), requests,
                 new CertificateResource(certificates, finder, new CertificateFiles(cas)),
-                new CaResource(caRevocations, crls, cas), new RevocationResource(revocations, finder),
-                new LifecycleResource(lifecycle, finder, requests), new KmResource(recoveries, kmLink, deliveries),
+                new CaResource(caRevocations, crls, cas), new RevocationResource(revocations, finder, channels),
+                new LifecycleResource(lifecycle, finder, requests), new KmResource(recoveries, deliveries, channels),
                 new ProfileResource(profiles), new SyncResource(syncTargets), new SyncEventsResource(syncTargets));
     }
 

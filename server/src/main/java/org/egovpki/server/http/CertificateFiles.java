@@ -14,20 +14,20 @@ import org.egovpki.core.x509.Pkcs7;
  * A certificate as a file: DER, PEM, or a PKCS#7 certs-only bundle of the certificate followed by
  * its CA's chain (as far as the registry knows the CA).
  */
-final class CertificateFiles {
+public final class CertificateFiles {
 
     /** A file's content type and bytes. */
-    record File(String contentType, byte[] content) {
+    public record File(String contentType, byte[] content) {
     }
 
     private final CaRegistry cas;
 
-    CertificateFiles(CaRegistry cas) {
+    public CertificateFiles(CaRegistry cas) {
         this.cas = cas;
     }
 
     /** @param format {@code .der}, {@code .pem} or {@code .p7b} */
-    File of(CertificateRecord record, String format) {
+    public File of(CertificateRecord record, String format) {
         X509Certificate certificate = Pem.parseCertificate(record.certificateDer());
         return switch (format) {
             case ".der" -> new File("application/pkix-cert", record.certificateDer());

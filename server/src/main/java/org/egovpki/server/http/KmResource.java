@@ -7,14 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.eclipse.jetty.http.HttpHeader;
 import org.egovpki.core.DomainException;
 import org.egovpki.core.ca.KeyDeliveries;
-import org.egovpki.core.ca.KeyManagementLink;
 import org.egovpki.core.operator.Operator;
-import org.egovpki.core.km.SkfEnvelopedKeyBlob;
-import org.egovpki.core.km.Sm2EnvelopedKey;
 import org.egovpki.core.km.centre.KeyRecoveries;
 import org.egovpki.core.km.centre.RecoveryKind;
 import org.egovpki.core.km.centre.RecoveryRequest;
@@ -34,13 +30,13 @@ final class KmResource {
     private static final Set<String> DOWNLOAD_FIELDS = Set.of("challengeCode", "publicKey");
 
     private final KeyRecoveries recoveries;
-    private final KeyManagementLink link;
     private final KeyDeliveries deliveries;
+    private final SubscriberChannels channels;
 
-    KmResource(KeyRecoveries recoveries, KeyManagementLink link, KeyDeliveries deliveries) {
+    KmResource(KeyRecoveries recoveries, KeyDeliveries deliveries, SubscriberChannels channels) {
         this.recoveries = recoveries;
-        this.link = link;
         this.deliveries = deliveries;
+        this.channels = channels;
     }
 
     /** {@code GET /requests/{id}/key-delivery}: both certificates and the key in the three token formats. */
@@ -137,45 +133,24 @@ final class KmResource {
         String id = call.param("id");
         JsonNode body = call.body();
         JsonCodec.rejectUnknown(body, DOWNLOAD_FIELDS, "");
-        String code = JsonCodec.text(body, "challengeCode");
-        String key = JsonCodec.text(body, "publicKey");
-        if (code == null || key == null) {
-            throw DomainException.badRequest(code == null ? "challengeCode" : "publicKey", "challengeCode and publicKey "
-                    + "(the new token's SM2 public key, PEM or base64 DER) are required");
-        }
-        KeyRecoveries.RecoveredCertificate certificate = recoveries.certificateOf(id);
-        byte[] envelope = link.restore(certificate.caName(), certificate.serial(), publicKey(key), id, code);
-        Sm2EnvelopedKey parsed = Sm2EnvelopedKey.parse(envelope);
+        SubscriberChannels.RecoveredKey recovered = channels.recoverKey(id, JsonCodec.text(body, "challengeCode"),
+                JsonCodec.text(body, "publicKey"));
         Map<String, Object> v = new LinkedHashMap<>();
-        v.put("recovery", id);
-        v.put("issuer", certificate.caName());
-        v.put("serial", certificate.serial().toString(16));
-        v.put("sm2EnvelopedKey", Base64.getEncoder().encodeToString(envelope));
-        v.put("envelopedKeyBlob", Base64.getEncoder().encodeToString(
-                SkfEnvelopedKeyBlob.encode(parsed)));
+        v.put("recovery", recovered.recovery());
+        v.put("issuer", recovered.issuer());
+        v.put("serial", recovered.serialHex());
+        v.put("sm2EnvelopedKey", Base64.getEncoder().encodeToString(recovered.sm2EnvelopedKey()));
+        v.put("envelopedKeyBlob", Base64.getEncoder().encodeToString(recovered.envelopedKeyBlob()));
         call.json(200, v);
     }
 
     private static byte[] certificate(String text) {
         try {
-            return Pem.parseCertificate(base64Body(text)).getEncoded();
+            return Pem.parseCertificate(SubscriberChannels.base64Body(text)).getEncoded();
         } catch (Exception e) {
             throw DomainException.badRequest("officerCertificate", "officerCertificate must be an X.509 certificate, "
                     + "PEM or base64 DER: " + e.getMessage());
         }
     }
 
-    /** The bytes of one PEM block (headers dropped), or of plain base64. */
-    private static byte[] base64Body(String text) {
-        return Base64.getMimeDecoder().decode(text.replaceAll("-----[A-Z0-9 ]+-----", "").strip());
-    }
-
-    private static SubjectPublicKeyInfo publicKey(String text) {
-        try {
-            return SubjectPublicKeyInfo.getInstance(base64Body(text));
-        } catch (RuntimeException e) {
-            throw DomainException.badRequest("publicKey", "publicKey must be a SubjectPublicKeyInfo (PEM 'PUBLIC KEY' "
-                    + "or base64 DER): " + e.getMessage());
-        }
-    }
 }

@@ -1,7 +1,6 @@
 package org.egovpki.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.math.BigInteger;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -27,10 +26,12 @@ final class RevocationResource {
 
     private final RevocationService revocations;
     private final CertificateFinder finder;
+    private final SubscriberChannels channels;
 
-    RevocationResource(RevocationService revocations, CertificateFinder finder) {
+    RevocationResource(RevocationService revocations, CertificateFinder finder, SubscriberChannels channels) {
         this.revocations = revocations;
         this.finder = finder;
+        this.channels = channels;
     }
 
     /** {@code POST /certificates/{serial}/revoke?issuer=}: {@code {reason, requester, invalidityDate?}}. */
@@ -53,15 +54,8 @@ final class RevocationResource {
     void revokeWithChallenge(ApiCall call) {
         JsonNode body = call.body();
         JsonCodec.rejectUnknown(body, SELF_SERVICE_FIELDS, "");
-        String issuer = JsonCodec.text(body, "issuer");
-        String serial = JsonCodec.text(body, "serial");
-        String phrase = JsonCodec.text(body, "challengePhrase");
-        if (issuer == null || serial == null || phrase == null) {
-            throw DomainException.badRequest(issuer == null ? "issuer" : serial == null ? "serial" : "challengePhrase",
-                    "issuer (the CA name), serial (hex) and challengePhrase are required");
-        }
-        CertificateRecord revoked = revocations.revokeWithChallenge(issuer,
-                new BigInteger(JsonCodec.serialHex(serial), 16), phrase.toCharArray(), reason(body, false),
+        CertificateRecord revoked = channels.revokeWithChallenge(JsonCodec.text(body, "issuer"),
+                JsonCodec.text(body, "serial"), JsonCodec.text(body, "challengePhrase"), JsonCodec.text(body, "reason"),
                 instant(body, "invalidityDate"), call.remoteAddress());
         call.json(200, CertificateView.revoked(revoked));
     }
@@ -82,18 +76,11 @@ final class RevocationResource {
 
     private static RevocationReason reason(JsonNode body, boolean required) {
         String text = JsonCodec.text(body, "reason");
-        if (text == null) {
-            if (required) {
-                throw DomainException.badRequest("reason", "reason is required, one of "
-                        + List.of(RevocationReason.values()) + " (or the CPS letter A-J)");
-            }
-            return null;
+        if (text == null && required) {
+            throw DomainException.badRequest("reason", "reason is required, one of "
+                    + List.of(RevocationReason.values()) + " (or the CPS letter A-J)");
         }
-        try {
-            return RevocationReason.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw DomainException.badRequest("reason", e.getMessage());
-        }
+        return SubscriberChannels.reason(text);
     }
 
     private static <E extends Enum<E>> E parse(Class<E> type, String field, String value) {

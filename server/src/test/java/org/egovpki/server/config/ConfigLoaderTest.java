@@ -191,6 +191,9 @@ class ConfigLoaderTest {
                 Arguments.of("ocsp:\n  cacheSeconds: -1\n", "'ocsp.cacheSeconds'", "whole number"),
                 Arguments.of("ocsp:\n  cacheEntries: 0\n", "'ocsp.cacheEntries'", "from 1 to 1000000"),
                 Arguments.of("ocsp:\n  cacheSecs: 5\n", "unknown configuration key 'ocsp.cacheSecs'", "allowed keys in ocsp"),
+                Arguments.of("info:\n  cps:\n    zh: /nonexistent/cps.txt\n", "'info.cps.zh'", "readable UTF-8 text file"),
+                Arguments.of("info:\n  lookup:\n    perMinute: 0\n", "'info.lookup.perMinute'", "from 1 to 100000"),
+                Arguments.of("info:\n  contact:\n    phone: 1\n", "unknown configuration key 'info.contact'", ""),
                 Arguments.of("- just\n- a list\n", "must be a YAML mapping", ""),
                 Arguments.of("ldap: [1, 2\n", "not valid YAML", ""));
     }
