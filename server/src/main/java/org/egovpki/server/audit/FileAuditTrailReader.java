@@ -72,6 +72,11 @@ public final class FileAuditTrailReader implements AuditTrailReader {
     }
 
     @Override
+    public void check(AuditQuery query) {
+        decode(query);
+    }
+
+    @Override
     public AuditPage read(AuditQuery query) {
         long from = decode(query);
         try {

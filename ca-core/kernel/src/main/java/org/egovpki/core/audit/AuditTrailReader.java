@@ -9,6 +9,14 @@ import java.time.Instant;
 public interface AuditTrailReader {
 
     /**
+     * Refuses a query this reader cannot answer (a cursor it did not issue for the same filter and
+     * order) before anything is audited or read.
+     *
+     * @throws org.egovpki.core.DomainException BAD_REQUEST naming the parameter
+     */
+    void check(AuditQuery query);
+
+    /**
      * One page of the events the query matches.
      *
      * @throws org.egovpki.core.DomainException BAD_REQUEST for a cursor this reader did not issue

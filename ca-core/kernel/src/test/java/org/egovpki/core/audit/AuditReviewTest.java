@@ -33,6 +33,13 @@ class AuditReviewTest {
     };
     private final AuditTrailReader trail = new AuditTrailReader() {
         @Override
+        public void check(AuditQuery query) {
+            if ("bad".equals(query.cursor())) {
+                throw DomainException.badRequest("cursor", "not a cursor");
+            }
+        }
+
+        @Override
         public AuditPage read(AuditQuery query) {
             calls.add("read");
             return new AuditPage(List.of(), null);
@@ -80,6 +87,14 @@ class AuditReviewTest {
 
         assertThat(calls).containsExactly("audit AUDIT_TRAIL_READ FAILURE", "audit AUDIT_TRAIL_EXPORTED FAILURE");
         assertThat(recorded.get(0).details()).containsEntry("reason", "role");
+    }
+
+    @Test
+    void aQueryTheReaderRefusesIsNeitherAuditedNorRead() {
+        assertThatThrownBy(() -> review.read(new AuditQuery(null, null, null, null, null, 10, "bad", null),
+                operator(Role.AUDITOR))).isInstanceOfSatisfying(DomainException.class,
+                        e -> assertThat(e.field()).isEqualTo("cursor"));
+        assertThat(calls).isEmpty();
     }
 
     @Test
