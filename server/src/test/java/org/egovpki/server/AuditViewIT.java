@@ -4,19 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import org.egovpki.core.crypto.BouncyCastle;
+import org.egovpki.core.crypto.KeyAlgorithm;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
+import javax.security.auth.x500.X500Principal;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -128,6 +138,51 @@ class AuditViewIT {
         assertThat(clerk.exitValue()).as(clerk.output()).isEqualTo(3);
         assertThat(clerk.output()).contains("HTTP 403");
         assertThat(tmp.resolve("clerk.zip")).doesNotExist();
+    }
+
+    @Test
+    void theTrailAnswersNoIdNumberOrChallengePhraseWholeNotEvenOneAnAuditorSearchedFor() throws Exception {
+        KeyPair key = KeyAlgorithm.SM2.generate(new SecureRandom());
+        HttpResponse<byte[]> accepted = api.postJson("clerk1", "/api/v1/requests",
+                personal("11010519491231002X", key));
+        assertThat(accepted.statusCode()).as(ApiClient.text(accepted)).isEqualTo(201);
+        HttpResponse<byte[]> refused = api.postJson("clerk1", "/api/v1/requests", personal("11010519491231002Y", key));
+        assertThat(refused.statusCode()).as(ApiClient.text(refused)).isEqualTo(400);
+        api.json("auditor1", "/api/v1/audit?subject=11010519491231002X");
+
+        StringBuilder everything = new StringBuilder();
+        String cursor = null;
+        do {
+            JsonNode page = api.json("auditor1", "/api/v1/audit?order=oldest&limit=1000"
+                    + (cursor == null ? "" : "&cursor=" + cursor));
+            everything.append(page.path("entries"));
+            cursor = page.path("next").isTextual() ? page.path("next").asText() : null;
+        } while (cursor != null);
+
+        assertThat(everything).contains("REQUEST_SUBMITTED").contains("110***********002X")
+                .doesNotContain("11010519491231002X").doesNotContain("11010519491231002Y")
+                .doesNotContain("my secret phrase");
+    }
+
+    private static ObjectNode personal(String idNumber, KeyPair key) throws Exception {
+        ObjectNode body = JSON.createObjectNode();
+        PKCS10CertificationRequest csr = new JcaPKCS10CertificationRequestBuilder(
+                new X500Principal("CN=Zhang San,O=egov-pki test,C=CN"), key.getPublic())
+                .build(new JcaContentSignerBuilder("SM3WITHSM2").setProvider(BouncyCastle.PROVIDER)
+                        .build(key.getPrivate()));
+        body.put("csr", Base64.getEncoder().encodeToString(csr.getEncoded()));
+        body.put("profile", "personal");
+        ObjectNode registration = body.putObject("registration");
+        registration.put("realName", "Zhang San");
+        registration.put("idType", "RESIDENT_ID");
+        registration.put("idNumber", idNumber);
+        registration.put("phone", "+86 371 6000 0000");
+        body.put("businessType", "tax");
+        body.put("region", "410000");
+        body.put("publishOptOut", false);
+        body.put("challengePhrase", "my secret phrase");
+        body.put("agreementAccepted", true);
+        return body;
     }
 
     /** The bundle with one character of its first line changed, everything else as it was. */
