@@ -47,9 +47,10 @@ public final class AuditReview {
     /** One page of the trail, after recording the read with the reader and the filter. */
     public AuditPage read(AuditQuery query, Operator reader) {
         Objects.requireNonNull(query, "query");
-        trail.check(query);
         Map<String, String> details = query.describe();
         check(reader, AuditEventType.AUDIT_TRAIL_READ, details, "read");
+        // A cursor the reader cannot follow is the caller's mistake, refused before it is audited as a read.
+        trail.check(query);
         audit.record(AuditEvent.success(clock.instant(), AuditEventType.AUDIT_TRAIL_READ, reader.dn(), List.of(),
                 details));
         return trail.read(query);
