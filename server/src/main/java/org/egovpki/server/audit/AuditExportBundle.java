@@ -14,15 +14,17 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Date;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
-import org.bouncycastle.asn1.ASN1UTCTime;
 import org.bouncycastle.asn1.ASN1GeneralizedTime;
+import org.bouncycastle.asn1.ASN1UTCTime;
 import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.CMSAttributes;
 import org.bouncycastle.asn1.x509.Time;
@@ -90,7 +92,7 @@ public final class AuditExportBundle {
         manifest.put("lastSequence", c.lastSequence());
         manifest.put("count", c.count());
         ObjectNode counts = manifest.putObject("countsByType");
-        new java.util.TreeMap<>(c.countsByType()).forEach(counts::put);
+        new TreeMap<>(c.countsByType()).forEach(counts::put);
         manifest.put("hashAlgorithm", "SHA-256");
         manifest.put("previousHash", c.previousHash());
         manifest.put("lastHash", c.lastHash());
@@ -285,7 +287,7 @@ public final class AuditExportBundle {
         while (current != null && chain.size() < 10) {
             chain.add(current);
             try {
-                current.checkValidity(java.util.Date.from(at));
+                current.checkValidity(Date.from(at));
             } catch (Exception e) {
                 problems.add("the certificate " + current.getSubjectX500Principal().getName() + " was not valid when "
                         + "the manifest was signed (" + at + ")");
