@@ -8,6 +8,8 @@ import java.time.Duration;
 import org.egovpki.core.ca.CaBootstrap;
 import org.egovpki.core.ca.CaCertificateStatuses;
 import org.egovpki.core.ca.CaRegistry;
+import org.egovpki.core.audit.AuditExportSigner;
+import org.egovpki.core.ca.CmsAuditExportSigner;
 import org.egovpki.core.ca.CaRevocations;
 import org.egovpki.core.ca.CertificateAuthority;
 import org.egovpki.core.ca.CrlPublisher;
@@ -201,6 +203,14 @@ final class CaAssembly {
 
     CaRegistry registry() {
         return registry;
+    }
+
+    /**
+     * What signs audit export manifests (docs/operations.md, "Audit review and export"): the first
+     * issuing CA of the configuration, the SM2 one by default.
+     */
+    AuditExportSigner auditExportSigner() {
+        return CmsAuditExportSigner.of(registry, null);
     }
 
     /** The CA key store, which also holds the delegated OCSP responders' and sync signers' keys. */

@@ -156,7 +156,7 @@ public final class EgovPkiServer implements AutoCloseable {
 
         if (serveHttp) {
             http.start(config, clock, directory, ca, ra, km, bulk, syncTargets, syncDelivery, readiness, metrics,
-                    teardown);
+                    AuditTrails.review(audit, ca.auditExportSigner(), clock), teardown);
         }
         writePortsFile(data, serveHttp);
         requireHealthy(data, "after start-up");

@@ -15,6 +15,7 @@ import org.egovpki.core.sync.SyncTargets;
 import org.egovpki.routes.BulkEnrollment;
 import org.egovpki.server.config.EgovPkiConfig;
 import org.egovpki.server.http.ApiHandler;
+import org.egovpki.core.audit.AuditReview;
 import org.egovpki.server.http.JsonErrorHandler;
 import org.egovpki.server.http.MetricsHandler;
 import org.egovpki.server.http.Readiness;
@@ -72,10 +73,11 @@ final class HttpAssembly {
      * @param sync the sync delivery, {@code null} when the sync is off ({@code sync.enabled: false})
      * @param readiness start-up and the routes, for {@code /health/ready}
      * @param metrics   what {@code GET /metrics} renders; the sync's per-target series are appended to it here
+     * @param auditReview the audit trail's reads and exports ({@code GET /audit})
      */
     void start(EgovPkiConfig config, Clock clock, DirectoryAssembly directory, CaAssembly ca, RaAssembly ra,
                KmAssembly km, BulkEnrollment bulk, SyncTargets syncTargets, SyncAssembly.Delivery sync,
-               Readiness readiness, ServerMetrics metrics, Teardown teardown) {
+               Readiness readiness, ServerMetrics metrics, AuditReview auditReview, Teardown teardown) {
         ObjectMapper json = new ObjectMapper();
         if (sync != null) {
             metrics.append(sync.metrics()::render);
@@ -85,7 +87,7 @@ final class HttpAssembly {
                 new OcspHandler(ca.ocsp(), ocspMetrics::answered),
                 new ApiHandler(ra.enrollment(), ca.revocations(), ra.lifecycle(), ca.crls(), ca.caRevocations(),
                         ra.operators(), ca.certificates(), ca.registry(), ca.profiles(), km.recoveries(), km.link(),
-                        ca.keyDeliveries(), bulk, syncTargets, sync == null ? null : sync.store(), json),
+                        ca.keyDeliveries(), bulk, syncTargets, sync == null ? null : sync.store(), auditReview, json),
                 new MetricsHandler(metrics::scrape, json),
                 new WebHandler(config.info(), ca.registry(), ca.certificates(), ra.publishedCertificates(),
                         new SubscriberChannels(ca.revocations(), km.recoveries(), km.link()), clock,

@@ -1,5 +1,8 @@
 package org.egovpki.server.audit;
 
+import org.egovpki.core.audit.AuditExportSigner;
+import org.egovpki.core.audit.AuditReview;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -107,5 +110,13 @@ public final class AuditTrails {
 
     private static String summary(List<AuditVerification.Problem> found) {
         return found.stream().map(AuditVerification.Problem::toString).reduce((a, b) -> a + "; " + b).orElse("");
+    }
+
+    /**
+     * The trail's readers' service: reads and exports of {@code log}'s trail, each audited in it
+     * first, by the roles {@link AuditReview} allows; exports signed by {@code signer}.
+     */
+    public static AuditReview review(FileAuditLog log, AuditExportSigner signer, Clock clock) {
+        return new AuditReview(new FileAuditTrailReader(log.file(), log.trail(), signer, clock), log, clock);
     }
 }

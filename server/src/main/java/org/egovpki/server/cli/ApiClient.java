@@ -197,7 +197,7 @@ final class ApiClient {
     }
 
     /** "CONFLICT: message (field serial)" from the API's error shape, or the start of the body. */
-    private static String summary(Answer answer) {
+    static String summary(Answer answer) {
         if (answer.json()) {
             try {
                 JsonNode error = MAPPER.readTree(answer.body());

@@ -50,8 +50,10 @@ import picocli.CommandLine.Spec;
  * stale or forged); 2 the check could not run (no seal key, directory unreachable);
  * 3 intact now, but the trail records findings of an earlier start-up.
  */
-@Command(name = "audit", mixinStandardHelpOptions = true, description = "Check the audit trails.",
-        subcommands = {AuditCommand.Verify.class})
+@Command(name = "audit", mixinStandardHelpOptions = true,
+        description = "Check the audit trails; export and check signed archive bundles of them.",
+        subcommands = {AuditCommand.Verify.class, AuditExportCommands.Export.class,
+                AuditExportCommands.VerifyExport.class})
 final class AuditCommand implements Runnable {
 
     static final int EXIT_TAMPERED = 1;
@@ -60,6 +62,9 @@ final class AuditCommand implements Runnable {
     @Override
     public void run() {
         System.out.println("usage: egov-pki audit verify [--data DIR] [--file FILE [--trail server|cli]] [--no-directory]");
+        System.out.println("       egov-pki audit export --from DATE --to DATE --out FILE --user UID --password-file FILE "
+                + "[--url URL]");
+        System.out.println("       egov-pki audit verify-export FILE [--trust ROOT.pem]");
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,

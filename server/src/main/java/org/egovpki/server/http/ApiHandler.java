@@ -8,6 +8,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.egovpki.core.DomainException;
+import org.egovpki.core.audit.AuditReview;
 import org.egovpki.core.ca.CaRegistry;
 import org.egovpki.core.ca.CaRevocations;
 import org.egovpki.core.ca.CrlPublisher;
@@ -51,9 +52,9 @@ public final class ApiHandler extends Handler.Abstract {
                       OperatorDirectory operators, CertificateLookup certificates, CaRegistry cas,
                       Profiles profiles, KeyRecoveries recoveries, KeyManagementLink kmLink,
                       KeyDeliveries deliveries, BulkEnrollment bulk, SyncTargets syncTargets, SyncStore syncStore,
-                      ObjectMapper json) {
+                      AuditReview auditReview, ObjectMapper json) {
         this(resources(enrollment, revocations, lifecycle, crls, caRevocations, certificates, cas, profiles, recoveries,
-                kmLink, deliveries, bulk, syncTargets, syncStore), operators, json);
+                kmLink, deliveries, bulk, syncTargets, syncStore, auditReview), operators, json);
     }
 
     ApiHandler(ApiResources resources, OperatorDirectory operators, ObjectMapper json) {
@@ -68,7 +69,7 @@ public final class ApiHandler extends Handler.Abstract {
                                           CertificateLookup certificates, CaRegistry cas, Profiles profiles,
                                           KeyRecoveries recoveries, KeyManagementLink kmLink,
                                           KeyDeliveries deliveries, BulkEnrollment bulk, SyncTargets syncTargets,
-                                          SyncStore syncStore) {
+                                          SyncStore syncStore, AuditReview auditReview) {
         CertificateFinder finder = new CertificateFinder(certificates);
         SubscriberChannels channels = new SubscriberChannels(revocations, recoveries, kmLink);
         RequestResource requests = new RequestResource(enrollment, bulk);
@@ -76,7 +77,8 @@ public final class ApiHandler extends Handler.Abstract {
                 new CertificateResource(certificates, finder, new CertificateFiles(cas)),
                 new CaResource(caRevocations, crls, cas), new RevocationResource(revocations, finder, channels),
                 new LifecycleResource(lifecycle, finder, requests), new KmResource(recoveries, deliveries, channels),
-                new ProfileResource(profiles), new SyncResource(syncTargets), new SyncEventsResource(syncTargets));
+                new ProfileResource(profiles), new SyncResource(syncTargets), new SyncEventsResource(syncTargets),
+                new AuditResource(auditReview));
     }
 
     @Override

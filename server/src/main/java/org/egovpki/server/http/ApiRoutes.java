@@ -78,7 +78,9 @@ public final class ApiRoutes {
             .operator(POST, "/sync/targets/{id}/redrive", SYNC_TARGET, (r, c) -> r.sync().redrive(c))
             .operator(POST, "/sync/targets/{id}/skip", SYNC_TARGET, (r, c) -> r.sync().skip(c))
             .operator(POST, "/sync/targets/{id}/replay", SYNC_TARGET, (r, c) -> r.sync().replay(c))
-            .operator(GET, "/sync/targets/{id}/events", SYNC_TARGET, (r, c) -> r.syncEvents().events(c));
+            .operator(GET, "/sync/targets/{id}/events", SYNC_TARGET, (r, c) -> r.syncEvents().events(c))
+            .operator(GET, "/audit", (r, c) -> r.audit().read(c))
+            .operator(GET, "/audit/export", (r, c) -> r.audit().export(c));
 
     private final List<Route> routes = new ArrayList<>();
 

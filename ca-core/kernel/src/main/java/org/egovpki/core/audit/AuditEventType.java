@@ -109,5 +109,15 @@ public enum AuditEventType {
     /** An administrator skipped a sync target's head message: it counts as delivered without being so. */
     SYNC_TARGET_SKIPPED,
     /** An administrator moved a sync target's delivered sequence: delivery resumes at the given sequence. */
-    SYNC_TARGET_REPLAYED
+    SYNC_TARGET_REPLAYED,
+    /**
+     * An operator read the audit trail (GET /api/v1/audit): the details carry the filter used
+     * (number-like values masked); a FAILURE is a reader without an auditor's or business admin's role.
+     */
+    AUDIT_TRAIL_READ,
+    /**
+     * An operator exported a signed archive bundle of the audit trail for a period; the details
+     * carry the period (and, on success, the sequences and count); a FAILURE is a refusal.
+     */
+    AUDIT_TRAIL_EXPORTED
 }
