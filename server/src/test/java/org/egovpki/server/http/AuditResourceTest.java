@@ -83,8 +83,8 @@ class AuditResourceTest {
         RequestResource requests = new RequestResource(null, null);
         ApiResources resources = new ApiResources(new OpenApiResource(), requests,
                 new CertificateResource(query -> List.of(), noCertificates, new CertificateFiles(null)),
-                new CaResource(null, null, null), new RevocationResource(null, noCertificates),
-                new LifecycleResource(null, noCertificates, requests), new KmResource(null, null, null),
+                new CaResource(null, null, null), new RevocationResource(null, noCertificates, new SubscriberChannels(null, null, null)),
+                new LifecycleResource(null, noCertificates, requests), new KmResource(null, null, new SubscriberChannels(null, null, null)),
                 new ProfileResource(null), new SyncResource(null), new SyncEventsResource(null),
                 new AuditResource(review));
         http = new Server();
