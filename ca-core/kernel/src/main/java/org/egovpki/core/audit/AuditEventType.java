@@ -109,5 +109,17 @@ public enum AuditEventType {
     /** An administrator skipped a sync target's head message: it counts as delivered without being so. */
     SYNC_TARGET_SKIPPED,
     /** An administrator moved a sync target's delivered sequence: delivery resumes at the given sequence. */
-    SYNC_TARGET_REPLAYED
+    SYNC_TARGET_REPLAYED,
+    /** A security admin replaced an operator's roles (details: the roles before and after). */
+    OPERATOR_ROLES_CHANGED,
+    /** A security admin disabled an operator: no REST login, no LDAP bind. */
+    OPERATOR_DISABLED,
+    /** A security admin enabled a disabled operator again. */
+    OPERATOR_ENABLED,
+    /** A security admin gave an operator a generated one-time password (never the password itself). */
+    OPERATOR_PASSWORD_RESET,
+    /** An operator changed its own password (never the password itself). */
+    OPERATOR_PASSWORD_CHANGED,
+    /** An operator administration action was refused (details: what and why). */
+    OPERATOR_CHANGE_REFUSED
 }
