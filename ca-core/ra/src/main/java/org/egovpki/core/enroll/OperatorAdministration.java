@@ -137,7 +137,7 @@ public final class OperatorAdministration {
         OperatorAccount target = existing(uid);
         refuseSelf(actor, target, "reset its own password", "change it with the old one (egov-pki operator passwd)");
         char[] password = passwords.get();
-        accounts.setPassword(uid, password, 1, true, clock.instant());
+        accounts.setPassword(uid, password, policy.history(), true, clock.instant());
         OperatorAccount changed = existing(uid);
         record(AuditEventType.OPERATOR_PASSWORD_RESET, actor, changed, Map.of());
         return new OneTimePassword(changed, password);
