@@ -82,7 +82,7 @@ final class HttpAssembly {
                 new OcspHandler(ca.ocsp(), ocspMetrics::answered),
                 new ApiHandler(ra.enrollment(), ca.revocations(), ra.lifecycle(), ca.crls(), ca.caRevocations(),
                         ra.operators(), ca.certificates(), ca.registry(), ca.profiles(), km.recoveries(), km.link(),
-                        ca.keyDeliveries(), bulk, syncTargets, sync == null ? null : sync.store(), json),
+                        ca.keyDeliveries(), bulk, syncTargets, sync == null ? null : sync.store(), ra.administration(), json),
                 new MetricsHandler(metrics::scrape, json),
                 new PublicHandler(ca.registry(), ca.repository(), ra.publishedCertificates(), ca.urls(),
                         directory.names(), config.ldap().publicUrl().toString(), clock, directory.health(), readiness,

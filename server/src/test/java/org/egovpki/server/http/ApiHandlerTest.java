@@ -46,7 +46,8 @@ class ApiHandlerTest {
                 new CertificateResource(query -> List.of(), noCertificates, new CertificateFiles(null)),
                 new CaResource(null, null, null), new RevocationResource(null, noCertificates),
                 new LifecycleResource(null, noCertificates, requests), new KmResource(null, null, null),
-                new ProfileResource(null), new SyncResource(null), new SyncEventsResource(null));
+                new ProfileResource(null), new SyncResource(null), new SyncEventsResource(null),
+                new OperatorResource(null));
         http = new Server();
         connector = new LocalConnector(http);
         http.addConnector(connector);

@@ -69,7 +69,7 @@ class SyncEventsResourceTest {
                 new LifecycleResource(null, noCertificates, requests), new KmResource(null, null, null),
                 new ProfileResource(null), new SyncResource(null), new SyncEventsResource(new SyncTargets(store,
                 new InMemorySyncCredentials(), new RecordingAuditLog(), Clock.fixed(NOW, ZoneOffset.UTC),
-                cron -> java.util.Optional.empty())));
+                cron -> java.util.Optional.empty())), new OperatorResource(null));
         http = new Server();
         connector = new LocalConnector(http);
         http.addConnector(connector);
