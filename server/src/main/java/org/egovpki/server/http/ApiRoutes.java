@@ -33,8 +33,11 @@ public final class ApiRoutes {
     /** A sync target's id ({@code SyncTarget.ID}). */
     static final Param SYNC_TARGET = new Param("id", "[a-z0-9][a-z0-9-]{0,62}");
 
-    /** An operator's login ({@code LdapOperatorDirectory.UID}). */
-    static final Param OPERATOR_UID = new Param("uid", "[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    /**
+     * An operator's login ({@code LdapOperatorDirectory.UID}), except {@code me}: {@code /operators/me}
+     * is the logged-in operator's own ({@code OperatorAdministration.RESERVED_UID}).
+     */
+    static final Param OPERATOR_UID = new Param("uid", "(?!me(?:/|$))[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     /** A path parameter in a template; declared before the table, which uses it as it is built. */
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]+)}");

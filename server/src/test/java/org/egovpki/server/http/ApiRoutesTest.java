@@ -48,6 +48,8 @@ class ApiRoutesTest {
             "GET,  /km/recoveries/KR-00FF",           // recovery ids are lower-case kr-<hex>
             "GET,  /km/recoveries/kr-xyz",
             "POST, /revocations/other",
+            "GET,  /operators/me",                    // the caller's own: only /operators/me/password
+            "POST, /operators/me/password-reset",
             "GET,  ''",
     })
     void aPathWithAMalformedParameterOrUnknownShapeMatchesNothing(String method, String path) {

@@ -37,6 +37,9 @@ import org.egovpki.core.operator.SeparationOfDuties;
  */
 public final class OperatorAdministration {
 
+    /** The login no operator may have: {@code /api/v1/operators/me} names the caller itself. */
+    public static final String RESERVED_UID = "me";
+
     /** What a creation or reset gives back: the account and its one-time password, shown once. */
     public record OneTimePassword(OperatorAccount account, char[] password) {
     }
@@ -81,6 +84,10 @@ public final class OperatorAdministration {
         if (granted.isEmpty()) {
             throw DomainException.badRequest("roles", "an operator needs at least one role; roles: "
                     + EnumSet.allOf(Role.class));
+        }
+        if (RESERVED_UID.equalsIgnoreCase(uid)) {
+            throw DomainException.badRequest("uid", "the login '" + uid + "' is reserved: /api/v1/operators/me is "
+                    + "the logged-in operator's own");
         }
         refuseIfSeparated(actor, uid, granted);
         char[] password = passwords.get();

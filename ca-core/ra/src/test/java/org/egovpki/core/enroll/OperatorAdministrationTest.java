@@ -81,6 +81,13 @@ class OperatorAdministrationTest {
         assertThat(event.details().toString()).doesNotContain("Otp1");
     }
 
+    @Test
+    void theLoginMeIsReservedForTheCallersOwnPath() {
+        assertThatThrownBy(() -> admin.create(security, "me", "Me", EnumSet.of(Role.ENTRY_CLERK)))
+                .isInstanceOf(DomainException.class).hasMessageContaining("reserved");
+        assertThat(accounts.entries).doesNotContainKey("me");
+    }
+
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Role.class, names = {"SECURITY_ADMIN", "SUPER_ADMIN"}, mode = EnumSource.Mode.EXCLUDE)
     void onlySecurityAndSuperAdminsManageOperators(Role role) {
