@@ -7,6 +7,11 @@ import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPInterface;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
+import com.unboundid.ldap.sdk.SearchResult;
+import com.unboundid.ldap.sdk.SearchScope;
+import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SimpleBindRequest;
@@ -15,7 +20,10 @@ import com.unboundid.ldap.sdk.experimental.DraftBeheraLDAPPasswordPolicy10Reques
 import com.unboundid.ldap.sdk.experimental.DraftBeheraLDAPPasswordPolicy10ResponseControl;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Date;
+import java.util.List;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,16 +31,28 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.egovpki.core.DomainException;
 import org.egovpki.core.operator.Operator;
+import org.egovpki.core.enroll.OperatorAccount;
+import org.egovpki.core.enroll.OperatorAccounts;
 import org.egovpki.core.enroll.OperatorDirectory;
 import org.egovpki.core.enroll.OperatorLockedOut;
 import org.egovpki.core.operator.Role;
+import org.egovpki.core.operator.SeparationOfDuties;
 
 /**
  * Operators under {@code ou=operators} ({@code egovOperator}). Authentication is a bind as the
  * operator — the directory checks the password, and an operator who can log in to the REST API is
  * exactly one who can bind in an LDAP browser.
+ *
+ * <p>As {@link OperatorAccounts} it is the store of operator administration: roles, the
+ * {@code egovOperatorState} a disabled operator has (the embedded directory then refuses its binds,
+ * {@code BindGuard}; on OpenLDAP the access rules stop binds with it), and the password state on
+ * the auxiliary class {@code egovOperatorPassword} (earlier password hashes, must-change flag) with
+ * {@code egovPasswordChangedAt}. No password and no hash ever leaves this class.
  */
-public final class LdapOperatorDirectory implements OperatorDirectory {
+public final class LdapOperatorDirectory implements OperatorDirectory, OperatorAccounts {
+
+    private static final String[] ACCOUNT_ATTRIBUTES = {"uid", "cn", "egovRole", "egovOperatorState", "objectClass",
+        "egovPasswordChangedAt", "egovPasswordMustChange", "createTimestamp"};
 
     /** Logins: letters, digits, '.', '_' and '-'; they become an RDN value. */
     public static final Pattern UID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -159,8 +179,23 @@ public final class LdapOperatorDirectory implements OperatorDirectory {
         return findByDn(names.operator(uid).toString());
     }
 
+    /**
+     * Creates an operator whose password its holder chose (the local bootstrap {@code egov-pki operator
+     * add}, the first CA admin): refused if the roles break {@link SeparationOfDuties}.
+     */
     @Override
     public Operator create(String uid, String name, Set<Role> roles, char[] password) {
+        return add(uid, name, roles, password, false, null).operator();
+    }
+
+    @Override
+    public OperatorAccount create(String uid, String name, Set<Role> roles, char[] password, boolean mustChange,
+                                  Instant at) {
+        return add(uid, name, roles, password, mustChange, Objects.requireNonNull(at, "at"));
+    }
+
+    private OperatorAccount add(String uid, String name, Set<Role> roles, char[] password, boolean mustChange,
+                                Instant at) {
         if (uid == null || !UID.matcher(uid).matches()) {
             throw DomainException.badRequest("uid", "operator login '" + uid
                     + "' must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
@@ -172,15 +207,20 @@ public final class LdapOperatorDirectory implements OperatorDirectory {
             throw DomainException.badRequest("roles", "an operator needs at least one role; roles: "
                     + EnumSet.allOf(Role.class));
         }
+        SeparationOfDuties.check(roles);
         PasswordRules.check(uid, password);
         DN dn = names.operator(uid);
         Entry entry = new Entry(dn);
-        entry.addAttribute("objectClass", "top", "egovOperator");
+        entry.addAttribute("objectClass", "top", "egovOperator", "egovOperatorPassword");
         entry.addAttribute("uid", uid);
         entry.addAttribute("cn", name.strip());
         entry.addAttribute("egovRole", roles.stream().map(Enum::name).sorted().toArray(String[]::new));
         entry.addAttribute("egovOperatorState", "ACTIVE");
         entry.addAttribute("userPassword", PasswordHashes.ssha256(password, random));
+        entry.addAttribute("egovPasswordMustChange", LdapValues.bool(mustChange));
+        if (at != null) {
+            entry.addAttribute("egovPasswordChangedAt", LdapValues.time(at));
+        }
         try {
             ldap.add(entry);
         } catch (LDAPException e) {
@@ -189,7 +229,156 @@ public final class LdapOperatorDirectory implements OperatorDirectory {
             }
             throw LdapErrors.toDomain("creating operator " + uid, e);
         }
-        return new Operator(uid, dn.toString(), name.strip(), roles);
+        return account(uid).orElseThrow(() -> DomainException.internal("operator " + uid
+                + " was added but cannot be read back", null));
+    }
+
+    @Override
+    public List<OperatorAccount> list() {
+        try {
+            SearchResult result = ldap.search(names.container(org.egovpki.schema.DirectoryLayout.Container.OPERATORS)
+                    .toString(), SearchScope.ONE, Filter.createEqualityFilter("objectClass", "egovOperator"),
+                    ACCOUNT_ATTRIBUTES);
+            List<OperatorAccount> accounts = new ArrayList<>();
+            for (SearchResultEntry entry : result.getSearchEntries()) {
+                accounts.add(toAccount(entry));
+            }
+            accounts.sort(Comparator.comparing(OperatorAccount::uid, String.CASE_INSENSITIVE_ORDER));
+            return accounts;
+        } catch (LDAPException e) {
+            throw LdapErrors.toDomain("listing operators", e);
+        }
+    }
+
+    @Override
+    public Optional<OperatorAccount> account(String uid) {
+        return entry(uid, ACCOUNT_ATTRIBUTES).map(this::toAccount);
+    }
+
+    @Override
+    public void replaceRoles(String uid, Set<Role> roles) {
+        modify(uid, "changing the roles of", new Modification(ModificationType.REPLACE, "egovRole",
+                roles.stream().map(Enum::name).sorted().toArray(String[]::new)));
+    }
+
+    @Override
+    public void setEnabled(String uid, boolean enabled) {
+        modify(uid, enabled ? "enabling" : "disabling", new Modification(ModificationType.REPLACE,
+                "egovOperatorState", enabled ? "ACTIVE" : "DISABLED"));
+    }
+
+    /**
+     * Checks the new password against the current one and the history, then writes the new hash, the
+     * history with the current hash first, the must-change flag and the time in one modify.
+     */
+    @Override
+    public void setPassword(String uid, char[] password, int history, boolean mustChange, Instant at) {
+        SearchResultEntry entry = entry(uid, "userPassword", "egovPasswordHistory", "objectClass")
+                .orElseThrow(() -> DomainException.notFound("no operator with login '" + uid + "'"));
+        PasswordRules.check(uid, password);
+        List<String[]> earlier = new ArrayList<>();
+        for (String value : LdapValues.values(entry, "egovPasswordHistory")) {
+            int space = value.indexOf(' ');
+            if (space > 0) {
+                earlier.add(new String[] {value.substring(0, space), value.substring(space + 1)});
+            }
+        }
+        earlier.sort(Comparator.comparing((String[] v) -> parseLong(v[0])).reversed());
+        List<String> recent = new ArrayList<>();
+        String current = entry.getAttributeValue("userPassword");
+        if (current != null) {
+            recent.add(current);
+        }
+        earlier.forEach(v -> recent.add(v[1]));
+        for (String hash : recent.subList(0, Math.min(history, recent.size()))) {
+            if (PasswordHashes.matches(hash, password)) {
+                throw DomainException.badRequest("password", "the new password is one of the last " + history
+                        + " passwords of operator '" + uid + "'; choose another");
+            }
+        }
+        List<String> kept = new ArrayList<>();
+        if (current != null && history > 1) {
+            kept.add(at.toEpochMilli() + " " + current);
+        }
+        for (String[] v : earlier) {
+            if (kept.size() >= history - 1) {
+                break;
+            }
+            kept.add(v[0] + " " + v[1]);
+        }
+        List<Modification> changes = new ArrayList<>();
+        if (!entry.hasObjectClass("egovOperatorPassword")) {
+            changes.add(new Modification(ModificationType.ADD, "objectClass", "egovOperatorPassword"));
+        }
+        changes.add(new Modification(ModificationType.REPLACE, "userPassword", PasswordHashes.ssha256(password,
+                random)));
+        changes.add(new Modification(ModificationType.REPLACE, "egovPasswordHistory", kept.toArray(String[]::new)));
+        changes.add(new Modification(ModificationType.REPLACE, "egovPasswordMustChange", LdapValues.bool(mustChange)));
+        changes.add(new Modification(ModificationType.REPLACE, "egovPasswordChangedAt", LdapValues.time(at)));
+        modify(uid, "setting the password of", changes.toArray(Modification[]::new));
+    }
+
+    @Override
+    public boolean passwordMatches(String uid, char[] password) {
+        if (uid == null || !UID.matcher(uid).matches() || password == null || password.length == 0) {
+            return false;
+        }
+        DN dn = names.operator(uid);
+        try {
+            bindCheck.bind(dn.toString(), new String(password), new DraftBeheraLDAPPasswordPolicy10RequestControl());
+            return true;
+        } catch (LDAPException e) {
+            if (locked(e)) {
+                throw new OperatorLockedOut(uid, lockedUntil(dn));
+            }
+            if (e.getResultCode() == ResultCode.INVALID_CREDENTIALS || e.getResultCode() == ResultCode.NO_SUCH_OBJECT
+                    || e.getResultCode() == ResultCode.INAPPROPRIATE_AUTHENTICATION) {
+                return false;
+            }
+            throw LdapErrors.toDomain("checking the password of operator " + uid, e);
+        }
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private Optional<SearchResultEntry> entry(String uid, String... attributes) {
+        if (uid == null || !UID.matcher(uid).matches()) {
+            return Optional.empty();
+        }
+        try {
+            SearchResultEntry entry = ldap.getEntry(names.operator(uid).toString(), attributes);
+            return entry == null || !entry.hasObjectClass("egovOperator") ? Optional.empty() : Optional.of(entry);
+        } catch (LDAPException e) {
+            throw LdapErrors.toDomain("reading operator " + uid, e);
+        }
+    }
+
+    private void modify(String uid, String what, Modification... changes) {
+        try {
+            ldap.modify(names.operator(uid).toString(), changes);
+        } catch (LDAPException e) {
+            if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
+                throw DomainException.notFound("no operator with login '" + uid + "'");
+            }
+            throw LdapErrors.toDomain(what + " operator " + uid, e);
+        }
+    }
+
+    private OperatorAccount toAccount(Entry entry) {
+        Instant changed = LdapValues.time(entry, "egovPasswordChangedAt");
+        if (changed == null) {
+            // Accounts from versions before operator administration: the password is as old as the entry.
+            changed = LdapValues.time(entry, "createTimestamp");
+        }
+        return new OperatorAccount(toOperator(entry),
+                !"DISABLED".equalsIgnoreCase(entry.getAttributeValue("egovOperatorState")),
+                changed == null ? Instant.EPOCH : changed, LdapValues.bool(entry, "egovPasswordMustChange"));
     }
 
     private Operator toOperator(Entry entry) {

@@ -34,4 +34,31 @@ public final class PasswordHashes {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
+
+    /**
+     * Whether {@code password} is the password of a {@code {SSHA256}} value made by {@link #ssha256}
+     * (compared in constant time); false for any other scheme.
+     */
+    public static boolean matches(String stored, char[] password) {
+        if (stored == null || password == null || !stored.regionMatches(true, 0, "{SSHA256}", 0, 9)) {
+            return false;
+        }
+        byte[] value;
+        try {
+            value = Base64.getDecoder().decode(stored.substring(9));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        if (value.length <= 32) {
+            return false;
+        }
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update(new String(password).getBytes(StandardCharsets.UTF_8));
+            sha256.update(value, 32, value.length - 32);
+            return MessageDigest.isEqual(sha256.digest(), java.util.Arrays.copyOf(value, 32));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
 }

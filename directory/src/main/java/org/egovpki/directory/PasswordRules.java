@@ -1,26 +1,18 @@
 package org.egovpki.directory;
 
-import java.util.Locale;
-import org.egovpki.core.DomainException;
-
-/** Operator password rules (REQUIREMENTS §7): at least 8 characters, letters and digits, not containing the login. */
+/**
+ * Operator password rules (REQUIREMENTS §7): at least 8 characters, letters and digits, not
+ * containing the login. The rules are the domain's ({@link org.egovpki.core.operator.PasswordRules});
+ * this name stays for the directory code that checks a password before it writes one.
+ */
 public final class PasswordRules {
 
-    public static final int MIN_LENGTH = 8;
+    public static final int MIN_LENGTH = org.egovpki.core.operator.PasswordRules.MIN_LENGTH;
 
     private PasswordRules() {
     }
 
     public static void check(String uid, char[] password) {
-        String p = password == null ? "" : new String(password);
-        boolean letter = p.chars().anyMatch(Character::isLetter);
-        boolean digit = p.chars().anyMatch(Character::isDigit);
-        if (p.length() < MIN_LENGTH || !letter || !digit) {
-            throw DomainException.badRequest("password", "a password needs at least " + MIN_LENGTH
-                    + " characters with both letters and digits");
-        }
-        if (uid != null && p.toLowerCase(Locale.ROOT).contains(uid.toLowerCase(Locale.ROOT))) {
-            throw DomainException.badRequest("password", "a password must not contain the login name");
-        }
+        org.egovpki.core.operator.PasswordRules.check(uid, password);
     }
 }

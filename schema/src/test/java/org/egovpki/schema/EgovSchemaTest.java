@@ -74,7 +74,7 @@ class EgovSchemaTest {
                 "egovKeyDelivery", "egovRequestDecision", "egovPublishedSubscriber", "egovSubscriberMigration",
                 "egovSyncTargetSettings", "egovSyncDelivery", "egovSyncMessage", "egovSyncOutbox",
                 "egovSyncOutboxEvent", "egovSyncOwedEvents", "egovSyncTargetCommand", "egovSyncCommandNotes",
-                "egovCertificateStoreKeys", "egovX500Name", "egovX500Mirror");
+                "egovCertificateStoreKeys", "egovX500Name", "egovX500Mirror", "egovOperatorPassword");
     }
 
     @Test

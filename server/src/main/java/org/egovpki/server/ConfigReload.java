@@ -358,7 +358,8 @@ public final class ConfigReload {
         return new EgovPkiConfig(running.dataDirectory(), running.ldap(), running.http(),
                 new EgovPkiConfig.Ca(running.ca().definitions(), crl), loaded.profiles(), running.enrollment(),
                 running.revocation(), running.lifecycle(), ocsp, running.km(), running.sync(), loaded.logging(),
-                loaded.audit(), running.caKeys(), running.info());
+                loaded.audit(), running.caKeys(), running.info(),
+                running.operators());
     }
 
     /** The issuing CAs of {@code registry} in service, for {@link IssuingCas}. */

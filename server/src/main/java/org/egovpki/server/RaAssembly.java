@@ -20,6 +20,7 @@ import org.egovpki.core.enroll.validation.KeyPolicy;
 import org.egovpki.directory.CertificateStoreKeys;
 import org.egovpki.directory.LdapCertificateStore;
 import org.egovpki.directory.LdapDecisionInbox;
+import org.egovpki.core.enroll.OperatorAdministration;
 import org.egovpki.directory.LdapOperatorDirectory;
 import org.egovpki.directory.LdapRequestStore;
 import org.egovpki.directory.LdapSubscriberStore;
@@ -47,6 +48,7 @@ final class RaAssembly {
     private final LdapSubscriberStore subscribers;
     private final LdapOperatorDirectory operators;
     private final CertificationRequests csrs;
+    private final OperatorAdministration administration;
     private EnrollmentService enrollment;
     private LifecycleService lifecycle;
 
@@ -63,6 +65,8 @@ final class RaAssembly {
         this.operators = new LdapOperatorDirectory(directory.pool(), directory.names(),
                 LdapOperatorDirectory.pooled(directory.pool()), random, config.ldap().lockout());
         this.csrs = new CertificationRequests(new KeyPolicy(config.enrollment().allowLegacyRsa()));
+        this.administration = new OperatorAdministration(operators, config.operators().passwordPolicy(),
+                () -> OperatorPasswords.generate(random), audit, clock);
     }
 
     /** Step 9: the RA's stores on the CA service account's pool, and the CSR checks from {@code enrollment.*}. */
@@ -99,7 +103,7 @@ final class RaAssembly {
 
     /**
      * The first CA admin, created once: with the configured password, or a generated one printed
-     * here once and stored nowhere in clear.
+     * here once and stored nowhere in clear, which it must change at its first login.
      */
     void firstAdmin() {
         if (operators.findByUid(FIRST_ADMIN).isPresent()) {
@@ -108,7 +112,7 @@ final class RaAssembly {
         String configured = config.enrollment().initialAdminPassword();
         char[] password = configured != null ? configured.toCharArray() : OperatorPasswords.generate(new SecureRandom());
         Operator admin = operators.create(FIRST_ADMIN, "CA administrator", EnumSet.of(Role.CA_ADMIN, Role.RA_ADMIN),
-                password);
+                password, configured == null, clock.instant()).operator();
         audit.record(AuditEvent.success(clock.instant(), AuditEventType.OPERATOR_CREATED, AuditEvent.SYSTEM,
                 List.of(admin.dn()), Map.of("roles", admin.roles().toString())));
         if (configured == null) {
@@ -133,6 +137,11 @@ final class RaAssembly {
 
     LdapOperatorDirectory operators() {
         return operators;
+    }
+
+    /** Operator management for security admins, and every operator's own password change. */
+    OperatorAdministration administration() {
+        return administration;
     }
 
     CertificationRequests certificationRequests() {

@@ -228,6 +228,36 @@ class OpenApiContractIT {
         });
         CALLS.put("pullSyncEvents", () -> List.of(get("admin", "/sync/targets/" + addSyncTarget("contract-pull")
                 + "/events?after=0&limit=10")));
+        CALLS.put("listOperators", () -> List.of(get("sec1", "/operators")));
+        CALLS.put("createOperator", () -> List.of(post("sec1", "/operators", newOperator("contract-new"))));
+        CALLS.put("getOperator", () -> List.of(get("sec1", "/operators/clerk1")));
+        CALLS.put("updateOperator", () -> {
+            String uid = addOperator("contract-patch");
+            ObjectNode roles = ApiClient.JSON.createObjectNode();
+            roles.putArray("roles").add("ENTRY_CLERK").add("REVIEWER");
+            return List.of(exchange("PATCH", "/operators/" + uid, "sec1", "application/json",
+                    ApiClient.JSON.writeValueAsBytes(roles)), exchange("PATCH", "/operators/" + uid, "sec1",
+                    "application/json", ApiClient.JSON.writeValueAsBytes(ApiClient.JSON.createObjectNode()
+                            .put("enabled", false))));
+        });
+        CALLS.put("resetOperatorPassword", () -> List.of(post("sec1", "/operators/" + addOperator("contract-reset")
+                + "/password-reset", ApiClient.JSON.createObjectNode())));
+        // passwd1 exists for this call alone: afterwards its password is no longer PASSWORD.
+        CALLS.put("changeOwnPassword", () -> List.of(post("passwd1", "/operators/me/password", ApiClient.JSON
+                .createObjectNode().put("oldPassword", PASSWORD).put("newPassword", "Contract2027pw"))));
+    }
+
+    private static ObjectNode newOperator(String uid) {
+        ObjectNode operator = ApiClient.JSON.createObjectNode().put("uid", uid).put("name", "Contract " + uid);
+        operator.putArray("roles").add("ENTRY_CLERK");
+        return operator;
+    }
+
+    private static String addOperator(String uid) throws Exception {
+        Exchange added = post("sec1", "/operators", newOperator(uid));
+        assertThat(added.response().statusCode()).as(new String(added.response().body(), StandardCharsets.UTF_8))
+                .isEqualTo(201);
+        return uid;
     }
 
     /** A sync target that receives everything at a port where nobody listens. */
@@ -263,6 +293,8 @@ class OpenApiContractIT {
         server.addOperator(config, "kmadmin1", "KM_BUSINESS_ADMIN", passwordFile);
         server.addOperator(config, "kmop1", "KM_OPERATOR", passwordFile);
         server.addOperator(config, "kmop2", "KM_OPERATOR", passwordFile);
+        server.addOperator(config, "sec1", "SECURITY_ADMIN", passwordFile);
+        server.addOperator(config, "passwd1", "ENTRY_CLERK", passwordFile);
         api = server.api(PASSWORD);
         document = OpenApiContract.parse(new String(api.bytes(null, "/api/v1/openapi.yaml"), StandardCharsets.UTF_8));
     }
@@ -427,7 +459,8 @@ class OpenApiContractIT {
 
     /** A concrete path for a template: every {parameter} gets a value of the right form. */
     private static String example(String template) {
-        return template.replace("{serial}", "1a2b").replace("{ca}", "sm2-issuing").replace("{id}", "kr-0a");
+        return template.replace("{serial}", "1a2b").replace("{ca}", "sm2-issuing").replace("{id}", "kr-0a")
+                .replace("{uid}", "clerk1");
     }
 
     // --- what the calls need ---

@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
  *       answers "Attempt to lookup non-existant entry" instead of its usual "ERR_229 Cannot
  *       authenticate user": an existence oracle for anyone who can bind. Both now read the same.</li>
  * </ul>
+ * Before the bind, it refuses an operator a security admin disabled ({@code egovOperatorState:
+ * DISABLED}) with that same wrong-password answer, so a disabled operator can use neither the REST
+ * API nor an LDAP browser, and nobody learns from the answer that the account exists.
  *
  * <p>The lockout is audited on a thread of its own, after the bind has returned: this interceptor
  * runs inside ApacheDS's bind, and the audit trail advances its anchor in this same directory
@@ -59,6 +62,7 @@ final class BindGuard extends BaseInterceptor {
         return thread;
     });
     private Dn suffix;
+    private Dn operators;
 
     BindGuard(String suffixName, LockoutPolicy policy, AuditLog audit, Clock clock) {
         super(NAME);
@@ -72,10 +76,15 @@ final class BindGuard extends BaseInterceptor {
     public void init(org.apache.directory.server.core.api.DirectoryService directoryService) throws LdapException {
         super.init(directoryService);
         suffix = new Dn(directoryService.getSchemaManager(), suffixName);
+        operators = new Dn(directoryService.getSchemaManager(), "ou=operators," + suffixName);
     }
 
     @Override
     public void bind(BindOperationContext context) throws LdapException {
+        Dn target = context.getDn();
+        if (target != null && target.isDescendantOf(operators) && disabled(target)) {
+            throw new LdapAuthenticationException(I18n.err(I18n.ERR_229, target.getName()));
+        }
         try {
             next(context);
         } catch (LdapNoSuchObjectException e) {
@@ -88,6 +97,16 @@ final class BindGuard extends BaseInterceptor {
         } catch (LdapException e) {
             auditIfLockedNow(context.getDn());
             throw e;
+        }
+    }
+
+    private boolean disabled(Dn dn) throws LdapException {
+        try {
+            Entry entry = directoryService.getAdminSession().lookup(dn, "egovOperatorState");
+            Attribute state = entry == null ? null : entry.get("egovOperatorState");
+            return state != null && "DISABLED".equalsIgnoreCase(state.getString());
+        } catch (LdapNoSuchObjectException e) {
+            return false;
         }
     }
 

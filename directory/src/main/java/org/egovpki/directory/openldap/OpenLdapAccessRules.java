@@ -14,7 +14,7 @@ import org.egovpki.directory.DirectoryNames;
 public final class OpenLdapAccessRules {
 
     private static final String TEMPLATE = """
-olcAccess: {0}to attrs=userPassword
+olcAccess: {0}to filter=(!(egovOperatorState=DISABLED)) attrs=userPassword
   by dn.exact="${ca}" write
   by anonymous auth
   by * none

@@ -226,6 +226,31 @@ class OpenLdapAccessRulesIT {
         }
     }
 
+    @Test
+    void anOperatorChangesNoOperatorEntryAndADisabledOperatorCannotBind() throws Exception {
+        String other = "uid=clerk9,ou=operators," + BASE;
+        try (LDAPConnection root = slapd.root()) {
+            root.add(new Entry(other, List.of(new Attribute("objectClass", "top", "egovOperator"),
+                    new Attribute("uid", "clerk9"), new Attribute("cn", "Clerk Nine"),
+                    new Attribute("egovRole", "ENTRY_CLERK"), new Attribute("egovOperatorState", "ACTIVE"),
+                    new Attribute("userPassword", PASSWORD))));
+        }
+        for (String dn : List.of(OPERATOR, other)) {
+            assertRefused(() -> operator.modify(dn, new Modification(ModificationType.ADD, "egovRole",
+                    "SECURITY_ADMIN")));
+            assertRefused(() -> operator.modify(dn, new Modification(ModificationType.REPLACE, "egovOperatorState",
+                    "ACTIVE")));
+        }
+        assertThat(ca.getEntry(OPERATOR, "egovRole").hasAttribute("egovRole")).isFalse();
+
+        ca.modify(other, new Modification(ModificationType.REPLACE, "egovOperatorState", "DISABLED"));
+        LDAPException refused = catchThrowableOfType(LDAPException.class, () -> slapd.bind(other, PASSWORD).close());
+        assertThat(refused).as("a disabled operator's bind").isNotNull();
+        assertThat(refused.getResultCode()).isEqualTo(com.unboundid.ldap.sdk.ResultCode.INVALID_CREDENTIALS);
+        ca.modify(other, new Modification(ModificationType.REPLACE, "egovOperatorState", "ACTIVE"));
+        slapd.bind(other, PASSWORD).close();
+    }
+
     private static void assertRefused(Action action) {
         LDAPException refused = catchThrowableOfType(LDAPException.class, action::run);
         assertThat(refused).as("refused").isNotNull();

@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
+import org.egovpki.core.DomainException;
+import org.egovpki.core.enroll.OperatorAdministration;
 import org.egovpki.core.operator.Operator;
 import org.egovpki.core.operator.Role;
 import org.egovpki.directory.DirectoryNames;
@@ -33,17 +35,134 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code egov-pki operator add}: creates an operator in the running server's directory. It binds
- * with the CA service account, whose password it reads from the data directory, so only someone
- * who can read the data directory (the CA's own host account) can create operators.
+ * {@code egov-pki operator ...}: operators.
+ * <ul>
+ *   <li>{@code add} is the local bootstrap channel: it creates an operator in the running server's
+ *       directory, binding with the CA service account, whose password it reads from the data
+ *       directory, so only someone who can read the data directory (the CA's own host account) can
+ *       use it — that is how the first security admin comes to exist. It applies the same
+ *       separation of duties as every other channel.</li>
+ *   <li>{@code list}, {@code roles}, {@code disable}, {@code enable}, {@code reset-password} (a
+ *       security admin's) and {@code passwd} (any operator's own password) go through the running
+ *       server's API ({@code /api/v1/operators}) as the operator given by {@code --user} and
+ *       {@code --password-file}; exit codes are {@link ApiClient}'s.</li>
+ * </ul>
  */
 @Command(name = "operator", mixinStandardHelpOptions = true, description = "Manage operators.",
-        subcommands = {OperatorCommand.Add.class})
+        subcommands = {OperatorCommand.Add.class, OperatorCommand.ListOperators.class, OperatorCommand.Roles.class,
+                OperatorCommand.Disable.class, OperatorCommand.Enable.class, OperatorCommand.ResetPassword.class,
+                OperatorCommand.Passwd.class})
 final class OperatorCommand implements Runnable {
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final String OPERATORS = ApiClient.API + "/operators";
 
     @Override
     public void run() {
-        System.out.println("usage: egov-pki operator add --uid LOGIN --name NAME --role ROLE [--role ROLE...]");
+        System.out.println("usage: egov-pki operator add|list|roles|disable|enable|reset-password|passwd ... "
+                + "(see egov-pki operator <operation> --help)");
+    }
+
+    /** A command on the API as a logged-in operator. */
+    abstract static class ApiCommand implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Mixin
+        ApiClient.Options api;
+
+        java.io.PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        java.io.PrintWriter err() {
+            return spec.commandLine().getErr();
+        }
+    }
+
+    /** A command on one operator. */
+    abstract static class OneOperator extends ApiCommand {
+        @Option(names = "--uid", required = true, paramLabel = "LOGIN", description = "the operator to change")
+        String uid;
+
+        String path() {
+            if (!LdapOperatorDirectory.UID.matcher(uid).matches()) {
+                throw new StartupException("--uid " + uid + " is not an operator login (letters, digits, '.', '_' "
+                        + "and '-', at most 64)");
+            }
+            return OPERATORS + "/" + uid;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "Every operator with its roles and state, without passwords (security admin).")
+    static final class ListOperators extends ApiCommand {
+        @Override
+        public Integer call() {
+            return api.client().call("GET", OPERATORS, null, out(), err());
+        }
+    }
+
+    @Command(name = "roles", mixinStandardHelpOptions = true,
+            description = "Replace an operator's roles with the ones given (security admin; not one's own).")
+    static final class Roles extends OneOperator {
+        @Option(names = "--role", required = true, description = "role, repeatable: ${COMPLETION-CANDIDATES}")
+        List<Role> roles;
+
+        @Override
+        public Integer call() {
+            com.fasterxml.jackson.databind.node.ObjectNode body = JSON.createObjectNode();
+            com.fasterxml.jackson.databind.node.ArrayNode list = body.putArray("roles");
+            roles.forEach(r -> list.add(r.name()));
+            return api.client().call("PATCH", path(), body, out(), err());
+        }
+    }
+
+    @Command(name = "disable", mixinStandardHelpOptions = true,
+            description = "Disable an operator: no API login, no LDAP bind (security admin; not oneself).")
+    static final class Disable extends OneOperator {
+        @Override
+        public Integer call() {
+            return api.client().call("PATCH", path(), JSON.createObjectNode().put("enabled", false), out(), err());
+        }
+    }
+
+    @Command(name = "enable", mixinStandardHelpOptions = true,
+            description = "Enable a disabled operator again (security admin).")
+    static final class Enable extends OneOperator {
+        @Override
+        public Integer call() {
+            return api.client().call("PATCH", path(), JSON.createObjectNode().put("enabled", true), out(), err());
+        }
+    }
+
+    @Command(name = "reset-password", mixinStandardHelpOptions = true,
+            description = "Give an operator a generated one-time password, printed once; it must change it at its "
+                    + "next login (security admin; not one's own).")
+    static final class ResetPassword extends OneOperator {
+        @Override
+        public Integer call() {
+            return api.client().call("POST", path() + "/password-reset", JSON.createObjectNode(), out(), err());
+        }
+    }
+
+    @Command(name = "passwd", mixinStandardHelpOptions = true,
+            description = "Change your own password: --password-file holds the current one, --new-password-file "
+                    + "the new one (at least 8 characters, letters and digits, not containing the login, none of "
+                    + "the last operators.passwordHistory).")
+    static final class Passwd extends ApiCommand {
+        @Option(names = "--new-password-file", required = true, paramLabel = "FILE",
+                description = "file holding the new password (surrounding blanks and newlines are ignored)")
+        Path newPasswordFile;
+
+        @Override
+        public Integer call() throws IOException {
+            com.fasterxml.jackson.databind.node.ObjectNode body = JSON.createObjectNode();
+            body.put("oldPassword", read(api.passwordFile, "cannot read " + api.passwordFile));
+            body.put("newPassword", read(newPasswordFile, "the new password file " + newPasswordFile
+                    + " does not exist"));
+            return api.client().call("POST", OPERATORS + "/me/password", body, out(), err());
+        }
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
@@ -65,8 +184,20 @@ final class OperatorCommand implements Runnable {
                 description = "read the password from FILE; without it a one-time password is generated and printed")
         Path passwordFile;
 
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() throws IOException {
+            Set<Role> set = EnumSet.copyOf(roles);
+            try {
+                // The separation of duties first: a refused combination touches nothing, server or not.
+                OperatorAdministration.checkNewOperator(set);
+            } catch (DomainException e) {
+                spec.commandLine().getErr().println("egov-pki: refused: " + e.getMessage());
+                spec.commandLine().getErr().flush();
+                return ApiClient.EXIT_REFUSED;
+            }
             EgovPkiConfig config = options.load(null);
             Path data = config.dataDirectory();
             boolean external = config.ldap().isExternal();
@@ -88,8 +219,9 @@ final class OperatorCommand implements Runnable {
                     "CA")) {
                 LdapOperatorDirectory operators = new LdapOperatorDirectory(ldap, names,
                         LdapOperatorDirectory.pooled(ldap), new SecureRandom(), config.ldap().lockout());
-                Set<Role> set = EnumSet.copyOf(roles);
-                Operator operator = operators.create(uid, name, set, password);
+                // A generated password is a one-time password: changed at the first login.
+                Operator operator = operators.create(uid, name, set, password, generated, Clock.systemUTC().instant())
+                        .operator();
                 Path sealKey = data.resolve("secrets").resolve(AuditSeal.SECRET_FILE);
                 if (!Files.exists(sealKey)) {
                     throw new StartupException("the data directory " + data.toAbsolutePath() + " has no audit seal "
@@ -105,18 +237,19 @@ final class OperatorCommand implements Runnable {
                 }
                 System.out.println("created operator " + operator.dn() + " with roles " + set);
                 if (generated) {
-                    System.out.println("one-time password (shown only now): " + new String(password));
+                    System.out.println("one-time password (shown only now; change it at the first login with "
+                            + "egov-pki operator passwd): " + new String(password));
                 }
                 return 0;
             }
         }
+    }
 
-        private static String read(Path file, String missing) throws IOException {
-            try {
-                return Files.readString(file).trim();
-            } catch (NoSuchFileException e) {
-                throw new StartupException(missing);
-            }
+    private static String read(Path file, String missing) throws IOException {
+        try {
+            return Files.readString(file).trim();
+        } catch (NoSuchFileException e) {
+            throw new StartupException(missing);
         }
     }
 }

@@ -180,9 +180,10 @@ public final class ConfigLoader {
         EgovPkiConfig.Audit audit = readAudit(root.child("audit"));
         EgovPkiConfig.CaKeys caKeys = readCaKeys(root.child("caKeys"), ca);
         EgovPkiConfig.Info info = readInfo(root.child("info"));
+        EgovPkiConfig.Operators operators = readOperators(root.child("operators"));
         root.rejectUnknownKeys();
         return new EgovPkiConfig(data, ldap, http, ca, profiles, enrollment, revocation, lifecycle, ocsp, km, sync,
-                logging, audit, caKeys, info);
+                logging, audit, caKeys, info, operators);
     }
 
     private static EgovPkiConfig.Info readInfo(ConfigNode node) {
@@ -288,6 +289,13 @@ public final class ConfigLoader {
             throw new IllegalArgumentException(value);
         }
         return level;
+    }
+
+    private static EgovPkiConfig.Operators readOperators(ConfigNode node) {
+        int history = node.integer("passwordHistory", 5, 1, 24);
+        int maxAge = node.integer("passwordMaxAgeDays", 90, 0, 3650);
+        node.rejectUnknownKeys();
+        return new EgovPkiConfig.Operators(history, maxAge);
     }
 
     private static EgovPkiConfig.Audit readAudit(ConfigNode node) {

@@ -29,10 +29,12 @@ import org.egovpki.core.profile.ProfileCatalog;
  * @param audit         {@code audit.*}
  * @param caKeys        {@code caKeys.*}
  * @param info          {@code info.*} — what the public information pages say (docs/information-services.md)
+ * @param operators     {@code operators.*}
  */
 public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, ProfileCatalog profiles,
                             Enrollment enrollment, Revocation revocation, Lifecycle lifecycle, Ocsp ocsp, Km km,
-                            Sync sync, Logging logging, Audit audit, CaKeys caKeys, Info info) {
+                            Sync sync, Logging logging, Audit audit, CaKeys caKeys, Info info,
+                            Operators operators) {
 
     /**
      * This configuration with the ports the listeners actually bound. A configured port of 0
@@ -63,7 +65,7 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
                             p.autoApproveForRa(), p.policyOid(), cps, p.description()), entry.issuer()));
         }
         return new EgovPkiConfig(dataDirectory, boundLdap, boundHttp, ca, new ProfileCatalog(entries), enrollment,
-                revocation, lifecycle, ocsp, km, sync, logging, audit, caKeys, info);
+                revocation, lifecycle, ocsp, km, sync, logging, audit, caKeys, info, operators);
     }
 
     private static int bound(int configured, int bound) {
@@ -79,6 +81,20 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
                     url.getFragment());
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException("cannot put port " + port + " into " + url, e);
+        }
+    }
+
+    /**
+     * Operator passwords (docs/operations.md, "Managing operators"). Read at start-up.
+     *
+     * @param passwordHistory    {@code operators.passwordHistory} — how many passwords, the current one
+     *                           included, a new password may not repeat
+     * @param passwordMaxAgeDays {@code operators.passwordMaxAgeDays} — after this many days the operator
+     *                           must change its password before doing anything else; 0: never
+     */
+    public record Operators(int passwordHistory, int passwordMaxAgeDays) {
+        public org.egovpki.core.enroll.PasswordPolicy passwordPolicy() {
+            return new org.egovpki.core.enroll.PasswordPolicy(passwordHistory, Duration.ofDays(passwordMaxAgeDays));
         }
     }
 

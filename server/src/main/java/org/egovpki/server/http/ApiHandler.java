@@ -17,6 +17,7 @@ import org.egovpki.core.ca.KeyManagementLink;
 import org.egovpki.core.certificate.CertificateLookup;
 import org.egovpki.core.enroll.EnrollmentService;
 import org.egovpki.core.enroll.LifecycleService;
+import org.egovpki.core.enroll.OperatorAdministration;
 import org.egovpki.core.operator.Operator;
 import org.egovpki.core.enroll.OperatorDirectory;
 import org.egovpki.core.km.centre.KeyRecoveries;
@@ -46,18 +47,30 @@ public final class ApiHandler extends Handler.Abstract {
     private final BasicAuthentication authentication;
     private final JsonCodec codec;
     private final HttpResponses responses;
+    private final OperatorAdministration administration;
 
     public ApiHandler(EnrollmentService enrollment, RevocationService revocations, LifecycleService lifecycle,
                       CrlPublisher crls, CaRevocations caRevocations,
                       OperatorDirectory operators, CertificateLookup certificates, CaRegistry cas,
                       Profiles profiles, KeyRecoveries recoveries, KeyManagementLink kmLink,
                       KeyDeliveries deliveries, BulkEnrollment bulk, SyncTargets syncTargets, SyncStore syncStore,
-                      AuditReview auditReview, ObjectMapper json) {
+                      AuditReview auditReview, OperatorAdministration administration, ObjectMapper json) {
         this(resources(enrollment, revocations, lifecycle, crls, caRevocations, certificates, cas, profiles, recoveries,
-                kmLink, deliveries, bulk, syncTargets, syncStore, auditReview), operators, json);
+                kmLink, deliveries, bulk, syncTargets, syncStore, auditReview, administration), operators, administration,
+                json);
     }
 
     ApiHandler(ApiResources resources, OperatorDirectory operators, ObjectMapper json) {
+        this(resources, operators, null, json);
+    }
+
+    /**
+     * @param administration tells which logged-in operators must change their password first;
+     *                       {@code null}: none must (tests without operator management)
+     */
+    ApiHandler(ApiResources resources, OperatorDirectory operators, OperatorAdministration administration,
+               ObjectMapper json) {
+        this.administration = administration;
         this.resources = resources;
         this.authentication = new BasicAuthentication(operators);
         this.codec = new JsonCodec(json);
@@ -69,7 +82,8 @@ public final class ApiHandler extends Handler.Abstract {
                                           CertificateLookup certificates, CaRegistry cas, Profiles profiles,
                                           KeyRecoveries recoveries, KeyManagementLink kmLink,
                                           KeyDeliveries deliveries, BulkEnrollment bulk, SyncTargets syncTargets,
-                                          SyncStore syncStore, AuditReview auditReview) {
+                                          SyncStore syncStore, AuditReview auditReview,
+                                          OperatorAdministration administration) {
         CertificateFinder finder = new CertificateFinder(certificates);
         SubscriberChannels channels = new SubscriberChannels(revocations, recoveries, kmLink);
         RequestResource requests = new RequestResource(enrollment, bulk);
@@ -78,7 +92,7 @@ public final class ApiHandler extends Handler.Abstract {
                 new CaResource(caRevocations, crls, cas), new RevocationResource(revocations, finder, channels),
                 new LifecycleResource(lifecycle, finder, requests), new KmResource(recoveries, deliveries, channels),
                 new ProfileResource(profiles), new SyncResource(syncTargets), new SyncEventsResource(syncTargets),
-                new AuditResource(auditReview));
+                new AuditResource(auditReview), new OperatorResource(administration));
     }
 
     @Override
@@ -94,6 +108,10 @@ public final class ApiHandler extends Handler.Abstract {
             if (match.isPresent()) {
                 ApiRoutes.Route found = match.get().route();
                 Operator operator = found.open() ? null : login(request);
+                if (operator != null && !found.passwordChange() && administration != null
+                        && administration.passwordChangeRequired(operator)) {
+                    throw OperatorAdministration.passwordChangeRequiredRefusal(operator.uid());
+                }
                 found.endpoint().handle(resources,
                         new ApiCall(request, response, callback, operator, match.get().params(), codec, responses));
             } else if ("POST".equals(method) && route.startsWith("/revocations/")) {

@@ -6,7 +6,7 @@ import java.util.Objects;
 record ApiResources(OpenApiResource openApi, RequestResource requests, CertificateResource certificates,
                     CaResource cas, RevocationResource revocations, LifecycleResource lifecycle, KmResource km,
                     ProfileResource profiles, SyncResource sync, SyncEventsResource syncEvents,
-                    AuditResource audit) {
+                    AuditResource audit, OperatorResource operators) {
 
     ApiResources {
         Objects.requireNonNull(openApi, "openApi");
@@ -20,5 +20,6 @@ record ApiResources(OpenApiResource openApi, RequestResource requests, Certifica
         Objects.requireNonNull(sync, "sync");
         Objects.requireNonNull(syncEvents, "syncEvents");
         Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(operators, "operators");
     }
 }

@@ -33,12 +33,19 @@ public final class ApiRoutes {
     /** A sync target's id ({@code SyncTarget.ID}). */
     static final Param SYNC_TARGET = new Param("id", "[a-z0-9][a-z0-9-]{0,62}");
 
+    /**
+     * An operator's login ({@code LdapOperatorDirectory.UID}), except {@code me}: {@code /operators/me}
+     * is the logged-in operator's own ({@code OperatorAdministration.RESERVED_UID}).
+     */
+    static final Param OPERATOR_UID = new Param("uid", "(?!me(?:/|$))[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
     /** A path parameter in a template; declared before the table, which uses it as it is built. */
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]+)}");
     private static final String GET = "GET";
     private static final String POST = "POST";
     private static final String PUT = "PUT";
     private static final String DELETE = "DELETE";
+    private static final String PATCH = "PATCH";
 
     /** The operator API. Open routes need no operator login: the document, or a proof in the body. */
     public static final ApiRoutes API = new ApiRoutes()
@@ -80,7 +87,13 @@ public final class ApiRoutes {
             .operator(POST, "/sync/targets/{id}/replay", SYNC_TARGET, (r, c) -> r.sync().replay(c))
             .operator(GET, "/sync/targets/{id}/events", SYNC_TARGET, (r, c) -> r.syncEvents().events(c))
             .operator(GET, "/audit", (r, c) -> r.audit().read(c))
-            .operator(GET, "/audit/export", (r, c) -> r.audit().export(c));
+            .operator(GET, "/audit/export", (r, c) -> r.audit().export(c))
+            .passwordChange(POST, "/operators/me/password", (r, c) -> r.operators().changeOwnPassword(c))
+            .operator(GET, "/operators", (r, c) -> r.operators().list(c))
+            .operator(POST, "/operators", (r, c) -> r.operators().create(c))
+            .operator(GET, "/operators/{uid}", OPERATOR_UID, (r, c) -> r.operators().get(c))
+            .operator(PATCH, "/operators/{uid}", OPERATOR_UID, (r, c) -> r.operators().update(c))
+            .operator(POST, "/operators/{uid}/password-reset", OPERATOR_UID, (r, c) -> r.operators().resetPassword(c));
 
     private final List<Route> routes = new ArrayList<>();
 
@@ -98,8 +111,14 @@ public final class ApiRoutes {
     public record Operation(String method, String template) {
     }
 
-    /** One line of the table. */
-    record Route(Operation operation, boolean open, Pattern path, Param param, Endpoint endpoint) {
+    /**
+     * One line of the table.
+     *
+     * @param open           no operator login
+     * @param passwordChange the one route an operator whose password must be changed may call
+     */
+    record Route(Operation operation, boolean open, boolean passwordChange, Pattern path, Param param,
+                 Endpoint endpoint) {
     }
 
     /** The route a call matched, with its path parameters by name. */
@@ -108,23 +127,32 @@ public final class ApiRoutes {
 
     /** Adds a route that needs an operator login. */
     ApiRoutes operator(String method, String template, Endpoint endpoint) {
-        return add(method, template, false, null, endpoint);
+        return add(method, template, false, false, null, endpoint);
     }
 
     ApiRoutes operator(String method, String template, Param param, Endpoint endpoint) {
-        return add(method, template, false, param, endpoint);
+        return add(method, template, false, false, param, endpoint);
+    }
+
+    /**
+     * Adds the route of an operator's own password change: it needs the login, and stays open to an
+     * operator whose one-time or expired password must be changed (every other route answers 403).
+     */
+    ApiRoutes passwordChange(String method, String template, Endpoint endpoint) {
+        return add(method, template, false, true, null, endpoint);
     }
 
     /** Adds a route that needs no operator login. */
     ApiRoutes open(String method, String template, Endpoint endpoint) {
-        return add(method, template, true, null, endpoint);
+        return add(method, template, true, false, null, endpoint);
     }
 
     ApiRoutes open(String method, String template, Param param, Endpoint endpoint) {
-        return add(method, template, true, param, endpoint);
+        return add(method, template, true, false, param, endpoint);
     }
 
-    private ApiRoutes add(String method, String template, boolean open, Param param, Endpoint endpoint) {
+    private ApiRoutes add(String method, String template, boolean open, boolean passwordChange, Param param,
+                          Endpoint endpoint) {
         StringBuilder regex = new StringBuilder();
         Matcher placeholder = PLACEHOLDER.matcher(template);
         int literalStart = 0;
@@ -142,8 +170,8 @@ public final class ApiRoutes {
             throw new IllegalArgumentException("route " + method + " " + template + " has no {" + param.name() + "}");
         }
         regex.append(Pattern.quote(template.substring(literalStart)));
-        routes.add(new Route(new Operation(method, template), open, Pattern.compile(regex.toString()), param,
-                endpoint));
+        routes.add(new Route(new Operation(method, template), open, passwordChange, Pattern.compile(regex.toString()),
+                param, endpoint));
         return this;
     }
 

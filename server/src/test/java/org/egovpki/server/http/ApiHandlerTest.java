@@ -40,14 +40,8 @@ class ApiHandlerTest {
 
     @BeforeEach
     void start() throws Exception {
-        CertificateFinder noCertificates = new CertificateFinder(query -> List.of());
-        RequestResource requests = new RequestResource(null, null);
-        ApiResources resources = new ApiResources(new OpenApiResource(), requests,
-                new CertificateResource(query -> List.of(), noCertificates, new CertificateFiles(null)),
-                new CaResource(null, null, null), new RevocationResource(null, noCertificates, new SubscriberChannels(null, null, null)),
-                new LifecycleResource(null, noCertificates, requests), new KmResource(null, null, new SubscriberChannels(null, null, null)),
-                new ProfileResource(null), new SyncResource(null), new SyncEventsResource(null),
-                new AuditResource(null));
+        TestApiResources fixture = new TestApiResources();
+        ApiResources resources = fixture.build();
         http = new Server();
         connector = new LocalConnector(http);
         http.addConnector(connector);

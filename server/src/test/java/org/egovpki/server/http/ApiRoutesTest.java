@@ -48,6 +48,8 @@ class ApiRoutesTest {
             "GET,  /km/recoveries/KR-00FF",           // recovery ids are lower-case kr-<hex>
             "GET,  /km/recoveries/kr-xyz",
             "POST, /revocations/other",
+            "GET,  /operators/me",                    // the caller's own: only /operators/me/password
+            "POST, /operators/me/password-reset",
             "GET,  ''",
     })
     void aPathWithAMalformedParameterOrUnknownShapeMatchesNothing(String method, String path) {
@@ -64,6 +66,19 @@ class ApiRoutesTest {
     }
 
     @Test
+    void anOperatorWhosePasswordMustChangeReachesOnlyItsOwnPasswordChange() {
+        assertThat(ApiRoutes.API.operations().stream()
+                .filter(o -> ApiRoutes.API.match(o.method(), example(o.template())).orElseThrow().route()
+                        .passwordChange())
+                .map(o -> o.method() + " " + o.template()))
+                .containsExactly("POST /operators/me/password");
+        assertThat(ApiRoutes.API.match("POST", "/operators/me/password").orElseThrow().route().passwordChange())
+                .isTrue();
+        assertThat(ApiRoutes.API.match("POST", "/operators/clerk1/password-reset").orElseThrow().route()
+                .passwordChange()).isFalse();
+    }
+
+    @Test
     void aTemplateWhoseParameterHasNoPatternIsRefusedWhenTheTableIsBuilt() {
         assertThatThrownBy(() -> new ApiRoutes().operator("GET", "/things/{thing}", (r, c) -> { }))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("{thing}");
@@ -76,6 +91,6 @@ class ApiRoutesTest {
     /** A path the template matches: each parameter replaced by a value its pattern accepts. */
     private static String example(String template) {
         return template.replace("/km/recoveries/{id}", "/km/recoveries/kr-1").replace("{id}", "r-1")
-                .replace("{serial}", "0a").replace("{ca}", "sm2-issuing");
+                .replace("{serial}", "0a").replace("{ca}", "sm2-issuing").replace("{uid}", "clerk1");
     }
 }

@@ -79,14 +79,9 @@ class AuditResourceTest {
         };
         AuditReview review = new AuditReview(new FileAuditTrailReader(file, FileAuditLog.SERVER_TRAIL, noSigner, clock),
                 log, clock);
-        CertificateFinder noCertificates = new CertificateFinder(query -> List.of());
-        RequestResource requests = new RequestResource(null, null);
-        ApiResources resources = new ApiResources(new OpenApiResource(), requests,
-                new CertificateResource(query -> List.of(), noCertificates, new CertificateFiles(null)),
-                new CaResource(null, null, null), new RevocationResource(null, noCertificates, new SubscriberChannels(null, null, null)),
-                new LifecycleResource(null, noCertificates, requests), new KmResource(null, null, new SubscriberChannels(null, null, null)),
-                new ProfileResource(null), new SyncResource(null), new SyncEventsResource(null),
-                new AuditResource(review));
+        TestApiResources fixture = new TestApiResources();
+        fixture.audit = new AuditResource(review);
+        ApiResources resources = fixture.build();
         http = new Server();
         connector = new LocalConnector(http);
         http.addConnector(connector);

@@ -61,15 +61,10 @@ class SyncEventsResourceTest {
                     "sub-ca", seq, NOW.minusSeconds(30), ("{\"sequence\":" + seq + "}").getBytes(StandardCharsets.UTF_8),
                     new byte[] {(byte) seq, 2, 3}));
         }
-        CertificateFinder noCertificates = new CertificateFinder(query -> List.of());
-        RequestResource requests = new RequestResource(null, null);
-        ApiResources resources = new ApiResources(new OpenApiResource(), requests,
-                new CertificateResource(query -> List.of(), noCertificates, new CertificateFiles(null)),
-                new CaResource(null, null, null), new RevocationResource(null, noCertificates, new SubscriberChannels(null, null, null)),
-                new LifecycleResource(null, noCertificates, requests), new KmResource(null, null, new SubscriberChannels(null, null, null)),
-                new ProfileResource(null), new SyncResource(null), new SyncEventsResource(new SyncTargets(store,
-                new InMemorySyncCredentials(), new RecordingAuditLog(), Clock.fixed(NOW, ZoneOffset.UTC),
-                cron -> java.util.Optional.empty())), new AuditResource(null));
+        TestApiResources fixture = new TestApiResources();
+        fixture.syncEvents = new SyncEventsResource(new SyncTargets(store, new InMemorySyncCredentials(),
+                new RecordingAuditLog(), Clock.fixed(NOW, ZoneOffset.UTC), cron -> java.util.Optional.empty()));
+        ApiResources resources = fixture.build();
         http = new Server();
         connector = new LocalConnector(http);
         http.addConnector(connector);

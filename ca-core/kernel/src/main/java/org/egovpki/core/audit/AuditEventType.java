@@ -119,5 +119,17 @@ public enum AuditEventType {
      * An operator exported a signed archive bundle of the audit trail for a period; the details
      * carry the period (and, on success, the sequences and count); a FAILURE is a refusal.
      */
-    AUDIT_TRAIL_EXPORTED
+    AUDIT_TRAIL_EXPORTED,
+    /** A security admin replaced an operator's roles (details: the roles before and after). */
+    OPERATOR_ROLES_CHANGED,
+    /** A security admin disabled an operator: no REST login, no LDAP bind. */
+    OPERATOR_DISABLED,
+    /** A security admin enabled a disabled operator again. */
+    OPERATOR_ENABLED,
+    /** A security admin gave an operator a generated one-time password (never the password itself). */
+    OPERATOR_PASSWORD_RESET,
+    /** An operator changed its own password (never the password itself). */
+    OPERATOR_PASSWORD_CHANGED,
+    /** An operator administration action was refused (details: what and why). */
+    OPERATOR_CHANGE_REFUSED
 }

@@ -2,7 +2,9 @@ package org.egovpki.core.operator;
 
 /**
  * Operator roles (REQUIREMENTS §7; seeds 001 §6.6.1.2, 002 §6.2.3, 003 §5.2). Enrollment uses
- * ENTRY_CLERK, REVIEWER, RA_ADMIN and CA_ADMIN; the rest arrive with their features.
+ * ENTRY_CLERK, REVIEWER, RA_ADMIN and CA_ADMIN; SECURITY_ADMIN (and SUPER_ADMIN) manage operators;
+ * the pairs one operator may not hold are {@link SeparationOfDuties}'. What each role may do is the
+ * table in docs/operations.md, "Roles and who may do what" (a test fails if a role has no row).
  */
 public enum Role {
     SUPER_ADMIN,

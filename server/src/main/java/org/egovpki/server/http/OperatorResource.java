@@ -1,0 +1,155 @@
+package org.egovpki.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.egovpki.core.DomainException;
+import org.egovpki.core.enroll.OperatorAccount;
+import org.egovpki.core.enroll.OperatorAdministration;
+import org.egovpki.core.operator.Role;
+
+/**
+ * {@code /operators}: operator management for security admins, and every operator's own password
+ * change (docs/operations.md, "Managing operators"). Who may do what — and the separation of duties,
+ * the self and last-security-admin rules — is {@link OperatorAdministration}'s; this class turns JSON
+ * into its inputs and its accounts into views that never carry a password or a hash. A generated
+ * one-time password is in the answer of the call that made it, and nowhere else.
+ */
+final class OperatorResource {
+
+    private static final Set<String> CREATE = Set.of("uid", "name", "roles");
+    private static final Set<String> UPDATE = Set.of("roles", "enabled");
+    private static final Set<String> PASSWORD = Set.of("oldPassword", "newPassword");
+
+    private final OperatorAdministration administration;
+
+    /** @param administration operator management, {@code null} for a server built without it (tests) */
+    OperatorResource(OperatorAdministration administration) {
+        this.administration = administration;
+    }
+
+    /** {@code GET /operators}. */
+    void list(ApiCall call) {
+        List<Map<String, Object>> views = new ArrayList<>();
+        for (OperatorAccount account : administration().list(call.operator())) {
+            views.add(view(account));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("operators", views);
+        call.json(200, body);
+    }
+
+    /** {@code POST /operators}: 201 with the account and its one-time password. */
+    void create(ApiCall call) {
+        JsonNode body = call.body();
+        JsonCodec.rejectUnknown(body, CREATE, "");
+        String uid = JsonCodec.text(body, "uid");
+        if (uid == null) {
+            throw DomainException.badRequest("uid", "uid is required: the new operator's login");
+        }
+        String name = JsonCodec.text(body, "name");
+        if (name == null) {
+            throw DomainException.badRequest("name", "name is required: the operator's display name");
+        }
+        OperatorAdministration.OneTimePassword created = administration().create(call.operator(), uid, name,
+                roles(body));
+        call.created(ApiHandler.PREFIX + "/operators/" + created.account().uid(), withPassword(created));
+    }
+
+    /** {@code GET /operators/{uid}}. */
+    void get(ApiCall call) {
+        call.json(200, view(administration().get(call.operator(), call.param("uid"))));
+    }
+
+    /** {@code PATCH /operators/{uid}}: {@code roles} (the whole new set), {@code enabled}, or both. */
+    void update(ApiCall call) {
+        JsonNode body = call.body();
+        JsonCodec.rejectUnknown(body, UPDATE, "");
+        boolean roles = body.has("roles") && !body.get("roles").isNull();
+        boolean enabled = body.has("enabled") && !body.get("enabled").isNull();
+        if (!roles && !enabled) {
+            throw DomainException.badRequest(null, "nothing to change: give roles (the operator's new set of roles), "
+                    + "enabled (true or false), or both");
+        }
+        String uid = call.param("uid");
+        OperatorAccount account = null;
+        if (roles) {
+            account = administration().changeRoles(call.operator(), uid, roles(body));
+        }
+        if (enabled) {
+            account = administration().setEnabled(call.operator(), uid, JsonCodec.bool(body, "enabled"));
+        }
+        call.json(200, view(account));
+    }
+
+    /** {@code POST /operators/{uid}/password-reset}: the new one-time password, shown once. */
+    void resetPassword(ApiCall call) {
+        JsonCodec.rejectUnknown(call.body(), Set.of(), "");
+        call.json(200, withPassword(administration().resetPassword(call.operator(), call.param("uid"))));
+    }
+
+    /** {@code POST /operators/me/password}: the old password and the new one. */
+    void changeOwnPassword(ApiCall call) {
+        JsonNode body = call.body();
+        JsonCodec.rejectUnknown(body, PASSWORD, "");
+        administration().changeOwnPassword(call.operator(), secret(body, "oldPassword"), secret(body, "newPassword"));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("uid", call.operator().uid());
+        answer.put("passwordChanged", true);
+        call.json(200, answer);
+    }
+
+    private OperatorAdministration administration() {
+        if (administration == null) {
+            throw DomainException.unavailable("operator management is not available on this server", null);
+        }
+        return administration;
+    }
+
+    private static Set<Role> roles(JsonNode body) {
+        List<String> names = JsonCodec.strings(body, "roles", "");
+        Set<Role> roles = EnumSet.noneOf(Role.class);
+        for (String name : names) {
+            try {
+                roles.add(Role.valueOf(name.toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw DomainException.badRequest("roles", "unknown role '" + name + "'; roles: "
+                        + EnumSet.allOf(Role.class));
+            }
+        }
+        return roles;
+    }
+
+    /** A password as given, blanks included; refused naming the field when absent or not a string. */
+    private static char[] secret(JsonNode body, String field) {
+        JsonNode value = body.path(field);
+        if (!value.isTextual() || value.asText().isEmpty()) {
+            throw DomainException.badRequest(field, field + " is required (a string)");
+        }
+        return value.asText().toCharArray();
+    }
+
+    /** The allow-listed fields of an account: never a password or a hash. */
+    static Map<String, Object> view(OperatorAccount account) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("uid", account.uid());
+        v.put("name", account.operator().name());
+        v.put("dn", account.operator().dn());
+        v.put("roles", account.operator().roles().stream().map(Enum::name).sorted().toList());
+        v.put("enabled", account.enabled());
+        v.put("passwordChangedAt", account.passwordChangedAt().toString());
+        v.put("passwordMustChange", account.passwordMustChange());
+        return v;
+    }
+
+    private static Map<String, Object> withPassword(OperatorAdministration.OneTimePassword created) {
+        Map<String, Object> v = view(created.account());
+        v.put("oneTimePassword", new String(created.password()));
+        return v;
+    }
+}

@@ -1,0 +1,57 @@
+package org.egovpki.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@code egov-pki operator add}, the local bootstrap channel, applies the separation of duties
+ * before it touches anything: a forbidden combination exits 3 with the refusal naming both roles
+ * and the CPS section, and the data directory is not even created. (The round trip with a running
+ * server, and the API commands, are in {@code OperatorManagementIT}.)
+ */
+class OperatorCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0} + {1}")
+    @CsvSource({
+        "AUDITOR,       ENTRY_CLERK,    AUDITOR and ENTRY_CLERK,       001 §6.6.1.2",
+        "CA_ADMIN,      AUDITOR,        CA_ADMIN and AUDITOR,          001 §6.6.1.2",
+        "KEY_CUSTODIAN, SECURITY_ADMIN, KEY_CUSTODIAN and SECURITY_ADMIN, 001 §6.6.2.2",
+        "KEY_CUSTODIAN, SUPER_ADMIN,    KEY_CUSTODIAN and SUPER_ADMIN, 001 §6.6.2.2",
+    })
+    void operatorAddRefusesAForbiddenCombinationAndChangesNothing(String role, String other, String named, String cps)
+            throws Exception {
+        Path data = dir.resolve("data");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "operator", "add", "--data",
+                data.toString(), "--uid", "op1", "--name", "Op", "--role", role, "--role", other);
+
+        assertThat(exit).isEqualTo(ApiClient.EXIT_REFUSED);
+        assertThat(err.toString()).startsWith("egov-pki: refused: roles " + named + " may not be held by one "
+                + "operator").contains("CPS " + cps).contains("separation of duties");
+        assertThat(Files.exists(data)).isFalse();
+    }
+
+    @Test
+    void theManagementCommandsNeedAnOperatorLogin() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        for (String command : new String[] {"list", "disable", "enable", "reset-password", "roles", "passwd"}) {
+            int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "operator", command);
+            assertThat(exit).as(command).isEqualTo(2);
+            assertThat(err.toString()).contains("--user");
+        }
+    }
+}
