@@ -44,8 +44,10 @@ public final class SyncApiFixture implements AutoCloseable {
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         http.addConnector(connector);
-        http.setHandler(new ApiHandler(null, null, null, null, null, new Operators(), null, null, null, null, null,
-                null, null, targets, null, null, json));
+        TestApiResources resources = new TestApiResources();
+        resources.sync = new SyncResource(targets);
+        resources.syncEvents = new SyncEventsResource(targets);
+        http.setHandler(new ApiHandler(resources.build(), new Operators(), json));
         http.setErrorHandler(new JsonErrorHandler(json));
         http.start();
     }
