@@ -125,6 +125,11 @@ public final class DirectoryNames {
         return new DN(new RDN("uid", DirectoryLayout.KM_SERVICE_ACCOUNT_UID), services());
     }
 
+    /** A closed day of the statistics: {@code egovStatisticsDay=<YYYY-MM-DD>,ou=statistics}. */
+    public DN statisticsDay(String day) {
+        return new DN(new RDN("egovStatisticsDay", day), container(DirectoryLayout.Container.STATISTICS));
+    }
+
     /** A sync target, {@code cn=<id>,ou=sync,<base>}. */
     public DN syncTarget(String targetId) {
         return new DN(new RDN("cn", targetId), container(DirectoryLayout.Container.SYNC));

@@ -25,6 +25,7 @@ import org.egovpki.core.DomainException;
 import org.egovpki.core.operator.Operator;
 import org.egovpki.core.enroll.OperatorDirectory;
 import org.egovpki.core.enroll.OperatorLockedOut;
+import org.egovpki.core.operator.ApplicationScope;
 import org.egovpki.core.operator.Role;
 
 /**
@@ -137,7 +138,7 @@ public final class LdapOperatorDirectory implements OperatorDirectory {
                 return Optional.empty();
             }
             SearchResultEntry entry = ldap.getEntry(parsed.toString(), "uid", "cn", "egovRole", "egovOperatorState",
-                    "objectClass");
+                    "egovBusinessType", "objectClass");
             if (entry == null || !entry.hasObjectClass("egovOperator")
                     || "DISABLED".equalsIgnoreCase(entry.getAttributeValue("egovOperatorState"))) {
                 return Optional.empty();
@@ -161,6 +162,11 @@ public final class LdapOperatorDirectory implements OperatorDirectory {
 
     @Override
     public Operator create(String uid, String name, Set<Role> roles, char[] password) {
+        return create(uid, name, roles, Set.of(), password);
+    }
+
+    @Override
+    public Operator create(String uid, String name, Set<Role> roles, Set<String> businessTypes, char[] password) {
         if (uid == null || !UID.matcher(uid).matches()) {
             throw DomainException.badRequest("uid", "operator login '" + uid
                     + "' must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
@@ -172,6 +178,7 @@ public final class LdapOperatorDirectory implements OperatorDirectory {
             throw DomainException.badRequest("roles", "an operator needs at least one role; roles: "
                     + EnumSet.allOf(Role.class));
         }
+        ApplicationScope.checkAssignment(roles, businessTypes);
         PasswordRules.check(uid, password);
         DN dn = names.operator(uid);
         Entry entry = new Entry(dn);
@@ -180,6 +187,9 @@ public final class LdapOperatorDirectory implements OperatorDirectory {
         entry.addAttribute("cn", name.strip());
         entry.addAttribute("egovRole", roles.stream().map(Enum::name).sorted().toArray(String[]::new));
         entry.addAttribute("egovOperatorState", "ACTIVE");
+        if (!businessTypes.isEmpty()) {
+            entry.addAttribute("egovBusinessType", businessTypes.stream().map(String::strip).sorted().toArray(String[]::new));
+        }
         entry.addAttribute("userPassword", PasswordHashes.ssha256(password, random));
         try {
             ldap.add(entry);
@@ -189,7 +199,8 @@ public final class LdapOperatorDirectory implements OperatorDirectory {
             }
             throw LdapErrors.toDomain("creating operator " + uid, e);
         }
-        return new Operator(uid, dn.toString(), name.strip(), roles);
+        return new Operator(uid, dn.toString(), name.strip(), roles,
+                businessTypes.stream().map(String::strip).collect(java.util.stream.Collectors.toSet()));
     }
 
     private Operator toOperator(Entry entry) {
@@ -204,6 +215,8 @@ public final class LdapOperatorDirectory implements OperatorDirectory {
         String uid = entry.getAttributeValue("uid");
         String cn = entry.getAttributeValue("cn");
         // One spelling of the DN everywhere (enteredBy, reviewedBy), whatever form the server returned.
-        return new Operator(uid, names.operator(uid).toString(), cn == null ? uid : cn, roles);
+        // An application admin's scope; kept on every operator, it narrows only APPLICATION_ADMIN (ApplicationScope).
+        Set<String> businessTypes = Set.copyOf(LdapValues.values(entry, "egovBusinessType"));
+        return new Operator(uid, names.operator(uid).toString(), cn == null ? uid : cn, roles, businessTypes);
     }
 }
