@@ -41,6 +41,11 @@ public final class ApplicationScope {
         return businessTypes != null;
     }
 
+    /** The business types seen (lower case); empty for an unrestricted operator. */
+    public Set<String> businessTypes() {
+        return businessTypes == null ? Set.of() : businessTypes;
+    }
+
     /** Whether a thing of this business type ({@code null}: none recorded) is visible. */
     public boolean sees(String businessType) {
         return businessTypes == null || (businessType != null && businessTypes.contains(normal(businessType)));
