@@ -14,13 +14,16 @@ import org.egovpki.core.ca.CrlPublisher;
 import org.egovpki.core.ca.KeyDeliveries;
 import org.egovpki.core.ca.KeyManagementLink;
 import org.egovpki.core.certificate.CertificateLookup;
+import org.egovpki.core.certificate.VisibleCertificates;
 import org.egovpki.core.enroll.EnrollmentService;
 import org.egovpki.core.enroll.LifecycleService;
+import org.egovpki.core.operator.ApplicationScope;
 import org.egovpki.core.operator.Operator;
 import org.egovpki.core.enroll.OperatorDirectory;
 import org.egovpki.core.km.centre.KeyRecoveries;
 import org.egovpki.core.profile.Profiles;
 import org.egovpki.core.revoke.RevocationService;
+import org.egovpki.core.stats.Statistics;
 import org.egovpki.core.sync.SyncTargets;
 import org.egovpki.core.sync.SyncStore;
 import org.egovpki.routes.BulkEnrollment;
@@ -51,9 +54,9 @@ public final class ApiHandler extends Handler.Abstract {
                       OperatorDirectory operators, CertificateLookup certificates, CaRegistry cas,
                       Profiles profiles, KeyRecoveries recoveries, KeyManagementLink kmLink,
                       KeyDeliveries deliveries, BulkEnrollment bulk, SyncTargets syncTargets, SyncStore syncStore,
-                      ObjectMapper json) {
+                      Statistics statistics, ObjectMapper json) {
         this(resources(enrollment, revocations, lifecycle, crls, caRevocations, certificates, cas, profiles, recoveries,
-                kmLink, deliveries, bulk, syncTargets, syncStore), operators, json);
+                kmLink, deliveries, bulk, syncTargets, syncStore, statistics), operators, json);
     }
 
     ApiHandler(ApiResources resources, OperatorDirectory operators, ObjectMapper json) {
@@ -68,14 +71,15 @@ public final class ApiHandler extends Handler.Abstract {
                                           CertificateLookup certificates, CaRegistry cas, Profiles profiles,
                                           KeyRecoveries recoveries, KeyManagementLink kmLink,
                                           KeyDeliveries deliveries, BulkEnrollment bulk, SyncTargets syncTargets,
-                                          SyncStore syncStore) {
+                                          SyncStore syncStore, Statistics statistics) {
         CertificateFinder finder = new CertificateFinder(certificates);
         RequestResource requests = new RequestResource(enrollment, bulk);
         return new ApiResources(new OpenApiResource(), requests,
-                new CertificateResource(certificates, finder, new CertificateFiles(cas)),
+                new CertificateResource(new VisibleCertificates(certificates), new CertificateFiles(cas)),
                 new CaResource(caRevocations, crls, cas), new RevocationResource(revocations, finder),
                 new LifecycleResource(lifecycle, finder, requests), new KmResource(recoveries, kmLink, deliveries),
-                new ProfileResource(profiles), new SyncResource(syncTargets), new SyncEventsResource(syncTargets));
+                new ProfileResource(profiles), new SyncResource(syncTargets), new SyncEventsResource(syncTargets),
+                new StatisticsResource(statistics));
     }
 
     @Override
@@ -91,14 +95,18 @@ public final class ApiHandler extends Handler.Abstract {
             if (match.isPresent()) {
                 ApiRoutes.Route found = match.get().route();
                 Operator operator = found.open() ? null : login(request);
-                found.endpoint().handle(resources,
-                        new ApiCall(request, response, callback, operator, match.get().params(), codec, responses));
+                if (operator != null && !found.scoped() && ApplicationScope.of(operator).restricted()) {
+                    // An application admin's API is the scoped routes; the rest is as absent as a wrong path.
+                    notPartOfTheApi(response, callback, method, route);
+                } else {
+                    found.endpoint().handle(resources,
+                            new ApiCall(request, response, callback, operator, match.get().params(), codec, responses));
+                }
             } else if ("POST".equals(method) && route.startsWith("/revocations/")) {
                 throw RevocationResource.noSuchChannel(route);
             } else {
                 login(request);
-                responses.error(response, callback, 404, "NOT_FOUND", method + " " + PREFIX + route
-                        + " is not part of the API; see " + PREFIX + "/openapi.yaml", null);
+                notPartOfTheApi(response, callback, method, route);
             }
         } catch (BasicAuthentication.Unauthorized e) {
             response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"egov-pki\", charset=\"UTF-8\"");
@@ -112,6 +120,11 @@ public final class ApiHandler extends Handler.Abstract {
             responses.internalError(response, callback, method + " " + path, e);
         }
         return true;
+    }
+
+    private void notPartOfTheApi(Response response, Callback callback, String method, String route) {
+        responses.error(response, callback, 404, "NOT_FOUND", method + " " + PREFIX + route
+                + " is not part of the API; see " + PREFIX + "/openapi.yaml", null);
     }
 
     private Operator login(Request request) {

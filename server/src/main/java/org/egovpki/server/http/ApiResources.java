@@ -5,7 +5,8 @@ import java.util.Objects;
 /** The resource classes of the operator API, one per area; {@link ApiRoutes} maps calls onto their methods. */
 record ApiResources(OpenApiResource openApi, RequestResource requests, CertificateResource certificates,
                     CaResource cas, RevocationResource revocations, LifecycleResource lifecycle, KmResource km,
-                    ProfileResource profiles, SyncResource sync, SyncEventsResource syncEvents) {
+                    ProfileResource profiles, SyncResource sync, SyncEventsResource syncEvents,
+                    StatisticsResource statistics) {
 
     ApiResources {
         Objects.requireNonNull(openApi, "openApi");
@@ -18,5 +19,6 @@ record ApiResources(OpenApiResource openApi, RequestResource requests, Certifica
         Objects.requireNonNull(profiles, "profiles");
         Objects.requireNonNull(sync, "sync");
         Objects.requireNonNull(syncEvents, "syncEvents");
+        Objects.requireNonNull(statistics, "statistics");
     }
 }

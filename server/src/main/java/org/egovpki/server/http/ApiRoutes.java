@@ -53,8 +53,8 @@ public final class ApiRoutes {
             .operator(POST, "/requests/{id}/reject", REQUEST_ID, (r, c) -> r.requests().reject(c))
             .operator(POST, "/requests/{id}/cancel", REQUEST_ID, (r, c) -> r.requests().cancel(c))
             .operator(GET, "/requests/{id}", REQUEST_ID, (r, c) -> r.requests().get(c))
-            .operator(GET, "/certificates", (r, c) -> r.certificates().search(c))
-            .operator(GET, "/certificates/{serial}", SERIAL_FILE, (r, c) -> r.certificates().get(c))
+            .scoped(GET, "/certificates", (r, c) -> r.certificates().search(c))
+            .scoped(GET, "/certificates/{serial}", SERIAL_FILE, (r, c) -> r.certificates().get(c))
             .operator(POST, "/cas/{ca}/revoke", CA, (r, c) -> r.cas().revoke(c))
             .operator(POST, "/crls/{ca}", CA, (r, c) -> r.cas().issueCrl(c))
             .operator(POST, "/certificates/{serial}/revoke", SERIAL, (r, c) -> r.revocations().revokeByOperator(c))
@@ -71,14 +71,16 @@ public final class ApiRoutes {
             .operator(GET, "/km/recoveries/{id}", RECOVERY_ID, (r, c) -> r.km().get(c))
             .operator(GET, "/profiles", (r, c) -> r.profiles().list(c))
             .operator(POST, "/sync/targets", (r, c) -> r.sync().add(c))
-            .operator(GET, "/sync/targets", (r, c) -> r.sync().list(c))
-            .operator(GET, "/sync/targets/{id}", SYNC_TARGET, (r, c) -> r.sync().get(c))
+            .scoped(GET, "/sync/targets", (r, c) -> r.sync().list(c))
+            .scoped(GET, "/sync/targets/{id}", SYNC_TARGET, (r, c) -> r.sync().get(c))
             .operator(PUT, "/sync/targets/{id}", SYNC_TARGET, (r, c) -> r.sync().replace(c))
             .operator(DELETE, "/sync/targets/{id}", SYNC_TARGET, (r, c) -> r.sync().delete(c))
             .operator(POST, "/sync/targets/{id}/redrive", SYNC_TARGET, (r, c) -> r.sync().redrive(c))
             .operator(POST, "/sync/targets/{id}/skip", SYNC_TARGET, (r, c) -> r.sync().skip(c))
             .operator(POST, "/sync/targets/{id}/replay", SYNC_TARGET, (r, c) -> r.sync().replay(c))
-            .operator(GET, "/sync/targets/{id}/events", SYNC_TARGET, (r, c) -> r.syncEvents().events(c));
+            .operator(GET, "/sync/targets/{id}/events", SYNC_TARGET, (r, c) -> r.syncEvents().events(c))
+            .scoped(GET, "/statistics/certificates", (r, c) -> r.statistics().certificates(c))
+            .scoped(GET, "/statistics/efficiency", (r, c) -> r.statistics().efficiency(c));
 
     private final List<Route> routes = new ArrayList<>();
 
@@ -96,33 +98,51 @@ public final class ApiRoutes {
     public record Operation(String method, String template) {
     }
 
-    /** One line of the table. */
-    record Route(Operation operation, boolean open, Pattern path, Param param, Endpoint endpoint) {
+    /**
+     * One line of the table.
+     *
+     * @param scoped whether an application admin may call it (the service scopes the answer); every
+     *               other operator route answers an application admin as a path outside the API
+     */
+    record Route(Operation operation, boolean open, boolean scoped, Pattern path, Param param, Endpoint endpoint) {
     }
 
     /** The route a call matched, with its path parameters by name. */
     record Match(Route route, Map<String, String> params) {
     }
 
-    /** Adds a route that needs an operator login. */
+    /** Adds a route that needs an operator login; to an application admin it does not exist (404). */
     ApiRoutes operator(String method, String template, Endpoint endpoint) {
-        return add(method, template, false, null, endpoint);
+        return add(method, template, false, false, null, endpoint);
     }
 
     ApiRoutes operator(String method, String template, Param param, Endpoint endpoint) {
-        return add(method, template, false, param, endpoint);
+        return add(method, template, false, false, param, endpoint);
+    }
+
+    /**
+     * Adds a route that needs an operator login and that application admins reach too: its domain
+     * service scopes what it answers to their business types ({@code ApplicationScope}).
+     */
+    ApiRoutes scoped(String method, String template, Endpoint endpoint) {
+        return add(method, template, false, true, null, endpoint);
+    }
+
+    ApiRoutes scoped(String method, String template, Param param, Endpoint endpoint) {
+        return add(method, template, false, true, param, endpoint);
     }
 
     /** Adds a route that needs no operator login. */
     ApiRoutes open(String method, String template, Endpoint endpoint) {
-        return add(method, template, true, null, endpoint);
+        return add(method, template, true, false, null, endpoint);
     }
 
     ApiRoutes open(String method, String template, Param param, Endpoint endpoint) {
-        return add(method, template, true, param, endpoint);
+        return add(method, template, true, false, param, endpoint);
     }
 
-    private ApiRoutes add(String method, String template, boolean open, Param param, Endpoint endpoint) {
+    private ApiRoutes add(String method, String template, boolean open, boolean scoped, Param param,
+                          Endpoint endpoint) {
         StringBuilder regex = new StringBuilder();
         Matcher placeholder = PLACEHOLDER.matcher(template);
         int literalStart = 0;
@@ -140,7 +160,7 @@ public final class ApiRoutes {
             throw new IllegalArgumentException("route " + method + " " + template + " has no {" + param.name() + "}");
         }
         regex.append(Pattern.quote(template.substring(literalStart)));
-        routes.add(new Route(new Operation(method, template), open, Pattern.compile(regex.toString()), param,
+        routes.add(new Route(new Operation(method, template), open, scoped, Pattern.compile(regex.toString()), param,
                 endpoint));
         return this;
     }
@@ -161,6 +181,11 @@ public final class ApiRoutes {
             }
         }
         return Optional.empty();
+    }
+
+    /** The operations an application admin may call (the others answer it 404), in table order. */
+    public List<Operation> scopedOperations() {
+        return routes.stream().filter(Route::scoped).map(Route::operation).toList();
     }
 
     /** Every operation in the table, in table order. */

@@ -45,7 +45,7 @@ public final class SyncApiFixture implements AutoCloseable {
         connector.setPort(0);
         http.addConnector(connector);
         http.setHandler(new ApiHandler(null, null, null, null, null, new Operators(), null, null, null, null, null,
-                null, null, targets, null, json));
+                null, null, targets, null, null, json));
         http.setErrorHandler(new JsonErrorHandler(json));
         http.start();
     }

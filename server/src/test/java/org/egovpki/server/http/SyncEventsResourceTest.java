@@ -64,12 +64,13 @@ class SyncEventsResourceTest {
         CertificateFinder noCertificates = new CertificateFinder(query -> List.of());
         RequestResource requests = new RequestResource(null, null);
         ApiResources resources = new ApiResources(new OpenApiResource(), requests,
-                new CertificateResource(query -> List.of(), noCertificates, new CertificateFiles(null)),
+                new CertificateResource(new org.egovpki.core.certificate.VisibleCertificates(query -> List.of()),
+                        new CertificateFiles(null)),
                 new CaResource(null, null, null), new RevocationResource(null, noCertificates),
                 new LifecycleResource(null, noCertificates, requests), new KmResource(null, null, null),
                 new ProfileResource(null), new SyncResource(null), new SyncEventsResource(new SyncTargets(store,
                 new InMemorySyncCredentials(), new RecordingAuditLog(), Clock.fixed(NOW, ZoneOffset.UTC),
-                cron -> java.util.Optional.empty())));
+                cron -> java.util.Optional.empty())), new StatisticsResource(null));
         http = new Server();
         connector = new LocalConnector(http);
         http.addConnector(connector);
