@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
+import org.egovpki.core.operator.ApplicationScope;
 import org.egovpki.core.operator.Operator;
 import org.egovpki.core.operator.Role;
 import org.egovpki.directory.DirectoryNames;
@@ -43,7 +44,8 @@ final class OperatorCommand implements Runnable {
 
     @Override
     public void run() {
-        System.out.println("usage: egov-pki operator add --uid LOGIN --name NAME --role ROLE [--role ROLE...]");
+        System.out.println("usage: egov-pki operator add --uid LOGIN --name NAME --role ROLE [--role ROLE...] "
+                + "[--business-type TYPE...]");
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
@@ -61,12 +63,21 @@ final class OperatorCommand implements Runnable {
         @Option(names = "--role", required = true, description = "role, repeatable: ${COMPLETION-CANDIDATES}")
         List<Role> roles;
 
+        @Option(names = "--business-type", paramLabel = "TYPE",
+                description = "for --role APPLICATION_ADMIN (and only for it): a business type whose certificates, "
+                        + "statistics and sync state the admin sees; repeatable")
+        List<String> businessTypes;
+
         @Option(names = "--password-file", paramLabel = "FILE",
                 description = "read the password from FILE; without it a one-time password is generated and printed")
         Path passwordFile;
 
         @Override
         public Integer call() throws IOException {
+            Set<Role> set = EnumSet.copyOf(roles);
+            Set<String> types = businessTypes == null ? Set.of() : Set.copyOf(businessTypes);
+            // Refused before anything is read or connected: the role needs a business type and vice versa.
+            ApplicationScope.checkAssignment(set, types);
             EgovPkiConfig config = options.load(null);
             Path data = config.dataDirectory();
             boolean external = config.ldap().isExternal();
@@ -88,8 +99,7 @@ final class OperatorCommand implements Runnable {
                     "CA")) {
                 LdapOperatorDirectory operators = new LdapOperatorDirectory(ldap, names,
                         LdapOperatorDirectory.pooled(ldap), new SecureRandom(), config.ldap().lockout());
-                Set<Role> set = EnumSet.copyOf(roles);
-                Operator operator = operators.create(uid, name, set, password);
+                Operator operator = operators.create(uid, name, set, types, password);
                 Path sealKey = data.resolve("secrets").resolve(AuditSeal.SECRET_FILE);
                 if (!Files.exists(sealKey)) {
                     throw new StartupException("the data directory " + data.toAbsolutePath() + " has no audit seal "
@@ -101,9 +111,11 @@ final class OperatorCommand implements Runnable {
                         Clock.systemUTC(), EgovPkiServer.auditRotation(config), "cli operator add").log()) {
                     audit.record(AuditEvent.success(Clock.systemUTC().instant(), AuditEventType.OPERATOR_CREATED,
                             "cli:" + System.getProperty("user.name"), List.of(operator.dn()),
-                            Map.of("roles", set.toString())));
+                            types.isEmpty() ? Map.of("roles", set.toString())
+                                    : Map.of("roles", set.toString(), "businessTypes", new java.util.TreeSet<>(types).toString())));
                 }
-                System.out.println("created operator " + operator.dn() + " with roles " + set);
+                System.out.println("created operator " + operator.dn() + " with roles " + set
+                        + (types.isEmpty() ? "" : " for business types " + new java.util.TreeSet<>(types)));
                 if (generated) {
                     System.out.println("one-time password (shown only now): " + new String(password));
                 }
