@@ -44,8 +44,9 @@ public final class SyncApiFixture implements AutoCloseable {
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         http.addConnector(connector);
-        http.setHandler(new ApiHandler(null, null, null, null, null, new Operators(), null, null, null, null, null,
-                null, null, targets, null, null, json));
+        // No certificates: an empty lookup (the certificate routes answer as for a CA that issued nothing).
+        http.setHandler(new ApiHandler(null, null, null, null, null, new Operators(), query -> java.util.List.of(), null,
+                null, null, null, null, null, targets, null, null, json));
         http.setErrorHandler(new JsonErrorHandler(json));
         http.start();
     }
