@@ -78,6 +78,14 @@ public final class DirectoryNames {
         return new DN(new RDN("uid", uid), container(DirectoryLayout.Container.OPERATORS));
     }
 
+    /**
+     * The group of application admins ({@code cn=application-admins,ou=operators}, groupOfUniqueNames):
+     * the access control denies its members what other operators read or add in an LDAP browser.
+     */
+    public DN applicationAdmins() {
+        return new DN(new RDN("cn", "application-admins"), container(DirectoryLayout.Container.OPERATORS));
+    }
+
     /** The KM's own subtree, {@code ou=km}: escrowed keys and key recovery requests. */
     public DN km() {
         return container(DirectoryLayout.Container.KM);

@@ -1,5 +1,6 @@
 package org.egovpki.directory;
 
+import com.unboundid.ldap.sdk.Attribute;
 import com.unboundid.ldap.sdk.Control;
 import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.Entry;
@@ -7,6 +8,8 @@ import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPInterface;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SimpleBindRequest;
@@ -199,8 +202,34 @@ public final class LdapOperatorDirectory implements OperatorDirectory {
             }
             throw LdapErrors.toDomain("creating operator " + uid, e);
         }
+        if (roles.contains(Role.APPLICATION_ADMIN)) {
+            joinApplicationAdmins(dn);
+        }
         return new Operator(uid, dn.toString(), name.strip(), roles,
                 businessTypes.stream().map(String::strip).collect(java.util.stream.Collectors.toSet()));
+    }
+
+    /**
+     * Adds an application admin to {@code cn=application-admins,ou=operators}, creating the group with
+     * its first member: the directory's access control denies the group's members the LDAP-browser
+     * rights of other operators.
+     */
+    private void joinApplicationAdmins(DN member) {
+        String group = names.applicationAdmins().toString();
+        try {
+            ldap.modify(group, new Modification(ModificationType.ADD, "uniqueMember", member.toString()));
+        } catch (LDAPException e) {
+            if (e.getResultCode() != ResultCode.NO_SUCH_OBJECT) {
+                throw LdapErrors.toDomain("adding " + member + " to the application admins", e);
+            }
+            try {
+                ldap.add(new Entry(group, new Attribute("objectClass", "top", "groupOfUniqueNames"),
+                        new Attribute("cn", "application-admins"),
+                        new Attribute("uniqueMember", member.toString())));
+            } catch (LDAPException add) {
+                throw LdapErrors.toDomain("creating the group of application admins", add);
+            }
+        }
     }
 
     private Operator toOperator(Entry entry) {

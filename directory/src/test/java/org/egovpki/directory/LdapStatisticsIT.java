@@ -3,9 +3,12 @@ package org.egovpki.directory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.unboundid.ldap.sdk.Attribute;
+import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPConnectionPool;
+import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPSearchException;
 import com.unboundid.ldap.sdk.SearchScope;
 import java.math.BigInteger;
@@ -153,6 +156,31 @@ class LdapStatisticsIT {
                 .hasMessageContaining("a business type scopes only the role APPLICATION_ADMIN");
         assertThat(operators.findByUid("app-none")).isEmpty();
         assertThat(operators.findByUid("clerk-scoped")).isEmpty();
+    }
+
+    @Test
+    void anApplicationAdminInAnLdapBrowserReadsNoRequestAndAddsNoDecisionWhereOtherOperatorsDo() throws Exception {
+        LdapOperatorDirectory operators = directory.operators();
+        operators.create("app-health", "Health app admin", EnumSet.of(Role.APPLICATION_ADMIN), Set.of("health"),
+                "Health-admin-pass-1".toCharArray());
+        String id = "r-browser-1";
+        String request = directory.names().request(id).toString();
+        ca.add(new Entry(request, List.of(new Attribute("objectClass", "top", "egovEnrollmentRequest"),
+                new Attribute("egovRequestId", id), new Attribute("egovRequestState", "SUBMITTED"),
+                new Attribute("egovConfirmedState", "SUBMITTED"),
+                new Attribute("egovEnteredBy", "uid=clerk,ou=operators," + TestDirectory.BASE))));
+        LDAPConnection reviewer = directory.operator("browser-reviewer", Role.REVIEWER);
+        try (LDAPConnection appAdmin = new LDAPConnection("127.0.0.1", directory.port())) {
+            appAdmin.bind(directory.operatorDn("app-health").toString(), "Health-admin-pass-1");
+
+            assertThat(reviewer.getEntry(request)).as("an ordinary operator reads requests").isNotNull();
+            assertThat(appAdmin.getEntry(request)).isNull();
+            assertThat(count(appAdmin, "(objectClass=egovEnrollmentRequest)")).isZero();
+            Entry decision = new Entry(directory.names().decision(id, "app-health-1").toString(), List.of(
+                    new Attribute("objectClass", "top", "egovRequestDecision"),
+                    new Attribute("egovDecisionId", "app-health-1"), new Attribute("egovDecision", "APPROVED")));
+            assertThatThrownBy(() -> appAdmin.add(decision)).isInstanceOf(LDAPException.class);
+        }
     }
 
     private static long count(LDAPConnection reader, String filter) throws Exception {

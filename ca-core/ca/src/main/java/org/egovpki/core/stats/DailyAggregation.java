@@ -43,6 +43,9 @@ final class DailyAggregation {
             }
         }
         for (RequestFact r : requests) {
+            if (r.submittedAt() == null) {
+                continue; // not a request egov-pki wrote (every one it writes has its submission time)
+            }
             Cell cell = new Cell(r.businessType(), r.region(), r.type(), null);
             boolean reviewed = "APPROVED".equals(r.state()) || "ISSUED".equals(r.state()) || "REJECTED".equals(r.state());
             if (reviewed && r.decidedAt() != null && within(r.decidedAt(), from, to)) {

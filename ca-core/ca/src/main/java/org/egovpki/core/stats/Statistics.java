@@ -126,7 +126,7 @@ public final class Statistics {
         Instant limit = now.minus(DailyAggregation.REVIEW_LIMIT);
         Map<Cell, Long> overdue = new HashMap<>();
         for (RequestFact r : source.undecided(UNDECIDED_LIMIT)) {
-            if (r.submittedAt().isBefore(limit)) {
+            if (r.submittedAt() != null && r.submittedAt().isBefore(limit)) { // an entry without one is not ours to judge
                 overdue.merge(new Cell(r.businessType(), r.region(), r.type(), null), 1L, Long::sum);
             }
         }
