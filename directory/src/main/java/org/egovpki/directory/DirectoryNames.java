@@ -78,6 +78,14 @@ public final class DirectoryNames {
         return new DN(new RDN("uid", uid), container(DirectoryLayout.Container.OPERATORS));
     }
 
+    /**
+     * The group of application admins ({@code cn=application-admins,ou=operators}, groupOfUniqueNames):
+     * the access control denies its members what other operators read or add in an LDAP browser.
+     */
+    public DN applicationAdmins() {
+        return new DN(new RDN("cn", "application-admins"), container(DirectoryLayout.Container.OPERATORS));
+    }
+
     /** The KM's own subtree, {@code ou=km}: escrowed keys and key recovery requests. */
     public DN km() {
         return container(DirectoryLayout.Container.KM);
@@ -123,6 +131,11 @@ public final class DirectoryNames {
     /** The KM's own bind account, the only one that may read or write {@code ou=km}. */
     public DN kmServiceAccount() {
         return new DN(new RDN("uid", DirectoryLayout.KM_SERVICE_ACCOUNT_UID), services());
+    }
+
+    /** A closed day of the statistics: {@code egovStatisticsDay=<YYYY-MM-DD>,ou=statistics}. */
+    public DN statisticsDay(String day) {
+        return new DN(new RDN("egovStatisticsDay", day), container(DirectoryLayout.Container.STATISTICS));
     }
 
     /** A sync target, {@code cn=<id>,ou=sync,<base>}. */

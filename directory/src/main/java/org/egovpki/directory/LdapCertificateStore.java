@@ -284,6 +284,10 @@ public final class LdapCertificateStore implements CertificateStore {
         if (q.status() != null) {
             filters.add(Filter.createEqualityFilter("egovCertificateStatus", q.status().name()));
         }
+        if (!q.businessTypes().isEmpty()) {
+            filters.add(Filter.createORFilter(q.businessTypes().stream()
+                    .map(t -> Filter.createEqualityFilter("egovBusinessType", t)).toList()));
+        }
         // Intents and voided reservations are not certificates anyone holds.
         filters.add(Filter.createORFilter(Filter.createEqualityFilter("egovIssuanceState", "RECORDED"),
                 Filter.createEqualityFilter("egovIssuanceState", "PUBLISHED")));

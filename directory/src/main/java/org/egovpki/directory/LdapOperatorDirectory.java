@@ -1,6 +1,7 @@
 package org.egovpki.directory;
 
 import com.unboundid.ldap.sdk.Control;
+import com.unboundid.ldap.sdk.Attribute;
 import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.LDAPConnection;
@@ -35,6 +36,7 @@ import org.egovpki.core.enroll.OperatorAccount;
 import org.egovpki.core.enroll.OperatorAccounts;
 import org.egovpki.core.enroll.OperatorDirectory;
 import org.egovpki.core.enroll.OperatorLockedOut;
+import org.egovpki.core.operator.ApplicationScope;
 import org.egovpki.core.operator.Role;
 import org.egovpki.core.operator.SeparationOfDuties;
 
@@ -52,7 +54,7 @@ import org.egovpki.core.operator.SeparationOfDuties;
 public final class LdapOperatorDirectory implements OperatorDirectory, OperatorAccounts {
 
     private static final String[] ACCOUNT_ATTRIBUTES = {"uid", "cn", "egovRole", "egovOperatorState", "objectClass",
-        "egovPasswordChangedAt", "egovPasswordMustChange", "createTimestamp"};
+        "egovBusinessType", "egovPasswordChangedAt", "egovPasswordMustChange", "createTimestamp"};
 
     /** Logins: letters, digits, '.', '_' and '-'; they become an RDN value. */
     public static final Pattern UID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -157,7 +159,7 @@ public final class LdapOperatorDirectory implements OperatorDirectory, OperatorA
                 return Optional.empty();
             }
             SearchResultEntry entry = ldap.getEntry(parsed.toString(), "uid", "cn", "egovRole", "egovOperatorState",
-                    "objectClass");
+                    "egovBusinessType", "objectClass");
             if (entry == null || !entry.hasObjectClass("egovOperator")
                     || "DISABLED".equalsIgnoreCase(entry.getAttributeValue("egovOperatorState"))) {
                 return Optional.empty();
@@ -185,17 +187,31 @@ public final class LdapOperatorDirectory implements OperatorDirectory, OperatorA
      */
     @Override
     public Operator create(String uid, String name, Set<Role> roles, char[] password) {
-        return add(uid, name, roles, password, false, null).operator();
+        return add(uid, name, roles, Set.of(), password, false, null).operator();
+    }
+
+    @Override
+    public Operator create(String uid, String name, Set<Role> roles, Set<String> businessTypes, char[] password) {
+        return add(uid, name, roles, businessTypes, password, false, null).operator();
     }
 
     @Override
     public OperatorAccount create(String uid, String name, Set<Role> roles, char[] password, boolean mustChange,
                                   Instant at) {
-        return add(uid, name, roles, password, mustChange, Objects.requireNonNull(at, "at"));
+        return add(uid, name, roles, Set.of(), password, mustChange, Objects.requireNonNull(at, "at"));
     }
 
-    private OperatorAccount add(String uid, String name, Set<Role> roles, char[] password, boolean mustChange,
-                                Instant at) {
+    /**
+     * Creates an operator with the business types of an application admin (the local bootstrap
+     * {@code egov-pki operator add --business-type}); {@code mustChange} for a generated password.
+     */
+    public OperatorAccount create(String uid, String name, Set<Role> roles, Set<String> businessTypes, char[] password,
+                                  boolean mustChange, Instant at) {
+        return add(uid, name, roles, businessTypes, password, mustChange, Objects.requireNonNull(at, "at"));
+    }
+
+    private OperatorAccount add(String uid, String name, Set<Role> roles, Set<String> businessTypes,
+                                char[] password, boolean mustChange, Instant at) {
         if (uid == null || !UID.matcher(uid).matches()) {
             throw DomainException.badRequest("uid", "operator login '" + uid
                     + "' must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
@@ -208,6 +224,7 @@ public final class LdapOperatorDirectory implements OperatorDirectory, OperatorA
                     + EnumSet.allOf(Role.class));
         }
         SeparationOfDuties.check(roles);
+        ApplicationScope.checkAssignment(roles, businessTypes);
         PasswordRules.check(uid, password);
         DN dn = names.operator(uid);
         Entry entry = new Entry(dn);
@@ -216,6 +233,9 @@ public final class LdapOperatorDirectory implements OperatorDirectory, OperatorA
         entry.addAttribute("cn", name.strip());
         entry.addAttribute("egovRole", roles.stream().map(Enum::name).sorted().toArray(String[]::new));
         entry.addAttribute("egovOperatorState", "ACTIVE");
+        if (!businessTypes.isEmpty()) {
+            entry.addAttribute("egovBusinessType", businessTypes.stream().map(String::strip).sorted().toArray(String[]::new));
+        }
         entry.addAttribute("userPassword", PasswordHashes.ssha256(password, random));
         entry.addAttribute("egovPasswordMustChange", LdapValues.bool(mustChange));
         if (at != null) {
@@ -229,9 +249,35 @@ public final class LdapOperatorDirectory implements OperatorDirectory, OperatorA
             }
             throw LdapErrors.toDomain("creating operator " + uid, e);
         }
+        if (roles.contains(Role.APPLICATION_ADMIN)) {
+            joinApplicationAdmins(dn);
+        }
         return account(uid).orElseThrow(() -> DomainException.internal("operator " + uid
                 + " was added but cannot be read back", null));
     }
+    /**
+     * Adds an application admin to {@code cn=application-admins,ou=operators}, creating the group with
+     * its first member: the directory's access control denies the group's members the LDAP-browser
+     * rights of other operators.
+     */
+    private void joinApplicationAdmins(DN member) {
+        String group = names.applicationAdmins().toString();
+        try {
+            ldap.modify(group, new Modification(ModificationType.ADD, "uniqueMember", member.toString()));
+        } catch (LDAPException e) {
+            if (e.getResultCode() != ResultCode.NO_SUCH_OBJECT) {
+                throw LdapErrors.toDomain("adding " + member + " to the application admins", e);
+            }
+            try {
+                ldap.add(new Entry(group, new Attribute("objectClass", "top", "groupOfUniqueNames"),
+                        new Attribute("cn", "application-admins"),
+                        new Attribute("uniqueMember", member.toString())));
+            } catch (LDAPException add) {
+                throw LdapErrors.toDomain("creating the group of application admins", add);
+            }
+        }
+    }
+
 
     @Override
     public List<OperatorAccount> list() {
@@ -393,6 +439,8 @@ public final class LdapOperatorDirectory implements OperatorDirectory, OperatorA
         String uid = entry.getAttributeValue("uid");
         String cn = entry.getAttributeValue("cn");
         // One spelling of the DN everywhere (enteredBy, reviewedBy), whatever form the server returned.
-        return new Operator(uid, names.operator(uid).toString(), cn == null ? uid : cn, roles);
+        // An application admin's scope; kept on every operator, it narrows only APPLICATION_ADMIN (ApplicationScope).
+        Set<String> businessTypes = Set.copyOf(LdapValues.values(entry, "egovBusinessType"));
+        return new Operator(uid, names.operator(uid).toString(), cn == null ? uid : cn, roles, businessTypes);
     }
 }

@@ -50,6 +50,8 @@ public record DirectoryLayout(String baseDn) {
         KM("km"),
         /** Sync targets: egovSyncTarget + egovSyncCursor. */
         SYNC("sync"),
+        /** Decision-support statistics: egovDailyStatistics, one per closed day; not public. */
+        STATISTICS("statistics"),
         /** Audit trail: egovAuditEvent, egovAuditCheckpoint. */
         AUDIT("audit"),
         /** Service accounts: egovServiceAccount. */

@@ -66,7 +66,7 @@ class DocumentationExamplesTest {
         for (Entry example : examples) {
             server.add(example);
         }
-        assertThat(server.countEntries()).isEqualTo(10 + examples.size());
+        assertThat(server.countEntries()).isEqualTo(11 + examples.size());
     }
 
     private static List<Entry> examples(String markdown) throws Exception {

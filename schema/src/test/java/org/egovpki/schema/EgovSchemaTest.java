@@ -74,7 +74,8 @@ class EgovSchemaTest {
                 "egovKeyDelivery", "egovRequestDecision", "egovPublishedSubscriber", "egovSubscriberMigration",
                 "egovSyncTargetSettings", "egovSyncDelivery", "egovSyncMessage", "egovSyncOutbox",
                 "egovSyncOutboxEvent", "egovSyncOwedEvents", "egovSyncTargetCommand", "egovSyncCommandNotes",
-                "egovCertificateStoreKeys", "egovX500Name", "egovX500Mirror", "egovOperatorPassword");
+                "egovCertificateStoreKeys", "egovX500Name", "egovX500Mirror", "egovOperatorPassword",
+                "egovDailyStatistics");
     }
 
     @Test
@@ -257,6 +258,8 @@ class EgovSchemaTest {
         "egovEvidenceRef,         DIRECTORY_STRING, false",
         "egovRole,                DIRECTORY_STRING, false",
         "egovBusinessType,        DIRECTORY_STRING, false",
+        "egovStatisticsDay,       DIRECTORY_STRING, true",
+        "egovStatisticsFigure,    DIRECTORY_STRING, false",
         "egovSyncEvents,          DIRECTORY_STRING, false",
         "egovApprovedBy,          DN,               false",
         "egovApprovals,           DIRECTORY_STRING, false",

@@ -25,6 +25,7 @@ import org.egovpki.core.ocsp.OcspResponder;
 import org.egovpki.core.profile.LiveProfiles;
 import org.egovpki.core.operator.AttemptLimiter;
 import org.egovpki.core.revoke.RevocationService;
+import org.egovpki.core.stats.Statistics;
 import org.egovpki.core.x509.CaCertificateFactory;
 import org.egovpki.core.x509.CrlFactory;
 import org.egovpki.core.x509.EndEntityCertificates;
@@ -32,6 +33,8 @@ import org.egovpki.core.x509.OcspSigningCertificates;
 import org.egovpki.directory.LdapCaRepository;
 import org.egovpki.directory.LdapCertificateStatusSource;
 import org.egovpki.directory.LdapCertificateStore;
+import org.egovpki.directory.LdapStatisticsSource;
+import org.egovpki.directory.LdapStatisticsStore;
 import org.egovpki.directory.X500Mirror;
 import org.egovpki.core.ca.CaRecord;
 import org.egovpki.core.ca.CrlRecord;
@@ -72,10 +75,12 @@ final class CaAssembly {
     private CaRevocations caRevocations;
     private OcspResponder ocsp;
     private OcspSigners ocspSigners;
+    private final Statistics statistics;
 
     private CaAssembly(EgovPkiConfig config, FileAuditLog audit, Clock clock, SecureRandom random,
                        LdapCaRepository repository, LdapCertificateStore certificates, ConfiguredPublicationUrls urls,
-                       CrlPublisher crls, CaKeyStore keyStore, CaRegistry registry, LifecycleEvents events) {
+                       CrlPublisher crls, CaKeyStore keyStore, CaRegistry registry, LifecycleEvents events,
+                       Statistics statistics) {
         this.config = config;
         this.audit = audit;
         this.clock = clock;
@@ -88,6 +93,7 @@ final class CaAssembly {
         this.registry = registry;
         this.events = events;
         this.profiles = new LiveProfiles(config.profiles());
+        this.statistics = statistics;
     }
 
     /**
@@ -109,8 +115,12 @@ final class CaAssembly {
         CaKeyStore keyStore = keyStore(config.caKeys(), data, secrets, random);
         CaRegistry registry = new CaBootstrap(keyStore, new CaCertificateFactory(clock, random), repository, crls, urls,
                 audit, clock, random).bootstrap(config.ca().definitions());
+        // The decision-support statistics: figures of the certificate records and requests, days kept under
+        // ou=statistics (docs/statistics.md); refreshed by the statistics route from step 12.
+        Statistics statistics = new Statistics(new LdapStatisticsSource(directory.pool(), directory.names()),
+                new LdapStatisticsStore(directory.pool(), directory.names()), clock, Statistics.DEFAULT_ZONE);
         return new CaAssembly(config, audit, clock, random, repository, certificates, urls, crls, keyStore, registry,
-                events);
+                events, statistics);
     }
 
     /** The CA keys: the PKCS#12 file in the data directory, or the configured PKCS#11 token. */
@@ -236,6 +246,11 @@ final class CaAssembly {
 
     LdapCertificateStore certificates() {
         return certificates;
+    }
+
+    /** The decision-support statistics (the statistics route refreshes them; the API reads them). */
+    Statistics statistics() {
+        return statistics;
     }
 
     /** The key deliveries of dual issuances, read from the certificate records, each read audited. */

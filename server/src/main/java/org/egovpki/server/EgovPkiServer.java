@@ -153,6 +153,7 @@ public final class EgovPkiServer implements AutoCloseable {
         var bulk = routes.startFlows(crlJobs, ra.decisions(), ocspJobs, km.escrow(),
                 new BulkApplications(ra.enrollment()::submit), ca.ocsp(), km.link(), syncCapture, lifecycleMetrics);
         routes.startSyncCommands(SyncAssembly.commands(directory, syncTargets, ra, audit, clock));
+        routes.startStatistics(ca.statistics());
 
         if (serveHttp) {
             http.start(config, clock, directory, ca, ra, km, bulk, syncTargets, syncDelivery, readiness, metrics,

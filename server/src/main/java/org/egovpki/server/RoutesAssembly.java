@@ -17,6 +17,7 @@ import org.egovpki.core.event.LifecycleEvent;
 import org.egovpki.core.event.LifecycleEvents;
 import org.egovpki.core.km.centre.KeyEscrow;
 import org.egovpki.core.ocsp.OcspResponder;
+import org.egovpki.core.stats.Statistics;
 import org.egovpki.core.sync.DirectorySyncCommands;
 import org.egovpki.core.sync.SyncCapture;
 import org.egovpki.core.sync.SyncDeliveryTrigger;
@@ -28,6 +29,7 @@ import org.egovpki.routes.CrlJobs;
 import org.egovpki.routes.CrlScheduleRoute;
 import org.egovpki.routes.CrlTimings;
 import org.egovpki.routes.DirectoryApprovalRoute;
+import org.egovpki.routes.StatisticsRoute;
 import org.egovpki.routes.DirectorySyncCommandsRoute;
 import org.egovpki.routes.Flows;
 import org.egovpki.routes.KmRetentionRoute;
@@ -57,6 +59,8 @@ final class RoutesAssembly {
 
     /** How often the sync delivery looks at every target for work no trigger announced. */
     static final Duration SYNC_POLL = Duration.ofSeconds(1);
+    /** How often the statistics close finished days and recompute today. */
+    static final Duration STATISTICS_REFRESH = Duration.ofMinutes(1);
     /** Targets delivered at the same time (each target has one message in flight). */
     static final int SYNC_WORKERS = 4;
     /** How often delivered sync messages past sync.retentionDays are deleted. */
@@ -164,6 +168,16 @@ final class RoutesAssembly {
         }
     }
 
+    /** The statistics' aggregate: closes each finished day and recomputes today (docs/statistics.md). */
+    void startStatistics(Statistics statistics) {
+        try {
+            camel.getRegistry().bind(StatisticsRoute.BEAN, statistics);
+            camel.addRoutes(new StatisticsRoute());
+        } catch (Exception e) {
+            throw new StartupException("the statistics route cannot start: " + e.getMessage());
+        }
+    }
+
     /** The sync signers' renewal timer (docs/sync.md), when the sync is enabled. */
     void startSyncSignerRenewal(SyncSigners signers) {
         try {
@@ -209,6 +223,7 @@ final class RoutesAssembly {
         properties.setProperty("egovpki.km.cron", CrlScheduleRoute.cronForUri(config.km().destructionSchedule()));
         properties.setProperty("egovpki.km.timeZone", config.km().timeZone().getId());
         properties.setProperty("egovpki.sync.pollMillis", Long.toString(SYNC_POLL.toMillis()));
+        properties.setProperty("egovpki.statistics.refreshMillis", Long.toString(STATISTICS_REFRESH.toMillis()));
         properties.setProperty("egovpki.sync.workers", Integer.toString(SYNC_WORKERS));
         properties.setProperty("egovpki.sync.purgeMillis", Long.toString(SYNC_PURGE.toMillis()));
         return properties;

@@ -205,6 +205,9 @@ class OpenApiContractIT {
                 ApiClient.JSON.createObjectNode().put("reason", "CA_COMPROMISE"))));
         CALLS.put("issueCrl", () -> List.of(post("admin", "/crls/sm2-issuing", ApiClient.JSON.createObjectNode())));
         CALLS.put("listProfiles", () -> List.of(get("clerk1", "/profiles")));
+        CALLS.put("getCertificateStatistics", () -> List.of(get("admin", "/statistics/certificates?groupBy=businessType"),
+                get("admin", "/statistics/certificates?period=month&groupBy=cause&format=csv")));
+        CALLS.put("getEfficiencyStatistics", () -> List.of(get("admin", "/statistics/efficiency?period=week")));
         CALLS.put("getOpenApiDocument", () -> List.of(get(null, "/openapi.yaml")));
         CALLS.put("addSyncTarget", () -> List.of(post("admin", "/sync/targets", syncTarget("contract-add"))));
         CALLS.put("listSyncTargets", () -> List.of(get("admin", "/sync/targets")));

@@ -70,6 +70,8 @@ public final class ApacheDsAccessControl {
     private static final String ALL = "grantAdd, grantDiscloseOnError, grantRead, grantRemove, grantBrowse, "
             + "grantExport, grantImport, grantModify, grantRename, grantReturnDN, grantCompare, grantFilterMatch, "
             + "grantInvoke";
+    private static final String DENY_ALL = "denyAdd, denyDiscloseOnError, denyRead, denyRemove, denyBrowse, "
+            + "denyExport, denyImport, denyModify, denyRename, denyReturnDN, denyCompare, denyFilterMatch, denyInvoke";
     /** What an anonymous reader may see on a subscriber entry: the published certificate and its name. */
     private static final String PUBLIC_SUBSCRIBER_ATTRIBUTES = "objectClass, cn, egovSubscriberId, userCertificate";
 
@@ -196,6 +198,7 @@ public final class ApacheDsAccessControl {
         String caService = names.caServiceAccount().toString();
         String kmService = names.kmServiceAccount().toString();
         String operators = "subtree { { base \"" + names.container(DirectoryLayout.Container.OPERATORS) + "\" } }";
+        String applicationAdmins = "userGroup { \"" + names.applicationAdmins() + "\" }";
         return List.of(
                 new Subentry("egovPkiPublicTree", "{ maximum 1 }", aci("anonymousReadTree", 10, "none", "allUsers",
                         "entry, allUserAttributeTypesAndValues", READ)),
@@ -231,6 +234,16 @@ public final class ApacheDsAccessControl {
                                 "entry, allUserAttributeTypesAndValues", READ)),
                 addBelowChildren("egovPkiOperatorsAddSyncCommands", "operatorsAddSyncCommands", operators,
                         DirectoryLayout.Container.SYNC, "egovSyncTargetCommand", SYNC_COMMAND_ATTRIBUTES),
+                // Application admins are operators too, but their scope is the API's (docs/statistics.md):
+                // above the operators' grants, they are denied everything below requests and sync targets.
+                new Subentry("egovPkiApplicationAdminsNoRequests",
+                        "{ base \"ou=" + DirectoryLayout.Container.REQUESTS.ou() + "\", minimum 1 }",
+                        aci("applicationAdminsNoRequests", 40, "simple", applicationAdmins,
+                                "entry, allUserAttributeTypesAndValues", DENY_ALL)),
+                new Subentry("egovPkiApplicationAdminsNoSync",
+                        "{ base \"ou=" + DirectoryLayout.Container.SYNC.ou() + "\", minimum 1 }",
+                        aci("applicationAdminsNoSync", 40, "simple", applicationAdmins,
+                                "entry, allUserAttributeTypesAndValues", DENY_ALL)),
                 // The X.500-named mirror's entries that lie under the base DN (CA names O=egov-pki,C=CN ...).
                 new Subentry(MIRROR_SUBENTRY, "{ specificationFilter item:egovX500Name }",
                         aciOf("x500MirrorRead", 10, "none", "allUsers", List.of(mirrorRead()))));

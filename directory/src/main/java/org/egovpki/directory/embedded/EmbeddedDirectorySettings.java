@@ -61,6 +61,7 @@ public record EmbeddedDirectorySettings(Path workDirectory, String host, int por
             "egovSerialNumber", "egovCertificateId", "egovIssuerName", "egovSubjectDn", "egovSubscriberDn",
             "egovSubscriberId", "egovCertificateStatus", "egovIssuanceState", "egovNotAfter", "egovRevocationTime",
             "egovCrlShard", "egovProfile", "egovBusinessType", "egovRegion", "egovRequestDn", "egovDecidedAt",
+            "egovCreatedAt", "egovIssuedAt", // the statistics' range searches (LdapStatisticsSource)
             "egovRequestId", "egovRequestState", "egovConfirmedState", "egovEnteredBy", "egovSubmittedAt",
             "egovRole", "egovKeyId", "egovKeyState", "egovRetainUntil", "egovAuditSequence",
             "egovSyncSequence", "egovSyncEventId", "egovSyncOwed",

@@ -16,6 +16,7 @@ import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.DomainException;
 import org.egovpki.core.enroll.OperatorAdministration;
+import org.egovpki.core.operator.ApplicationScope;
 import org.egovpki.core.operator.Operator;
 import org.egovpki.core.operator.Role;
 import org.egovpki.directory.DirectoryNames;
@@ -180,6 +181,11 @@ final class OperatorCommand implements Runnable {
         @Option(names = "--role", required = true, description = "role, repeatable: ${COMPLETION-CANDIDATES}")
         List<Role> roles;
 
+        @Option(names = "--business-type", paramLabel = "TYPE",
+                description = "for --role APPLICATION_ADMIN (and only for it): a business type whose certificates, "
+                        + "statistics and sync state the admin sees; repeatable")
+        List<String> businessTypes;
+
         @Option(names = "--password-file", paramLabel = "FILE",
                 description = "read the password from FILE; without it a one-time password is generated and printed")
         Path passwordFile;
@@ -190,9 +196,12 @@ final class OperatorCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             Set<Role> set = EnumSet.copyOf(roles);
+            Set<String> types = businessTypes == null ? Set.of() : Set.copyOf(businessTypes);
             try {
-                // The separation of duties first: a refused combination touches nothing, server or not.
+                // The separation of duties and an application admin's scope first: a refused combination
+                // touches nothing, server or not.
                 OperatorAdministration.checkNewOperator(set);
+                ApplicationScope.checkAssignment(set, types);
             } catch (DomainException e) {
                 spec.commandLine().getErr().println("egov-pki: refused: " + e.getMessage());
                 spec.commandLine().getErr().flush();
@@ -220,8 +229,8 @@ final class OperatorCommand implements Runnable {
                 LdapOperatorDirectory operators = new LdapOperatorDirectory(ldap, names,
                         LdapOperatorDirectory.pooled(ldap), new SecureRandom(), config.ldap().lockout());
                 // A generated password is a one-time password: changed at the first login.
-                Operator operator = operators.create(uid, name, set, password, generated, Clock.systemUTC().instant())
-                        .operator();
+                Operator operator = operators.create(uid, name, set, types, password, generated,
+                        Clock.systemUTC().instant()).operator();
                 Path sealKey = data.resolve("secrets").resolve(AuditSeal.SECRET_FILE);
                 if (!Files.exists(sealKey)) {
                     throw new StartupException("the data directory " + data.toAbsolutePath() + " has no audit seal "
@@ -233,9 +242,11 @@ final class OperatorCommand implements Runnable {
                         Clock.systemUTC(), EgovPkiServer.auditRotation(config), "cli operator add").log()) {
                     audit.record(AuditEvent.success(Clock.systemUTC().instant(), AuditEventType.OPERATOR_CREATED,
                             "cli:" + System.getProperty("user.name"), List.of(operator.dn()),
-                            Map.of("roles", set.toString())));
+                            types.isEmpty() ? Map.of("roles", set.toString())
+                                    : Map.of("roles", set.toString(), "businessTypes", new java.util.TreeSet<>(types).toString())));
                 }
-                System.out.println("created operator " + operator.dn() + " with roles " + set);
+                System.out.println("created operator " + operator.dn() + " with roles " + set
+                        + (types.isEmpty() ? "" : " for business types " + new java.util.TreeSet<>(types)));
                 if (generated) {
                     System.out.println("one-time password (shown only now; change it at the first login with "
                             + "egov-pki operator passwd): " + new String(password));

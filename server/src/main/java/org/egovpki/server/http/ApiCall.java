@@ -67,6 +67,11 @@ final class ApiCall {
         return Request.extractQueryParameters(request);
     }
 
+    /** A request header, {@code null} when absent. */
+    String requestHeader(HttpHeader header) {
+        return request.getHeaders().get(header);
+    }
+
     /** The client's address, as the audit of a subscriber's own revocation records it. */
     String remoteAddress() {
         return Request.getRemoteAddr(request);

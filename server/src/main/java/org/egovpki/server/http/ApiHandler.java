@@ -7,6 +7,8 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.egovpki.core.certificate.VisibleCertificates;
+import org.egovpki.core.stats.Statistics;
 import org.egovpki.core.DomainException;
 import org.egovpki.core.audit.AuditReview;
 import org.egovpki.core.ca.CaRegistry;
@@ -18,6 +20,7 @@ import org.egovpki.core.certificate.CertificateLookup;
 import org.egovpki.core.enroll.EnrollmentService;
 import org.egovpki.core.enroll.LifecycleService;
 import org.egovpki.core.enroll.OperatorAdministration;
+import org.egovpki.core.operator.ApplicationScope;
 import org.egovpki.core.operator.Operator;
 import org.egovpki.core.enroll.OperatorDirectory;
 import org.egovpki.core.km.centre.KeyRecoveries;
@@ -54,9 +57,11 @@ public final class ApiHandler extends Handler.Abstract {
                       OperatorDirectory operators, CertificateLookup certificates, CaRegistry cas,
                       Profiles profiles, KeyRecoveries recoveries, KeyManagementLink kmLink,
                       KeyDeliveries deliveries, BulkEnrollment bulk, SyncTargets syncTargets, SyncStore syncStore,
-                      AuditReview auditReview, OperatorAdministration administration, ObjectMapper json) {
+                      AuditReview auditReview, OperatorAdministration administration, Statistics statistics,
+                      ObjectMapper json) {
         this(resources(enrollment, revocations, lifecycle, crls, caRevocations, certificates, cas, profiles, recoveries,
-                kmLink, deliveries, bulk, syncTargets, syncStore, auditReview, administration), operators, administration,
+                kmLink, deliveries, bulk, syncTargets, syncStore, auditReview, administration, statistics), operators,
+                administration,
                 json);
     }
 
@@ -83,16 +88,17 @@ public final class ApiHandler extends Handler.Abstract {
                                           KeyRecoveries recoveries, KeyManagementLink kmLink,
                                           KeyDeliveries deliveries, BulkEnrollment bulk, SyncTargets syncTargets,
                                           SyncStore syncStore, AuditReview auditReview,
-                                          OperatorAdministration administration) {
+                                          OperatorAdministration administration, Statistics statistics) {
         CertificateFinder finder = new CertificateFinder(certificates);
         SubscriberChannels channels = new SubscriberChannels(revocations, recoveries, kmLink);
         RequestResource requests = new RequestResource(enrollment, bulk);
         return new ApiResources(new OpenApiResource(), requests,
-                new CertificateResource(certificates, finder, new CertificateFiles(cas)),
+                new CertificateResource(new VisibleCertificates(certificates), new CertificateFiles(cas)),
                 new CaResource(caRevocations, crls, cas), new RevocationResource(revocations, finder, channels),
                 new LifecycleResource(lifecycle, finder, requests), new KmResource(recoveries, deliveries, channels),
                 new ProfileResource(profiles), new SyncResource(syncTargets), new SyncEventsResource(syncTargets),
-                new AuditResource(auditReview), new OperatorResource(administration));
+                new AuditResource(auditReview), new OperatorResource(administration),
+                new StatisticsResource(statistics));
     }
 
     @Override
@@ -108,18 +114,22 @@ public final class ApiHandler extends Handler.Abstract {
             if (match.isPresent()) {
                 ApiRoutes.Route found = match.get().route();
                 Operator operator = found.open() ? null : login(request);
-                if (operator != null && !found.passwordChange() && administration != null
-                        && administration.passwordChangeRequired(operator)) {
-                    throw OperatorAdministration.passwordChangeRequiredRefusal(operator.uid());
+                if (operator != null && !found.scoped() && ApplicationScope.of(operator).restricted()) {
+                    // An application admin's API is the scoped routes; the rest is as absent as a wrong path.
+                    notPartOfTheApi(response, callback, method, route);
+                } else {
+                    if (operator != null && !found.passwordChange() && administration != null
+                            && administration.passwordChangeRequired(operator)) {
+                        throw OperatorAdministration.passwordChangeRequiredRefusal(operator.uid());
+                    }
+                    found.endpoint().handle(resources,
+                            new ApiCall(request, response, callback, operator, match.get().params(), codec, responses));
                 }
-                found.endpoint().handle(resources,
-                        new ApiCall(request, response, callback, operator, match.get().params(), codec, responses));
             } else if ("POST".equals(method) && route.startsWith("/revocations/")) {
                 throw RevocationResource.noSuchChannel(route);
             } else {
                 login(request);
-                responses.error(response, callback, 404, "NOT_FOUND", method + " " + PREFIX + route
-                        + " is not part of the API; see " + PREFIX + "/openapi.yaml", null);
+                notPartOfTheApi(response, callback, method, route);
             }
         } catch (BasicAuthentication.Unauthorized e) {
             response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"egov-pki\", charset=\"UTF-8\"");
@@ -137,5 +147,10 @@ public final class ApiHandler extends Handler.Abstract {
 
     private Operator login(Request request) {
         return authentication.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION));
+    }
+
+    private void notPartOfTheApi(Response response, Callback callback, String method, String route) {
+        responses.error(response, callback, 404, "NOT_FOUND", method + " " + PREFIX + route
+                + " is not part of the API; see " + PREFIX + "/openapi.yaml", null);
     }
 }

@@ -6,7 +6,8 @@ import java.util.Objects;
 record ApiResources(OpenApiResource openApi, RequestResource requests, CertificateResource certificates,
                     CaResource cas, RevocationResource revocations, LifecycleResource lifecycle, KmResource km,
                     ProfileResource profiles, SyncResource sync, SyncEventsResource syncEvents,
-                    AuditResource audit, OperatorResource operators) {
+                    AuditResource audit, OperatorResource operators,
+                    StatisticsResource statistics) {
 
     ApiResources {
         Objects.requireNonNull(openApi, "openApi");
@@ -21,5 +22,6 @@ record ApiResources(OpenApiResource openApi, RequestResource requests, Certifica
         Objects.requireNonNull(syncEvents, "syncEvents");
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(operators, "operators");
+        Objects.requireNonNull(statistics, "statistics");
     }
 }

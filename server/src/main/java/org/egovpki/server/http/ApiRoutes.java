@@ -32,7 +32,6 @@ public final class ApiRoutes {
     static final Param CA = new Param("ca", "[A-Za-z0-9._-]{1,64}");
     /** A sync target's id ({@code SyncTarget.ID}). */
     static final Param SYNC_TARGET = new Param("id", "[a-z0-9][a-z0-9-]{0,62}");
-
     /**
      * An operator's login ({@code LdapOperatorDirectory.UID}), except {@code me}: {@code /operators/me}
      * is the logged-in operator's own ({@code OperatorAdministration.RESERVED_UID}).
@@ -60,8 +59,8 @@ public final class ApiRoutes {
             .operator(POST, "/requests/{id}/reject", REQUEST_ID, (r, c) -> r.requests().reject(c))
             .operator(POST, "/requests/{id}/cancel", REQUEST_ID, (r, c) -> r.requests().cancel(c))
             .operator(GET, "/requests/{id}", REQUEST_ID, (r, c) -> r.requests().get(c))
-            .operator(GET, "/certificates", (r, c) -> r.certificates().search(c))
-            .operator(GET, "/certificates/{serial}", SERIAL_FILE, (r, c) -> r.certificates().get(c))
+            .scoped(GET, "/certificates", (r, c) -> r.certificates().search(c))
+            .scoped(GET, "/certificates/{serial}", SERIAL_FILE, (r, c) -> r.certificates().get(c))
             .operator(POST, "/cas/{ca}/revoke", CA, (r, c) -> r.cas().revoke(c))
             .operator(POST, "/crls/{ca}", CA, (r, c) -> r.cas().issueCrl(c))
             .operator(POST, "/certificates/{serial}/revoke", SERIAL, (r, c) -> r.revocations().revokeByOperator(c))
@@ -78,8 +77,8 @@ public final class ApiRoutes {
             .operator(GET, "/km/recoveries/{id}", RECOVERY_ID, (r, c) -> r.km().get(c))
             .operator(GET, "/profiles", (r, c) -> r.profiles().list(c))
             .operator(POST, "/sync/targets", (r, c) -> r.sync().add(c))
-            .operator(GET, "/sync/targets", (r, c) -> r.sync().list(c))
-            .operator(GET, "/sync/targets/{id}", SYNC_TARGET, (r, c) -> r.sync().get(c))
+            .scoped(GET, "/sync/targets", (r, c) -> r.sync().list(c))
+            .scoped(GET, "/sync/targets/{id}", SYNC_TARGET, (r, c) -> r.sync().get(c))
             .operator(PUT, "/sync/targets/{id}", SYNC_TARGET, (r, c) -> r.sync().replace(c))
             .operator(DELETE, "/sync/targets/{id}", SYNC_TARGET, (r, c) -> r.sync().delete(c))
             .operator(POST, "/sync/targets/{id}/redrive", SYNC_TARGET, (r, c) -> r.sync().redrive(c))
@@ -93,7 +92,9 @@ public final class ApiRoutes {
             .operator(POST, "/operators", (r, c) -> r.operators().create(c))
             .operator(GET, "/operators/{uid}", OPERATOR_UID, (r, c) -> r.operators().get(c))
             .operator(PATCH, "/operators/{uid}", OPERATOR_UID, (r, c) -> r.operators().update(c))
-            .operator(POST, "/operators/{uid}/password-reset", OPERATOR_UID, (r, c) -> r.operators().resetPassword(c));
+            .operator(POST, "/operators/{uid}/password-reset", OPERATOR_UID, (r, c) -> r.operators().resetPassword(c))
+            .scoped(GET, "/statistics/certificates", (r, c) -> r.statistics().certificates(c))
+            .scoped(GET, "/statistics/efficiency", (r, c) -> r.statistics().efficiency(c));
 
     private final List<Route> routes = new ArrayList<>();
 
@@ -115,9 +116,11 @@ public final class ApiRoutes {
      * One line of the table.
      *
      * @param open           no operator login
+     * @param scoped         whether an application admin may call it (the service scopes the answer); every
+     *                       other operator route answers an application admin as a path outside the API
      * @param passwordChange the one route an operator whose password must be changed may call
      */
-    record Route(Operation operation, boolean open, boolean passwordChange, Pattern path, Param param,
+    record Route(Operation operation, boolean open, boolean scoped, boolean passwordChange, Pattern path, Param param,
                  Endpoint endpoint) {
     }
 
@@ -125,34 +128,47 @@ public final class ApiRoutes {
     record Match(Route route, Map<String, String> params) {
     }
 
-    /** Adds a route that needs an operator login. */
+    /** Adds a route that needs an operator login; to an application admin it does not exist (404). */
     ApiRoutes operator(String method, String template, Endpoint endpoint) {
-        return add(method, template, false, false, null, endpoint);
+        return add(method, template, false, false, false, null, endpoint);
     }
 
     ApiRoutes operator(String method, String template, Param param, Endpoint endpoint) {
-        return add(method, template, false, false, param, endpoint);
+        return add(method, template, false, false, false, param, endpoint);
+    }
+
+    /**
+     * Adds a route that needs an operator login and that application admins reach too: its domain
+     * service scopes what it answers to their business types ({@code ApplicationScope}).
+     */
+    ApiRoutes scoped(String method, String template, Endpoint endpoint) {
+        return add(method, template, false, true, false, null, endpoint);
+    }
+
+    ApiRoutes scoped(String method, String template, Param param, Endpoint endpoint) {
+        return add(method, template, false, true, false, param, endpoint);
     }
 
     /**
      * Adds the route of an operator's own password change: it needs the login, and stays open to an
-     * operator whose one-time or expired password must be changed (every other route answers 403).
+     * operator whose one-time or expired password must be changed (every other route answers 403). It
+     * acts only on the caller's own account, so application admins reach it too.
      */
     ApiRoutes passwordChange(String method, String template, Endpoint endpoint) {
-        return add(method, template, false, true, null, endpoint);
+        return add(method, template, false, true, true, null, endpoint);
     }
 
     /** Adds a route that needs no operator login. */
     ApiRoutes open(String method, String template, Endpoint endpoint) {
-        return add(method, template, true, false, null, endpoint);
+        return add(method, template, true, false, false, null, endpoint);
     }
 
     ApiRoutes open(String method, String template, Param param, Endpoint endpoint) {
-        return add(method, template, true, false, param, endpoint);
+        return add(method, template, true, false, false, param, endpoint);
     }
 
-    private ApiRoutes add(String method, String template, boolean open, boolean passwordChange, Param param,
-                          Endpoint endpoint) {
+    private ApiRoutes add(String method, String template, boolean open, boolean scoped, boolean passwordChange,
+                          Param param, Endpoint endpoint) {
         StringBuilder regex = new StringBuilder();
         Matcher placeholder = PLACEHOLDER.matcher(template);
         int literalStart = 0;
@@ -170,8 +186,8 @@ public final class ApiRoutes {
             throw new IllegalArgumentException("route " + method + " " + template + " has no {" + param.name() + "}");
         }
         regex.append(Pattern.quote(template.substring(literalStart)));
-        routes.add(new Route(new Operation(method, template), open, passwordChange, Pattern.compile(regex.toString()),
-                param, endpoint));
+        routes.add(new Route(new Operation(method, template), open, scoped, passwordChange,
+                Pattern.compile(regex.toString()), param, endpoint));
         return this;
     }
 
@@ -191,6 +207,11 @@ public final class ApiRoutes {
             }
         }
         return Optional.empty();
+    }
+
+    /** The operations an application admin may call (the others answer it 404), in table order. */
+    public List<Operation> scopedOperations() {
+        return routes.stream().filter(Route::scoped).map(Route::operation).toList();
     }
 
     /** Every operation in the table, in table order. */

@@ -20,6 +20,15 @@ final class CertificateFinder {
 
     /** The one certificate with the {@code serial} path parameter (from {@code ?issuer=}, when given). */
     CertificateRecord find(ApiCall call, String serialHex) {
+        return find(call, serialHex, certificates);
+    }
+
+    /**
+     * The same, among the records {@code certificates} finds: for {@code GET /certificates/{serial}},
+     * the records the caller may see, so one out of an application admin's scope is not found, with the
+     * very message of a serial never issued.
+     */
+    static CertificateRecord find(ApiCall call, String serialHex, CertificateLookup certificates) {
         String issuer = call.query("issuer");
         List<CertificateRecord> found = certificates.search(new CertificateQuery(JsonCodec.serialHex(serialHex), null,
                 null, null, 10)).stream().filter(r -> issuer == null || r.issuer().equals(issuer)).toList();

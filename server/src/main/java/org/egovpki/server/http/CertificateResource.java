@@ -1,21 +1,20 @@
 package org.egovpki.server.http;
 
 import java.util.Map;
-import org.egovpki.core.certificate.CertificateLookup;
 import org.egovpki.core.certificate.CertificateQuery;
 import org.egovpki.core.certificate.CertificateRecord;
 import org.egovpki.core.certificate.CertificateStatus;
+import org.egovpki.core.certificate.VisibleCertificates;
 
 /** {@code /certificates}: search the records, and one record as JSON or the certificate as a file. */
 final class CertificateResource {
 
-    private final CertificateLookup certificates;
-    private final CertificateFinder finder;
+    private final VisibleCertificates certificates;
     private final CertificateFiles files;
 
-    CertificateResource(CertificateLookup certificates, CertificateFinder finder, CertificateFiles files) {
+    /** @param certificates the records as the calling operator may see them (an application admin: its business types) */
+    CertificateResource(VisibleCertificates certificates, CertificateFiles files) {
         this.certificates = certificates;
-        this.finder = finder;
         this.files = files;
     }
 
@@ -24,14 +23,16 @@ final class CertificateResource {
         CertificateQuery q = new CertificateQuery(JsonCodec.serialHex(call.query("serial")), call.query("subject"),
                 call.query("subscriber"), QueryParams.enumParam(call, "status", CertificateStatus.class, null),
                 QueryParams.intParam(call, "limit", 100, 1, 1000));
-        call.json(200, Map.of("certificates", certificates.search(q).stream().map(CertificateView::of).toList()));
+        call.json(200, Map.of("certificates", certificates.search(call.operator(), q).stream()
+                .map(CertificateView::of).toList()));
     }
 
     /** {@code GET /certificates/{serial}[.der|.pem|.p7b]?issuer=}. */
     void get(ApiCall call) {
         String serial = call.param("serial");
         int dot = serial.indexOf('.');
-        CertificateRecord record = finder.find(call, dot < 0 ? serial : serial.substring(0, dot));
+        CertificateRecord record = CertificateFinder.find(call, dot < 0 ? serial : serial.substring(0, dot),
+                q -> certificates.search(call.operator(), q));
         if (dot < 0) {
             call.json(200, CertificateView.of(record));
         } else {

@@ -54,4 +54,31 @@ class OperatorCommandTest {
             assertThat(err.toString()).contains("--user");
         }
     }
+
+    @Test
+    void theApplicationAdminRoleWithoutABusinessTypeIsRefusedAndNothingIsTouched() throws Exception {
+        StringWriter err = new StringWriter();
+
+        int exit = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "operator", "add",
+                "--data", dir.toString(), "--uid", "tax-admin", "--name", "Tax", "--role", "APPLICATION_ADMIN");
+
+        assertThat(exit).isEqualTo(ApiClient.EXIT_REFUSED);
+        assertThat(err.toString()).contains("role APPLICATION_ADMIN needs at least one business type (--business-type)");
+        try (var files = Files.list(dir)) {
+            assertThat(files).as("nothing written to the data directory").isEmpty();
+        }
+    }
+
+    @Test
+    void aBusinessTypeWithoutTheApplicationAdminRoleIsRefused() {
+        StringWriter err = new StringWriter();
+
+        int exit = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "operator", "add",
+                "--data", dir.toString(), "--uid", "clerk", "--name", "Clerk", "--role", "ENTRY_CLERK",
+                "--business-type", "tax");
+
+        assertThat(exit).isEqualTo(ApiClient.EXIT_REFUSED);
+        assertThat(err.toString()).contains("a business type scopes only the role APPLICATION_ADMIN; add --role "
+                + "APPLICATION_ADMIN or leave out --business-type");
+    }
 }

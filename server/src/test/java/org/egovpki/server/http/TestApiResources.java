@@ -12,8 +12,8 @@ final class TestApiResources {
     final CertificateFinder noCertificates = new CertificateFinder(query -> List.of());
     final SubscriberChannels noChannels = new SubscriberChannels(null, null, null);
     RequestResource requests = new RequestResource(null, null);
-    CertificateResource certificates = new CertificateResource(query -> List.of(), noCertificates,
-            new CertificateFiles(null));
+    CertificateResource certificates = new CertificateResource(
+            new org.egovpki.core.certificate.VisibleCertificates(query -> List.of()), new CertificateFiles(null));
     CaResource cas = new CaResource(null, null, null);
     RevocationResource revocations = new RevocationResource(null, noCertificates, noChannels);
     LifecycleResource lifecycle = new LifecycleResource(null, noCertificates, requests);
@@ -23,9 +23,10 @@ final class TestApiResources {
     SyncEventsResource syncEvents = new SyncEventsResource(null);
     AuditResource audit = new AuditResource(null);
     OperatorResource operators = new OperatorResource(null);
+    StatisticsResource statistics = new StatisticsResource(null);
 
     ApiResources build() {
         return new ApiResources(new OpenApiResource(), requests, certificates, cas, revocations, lifecycle, km, profiles,
-                sync, syncEvents, audit, operators);
+                sync, syncEvents, audit, operators, statistics);
     }
 }

@@ -23,6 +23,7 @@ import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.audit.AuditLog;
 import org.egovpki.core.crypto.BouncyCastle;
+import org.egovpki.core.operator.ApplicationScope;
 import org.egovpki.core.operator.Operator;
 import org.egovpki.core.operator.Role;
 
@@ -108,16 +109,33 @@ public final class SyncTargets {
 
     // Reading
 
-    /** Every target with its status, by id. */
+    /**
+     * Every target with its status, by id; for an application admin only the targets that serve its
+     * business types alone ({@link #visibleTo}).
+     */
     public List<SyncTargetStatus> list(Operator operator) {
-        requireReader(operator, "read sync targets");
-        return store.targets().stream().map(this::status).toList();
+        ApplicationScope scope = requireStateReader(operator);
+        return store.targets().stream().filter(t -> visibleTo(scope, t)).map(this::status).toList();
     }
 
-    /** @throws DomainException NOT_FOUND for an unknown target */
+    /** @throws DomainException NOT_FOUND for an unknown target, or one an application admin may not see */
     public SyncTargetStatus get(Operator operator, String id) {
-        requireReader(operator, "read sync targets");
-        return status(existing(id));
+        ApplicationScope scope = requireStateReader(operator);
+        SyncTarget target = existing(id);
+        if (!visibleTo(scope, target)) {
+            throw DomainException.notFound("no sync target '" + id + "'");
+        }
+        return status(target);
+    }
+
+    /**
+     * Whether a target's state is an application admin's to see: it receives certificate events of
+     * named business types only, all of them in the admin's scope. A target of every business type
+     * (none named) or of another application's is invisible, as if absent.
+     */
+    private static boolean visibleTo(ApplicationScope scope, SyncTarget target) {
+        return !scope.restricted()
+                || (!target.businessTypes().isEmpty() && target.businessTypes().stream().allMatch(scope::sees));
     }
 
     /**
@@ -604,6 +622,15 @@ public final class SyncTargets {
             }
         });
         return secret.isPresent();
+    }
+
+    /** CA admins and auditors read every target's settings and state; application admins their own ones'. */
+    private static ApplicationScope requireStateReader(Operator operator) {
+        ApplicationScope scope = ApplicationScope.of(operator);
+        if (!scope.restricted()) {
+            requireReader(operator, "read sync targets");
+        }
+        return scope;
     }
 
     private static void requireReader(Operator operator, String what) {

@@ -14,14 +14,22 @@ import java.util.Set;
  * @param dn    the operator's directory entry, recorded as enteredBy / reviewedBy
  * @param name  display name
  * @param roles what the operator may do
+ * @param businessTypes the business types an {@link Role#APPLICATION_ADMIN} is scoped to
+ *                      ({@code egovBusinessType} on the operator entry); empty for everyone else
  */
-public record Operator(String uid, String dn, String name, Set<Role> roles) {
+public record Operator(String uid, String dn, String name, Set<Role> roles, Set<String> businessTypes) {
+
+    /** An operator without a business-type scope. */
+    public Operator(String uid, String dn, String name, Set<Role> roles) {
+        this(uid, dn, name, roles, Set.of());
+    }
 
     public Operator {
         Objects.requireNonNull(uid, "uid");
         Objects.requireNonNull(dn, "dn");
         Objects.requireNonNull(name, "name");
         roles = roles.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(roles));
+        businessTypes = businessTypes == null ? Set.of() : Set.copyOf(businessTypes);
     }
 
     public boolean has(Role role) {

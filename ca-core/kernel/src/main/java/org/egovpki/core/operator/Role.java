@@ -17,5 +17,11 @@ public enum Role {
     CA_ADMIN,
     KM_BUSINESS_ADMIN,
     KM_OPERATOR,
-    KEY_CUSTODIAN
+    KEY_CUSTODIAN,
+    /**
+     * The admin of one e-government application (001 §6.4.2): sees the certificates, statistics and
+     * sync state of the business types on its operator entry only ({@code Operator.businessTypes},
+     * scoped by {@code ApplicationScope}); everything else answers as if it did not exist.
+     */
+    APPLICATION_ADMIN
 }

@@ -106,6 +106,11 @@ public final class OperatorAdministration {
         }
         OperatorAccount target = existing(uid);
         refuseSelf(actor, target, "change its own roles", "another security admin must do it");
+        if (target.operator().has(Role.APPLICATION_ADMIN)) {
+            throw refused(actor, target, DomainException.badRequest("roles", "operator '" + uid + "' is an "
+                    + "application admin, whose role goes with its business types: disable it and create another "
+                    + "operator instead"));
+        }
         refuseIfSeparated(actor, uid, granted);
         if (target.enabled() && target.operator().has(Role.SECURITY_ADMIN) && !granted.contains(Role.SECURITY_ADMIN)
                 && lastEnabledSecurityAdmin(target)) {
@@ -215,6 +220,13 @@ public final class OperatorAdministration {
     }
 
     private void refuseIfSeparated(Operator actor, String uid, Set<Role> roles) {
+        if (roles.contains(Role.APPLICATION_ADMIN)) {
+            String message = "APPLICATION_ADMIN is granted with its business types when the operator is created: "
+                    + "egov-pki operator add --role APPLICATION_ADMIN --business-type TYPE";
+            audit.record(AuditEvent.failure(clock.instant(), AuditEventType.OPERATOR_CHANGE_REFUSED, actor.dn(),
+                    List.of(String.valueOf(uid)), Map.of("roles", sorted(roles), "reason", message)));
+            throw DomainException.badRequest("roles", message);
+        }
         SeparationOfDuties.violation(roles).ifPresent(v -> {
             audit.record(AuditEvent.failure(clock.instant(), AuditEventType.OPERATOR_CHANGE_REFUSED, actor.dn(),
                     List.of(String.valueOf(uid)), Map.of("roles", sorted(roles), "reason", v.message())));

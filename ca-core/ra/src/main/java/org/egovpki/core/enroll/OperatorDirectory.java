@@ -22,4 +22,18 @@ public interface OperatorDirectory {
 
     /** Creates an operator; {@code CONFLICT} if the uid exists. */
     Operator create(String uid, String name, java.util.Set<Role> roles, char[] password);
+
+    /**
+     * Creates an operator with the business types an {@link Role#APPLICATION_ADMIN} is scoped to
+     * (checked by {@link org.egovpki.core.operator.ApplicationScope#checkAssignment}); {@code CONFLICT}
+     * if the uid exists. A directory that keeps no business types can create only unscoped operators.
+     */
+    default Operator create(String uid, String name, java.util.Set<Role> roles, java.util.Set<String> businessTypes,
+                            char[] password) {
+        org.egovpki.core.operator.ApplicationScope.checkAssignment(roles, businessTypes);
+        if (!businessTypes.isEmpty()) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no business types");
+        }
+        return create(uid, name, roles, password);
+    }
 }

@@ -1,0 +1,144 @@
+package org.egovpki.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.Base64;
+import java.util.Map;
+import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import org.egovpki.core.crypto.BouncyCastle;
+import org.egovpki.core.crypto.KeyAlgorithm;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Decision-support statistics and an application admin on the real jar: certificates of two
+ * business types issued and one revoked show up in the API's figures (after the statistics route's
+ * next refresh, at most a minute), and an application admin created with {@code operator add
+ * --business-type} sees only its own business type's certificates and figures.
+ */
+class StatisticsIT {
+
+    private static final String PASSWORD = "Root2026pass";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @TempDir
+    static Path tmp;
+
+    private static ServerProcess server;
+    private static ApiClient api;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path config = ServerProcess.config(tmp,
+                yaml -> yaml.replace("    - algorithm: EC\n      enabled: false", "    - algorithm: EC\n      enabled: true"),
+                yaml -> yaml.replace("  # initialAdminPassword: ...", "  initialAdminPassword: " + PASSWORD),
+                yaml -> yaml.replace("profiles:\n", "profiles:\n"
+                        + "  - name: device-ec\n    type: DEVICE\n    issuer: ec-issuing\n    validityMonths: 12\n"
+                        + "    identityExtensions: NONE\n    extendedKeyUsages: [serverAuth]\n"));
+        Path data = tmp.resolve("data");
+        server = ServerProcess.serve(data, "--config", config.toString());
+        api = server.api(PASSWORD);
+        Path passwordFile = tmp.resolve("password");
+        Files.writeString(passwordFile, PASSWORD);
+        server.addOperator(config, "clerk1", "ENTRY_CLERK", passwordFile);
+        server.addOperator(config, "reviewer1", "REVIEWER", passwordFile);
+        ServerProcess add = server.cli("operator", "add", "--config", config.toString(), "--data", data.toString(),
+                "--ldap-port", "0", "--uid", "taxadmin", "--name", "Tax application admin", "--role",
+                "APPLICATION_ADMIN", "--business-type", "tax", "--password-file", passwordFile.toString());
+        assertThat(add.awaitExit(Duration.ofSeconds(5))).as(add.output()).isZero();
+        assertThat(add.output()).contains("created operator uid=taxadmin").contains("for business types [tax]");
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void issuedAndRevokedCertificatesAreCountedAndAnApplicationAdminSeesOnlyItsOwn() throws Exception {
+        String tax1 = issue("tax", "a.tax.example.gov.cn");
+        String tax2 = issue("tax", "b.tax.example.gov.cn");
+        String health = issue("health", "c.health.example.gov.cn");
+        ObjectNode revoke = ApiClient.JSON.createObjectNode();
+        revoke.put("reason", "KEY_COMPROMISE");
+        revoke.put("requester", "AUTHORISED_REPRESENTATIVE");
+        api.postJson("admin", "/api/v1/certificates/" + tax2 + "/revoke", revoke, 200);
+        String today = LocalDate.now(ZoneId.of("Asia/Shanghai")).toString();
+        String query = "/api/v1/statistics/certificates?from=" + today + "&to=" + today + "&groupBy=businessType";
+
+        // The statistics route recomputes today every minute.
+        await().atMost(Duration.ofSeconds(100)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
+                assertThat(rows(api.json("admin", query))).containsEntry("tax", "issued=2 revoked=1 valid=1")
+                        .containsEntry("health", "issued=1 revoked=0 valid=1"));
+
+        assertThat(rows(api.json("taxadmin", query))).containsOnlyKeys("tax");
+        JsonNode causes = api.json("admin", "/api/v1/statistics/certificates?from=" + today + "&to=" + today
+                + "&groupBy=cause");
+        assertThat(causes.path("rows").get(0).path("group").asText()).isEqualTo("KEY_COMPROMISE");
+        JsonNode efficiency = api.json("admin", "/api/v1/statistics/efficiency?from=" + today + "&to=" + today);
+        assertThat(efficiency.path("rows").get(0).path("decided").asLong()).isEqualTo(3);
+        assertThat(efficiency.path("rows").get(0).path("slaBreaches").asLong()).isZero();
+        String csv = new String(api.bytes("admin", query + "&format=csv"), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(csv).startsWith("start,end,businessType,issued,renewed,revoked,expired,valid\r\n")
+                .contains(today + "," + today + ",tax,2,0,1,0,1\r\n");
+
+        // The application admin: its own certificate, the other business type's as absent as a serial never issued.
+        assertThat(api.get("taxadmin", "/api/v1/certificates/" + tax1).statusCode()).isEqualTo(200);
+        HttpResponse<byte[]> other = api.get("taxadmin", "/api/v1/certificates/" + health);
+        assertThat(other.statusCode()).isEqualTo(404);
+        assertThat(ApiClient.text(other)).contains("no certificate with serial " + health);
+        assertThat(api.json("taxadmin", "/api/v1/certificates").path("certificates").findValuesAsText("serial"))
+                .containsExactlyInAnyOrder(tax1, tax2);
+        HttpResponse<byte[]> requests = api.get("taxadmin", "/api/v1/requests");
+        assertThat(requests.statusCode()).isEqualTo(404);
+        assertThat(ApiClient.text(requests)).contains("is not part of the API");
+        assertThat(api.get("admin", "/api/v1/certificates/" + health).statusCode()).isEqualTo(200);
+    }
+
+    private static Map<String, String> rows(JsonNode table) {
+        Map<String, String> rows = new java.util.TreeMap<>();
+        for (JsonNode row : table.path("rows")) {
+            rows.put(row.path("group").asText(), "issued=" + row.path("issued").asLong() + " revoked="
+                    + row.path("revoked").asLong() + " valid=" + row.path("valid").asLong());
+        }
+        return rows;
+    }
+
+    private static String issue(String businessType, String host) throws Exception {
+        KeyPair key = KeyAlgorithm.EC.generate(RANDOM);
+        ObjectNode body = ApiClient.JSON.createObjectNode();
+        body.put("csr", Base64.getEncoder().encodeToString(new JcaPKCS10CertificationRequestBuilder(
+                new X500Principal("CN=" + host + ",O=Bureau,C=CN"), key.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256WITHECDSA").setProvider(BouncyCastle.PROVIDER)
+                        .build(key.getPrivate())).getEncoded()));
+        body.put("profile", "device-ec");
+        body.put("businessType", businessType);
+        body.put("region", "410000");
+        ObjectNode registration = body.putObject("registration");
+        registration.putArray("hostNames").add(host);
+        registration.put("owner", "Bureau IT");
+        body.put("challengePhrase", "device phrase 1");
+        body.put("agreementAccepted", true);
+        JsonNode submitted = api.postJson("clerk1", "/api/v1/requests", body, 201);
+        JsonNode issued = api.postJson("reviewer1", "/api/v1/requests/" + submitted.path("id").asText() + "/approve",
+                Map.of(), 200);
+        return issued.path("serials").get(0).asText();
+    }
+}
