@@ -53,6 +53,8 @@ public final class EgovPkiServer implements AutoCloseable {
     private final Teardown teardown = new Teardown();
     private final Clock clock;
     private final IssuanceObserver observer;
+    /** {@code init} with {@code caKeys.custody: shares}: the custodians' passphrases; else {@code null}. */
+    private java.util.Map<String, char[]> custodianPassphrases;
     private EgovPkiConfig config;
     private FileAuditLog audit;
     private AuditVerification auditCheck;
@@ -87,6 +89,23 @@ public final class EgovPkiServer implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code init}: starts without HTTP as {@link #start(EgovPkiConfig, Clock, boolean)}; with
+     * {@code caKeys.custody: shares} the new key store password is split among the custodians, whose
+     * share files {@code passphrases} (one per custodian) seal.
+     */
+    public static EgovPkiServer init(EgovPkiConfig config, Clock clock, java.util.Map<String, char[]> passphrases) {
+        EgovPkiServer server = new EgovPkiServer(config, clock, IssuanceObserver.NONE);
+        server.custodianPassphrases = passphrases;
+        try {
+            server.startAll(false);
+            return server;
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
     private void startAll(boolean serveHttp) {
         SecureRandom random = new SecureRandom();
         DataDirectory data = DataDirectory.lock(config.dataDirectory());
@@ -101,7 +120,7 @@ public final class EgovPkiServer implements AutoCloseable {
         if (serveHttp) {
             http = HttpAssembly.reserve(config.http(), teardown);
         }
-        Secrets secrets = Secrets.load(data, config.ldap().external(), config.caKeys().store());
+        Secrets secrets = Secrets.load(data, config.ldap().external(), config.caKeys(), custodianPassphrases);
 
         directory = DirectoryAssembly.start(config.ldap(), data, secrets, earlyAudit, clock, random, teardown);
         config = config.withBoundPorts(directory.port(), serveHttp ? http.port() : 0, serveHttp ? http.tlsPort() : 0);
