@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
         description = "LDAP-directory-centred certificate authority for Chinese e-government PKI (SM2/SM3).",
         subcommands = {Main.Serve.class, Main.Init.class, OperatorCommand.class, CertificateCommand.class, CrlCommand.class,
                 KmCommand.class, AuditCommand.class, BackupCommand.class, RestoreCommand.class, RequestCommand.class,
-                SyncCommand.class, SyncReceiverCommand.class, DirectoryCommand.class,
+                SyncCommand.class, SyncReceiverCommand.class, DirectoryCommand.class, CustodyCommand.class,
                 Main.VersionCommand.class})
 public final class Main implements Runnable {
 
