@@ -121,6 +121,13 @@ public final class EgovPkiServer implements AutoCloseable {
             http = HttpAssembly.reserve(config.http(), teardown);
         }
         Secrets secrets = Secrets.load(data, config.ldap().external(), config.caKeys(), custodianPassphrases);
+        if (custodianPassphrases != null) {
+            var split = org.egovpki.server.custody.CustodyRecord.load(KeyCustodyStart.directory(data));
+            earlyAudit.record(AuditEvent.success(clock.instant(), AuditEventType.KEY_CUSTODY_SPLIT, AuditEvent.SYSTEM,
+                    List.of(), Map.of("keyStore", split.keyStore(), "split", Integer.toString(split.epoch()),
+                            "threshold", Integer.toString(split.threshold()),
+                            "custodians", String.join(",", split.custodians()))));
+        }
 
         directory = DirectoryAssembly.start(config.ldap(), data, secrets, earlyAudit, clock, random, teardown);
         config = config.withBoundPorts(directory.port(), serveHttp ? http.port() : 0, serveHttp ? http.tlsPort() : 0);

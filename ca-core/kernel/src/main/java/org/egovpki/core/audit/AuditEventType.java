@@ -15,6 +15,11 @@ public enum AuditEventType {
     CONFIG_RELOADED,
     CA_CREATED,
     CA_PUBLISHED,
+    /**
+     * The CA key store password was split among key custodians ({@code caKeys.custody: shares}):
+     * details name the key store id, the split number, the threshold and the custodians; never a share.
+     */
+    KEY_CUSTODY_SPLIT,
     CRL_ISSUED,
     OPERATOR_CREATED,
     REQUEST_SUBMITTED,
