@@ -30,7 +30,8 @@ final class KeyCustodyStart {
     }
 
     /**
-     * The key store password for this start.
+     * The key store password for this start, or {@code null}: locked until the custodians present
+     * their shares ({@link CustodyUnlock}).
      *
      * @param passphrases the custodians' passphrases ({@code init}), or {@code null}
      */
@@ -71,9 +72,8 @@ final class KeyCustodyStart {
                     String.join(", ", plan.custodians()), record.threshold(), record.custodians().size(),
                     String.join(", ", record.custodians()));
         }
-        throw new StartupException("the CA keys are locked: caKeys.custody is shares (" + record.threshold() + " of "
-                + record.custodians().size() + " custodians), and this build cannot yet start locked and take the "
-                + "custodians' shares over the API; until it can, the CA cannot start with key shares "
-                + "(docs/operations.md, \"Unlocking after a restart\")");
+        LOG.info("The CA keys are locked: {} of {} key custodians unlock them with 'egov-pki custody unlock'",
+                record.threshold(), record.custodians().size());
+        return null;
     }
 }

@@ -2,6 +2,12 @@ package org.egovpki.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Key custody by shares against the real jar: {@code init} with {@code caKeys.custody: shares}
  * splits a new key store password 3 of 5 into sealed share files and writes the password nowhere;
- * {@code custody status} names the split; a later {@code serve} stops with the locked-CA message
- * (the locked start is not built yet); {@code custody reshare} with three current shares makes
+ * {@code custody status} names the split; {@code serve} starts locked until three custodians ran
+ * {@code custody unlock}, and locked again after a restart; {@code custody reshare} with three current shares makes
  * split 2 for new custodians, and one share below the threshold changes nothing.
  */
 class CustodyIT {
@@ -47,6 +53,69 @@ class CustodyIT {
                 + "]\n"));
     }
 
+    private static HttpResponse<String> http(ServerProcess server, String method, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+                .method(method, method.equals("POST") ? HttpRequest.BodyPublishers.ofString("{}")
+                        : HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private Result unlock(ServerProcess server, String custodian) throws Exception {
+        return cli(server.data, List.of("custody", "unlock", "--url", server.baseUrl(), "--user", custodian,
+                "--password-file", work.resolve("operator.password").toString(), "--share",
+                server.data.resolve("custody").resolve(custodian + ".share").toString(), "--passphrase-file",
+                passphrase(custodian).toString()));
+    }
+
+    /**
+     * Start 1: locked (not ready, the API refused with 503), two custodians leave it locked, the
+     * same custodian twice and an operator without the custodian role are refused, the third
+     * unlocks and start-up finishes. Start 2: locked again.
+     */
+    private void unlockAfterEachStart(Path data, Path config) throws Exception {
+        Files.writeString(work.resolve("operator.password"), "Custodian-Login-2026\n");
+        ServerProcess server = ServerProcess.serveLocked(data, "--config", config.toString());
+        try {
+            HttpResponse<String> ready = http(server, "GET", "/health/ready");
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).contains("locked: 0 of 3 shares presented");
+            HttpResponse<String> submit = http(server, "POST", "/api/v1/requests");
+            assertThat(submit.statusCode()).isEqualTo(503);
+            assertThat(submit.body()).contains("CA locked (0 of 3 key shares presented); key custodians unlock it "
+                    + "with egov-pki custody unlock");
+            for (String custodian : List.of("alice", "bob", "carol")) {
+                server.addOperator(config, custodian, "KEY_CUSTODIAN", work.resolve("operator.password"));
+            }
+            server.addOperator(config, "erin", "ENTRY_CLERK", work.resolve("operator.password"));
+
+            Result alice = unlock(server, "alice");
+            assertThat(alice.exit()).as(alice.output()).isZero();
+            Result again = unlock(server, "alice");
+            assertThat(again.exit()).as(again.output()).isEqualTo(3);
+            assertThat(again.output()).contains("custodian alice has already presented a share");
+            Result clerk = unlock(server, "erin");
+            assertThat(clerk.exit()).as(clerk.output()).isEqualTo(3);
+            assertThat(clerk.output()).contains("only an operator with the KEY_CUSTODIAN role presents a key share");
+            Result bob = unlock(server, "bob");
+            assertThat(bob.exit()).as(bob.output()).isZero();
+            assertThat(http(server, "GET", "/health/ready").body()).contains("locked: 2 of 3 shares presented");
+
+            Result carol = unlock(server, "carol");
+            assertThat(carol.exit()).as(carol.output()).isZero();
+            server.awaitOutput("egov-pki ready");
+            await().atMost(Duration.ofSeconds(60)).until(() -> http(server, "GET", "/health/ready").statusCode() == 200);
+            String trail = Files.readString(data.resolve("audit").resolve("audit.jsonl"));
+            assertThat(trail).contains("KEY_SHARE_PRESENTED").contains("CA_UNLOCKED");
+        } finally {
+            server.terminate();
+        }
+        ServerProcess restarted = ServerProcess.serveLocked(data, "--config", config.toString());
+        try {
+            assertThat(http(restarted, "GET", "/health/ready").body()).contains("locked: 0 of 3 shares presented");
+        } finally {
+            restarted.terminate();
+        }
+    }
+
     @Test
     void initSplitsThePasswordAndReshareReplacesCustodians() throws Exception {
         Path data = work.resolve("data");
@@ -75,10 +144,7 @@ class CustodyIT {
         assertThat(status.exit()).as(status.output()).isZero();
         assertThat(status.output()).contains("split 1: 3 of 5 custodians needed");
 
-        Result serve = cli(data, List.of("serve", "--config", config.toString(), "--data", data.toString(),
-                "--ldap-port", "0", "--http-port", "0"));
-        assertThat(serve.exit()).as(serve.output()).isEqualTo(2);
-        assertThat(serve.output()).contains("the CA keys are locked: caKeys.custody is shares (3 of 5 custodians)");
+        unlockAfterEachStart(data, config);
 
         Path next = config("alice, bob, frank", 2);
         List<String> reshare = new ArrayList<>(List.of("custody", "reshare", "--config", next.toString(), "--data",

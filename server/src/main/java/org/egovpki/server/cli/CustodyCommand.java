@@ -33,12 +33,12 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "custody", mixinStandardHelpOptions = true,
         description = "The key custodians' shares of the CA key store password (caKeys.custody: shares).",
-        subcommands = {CustodyCommand.Status.class, CustodyCommand.Reshare.class})
+        subcommands = {CustodyCommand.Status.class, CustodyCommand.Unlock.class, CustodyCommand.Reshare.class})
 final class CustodyCommand implements Runnable {
 
     @Override
     public void run() {
-        System.out.println("usage: egov-pki custody status|reshare ... (see egov-pki custody <operation> --help)");
+        System.out.println("usage: egov-pki custody status|unlock|reshare ... (see egov-pki custody <operation> --help)");
     }
 
     private static Path custodyDirectory(EgovPkiConfig config) {
@@ -82,6 +82,55 @@ final class CustodyCommand implements Runnable {
             }
             out.flush();
             return 0;
+        }
+    }
+
+    @Command(name = "unlock", mixinStandardHelpOptions = true,
+            description = "Present your key share to the locked server: the share file is opened here with your "
+                    + "passphrase and sent over the API as you (an operator with the KEY_CUSTODIAN role).")
+    static final class Unlock implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ApiClient.Options api;
+
+        @Option(names = "--share", required = true, paramLabel = "FILE", description = "your share file")
+        Path share;
+
+        @Option(names = "--passphrase-file", paramLabel = "FILE",
+                description = "your share passphrase (first line of FILE); without it it is asked on the terminal")
+        Path passphraseFile;
+
+        @Override
+        public Integer call() {
+            ShareFile file;
+            try {
+                file = ShareFile.read(share);
+            } catch (IllegalArgumentException e) {
+                throw new StartupException(e.getMessage());
+            }
+            char[] passphrase = Passphrases.read(passphraseFile, false,
+                    "Custodian " + file.custodian() + "'s share passphrase");
+            Share opened;
+            try {
+                opened = file.open(passphrase);
+            } catch (IllegalArgumentException e) {
+                throw new StartupException(e.getMessage() + "; nothing was sent");
+            } finally {
+                Arrays.fill(passphrase, '\0');
+            }
+            var body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                    .put("custodian", opened.custodian()).put("index", opened.index())
+                    .put("threshold", opened.threshold()).put("shares", opened.total())
+                    .put("keyStore", opened.keyStore()).put("epoch", opened.epoch())
+                    .put("share", java.util.Base64.getEncoder().encodeToString(opened.bytes()));
+            try {
+                return api.client().call("POST", ApiClient.API + "/custody/shares", body,
+                        spec.commandLine().getOut(), spec.commandLine().getErr());
+            } finally {
+                body.removeAll();
+            }
         }
     }
 
