@@ -82,6 +82,8 @@ class CustodyIT {
             assertThat(submit.statusCode()).isEqualTo(503);
             assertThat(submit.body()).contains("CA locked (0 of 3 key shares presented); key custodians unlock it "
                     + "with egov-pki custody unlock");
+            HttpResponse<String> crl = http(server, "POST", "/api/v1/crls/sm2-issuing");
+            assertThat(crl.statusCode()).as("an on-demand CRL needs the CA key").isEqualTo(503);
             for (String custodian : List.of("alice", "bob", "carol")) {
                 server.addOperator(config, custodian, "KEY_CUSTODIAN", work.resolve("operator.password"));
             }
@@ -103,6 +105,14 @@ class CustodyIT {
             assertThat(carol.exit()).as(carol.output()).isZero();
             server.awaitOutput("egov-pki ready");
             await().atMost(Duration.ofSeconds(60)).until(() -> http(server, "GET", "/health/ready").statusCode() == 200);
+            // The unlocked CA signs: an on-demand CRL as a CA admin.
+            server.addOperator(config, "caadmin", "CA_ADMIN", work.resolve("operator.password"));
+            HttpResponse<String> signed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create(server.baseUrl() + "/api/v1/crls/sm2-issuing"))
+                    .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                            "caadmin:Custodian-Login-2026".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(signed.statusCode()).as(signed.body()).isBetween(200, 201);
             String trail = Files.readString(data.resolve("audit").resolve("audit.jsonl"));
             assertThat(trail).contains("KEY_SHARE_PRESENTED").contains("CA_UNLOCKED");
         } finally {
