@@ -166,6 +166,9 @@ public final class Main implements Runnable {
             EgovPkiConfig config = options.load(null);
             java.util.Map<String, char[]> passphrases = custodianPassphrases(config);
             try (EgovPkiServer server = EgovPkiServer.init(config, Clock.systemUTC(), passphrases)) {
+                if (passphrases != null) {
+                    passphrases.values().forEach(p -> java.util.Arrays.fill(p, '\0'));
+                }
                 auditWarning(server);
                 if (passphrases != null) {
                     System.out.println("CA key store password split " + config.caKeys().shares().threshold() + " of "
