@@ -53,6 +53,8 @@ public final class EgovPkiServer implements AutoCloseable {
     private final Teardown teardown = new Teardown();
     private final Clock clock;
     private final IssuanceObserver observer;
+    /** {@code init} with {@code caKeys.custody: shares}: the custodians' passphrases; else {@code null}. */
+    private java.util.Map<String, char[]> custodianPassphrases;
     private EgovPkiConfig config;
     private FileAuditLog audit;
     private AuditVerification auditCheck;
@@ -87,6 +89,23 @@ public final class EgovPkiServer implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code init}: starts without HTTP as {@link #start(EgovPkiConfig, Clock, boolean)}; with
+     * {@code caKeys.custody: shares} the new key store password is split among the custodians, whose
+     * share files {@code passphrases} (one per custodian) seal.
+     */
+    public static EgovPkiServer init(EgovPkiConfig config, Clock clock, java.util.Map<String, char[]> passphrases) {
+        EgovPkiServer server = new EgovPkiServer(config, clock, IssuanceObserver.NONE);
+        server.custodianPassphrases = passphrases;
+        try {
+            server.startAll(false);
+            return server;
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
     private void startAll(boolean serveHttp) {
         SecureRandom random = new SecureRandom();
         DataDirectory data = DataDirectory.lock(config.dataDirectory());
@@ -101,7 +120,14 @@ public final class EgovPkiServer implements AutoCloseable {
         if (serveHttp) {
             http = HttpAssembly.reserve(config.http(), teardown);
         }
-        Secrets secrets = Secrets.load(data, config.ldap().external(), config.caKeys().store());
+        Secrets secrets = Secrets.load(data, config.ldap().external(), config.caKeys(), custodianPassphrases);
+        if (custodianPassphrases != null) {
+            var split = org.egovpki.server.custody.CustodyRecord.load(KeyCustodyStart.directory(data));
+            earlyAudit.record(AuditEvent.success(clock.instant(), AuditEventType.KEY_CUSTODY_SPLIT, AuditEvent.SYSTEM,
+                    List.of(), Map.of("keyStore", split.keyStore(), "split", Integer.toString(split.epoch()),
+                            "threshold", Integer.toString(split.threshold()),
+                            "custodians", String.join(",", split.custodians()))));
+        }
 
         directory = DirectoryAssembly.start(config.ldap(), data, secrets, earlyAudit, clock, random, teardown);
         config = config.withBoundPorts(directory.port(), serveHttp ? http.port() : 0, serveHttp ? http.tlsPort() : 0);
@@ -113,8 +139,11 @@ public final class EgovPkiServer implements AutoCloseable {
         routes = RoutesAssembly.start(config, metrics, teardown);
         readiness = new StartupReadiness(routes);
 
-        ca = CaAssembly.bootstrap(config, data, secrets, directory, audit, routes.events(), clock, random);
         ra = RaAssembly.create(config, directory, secrets, audit, clock, random);
+        if (config.caKeys().custody() == EgovPkiConfig.Custody.SHARES && secrets.caKeyStore() == null) {
+            secrets = unlock(data, secrets, serveHttp, metrics);
+        }
+        ca = CaAssembly.bootstrap(config, data, secrets, directory, audit, routes.events(), clock, random);
         ca.startRevocation(ra);
         KmAssembly km = KmAssembly.start(config.km(), data, directory, secrets, ca.registry(), audit, routes.events(),
                 clock, random, teardown);
@@ -169,6 +198,42 @@ public final class EgovPkiServer implements AutoCloseable {
                         "auditTrail", auditCheck.unrecorded().isEmpty() ? "intact"
                                 : auditCheck.unrecorded().size() + " problem(s), recorded as AUDIT_TRAIL_FINDING")));
         readiness.started();
+    }
+
+    /**
+     * The locked start (steps 7a/7b, docs/architecture.md): HTTP serves health and custody only, and
+     * start-up waits here until the threshold of key custodians presented their shares and the
+     * joined password opened the key store; the CA-key-dependent steps (8 on) then run as usual.
+     */
+    private Secrets unlock(DataDirectory data, Secrets secrets, boolean serveHttp, ServerMetrics metrics) {
+        var record = org.egovpki.server.custody.CustodyRecord.load(KeyCustodyStart.directory(data));
+        if (!serveHttp) {
+            throw new StartupException("the CA keys are locked (" + record.threshold() + " of "
+                    + record.custodians().size() + " key custodians unlock them): init has nothing to do on a data "
+                    + "directory whose key custody is set up; run 'egov-pki serve' and unlock it with 'egov-pki "
+                    + "custody unlock' (docs/operations.md, \"Unlocking after a restart\")");
+        }
+        CustodyUnlock unlock = new CustodyUnlock(data, record, audit, clock);
+        http.startLocked(config, new org.egovpki.server.http.LockedHandler(unlock, ra.operators(),
+                new com.fasterxml.jackson.databind.ObjectMapper()), metrics, teardown);
+        writePortsFile(data, serveHttp);
+        System.out.println("egov-pki locked: LDAP and health are served; " + record.threshold() + " of "
+                + record.custodians().size() + " key custodians unlock the CA with 'egov-pki custody unlock' (HTTP "
+                + config.http().publicUrl() + ")");
+        try {
+            char[] password;
+            while ((password = unlock.awaitPassword(500)) == null) {
+                if (closed) {
+                    throw new StartupException("stopped while the CA was locked");
+                }
+            }
+            LOG.info("CA unlocked by {} key custodians", record.threshold());
+            return new Secrets(secrets.directoryAdmin(), secrets.caService(), secrets.kmService(), password,
+                    secrets.subscriberIds());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException("interrupted while the CA was locked");
+        }
     }
 
     /** Step 7, before anything is audited: the trail is checked against its directory anchor (docs/architecture.md). */

@@ -40,6 +40,8 @@ final class HttpAssembly {
     private final ServerSocketChannel plain;
     private final ServerSocketChannel tls;
     private Server server;
+    /** The swappable front of a locked start, {@code null} otherwise. */
+    private Handler.Wrapper front;
 
     private HttpAssembly(ServerSocketChannel plain, ServerSocketChannel tls) {
         this.plain = plain;
@@ -97,7 +99,22 @@ final class HttpAssembly {
                 new PublicHandler(ca.registry(), ca.repository(), ra.publishedCertificates(), ca.urls(),
                         directory.names(), config.ldap().publicUrl().toString(), clock, directory.health(), readiness,
                         json));
+        if (front != null) {
+            // Locked start: Jetty has served the locked handler since the directory was up; swap in the full one.
+            front.setHandler(handler);
+            LOG.info("HTTP serves the full API now that the CA is unlocked");
+            return;
+        }
         serve(config.http(), handler, new JsonErrorHandler(json), metrics, teardown);
+    }
+
+    /**
+     * The locked start ({@code caKeys.custody: shares}): Jetty on the reserved ports with only
+     * {@code locked} (health, custody), until {@link #start} replaces it with the full handlers.
+     */
+    void startLocked(EgovPkiConfig config, Handler locked, ServerMetrics metrics, Teardown teardown) {
+        front = new Handler.Wrapper(true, locked);
+        serve(config.http(), front, new JsonErrorHandler(new ObjectMapper()), metrics, teardown);
     }
 
     private void serve(EgovPkiConfig.Http http, Handler handler, JsonErrorHandler errors, ServerMetrics metrics,

@@ -34,9 +34,11 @@ record Secrets(char[] directoryAdmin, char[] caService, char[] kmService, char[]
      * @param caKeys   where the CA keys are: only the PKCS#12 store has a password here (a token's PIN
      *                 is read from its own file by the CA assembly), so {@link #caKeyStore} is
      *                 {@code null} for a token
+     * @param custodianPassphrases {@code init} with {@code caKeys.custody: shares}: one passphrase per
+     *                 custodian, to seal their shares of the new password; {@code null} otherwise
      */
     static Secrets load(DataDirectory data, EgovPkiConfig.ExternalDirectory external,
-                        EgovPkiConfig.CaKeyStoreType caKeys) {
+                        EgovPkiConfig.CaKeys caKeys, java.util.Map<String, char[]> custodianPassphrases) {
         char[] admin = null;
         char[] caService;
         char[] kmService;
@@ -49,7 +51,9 @@ record Secrets(char[] directoryAdmin, char[] caService, char[] kmService, char[]
             kmService = PasswordFiles.read(external.kmPasswordFile(), "ldap.external.kmPasswordFile");
         }
         char[] keyStore = null;
-        if (caKeys == EgovPkiConfig.CaKeyStoreType.PKCS12) {
+        if (caKeys.store() == EgovPkiConfig.CaKeyStoreType.PKCS12 && caKeys.custody() == EgovPkiConfig.Custody.SHARES) {
+            keyStore = KeyCustodyStart.password(data, caKeys.shares(), custodianPassphrases);
+        } else if (caKeys.store() == EgovPkiConfig.CaKeyStoreType.PKCS12) {
             GeneratedSecret keyStorePassword = KeystorePassword.loadOrGenerate(data.secret("ca-keystore.password"));
             if (keyStorePassword.generated()) {
                 LOG.warn("DEMO KEY CUSTODY: the CA key store password was generated into {}. Anyone who can read "

@@ -120,6 +120,24 @@ final class ServerProcess implements AutoCloseable {
         return new ServerProcess(data, ports, List.of(extra), started.output, started.process);
     }
 
+    /**
+     * Starts {@code serve} with ports 0 on a data directory whose CA keys are split among key
+     * custodians: waits until it says it is locked (LDAP and HTTP listening, the CA key not open)
+     * and reads the ports it got.
+     */
+    static ServerProcess serveLocked(Path data, String... extra) {
+        try {
+            PortsFile.remove(data);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ServerProcess started = start(data, Map.of(), List.of(extra), serveCommand(data, 0, 0, List.of(extra)));
+        started.awaitOutput("egov-pki locked");
+        Map<String, Integer> ports = PortsFile.read(data);
+        assertThat(ports).containsKeys(PortsFile.LDAP, PortsFile.HTTP);
+        return new ServerProcess(data, ports, List.of(extra), started.output, started.process);
+    }
+
     /** Starts the server again on its data directory and ports, with the same arguments; this one must have stopped. */
     ServerProcess restart() {
         assertThat(process.isAlive()).as("the server to restart is still running").isFalse();

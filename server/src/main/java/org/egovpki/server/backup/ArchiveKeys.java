@@ -71,14 +71,15 @@ public final class ArchiveKeys implements AutoCloseable {
         }
     }
 
-    static byte[] newSalt(SecureRandom random) {
+    /** A new random 16-byte PBKDF2 salt (also the key shares' salt, {@code custody.ShareFile}). */
+    public static byte[] newSalt(SecureRandom random) {
         byte[] salt = new byte[16];
         random.nextBytes(salt);
         return salt;
     }
 
     /** IV (12 bytes) followed by the AES-256-GCM ciphertext and tag; {@code aad} is bound to it. */
-    byte[] encrypt(byte[] plain, byte[] aad, SecureRandom random) {
+    public byte[] encrypt(byte[] plain, byte[] aad, SecureRandom random) {
         byte[] iv = new byte[IV_BYTES];
         random.nextBytes(iv);
         try {
@@ -100,7 +101,7 @@ public final class ArchiveKeys implements AutoCloseable {
      *
      * @throws WrongPassphraseException if the tag does not verify (wrong key or changed bytes)
      */
-    byte[] decrypt(byte[] sealed, byte[] aad) {
+    public byte[] decrypt(byte[] sealed, byte[] aad) {
         if (sealed.length < IV_BYTES + TAG_BITS / 8) {
             throw new WrongPassphraseException();
         }

@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
         description = "LDAP-directory-centred certificate authority for Chinese e-government PKI (SM2/SM3).",
         subcommands = {Main.Serve.class, Main.Init.class, OperatorCommand.class, CertificateCommand.class, CrlCommand.class,
                 KmCommand.class, AuditCommand.class, BackupCommand.class, RestoreCommand.class, RequestCommand.class,
-                SyncCommand.class, SyncReceiverCommand.class, DirectoryCommand.class,
+                SyncCommand.class, SyncReceiverCommand.class, DirectoryCommand.class, CustodyCommand.class,
                 Main.VersionCommand.class})
 public final class Main implements Runnable {
 
@@ -155,15 +155,68 @@ public final class Main implements Runnable {
         @CommandLine.Mixin
         ServerOptions options;
 
+        @CommandLine.Option(names = "--custodian-passphrase-file", paramLabel = "NAME=FILE",
+                description = "with caKeys.custody: shares, the passphrase (first line of FILE, at least 12 "
+                        + "characters) that seals custodian NAME's key share; repeat for each custodian; a custodian "
+                        + "without one is asked on the terminal, twice")
+        java.util.Map<String, java.nio.file.Path> custodianPassphraseFiles = new java.util.LinkedHashMap<>();
+
         @Override
         public Integer call() {
             EgovPkiConfig config = options.load(null);
-            try (EgovPkiServer server = EgovPkiServer.start(config, Clock.systemUTC(), false)) {
+            java.util.Map<String, char[]> passphrases = custodianPassphrases(config);
+            try (EgovPkiServer server = EgovPkiServer.init(config, Clock.systemUTC(), passphrases)) {
+                if (passphrases != null) {
+                    passphrases.values().forEach(p -> java.util.Arrays.fill(p, '\0'));
+                }
                 auditWarning(server);
+                if (passphrases != null) {
+                    System.out.println("CA key store password split " + config.caKeys().shares().threshold() + " of "
+                            + config.caKeys().shares().custodians().size() + ": hand each custodian their file "
+                            + config.dataDirectory().toAbsolutePath().normalize().resolve("custody")
+                            + "/<name>.share and remove it from this machine");
+                }
                 server.registry().all().forEach(ca -> System.out.println(ca.name() + "\t" + ca.role() + "\t"
                         + ca.algorithm() + "\t" + ca.certificate().getSubjectX500Principal().getName()));
             }
             return 0;
+        }
+
+        /**
+         * The custodians' passphrases for the first {@code init} with key shares (from their files, or
+         * asked on the terminal, twice); {@code null} when the custody is demo or a split exists (the
+         * start then says what to do).
+         */
+        private java.util.Map<String, char[]> custodianPassphrases(EgovPkiConfig config) {
+            EgovPkiConfig.CaKeys caKeys = config.caKeys();
+            boolean shares = caKeys.custody() == EgovPkiConfig.Custody.SHARES;
+            if (!shares) {
+                if (!custodianPassphraseFiles.isEmpty()) {
+                    throw new StartupException("--custodian-passphrase-file is for caKeys.custody: shares, and the "
+                            + "custody configured is " + caKeys.custody().name().toLowerCase(java.util.Locale.ROOT));
+                }
+                return null;
+            }
+            if (java.nio.file.Files.exists(config.dataDirectory().resolve("custody").resolve("custody.properties"))) {
+                return null;
+            }
+            for (String name : custodianPassphraseFiles.keySet()) {
+                if (!caKeys.shares().custodians().contains(name)) {
+                    throw new StartupException("--custodian-passphrase-file " + name + "=...: " + name + " is not one "
+                            + "of the custodians in caKeys.shares.custodians (" + String.join(", ",
+                            caKeys.shares().custodians()) + "); nothing was written");
+                }
+            }
+            java.util.Map<String, char[]> passphrases = new java.util.LinkedHashMap<>();
+            for (String custodian : caKeys.shares().custodians()) {
+                try {
+                    passphrases.put(custodian, Passphrases.read(custodianPassphraseFiles.get(custodian), true,
+                            "Key custodian " + custodian + "'s passphrase"));
+                } catch (StartupException e) {
+                    throw new StartupException("custodian " + custodian + ": " + e.getMessage());
+                }
+            }
+            return passphrases;
         }
     }
 

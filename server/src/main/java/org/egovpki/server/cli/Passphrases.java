@@ -25,7 +25,12 @@ final class Passphrases {
      * @param confirm ask twice on the terminal (backup: a typo would make the archive unreadable)
      */
     static char[] read(Path file, boolean confirm) {
-        char[] passphrase = file != null ? fromFile(file) : prompt(confirm);
+        return read(file, confirm, "Backup passphrase");
+    }
+
+    /** As {@link #read(Path, boolean)}, the terminal prompt starting with {@code label} (a custodian's passphrase). */
+    static char[] read(Path file, boolean confirm, String label) {
+        char[] passphrase = file != null ? fromFile(file) : prompt(confirm, label);
         try {
             ArchiveKeys.checkLength(passphrase);
         } catch (IllegalArgumentException e) {
@@ -54,13 +59,13 @@ final class Passphrases {
         return passphrase;
     }
 
-    private static char[] prompt(boolean confirm) {
+    private static char[] prompt(boolean confirm, String label) {
         Console console = System.console();
         if (console == null) {
             throw new StartupException("no terminal to ask for the passphrase on; give --passphrase-file FILE "
                     + "(never the passphrase itself on the command line)");
         }
-        char[] first = console.readPassword("Backup passphrase (at least %d characters): ", ArchiveKeys.MIN_PASSPHRASE);
+        char[] first = console.readPassword("%s (at least %d characters): ", label, ArchiveKeys.MIN_PASSPHRASE);
         if (first == null) {
             throw new StartupException("no passphrase given; nothing was written");
         }

@@ -231,8 +231,18 @@ public final class ConfigLoader {
                 throw ConfigException.invalid(node.key("pkcs11"), "(set)",
                         "is read only with caKeys.store: pkcs11; remove it or set the store");
             }
+            EgovPkiConfig.Custody custody = node.parsed("custody", "demo",
+                    v -> EgovPkiConfig.Custody.valueOf(v.toUpperCase(Locale.ROOT)),
+                    "expected demo (the password generated into the data directory) or shares (split among key "
+                            + "custodians, caKeys.shares)");
+            org.egovpki.server.custody.CustodyPlan shares = readShares(node, custody);
             node.rejectUnknownKeys();
-            return EgovPkiConfig.CaKeys.PKCS12;
+            return custody == EgovPkiConfig.Custody.DEMO ? EgovPkiConfig.CaKeys.PKCS12
+                    : new EgovPkiConfig.CaKeys(store, null, null, null, null, custody, shares);
+        }
+        if (node.has("custody") || node.has("shares")) {
+            throw ConfigException.invalid(node.key(node.has("custody") ? "custody" : "shares"), "(set)",
+                    "applies only to caKeys.store: pkcs12 (a token's keys are protected by the token and its PIN)");
         }
         Path library = pkcs11.parsed("library", null, Path::of, "expected the path of the token's PKCS#11 library");
         if (library == null) {
@@ -260,6 +270,30 @@ public final class ConfigLoader {
             }
         }
         return new EgovPkiConfig.CaKeys(store, library, slot, index, pinFile);
+    }
+
+    /** {@code caKeys.shares.*}: read only with {@code custody: shares}, where the custodians must be named. */
+    private static org.egovpki.server.custody.CustodyPlan readShares(ConfigNode node, EgovPkiConfig.Custody custody) {
+        if (custody != EgovPkiConfig.Custody.SHARES) {
+            if (node.has("shares")) {
+                throw ConfigException.invalid(node.key("shares"), "(set)",
+                        "is read only with caKeys.custody: shares; remove it or set the custody");
+            }
+            return null;
+        }
+        ConfigNode shares = node.child("shares");
+        int threshold = shares.integer("threshold", 3, 2, org.egovpki.server.custody.CustodyPlan.MAX_CUSTODIANS);
+        List<String> custodians = shares.strings("custodians");
+        shares.rejectUnknownKeys();
+        if (custodians.isEmpty()) {
+            throw ConfigException.invalid(shares.key("custodians"), "(missing)", "name the key custodians (operator "
+                    + "logins), e.g. [alice, bob, carol, dave, erin] for the default threshold of 3");
+        }
+        try {
+            return new org.egovpki.server.custody.CustodyPlan(threshold, custodians);
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.invalid(shares.key("custodians"), String.join(", ", custodians), e.getMessage());
+        }
     }
 
     private static EgovPkiConfig.Logging readLogging(ConfigNode node) {

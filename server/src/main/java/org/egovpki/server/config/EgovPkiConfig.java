@@ -145,11 +145,32 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
      * @param slot          {@code caKeys.pkcs11.slot} — the token's slot id, or {@code null}
      * @param slotListIndex {@code caKeys.pkcs11.slotListIndex} — or its index in the slot list, or {@code null}
      * @param pinFile       {@code caKeys.pkcs11.pinFile} — the file holding the user PIN
+     * @param custody       {@code caKeys.custody} — who holds the PKCS#12 store's password
+     * @param shares        {@code caKeys.shares.threshold} and {@code caKeys.shares.custodians}; {@code null}
+     *                      unless {@code custody} is {@code SHARES}
      */
-    public record CaKeys(CaKeyStoreType store, Path library, Long slot, Integer slotListIndex, Path pinFile) {
+    public record CaKeys(CaKeyStoreType store, Path library, Long slot, Integer slotListIndex, Path pinFile,
+                         Custody custody, org.egovpki.server.custody.CustodyPlan shares) {
 
-        /** The default: the PKCS#12 file in the data directory. */
-        public static final CaKeys PKCS12 = new CaKeys(CaKeyStoreType.PKCS12, null, null, null, null);
+        /** The default: the PKCS#12 file in the data directory, demo custody. */
+        public static final CaKeys PKCS12 = new CaKeys(CaKeyStoreType.PKCS12, null, null, null, null, Custody.DEMO,
+                null);
+
+        /** The PKCS#11 fields as before custody existed (demo custody: a token has its own PIN). */
+        public CaKeys(CaKeyStoreType store, Path library, Long slot, Integer slotListIndex, Path pinFile) {
+            this(store, library, slot, slotListIndex, pinFile, Custody.DEMO, null);
+        }
+    }
+
+    /**
+     * Who holds the PKCS#12 key store's password ({@code caKeys.custody}; docs/operations.md,
+     * "First start with key custodians").
+     */
+    public enum Custody {
+        /** Generated into {@code <data>/secrets}: anyone who reads the data directory can use the CA keys. */
+        DEMO,
+        /** Never on disk: split into key shares, M of the N named custodians ({@code caKeys.shares.*}) unlock. */
+        SHARES
     }
 
     /**

@@ -302,6 +302,33 @@ class ConfigLoaderTest {
                 .hasMessage("configuration file " + missing + " does not exist");
     }
 
+    @Test
+    void keyCustodyIsDemoByDefaultAndSharesNeedNamedCustodians() throws IOException {
+        assertThat(ConfigLoader.defaults().caKeys().custody()).isEqualTo(EgovPkiConfig.Custody.DEMO);
+
+        EgovPkiConfig.CaKeys shares = ConfigLoader.load(write("caKeys:\n  custody: shares\n  shares:\n"
+                + "    custodians: [alice, bob, carol, dave, erin]\n"), Map.of()).caKeys();
+        assertThat(shares.custody()).isEqualTo(EgovPkiConfig.Custody.SHARES);
+        assertThat(shares.shares()).isEqualTo(new org.egovpki.server.custody.CustodyPlan(3,
+                List.of("alice", "bob", "carol", "dave", "erin")));
+
+        assertThatThrownBy(() -> ConfigLoader.load(write("caKeys:\n  custody: shares\n"), Map.of()))
+                .hasMessageContaining("caKeys.shares.custodians")
+                .hasMessageContaining("name the key custodians");
+        assertThatThrownBy(() -> ConfigLoader.load(write("caKeys:\n  custody: shares\n  shares:\n"
+                + "    threshold: 3\n    custodians: [alice, bob]\n"), Map.of()))
+                .hasMessageContaining("threshold 3 is more than the 2 custodian(s) named");
+        assertThatThrownBy(() -> ConfigLoader.load(write("caKeys:\n  custody: shares\n  shares:\n"
+                + "    threshold: 1\n    custodians: [alice, bob]\n"), Map.of()))
+                .hasMessageContaining("caKeys.shares.threshold");
+        assertThatThrownBy(() -> ConfigLoader.load(write("caKeys:\n  custody: shares\n  shares:\n"
+                + "    custodians: [alice, bob, alice]\n"), Map.of()))
+                .hasMessageContaining("custodian alice is named twice");
+        assertThatThrownBy(() -> ConfigLoader.load(write("caKeys:\n  shares:\n    custodians: [alice, bob]\n"),
+                Map.of()))
+                .hasMessageContaining("is read only with caKeys.custody: shares");
+    }
+
     private Path write(String yaml) throws IOException {
         Path file = dir.resolve("egov-pki.yaml");
         Files.writeString(file, yaml);

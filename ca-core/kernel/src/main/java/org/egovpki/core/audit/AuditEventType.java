@@ -15,6 +15,18 @@ public enum AuditEventType {
     CONFIG_RELOADED,
     CA_CREATED,
     CA_PUBLISHED,
+    /**
+     * The CA key store password was split among key custodians ({@code caKeys.custody: shares}):
+     * details name the key store id, the split number, the threshold and the custodians; never a share.
+     */
+    KEY_CUSTODY_SPLIT,
+    /**
+     * A key custodian presented a share to the locked CA (details: custodian, share index, k of M),
+     * or a presentation was refused (FAILURE, with the reason); never the share itself.
+     */
+    KEY_SHARE_PRESENTED,
+    /** The threshold of shares opened the CA key store: start-up goes on, the CA signs. */
+    CA_UNLOCKED,
     CRL_ISSUED,
     OPERATOR_CREATED,
     REQUEST_SUBMITTED,

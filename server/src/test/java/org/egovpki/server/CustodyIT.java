@@ -1,0 +1,182 @@
+package org.egovpki.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Key custody by shares against the real jar: {@code init} with {@code caKeys.custody: shares}
+ * splits a new key store password 3 of 5 into sealed share files and writes the password nowhere;
+ * {@code custody status} names the split; {@code serve} starts locked until three custodians ran
+ * {@code custody unlock}, and locked again after a restart; {@code custody reshare} with three current shares makes
+ * split 2 for new custodians, and one share below the threshold changes nothing.
+ */
+class CustodyIT {
+
+    private static final List<String> FIVE = List.of("alice", "bob", "carol", "dave", "erin");
+
+    @TempDir
+    Path work;
+
+    private record Result(int exit, String output) {
+    }
+
+    private Result cli(Path data, List<String> args) throws InterruptedException {
+        ServerProcess cli = ServerProcess.launch(data, args.toArray(String[]::new));
+        int exit = cli.awaitExit(Duration.ofSeconds(180));
+        return new Result(exit, cli.output());
+    }
+
+    private Path passphrase(String custodian) throws Exception {
+        return Files.writeString(work.resolve(custodian + ".pass"), custodian + " correct horse battery\n");
+    }
+
+    private Path config(String custodians, int threshold) {
+        return ServerProcess.config(work.resolve("conf"), yaml -> yaml.replace("""
+                  custody: demo
+                  # shares:
+                  #   threshold: 3
+                  #   custodians: [alice, bob, carol, dave, erin]
+                """, "  custody: shares\n  shares:\n    threshold: " + threshold + "\n    custodians: [" + custodians
+                + "]\n"));
+    }
+
+    private static HttpResponse<String> http(ServerProcess server, String method, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+                .method(method, method.equals("POST") ? HttpRequest.BodyPublishers.ofString("{}")
+                        : HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private Result unlock(ServerProcess server, String custodian) throws Exception {
+        return cli(server.data, List.of("custody", "unlock", "--url", server.baseUrl(), "--user", custodian,
+                "--password-file", work.resolve("operator.password").toString(), "--share",
+                server.data.resolve("custody").resolve(custodian + ".share").toString(), "--passphrase-file",
+                passphrase(custodian).toString()));
+    }
+
+    /**
+     * Start 1: locked (not ready, the API refused with 503), two custodians leave it locked, the
+     * same custodian twice and an operator without the custodian role are refused, the third
+     * unlocks and start-up finishes. Start 2: locked again.
+     */
+    private void unlockAfterEachStart(Path data, Path config) throws Exception {
+        Files.writeString(work.resolve("operator.password"), "Custodian-Login-2026\n");
+        ServerProcess server = ServerProcess.serveLocked(data, "--config", config.toString());
+        try {
+            HttpResponse<String> ready = http(server, "GET", "/health/ready");
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).contains("locked: 0 of 3 shares presented");
+            HttpResponse<String> submit = http(server, "POST", "/api/v1/requests");
+            assertThat(submit.statusCode()).isEqualTo(503);
+            assertThat(submit.body()).contains("CA locked (0 of 3 key shares presented); key custodians unlock it "
+                    + "with egov-pki custody unlock");
+            HttpResponse<String> crl = http(server, "POST", "/api/v1/crls/sm2-issuing");
+            assertThat(crl.statusCode()).as("an on-demand CRL needs the CA key").isEqualTo(503);
+            for (String custodian : List.of("alice", "bob", "carol")) {
+                server.addOperator(config, custodian, "KEY_CUSTODIAN", work.resolve("operator.password"));
+            }
+            server.addOperator(config, "erin", "ENTRY_CLERK", work.resolve("operator.password"));
+
+            Result alice = unlock(server, "alice");
+            assertThat(alice.exit()).as(alice.output()).isZero();
+            Result again = unlock(server, "alice");
+            assertThat(again.exit()).as(again.output()).isEqualTo(3);
+            assertThat(again.output()).contains("custodian alice has already presented a share");
+            Result clerk = unlock(server, "erin");
+            assertThat(clerk.exit()).as(clerk.output()).isEqualTo(3);
+            assertThat(clerk.output()).contains("only an operator with the KEY_CUSTODIAN role presents a key share");
+            Result bob = unlock(server, "bob");
+            assertThat(bob.exit()).as(bob.output()).isZero();
+            assertThat(http(server, "GET", "/health/ready").body()).contains("locked: 2 of 3 shares presented");
+
+            Result carol = unlock(server, "carol");
+            assertThat(carol.exit()).as(carol.output()).isZero();
+            server.awaitOutput("egov-pki ready");
+            await().atMost(Duration.ofSeconds(60)).until(() -> http(server, "GET", "/health/ready").statusCode() == 200);
+            // The unlocked CA signs: an on-demand CRL as a CA admin.
+            server.addOperator(config, "caadmin", "CA_ADMIN", work.resolve("operator.password"));
+            HttpResponse<String> signed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create(server.baseUrl() + "/api/v1/crls/sm2-issuing"))
+                    .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                            "caadmin:Custodian-Login-2026".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(signed.statusCode()).as(signed.body()).isBetween(200, 201);
+            String trail = Files.readString(data.resolve("audit").resolve("audit.jsonl"));
+            assertThat(trail).contains("KEY_SHARE_PRESENTED").contains("CA_UNLOCKED");
+        } finally {
+            server.terminate();
+        }
+        ServerProcess restarted = ServerProcess.serveLocked(data, "--config", config.toString());
+        try {
+            assertThat(http(restarted, "GET", "/health/ready").body()).contains("locked: 0 of 3 shares presented");
+        } finally {
+            restarted.terminate();
+        }
+    }
+
+    @Test
+    void initSplitsThePasswordAndReshareReplacesCustodians() throws Exception {
+        Path data = work.resolve("data");
+        Path config = config(String.join(", ", FIVE), 3);
+        List<String> init = new ArrayList<>(List.of("init", "--config", config.toString(), "--data", data.toString(),
+                "--ldap-port", "0"));
+        for (String custodian : FIVE) {
+            init.addAll(List.of("--custodian-passphrase-file", custodian + "=" + passphrase(custodian)));
+        }
+
+        Result initialised = cli(data, init);
+
+        assertThat(initialised.exit()).as(initialised.output()).isZero();
+        assertThat(initialised.output()).contains("CA key store password split 3 of 5");
+        Path custody = data.resolve("custody");
+        for (String custodian : FIVE) {
+            assertThat(Files.readString(custody.resolve(custodian + ".share")))
+                    .startsWith("egov-pki key share 1\ncustodian: " + custodian + "\n");
+        }
+        assertThat(data.resolve("secrets").resolve("ca-keystore.password")).doesNotExist();
+        assertThat(data.resolve("keys").resolve("ca.p12")).exists();
+        assertThat(Files.readString(data.resolve("audit").resolve("audit.jsonl"))).contains("KEY_CUSTODY_SPLIT");
+
+        Result status = cli(data, List.of("custody", "status", "--config", config.toString(), "--data",
+                data.toString()));
+        assertThat(status.exit()).as(status.output()).isZero();
+        assertThat(status.output()).contains("split 1: 3 of 5 custodians needed");
+
+        unlockAfterEachStart(data, config);
+
+        Path next = config("alice, bob, frank", 2);
+        List<String> reshare = new ArrayList<>(List.of("custody", "reshare", "--config", next.toString(), "--data",
+                data.toString()));
+        for (String custodian : List.of("bob", "dave")) {
+            reshare.addAll(List.of("--share", custody.resolve(custodian + ".share").toString(),
+                    "--share-passphrase-file", custodian + "=" + passphrase(custodian)));
+        }
+        for (String custodian : List.of("alice", "bob", "frank")) {
+            reshare.addAll(List.of("--custodian-passphrase-file", custodian + "=" + passphrase(custodian)));
+        }
+        Result tooFew = cli(data, reshare);
+        assertThat(tooFew.exit()).isNotZero();
+        assertThat(tooFew.output()).contains("2 of 3 shares presented (bob, dave)");
+        assertThat(custody.resolve("carol.share")).exists();
+
+        reshare.addAll(List.of("--share", custody.resolve("erin.share").toString(),
+                "--share-passphrase-file", "erin=" + passphrase("erin")));
+        Result reshared = cli(data, reshare);
+        assertThat(reshared.exit()).as(reshared.output()).isZero();
+        assertThat(reshared.output()).contains("split 2 written: 2 of 3 (alice, bob, frank)");
+        assertThat(Files.readString(custody.resolve("frank.share"))).contains("epoch: 2");
+        assertThat(custody.resolve("carol.share")).doesNotExist();
+    }
+}

@@ -1,0 +1,135 @@
+package org.egovpki.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.egovpki.core.crypto.Pkcs12CaKeyStore;
+import org.egovpki.server.custody.CustodyPlan;
+import org.egovpki.server.custody.CustodyRecord;
+import org.egovpki.server.custody.KeyCustody;
+import org.egovpki.server.custody.ShareFile;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code egov-pki custody status|reshare} over a data directory whose key store is split 3 of 5. */
+class CustodyCommandTest {
+
+    private static final List<String> FIVE = List.of("alice", "bob", "carol", "dave", "erin");
+
+    @TempDir
+    Path dir;
+
+    private Path data;
+    private Path custody;
+    private char[] password;
+
+    @BeforeEach
+    void splitAKeyStore() throws IOException {
+        data = dir.resolve("data");
+        custody = data.resolve("custody");
+        Map<String, char[]> passphrases = new LinkedHashMap<>();
+        FIVE.forEach(c -> passphrases.put(c, passphrase(c)));
+        password = new KeyCustody(custody, new SecureRandom(), 1_000).create(new CustodyPlan(3, FIVE), passphrases);
+        Files.createDirectories(data.resolve("keys"));
+        Pkcs12CaKeyStore.openOrCreate(data.resolve("keys").resolve("ca.p12"), password);
+        for (String c : List.of("alice", "bob", "carol", "dave", "erin", "frank")) {
+            Files.writeString(dir.resolve(c + ".pass"), new String(passphrase(c)) + "\n");
+        }
+    }
+
+    private static char[] passphrase(String custodian) {
+        return (custodian + " correct horse").toCharArray();
+    }
+
+    private Path config(int threshold, List<String> custodians) throws IOException {
+        return Files.writeString(dir.resolve("egov-pki.yaml"), "data: " + data + "\ncaKeys:\n  custody: shares\n"
+                + "  shares:\n    threshold: " + threshold + "\n    custodians: [" + String.join(", ", custodians) + "]\n");
+    }
+
+    private List<String> reshare(Path config, List<String> presenting, List<String> next) {
+        List<String> args = new ArrayList<>(List.of("custody", "reshare", "--config", config.toString()));
+        for (String c : presenting) {
+            args.addAll(List.of("--share", custody.resolve(c + ".share").toString(),
+                    "--share-passphrase-file", c + "=" + dir.resolve(c + ".pass")));
+        }
+        for (String c : next) {
+            args.addAll(List.of("--custodian-passphrase-file", c + "=" + dir.resolve(c + ".pass")));
+        }
+        return args;
+    }
+
+    private Result run(List<String> args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args.toArray(String[]::new));
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void statusNamesTheSplitAndWarnsOfShareFilesLeftOnTheMachine() throws IOException {
+        Result result = run(List.of("custody", "status", "--config", config(3, FIVE).toString()));
+
+        assertThat(result.exit).as(result.err).isZero();
+        assertThat(result.out).contains("split 1: 3 of 5 custodians needed")
+                .contains("share 3\tcarol\tWARNING: the share file is still on this machine");
+    }
+
+    @Test
+    void reshareWithThresholdSharesSplitsTheSamePasswordForTheNewCustodians() throws IOException {
+        ShareFile oldAlice = ShareFile.read(custody.resolve("alice.share"));
+        List<String> next = List.of("alice", "bob", "frank");
+
+        Result result = run(reshare(config(2, next), List.of("alice", "carol", "erin"), next));
+
+        assertThat(result.exit).as(result.err).isZero();
+        assertThat(result.out).contains("split 2 written: 2 of 3 (alice, bob, frank)");
+        CustodyRecord record = CustodyRecord.load(custody);
+        assertThat(record.epoch()).isEqualTo(2);
+        assertThat(custody.resolve("carol.share")).doesNotExist();
+        ShareFile newFrank = ShareFile.read(custody.resolve("frank.share"));
+        assertThat(newFrank.epoch()).isEqualTo(2);
+        assertThat(oldAlice.epoch()).isEqualTo(1);
+        // The same password: the key store still opens with what the new shares join to.
+        var joined = new org.egovpki.server.custody.ShareCollector(record, candidate -> {
+            Pkcs12CaKeyStore.openOrCreate(data.resolve("keys").resolve("ca.p12"), candidate);
+            return true;
+        });
+        joined.present("alice", ShareFile.read(custody.resolve("alice.share")).open(passphrase("alice")));
+        assertThat(joined.present("frank", newFrank.open(passphrase("frank"))).unlocked()).isTrue();
+    }
+
+    @Test
+    void reshareBelowTheThresholdIsRefusedAndChangesNothing() throws IOException {
+        String before = Files.readString(custody.resolve("alice.share"));
+
+        Result result = run(reshare(config(3, FIVE), List.of("alice", "bob"), FIVE));
+
+        assertThat(result.exit).isNotZero();
+        assertThat(result.err).contains("2 of 3 shares presented (alice, bob); 3 current custodians are needed; "
+                + "nothing was written");
+        assertThat(CustodyRecord.load(custody).epoch()).isEqualTo(1);
+        assertThat(Files.readString(custody.resolve("alice.share"))).isEqualTo(before);
+    }
+
+    @Test
+    void reshareRefusesTheSameCustodianTwice() throws IOException {
+        Result result = run(reshare(config(3, FIVE), List.of("alice", "alice", "bob"), FIVE));
+
+        assertThat(result.exit).isNotZero();
+        assertThat(result.err).contains("custodian alice has already presented a share");
+        assertThat(CustodyRecord.load(custody).epoch()).isEqualTo(1);
+    }
+
+    private record Result(int exit, String out, String err) {
+    }
+}
