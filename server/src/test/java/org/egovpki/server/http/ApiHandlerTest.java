@@ -7,12 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpTester;
 import org.eclipse.jetty.server.LocalConnector;
-import org.eclipse.jetty.server.Server;
 import org.egovpki.core.operator.Operator;
 import org.egovpki.core.enroll.OperatorDirectory;
 import org.egovpki.core.enroll.OperatorLockedOut;
@@ -35,24 +33,18 @@ class ApiHandlerTest {
             "clerk1:secret".getBytes(StandardCharsets.UTF_8));
 
     private final ObjectMapper json = new ObjectMapper();
-    private Server http;
-    private LocalConnector connector;
+    private LocalApi api;
 
     @BeforeEach
     void start() throws Exception {
         TestApiResources fixture = new TestApiResources();
         ApiResources resources = fixture.build();
-        http = new Server();
-        connector = new LocalConnector(http);
-        http.addConnector(connector);
-        http.setHandler(new ApiHandler(resources, new Operators(), json));
-        http.setErrorHandler(new JsonErrorHandler(json));
-        http.start();
+        api = new LocalApi(resources, new Operators(), json);
     }
 
     @AfterEach
     void stop() throws Exception {
-        http.stop();
+        api.close();
     }
 
     @Test
@@ -166,19 +158,7 @@ class ApiHandlerTest {
     }
 
     private HttpTester.Response call(String method, String path, String authorization, String body) throws Exception {
-        StringBuilder request = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: test\r\n");
-        if (authorization != null) {
-            request.append("Authorization: ").append(authorization).append("\r\n");
-        }
-        byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-        if (body != null) {
-            request.append("Content-Type: application/json\r\nContent-Length: ").append(content.length).append("\r\n");
-        }
-        request.append("Connection: close\r\n\r\n");
-        if (body != null) {
-            request.append(body);
-        }
-        return HttpTester.parseResponse(connector.getResponse(request.toString()));
+        return api.call(method, path, LocalApi.headers("Authorization", authorization), body);
     }
 
     private JsonNode body(HttpTester.Response response) throws Exception {

@@ -5,29 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.eclipse.jetty.http.HttpTester;
-import org.eclipse.jetty.server.LocalConnector;
-import org.eclipse.jetty.server.Server;
 import org.egovpki.core.ca.RecordingAuditLog;
 import org.egovpki.core.certificate.CertificateRecord;
 import org.egovpki.core.certificate.CertificateStatus;
 import org.egovpki.core.certificate.IssuanceState;
 import org.egovpki.core.certificate.VisibleCertificates;
-import org.egovpki.core.enroll.OperatorDirectory;
 import org.egovpki.core.operator.Operator;
 import org.egovpki.core.operator.Role;
 import org.egovpki.core.profile.CertificateType;
@@ -63,8 +56,10 @@ class ApplicationAdminApiTest {
     private final ObjectMapper json = new ObjectMapper();
     private final List<CertificateRecord> records = List.of(record(0x0a, "tax", "Zhengzhou, Henan"),
             record(0x0b, "health", "410000"));
-    private Server http;
-    private LocalConnector connector;
+    private static final Map<String, Operator> OPERATORS = Map.of("ca", CA_ADMIN, "taxadmin", TAX_ADMIN, "clerk",
+            new Operator("clerk", "uid=clerk,ou=operators,o=egov-pki,c=CN", "Clerk", Set.of(Role.ENTRY_CLERK)));
+
+    private LocalApi api;
 
     @BeforeEach
     void start() throws Exception {
@@ -85,17 +80,12 @@ class ApplicationAdminApiTest {
         fixture.syncEvents = new SyncEventsResource(targets);
         fixture.statistics = new StatisticsResource(statistics);
         ApiResources resources = fixture.build();
-        http = new Server();
-        connector = new LocalConnector(http);
-        http.addConnector(connector);
-        http.setHandler(new ApiHandler(resources, new Operators(), json));
-        http.setErrorHandler(new JsonErrorHandler(json));
-        http.start();
+        api = new LocalApi(resources, new KnownOperators(OPERATORS), json);
     }
 
     @AfterEach
     void stop() throws Exception {
-        http.stop();
+        api.close();
     }
 
     static Stream<ApiRoutes.Operation> operatorOperations() {
@@ -222,21 +212,8 @@ class ApplicationAdminApiTest {
     }
 
     private HttpTester.Response call(String method, String path, String uid, String body, String accept) throws Exception {
-        StringBuilder request = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: test\r\n");
-        request.append("Authorization: Basic ").append(Base64.getEncoder().encodeToString((uid + ":secret")
-                .getBytes(StandardCharsets.UTF_8))).append("\r\n");
-        if (accept != null) {
-            request.append("Accept: ").append(accept).append("\r\n");
-        }
-        byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-        if (body != null) {
-            request.append("Content-Type: application/json\r\nContent-Length: ").append(content.length).append("\r\n");
-        }
-        request.append("Connection: close\r\n\r\n");
-        if (body != null) {
-            request.append(body);
-        }
-        return HttpTester.parseResponse(connector.getResponse(request.toString()));
+        return api.call(method, path, LocalApi.headers("Authorization", LocalApi.basic(uid, KnownOperators.PASSWORD),
+                "Accept", accept), body);
     }
 
     private JsonNode body(HttpTester.Response response) throws Exception {
@@ -274,32 +251,6 @@ class ApplicationAdminApiTest {
         @Override
         public synchronized void store(LocalDate day, DayFigures figures) {
             days.put(day, figures);
-        }
-    }
-
-    /** ca (CA_ADMIN), taxadmin (APPLICATION_ADMIN of tax) and clerk (ENTRY_CLERK) log in with "secret". */
-    private static final class Operators implements OperatorDirectory {
-        private static final Map<String, Operator> OPERATORS = Map.of("ca", CA_ADMIN, "taxadmin", TAX_ADMIN, "clerk",
-                new Operator("clerk", "uid=clerk,ou=operators,o=egov-pki,c=CN", "Clerk", Set.of(Role.ENTRY_CLERK)));
-
-        @Override
-        public Optional<Operator> authenticate(String uid, char[] password) {
-            return "secret".equals(String.valueOf(password)) ? Optional.ofNullable(OPERATORS.get(uid)) : Optional.empty();
-        }
-
-        @Override
-        public Optional<Operator> findByDn(String dn) {
-            throw new UnsupportedOperationException("not used by the HTTP edge");
-        }
-
-        @Override
-        public Optional<Operator> findByUid(String uid) {
-            throw new UnsupportedOperationException("not used by the HTTP edge");
-        }
-
-        @Override
-        public Operator create(String uid, String name, Set<Role> roles, char[] password) {
-            throw new UnsupportedOperationException("not used by the HTTP edge");
         }
     }
 }

@@ -4,24 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpTester;
-import org.eclipse.jetty.server.LocalConnector;
-import org.eclipse.jetty.server.Server;
 import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.audit.AuditExportSigner;
 import org.egovpki.core.audit.AuditReview;
 import org.egovpki.core.ca.MovableClock;
-import org.egovpki.core.enroll.OperatorDirectory;
 import org.egovpki.core.operator.Operator;
 import org.egovpki.core.operator.Role;
 import org.egovpki.server.audit.AuditRotation;
@@ -53,8 +47,7 @@ class AuditResourceTest {
     private final ObjectMapper json = new ObjectMapper();
     private final MovableClock clock = new MovableClock(START);
     private FileAuditLog log;
-    private Server http;
-    private LocalConnector connector;
+    private LocalApi api;
 
     @BeforeEach
     void start() throws Exception {
@@ -82,17 +75,12 @@ class AuditResourceTest {
         TestApiResources fixture = new TestApiResources();
         fixture.audit = new AuditResource(review);
         ApiResources resources = fixture.build();
-        http = new Server();
-        connector = new LocalConnector(http);
-        http.addConnector(connector);
-        http.setHandler(new ApiHandler(resources, new Operators(), json));
-        http.setErrorHandler(new JsonErrorHandler(json));
-        http.start();
+        api = new LocalApi(resources, new KnownOperators(Map.of("audit1", AUDITOR, "clerk1", CLERK)), json);
     }
 
     @AfterEach
     void stop() throws Exception {
-        http.stop();
+        api.close();
         log.close();
     }
 
@@ -171,31 +159,7 @@ class AuditResourceTest {
     }
 
     private HttpTester.Response get(String path, String uid) throws Exception {
-        String login = "Basic " + Base64.getEncoder().encodeToString((uid + ":secret").getBytes(StandardCharsets.UTF_8));
-        String request = "GET " + path + " HTTP/1.1\r\nHost: test\r\nAuthorization: " + login
-                + "\r\nConnection: close\r\n\r\n";
-        return HttpTester.parseResponse(connector.getResponse(request));
-    }
-
-    private static final class Operators implements OperatorDirectory {
-        @Override
-        public Optional<Operator> authenticate(String uid, char[] password) {
-            return Optional.ofNullable(uid.equals("audit1") ? AUDITOR : uid.equals("clerk1") ? CLERK : null);
-        }
-
-        @Override
-        public Optional<Operator> findByDn(String dn) {
-            throw new UnsupportedOperationException("not used by the HTTP edge");
-        }
-
-        @Override
-        public Optional<Operator> findByUid(String uid) {
-            throw new UnsupportedOperationException("not used by the HTTP edge");
-        }
-
-        @Override
-        public Operator create(String uid, String name, Set<Role> roles, char[] password) {
-            throw new UnsupportedOperationException("not used by the HTTP edge");
-        }
+        return api.call("GET", path, LocalApi.headers("Authorization", LocalApi.basic(uid, KnownOperators.PASSWORD)),
+                null);
     }
 }
