@@ -250,7 +250,18 @@ public final class LdapOperatorDirectory implements OperatorDirectory, OperatorA
             throw LdapErrors.toDomain("creating operator " + uid, e);
         }
         if (roles.contains(Role.APPLICATION_ADMIN)) {
-            joinApplicationAdmins(dn);
+            try {
+                joinApplicationAdmins(dn);
+            } catch (RuntimeException e) {
+                // Outside the group the entry would keep an operator's LDAP-browser reads (requests and their
+                // registration data): no application admin without its group.
+                try {
+                    ldap.delete(dn.toString());
+                } catch (LDAPException undo) {
+                    e.addSuppressed(undo);
+                }
+                throw e;
+            }
         }
         return account(uid).orElseThrow(() -> DomainException.internal("operator " + uid
                 + " was added but cannot be read back", null));
@@ -273,7 +284,15 @@ public final class LdapOperatorDirectory implements OperatorDirectory, OperatorA
                         new Attribute("cn", "application-admins"),
                         new Attribute("uniqueMember", member.toString())));
             } catch (LDAPException add) {
-                throw LdapErrors.toDomain("creating the group of application admins", add);
+                if (add.getResultCode() != ResultCode.ENTRY_ALREADY_EXISTS) {
+                    throw LdapErrors.toDomain("creating the group of application admins", add);
+                }
+                // Another creation made the group first: join it.
+                try {
+                    ldap.modify(group, new Modification(ModificationType.ADD, "uniqueMember", member.toString()));
+                } catch (LDAPException again) {
+                    throw LdapErrors.toDomain("adding " + member + " to the application admins", again);
+                }
             }
         }
     }

@@ -20,6 +20,7 @@ import org.egovpki.core.enroll.validation.KeyPolicy;
 import org.egovpki.directory.CertificateStoreKeys;
 import org.egovpki.directory.LdapCertificateStore;
 import org.egovpki.directory.LdapDecisionInbox;
+import org.egovpki.core.enroll.ActiveOperators;
 import org.egovpki.core.enroll.OperatorAdministration;
 import org.egovpki.directory.LdapOperatorDirectory;
 import org.egovpki.directory.LdapRequestStore;
@@ -123,8 +124,13 @@ final class RaAssembly {
 
     /** Acts on decision entries added in an LDAP browser (the directory approvals route calls it). */
     DirectoryDecisions decisions() {
-        return new DirectoryDecisions(new LdapDecisionInbox(directory.pool(), directory.names()), operators, enrollment,
-                audit, clock);
+        return new DirectoryDecisions(new LdapDecisionInbox(directory.pool(), directory.names()), activeOperators(),
+                enrollment, audit, clock);
+    }
+
+    /** The operators who may act through an LDAP browser now: not disabled, no password change pending. */
+    ActiveOperators activeOperators() {
+        return new ActiveOperators(operators, administration);
     }
 
     LdapRequestStore requests() {

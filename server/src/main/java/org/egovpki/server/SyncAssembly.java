@@ -78,12 +78,12 @@ final class SyncAssembly {
 
     /**
      * The commands CA admins add below targets in an LDAP browser, run through {@code targets} as
-     * the operator who added each, if that operator is active.
+     * the operator who added each, if that operator is active (not disabled, no password change pending).
      */
     static DirectorySyncCommands commands(DirectoryAssembly directory, SyncTargets targets, RaAssembly ra,
                                           AuditLog audit, Clock clock) {
         return new DirectorySyncCommands(new LdapSyncCommandInbox(directory.pool(), directory.names()), targets,
-                ra.operators()::findByDn, audit, clock);
+                ra.activeOperators()::findByDn, audit, clock);
     }
 
     /** The targets' secrets: written by {@link #targets}, read by the delivery. */

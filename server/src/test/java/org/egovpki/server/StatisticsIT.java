@@ -60,7 +60,7 @@ class StatisticsIT {
         ServerProcess add = server.cli("operator", "add", "--config", config.toString(), "--data", data.toString(),
                 "--ldap-port", "0", "--uid", "taxadmin", "--name", "Tax application admin", "--role",
                 "APPLICATION_ADMIN", "--business-type", "tax", "--password-file", passwordFile.toString());
-        assertThat(add.awaitExit(Duration.ofSeconds(5))).as(add.output()).isZero();
+        assertThat(add.awaitExit(Duration.ofSeconds(60))).as(add.output()).isZero();
         assertThat(add.output()).contains("created operator uid=taxadmin").contains("for business types [tax]");
     }
 

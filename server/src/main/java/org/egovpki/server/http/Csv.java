@@ -23,6 +23,8 @@ final class Csv {
         return out.toString();
     }
 
+    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("-?[0-9]+(\\.[0-9]+)?");
+
     private static void record(StringBuilder out, List<String> fields) {
         for (int i = 0; i < fields.size(); i++) {
             if (i > 0) {
@@ -36,6 +38,11 @@ final class Csv {
     static String field(String value) {
         if (value == null) {
             return "";
+        }
+        if (!value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 && !NUMBER.matcher(value).matches()) {
+            // A spreadsheet would run it as a formula (business types and regions come from applications):
+            // kept as text by a leading apostrophe, the OWASP advice for CSV injection.
+            value = "'" + value;
         }
         if (value.indexOf(',') < 0 && value.indexOf('"') < 0 && value.indexOf('\r') < 0 && value.indexOf('\n') < 0) {
             return value;

@@ -33,7 +33,10 @@ import org.egovpki.core.operator.SeparationOfDuties;
  *       age limit must be changed before its holder can do anything else.</li>
  * </ul>
  * Every action is audited with who did it and to whom; a refusal of an administrator's action too.
- * Passwords never reach the audit trail.
+ * Passwords never reach the audit trail. The administrator's actions run one at a time, so two security
+ * admins disabling or demoting each other at once cannot both pass the last-security-admin check (one
+ * server writes operators; a second CA process on the same directory would need the directory's own
+ * serialisation).
  */
 public final class OperatorAdministration {
 
@@ -78,7 +81,7 @@ public final class OperatorAdministration {
     }
 
     /** Creates an operator with a generated one-time password it must change at its first login. */
-    public OneTimePassword create(Operator actor, String uid, String name, Set<Role> roles) {
+    public synchronized OneTimePassword create(Operator actor, String uid, String name, Set<Role> roles) {
         requireManager(actor, "create operators");
         Set<Role> granted = roles == null || roles.isEmpty() ? Set.of() : EnumSet.copyOf(roles);
         if (granted.isEmpty()) {
@@ -97,7 +100,7 @@ public final class OperatorAdministration {
     }
 
     /** Replaces an operator's roles (not one's own). */
-    public OperatorAccount changeRoles(Operator actor, String uid, Set<Role> roles) {
+    public synchronized OperatorAccount changeRoles(Operator actor, String uid, Set<Role> roles) {
         requireManager(actor, "change roles");
         Set<Role> granted = roles == null || roles.isEmpty() ? Set.of() : EnumSet.copyOf(roles);
         if (granted.isEmpty()) {
@@ -126,7 +129,7 @@ public final class OperatorAdministration {
     }
 
     /** Disables or enables an operator (not oneself; never the last enabled security admin). */
-    public OperatorAccount setEnabled(Operator actor, String uid, boolean enabled) {
+    public synchronized OperatorAccount setEnabled(Operator actor, String uid, boolean enabled) {
         requireManager(actor, enabled ? "enable operators" : "disable operators");
         OperatorAccount target = existing(uid);
         refuseSelf(actor, target, enabled ? "enable itself" : "disable itself", "another security admin must do it");
@@ -144,7 +147,7 @@ public final class OperatorAdministration {
     }
 
     /** Gives another operator a generated one-time password, which it must change at its next login. */
-    public OneTimePassword resetPassword(Operator actor, String uid) {
+    public synchronized OneTimePassword resetPassword(Operator actor, String uid) {
         requireManager(actor, "reset passwords");
         OperatorAccount target = existing(uid);
         refuseSelf(actor, target, "reset its own password", "change it with the old one (egov-pki operator passwd)");
