@@ -292,6 +292,14 @@ public final class AuditExportBundle {
                 problems.add("the certificate " + current.getSubjectX500Principal().getName() + " was not valid when "
                         + "the manifest was signed (" + at + ")");
             }
+            if (current == signer && (current.getBasicConstraints() < 0 || current.getKeyUsage() == null
+                    || !current.getKeyUsage()[5])) {
+                // Only a CA signs an export (CmsAuditExportSigner): a subscriber's or a device's key under the same
+                // root must not be able to sign a bundle that verifies.
+                problems.add("the manifest is signed by " + current.getSubjectX500Principal().getName() + ", which "
+                        + "is not a CA certificate (no cA basic constraint or keyCertSign): an audit export is signed "
+                        + "by a CA key");
+            }
             if (current != signer && current.getBasicConstraints() < 0) {
                 problems.add("the certificate " + current.getSubjectX500Principal().getName() + " in the chain is not "
                         + "a CA certificate");

@@ -148,8 +148,8 @@ final class AuditExportCommands {
 
         @Option(names = "--trust", paramLabel = "ROOT.pem",
                 description = "the CA's root certificate(s) (PEM or DER) the signer's chain must end at; "
-                        + "without it the chain is checked up to the root the bundle carries, whose fingerprint "
-                        + "is printed to compare with the published one")
+                        + "without it the bundle is only checked for consistency up to the root it carries (whose "
+                        + "fingerprint is printed) and the command exits 1: not verified")
         List<Path> trust = new ArrayList<>();
 
         @Override
@@ -178,6 +178,14 @@ final class AuditExportCommands {
             }
             result.notes().forEach(n -> out.println("  note: " + n));
             result.problems().forEach(p -> out.println("  PROBLEM: " + p));
+            if (result.intact() && roots.isEmpty()) {
+                // Anyone can make a self-consistent bundle under a root of their own: without a trusted root the
+                // check proves nothing about who signed it.
+                out.println("NOT VERIFIED: consistent, but checked against no trusted root; give --trust with the "
+                        + "CA's published root certificate");
+                out.flush();
+                return EXIT_TAMPERED;
+            }
             out.println(result.intact() ? "intact: the signature, the certificate chain, the hashes and the audit "
                     + "hash chain verify" : "NOT INTACT: " + result.problems().size() + " problem(s); do not rely on "
                     + "this bundle");

@@ -189,6 +189,51 @@ class AuditExportBundleTest {
     }
 
     @Test
+    void aManifestSignedByAnEndEntityKeyUnderTheTrustedRootIsRefused() throws Exception {
+        // A root the verifier trusts and a subscriber's certificate under it: the subscriber has its key.
+        java.security.KeyPairGenerator ec = java.security.KeyPairGenerator.getInstance("EC");
+        ec.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        java.security.KeyPair rootKey = ec.generateKeyPair();
+        java.security.KeyPair leafKey = ec.generateKeyPair();
+        org.bouncycastle.asn1.x500.X500Name rootName = new org.bouncycastle.asn1.x500.X500Name("CN=Trusted Root");
+        java.util.Date from = java.util.Date.from(START.minus(Duration.ofDays(1)));
+        java.util.Date to = java.util.Date.from(START.plus(Duration.ofDays(365)));
+        org.bouncycastle.operator.ContentSigner byRoot = new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder(
+                "SHA256withECDSA").build(rootKey.getPrivate());
+        X509Certificate trustedRoot = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(
+                new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(rootName, java.math.BigInteger.ONE, from, to,
+                        rootName, rootKey.getPublic())
+                        .addExtension(org.bouncycastle.asn1.x509.Extension.basicConstraints, true,
+                                new org.bouncycastle.asn1.x509.BasicConstraints(true))
+                        .addExtension(org.bouncycastle.asn1.x509.Extension.keyUsage, true,
+                                new org.bouncycastle.asn1.x509.KeyUsage(org.bouncycastle.asn1.x509.KeyUsage.keyCertSign
+                                        | org.bouncycastle.asn1.x509.KeyUsage.cRLSign))
+                        .build(byRoot));
+        X509Certificate leaf = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(
+                new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(rootName, java.math.BigInteger.TWO, from, to,
+                        new org.bouncycastle.asn1.x500.X500Name("CN=A Subscriber"), leafKey.getPublic())
+                        .addExtension(org.bouncycastle.asn1.x509.Extension.keyUsage, true,
+                                new org.bouncycastle.asn1.x509.KeyUsage(
+                                        org.bouncycastle.asn1.x509.KeyUsage.digitalSignature))
+                        .build(byRoot));
+        Map<String, byte[]> members = members(exportMinutes(1, 20));
+        org.bouncycastle.cms.CMSSignedDataGenerator cms = new org.bouncycastle.cms.CMSSignedDataGenerator();
+        cms.addSignerInfoGenerator(new org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder(
+                new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder().build()).build(
+                new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+                        .build(leafKey.getPrivate()), leaf));
+        cms.addCertificates(new org.bouncycastle.cert.jcajce.JcaCertStore(List.of(leaf, trustedRoot)));
+        members.put("manifest.p7s", cms.generate(new org.bouncycastle.cms.CMSProcessableByteArray(
+                members.get("manifest.json")), false).getEncoded());
+
+        AuditExportBundle.Verification result = AuditExportBundle.verify(zip(members), List.of(trustedRoot));
+
+        assertThat(result.intact()).isFalse();
+        assertThat(result.problems()).anySatisfy(p -> assertThat(p).startsWith("the manifest is signed by CN=A Subscriber")
+                .contains("is not a CA certificate"));
+    }
+
+    @Test
     void aMemberAddedAfterSigningOrAMissingMemberIsRefused() throws IOException {
         Map<String, byte[]> members = members(exportMinutes(1, 20));
         members.put("note.txt", "nothing to see".getBytes(StandardCharsets.UTF_8));
