@@ -75,13 +75,20 @@ public final class ShareCollector {
         }
         Map<Integer, byte[]> parts = new LinkedHashMap<>();
         shares.values().forEach(s -> parts.put(s.index(), s.bytes()));
-        char[] password = KeyShares.join(parts);
-        parts.values().forEach(bytes -> java.util.Arrays.fill(bytes, (byte) 0));
-        boolean opened;
+        boolean opened = false;
         try {
-            opened = opener.open(password);
+            char[] password = KeyShares.join(parts);
+            try {
+                opened = opener.open(password);
+            } finally {
+                java.util.Arrays.fill(password, '\0');
+            }
+        } catch (IllegalArgumentException e) {
+            // Shares that cannot be joined at all (a damaged share of another length): refused like a wrong
+            // combination, never left held, or the server would stay locked until a restart.
+            opened = false;
         } finally {
-            java.util.Arrays.fill(password, '\0');
+            parts.values().forEach(bytes -> java.util.Arrays.fill(bytes, (byte) 0));
             discard();
         }
         if (!opened) {

@@ -162,6 +162,22 @@ class KeyCustodyTest {
     }
 
     @Test
+    void aDamagedShareThatCannotBeJoinedDiscardsEveryShareInsteadOfStayingHeld() {
+        KeyCustody custody = custody();
+        custody.create(new CustodyPlan(2, List.of("alice", "bob")), passphrases(List.of("alice", "bob")));
+        ShareCollector collector = new ShareCollector(custody.record(), p -> true);
+        collector.present("alice", open(custody, "alice"));
+        Share bob = open(custody, "bob");
+        Share shortened = new Share(bob.custodian(), bob.index(), bob.threshold(), bob.total(), bob.keyStore(),
+                bob.epoch(), Arrays.copyOf(bob.bytes(), bob.bytes().length - 1));
+
+        assertThatThrownBy(() -> collector.present("bob", shortened))
+                .hasMessageContaining("all of them were discarded");
+        assertThat(collector.progress().presented()).isEmpty();
+        assertThat(collector.present("alice", open(custody, "alice")).summary()).isEqualTo("1 of 2 shares presented");
+    }
+
+    @Test
     void refusesAShareOfAnotherCaKeyStore() {
         KeyCustody ours = custody();
         ours.create(new CustodyPlan(2, List.of("alice", "bob")), passphrases(List.of("alice", "bob")));
