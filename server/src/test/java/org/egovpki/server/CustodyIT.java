@@ -20,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Key custody by shares against the real jar: {@code init} with {@code caKeys.custody: shares}
  * splits a new key store password 3 of 5 into sealed share files and writes the password nowhere;
  * {@code custody status} names the split; {@code serve} starts locked until three custodians ran
- * {@code custody unlock}, and locked again after a restart; {@code custody reshare} with three current shares makes
+ * {@code custody unlock} (one of them without {@code --url}: the ports file), serving the CA certificate and
+ * CRL from the directory meanwhile, then issues a certificate; SIGTERM stops a locked server cleanly; and it is
+ * locked again after a restart; {@code custody reshare} with three current shares makes
  * split 2 for new custodians, and one share below the threshold changes nothing.
  */
 class CustodyIT {
@@ -133,6 +135,34 @@ class CustodyIT {
                             "caadmin:Custodian-Login-2026".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(signed.statusCode()).as(signed.body()).isBetween(200, 201);
+            // And issues: a personal request submitted by an entry clerk and approved by a reviewer.
+            server.addOperator(config, "reviewer1", "REVIEWER", work.resolve("operator.password"));
+            ApiClient api = server.api("Custodian-Login-2026");
+            java.security.KeyPair key = org.egovpki.core.crypto.KeyAlgorithm.SM2.generate(new java.security.SecureRandom());
+            com.fasterxml.jackson.databind.node.ObjectNode body = ApiClient.JSON.createObjectNode();
+            body.put("csr", java.util.Base64.getEncoder().encodeToString(
+                    new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+                            new javax.security.auth.x500.X500Principal("CN=Li Lei,O=egov-pki test,C=CN"), key.getPublic())
+                            .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SM3WITHSM2")
+                                    .setProvider(org.egovpki.core.crypto.BouncyCastle.PROVIDER).build(key.getPrivate()))
+                            .getEncoded()));
+            body.put("profile", "personal");
+            var registration = body.putObject("registration");
+            registration.put("realName", "Li Lei");
+            registration.put("idType", "RESIDENT_ID");
+            registration.put("idNumber", "11010519491231002X");
+            body.put("challengePhrase", "my secret phrase");
+            body.put("agreementAccepted", true);
+            String requestId = api.postJson("erin", "/api/v1/requests", body, 201).path("id").asText();
+            var approved = api.postJson("reviewer1", "/api/v1/requests/" + requestId + "/approve",
+                    ApiClient.JSON.createObjectNode(), 200);
+            assertThat(approved.path("serials")).as(approved.toString()).hasSize(1);
+            String serial = approved.path("serials").get(0).asText();
+            java.security.cert.X509Certificate certificate = (java.security.cert.X509Certificate)
+                    java.security.cert.CertificateFactory.getInstance("X.509", org.egovpki.core.crypto.BouncyCastle.PROVIDER)
+                            .generateCertificate(new java.io.ByteArrayInputStream(api.bytes("erin",
+                                    "/api/v1/certificates/" + serial + ".pem")));
+            certificate.verify(issuing.getPublicKey(), org.egovpki.core.crypto.BouncyCastle.PROVIDER);
             String trail = Files.readString(data.resolve("audit").resolve("audit.jsonl"));
             assertThat(trail).contains("KEY_SHARE_PRESENTED").contains("CA_UNLOCKED");
         } finally {
