@@ -214,18 +214,38 @@ public final class EgovPkiServer implements AutoCloseable {
                     + "custody unlock' (docs/operations.md, \"Unlocking after a restart\")");
         }
         CustodyUnlock unlock = new CustodyUnlock(data, record, audit, clock);
-        http.startLocked(config, new org.egovpki.server.http.LockedHandler(unlock, ra.operators(),
+        // The CA certificates and CRLs are read from the directory: serving them needs no CA key.
+        var downloads = new org.egovpki.server.http.LockedDownloads(
+                config.ca().definitions().stream().map(d -> d.name()).toList(),
+                new org.egovpki.directory.LdapCaRepository(directory.pool(), directory.names(),
+                        SyncAssembly.enabled(config), directory.mirror()));
+        http.startLocked(config, new org.egovpki.server.http.LockedHandler(unlock, ra.operators(), downloads,
                 new com.fasterxml.jackson.databind.ObjectMapper()), metrics, teardown);
         writePortsFile(data, serveHttp);
         System.out.println("egov-pki locked: LDAP and health are served; " + record.threshold() + " of "
                 + record.custodians().size() + " key custodians unlock the CA with 'egov-pki custody unlock' (HTTP "
                 + config.http().publicUrl() + ")");
+        // SIGTERM while locked stops in order (HTTP, then the directory, then the data directory), as a
+        // ready server's hook does; that hook is registered by the caller once start-up has finished.
+        Thread stopWhileLocked = new Thread(() -> {
+            LOG.info("Stopping while the CA is locked");
+            close();
+        }, "egov-pki-shutdown-locked");
+        Runtime.getRuntime().addShutdownHook(stopWhileLocked);
         try {
             char[] password;
             while ((password = unlock.awaitPassword(500)) == null) {
                 if (closed) {
                     throw new StartupException("stopped while the CA was locked");
                 }
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopWhileLocked);
+            } catch (IllegalStateException shuttingDown) {
+                // The JVM is stopping already: the hook closes the server and the next check refuses to go on.
+            }
+            if (closed) {
+                throw new StartupException("stopped while the CA was locked");
             }
             LOG.info("CA unlocked by {} key custodians", record.threshold());
             return new Secrets(secrets.directoryAdmin(), secrets.caService(), secrets.kmService(), password,

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Key custody by shares against the real jar: {@code init} with {@code caKeys.custody: shares}
  * splits a new key store password 3 of 5 into sealed share files and writes the password nowhere;
  * {@code custody status} names the split; {@code serve} starts locked until three custodians ran
- * {@code custody unlock}, and locked again after a restart; {@code custody reshare} with three current shares makes
+ * {@code custody unlock} (one of them without {@code --url}: the ports file), serving the CA certificate and
+ * CRL from the directory meanwhile, then issues a certificate; SIGTERM stops a locked server cleanly; and it is
+ * locked again after a restart; {@code custody reshare} with three current shares makes
  * split 2 for new custodians, and one share below the threshold changes nothing.
  */
 class CustodyIT {
@@ -74,6 +76,7 @@ class CustodyIT {
     private void unlockAfterEachStart(Path data, Path config) throws Exception {
         Files.writeString(work.resolve("operator.password"), "Custodian-Login-2026\n");
         ServerProcess server = ServerProcess.serveLocked(data, "--config", config.toString());
+        int readyExit;
         try {
             HttpResponse<String> ready = http(server, "GET", "/health/ready");
             assertThat(ready.statusCode()).isEqualTo(503);
@@ -84,6 +87,20 @@ class CustodyIT {
                     + "with egov-pki custody unlock");
             HttpResponse<String> crl = http(server, "POST", "/api/v1/crls/sm2-issuing");
             assertThat(crl.statusCode()).as("an on-demand CRL needs the CA key").isEqualTo(503);
+            // What needs no CA key is served from the directory while locked: the CA certificate and its CRL.
+            HttpResponse<String> pem = http(server, "GET", "/ca/sm2-issuing.pem");
+            assertThat(pem.statusCode()).as(pem.body()).isEqualTo(200);
+            java.security.cert.X509Certificate issuing = (java.security.cert.X509Certificate)
+                    java.security.cert.CertificateFactory.getInstance("X.509",
+                            new org.bouncycastle.jce.provider.BouncyCastleProvider()).generateCertificate(
+                            new java.io.ByteArrayInputStream(pem.body().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            HttpResponse<byte[]> published = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(server.baseUrl() + "/crl/sm2-issuing.crl")).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(published.statusCode()).isEqualTo(200);
+            assertThat(published.headers().firstValue("ETag")).isPresent();
+            assertThat(org.egovpki.core.x509.Pem.parseCrl(published.body()).getIssuerX500Principal())
+                    .isEqualTo(issuing.getSubjectX500Principal());
+            assertThat(http(server, "GET", "/crl/no-such-ca.crl").statusCode()).isEqualTo(404);
             for (String custodian : List.of("alice", "bob", "carol")) {
                 server.addOperator(config, custodian, "KEY_CUSTODIAN", work.resolve("operator.password"));
             }
@@ -97,7 +114,12 @@ class CustodyIT {
             Result clerk = unlock(server, "erin");
             assertThat(clerk.exit()).as(clerk.output()).isEqualTo(3);
             assertThat(clerk.output()).contains("only an operator with the KEY_CUSTODIAN role presents a key share");
-            Result bob = unlock(server, "bob");
+            // Without --url the CLI finds the locked server's HTTP port in <data>/run/ports.
+            Result bob = cli(server.data, List.of("custody", "unlock", "--config", config.toString(), "--data",
+                    server.data.toString(), "--user", "bob", "--password-file",
+                    work.resolve("operator.password").toString(), "--share",
+                    server.data.resolve("custody").resolve("bob.share").toString(), "--passphrase-file",
+                    passphrase("bob").toString()));
             assertThat(bob.exit()).as(bob.output()).isZero();
             assertThat(http(server, "GET", "/health/ready").body()).contains("locked: 2 of 3 shares presented");
 
@@ -113,16 +135,56 @@ class CustodyIT {
                             "caadmin:Custodian-Login-2026".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(signed.statusCode()).as(signed.body()).isBetween(200, 201);
+            // And issues: a personal request submitted by an entry clerk and approved by a reviewer.
+            server.addOperator(config, "reviewer1", "REVIEWER", work.resolve("operator.password"));
+            ApiClient api = server.api("Custodian-Login-2026");
+            java.security.KeyPair key = org.egovpki.core.crypto.KeyAlgorithm.SM2.generate(new java.security.SecureRandom());
+            com.fasterxml.jackson.databind.node.ObjectNode body = ApiClient.JSON.createObjectNode();
+            body.put("csr", java.util.Base64.getEncoder().encodeToString(
+                    new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+                            new javax.security.auth.x500.X500Principal("CN=Li Lei,O=egov-pki test,C=CN"), key.getPublic())
+                            .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SM3WITHSM2")
+                                    .setProvider(org.egovpki.core.crypto.BouncyCastle.PROVIDER).build(key.getPrivate()))
+                            .getEncoded()));
+            body.put("profile", "personal");
+            var registration = body.putObject("registration");
+            registration.put("realName", "Li Lei");
+            registration.put("idType", "RESIDENT_ID");
+            registration.put("idNumber", "11010519491231002X");
+            body.put("challengePhrase", "my secret phrase");
+            body.put("agreementAccepted", true);
+            String requestId = api.postJson("erin", "/api/v1/requests", body, 201).path("id").asText();
+            var approved = api.postJson("reviewer1", "/api/v1/requests/" + requestId + "/approve",
+                    ApiClient.JSON.createObjectNode(), 200);
+            assertThat(approved.path("serials")).as(approved.toString()).hasSize(1);
+            String serial = approved.path("serials").get(0).asText();
+            java.security.cert.X509Certificate certificate = (java.security.cert.X509Certificate)
+                    java.security.cert.CertificateFactory.getInstance("X.509", org.egovpki.core.crypto.BouncyCastle.PROVIDER)
+                            .generateCertificate(new java.io.ByteArrayInputStream(api.bytes("erin",
+                                    "/api/v1/certificates/" + serial + ".pem")));
+            certificate.verify(issuing.getPublicKey(), org.egovpki.core.crypto.BouncyCastle.PROVIDER);
             String trail = Files.readString(data.resolve("audit").resolve("audit.jsonl"));
             assertThat(trail).contains("KEY_SHARE_PRESENTED").contains("CA_UNLOCKED");
         } finally {
-            server.terminate();
+            readyExit = server.terminate();
         }
         ServerProcess restarted = ServerProcess.serveLocked(data, "--config", config.toString());
+        int lockedExit;
         try {
             assertThat(http(restarted, "GET", "/health/ready").body()).contains("locked: 0 of 3 shares presented");
+            assertThat(restarted.output()).doesNotContain("was not closed cleanly");
         } finally {
-            restarted.terminate();
+            lockedExit = restarted.terminate();
+        }
+        // SIGTERM while locked stops in order, as a ready server stops: its ports file is removed and the
+        // directory is closed cleanly, so the next start replays no transaction log.
+        assertThat(lockedExit).as(restarted.output()).isEqualTo(readyExit).isIn(0, 143);
+        assertThat(PortsFile.of(data)).as("a locked server stopped by SIGTERM removed its ports file").doesNotExist();
+        ServerProcess again = ServerProcess.serveLocked(data, "--config", config.toString());
+        try {
+            assertThat(again.output()).doesNotContain("was not closed cleanly");
+        } finally {
+            again.terminate();
         }
     }
 

@@ -1,5 +1,6 @@
 package org.egovpki.server.cli;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -12,8 +13,10 @@ import java.util.concurrent.Callable;
 import org.egovpki.core.DomainException;
 import org.egovpki.core.crypto.Pkcs12CaKeyStore;
 import org.egovpki.server.DataDirectory;
+import org.egovpki.server.PortsFile;
 import org.egovpki.server.StartupException;
 import org.egovpki.server.backup.ArchiveKeys;
+import org.egovpki.server.config.ConfigLoader;
 import org.egovpki.server.config.EgovPkiConfig;
 import org.egovpki.server.custody.CustodyPlan;
 import org.egovpki.server.custody.CustodyRecord;
@@ -102,8 +105,20 @@ final class CustodyCommand implements Runnable {
                 description = "your share passphrase (first line of FILE); without it it is asked on the terminal")
         Path passphraseFile;
 
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "without --url: the server's YAML configuration, whose data directory's run/ports "
+                        + "names the HTTP port of the locked server (default: built-in defaults)")
+        Path config;
+
+        @Option(names = "--data", paramLabel = "DIR",
+                description = "without --url: the server's data directory (key: data; default ./data)")
+        String data;
+
         @Override
         public Integer call() {
+            if (!spec.commandLine().getParseResult().hasMatchedOption("--url")) {
+                api.url = serverUrl(ConfigLoader.load(config, ConfigLoader.overrides(data, null, null)));
+            }
             ShareFile file;
             try {
                 file = ShareFile.read(share);
@@ -132,6 +147,29 @@ final class CustodyCommand implements Runnable {
                 body.removeAll();
             }
         }
+    }
+
+    /**
+     * The locked server on this machine, when {@code --url} is not given: the HTTP port its ports
+     * file names ({@code <data>/run/ports}, written while locked too), else {@code http.port}.
+     */
+    static URI serverUrl(EgovPkiConfig config) {
+        Integer port = PortsFile.read(config.dataDirectory()).get(PortsFile.HTTP);
+        if (port == null && config.http().port() != 0) {
+            port = config.http().port();
+        }
+        if (port == null) {
+            throw new StartupException("http.port is 0 (a port chosen at start-up) and "
+                    + PortsFile.of(config.dataDirectory()) + " does not name it; is the server running on this "
+                    + "data directory? Give --data or --config, or the server's --url");
+        }
+        String host = config.http().host();
+        if (host == null || host.isBlank() || "0.0.0.0".equals(host) || "::".equals(host) || "[::]".equals(host)) {
+            host = "127.0.0.1";
+        } else if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return URI.create("http://" + host + ":" + port);
     }
 
     @Command(name = "reshare", mixinStandardHelpOptions = true,

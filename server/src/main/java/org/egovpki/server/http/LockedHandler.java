@@ -22,7 +22,8 @@ import org.egovpki.server.custody.ShareCollector;
  * What HTTP serves while the CA is locked ({@code caKeys.custody: shares}, before the threshold of
  * key shares was presented): {@code /health/live}, {@code /health/ready} (503, "locked: k of M
  * shares presented"), the custody status and the presentation of a share
- * ({@code POST /api/v1/custody/shares}, an operator login); anything else answers 503 "CA locked".
+ * ({@code POST /api/v1/custody/shares}, an operator login), and the CA certificates and CRLs the
+ * directory publishes ({@link LockedDownloads}); anything else answers 503 "CA locked".
  * Replaced by the full handlers once the CA is unlocked and start-up has finished.
  */
 public final class LockedHandler extends Handler.Abstract {
@@ -42,9 +43,11 @@ public final class LockedHandler extends Handler.Abstract {
     private final BasicAuthentication authentication;
     private final HttpResponses responses;
     private final ObjectMapper json;
+    private final LockedDownloads downloads;
 
-    public LockedHandler(Unlock unlock, OperatorDirectory operators, ObjectMapper json) {
+    public LockedHandler(Unlock unlock, OperatorDirectory operators, LockedDownloads downloads, ObjectMapper json) {
         this.unlock = unlock;
+        this.downloads = java.util.Objects.requireNonNull(downloads, "downloads");
         this.authentication = new BasicAuthentication(operators);
         this.responses = new HttpResponses(json);
         this.json = json;
@@ -71,8 +74,12 @@ public final class LockedHandler extends Handler.Abstract {
                     responses.json(response, callback, 200, view(progress), false);
                 }
                 case SHARES -> present(request, response, callback);
-                default -> responses.error(response, callback, 503, DomainException.Kind.UNAVAILABLE.name(),
-                        lockedMessage(progress), null);
+                default -> {
+                    if (!downloads.handle(path, request, response, callback, responses)) {
+                        responses.error(response, callback, 503, DomainException.Kind.UNAVAILABLE.name(),
+                                lockedMessage(progress), null);
+                    }
+                }
             }
         } catch (BasicAuthentication.Unauthorized e) {
             response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"egov-pki\", charset=\"UTF-8\"");

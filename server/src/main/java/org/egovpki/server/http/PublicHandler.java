@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class PublicHandler extends Handler.Abstract {
 
     private static final Logger LOG = LoggerFactory.getLogger(PublicHandler.class);
-    private static final Pattern CA_CERT = Pattern.compile("/ca/([^/]+)\\.(crt|pem)");
-    private static final Pattern CRL = Pattern.compile("/crl/([^/]+)\\.crl");
+    static final Pattern CA_CERT = Pattern.compile("/ca/([^/]+)\\.(crt|pem)");
+    static final Pattern CRL = Pattern.compile("/crl/([^/]+)\\.crl");
     private static final String DELTA_SUFFIX = "-delta";
     private static final String ARL_SUFFIX = "-arl";
     private static final Pattern PARTITION = Pattern.compile("(.+)-shard([0-9]{1,4})");
@@ -307,39 +307,57 @@ public final class PublicHandler extends Handler.Abstract {
      * same for a partition: {@code /crl/<ca>-shard<n>.crl}, {@code /crl/<ca>-shard<n>-delta.crl}.
      */
     private void crl(String name, Request request, Response response, Callback callback, boolean head) {
-        if (name.endsWith(ARL_SUFFIX) && registry.find(name).isEmpty()) {
+        sendCrl(responses, name, currentCrl(name, n -> registry.find(n).isPresent(), publications), request, response,
+                callback, head);
+    }
+
+    /**
+     * The CRL {@code /crl/<name>.crl} names, of the CAs {@code isCa} accepts: full, delta, partition or
+     * a root's ARL. Shared with the locked server ({@link LockedDownloads}), which knows the CA names
+     * from the configuration only.
+     */
+    static CrlRecord currentCrl(String name, java.util.function.Predicate<String> isCa, CaPublications publications) {
+        if (name.endsWith(ARL_SUFFIX) && !isCa.test(name)) {
             String root = name.substring(0, name.length() - ARL_SUFFIX.length());
-            registry.find(root).orElseThrow(() -> unknownCa(name));
-            send(name, publications.currentArl(root).orElseThrow(() -> DomainException.notFound("CA '" + root
-                    + "' publishes no ARL (only root CAs do, with their first CRL)")), request, response, callback, head);
-            return;
+            if (!isCa.test(root)) {
+                throw unknownCa(name);
+            }
+            return publications.currentArl(root).orElseThrow(() -> DomainException.notFound("CA '" + root
+                    + "' publishes no ARL (only root CAs do, with their first CRL)"));
         }
         String caName = name;
         boolean delta = false;
-        if (registry.find(caName).isEmpty() && caName.endsWith(DELTA_SUFFIX)) {
+        if (!isCa.test(caName) && caName.endsWith(DELTA_SUFFIX)) {
             delta = true;
             caName = caName.substring(0, caName.length() - DELTA_SUFFIX.length());
         }
         Integer shard = null;
         Matcher partition = PARTITION.matcher(caName);
-        if (registry.find(caName).isEmpty() && partition.matches()) {
+        if (!isCa.test(caName) && partition.matches()) {
             caName = partition.group(1);
             shard = Integer.valueOf(partition.group(2));
         }
         String ca = caName;
-        registry.find(ca).orElseThrow(() -> unknownCa(name));
+        if (!isCa.test(ca)) {
+            throw unknownCa(name);
+        }
         Optional<CrlRecord> found = shard == null
                 ? (delta ? publications.currentDeltaCrl(ca) : publications.currentCrl(ca))
                 : (delta ? publications.currentPartitionDeltaCrl(ca, shard) : publications.currentPartitionCrl(ca, shard));
         boolean plain = shard == null && !delta;
-        CrlRecord crl = found.orElseThrow(() -> plain ? new DomainException(DomainException.Kind.UNAVAILABLE, "CA '"
+        return found.orElseThrow(() -> plain ? new DomainException(DomainException.Kind.UNAVAILABLE, "CA '"
                 + ca + "' has no published CRL yet; retry shortly") : new DomainException(DomainException.Kind.NOT_FOUND, "no CRL is "
                 + "published at /crl/" + name + ".crl now (delta CRLs and partitions exist only when configured); "
                 + "the full CRL is /crl/" + ca + ".crl"));
-        send(name, crl, request, response, callback, head);
     }
 
     private void send(String name, CrlRecord crl, Request request, Response response, Callback callback, boolean head) {
+        sendCrl(responses, name, crl, request, response, callback, head);
+    }
+
+    /** A CRL with its caching headers (ETag of name and number, Last-Modified, Expires); 304 when unchanged. */
+    static void sendCrl(HttpResponses responses, String name, CrlRecord crl, Request request, Response response,
+                        Callback callback, boolean head) {
         String etag = "\"" + name + "-" + crl.crlNumber() + "\"";
         response.getHeaders().put(HttpHeader.ETAG, etag);
         response.getHeaders().put(HttpHeader.LAST_MODIFIED, HttpDates.format(crl.thisUpdate()));
@@ -397,7 +415,7 @@ public final class PublicHandler extends Handler.Abstract {
         return HttpDates.parse(ifModifiedSince).map(since -> !lastModified.isAfter(since)).orElse(false);
     }
 
-    private static DomainException unknownCa(String name) {
+    static DomainException unknownCa(String name) {
         return DomainException.notFound("no CA named '" + name + "'; GET /ca lists the CAs this server operates");
     }
 

@@ -130,6 +130,60 @@ class CustodyCommandTest {
         assertThat(CustodyRecord.load(custody).epoch()).isEqualTo(1);
     }
 
+    @Test
+    void unlockWithoutUrlSendsTheShareToTheHttpPortInTheDataDirectorysPortsFile() throws IOException {
+        List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer locked = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        locked.createContext("/", exchange -> {
+            received.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " "
+                    + new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            byte[] answer = "{\"locked\":true,\"presented\":1,\"threshold\":3}".getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        locked.start();
+        try {
+            Files.createDirectories(data.resolve("run"));
+            Files.writeString(data.resolve("run").resolve("ports"), "ldap=1\nhttp=" + locked.getAddress().getPort()
+                    + "\n");
+
+            Result result = run(unlock(httpPortZeroConfig()));
+
+            assertThat(result.exit).as(result.err).isZero();
+            assertThat(received).singleElement().asString().startsWith("POST /api/v1/custody/shares ")
+                    .contains("\"custodian\":\"alice\"");
+        } finally {
+            locked.stop(0);
+        }
+    }
+
+    @Test
+    void unlockWithoutUrlAndWithoutAPortsFileIsRefusedBeforeTheShareIsOpened() throws IOException {
+        Result result = run(unlock(httpPortZeroConfig()));
+
+        assertThat(result.exit).isNotZero();
+        assertThat(result.err).contains("http.port is 0").contains("run/ports does not name it")
+                .contains("--url");
+        assertThat(result.err).doesNotContain("alice correct horse");
+    }
+
+    private Path httpPortZeroConfig() throws IOException {
+        return Files.writeString(dir.resolve("locked.yaml"), "data: " + data + "\nhttp:\n  port: 0\n"
+                + "caKeys:\n  custody: shares\n  shares:\n    threshold: 3\n    custodians: [" + String.join(", ", FIVE)
+                + "]\n");
+    }
+
+    private List<String> unlock(Path config) throws IOException {
+        Path operatorPassword = Files.writeString(dir.resolve("operator.pass"), "alice's login\n");
+        return List.of("custody", "unlock", "--config", config.toString(), "--user", "alice", "--password-file",
+                operatorPassword.toString(), "--share", custody.resolve("alice.share").toString(),
+                "--passphrase-file", dir.resolve("alice.pass").toString(), "--timeout", "10");
+    }
+
     private record Result(int exit, String out, String err) {
     }
 }
