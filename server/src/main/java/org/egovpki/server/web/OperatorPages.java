@@ -11,7 +11,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.eclipse.jetty.http.HttpHeader;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.egovpki.core.DomainException;
+import org.egovpki.core.ca.CaRegistry;
+import org.egovpki.core.certificate.CertificateLookup;
+import org.egovpki.core.certificate.CertificateQuery;
+import org.egovpki.core.certificate.CertificateRecord;
+import org.egovpki.core.certificate.VisibleCertificates;
+import org.egovpki.server.http.CertificateFiles;
 import org.egovpki.core.enroll.OperatorAdministration;
 import org.egovpki.core.enroll.OperatorDirectory;
 import org.egovpki.core.enroll.OperatorLockedOut;
@@ -36,28 +46,38 @@ public final class OperatorPages {
     static final String LOGOUT = "/logout";
     static final String STATISTICS = "/statistics";
     static final String STATISTICS_CSV = "/statistics.csv";
+    static final String MY_CERTIFICATES = "/my/certificates";
+    /** One visible certificate's file: {@code /my/certificates/{serial}.der|.pem|.p7b?issuer=}. */
+    static final Pattern MY_FILE = Pattern.compile("/my/certificates/([0-9a-fA-F]{1,40})(\\.der|\\.pem|\\.p7b)");
+    private static final int MY_LIMIT = 200;
     private static final String FORM_LOGIN = "login";
     private static final String FORM_LOGOUT = "logout";
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
     private static final List<String> PARAMETERS = List.of("figures", "from", "to", "period", "groupBy");
 
     private final OperatorDirectory operators;
     private final Predicate<Operator> mustChangePassword;
     private final Statistics statistics;
     private final OperatorSessions sessions;
+    private final VisibleCertificates certificates;
+    private final CertificateFiles files;
 
     /**
      * @param administration tells whether an operator must change the password first; {@code null} checks nothing
      * @param statistics     the figures; {@code null} when this server has none (the page says so, 503)
      */
     public OperatorPages(OperatorDirectory operators, OperatorAdministration administration, Statistics statistics,
-                         Clock clock, SecureRandom random) {
+                         CertificateLookup certificates, CaRegistry cas, Clock clock, SecureRandom random) {
         this(operators, administration == null ? o -> false : administration::passwordChangeRequired, statistics,
-                clock, random);
+                certificates, cas, clock, random);
     }
 
     /** @param mustChangePassword whether a logged-in operator must change its password before anything else */
     OperatorPages(OperatorDirectory operators, Predicate<Operator> mustChangePassword, Statistics statistics,
-                  Clock clock, SecureRandom random) {
+                  CertificateLookup certificates, CaRegistry cas, Clock clock, SecureRandom random) {
+        this.certificates = new VisibleCertificates(certificates);
+        this.files = new CertificateFiles(cas);
         this.operators = operators;
         this.mustChangePassword = mustChangePassword;
         this.statistics = statistics;
@@ -284,6 +304,85 @@ public final class OperatorPages {
                 v.text("stats.chart.desc", t.query().from(), t.query().to(),
                         t.query().period().name().toLowerCase(java.util.Locale.ROOT)),
                 new ArrayList<>(byPeriod.keySet()), series);
+    }
+
+    // ---- the operator's certificates ----
+
+    /**
+     * {@code /my/certificates}: the certificates the operator may see ({@link VisibleCertificates}, as
+     * the API's {@code GET /certificates}); an application admin sees its business types only.
+     */
+    void myCertificates(Visit v) {
+        Optional<Operator> operator = loggedIn(v);
+        if (operator.isEmpty()) {
+            return;
+        }
+        List<CertificateRecord> records = certificates.search(operator.get(),
+                new CertificateQuery(null, null, null, null, MY_LIMIT));
+        StringBuilder b = new StringBuilder(logoutForm(v, operator.get()));
+        if (!operator.get().businessTypes().isEmpty()) {
+            b.append("<p id=\"my-scope\">").append(v.t("my.scope",
+                    String.join(", ", new java.util.TreeSet<>(operator.get().businessTypes())))).append("</p>\n");
+        }
+        if (records.isEmpty()) {
+            b.append("<p id=\"my-none\">").append(v.t("my.none")).append("</p>\n");
+            v.page(200, v.text("my.title"), b.toString());
+            return;
+        }
+        if (records.size() >= MY_LIMIT) {
+            b.append("<p class=\"muted\">").append(v.t("my.limit", MY_LIMIT)).append("</p>\n");
+        }
+        b.append("<div class=\"table\"><table id=\"my-table\">\n<thead><tr><th scope=\"col\">")
+                .append(v.t("result.issuer")).append("</th><th scope=\"col\">").append(v.t("result.serial"))
+                .append("</th><th scope=\"col\">").append(v.t("result.subject")).append("</th><th scope=\"col\">")
+                .append(v.t("my.businessType")).append("</th><th scope=\"col\">").append(v.t("result.status"))
+                .append("</th><th scope=\"col\">").append(v.t("result.notAfter")).append("</th><th scope=\"col\">")
+                .append(v.t("result.downloads")).append("</th></tr></thead>\n<tbody>\n");
+        for (CertificateRecord r : records) {
+            String link = MY_CERTIFICATES + "/" + r.serialHex();
+            String issuer = "?issuer=" + java.net.URLEncoder.encode(r.issuer(), StandardCharsets.UTF_8);
+            b.append("<tr><td>").append(Html.escape(r.issuer())).append("</td><td>").append(r.serialHex())
+                    .append("</td><td>").append(Html.escape(r.subjectDn())).append("</td><td>")
+                    .append(Html.escape(r.businessType())).append("</td><td>")
+                    .append(v.t("status." + r.status().name())).append("</td><td>")
+                    .append(r.notAfter() == null ? "" : TIME.format(r.notAfter())).append("</td><td>");
+            if (r.certificateDer() != null) {
+                b.append("<a href=\"").append(Html.escape(link + ".der" + issuer)).append("\">DER</a> ")
+                        .append("<a href=\"").append(Html.escape(link + ".pem" + issuer)).append("\">PEM</a> ")
+                        .append("<a href=\"").append(Html.escape(link + ".p7b" + issuer)).append("\">")
+                        .append(v.t("result.chain")).append("</a>");
+            }
+            b.append("</td></tr>\n");
+        }
+        b.append("</tbody></table></div>\n");
+        v.page(200, v.text("my.title"), b.toString());
+    }
+
+    /**
+     * A file of one certificate the operator may see; another business type's serial is not found,
+     * with the message of a serial never issued (the API's, {@code GET /certificates/{serial}}).
+     */
+    void myCertificateFile(Visit v, String serialHex, String format) {
+        Optional<Operator> operator = loggedIn(v);
+        if (operator.isEmpty()) {
+            return;
+        }
+        String issuer = v.param("issuer");
+        List<CertificateRecord> found = certificates.search(operator.get(),
+                        new CertificateQuery(serialHex.toLowerCase(java.util.Locale.ROOT), null, null, null, 10))
+                .stream().filter(r -> issuer == null || r.issuer().equals(issuer)).toList();
+        if (found.isEmpty() || found.get(0).certificateDer() == null) {
+            throw DomainException.notFound("no certificate with serial " + serialHex
+                    + (issuer == null ? "" : " from CA " + issuer));
+        }
+        if (found.size() > 1) {
+            throw DomainException.conflict("serial " + serialHex + " was issued by several CAs; name one with ?issuer=");
+        }
+        CertificateFiles.File file = files.of(found.get(0), format);
+        v.response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        v.response.getHeaders().put(HttpHeader.CONTENT_DISPOSITION,
+                "attachment; filename=\"" + found.get(0).serialHex() + format + "\"");
+        WebHandler.bytes(v.response, v.callback, 200, file.contentType(), file.content(), v.head());
     }
 
     private String logoutForm(Visit v, Operator operator) {

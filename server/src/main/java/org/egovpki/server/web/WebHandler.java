@@ -207,11 +207,12 @@ public final class WebHandler extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) {
         String path = Request.getPathInContext(request);
         Matcher download = DOWNLOAD.matcher(path);
+        Matcher myFile = OperatorPages.MY_FILE.matcher(path);
         boolean known = switch (path) {
             case "/", "/cps", "/agreement", "/lookup", "/revoke", "/recover", CSS_PATH -> true;
-            case OperatorPages.LOGIN, OperatorPages.LOGOUT, OperatorPages.STATISTICS, OperatorPages.STATISTICS_CSV ->
-                    operatorPages != null;
-            default -> download.matches();
+            case OperatorPages.LOGIN, OperatorPages.LOGOUT, OperatorPages.STATISTICS, OperatorPages.STATISTICS_CSV,
+                 OperatorPages.MY_CERTIFICATES -> operatorPages != null;
+            default -> download.matches() || operatorPages != null && myFile.matches();
         };
         if (!known) {
             return false;
@@ -236,6 +237,10 @@ public final class WebHandler extends Handler.Abstract {
         try {
             if (download.matches()) {
                 download(visit, download.group(1), download.group(2), download.group(3));
+                return true;
+            }
+            if (myFile.matches()) {
+                operatorPages.myCertificateFile(visit, myFile.group(1), myFile.group(2));
                 return true;
             }
             switch (path) {
@@ -275,6 +280,7 @@ public final class WebHandler extends Handler.Abstract {
                 }
                 case OperatorPages.STATISTICS -> operatorPages.statistics(visit);
                 case OperatorPages.STATISTICS_CSV -> operatorPages.statisticsCsv(visit);
+                case OperatorPages.MY_CERTIFICATES -> operatorPages.myCertificates(visit);
                 default -> throw new IllegalStateException(path);
             }
         } catch (DomainException e) {

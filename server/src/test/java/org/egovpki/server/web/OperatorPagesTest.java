@@ -17,7 +17,13 @@ import org.eclipse.jetty.http.HttpTester;
 import org.eclipse.jetty.server.LocalConnector;
 import org.eclipse.jetty.server.Server;
 import org.egovpki.core.ca.CaRegistry;
+import org.egovpki.core.certificate.CertificateLookup;
+import org.egovpki.core.certificate.CertificateRecord;
+import org.egovpki.core.certificate.CertificateStatus;
+import org.egovpki.core.certificate.IssuanceState;
 import org.egovpki.core.enroll.OperatorDirectory;
+import org.egovpki.core.profile.CertificateType;
+import org.egovpki.core.profile.KeyUsageKind;
 import org.egovpki.core.operator.Operator;
 import org.egovpki.core.operator.Role;
 import org.egovpki.core.stats.DayFigures;
@@ -38,6 +44,8 @@ class OperatorPagesTest {
 
     private static final Operator ADMIN = new Operator("admin", "uid=admin", "Admin", Set.of(Role.CA_ADMIN));
     private static final Operator CLERK = new Operator("clerk", "uid=clerk", "Clerk", Set.of(Role.ENTRY_CLERK));
+    private static final Operator TAX_ADMIN = new Operator("taxadmin", "uid=taxadmin", "Tax", Set.of(Role.APPLICATION_ADMIN),
+            Set.of("tax"));
     private static final Operator FRESH = new Operator("fresh", "uid=fresh", "Fresh", Set.of(Role.CA_ADMIN));
     private static final Pattern TOKEN = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
     private static final Pattern COOKIE = Pattern.compile("egov_csrf=([A-Za-z0-9_-]{43})");
@@ -64,6 +72,7 @@ class OperatorPagesTest {
                     case "admin" -> ADMIN;
                     case "clerk" -> CLERK;
                     case "fresh" -> FRESH;
+                    case "taxadmin" -> TAX_ADMIN;
                     default -> null;
                 });
             }
@@ -115,8 +124,14 @@ class OperatorPagesTest {
         statistics = new Statistics(source, store, clock, Statistics.DEFAULT_ZONE);
         EgovPkiConfig.Info info = new EgovPkiConfig.Info("测试 CA", "Test CA", null, null, null, null, null, null, null,
                 60, 2);
-        OperatorPages pages = new OperatorPages(directory, operator -> operator == FRESH, statistics, clock,
-                new SecureRandom());
+        byte[] der = WebHandlerTest.certificate().getEncoded();
+        List<CertificateRecord> records = List.of(record("tax", "a1", der), record("health", "b2", der));
+        CertificateLookup lookup = query -> records.stream()
+                .filter(r -> query.serialHex() == null || query.serialHex().equals(r.serialHex()))
+                .filter(r -> query.businessTypes().isEmpty() || query.businessTypes().contains(r.businessType()))
+                .toList();
+        OperatorPages pages = new OperatorPages(directory, operator -> operator == FRESH, statistics, lookup,
+                new CaRegistry(List.of()), clock, new SecureRandom());
         WebHandler handler = new WebHandler(info, new CaRegistry(List.of()), query -> List.of(),
                 (key, value, limit) -> null, null, pages, clock, new SecureRandom());
         http = new Server();
@@ -234,7 +249,44 @@ class OperatorPagesTest {
         assertThat(get("/statistics?lang=en", session).getStatus()).isEqualTo(303);
     }
 
+    @Test
+    void anApplicationAdminSeesItsBusinessTypesOnlyAndAnotherTypesSerialIsNotFound() throws Exception {
+        String session = session("taxadmin");
+
+        HttpTester.Response list = get("/my/certificates?lang=en", session);
+        HttpTester.Response own = get("/my/certificates/a1.pem", session);
+        HttpTester.Response other = get("/my/certificates/b2.pem?lang=en", session);
+        HttpTester.Response absent = get("/my/certificates/c3.pem?lang=en", session);
+
+        assertThat(list.getStatus()).isEqualTo(200);
+        assertThat(list.getContent()).contains("id=\"my-table\"", "<td>a1</td>", "Your business types: tax.")
+                .doesNotContain("<td>b2</td>", "health", "subscriber-secret-id");
+        assertThat(own.getStatus()).isEqualTo(200);
+        assertThat(own.getContent()).startsWith("-----BEGIN CERTIFICATE-----");
+        assertThat(other.getStatus()).isEqualTo(404);
+        assertThat(other.getContent().replace("b2", "c3")).isEqualTo(absent.getContent().replace("b2", "c3"));
+    }
+
+    @Test
+    void aCaAdminSeesEveryBusinessTypeAndTheListNeedsALogin() throws Exception {
+        String session = session("admin");
+
+        HttpTester.Response list = get("/my/certificates", session);
+
+        assertThat(list.getContent()).contains("<td>a1</td>", "<td>b2</td>");
+        assertThat(get("/my/certificates", "").getStatus()).isEqualTo(303);
+        assertThat(get("/my/certificates/a1.der", "").getStatus()).isEqualTo(303);
+    }
+
     // ---- helpers ----
+
+    private static CertificateRecord record(String businessType, String serialHex, byte[] der) {
+        return new CertificateRecord("sm2-issuing", new java.math.BigInteger(serialHex, 16), "req-" + serialHex,
+                "subscriber-secret-id", "CN=" + businessType + " device,O=Test,C=CN", "device", CertificateType.DEVICE,
+                KeyUsageKind.SIGNING, businessType, "110000", CertificateStatus.VALID, IssuanceState.PUBLISHED, null,
+                der, Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2027-01-01T00:00:00Z"), "ab",
+                Instant.parse("2026-01-01T00:00:00Z"), 0, null);
+    }
 
     private String session(String uid) throws Exception {
         HttpTester.Response login = login(uid, "right-password");
