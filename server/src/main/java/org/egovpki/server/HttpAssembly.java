@@ -24,6 +24,7 @@ import org.egovpki.server.http.PublicHandler;
 import org.egovpki.server.http.SubscriberChannels;
 import org.egovpki.server.metrics.OcspMetrics;
 import org.egovpki.server.metrics.ServerMetrics;
+import org.egovpki.server.web.OperatorPages;
 import org.egovpki.server.web.WebHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,8 +95,11 @@ final class HttpAssembly {
                         json),
                 new MetricsHandler(metrics::scrape, json),
                 new WebHandler(config.info(), ca.registry(), ca.certificates(), ra.publishedCertificates(),
-                        new SubscriberChannels(ca.revocations(), km.recoveries(), km.link()), clock,
-                        new SecureRandom()),
+                        new SubscriberChannels(ca.revocations(), km.recoveries(), km.link()),
+                        new OperatorPages(ra.operators(), ra.administration(), ca.statistics(),
+                                ca.certificates(), ca.registry(), clock,
+                                new SecureRandom()),
+                        clock, new SecureRandom()),
                 new PublicHandler(ca.registry(), ca.repository(), ra.publishedCertificates(), ca.urls(),
                         directory.names(), config.ldap().publicUrl().toString(), clock, directory.health(), readiness,
                         json));

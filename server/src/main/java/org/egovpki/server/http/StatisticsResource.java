@@ -16,7 +16,7 @@ import org.egovpki.core.stats.StatisticsTable;
  * {@code format=csv} or {@code Accept: text/csv}. Who sees what, the parameters' checks and the
  * figures are {@link Statistics}'s; this class only turns its tables into the two formats.
  */
-final class StatisticsResource {
+public final class StatisticsResource {
 
     private final Statistics statistics;
 
@@ -87,7 +87,8 @@ final class StatisticsResource {
         return v;
     }
 
-    static String csv(StatisticsTable t) {
+    /** The figures as CSV, as the API serves them; the statistics pages' download reuses it. */
+    public static String csv(StatisticsTable t) {
         List<String> header = new ArrayList<>(List.of("start", "end", t.query().groupBy().parameter()));
         header.addAll(t.columns());
         List<List<String>> rows = new ArrayList<>();

@@ -13,7 +13,8 @@ final class Layout {
     /** The navigation: path and message key. */
     private static final String[][] NAV = {
             {"/", "nav.home"}, {"/lookup", "nav.lookup"}, {"/revoke", "nav.revoke"}, {"/recover", "nav.recover"},
-            {"/cps", "nav.cps"}, {"/agreement", "nav.agreement"}};
+            {"/cps", "nav.cps"}, {"/agreement", "nav.agreement"}, {"/statistics", "nav.statistics"},
+            {"/my/certificates", "nav.my"}};
 
     private final Messages messages;
     private final InfoContent info;

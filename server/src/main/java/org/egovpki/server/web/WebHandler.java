@@ -79,6 +79,7 @@ public final class WebHandler extends Handler.Abstract {
     private final TokenBuckets lookups;
     private final Csrf csrf;
     private final byte[] css;
+    private final OperatorPages operatorPages;
 
     /**
      * @param certificates the certificate records, read-only: lookup by serial, the issuer of a serial
@@ -86,6 +87,16 @@ public final class WebHandler extends Handler.Abstract {
      */
     public WebHandler(EgovPkiConfig.Info config, CaRegistry registry, CertificateLookup certificates,
                       PublishedCertificates published, SubscriberChannels channels, Clock clock, SecureRandom random) {
+        this(config, registry, certificates, published, channels, null, clock, random);
+    }
+
+    /**
+     * @param operatorPages the operators' login and statistics pages; {@code null} leaves their paths to later handlers
+     */
+    public WebHandler(EgovPkiConfig.Info config, CaRegistry registry, CertificateLookup certificates,
+                      PublishedCertificates published, SubscriberChannels channels, OperatorPages operatorPages,
+                      Clock clock, SecureRandom random) {
+        this.operatorPages = operatorPages;
         this.messages = Messages.load();
         this.info = new InfoContent(config);
         this.layout = new Layout(messages, info);
@@ -100,7 +111,7 @@ public final class WebHandler extends Handler.Abstract {
     }
 
     /** One request: the exchange, its language, and the browser's CSRF cookie value (set now if it had none). */
-    private final class Visit {
+    final class Visit {
         final Request request;
         final Response response;
         final Callback callback;
@@ -108,6 +119,7 @@ public final class WebHandler extends Handler.Abstract {
         final Lang lang;
         final Fields query;
         private final String cookieValue;
+        private final Map<String, String> cookies = new HashMap<>();
         private boolean cookieSent;
 
         Visit(Request request, Response response, Callback callback, String path) {
@@ -116,7 +128,6 @@ public final class WebHandler extends Handler.Abstract {
             this.callback = callback;
             this.path = path;
             this.query = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
-            Map<String, String> cookies = new HashMap<>();
             for (HttpCookie cookie : Request.getCookies(request)) {
                 cookies.putIfAbsent(cookie.getName(), cookie.getValue());
             }
@@ -129,6 +140,20 @@ public final class WebHandler extends Handler.Abstract {
             this.lang = asked != null ? asked : remembered != null ? remembered : Lang.ZH;
             String existing = cookies.get(Csrf.COOKIE);
             this.cookieValue = Csrf.wellFormed(existing) ? existing : null;
+        }
+
+        /** The value of the request's cookie {@code name}, or {@code null}. */
+        String cookie(String name) {
+            return cookies.get(name);
+        }
+
+        WebHandler handler() {
+            return WebHandler.this;
+        }
+
+        /** Answers an HTML page in the shared layout. */
+        void page(int status, String title, String body) {
+            send(this, status, title, body);
         }
 
         String param(String name) {
@@ -182,9 +207,12 @@ public final class WebHandler extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) {
         String path = Request.getPathInContext(request);
         Matcher download = DOWNLOAD.matcher(path);
+        Matcher myFile = OperatorPages.MY_FILE.matcher(path);
         boolean known = switch (path) {
             case "/", "/cps", "/agreement", "/lookup", "/revoke", "/recover", CSS_PATH -> true;
-            default -> download.matches();
+            case OperatorPages.LOGIN, OperatorPages.LOGOUT, OperatorPages.STATISTICS, OperatorPages.STATISTICS_CSV,
+                 OperatorPages.MY_CERTIFICATES -> operatorPages != null;
+            default -> download.matches() || operatorPages != null && myFile.matches();
         };
         if (!known) {
             return false;
@@ -192,7 +220,8 @@ public final class WebHandler extends Handler.Abstract {
         securityHeaders(response);
         String method = request.getMethod();
         boolean post = "POST".equals(method);
-        boolean formPath = path.equals("/revoke") || path.equals("/recover");
+        boolean formPath = path.equals("/revoke") || path.equals("/recover") || path.equals(OperatorPages.LOGIN)
+                || path.equals(OperatorPages.LOGOUT);
         if (!"GET".equals(method) && !"HEAD".equals(method) && !(post && formPath)) {
             response.getHeaders().put(HttpHeader.ALLOW, formPath ? "GET, HEAD, POST" : "GET, HEAD");
             Visit visit = new Visit(request, response, callback, path);
@@ -208,6 +237,10 @@ public final class WebHandler extends Handler.Abstract {
         try {
             if (download.matches()) {
                 download(visit, download.group(1), download.group(2), download.group(3));
+                return true;
+            }
+            if (myFile.matches()) {
+                operatorPages.myCertificateFile(visit, myFile.group(1), myFile.group(2));
                 return true;
             }
             switch (path) {
@@ -231,6 +264,23 @@ public final class WebHandler extends Handler.Abstract {
                         send(visit, 200, visit.text("recover.title"), recoverForm(visit, Map.of(), null));
                     }
                 }
+                case OperatorPages.LOGIN -> {
+                    if (post) {
+                        operatorPages.login(visit, form(visit));
+                    } else {
+                        operatorPages.loginPage(visit);
+                    }
+                }
+                case OperatorPages.LOGOUT -> {
+                    if (post) {
+                        operatorPages.logout(visit, form(visit));
+                    } else {
+                        operatorPages.redirect(visit, OperatorPages.LOGIN);
+                    }
+                }
+                case OperatorPages.STATISTICS -> operatorPages.statistics(visit);
+                case OperatorPages.STATISTICS_CSV -> operatorPages.statisticsCsv(visit);
+                case OperatorPages.MY_CERTIFICATES -> operatorPages.myCertificates(visit);
                 default -> throw new IllegalStateException(path);
             }
         } catch (DomainException e) {
@@ -549,28 +599,28 @@ public final class WebHandler extends Handler.Abstract {
     }
 
     /** 403: the form's token is missing or does not match the browser's cookie; nothing was done. */
-    private void forged(Visit v) {
+    void forged(Visit v) {
         send(v, 403, v.text("error.csrf.title"), "<p class=\"error\" role=\"alert\" id=\"csrf-refused\">"
                 + v.t("error.csrf") + "</p>\n<p><a href=\"" + Html.escape(v.path) + "\">" + v.t("error.csrf.reload")
                 + "</a></p>\n");
     }
 
     /** A refusal as the page shows it: a heading by kind and the domain's own message (the API's), escaped. */
-    private static String error(Visit v, DomainException e) {
+    static String error(Visit v, DomainException e) {
         return "<div class=\"error\" role=\"alert\" id=\"error\"><p><strong>" + v.t("error.kind." + e.kind().name())
                 + "</strong></p><p>" + Html.escape(e.publicMessage()) + "</p></div>\n";
     }
 
     // ---- plumbing ----
 
-    private void send(Visit v, int status, String title, String body) {
+    void send(Visit v, int status, String title, String body) {
         v.response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         byte[] html = layout.page(v.lang, v.path, title, body).getBytes(StandardCharsets.UTF_8);
         bytes(v.response, v.callback, status, "text/html; charset=utf-8", html, v.head());
     }
 
     /** Answers {@code body}; a HEAD gets the headers of the GET and no body. */
-    private static void bytes(Response response, Callback callback, int status, String contentType, byte[] body,
+    static void bytes(Response response, Callback callback, int status, String contentType, byte[] body,
                               boolean head) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);

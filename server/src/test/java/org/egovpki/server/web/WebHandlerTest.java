@@ -237,7 +237,7 @@ class WebHandlerTest {
         return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    private static X509Certificate certificate() throws Exception {
+    static X509Certificate certificate() throws Exception {
         KeyPair key = KeyAlgorithm.EC.generate(new SecureRandom());
         X500Name name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.C, "CN").addRDN(BCStyle.O, "Test")
                 .addRDN(BCStyle.CN, SCRIPT_CN).build();

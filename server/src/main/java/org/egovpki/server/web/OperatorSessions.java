@@ -1,0 +1,99 @@
+package org.egovpki.server.web;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.egovpki.core.operator.Operator;
+
+/**
+ * The operators' logins on the pages (docs/information-services.md, "Operator login"): an opaque
+ * random id (32 bytes, base64url) in the {@value #COOKIE} cookie names a session held only in
+ * memory, so a restart logs everybody out. A session not used for {@link #IDLE} ends; each use
+ * moves its deadline. The id says nothing about the operator; the operator's password is checked
+ * once, at login, by the directory.
+ */
+final class OperatorSessions {
+
+    static final String COOKIE = "egov_session";
+    static final Duration IDLE = Duration.ofMinutes(15);
+    /** Sessions kept at most; a login beyond it first drops the expired ones, then is refused. */
+    static final int MAX_SESSIONS = 10_000;
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{43}");
+
+    private record Session(Operator operator, Instant lastUse) {
+    }
+
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final Clock clock;
+    private final SecureRandom random;
+    private final Duration idle;
+
+    OperatorSessions(Clock clock, SecureRandom random, Duration idle) {
+        if (idle.isNegative() || idle.isZero()) {
+            throw new IllegalArgumentException("the idle timeout must be positive, not " + idle);
+        }
+        this.clock = clock;
+        this.random = random;
+        this.idle = idle;
+    }
+
+    /**
+     * A new session for {@code operator}.
+     *
+     * @return its id, for the cookie
+     * @throws IllegalStateException when {@value #MAX_SESSIONS} sessions are live
+     */
+    String open(Operator operator) {
+        if (sessions.size() >= MAX_SESSIONS) {
+            Instant now = clock.instant();
+            sessions.values().removeIf(s -> expired(s, now));
+            if (sessions.size() >= MAX_SESSIONS) {
+                throw new IllegalStateException("too many operator sessions are open; try again later");
+            }
+        }
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        sessions.put(id, new Session(operator, clock.instant()));
+        return id;
+    }
+
+    /** The operator of a live session, its idle deadline moved; empty for an unknown, malformed or idle one. */
+    Optional<Operator> find(String id) {
+        if (id == null || !ID.matcher(id).matches()) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        Session session = sessions.get(id);
+        if (session == null) {
+            return Optional.empty();
+        }
+        if (expired(session, now)) {
+            sessions.remove(id, session);
+            return Optional.empty();
+        }
+        sessions.replace(id, session, new Session(session.operator(), now));
+        return Optional.of(session.operator());
+    }
+
+    /** Ends a session (logout); an unknown id is ignored. */
+    void close(String id) {
+        if (id != null) {
+            sessions.remove(id);
+        }
+    }
+
+    int size() {
+        return sessions.size();
+    }
+
+    private boolean expired(Session session, Instant now) {
+        return !now.isBefore(session.lastUse().plus(idle));
+    }
+}

@@ -1,0 +1,206 @@
+package org.egovpki.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.Base64;
+import java.util.Map;
+import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import org.egovpki.core.crypto.BouncyCastle;
+import org.egovpki.core.crypto.KeyAlgorithm;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The operators' pages in a real browser (headless chromium through /usr/bin/chromedriver) against
+ * the real server jar: a wrong password, a CA admin's login with the keyboard, the statistics with
+ * the revoked count changing after a revocation, the CSV download equal to the API's, and an
+ * application admin seeing only its business type and a 404 for another type's serial. Screenshots
+ * go to {@code target/screenshots/operator-*.png}. In CI a missing browser fails; elsewhere it skips.
+ */
+class OperatorPagesIT {
+
+    private static final String PASSWORD = "Root2026pass";
+    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+    private static final String CHROMIUM = "/usr/bin/chromium";
+    private static final Path SHOTS = Path.of("target", "screenshots");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @TempDir
+    static Path tmp;
+
+    private static ServerProcess server;
+    private static ApiClient api;
+    private static WebDriver browser;
+    private static String base;
+
+    @BeforeAll
+    static void start() throws Exception {
+        boolean present = new File(CHROMEDRIVER).canExecute() && new File(CHROMIUM).canExecute();
+        if (!present && System.getenv("CI") != null) {
+            fail(CHROMEDRIVER + " or " + CHROMIUM + " is missing -- CI must run the browser tests");
+        }
+        assumeTrue(present, "no chromium/chromedriver; skipping the browser tests on this machine");
+        Path config = ServerProcess.config(tmp,
+                yaml -> yaml.replace("    - algorithm: EC\n      enabled: false", "    - algorithm: EC\n      enabled: true"),
+                yaml -> yaml.replace("  # initialAdminPassword: ...", "  initialAdminPassword: " + PASSWORD),
+                yaml -> yaml.replace("profiles:\n", "profiles:\n"
+                        + "  - name: device-ec\n    type: DEVICE\n    issuer: ec-issuing\n    validityMonths: 12\n"
+                        + "    identityExtensions: NONE\n    extendedKeyUsages: [serverAuth]\n"));
+        Path data = tmp.resolve("data");
+        server = ServerProcess.serve(data, "--config", config.toString());
+        base = server.baseUrl();
+        api = server.api(PASSWORD);
+        Path passwordFile = tmp.resolve("password");
+        Files.writeString(passwordFile, PASSWORD);
+        server.addOperator(config, "clerk1", "ENTRY_CLERK", passwordFile);
+        server.addOperator(config, "reviewer1", "REVIEWER", passwordFile);
+        ServerProcess add = server.cli("operator", "add", "--config", config.toString(), "--data", data.toString(),
+                "--ldap-port", "0", "--uid", "taxadmin", "--name", "Tax application admin", "--role",
+                "APPLICATION_ADMIN", "--business-type", "tax", "--password-file", passwordFile.toString());
+        assertThat(add.awaitExit(Duration.ofSeconds(5))).as(add.output()).isZero();
+
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--window-size=1280,1400", "--lang=en");
+        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER))
+                .usingAnyFreePort().build(), options);
+        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
+        browser.manage().timeouts().implicitlyWait(Duration.ofSeconds(10));
+        Files.createDirectories(SHOTS);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void operatorsLogInSeeTheStatisticsAndAnApplicationAdminOnlyItsCertificates() throws Exception {
+        String tax = issue("tax", "a.tax.example.gov.cn");
+        String health = issue("health", "c.health.example.gov.cn");
+        String today = LocalDate.now(ZoneId.of("Asia/Shanghai")).toString();
+        String query = "from=" + today + "&to=" + today + "&period=day&groupBy=none";
+
+        // A wrong password: the clear message, no session.
+        login("admin", "wrong-password");
+        assertThat(browser.findElement(By.id("login-error")).getText()).isEqualTo("Wrong login or password.");
+        assertThat(browser.manage().getCookieNamed("egov_session")).isNull();
+        shot("operator-login-wrong");
+
+        // The CA admin logs in with the keyboard alone (Tab, Enter).
+        login("admin", PASSWORD);
+        browser.get(base + "/statistics?" + query);
+        await().atMost(Duration.ofSeconds(100)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+            browser.navigate().refresh();
+            assertThat(cell("issued")).isEqualTo("2");
+        });
+        assertThat(cell("revoked")).isEqualTo("0");
+        assertThat(browser.findElements(By.cssSelector("figure svg"))).hasSize(1);
+
+        ObjectNode revoke = ApiClient.JSON.createObjectNode();
+        revoke.put("reason", "KEY_COMPROMISE");
+        revoke.put("requester", "AUTHORISED_REPRESENTATIVE");
+        api.postJson("admin", "/api/v1/certificates/" + tax + "/revoke", revoke, 200);
+        // The statistics route recomputes today every minute.
+        await().atMost(Duration.ofSeconds(100)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+            browser.navigate().refresh();
+            assertThat(cell("revoked")).isEqualTo("1");
+        });
+        shot("operator-statistics");
+
+        String csvLink = browser.findElement(By.id("stats-csv")).getDomAttribute("href");
+        HttpResponse<String> csv = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + csvLink))
+                .header("Cookie", "egov_session=" + browser.manage().getCookieNamed("egov_session").getValue())
+                .build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        assertThat(csv.statusCode()).isEqualTo(200);
+        assertThat(csv.body()).isEqualTo(new String(api.bytes("admin", "/api/v1/statistics/certificates?" + query
+                + "&format=csv"), StandardCharsets.UTF_8));
+        browser.findElement(By.cssSelector("#logout-form button")).click();
+        assertThat(browser.findElement(By.id("login-form")).isDisplayed()).isTrue();
+
+        // The application admin: its business type only; the other's serial is as absent as one never issued.
+        login("taxadmin", PASSWORD);
+        browser.get(base + "/my/certificates");
+        String table = browser.findElement(By.id("my-table")).getText();
+        assertThat(table).contains(tax).doesNotContain(health);
+        shot("operator-my-certificates");
+        browser.get(base + "/my/certificates/" + health + ".pem");
+        String other = browser.findElement(By.id("error")).getText();
+        browser.get(base + "/my/certificates/ffff0000ffff.pem");
+        assertThat(other.replace(health, "X")).isEqualTo(browser.findElement(By.id("error")).getText()
+                .replace("ffff0000ffff", "X"));
+        shot("operator-my-certificates-404");
+    }
+
+    private static void login(String uid, String password) {
+        browser.get(base + "/login?lang=en");
+        browser.findElement(By.id("uid")).click();
+        browser.switchTo().activeElement().sendKeys(uid + Keys.TAB);
+        browser.switchTo().activeElement().sendKeys(password + Keys.ENTER);
+    }
+
+    private static String cell(String column) {
+        return browser.findElement(By.cssSelector("#stats-table tbody tr td[data-column='" + column + "']")).getText();
+    }
+
+    private static void shot(String name) throws Exception {
+        Files.write(SHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    private static String issue(String businessType, String host) throws Exception {
+        KeyPair key = KeyAlgorithm.EC.generate(RANDOM);
+        ObjectNode body = ApiClient.JSON.createObjectNode();
+        body.put("csr", Base64.getEncoder().encodeToString(new JcaPKCS10CertificationRequestBuilder(
+                new X500Principal("CN=" + host + ",O=Bureau,C=CN"), key.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256WITHECDSA").setProvider(BouncyCastle.PROVIDER)
+                        .build(key.getPrivate())).getEncoded()));
+        body.put("profile", "device-ec");
+        body.put("businessType", businessType);
+        body.put("region", "410000");
+        ObjectNode registration = body.putObject("registration");
+        registration.putArray("hostNames").add(host);
+        registration.put("owner", "Bureau IT");
+        body.put("challengePhrase", "device phrase 1");
+        body.put("agreementAccepted", true);
+        JsonNode submitted = api.postJson("clerk1", "/api/v1/requests", body, 201);
+        JsonNode issued = api.postJson("reviewer1", "/api/v1/requests/" + submitted.path("id").asText() + "/approve",
+                Map.of(), 200);
+        return issued.path("serials").get(0).asText();
+    }
+}
