@@ -1,13 +1,9 @@
 package org.egovpki.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,30 +11,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.Base64;
-import java.util.Map;
-import javax.security.auth.x500.X500Principal;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
-import org.egovpki.core.crypto.BouncyCastle;
-import org.egovpki.core.crypto.KeyAlgorithm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The operators' pages in a real browser (headless chromium through /usr/bin/chromedriver) against
@@ -50,10 +32,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
 class OperatorPagesIT {
 
     private static final String PASSWORD = "Root2026pass";
-    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
-    private static final String CHROMIUM = "/usr/bin/chromium";
-    private static final Path SHOTS = Path.of("target", "screenshots");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     @TempDir
     static Path tmp;
@@ -65,11 +43,7 @@ class OperatorPagesIT {
 
     @BeforeAll
     static void start() throws Exception {
-        boolean present = new File(CHROMEDRIVER).canExecute() && new File(CHROMIUM).canExecute();
-        if (!present && System.getenv("CI") != null) {
-            fail(CHROMEDRIVER + " or " + CHROMIUM + " is missing -- CI must run the browser tests");
-        }
-        assumeTrue(present, "no chromium/chromedriver; skipping the browser tests on this machine");
+        HeadlessChromium.require();
         Path config = ServerProcess.config(tmp,
                 yaml -> yaml.replace("    - algorithm: EC\n      enabled: false", "    - algorithm: EC\n      enabled: true"),
                 yaml -> yaml.replace("  # initialAdminPassword: ...", "  initialAdminPassword: " + PASSWORD),
@@ -87,17 +61,9 @@ class OperatorPagesIT {
         ServerProcess add = server.cli("operator", "add", "--config", config.toString(), "--data", data.toString(),
                 "--ldap-port", "0", "--uid", "taxadmin", "--name", "Tax application admin", "--role",
                 "APPLICATION_ADMIN", "--business-type", "tax", "--password-file", passwordFile.toString());
-        assertThat(add.awaitExit(Duration.ofSeconds(5))).as(add.output()).isZero();
+        assertThat(add.awaitExit(Duration.ofSeconds(60))).as(add.output()).isZero();
 
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1280,1400", "--lang=en");
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER))
-                .usingAnyFreePort().build(), options);
-        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
-        browser.manage().timeouts().implicitlyWait(Duration.ofSeconds(10));
-        Files.createDirectories(SHOTS);
+        browser = HeadlessChromium.start("1280,1400", "en");
     }
 
     @AfterAll
@@ -112,8 +78,8 @@ class OperatorPagesIT {
 
     @Test
     void operatorsLogInSeeTheStatisticsAndAnApplicationAdminOnlyItsCertificates() throws Exception {
-        String tax = issue("tax", "a.tax.example.gov.cn");
-        String health = issue("health", "c.health.example.gov.cn");
+        String tax = DeviceRequests.issueEc(api, "tax", "a.tax.example.gov.cn");
+        String health = DeviceRequests.issueEc(api, "health", "c.health.example.gov.cn");
         String today = LocalDate.now(ZoneId.of("Asia/Shanghai")).toString();
         String query = "from=" + today + "&to=" + today + "&period=day&groupBy=none";
 
@@ -179,28 +145,8 @@ class OperatorPagesIT {
         return browser.findElement(By.cssSelector("#stats-table tbody tr td[data-column='" + column + "']")).getText();
     }
 
-    private static void shot(String name) throws Exception {
-        Files.write(SHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    private static void shot(String name) {
+        HeadlessChromium.shot(browser, name);
     }
 
-    private static String issue(String businessType, String host) throws Exception {
-        KeyPair key = KeyAlgorithm.EC.generate(RANDOM);
-        ObjectNode body = ApiClient.JSON.createObjectNode();
-        body.put("csr", Base64.getEncoder().encodeToString(new JcaPKCS10CertificationRequestBuilder(
-                new X500Principal("CN=" + host + ",O=Bureau,C=CN"), key.getPublic())
-                .build(new JcaContentSignerBuilder("SHA256WITHECDSA").setProvider(BouncyCastle.PROVIDER)
-                        .build(key.getPrivate())).getEncoded()));
-        body.put("profile", "device-ec");
-        body.put("businessType", businessType);
-        body.put("region", "410000");
-        ObjectNode registration = body.putObject("registration");
-        registration.putArray("hostNames").add(host);
-        registration.put("owner", "Bureau IT");
-        body.put("challengePhrase", "device phrase 1");
-        body.put("agreementAccepted", true);
-        JsonNode submitted = api.postJson("clerk1", "/api/v1/requests", body, 201);
-        JsonNode issued = api.postJson("reviewer1", "/api/v1/requests/" + submitted.path("id").asText() + "/approve",
-                Map.of(), 200);
-        return issued.path("serials").get(0).asText();
-    }
 }

@@ -1,13 +1,10 @@
 package org.egovpki.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
-import java.io.File;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -44,12 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
@@ -67,11 +60,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class PublicPagesIT {
 
     private static final String PASSWORD = "Root2026pass";
-    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
-    private static final String CHROMIUM = "/usr/bin/chromium";
     private static final String PHRASE = "device phrase 1";
     private static final String HOST = "www.pages.example.gov.cn";
-    private static final Path SHOTS = Path.of("target", "screenshots");
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -87,7 +77,7 @@ class PublicPagesIT {
 
     @BeforeAll
     static void start() throws Exception {
-        requireBrowser();
+        HeadlessChromium.require();
         Path config = ServerProcess.config(tmp,
                 yaml -> yaml.replace("  # initialAdminPassword: ...", "  initialAdminPassword: " + PASSWORD),
                 // Enough lookups for the scenarios; the limit itself is WebHandlerTest's.
@@ -102,18 +92,7 @@ class PublicPagesIT {
         serial = issueDevice();
         issued = parse(api.bytes("admin", "/api/v1/certificates/" + serial + ".der"));
 
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1280,1100", "--lang=zh-CN");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
-        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
-        // A click on a link or a submit button returns before the next page is there: look for what
-        // only the next page has, or wait for it (waitFor).
-        browser.manage().timeouts().implicitlyWait(Duration.ofSeconds(10));
-        Files.createDirectories(SHOTS);
+        browser = HeadlessChromium.start("1280,1100", "zh-CN");
     }
 
     @AfterAll
@@ -280,16 +259,6 @@ class PublicPagesIT {
     // ---- helpers ----
 
     /** Skips, or fails in CI, when Debian's chromium or chromedriver is missing. */
-    private static void requireBrowser() {
-        boolean present = new File(CHROMEDRIVER).canExecute() && new File(CHROMIUM).canExecute();
-        String missing = CHROMEDRIVER + " or " + CHROMIUM + " is missing: install Debian's 'chromium' and "
-                + "'chromium-driver' packages (.ci/run does)";
-        if (!present && System.getenv("CI") != null) {
-            fail(missing + " -- CI must run the browser tests");
-        }
-        assumeTrue(present, missing + "; skipping the browser tests on this machine");
-    }
-
     private static void waitFor(org.openqa.selenium.support.ui.ExpectedCondition<?> condition) {
         new WebDriverWait(browser, Duration.ofSeconds(10)).until(condition);
     }
@@ -308,12 +277,7 @@ class PublicPagesIT {
     }
 
     private static void shot(String name) {
-        try {
-            Files.write(SHOTS.resolve(name + ".png"),
-                    ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        HeadlessChromium.shot(browser, name);
     }
 
     private static byte[] fetch(String url) throws Exception {

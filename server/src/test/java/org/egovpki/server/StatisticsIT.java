@@ -8,18 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.Base64;
 import java.util.Map;
-import javax.security.auth.x500.X500Principal;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
-import org.egovpki.core.crypto.BouncyCastle;
-import org.egovpki.core.crypto.KeyAlgorithm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 class StatisticsIT {
 
     private static final String PASSWORD = "Root2026pass";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     @TempDir
     static Path tmp;
@@ -73,9 +64,9 @@ class StatisticsIT {
 
     @Test
     void issuedAndRevokedCertificatesAreCountedAndAnApplicationAdminSeesOnlyItsOwn() throws Exception {
-        String tax1 = issue("tax", "a.tax.example.gov.cn");
-        String tax2 = issue("tax", "b.tax.example.gov.cn");
-        String health = issue("health", "c.health.example.gov.cn");
+        String tax1 = DeviceRequests.issueEc(api, "tax", "a.tax.example.gov.cn");
+        String tax2 = DeviceRequests.issueEc(api, "tax", "b.tax.example.gov.cn");
+        String health = DeviceRequests.issueEc(api, "health", "c.health.example.gov.cn");
         ObjectNode revoke = ApiClient.JSON.createObjectNode();
         revoke.put("reason", "KEY_COMPROMISE");
         revoke.put("requester", "AUTHORISED_REPRESENTATIVE");
@@ -121,24 +112,4 @@ class StatisticsIT {
         return rows;
     }
 
-    private static String issue(String businessType, String host) throws Exception {
-        KeyPair key = KeyAlgorithm.EC.generate(RANDOM);
-        ObjectNode body = ApiClient.JSON.createObjectNode();
-        body.put("csr", Base64.getEncoder().encodeToString(new JcaPKCS10CertificationRequestBuilder(
-                new X500Principal("CN=" + host + ",O=Bureau,C=CN"), key.getPublic())
-                .build(new JcaContentSignerBuilder("SHA256WITHECDSA").setProvider(BouncyCastle.PROVIDER)
-                        .build(key.getPrivate())).getEncoded()));
-        body.put("profile", "device-ec");
-        body.put("businessType", businessType);
-        body.put("region", "410000");
-        ObjectNode registration = body.putObject("registration");
-        registration.putArray("hostNames").add(host);
-        registration.put("owner", "Bureau IT");
-        body.put("challengePhrase", "device phrase 1");
-        body.put("agreementAccepted", true);
-        JsonNode submitted = api.postJson("clerk1", "/api/v1/requests", body, 201);
-        JsonNode issued = api.postJson("reviewer1", "/api/v1/requests/" + submitted.path("id").asText() + "/approve",
-                Map.of(), 200);
-        return issued.path("serials").get(0).asText();
-    }
 }
