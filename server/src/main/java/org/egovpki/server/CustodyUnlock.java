@@ -29,10 +29,18 @@ final class CustodyUnlock implements LockedHandler.Unlock {
     private final ShareCollector collector;
     private final AuditLog audit;
     private final Clock clock;
+    private final java.util.function.Predicate<Operator> passwordChangePending;
     private final java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(1);
     private volatile char[] password;
 
-    CustodyUnlock(DataDirectory data, CustodyRecord record, AuditLog audit, Clock clock) {
+    /**
+     * @param passwordChangePending whether an operator must change its one-time or expired password before it
+     *                              may act ({@code OperatorAdministration.passwordChangeRequired}): such an
+     *                              operator presents no share, as it calls nothing else on the API
+     */
+    CustodyUnlock(DataDirectory data, CustodyRecord record, AuditLog audit, Clock clock,
+                  java.util.function.Predicate<Operator> passwordChangePending) {
+        this.passwordChangePending = passwordChangePending;
         this.record = record;
         this.audit = audit;
         this.clock = clock;
@@ -64,6 +72,9 @@ final class CustodyUnlock implements LockedHandler.Unlock {
             if (!operator.has(Role.KEY_CUSTODIAN)) {
                 throw new DomainException(DomainException.Kind.FORBIDDEN, "only an operator with the KEY_CUSTODIAN "
                         + "role presents a key share");
+            }
+            if (passwordChangePending.test(operator)) {
+                throw org.egovpki.core.enroll.OperatorAdministration.passwordChangeRequiredRefusal(operator.uid());
             }
             ShareCollector.Progress progress = collector.present(operator.uid(), share);
             details.put("presented", progress.presented().size() + " of " + progress.threshold());

@@ -213,7 +213,7 @@ public final class EgovPkiServer implements AutoCloseable {
                     + "directory whose key custody is set up; run 'egov-pki serve' and unlock it with 'egov-pki "
                     + "custody unlock' (docs/operations.md, \"Unlocking after a restart\")");
         }
-        CustodyUnlock unlock = new CustodyUnlock(data, record, audit, clock);
+        CustodyUnlock unlock = new CustodyUnlock(data, record, audit, clock, ra.administration()::passwordChangeRequired);
         // The CA certificates and CRLs are read from the directory: serving them needs no CA key.
         var downloads = new org.egovpki.server.http.LockedDownloads(
                 config.ca().definitions().stream().map(d -> d.name()).toList(),

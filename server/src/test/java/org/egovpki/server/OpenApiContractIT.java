@@ -231,6 +231,11 @@ class OpenApiContractIT {
         });
         CALLS.put("pullSyncEvents", () -> List.of(get("admin", "/sync/targets/" + addSyncTarget("contract-pull")
                 + "/events?after=0&limit=10")));
+        CALLS.put("readAuditTrail", () -> List.of(get("admin", "/audit?limit=5"),
+                get("admin", "/audit?type=REQUEST_SUBMITTED&order=oldest&limit=2")));
+        CALLS.put("exportAuditTrail", () -> List.of(get("admin", "/audit/export?from="
+                + java.time.Instant.now().minus(java.time.Duration.ofDays(1)) + "&to="
+                + java.time.Instant.now().plusSeconds(1))));
         CALLS.put("listOperators", () -> List.of(get("sec1", "/operators")));
         CALLS.put("createOperator", () -> List.of(post("sec1", "/operators", newOperator("contract-new"))));
         CALLS.put("getOperator", () -> List.of(get("sec1", "/operators/clerk1")));
@@ -345,8 +350,17 @@ class OpenApiContractIT {
         List<OpenApiContract.Endpoint> secured = document.endpoints().stream().filter(document::needsLogin).toList();
         assertThat(secured).as("operations that need a login").isNotEmpty();
         return secured.stream().map(endpoint -> DynamicTest.dynamicTest(endpoint.toString(), () -> {
-            Exchange anonymous = exchange(endpoint.method(), example(endpoint.path()), null, "application/json",
-                    "{}".getBytes(StandardCharsets.UTF_8));
+            Exchange anonymous;
+            try {
+                anonymous = exchange(endpoint.method(), example(endpoint.path()), null, "application/json",
+                        "{}".getBytes(StandardCharsets.UTF_8));
+            } catch (java.io.IOException e) {
+                // The JDK client may reuse a pooled connection the server has just closed after answering the
+                // previous anonymous call without reading its body; that is the client's race, not the answer
+                // under test: ask once more on a fresh connection.
+                anonymous = exchange(endpoint.method(), example(endpoint.path()), null, "application/json",
+                        "{}".getBytes(StandardCharsets.UTF_8));
+            }
             assertThat(anonymous.response().statusCode()).as(describe(endpoint, anonymous)).isEqualTo(401);
             check(endpoint, anonymous);
         }));

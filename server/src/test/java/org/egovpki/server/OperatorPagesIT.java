@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -141,8 +142,11 @@ class OperatorPagesIT {
         browser.switchTo().activeElement().sendKeys(password + Keys.ENTER);
     }
 
+    /** The figure in the table's first row, or "" while the table has no row yet (today not yet computed). */
     private static String cell(String column) {
-        return browser.findElement(By.cssSelector("#stats-table tbody tr td[data-column='" + column + "']")).getText();
+        List<org.openqa.selenium.WebElement> cells = browser.findElements(
+                By.cssSelector("#stats-table tbody tr td[data-column='" + column + "']"));
+        return cells.isEmpty() ? "" : cells.get(0).getText();
     }
 
     private static void shot(String name) {

@@ -240,8 +240,11 @@ public final class ConfigLoader {
             return custody == EgovPkiConfig.Custody.DEMO ? EgovPkiConfig.CaKeys.PKCS12
                     : new EgovPkiConfig.CaKeys(store, null, null, null, null, custody, shares);
         }
-        if (node.has("custody") || node.has("shares")) {
-            throw ConfigException.invalid(node.key(node.has("custody") ? "custody" : "shares"), "(set)",
+        // custody: demo is the default the shipped file spells out; only the shares apply to a PKCS#12 store alone.
+        String custody = node.string("custody", "demo");
+        if (!"demo".equalsIgnoreCase(custody.strip()) || node.has("shares")) {
+            throw ConfigException.invalid(node.key(node.has("shares") ? "shares" : "custody"),
+                    node.has("shares") ? "(set)" : custody,
                     "applies only to caKeys.store: pkcs12 (a token's keys are protected by the token and its PIN)");
         }
         Path library = pkcs11.parsed("library", null, Path::of, "expected the path of the token's PKCS#11 library");

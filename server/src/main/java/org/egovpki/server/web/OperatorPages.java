@@ -262,9 +262,9 @@ public final class OperatorPages {
         StringBuilder b = new StringBuilder("<div class=\"table\"><table id=\"stats-table\">\n<thead><tr>");
         b.append("<th scope=\"col\">").append(v.t("stats.start")).append("</th><th scope=\"col\">")
                 .append(v.t("stats.end")).append("</th><th scope=\"col\">")
-                .append(Html.escape(t.query().groupBy().parameter())).append("</th>");
+                .append(v.t("stats.group." + t.query().groupBy().parameter())).append("</th>");
         for (String column : t.columns()) {
-            b.append("<th scope=\"col\">").append(Html.escape(column)).append("</th>");
+            b.append("<th scope=\"col\">").append(v.t("stats.col." + column)).append("</th>");
         }
         b.append("</tr></thead>\n<tbody>\n");
         for (StatisticsTable.Row r : t.rows()) {

@@ -329,6 +329,18 @@ class ConfigLoaderTest {
                 .hasMessageContaining("is read only with caKeys.custody: shares");
     }
 
+    @Test
+    void aTokenTakesTheShippedDemoCustodyLineButNotShares() throws IOException {
+        String token = "caKeys:\n  store: pkcs11\n  pkcs11:\n    library: /usr/lib/softhsm/libsofthsm2.so\n"
+                + "    slot: 1\n    pinFile: /etc/egov-pki/pin\n";
+        // conf/egov-pki.yaml spells out custody: demo; a copy switched to the token gets past it (here to the
+        // next check: the default SM2 chain cannot live on a SunPKCS11 token).
+        assertThatThrownBy(() -> ConfigLoader.load(write(token + "  custody: demo\n"), Map.of()))
+                .hasMessageContaining("SunPKCS11 has no SM2 mechanism").hasMessageNotContaining("custody");
+        assertThatThrownBy(() -> ConfigLoader.load(write(token + "  custody: shares\n"), Map.of()))
+                .hasMessageContaining("caKeys.custody").hasMessageContaining("applies only to caKeys.store: pkcs12");
+    }
+
     private Path write(String yaml) throws IOException {
         Path file = dir.resolve("egov-pki.yaml");
         Files.writeString(file, yaml);

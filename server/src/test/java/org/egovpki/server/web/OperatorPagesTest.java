@@ -204,6 +204,7 @@ class OperatorPagesTest {
         assertThat(page.getStatus()).isEqualTo(200);
         assertThat(page.getContent()).contains("<svg", "id=\"stats-table\"", "Logged in as admin.",
                 "<td data-column=\"issued\">2</td>", "<td data-column=\"revoked\">1</td>",
+                "<th scope=\"col\">Issued</th>", "<th scope=\"col\">Revoked</th>",
                 "href=\"/statistics.csv?from=2026-11-30&amp;to=2026-12-01&amp;period=day\"").doesNotContain("<script");
         assertThat(csv.getStatus()).isEqualTo(200);
         assertThat(csv.get("Content-Type")).startsWith("text/csv");
