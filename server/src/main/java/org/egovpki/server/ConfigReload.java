@@ -359,7 +359,7 @@ public final class ConfigReload {
                 new EgovPkiConfig.Ca(running.ca().definitions(), crl), loaded.profiles(), running.enrollment(),
                 running.revocation(), running.lifecycle(), ocsp, running.km(), running.sync(), loaded.logging(),
                 loaded.audit(), running.caKeys(), running.info(),
-                running.operators());
+                running.operators(), running.statistics());
     }
 
     /** The issuing CAs of {@code registry} in service, for {@link IssuingCas}. */

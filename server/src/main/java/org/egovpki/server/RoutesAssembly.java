@@ -59,8 +59,6 @@ final class RoutesAssembly {
 
     /** How often the sync delivery looks at every target for work no trigger announced. */
     static final Duration SYNC_POLL = Duration.ofSeconds(1);
-    /** How often the statistics close finished days and recompute today. */
-    static final Duration STATISTICS_REFRESH = Duration.ofMinutes(1);
     /** Targets delivered at the same time (each target has one message in flight). */
     static final int SYNC_WORKERS = 4;
     /** How often delivered sync messages past sync.retentionDays are deleted. */
@@ -223,7 +221,7 @@ final class RoutesAssembly {
         properties.setProperty("egovpki.km.cron", CrlScheduleRoute.cronForUri(config.km().destructionSchedule()));
         properties.setProperty("egovpki.km.timeZone", config.km().timeZone().getId());
         properties.setProperty("egovpki.sync.pollMillis", Long.toString(SYNC_POLL.toMillis()));
-        properties.setProperty("egovpki.statistics.refreshMillis", Long.toString(STATISTICS_REFRESH.toMillis()));
+        properties.setProperty("egovpki.statistics.refreshMillis", Long.toString(config.statistics().refresh().toMillis()));
         properties.setProperty("egovpki.sync.workers", Integer.toString(SYNC_WORKERS));
         properties.setProperty("egovpki.sync.purgeMillis", Long.toString(SYNC_PURGE.toMillis()));
         return properties;

@@ -48,6 +48,7 @@ class OperatorPagesIT {
         Path config = ServerProcess.config(tmp,
                 yaml -> yaml.replace("    - algorithm: EC\n      enabled: false", "    - algorithm: EC\n      enabled: true"),
                 yaml -> yaml.replace("  # initialAdminPassword: ...", "  initialAdminPassword: " + PASSWORD),
+                yaml -> yaml.replace("  refreshSeconds: 60", "  refreshSeconds: 2"),
                 yaml -> yaml.replace("profiles:\n", "profiles:\n"
                         + "  - name: device-ec\n    type: DEVICE\n    issuer: ec-issuing\n    validityMonths: 12\n"
                         + "    identityExtensions: NONE\n    extendedKeyUsages: [serverAuth]\n"));
@@ -93,7 +94,7 @@ class OperatorPagesIT {
         // The CA admin logs in with the keyboard alone (Tab, Enter).
         login("admin", PASSWORD);
         browser.get(base + "/statistics?" + query);
-        await().atMost(Duration.ofSeconds(100)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             browser.navigate().refresh();
             assertThat(cell("issued")).isEqualTo("2");
         });
@@ -104,8 +105,8 @@ class OperatorPagesIT {
         revoke.put("reason", "KEY_COMPROMISE");
         revoke.put("requester", "AUTHORISED_REPRESENTATIVE");
         api.postJson("admin", "/api/v1/certificates/" + tax + "/revoke", revoke, 200);
-        // The statistics route recomputes today every minute.
-        await().atMost(Duration.ofSeconds(100)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+        // The statistics route recomputes today every statistics.refreshSeconds (2 s here).
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             browser.navigate().refresh();
             assertThat(cell("revoked")).isEqualTo("1");
         });

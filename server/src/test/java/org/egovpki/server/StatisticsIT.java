@@ -38,6 +38,7 @@ class StatisticsIT {
         Path config = ServerProcess.config(tmp,
                 yaml -> yaml.replace("    - algorithm: EC\n      enabled: false", "    - algorithm: EC\n      enabled: true"),
                 yaml -> yaml.replace("  # initialAdminPassword: ...", "  initialAdminPassword: " + PASSWORD),
+                yaml -> yaml.replace("  refreshSeconds: 60", "  refreshSeconds: 2"),
                 yaml -> yaml.replace("profiles:\n", "profiles:\n"
                         + "  - name: device-ec\n    type: DEVICE\n    issuer: ec-issuing\n    validityMonths: 12\n"
                         + "    identityExtensions: NONE\n    extendedKeyUsages: [serverAuth]\n"));
@@ -74,8 +75,8 @@ class StatisticsIT {
         String today = LocalDate.now(ZoneId.of("Asia/Shanghai")).toString();
         String query = "/api/v1/statistics/certificates?from=" + today + "&to=" + today + "&groupBy=businessType";
 
-        // The statistics route recomputes today every minute.
-        await().atMost(Duration.ofSeconds(100)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
+        // The statistics route recomputes today every statistics.refreshSeconds (2 s here).
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                 assertThat(rows(api.json("admin", query))).containsEntry("tax", "issued=2 revoked=1 valid=1")
                         .containsEntry("health", "issued=1 revoked=0 valid=1"));
 

@@ -181,9 +181,10 @@ public final class ConfigLoader {
         EgovPkiConfig.CaKeys caKeys = readCaKeys(root.child("caKeys"), ca);
         EgovPkiConfig.Info info = readInfo(root.child("info"));
         EgovPkiConfig.Operators operators = readOperators(root.child("operators"));
+        EgovPkiConfig.Statistics statistics = readStatistics(root.child("statistics"));
         root.rejectUnknownKeys();
         return new EgovPkiConfig(data, ldap, http, ca, profiles, enrollment, revocation, lifecycle, ocsp, km, sync,
-                logging, audit, caKeys, info, operators);
+                logging, audit, caKeys, info, operators, statistics);
     }
 
     private static EgovPkiConfig.Info readInfo(ConfigNode node) {
@@ -326,6 +327,12 @@ public final class ConfigLoader {
             throw new IllegalArgumentException(value);
         }
         return level;
+    }
+
+    private static EgovPkiConfig.Statistics readStatistics(ConfigNode node) {
+        int refresh = node.integer("refreshSeconds", 60, 1, 3600);
+        node.rejectUnknownKeys();
+        return new EgovPkiConfig.Statistics(Duration.ofSeconds(refresh));
     }
 
     private static EgovPkiConfig.Operators readOperators(ConfigNode node) {

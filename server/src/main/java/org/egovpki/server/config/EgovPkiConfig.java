@@ -34,7 +34,7 @@ import org.egovpki.core.profile.ProfileCatalog;
 public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, ProfileCatalog profiles,
                             Enrollment enrollment, Revocation revocation, Lifecycle lifecycle, Ocsp ocsp, Km km,
                             Sync sync, Logging logging, Audit audit, CaKeys caKeys, Info info,
-                            Operators operators) {
+                            Operators operators, Statistics statistics) {
 
     /**
      * This configuration with the ports the listeners actually bound. A configured port of 0
@@ -65,7 +65,7 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
                             p.autoApproveForRa(), p.policyOid(), cps, p.description()), entry.issuer()));
         }
         return new EgovPkiConfig(dataDirectory, boundLdap, boundHttp, ca, new ProfileCatalog(entries), enrollment,
-                revocation, lifecycle, ocsp, km, sync, logging, audit, caKeys, info, operators);
+                revocation, lifecycle, ocsp, km, sync, logging, audit, caKeys, info, operators, statistics);
     }
 
     private static int bound(int configured, int bound) {
@@ -82,6 +82,15 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException("cannot put port " + port + " into " + url, e);
         }
+    }
+
+    /**
+     * The decision-support statistics (docs/statistics.md). Read at start-up.
+     *
+     * @param refresh {@code statistics.refreshSeconds} — how often finished days are closed and
+     *                today is recomputed: the figures are at most this old
+     */
+    public record Statistics(Duration refresh) {
     }
 
     /**

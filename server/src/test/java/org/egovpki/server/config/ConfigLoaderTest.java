@@ -194,6 +194,8 @@ class ConfigLoaderTest {
                 Arguments.of("info:\n  cps:\n    zh: /nonexistent/cps.txt\n", "'info.cps.zh'", "readable UTF-8 text file"),
                 Arguments.of("info:\n  lookup:\n    perMinute: 0\n", "'info.lookup.perMinute'", "from 1 to 100000"),
                 Arguments.of("info:\n  contact:\n    phone: 1\n", "unknown configuration key 'info.contact'", ""),
+                Arguments.of("statistics:\n  refreshSeconds: 0\n", "'statistics.refreshSeconds'", "from 1 to 3600"),
+                Arguments.of("statistics:\n  refreshMinutes: 1\n", "unknown configuration key 'statistics.refreshMinutes'", ""),
                 Arguments.of("- just\n- a list\n", "must be a YAML mapping", ""),
                 Arguments.of("ldap: [1, 2\n", "not valid YAML", ""));
     }
