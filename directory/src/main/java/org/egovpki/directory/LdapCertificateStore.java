@@ -4,8 +4,6 @@ import com.unboundid.ldap.sdk.Attribute;
 import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPException;
-import com.unboundid.ldap.sdk.LDAPConnection;
-import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.LDAPInterface;
 import com.unboundid.ldap.sdk.LDAPSearchException;
 import com.unboundid.ldap.sdk.Modification;
@@ -13,12 +11,9 @@ import com.unboundid.ldap.sdk.ModificationType;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldap.sdk.SearchResultEntry;
-import com.unboundid.ldap.sdk.SearchResult;
 import com.unboundid.ldap.sdk.SearchResultListener;
 import com.unboundid.ldap.sdk.SearchResultReference;
 import com.unboundid.ldap.sdk.SearchScope;
-import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
-import com.unboundid.asn1.ASN1OctetString;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -231,41 +226,12 @@ public final class LdapCertificateStore implements CertificateStore {
             }
         };
         String base = names.container(DirectoryLayout.Container.CERTIFICATES).toString();
-        ASN1OctetString cookie = null;
-        // A paged search's cookie is valid only on the connection that started it: take one from the
-        // pool for the whole search.
-        LDAPConnectionPool pool = ldap instanceof LDAPConnectionPool p ? p : null;
-        LDAPConnection connection = null;
-        boolean failed = false;
         try {
-            LDAPInterface target = ldap;
-            if (pool != null) {
-                connection = pool.getConnection();
-                target = connection;
-            }
-            do {
-                SearchRequest request = new SearchRequest(listener, base, SearchScope.ONE,
-                        Filter.createANDFilter(filters), "egovSerialNumber", "egovRevocationTime",
-                        "egovRevocationReason", "egovInvalidityDate");
-                request.addControl(new SimplePagedResultsControl(pageSize, cookie, true));
-                SearchResult result = target.search(request);
-                SimplePagedResultsControl paged = SimplePagedResultsControl.get(result);
-                cookie = paged == null ? null : paged.getCookie();
-            } while (cookie != null && cookie.getValueLength() > 0);
+            PagedSearch.run(ldap, pageSize, () -> new SearchRequest(listener, base, SearchScope.ONE,
+                    Filter.createANDFilter(filters), "egovSerialNumber", "egovRevocationTime",
+                    "egovRevocationReason", "egovInvalidityDate"), page -> { });
         } catch (LDAPException e) {
-            failed = true;
             throw LdapErrors.toDomain("reading the revoked certificates of CA " + selection.issuer(), e);
-        } catch (RuntimeException e) {
-            failed = true;
-            throw e;
-        } finally {
-            if (connection != null) {
-                if (failed) {
-                    pool.releaseDefunctConnection(connection);
-                } else {
-                    pool.releaseConnection(connection);
-                }
-            }
         }
     }
 

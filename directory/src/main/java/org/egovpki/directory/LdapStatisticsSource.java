@@ -1,18 +1,11 @@
 package org.egovpki.directory;
 
-import com.unboundid.asn1.ASN1OctetString;
 import com.unboundid.ldap.sdk.Filter;
-import com.unboundid.ldap.sdk.LDAPConnection;
-import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPInterface;
-import com.unboundid.ldap.sdk.LDAPSearchException;
-import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchRequest;
-import com.unboundid.ldap.sdk.SearchResult;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
-import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,49 +84,11 @@ public final class LdapStatisticsSource implements StatisticsSource {
                                Function<SearchResultEntry, T> mapper, String what) {
         List<T> found = new ArrayList<>();
         String base = names.container(container).toString();
-        // A paged search's cookie is valid only on the connection that started it.
-        LDAPConnectionPool pool = ldap instanceof LDAPConnectionPool p ? p : null;
-        LDAPConnection connection = null;
-        boolean failed = false;
         try {
-            LDAPInterface target = ldap;
-            if (pool != null) {
-                connection = pool.getConnection();
-                target = connection;
-            }
-            ASN1OctetString cookie = null;
-            do {
-                SearchRequest request = new SearchRequest(base, SearchScope.ONE, filter, attributes);
-                request.addControl(new SimplePagedResultsControl(PAGE, cookie, true));
-                SearchResult result;
-                try {
-                    result = target.search(request);
-                } catch (LDAPSearchException e) {
-                    if (e.getResultCode() != ResultCode.SIZE_LIMIT_EXCEEDED) {
-                        throw e;
-                    }
-                    result = e.getSearchResult();
-                }
-                for (SearchResultEntry entry : result.getSearchEntries()) {
-                    found.add(mapper.apply(entry));
-                }
-                SimplePagedResultsControl paged = SimplePagedResultsControl.get(result);
-                cookie = paged == null ? null : paged.getCookie();
-            } while (cookie != null && cookie.getValueLength() > 0);
+            PagedSearch.run(ldap, PAGE, () -> new SearchRequest(base, SearchScope.ONE, filter, attributes),
+                    page -> page.getSearchEntries().forEach(entry -> found.add(mapper.apply(entry))));
         } catch (LDAPException e) {
-            failed = true;
             throw LdapErrors.toDomain("reading the " + what + " for the statistics", e);
-        } catch (RuntimeException e) {
-            failed = true;
-            throw e;
-        } finally {
-            if (connection != null) {
-                if (failed) {
-                    pool.releaseDefunctConnection(connection);
-                } else {
-                    pool.releaseConnection(connection);
-                }
-            }
         }
         return found;
     }

@@ -343,29 +343,22 @@ public final class X500Mirror {
      * not left public and stale. An entry with a child that is not the mirror's stays.
      */
     private int deleteMirrorEntries(DN context) throws LDAPException {
+        List<String> dns = new ArrayList<>();
+        try {
+            PagedSearch.run(ldap, 500, () -> new com.unboundid.ldap.sdk.SearchRequest(context.toString(),
+                            com.unboundid.ldap.sdk.SearchScope.SUB,
+                            com.unboundid.ldap.sdk.Filter.createEqualityFilter("objectClass", CLASS), "1.1"),
+                    page -> page.getSearchEntries().forEach(entry -> dns.add(entry.getDN())));
+        } catch (LDAPException e) {
+            if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
+                return 0; // the context is gone (a partition removed): nothing of it is public
+            }
+            throw e;
+        }
         List<DN> found = new ArrayList<>();
-        com.unboundid.asn1.ASN1OctetString cookie = null;
-        do {
-            com.unboundid.ldap.sdk.SearchRequest request = new com.unboundid.ldap.sdk.SearchRequest(context.toString(),
-                    com.unboundid.ldap.sdk.SearchScope.SUB,
-                    com.unboundid.ldap.sdk.Filter.createEqualityFilter("objectClass", CLASS), "1.1");
-            request.setControls(new com.unboundid.ldap.sdk.controls.SimplePagedResultsControl(500, cookie, false));
-            com.unboundid.ldap.sdk.SearchResult result;
-            try {
-                result = ldap.search(request);
-            } catch (LDAPException e) {
-                if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
-                    return 0; // the context is gone (a partition removed): nothing of it is public
-                }
-                throw e;
-            }
-            for (SearchResultEntry entry : result.getSearchEntries()) {
-                found.add(entry.getParsedDN());
-            }
-            com.unboundid.ldap.sdk.controls.SimplePagedResultsControl paging =
-                    com.unboundid.ldap.sdk.controls.SimplePagedResultsControl.get(result);
-            cookie = paging == null || !paging.moreResultsToReturn() ? null : paging.getCookie();
-        } while (cookie != null);
+        for (String dn : dns) {
+            found.add(new DN(dn));
+        }
         found.sort(java.util.Comparator.comparingInt((DN d) -> d.getRDNs().length).reversed());
         int deleted = 0;
         for (DN dn : found) {
