@@ -86,6 +86,15 @@ public final class DirectoryNames {
         return new DN(new RDN("cn", "application-admins"), container(DirectoryLayout.Container.OPERATORS));
     }
 
+    /**
+     * The group of operators who read requests in an LDAP browser ({@code cn=request-readers,ou=operators},
+     * groupOfUniqueNames): those who see registration data whole ({@code Operator.readsRegistrationWhole}),
+     * kept by the CA with every role change, and the CA service account, so the group is never empty.
+     */
+    public DN requestReaders() {
+        return new DN(new RDN("cn", "request-readers"), container(DirectoryLayout.Container.OPERATORS));
+    }
+
     /** The KM's own subtree, {@code ou=km}: escrowed keys and key recovery requests. */
     public DN km() {
         return container(DirectoryLayout.Container.KM);

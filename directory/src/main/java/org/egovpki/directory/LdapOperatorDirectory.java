@@ -249,6 +249,19 @@ public final class LdapOperatorDirectory implements OperatorDirectory, OperatorA
             }
             throw LdapErrors.toDomain("creating operator " + uid, e);
         }
+        if (Operator.readsRegistrationWhole(roles)) {
+            try {
+                requestReader(dn, true);
+            } catch (RuntimeException e) {
+                // Not in the group, a reviewer could not decide in an LDAP browser; no half-made operator.
+                try {
+                    ldap.delete(dn.toString());
+                } catch (LDAPException undo) {
+                    e.addSuppressed(undo);
+                }
+                throw e;
+            }
+        }
         if (roles.contains(Role.APPLICATION_ADMIN)) {
             try {
                 joinApplicationAdmins(dn);
@@ -320,10 +333,91 @@ public final class LdapOperatorDirectory implements OperatorDirectory, OperatorA
         return entry(uid, ACCOUNT_ATTRIBUTES).map(this::toAccount);
     }
 
+    /**
+     * Replaces the roles, and the membership of the request readers with them: an operator losing
+     * the right leaves the group before its roles change, one gaining it joins after, so a failure
+     * half-way never leaves LDAP-browser reads the roles do not grant.
+     */
     @Override
     public void replaceRoles(String uid, Set<Role> roles) {
+        DN dn = names.operator(uid);
+        boolean reader = Operator.readsRegistrationWhole(roles);
+        if (!reader) {
+            requestReader(dn, false);
+        }
         modify(uid, "changing the roles of", new Modification(ModificationType.REPLACE, "egovRole",
                 roles.stream().map(Enum::name).sorted().toArray(String[]::new)));
+        if (reader) {
+            requestReader(dn, true);
+        }
+    }
+
+    /**
+     * Makes {@code cn=request-readers,ou=operators} hold exactly the CA service account and the
+     * operators whose roles read registration data whole, creating the group if it is missing. Run
+     * at every start, it repairs a membership a failed or interrupted role change left behind and
+     * fills the group in a directory written before it existed.
+     *
+     * @return how many operators read requests in an LDAP browser
+     */
+    public int reconcileRequestReaders() {
+        List<String> members = new ArrayList<>();
+        members.add(names.caServiceAccount().toString());
+        try {
+            SearchResult result = ldap.search(names.container(org.egovpki.schema.DirectoryLayout.Container.OPERATORS)
+                    .toString(), SearchScope.ONE, Filter.createEqualityFilter("objectClass", "egovOperator"),
+                    ACCOUNT_ATTRIBUTES);
+            for (SearchResultEntry entry : result.getSearchEntries()) {
+                if (entry.getAttributeValue("uid") != null && toOperator(entry).readsRegistrationWhole()) {
+                    members.add(names.operator(entry.getAttributeValue("uid")).toString());
+                }
+            }
+        } catch (LDAPException e) {
+            throw LdapErrors.toDomain("listing the operators who read requests", e);
+        }
+        String group = names.requestReaders().toString();
+        Modification replace = new Modification(ModificationType.REPLACE, "uniqueMember", members.toArray(String[]::new));
+        try {
+            ldap.modify(group, replace);
+        } catch (LDAPException e) {
+            if (e.getResultCode() != ResultCode.NO_SUCH_OBJECT) {
+                throw LdapErrors.toDomain("updating the request readers", e);
+            }
+            try {
+                ldap.add(new Entry(group, new Attribute("objectClass", "top", "groupOfUniqueNames"),
+                        new Attribute("cn", "request-readers"), new Attribute("uniqueMember", members)));
+            } catch (LDAPException add) {
+                if (add.getResultCode() != ResultCode.ENTRY_ALREADY_EXISTS) {
+                    throw LdapErrors.toDomain("creating the group of request readers", add);
+                }
+                try {
+                    ldap.modify(group, replace);
+                } catch (LDAPException again) {
+                    throw LdapErrors.toDomain("updating the request readers", again);
+                }
+            }
+        }
+        return members.size() - 1;
+    }
+
+    /** Adds {@code member} to the request readers or removes it; idempotent. */
+    private void requestReader(DN member, boolean reader) {
+        try {
+            ldap.modify(names.requestReaders().toString(), new Modification(
+                    reader ? ModificationType.ADD : ModificationType.DELETE, "uniqueMember", member.toString()));
+        } catch (LDAPException e) {
+            ResultCode code = e.getResultCode();
+            if (reader && code == ResultCode.ATTRIBUTE_OR_VALUE_EXISTS
+                    || !reader && (code == ResultCode.NO_SUCH_ATTRIBUTE || code == ResultCode.NO_SUCH_OBJECT)) {
+                return;
+            }
+            if (reader && code == ResultCode.NO_SUCH_OBJECT) {
+                reconcileRequestReaders(); // the group is missing: made whole from the operators' roles
+                return;
+            }
+            throw LdapErrors.toDomain((reader ? "adding " : "removing ") + member
+                    + (reader ? " to" : " from") + " the request readers", e);
+        }
     }
 
     @Override

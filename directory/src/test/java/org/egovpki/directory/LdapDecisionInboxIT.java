@@ -45,6 +45,7 @@ class LdapDecisionInboxIT {
     private static TestDirectory directory;
     private static DirectoryNames names;
     private static LDAPConnection ca;
+    /** An operator who reads requests in an LDAP browser but is not a reviewer (an RA admin). */
     private static LDAPConnection clerk;
     private static LDAPConnection reviewer;
     private static LdapDecisionInbox inbox;
@@ -55,7 +56,7 @@ class LdapDecisionInboxIT {
         directory = TestDirectory.start(work);
         names = directory.names();
         ca = directory.ca();
-        clerk = directory.operator("clerk01", Role.ENTRY_CLERK);
+        clerk = directory.operator("clerk01", Role.RA_ADMIN);
         reviewer = directory.operator("reviewer01", Role.REVIEWER);
         inbox = new LdapDecisionInbox(ca, names);
     }
@@ -237,6 +238,48 @@ class LdapDecisionInboxIT {
         assertThat(restored.hasAttribute("egovRejectionReason")).isFalse();
         assertThat(ca.getEntry(names.request(issued).toString()).getAttributeValue("egovRequestState"))
                 .isEqualTo("ISSUED");
+    }
+
+    /**
+     * Only reviewers and RA admins — who see registration data whole through the API — read requests
+     * in an LDAP browser; every other role finds none, as if ou=requests were empty, and adds no
+     * decision. The group follows role changes and a start-up reconciliation repairs it.
+     */
+    @Test
+    void onlyReviewersAndRaAdminsReadRequestsAndAddDecisionsInTheDirectory() throws Exception {
+        String id = request("SUBMITTED");
+        String dn = names.request(id).toString();
+        LdapOperatorDirectory operators = directory.operators();
+        int n = 0;
+        for (Role role : List.of(Role.ENTRY_CLERK, Role.CA_ADMIN, Role.AUDITOR, Role.KM_OPERATOR,
+                Role.KM_BUSINESS_ADMIN, Role.KEY_CUSTODIAN, Role.SECURITY_ADMIN, Role.SYSTEM_ADMIN)) {
+            String uid = "noreader" + (++n);
+            LDAPConnection outsider = directory.operator(uid, role);
+            assertThat(outsider.getEntry(dn)).as(role + " reads a request").isNull();
+            assertThat(outsider.search(names.container(org.egovpki.schema.DirectoryLayout.Container.REQUESTS)
+                    .toString(), com.unboundid.ldap.sdk.SearchScope.ONE, "(objectClass=*)").getEntryCount())
+                    .as(role + " finds requests").isZero();
+            assertRefused(() -> outsider.add(decision(id, uid + "-1", "APPROVED", null)));
+        }
+        assertThat(decisionsFor(id)).isEmpty();
+        assertThat(reviewer.getEntry(dn)).isNotNull();
+        assertThat(clerk.getEntry(dn)).isNotNull();
+
+        // Made a reviewer: reads and decides; a reviewer no more: reads nothing again.
+        LDAPConnection promoted = directory.operator("promoted01", Role.KM_OPERATOR);
+        assertThat(promoted.getEntry(dn)).isNull();
+        operators.replaceRoles("promoted01", Set.of(Role.REVIEWER));
+        assertThat(promoted.getEntry(dn)).isNotNull();
+        operators.replaceRoles("promoted01", Set.of(Role.AUDITOR));
+        assertThat(promoted.getEntry(dn)).isNull();
+
+        // A membership lost (a role change cut short, a directory from before the group) comes back at start-up.
+        directory.admin().modify(names.requestReaders().toString(), new Modification(ModificationType.DELETE,
+                "uniqueMember", directory.operatorDn("reviewer01").toString()));
+        assertThat(reviewer.getEntry(dn)).isNull();
+        assertThat(operators.reconcileRequestReaders()).isEqualTo(2);
+        assertThat(reviewer.getEntry(dn)).isNotNull();
+        assertThat(promoted.getEntry(dn)).isNull();
     }
 
     /** Start-up on a directory written by an earlier version, which let operators write a request's state. */

@@ -157,6 +157,7 @@ public final class EgovPkiServer implements AutoCloseable {
         recover(new Issuer(steps, issuance, ra.requests(), audit, clock), data);
         ra.startEnrollment(new MeteredIssuance(issuance, metrics.registry()), ca.certificates(), ca.profiles());
         ra.firstAdmin();
+        ra.reconcileRequestReaders();
 
         ca.startCaRevocations();
         List<String> caNames = ca.registry().all().stream().map(c -> c.name()).toList();

@@ -28,6 +28,8 @@ import org.egovpki.directory.LdapSubscriberStore;
 import org.egovpki.directory.SubscriberIdMigration;
 import org.egovpki.server.audit.FileAuditLog;
 import org.egovpki.server.config.EgovPkiConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The RA: requests, subscribers, operators and their validation (start-up step 9), then the
@@ -36,6 +38,8 @@ import org.egovpki.server.config.EgovPkiConfig;
  * once each, in the order they are declared.
  */
 final class RaAssembly {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RaAssembly.class);
 
     static final String FIRST_ADMIN = "admin";
 
@@ -120,6 +124,17 @@ final class RaAssembly {
             System.out.println("egov-pki: created the first CA admin operator '" + FIRST_ADMIN + "' with the one-time "
                     + "password " + new String(password) + " -- it is shown only now; store it safely.");
         }
+    }
+
+    /**
+     * Makes the group of operators who read requests in an LDAP browser match their roles (a role
+     * change cut short, a directory from before the group); logged, since it decides who reads
+     * registration data there.
+     */
+    void reconcileRequestReaders() {
+        int readers = operators.reconcileRequestReaders();
+        LOG.info("{} operator(s) read requests in an LDAP browser (reviewers and RA admins: {})", readers,
+                directory.names().requestReaders());
     }
 
     /** Acts on decision entries added in an LDAP browser (the directory approvals route calls it). */

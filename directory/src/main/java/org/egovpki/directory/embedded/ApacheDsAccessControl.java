@@ -199,6 +199,9 @@ public final class ApacheDsAccessControl {
         String kmService = names.kmServiceAccount().toString();
         String operators = "subtree { { base \"" + names.container(DirectoryLayout.Container.OPERATORS) + "\" } }";
         String applicationAdmins = "userGroup { \"" + names.applicationAdmins() + "\" }";
+        // Only operators who see registration data whole read requests and add decisions in an LDAP
+        // browser (the group LdapOperatorDirectory keeps with their roles); the others use the API, masked.
+        String requestReaders = "userGroup { \"" + names.requestReaders() + "\" }";
         return List.of(
                 new Subentry("egovPkiPublicTree", "{ maximum 1 }", aci("anonymousReadTree", 10, "none", "allUsers",
                         "entry, allUserAttributeTypesAndValues", READ)),
@@ -223,9 +226,9 @@ public final class ApacheDsAccessControl {
                                 "entry, allUserAttributeTypesAndValues", ALL)),
                 new Subentry("egovPkiOperatorsReadRequests",
                         "{ base \"ou=" + DirectoryLayout.Container.REQUESTS.ou() + "\", minimum 1 }",
-                        aci("operatorsReadRequests", 20, "simple", operators,
+                        aci("operatorsReadRequests", 20, "simple", requestReaders,
                                 "entry, allUserAttributeTypesAndValues", READ)),
-                addBelowChildren("egovPkiOperatorsAddDecisions", "operatorsAddDecisions", operators,
+                addBelowChildren("egovPkiOperatorsAddDecisions", "operatorsAddDecisions", requestReaders,
                         DirectoryLayout.Container.REQUESTS, "egovRequestDecision", DECISION_ATTRIBUTES),
                 new Subentry("egovPkiOperatorsReadSyncTargets",
                         "{ base \"ou=" + DirectoryLayout.Container.SYNC.ou() + "\", minimum 1, maximum 1, "

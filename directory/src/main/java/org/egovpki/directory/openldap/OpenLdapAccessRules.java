@@ -43,18 +43,18 @@ olcAccess: {7}to dn.one="${base}" attrs=entry,objectClass,ou
 olcAccess: {8}to dn.one="ou=requests,${base}" attrs=children
   by dn.exact="${ca}" write
   by group/groupOfUniqueNames/uniqueMember="cn=application-admins,ou=operators,${base}" none
-  by dn.children="ou=operators,${base}" add
+  by group/groupOfUniqueNames/uniqueMember="cn=request-readers,ou=operators,${base}" add
   by * none
 olcAccess: {9}to dn.children="ou=requests,${base}"
     filter=(objectClass=egovRequestDecision) attrs=entry
   by dn.exact="${ca}" write
   by group/groupOfUniqueNames/uniqueMember="cn=application-admins,ou=operators,${base}" none
-  by dn.children="ou=operators,${base}" add
+  by group/groupOfUniqueNames/uniqueMember="cn=request-readers,ou=operators,${base}" add
   by * none
 olcAccess: {10}to dn.children="ou=requests,${base}"
   by dn.exact="${ca}" write
   by group/groupOfUniqueNames/uniqueMember="cn=application-admins,ou=operators,${base}" none
-  by dn.children="ou=operators,${base}" read
+  by group/groupOfUniqueNames/uniqueMember="cn=request-readers,ou=operators,${base}" read
   by * none
 olcAccess: {11}to dn.one="ou=sync,${base}"
     filter=(objectClass=egovSyncTarget) attrs=children

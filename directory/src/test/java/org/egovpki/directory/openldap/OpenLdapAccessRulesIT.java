@@ -10,6 +10,7 @@ import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.Modification;
 import com.unboundid.ldap.sdk.ModificationType;
 import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchScope;
 import com.unboundid.ldif.LDIFReader;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +38,8 @@ class OpenLdapAccessRulesIT {
     private static final String CA = "uid=egov-pki-ca,ou=services," + BASE;
     private static final String KM = "uid=egov-pki-km,ou=services," + BASE;
     private static final String OPERATOR = "uid=rev1,ou=operators," + BASE;
+    /** An operator whose roles do not read registration data whole: not in cn=request-readers. */
+    private static final String OUTSIDER = "uid=km1,ou=operators," + BASE;
     private static final String PASSWORD = "Operator-pw-2026";
     private static final String REQUEST = "egovRequestId=r-1,ou=requests," + BASE;
     private static final String TARGET = "cn=t1,ou=sync," + BASE;
@@ -67,6 +70,13 @@ class OpenLdapAccessRulesIT {
             root.add(new Entry(OPERATOR, List.of(new Attribute("objectClass", "top", "egovOperator"),
                     new Attribute("uid", "rev1"), new Attribute("cn", "Reviewer One"),
                     new Attribute("userPassword", PASSWORD))));
+            root.add(new Entry(OUTSIDER, List.of(new Attribute("objectClass", "top", "egovOperator"),
+                    new Attribute("uid", "km1"), new Attribute("cn", "KM operator One"),
+                    new Attribute("userPassword", PASSWORD))));
+            // As LdapOperatorDirectory keeps it: the CA service account and the reviewers and RA admins.
+            root.add(new Entry("cn=request-readers,ou=operators," + BASE, List.of(
+                    new Attribute("objectClass", "top", "groupOfUniqueNames"), new Attribute("cn", "request-readers"),
+                    new Attribute("uniqueMember", CA, OPERATOR))));
             root.add(new Entry(REQUEST, List.of(new Attribute("objectClass", "top", "egovEnrollmentRequest"),
                     new Attribute("egovRequestId", "r-1"), new Attribute("egovRequestState", "SUBMITTED"))));
             root.add(new Entry(TARGET, List.of(new Attribute("objectClass", "top", "egovSyncTarget"),
@@ -152,6 +162,21 @@ class OpenLdapAccessRulesIT {
                 new Attribute("objectClass", "top", "egovSyncTargetCommand"),
                 new Attribute("egovSyncCommandId", "loose"), new Attribute("egovSyncAction", "SKIP")))));
         assertThat(ca.getEntry(TARGET).getAttributeValue("labeledURI")).isEqualTo("https://tax.example/sync");
+    }
+
+    @Test
+    void anOperatorOutsideTheRequestReadersNeitherReadsARequestNorAddsADecision() throws Exception {
+        try (LDAPConnection outsider = slapd.bind(OUTSIDER, PASSWORD)) {
+            assertThat(outsider.getEntry(REQUEST)).isNull();
+            assertThat(outsider.search("ou=requests," + BASE, SearchScope.ONE, "(objectClass=*)").getEntryCount())
+                    .isZero();
+            assertRefused(() -> outsider.add(new Entry("egovDecisionId=km1-1," + REQUEST, List.of(
+                    new Attribute("objectClass", "top", "egovRequestDecision"), new Attribute("egovDecisionId", "km1-1"),
+                    new Attribute("egovDecision", "APPROVED")))));
+            assertThat(ca.getEntry("egovDecisionId=km1-1," + REQUEST)).isNull();
+            assertThat(outsider.getEntry(TARGET)).as("sync targets stay readable to every operator").isNotNull();
+        }
+        assertThat(operator.getEntry(REQUEST)).isNotNull();
     }
 
     @Test

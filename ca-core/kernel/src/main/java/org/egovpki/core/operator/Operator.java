@@ -36,6 +36,21 @@ public record Operator(String uid, String dn, String name, Set<Role> roles, Set<
         return roles.contains(role);
     }
 
+    /**
+     * Whether this operator sees registration data whole — identity and phone numbers unmasked:
+     * reviewers, who decide a request by comparing it with the documents presented, and RA admins,
+     * who answer for the RA's records (seed 001 §6.4.2: access by role). Everyone else sees them
+     * masked through the API and reads no request in an LDAP browser.
+     */
+    public boolean readsRegistrationWhole() {
+        return readsRegistrationWhole(roles);
+    }
+
+    /** {@link #readsRegistrationWhole()} for an operator holding {@code roles}. */
+    public static boolean readsRegistrationWhole(Set<Role> roles) {
+        return roles.contains(Role.REVIEWER) || roles.contains(Role.RA_ADMIN);
+    }
+
     /** Whether this operator may enter requests (entry clerk, RA admin, CA admin). */
     public boolean mayEnterRequests() {
         return has(Role.ENTRY_CLERK) || has(Role.RA_ADMIN) || has(Role.CA_ADMIN);

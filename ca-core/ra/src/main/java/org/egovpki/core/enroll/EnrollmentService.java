@@ -270,7 +270,7 @@ public final class EnrollmentService {
      */
     public RegistrationData registrationAsSeenBy(Operator viewer, EnrollmentRequest request) {
         RegistrationData g = request.registration();
-        if (viewer.has(Role.REVIEWER) || viewer.has(Role.RA_ADMIN)) {
+        if (viewer.readsRegistrationWhole()) {
             return g;
         }
         return new RegistrationData(g.realName(), g.idType(), PersonalData.mask(g.idNumber()),
