@@ -152,7 +152,8 @@ class CaKeyChangeoverTest {
                 .anySatisfy(der -> assertThat(der).isEqualTo(oldRoot.certificate().getEncoded()));
         assertThat(repository.caCertificates("sm2-issuing")).hasSize(2);
         assertThat(repository.crossCertificatePairs("sm2-root")).hasSize(1);
-        CertificatePair pair = CertificatePair.getInstance(repository.crossCertificatePairs("sm2-root").get(0));
+        CertificatePair pair = CertificatePair.getInstance(
+                org.bouncycastle.asn1.ASN1Primitive.fromByteArray(repository.crossCertificatePairs("sm2-root").get(0)));
         assertThat(pair.getForward().getEncoded()).isEqualTo(newWithOld.getEncoded());
         assertThat(pair.getReverse().getEncoded()).isEqualTo(oldWithNew.getEncoded());
         assertThat(repository.crossCertificatePairs("sm2-issuing")).isEmpty();
