@@ -17,6 +17,8 @@ import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.audit.AuditLog;
 import org.egovpki.core.crypto.CaKeyStore;
 import org.egovpki.core.crypto.CaSigner;
+import org.egovpki.core.operator.Operator;
+import org.egovpki.core.operator.Role;
 import org.egovpki.core.x509.CaCertificateFactory;
 import org.egovpki.core.x509.CaCertificateRequest;
 import org.egovpki.core.x509.DistinguishedNames;
@@ -66,6 +68,23 @@ public final class CaKeyChangeover {
         this.urls = Objects.requireNonNull(urls, "urls");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Rolls {@code caName} to a new key at a CA administrator's request (REST, {@code egov-pki ca
+     * changeover}): FORBIDDEN for anyone without {@link Role#CA_ADMIN}, checked before anything is
+     * looked up, and audited like every refusal.
+     */
+    public KeyChangeover roll(Operator operator, String caName) {
+        Objects.requireNonNull(operator, "operator");
+        if (!operator.has(Role.CA_ADMIN)) {
+            DomainException refused = new DomainException(DomainException.Kind.FORBIDDEN, "operator '"
+                    + operator.uid() + "' may not change a CA's key; that needs the CA_ADMIN role");
+            audit.record(AuditEvent.failure(clock.instant(), AuditEventType.CA_KEY_CHANGEOVER, operator.dn(),
+                    List.of(String.valueOf(caName)), Map.of("error", refused.publicMessage())));
+            throw refused;
+        }
+        return roll(caName, operator.dn());
     }
 
     /**

@@ -16,7 +16,7 @@ import org.bouncycastle.asn1.x509.CertificatePair;
  * issued <em>to</em> it, so it is the pair's {@code forward} element, and OldWithNew is issued
  * <em>by</em> it, the {@code reverse} element (X.509 §11.2.3).
  */
-final class CaKeyHistory {
+public final class CaKeyHistory {
 
     private CaKeyHistory() {
     }
@@ -37,6 +37,29 @@ final class CaKeyHistory {
         } catch (IOException e) {
             throw new IllegalStateException("cannot encode a crossCertificatePair", e);
         }
+    }
+
+    /**
+     * The link certificates in published {@code crossCertificatePair} values, forward then reverse
+     * of each (for a root's changeover: NewWithOld, OldWithNew).
+     *
+     * @throws org.egovpki.core.DomainException INTERNAL if a value is not a CertificatePair
+     */
+    public static List<X509Certificate> linkCertificates(List<byte[]> pairs) {
+        List<X509Certificate> links = new ArrayList<>();
+        for (byte[] der : pairs) {
+            try {
+                CertificatePair pair = CertificatePair.getInstance(org.bouncycastle.asn1.ASN1Primitive.fromByteArray(der));
+                for (Certificate certificate : new Certificate[] {pair.getForward(), pair.getReverse()}) {
+                    if (certificate != null) {
+                        links.add(org.egovpki.core.x509.Pem.parseCertificate(certificate.getEncoded(ASN1Encoding.DER)));
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                throw org.egovpki.core.DomainException.internal("a published crossCertificatePair cannot be read", e);
+            }
+        }
+        return links;
     }
 
     private static byte[] encoded(X509Certificate certificate) {
