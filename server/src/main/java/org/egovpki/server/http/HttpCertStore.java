@@ -14,6 +14,7 @@ import org.egovpki.core.ca.CertificateAuthority;
 import org.egovpki.core.ca.RetiredCaKey;
 import org.egovpki.core.ca.CrlRecord;
 import org.egovpki.core.certificate.PublishedCertificates;
+import org.egovpki.core.x509.Pem;
 import org.egovpki.core.x509.StoreKeys;
 
 /**
@@ -102,11 +103,22 @@ final class HttpCertStore {
         };
     }
 
-    /** The CA's certificates: current first, then the retired keys', then a root's link certificates. */
+    /**
+     * The CA's certificates: the one in service first, then the others its directory entry
+     * publishes (after a key changeover: the new one at once, the old ones while in service), then a
+     * root's link certificates.
+     */
     List<X509Certificate> caCertificates(CertificateAuthority ca) {
         List<X509Certificate> certificates = new ArrayList<>();
         certificates.add(ca.certificate());
-        ca.retiredKeys().forEach(retired -> certificates.add(retired.certificate()));
+        for (byte[] der : publications.caCertificates(ca.name())) {
+            X509Certificate published = Pem.parseCertificate(der);
+            if (!certificates.contains(published)) {
+                certificates.add(published);
+            }
+        }
+        ca.retiredKeys().stream().map(RetiredCaKey::certificate).filter(c -> !certificates.contains(c))
+                .forEach(certificates::add);
         if (ca.role() == CaRole.ROOT) {
             certificates.addAll(CaKeyHistory.linkCertificates(publications.crossCertificatePairs(ca.name())));
         }
