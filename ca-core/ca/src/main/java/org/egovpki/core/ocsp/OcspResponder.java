@@ -258,8 +258,9 @@ public final class OcspResponder {
             Served sameName = byName.putIfAbsent(ca.name(), served);
             // A CA after a key changeover is served once per key: same name and subject, another key,
             // so a CertID's issuerKeyHash picks the key that issued the certificate.
-            if (sameName != null && !sameName.ca().caCertificate().getSubjectX500Principal()
-                    .equals(ca.caCertificate().getSubjectX500Principal())) {
+            if (sameName != null && !(sameName.ca().caCertificate().getSubjectX500Principal()
+                    .equals(ca.caCertificate().getSubjectX500Principal()) && !sameName.ca().caCertificate()
+                    .getPublicKey().equals(ca.caCertificate().getPublicKey()))) {
                 throw new IllegalArgumentException("served CA name \"" + ca.name() + "\" appears twice; names must be unique");
             }
             for (IssuerHashes hashes : served.hashes()) {
