@@ -52,6 +52,14 @@ public final class DirectoryNames {
         return new DN(new RDN("cn", "shard-" + shard), ca(caName));
     }
 
+    /**
+     * The cRLDistributionPoint entry below the CA entry where a key the CA retired at a key
+     * changeover publishes its CRL, named by the key identifier in hex.
+     */
+    public DN retiredKeyCrl(String caName, String keyIdHex) {
+        return new DN(new RDN("cn", "key-" + keyIdHex), ca(caName));
+    }
+
     public DN request(String requestId) {
         return new DN(new RDN("egovRequestId", requestId), container(DirectoryLayout.Container.REQUESTS));
     }

@@ -29,6 +29,7 @@ import org.egovpki.core.certificate.CertificateStatus;
 import org.egovpki.core.certificate.Revocation;
 import org.egovpki.core.certificate.RevocationChannel;
 import org.egovpki.core.certificate.RevocationReason;
+import org.egovpki.core.x509.Fingerprints;
 import org.egovpki.core.x509.Pem;
 import org.egovpki.core.x509.RevokedEntry;
 import org.egovpki.core.sync.SyncMarkers;
@@ -327,6 +328,87 @@ public final class LdapCaRepository implements CaRepository {
         }
     }
 
+    /** RFC 4523 §2.3, written with {@code ;binary} like every certificate attribute. */
+    static final String AT_CROSS_PAIR = "crossCertificatePair;binary";
+
+    @Override
+    public boolean publishRetiredKeyCrl(String caName, String keyIdHex, CrlRecord crl) {
+        DN dn = names.retiredKeyCrl(caName, keyIdHex);
+        Optional<CrlRecord> current = retiredKeyCrl(caName, keyIdHex);
+        if (current.isPresent() && current.get().crlNumber().compareTo(crl.crlNumber()) >= 0) {
+            return false;
+        }
+        try {
+            if (current.isEmpty() && ldap.getEntry(dn.toString(), "cn") == null) {
+                Entry entry = new Entry(dn);
+                entry.addAttribute("objectClass", "top", "cRLDistributionPoint");
+                entry.addAttribute("cn", "key-" + keyIdHex);
+                entry.addAttribute(AT_CRL, crl.der());
+                ldap.add(entry);
+            } else {
+                ldap.modify(dn.toString(), new Modification(ModificationType.REPLACE, AT_CRL, crl.der()));
+            }
+            return true;
+        } catch (LDAPException e) {
+            if (e.getResultCode() == ResultCode.ENTRY_ALREADY_EXISTS) {
+                return false; // another writer created it first; the next CRL run goes on from there
+            }
+            throw LdapErrors.toDomain("publishing CRL #" + crl.crlNumber() + " of the retired key " + keyIdHex
+                    + " of CA " + caName, e);
+        }
+    }
+
+    @Override
+    public Optional<CrlRecord> retiredKeyCrl(String caName, String keyIdHex) {
+        try {
+            SearchResultEntry entry = ldap.getEntry(names.retiredKeyCrl(caName, keyIdHex).toString(), AT_CRL);
+            byte[] der = entry == null ? null : LdapValues.binary(entry, "certificateRevocationList");
+            if (der == null) {
+                return Optional.empty();
+            }
+            X509CRL parsed = Pem.parseCrl(der);
+            return Optional.of(new CrlRecord(crlNumber(parsed), parsed.getThisUpdate().toInstant(),
+                    parsed.getNextUpdate().toInstant(), der));
+        } catch (LDAPException e) {
+            throw LdapErrors.toDomain("reading the CRL of the retired key " + keyIdHex + " of CA " + caName, e);
+        }
+    }
+
+    @Override
+    public void publishKeyHistory(String caName, List<byte[]> caCertificates, List<byte[]> crossCertificatePairs) {
+        if (caCertificates.isEmpty()) {
+            throw new IllegalArgumentException("CA " + caName + " needs at least its current certificate");
+        }
+        try {
+            ldap.modify(names.ca(caName).toString(),
+                    new Modification(ModificationType.REPLACE, AT_CA_CERTIFICATE, caCertificates.toArray(byte[][]::new)),
+                    new Modification(ModificationType.REPLACE, AT_CROSS_PAIR,
+                            crossCertificatePairs.toArray(byte[][]::new)));
+        } catch (LDAPException e) {
+            throw LdapErrors.toDomain("publishing the key changeover certificates of CA " + caName, e);
+        }
+    }
+
+    @Override
+    public List<byte[]> caCertificates(String caName) {
+        return read(caName, AT_CA_CERTIFICATE).map(entry -> binaries(entry, "cACertificate")).orElse(List.of());
+    }
+
+    @Override
+    public List<byte[]> crossCertificatePairs(String caName) {
+        return read(caName, AT_CROSS_PAIR).map(entry -> binaries(entry, "crossCertificatePair")).orElse(List.of());
+    }
+
+    private static List<byte[]> binaries(Entry entry, String baseName) {
+        List<byte[]> values = new ArrayList<>();
+        for (Attribute attribute : entry.getAttributes()) {
+            if (attribute.getBaseName().equalsIgnoreCase(baseName)) {
+                values.addAll(List.of(attribute.getValueByteArrays()));
+            }
+        }
+        return values;
+    }
+
     private static BigInteger crlNumber(X509CRL crl) {
         byte[] extension = crl.getExtensionValue(org.bouncycastle.asn1.x509.Extension.cRLNumber.getId());
         return org.bouncycastle.asn1.ASN1Integer.getInstance(
@@ -415,7 +497,12 @@ public final class LdapCaRepository implements CaRepository {
     }
 
     private static CaRecord toRecord(Entry entry) {
-        byte[] der = LdapValues.binary(entry, "cACertificate");
+        // After a key changeover the entry carries several certificates; the record is the current
+        // one, whose fingerprint the entry names.
+        String fingerprint = entry.getAttributeValue(AT_FINGERPRINT);
+        byte[] der = binaries(entry, "cACertificate").stream()
+                .filter(value -> Fingerprints.sha256Hex(value).equalsIgnoreCase(String.valueOf(fingerprint)))
+                .findFirst().orElse(LdapValues.binary(entry, "cACertificate"));
         if (der == null) {
             throw new DomainException(DomainException.Kind.INTERNAL, "CA entry " + entry.getDN()
                     + " has no cACertificate;binary value: republish it by restarting the server");

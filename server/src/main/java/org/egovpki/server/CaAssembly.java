@@ -270,6 +270,12 @@ final class CaAssembly {
         return revocations;
     }
 
+    /** CA key changeover (docs/operations.md, "CA key changeover"): the new key takes over at the next start. */
+    org.egovpki.core.ca.CaKeyChangeover keyChangeover() {
+        return new org.egovpki.core.ca.CaKeyChangeover(keyStore, new CaCertificateFactory(clock, random), registry,
+                repository, urls, audit, clock);
+    }
+
     CaRevocations caRevocations() {
         return caRevocations;
     }

@@ -89,6 +89,7 @@ final class HttpAssembly {
         Handler handler = new Handler.Sequence(
                 new OcspHandler(ca.ocsp(), ocspMetrics::answered),
                 new ApiHandler(ra.enrollment(), ca.revocations(), ra.lifecycle(), ca.crls(), ca.caRevocations(),
+                        ca.keyChangeover(),
                         ra.operators(), ca.certificates(), ca.registry(), ca.profiles(), km.recoveries(), km.link(),
                         ca.keyDeliveries(), bulk, syncTargets, sync == null ? null : sync.store(), auditReview,
                         ra.administration(), ca.statistics(),

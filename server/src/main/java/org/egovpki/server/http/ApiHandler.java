@@ -12,6 +12,7 @@ import org.egovpki.core.stats.Statistics;
 import org.egovpki.core.DomainException;
 import org.egovpki.core.audit.AuditReview;
 import org.egovpki.core.ca.CaRegistry;
+import org.egovpki.core.ca.CaKeyChangeover;
 import org.egovpki.core.ca.CaRevocations;
 import org.egovpki.core.ca.CrlPublisher;
 import org.egovpki.core.ca.KeyDeliveries;
@@ -53,13 +54,13 @@ public final class ApiHandler extends Handler.Abstract {
     private final OperatorAdministration administration;
 
     public ApiHandler(EnrollmentService enrollment, RevocationService revocations, LifecycleService lifecycle,
-                      CrlPublisher crls, CaRevocations caRevocations,
+                      CrlPublisher crls, CaRevocations caRevocations, CaKeyChangeover keyChangeover,
                       OperatorDirectory operators, CertificateLookup certificates, CaRegistry cas,
                       Profiles profiles, KeyRecoveries recoveries, KeyManagementLink kmLink,
                       KeyDeliveries deliveries, BulkEnrollment bulk, SyncTargets syncTargets, SyncStore syncStore,
                       AuditReview auditReview, OperatorAdministration administration, Statistics statistics,
                       ObjectMapper json) {
-        this(resources(enrollment, revocations, lifecycle, crls, caRevocations, certificates, cas, profiles, recoveries,
+        this(resources(enrollment, revocations, lifecycle, crls, caRevocations, keyChangeover, certificates, cas, profiles, recoveries,
                 kmLink, deliveries, bulk, syncTargets, syncStore, auditReview, administration, statistics), operators,
                 administration,
                 json);
@@ -84,7 +85,7 @@ public final class ApiHandler extends Handler.Abstract {
 
     private static ApiResources resources(EnrollmentService enrollment, RevocationService revocations,
                                           LifecycleService lifecycle, CrlPublisher crls, CaRevocations caRevocations,
-                                          CertificateLookup certificates, CaRegistry cas, Profiles profiles,
+                                          CaKeyChangeover keyChangeover, CertificateLookup certificates, CaRegistry cas, Profiles profiles,
                                           KeyRecoveries recoveries, KeyManagementLink kmLink,
                                           KeyDeliveries deliveries, BulkEnrollment bulk, SyncTargets syncTargets,
                                           SyncStore syncStore, AuditReview auditReview,
@@ -94,7 +95,7 @@ public final class ApiHandler extends Handler.Abstract {
         RequestResource requests = new RequestResource(enrollment, bulk);
         return new ApiResources(new OpenApiResource(), requests,
                 new CertificateResource(new VisibleCertificates(certificates), new CertificateFiles(cas)),
-                new CaResource(caRevocations, crls, cas), new RevocationResource(revocations, finder, channels),
+                new CaResource(caRevocations, crls, cas, keyChangeover), new RevocationResource(revocations, finder, channels),
                 new LifecycleResource(lifecycle, finder, requests), new KmResource(recoveries, deliveries, channels),
                 new ProfileResource(profiles), new SyncResource(syncTargets), new SyncEventsResource(syncTargets),
                 new AuditResource(auditReview), new OperatorResource(administration),

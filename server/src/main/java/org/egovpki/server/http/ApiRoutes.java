@@ -62,6 +62,7 @@ public final class ApiRoutes {
             .scoped(GET, "/certificates", (r, c) -> r.certificates().search(c))
             .scoped(GET, "/certificates/{serial}", SERIAL_FILE, (r, c) -> r.certificates().get(c))
             .operator(POST, "/cas/{ca}/revoke", CA, (r, c) -> r.cas().revoke(c))
+            .operator(POST, "/cas/{ca}/changeover", CA, (r, c) -> r.cas().changeover(c))
             .operator(POST, "/crls/{ca}", CA, (r, c) -> r.cas().issueCrl(c))
             .operator(POST, "/certificates/{serial}/revoke", SERIAL, (r, c) -> r.revocations().revokeByOperator(c))
             .operator(POST, "/certificates/{serial}/renew", SERIAL, (r, c) -> r.lifecycle().renew(c))

@@ -5,7 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.egovpki.core.DomainException;
+import java.security.cert.X509Certificate;
+import org.egovpki.core.ca.CaKeyChangeover;
 import org.egovpki.core.ca.CaRegistry;
+import org.egovpki.core.ca.KeyChangeover;
+import org.egovpki.core.x509.Pem;
+import org.egovpki.core.x509.SerialNumbers;
 import org.egovpki.core.ca.CaRevocations;
 import org.egovpki.core.ca.CrlPublisher;
 import org.egovpki.core.ca.CrlRecord;
@@ -21,8 +26,10 @@ final class CaResource {
     private final CaRevocations caRevocations;
     private final CrlPublisher crls;
     private final CaRegistry cas;
+    private final CaKeyChangeover keyChangeover;
 
-    CaResource(CaRevocations caRevocations, CrlPublisher crls, CaRegistry cas) {
+    CaResource(CaRevocations caRevocations, CrlPublisher crls, CaRegistry cas, CaKeyChangeover keyChangeover) {
+        this.keyChangeover = keyChangeover;
         this.caRevocations = caRevocations;
         this.crls = crls;
         this.cas = cas;
@@ -45,6 +52,37 @@ final class CaResource {
         v.put("ca", ca);
         v.put("revocation", CertificateView.revocation(revocation));
         call.json(200, v);
+    }
+
+    /**
+     * {@code POST /cas/{ca}/changeover}: rolls the CA to a new key (no body); 201 with the new
+     * certificate and, for a root, the link certificates. The new key signs from the next start on.
+     */
+    void changeover(ApiCall call) {
+        KeyChangeover changeover = keyChangeover.roll(call.operator(), call.param("ca"));
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("ca", changeover.caName());
+        v.put("role", changeover.role().name());
+        v.put("keyStoreAlias", changeover.alias());
+        v.put("effective", "at the next start of the server");
+        v.put("oldCertificate", certificate(changeover.oldCertificate()));
+        v.put("newCertificate", certificate(changeover.newCertificate()));
+        if (changeover.newWithOld() != null) {
+            v.put("newWithOld", certificate(changeover.newWithOld()));
+            v.put("oldWithNew", certificate(changeover.oldWithNew()));
+        }
+        call.json(201, v);
+    }
+
+    private static Map<String, Object> certificate(X509Certificate certificate) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("serial", SerialNumbers.toHex(certificate.getSerialNumber()));
+        v.put("subject", certificate.getSubjectX500Principal().getName());
+        v.put("issuer", certificate.getIssuerX500Principal().getName());
+        v.put("notBefore", certificate.getNotBefore().toInstant().toString());
+        v.put("notAfter", certificate.getNotAfter().toInstant().toString());
+        v.put("pem", Pem.certificate(certificate));
+        return v;
     }
 
     /** {@code POST /crls/{ca}}: 201 with the new CRL's number, times and where it is published. */

@@ -1,15 +1,20 @@
 package org.egovpki.server.http;
 
 import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.egovpki.core.DomainException;
 import org.egovpki.core.ca.CaPublications;
 import org.egovpki.core.ca.CaRegistry;
+import org.egovpki.core.ca.CaKeyHistory;
+import org.egovpki.core.ca.CaRole;
 import org.egovpki.core.ca.CertificateAuthority;
+import org.egovpki.core.ca.RetiredCaKey;
 import org.egovpki.core.ca.CrlRecord;
 import org.egovpki.core.certificate.PublishedCertificates;
+import org.egovpki.core.x509.Pem;
 import org.egovpki.core.x509.StoreKeys;
 
 /**
@@ -58,8 +63,11 @@ final class HttpCertStore {
         boolean truncated = false;
         if (query.target().certificates()) {
             for (CertificateAuthority ca : registry.all()) {
-                if (StoreKeys.of(ca.certificate()).matches(query.key(), query.value())) {
-                    items.add(new Item(encoded(ca), null, ca.name()));
+                // After a key changeover: the current certificate, the retired keys' and a root's links.
+                for (X509Certificate certificate : caCertificates(ca)) {
+                    if (StoreKeys.of(certificate).matches(query.key(), query.value())) {
+                        items.add(new Item(encoded(ca.name(), certificate), null, ca.name()));
+                    }
                 }
             }
             PublishedCertificates.Found found = published.find(query.key(), query.value(), MAX_CERTIFICATES);
@@ -71,6 +79,11 @@ final class HttpCertStore {
                 crlKey(query.key()).filter(key -> StoreKeys.of(ca.certificate()).matches(key, query.value()))
                         .flatMap(key -> publications.currentCrl(ca.name()))
                         .ifPresent(crl -> items.add(new Item(crl.der(), crl, ca.name())));
+                for (RetiredCaKey retired : ca.retiredKeys()) {
+                    crlKey(query.key()).filter(key -> StoreKeys.of(retired.certificate()).matches(key, query.value()))
+                            .flatMap(key -> publications.retiredKeyCrl(ca.name(), retired.keyIdHex()))
+                            .ifPresent(crl -> items.add(new Item(crl.der(), crl, ca.name())));
+                }
             }
         }
         return new Answer(items, truncated);
@@ -90,11 +103,33 @@ final class HttpCertStore {
         };
     }
 
-    private static byte[] encoded(CertificateAuthority ca) {
+    /**
+     * The CA's certificates: the one in service first, then the others its directory entry
+     * publishes (after a key changeover: the new one at once, the old ones while in service), then a
+     * root's link certificates.
+     */
+    List<X509Certificate> caCertificates(CertificateAuthority ca) {
+        List<X509Certificate> certificates = new ArrayList<>();
+        certificates.add(ca.certificate());
+        for (byte[] der : publications.caCertificates(ca.name())) {
+            X509Certificate published = Pem.parseCertificate(der);
+            if (!certificates.contains(published)) {
+                certificates.add(published);
+            }
+        }
+        ca.retiredKeys().stream().map(RetiredCaKey::certificate).filter(c -> !certificates.contains(c))
+                .forEach(certificates::add);
+        if (ca.role() == CaRole.ROOT) {
+            certificates.addAll(CaKeyHistory.linkCertificates(publications.crossCertificatePairs(ca.name())));
+        }
+        return certificates;
+    }
+
+    private static byte[] encoded(String name, X509Certificate certificate) {
         try {
-            return ca.certificate().getEncoded();
+            return certificate.getEncoded();
         } catch (CertificateEncodingException e) {
-            throw DomainException.internal("CA certificate of '" + ca.name() + "' cannot be encoded", e);
+            throw DomainException.internal("CA certificate of '" + name + "' cannot be encoded", e);
         }
     }
 }

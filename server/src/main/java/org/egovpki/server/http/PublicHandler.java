@@ -45,6 +45,10 @@ public final class PublicHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(PublicHandler.class);
     static final Pattern CA_CERT = Pattern.compile("/ca/([^/]+)\\.(crt|pem)");
     static final Pattern CRL = Pattern.compile("/crl/([^/]+)\\.crl");
+    /** Every certificate of a CA key changeover, certs-only PKCS#7 (docs/operations.md, "CA key changeover"). */
+    static final Pattern CA_KEYS = Pattern.compile("/ca/([^/]+)-keys\\.p7c");
+    /** The CRL a key retired at a changeover signs, named by its key identifier. */
+    private static final Pattern RETIRED_KEY = Pattern.compile("(.+)-key-([0-9a-f]{2,64})");
     private static final String DELTA_SUFFIX = "-delta";
     private static final String ARL_SUFFIX = "-arl";
     private static final Pattern PARTITION = Pattern.compile("(.+)-shard([0-9]{1,4})");
@@ -97,6 +101,7 @@ public final class PublicHandler extends Handler.Abstract {
         }
         Matcher caCert = CA_CERT.matcher(path);
         Matcher crl = CRL.matcher(path);
+        Matcher caKeys = CA_KEYS.matcher(path);
         Optional<StoreQuery.Target> storeTarget = StoreQuery.target(path);
         try {
             if (path.equals("/health")) {
@@ -107,6 +112,8 @@ public final class PublicHandler extends Handler.Abstract {
                 ready(response, callback, head);
             } else if (path.equals("/ca") || path.equals("/ca/")) {
                 responses.json(response, callback, 200, caList(), head);
+            } else if (caKeys.matches()) {
+                caKeys(caKeys.group(1), response, callback, head);
             } else if (caCert.matches()) {
                 caCertificate(caCert.group(1), caCert.group(2), response, callback, head);
             } else if (crl.matches()) {
@@ -283,6 +290,17 @@ public final class PublicHandler extends Handler.Abstract {
             item.put("ldapDn", names.ca(ca.name()).toString());
             item.put("crlLdapUrl", urls.crlLdapUrl(ca.name()));
             item.put("deltaCrlUrl", urls.deltaCrlUrl(ca.name()));
+            if (!ca.retiredKeys().isEmpty()) {
+                // After a key changeover: where the old keys' CRLs and all the CA's certificates are.
+                item.put("keysUrl", urls.caCertificateUrl(ca.name()).replaceAll("\\.crt$", "-keys.p7c"));
+                List<Map<String, Object>> retired = new ArrayList<>();
+                for (org.egovpki.core.ca.RetiredCaKey key : ca.retiredKeys()) {
+                    retired.add(Map.of("serial", SerialNumbers.toHex(key.certificate().getSerialNumber()),
+                            "notAfter", key.certificate().getNotAfter().toInstant().toString(),
+                            "crlUrl", urls.crlUrl(ca.name()).replaceAll("\\.crl$", "-key-" + key.keyIdHex() + ".crl")));
+                }
+                item.put("retiredKeys", retired);
+            }
             list.add(item);
         }
         return list;
@@ -300,6 +318,17 @@ public final class PublicHandler extends Handler.Abstract {
         } catch (CertificateEncodingException e) {
             throw DomainException.internal("CA certificate of '" + name + "' cannot be encoded", e);
         }
+    }
+
+    /**
+     * {@code /ca/<ca>-keys.p7c}: the CA's current certificate, the certificates of its retired keys
+     * still in service and, for a root, the link certificates (NewWithOld, OldWithNew) of its key
+     * changeovers; a CA that never changed its key answers with its certificate alone.
+     */
+    private void caKeys(String name, Response response, Callback callback, boolean head) {
+        CertificateAuthority ca = registry.find(name).orElseThrow(() -> unknownCa(name));
+        responses.bytes(response, callback, 200, "application/pkcs7-mime",
+                org.egovpki.core.x509.Pkcs7.certificatesOnly(store.caCertificates(ca)), head);
     }
 
     /**
@@ -324,6 +353,12 @@ public final class PublicHandler extends Handler.Abstract {
             }
             return publications.currentArl(root).orElseThrow(() -> DomainException.notFound("CA '" + root
                     + "' publishes no ARL (only root CAs do, with their first CRL)"));
+        }
+        Matcher retiredKey = RETIRED_KEY.matcher(name);
+        if (!isCa.test(name) && retiredKey.matches() && isCa.test(retiredKey.group(1))) {
+            return publications.retiredKeyCrl(retiredKey.group(1), retiredKey.group(2)).orElseThrow(() ->
+                    DomainException.notFound("CA '" + retiredKey.group(1) + "' has no retired key "
+                            + retiredKey.group(2) + " that publishes a CRL"));
         }
         String caName = name;
         boolean delta = false;

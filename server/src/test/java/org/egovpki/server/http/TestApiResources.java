@@ -14,7 +14,7 @@ final class TestApiResources {
     RequestResource requests = new RequestResource(null, null);
     CertificateResource certificates = new CertificateResource(
             new org.egovpki.core.certificate.VisibleCertificates(query -> List.of()), new CertificateFiles(null));
-    CaResource cas = new CaResource(null, null, null);
+    CaResource cas = new CaResource(null, null, null, null);
     RevocationResource revocations = new RevocationResource(null, noCertificates, noChannels);
     LifecycleResource lifecycle = new LifecycleResource(null, noCertificates, requests);
     KmResource km = new KmResource(null, null, noChannels);

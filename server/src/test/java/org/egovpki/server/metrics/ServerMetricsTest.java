@@ -418,6 +418,21 @@ class ServerMetricsTest {
         }
 
         @Override
+        public Optional<CrlRecord> retiredKeyCrl(String caName, String keyIdHex) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<byte[]> caCertificates(String caName) {
+            return List.of();
+        }
+
+        @Override
+        public List<byte[]> crossCertificatePairs(String caName) {
+            return List.of();
+        }
+
+        @Override
         public Optional<CrlRecord> currentPartitionCrl(String caName, int shard) {
             return Optional.empty();
         }

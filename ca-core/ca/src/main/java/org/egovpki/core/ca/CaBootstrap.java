@@ -95,10 +95,20 @@ public final class CaBootstrap {
                         + " key, but the configuration says " + definition.algorithm()
                         + ": a CA's key cannot change; restore the configuration or use a new CA name");
             }
-            List<X509Certificate> chain = keyStore.chain(definition.name());
-            LOG.info("Using existing CA {} ({}, {})", definition.name(), signer.algorithm(),
-                    chain.get(0).getSubjectX500Principal().getName());
-            return new CertificateAuthority(definition, chain, signer);
+            // After key changeovers the newest key is current; the older ones answer for what they issued.
+            List<CaKeyGenerations.Generation> generations = new CaKeyGenerations(keyStore).of(definition.name());
+            CaKeyGenerations.Generation current = generations.get(0);
+            List<RetiredCaKey> retired = new ArrayList<>();
+            for (CaKeyGenerations.Generation older : generations.subList(1, generations.size())) {
+                RetiredCaKey key = new RetiredCaKey(older.alias(), older.certificate(), older.signer());
+                if (key.inService(clock.instant())) {
+                    retired.add(key);
+                }
+            }
+            LOG.info("Using existing CA {} ({}, {}, key '{}'{})", definition.name(), signer.algorithm(),
+                    current.certificate().getSubjectX500Principal().getName(), current.alias(),
+                    retired.isEmpty() ? "" : ", " + retired.size() + " retired key(s) still answering");
+            return new CertificateAuthority(definition, current.chain(), current.signer(), retired);
         }
         Optional<CaRecord> published = repository.find(definition.name());
         if (published.isPresent()) {
@@ -161,6 +171,20 @@ public final class CaBootstrap {
             audit.record(AuditEvent.success(clock.instant(), AuditEventType.CA_PUBLISHED, AuditEvent.SYSTEM,
                     List.of(ca.name()), Map.of("serial", record.serialHex(), "sha256", record.sha256Fingerprint())));
         }
+        // After a key changeover the entry also carries the old certificates still in service
+        // (saving the record above left only the current one); the link certificates stay as published.
+        List<X509Certificate> inService = new ArrayList<>();
+        inService.add(ca.certificate());
+        ca.retiredKeys().forEach(retired -> inService.add(retired.certificate()));
+        List<byte[]> expected = CaKeyHistory.der(inService);
+        if (!sameValues(repository.caCertificates(ca.name()), expected)) {
+            repository.publishKeyHistory(ca.name(), expected, repository.crossCertificatePairs(ca.name()));
+        }
         crls.refreshIfDue(ca, CRL_REFRESH_MARGIN, AuditEvent.SYSTEM);
+    }
+
+    private static boolean sameValues(List<byte[]> published, List<byte[]> expected) {
+        return published.size() == expected.size() && published.stream().allMatch(value ->
+                expected.stream().anyMatch(e -> java.util.Arrays.equals(e, value)));
     }
 }

@@ -57,8 +57,10 @@ public final class CaCertificateStatuses implements CertificateStatusSource {
         if (!root || serial.signum() <= 0) {
             return records.status(issuerName, serial);
         }
+        // After an issuing CA's key changeover, its retired key's certificate is still its parent's to answer for.
         boolean subordinate = cas.all().stream().anyMatch(ca -> issuerName.equals(ca.definition().parent())
-                && serial.equals(ca.certificate().getSerialNumber()));
+                && (serial.equals(ca.certificate().getSerialNumber()) || ca.retiredKeys().stream()
+                        .anyMatch(retired -> serial.equals(retired.certificate().getSerialNumber()))));
         if (subordinate) {
             return Optional.of(revokedSubordinate(issuerName, serial).orElse(RevocationStatus.good()));
         }

@@ -38,6 +38,19 @@ public interface CaPublications {
     /** The revoked certificates of the CAs whose parent is {@code caName}, for its CRL and ARL. */
     List<RevokedEntry> revokedSubordinates(String caName);
 
+    /** The CRL the CA's retired key {@code keyIdHex} published after a key changeover, if any. */
+    Optional<CrlRecord> retiredKeyCrl(String caName, String keyIdHex);
+
+    /**
+     * Every CA certificate the CA entry publishes ({@code cACertificate}, DER, in no particular
+     * order): the current one and, after a key changeover, the old ones still in service; empty
+     * for an unknown CA.
+     */
+    List<byte[]> caCertificates(String caName);
+
+    /** The DER {@code CertificatePair}s (RFC 4523) a root's key changeovers published; empty if none. */
+    List<byte[]> crossCertificatePairs(String caName);
+
     /** The CRL of partition {@code shard} of the CA, if published. */
     Optional<CrlRecord> currentPartitionCrl(String caName, int shard);
 

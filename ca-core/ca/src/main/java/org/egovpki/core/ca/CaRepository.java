@@ -1,6 +1,7 @@
 package org.egovpki.core.ca;
 
 import java.math.BigInteger;
+import java.util.List;
 import org.egovpki.core.certificate.Revocation;
 
 /**
@@ -40,6 +41,22 @@ public interface CaRepository extends CaPublications {
 
     /** Publishes a root CA's ARL unless one with a number not below {@code arl}'s is already there. */
     boolean publishArl(String caName, CrlRecord arl);
+
+    /**
+     * Publishes the CRL a CA's retired key ({@link RetiredCaKey}, named by its key identifier in
+     * hex) signs after a key changeover, creating its place if needed, unless one with a number
+     * not below {@code crl}'s is already there.
+     *
+     * @return {@code false} if skipped because a newer CRL is published
+     */
+    boolean publishRetiredKeyCrl(String caName, String keyIdHex, CrlRecord crl);
+
+    /**
+     * Publishes what a CA key changeover made, beside what is there (RFC 4523): every CA
+     * certificate still in service ({@code cACertificate}), and the link certificates of a root as
+     * {@code crossCertificatePair} values. Replaces the values of both with those given; idempotent.
+     */
+    void publishKeyHistory(String caName, List<byte[]> caCertificates, List<byte[]> crossCertificatePairs);
 
     /**
      * Records that the CA's own certificate is revoked, if, and only if, it was not already: one

@@ -20,11 +20,22 @@ public final class CertificateAuthority {
     private final X509Certificate certificate;
     private final List<X509Certificate> chain;
     private final CaSigner signer;
+    private final List<RetiredCaKey> retiredKeys;
 
     /**
      * @param chain this CA's certificate first, then its issuers up to the root
      */
     public CertificateAuthority(CaDefinition definition, List<X509Certificate> chain, CaSigner signer) {
+        this(definition, chain, signer, List.of());
+    }
+
+    /**
+     * A CA after one or more key changeovers: {@code signer} is its current key, which issues;
+     * {@code retiredKeys} (newest first) keep answering for what they issued.
+     */
+    CertificateAuthority(CaDefinition definition, List<X509Certificate> chain, CaSigner signer,
+                         List<RetiredCaKey> retiredKeys) {
+        this.retiredKeys = List.copyOf(retiredKeys);
         this.definition = Objects.requireNonNull(definition, "definition");
         this.chain = List.copyOf(chain);
         if (this.chain.isEmpty()) {
@@ -65,6 +76,15 @@ public final class CertificateAuthority {
 
     CaSigner signer() {
         return signer;
+    }
+
+    /**
+     * The keys this CA used before its key changeovers, newest first, whose certificates have not
+     * expired: each keeps signing CRLs and OCSP answers for what it issued. Empty for a CA that
+     * never changed its key.
+     */
+    public List<RetiredCaKey> retiredKeys() {
+        return retiredKeys;
     }
 
     /** The facts the directory publishes about this CA. */

@@ -180,6 +180,11 @@ public final class CrlPublisher {
                         publishPartition(ca, shard, next.add(BigInteger.valueOf(2L * shard)), thisUpdate, actor);
                     }
                 }
+                for (RetiredCaKey retired : ca.retiredKeys()) {
+                    if (retired.inService(thisUpdate)) {
+                        publishRetired(ca, retired, thisUpdate, actor);
+                    }
+                }
                 try {
                     events.publish(new CrlPublished(ca.name(), number, thisUpdate));
                 } catch (RuntimeException e) {
@@ -249,6 +254,39 @@ public final class CrlPublisher {
             LOG.error("The ARL of CA {} was not published: {}", ca.name(), e.getMessage());
             audit.record(AuditEvent.failure(clock.instant(), AuditEventType.CRL_ISSUE_FAILED, actor,
                     List.of(ca.name() + "#arl"), Map.of("crlNumber", number.toString(), "error", e.publicMessage())));
+        }
+    }
+
+    /**
+     * Signs, with a key the CA used before a key changeover, that key's CRL (RFC 5280 §5: issuer
+     * name the CA's, authority key identifier the retired key's), beside the current key's: the
+     * certificates the old key issued are checked against a CRL their issuer key signed. It lists
+     * every revoked certificate of the CA name, as the current key's full CRL does — a serial the
+     * old key did not sign names no certificate of it (serials are unique per issuer name) — and,
+     * for a root, the revoked CA certificates. Its numbers are a sequence of its own (RFC 5280
+     * §5.2.3: a sequence per CRL issuer and scope; the retired key is another signer of another scope).
+     */
+    private void publishRetired(CertificateAuthority ca, RetiredCaKey retired, Instant thisUpdate, String actor) {
+        String keyId = retired.keyIdHex();
+        try {
+            BigInteger number = repository.retiredKeyCrl(ca.name(), keyId).map(CrlRecord::crlNumber)
+                    .orElse(BigInteger.ZERO).add(BigInteger.ONE);
+            List<RevokedEntry> subordinates = repository.revokedSubordinates(ca.name());
+            EncodedCrl crl = crlFactory.build(new CrlRequest(number, thisUpdate, nextUpdateAfter), sink -> {
+                revoked.forEachRevoked(RevokedSelection.all(ca.name(), thisUpdate), sink);
+                subordinates.forEach(sink);
+            }, retired.certificate(), retired.signer());
+            if (repository.publishRetiredKeyCrl(ca.name(), keyId, CrlRecord.of(crl))) {
+                audit.record(AuditEvent.success(thisUpdate, AuditEventType.CRL_ISSUED, actor,
+                        List.of(ca.name() + "#key-" + keyId), Map.of("crlNumber", number.toString(),
+                                "entries", Integer.toString(crl.entryCount()), "retiredKey", retired.alias())));
+            } else {
+                LOG.info("The retired key {} of CA {} already has a CRL numbered {} or above", keyId, ca.name(), number);
+            }
+        } catch (DomainException e) {
+            LOG.error("The CRL of the retired key {} of CA {} was not published: {}", keyId, ca.name(), e.getMessage());
+            audit.record(AuditEvent.failure(clock.instant(), AuditEventType.CRL_ISSUE_FAILED, actor,
+                    List.of(ca.name() + "#key-" + keyId), Map.of("error", e.publicMessage())));
         }
     }
 

@@ -114,6 +114,11 @@ public final class OcspSigners {
         List<ServedCa> served = new ArrayList<>();
         for (CertificateAuthority ca : cas.all()) {
             served.add(currentFor(ca));
+            // A key retired at a key changeover answers for what it issued with its own signature
+            // (RFC 6960 §4.2.2.2, the CA itself): no responder is certified under a key that issues nothing.
+            for (RetiredCaKey retired : ca.retiredKeys()) {
+                served.add(new ServedCa(ca.name(), retired.certificate(), retired.signer()));
+            }
         }
         return List.copyOf(served);
     }
@@ -130,7 +135,7 @@ public final class OcspSigners {
         List<ServedCa> served = servedCas();
         int renewed = 0;
         for (ServedCa ca : served) {
-            if (before.get(ca.name()) != ca) {
+            if (ca.delegated() && before.get(ca.name()) != ca) {
                 renewed++;
             }
         }

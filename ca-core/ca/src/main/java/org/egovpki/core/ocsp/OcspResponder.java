@@ -16,6 +16,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -168,8 +169,8 @@ public final class OcspResponder {
      */
     public void updateSigners(List<ServedCa> servedCas) {
         Map<IssuerHashes, Served> replacement = index(servedCas);
-        Map<String, X509Certificate> before = caCertificates(servedByHashes);
-        Map<String, X509Certificate> after = caCertificates(replacement);
+        Map<String, Set<X509Certificate>> before = caCertificates(servedByHashes);
+        Map<String, Set<X509Certificate>> after = caCertificates(replacement);
         if (!before.equals(after)) {
             throw new IllegalArgumentException("updateSigners must keep the served CAs " + before.keySet()
                     + " with their certificates; got " + after.keySet());
@@ -225,8 +226,8 @@ public final class OcspResponder {
     public void invalidateCaCertificate(String parentName, String caName) {
         Objects.requireNonNull(parentName, "parentName");
         Objects.requireNonNull(caName, "caName");
-        X509Certificate certificate = caCertificates(servedByHashes).get(caName);
-        if (certificate != null) {
+        // After a key changeover the CA has a certificate per key; the revocation covers them all.
+        for (X509Certificate certificate : caCertificates(servedByHashes).getOrDefault(caName, Set.of())) {
             invalidate(parentName, certificate.getSerialNumber());
         }
     }
@@ -236,10 +237,10 @@ public final class OcspResponder {
         return timing.cache() != null;
     }
 
-    private static Map<String, X509Certificate> caCertificates(Map<IssuerHashes, Served> served) {
-        Map<String, X509Certificate> certificates = new HashMap<>();
+    private static Map<String, Set<X509Certificate>> caCertificates(Map<IssuerHashes, Served> served) {
+        Map<String, Set<X509Certificate>> certificates = new HashMap<>();
         for (Served entry : served.values()) {
-            certificates.put(entry.ca().name(), entry.ca().caCertificate());
+            certificates.computeIfAbsent(entry.ca().name(), name -> new HashSet<>()).add(entry.ca().caCertificate());
         }
         return certificates;
     }
@@ -254,7 +255,12 @@ public final class OcspResponder {
         for (ServedCa ca : servedCas) {
             Objects.requireNonNull(ca, "servedCas element");
             Served served = Served.of(ca);
-            if (byName.putIfAbsent(ca.name(), served) != null) {
+            Served sameName = byName.putIfAbsent(ca.name(), served);
+            // A CA after a key changeover is served once per key: same name and subject, another key,
+            // so a CertID's issuerKeyHash picks the key that issued the certificate.
+            if (sameName != null && !(sameName.ca().caCertificate().getSubjectX500Principal()
+                    .equals(ca.caCertificate().getSubjectX500Principal()) && !sameName.ca().caCertificate()
+                    .getPublicKey().equals(ca.caCertificate().getPublicKey()))) {
                 throw new IllegalArgumentException("served CA name \"" + ca.name() + "\" appears twice; names must be unique");
             }
             for (IssuerHashes hashes : served.hashes()) {

@@ -59,7 +59,7 @@ public final class EnrollmentFixture {
     public final MovableClock clock = new MovableClock(NOW);
     public final SecureRandom random = new SecureRandom();
     public final CaRegistry cas;
-    public final InMemoryStores stores = new InMemoryStores();
+    public final InMemoryStores stores;
     public final RecordingAuditLog audit = new RecordingAuditLog();
     /** The profiles in force, as the server's: a test replaces them as a configuration reload does. */
     public final LiveProfiles profiles;
@@ -70,7 +70,13 @@ public final class EnrollmentFixture {
     public KeyManagementLink km;
 
     public EnrollmentFixture(CaRegistry cas) {
+        this(cas, new InMemoryStores());
+    }
+
+    /** Over the stores of an earlier fixture: the same records, as after a restart with other CA keys. */
+    public EnrollmentFixture(CaRegistry cas, InMemoryStores stores) {
         this.cas = cas;
+        this.stores = stores;
         String cps = "http://pki.test/cps";
         String policy = "2.25.181821722204100531762351466650690192293.3.1";
         this.profiles = new LiveProfiles(new ProfileCatalog(List.of(

@@ -37,6 +37,7 @@ public final class InMemoryCaRepository implements CaRepository {
     public synchronized void save(CaRecord ca) {
         saves++;
         cas.put(ca.name(), ca);
+        caCertificates.remove(ca.name()); // as in LDAP: the entry's certificate is replaced by this one
     }
 
     @Override
@@ -151,6 +152,46 @@ public final class InMemoryCaRepository implements CaRepository {
     }
 
     /** A CRL publisher into this repository for CAs that revoked nothing: 24-hour CRLs, test URLs. */
+    final Map<String, CrlRecord> retiredKeyCrls = new TreeMap<>();
+    final Map<String, List<byte[]>> caCertificates = new TreeMap<>();
+    final Map<String, List<byte[]>> crossPairs = new TreeMap<>();
+
+    @Override
+    public synchronized boolean publishRetiredKeyCrl(String caName, String keyIdHex, CrlRecord crl) {
+        CrlRecord existing = retiredKeyCrls.get(caName + "#key-" + keyIdHex);
+        if (existing != null && existing.crlNumber().compareTo(crl.crlNumber()) >= 0) {
+            return false;
+        }
+        retiredKeyCrls.put(caName + "#key-" + keyIdHex, crl);
+        published.add(crl);
+        return true;
+    }
+
+    @Override
+    public synchronized Optional<CrlRecord> retiredKeyCrl(String caName, String keyIdHex) {
+        return Optional.ofNullable(retiredKeyCrls.get(caName + "#key-" + keyIdHex));
+    }
+
+    @Override
+    public synchronized void publishKeyHistory(String caName, List<byte[]> certificates, List<byte[]> pairs) {
+        caCertificates.put(caName, certificates.stream().map(byte[]::clone).toList());
+        crossPairs.put(caName, pairs.stream().map(byte[]::clone).toList());
+    }
+
+    @Override
+    public synchronized List<byte[]> caCertificates(String caName) {
+        List<byte[]> history = caCertificates.get(caName);
+        if (history != null) {
+            return history;
+        }
+        return cas.containsKey(caName) ? List.of(cas.get(caName).certificateDer()) : List.of();
+    }
+
+    @Override
+    public synchronized List<byte[]> crossCertificatePairs(String caName) {
+        return crossPairs.getOrDefault(caName, List.of());
+    }
+
     public CrlPublisher publisher(org.egovpki.core.audit.AuditLog audit, java.time.Clock clock) {
         return new CrlPublisher(this, (selection, sink) -> { }, new org.egovpki.core.x509.CrlFactory(clock), audit, clock,
                 java.time.Duration.ofHours(24), new TestUrls(),

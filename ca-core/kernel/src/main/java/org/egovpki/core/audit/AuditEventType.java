@@ -16,6 +16,12 @@ public enum AuditEventType {
     CA_CREATED,
     CA_PUBLISHED,
     /**
+     * A CA was rolled to a new key (RFC 4210 §4.4): details name the role, the key store alias,
+     * the old and new certificates' serials and fingerprints and, for a root, the link
+     * certificates' serials; a FAILURE is a changeover refused, with the reason.
+     */
+    CA_KEY_CHANGEOVER,
+    /**
      * The CA key store password was split among key custodians ({@code caKeys.custody: shares}):
      * details name the key store id, the split number, the threshold and the custodians; never a share.
      */

@@ -156,6 +156,56 @@ public final class CaCertificateFactory {
                 issuerSigner);
     }
 
+    /**
+     * A self-issued link certificate of a CA key changeover (RFC 4210 §4.4): subject and issuer
+     * are the same CA name, the subject key is one of the CA's two keys and the signer the other.
+     * NewWithOld certifies the new key with the old one, OldWithNew the old key with the new one,
+     * so a relying party that trusts either key reaches the other. It keeps the CA profile
+     * (no path length limit, keyCertSign, cRLSign, digitalSignature; caRepository as given).
+     *
+     * @param notBefore the link's notBefore (RFC 4210: OldWithNew keeps the old certificate's,
+     *                  NewWithOld starts with the new certificate)
+     * @param notAfter  the link's notAfter, never past the issuer certificate's
+     * @throws IllegalArgumentException if the signer does not hold the issuer certificate's key,
+     *     the subject key is the signer's own, the subject name differs from the issuer's, or the
+     *     validity is empty, outlives the issuer or has already ended
+     */
+    public X509Certificate linkCertificate(PublicKey subjectKey, X509Certificate issuerCert, CaSigner issuerSigner,
+            Instant notBefore, Instant notAfter, String caRepositoryUrl) {
+        Objects.requireNonNull(subjectKey, "subjectKey");
+        Objects.requireNonNull(issuerCert, "issuerCert");
+        Objects.requireNonNull(issuerSigner, "issuerSigner");
+        Objects.requireNonNull(notBefore, "notBefore");
+        Objects.requireNonNull(notAfter, "notAfter");
+        KeyAlgorithm.of(subjectKey);
+        requireSignerHoldsIssuerKey(issuerCert, issuerSigner);
+        if (Arrays.equals(subjectKey.getEncoded(), issuerSigner.publicKey().getEncoded())) {
+            throw new IllegalArgumentException("a link certificate of " + issuerCert.getSubjectX500Principal()
+                    + " certifies one key of the CA with the other; the subject key is the signer's own");
+        }
+        if (issuerCert.getBasicConstraints() < 0) {
+            throw new IllegalArgumentException("issuer " + issuerCert.getSubjectX500Principal()
+                    + " is not a CA certificate (no basicConstraints cA=TRUE)");
+        }
+        Instant start = notBefore.truncatedTo(ChronoUnit.SECONDS);
+        Instant end = notAfter.truncatedTo(ChronoUnit.SECONDS);
+        Instant issuerNotAfter = issuerCert.getNotAfter().toInstant();
+        if (!end.isAfter(start) || !end.isAfter(now())) {
+            throw new IllegalArgumentException("link certificate of " + issuerCert.getSubjectX500Principal()
+                    + " would be valid from " + start + " to " + end + ", which is empty or over at " + now());
+        }
+        if (end.isAfter(issuerNotAfter)) {
+            throw new IllegalArgumentException("link certificate of " + issuerCert.getSubjectX500Principal()
+                    + " would be valid until " + end + ", past its signing certificate's notAfter " + issuerNotAfter);
+        }
+        X500Name name = X500Name.getInstance(issuerCert.getSubjectX500Principal().getEncoded());
+        String subjectDn = issuerCert.getSubjectX500Principal().getName();
+        // The request carries the extensions' inputs only; a link's period is given, not computed.
+        CaCertificateRequest request = new CaCertificateRequest(subjectDn, Period.ofDays(1), null, caRepositoryUrl,
+                null, null, null, null);
+        return issue(request, name, name, subjectKey, start, end, KeyIdentifiers.ofIssuer(issuerCert), issuerSigner);
+    }
+
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.SECONDS);
     }
