@@ -22,7 +22,22 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.egovpki.core.crypto.BouncyCastle;
 import org.egovpki.core.crypto.KeyAlgorithm;
 import org.egovpki.core.enroll.SecondFactorLogin;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,8 +50,10 @@ import org.junit.jupiter.api.io.TempDir;
  * bind-certificate}; from then on the password alone is refused naming the challenge endpoint; a
  * wrong signature is refused; {@code egov-pki login} signs the challenge with SM3withSM2 and stores
  * a token file (0600) that a later CLI command and a Bearer call use; revoking the certificate ends
- * the session.
+ * the session. Then, over the HTTPS listener with the EC CAs on: a security admin binds its own ECDSA
+ * operator certificate, and Basic with that certificate as TLS client certificate counts as two factors.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoFactorLoginIT {
 
     private static final String PASSWORD = "Root2026pass";
@@ -49,11 +66,26 @@ class TwoFactorLoginIT {
     private static ApiClient api;
     private static Path data;
     private static Path passwordFile;
+    private static Path httpsKeyStore;
 
     @BeforeAll
     static void start() throws Exception {
+        httpsKeyStore = tmp.resolve("https.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "https", "-keyalg", "EC", "-groupname", "secp256r1", "-storetype", "PKCS12",
+                "-keystore", httpsKeyStore.toString(), "-storepass", "changeit1", "-dname", "CN=127.0.0.1",
+                "-ext", "SAN=IP:127.0.0.1", "-validity", "30").redirectErrorStream(true).start();
+        assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(keytool.exitValue()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
         Path config = ServerProcess.config(tmp,
-                yaml -> yaml.replace("  # initialAdminPassword: ...", "  initialAdminPassword: " + PASSWORD));
+                yaml -> yaml.replace("  # initialAdminPassword: ...", "  initialAdminPassword: " + PASSWORD),
+                yaml -> yaml.replace("    - algorithm: EC\n      enabled: false", "    - algorithm: EC\n      enabled: true"),
+                yaml -> yaml.replace("  # tls:\n  #   port: 8443\n  #   keyStore: /etc/egov-pki/https.p12\n"
+                        + "  #   keyStorePassword: ...\n", "  tls:\n    port: 0\n    keyStore: " + httpsKeyStore
+                        + "\n    keyStorePassword: changeit1\n"),
+                yaml -> yaml.replace("profiles:\n", "profiles:\n"
+                        + "  - name: operator-ec\n    type: PERSONAL\n    issuer: ec-issuing\n    validityMonths: 12\n"
+                        + "    identityExtensions: NONE\n    extendedKeyUsages: [clientAuth]\n"));
         data = tmp.resolve("data");
         server = ServerProcess.serve(data, "--config", config.toString());
         api = server.api(PASSWORD);
@@ -71,6 +103,7 @@ class TwoFactorLoginIT {
     }
 
     @Test
+    @Order(1)
     void anAdminBindsAnSm2OperatorCertificateLogsInWithItAndRevocationEndsTheSession() throws Exception {
         // The enrolment grace: no certificate bound yet, the password alone still works.
         assertThat(api.get("admin", "/api/v1/requests").statusCode()).isEqualTo(200);
@@ -136,13 +169,63 @@ class TwoFactorLoginIT {
                 .isNotEmpty();
     }
 
+    @Test
+    @Order(2)
+    void aSecurityAdminBindsItsOwnEcdsaCertificateAndUsesItAsTlsClientCertificate() throws Exception {
+        KeyPair key = KeyAlgorithm.EC.generate(RANDOM);
+        String serial = issueOperatorCertificate(key, "Qian Security", "operator-ec", "SHA256WITHECDSA");
+        byte[] der = api.bytes("sec1", "/api/v1/certificates/" + serial + ".der");
+        // Its own, while none is bound: how the first security admin finishes its set-up.
+        api.postJson("sec1", "/api/v1/operators/sec1/certificate", ApiClient.JSON.createObjectNode()
+                .put("certificate", Base64.getEncoder().encodeToString(der)), 200);
+
+        assertThat(api.get("sec1", "/api/v1/operators").statusCode()).as("Basic alone over HTTP").isEqualTo(403);
+        X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(der));
+        HttpResponse<String> withCertificate = https(key, certificate, "/api/v1/operators");
+        assertThat(withCertificate.statusCode()).as(withCertificate.body()).isEqualTo(200);
+        assertThat(withCertificate.body()).contains("\"sec1\"");
+        HttpResponse<String> without = https(null, null, "/api/v1/operators");
+        assertThat(without.statusCode()).as("Basic alone over HTTPS").isEqualTo(403);
+        assertThat(without.body()).contains("second factor required");
+    }
+
+    /** GET over the HTTPS listener as sec1 with Basic, presenting {@code certificate} as TLS client certificate if given. */
+    private static HttpResponse<String> https(KeyPair key, X509Certificate certificate, String path) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(httpsKeyStore)) {
+            trust.load(in, "changeit1".toCharArray());
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        KeyStore client = KeyStore.getInstance("PKCS12");
+        client.load(null, null);
+        if (key != null) {
+            client.setKeyEntry("operator", key.getPrivate(), "pw".toCharArray(), new Certificate[] {certificate});
+        }
+        kmf.init(client, "pw".toCharArray());
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        HttpClient http = HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(5)).build();
+        return http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.httpsPort + path))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        ("sec1:" + PASSWORD).getBytes(StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     private static String issueOperatorCertificate(KeyPair key, String name) throws Exception {
+        return issueOperatorCertificate(key, name, "operator", "SM3WITHSM2");
+    }
+
+    private static String issueOperatorCertificate(KeyPair key, String name, String profile, String algorithm)
+            throws Exception {
         ObjectNode body = ApiClient.JSON.createObjectNode();
         body.put("csr", Base64.getEncoder().encodeToString(new JcaPKCS10CertificationRequestBuilder(
                 new X500Principal("CN=" + name + ",O=egov-pki test,C=CN"), key.getPublic())
-                .build(new JcaContentSignerBuilder("SM3WITHSM2").setProvider(BouncyCastle.PROVIDER)
+                .build(new JcaContentSignerBuilder(algorithm).setProvider(BouncyCastle.PROVIDER)
                         .build(key.getPrivate())).getEncoded()));
-        body.put("profile", "operator");
+        body.put("profile", profile);
         ObjectNode registration = body.putObject("registration");
         registration.put("realName", name);
         registration.put("idType", "RESIDENT_ID");
