@@ -261,8 +261,25 @@ class OpenApiContractIT {
                     .put("certificate", Base64.getEncoder().encodeToString(der))));
         });
         CALLS.put("loginChallenge", () -> List.of(post("clerk1", "/login/challenge", ApiClient.JSON.createObjectNode())));
-        CALLS.put("login", () -> List.of(post(null, "/login", ApiClient.JSON.createObjectNode().put("nonce", "unknown")
-                .put("signature", "AAAA").put("certificate", "AAAA"))));
+        CALLS.put("login", () -> {
+            Applicant operator = personal("personal");
+            String serial = issue(operator).serial();
+            byte[] der = get("clerk1", "/certificates/" + serial + ".der?issuer=sm2-issuing").response().body();
+            Exchange bound = post("sec1", "/operators/clerk1/certificate", ApiClient.JSON.createObjectNode()
+                    .put("certificate", Base64.getEncoder().encodeToString(der)));
+            assertThat(bound.response().statusCode()).isEqualTo(200);
+            JsonNode challenge = ApiClient.JSON.readTree(post("clerk1", "/login/challenge",
+                    ApiClient.JSON.createObjectNode()).response().body());
+            java.security.Signature signer = java.security.Signature.getInstance("SM3withSM2",
+                    org.egovpki.core.crypto.BouncyCastle.PROVIDER);
+            signer.initSign(operator.key().getPrivate());
+            signer.update(org.egovpki.core.enroll.SecondFactorLogin.challengeMessage("clerk1",
+                    challenge.path("nonce").asText()));
+            return List.of(post(null, "/login", ApiClient.JSON.createObjectNode()
+                    .put("nonce", challenge.path("nonce").asText()).put("algorithm", "SM3withSM2")
+                    .put("signature", Base64.getEncoder().encodeToString(signer.sign()))
+                    .put("certificate", Base64.getEncoder().encodeToString(der))));
+        });
     }
 
     private static ObjectNode newOperator(String uid) {
