@@ -75,7 +75,7 @@ class EgovSchemaTest {
                 "egovSyncTargetSettings", "egovSyncDelivery", "egovSyncMessage", "egovSyncOutbox",
                 "egovSyncOutboxEvent", "egovSyncOwedEvents", "egovSyncTargetCommand", "egovSyncCommandNotes",
                 "egovCertificateStoreKeys", "egovX500Name", "egovX500Mirror", "egovOperatorPassword",
-                "egovDailyStatistics");
+                "egovOperatorSecondFactor", "egovDailyStatistics");
     }
 
     @Test

@@ -2,15 +2,21 @@ package org.egovpki.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.channels.ServerSocketChannel;
+import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Clock;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.egovpki.core.ca.CertificateAuthority;
 import org.egovpki.core.sync.SyncTargets;
 import org.egovpki.routes.BulkEnrollment;
 import org.egovpki.server.config.EgovPkiConfig;
@@ -92,7 +98,7 @@ final class HttpAssembly {
                         ca.keyChangeover(),
                         ra.operators(), ca.certificates(), ca.registry(), ca.profiles(), km.recoveries(), km.link(),
                         ca.keyDeliveries(), bulk, syncTargets, sync == null ? null : sync.store(), auditReview,
-                        ra.administration(), ca.statistics(),
+                        ra.administration(), ca.statistics(), ra.operatorCertificates(), ra.secondFactor(),
                         json),
                 new MetricsHandler(metrics::scrape, json),
                 new WebHandler(config.info(), ca.registry(), ca.certificates(), ra.publishedCertificates(),
@@ -110,7 +116,7 @@ final class HttpAssembly {
             LOG.info("HTTP serves the full API now that the CA is unlocked");
             return;
         }
-        serve(config.http(), handler, new JsonErrorHandler(json), metrics, teardown);
+        serve(config.http(), handler, new JsonErrorHandler(json), metrics, clientTrust(ca), teardown);
     }
 
     /**
@@ -119,11 +125,28 @@ final class HttpAssembly {
      */
     void startLocked(EgovPkiConfig config, Handler locked, ServerMetrics metrics, Teardown teardown) {
         front = new Handler.Wrapper(true, locked);
-        serve(config.http(), front, new JsonErrorHandler(new ObjectMapper()), metrics, teardown);
+        serve(config.http(), front, new JsonErrorHandler(new ObjectMapper()), metrics, List.of(), teardown);
+    }
+
+    /**
+     * The CA certificates the HTTPS listener checks operators' TLS client certificates against: the
+     * RSA and ECDSA ones (the JDK's TLS verifies no SM2 signature, so SM2 chains cannot log in this
+     * way; they use the challenge-response, docs/operations.md "Two-factor login").
+     */
+    private static List<X509Certificate> clientTrust(CaAssembly ca) {
+        List<X509Certificate> trusted = new ArrayList<>();
+        for (CertificateAuthority authority : ca.registry().all()) {
+            String algorithm = authority.certificate().getPublicKey().getAlgorithm();
+            boolean sm2 = authority.certificate().getSigAlgOID().equals("1.2.156.10197.1.501");
+            if (!sm2 && ("RSA".equals(algorithm) || "EC".equals(algorithm))) {
+                trusted.add(authority.certificate());
+            }
+        }
+        return trusted;
     }
 
     private void serve(EgovPkiConfig.Http http, Handler handler, JsonErrorHandler errors, ServerMetrics metrics,
-                       Teardown teardown) {
+                       List<X509Certificate> clientTrust, Teardown teardown) {
         Server jetty = new Server();
         // Jetty's own refusals (bad URIs, oversized headers) and uncaught exceptions answer our JSON error.
         jetty.setErrorHandler(errors);
@@ -144,7 +167,17 @@ final class HttpAssembly {
             ssl.setKeyStorePath(http.tls().keyStore().toAbsolutePath().toString());
             ssl.setKeyStoreType("PKCS12");
             ssl.setKeyStorePassword(http.tls().keyStorePassword());
-            https = new ServerConnector(jetty, ssl);
+            HttpConfiguration httpsConfig = new HttpConfiguration(plainConfig);
+            SecureRequestCustomizer secure = new SecureRequestCustomizer();
+            // The listener's certificate names the host an administrator chose; calls by IP address still work.
+            secure.setSniHostCheck(false);
+            httpsConfig.addCustomizer(secure);
+            if (!clientTrust.isEmpty()) {
+                // Asked, not required: the password over a bound operator certificate counts as two factors.
+                ssl.setWantClientAuth(true);
+                ssl.setTrustStore(trustStore(clientTrust));
+            }
+            https = new ServerConnector(jetty, ssl, new HttpConnectionFactory(httpsConfig));
             https.setHost(http.host());
             https.setPort(tlsPort());
             jetty.addConnector(https);
@@ -165,6 +198,20 @@ final class HttpAssembly {
         teardown.add(jetty::stop);
         LOG.info("HTTP listening on http://{}:{}{}", http.host(), connector.getLocalPort(),
                 tls == null ? "" : " and https://" + http.host() + ":" + tlsPort());
+    }
+
+    private static KeyStore trustStore(List<X509Certificate> certificates) {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            for (int i = 0; i < certificates.size(); i++) {
+                store.setCertificateEntry("ca-" + i, certificates.get(i));
+            }
+            return store;
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new StartupException("cannot build the HTTPS listener's trust store of CA certificates: "
+                    + e.getMessage());
+        }
     }
 
     boolean running() {

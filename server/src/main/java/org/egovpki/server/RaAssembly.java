@@ -22,6 +22,9 @@ import org.egovpki.directory.LdapCertificateStore;
 import org.egovpki.directory.LdapDecisionInbox;
 import org.egovpki.core.enroll.ActiveOperators;
 import org.egovpki.core.enroll.OperatorAdministration;
+import org.egovpki.core.enroll.OperatorCertificates;
+import org.egovpki.core.enroll.SecondFactorLogin;
+import org.egovpki.directory.LdapOperatorCertificateBindings;
 import org.egovpki.directory.LdapOperatorDirectory;
 import org.egovpki.directory.LdapRequestStore;
 import org.egovpki.directory.LdapSubscriberStore;
@@ -56,6 +59,8 @@ final class RaAssembly {
     private final OperatorAdministration administration;
     private EnrollmentService enrollment;
     private LifecycleService lifecycle;
+    private OperatorCertificates operatorCertificates;
+    private SecondFactorLogin secondFactor;
 
     private RaAssembly(EgovPkiConfig config, DirectoryAssembly directory, FileAuditLog audit, Clock clock,
                        SecureRandom random, SubscriberIds subscriberIds) {
@@ -104,6 +109,21 @@ final class RaAssembly {
                 settings.zone(), random, subscriberIds);
         lifecycle = new LifecycleService(profiles, certificates, requests, enrollment, issuance, csrs,
                 config.lifecycle().renewalWindow(), audit, clock);
+        EgovPkiConfig.SecondFactor factor = config.operators().secondFactor();
+        operatorCertificates = new OperatorCertificates(operators,
+                new LdapOperatorCertificateBindings(directory.pool(), directory.names()), certificates, audit, clock);
+        secondFactor = new SecondFactorLogin(factor.policy(), operatorCertificates, operators, audit, clock, random,
+                factor.challengeLifetime(), factor.sessionLifetime());
+    }
+
+    /** Binding operator certificates to operators (security admins), the second login factor. */
+    OperatorCertificates operatorCertificates() {
+        return operatorCertificates;
+    }
+
+    /** The operators' two-factor login: challenges, session tokens, what a password alone is worth. */
+    SecondFactorLogin secondFactor() {
+        return secondFactor;
     }
 
     /**

@@ -253,6 +253,33 @@ class OpenApiContractIT {
         // passwd1 exists for this call alone: afterwards its password is no longer PASSWORD.
         CALLS.put("changeOwnPassword", () -> List.of(post("passwd1", "/operators/me/password", ApiClient.JSON
                 .createObjectNode().put("oldPassword", PASSWORD).put("newPassword", "Contract2027pw"))));
+        // The two-factor login's calls bind to clerk1, an entry clerk: its other calls need no second factor.
+        CALLS.put("bindOperatorCertificate", () -> {
+            String serial = issue(personal("personal")).serial();
+            byte[] der = get("clerk1", "/certificates/" + serial + ".der?issuer=sm2-issuing").response().body();
+            return List.of(post("sec1", "/operators/clerk1/certificate", ApiClient.JSON.createObjectNode()
+                    .put("certificate", Base64.getEncoder().encodeToString(der))));
+        });
+        CALLS.put("loginChallenge", () -> List.of(post("clerk1", "/login/challenge", ApiClient.JSON.createObjectNode())));
+        CALLS.put("login", () -> {
+            Applicant operator = personal("personal");
+            String serial = issue(operator).serial();
+            byte[] der = get("clerk1", "/certificates/" + serial + ".der?issuer=sm2-issuing").response().body();
+            Exchange bound = post("sec1", "/operators/clerk1/certificate", ApiClient.JSON.createObjectNode()
+                    .put("certificate", Base64.getEncoder().encodeToString(der)));
+            assertThat(bound.response().statusCode()).isEqualTo(200);
+            JsonNode challenge = ApiClient.JSON.readTree(post("clerk1", "/login/challenge",
+                    ApiClient.JSON.createObjectNode()).response().body());
+            java.security.Signature signer = java.security.Signature.getInstance("SM3withSM2",
+                    org.egovpki.core.crypto.BouncyCastle.PROVIDER);
+            signer.initSign(operator.key().getPrivate());
+            signer.update(org.egovpki.core.enroll.SecondFactorLogin.challengeMessage("clerk1",
+                    challenge.path("nonce").asText()));
+            return List.of(post(null, "/login", ApiClient.JSON.createObjectNode()
+                    .put("nonce", challenge.path("nonce").asText()).put("algorithm", "SM3withSM2")
+                    .put("signature", Base64.getEncoder().encodeToString(signer.sign()))
+                    .put("certificate", Base64.getEncoder().encodeToString(der))));
+        });
     }
 
     private static ObjectNode newOperator(String uid) {

@@ -71,6 +71,21 @@ final class ApiClient {
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
     }
 
+    /**
+     * A client that sends a session token from a two-factor login ({@code egov-pki login}) as
+     * {@code Authorization: Bearer}.
+     */
+    static ApiClient withToken(URI base, String token, Duration timeout) {
+        return new ApiClient(base, "Bearer " + Objects.requireNonNull(token, "token"), timeout);
+    }
+
+    private ApiClient(URI base, String authorization, Duration timeout) {
+        this.base = checkedBase(base);
+        this.authorization = authorization;
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+
     /** A client without an operator login, for the endpoints a subscriber calls (e.g. key recovery download). */
     ApiClient(URI base, Duration timeout) {
         this.base = checkedBase(base);
@@ -211,39 +226,82 @@ final class ApiClient {
         return text.length() > 200 ? text.substring(0, 200) + "..." : text;
     }
 
-    /** The options every API command takes: where the server is and who the operator is. */
+    /** The environment variable a session token from {@code egov-pki login} may be given in. */
+    static final String TOKEN_ENV = "EGOVPKI_TOKEN";
+
+    /**
+     * The options every API command takes: where the server is and who the operator is — a password
+     * file (HTTP Basic), or a session token from {@code egov-pki login} (a token file, or the
+     * {@value #TOKEN_ENV} environment variable when no password file is given).
+     */
     static final class Options {
         @Option(names = "--url", paramLabel = "URL", defaultValue = "http://127.0.0.1:8080",
                 description = "the running server (default: ${DEFAULT-VALUE})")
         URI url;
 
-        @Option(names = "--user", required = true, paramLabel = "UID", description = "operator login")
+        @Option(names = "--user", paramLabel = "UID",
+                description = "operator login (with --password-file)")
         String user;
 
-        @Option(names = "--password-file", required = true, paramLabel = "FILE",
+        @Option(names = "--password-file", paramLabel = "FILE",
                 description = "file holding the operator's password (surrounding blanks and newlines are ignored)")
         Path passwordFile;
+
+        @Option(names = "--token-file", paramLabel = "FILE",
+                description = "file holding a session token from egov-pki login (an operator whose roles need the "
+                        + "second factor); without this and --password-file, the token in $" + TOKEN_ENV)
+        Path tokenFile;
 
         @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
                 description = "how long to wait for the server (default: ${DEFAULT-VALUE})")
         int timeoutSeconds;
 
         ApiClient client() {
-            return new ApiClient(url, user, password(passwordFile), Duration.ofSeconds(Math.max(1, timeoutSeconds)));
+            return client(System.getenv(TOKEN_ENV));
+        }
+
+        /** @param environmentToken the value of {@value #TOKEN_ENV}, {@code null} when unset */
+        ApiClient client(String environmentToken) {
+            Duration timeout = Duration.ofSeconds(Math.max(1, timeoutSeconds));
+            if (tokenFile != null) {
+                if (passwordFile != null) {
+                    throw new StartupException("give either --password-file or --token-file, not both");
+                }
+                return withToken(url, secret(tokenFile, "token"), timeout);
+            }
+            if (passwordFile == null) {
+                if (environmentToken != null && !environmentToken.isBlank()) {
+                    return withToken(url, environmentToken.trim(), timeout);
+                }
+                throw new StartupException("no operator login: give --user and --password-file, or --token-file "
+                        + "(or $" + TOKEN_ENV + ") with a session token from egov-pki login");
+            }
+            if (user == null) {
+                throw new StartupException("--password-file needs --user, the operator login");
+            }
+            return new ApiClient(url, user, password(passwordFile), timeout);
+        }
+
+        private static String secret(Path file, String what) {
+            return new String(read(file, what));
         }
 
         private static char[] password(Path file) {
+            return read(file, "password");
+        }
+
+        private static char[] read(Path file, String what) {
             try {
                 // Read as `operator add --password-file` reads it, so one file serves both.
                 String password = Files.readString(file, StandardCharsets.UTF_8).trim();
                 if (password.isEmpty()) {
-                    throw new StartupException("password file " + file + " is empty");
+                    throw new StartupException(what + " file " + file + " is empty");
                 }
                 return password.toCharArray();
             } catch (NoSuchFileException e) {
-                throw new StartupException("password file " + file + " does not exist");
+                throw new StartupException(what + " file " + file + " does not exist");
             } catch (IOException e) {
-                throw new StartupException("cannot read password file " + file + ": " + e.getMessage());
+                throw new StartupException("cannot read " + what + " file " + file + ": " + e.getMessage());
             }
         }
     }

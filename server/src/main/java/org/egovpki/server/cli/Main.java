@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
 @Command(name = "egov-pki", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         scope = CommandLine.ScopeType.INHERIT,
         description = "LDAP-directory-centred certificate authority for Chinese e-government PKI (SM2/SM3).",
-        subcommands = {Main.Serve.class, Main.Init.class, OperatorCommand.class, CertificateCommand.class, CrlCommand.class, CaCommand.class,
+        subcommands = {Main.Serve.class, Main.Init.class, OperatorCommand.class, LoginCommand.class, CertificateCommand.class, CrlCommand.class, CaCommand.class,
                 KmCommand.class, AuditCommand.class, BackupCommand.class, RestoreCommand.class, RequestCommand.class,
                 SyncCommand.class, SyncReceiverCommand.class, DirectoryCommand.class, CustodyCommand.class,
                 Main.VersionCommand.class})

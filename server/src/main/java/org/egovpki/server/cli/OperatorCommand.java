@@ -52,7 +52,7 @@ import picocli.CommandLine.Option;
 @Command(name = "operator", mixinStandardHelpOptions = true, description = "Manage operators.",
         subcommands = {OperatorCommand.Add.class, OperatorCommand.ListOperators.class, OperatorCommand.Roles.class,
                 OperatorCommand.Disable.class, OperatorCommand.Enable.class, OperatorCommand.ResetPassword.class,
-                OperatorCommand.Passwd.class})
+                OperatorCommand.Passwd.class, OperatorCommand.BindCertificate.class})
 final class OperatorCommand implements Runnable {
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -60,7 +60,7 @@ final class OperatorCommand implements Runnable {
 
     @Override
     public void run() {
-        System.out.println("usage: egov-pki operator add|list|roles|disable|enable|reset-password|passwd ... "
+        System.out.println("usage: egov-pki operator add|list|roles|disable|enable|reset-password|passwd|bind-certificate ... "
                 + "(see egov-pki operator <operation> --help)");
     }
 
@@ -158,11 +158,29 @@ final class OperatorCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
+            if (api.passwordFile == null) {
+                throw new StartupException("passwd needs --user and --password-file, the current password");
+            }
             com.fasterxml.jackson.databind.node.ObjectNode body = JSON.createObjectNode();
             body.put("oldPassword", read(api.passwordFile, "cannot read " + api.passwordFile));
             body.put("newPassword", read(newPasswordFile, "the new password file " + newPasswordFile
                     + " does not exist"));
             return api.client().call("POST", OPERATORS + "/me/password", body, out(), err());
+        }
+    }
+
+    @Command(name = "bind-certificate", mixinStandardHelpOptions = true,
+            description = "Bind an operator certificate issued by this CA (the operator profile) to an operator: its "
+                    + "second login factor (security admin; one's own only while none is bound).")
+    static final class BindCertificate extends OneOperator {
+        @Option(names = "--certificate", required = true, paramLabel = "FILE",
+                description = "the operator certificate, PEM or DER")
+        Path certificate;
+
+        @Override
+        public Integer call() {
+            return api.client().call("POST", path() + "/certificate",
+                    JSON.createObjectNode().put("certificate", ApiClient.pemOrBase64(certificate)), out(), err());
         }
     }
 

@@ -338,8 +338,31 @@ public final class ConfigLoader {
     private static EgovPkiConfig.Operators readOperators(ConfigNode node) {
         int history = node.integer("passwordHistory", 5, 1, 24);
         int maxAge = node.integer("passwordMaxAgeDays", 90, 0, 3650);
+        EgovPkiConfig.SecondFactor secondFactor = readSecondFactor(node.child("secondFactor"));
         node.rejectUnknownKeys();
-        return new EgovPkiConfig.Operators(history, maxAge);
+        return new EgovPkiConfig.Operators(history, maxAge, secondFactor);
+    }
+
+    private static EgovPkiConfig.SecondFactor readSecondFactor(ConfigNode node) {
+        java.util.Set<org.egovpki.core.operator.Role> roles;
+        if (node.has("roles")) {
+            roles = java.util.EnumSet.noneOf(org.egovpki.core.operator.Role.class);
+            for (String value : node.strings("roles")) {
+                try {
+                    roles.add(org.egovpki.core.operator.Role.valueOf(value.toUpperCase(Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    throw ConfigException.invalid(node.key("roles"), value, "one of "
+                            + java.util.Arrays.toString(org.egovpki.core.operator.Role.values()));
+                }
+            }
+        } else {
+            roles = org.egovpki.core.operator.SecondFactorPolicy.ADMINISTRATIVE_ROLES.roles();
+        }
+        int sessionMinutes = node.integer("sessionMinutes", 15, 1, 480);
+        int challengeSeconds = node.integer("challengeSeconds", 120, 10, 600);
+        node.rejectUnknownKeys();
+        return new EgovPkiConfig.SecondFactor(new org.egovpki.core.operator.SecondFactorPolicy(roles),
+                Duration.ofMinutes(sessionMinutes), Duration.ofSeconds(challengeSeconds));
     }
 
     private static EgovPkiConfig.Audit readAudit(ConfigNode node) {

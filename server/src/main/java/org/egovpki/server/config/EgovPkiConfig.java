@@ -100,11 +100,25 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
      *                           included, a new password may not repeat
      * @param passwordMaxAgeDays {@code operators.passwordMaxAgeDays} — after this many days the operator
      *                           must change its password before doing anything else; 0: never
+     * @param secondFactor       {@code operators.secondFactor.*}
      */
-    public record Operators(int passwordHistory, int passwordMaxAgeDays) {
+    public record Operators(int passwordHistory, int passwordMaxAgeDays, SecondFactor secondFactor) {
         public org.egovpki.core.enroll.PasswordPolicy passwordPolicy() {
             return new org.egovpki.core.enroll.PasswordPolicy(passwordHistory, Duration.ofDays(passwordMaxAgeDays));
         }
+    }
+
+    /**
+     * The operators' two-factor login (docs/operations.md, "Two-factor login"). Read at start-up.
+     *
+     * @param policy            {@code operators.secondFactor.roles} — operators holding any of these roles
+     *                          must log in with the password and their bound operator certificate; default:
+     *                          the administrative roles; {@code []}: nobody
+     * @param sessionLifetime   {@code operators.secondFactor.sessionMinutes} — how long a session token lasts
+     * @param challengeLifetime {@code operators.secondFactor.challengeSeconds} — how long a login challenge may be answered
+     */
+    public record SecondFactor(org.egovpki.core.operator.SecondFactorPolicy policy, Duration sessionLifetime,
+                               Duration challengeLifetime) {
     }
 
     /** {@code logging.format}: one line of text per event, or one JSON object per line for log collectors. */

@@ -21,6 +21,8 @@ import org.egovpki.core.certificate.CertificateLookup;
 import org.egovpki.core.enroll.EnrollmentService;
 import org.egovpki.core.enroll.LifecycleService;
 import org.egovpki.core.enroll.OperatorAdministration;
+import org.egovpki.core.enroll.OperatorCertificates;
+import org.egovpki.core.enroll.SecondFactorLogin;
 import org.egovpki.core.operator.ApplicationScope;
 import org.egovpki.core.operator.Operator;
 import org.egovpki.core.enroll.OperatorDirectory;
@@ -52,6 +54,7 @@ public final class ApiHandler extends Handler.Abstract {
     private final JsonCodec codec;
     private final HttpResponses responses;
     private final OperatorAdministration administration;
+    private final SecondFactorLogin secondFactor;
 
     public ApiHandler(EnrollmentService enrollment, RevocationService revocations, LifecycleService lifecycle,
                       CrlPublisher crls, CaRevocations caRevocations, CaKeyChangeover keyChangeover,
@@ -59,10 +62,12 @@ public final class ApiHandler extends Handler.Abstract {
                       Profiles profiles, KeyRecoveries recoveries, KeyManagementLink kmLink,
                       KeyDeliveries deliveries, BulkEnrollment bulk, SyncTargets syncTargets, SyncStore syncStore,
                       AuditReview auditReview, OperatorAdministration administration, Statistics statistics,
+                      OperatorCertificates operatorCertificates, SecondFactorLogin secondFactor,
                       ObjectMapper json) {
-        this(resources(enrollment, revocations, lifecycle, crls, caRevocations, keyChangeover, certificates, cas, profiles, recoveries,
-                kmLink, deliveries, bulk, syncTargets, syncStore, auditReview, administration, statistics), operators,
-                administration,
+        this(resources(enrollment, revocations, lifecycle, crls, caRevocations, keyChangeover, certificates, cas, profiles,
+                recoveries, kmLink, deliveries, bulk, syncTargets, syncStore, auditReview, administration, statistics,
+                operatorCertificates, secondFactor), operators,
+                administration, secondFactor,
                 json);
     }
 
@@ -70,13 +75,21 @@ public final class ApiHandler extends Handler.Abstract {
         this(resources, operators, null, json);
     }
 
+    ApiHandler(ApiResources resources, OperatorDirectory operators, OperatorAdministration administration,
+               ObjectMapper json) {
+        this(resources, operators, administration, null, json);
+    }
+
     /**
      * @param administration tells which logged-in operators must change their password first;
      *                       {@code null}: none must (tests without operator management)
+     * @param secondFactor   session tokens and what a password alone is worth; {@code null}: the password
+     *                       alone is enough for everyone (tests without the two-factor login)
      */
     ApiHandler(ApiResources resources, OperatorDirectory operators, OperatorAdministration administration,
-               ObjectMapper json) {
+               SecondFactorLogin secondFactor, ObjectMapper json) {
         this.administration = administration;
+        this.secondFactor = secondFactor;
         this.resources = resources;
         this.authentication = new BasicAuthentication(operators);
         this.codec = new JsonCodec(json);
@@ -89,7 +102,8 @@ public final class ApiHandler extends Handler.Abstract {
                                           KeyRecoveries recoveries, KeyManagementLink kmLink,
                                           KeyDeliveries deliveries, BulkEnrollment bulk, SyncTargets syncTargets,
                                           SyncStore syncStore, AuditReview auditReview,
-                                          OperatorAdministration administration, Statistics statistics) {
+                                          OperatorAdministration administration, Statistics statistics,
+                                          OperatorCertificates operatorCertificates, SecondFactorLogin secondFactor) {
         CertificateFinder finder = new CertificateFinder(certificates);
         SubscriberChannels channels = new SubscriberChannels(revocations, recoveries, kmLink);
         RequestResource requests = new RequestResource(enrollment, bulk);
@@ -98,8 +112,8 @@ public final class ApiHandler extends Handler.Abstract {
                 new CaResource(caRevocations, crls, cas, keyChangeover), new RevocationResource(revocations, finder, channels),
                 new LifecycleResource(lifecycle, finder, requests), new KmResource(recoveries, deliveries, channels),
                 new ProfileResource(profiles), new SyncResource(syncTargets), new SyncEventsResource(syncTargets),
-                new AuditResource(auditReview), new OperatorResource(administration),
-                new StatisticsResource(statistics));
+                new AuditResource(auditReview), new OperatorResource(administration, operatorCertificates),
+                new StatisticsResource(statistics), new LoginResource(secondFactor));
     }
 
     @Override
@@ -114,11 +128,16 @@ public final class ApiHandler extends Handler.Abstract {
             Optional<ApiRoutes.Match> match = routes.match(method, route);
             if (match.isPresent()) {
                 ApiRoutes.Route found = match.get().route();
-                Operator operator = found.open() ? null : login(request);
+                Login login = found.open() ? null : login(request);
+                Operator operator = login == null ? null : login.operator();
                 if (operator != null && !found.scoped() && ApplicationScope.of(operator).restricted()) {
                     // An application admin's API is the scoped routes; the rest is as absent as a wrong path.
                     notPartOfTheApi(response, callback, method, route);
                 } else {
+                    if (operator != null && !login.twoFactors() && !found.passwordFactor() && secondFactor != null
+                            && secondFactor.passwordOnly(operator) == SecondFactorLogin.PasswordOnly.REFUSED) {
+                        throw SecondFactorLogin.secondFactorRequired(operator.uid());
+                    }
                     if (operator != null && !found.passwordChange() && administration != null
                             && administration.passwordChangeRequired(operator)) {
                         throw OperatorAdministration.passwordChangeRequiredRefusal(operator.uid());
@@ -146,8 +165,26 @@ public final class ApiHandler extends Handler.Abstract {
         return true;
     }
 
-    private Operator login(Request request) {
-        return authentication.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION));
+    /** Who is calling, and whether with two factors (a session token, or the password over a bound TLS client certificate). */
+    private record Login(Operator operator, boolean twoFactors) {
+    }
+
+    private Login login(Request request) {
+        String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            if (secondFactor == null) {
+                throw new BasicAuthentication.Unauthorized("this server issues no session tokens: use HTTP Basic");
+            }
+            return new Login(secondFactor.session(header.substring(7).trim()).orElseThrow(() ->
+                    new BasicAuthentication.Unauthorized("the session token is unknown or has expired, or the "
+                            + "certificate it was opened with is revoked or no longer bound: log in again "
+                            + "(POST " + PREFIX + "/login/challenge, then POST " + PREFIX + "/login; egov-pki login)")),
+                    true);
+        }
+        Operator operator = authentication.authenticate(header);
+        byte[] clientCertificate = TlsClientCertificates.of(request);
+        return new Login(operator, secondFactor != null && clientCertificate != null
+                && secondFactor.presentsBoundCertificate(operator, clientCertificate));
     }
 
     private void notPartOfTheApi(Response response, Callback callback, String method, String route) {

@@ -7,7 +7,7 @@ record ApiResources(OpenApiResource openApi, RequestResource requests, Certifica
                     CaResource cas, RevocationResource revocations, LifecycleResource lifecycle, KmResource km,
                     ProfileResource profiles, SyncResource sync, SyncEventsResource syncEvents,
                     AuditResource audit, OperatorResource operators,
-                    StatisticsResource statistics) {
+                    StatisticsResource statistics, LoginResource login) {
 
     ApiResources {
         Objects.requireNonNull(openApi, "openApi");
@@ -23,5 +23,6 @@ record ApiResources(OpenApiResource openApi, RequestResource requests, Certifica
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(operators, "operators");
         Objects.requireNonNull(statistics, "statistics");
+        Objects.requireNonNull(login, "login");
     }
 }

@@ -94,6 +94,9 @@ public final class ApiRoutes {
             .operator(GET, "/operators/{uid}", OPERATOR_UID, (r, c) -> r.operators().get(c))
             .operator(PATCH, "/operators/{uid}", OPERATOR_UID, (r, c) -> r.operators().update(c))
             .operator(POST, "/operators/{uid}/password-reset", OPERATOR_UID, (r, c) -> r.operators().resetPassword(c))
+            .operator(POST, "/operators/{uid}/certificate", OPERATOR_UID, (r, c) -> r.operators().bindCertificate(c))
+            .passwordFactor(POST, "/login/challenge", (r, c) -> r.login().challenge(c))
+            .open(POST, "/login", (r, c) -> r.login().login(c))
             .scoped(GET, "/statistics/certificates", (r, c) -> r.statistics().certificates(c))
             .scoped(GET, "/statistics/efficiency", (r, c) -> r.statistics().efficiency(c));
 
@@ -120,9 +123,11 @@ public final class ApiRoutes {
      * @param scoped         whether an application admin may call it (the service scopes the answer); every
      *                       other operator route answers an application admin as a path outside the API
      * @param passwordChange the one route an operator whose password must be changed may call
+     * @param passwordFactor a route the password alone reaches even for an operator whose roles need the second
+     *                       factor (the login challenge; the own password change is such a route too)
      */
-    record Route(Operation operation, boolean open, boolean scoped, boolean passwordChange, Pattern path, Param param,
-                 Endpoint endpoint) {
+    record Route(Operation operation, boolean open, boolean scoped, boolean passwordChange, boolean passwordFactor,
+                 Pattern path, Param param, Endpoint endpoint) {
     }
 
     /** The route a call matched, with its path parameters by name. */
@@ -131,11 +136,11 @@ public final class ApiRoutes {
 
     /** Adds a route that needs an operator login; to an application admin it does not exist (404). */
     ApiRoutes operator(String method, String template, Endpoint endpoint) {
-        return add(method, template, false, false, false, null, endpoint);
+        return add(method, template, false, false, false, false, null, endpoint);
     }
 
     ApiRoutes operator(String method, String template, Param param, Endpoint endpoint) {
-        return add(method, template, false, false, false, param, endpoint);
+        return add(method, template, false, false, false, false, param, endpoint);
     }
 
     /**
@@ -143,11 +148,11 @@ public final class ApiRoutes {
      * service scopes what it answers to their business types ({@code ApplicationScope}).
      */
     ApiRoutes scoped(String method, String template, Endpoint endpoint) {
-        return add(method, template, false, true, false, null, endpoint);
+        return add(method, template, false, true, false, false, null, endpoint);
     }
 
     ApiRoutes scoped(String method, String template, Param param, Endpoint endpoint) {
-        return add(method, template, false, true, false, param, endpoint);
+        return add(method, template, false, true, false, false, param, endpoint);
     }
 
     /**
@@ -156,20 +161,28 @@ public final class ApiRoutes {
      * acts only on the caller's own account, so application admins reach it too.
      */
     ApiRoutes passwordChange(String method, String template, Endpoint endpoint) {
-        return add(method, template, false, true, true, null, endpoint);
+        return add(method, template, false, true, true, true, null, endpoint);
+    }
+
+    /**
+     * Adds a route the password alone reaches, even for an operator whose roles need the second factor:
+     * the start of the two-factor login. It acts only for the caller, so application admins reach it too.
+     */
+    ApiRoutes passwordFactor(String method, String template, Endpoint endpoint) {
+        return add(method, template, false, true, false, true, null, endpoint);
     }
 
     /** Adds a route that needs no operator login. */
     ApiRoutes open(String method, String template, Endpoint endpoint) {
-        return add(method, template, true, false, false, null, endpoint);
+        return add(method, template, true, false, false, false, null, endpoint);
     }
 
     ApiRoutes open(String method, String template, Param param, Endpoint endpoint) {
-        return add(method, template, true, false, false, param, endpoint);
+        return add(method, template, true, false, false, false, param, endpoint);
     }
 
     private ApiRoutes add(String method, String template, boolean open, boolean scoped, boolean passwordChange,
-                          Param param, Endpoint endpoint) {
+                          boolean passwordFactor, Param param, Endpoint endpoint) {
         StringBuilder regex = new StringBuilder();
         Matcher placeholder = PLACEHOLDER.matcher(template);
         int literalStart = 0;
@@ -187,7 +200,7 @@ public final class ApiRoutes {
             throw new IllegalArgumentException("route " + method + " " + template + " has no {" + param.name() + "}");
         }
         regex.append(Pattern.quote(template.substring(literalStart)));
-        routes.add(new Route(new Operation(method, template), open, scoped, passwordChange,
+        routes.add(new Route(new Operation(method, template), open, scoped, passwordChange, passwordFactor,
                 Pattern.compile(regex.toString()), param, endpoint));
         return this;
     }

@@ -11,6 +11,7 @@ import java.util.Set;
 import org.egovpki.core.DomainException;
 import org.egovpki.core.enroll.OperatorAccount;
 import org.egovpki.core.enroll.OperatorAdministration;
+import org.egovpki.core.enroll.OperatorCertificates;
 import org.egovpki.core.operator.Role;
 
 /**
@@ -26,11 +27,52 @@ final class OperatorResource {
     private static final Set<String> UPDATE = Set.of("roles", "enabled");
     private static final Set<String> PASSWORD = Set.of("oldPassword", "newPassword");
 
+    private static final Set<String> BIND = Set.of("certificate");
+
     private final OperatorAdministration administration;
+    private final OperatorCertificates certificates;
 
     /** @param administration operator management, {@code null} for a server built without it (tests) */
     OperatorResource(OperatorAdministration administration) {
+        this(administration, null);
+    }
+
+    /** @param certificates the binding of operator certificates, {@code null} for a server built without it (tests) */
+    OperatorResource(OperatorAdministration administration, OperatorCertificates certificates) {
         this.administration = administration;
+        this.certificates = certificates;
+    }
+
+    /**
+     * {@code POST /operators/{uid}/certificate}: binds an operator certificate (PEM or base64 DER) to
+     * the operator, its second login factor; answers the binding.
+     */
+    void bindCertificate(ApiCall call) {
+        if (certificates == null) {
+            throw DomainException.unavailable("operator certificates are not available on this server", null);
+        }
+        JsonNode body = call.body();
+        JsonCodec.rejectUnknown(body, BIND, "");
+        String text = JsonCodec.text(body, "certificate");
+        if (text == null) {
+            throw DomainException.badRequest("certificate", "certificate is required: the operator certificate, PEM "
+                    + "or base64 DER");
+        }
+        OperatorCertificates.Bound bound = certificates.bind(call.operator(), call.param("uid"),
+                LoginResource.certificateDer(text));
+        call.json(200, boundView(bound));
+    }
+
+    /** The allow-listed fields of a binding. */
+    static Map<String, Object> boundView(OperatorCertificates.Bound bound) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("uid", bound.uid());
+        v.put("certificate", bound.record().id());
+        v.put("issuer", bound.record().issuer());
+        v.put("serial", bound.record().serialHex());
+        v.put("notAfter", bound.record().notAfter().toString());
+        v.put("status", bound.record().status().name());
+        return v;
     }
 
     /** {@code GET /operators}. */

@@ -1,6 +1,7 @@
 package org.egovpki.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -163,6 +164,32 @@ class CertificateCommandTest {
 
         assertThat(exit).isEqualTo(Main.EXIT_STARTUP);
         assertThat(err.toString()).contains("password file").contains("does not exist");
+        assertThat(seen).isEmpty();
+    }
+
+    @Test
+    void aSessionTokenFromLoginIsSentAsBearerInsteadOfThePassword() throws Exception {
+        answer = "{\"serial\":\"7f3a\",\"status\":\"REVOKED\"}";
+        status = 200;
+        Path token = Files.writeString(dir.resolve("token"), "tok-123\n");
+
+        int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "certificate", "revoke",
+                "--serial", "7f3a", "--reason", "E", "--requester", "CA_RA", "--token-file", token.toString(),
+                "--url", "http://127.0.0.1:" + server.getAddress().getPort());
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(seen.get(0).authorization()).isEqualTo("Bearer tok-123");
+    }
+
+    @Test
+    void withoutPasswordOrTokenNothingIsSentAndTheMessageSaysWhatToGive() {
+        ApiClient.Options options = new ApiClient.Options();
+        options.url = java.net.URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        assertThatThrownBy(() -> options.client(null)).hasMessageContaining("no operator login")
+                .hasMessageContaining("--token-file").hasMessageContaining("EGOVPKI_TOKEN");
+        options.passwordFile = passwordFile;
+        options.tokenFile = passwordFile;
+        assertThatThrownBy(() -> options.client(null)).hasMessageContaining("not both");
         assertThat(seen).isEmpty();
     }
 

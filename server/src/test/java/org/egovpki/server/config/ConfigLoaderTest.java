@@ -15,6 +15,7 @@ import org.egovpki.core.ca.CaRole;
 import org.egovpki.core.crypto.KeyAlgorithm;
 import org.egovpki.core.enroll.RenewalWindow;
 import org.egovpki.directory.LockoutPolicy;
+import org.egovpki.core.operator.Role;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -329,6 +330,26 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(write("caKeys:\n  shares:\n    custodians: [alice, bob]\n"),
                 Map.of()))
                 .hasMessageContaining("is read only with caKeys.custody: shares");
+    }
+
+    @Test
+    void theSecondFactorIsRequiredOfTheAdministrativeRolesByDefaultAndCanBeTurnedOff() throws IOException {
+        EgovPkiConfig.SecondFactor defaults = ConfigLoader.defaults().operators().secondFactor();
+        assertThat(defaults.policy().roles()).containsExactlyInAnyOrder(Role.SUPER_ADMIN, Role.SYSTEM_ADMIN,
+                Role.SECURITY_ADMIN, Role.RA_ADMIN, Role.CA_ADMIN, Role.KM_BUSINESS_ADMIN);
+        assertThat(defaults.sessionLifetime()).isEqualTo(java.time.Duration.ofMinutes(15));
+        assertThat(ConfigLoader.load(write("operators:\n  secondFactor:\n    roles: []\n"), Map.of()).operators()
+                .secondFactor().policy().roles()).isEmpty();
+        assertThat(ConfigLoader.load(write("operators:\n  secondFactor:\n    roles: [auditor]\n"), Map.of())
+                .operators().secondFactor().policy().roles()).containsExactly(Role.AUDITOR);
+
+        assertThatThrownBy(() -> ConfigLoader.load(write("operators:\n  secondFactor:\n    roles: [ROOT]\n"),
+                Map.of())).hasMessageContaining("operators.secondFactor.roles").hasMessageContaining("ROOT")
+                .hasMessageContaining("SECURITY_ADMIN");
+        assertThatThrownBy(() -> ConfigLoader.load(write("operators:\n  secondFactor:\n    sessionMinutes: 0\n"),
+                Map.of())).hasMessageContaining("operators.secondFactor.sessionMinutes");
+        assertThatThrownBy(() -> ConfigLoader.load(write("operators:\n  secondFactor:\n    tokens: 3\n"),
+                Map.of())).hasMessageContaining("tokens");
     }
 
     @Test

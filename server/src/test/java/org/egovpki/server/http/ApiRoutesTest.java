@@ -62,7 +62,16 @@ class ApiRoutesTest {
                 .filter(o -> ApiRoutes.API.match(o.method(), example(o.template())).orElseThrow().route().open())
                 .map(o -> o.method() + " " + o.template()))
                 .containsExactlyInAnyOrder("GET /openapi.yaml", "POST /revocations/self-service",
-                        "POST /revocations/signed", "POST /km/recoveries/{id}/download");
+                        "POST /revocations/signed", "POST /km/recoveries/{id}/download", "POST /login");
+    }
+
+    @Test
+    void thePasswordAloneReachesOnlyTheLoginChallengeAndTheOwnPasswordChange() {
+        assertThat(ApiRoutes.API.operations().stream()
+                .filter(o -> ApiRoutes.API.match(o.method(), example(o.template())).orElseThrow().route()
+                        .passwordFactor())
+                .map(o -> o.method() + " " + o.template()))
+                .containsExactlyInAnyOrder("POST /login/challenge", "POST /operators/me/password");
     }
 
     @Test

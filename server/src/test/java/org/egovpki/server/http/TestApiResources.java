@@ -24,9 +24,10 @@ final class TestApiResources {
     AuditResource audit = new AuditResource(null);
     OperatorResource operators = new OperatorResource(null);
     StatisticsResource statistics = new StatisticsResource(null);
+    LoginResource login = new LoginResource(null);
 
     ApiResources build() {
         return new ApiResources(new OpenApiResource(), requests, certificates, cas, revocations, lifecycle, km, profiles,
-                sync, syncEvents, audit, operators, statistics);
+                sync, syncEvents, audit, operators, statistics, login);
     }
 }

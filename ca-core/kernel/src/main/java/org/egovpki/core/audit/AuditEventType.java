@@ -149,5 +149,22 @@ public enum AuditEventType {
     /** An operator changed its own password (never the password itself). */
     OPERATOR_PASSWORD_CHANGED,
     /** An operator administration action was refused (details: what and why). */
-    OPERATOR_CHANGE_REFUSED
+    OPERATOR_CHANGE_REFUSED,
+    /**
+     * A security admin bound an operator certificate to an operator entry, its second login factor
+     * (details: the operator, the certificate's id and the one it replaced); refusals are
+     * OPERATOR_CHANGE_REFUSED.
+     */
+    OPERATOR_CERTIFICATE_BOUND,
+    /**
+     * An operator's two-factor login (password, then the bound certificate's key signing a
+     * challenge): SUCCESS issues a session token (never the token itself); FAILURE with the reason.
+     */
+    OPERATOR_SECOND_FACTOR_LOGIN,
+    /**
+     * An operator whose roles require the second factor used the API with its password alone
+     * because no certificate is bound to it yet (the enrolment grace, docs/security.md): recorded at
+     * the first such call per operator and server run.
+     */
+    OPERATOR_SECOND_FACTOR_GRACE
 }
