@@ -100,8 +100,9 @@ class ApplicationAdminApiTest {
         String path = "/api/v1" + example(operation.template());
         HttpTester.Response response = call(operation.method(), path, "taxadmin", bodyFor(operation), null);
 
-        if (operation.template().equals("/operators/me/password")) {
-            // An application admin changes its own password like any operator (OperatorManagementIT).
+        if (operation.template().equals("/operators/me/password") || operation.template().equals("/login/challenge")) {
+            // An application admin changes its own password like any operator (OperatorManagementIT), and asks
+            // for a login challenge when its role is configured to need the second factor (TwoFactorLoginIT).
             assertThat(response.getContent()).doesNotContain("is not part of the API");
         } else if (ApiRoutes.API.scopedOperations().contains(operation)) {
             assertThat(response.getStatus()).as(response.getContent()).isEqualTo(200);
@@ -117,7 +118,8 @@ class ApplicationAdminApiTest {
     void theScopedOperationsAreTheCertificatesStatisticsAndSyncStateReads() {
         assertThat(ApiRoutes.API.scopedOperations()).extracting(o -> o.method() + " " + o.template())
                 .containsExactly("GET /certificates", "GET /certificates/{serial}", "GET /sync/targets",
-                        "GET /sync/targets/{id}", "POST /operators/me/password", "GET /statistics/certificates",
+                        "GET /sync/targets/{id}", "POST /operators/me/password", "POST /login/challenge",
+                        "GET /statistics/certificates",
                         "GET /statistics/efficiency");
     }
 
