@@ -75,7 +75,7 @@ class AuditExportBundleTest {
 
     @BeforeEach
     void trail() throws IOException {
-        cas = EnrollmentFixture.createCas(dir.resolve("cas"));
+        cas = EnrollmentFixture.createCas();
         root = cas.find("sm2-root").orElseThrow().certificate();
         file = dir.resolve("audit").resolve("audit.jsonl");
         try (FileAuditLog log = new FileAuditLog(file, TRAIL, seal, clock, SMALL_FILES)) {
@@ -177,7 +177,7 @@ class AuditExportBundleTest {
 
     @Test
     void aManifestSignedByAnotherCasKeyIsRefusedAgainstTheTrustedRoot() throws IOException {
-        CaRegistry other = EnrollmentFixture.createCas(dir.resolve("other"));
+        CaRegistry other = EnrollmentFixture.createCas();
         Map<String, byte[]> members = members(exportMinutes(1, 20));
         members.put("manifest.p7s", CmsAuditExportSigner.of(other, null).sign(members.get("manifest.json")));
 

@@ -48,15 +48,13 @@ import org.junit.jupiter.api.io.TempDir;
 class DualIssuanceTest {
 
     @TempDir
-    static Path caDir;
-    @TempDir
     Path kmDir;
 
     private static CaRegistry cas;
 
     @BeforeAll
     static void createCas() {
-        cas = EnrollmentFixture.createCas(caDir);
+        cas = EnrollmentFixture.createCas();
     }
 
     @Test

@@ -45,8 +45,6 @@ import org.junit.jupiter.api.io.TempDir;
 class KeyRecoveriesTest {
 
     @TempDir
-    static Path caDir;
-    @TempDir
     Path kmDir;
 
     private static CaRegistry cas;
@@ -55,7 +53,7 @@ class KeyRecoveriesTest {
 
     @BeforeAll
     static void createCas() {
-        cas = EnrollmentFixture.createCas(caDir);
+        cas = EnrollmentFixture.createCas();
     }
 
     @BeforeEach

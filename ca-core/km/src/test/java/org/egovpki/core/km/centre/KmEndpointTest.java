@@ -37,8 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
 class KmEndpointTest {
 
     @TempDir
-    static Path caDir;
-    @TempDir
     Path kmDir;
     @TempDir
     Path otherKmDir;
@@ -47,7 +45,7 @@ class KmEndpointTest {
 
     @BeforeAll
     static void createCas() {
-        cas = EnrollmentFixture.createCas(caDir);
+        cas = EnrollmentFixture.createCas();
     }
 
     private KmRequest.ApplyKey apply(KeyPair signing) {
