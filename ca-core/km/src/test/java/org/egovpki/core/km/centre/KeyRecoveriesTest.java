@@ -45,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
 class KeyRecoveriesTest {
 
     @TempDir
-    Path kmDir;
+    static Path kmDir;
+    private static KmKeyStore kmKeys;
 
     private static CaRegistry cas;
     private DualIssuance d;
@@ -54,11 +55,12 @@ class KeyRecoveriesTest {
     @BeforeAll
     static void createCas() {
         cas = EnrollmentFixture.createCas();
+        kmKeys = KmFixture.keys(kmDir);
     }
 
     @BeforeEach
     void issue() {
-        d = new DualIssuance(cas, kmDir);
+        d = new DualIssuance(cas, kmKeys);
         recoveries = d.km.recoveries;
     }
 
