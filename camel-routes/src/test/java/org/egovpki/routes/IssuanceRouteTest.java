@@ -3,7 +3,6 @@ package org.egovpki.routes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The issuance route over the real issuance steps and in-memory stores: every step runs in order,
@@ -39,8 +37,6 @@ class IssuanceRouteTest {
     private static final List<String> STEPS = List.of("check", "intent", "sign", "record", "publish", "supersede",
             "complete");
 
-    @TempDir
-    static Path keys;
     private static CaRegistry cas;
 
     private EnrollmentFixture f;
@@ -51,7 +47,7 @@ class IssuanceRouteTest {
 
     @BeforeAll
     static void createCas() {
-        cas = EnrollmentFixture.createCas(keys);
+        cas = EnrollmentFixture.createCas();
     }
 
     @BeforeEach

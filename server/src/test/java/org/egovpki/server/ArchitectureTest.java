@@ -33,9 +33,10 @@ class ArchitectureTest {
      * Our main classes wherever they are on the class path: directories under {@code mvn test},
      * the modules' jars once a reactor build has packaged them ({@code mvn verify}). A rule whose
      * {@code that()} matches nothing fails (ArchUnit's default), so a class path without them cannot
-     * pass by checking nothing.
+     * pass by checking nothing. Imported once for the class: an import scans the class path and
+     * took about ten seconds per rule when each test imported its own.
      */
-    private final JavaClasses product = new ClassFileImporter()
+    private static final JavaClasses PRODUCT = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             // test fixtures the server's tests use (ca's test-jar) are tests too, also when packaged
             .withImportOption(location -> !location.contains("-tests.jar"))
@@ -48,14 +49,14 @@ class ArchitectureTest {
                         "org.apache.camel..", "org.eclipse.jetty..", "org.apache.directory..", "com.unboundid..",
                         "org.egovpki.directory..", "org.egovpki.routes..", "org.egovpki.server..")
                 .because("ca-core is the domain; infrastructure depends on it, never the reverse")
-                .check(product);
+                .check(PRODUCT);
     }
 
     @Test
     void noPackageCycles() {
         slices().matching("org.egovpki.(**)").should().beFreeOfCycles()
                 .because("a cycle makes two packages one; split the shared part out or invert it with a port")
-                .check(product);
+                .check(PRODUCT);
     }
 
     @Test
@@ -63,7 +64,7 @@ class ArchitectureTest {
         noClasses().that().resideInAnyPackage(KERNEL)
                 .should().dependOnClassesThat().resideInAnyPackage(RA, CA[0], CA[1], CA[2], CA[3], KM)
                 .because("the kernel is what every context shares; it knows none of them")
-                .check(product);
+                .check(PRODUCT);
     }
 
     @Test
@@ -72,7 +73,7 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage(CA[0], CA[1], CA[2], CA[3], KM)
                 .because("the RA hands approved requests to enroll.Issuance; the dependency points from the CA "
                         + "to the RA's request model only")
-                .check(product);
+                .check(PRODUCT);
     }
 
     @Test
@@ -80,11 +81,11 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage(KM)
                 .should().dependOnClassesThat().resideInAnyPackage(RA, CA[0], CA[1], CA[2], CA[3])
                 .because("the CA reaches the KM centre only through the signed KM messages (org.egovpki.core.km)")
-                .check(product);
+                .check(PRODUCT);
         noClasses().that().resideInAnyPackage(CA)
                 .should().dependOnClassesThat().resideInAPackage(KM)
                 .because("the CA reaches the KM centre only through the signed KM messages (org.egovpki.core.km)")
-                .check(product);
+                .check(PRODUCT);
     }
 
     @Test
@@ -94,7 +95,7 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().haveFullyQualifiedName("org.egovpki.core.crypto.CaSigner")
                 .because("one class holds each private key; only the CA's own services (issuing, CRLs, OCSP) and "
                         + "the KM (its own answer-signing key) sign")
-                .check(product);
+                .check(PRODUCT);
     }
 
     @Test
@@ -104,6 +105,6 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().haveFullyQualifiedName("org.egovpki.core.certificate.CertificateStore")
                 .because("readers get the read-only CertificateRecords; the issuer and revocation hold the writer "
                         + "(the directory implements it and the launcher hands it to them)")
-                .check(product);
+                .check(PRODUCT);
     }
 }

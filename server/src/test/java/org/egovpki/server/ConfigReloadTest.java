@@ -32,8 +32,8 @@ import org.egovpki.core.ca.CrlPublisher;
 import org.egovpki.core.ca.InMemoryCaRepository;
 import org.egovpki.core.ca.OcspSigners;
 import org.egovpki.core.ca.TestUrls;
-import org.egovpki.core.crypto.CaKeyStore;
 import org.egovpki.core.crypto.CaSigner;
+import org.egovpki.core.crypto.InMemoryCaKeyStore;
 import org.egovpki.core.crypto.KeyAlgorithm;
 import org.egovpki.core.ocsp.OcspResponder;
 import org.egovpki.core.ocsp.ServedCa;
@@ -128,8 +128,8 @@ class ConfigReloadTest {
         ocsp = new OcspResponder(List.of(new ServedCa("sm2-issuing", caCertificate, CaSigner.of(caKeys, RANDOM))),
                 (issuer, serial) -> Optional.empty(), clock,
                 new OcspResponder.Settings(o.nextUpdate(), o.cacheLifetime(), o.cacheEntries()));
-        ocspSigners = new OcspSigners(new CaRegistry(List.of()), CaKeyStore.openOrCreate(dir.resolve("ca.p12"),
-                "store-password".toCharArray()), new OcspSigningCertificates(clock, RANDOM), audit, clock, RANDOM,
+        ocspSigners = new OcspSigners(new CaRegistry(List.of()), new InMemoryCaKeyStore(RANDOM),
+                new OcspSigningCertificates(clock, RANDOM), audit, clock, RANDOM,
                 o.delegatedValidity());
         reload = new ConfigReload(() -> ConfigLoader.load(configFile, Map.of()), configFile.toString(), running,
                 new ConfigReload.Targets(logs, audit, profiles, () -> issuingCas, crls, new CrlTimings(camel), ocsp,

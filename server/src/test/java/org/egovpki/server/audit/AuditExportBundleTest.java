@@ -42,7 +42,7 @@ import org.egovpki.core.ca.InMemoryCaRepository;
 import org.egovpki.core.ca.MovableClock;
 import org.egovpki.core.ca.RecordingAuditLog;
 import org.egovpki.core.ca.TestUrls;
-import org.egovpki.core.crypto.CaKeyStore;
+import org.egovpki.core.crypto.InMemoryCaKeyStore;
 import org.egovpki.core.crypto.KeyAlgorithm;
 import org.egovpki.core.x509.CaCertificateFactory;
 import org.junit.jupiter.api.BeforeEach;
@@ -75,7 +75,7 @@ class AuditExportBundleTest {
 
     @BeforeEach
     void trail() throws IOException {
-        cas = EnrollmentFixture.createCas(dir.resolve("cas"));
+        cas = EnrollmentFixture.createCas();
         root = cas.find("sm2-root").orElseThrow().certificate();
         file = dir.resolve("audit").resolve("audit.jsonl");
         try (FileAuditLog log = new FileAuditLog(file, TRAIL, seal, clock, SMALL_FILES)) {
@@ -177,7 +177,7 @@ class AuditExportBundleTest {
 
     @Test
     void aManifestSignedByAnotherCasKeyIsRefusedAgainstTheTrustedRoot() throws IOException {
-        CaRegistry other = EnrollmentFixture.createCas(dir.resolve("other"));
+        CaRegistry other = EnrollmentFixture.createCas();
         Map<String, byte[]> members = members(exportMinutes(1, 20));
         members.put("manifest.p7s", CmsAuditExportSigner.of(other, null).sign(members.get("manifest.json")));
 
@@ -265,8 +265,8 @@ class AuditExportBundleTest {
         String prefix = algorithm.name().toLowerCase(Locale.ROOT);
         InMemoryCaRepository repository = new InMemoryCaRepository();
         RecordingAuditLog caAudit = new RecordingAuditLog();
-        CaRegistry registry = new CaBootstrap(CaKeyStore.openOrCreate(dir.resolve(prefix + ".p12"),
-                "test-password".toCharArray()), new CaCertificateFactory(near, random), repository,
+        CaRegistry registry = new CaBootstrap(new InMemoryCaKeyStore(random), new CaCertificateFactory(near, random),
+                repository,
                 repository.publisher(caAudit, near), new TestUrls(), caAudit, near, random).bootstrap(List.of(
                 new CaDefinition(prefix + "-root", CaRole.ROOT, algorithm, "CN=" + prefix + " Root,O=egov-pki,C=CN",
                         Period.ofYears(30), null)));

@@ -66,14 +66,14 @@ class AuditExportCommandsTest {
 
     @Test
     void anIntactBundleExits0AndAnotherRootExits1() throws Exception {
-        CaRegistry cas = EnrollmentFixture.createCas(dir.resolve("cas"));
+        CaRegistry cas = EnrollmentFixture.createCas();
         Path bundle = bundle(cas);
 
         assertThat(run("audit", "verify-export", bundle.toString(), "--trust", root(cas, "root").toString())).isZero();
         assertThat(out.toString()).contains("sequences 1 to 1 (1 events), exported by uid=audit1")
                 .contains("intact: the signature, the certificate chain, the hashes and the audit hash chain verify");
 
-        Path otherRoot = root(EnrollmentFixture.createCas(dir.resolve("other")), "other");
+        Path otherRoot = root(EnrollmentFixture.createCas(), "other");
         assertThat(run("audit", "verify-export", bundle.toString(), "--trust", otherRoot.toString()))
                 .isEqualTo(AuditExportCommands.EXIT_TAMPERED);
         assertThat(out.toString()).contains("PROBLEM: the manifest is signed by CN=Test Issuing")

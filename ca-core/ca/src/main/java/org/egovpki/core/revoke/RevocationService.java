@@ -103,7 +103,7 @@ public final class RevocationService implements Supersession {
         this.signedRequestMaxAge = Objects.requireNonNull(signedRequestMaxAge, "signedRequestMaxAge");
         this.events = Objects.requireNonNull(events, "events");
         // Compared against when there is no real hash, so an unknown serial costs the same PBKDF2 time.
-        this.decoyHash = ChallengePhrases.hash("decoy-phrase".toCharArray(), random);
+        this.decoyHash = ChallengePhrases.decoy(random);
     }
 
     /**

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigInteger;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
@@ -18,24 +17,21 @@ import org.egovpki.core.DomainException;
 import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.crypto.BouncyCastle;
 import org.egovpki.core.crypto.CaKeyStore;
+import org.egovpki.core.crypto.InMemoryCaKeyStore;
 import org.egovpki.core.crypto.KeyAlgorithm;
 import org.egovpki.core.x509.CaCertificateFactory;
 import org.egovpki.core.x509.CrlFactory;
 import org.egovpki.core.x509.Pem;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class CaBootstrapTest {
 
     private static final Instant NOW = Instant.parse("2026-11-21T08:00:00Z");
-    private static final char[] PASSWORD = "test-password".toCharArray();
-
-    @TempDir
-    Path dir;
 
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     private final SecureRandom random = new SecureRandom();
+    private final CaKeyStore keyStore = new InMemoryCaKeyStore(random);
     private InMemoryCaRepository repository;
     private RecordingAuditLog audit;
 
@@ -45,8 +41,15 @@ class CaBootstrapTest {
         audit = new RecordingAuditLog();
     }
 
+    /**
+     * A start on the test's one key store, as every start of a server opens the same file. In memory: the PKCS#12
+     * file costs seconds per open and per put, and its round trip is Pkcs12CaKeyStoreTest's subject.
+     */
     private CaBootstrap bootstrap() {
-        CaKeyStore keyStore = CaKeyStore.openOrCreate(dir.resolve("ca.p12"), PASSWORD);
+        return bootstrap(keyStore);
+    }
+
+    private CaBootstrap bootstrap(CaKeyStore keyStore) {
         CrlPublisher crls = repository.publisher(audit, clock);
         return new CaBootstrap(keyStore, new CaCertificateFactory(clock, random), repository, crls, new TestUrls(),
                 audit, clock, random);
@@ -64,11 +67,11 @@ class CaBootstrapTest {
     void aPublishedCaWhoseKeyIsMissingIsRefusedNotSilentlyReplaced() throws Exception {
         CaRegistry first = bootstrap().bootstrap(chain(KeyAlgorithm.EC, "ec"));
         CaRecord published = repository.find("ec-root").orElseThrow();
-        // The key store is lost (or the token is another one): a new, empty store on the same directory.
-        java.nio.file.Files.delete(dir.resolve("ca.p12"));
+        // The key store is lost (or the token is another one): a new, empty store before the same directory.
+        CaKeyStore emptyStore = new InMemoryCaKeyStore(random);
         int audited = audit.events.size();
 
-        assertThatThrownBy(() -> bootstrap().bootstrap(chain(KeyAlgorithm.EC, "ec")))
+        assertThatThrownBy(() -> bootstrap(emptyStore).bootstrap(chain(KeyAlgorithm.EC, "ec")))
                 .isInstanceOf(DomainException.class)
                 .hasMessageContaining("CA 'ec-root' is published in the directory")
                 .hasMessageContaining(published.serialHex())
@@ -138,7 +141,6 @@ class CaBootstrapTest {
     void aCrlCloseToItsNextUpdateIsReissuedAtStartWithTheNextNumber() {
         bootstrap().bootstrap(chain(KeyAlgorithm.SM2, "sm2"));
         Clock later = Clock.fixed(NOW.plus(Duration.ofHours(23).plusMinutes(30)), ZoneOffset.UTC);
-        CaKeyStore keyStore = CaKeyStore.openOrCreate(dir.resolve("ca.p12"), PASSWORD);
         CrlPublisher crls = repository.publisher(audit, later);
         new CaBootstrap(keyStore, new CaCertificateFactory(later, random), repository, crls, new TestUrls(), audit,
                 later, random).bootstrap(chain(KeyAlgorithm.SM2, "sm2"));

@@ -3,7 +3,6 @@ package org.egovpki.core.ca;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigInteger;
-import java.nio.file.Path;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -38,6 +37,7 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.egovpki.core.certificate.RevocationReason;
 import org.egovpki.core.crypto.BouncyCastle;
 import org.egovpki.core.crypto.CaKeyStore;
+import org.egovpki.core.crypto.InMemoryCaKeyStore;
 import org.egovpki.core.crypto.KeyAlgorithm;
 import org.egovpki.core.event.CaRevoked;
 import org.egovpki.core.event.LifecycleEvent;
@@ -51,7 +51,6 @@ import org.egovpki.core.x509.KeyIdentifiers;
 import org.egovpki.core.x509.OcspSigningCertificates;
 import org.egovpki.core.x509.SerialNumbers;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -63,19 +62,17 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class CaCertificateStatusesTest {
 
-    private static final char[] PASSWORD = "test-password".toCharArray();
     private static final OcspResponder.Settings CACHED =
             new OcspResponder.Settings(Duration.ofHours(1), Duration.ofMinutes(1), 100);
     private static final Operator CA_ADMIN = new Operator("ca1", "uid=ca1,ou=operators,o=egov-pki,c=CN", "ca1",
             EnumSet.of(Role.CA_ADMIN));
 
-    @TempDir
-    Path dir;
-
     private final SecureRandom random = new SecureRandom();
     private final MovableClock clock = new MovableClock(Instant.parse("2026-11-21T08:00:00Z"));
     private final InMemoryCaRepository repository = new InMemoryCaRepository();
     private final RecordingAuditLog audit = new RecordingAuditLog();
+    /** The CA keys, in memory: this test is about statuses, Pkcs12CaKeyStoreTest about the key store file. */
+    private final CaKeyStore keyStore = new InMemoryCaKeyStore(random);
     private final List<LifecycleEvent> events = new ArrayList<>();
     /** The subscriber certificates' records: one good serial under each CA. */
     private final BigInteger subscriberSerial = SerialNumbers.random(random);
@@ -178,7 +175,7 @@ class CaCertificateStatusesTest {
         CaRegistry registry = bootstrap(KeyAlgorithm.SM2);
         CertificateAuthority root = registry.find("x-root").orElseThrow();
         CertificateAuthority issuing = registry.find("x-issuing").orElseThrow();
-        OcspSigners signers = new OcspSigners(registry, CaKeyStore.openOrCreate(dir.resolve("ca.p12"), PASSWORD),
+        OcspSigners signers = new OcspSigners(registry, keyStore,
                 new OcspSigningCertificates(clock, random), audit, clock, random, Duration.ofDays(30));
         OcspResponder responder = OcspResponders.delegated(signers, statuses(registry), clock, CACHED);
 
@@ -201,7 +198,6 @@ class CaCertificateStatusesTest {
     }
 
     private CaRegistry bootstrap(KeyAlgorithm algorithm) {
-        CaKeyStore keyStore = CaKeyStore.openOrCreate(dir.resolve("ca.p12"), PASSWORD);
         return new CaBootstrap(keyStore, new CaCertificateFactory(clock, random), repository,
                 repository.publisher(audit, clock), new TestUrls(), audit, clock, random).bootstrap(List.of(
                 new CaDefinition("x-root", CaRole.ROOT, algorithm, "CN=X Root,O=egov-pki,C=CN", Period.ofYears(30),

@@ -36,6 +36,7 @@ import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.egovpki.core.crypto.CaKeyStore;
+import org.egovpki.core.crypto.InMemoryCaKeyStore;
 import org.egovpki.core.crypto.KeyAlgorithm;
 import org.egovpki.core.x509.CaCertificateFactory;
 import org.egovpki.core.x509.OpenSsl;
@@ -53,7 +54,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class CmsSyncSignerTest {
 
-    private static final char[] PASSWORD = "test-password".toCharArray();
     private static final byte[] BODY = ("{\"specversion\":\"1.0\",\"id\":\"root/1A2B3C/issued\","
             + "\"data\":{\"subscriber\":{\"name\":\"王𠀀\"}}}").getBytes(StandardCharsets.UTF_8);
 
@@ -62,6 +62,11 @@ class CmsSyncSignerTest {
 
     private final SecureRandom random = new SecureRandom();
     private final RecordingAuditLog audit = new RecordingAuditLog();
+    /**
+     * The sync signers' keys, one store per test as one file was. In memory: the PKCS#12 file costs seconds per
+     * open and per put, and its round trip is Pkcs12CaKeyStoreTest's subject.
+     */
+    private final CaKeyStore syncKeyStore = new InMemoryCaKeyStore(random);
     /** Near the real time: the Bouncy Castle snippet and openssl check validity against the real clock. */
     private final Clock clock = Clock.fixed(Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60), ZoneOffset.UTC);
 
@@ -258,14 +263,14 @@ class CmsSyncSignerTest {
     private CaRegistry root(KeyAlgorithm algorithm) {
         String prefix = algorithm.name().toLowerCase(Locale.ROOT);
         InMemoryCaRepository repository = new InMemoryCaRepository();
-        return new CaBootstrap(CaKeyStore.openOrCreate(dir.resolve(prefix + "-" + random.nextInt(1_000_000) + ".p12"),
-                PASSWORD), new CaCertificateFactory(clock, random), repository, repository.publisher(audit, clock),
+        return new CaBootstrap(new InMemoryCaKeyStore(random), new CaCertificateFactory(clock, random), repository,
+                repository.publisher(audit, clock),
                 new TestUrls(), audit, clock, random).bootstrap(List.of(new CaDefinition(prefix + "-root", CaRole.ROOT,
                 algorithm, "CN=" + prefix + " Root,O=egov-pki,C=CN", Period.ofYears(30), null)));
     }
 
     private SyncSigners signers(CaRegistry registry) {
-        return new SyncSigners(registry, CaKeyStore.openOrCreate(dir.resolve("sync.p12"), PASSWORD),
+        return new SyncSigners(registry, syncKeyStore,
                 new SyncSigningCertificates(clock, random), audit, clock, random, SyncSignersTest.VALIDITY);
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigInteger;
-import java.nio.file.Path;
 import java.security.cert.X509CRL;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,14 +29,11 @@ import org.egovpki.core.event.LifecycleEvents;
 import org.junit.jupiter.api.Test;
 import org.egovpki.core.event.CaRevoked;
 import org.egovpki.core.event.LifecycleEvents;
-import org.junit.jupiter.api.io.TempDir;
 
 class CrlPublisherTest {
 
     private static final int PARTITIONS = 3;
 
-    @TempDir
-    static Path keys;
 
     private static CertificateAuthority ca;
     private static CaRegistry registry;
@@ -60,7 +56,7 @@ class CrlPublisherTest {
 
     @BeforeAll
     static void createCa() {
-        registry = EnrollmentFixture.createCas(keys);
+        registry = EnrollmentFixture.createCas();
         ca = registry.find("sm2-issuing").orElseThrow();
     }
 

@@ -1,6 +1,5 @@
 package org.egovpki.core.ca;
 
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -16,6 +15,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.egovpki.core.crypto.BouncyCastle;
 import org.egovpki.core.crypto.CaKeyStore;
+import org.egovpki.core.crypto.InMemoryCaKeyStore;
 import org.egovpki.core.crypto.KeyAlgorithm;
 import org.egovpki.core.operator.AttemptLimiter;
 import org.egovpki.core.revoke.RevocationService;
@@ -91,13 +91,16 @@ public final class EnrollmentFixture {
                         .policy(policy, cps).build(), "sm2-issuing"))));
     }
 
-    /** A root and issuing SM2 CA, created in {@code dir}. */
-    public static CaRegistry createCas(Path dir) {
+    /**
+     * A root and issuing SM2 CA, their keys in an in-memory key store: the PKCS#12 file would cost seconds per
+     * class, and its round trip is Pkcs12CaKeyStoreTest's subject.
+     */
+    public static CaRegistry createCas() {
         Clock clock = Clock.fixed(NOW.minus(Duration.ofDays(1)), ZoneOffset.UTC);
         SecureRandom random = new SecureRandom();
         InMemoryCaRepository repository = new InMemoryCaRepository();
         RecordingAuditLog audit = new RecordingAuditLog();
-        CaKeyStore keyStore = CaKeyStore.openOrCreate(dir.resolve("ca.p12"), "test-password".toCharArray());
+        CaKeyStore keyStore = new InMemoryCaKeyStore(random);
         CrlPublisher crls = repository.publisher(audit, clock);
         return new CaBootstrap(keyStore, new CaCertificateFactory(clock, random), repository, crls, new TestUrls(),
                 audit, clock, random).bootstrap(List.of(

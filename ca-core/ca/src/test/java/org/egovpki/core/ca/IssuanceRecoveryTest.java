@@ -3,7 +3,6 @@ package org.egovpki.core.ca;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import org.egovpki.core.certificate.CertificateRecord;
@@ -15,7 +14,6 @@ import org.egovpki.core.enroll.RequestState;
 import org.egovpki.core.x509.Pem;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -26,14 +24,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class IssuanceRecoveryTest {
 
-    @TempDir
-    static Path keys;
 
     private static CaRegistry cas;
 
     @BeforeAll
     static void createCas() {
-        cas = EnrollmentFixture.createCas(keys);
+        cas = EnrollmentFixture.createCas();
     }
 
     /** What a killed process looks like to the code after the step: nothing more happens. */

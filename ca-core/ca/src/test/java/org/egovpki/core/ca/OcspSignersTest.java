@@ -39,6 +39,7 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.crypto.BouncyCastle;
 import org.egovpki.core.crypto.CaKeyStore;
+import org.egovpki.core.crypto.InMemoryCaKeyStore;
 import org.egovpki.core.crypto.KeyAlgorithm;
 import org.egovpki.core.ocsp.CertificateStatusSource;
 import org.egovpki.core.ocsp.OcspResponder;
@@ -61,7 +62,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** Delegated OCSP responders: issued by each CA, kept in its key store, reused, renewed, and verifiable. */
 class OcspSignersTest {
 
-    private static final char[] PASSWORD = "test-password".toCharArray();
     private static final Duration VALIDITY = Duration.ofDays(30);
     private static final OcspResponder.Settings SETTINGS =
             new OcspResponder.Settings(Duration.ofHours(1), Duration.ofMinutes(1), 100);
@@ -70,6 +70,7 @@ class OcspSignersTest {
     Path dir;
 
     private final SecureRandom random = new SecureRandom();
+    private final CaKeyStore keyStore = new InMemoryCaKeyStore(random);
     private final RecordingAuditLog audit = new RecordingAuditLog();
     private final BigInteger good = SerialNumbers.random(random);
     private final CertificateStatusSource statuses =
@@ -207,7 +208,7 @@ class OcspSignersTest {
                 .contains("OCSP Responder").doesNotContain("WARNING");
     }
 
-    /** Only a root: every key store write costs about a second here, so tests keep to the CAs they need. */
+    /** Only a root: tests keep to the CAs they need. */
     private CaRegistry root(KeyAlgorithm algorithm, Clock clock) {
         return bootstrap(clock, rootDefinition(algorithm));
     }
@@ -235,9 +236,12 @@ class OcspSignersTest {
                 audit, clock, random).bootstrap(List.of(definitions));
     }
 
-    /** A fresh view of the key store file each time, as after a restart. */
+    /**
+     * The one key store every OcspSigners of a test sees, as a restart sees the same file. In memory: the
+     * PKCS#12 file costs seconds per open and per put, and its round trip is Pkcs12CaKeyStoreTest's subject.
+     */
     private CaKeyStore keyStore() {
-        return CaKeyStore.openOrCreate(dir.resolve("ca.p12"), PASSWORD);
+        return keyStore;
     }
 
     private OcspSigners signers(CaRegistry registry, Clock clock) {

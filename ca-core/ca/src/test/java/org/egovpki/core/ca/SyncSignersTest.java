@@ -3,7 +3,6 @@ package org.egovpki.core.ca;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -19,26 +18,23 @@ import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.crypto.BouncyCastle;
 import org.egovpki.core.crypto.CaKeyStore;
+import org.egovpki.core.crypto.InMemoryCaKeyStore;
 import org.egovpki.core.crypto.KeyAlgorithm;
 import org.egovpki.core.x509.CaCertificateFactory;
 import org.egovpki.core.x509.SerialNumbers;
 import org.egovpki.core.x509.SyncSigningCertificates;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Sync-signing keys: certified by each CA, kept in its key store, audited, reused, renewed at two thirds, retired. */
 class SyncSignersTest {
 
-    static final char[] PASSWORD = "test-password".toCharArray();
     static final Duration VALIDITY = Duration.ofDays(30);
     static final String SYNC_SIGNING = "2.25.181821722204100531762351466650690192293.9.1";
 
-    @TempDir
-    Path dir;
-
     private final SecureRandom random = new SecureRandom();
+    private final CaKeyStore keyStore = new InMemoryCaKeyStore(random);
     private final RecordingAuditLog audit = new RecordingAuditLog();
 
     @ParameterizedTest
@@ -191,7 +187,7 @@ class SyncSignersTest {
         assertThat(audit.ofType(AuditEventType.SYNC_SIGNER_ISSUED)).isEmpty();
     }
 
-    /** Only a root: every key store write costs about a second here, so tests keep to the CAs they need. */
+    /** Only a root: tests keep to the CAs they need. */
     CaRegistry root(KeyAlgorithm algorithm, Clock clock) {
         return bootstrap(clock, rootDefinition(algorithm));
     }
@@ -219,9 +215,12 @@ class SyncSignersTest {
                 audit, clock, random).bootstrap(List.of(definitions));
     }
 
-    /** A fresh view of the key store file each time, as after a restart. */
+    /**
+     * The one key store every SyncSigners of a test sees, as a restart sees the same file. In memory: the
+     * PKCS#12 file costs seconds per open and per put, and its round trip is Pkcs12CaKeyStoreTest's subject.
+     */
     CaKeyStore keyStore() {
-        return CaKeyStore.openOrCreate(dir.resolve("ca.p12"), PASSWORD);
+        return keyStore;
     }
 
     SyncSigners signers(CaRegistry registry, Clock clock) {

@@ -4,7 +4,6 @@ import org.egovpki.core.operator.Operator;
 import org.egovpki.core.operator.Role;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -21,7 +20,6 @@ import org.egovpki.core.ca.EnrollmentFixture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Decisions written in the directory are acted on as the operator who added the decision entry
@@ -38,8 +36,6 @@ class DirectoryDecisionsTest {
     private static final Operator REVIEWER_2 = new Operator("reviewer2", "uid=reviewer2,ou=operators,o=egov-pki,c=CN",
             "reviewer2", EnumSet.of(Role.REVIEWER));
 
-    @TempDir
-    static Path keys;
 
     private static CaRegistry cas;
 
@@ -50,7 +46,7 @@ class DirectoryDecisionsTest {
 
     @BeforeAll
     static void createCas() {
-        cas = EnrollmentFixture.createCas(keys);
+        cas = EnrollmentFixture.createCas();
     }
 
     @BeforeEach

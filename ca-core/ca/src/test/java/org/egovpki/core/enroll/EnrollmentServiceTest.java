@@ -6,7 +6,6 @@ import org.egovpki.core.operator.Role;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.List;
 import org.egovpki.core.DomainException;
@@ -21,13 +20,10 @@ import org.egovpki.core.profile.CertificateType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The two-person rule, validation-before-write and the decisions, on the real enrollment stack. */
 class EnrollmentServiceTest {
 
-    @TempDir
-    static Path keys;
 
     private static CaRegistry cas;
 
@@ -36,7 +32,7 @@ class EnrollmentServiceTest {
 
     @BeforeAll
     static void createCas() {
-        cas = EnrollmentFixture.createCas(keys);
+        cas = EnrollmentFixture.createCas();
     }
 
     @BeforeEach

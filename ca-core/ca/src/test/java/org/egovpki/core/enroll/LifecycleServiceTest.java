@@ -4,7 +4,6 @@ import org.egovpki.core.enroll.validation.RegistrationData;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -38,7 +37,6 @@ import org.egovpki.core.x509.Pem;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -57,8 +55,6 @@ class LifecycleServiceTest {
     private static final String ID_NUMBER = "11010519491231002X";
     private static final String SUBJECT = "CN=" + NAME + ",O=Test Bureau,C=CN";
 
-    @TempDir
-    static Path keys;
 
     private static CaRegistry cas;
 
@@ -68,7 +64,7 @@ class LifecycleServiceTest {
 
     @BeforeAll
     static void createCas() {
-        cas = EnrollmentFixture.createCas(keys);
+        cas = EnrollmentFixture.createCas();
     }
 
     @BeforeEach

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -40,14 +39,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.egovpki.core.event.CertificateRevoked;
 import org.junit.jupiter.api.Test;
 import org.egovpki.core.event.CertificateRevoked;
-import org.junit.jupiter.api.io.TempDir;
 
 class RevocationServiceTest {
 
     private static final String CA = "sm2-issuing";
 
-    @TempDir
-    static Path keys;
 
     private static CaRegistry cas;
 
@@ -57,7 +53,7 @@ class RevocationServiceTest {
 
     @BeforeAll
     static void createCas() {
-        cas = EnrollmentFixture.createCas(keys);
+        cas = EnrollmentFixture.createCas();
     }
 
     @BeforeEach

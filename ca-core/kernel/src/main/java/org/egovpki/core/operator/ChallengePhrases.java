@@ -27,6 +27,20 @@ public final class ChallengePhrases {
         return PREFIX + ITERATIONS + "$" + b64(salt) + "$" + b64(derive(phrase, salt, ITERATIONS));
     }
 
+    /**
+     * A stored form no phrase matches (a random salt and a random value in place of the hash), with the
+     * same iteration count as {@link #hash}: checking a phrase against it costs what checking a real one
+     * does, so an unknown serial answers no faster than a wrong phrase. Costs nothing to make, where a
+     * {@link #hash} of a made-up phrase would cost a full derivation at every start.
+     */
+    public static String decoy(SecureRandom random) {
+        byte[] salt = new byte[16];
+        byte[] value = new byte[32];
+        random.nextBytes(salt);
+        random.nextBytes(value);
+        return PREFIX + ITERATIONS + "$" + b64(salt) + "$" + b64(value);
+    }
+
     public static boolean matches(char[] phrase, String stored) {
         if (stored == null || !stored.startsWith(PREFIX)) {
             return false;

@@ -37,9 +37,10 @@ public final class DualIssuance {
     public final CertificateRecord signing;
     public final CertificateRecord encryption;
 
-    public DualIssuance(CaRegistry cas, Path kmDir) {
+    /** @param kmKeys the KM's keys, made once per test class by {@link KmFixture#keys(Path)} */
+    public DualIssuance(CaRegistry cas, KmKeyStore kmKeys) {
         f = new EnrollmentFixture(cas);
-        km = new KmFixture(kmDir, cas, f.clock, f.audit, f.random);
+        km = new KmFixture(kmKeys, cas, f.clock, f.audit, f.random);
         f.km = km.link;
         token = f.sm2();
         EnrollmentRequest submitted = f.service().submit(EnrollmentFixture.CLERK,

@@ -48,20 +48,20 @@ import org.junit.jupiter.api.io.TempDir;
 class DualIssuanceTest {
 
     @TempDir
-    static Path caDir;
-    @TempDir
-    Path kmDir;
+    static Path kmDir;
+    private static KmKeyStore kmKeys;
 
     private static CaRegistry cas;
 
     @BeforeAll
     static void createCas() {
-        cas = EnrollmentFixture.createCas(caDir);
+        cas = EnrollmentFixture.createCas();
+        kmKeys = KmFixture.keys(kmDir);
     }
 
     @Test
     void oneApprovalIssuesBothCertificatesWithTheSameSubjectAndTheirOwnKeyUsage() {
-        DualIssuance d = new DualIssuance(cas, kmDir);
+        DualIssuance d = new DualIssuance(cas, kmKeys);
 
         assertThat(d.request.state()).isEqualTo(RequestState.ISSUED);
         assertThat(d.request.resultSerials()).containsExactly(d.signing.serialHex(), d.encryption.serialHex());
@@ -83,7 +83,7 @@ class DualIssuanceTest {
 
     @Test
     void theEnvelopedKeyOpensWithTheSigningKeyAndMatchesTheEncryptionCertificate() {
-        DualIssuance d = new DualIssuance(cas, kmDir);
+        DualIssuance d = new DualIssuance(cas, kmKeys);
         KeyDeliveries.Delivery delivery = new KeyDeliveries(d.f.stores, d.f.audit, d.f.clock).forRequest(d.request.id(),
                 EnrollmentFixture.CLERK);
         PublicKey certified = d.encryptionCertificate().getPublicKey();
@@ -112,7 +112,7 @@ class DualIssuanceTest {
 
     @Test
     void onlyTheRaRolesThatLoadTheTokenGetTheKeyDeliveryEveryFetchAndRefusalAudited() {
-        DualIssuance d = new DualIssuance(cas, kmDir);
+        DualIssuance d = new DualIssuance(cas, kmKeys);
         KeyDeliveries deliveries = new KeyDeliveries(d.f.stores, d.f.audit, d.f.clock);
         Operator custodian = DualIssuance.operator("custodian1", Role.KEY_CUSTODIAN);
         Operator auditor = DualIssuance.operator("auditor1", Role.AUDITOR);
@@ -153,7 +153,7 @@ class DualIssuanceTest {
 
     @Test
     void theKmEscrowsTheKeyWrappedForTenYearsAfterTheCertificateExpires() {
-        DualIssuance d = new DualIssuance(cas, kmDir);
+        DualIssuance d = new DualIssuance(cas, kmKeys);
 
         assertThat(d.km.stores.keys).hasSize(1);
         EscrowedKey key = d.km.stores.keys.values().iterator().next();
@@ -173,7 +173,7 @@ class DualIssuanceTest {
 
     @Test
     void aCrashBeforeTheEncryptionHalfIsFinishedByRecoveryWithOneKeyAtTheKm() {
-        DualIssuance template = new DualIssuance(cas, kmDir);
+        DualIssuance template = new DualIssuance(cas, kmKeys);
         EnrollmentFixture f = template.f;
         EnrollmentService crashing = f.service(f.issuer((step, record) -> {
             if (step == IssuanceStep.PUBLISHED && record.kind() == KeyUsageKind.SIGNING) {
@@ -198,7 +198,7 @@ class DualIssuanceTest {
 
     @Test
     void aCrashAfterTheKmAnsweredGetsTheSameKeyAndSerialAgain() {
-        DualIssuance template = new DualIssuance(cas, kmDir);
+        DualIssuance template = new DualIssuance(cas, kmKeys);
         EnrollmentFixture f = template.f;
         EnrollmentService crashing = f.service(f.issuer((step, record) -> {
             if (step == IssuanceStep.INTENT_WRITTEN && record.kind() == KeyUsageKind.ENCRYPTION) {
@@ -222,7 +222,7 @@ class DualIssuanceTest {
 
     @Test
     void aDualProfileNeedsAnSm2SigningKeyAndNothingIsStoredOtherwise() {
-        DualIssuance d = new DualIssuance(cas, kmDir);
+        DualIssuance d = new DualIssuance(cas, kmKeys);
         KeyPair rsa = KeyAlgorithm.RSA.generate(new SecureRandom());
         int before = d.f.stores.requests.size();
 

@@ -45,9 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
 class KeyRecoveriesTest {
 
     @TempDir
-    static Path caDir;
-    @TempDir
-    Path kmDir;
+    static Path kmDir;
+    private static KmKeyStore kmKeys;
 
     private static CaRegistry cas;
     private DualIssuance d;
@@ -55,12 +54,13 @@ class KeyRecoveriesTest {
 
     @BeforeAll
     static void createCas() {
-        cas = EnrollmentFixture.createCas(caDir);
+        cas = EnrollmentFixture.createCas();
+        kmKeys = KmFixture.keys(kmDir);
     }
 
     @BeforeEach
     void issue() {
-        d = new DualIssuance(cas, kmDir);
+        d = new DualIssuance(cas, kmKeys);
         recoveries = d.km.recoveries;
     }
 

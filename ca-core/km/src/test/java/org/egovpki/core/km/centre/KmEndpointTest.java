@@ -37,9 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 class KmEndpointTest {
 
     @TempDir
-    static Path caDir;
-    @TempDir
-    Path kmDir;
+    static Path kmDir;
+    private static KmKeyStore kmKeys;
     @TempDir
     Path otherKmDir;
 
@@ -47,7 +46,8 @@ class KmEndpointTest {
 
     @BeforeAll
     static void createCas() {
-        cas = EnrollmentFixture.createCas(caDir);
+        cas = EnrollmentFixture.createCas();
+        kmKeys = KmFixture.keys(kmDir);
     }
 
     private KmRequest.ApplyKey apply(KeyPair signing) {
@@ -77,7 +77,7 @@ class KmEndpointTest {
     @Test
     void aRequestNotSignedByAServedCaIsRefusedAndAudited() {
         EnrollmentFixture f = new EnrollmentFixture(cas);
-        KmFixture km = new KmFixture(kmDir, cas, f.clock, f.audit, f.random);
+        KmFixture km = new KmFixture(kmKeys, cas, f.clock, f.audit, f.random);
         X509Certificate ca = cas.find("sm2-issuing").orElseThrow().certificate();
         CaSigner impostor = CaSigner.of(KeyAlgorithm.SM2.generate(f.random), f.random);
         KmClient client = new KmClient(km.endpoint, km.keys.certificate(), f.clock, f.random);
@@ -96,7 +96,7 @@ class KmEndpointTest {
     void aStaleRequestIsRefused() {
         EnrollmentFixture f = new EnrollmentFixture(cas);
         MovableClock caClock = new MovableClock(EnrollmentFixture.NOW.minus(Duration.ofMinutes(6)));
-        KmFixture km = new KmFixture(kmDir, cas, f.clock, f.audit, f.random);
+        KmFixture km = new KmFixture(kmKeys, cas, f.clock, f.audit, f.random);
         KmClient client = new KmClient(km.endpoint, km.keys.certificate(), caClock, f.random);
 
         assertThatThrownBy(() -> client.revoke(cas.find("sm2-issuing").orElseThrow().certificate(),
@@ -106,7 +106,7 @@ class KmEndpointTest {
     @Test
     void anAnswerNotSignedByThePinnedKmIsNotAccepted() {
         EnrollmentFixture f = new EnrollmentFixture(cas);
-        KmFixture km = new KmFixture(kmDir, cas, f.clock, f.audit, f.random);
+        KmFixture km = new KmFixture(kmKeys, cas, f.clock, f.audit, f.random);
         KmKeyStore other = KmKeyStore.openOrCreate(otherKmDir, "other".toCharArray(), new X500Name("CN=Other KM"),
                 f.clock, f.random);
         KmClient pinnedToOther = new KmClient(km.endpoint, other.certificate(), f.clock, f.random);
@@ -118,7 +118,7 @@ class KmEndpointTest {
     @Test
     void garbageGetsASignedRefusal() {
         EnrollmentFixture f = new EnrollmentFixture(cas);
-        KmFixture km = new KmFixture(kmDir, cas, f.clock, f.audit, f.random);
+        KmFixture km = new KmFixture(kmKeys, cas, f.clock, f.audit, f.random);
 
         SignedMessage answer = SignedMessage.parse(km.endpoint.exchange(new byte[] {0x30, 0x03, 0x02, 0x01, 0x01}));
 
