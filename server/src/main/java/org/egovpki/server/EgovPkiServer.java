@@ -154,7 +154,8 @@ public final class EgovPkiServer implements AutoCloseable {
         // originals before the lifecycle-events route listens; CrlJobs.catchUp() below covers them.
         IssuanceSteps steps = ca.issuanceSteps(ra, km.link(), observer);
         RoutedIssuance issuance = routes.issuance(steps);
-        recover(new Issuer(steps, issuance, ra.requests(), audit, clock), data);
+        Issuer issuer = new Issuer(steps, issuance, ra.requests(), audit, clock, config.enrollment().recoveryGrace());
+        recover(issuer, data);
         ra.startEnrollment(new MeteredIssuance(issuance, metrics.registry()), ca.certificates(), ca.profiles());
         ra.firstAdmin();
 
@@ -183,6 +184,7 @@ public final class EgovPkiServer implements AutoCloseable {
                 new BulkApplications(ra.enrollment()::submit), ca.ocsp(), km.link(), syncCapture, lifecycleMetrics);
         routes.startSyncCommands(SyncAssembly.commands(directory, syncTargets, ra, audit, clock));
         routes.startStatistics(ca.statistics());
+        routes.startIssuanceRecovery(issuer, config.enrollment().recoveryGrace());
 
         if (serveHttp) {
             http.start(config, clock, directory, ca, ra, km, bulk, syncTargets, syncDelivery, readiness, metrics,
@@ -258,7 +260,7 @@ public final class EgovPkiServer implements AutoCloseable {
 
     /** Step 7, before anything is audited: the trail is checked against its directory anchor (docs/architecture.md). */
     private void openAuditTrail(DataDirectory data, PendingAuditLog earlyAudit) {
-        AuditTrails.Opened trail = AuditTrails.open(data.auditTrail(), FileAuditLog.SERVER_TRAIL,
+        AuditTrails.Opened trail = AuditTrails.open(data.auditTrail(), config.audit().serverTrail(),
                 AuditSeal.loadOrGenerate(data.secret(AuditSeal.SECRET_FILE)),
                 new LdapAuditAnchors(directory.pool(), directory.names()), clock, auditRotation(config), "start");
         audit = trail.log();

@@ -194,6 +194,9 @@ class ConfigLoaderTest {
                 Arguments.of("info:\n  cps:\n    zh: /nonexistent/cps.txt\n", "'info.cps.zh'", "readable UTF-8 text file"),
                 Arguments.of("info:\n  lookup:\n    perMinute: 0\n", "'info.lookup.perMinute'", "from 1 to 100000"),
                 Arguments.of("info:\n  contact:\n    phone: 1\n", "unknown configuration key 'info.contact'", ""),
+                Arguments.of("audit:\n  trail: 'Server B'\n", "'audit.trail'", "lower-case letters"),
+                Arguments.of("audit:\n  trail: cli\n", "'audit.trail'", "command line's trails"),
+                Arguments.of("audit:\n  trail: b-cli\n", "'audit.trail'", "command line's trails"),
                 Arguments.of("- just\n- a list\n", "must be a YAML mapping", ""),
                 Arguments.of("ldap: [1, 2\n", "not valid YAML", ""));
     }
@@ -221,6 +224,16 @@ class ConfigLoaderTest {
                 .x500Contexts()).isEmpty();
         assertThat(ConfigLoader.load(write("ldap:\n  x500Names:\n    namingContexts: [\"c=CN\", \"dc=gov,dc=cn\"]\n"),
                 Map.of()).ldap().x500Contexts()).containsExactly("c=CN", "dc=gov,dc=cn");
+    }
+
+    @Test
+    void aSecondCaProcessNamesItsOwnAuditTrailsAndTheDefaultKeepsServerAndCli() throws IOException {
+        EgovPkiConfig.Audit second = ConfigLoader.load(write("audit:\n  trail: server-b\n"), Map.of()).audit();
+        assertThat(second.serverTrail()).isEqualTo("server-b");
+        assertThat(second.cliTrail()).isEqualTo("server-b-cli");
+        EgovPkiConfig.Audit defaults = ConfigLoader.defaults().audit();
+        assertThat(defaults.serverTrail()).isEqualTo("server");
+        assertThat(defaults.cliTrail()).isEqualTo("cli");
     }
 
     @Test
