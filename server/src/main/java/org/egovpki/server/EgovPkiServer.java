@@ -172,7 +172,10 @@ public final class EgovPkiServer implements AutoCloseable {
         SyncTargets syncTargets = SyncAssembly.targets(syncStore, data, audit, clock);
         SyncAssembly.Delivery syncDelivery = null;
         SyncCapture syncCapture = null;
-        if (syncSigners != null) {
+        // With two CA processes on one directory one is the sync worker (sync.worker): a single appender
+        // keeps the outbox's order and each event once; the other's changes only write their markers,
+        // which the worker's sweep captures (docs/directory.md "Two CA processes on one directory").
+        if (syncSigners != null && config.sync().worker()) {
             routes.startSyncSignerRenewal(syncSigners);
             var syncOutbox = SyncAssembly.outbox(directory, clock);
             syncDelivery = SyncAssembly.startDelivery(config.sync(), routes, syncStore, syncOutbox,

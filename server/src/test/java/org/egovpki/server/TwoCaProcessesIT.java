@@ -150,7 +150,9 @@ class TwoCaProcessesIT {
         // Its own audit trail: the anchor in the directory is per trail name.
         String configA = Files.readString(config);
         configB = ServerProcess.config(tmp.resolve("config-b"),
-                yaml -> configA.replace("  trail: server\n", "  trail: server-b\n"));
+                yaml -> configA.replace("  trail: server\n", "  trail: server-b\n"),
+                // One sync worker: B's changes write their markers, A's sweep captures them.
+                yaml -> yaml.replace("  worker: true\n", "  worker: false\n"));
         b = ServerProcess.serveExternal(dataB, "--config", configB.toString());
         int issuedBeforeB = load.issued.size();
         servers.add(b.api(PASSWORD));

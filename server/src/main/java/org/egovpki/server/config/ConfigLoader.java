@@ -598,9 +598,10 @@ public final class ConfigLoader {
         int timeout = node.integer("requestTimeoutSeconds", 10, 1, 600);
         int signerValidity = node.integer("signerValidityDays", 30, 1, MAX_DELEGATED_VALIDITY_DAYS);
         int retention = node.integer("retentionDays", 90, 1, 3660);
+        boolean worker = node.bool("worker", true);
         node.rejectUnknownKeys();
         return new EgovPkiConfig.Sync(enabled, maxAttempts, Duration.ofSeconds(initialDelay), Duration.ofSeconds(maxDelay),
-                Duration.ofSeconds(timeout), Duration.ofDays(signerValidity), Duration.ofDays(retention));
+                Duration.ofSeconds(timeout), Duration.ofDays(signerValidity), Duration.ofDays(retention), worker);
     }
 
     private static EgovPkiConfig.Enrollment readEnrollment(ConfigNode node) {

@@ -376,9 +376,16 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
      * @param requestTimeout    {@code sync.requestTimeoutSeconds} — connect plus answer time of one delivery attempt
      * @param signerValidity    {@code sync.signerValidityDays} — lifetime of a sync-signing certificate; renewed at two thirds
      * @param retention         {@code sync.retentionDays} — how long delivered messages stay for replay and pull
+     * @param worker            {@code sync.worker} — this process runs the capture, fan-out and delivery; with two
+     *                          CA processes on one directory exactly one does (the other only writes the markers)
      */
     public record Sync(boolean enabled, int maxAttempts, Duration initialDelay, Duration maxDelay,
-                       Duration requestTimeout, Duration signerValidity, Duration retention) {
+                       Duration requestTimeout, Duration signerValidity, Duration retention, boolean worker) {
+
+        public Sync(boolean enabled, int maxAttempts, Duration initialDelay, Duration maxDelay, Duration requestTimeout,
+                    Duration signerValidity, Duration retention) {
+            this(enabled, maxAttempts, initialDelay, maxDelay, requestTimeout, signerValidity, retention, true);
+        }
     }
 
     /**

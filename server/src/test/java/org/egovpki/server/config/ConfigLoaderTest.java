@@ -195,6 +195,8 @@ class ConfigLoaderTest {
                 Arguments.of("info:\n  lookup:\n    perMinute: 0\n", "'info.lookup.perMinute'", "from 1 to 100000"),
                 Arguments.of("info:\n  contact:\n    phone: 1\n", "unknown configuration key 'info.contact'", ""),
                 Arguments.of("audit:\n  trail: 'Server B'\n", "'audit.trail'", "lower-case letters"),
+                Arguments.of("enrollment:\n  recoveryGraceSeconds: 3601\n", "'enrollment.recoveryGraceSeconds'",
+                        "from 0 to 3600"),
                 Arguments.of("audit:\n  trail: cli\n", "'audit.trail'", "command line's trails"),
                 Arguments.of("audit:\n  trail: b-cli\n", "'audit.trail'", "command line's trails"),
                 Arguments.of("- just\n- a list\n", "must be a YAML mapping", ""),
@@ -231,6 +233,11 @@ class ConfigLoaderTest {
         EgovPkiConfig.Audit second = ConfigLoader.load(write("audit:\n  trail: server-b\n"), Map.of()).audit();
         assertThat(second.serverTrail()).isEqualTo("server-b");
         assertThat(second.cliTrail()).isEqualTo("server-b-cli");
+        assertThat(ConfigLoader.load(write("sync:\n  worker: false\n"), Map.of()).sync().worker()).isFalse();
+        assertThat(ConfigLoader.defaults().sync().worker()).as("one server is its own sync worker").isTrue();
+        assertThat(ConfigLoader.defaults().enrollment().recoveryGrace()).isZero();
+        assertThat(ConfigLoader.load(write("enrollment:\n  recoveryGraceSeconds: 120\n"), Map.of()).enrollment()
+                .recoveryGrace()).isEqualTo(Duration.ofMinutes(2));
         EgovPkiConfig.Audit defaults = ConfigLoader.defaults().audit();
         assertThat(defaults.serverTrail()).isEqualTo("server");
         assertThat(defaults.cliTrail()).isEqualTo("cli");
