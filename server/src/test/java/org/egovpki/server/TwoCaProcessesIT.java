@@ -169,8 +169,9 @@ class TwoCaProcessesIT {
         assertThat(load.failures).as("answers the API should not give").isEmpty();
         // The CRL after the last revocations (afterRevocationSeconds: 1), then the final numbers.
         for (ApiClient admin : admins) {
+            // 409: five races in a row lost to the other process's CRL after revocation; its CRL counts as well.
             assertThat(admin.postJson("admin", "/api/v1/crls/" + CA, ApiClient.JSON.createObjectNode()).statusCode())
-                    .isIn(200, 201);
+                    .isIn(201, 409);
             load.observe(admin);
         }
 
