@@ -127,16 +127,38 @@ public final class CertificateStoreKeys implements PublishedCertificates {
             for (SearchResultEntry entry : entries) {
                 try {
                     ldap.modify(entry.getDN(), modifications(entry, certificates(entry)));
+                    migrated++;
                 } catch (LDAPException e) {
-                    throw LdapErrors.toDomain("writing the certificate store keys of " + entry.getDN(), e);
+                    if (!doneByAnotherWriter(entry.getDN(), e)) {
+                        throw LdapErrors.toDomain("writing the certificate store keys of " + entry.getDN(), e);
+                    }
                 }
-                migrated++;
             }
         }
         if (migrated > 0) {
             LOG.info("Certificate store keys written to {} subscriber entries published before this version", migrated);
         }
         return migrated;
+    }
+
+    /**
+     * Whether a failed migration write lost to another writer: another CA process on the same directory
+     * published to the entry between the search and the modify (that modify writes the class and the
+     * keys together), or the entry is gone. Anything else is a real failure.
+     */
+    private boolean doneByAnotherWriter(String dn, LDAPException failure) {
+        if (failure.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
+            return true;
+        }
+        if (failure.getResultCode() != ResultCode.ATTRIBUTE_OR_VALUE_EXISTS) {
+            return false;
+        }
+        try {
+            SearchResultEntry now = ldap.getEntry(dn, "objectClass");
+            return now == null || now.hasObjectClass(CLASS);
+        } catch (LDAPException e) {
+            return false;
+        }
     }
 
     /** The DER values of {@code userCertificate} on {@code entry}, read by base name (with or without {@code ;binary}). */

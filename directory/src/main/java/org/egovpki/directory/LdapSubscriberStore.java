@@ -56,18 +56,36 @@ public final class LdapSubscriberStore implements SubscriberStore {
 
     @Override
     public Optional<String> holderOf(String canonicalSubjectDn) {
+        return holdersOf(canonicalSubjectDn).stream().findFirst();
+    }
+
+    @Override
+    public List<String> holdersOf(String canonicalSubjectDn) {
         try {
-            List<SearchResultEntry> entries = ldap.search(
+            List<String> holders = new ArrayList<>();
+            for (SearchResultEntry entry : ldap.search(
                     names.container(DirectoryLayout.Container.SUBSCRIBERS).toString(), SearchScope.SUB,
                     Filter.createANDFilter(Filter.createEqualityFilter("objectClass", "egovSubscriberRegistration"),
                             Filter.createEqualityFilter("egovSubjectDn", canonicalSubjectDn)), "1.1")
-                    .getSearchEntries();
-            if (entries.isEmpty()) {
-                return Optional.empty();
+                    .getSearchEntries()) {
+                holders.add(entry.getParsedDN().getParent().getRDN().getAttributeValues()[0]);
             }
-            return Optional.of(entries.get(0).getParsedDN().getParent().getRDN().getAttributeValues()[0]);
+            return holders;
         } catch (LDAPException e) {
             throw LdapErrors.toDomain("looking up the holder of " + canonicalSubjectDn, e);
+        }
+    }
+
+    @Override
+    public void releaseSubjectDn(String subscriberId, String canonicalSubjectDn) {
+        try {
+            ldap.modify(names.registration(subscriberId).toString(),
+                    new Modification(ModificationType.DELETE, "egovSubjectDn", canonicalSubjectDn));
+        } catch (LDAPException e) {
+            if (e.getResultCode() != ResultCode.NO_SUCH_ATTRIBUTE && e.getResultCode() != ResultCode.NO_SUCH_OBJECT) {
+                throw LdapErrors.toDomain("releasing subject DN " + canonicalSubjectDn + " of subscriber "
+                        + subscriberId, e);
+            }
         }
     }
 

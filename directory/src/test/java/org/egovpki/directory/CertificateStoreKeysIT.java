@@ -3,9 +3,12 @@ package org.egovpki.directory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPInterface;
 import com.unboundid.ldap.sdk.Modification;
 import com.unboundid.ldap.sdk.ModificationType;
 import com.unboundid.ldap.sdk.SearchResultEntry;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -19,6 +22,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
@@ -120,6 +124,38 @@ class CertificateStoreKeysIT {
 
         assertThat(find(StoreKeys.Key.NAME, "keys before")).containsExactly(old);
         assertThat(publicEntry("keys-before").hasObjectClass(CertificateStoreKeys.CLASS)).isTrue();
+        assertThat(store.migrate()).as("nothing left to do").isZero();
+    }
+
+    /**
+     * Another CA process on the same directory publishes to an entry between this process's start-up
+     * migration reading it and writing it (the publish writes the class and the keys in one modify):
+     * the migration leaves that entry to the publish and the start goes on.
+     */
+    @Test
+    void aMigrationThatLosesAnEntryToAnotherProcesssPublishLeavesItAndGoesOn() throws Exception {
+        X509Certificate published = certificate("CN=Keys Raced,C=CN");
+        register("keys-raced", false);
+        AtomicBoolean raced = new AtomicBoolean();
+        LDAPInterface ca = directory.ca();
+        LDAPInterface racing = (LDAPInterface) Proxy.newProxyInstance(LDAPInterface.class.getClassLoader(),
+                new Class<?>[] {LDAPInterface.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("modify") && String.valueOf(args[0]).startsWith("egovSubscriberId=keys-raced,")
+                            && raced.compareAndSet(false, true)) {
+                        subscribers.publishCertificate("keys-raced", "Keys Raced", published.getEncoded());
+                    }
+                    try {
+                        return method.invoke(ca, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+
+        new CertificateStoreKeys(racing, directory.names()).migrate();
+
+        assertThat(raced).as("the publish came between the migration's read and write").isTrue();
+        assertThat(publicEntry("keys-raced").hasObjectClass(CertificateStoreKeys.CLASS)).isTrue();
+        assertThat(find(StoreKeys.Key.NAME, "keys raced")).as("the publish's keys").containsExactly(published);
         assertThat(store.migrate()).as("nothing left to do").isZero();
     }
 

@@ -154,7 +154,8 @@ public final class EgovPkiServer implements AutoCloseable {
         // originals before the lifecycle-events route listens; CrlJobs.catchUp() below covers them.
         IssuanceSteps steps = ca.issuanceSteps(ra, km.link(), observer);
         RoutedIssuance issuance = routes.issuance(steps);
-        recover(new Issuer(steps, issuance, ra.requests(), audit, clock), data);
+        Issuer issuer = new Issuer(steps, issuance, ra.requests(), audit, clock, config.enrollment().recoveryGrace());
+        recover(issuer, data);
         ra.startEnrollment(new MeteredIssuance(issuance, metrics.registry()), ca.certificates(), ca.profiles());
         ra.firstAdmin();
         ra.reconcileRequestReaders();
@@ -172,7 +173,10 @@ public final class EgovPkiServer implements AutoCloseable {
         SyncTargets syncTargets = SyncAssembly.targets(syncStore, data, audit, clock);
         SyncAssembly.Delivery syncDelivery = null;
         SyncCapture syncCapture = null;
-        if (syncSigners != null) {
+        // With two CA processes on one directory one is the sync worker (sync.worker): a single appender
+        // keeps the outbox's order and each event once; the other's changes only write their markers,
+        // which the worker's sweep captures (docs/directory.md "Two CA processes on one directory").
+        if (syncSigners != null && config.sync().worker()) {
             routes.startSyncSignerRenewal(syncSigners);
             var syncOutbox = SyncAssembly.outbox(directory, clock);
             syncDelivery = SyncAssembly.startDelivery(config.sync(), routes, syncStore, syncOutbox,
@@ -184,6 +188,7 @@ public final class EgovPkiServer implements AutoCloseable {
                 new BulkApplications(ra.enrollment()::submit), ca.ocsp(), km.link(), syncCapture, lifecycleMetrics);
         routes.startSyncCommands(SyncAssembly.commands(directory, syncTargets, ra, audit, clock));
         routes.startStatistics(ca.statistics());
+        routes.startIssuanceRecovery(issuer, config.enrollment().recoveryGrace());
 
         if (serveHttp) {
             http.start(config, clock, directory, ca, ra, km, bulk, syncTargets, syncDelivery, readiness, metrics,
@@ -259,7 +264,7 @@ public final class EgovPkiServer implements AutoCloseable {
 
     /** Step 7, before anything is audited: the trail is checked against its directory anchor (docs/architecture.md). */
     private void openAuditTrail(DataDirectory data, PendingAuditLog earlyAudit) {
-        AuditTrails.Opened trail = AuditTrails.open(data.auditTrail(), FileAuditLog.SERVER_TRAIL,
+        AuditTrails.Opened trail = AuditTrails.open(data.auditTrail(), config.audit().serverTrail(),
                 AuditSeal.loadOrGenerate(data.secret(AuditSeal.SECRET_FILE)),
                 new LdapAuditAnchors(directory.pool(), directory.names()), clock, auditRotation(config), "start");
         audit = trail.log();

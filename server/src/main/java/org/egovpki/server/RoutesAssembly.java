@@ -10,6 +10,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
 import org.egovpki.core.ca.IssuanceSteps;
+import org.egovpki.core.ca.Issuer;
 import org.egovpki.core.ca.KeyManagementLink;
 import org.egovpki.core.ca.SyncSigners;
 import org.egovpki.core.enroll.DirectoryDecisions;
@@ -30,6 +31,7 @@ import org.egovpki.routes.CrlScheduleRoute;
 import org.egovpki.routes.CrlTimings;
 import org.egovpki.routes.DirectoryApprovalRoute;
 import org.egovpki.routes.StatisticsRoute;
+import org.egovpki.routes.IssuanceRecoveryRoute;
 import org.egovpki.routes.DirectorySyncCommandsRoute;
 import org.egovpki.routes.Flows;
 import org.egovpki.routes.KmRetentionRoute;
@@ -166,6 +168,22 @@ final class RoutesAssembly {
         }
     }
 
+    /**
+     * Recovery every {@code enrollment.recoveryGraceSeconds} when that is not zero: a second CA process
+     * on the same directory finishes what a stopped one left (docs/directory.md "Two CA processes on one directory").
+     */
+    void startIssuanceRecovery(Issuer issuer, Duration grace) {
+        if (grace.isZero()) {
+            return;
+        }
+        try {
+            camel.getRegistry().bind(IssuanceRecoveryRoute.BEAN, issuer);
+            camel.addRoutes(new IssuanceRecoveryRoute());
+        } catch (Exception e) {
+            throw new StartupException("the issuance recovery route cannot start: " + e.getMessage());
+        }
+    }
+
     /** The statistics' aggregate: closes each finished day and recomputes today (docs/statistics.md). */
     void startStatistics(Statistics statistics) {
         try {
@@ -213,6 +231,9 @@ final class RoutesAssembly {
         Properties properties = new Properties();
         properties.setProperty("egovpki.crl.cron", CrlScheduleRoute.cronForUri(config.ca().crl().schedule()));
         properties.setProperty("egovpki.crl.timeZone", config.ca().crl().timeZone().getId());
+        // Used only when the grace is not zero (startIssuanceRecovery).
+        properties.setProperty("egovpki.recovery.periodMillis",
+                Long.toString(Math.max(1000, config.enrollment().recoveryGrace().toMillis())));
         properties.setProperty("egovpki.approvals.pollMillis",
                 Long.toString(config.enrollment().approvalPollInterval().toMillis()));
         properties.setProperty("egovpki.ocsp.renewalCheckMillis", Long.toString(CaAssembly.OCSP_RENEWAL_CHECK.toMillis()));

@@ -26,7 +26,6 @@ import org.egovpki.server.StartupException;
 import org.egovpki.server.audit.AuditSeal;
 import org.egovpki.server.audit.AuditTrailVerifier;
 import org.egovpki.server.audit.AuditVerification;
-import org.egovpki.server.audit.FileAuditLog;
 import org.egovpki.server.audit.PendingAuditLog;
 import org.egovpki.server.config.EgovPkiConfig;
 import picocli.CommandLine.Command;
@@ -99,7 +98,7 @@ final class AuditCommand implements Runnable {
                         + "); run this on the data directory of a server that has started at least once, with --data DIR");
             }
             AuditVerifier verifier = new AuditVerifier(new AuditTrailVerifier(AuditSeal.loadOrGenerate(sealFile)),
-                    targets(data));
+                    targets(data, config.audit()));
             List<AuditVerification> results = noDirectory ? verifier.filesOnly() : withDirectory(config, data, verifier);
             PrintWriter out = spec.commandLine().getOut();
             results.forEach(r -> out.print(r.verdict()));
@@ -110,18 +109,21 @@ final class AuditCommand implements Runnable {
             return results.stream().anyMatch(r -> !r.recordedFindings().isEmpty()) ? EXIT_RECORDED_FINDINGS : 0;
         }
 
-        private List<Target> targets(Path data) {
+        /** The trails of this data directory, named as {@code audit.trail} says (server and cli by default). */
+        private List<Target> targets(Path data, EgovPkiConfig.Audit names) {
+            String server = names.serverTrail();
+            String cli = names.cliTrail();
             if (file != null) {
-                String name = trail != null ? trail
-                        : file.getFileName().toString().contains("cli") ? FileAuditLog.CLI_TRAIL : FileAuditLog.SERVER_TRAIL;
-                if (!name.equals(FileAuditLog.SERVER_TRAIL) && !name.equals(FileAuditLog.CLI_TRAIL)) {
+                String name = trail != null ? (trail.equals("server") ? server : trail.equals("cli") ? cli : trail)
+                        : file.getFileName().toString().contains("cli") ? cli : server;
+                if (!name.equals(server) && !name.equals(cli)) {
                     throw new StartupException("--trail " + name + " is not a trail; use server or cli");
                 }
                 return List.of(new Target(file, name));
             }
             Path audit = data.resolve("audit");
-            return List.of(new Target(audit.resolve("audit.jsonl"), FileAuditLog.SERVER_TRAIL),
-                    new Target(audit.resolve("audit-cli.jsonl"), FileAuditLog.CLI_TRAIL));
+            return List.of(new Target(audit.resolve("audit.jsonl"), server),
+                    new Target(audit.resolve("audit-cli.jsonl"), cli));
         }
 
         private List<AuditVerification> withDirectory(EgovPkiConfig config, Path data, AuditVerifier verifier)

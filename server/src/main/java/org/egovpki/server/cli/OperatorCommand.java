@@ -256,7 +256,7 @@ final class OperatorCommand implements Runnable {
                 }
                 // The CLI's own trail is checked and anchored like the server's, before it is appended to.
                 try (FileAuditLog audit = AuditTrails.open(data.resolve("audit").resolve("audit-cli.jsonl"),
-                        FileAuditLog.CLI_TRAIL, AuditSeal.loadOrGenerate(sealKey), new LdapAuditAnchors(ldap, names),
+                        config.audit().cliTrail(), AuditSeal.loadOrGenerate(sealKey), new LdapAuditAnchors(ldap, names),
                         Clock.systemUTC(), EgovPkiServer.auditRotation(config), "cli operator add").log()) {
                     audit.record(AuditEvent.success(Clock.systemUTC().instant(), AuditEventType.OPERATOR_CREATED,
                             "cli:" + System.getProperty("user.name"), List.of(operator.dn()),

@@ -372,8 +372,14 @@ public final class ConfigLoader {
         ZoneId zone = rotation.parsed("timeZone", "Asia/Shanghai", ZoneId::of, "expected a time zone id such as "
                 + "Asia/Shanghai or UTC");
         rotation.rejectUnknownKeys();
+        String trail = node.string("trail", EgovPkiConfig.Audit.DEFAULT_TRAIL);
+        if (!trail.matches("[a-z0-9][a-z0-9-]{0,31}") || trail.equals("cli") || trail.endsWith("-cli")) {
+            throw ConfigException.invalid(node.key("trail"), trail, "expected 1-32 lower-case letters, digits and "
+                    + "hyphens, not 'cli' nor ending in '-cli' (those name the command line's trails): 'server', or a "
+                    + "name of its own for each further CA process on the same directory, e.g. 'server-b'");
+        }
         node.rejectUnknownKeys();
-        return new EgovPkiConfig.Audit(maxSize, daily, zone);
+        return new EgovPkiConfig.Audit(maxSize, daily, zone, trail);
     }
 
     private static EgovPkiConfig.Ca readCa(ConfigNode caNode) {
@@ -622,14 +628,16 @@ public final class ConfigLoader {
         int timeout = node.integer("requestTimeoutSeconds", 10, 1, 600);
         int signerValidity = node.integer("signerValidityDays", 30, 1, MAX_DELEGATED_VALIDITY_DAYS);
         int retention = node.integer("retentionDays", 90, 1, 3660);
+        boolean worker = node.bool("worker", true);
         node.rejectUnknownKeys();
         return new EgovPkiConfig.Sync(enabled, maxAttempts, Duration.ofSeconds(initialDelay), Duration.ofSeconds(maxDelay),
-                Duration.ofSeconds(timeout), Duration.ofDays(signerValidity), Duration.ofDays(retention));
+                Duration.ofSeconds(timeout), Duration.ofDays(signerValidity), Duration.ofDays(retention), worker);
     }
 
     private static EgovPkiConfig.Enrollment readEnrollment(ConfigNode node) {
         boolean legacyRsa = node.bool("allowLegacyRsa", false);
         int pollMillis = node.integer("approvalPollMillis", 1000, 100, 60_000);
+        int recoveryGrace = node.integer("recoveryGraceSeconds", 0, 0, 3600);
         String adminPassword = node.string("initialAdminPassword", null);
         if (adminPassword != null) {
             try {
@@ -642,7 +650,8 @@ public final class ConfigLoader {
         }
         ZoneId zone = node.parsed("timeZone", "Asia/Shanghai", ZoneId::of, "expected a time zone ID such as Asia/Shanghai");
         node.rejectUnknownKeys();
-        return new EgovPkiConfig.Enrollment(legacyRsa, Duration.ofMillis(pollMillis), adminPassword, zone);
+        return new EgovPkiConfig.Enrollment(legacyRsa, Duration.ofMillis(pollMillis), adminPassword, zone,
+                Duration.ofSeconds(recoveryGrace));
     }
 
     /** Certificate profiles: {@code profiles[i]}. Without the key, the built-in set applies. */

@@ -148,8 +148,28 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
      * @param rotateAtMb   {@code audit.rotation.maxSizeMb} — rotate once the file reaches this size; 0: never by size
      * @param rotateDaily  {@code audit.rotation.daily} — rotate at the first event of a new day
      * @param timeZone     {@code audit.rotation.timeZone} — the zone whose midnight starts a new day
+     * @param trail        {@code audit.trail} — the server's trail name, its anchor {@code cn=<trail>,ou=audit}
+     *                     in the directory: {@code server}, or one of its own for each further CA process
+     *                     on the same directory (docs/directory.md "Two CA processes on one directory")
      */
-    public record Audit(int rotateAtMb, boolean rotateDaily, ZoneId timeZone) {
+    public record Audit(int rotateAtMb, boolean rotateDaily, ZoneId timeZone, String trail) {
+
+        /** The default trail name, the one process of an ordinary installation. */
+        public static final String DEFAULT_TRAIL = "server";
+
+        public Audit(int rotateAtMb, boolean rotateDaily, ZoneId timeZone) {
+            this(rotateAtMb, rotateDaily, timeZone, DEFAULT_TRAIL);
+        }
+
+        /** The server's trail ({@code <data>/audit/audit.jsonl}). */
+        public String serverTrail() {
+            return trail;
+        }
+
+        /** The command line's trail ({@code <data>/audit/audit-cli.jsonl}): {@code cli}, or {@code <trail>-cli}. */
+        public String cliTrail() {
+            return DEFAULT_TRAIL.equals(trail) ? "cli" : trail + "-cli";
+        }
     }
 
     /** Where the CA private keys are kept ({@code caKeys.store}). */
@@ -322,14 +342,17 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
      * @param initialAdminPassword {@code enrollment.initialAdminPassword} — password of the first CA
      *                             admin, or {@code null} to generate and print a one-time one
      * @param zone                 {@code enrollment.timeZone} — the zone dates (e.g. of birth in ID numbers) are read in
+     * @param recoveryGrace        {@code enrollment.recoveryGraceSeconds} — recovery leaves requests approved
+     *                             more recently alone (another CA process may be issuing them) and, when not
+     *                             zero, runs again at this interval
      */
     public record Enrollment(boolean allowLegacyRsa, Duration approvalPollInterval, String initialAdminPassword,
-                             ZoneId zone) {
+                             ZoneId zone, Duration recoveryGrace) {
         @Override
         public String toString() {
             return "Enrollment[allowLegacyRsa=" + allowLegacyRsa + ", approvalPollInterval=" + approvalPollInterval
                     + ", initialAdminPassword=" + (initialAdminPassword == null ? "generated" : "***") + ", zone="
-                    + zone + "]";
+                    + zone + ", recoveryGrace=" + recoveryGrace + "]";
         }
     }
 
@@ -376,9 +399,16 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
      * @param requestTimeout    {@code sync.requestTimeoutSeconds} — connect plus answer time of one delivery attempt
      * @param signerValidity    {@code sync.signerValidityDays} — lifetime of a sync-signing certificate; renewed at two thirds
      * @param retention         {@code sync.retentionDays} — how long delivered messages stay for replay and pull
+     * @param worker            {@code sync.worker} — this process runs the capture, fan-out and delivery; with two
+     *                          CA processes on one directory exactly one does (the other only writes the markers)
      */
     public record Sync(boolean enabled, int maxAttempts, Duration initialDelay, Duration maxDelay,
-                       Duration requestTimeout, Duration signerValidity, Duration retention) {
+                       Duration requestTimeout, Duration signerValidity, Duration retention, boolean worker) {
+
+        public Sync(boolean enabled, int maxAttempts, Duration initialDelay, Duration maxDelay, Duration requestTimeout,
+                    Duration signerValidity, Duration retention) {
+            this(enabled, maxAttempts, initialDelay, maxDelay, requestTimeout, signerValidity, retention, true);
+        }
     }
 
     /**

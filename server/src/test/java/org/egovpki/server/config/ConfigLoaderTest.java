@@ -197,6 +197,11 @@ class ConfigLoaderTest {
                 Arguments.of("info:\n  contact:\n    phone: 1\n", "unknown configuration key 'info.contact'", ""),
                 Arguments.of("statistics:\n  refreshSeconds: 0\n", "'statistics.refreshSeconds'", "from 1 to 3600"),
                 Arguments.of("statistics:\n  refreshMinutes: 1\n", "unknown configuration key 'statistics.refreshMinutes'", ""),
+                Arguments.of("audit:\n  trail: 'Server B'\n", "'audit.trail'", "lower-case letters"),
+                Arguments.of("enrollment:\n  recoveryGraceSeconds: 3601\n", "'enrollment.recoveryGraceSeconds'",
+                        "from 0 to 3600"),
+                Arguments.of("audit:\n  trail: cli\n", "'audit.trail'", "command line's trails"),
+                Arguments.of("audit:\n  trail: b-cli\n", "'audit.trail'", "command line's trails"),
                 Arguments.of("- just\n- a list\n", "must be a YAML mapping", ""),
                 Arguments.of("ldap: [1, 2\n", "not valid YAML", ""));
     }
@@ -224,6 +229,21 @@ class ConfigLoaderTest {
                 .x500Contexts()).isEmpty();
         assertThat(ConfigLoader.load(write("ldap:\n  x500Names:\n    namingContexts: [\"c=CN\", \"dc=gov,dc=cn\"]\n"),
                 Map.of()).ldap().x500Contexts()).containsExactly("c=CN", "dc=gov,dc=cn");
+    }
+
+    @Test
+    void aSecondCaProcessNamesItsOwnAuditTrailsAndTheDefaultKeepsServerAndCli() throws IOException {
+        EgovPkiConfig.Audit second = ConfigLoader.load(write("audit:\n  trail: server-b\n"), Map.of()).audit();
+        assertThat(second.serverTrail()).isEqualTo("server-b");
+        assertThat(second.cliTrail()).isEqualTo("server-b-cli");
+        assertThat(ConfigLoader.load(write("sync:\n  worker: false\n"), Map.of()).sync().worker()).isFalse();
+        assertThat(ConfigLoader.defaults().sync().worker()).as("one server is its own sync worker").isTrue();
+        assertThat(ConfigLoader.defaults().enrollment().recoveryGrace()).isZero();
+        assertThat(ConfigLoader.load(write("enrollment:\n  recoveryGraceSeconds: 120\n"), Map.of()).enrollment()
+                .recoveryGrace()).isEqualTo(Duration.ofMinutes(2));
+        EgovPkiConfig.Audit defaults = ConfigLoader.defaults().audit();
+        assertThat(defaults.serverTrail()).isEqualTo("server");
+        assertThat(defaults.cliTrail()).isEqualTo("cli");
     }
 
     @Test

@@ -209,7 +209,29 @@ public final class IssuanceSteps {
         }
         ParsedCsr csr = csrs.parse(request.csrDer());
         X500Name subject = dnPolicy.check(csr.subject(), request.type(), request.registration());
+        if (holder.isEmpty()) {
+            claimSubjectDn(request, actor);
+        }
         return job.checked(entry, ca, notAfter, csr, subject);
+    }
+
+    /**
+     * Claims the subject DN for the request's subscriber before anything is signed: registers the
+     * subscriber (which records the DN), then looks again. Another holder now means another issuance
+     * — in another thread or another CA process on the same directory — claimed the DN at the same
+     * moment: this one gives its claim back and is refused. Of two concurrent claimants the later
+     * look-up sees both, so at most one goes on (both may be refused; never both issued).
+     */
+    private void claimSubjectDn(EnrollmentRequest request, String actor) {
+        subscribers.register(request.subscriberId(), request.type(), request.subjectDn(), request.registration(),
+                request.businessType(), request.region(), request.publishOptOut(), request.challengeHash());
+        List<String> others = subscribers.holdersOf(request.subjectDn()).stream()
+                .filter(holder -> !holder.equals(request.subscriberId())).toList();
+        if (!others.isEmpty()) {
+            subscribers.releaseSubjectDn(request.subscriberId(), request.subjectDn());
+            throw refuseAtIssuance(request, actor, "subject DN '" + request.subjectDn() + "' was claimed by another "
+                    + "subscriber at the same moment; apply again with a distinguishing attribute in the DN", "subject");
+        }
     }
 
     /**

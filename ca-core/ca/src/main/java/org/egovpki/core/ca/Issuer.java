@@ -1,6 +1,8 @@
 package org.egovpki.core.ca;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,17 +40,32 @@ public final class Issuer implements Issuance {
     private final RequestStore requests;
     private final AuditLog audit;
     private final Clock clock;
+    private final Duration recoveryGrace;
 
     /**
      * @param flow how a job goes through the steps (the issuance route in the server)
      * @param requests where recovery finds the approved requests
      */
     public Issuer(IssuanceSteps steps, IssuanceFlow flow, RequestStore requests, AuditLog audit, Clock clock) {
+        this(steps, flow, requests, audit, clock, Duration.ZERO);
+    }
+
+    /**
+     * @param recoveryGrace how recently a request must have been approved for recovery to leave it
+     *                      alone: another CA process on the same directory may still be issuing it
+     *                      (docs/directory.md "Two CA processes on one directory"); zero with one process
+     */
+    public Issuer(IssuanceSteps steps, IssuanceFlow flow, RequestStore requests, AuditLog audit, Clock clock,
+                  Duration recoveryGrace) {
         this.steps = Objects.requireNonNull(steps, "steps");
         this.flow = Objects.requireNonNull(flow, "flow");
         this.requests = Objects.requireNonNull(requests, "requests");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.recoveryGrace = Objects.requireNonNull(recoveryGrace, "recoveryGrace");
+        if (recoveryGrace.isNegative()) {
+            throw new IllegalArgumentException("recovery grace must not be negative, was " + recoveryGrace);
+        }
     }
 
     /** Runs the steps in order in the calling thread, without Camel. */
@@ -77,20 +94,37 @@ public final class Issuer implements Issuance {
     }
 
     /**
-     * What start-up recovery did: the requests it completed, and the ids of those it could not
-     * finish (they stay {@code APPROVED}; each failure is logged and audited).
+     * What start-up recovery did: the requests it completed, the ids of those it could not finish
+     * (they stay {@code APPROVED}; each failure is logged and audited), and the ids of those it left
+     * alone because they were approved within the recovery grace (another process may be issuing them).
      */
-    public record Recovery(int completed, List<String> failed) {
+    public record Recovery(int completed, List<String> failed, List<String> leftToOthers) {
         public Recovery {
             failed = List.copyOf(failed);
+            leftToOthers = List.copyOf(leftToOthers);
+        }
+
+        public Recovery(int completed, List<String> failed) {
+            this(completed, failed, List.of());
         }
     }
 
-    /** As {@link #recover()}, reporting the requests that could not be finished, so start-up can refuse to go on. */
+    /**
+     * As {@link #recover()}, reporting the requests that could not be finished, so start-up can refuse
+     * to go on. A request approved less than the recovery grace ago is left alone: with two CA
+     * processes on one directory it may be the other's issuance, still running; finishing it here
+     * too would sign its certificate twice. The next recovery after the grace takes it up.
+     */
     public Recovery recoverAll() {
         int completed = 0;
         List<String> failed = new ArrayList<>();
+        List<String> left = new ArrayList<>();
+        Instant recentSince = clock.instant().minus(recoveryGrace);
         for (EnrollmentRequest request : requests.findByState(RequestState.APPROVED, 10_000)) {
+            if (!recoveryGrace.isZero() && request.decidedAt() != null && request.decidedAt().isAfter(recentSince)) {
+                left.add(request.id());
+                continue;
+            }
             try {
                 Optional<IssuanceJob> job = steps.resume(request);
                 if (job.isEmpty()) {
@@ -110,6 +144,10 @@ public final class Issuer implements Issuance {
                 failed.add(request.id());
             }
         }
-        return new Recovery(completed, failed);
+        if (!left.isEmpty()) {
+            LOG.info("Recovery left {} request(s) approved within the last {} alone: another CA process may be "
+                    + "issuing them ({})", left.size(), recoveryGrace, left);
+        }
+        return new Recovery(completed, failed, left);
     }
 }

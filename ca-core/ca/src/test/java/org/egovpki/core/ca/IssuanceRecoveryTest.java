@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
 import org.egovpki.core.certificate.CertificateRecord;
 import org.egovpki.core.certificate.IssuanceState;
@@ -89,6 +90,38 @@ class IssuanceRecoveryTest {
         assertThat(f.stores.find(submitted.id()).orElseThrow().state()).isEqualTo(RequestState.ISSUED);
         assertThat(f.stores.findByRequest(submitted.id())).singleElement()
                 .extracting(CertificateRecord::issuanceState).isEqualTo(IssuanceState.PUBLISHED);
+    }
+
+    /**
+     * Two CA processes on one directory: a request approved within the recovery grace may be the other
+     * process's issuance, still running, so recovery leaves it alone; once the grace has passed it is
+     * a stopped process's leftover, and recovery issues it.
+     */
+    @Test
+    void recoveryLeavesARequestApprovedWithinTheGraceToTheProcessThatMayBeIssuingIt() {
+        EnrollmentFixture f = new EnrollmentFixture(cas);
+        EnrollmentRequest submitted = f.service().submit(EnrollmentFixture.CLERK,
+                EnrollmentFixture.personal("Zhao Liu", "440524198001010013", f.sm2(), false));
+        f.stores.transition(RequestState.SUBMITTED, submitted.approved(EnrollmentFixture.REVIEWER.dn(), f.clock.instant()));
+        IssuanceSteps steps = f.steps(IssuanceObserver.NONE);
+        Issuer withGrace = new Issuer(steps, steps::runInOrder, f.stores, f.audit, f.clock, Duration.ofMinutes(2));
+
+        f.clock.advance(Duration.ofSeconds(119));
+        Issuer.Recovery early = withGrace.recoverAll();
+
+        assertThat(early.completed()).isZero();
+        assertThat(early.leftToOthers()).containsExactly(submitted.id());
+        assertThat(f.stores.find(submitted.id()).orElseThrow().state()).isEqualTo(RequestState.APPROVED);
+        assertThat(f.stores.findByRequest(submitted.id())).as("nothing reserved or signed").isEmpty();
+
+        f.clock.advance(Duration.ofSeconds(2));
+        Issuer.Recovery late = withGrace.recoverAll();
+
+        assertThat(late.completed()).isEqualTo(1);
+        assertThat(late.leftToOthers()).isEmpty();
+        assertThat(f.stores.find(submitted.id()).orElseThrow().state()).isEqualTo(RequestState.ISSUED);
+        assertThatThrownBy(() -> new Issuer(steps, steps::runInOrder, f.stores, f.audit, f.clock, Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not be negative");
     }
 
     private static void verifies(X509Certificate certificate) {

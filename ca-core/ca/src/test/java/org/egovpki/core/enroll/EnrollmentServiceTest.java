@@ -340,6 +340,28 @@ class EnrollmentServiceTest {
         assertThat(f.stores.certificates).isEmpty();
     }
 
+    /**
+     * Another CA process on the same directory claimed the subject DN for another subscriber after
+     * this issuance first looked and before it claimed the DN itself: it sees the other claim, gives
+     * its own back and is refused before anything is signed (DN uniqueness across processes).
+     */
+    @Test
+    void aSubjectDnClaimedAtTheSameMomentByAnotherSubscriberIsRefusedBeforeSigning() {
+        EnrollmentRequest submitted = submitZhangSan(false);
+        f.stores.claims.put(submitted.subjectDn(), new java.util.ArrayList<>(List.of("p-claimed-elsewhere")));
+
+        assertThatThrownBy(() -> service.approve(EnrollmentFixture.REVIEWER, submitted.id()))
+                .isInstanceOfSatisfying(DomainException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(DomainException.Kind.CONFLICT);
+                    assertThat(e.getMessage()).contains("was claimed by another subscriber at the same moment");
+                });
+        EnrollmentRequest refused = f.stores.find(submitted.id()).orElseThrow();
+        assertThat(refused.state()).isEqualTo(RequestState.REJECTED);
+        assertThat(f.stores.certificates).as("nothing signed, no serial reserved").isEmpty();
+        assertThat(f.stores.holdersOf(submitted.subjectDn())).as("its claim given back")
+                .containsExactly("p-claimed-elsewhere");
+    }
+
     /** A reload changed a profile's validity: the request approved after it gets the new validity. */
     @Test
     void aRequestApprovedAfterAReloadIsIssuedUnderTheProfileAsReloaded() {

@@ -1,6 +1,7 @@
 package org.egovpki.core.enroll;
 
 import org.egovpki.core.enroll.validation.RegistrationData;
+import java.util.List;
 import java.util.Optional;
 import org.egovpki.core.profile.CertificateType;
 
@@ -12,6 +13,20 @@ public interface SubscriberStore {
 
     /** The subscriber holding this canonical subject DN, if any (DN uniqueness, REQUIREMENTS §4). */
     Optional<String> holderOf(String canonicalSubjectDn);
+
+    /**
+     * Every subscriber recording that it holds this canonical subject DN. More than one only while
+     * two issuances claim the DN at the same moment ({@link #register} then this look-up, in another
+     * thread or another CA process): each claimant that sees another gives its claim back
+     * ({@link #releaseSubjectDn}), so of two concurrent claimants at most one goes on.
+     */
+    List<String> holdersOf(String canonicalSubjectDn);
+
+    /**
+     * Takes back a claim {@link #register} recorded on a subscriber that has no certificate with
+     * this subject DN (an issuance that lost the DN to another subscriber). Idempotent.
+     */
+    void releaseSubjectDn(String subscriberId, String canonicalSubjectDn);
 
     /**
      * What is registered for a subscriber: its kind ({@link SubscriberIdentity#kind}) and data.

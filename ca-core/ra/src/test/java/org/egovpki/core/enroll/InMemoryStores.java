@@ -29,6 +29,12 @@ public final class InMemoryStores implements RequestStore, CertificateStore, Sub
     public final Map<String, EnrollmentRequest> requests = new LinkedHashMap<>();
     public final Map<String, CertificateRecord> certificates = new LinkedHashMap<>();
     public final Map<String, String> holders = new LinkedHashMap<>();
+    /**
+     * Every subscriber claiming each subject DN, as the registration entries' {@code egovSubjectDn}
+     * values in the directory: a test adds a claim here alone to play another CA process's claim
+     * that landed after this issuance's first look ({@link #holderOf}) and before its second.
+     */
+    public final Map<String, List<String>> claims = new LinkedHashMap<>();
     public final Map<String, List<byte[]>> published = new LinkedHashMap<>();
     public final Map<String, RegistrationData> registrations = new LinkedHashMap<>();
     public final Map<String, String> subscriberKinds = new LinkedHashMap<>();
@@ -143,6 +149,20 @@ public final class InMemoryStores implements RequestStore, CertificateStore, Sub
     }
 
     @Override
+    public synchronized List<String> holdersOf(String canonicalSubjectDn) {
+        return List.copyOf(claims.getOrDefault(canonicalSubjectDn, List.of()));
+    }
+
+    @Override
+    public synchronized void releaseSubjectDn(String subscriberId, String canonicalSubjectDn) {
+        holders.remove(canonicalSubjectDn, subscriberId);
+        List<String> claimants = claims.get(canonicalSubjectDn);
+        if (claimants != null) {
+            claimants.remove(subscriberId);
+        }
+    }
+
+    @Override
     public synchronized Optional<Registered> registrationOf(String subscriberId) {
         return Optional.ofNullable(registrations.get(subscriberId))
                 .map(r -> new Registered(subscriberKinds.get(subscriberId), r));
@@ -161,6 +181,10 @@ public final class InMemoryStores implements RequestStore, CertificateStore, Sub
                     });
         }
         holders.putIfAbsent(canonicalSubjectDn, subscriberId);
+        List<String> claimants = claims.computeIfAbsent(canonicalSubjectDn, k -> new ArrayList<>());
+        if (!claimants.contains(subscriberId)) {
+            claimants.add(subscriberId);
+        }
         registrations.put(subscriberId, registration);
         subscriberKinds.put(subscriberId, SubscriberIdentity.kind(type));
     }
