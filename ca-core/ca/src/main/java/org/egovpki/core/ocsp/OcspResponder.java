@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Encoding;
@@ -90,6 +91,11 @@ import org.slf4j.LoggerFactory;
  *     byte, for that lifetime; {@link #invalidate} drops it at once. Requests with a nonce, and
  *     answers with {@code unknown} for a served CA, are always signed fresh: an unknown serial
  *     may be issued a moment later, and a nonce is part of the signed data.</li>
+ * <li>With pre-signing ({@link Settings#presigned()}), the answer to a request without a nonce
+ *     and with one CertID of a known serial is kept per CertID ({@link PresignedResponses}) and
+ *     served, byte for byte, until three quarters of its validity; {@link #refreshPresigned}
+ *     re-signs it past half, {@link #invalidate} drops and re-signs it. Such answers bypass the
+ *     cache; when the pre-signed store is full they go to the cache as before.</li>
  * </ul>
  *
  * <p>Thread-safe: the served CAs are one immutable map, replaced as a whole by
@@ -129,6 +135,7 @@ public final class OcspResponder {
     /** The settings and their cache, replaced together by {@link #updateSettings}; read once per request. */
     private volatile Timing timing;
     private volatile Map<IssuerHashes, Served> servedByHashes;
+    private final LongAdder presignedHits = new LongAdder();
 
     /**
      * A responder without a cache: every response is signed fresh.
@@ -238,10 +245,9 @@ public final class OcspResponder {
         return presigned == null ? 0 : presigned.size();
     }
 
-    /** How many requests were answered from pre-signed answers since the settings last changed. */
+    /** How many requests were answered from pre-signed answers since this responder was built (a counter). */
     public long presignedHits() {
-        PresignedResponses presigned = timing.presigned();
-        return presigned == null ? 0 : presigned.hits();
+        return presignedHits.sum();
     }
 
     /**
@@ -337,6 +343,7 @@ public final class OcspResponder {
             presignedKey = PresignedResponses.keyOf(request.certIds()[0]);
             byte[] hit = presigned.get(presignedKey);
             if (hit != null) {
+                presignedHits.increment();
                 return hit;
             }
             // Taken before the status is read: see PresignedResponses on the race with invalidate.

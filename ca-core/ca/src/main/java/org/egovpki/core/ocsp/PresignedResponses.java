@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ocsp.CertID;
@@ -53,7 +52,6 @@ final class PresignedResponses {
     private final Map<ResponseCache.Serial, List<Key>> bySerial = new HashMap<>();
     /** Written under {@code this}, read without: the number of invalidations so far. */
     private volatile long epoch;
-    private final LongAdder hits = new LongAdder();
 
     /**
      * @param validity   nextUpdate - thisUpdate of the stored answers, positive
@@ -90,7 +88,6 @@ final class PresignedResponses {
         if (!entry.asked) {
             entry.asked = true;
         }
-        hits.increment();
         return entry.response;
     }
 
@@ -188,11 +185,6 @@ final class PresignedResponses {
     /** How many answers are stored. */
     int size() {
         return entries.size();
-    }
-
-    /** How many requests were answered from here since this store was built. */
-    long hits() {
-        return hits.sum();
     }
 
     private synchronized void remove(Entry entry) {
