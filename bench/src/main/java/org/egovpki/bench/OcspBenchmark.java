@@ -133,11 +133,12 @@ public final class OcspBenchmark {
         X509Certificate ca;
         try (EgovPkiServer server = start(data, 60)) {
             ca = prepareSharedData(server, data);
-            measure("egov-pki /ocsp, cache on (ocsp.cacheSeconds: 60)", () -> running(server.httpPort()));
+            measure("egov-pki /ocsp, cache on (ocsp.cacheSeconds: 60, ocsp.presigned: true)",
+                    () -> running(server.httpPort()));
         }
         try (EgovPkiServer server = start(data, 0)) {
             check(server.httpPort(), ca);
-            measure("egov-pki /ocsp, cache off (ocsp.cacheSeconds: 0): every response signed",
+            measure("egov-pki /ocsp, cache off (ocsp.cacheSeconds: 0, ocsp.presigned: false): every response signed",
                     () -> running(server.httpPort()));
             uncachedCeilings(data, ca, leafSerial);
         }
@@ -160,8 +161,11 @@ public final class OcspBenchmark {
                 .replace("    - algorithm: SM2\n      enabled: true", "    - algorithm: SM2\n      enabled: false")
                 .replace("    - algorithm: EC\n      enabled: false", "    - algorithm: EC\n      enabled: true")
                 .replace("  # initialAdminPassword: ...", "  initialAdminPassword: " + PASSWORD)
-                .replace("  cacheSeconds: 60\n", "  cacheSeconds: " + cacheSeconds + "\n");
-        if (!yaml.contains("cacheSeconds: " + cacheSeconds) || !yaml.contains("initialAdminPassword: " + PASSWORD)) {
+                .replace("  cacheSeconds: 60\n", "  cacheSeconds: " + cacheSeconds + "\n")
+                // Cache off means every response signed: the pre-signed answers go off with it.
+                .replace("  presigned: true\n", "  presigned: " + (cacheSeconds > 0) + "\n");
+        if (!yaml.contains("cacheSeconds: " + cacheSeconds) || !yaml.contains("initialAdminPassword: " + PASSWORD)
+                || !yaml.contains("  presigned: " + (cacheSeconds > 0) + "\n")) {
             throw new IllegalStateException("conf/egov-pki.yaml changed; the benchmark cannot configure the EC chain");
         }
         Path config = dir.resolve("bench-cache-" + cacheSeconds + ".yaml");

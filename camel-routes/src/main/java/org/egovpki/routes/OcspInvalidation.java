@@ -8,8 +8,9 @@ import org.egovpki.core.ocsp.OcspResponder;
 
 /**
  * Lifecycle-event consumer: a revoked certificate's cached OCSP answers go at once (the record
- * already says REVOKED, so the next answer is built fresh); so do the parent's cached answers
- * about a revoked CA's own certificate (the CA entry already says REVOKED).
+ * already says REVOKED, so the next answer is built fresh), and its pre-signed answers are
+ * replaced by ones signed with the revocation; so do the parent's answers about a revoked CA's
+ * own certificate (the CA entry already says REVOKED).
  */
 public final class OcspInvalidation {
 

@@ -57,6 +57,12 @@ final class CaAssembly {
     private static final Logger LOG = LoggerFactory.getLogger(CaAssembly.class);
     /** How often delegated OCSP responders are checked for renewal; far below a third of their shortest validity (1 day). */
     static final Duration OCSP_RENEWAL_CHECK = Duration.ofHours(1);
+    /**
+     * How often the pre-signed OCSP answers due are re-signed: a quarter of the shortest nextUpdate
+     * (1 minute), so a sweep always comes between half of an answer's validity (due) and three
+     * quarters (no longer served); cheap when nothing is due.
+     */
+    static final Duration OCSP_PRESIGNED_REFRESH = Duration.ofSeconds(15);
 
     private final EgovPkiConfig config;
     private final FileAuditLog audit;
@@ -188,8 +194,7 @@ final class CaAssembly {
         CertificateStatusSource statuses = new CaCertificateStatuses(registry, repository,
                 new LdapCertificateStatusSource(directory.pool(), directory.names()));
         EgovPkiConfig.Ocsp settings = config.ocsp();
-        OcspResponder.Settings responder = new OcspResponder.Settings(settings.nextUpdate(), settings.cacheLifetime(),
-                settings.cacheEntries());
+        OcspResponder.Settings responder = settings.responderSettings();
         if (settings.signer() == EgovPkiConfig.OcspSigner.CA) {
             ocsp = OcspResponders.forCas(registry, statuses, clock, responder);
             return null;

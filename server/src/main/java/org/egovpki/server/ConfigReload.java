@@ -49,10 +49,11 @@ public final class ConfigReload {
     /** The settings applied without a restart, by the names the configuration file uses. */
     public static final List<String> LIVE = List.of("logging", "audit", "profiles", "ca.crl.nextUpdateHours",
             "ca.crl.schedule", "ca.crl.timeZone", "ca.crl.afterRevocationSeconds", "ocsp.nextUpdateMinutes",
-            "ocsp.cacheSeconds", "ocsp.cacheEntries", "ocsp.delegatedValidityDays");
+            "ocsp.cacheSeconds", "ocsp.cacheEntries", "ocsp.delegatedValidityDays", "ocsp.presigned",
+            "ocsp.presignedMaxEntries");
     static final String LIVE_TEXT = "logging.*, audit.rotation.*, profiles, ca.crl timings (nextUpdateHours, "
             + "schedule, timeZone, afterRevocationSeconds) and ocsp timings (nextUpdateMinutes, cacheSeconds, "
-            + "cacheEntries, delegatedValidityDays)";
+            + "cacheEntries, delegatedValidityDays, presigned, presignedMaxEntries)";
     /** Sections compared key by key: their live keys are in {@link #LIVE}, the rest named in {@link #restartPaths}. */
     private static final Set<String> SPLIT = Set.of("ca", "ocsp");
 
@@ -196,7 +197,8 @@ public final class ConfigReload {
             }
         }
         if ((changed.contains("ocsp.nextUpdateMinutes") || changed.contains("ocsp.cacheSeconds")
-                || changed.contains("ocsp.cacheEntries")) && targets.ocsp() != null) {
+                || changed.contains("ocsp.cacheEntries") || changed.contains("ocsp.presigned")
+                || changed.contains("ocsp.presignedMaxEntries")) && targets.ocsp() != null) {
             targets.ocsp().updateSettings(ocspSettings);
         }
         if (changed.contains("ocsp.delegatedValidityDays") && targets.ocspSigners() != null) {
@@ -247,7 +249,7 @@ public final class ConfigReload {
     }
 
     private static OcspResponder.Settings ocspSettings(EgovPkiConfig.Ocsp ocsp) {
-        return new OcspResponder.Settings(ocsp.nextUpdate(), ocsp.cacheLifetime(), ocsp.cacheEntries());
+        return ocsp.responderSettings();
     }
 
     private void record(boolean success, Map<String, String> details) {
@@ -283,6 +285,8 @@ public final class ConfigReload {
         values.put("ocsp.cacheSeconds", ocsp.cacheLifetime());
         values.put("ocsp.cacheEntries", ocsp.cacheEntries());
         values.put("ocsp.delegatedValidityDays", ocsp.delegatedValidity());
+        values.put("ocsp.presigned", ocsp.presigned());
+        values.put("ocsp.presignedMaxEntries", ocsp.presignedMaxEntries());
         return values;
     }
 
@@ -354,7 +358,7 @@ public final class ConfigReload {
                 was.deltas(), was.partitions());
         EgovPkiConfig.Ocsp o = loaded.ocsp();
         EgovPkiConfig.Ocsp ocsp = new EgovPkiConfig.Ocsp(running.ocsp().signer(), o.delegatedValidity(),
-                o.nextUpdate(), o.cacheLifetime(), o.cacheEntries());
+                o.nextUpdate(), o.cacheLifetime(), o.cacheEntries(), o.presigned(), o.presignedMaxEntries());
         return new EgovPkiConfig(running.dataDirectory(), running.ldap(), running.http(),
                 new EgovPkiConfig.Ca(running.ca().definitions(), crl), loaded.profiles(), running.enrollment(),
                 running.revocation(), running.lifecycle(), ocsp, running.km(), running.sync(), loaded.logging(),

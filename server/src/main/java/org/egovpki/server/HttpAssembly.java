@@ -92,6 +92,7 @@ final class HttpAssembly {
             metrics.append(sync.metrics()::render);
         }
         OcspMetrics ocspMetrics = new OcspMetrics(metrics.registry());
+        ocspMetrics.presigned(ca.ocsp()::presignedHits, ca.ocsp()::presignedSize);
         Handler handler = new Handler.Sequence(
                 new OcspHandler(ca.ocsp(), ocspMetrics::answered),
                 new ApiHandler(ra.enrollment(), ca.revocations(), ra.lifecycle(), ca.crls(), ca.caRevocations(),

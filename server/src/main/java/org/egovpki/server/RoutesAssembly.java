@@ -35,6 +35,7 @@ import org.egovpki.routes.IssuanceRecoveryRoute;
 import org.egovpki.routes.DirectorySyncCommandsRoute;
 import org.egovpki.routes.Flows;
 import org.egovpki.routes.KmRetentionRoute;
+import org.egovpki.routes.OcspPresignedRefreshRoute;
 import org.egovpki.routes.OcspResponderJobs;
 import org.egovpki.routes.OcspResponderRenewalRoute;
 import org.egovpki.routes.RoutedIssuance;
@@ -147,10 +148,13 @@ final class RoutesAssembly {
                 camel.getRegistry().bind(OcspResponderRenewalRoute.JOBS_BEAN, ocspJobs);
                 camel.addRoutes(new OcspResponderRenewalRoute());
             }
+            camel.getRegistry().bind(OcspPresignedRefreshRoute.RESPONDER_BEAN, ocsp);
+            camel.addRoutes(new OcspPresignedRefreshRoute());
             Flows.lifecycleEvents(camel, ocsp, km, sync, metrics);
             return new BulkEnrollment(camel.createProducerTemplate());
         } catch (Exception e) {
             throw new StartupException("the Camel routes (CRL schedule, directory approvals, OCSP responder renewal, "
+                    + "OCSP pre-signed refresh, "
                     + "KM key destruction, bulk enrollment, lifecycle events) cannot start: " + e.getMessage());
         }
     }
@@ -237,6 +241,8 @@ final class RoutesAssembly {
         properties.setProperty("egovpki.approvals.pollMillis",
                 Long.toString(config.enrollment().approvalPollInterval().toMillis()));
         properties.setProperty("egovpki.ocsp.renewalCheckMillis", Long.toString(CaAssembly.OCSP_RENEWAL_CHECK.toMillis()));
+        properties.setProperty("egovpki.ocsp.presignedRefreshMillis",
+                Long.toString(CaAssembly.OCSP_PRESIGNED_REFRESH.toMillis()));
         properties.setProperty("egovpki.sync.signerRenewalCheckMillis",
                 Long.toString(SyncAssembly.SIGNER_RENEWAL_CHECK.toMillis()));
         properties.setProperty("egovpki.km.cron", CrlScheduleRoute.cronForUri(config.km().destructionSchedule()));

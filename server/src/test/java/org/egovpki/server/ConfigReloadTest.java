@@ -338,7 +338,7 @@ class ConfigReloadTest {
         assertThat(outcome.applied()).containsExactly("ocsp.nextUpdateMinutes", "ocsp.cacheSeconds",
                 "ocsp.cacheEntries", "ocsp.delegatedValidityDays");
         assertThat(ocsp.settings()).isEqualTo(new OcspResponder.Settings(Duration.ofMinutes(90), Duration.ofSeconds(30),
-                500));
+                500, true, OcspResponder.Settings.DEFAULT_PRESIGNED_ENTRIES));
         assertThat(ocspSigners.validity()).isEqualTo(Duration.ofDays(7));
         BasicOCSPResp answer = (BasicOCSPResp) new OCSPResp(ocsp.respond(new OCSPReqBuilder().addRequest(
                 new CertificateID(new JcaDigestCalculatorProviderBuilder().build().get(CertificateID.HASH_SHA1),

@@ -198,6 +198,35 @@ class OcspIT {
     }
 
     /**
+     * {@code ocsp.presigned: true} (the default): a nonce-free request for one certificate is
+     * answered with the same pre-signed bytes again, and a revocation replaces that answer before
+     * the revoking call returns, so the very next request reads {@code revoked}.
+     */
+    @Test
+    void aPreSignedAnswerIsServedAgainAndFlipsToRevokedAtOnce() throws Exception {
+        String serial = issueEcdsaDeviceCertificate();
+        X509Certificate issuing = Pem.parseCertificate(get("/ca/ec-issuing.crt", false));
+        byte[] request = request(issuing, new BigInteger(serial, 16));
+        byte[] first = post(request).body();
+        assertThat(post(request).body()).as("the pre-signed answer").isEqualTo(first);
+        assertThat(basic(first).getResponses()[0].getCertStatus())
+                .isSameAs(org.bouncycastle.cert.ocsp.CertificateStatus.GOOD);
+
+        ObjectNode revoke = JSON.createObjectNode();
+        revoke.put("reason", "KEY_COMPROMISE");
+        revoke.put("requester", "AUTHORISED_REPRESENTATIVE");
+        HttpResponse<byte[]> revoked = send(authorized("/api/v1/certificates/" + serial + "/revoke")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(revoke))).build());
+        assertThat(revoked.statusCode()).as(new String(revoked.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+
+        byte[] after = post(request).body();
+        assertThat(basic(after).getResponses()[0].getCertStatus())
+                .isInstanceOf(org.bouncycastle.cert.ocsp.RevokedStatus.class);
+        assertThat(post(request).body()).as("the revoked answer, pre-signed in turn").isEqualTo(after);
+    }
+
+    /**
      * {@code GET /metrics} after an issuance, a revocation, OCSP answers and a CRL on the real jar:
      * each new series with a plausible value, and the whole answer accepted by {@code promtool check
      * metrics} (the Prometheus project's own linter).

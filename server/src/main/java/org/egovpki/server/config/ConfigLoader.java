@@ -609,9 +609,12 @@ public final class ConfigLoader {
         }
         int cacheEntries = node.integer("cacheEntries", OcspResponder.Settings.DEFAULT_CACHE_ENTRIES, 1,
                 OcspResponder.Settings.MAX_CACHE_ENTRIES);
+        boolean presigned = node.bool("presigned", true);
+        int presignedMaxEntries = node.integer("presignedMaxEntries", OcspResponder.Settings.DEFAULT_PRESIGNED_ENTRIES,
+                1, OcspResponder.Settings.MAX_PRESIGNED_ENTRIES);
         node.rejectUnknownKeys();
         return new EgovPkiConfig.Ocsp(signer, Duration.ofDays(validityDays), Duration.ofMinutes(nextUpdateMinutes),
-                Duration.ofSeconds(cacheSeconds), cacheEntries);
+                Duration.ofSeconds(cacheSeconds), cacheEntries, presigned, presignedMaxEntries);
     }
 
     private static EgovPkiConfig.Sync readSync(ConfigNode node) {

@@ -10,6 +10,7 @@ import java.util.List;
 import org.egovpki.core.ca.CaDefinition;
 import org.egovpki.core.enroll.RenewalWindow;
 import org.egovpki.core.profile.ProfileCatalog;
+import org.egovpki.core.ocsp.OcspResponder;
 
 /**
  * The whole configuration, validated. Built only by {@link ConfigLoader}; every field is documented
@@ -378,9 +379,17 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
      * @param cacheLifetime     {@code ocsp.cacheSeconds} — how long a response to a request without a
      *                          nonce is served again; zero: no cache. At most half of {@code nextUpdate}.
      * @param cacheEntries      {@code ocsp.cacheEntries} — most responses cached at once
+     * @param presigned         {@code ocsp.presigned} — whether answers to nonce-free single-CertID requests
+     *                          are kept and re-signed ahead of expiry and on revocation
+     * @param presignedMaxEntries {@code ocsp.presignedMaxEntries} — most pre-signed answers kept at once
      */
     public record Ocsp(OcspSigner signer, Duration delegatedValidity, Duration nextUpdate, Duration cacheLifetime,
-                       int cacheEntries) {
+                       int cacheEntries, boolean presigned, int presignedMaxEntries) {
+
+        /** The responder's settings these values make. */
+        public OcspResponder.Settings responderSettings() {
+            return new OcspResponder.Settings(nextUpdate, cacheLifetime, cacheEntries, presigned, presignedMaxEntries);
+        }
     }
 
     /** {@code ocsp.signer}: {@code ca} (each CA's own key) or {@code delegated} (a responder key each CA certifies). */

@@ -1,12 +1,16 @@
 package org.egovpki.server.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.ocsp.BasicOCSPResponse;
 import org.bouncycastle.asn1.ocsp.OCSPResponse;
@@ -27,6 +31,8 @@ public final class OcspMetrics {
     static final String RESPONSES = "egovpki_ocsp_responses";
     static final String ERRORS = "egovpki_ocsp_errors";
     static final String DURATION = "egovpki_ocsp_response_duration";
+    static final String PRESIGNED_HITS = "egovpki_ocsp_presigned_hits";
+    static final String PRESIGNED_ANSWERS = "egovpki_ocsp_presigned_answers";
 
     private static final Logger LOG = LoggerFactory.getLogger(OcspMetrics.class);
     /** The RFC 6960 §4.2.1 error statuses, as the RFC spells them. */
@@ -44,10 +50,13 @@ public final class OcspMetrics {
     private final Counter[] statuses = new Counter[CERT_STATUSES.length];
     private final Map<Integer, Counter> errors;
     private final Timer duration;
+    private final MeterRegistry registry;
+    private LongSupplier presignedHits;
+    private IntSupplier presignedEntries;
 
     /** Registers every series at zero, so rates and the error-ratio alert work from the first scrape. */
     public OcspMetrics(MeterRegistry registry) {
-        Objects.requireNonNull(registry, "registry");
+        this.registry = Objects.requireNonNull(registry, "registry");
         for (int i = 0; i < CERT_STATUSES.length; i++) {
             statuses[i] = Counter.builder(RESPONSES)
                     .description("Certificate statuses answered in successful OCSP responses (one per CertID), by status")
@@ -60,6 +69,25 @@ public final class OcspMetrics {
         duration = Timer.builder(DURATION)
                 .description("Time to answer an OCSP request (cached or signed), every response status")
                 .serviceLevelObjectives(BUCKETS)
+                .register(registry);
+    }
+
+    /**
+     * Registers the responder's pre-signed answers, read at scrape time: the requests answered
+     * from them (a counter) and how many are kept (a gauge).
+     *
+     * @param hits    the responder's count of pre-signed hits, never decreasing
+     * @param entries the number of pre-signed answers kept now
+     */
+    public void presigned(LongSupplier hits, IntSupplier entries) {
+        // Micrometer holds a function meter's object weakly: kept here, for as long as the handler holds this.
+        this.presignedHits = Objects.requireNonNull(hits, "hits");
+        this.presignedEntries = Objects.requireNonNull(entries, "entries");
+        FunctionCounter.builder(PRESIGNED_HITS, hits, LongSupplier::getAsLong)
+                .description("OCSP requests answered from a pre-signed answer, without signing")
+                .register(registry);
+        Gauge.builder(PRESIGNED_ANSWERS, entries, IntSupplier::getAsInt)
+                .description("Pre-signed OCSP answers kept now")
                 .register(registry);
     }
 

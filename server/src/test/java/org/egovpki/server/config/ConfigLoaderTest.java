@@ -73,16 +73,17 @@ class ConfigLoaderTest {
                         org.assertj.core.groups.Tuple.tuple("sm2-root", CaRole.ROOT, KeyAlgorithm.SM2),
                         org.assertj.core.groups.Tuple.tuple("sm2-issuing", CaRole.ISSUING, KeyAlgorithm.SM2));
         assertThat(config.ocsp()).isEqualTo(new EgovPkiConfig.Ocsp(EgovPkiConfig.OcspSigner.CA, Duration.ofDays(30),
-                Duration.ofHours(1), Duration.ofSeconds(60), 10_000));
+                Duration.ofHours(1), Duration.ofSeconds(60), 10_000, true, 100_000));
     }
 
     @Test
     void ocspSettingsAreRead() throws IOException {
         Path file = write("ocsp:\n  signer: delegated\n  delegatedValidityDays: 7\n  nextUpdateMinutes: 10\n"
-                + "  cacheSeconds: 0\n  cacheEntries: 50\n");
+                + "  cacheSeconds: 0\n  cacheEntries: 50\n  presigned: false\n  presignedMaxEntries: 20\n");
 
         assertThat(ConfigLoader.load(file, Map.of()).ocsp()).isEqualTo(new EgovPkiConfig.Ocsp(
-                EgovPkiConfig.OcspSigner.DELEGATED, Duration.ofDays(7), Duration.ofMinutes(10), Duration.ZERO, 50));
+                EgovPkiConfig.OcspSigner.DELEGATED, Duration.ofDays(7), Duration.ofMinutes(10), Duration.ZERO, 50, false,
+                20));
     }
 
     @Test
@@ -191,6 +192,10 @@ class ConfigLoaderTest {
                         "at most half of ocsp.nextUpdateMinutes"),
                 Arguments.of("ocsp:\n  cacheSeconds: -1\n", "'ocsp.cacheSeconds'", "whole number"),
                 Arguments.of("ocsp:\n  cacheEntries: 0\n", "'ocsp.cacheEntries'", "from 1 to 1000000"),
+                Arguments.of("ocsp:\n  presigned: sometimes\n", "'ocsp.presigned'", "true or false"),
+                Arguments.of("ocsp:\n  presignedMaxEntries: 0\n", "'ocsp.presignedMaxEntries'", "from 1 to 1000000"),
+                Arguments.of("ocsp:\n  presignedMaxEntries: 1000001\n", "'ocsp.presignedMaxEntries'",
+                        "from 1 to 1000000"),
                 Arguments.of("ocsp:\n  cacheSecs: 5\n", "unknown configuration key 'ocsp.cacheSecs'", "allowed keys in ocsp"),
                 Arguments.of("info:\n  cps:\n    zh: /nonexistent/cps.txt\n", "'info.cps.zh'", "readable UTF-8 text file"),
                 Arguments.of("info:\n  lookup:\n    perMinute: 0\n", "'info.lookup.perMinute'", "from 1 to 100000"),

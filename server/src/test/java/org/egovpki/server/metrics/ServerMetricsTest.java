@@ -129,6 +129,22 @@ class ServerMetricsTest {
     }
 
     @Test
+    void preSignedOcspAnswersAreReadFromTheResponderAtScrapeTime() {
+        OcspMetrics ocsp = new OcspMetrics(metrics.registry());
+        java.util.concurrent.atomic.AtomicLong hits = new java.util.concurrent.atomic.AtomicLong(7);
+        java.util.concurrent.atomic.AtomicInteger kept = new java.util.concurrent.atomic.AtomicInteger(3);
+        ocsp.presigned(hits::get, kept::get);
+        System.gc();
+
+        assertThat(metrics.scrape()).contains("egovpki_ocsp_presigned_hits_total 7.0",
+                "egovpki_ocsp_presigned_answers 3.0");
+        hits.addAndGet(5);
+        kept.set(0);
+        assertThat(metrics.scrape()).contains("egovpki_ocsp_presigned_hits_total 12.0",
+                "egovpki_ocsp_presigned_answers 0.0");
+    }
+
+    @Test
     void ocspAnswersAreCountedByCertificateStatusAndErrorsByResponseStatus() throws Exception {
         OcspMetrics ocsp = new OcspMetrics(metrics.registry());
 
@@ -305,7 +321,9 @@ class ServerMetricsTest {
         FakePublications publications = new FakePublications();
         publications.crl = crl(BigInteger.ONE, NOW, NOW.plusSeconds(3_600), 1);
         metrics.bind(new CrlMetrics(publications, List.of("sm2-issuing"), Clock.fixed(NOW, ZoneOffset.UTC)));
-        new OcspMetrics(metrics.registry()).answered(successful(new CertStatus()), 1_000_000);
+        OcspMetrics ocsp = new OcspMetrics(metrics.registry());
+        ocsp.answered(successful(new CertStatus()), 1_000_000);
+        ocsp.presigned(() -> 2, () -> 1);
         LifecycleMetrics lifecycle = new LifecycleMetrics(metrics.registry());
         lifecycle.registerCa("sm2-issuing");
 

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Encoding;
@@ -91,6 +92,11 @@ import org.slf4j.LoggerFactory;
  *     byte, for that lifetime; {@link #invalidate} drops it at once. Requests with a nonce, and
  *     answers with {@code unknown} for a served CA, are always signed fresh: an unknown serial
  *     may be issued a moment later, and a nonce is part of the signed data.</li>
+ * <li>With pre-signing ({@link Settings#presigned()}), the answer to a request without a nonce
+ *     and with one CertID of a known serial is kept per CertID ({@link PresignedResponses}) and
+ *     served, byte for byte, until three quarters of its validity; {@link #refreshPresigned}
+ *     re-signs it past half, {@link #invalidate} drops and re-signs it. Such answers bypass the
+ *     cache; when the pre-signed store is full they go to the cache as before.</li>
  * </ul>
  *
  * <p>Thread-safe: the served CAs are one immutable map, replaced as a whole by
@@ -130,6 +136,7 @@ public final class OcspResponder {
     /** The settings and their cache, replaced together by {@link #updateSettings}; read once per request. */
     private volatile Timing timing;
     private volatile Map<IssuerHashes, Served> servedByHashes;
+    private final LongAdder presignedHits = new LongAdder();
 
     /**
      * A responder without a cache: every response is signed fresh.
@@ -180,6 +187,10 @@ public final class OcspResponder {
         if (cache != null) {
             cache.clear();
         }
+        PresignedResponses presigned = timing.presigned();
+        if (presigned != null) {
+            presigned.clear();
+        }
     }
 
     /**
@@ -209,10 +220,35 @@ public final class OcspResponder {
     public void invalidate(String issuerName, BigInteger serial) {
         Objects.requireNonNull(issuerName, "issuerName");
         Objects.requireNonNull(serial, "serial");
-        ResponseCache cache = timing.cache();
+        Timing current = timing;
+        ResponseCache cache = current.cache();
         if (cache != null) {
             cache.invalidate(issuerName, serial);
         }
+        PresignedResponses presigned = current.presigned();
+        if (presigned == null) {
+            return;
+        }
+        // Dropped at once; re-signed with the stored new status so the next client is still answered without signing.
+        for (CertID certId : presigned.invalidate(issuerName, serial)) {
+            try {
+                presign(current, presigned, PresignedResponses.keyOf(certId), certId);
+            } catch (RuntimeException e) {
+                LOG.warn("cannot re-sign the pre-signed OCSP answer of serial {} of CA {} after its invalidation; "
+                        + "the next request signs it: {}", serial.toString(16), issuerName, e.toString());
+            }
+        }
+    }
+
+    /** How many answers are pre-signed now (0 when pre-signing is off). */
+    public int presignedSize() {
+        PresignedResponses presigned = timing.presigned();
+        return presigned == null ? 0 : presigned.size();
+    }
+
+    /** How many requests were answered from pre-signed answers since this responder was built (a counter). */
+    public long presignedHits() {
+        return presignedHits.sum();
     }
 
     /**
@@ -305,6 +341,20 @@ public final class OcspResponder {
         if (request == null) {
             return MALFORMED_REQUEST;
         }
+        PresignedResponses presigned = request.nonce() == null && request.certIds().length == 1
+                ? current.presigned() : null;
+        PresignedResponses.Key presignedKey = null;
+        long presignedTicket = 0;
+        if (presigned != null) {
+            presignedKey = PresignedResponses.keyOf(request.certIds()[0]);
+            byte[] hit = presigned.get(presignedKey);
+            if (hit != null) {
+                presignedHits.increment();
+                return hit;
+            }
+            // Taken before the status is read: see PresignedResponses on the race with invalidate.
+            presignedTicket = presigned.ticket();
+        }
         Map<IssuerHashes, Served> served = servedByHashes;
         Served signing = null;
         Served[] matches = new Served[request.certIds().length];
@@ -320,22 +370,19 @@ public final class OcspResponder {
             return UNAUTHORIZED;
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        ASN1GeneralizedTime thisUpdate = time(now);
-        ASN1GeneralizedTime nextUpdate = time(now.plus(current.settings().nextUpdate()));
-        ASN1EncodableVector responses = new ASN1EncodableVector(matches.length);
+        CertStatus[] statuses = new CertStatus[matches.length];
         List<ResponseCache.Serial> answered = new ArrayList<>(matches.length);
         boolean allKnown = true;
         for (int i = 0; i < matches.length; i++) {
             CertID certId = request.certIds()[i];
-            CertStatus status;
             if (matches[i] != signing || !issuable(certId.getSerialNumber().getValue())) {
                 // Another CA's CertID, or a serial no CA issues (zero, negative, over 20 octets):
                 // well-formed ASN.1 about a certificate this CA never issued, so unknown (RFC 6960 §2.2).
-                status = UNKNOWN;
+                statuses[i] = UNKNOWN;
             } else {
                 Optional<RevocationStatus> known;
                 try {
-                    known = statusSource.status(signing.ca().name(), certId.getSerialNumber().getValue());
+                    known = storedStatus(signing, certId);
                 } catch (DomainException e) {
                     if (e.kind() == DomainException.Kind.UNAVAILABLE) {
                         LOG.warn("certificate status store unavailable for CA {}; answering tryLater: {}",
@@ -344,21 +391,100 @@ public final class OcspResponder {
                     }
                     throw e;
                 }
-                Objects.requireNonNull(known, "CertificateStatusSource returned null");
                 allKnown &= known.isPresent();
                 answered.add(new ResponseCache.Serial(signing.ca().name(), certId.getSerialNumber().getValue()));
-                status = certStatus(known);
+                statuses[i] = certStatus(known);
             }
-            responses.add(new SingleResponse(certId, status, thisUpdate, nextUpdate, (Extensions) null));
         }
-        Extensions responseExtensions = request.nonce() == null ? null : new Extensions(request.nonce());
-        ResponseData data = new ResponseData(signing.responderId(), thisUpdate, new DERSequence(responses),
-                responseExtensions);
-        byte[] response = signed(signing, data);
+        byte[] response = signed(signing, request.certIds(), statuses, request.nonce(), now,
+                current.settings().nextUpdate());
+        if (allKnown && presigned != null && answered.size() == 1
+                && presigned.put(presignedKey, answered.get(0), presignedTicket, response, now.toEpochMilli(), true)) {
+            return response;
+        }
+        // Not pre-signed (a nonce, several CertIDs, pre-signing off or full): the short-lived cache.
         if (key != null && request.nonce() == null && allKnown) {
             cache.put(key, ticket, answered, response);
         }
         return response;
+    }
+
+    /**
+     * Re-signs the pre-signed answers that have less than half of their validity left and were
+     * asked for since they were signed; drops those nobody asked for, and those whose serial the
+     * CA no longer knows. Called periodically (the {@code ocsp-presigned-refresh} route). Stops at
+     * the first status store failure: the answers it did not reach stay servable until three
+     * quarters of their validity, and the next run tries again.
+     *
+     * @return how many answers were re-signed
+     */
+    public int refreshPresigned() {
+        Timing current = timing;
+        PresignedResponses presigned = current.presigned();
+        if (presigned == null) {
+            return 0;
+        }
+        int resigned = 0;
+        for (PresignedResponses.Due due : presigned.sweep()) {
+            try {
+                if (presign(current, presigned, due.key(), due.key().certId())) {
+                    resigned++;
+                }
+            } catch (DomainException e) {
+                if (e.kind() == DomainException.Kind.UNAVAILABLE) {
+                    LOG.warn("certificate status store unavailable; pre-signed OCSP refresh stops after {} answer(s) "
+                            + "and tries again at its next run: {}", resigned, e.getMessage());
+                    return resigned;
+                }
+                throw e;
+            }
+        }
+        return resigned;
+    }
+
+    /**
+     * Signs and stores one pre-signed answer with the status read now.
+     *
+     * @return whether it was stored; an unknown serial or a CertID no longer served is dropped instead
+     */
+    private boolean presign(Timing current, PresignedResponses presigned, PresignedResponses.Key key, CertID certId) {
+        long ticket = presigned.ticket();
+        Served signing = servedByHashes.get(IssuerHashes.of(certId));
+        BigInteger serial = certId.getSerialNumber().getValue();
+        if (signing == null) {
+            presigned.remove(key);
+            return false;
+        }
+        Optional<RevocationStatus> known = storedStatus(signing, certId);
+        if (known.isEmpty()) {
+            presigned.remove(key);
+            return false;
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        byte[] response = signed(signing, new CertID[] {certId}, new CertStatus[] {certStatus(known)}, null, now,
+                current.settings().nextUpdate());
+        return presigned.put(key, new ResponseCache.Serial(signing.ca().name(), serial), ticket, response,
+                now.toEpochMilli(), false);
+    }
+
+    private Optional<RevocationStatus> storedStatus(Served signing, CertID certId) {
+        Optional<RevocationStatus> known = statusSource.status(signing.ca().name(), certId.getSerialNumber().getValue());
+        return Objects.requireNonNull(known, "CertificateStatusSource returned null");
+    }
+
+    /** The signed OCSPResponse stating {@code statuses[i]} for {@code certIds[i]}, thisUpdate = producedAt = now. */
+    private static byte[] signed(Served signing, CertID[] certIds, CertStatus[] statuses, Extension nonce, Instant now,
+            Duration validity) {
+        ASN1GeneralizedTime thisUpdate = time(now);
+        ASN1GeneralizedTime nextUpdate = time(now.plus(validity));
+        ASN1EncodableVector responses = new ASN1EncodableVector(certIds.length);
+        for (int i = 0; i < certIds.length; i++) {
+            responses.add(new SingleResponse(certIds[i], statuses[i], thisUpdate, nextUpdate, (Extensions) null));
+        }
+        Extensions responseExtensions = nonce == null ? null : new Extensions(nonce);
+        ResponseData data = new ResponseData(signing.responderId(), thisUpdate, new DERSequence(responses),
+                responseExtensions);
+        return signed(signing, data);
     }
 
     private static byte[] signed(Served signing, ResponseData data) {
@@ -496,18 +622,27 @@ public final class OcspResponder {
      * <p>Invariants: {@code nextUpdate} is a positive whole number of seconds;
      * {@code cacheLifetime} is zero (no cache) or a positive whole number of seconds of at most
      * half of {@code nextUpdate}, so a cached response still has at least half its validity left
-     * when it is served for the last time; {@code cacheEntries} is 1 to {@value #MAX_CACHE_ENTRIES}.
+     * when it is served for the last time; {@code cacheEntries} is 1 to {@value #MAX_CACHE_ENTRIES};
+     * {@code presignedEntries} is 1 to {@value #MAX_PRESIGNED_ENTRIES}.
      *
-     * @param nextUpdate    nextUpdate - thisUpdate of every response
-     * @param cacheLifetime how long a signed response is served again; zero turns caching off
-     * @param cacheEntries  most responses cached at once
+     * @param nextUpdate       nextUpdate - thisUpdate of every response
+     * @param cacheLifetime    how long a signed response is served again; zero turns caching off
+     * @param cacheEntries     most responses cached at once
+     * @param presigned        whether answers to nonce-free single-CertID requests are kept and re-signed
+     *                         ahead of expiry (see {@link PresignedResponses})
+     * @param presignedEntries most pre-signed answers kept at once; beyond it, answers take the cache path
      */
-    public record Settings(Duration nextUpdate, Duration cacheLifetime, int cacheEntries) {
+    public record Settings(Duration nextUpdate, Duration cacheLifetime, int cacheEntries, boolean presigned,
+            int presignedEntries) {
 
         /** Cache size when none is configured. */
         public static final int DEFAULT_CACHE_ENTRIES = 10_000;
         /** Largest cache allowed; at about 1-3 KiB per response that is a few hundred MiB at most. */
         public static final int MAX_CACHE_ENTRIES = 1_000_000;
+        /** Pre-signed answers kept when no maximum is configured: about 200 MiB at 1-2 KiB each. */
+        public static final int DEFAULT_PRESIGNED_ENTRIES = 100_000;
+        /** Most pre-signed answers allowed: about 2 GiB of heap at 1-2 KiB each. */
+        public static final int MAX_PRESIGNED_ENTRIES = 1_000_000;
 
         public Settings {
             Objects.requireNonNull(nextUpdate, "nextUpdate");
@@ -528,6 +663,15 @@ public final class OcspResponder {
                 throw new IllegalArgumentException("cache size " + cacheEntries + " is not allowed; use 1 to "
                         + MAX_CACHE_ENTRIES);
             }
+            if (presignedEntries < 1 || presignedEntries > MAX_PRESIGNED_ENTRIES) {
+                throw new IllegalArgumentException("pre-signed answers maximum " + presignedEntries
+                        + " is not allowed; use 1 to " + MAX_PRESIGNED_ENTRIES);
+            }
+        }
+
+        /** Without pre-signed answers: every miss of the cache is signed. */
+        public Settings(Duration nextUpdate, Duration cacheLifetime, int cacheEntries) {
+            this(nextUpdate, cacheLifetime, cacheEntries, false, DEFAULT_PRESIGNED_ENTRIES);
         }
 
         /** No cache: every response signed fresh. */
@@ -541,11 +685,13 @@ public final class OcspResponder {
         }
     }
 
-    /** Settings and the cache built from them ({@code null} when caching is off). */
-    private record Timing(Settings settings, ResponseCache cache) {
+    /** Settings and the stores built from them (each {@code null} when off). */
+    private record Timing(Settings settings, ResponseCache cache, PresignedResponses presigned) {
         static Timing of(Settings settings, Clock clock) {
             return new Timing(settings, settings.caching()
-                    ? new ResponseCache(clock, settings.cacheLifetime(), settings.cacheEntries()) : null);
+                    ? new ResponseCache(clock, settings.cacheLifetime(), settings.cacheEntries()) : null,
+                    settings.presigned()
+                    ? new PresignedResponses(clock, settings.nextUpdate(), settings.presignedEntries()) : null);
         }
     }
 

@@ -1,0 +1,254 @@
+package org.egovpki.core.ocsp;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ocsp.CertID;
+
+/**
+ * Signed answers to nonce-free single-CertID requests (the RFC 5019 lightweight profile browsers
+ * and the JDK use), kept for most of their validity and re-signed ahead of expiry, so that a
+ * request for a certificate asked about before is answered without signing.
+ *
+ * <p>Invariants:
+ * <ul>
+ * <li>Keyed by the DER of the request's CertID, so the stored answer echoes the CertID exactly
+ *     as asked (its hash algorithm and parameters included): the same certificate asked with
+ *     SHA-1 and with SHA-256 CertIDs has two entries. Every entry belongs to one (CA, serial).</li>
+ * <li>An entry signed at {@code t} with validity {@code v} (nextUpdate - thisUpdate) is due for
+ *     re-signing from {@code t + v/2} and served until {@code t + 3v/4}; after that it is a miss
+ *     and the request signs afresh. So an answer is never served with less than a quarter of its
+ *     validity left, even when the sweep is late or down.</li>
+ * <li>At most {@code maxEntries} entries: when full, new certificates are not stored (their
+ *     answers take the normal path, the short-lived response cache); stored ones are replaced.</li>
+ * <li>{@link #invalidate} drops every entry of that (CA, serial) before it returns, and no
+ *     answer whose status was read before that call is stored after it: a writer takes a
+ *     {@link #ticket()} before it reads the status and {@link #put} refuses a ticket older than
+ *     the last invalidation (the discipline of {@link ResponseCache}).</li>
+ * <li>An entry nobody asked for since it was last signed is dropped by the sweep instead of
+ *     re-signed: sweeping costs signatures only for certificates still asked about.</li>
+ * </ul>
+ *
+ * <p>Thread-safe. Lookups never lock; stores, invalidations and sweeps' removals hold one lock.
+ */
+final class PresignedResponses {
+
+    private final Clock clock;
+    private final long validityMillis;
+    private final int maxEntries;
+
+    private final ConcurrentHashMap<Key, Entry> entries = new ConcurrentHashMap<>();
+    /** Guarded by {@code this}: which CertID forms are stored for a (CA, serial). */
+    private final Map<ResponseCache.Serial, List<Key>> bySerial = new HashMap<>();
+    /** Written under {@code this}, read without: the number of invalidations so far. */
+    private volatile long epoch;
+
+    /**
+     * @param validity   nextUpdate - thisUpdate of the stored answers, positive
+     * @param maxEntries most answers kept, positive
+     */
+    PresignedResponses(Clock clock, Duration validity, int maxEntries) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(validity, "validity");
+        if (validity.isNegative() || validity.isZero()) {
+            throw new IllegalArgumentException("pre-signed answer validity " + validity + " must be positive");
+        }
+        if (maxEntries < 1) {
+            throw new IllegalArgumentException("pre-signed answers maximum " + maxEntries + " must be at least 1");
+        }
+        this.validityMillis = validity.toMillis();
+        this.maxEntries = maxEntries;
+    }
+
+    /** The key of a request's CertID. */
+    static Key keyOf(CertID certId) {
+        try {
+            return new Key(certId.getEncoded(ASN1Encoding.DER));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode a CertID that was just decoded", e);
+        }
+    }
+
+    /** The stored answer for {@code key} while it may still be served; never to be modified. */
+    byte[] get(Key key) {
+        Entry entry = entries.get(key);
+        if (entry == null || clock.millis() >= entry.servableUntil) {
+            return null;
+        }
+        if (!entry.asked) {
+            entry.asked = true;
+        }
+        return entry.response;
+    }
+
+    /** Taken before the status of an answer is read, and handed to {@link #put}. */
+    long ticket() {
+        return epoch;
+    }
+
+    /**
+     * Stores {@code response} for {@code key} unless an invalidation happened since
+     * {@code ticket} was taken, the store is full and {@code key} is new, or a newer answer is
+     * already stored.
+     *
+     * @param signedAtMillis the answer's thisUpdate
+     * @param asked          whether a client asked for it (a lazy store) rather than the sweep
+     * @return whether it was stored
+     */
+    synchronized boolean put(Key key, ResponseCache.Serial serial, long ticket, byte[] response, long signedAtMillis,
+            boolean asked) {
+        if (ticket != epoch) {
+            return false;
+        }
+        Entry previous = entries.get(key);
+        if (previous == null && entries.size() >= maxEntries) {
+            return false;
+        }
+        if (previous != null && previous.signedAt > signedAtMillis) {
+            return false;
+        }
+        Entry entry = new Entry(key, serial, response, signedAtMillis, signedAtMillis + validityMillis / 2,
+                signedAtMillis + validityMillis / 4 * 3);
+        entry.asked = asked;
+        entries.put(key, entry);
+        if (previous == null) {
+            bySerial.computeIfAbsent(serial, s -> new ArrayList<>(1)).add(key);
+        }
+        return true;
+    }
+
+    /**
+     * Drops every answer about {@code serial} of CA {@code issuerName}.
+     *
+     * @return the CertIDs whose answers were dropped, to be re-signed with the new status
+     */
+    synchronized List<CertID> invalidate(String issuerName, BigInteger serial) {
+        epoch++;
+        List<Key> keys = bySerial.remove(new ResponseCache.Serial(issuerName, serial));
+        if (keys == null) {
+            return List.of();
+        }
+        List<CertID> dropped = new ArrayList<>(keys.size());
+        for (Key key : keys) {
+            if (entries.remove(key) != null) {
+                dropped.add(key.certId());
+            }
+        }
+        return dropped;
+    }
+
+    /**
+     * The entries due for re-signing now that someone asked for since they were signed; due
+     * entries nobody asked for are dropped here.
+     */
+    List<Due> sweep() {
+        long now = clock.millis();
+        List<Due> due = new ArrayList<>();
+        for (Entry entry : entries.values()) {
+            if (now < entry.refreshAt) {
+                continue;
+            }
+            if (entry.asked) {
+                due.add(new Due(entry.key, entry.serial));
+            } else {
+                remove(entry);
+            }
+        }
+        return due;
+    }
+
+    /** Drops the entry of {@code key} (its certificate is no longer known to the CA). */
+    synchronized void remove(Key key) {
+        Entry entry = entries.remove(key);
+        if (entry != null) {
+            unindexLocked(entry);
+        }
+    }
+
+    /** Drops everything (for example when the responder's signers change). */
+    synchronized void clear() {
+        epoch++;
+        entries.clear();
+        bySerial.clear();
+    }
+
+    /** How many answers are stored. */
+    int size() {
+        return entries.size();
+    }
+
+    private synchronized void remove(Entry entry) {
+        if (entries.remove(entry.key, entry)) {
+            unindexLocked(entry);
+        }
+    }
+
+    private void unindexLocked(Entry entry) {
+        List<Key> keys = bySerial.get(entry.serial);
+        if (keys != null && keys.remove(entry.key) && keys.isEmpty()) {
+            bySerial.remove(entry.serial);
+        }
+    }
+
+    /** An entry to re-sign: its CertID as asked and its (CA, serial). */
+    record Due(Key key, ResponseCache.Serial serial) {
+    }
+
+    /** A CertID's DER, compared by content. */
+    static final class Key {
+        private final byte[] der;
+        private final int hash;
+
+        private Key(byte[] der) {
+            this.der = der;
+            this.hash = Arrays.hashCode(der);
+        }
+
+        /** The CertID again, decoded from the stored DER (kept as bytes: a third of the memory). */
+        CertID certId() {
+            return CertID.getInstance(der);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key that && hash == that.hash && Arrays.equals(der, that.der);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    /** One stored answer; compared by identity, so a replaced entry is never removed in its successor's place. */
+    private static final class Entry {
+        final Key key;
+        final ResponseCache.Serial serial;
+        final byte[] response;
+        final long signedAt;
+        final long refreshAt;
+        final long servableUntil;
+        /** Whether a client asked for this answer since it was signed; a benign race, set once. */
+        volatile boolean asked;
+
+        Entry(Key key, ResponseCache.Serial serial, byte[] response, long signedAt, long refreshAt,
+                long servableUntil) {
+            this.key = key;
+            this.serial = serial;
+            this.response = response;
+            this.signedAt = signedAt;
+            this.refreshAt = refreshAt;
+            this.servableUntil = servableUntil;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package org.egovpki.routes;
+
+import java.time.Duration;
+
+/**
+ * Keeps the OCSP responder's pre-signed answers ahead of expiry ({@code ocsp.presigned}): every
+ * {@code egovpki.ocsp.presignedRefreshMillis} the {@code ocspResponder} bean re-signs the answers
+ * with less than half of their validity left that clients asked for since they were signed, and
+ * drops the others. A run that finds nothing due signs nothing; with pre-signing off it does
+ * nothing. A failed run is logged and retried at the next period; an answer the sweep did not
+ * reach in time is signed again on its next request.
+ */
+public final class OcspPresignedRefreshRoute extends FlowRouteBuilder {
+
+    public static final String ROUTE_ID = "ocsp-presigned-refresh";
+    public static final String RESPONDER_BEAN = "ocspResponder";
+
+    @Override
+    public void configure() {
+        // Each run is a firing of its own: not redelivered, the next run tries again.
+        retryThenLog(0, Duration.ZERO);
+
+        from("timer:ocsp-presigned-refresh?period={{egovpki.ocsp.presignedRefreshMillis}}"
+                + "&delay={{egovpki.ocsp.presignedRefreshMillis}}")
+                .routeId(ROUTE_ID)
+                .bean(RESPONDER_BEAN, "refreshPresigned").id("refresh-presigned-ocsp-answers")
+                .filter(body().isGreaterThan(0))
+                    .log(org.apache.camel.LoggingLevel.DEBUG, "Re-signed ${body} pre-signed OCSP answer(s)");
+    }
+}
