@@ -203,6 +203,8 @@ class OpenApiContractIT {
         // ec-issuing serves nothing else in this test, so revoking it leaves every other call as it was.
         CALLS.put("revokeCa", () -> List.of(post("admin", "/cas/ec-issuing/revoke",
                 ApiClient.JSON.createObjectNode().put("reason", "CA_COMPROMISE"))));
+        // A root's new key takes effect at the next start: nothing else in this test changes.
+        CALLS.put("changeCaKey", () -> List.of(exchange("POST", "/cas/ec-root/changeover", "admin", null, null)));
         CALLS.put("issueCrl", () -> List.of(post("admin", "/crls/sm2-issuing", ApiClient.JSON.createObjectNode())));
         CALLS.put("listProfiles", () -> List.of(get("clerk1", "/profiles")));
         CALLS.put("getCertificateStatistics", () -> List.of(get("admin", "/statistics/certificates?groupBy=businessType"),
