@@ -387,6 +387,8 @@ public final class LdapCaRepository implements CaRepository {
         } catch (LDAPException e) {
             throw LdapErrors.toDomain("publishing the key changeover certificates of CA " + caName, e);
         }
+        mirror.bestEffort("publishing the key changeover certificates of CA " + caName,
+                () -> mirror.publishCaKeyHistory(caCertificates, crossCertificatePairs));
     }
 
     @Override

@@ -68,7 +68,7 @@ public final class X500Mirror {
 
     /** The attributes the mirror publishes (certificates and CRLs), by base name. */
     public static final List<String> CERTIFICATE_ATTRIBUTES = List.of("cACertificate", "certificateRevocationList",
-            "authorityRevocationList", "deltaRevocationList", "userCertificate");
+            "authorityRevocationList", "deltaRevocationList", "userCertificate", "crossCertificatePair");
 
     private final LDAPInterface ldap;
     private final DirectoryNames names;
@@ -166,6 +166,25 @@ public final class X500Mirror {
         dnOf(certificate.getSubjectX500Principal()).ifPresent(dn -> write(dn, "publishing a CA certificate",
                 List.of("pkiCA", "deltaCRL"), new Modification(ModificationType.REPLACE, "cACertificate;binary",
                         certificateDer)));
+    }
+
+    /**
+     * After a CA key changeover: puts every certificate of the CA still in service (the current
+     * one first) and the key changeover's link certificates ({@code crossCertificatePair}) at the
+     * entry named by their subject, so an X.500 client finds the old and the new chain there, as
+     * on the CA entry. The certificates of one CA share one subject; the entry's values are
+     * replaced (idempotent).
+     */
+    public void publishCaKeyHistory(List<byte[]> caCertificates, List<byte[]> crossCertificatePairs) {
+        if (!on() || caCertificates.isEmpty()) {
+            return;
+        }
+        X509Certificate current = Pem.parseCertificate(caCertificates.get(0));
+        dnOf(current.getSubjectX500Principal()).ifPresent(dn -> write(dn, "publishing a CA's key history",
+                List.of("pkiCA", "deltaCRL"),
+                new Modification(ModificationType.REPLACE, "cACertificate;binary", caCertificates.toArray(byte[][]::new)),
+                new Modification(ModificationType.REPLACE, "crossCertificatePair;binary",
+                        crossCertificatePairs.toArray(byte[][]::new))));
     }
 
     /** Puts the full CRL and its delta (or none: an older delta is taken away) at the issuer's entry. */
@@ -309,6 +328,9 @@ public final class X500Mirror {
             for (CaPublication ca : caEntries) {
                 publishCaCertificate(ca.certificateDer());
                 written++;
+                if (ca.keyHistory().size() > 1 || !ca.crossCertificatePairs().isEmpty()) {
+                    publishCaKeyHistory(ca.keyHistory(), ca.crossCertificatePairs());
+                }
                 if (ca.crlDer() != null) {
                     publishCrl(ca.crlDer(), ca.deltaDer());
                     written++;
@@ -454,7 +476,23 @@ public final class X500Mirror {
     }
 
     /** One CA entry's public material, for {@link #fill}. */
-    public record CaPublication(byte[] certificateDer, byte[] crlDer, byte[] deltaDer, byte[] arlDer) {
+    public record CaPublication(byte[] certificateDer, byte[] crlDer, byte[] deltaDer, byte[] arlDer,
+            List<byte[]> keyHistory, List<byte[]> crossCertificatePairs) {
+
+        /**
+         * @param keyHistory            every certificate of the CA still in service, the current one
+         *                              first (after a key changeover; otherwise just the current one)
+         * @param crossCertificatePairs the key changeover's link certificates, as on the CA entry
+         */
+        public CaPublication {
+            keyHistory = List.copyOf(keyHistory);
+            crossCertificatePairs = List.copyOf(crossCertificatePairs);
+        }
+
+        /** A CA that never changed its key. */
+        public CaPublication(byte[] certificateDer, byte[] crlDer, byte[] deltaDer, byte[] arlDer) {
+            this(certificateDer, crlDer, deltaDer, arlDer, List.of(certificateDer), List.of());
+        }
     }
 
     private void write(DN dn, String what, List<String> auxiliary, Modification... mods) {

@@ -181,7 +181,7 @@ class X500MirrorIT {
                 Filter.createEqualityFilter("objectClass", X500Mirror.CLASS), "*", "+").getSearchEntries();
         Set<String> allowed = Set.of("objectclass", "c", "st", "l", "o", "ou", "cn", "street", "dc", "uid",
                 "serialnumber", "cacertificate", "certificaterevocationlist", "authorityrevocationlist",
-                "deltarevocationlist", "usercertificate");
+                "deltarevocationlist", "usercertificate", "crosscertificatepair");
         assertThat(entries).extracting(SearchResultEntry::getDN).contains("cn=孙七,o=镜像测试单位,c=CN");
         for (SearchResultEntry entry : entries) {
             for (Attribute attribute : entry.getAttributes()) {
@@ -193,6 +193,35 @@ class X500MirrorIT {
                 Filter.createEqualityFilter("egovSubjectDn", subject), "*").getEntryCount()).isZero();
         assertThat(directory.anonymous().search("c=CN", SearchScope.SUB,
                 Filter.createPresenceFilter("egovIdNumber"), "*").getEntryCount()).isZero();
+    }
+
+    @Test
+    void afterAKeyChangeoverTheOldAndNewCaCertificatesAndTheLinksAreAtTheCaName() throws Exception {
+        String name = "CN=镜像换钥根CA,O=镜像测试单位,C=CN";
+        X509Certificate oldCa = certificate(name, name, key(), true);
+        X509Certificate newCa = certificate(name, name, key(), true);
+        X509Certificate newWithOld = certificate(name, name, key(), true);
+        X509Certificate oldWithNew = certificate(name, name, key(), true);
+        byte[] pair = new org.bouncycastle.asn1.x509.CertificatePair(
+                org.bouncycastle.asn1.x509.Certificate.getInstance(newWithOld.getEncoded()),
+                org.bouncycastle.asn1.x509.Certificate.getInstance(oldWithNew.getEncoded())).getEncoded("DER");
+        mirror.publishCaCertificate(oldCa.getEncoded());
+
+        mirror.publishCaKeyHistory(List.of(newCa.getEncoded(), oldCa.getEncoded()), List.of(pair));
+        mirror.publishCaKeyHistory(List.of(newCa.getEncoded(), oldCa.getEncoded()), List.of(pair)); // a retry
+
+        assertThat(certificatesNamed(name)).as("the JDK's LDAP CertStore by the CA's name")
+                .containsExactlyInAnyOrder(oldCa, newCa);
+        SearchResultEntry entry = directory.anonymous().getEntry("cn=镜像换钥根CA,o=镜像测试单位,c=CN",
+                "crossCertificatePair;binary");
+        assertThat(List.of(entry.getAttributeValueByteArrays("crossCertificatePair;binary"))).as("anonymous readers")
+                .singleElement().isEqualTo(pair);
+
+        // The history back to one certificate (the old key out of service): the mirror follows, no stale links.
+        mirror.publishCaKeyHistory(List.of(newCa.getEncoded()), List.of());
+        assertThat(certificatesNamed(name)).containsExactly(newCa);
+        assertThat(directory.anonymous().getEntry("cn=镜像换钥根CA,o=镜像测试单位,c=CN", "crossCertificatePair;binary")
+                .hasAttribute("crossCertificatePair")).isFalse();
     }
 
     @Test

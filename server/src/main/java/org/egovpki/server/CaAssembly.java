@@ -244,9 +244,19 @@ final class CaAssembly {
             publications.add(new X500Mirror.CaPublication(record.certificateDer(),
                     repository.currentCrl(record.name()).map(CrlRecord::der).orElse(null),
                     repository.currentDeltaCrl(record.name()).map(CrlRecord::der).orElse(null),
-                    repository.currentArl(record.name()).map(CrlRecord::der).orElse(null)));
+                    repository.currentArl(record.name()).map(CrlRecord::der).orElse(null),
+                    keyHistory(record), repository.crossCertificatePairs(record.name())));
         }
         return publications;
+    }
+
+    /** The CA's certificates in service, the current one first (more than one after a key changeover). */
+    private List<byte[]> keyHistory(CaRecord record) {
+        List<byte[]> history = new ArrayList<>();
+        history.add(record.certificateDer());
+        repository.caCertificates(record.name()).stream()
+                .filter(der -> !java.util.Arrays.equals(der, record.certificateDer())).forEach(history::add);
+        return history;
     }
 
     LdapCertificateStore certificates() {

@@ -105,7 +105,8 @@ public final class ApacheDsAccessControl {
 
     /** What anyone may read on an entry of the X.500-named mirror: its name and its public certificates and CRLs. */
     static final String MIRROR_ATTRIBUTES = "objectClass, c, st, l, o, ou, cn, street, dc, uid, serialNumber, "
-            + "cACertificate, certificateRevocationList, authorityRevocationList, deltaRevocationList, userCertificate";
+            + "cACertificate, certificateRevocationList, authorityRevocationList, deltaRevocationList, userCertificate, "
+            + "crossCertificatePair";
     private static final String MIRROR_SUBENTRY = "egovPkiX500Mirror";
 
     private final LDAPInterface admin;

@@ -75,7 +75,7 @@ olcAccess: {13}to dn.children="ou=sync,${base}"
   by dn.children="ou=operators,${base}" add
   by * none
 olcAccess: {14}to dn.subtree="${base}" filter=(objectClass=egovX500Name)
-    attrs=entry,children,objectClass,c,st,l,o,ou,cn,street,dc,uid,serialNumber,cACertificate,certificateRevocationList,authorityRevocationList,deltaRevocationList,userCertificate
+    attrs=entry,children,objectClass,c,st,l,o,ou,cn,street,dc,uid,serialNumber,cACertificate,certificateRevocationList,authorityRevocationList,deltaRevocationList,userCertificate,crossCertificatePair
   by dn.exact="${ca}" write
   by * read
 olcAccess: {15}to *
