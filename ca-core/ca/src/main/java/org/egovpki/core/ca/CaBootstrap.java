@@ -108,7 +108,8 @@ public final class CaBootstrap {
             LOG.info("Using existing CA {} ({}, {}, key '{}'{})", definition.name(), signer.algorithm(),
                     current.certificate().getSubjectX500Principal().getName(), current.alias(),
                     retired.isEmpty() ? "" : ", " + retired.size() + " retired key(s) still answering");
-            return new CertificateAuthority(definition, current.chain(), current.signer(), retired);
+            return new CertificateAuthority(definition, current.chain(), current.signer(),
+                    current.alias().equals(definition.name()), retired);
         }
         Optional<CaRecord> published = repository.find(definition.name());
         if (published.isPresent()) {
@@ -139,7 +140,7 @@ public final class CaBootstrap {
             // AIA OCSP: the parent's responder answers for this certificate (CaCertificateStatuses),
             // so relying parties that check revocation by OCSP only can check the whole chain.
             CaCertificateRequest request = CaCertificateRequest.issuingCa(definition.subjectDn(),
-                    definition.validity(), urls.crlUrl(parent.name()), urls.crlLdapUrl(parent.name()),
+                    definition.validity(), parent.crlUrl(urls), parent.crlLdapUrl(urls),
                     urls.caCertificateUrl(parent.name()), urls.ocspUrl(parent.name()));
             certificate = certificates.subordinate(request, keyPair.getPublic(), parent.certificate(), parent.signer());
             chain.add(certificate);

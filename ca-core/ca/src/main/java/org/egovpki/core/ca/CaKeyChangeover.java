@@ -159,7 +159,7 @@ public final class CaKeyChangeover {
                 chain.add(newCertificate);
             } else {
                 CaCertificateRequest request = CaCertificateRequest.issuingCa(ca.definition().subjectDn(),
-                        ca.definition().validity(), urls.crlUrl(parent.name()), urls.crlLdapUrl(parent.name()),
+                        ca.definition().validity(), parent.crlUrl(urls), parent.crlLdapUrl(urls),
                         urls.caCertificateUrl(parent.name()), urls.ocspUrl(parent.name()));
                 newCertificate = certificates.subordinate(request, keyPair.getPublic(), parent.certificate(),
                         parent.signer());
