@@ -350,11 +350,18 @@ public final class CrlPublisher {
         return urls.crlPartitions() <= 1 ? 0 : urls.crlPartitions();
     }
 
-    /** Issues a CRL when none is published or the published one expires within {@code margin}. */
+    /**
+     * Issues the CA's CRLs when the main one, or the CRL of a key a changeover made, is not published
+     * or expires within {@code margin}: the first start after a changeover publishes the new key's
+     * CRL before that key issues a certificate naming it.
+     */
     public Optional<CrlRecord> refreshIfDue(CertificateAuthority ca, Duration margin, String actor) {
         Optional<CrlHead> current = repository.crlHead(ca.name());
         Instant due = clock.instant().plus(margin);
-        if (current.isPresent() && current.get().nextUpdate().isAfter(due)) {
+        boolean fresh = current.isPresent() && current.get().nextUpdate().isAfter(due)
+                && laterKeys(ca, clock.instant()).stream().allMatch(key -> repository.retiredKeyCrl(ca.name(),
+                        key.keyIdHex()).filter(crl -> crl.nextUpdate().isAfter(due)).isPresent());
+        if (fresh) {
             return Optional.empty();
         }
         return Optional.of(issue(ca, actor));

@@ -87,6 +87,8 @@ class ChangeoverCrlUrlsTest {
         CaRegistry after = bootstrap(clock, algorithm);
         CertificateAuthority newIssuing = after.find("sm2-issuing").orElseThrow();
         CertificateAuthority root = after.find("sm2-root").orElseThrow();
+        assertThat(repository.retiredKeyCrl("sm2-issuing", newIssuing.keyIdHex())).as("the start that makes the new "
+                + "key current publishes its CRL before it issues a certificate naming it").isPresent();
         EnrollmentFixture f2 = new EnrollmentFixture(after, f1.stores);
         f2.clock.set(start.plus(Duration.ofMinutes(3)));
         X509Certificate newGood = issueDevice(f2);
