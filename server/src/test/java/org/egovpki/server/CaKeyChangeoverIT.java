@@ -41,6 +41,7 @@ import org.egovpki.core.crypto.KeyAlgorithm;
 import org.egovpki.core.x509.KeyIdentifiers;
 import org.egovpki.core.x509.Pem;
 import org.egovpki.core.x509.SerialNumbers;
+import org.egovpki.core.x509.StoreKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -158,6 +159,12 @@ class CaKeyChangeoverIT {
         assertThat(oldCrl.getRevokedCertificate(oldGood.getSerialNumber())).isNull();
         X509CRL newCrl = crlAt(api, newRevoked, newIssuing);
         assertThat(newCrl.getRevokedCertificate(newGood.getSerialNumber())).isNull();
+        // The RFC 4387 store finds each key's CRL by that key's identifier.
+        for (X509Certificate issuer : List.of(oldIssuing, newIssuing)) {
+            X509CRL stored = Pem.parseCrl(api.bytes(null, "/crls?sKIDHash=" + java.net.URLEncoder.encode(
+                    StoreKeys.of(issuer).keyIdHash(), StandardCharsets.US_ASCII)));
+            stored.verify(issuer.getPublicKey(), BouncyCastle.PROVIDER);
+        }
 
         assumeThat(Tools.openSsl()).isTrue();
         Path oldChain = write("old-chain.pem", Pem.certificate(oldIssuing) + Pem.certificate(root));
