@@ -1,6 +1,7 @@
 package org.egovpki.core.ca;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -8,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Period;
 import java.util.List;
+import org.egovpki.core.DomainException;
 import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.crypto.BouncyCastle;
@@ -19,8 +21,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A root's link certificates are written to the directory once, right after the new key went into
- * the key store; if that write is lost the next start makes and publishes them again from the keys
- * in service, and a start that finds them changes nothing.
+ * the key store; if that write fails the changeover says the key is stored, the next start makes
+ * and publishes the certificates and links from the keys in service, and a start that finds them
+ * changes nothing.
  */
 class LinkCertificatesRepublishTest {
 
@@ -35,14 +38,18 @@ class LinkCertificatesRepublishTest {
         CaRegistry before = bootstrap(clock);
         X509Certificate oldRoot = before.find("sm2-root").orElseThrow().certificate();
         clock.advance(Duration.ofHours(1));
-        KeyChangeover changeover = new CaKeyChangeover(keyStore, new CaCertificateFactory(clock, random), before,
-                repository, new TestUrls(), audit, clock).roll("sm2-root", AuditEvent.SYSTEM);
-        X509Certificate newRoot = changeover.newCertificate();
-        // The directory as a failed write leaves it: the key is in the key store, nothing else published.
-        repository.publishKeyHistory("sm2-root", List.of(oldRoot.getEncoded()), List.of());
+        repository.failNextKeyHistory = new DomainException(DomainException.Kind.UNAVAILABLE, "directory down");
+        assertThatThrownBy(() -> new CaKeyChangeover(keyStore, new CaCertificateFactory(clock, random), before,
+                repository, new TestUrls(), audit, clock).roll("sm2-root", AuditEvent.SYSTEM))
+                .isInstanceOf(DomainException.class).hasMessageContaining("is stored as 'sm2-root.key.")
+                .hasMessageContaining("directory down").hasMessageContaining("the next start publishes them");
+        assertThat(repository.crossCertificatePairs("sm2-root")).isEmpty();
+        assertThat(repository.caCertificates("sm2-root")).singleElement().isEqualTo(oldRoot.getEncoded());
 
         clock.advance(Duration.ofMinutes(1));
-        bootstrap(clock);
+        CaRegistry after = bootstrap(clock);
+        X509Certificate newRoot = after.find("sm2-root").orElseThrow().certificate();
+        assertThat(newRoot).isNotEqualTo(oldRoot);
         List<byte[]> pairs = repository.crossCertificatePairs("sm2-root");
         assertThat(pairs).hasSize(1);
         List<X509Certificate> links = CaKeyHistory.linkCertificates(pairs);
