@@ -77,6 +77,16 @@ final class ConfiguredPublicationUrls implements PublicationUrls {
     }
 
     @Override
+    public String keyCrlUrl(String caName, String keyIdHex) {
+        return http + "/crl/" + caName + "-key-" + keyIdHex + ".crl";
+    }
+
+    @Override
+    public String keyCrlLdapUrl(String caName, String keyIdHex) {
+        return ldapUrl(names.retiredKeyCrl(caName, keyIdHex), "certificateRevocationList;binary");
+    }
+
+    @Override
     public String arlUrl(String caName) {
         return http + "/crl/" + caName + "-arl.crl";
     }

@@ -1,32 +1,69 @@
 package org.egovpki.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPURL;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.DERIA5String;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
+import org.bouncycastle.asn1.x509.CRLDistPoint;
+import org.bouncycastle.asn1.x509.DistributionPoint;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.egovpki.core.crypto.BouncyCastle;
+import org.egovpki.core.crypto.KeyAlgorithm;
+import org.egovpki.core.x509.KeyIdentifiers;
 import org.egovpki.core.x509.Pem;
+import org.egovpki.core.x509.SerialNumbers;
+import org.egovpki.core.x509.StoreKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A CA key changeover on the real jar (one start): a clerk is refused, a CA admin rolls the issuing
  * CA with {@code egov-pki ca changeover}, the new certificate — same subject, new key, signed by the
  * root — is published at once beside the old one, and a second changeover before the next start
- * is refused. What happens after the restart is {@code CaKeyChangeoverTest}'s.
+ * is refused. Then the ECDSA issuing CA is rolled with certificates under it and the server
+ * restarted: every certificate, issued before or after, finds at the URLs of its CRL distribution
+ * point — over HTTP and in the directory — a CRL its own issuer key signed, which OpenSSL accepts
+ * with {@code -crl_check}. The rest of what happens after the restart is {@code CaKeyChangeoverTest}'s.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CaKeyChangeoverIT {
 
     private static final String PASSWORD = "Root2026pass";
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     @TempDir
     static Path tmp;
@@ -38,12 +75,18 @@ class CaKeyChangeoverIT {
     @BeforeAll
     static void start() throws Exception {
         Path config = ServerProcess.config(tmp,
-                yaml -> yaml.replace("  # initialAdminPassword: ...", "  initialAdminPassword: " + PASSWORD));
+                yaml -> yaml.replace("    - algorithm: EC\n      enabled: false", "    - algorithm: EC\n      enabled: true"),
+                yaml -> yaml.replace("  # initialAdminPassword: ...", "  initialAdminPassword: " + PASSWORD),
+                yaml -> yaml.replace("    afterRevocationSeconds: 60", "    afterRevocationSeconds: 2"),
+                yaml -> yaml.replace("profiles:\n", "profiles:\n"
+                        + "  - name: device-ec\n    type: DEVICE\n    issuer: ec-issuing\n    validityMonths: 12\n"
+                        + "    identityExtensions: NONE\n    extendedKeyUsages: [serverAuth]\n"));
         data = tmp.resolve("data");
         server = ServerProcess.serve(data, "--config", config.toString());
         passwordFile = tmp.resolve("password");
         Files.writeString(passwordFile, PASSWORD);
         server.addOperator(config, "clerk1", "ENTRY_CLERK", passwordFile);
+        server.addOperator(config, "reviewer1", "REVIEWER", passwordFile);
     }
 
     @AfterAll
@@ -54,6 +97,7 @@ class CaKeyChangeoverIT {
     }
 
     @Test
+    @Order(1)
     void aCaAdminRollsTheIssuingCaAndTheNewCertificateIsPublishedBesideTheOld() throws Exception {
         ApiClient api = server.api(PASSWORD);
         X509Certificate old = Pem.parseCertificate(api.bytes(null, "/ca/sm2-issuing.crt"));
@@ -81,6 +125,132 @@ class CaKeyChangeoverIT {
         ServerProcess again = cli("ca", "changeover", "--ca", "sm2-issuing");
         assertThat(again.awaitExit(Duration.ofSeconds(60))).as("409 exits 3").isEqualTo(3);
         assertThat(again.output()).contains("already made");
+    }
+
+    @Test
+    @Order(2)
+    void afterTheRestartEveryCertificatesCrlDistributionPointLeadsToACrlItsIssuerKeySigned() throws Exception {
+        ApiClient api = server.api(PASSWORD);
+        X509Certificate root = Pem.parseCertificate(api.bytes(null, "/ca/ec-root.crt"));
+        X509Certificate oldIssuing = Pem.parseCertificate(api.bytes(null, "/ca/ec-issuing.crt"));
+        X509Certificate oldGood = issueDevice(api, "old-good.example.gov.cn");
+        X509Certificate oldRevoked = issueDevice(api, "old-revoked.example.gov.cn");
+        revoke(api, oldRevoked);
+
+        ServerProcess changeover = cli("ca", "changeover", "--ca", "ec-issuing");
+        assertThat(changeover.awaitExit(Duration.ofSeconds(60))).as(changeover.output()).isZero();
+        server.close();
+        server = server.restart();
+        api = server.api(PASSWORD);
+        X509Certificate newIssuing = Pem.parseCertificate(api.bytes(null, "/ca/ec-issuing.crt"));
+        assertThat(newIssuing).isNotEqualTo(oldIssuing);
+        X509Certificate newGood = issueDevice(api, "new-good.example.gov.cn");
+        X509Certificate newRevoked = issueDevice(api, "new-revoked.example.gov.cn");
+        revoke(api, newRevoked);
+        assertThat(urls(newGood)).as("the new key's certificates name its own CRL").doesNotContainAnyElementsOf(
+                urls(oldGood)).first().asString().endsWith("/crl/ec-issuing-key-" + keyId(newIssuing) + ".crl");
+        assertThat(urls(oldGood).get(0)).endsWith("/crl/ec-issuing.crl");
+
+        ApiClient client = api;
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() ->
+                crlAt(client, newRevoked, newIssuing).getRevokedCertificate(newRevoked.getSerialNumber()) != null);
+        X509CRL oldCrl = crlAt(api, oldRevoked, oldIssuing);
+        assertThat(oldCrl.getRevokedCertificate(oldRevoked.getSerialNumber())).isNotNull();
+        assertThat(oldCrl.getRevokedCertificate(oldGood.getSerialNumber())).isNull();
+        X509CRL newCrl = crlAt(api, newRevoked, newIssuing);
+        assertThat(newCrl.getRevokedCertificate(newGood.getSerialNumber())).isNull();
+        // The RFC 4387 store finds each key's CRL by that key's identifier.
+        for (X509Certificate issuer : List.of(oldIssuing, newIssuing)) {
+            X509CRL stored = Pem.parseCrl(api.bytes(null, "/crls?sKIDHash=" + java.net.URLEncoder.encode(
+                    StoreKeys.of(issuer).keyIdHash(), StandardCharsets.US_ASCII)));
+            stored.verify(issuer.getPublicKey(), BouncyCastle.PROVIDER);
+        }
+
+        assumeThat(Tools.openSsl()).isTrue();
+        Path oldChain = write("old-chain.pem", Pem.certificate(oldIssuing) + Pem.certificate(root));
+        Path newChain = write("new-chain.pem", Pem.certificate(newIssuing) + Pem.certificate(root));
+        assertThat(verify(oldChain, oldGood, crlAt(api, oldGood, oldIssuing))).contains(": OK");
+        assertThat(verify(oldChain, oldRevoked, crlAt(api, oldRevoked, oldIssuing))).contains("certificate revoked");
+        assertThat(verify(newChain, newGood, crlAt(api, newGood, newIssuing))).contains(": OK");
+        assertThat(verify(newChain, newRevoked, crlAt(api, newRevoked, newIssuing))).contains("certificate revoked");
+    }
+
+    /**
+     * The CRL at the URLs {@code leaf}'s CRL distribution point names, downloaded over HTTP and read
+     * anonymously from the directory (the same CRL at both), signed by {@code issuer}'s key.
+     */
+    private static X509CRL crlAt(ApiClient api, X509Certificate leaf, X509Certificate issuer) throws Exception {
+        List<String> urls = urls(leaf);
+        assertThat(urls).hasSize(2);
+        X509CRL http = Pem.parseCrl(api.bytes(null, URI.create(urls.get(0)).getPath()));
+        LDAPURL ldap = new LDAPURL(urls.get(1));
+        byte[] fromDirectory;
+        try (LDAPConnection anonymous = server.anonymous()) {
+            SearchResultEntry entry = anonymous.getEntry(ldap.getBaseDN().toString(), ldap.getAttributes());
+            assertThat(entry).as("the entry " + ldap.getBaseDN() + ", read anonymously").isNotNull();
+            fromDirectory = entry.getAttributeValueBytes(ldap.getAttributes()[0]);
+        }
+        assertThat(fromDirectory).as("the directory publishes the CRL the download serves").isEqualTo(http.getEncoded());
+        http.verify(issuer.getPublicKey(), BouncyCastle.PROVIDER);
+        byte[] aki = AuthorityKeyIdentifier.getInstance(ASN1OctetString.getInstance(
+                http.getExtensionValue(Extension.authorityKeyIdentifier.getId())).getOctets()).getKeyIdentifier();
+        assertThat(aki).isEqualTo(KeyIdentifiers.subjectKeyIdentifier(issuer.getPublicKey()));
+        return http;
+    }
+
+    private static List<String> urls(X509Certificate certificate) {
+        List<String> urls = new ArrayList<>();
+        byte[] extension = certificate.getExtensionValue(Extension.cRLDistributionPoints.getId());
+        for (DistributionPoint point : CRLDistPoint.getInstance(ASN1OctetString.getInstance(extension).getOctets())
+                .getDistributionPoints()) {
+            for (GeneralName name : GeneralNames.getInstance(point.getDistributionPoint().getName()).getNames()) {
+                urls.add(DERIA5String.getInstance(name.getName()).getString());
+            }
+        }
+        return urls;
+    }
+
+    private static String keyId(X509Certificate certificate) {
+        return org.bouncycastle.util.encoders.Hex.toHexString(KeyIdentifiers.ofIssuer(certificate));
+    }
+
+    private static String verify(Path chain, X509Certificate leaf, X509CRL crl) throws Exception {
+        Path leafFile = write("leaf.pem", Pem.certificate(leaf));
+        Path crlFile = write("crl.pem", Pem.crl(crl));
+        return Tools.run("openssl", "verify", "-crl_check", "-CAfile", chain.toString(), "-CRLfile",
+                crlFile.toString(), leafFile.toString());
+    }
+
+    private static Path write(String name, String pem) throws Exception {
+        return Files.writeString(tmp.resolve(name), pem, StandardCharsets.US_ASCII);
+    }
+
+    private static X509Certificate issueDevice(ApiClient api, String host) throws Exception {
+        KeyPair key = KeyAlgorithm.EC.generate(RANDOM);
+        ObjectNode body = ApiClient.JSON.createObjectNode();
+        body.put("csr", Base64.getEncoder().encodeToString(new JcaPKCS10CertificationRequestBuilder(
+                new X500Principal("CN=" + host + ",O=Tax Bureau,C=CN"), key.getPublic()).build(
+                new JcaContentSignerBuilder("SHA256WITHECDSA").setProvider(BouncyCastle.PROVIDER)
+                        .build(key.getPrivate())).getEncoded()));
+        body.put("profile", "device-ec");
+        ObjectNode registration = body.putObject("registration");
+        registration.putArray("hostNames").add(host);
+        registration.put("owner", "Tax Bureau IT");
+        body.put("challengePhrase", "device phrase 1");
+        body.put("agreementAccepted", true);
+        JsonNode submitted = api.postJson("clerk1", "/api/v1/requests", body, 201);
+        JsonNode issued = api.postJson("reviewer1", "/api/v1/requests/" + submitted.path("id").asText() + "/approve",
+                Map.of(), 200);
+        String serial = issued.path("serials").get(0).asText();
+        return Pem.parseCertificate(api.bytes("admin", "/api/v1/certificates/" + serial + ".der"));
+    }
+
+    private static void revoke(ApiClient api, X509Certificate certificate) throws Exception {
+        ObjectNode revoke = ApiClient.JSON.createObjectNode();
+        revoke.put("reason", "KEY_COMPROMISE");
+        revoke.put("requester", "AUTHORISED_REPRESENTATIVE");
+        api.postJson("admin", "/api/v1/certificates/" + SerialNumbers.toHex(certificate.getSerialNumber())
+                + "/revoke", revoke, 200);
     }
 
     private static ServerProcess cli(String... args) {

@@ -76,10 +76,20 @@ final class HttpCertStore {
         }
         if (query.target().crls()) {
             for (CertificateAuthority ca : registry.all()) {
-                crlKey(query.key()).filter(key -> StoreKeys.of(ca.certificate()).matches(key, query.value()))
+                // Each CRL is found by the certificate of the key that signs it: the main CRL by the
+                // first key's while it is in service, each key a changeover made by its own.
+                crlKey(query.key()).filter(key -> StoreKeys.of(ca.mainCrlCertificate()).matches(key, query.value()))
                         .flatMap(key -> publications.currentCrl(ca.name()))
                         .ifPresent(crl -> items.add(new Item(crl.der(), crl, ca.name())));
+                if (!ca.firstKeyIssues()) {
+                    crlKey(query.key()).filter(key -> StoreKeys.of(ca.certificate()).matches(key, query.value()))
+                            .flatMap(key -> publications.retiredKeyCrl(ca.name(), ca.keyIdHex()))
+                            .ifPresent(crl -> items.add(new Item(crl.der(), crl, ca.name())));
+                }
                 for (RetiredCaKey retired : ca.retiredKeys()) {
+                    if (retired.alias().equals(ca.name())) {
+                        continue;
+                    }
                     crlKey(query.key()).filter(key -> StoreKeys.of(retired.certificate()).matches(key, query.value()))
                             .flatMap(key -> publications.retiredKeyCrl(ca.name(), retired.keyIdHex()))
                             .ifPresent(crl -> items.add(new Item(crl.der(), crl, ca.name())));

@@ -47,7 +47,7 @@ public final class PublicHandler extends Handler.Abstract {
     static final Pattern CRL = Pattern.compile("/crl/([^/]+)\\.crl");
     /** Every certificate of a CA key changeover, certs-only PKCS#7 (docs/operations.md, "CA key changeover"). */
     static final Pattern CA_KEYS = Pattern.compile("/ca/([^/]+)-keys\\.p7c");
-    /** The CRL a key retired at a changeover signs, named by its key identifier. */
+    /** The CRL of a key made by a key changeover (current or retired since), named by its key identifier. */
     private static final Pattern RETIRED_KEY = Pattern.compile("(.+)-key-([0-9a-f]{2,64})");
     private static final String DELTA_SUFFIX = "-delta";
     private static final String ARL_SUFFIX = "-arl";
@@ -290,14 +290,19 @@ public final class PublicHandler extends Handler.Abstract {
             item.put("ldapDn", names.ca(ca.name()).toString());
             item.put("crlLdapUrl", urls.crlLdapUrl(ca.name()));
             item.put("deltaCrlUrl", urls.deltaCrlUrl(ca.name()));
+            if (!ca.firstKeyIssues()) {
+                // The CRL the certificates the current key issues name: the main URLs stay the first key's.
+                item.put("currentKeyCrlUrl", ca.crlUrl(urls));
+            }
             if (!ca.retiredKeys().isEmpty()) {
                 // After a key changeover: where the old keys' CRLs and all the CA's certificates are.
                 item.put("keysUrl", urls.caCertificateUrl(ca.name()).replaceAll("\\.crt$", "-keys.p7c"));
                 List<Map<String, Object>> retired = new ArrayList<>();
                 for (org.egovpki.core.ca.RetiredCaKey key : ca.retiredKeys()) {
+                    boolean first = key.alias().equals(ca.name());
                     retired.add(Map.of("serial", SerialNumbers.toHex(key.certificate().getSerialNumber()),
                             "notAfter", key.certificate().getNotAfter().toInstant().toString(),
-                            "crlUrl", urls.crlUrl(ca.name()).replaceAll("\\.crl$", "-key-" + key.keyIdHex() + ".crl")));
+                            "crlUrl", first ? urls.crlUrl(ca.name()) : urls.keyCrlUrl(ca.name(), key.keyIdHex())));
                 }
                 item.put("retiredKeys", retired);
             }
@@ -357,8 +362,9 @@ public final class PublicHandler extends Handler.Abstract {
         Matcher retiredKey = RETIRED_KEY.matcher(name);
         if (!isCa.test(name) && retiredKey.matches() && isCa.test(retiredKey.group(1))) {
             return publications.retiredKeyCrl(retiredKey.group(1), retiredKey.group(2)).orElseThrow(() ->
-                    DomainException.notFound("CA '" + retiredKey.group(1) + "' has no retired key "
-                            + retiredKey.group(2) + " that publishes a CRL"));
+                    DomainException.notFound("CA '" + retiredKey.group(1) + "' has no key " + retiredKey.group(2)
+                            + " that publishes a CRL of its own (only keys made by a key changeover do; the first "
+                            + "key's CRL is /crl/" + retiredKey.group(1) + ".crl)"));
         }
         String caName = name;
         boolean delta = false;

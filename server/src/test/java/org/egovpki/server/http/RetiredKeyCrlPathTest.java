@@ -12,7 +12,7 @@ import org.egovpki.core.ca.CrlRecord;
 import org.egovpki.core.ca.InMemoryCaRepository;
 import org.junit.jupiter.api.Test;
 
-/** {@code /crl/<ca>-key-<keyId>.crl}: the CRL a key retired at a CA key changeover signs. */
+/** {@code /crl/<ca>-key-<keyId>.crl}: the CRL of a key a CA key changeover made (current or retired since). */
 class RetiredKeyCrlPathTest {
 
     private static final Instant NOW = Instant.parse("2026-12-02T08:00:00Z");
@@ -26,7 +26,7 @@ class RetiredKeyCrlPathTest {
 
         assertThat(PublicHandler.currentCrl("sm2-issuing-key-0a1b2c", isCa, repository)).isEqualTo(crl);
         assertThatThrownBy(() -> PublicHandler.currentCrl("sm2-issuing-key-ffff", isCa, repository))
-                .isInstanceOf(DomainException.class).hasMessageContaining("no retired key ffff")
+                .isInstanceOf(DomainException.class).hasMessageContaining("no key ffff").hasMessageContaining("/crl/sm2-issuing.crl")
                 .extracting(e -> ((DomainException) e).kind()).isEqualTo(DomainException.Kind.NOT_FOUND);
         assertThatThrownBy(() -> PublicHandler.currentCrl("sm2-other-key-0a1b2c", isCa, repository))
                 .isInstanceOf(DomainException.class)

@@ -20,6 +20,7 @@ import org.egovpki.core.crypto.CaSigner;
 import org.egovpki.core.crypto.KeyAlgorithm;
 import org.egovpki.core.x509.CaCertificateFactory;
 import org.egovpki.core.x509.CaCertificateRequest;
+import org.egovpki.core.x509.SerialNumbers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,7 +109,8 @@ public final class CaBootstrap {
             LOG.info("Using existing CA {} ({}, {}, key '{}'{})", definition.name(), signer.algorithm(),
                     current.certificate().getSubjectX500Principal().getName(), current.alias(),
                     retired.isEmpty() ? "" : ", " + retired.size() + " retired key(s) still answering");
-            return new CertificateAuthority(definition, current.chain(), current.signer(), retired);
+            return new CertificateAuthority(definition, current.chain(), current.signer(),
+                    current.alias().equals(definition.name()), retired);
         }
         Optional<CaRecord> published = repository.find(definition.name());
         if (published.isPresent()) {
@@ -139,7 +141,7 @@ public final class CaBootstrap {
             // AIA OCSP: the parent's responder answers for this certificate (CaCertificateStatuses),
             // so relying parties that check revocation by OCSP only can check the whole chain.
             CaCertificateRequest request = CaCertificateRequest.issuingCa(definition.subjectDn(),
-                    definition.validity(), urls.crlUrl(parent.name()), urls.crlLdapUrl(parent.name()),
+                    definition.validity(), parent.crlUrl(urls), parent.crlLdapUrl(urls),
                     urls.caCertificateUrl(parent.name()), urls.ocspUrl(parent.name()));
             certificate = certificates.subordinate(request, keyPair.getPublic(), parent.certificate(), parent.signer());
             chain.add(certificate);
@@ -177,10 +179,57 @@ public final class CaBootstrap {
         inService.add(ca.certificate());
         ca.retiredKeys().forEach(retired -> inService.add(retired.certificate()));
         List<byte[]> expected = CaKeyHistory.der(inService);
-        if (!sameValues(repository.caCertificates(ca.name()), expected)) {
-            repository.publishKeyHistory(ca.name(), expected, repository.crossCertificatePairs(ca.name()));
+        List<byte[]> pairs = new ArrayList<>(repository.crossCertificatePairs(ca.name()));
+        List<byte[]> missing = ca.role() == CaRole.ROOT ? missingLinks(ca, pairs) : List.of();
+        pairs.addAll(missing);
+        if (!missing.isEmpty() || !sameValues(repository.caCertificates(ca.name()), expected)) {
+            repository.publishKeyHistory(ca.name(), expected, pairs);
         }
         crls.refreshIfDue(ca, CRL_REFRESH_MARGIN, AuditEvent.SYSTEM);
+    }
+
+    /**
+     * The link certificates a root's key changeovers should have published but the directory does
+     * not hold — the changeover writes them right after the key store, and that write may have
+     * failed — made again for each two successive keys in service, with the changeover's validity
+     * (NewWithOld from the newer key's start to the older key's end, OldWithNew over the older
+     * certificate's period) and new serials: the lost ones were never published, so no relying party
+     * holds them. Empty when every pair is there, so every start after the first finds nothing to do.
+     */
+    private List<byte[]> missingLinks(CertificateAuthority ca, List<byte[]> published) {
+        List<X509Certificate> keys = new ArrayList<>();
+        List<CaSigner> signers = new ArrayList<>();
+        keys.add(ca.certificate());
+        signers.add(ca.signer());
+        for (RetiredCaKey retired : ca.retiredKeys()) {
+            keys.add(retired.certificate());
+            signers.add(retired.signer());
+        }
+        List<byte[]> made = new ArrayList<>();
+        for (int i = 0; i + 1 < keys.size(); i++) {
+            X509Certificate newer = keys.get(i);
+            X509Certificate older = keys.get(i + 1);
+            if (CaKeyHistory.linked(published, newer, older)) {
+                continue;
+            }
+            String repositoryUrl = urls.caRepositoryUrl(ca.name());
+            X509Certificate newWithOld = certificates.linkCertificate(newer.getPublicKey(), older, signers.get(i + 1),
+                    newer.getNotBefore().toInstant(), older.getNotAfter().toInstant(), repositoryUrl);
+            X509Certificate oldWithNew = certificates.linkCertificate(older.getPublicKey(), newer, signers.get(i),
+                    older.getNotBefore().toInstant(), older.getNotAfter().toInstant(), repositoryUrl);
+            made.add(CaKeyHistory.pair(newWithOld, oldWithNew));
+            LOG.warn("CA {}: the link certificates between its keys {} and {} were not in the directory; "
+                    + "made and published them again (NewWithOld {}, OldWithNew {})", ca.name(),
+                    SerialNumbers.toHex(older.getSerialNumber()), SerialNumbers.toHex(newer.getSerialNumber()),
+                    SerialNumbers.toHex(newWithOld.getSerialNumber()), SerialNumbers.toHex(oldWithNew.getSerialNumber()));
+            audit.record(AuditEvent.success(clock.instant(), AuditEventType.CA_PUBLISHED, AuditEvent.SYSTEM,
+                    List.of(ca.name()), Map.of("links", "republished",
+                            "oldSerial", SerialNumbers.toHex(older.getSerialNumber()),
+                            "newSerial", SerialNumbers.toHex(newer.getSerialNumber()),
+                            "newWithOldSerial", SerialNumbers.toHex(newWithOld.getSerialNumber()),
+                            "oldWithNewSerial", SerialNumbers.toHex(oldWithNew.getSerialNumber()))));
+        }
+        return made;
     }
 
     private static boolean sameValues(List<byte[]> published, List<byte[]> expected) {

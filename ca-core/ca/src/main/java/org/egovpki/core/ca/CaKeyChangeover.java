@@ -159,7 +159,7 @@ public final class CaKeyChangeover {
                 chain.add(newCertificate);
             } else {
                 CaCertificateRequest request = CaCertificateRequest.issuingCa(ca.definition().subjectDn(),
-                        ca.definition().validity(), urls.crlUrl(parent.name()), urls.crlLdapUrl(parent.name()),
+                        ca.definition().validity(), parent.crlUrl(urls), parent.crlLdapUrl(urls),
                         urls.caCertificateUrl(parent.name()), urls.ocspUrl(parent.name()));
                 newCertificate = certificates.subordinate(request, keyPair.getPublic(), parent.certificate(),
                         parent.signer());
@@ -188,7 +188,15 @@ public final class CaKeyChangeover {
         if (changeover.role() == CaRole.ROOT) {
             pairs.add(CaKeyHistory.pair(newWithOld, oldWithNew));
         }
-        publications.publishKeyHistory(ca.name(), CaKeyHistory.der(inService), pairs);
+        try {
+            publications.publishKeyHistory(ca.name(), CaKeyHistory.der(inService), pairs);
+        } catch (DomainException e) {
+            throw new DomainException(e.kind(), "the new key of CA '" + ca.name() + "' is stored as '" + alias
+                    + "', but publishing its certificate" + (changeover.role() == CaRole.ROOT ? " and links" : "")
+                    + " failed: " + e.getMessage() + "; the next start publishes "
+                    + (changeover.role() == CaRole.ROOT ? "them" : "it") + " (and makes the new key current)",
+                    null, e);
+        }
         audit.record(AuditEvent.success(clock.instant(), AuditEventType.CA_KEY_CHANGEOVER, actor,
                 List.of(ca.name()), details(changeover)));
         return changeover;

@@ -62,6 +62,32 @@ public final class CaKeyHistory {
         return links;
     }
 
+    /**
+     * Whether a published pair links {@code newer} and {@code older}: its forward certificate
+     * certifies the newer key and is signed by the older, its reverse the other way round.
+     */
+    static boolean linked(List<byte[]> pairs, X509Certificate newer, X509Certificate older) {
+        for (byte[] der : pairs) {
+            List<X509Certificate> links = linkCertificates(List.of(der));
+            if (links.size() == 2 && certifies(links.get(0), newer, older) && certifies(links.get(1), older, newer)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean certifies(X509Certificate link, X509Certificate subject, X509Certificate issuer) {
+        if (!link.getPublicKey().equals(subject.getPublicKey())) {
+            return false;
+        }
+        try {
+            link.verify(issuer.getPublicKey(), org.egovpki.core.crypto.BouncyCastle.PROVIDER);
+            return true;
+        } catch (java.security.GeneralSecurityException e) {
+            return false;
+        }
+    }
+
     private static byte[] encoded(X509Certificate certificate) {
         try {
             return certificate.getEncoded();

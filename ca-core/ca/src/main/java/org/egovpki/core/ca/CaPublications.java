@@ -38,7 +38,11 @@ public interface CaPublications {
     /** The revoked certificates of the CAs whose parent is {@code caName}, for its CRL and ARL. */
     List<RevokedEntry> revokedSubordinates(String caName);
 
-    /** The CRL the CA's retired key {@code keyIdHex} published after a key changeover, if any. */
+    /**
+     * The CRL of the CA's key {@code keyIdHex}, one a key changeover made (current or retired since),
+     * at the URLs its certificates name ({@link PublicationUrls#keyCrlUrl}), if any. (The name is
+     * older than the rule: the CA's first key's CRL is the main one, never here.)
+     */
     Optional<CrlRecord> retiredKeyCrl(String caName, String keyIdHex);
 
     /**

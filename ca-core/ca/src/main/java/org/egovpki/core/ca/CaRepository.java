@@ -43,9 +43,9 @@ public interface CaRepository extends CaPublications {
     boolean publishArl(String caName, CrlRecord arl);
 
     /**
-     * Publishes the CRL a CA's retired key ({@link RetiredCaKey}, named by its key identifier in
-     * hex) signs after a key changeover, creating its place if needed, unless one with a number
-     * not below {@code crl}'s is already there.
+     * Publishes the CRL of a CA key a key changeover made (current or retired since, named by its key
+     * identifier in hex), at the place its certificates name ({@link PublicationUrls#keyCrlLdapUrl}),
+     * creating it if needed, unless one with a number not below {@code crl}'s is already there.
      *
      * @return {@code false} if skipped because a newer CRL is published
      */

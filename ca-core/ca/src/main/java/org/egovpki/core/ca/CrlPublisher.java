@@ -1,27 +1,32 @@
 package org.egovpki.core.ca;
 
 import java.math.BigInteger;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.bouncycastle.util.encoders.Hex;
 import org.egovpki.core.DomainException;
 import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.audit.AuditLog;
 import org.egovpki.core.certificate.RevokedCertificates;
 import org.egovpki.core.certificate.RevokedSelection;
+import org.egovpki.core.crypto.CaSigner;
 import org.egovpki.core.operator.Operator;
 import org.egovpki.core.operator.Role;
 import org.egovpki.core.x509.CrlFactory;
 import org.egovpki.core.x509.CrlPartition;
 import org.egovpki.core.x509.CrlRequest;
 import org.egovpki.core.x509.EncodedCrl;
+import org.egovpki.core.x509.KeyIdentifiers;
 import org.egovpki.core.x509.RevokedEntry;
 import org.egovpki.core.event.CrlPublished;
 import org.egovpki.core.event.LifecycleEvents;
@@ -46,6 +51,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Expired certificates drop off: only certificates whose notAfter is not before thisUpdate are
  * listed.
+ *
+ * <p>Keys: the CRL at a URL is signed by the key whose certificates name that URL, because relying
+ * parties (OpenSSL, most libraries) check a CRL with the key of the certificate's issuer in the
+ * chain. The CA's first key's certificates name the main URLs, so the main CRLs — full, delta,
+ * partitions, ARL, one number sequence — are signed by the first key as long as it is in service,
+ * after key changeovers too; each later key's certificates name that key's CRL
+ * ({@link PublicationUrls#keyCrlUrl}), which it signs, current or retired, until it expires.
  */
 public final class CrlPublisher {
 
@@ -124,6 +136,7 @@ public final class CrlPublisher {
             BigInteger previousNumber = previous.map(CrlHead::crlNumber).orElse(null);
             BigInteger last = lastNumberUsed(ca, previous);
             Instant thisUpdate = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+            CrlKey main = mainKey(ca, thisUpdate);
             Duration nextUpdate = nextUpdateAfter;
             BigInteger number = last.add(BigInteger.ONE);
             EncodedCrl full;
@@ -138,7 +151,7 @@ public final class CrlPublisher {
                 full = crlFactory.build(request, sink -> {
                     revoked.forEachRevoked(RevokedSelection.all(ca.name(), thisUpdate), sink);
                     subordinates.forEach(sink);
-                }, ca.certificate(), ca.signer());
+                }, main.certificate(), main.signer());
                 if (deltas) {
                     // The first CRL is its own delta's base: an empty delta, so the FreshestCRL URL
                     // in the certificates never answers 404.
@@ -148,7 +161,7 @@ public final class CrlPublisher {
                             sink -> {
                                 revoked.forEachRevoked(new RevokedSelection(ca.name(), thisUpdate, since, null), sink);
                                 subordinates.stream().filter(e -> !e.revocationDate().isBefore(since)).forEach(sink);
-                            }, ca.certificate(), ca.signer());
+                            }, main.certificate(), main.signer());
                 }
             } catch (DomainException e) {
                 audit.record(AuditEvent.failure(clock.instant(), AuditEventType.CRL_ISSUE_FAILED, actor,
@@ -174,16 +187,14 @@ public final class CrlPublisher {
                 // The CA entry's number is the commit point; the ARL or the partitions number on from it.
                 BigInteger next = number.add(BigInteger.TWO);
                 if (ca.role() == CaRole.ROOT) {
-                    publishArl(ca, next, thisUpdate, actor);
+                    publishArl(ca, main, next, thisUpdate, actor);
                 } else {
                     for (int shard = 0; shard < partitions(); shard++) {
-                        publishPartition(ca, shard, next.add(BigInteger.valueOf(2L * shard)), thisUpdate, actor);
+                        publishPartition(ca, main, shard, next.add(BigInteger.valueOf(2L * shard)), thisUpdate, actor);
                     }
                 }
-                for (RetiredCaKey retired : ca.retiredKeys()) {
-                    if (retired.inService(thisUpdate)) {
-                        publishRetired(ca, retired, thisUpdate, actor);
-                    }
+                for (CrlKey key : laterKeys(ca, thisUpdate)) {
+                    publishKeyCrl(ca, key, thisUpdate, actor);
                 }
                 try {
                     events.publish(new CrlPublished(ca.name(), number, thisUpdate));
@@ -203,8 +214,8 @@ public final class CrlPublisher {
      * the URLs its certificates' CRL distribution point carries, end-entity certificates only) and
      * its delta against the partition's previous CRL.
      */
-    private void publishPartition(CertificateAuthority ca, int shard, BigInteger number, Instant thisUpdate,
-                                  String actor) {
+    private void publishPartition(CertificateAuthority ca, CrlKey main, int shard, BigInteger number,
+                                  Instant thisUpdate, String actor) {
         Optional<CrlHead> previous = repository.partitionCrlHead(ca.name(), shard);
         CrlPartition scope = CrlPartition.userCertificates(List.of(urls.crlUrl(ca.name(), shard),
                 urls.crlLdapUrl(ca.name(), shard)));
@@ -215,14 +226,14 @@ public final class CrlPublisher {
         }
         try {
             EncodedCrl full = crlFactory.build(request, sink -> revoked.forEachRevoked(
-                    new RevokedSelection(ca.name(), thisUpdate, null, shard), sink), ca.certificate(), ca.signer());
+                    new RevokedSelection(ca.name(), thisUpdate, null, shard), sink), main.certificate(), main.signer());
             EncodedCrl delta = null;
             if (deltas) {
                 Instant since = previous.map(CrlHead::thisUpdate).orElse(thisUpdate);
                 delta = crlFactory.build(new CrlRequest(number.add(BigInteger.ONE), thisUpdate, nextUpdateAfter)
                                 .deltaOf(previous.map(CrlHead::crlNumber).orElse(number)).withPartition(scope),
                         sink -> revoked.forEachRevoked(new RevokedSelection(ca.name(), thisUpdate, since, shard), sink),
-                        ca.certificate(), ca.signer());
+                        main.certificate(), main.signer());
             }
             if (!repository.publishPartitionCrl(ca.name(), shard, CrlRecord.of(full),
                     delta == null ? null : CrlRecord.of(delta))) {
@@ -240,13 +251,14 @@ public final class CrlPublisher {
      * Signs and publishes a root CA's authority revocation list: the revoked certificates of the
      * CAs it certified, under a critical issuingDistributionPoint with onlyContainsCACerts.
      */
-    private void publishArl(CertificateAuthority ca, BigInteger number, Instant thisUpdate, String actor) {
+    private void publishArl(CertificateAuthority ca, CrlKey main, BigInteger number, Instant thisUpdate,
+                            String actor) {
         try {
             List<RevokedEntry> subordinates = repository.revokedSubordinates(ca.name());
             EncodedCrl arl = crlFactory.build(new CrlRequest(number, thisUpdate, nextUpdateAfter)
                             .withPartition(CrlPartition.caCertificates(List.of(urls.arlUrl(ca.name()),
                                     urls.arlLdapUrl(ca.name())))),
-                    sink -> subordinates.forEach(sink), ca.certificate(), ca.signer());
+                    sink -> subordinates.forEach(sink), main.certificate(), main.signer());
             if (!repository.publishArl(ca.name(), CrlRecord.of(arl))) {
                 LOG.info("CA {} already has a newer ARL than #{}", ca.name(), number);
             }
@@ -258,16 +270,17 @@ public final class CrlPublisher {
     }
 
     /**
-     * Signs, with a key the CA used before a key changeover, that key's CRL (RFC 5280 §5: issuer
-     * name the CA's, authority key identifier the retired key's), beside the current key's: the
-     * certificates the old key issued are checked against a CRL their issuer key signed. It lists
-     * every revoked certificate of the CA name, as the current key's full CRL does — a serial the
-     * old key did not sign names no certificate of it (serials are unique per issuer name) — and,
-     * for a root, the revoked CA certificates. Its numbers are a sequence of its own (RFC 5280
-     * §5.2.3: a sequence per CRL issuer and scope; the retired key is another signer of another scope).
+     * Signs, with a key the CA got at a key changeover (current or retired since), that key's CRL at
+     * {@link PublicationUrls#keyCrlUrl} — the URL the certificates it issued name — with the CA's
+     * issuer name and the key's authority key identifier (RFC 5280 §5). It lists every revoked
+     * certificate of the CA name, as the main CRL does — a serial the key did not sign names no
+     * certificate of it (serials are unique per issuer name), and one selection serves every key —
+     * and, for a root, the revoked CA certificates (a root's later keys' certificates name this CRL,
+     * not the ARL). Its numbers are a sequence of its own (RFC 5280 §5.2.3: a sequence per CRL issuer
+     * and scope; another key signs another scope).
      */
-    private void publishRetired(CertificateAuthority ca, RetiredCaKey retired, Instant thisUpdate, String actor) {
-        String keyId = retired.keyIdHex();
+    private void publishKeyCrl(CertificateAuthority ca, CrlKey key, Instant thisUpdate, String actor) {
+        String keyId = key.keyIdHex();
         try {
             BigInteger number = repository.retiredKeyCrl(ca.name(), keyId).map(CrlRecord::crlNumber)
                     .orElse(BigInteger.ZERO).add(BigInteger.ONE);
@@ -275,19 +288,52 @@ public final class CrlPublisher {
             EncodedCrl crl = crlFactory.build(new CrlRequest(number, thisUpdate, nextUpdateAfter), sink -> {
                 revoked.forEachRevoked(RevokedSelection.all(ca.name(), thisUpdate), sink);
                 subordinates.forEach(sink);
-            }, retired.certificate(), retired.signer());
+            }, key.certificate(), key.signer());
             if (repository.publishRetiredKeyCrl(ca.name(), keyId, CrlRecord.of(crl))) {
                 audit.record(AuditEvent.success(thisUpdate, AuditEventType.CRL_ISSUED, actor,
                         List.of(ca.name() + "#key-" + keyId), Map.of("crlNumber", number.toString(),
-                                "entries", Integer.toString(crl.entryCount()), "retiredKey", retired.alias())));
+                                "entries", Integer.toString(crl.entryCount()), "key", key.alias())));
             } else {
-                LOG.info("The retired key {} of CA {} already has a CRL numbered {} or above", keyId, ca.name(), number);
+                LOG.info("The key {} of CA {} already has a CRL numbered {} or above", keyId, ca.name(), number);
             }
         } catch (DomainException e) {
-            LOG.error("The CRL of the retired key {} of CA {} was not published: {}", keyId, ca.name(), e.getMessage());
+            LOG.error("The CRL of the key {} of CA {} was not published: {}", keyId, ca.name(), e.getMessage());
             audit.record(AuditEvent.failure(clock.instant(), AuditEventType.CRL_ISSUE_FAILED, actor,
                     List.of(ca.name() + "#key-" + keyId), Map.of("error", e.publicMessage())));
         }
+    }
+
+    /** One key of a CA that signs CRLs, with the certificate whose name and key identifier they carry. */
+    private record CrlKey(String alias, X509Certificate certificate, CaSigner signer) {
+        String keyIdHex() {
+            return Hex.toHexString(KeyIdentifiers.ofIssuer(certificate));
+        }
+    }
+
+    /**
+     * The key that signs the CRLs at the CA's main URLs (full, delta, partitions, ARL): the CA's first
+     * key, whose certificates name them, while it is in service — after a changeover too — and the
+     * current key once the first has expired (no unexpired certificate names them then; the current
+     * key keeps the CA entry's CRL fresh for the surfaces that read it).
+     */
+    private static CrlKey mainKey(CertificateAuthority ca, Instant at) {
+        return ca.retiredFirstKey().filter(first -> first.inService(at))
+                .map(first -> new CrlKey(first.alias(), first.certificate(), first.signer()))
+                .orElseGet(() -> new CrlKey(ca.name(), ca.certificate(), ca.signer()));
+    }
+
+    /** The keys a changeover made that are in service at {@code at}: the current one unless it is the first, and the retired ones. */
+    private static List<CrlKey> laterKeys(CertificateAuthority ca, Instant at) {
+        List<CrlKey> keys = new ArrayList<>();
+        if (!ca.firstKeyIssues()) {
+            keys.add(new CrlKey("current", ca.certificate(), ca.signer()));
+        }
+        for (RetiredCaKey retired : ca.retiredKeys()) {
+            if (!retired.alias().equals(ca.name()) && retired.inService(at)) {
+                keys.add(new CrlKey(retired.alias(), retired.certificate(), retired.signer()));
+            }
+        }
+        return keys;
     }
 
     /** The highest CRL number the CA has used in any scope: the full CRL, its delta, every partition. */
@@ -304,11 +350,18 @@ public final class CrlPublisher {
         return urls.crlPartitions() <= 1 ? 0 : urls.crlPartitions();
     }
 
-    /** Issues a CRL when none is published or the published one expires within {@code margin}. */
+    /**
+     * Issues the CA's CRLs when the main one, or the CRL of a key a changeover made, is not published
+     * or expires within {@code margin}: the first start after a changeover publishes the new key's
+     * CRL before that key issues a certificate naming it.
+     */
     public Optional<CrlRecord> refreshIfDue(CertificateAuthority ca, Duration margin, String actor) {
         Optional<CrlHead> current = repository.crlHead(ca.name());
         Instant due = clock.instant().plus(margin);
-        if (current.isPresent() && current.get().nextUpdate().isAfter(due)) {
+        boolean fresh = current.isPresent() && current.get().nextUpdate().isAfter(due)
+                && laterKeys(ca, clock.instant()).stream().allMatch(key -> repository.retiredKeyCrl(ca.name(),
+                        key.keyIdHex()).filter(crl -> crl.nextUpdate().isAfter(due)).isPresent());
+        if (fresh) {
             return Optional.empty();
         }
         return Optional.of(issue(ca, actor));

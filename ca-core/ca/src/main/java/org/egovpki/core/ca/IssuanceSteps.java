@@ -534,9 +534,18 @@ public final class IssuanceSteps {
         return partitions <= 1 ? 0 : serial.mod(BigInteger.valueOf(partitions)).intValueExact();
     }
 
-    /** Where the certificate's CRL, delta CRL, OCSP and issuer are found: its partition's CRLs when partitioned. */
+    /**
+     * Where the certificate's CRL, delta CRL, OCSP and issuer are found: its partition's CRLs when
+     * partitioned. After a key changeover the new key's certificates name that key's one CRL
+     * ({@link CertificateAuthority#crlUrl}), without partitions or delta: the CRL at a URL is signed
+     * by the key whose certificates name it, and the main URLs stay the first key's.
+     */
     private IssuerContext issuerContext(CertificateAuthority ca, int shard) {
         String name = ca.name();
+        if (!ca.firstKeyIssues()) {
+            return new IssuerContext(ca.certificate(), ca.crlUrl(urls), ca.crlLdapUrl(urls), urls.ocspUrl(name),
+                    urls.caCertificateUrl(name));
+        }
         if (urls.crlPartitions() <= 1) {
             return new IssuerContext(ca.certificate(), urls.crlUrl(name), urls.crlLdapUrl(name), urls.ocspUrl(name),
                     urls.caCertificateUrl(name), urls.deltaCrlUrl(name) == null ? List.of()

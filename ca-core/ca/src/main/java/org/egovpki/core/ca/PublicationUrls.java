@@ -52,6 +52,18 @@ public interface PublicationUrls {
     /** LDAP URL of partition {@code shard}'s delta CRL, or {@code null} without delta CRLs. */
     String deltaCrlLdapUrl(String caName, int shard);
 
+    /**
+     * HTTP URL of the full CRL of one key of the CA after its first ({@code /crl/<ca>-key-<keyId>.crl}):
+     * certificates issued under a key made by a key changeover name this URL, and only that key signs
+     * the CRL there (docs/operations.md, "CA key changeover").
+     *
+     * @param keyIdHex the key's identifier (SHA-1 of its key bits, RFC 5280 §4.2.1.2) in lower-case hex
+     */
+    String keyCrlUrl(String caName, String keyIdHex);
+
+    /** LDAP URL of that key's CRL ({@code certificateRevocationList;binary} of {@code cn=key-<keyId>} below the CA entry). */
+    String keyCrlLdapUrl(String caName, String keyIdHex);
+
     /** HTTP URL of the OCSP responder for certificates the CA issues (AIA). */
     String ocspUrl(String caName);
 

@@ -9,7 +9,9 @@ import org.egovpki.core.x509.KeyIdentifiers;
 /**
  * A key a CA used before its last key changeover ({@link CaKeyChangeover}): it issues nothing any
  * more, but keeps signing CRLs and OCSP answers for the certificates it issued until its own
- * certificate expires, which none of those certificates outlives. Like {@link CertificateAuthority},
+ * certificate expires, which none of those certificates outlives: the CRLs at the URLs those
+ * certificates name — the CA's main URLs for its first key, the key's own for a later one
+ * ({@link CrlPublisher}). Like {@link CertificateAuthority},
  * it hands its signer only to this package.
  */
 public final class RetiredCaKey {

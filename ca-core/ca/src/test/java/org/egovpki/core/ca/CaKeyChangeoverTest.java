@@ -68,7 +68,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Rolls a root and its issuing CA to new keys with live certificates under them, restarting
  * (re-bootstrapping from the same key store and directory) as the server does, and checks the old
  * chain, the new chain and the chains across the link certificates, the old key's CRL and OCSP
- * answers for what it issued, and every refusal.
+ * answers for what it issued, and every refusal. {@code ChangeoverCrlUrlsTest} follows each
+ * certificate's CRL distribution point to its CRL.
  */
 class CaKeyChangeoverTest {
 
@@ -160,14 +161,17 @@ class CaKeyChangeoverTest {
         assertThat(audit.ofType(AuditEventType.CA_KEY_CHANGEOVER)).extracting(e -> e.subjects().get(0))
                 .containsExactly("sm2-root", "sm2-issuing");
 
-        // CRLs: the old key signs its own, listing the revocation; the new key signs the CA entry's.
+        // CRLs: the old (first) key keeps signing the CA entry's, which its certificates name, listing
+        // the revocation; the new key signs its own, which the new certificates name.
         clock.set(NOW.plus(Duration.ofHours(3)));
         CrlPublisher crls = new CrlPublisher(repository, f2.stores, new CrlFactory(clock), audit, clock,
                 Duration.ofHours(24), new TestUrls(), LifecycleEvents.NONE);
-        CrlRecord current = crls.issue(newIssuing, AuditEvent.SYSTEM);
-        Pem.parseCrl(current.der()).verify(newIssuing.certificate().getPublicKey(), BouncyCastle.PROVIDER);
-        RetiredCaKey retired = newIssuing.retiredKeys().get(0);
-        X509CRL oldKeyCrl = Pem.parseCrl(repository.retiredKeyCrl("sm2-issuing", retired.keyIdHex()).orElseThrow().der());
+        X509CRL oldKeyCrl = Pem.parseCrl(crls.issue(newIssuing, AuditEvent.SYSTEM).der());
+        assertThat(newIssuing.retiredFirstKey()).map(RetiredCaKey::certificate).contains(oldIssuing.certificate());
+        assertThat(repository.retiredKeyCrl("sm2-issuing", newIssuing.retiredKeys().get(0).keyIdHex()))
+                .as("the first key's CRL is at the main URL only").isEmpty();
+        Pem.parseCrl(repository.retiredKeyCrl("sm2-issuing", newIssuing.keyIdHex()).orElseThrow().der())
+                .verify(newIssuing.certificate().getPublicKey(), BouncyCastle.PROVIDER);
         oldKeyCrl.verify(oldIssuing.certificate().getPublicKey(), BouncyCastle.PROVIDER);
         assertThat(crlAki(oldKeyCrl)).isEqualTo(ski(oldIssuing.certificate()));
         assertThat(oldKeyCrl.getIssuerX500Principal()).isEqualTo(oldIssuing.certificate().getSubjectX500Principal());

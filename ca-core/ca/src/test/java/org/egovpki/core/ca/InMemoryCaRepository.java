@@ -172,8 +172,16 @@ public final class InMemoryCaRepository implements CaRepository {
         return Optional.ofNullable(retiredKeyCrls.get(caName + "#key-" + keyIdHex));
     }
 
+    /** Set by a test: the next {@link #publishKeyHistory} throws it and writes nothing. */
+    public RuntimeException failNextKeyHistory;
+
     @Override
     public synchronized void publishKeyHistory(String caName, List<byte[]> certificates, List<byte[]> pairs) {
+        if (failNextKeyHistory != null) {
+            RuntimeException failure = failNextKeyHistory;
+            failNextKeyHistory = null;
+            throw failure;
+        }
         caCertificates.put(caName, certificates.stream().map(byte[]::clone).toList());
         crossPairs.put(caName, pairs.stream().map(byte[]::clone).toList());
     }

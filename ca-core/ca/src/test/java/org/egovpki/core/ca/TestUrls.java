@@ -71,6 +71,17 @@ public final class TestUrls implements PublicationUrls {
     }
 
     @Override
+    public String keyCrlUrl(String caName, String keyIdHex) {
+        return "http://pki.test/crl/" + caName + "-key-" + keyIdHex + ".crl";
+    }
+
+    @Override
+    public String keyCrlLdapUrl(String caName, String keyIdHex) {
+        return "ldap://ldap.test:389/cn=key-" + keyIdHex + ",cn=" + caName
+                + ",ou=CAs,o=egov-pki,c=CN?certificateRevocationList;binary";
+    }
+
+    @Override
     public String arlUrl(String caName) {
         return "http://pki.test/crl/" + caName + "-arl.crl";
     }
