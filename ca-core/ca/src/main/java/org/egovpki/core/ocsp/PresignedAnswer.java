@@ -26,15 +26,17 @@ import org.bouncycastle.asn1.ocsp.SingleResponse;
  * successful basic response with exactly this one CertID and these times (done for every answer
  * read from disk, where a file could have been damaged or edited).
  *
- * @param caName     the {@link ServedCa#name()} of the CA that answered
- * @param serial     the serial number asked about
- * @param certId     the DER of the CertID exactly as the client asked it (the lookup key)
- * @param response   the DER OCSPResponse, served byte for byte
- * @param thisUpdate the answer's thisUpdate (= producedAt)
- * @param nextUpdate the answer's nextUpdate: after it, no client accepts the answer
+ * <p>A value class rather than a record only so that the responder's own listing can share its
+ * arrays ({@link #shared}) instead of copying every response once a minute.
  */
-public record PresignedAnswer(String caName, BigInteger serial, byte[] certId, byte[] response, Instant thisUpdate,
-                              Instant nextUpdate) {
+public final class PresignedAnswer {
+
+    private final String caName;
+    private final BigInteger serial;
+    private final byte[] certId;
+    private final byte[] response;
+    private final Instant thisUpdate;
+    private final Instant nextUpdate;
 
     /** What a stored answer says about its certificate. */
     public enum Stated {
@@ -53,13 +55,28 @@ public record PresignedAnswer(String caName, BigInteger serial, byte[] certId, b
         STATUS_CHANGED
     }
 
-    public PresignedAnswer {
-        Objects.requireNonNull(caName, "caName");
-        Objects.requireNonNull(serial, "serial");
-        Objects.requireNonNull(certId, "certId");
-        Objects.requireNonNull(response, "response");
-        Objects.requireNonNull(thisUpdate, "thisUpdate");
-        Objects.requireNonNull(nextUpdate, "nextUpdate");
+    /**
+     * @param caName     the {@link ServedCa#name()} of the CA that answered
+     * @param serial     the serial number asked about
+     * @param certId     the DER of the CertID exactly as the client asked it (the lookup key); copied
+     * @param response   the DER OCSPResponse, served byte for byte; copied
+     * @param thisUpdate the answer's thisUpdate (= producedAt)
+     * @param nextUpdate the answer's nextUpdate: after it, no client accepts the answer
+     */
+    public PresignedAnswer(String caName, BigInteger serial, byte[] certId, byte[] response, Instant thisUpdate,
+                           Instant nextUpdate) {
+        this(caName, serial, Objects.requireNonNull(certId, "certId").clone(),
+                Objects.requireNonNull(response, "response").clone(), thisUpdate, nextUpdate, true);
+    }
+
+    private PresignedAnswer(String caName, BigInteger serial, byte[] certId, byte[] response, Instant thisUpdate,
+                            Instant nextUpdate, boolean owned) {
+        this.caName = Objects.requireNonNull(caName, "caName");
+        this.serial = Objects.requireNonNull(serial, "serial");
+        this.certId = Objects.requireNonNull(certId, "certId");
+        this.response = Objects.requireNonNull(response, "response");
+        this.thisUpdate = Objects.requireNonNull(thisUpdate, "thisUpdate");
+        this.nextUpdate = Objects.requireNonNull(nextUpdate, "nextUpdate");
         if (caName.isBlank()) {
             throw new IllegalArgumentException("a pre-signed answer needs the name of its CA");
         }
@@ -67,18 +84,38 @@ public record PresignedAnswer(String caName, BigInteger serial, byte[] certId, b
             throw new IllegalArgumentException("a pre-signed answer's nextUpdate " + nextUpdate
                     + " is not after its thisUpdate " + thisUpdate);
         }
-        certId = certId.clone();
-        response = response.clone();
     }
 
-    @Override
+    /** Over arrays nobody changes (the pre-signed store's own, immutable once stored): not copied. */
+    static PresignedAnswer shared(String caName, BigInteger serial, byte[] certId, byte[] response, Instant thisUpdate,
+                                  Instant nextUpdate) {
+        return new PresignedAnswer(caName, serial, certId, response, thisUpdate, nextUpdate, false);
+    }
+
+    public String caName() {
+        return caName;
+    }
+
+    public BigInteger serial() {
+        return serial;
+    }
+
+    /** The CertID's DER, a copy. */
     public byte[] certId() {
         return certId.clone();
     }
 
-    @Override
+    /** The OCSPResponse's DER, a copy. */
     public byte[] response() {
         return response.clone();
+    }
+
+    public Instant thisUpdate() {
+        return thisUpdate;
+    }
+
+    public Instant nextUpdate() {
+        return nextUpdate;
     }
 
     /** The response without a copy, for the responder that hands it out (and clones it there). */

@@ -207,7 +207,7 @@ final class PresignedResponses {
         for (Entry entry : entries.values()) {
             long nextUpdate = entry.signedAt + validityMillis;
             if (now < nextUpdate) {
-                answers.add(new PresignedAnswer(entry.serial.issuerName(), entry.serial.serial(), entry.key.der,
+                answers.add(PresignedAnswer.shared(entry.serial.issuerName(), entry.serial.serial(), entry.key.der,
                         entry.response, Instant.ofEpochMilli(entry.signedAt), Instant.ofEpochMilli(nextUpdate)));
             }
         }

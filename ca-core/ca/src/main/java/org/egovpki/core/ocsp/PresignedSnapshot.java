@@ -158,7 +158,7 @@ public final class PresignedSnapshot {
                     continue;
                 }
                 try {
-                    answers.add(new PresignedAnswer(caName, serial, certId, response, Instant.ofEpochMilli(thisUpdate),
+                    answers.add(PresignedAnswer.shared(caName, serial, certId, response, Instant.ofEpochMilli(thisUpdate),
                             Instant.ofEpochMilli(nextUpdate)).checked());
                 } catch (IllegalArgumentException e) {
                     problems.add("entry " + (i + 1) + ": " + e.getMessage());
