@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *     OcspResponder#presignedChanges()}): by the refresh sweep ({@link #save()}, at most every
  *     {@link #MIN_INTERVAL}) and at an orderly stop ({@link #close()}, whatever the interval). A
  *     start whose set never changed leaves the previous file in place.</li>
- * <li>Never stops the server: a failed write is logged and tried again at the next sweep; a file
+ * <li>Never stops the server: a failed write is logged and tried again by the sweep after
+ *     {@link #MIN_INTERVAL} (and at the stop); a file
  *     that cannot be read is logged with the reason and ignored ({@link #load}).</li>
  * </ul>
  *
@@ -102,15 +103,16 @@ public final class PresignedAnswersFile implements AutoCloseable {
             return false;
         }
         List<PresignedAnswer> answers = responder.presignedAnswers();
+        // Success or not, the sweep waits the interval: a full disk is warned about once a minute, not every run.
+        nextSaveMillis = clock.millis() + MIN_INTERVAL.toMillis();
         try {
             int count = write(file, answers, maxEntries);
             written = changes;
-            nextSaveMillis = clock.millis() + MIN_INTERVAL.toMillis();
             LOG.debug("Wrote {} pre-signed OCSP answer(s) to {}", count, file);
             return true;
         } catch (IOException | RuntimeException e) {
-            LOG.warn("Could not write the pre-signed OCSP answers to {} ({}); the previous file stays, the next sweep "
-                    + "tries again", file, e.toString());
+            LOG.warn("Could not write the pre-signed OCSP answers to {} ({}); the previous file stays, the sweep "
+                    + "tries again in {}", file, e.toString(), MIN_INTERVAL);
             return false;
         }
     }
@@ -173,8 +175,8 @@ public final class PresignedAnswersFile implements AutoCloseable {
         if (Files.isDirectory(directory)) {
             return;
         }
+        Files.createDirectories(directory.getParent());
         try {
-            Files.createDirectories(directory.getParent());
             Files.createDirectory(directory, ownerOnly("rwx------"));
         } catch (FileAlreadyExistsException e) {
             // created meanwhile

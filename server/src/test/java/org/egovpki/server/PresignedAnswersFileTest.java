@@ -158,16 +158,19 @@ class PresignedAnswersFileTest {
     }
 
     @Test
-    void aWriteThatFailsKeepsThePreviousFileAndDoesNotThrow() throws Exception {
-        ask(BigInteger.valueOf(7001));
+    void aWriteThatFailsDoesNotThrowAndIsTriedAgainAfterTheInterval() throws Exception {
         Path blocked = dir.resolve("blocked");
         Files.writeString(blocked, "a file where the ocsp directory should be");
         PresignedAnswersFile persisted = new PresignedAnswersFile(blocked.resolve("ocsp").resolve("presigned.bin"),
                 responder, 100, clock);
+        ask(BigInteger.valueOf(7001));
 
         assertThat(persisted.save()).isFalse();
-        persisted.close();
-        assertThat(Files.readString(blocked)).startsWith("a file where");
+        Files.delete(blocked);
+        assertThat(persisted.save()).as("the sweep waits the interval after a failure too").isFalse();
+        clock.advance(PresignedAnswersFile.MIN_INTERVAL);
+        assertThat(persisted.save()).as("then tries again, and the set is still unwritten").isTrue();
+        assertThat(PresignedAnswersFile.load(blocked.resolve("ocsp").resolve("presigned.bin"), 100)).hasSize(1);
     }
 
     private void ask(BigInteger serial) throws Exception {
