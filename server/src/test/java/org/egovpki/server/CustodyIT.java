@@ -235,6 +235,11 @@ class CustodyIT {
             HttpResponse<byte[]> locked = ocsp(restarted, bySha1);
             assertThat(answered(locked, issuing).getCertStatus()).isSameAs(org.bouncycastle.cert.ocsp.CertificateStatus.GOOD);
             assertThat(locked.body()).isEqualTo(goodAnswer);
+            HttpResponse<byte[]> byGet = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    restarted.baseUrl() + "/ocsp/" + java.net.URLEncoder.encode(java.util.Base64.getEncoder()
+                            .encodeToString(bySha1), java.nio.charset.StandardCharsets.US_ASCII))).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(byGet.body()).as("RFC 6960 A.1 GET, parsed as the normal responder does").isEqualTo(goodAnswer);
             assertThat(ocspStatus(ocsp(restarted, ocspRequest(issuing, certificate.getSerialNumber().add(
                     java.math.BigInteger.ONE), org.bouncycastle.cert.ocsp.CertificateID.HASH_SHA1))))
                     .as("a serial nobody asked about before the stop")
