@@ -9,22 +9,44 @@ import java.time.Duration;
  * drops the others. A run that finds nothing due signs nothing; with pre-signing off it does
  * nothing. A failed run is logged and retried at the next period; an answer the sweep did not
  * reach in time is signed again on its next request.
+ *
+ * <p>Persisted (the server's case), each run then hands the set to the
+ * {@code ocspPresignedSnapshot} bean's {@code save()}, which writes it to disk when it changed, for
+ * a server started locked (docs/revocation.md, "Pre-signed answers").
  */
 public final class OcspPresignedRefreshRoute extends FlowRouteBuilder {
 
     public static final String ROUTE_ID = "ocsp-presigned-refresh";
     public static final String RESPONDER_BEAN = "ocspResponder";
+    /** The bean with {@code save()} that persists the pre-signed answers. */
+    public static final String SNAPSHOT_BEAN = "ocspPresignedSnapshot";
+
+    private final boolean persisted;
+
+    /** Without persistence: the answers live in memory only. */
+    public OcspPresignedRefreshRoute() {
+        this(false);
+    }
+
+    /** @param persisted whether each run also calls {@value #SNAPSHOT_BEAN}{@code .save()} */
+    public OcspPresignedRefreshRoute(boolean persisted) {
+        this.persisted = persisted;
+    }
 
     @Override
     public void configure() {
         // Each run is a firing of its own: not redelivered, the next run tries again.
         retryThenLog(0, Duration.ZERO);
 
-        from("timer:ocsp-presigned-refresh?period={{egovpki.ocsp.presignedRefreshMillis}}"
+        var route = from("timer:ocsp-presigned-refresh?period={{egovpki.ocsp.presignedRefreshMillis}}"
                 + "&delay={{egovpki.ocsp.presignedRefreshMillis}}")
                 .routeId(ROUTE_ID)
                 .bean(RESPONDER_BEAN, "refreshPresigned").id("refresh-presigned-ocsp-answers")
                 .filter(body().isGreaterThan(0))
-                    .log(org.apache.camel.LoggingLevel.DEBUG, "Re-signed ${body} pre-signed OCSP answer(s)");
+                    .log(org.apache.camel.LoggingLevel.DEBUG, "Re-signed ${body} pre-signed OCSP answer(s)")
+                .end();
+        if (persisted) {
+            route.bean(SNAPSHOT_BEAN, "save").id("save-presigned-ocsp-answers");
+        }
     }
 }

@@ -25,6 +25,40 @@ class OcspPresignedRefreshRouteTest {
         }
     }
 
+    /** Stands in for the server's PresignedAnswersFile: counts the saves. */
+    public static final class CountingSnapshot {
+        final AtomicInteger saves = new AtomicInteger();
+
+        public boolean save() {
+            return saves.incrementAndGet() > 0;
+        }
+    }
+
+    /** Persisted, every run (one that re-signed nothing too) ends with a save of the set. */
+    @Test
+    void persistedEachRunSavesTheSetAfterReSigning() throws Exception {
+        CamelContext camel = new DefaultCamelContext();
+        Properties properties = new Properties();
+        properties.setProperty("egovpki.ocsp.presignedRefreshMillis", "50");
+        camel.getPropertiesComponent().setInitialProperties(properties);
+        CountingResponder responder = new CountingResponder();
+        CountingSnapshot snapshot = new CountingSnapshot();
+        camel.getRegistry().bind(OcspPresignedRefreshRoute.RESPONDER_BEAN, responder);
+        camel.getRegistry().bind(OcspPresignedRefreshRoute.SNAPSHOT_BEAN, snapshot);
+        camel.addRoutes(new OcspPresignedRefreshRoute(true));
+        NotifyBuilder fourRuns = new NotifyBuilder(camel).fromRoute(OcspPresignedRefreshRoute.ROUTE_ID)
+                .whenDone(4).create();
+        try {
+            camel.start();
+
+            assertThat(fourRuns.matches(10, TimeUnit.SECONDS)).isTrue();
+            // Run 2 failed before its save (the route stops at the failure); runs 1, 3 and 4 saved.
+            assertThat(snapshot.saves.get()).isGreaterThanOrEqualTo(3).isLessThan(responder.calls.get());
+        } finally {
+            camel.stop();
+        }
+    }
+
     @Test
     void refreshesEveryConfiguredPeriodAndOutlivesAFailedRun() throws Exception {
         CamelContext camel = new DefaultCamelContext();

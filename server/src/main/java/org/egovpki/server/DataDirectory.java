@@ -21,6 +21,7 @@ import java.nio.file.attribute.PosixFilePermissions;
  *   secrets/           generated passwords (demo custody; 0700)
  *   audit/audit.jsonl  the audit trail
  *   run/ports          the ports the running server listens on ({@link PortsFile})
+ *   ocsp/presigned.bin the pre-signed OCSP answers a locked start serves ({@link PresignedAnswersFile})
  *   conf/              the configuration a restore put back (egov-pki restore; not read by the server)
  * </pre>
  */
@@ -90,6 +91,11 @@ public final class DataDirectory implements AutoCloseable {
 
     public Path secret(String name) {
         return secrets().resolve(name);
+    }
+
+    /** The pre-signed OCSP answers persisted for a locked start ({@link PresignedAnswersFile}). */
+    public Path presignedOcspAnswers() {
+        return root.resolve("ocsp").resolve("presigned.bin");
     }
 
     public Path auditTrail() {

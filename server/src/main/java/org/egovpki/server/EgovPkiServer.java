@@ -167,6 +167,11 @@ public final class EgovPkiServer implements AutoCloseable {
         caNames.forEach(lifecycleMetrics::registerCa);
         var crlJobs = ca.crlJobs();
         var ocspJobs = ca.startOcsp(directory);
+        // Written by the pre-signed refresh sweep and at the stop, for the next locked start.
+        var presignedFile = new PresignedAnswersFile(data.presignedOcspAnswers(), ca.ocsp(),
+                config.ocsp().presignedMaxEntries(), clock);
+        teardown.add(presignedFile);
+        routes.persistPresignedOcsp(presignedFile);
         // The web-service sync (docs/sync.md): signers, targets, delivery, then the outbox that feeds it.
         var syncSigners = SyncAssembly.signers(config, ca, audit, clock, random);
         var syncStore = SyncAssembly.store(directory);
@@ -225,7 +230,12 @@ public final class EgovPkiServer implements AutoCloseable {
                 config.ca().definitions().stream().map(d -> d.name()).toList(),
                 new org.egovpki.directory.LdapCaRepository(directory.pool(), directory.names(),
                         SyncAssembly.enabled(config), directory.mirror()));
+        // OCSP from the answers pre-signed before the stop, each re-checked against the directory's status.
+        var lockedOcsp = new org.egovpki.core.ocsp.LockedOcspResponder(config.ocsp().presigned()
+                ? PresignedAnswersFile.load(data.presignedOcspAnswers(), config.ocsp().presignedMaxEntries()) : List.of(),
+                new org.egovpki.directory.LdapCertificateStatusSource(directory.pool(), directory.names()), clock);
         http.startLocked(config, new org.egovpki.server.http.LockedHandler(unlock, ra.operators(), downloads,
+                new org.egovpki.server.http.OcspHandler(lockedOcsp::respond, (answer, nanos) -> { }),
                 new com.fasterxml.jackson.databind.ObjectMapper()), metrics, teardown);
         writePortsFile(data, serveHttp);
         System.out.println("egov-pki locked: LDAP and health are served; " + record.threshold() + " of "
@@ -253,7 +263,8 @@ public final class EgovPkiServer implements AutoCloseable {
             if (closed) {
                 throw new StartupException("stopped while the CA was locked");
             }
-            LOG.info("CA unlocked by {} key custodians", record.threshold());
+            LOG.info("CA unlocked by {} key custodians; while locked, OCSP served {} pre-signed answer(s) and answered "
+                    + "tryLater {} time(s)", record.threshold(), lockedOcsp.served(), lockedOcsp.refused());
             return new Secrets(secrets.directoryAdmin(), secrets.caService(), secrets.kmService(), password,
                     secrets.subscriberIds());
         } catch (InterruptedException e) {

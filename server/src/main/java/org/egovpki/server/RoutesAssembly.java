@@ -149,7 +149,8 @@ final class RoutesAssembly {
                 camel.addRoutes(new OcspResponderRenewalRoute());
             }
             camel.getRegistry().bind(OcspPresignedRefreshRoute.RESPONDER_BEAN, ocsp);
-            camel.addRoutes(new OcspPresignedRefreshRoute());
+            camel.addRoutes(new OcspPresignedRefreshRoute(
+                    camel.getRegistry().lookupByName(OcspPresignedRefreshRoute.SNAPSHOT_BEAN) != null));
             Flows.lifecycleEvents(camel, ocsp, km, sync, metrics);
             return new BulkEnrollment(camel.createProducerTemplate());
         } catch (Exception e) {
@@ -157,6 +158,14 @@ final class RoutesAssembly {
                     + "OCSP pre-signed refresh, "
                     + "KM key destruction, bulk enrollment, lifecycle events) cannot start: " + e.getMessage());
         }
+    }
+
+    /**
+     * Has the pre-signed OCSP refresh (started by {@link #startFlows}) write the answers to
+     * {@code file} after each run, when they changed (docs/revocation.md, "Pre-signed answers").
+     */
+    void persistPresignedOcsp(PresignedAnswersFile file) {
+        camel.getRegistry().bind(OcspPresignedRefreshRoute.SNAPSHOT_BEAN, file);
     }
 
     /**

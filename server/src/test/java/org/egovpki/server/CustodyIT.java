@@ -61,6 +61,42 @@ class CustodyIT {
                         : HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    private static HttpResponse<byte[]> ocsp(ServerProcess server, byte[] request) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/ocsp"))
+                .header("Content-Type", "application/ocsp-request")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(request)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** A nonce-free one-certificate request, as browsers and the JDK send (RFC 5019). */
+    private static byte[] ocspRequest(java.security.cert.X509Certificate issuer, java.math.BigInteger serial,
+            org.bouncycastle.asn1.x509.AlgorithmIdentifier hash) throws Exception {
+        org.bouncycastle.cert.ocsp.CertificateID id = new org.bouncycastle.cert.ocsp.CertificateID(
+                new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder()
+                        .setProvider(org.egovpki.core.crypto.BouncyCastle.PROVIDER).build().get(hash),
+                new org.bouncycastle.cert.jcajce.JcaX509CertificateHolder(issuer), serial);
+        return new org.bouncycastle.cert.ocsp.OCSPReqBuilder().addRequest(id).build().getEncoded();
+    }
+
+    /** The single answer of a successful response signed by {@code issuer}'s key, checked on the way. */
+    private static org.bouncycastle.cert.ocsp.SingleResp answered(HttpResponse<byte[]> response,
+            java.security.cert.X509Certificate issuer) throws Exception {
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/ocsp-response");
+        org.bouncycastle.cert.ocsp.OCSPResp ocsp = new org.bouncycastle.cert.ocsp.OCSPResp(response.body());
+        assertThat(ocsp.getStatus()).as("OCSP responseStatus").isZero();
+        org.bouncycastle.cert.ocsp.BasicOCSPResp basic = (org.bouncycastle.cert.ocsp.BasicOCSPResp) ocsp.getResponseObject();
+        assertThat(basic.isSignatureValid(new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder()
+                .setProvider(org.egovpki.core.crypto.BouncyCastle.PROVIDER).build(issuer))).isTrue();
+        assertThat(basic.getResponses()).hasSize(1);
+        return basic.getResponses()[0];
+    }
+
+    private static int ocspStatus(HttpResponse<byte[]> response) throws Exception {
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/ocsp-response");
+        return new org.bouncycastle.cert.ocsp.OCSPResp(response.body()).getStatus();
+    }
+
     private Result unlock(ServerProcess server, String custodian) throws Exception {
         return cli(server.data, List.of("custody", "unlock", "--url", server.baseUrl(), "--user", custodian,
                 "--password-file", work.resolve("operator.password").toString(), "--share",
@@ -77,6 +113,11 @@ class CustodyIT {
         Files.writeString(work.resolve("operator.password"), "Custodian-Login-2026\n");
         ServerProcess server = ServerProcess.serveLocked(data, "--config", config.toString());
         int readyExit;
+        java.security.cert.X509Certificate issuing;
+        java.security.cert.X509Certificate certificate;
+        byte[] bySha1;
+        byte[] bySha256;
+        byte[] goodAnswer;
         try {
             HttpResponse<String> ready = http(server, "GET", "/health/ready");
             assertThat(ready.statusCode()).isEqualTo(503);
@@ -90,7 +131,7 @@ class CustodyIT {
             // What needs no CA key is served from the directory while locked: the CA certificate and its CRL.
             HttpResponse<String> pem = http(server, "GET", "/ca/sm2-issuing.pem");
             assertThat(pem.statusCode()).as(pem.body()).isEqualTo(200);
-            java.security.cert.X509Certificate issuing = (java.security.cert.X509Certificate)
+            issuing = (java.security.cert.X509Certificate)
                     java.security.cert.CertificateFactory.getInstance("X.509",
                             new org.bouncycastle.jce.provider.BouncyCastleProvider()).generateCertificate(
                             new java.io.ByteArrayInputStream(pem.body().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
@@ -101,6 +142,12 @@ class CustodyIT {
             assertThat(org.egovpki.core.x509.Pem.parseCrl(published.body()).getIssuerX500Principal())
                     .isEqualTo(issuing.getSubjectX500Principal());
             assertThat(http(server, "GET", "/crl/no-such-ca.crl").statusCode()).isEqualTo(404);
+            // Nothing was pre-signed before this first start: OCSP asks the client to try later, in OCSP terms.
+            assertThat(ocspStatus(ocsp(server, ocspRequest(issuing, java.math.BigInteger.valueOf(12345),
+                    org.bouncycastle.cert.ocsp.CertificateID.HASH_SHA1))))
+                    .isEqualTo(org.bouncycastle.asn1.ocsp.OCSPResponseStatus.TRY_LATER);
+            assertThat(ocspStatus(ocsp(server, new byte[] {1, 2, 3})))
+                    .isEqualTo(org.bouncycastle.asn1.ocsp.OCSPResponseStatus.MALFORMED_REQUEST);
             for (String custodian : List.of("alice", "bob", "carol")) {
                 server.addOperator(config, custodian, "KEY_CUSTODIAN", work.resolve("operator.password"));
             }
@@ -158,21 +205,62 @@ class CustodyIT {
                     ApiClient.JSON.createObjectNode(), 200);
             assertThat(approved.path("serials")).as(approved.toString()).hasSize(1);
             String serial = approved.path("serials").get(0).asText();
-            java.security.cert.X509Certificate certificate = (java.security.cert.X509Certificate)
+            certificate = (java.security.cert.X509Certificate)
                     java.security.cert.CertificateFactory.getInstance("X.509", org.egovpki.core.crypto.BouncyCastle.PROVIDER)
                             .generateCertificate(new java.io.ByteArrayInputStream(api.bytes("erin",
                                     "/api/v1/certificates/" + serial + ".pem")));
             certificate.verify(issuing.getPublicKey(), org.egovpki.core.crypto.BouncyCastle.PROVIDER);
+            // Asked about while unlocked (SHA-1 and SHA-256 CertIDs, no nonce): pre-signed, kept past the stop.
+            bySha1 = ocspRequest(issuing, certificate.getSerialNumber(),
+                    org.bouncycastle.cert.ocsp.CertificateID.HASH_SHA1);
+            bySha256 = ocspRequest(issuing, certificate.getSerialNumber(), new org.bouncycastle.asn1.x509
+                    .AlgorithmIdentifier(org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_sha256));
+            HttpResponse<byte[]> first = ocsp(server, bySha1);
+            assertThat(answered(first, issuing).getCertStatus()).isSameAs(org.bouncycastle.cert.ocsp.CertificateStatus.GOOD);
+            goodAnswer = first.body();
+            assertThat(answered(ocsp(server, bySha256), issuing).getCertStatus())
+                    .isSameAs(org.bouncycastle.cert.ocsp.CertificateStatus.GOOD);
             String trail = Files.readString(data.resolve("audit").resolve("audit.jsonl"));
             assertThat(trail).contains("KEY_SHARE_PRESENTED").contains("CA_UNLOCKED");
         } finally {
             readyExit = server.terminate();
         }
+        assertThat(data.resolve("ocsp").resolve("presigned.bin")).as("written at the orderly stop").exists();
         ServerProcess restarted = ServerProcess.serveLocked(data, "--config", config.toString());
         int lockedExit;
         try {
             assertThat(http(restarted, "GET", "/health/ready").body()).contains("locked: 0 of 3 shares presented");
             assertThat(restarted.output()).doesNotContain("was not closed cleanly");
+            // Locked: the answer pre-signed before the stop, byte for byte, still valid under the CA certificate.
+            HttpResponse<byte[]> locked = ocsp(restarted, bySha1);
+            assertThat(answered(locked, issuing).getCertStatus()).isSameAs(org.bouncycastle.cert.ocsp.CertificateStatus.GOOD);
+            assertThat(locked.body()).isEqualTo(goodAnswer);
+            HttpResponse<byte[]> byGet = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    restarted.baseUrl() + "/ocsp/" + java.net.URLEncoder.encode(java.util.Base64.getEncoder()
+                            .encodeToString(bySha1), java.nio.charset.StandardCharsets.US_ASCII))).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(byGet.body()).as("RFC 6960 A.1 GET, parsed as the normal responder does").isEqualTo(goodAnswer);
+            assertThat(ocspStatus(ocsp(restarted, ocspRequest(issuing, certificate.getSerialNumber().add(
+                    java.math.BigInteger.ONE), org.bouncycastle.cert.ocsp.CertificateID.HASH_SHA1))))
+                    .as("a serial nobody asked about before the stop")
+                    .isEqualTo(org.bouncycastle.asn1.ocsp.OCSPResponseStatus.TRY_LATER);
+            // Revoked in the directory meanwhile (as another CA process on it would record it): never answered good.
+            try (var ldap = restarted.directoryAdmin()) {
+                var record = ldap.searchForEntry(ServerProcess.BASE, com.unboundid.ldap.sdk.SearchScope.SUB,
+                        com.unboundid.ldap.sdk.Filter.createEqualityFilter("egovCertificateId",
+                                "sm2-issuing-" + certificate.getSerialNumber().toString(16)));
+                assertThat(record).as("the certificate record").isNotNull();
+                ldap.modify(record.getDN(),
+                        new com.unboundid.ldap.sdk.Modification(com.unboundid.ldap.sdk.ModificationType.REPLACE,
+                                "egovCertificateStatus", "REVOKED"),
+                        new com.unboundid.ldap.sdk.Modification(com.unboundid.ldap.sdk.ModificationType.REPLACE,
+                                "egovRevocationTime", com.unboundid.util.StaticUtils.encodeGeneralizedTime(
+                                        new java.util.Date())));
+            }
+            assertThat(ocspStatus(ocsp(restarted, bySha256))).as("the stored answer says good; the directory says revoked")
+                    .isEqualTo(org.bouncycastle.asn1.ocsp.OCSPResponseStatus.TRY_LATER);
+            assertThat(ocspStatus(ocsp(restarted, bySha1)))
+                    .isEqualTo(org.bouncycastle.asn1.ocsp.OCSPResponseStatus.TRY_LATER);
         } finally {
             lockedExit = restarted.terminate();
         }

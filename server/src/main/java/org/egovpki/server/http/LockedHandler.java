@@ -22,8 +22,10 @@ import org.egovpki.server.custody.ShareCollector;
  * What HTTP serves while the CA is locked ({@code caKeys.custody: shares}, before the threshold of
  * key shares was presented): {@code /health/live}, {@code /health/ready} (503, "locked: k of M
  * shares presented"), the custody status and the presentation of a share
- * ({@code POST /api/v1/custody/shares}, an operator login), and the CA certificates and CRLs the
- * directory publishes ({@link LockedDownloads}); anything else answers 503 "CA locked".
+ * ({@code POST /api/v1/custody/shares}, an operator login), the CA certificates and CRLs the
+ * directory publishes ({@link LockedDownloads}), and {@code /ocsp} from the pre-signed answers
+ * persisted before the stop ({@link org.egovpki.core.ocsp.LockedOcspResponder}: a stored answer
+ * still valid and still true, else the unsigned {@code tryLater}); anything else answers 503 "CA locked".
  * Replaced by the full handlers once the CA is unlocked and start-up has finished.
  */
 public final class LockedHandler extends Handler.Abstract {
@@ -44,9 +46,13 @@ public final class LockedHandler extends Handler.Abstract {
     private final HttpResponses responses;
     private final ObjectMapper json;
     private final LockedDownloads downloads;
+    private final OcspHandler ocsp;
 
-    public LockedHandler(Unlock unlock, OperatorDirectory operators, LockedDownloads downloads, ObjectMapper json) {
+    /** @param ocsp {@code /ocsp} while locked, over the locked responder */
+    public LockedHandler(Unlock unlock, OperatorDirectory operators, LockedDownloads downloads, OcspHandler ocsp,
+                         ObjectMapper json) {
         this.unlock = unlock;
+        this.ocsp = java.util.Objects.requireNonNull(ocsp, "ocsp");
         this.downloads = java.util.Objects.requireNonNull(downloads, "downloads");
         this.authentication = new BasicAuthentication(operators);
         this.responses = new HttpResponses(json);
@@ -61,6 +67,9 @@ public final class LockedHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        if (ocsp.handle(request, response, callback)) {
+            return true;
+        }
         String path = Request.getPathInContext(request);
         ShareCollector.Progress progress = unlock.progress();
         try {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.function.ObjLongConsumer;
+import java.util.function.UnaryOperator;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Handler;
@@ -31,7 +32,7 @@ public final class OcspHandler extends Handler.Abstract {
      */
     static final int MAX_DISCARDED = 1024 * 1024;
 
-    private final OcspResponder responder;
+    private final UnaryOperator<byte[]> responder;
     private final ObjLongConsumer<byte[]> answered;
 
     public OcspHandler(OcspResponder responder) {
@@ -40,7 +41,15 @@ public final class OcspHandler extends Handler.Abstract {
 
     /** @param answered told of every answer and how many nanoseconds the responder took (the metrics) */
     public OcspHandler(OcspResponder responder, ObjLongConsumer<byte[]> answered) {
-        this.responder = responder;
+        this(responder::respond, answered);
+    }
+
+    /**
+     * Over any responder that turns a DER OCSPRequest into a DER OCSPResponse and never throws
+     * (the locked server's {@link org.egovpki.core.ocsp.LockedOcspResponder}).
+     */
+    public OcspHandler(UnaryOperator<byte[]> responder, ObjLongConsumer<byte[]> answered) {
+        this.responder = Objects.requireNonNull(responder, "responder");
         this.answered = Objects.requireNonNull(answered, "answered");
     }
 
@@ -59,7 +68,7 @@ public final class OcspHandler extends Handler.Abstract {
             ocspRequest = new byte[0];
         }
         long start = System.nanoTime();
-        byte[] answer = responder.respond(ocspRequest);
+        byte[] answer = responder.apply(ocspRequest);
         answered.accept(answer, System.nanoTime() - start);
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/ocsp-response");

@@ -126,9 +126,9 @@ public final class OcspResponder {
     private static final CertStatus GOOD = new CertStatus();
     private static final CertStatus UNKNOWN = new CertStatus(2, DERNull.INSTANCE);
 
-    private static final byte[] MALFORMED_REQUEST = unsigned(OCSPResponseStatus.MALFORMED_REQUEST);
-    private static final byte[] INTERNAL_ERROR = unsigned(OCSPResponseStatus.INTERNAL_ERROR);
-    private static final byte[] TRY_LATER = unsigned(OCSPResponseStatus.TRY_LATER);
+    static final byte[] MALFORMED_REQUEST = unsigned(OCSPResponseStatus.MALFORMED_REQUEST);
+    static final byte[] INTERNAL_ERROR = unsigned(OCSPResponseStatus.INTERNAL_ERROR);
+    static final byte[] TRY_LATER = unsigned(OCSPResponseStatus.TRY_LATER);
     private static final byte[] UNAUTHORIZED = unsigned(OCSPResponseStatus.UNAUTHORIZED);
 
     private final CertificateStatusSource statusSource;
@@ -137,6 +137,8 @@ public final class OcspResponder {
     private volatile Timing timing;
     private volatile Map<IssuerHashes, Served> servedByHashes;
     private final LongAdder presignedHits = new LongAdder();
+    /** Changes of the pre-signed set, across settings reloads (each starts a new store). */
+    private final java.util.concurrent.atomic.AtomicLong presignedChanges = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * A responder without a cache: every response is signed fresh.
@@ -163,7 +165,7 @@ public final class OcspResponder {
         this.statusSource = Objects.requireNonNull(statusSource, "statusSource");
         this.clock = Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(settings, "settings");
-        this.timing = Timing.of(settings, clock);
+        this.timing = Timing.of(settings, clock, presignedChanges);
         this.servedByHashes = index(servedCas);
     }
 
@@ -201,7 +203,8 @@ public final class OcspResponder {
      * with the settings it started with and stores its answer, if at all, in the dropped cache.
      */
     public void updateSettings(Settings settings) {
-        timing = Timing.of(Objects.requireNonNull(settings, "settings"), clock);
+        timing = Timing.of(Objects.requireNonNull(settings, "settings"), clock, presignedChanges);
+        presignedChanges.incrementAndGet();
     }
 
     /** The nextUpdate and cache settings in force. */
@@ -244,6 +247,23 @@ public final class OcspResponder {
     public int presignedSize() {
         PresignedResponses presigned = timing.presigned();
         return presigned == null ? 0 : presigned.size();
+    }
+
+    /**
+     * The pre-signed answers kept now whose nextUpdate has not come (empty when pre-signing is
+     * off), to be persisted ({@link PresignedSnapshot}) for a locked start.
+     */
+    public List<PresignedAnswer> presignedAnswers() {
+        PresignedResponses presigned = timing.presigned();
+        return presigned == null ? List.of() : presigned.snapshot();
+    }
+
+    /**
+     * A number that changes whenever the set of pre-signed answers changes (an answer stored,
+     * re-signed or dropped, the settings replaced): its persistence writes only when it moved.
+     */
+    public long presignedChanges() {
+        return presignedChanges.get();
     }
 
     /** How many requests were answered from pre-signed answers since this responder was built (a counter). */
@@ -526,8 +546,11 @@ public final class OcspResponder {
         return new DERGeneralizedTime(GENERALIZED_TIME.format(instant));
     }
 
-    /** The CertIDs and the nonce extension of a well-formed request, or {@code null} when it is malformed. */
-    private static ParsedRequest parse(byte[] der) {
+    /**
+     * The CertIDs and the nonce extension of a well-formed request, or {@code null} when it is
+     * malformed; also the parsing of the locked responder ({@link LockedOcspResponder}).
+     */
+    static ParsedRequest parse(byte[] der) {
         if (der == null || der.length == 0) {
             return null;
         }
@@ -687,15 +710,17 @@ public final class OcspResponder {
 
     /** Settings and the stores built from them (each {@code null} when off). */
     private record Timing(Settings settings, ResponseCache cache, PresignedResponses presigned) {
-        static Timing of(Settings settings, Clock clock) {
+        static Timing of(Settings settings, Clock clock, java.util.concurrent.atomic.AtomicLong presignedChanges) {
             return new Timing(settings, settings.caching()
                     ? new ResponseCache(clock, settings.cacheLifetime(), settings.cacheEntries()) : null,
                     settings.presigned()
-                    ? new PresignedResponses(clock, settings.nextUpdate(), settings.presignedEntries()) : null);
+                    ? new PresignedResponses(clock, settings.nextUpdate(), settings.presignedEntries(), presignedChanges)
+                    : null);
         }
     }
 
-    private record ParsedRequest(CertID[] certIds, Extension nonce) {
+    /** A well-formed request: its CertIDs and its nonce extension ({@code null} without). */
+    record ParsedRequest(CertID[] certIds, Extension nonce) {
     }
 
     private record HashAlgorithm(ASN1ObjectIdentifier oid, String jcaName) {

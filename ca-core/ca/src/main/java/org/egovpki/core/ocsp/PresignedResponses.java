@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ocsp.CertID;
@@ -52,12 +54,20 @@ final class PresignedResponses {
     private final Map<ResponseCache.Serial, List<Key>> bySerial = new HashMap<>();
     /** Written under {@code this}, read without: the number of invalidations so far. */
     private volatile long epoch;
+    /** Counts every change of the set (stored, replaced, dropped), so its persistence knows when to write. */
+    private final AtomicLong changes;
 
     /**
      * @param validity   nextUpdate - thisUpdate of the stored answers, positive
      * @param maxEntries most answers kept, positive
      */
     PresignedResponses(Clock clock, Duration validity, int maxEntries) {
+        this(clock, validity, maxEntries, new AtomicLong());
+    }
+
+    /** @param changes incremented on every change of the set (shared with the responder across settings) */
+    PresignedResponses(Clock clock, Duration validity, int maxEntries, AtomicLong changes) {
+        this.changes = Objects.requireNonNull(changes, "changes");
         this.clock = Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(validity, "validity");
         if (validity.isNegative() || validity.isZero()) {
@@ -121,6 +131,7 @@ final class PresignedResponses {
                 signedAtMillis + validityMillis / 4 * 3);
         entry.asked = asked;
         entries.put(key, entry);
+        changes.incrementAndGet();
         if (previous == null) {
             bySerial.computeIfAbsent(serial, s -> new ArrayList<>(1)).add(key);
         }
@@ -144,6 +155,7 @@ final class PresignedResponses {
                 dropped.add(key.certId());
             }
         }
+        changes.incrementAndGet();
         return dropped;
     }
 
@@ -172,6 +184,7 @@ final class PresignedResponses {
         Entry entry = entries.remove(key);
         if (entry != null) {
             unindexLocked(entry);
+            changes.incrementAndGet();
         }
     }
 
@@ -180,6 +193,25 @@ final class PresignedResponses {
         epoch++;
         entries.clear();
         bySerial.clear();
+        changes.incrementAndGet();
+    }
+
+    /**
+     * The answers stored now whose nextUpdate has not come, for persistence: a locked server
+     * serves them until then ({@link LockedOcspResponder}). Entries stored or dropped meanwhile
+     * may or may not be in it; each one listed is whole.
+     */
+    List<PresignedAnswer> snapshot() {
+        long now = clock.millis();
+        List<PresignedAnswer> answers = new ArrayList<>(entries.size());
+        for (Entry entry : entries.values()) {
+            long nextUpdate = entry.signedAt + validityMillis;
+            if (now < nextUpdate) {
+                answers.add(PresignedAnswer.shared(entry.serial.issuerName(), entry.serial.serial(), entry.key.der,
+                        entry.response, Instant.ofEpochMilli(entry.signedAt), Instant.ofEpochMilli(nextUpdate)));
+            }
+        }
+        return answers;
     }
 
     /** How many answers are stored. */
@@ -190,6 +222,7 @@ final class PresignedResponses {
     private synchronized void remove(Entry entry) {
         if (entries.remove(entry.key, entry)) {
             unindexLocked(entry);
+            changes.incrementAndGet();
         }
     }
 
@@ -208,6 +241,11 @@ final class PresignedResponses {
     static final class Key {
         private final byte[] der;
         private final int hash;
+
+        /** The key of a CertID's DER (not copied: the caller keeps it unchanged). */
+        static Key of(byte[] der) {
+            return new Key(der);
+        }
 
         private Key(byte[] der) {
             this.der = der;
