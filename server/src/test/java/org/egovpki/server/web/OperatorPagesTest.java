@@ -21,7 +21,16 @@ import org.egovpki.core.certificate.CertificateLookup;
 import org.egovpki.core.certificate.CertificateRecord;
 import org.egovpki.core.certificate.CertificateStatus;
 import org.egovpki.core.certificate.IssuanceState;
+import org.egovpki.core.audit.AuditEvent;
+import org.egovpki.core.audit.AuditEventType;
+import org.egovpki.core.audit.AuditOutcome;
+import org.egovpki.core.certificate.CertificateRecords;
+import org.egovpki.core.enroll.OperatorAccounts;
+import org.egovpki.core.enroll.OperatorCertificateBindings;
+import org.egovpki.core.enroll.OperatorCertificates;
 import org.egovpki.core.enroll.OperatorDirectory;
+import org.egovpki.core.enroll.SecondFactorLogin;
+import org.egovpki.core.operator.SecondFactorPolicy;
 import org.egovpki.core.profile.CertificateType;
 import org.egovpki.core.profile.KeyUsageKind;
 import org.egovpki.core.operator.Operator;
@@ -38,7 +47,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The operators' login and statistics pages through Jetty's local connector, against a fake
- * directory of three operators and statistics over two certificates.
+ * directory of operators, statistics over two certificates, and the second factor required of the
+ * administrative roles (the shipped default) with certificate bindings held in memory. The local
+ * connector is plain HTTP: no TLS client certificate ever comes with a login here (TwoFactorLoginIT
+ * logs in to the pages with one).
  */
 class OperatorPagesTest {
 
@@ -53,6 +65,9 @@ class OperatorPagesTest {
 
     private final TokenBucketsTest.MovingClock clock = new TokenBucketsTest.MovingClock();
     private final List<String> attempts = new ArrayList<>();
+    private final List<AuditEvent> audit = new ArrayList<>();
+    private final java.util.Map<String, String> bindings = new java.util.HashMap<>();
+    private final java.util.Map<String, CertificateRecord> operatorCertificates = new java.util.HashMap<>();
     private Statistics statistics;
     private Server http;
     private LocalConnector connector;
@@ -79,7 +94,7 @@ class OperatorPagesTest {
 
             @Override
             public Optional<Operator> findByDn(String dn) {
-                throw new UnsupportedOperationException("the pages look operators up by login only");
+                return Optional.ofNullable(dn.startsWith("uid=") ? findByUid(dn.substring(4)).orElse(null) : null);
             }
 
             @Override
@@ -131,7 +146,7 @@ class OperatorPagesTest {
                 .filter(r -> query.businessTypes().isEmpty() || query.businessTypes().contains(r.businessType()))
                 .toList();
         OperatorPages pages = new OperatorPages(directory, operator -> operator == FRESH, statistics, lookup,
-                new CaRegistry(List.of()), clock, new SecureRandom());
+                new CaRegistry(List.of()), secondFactor(directory), clock, new SecureRandom());
         WebHandler handler = new WebHandler(info, new CaRegistry(List.of()), query -> List.of(),
                 (key, value, limit) -> null, null, pages, clock, new SecureRandom());
         http = new Server();
@@ -277,6 +292,113 @@ class OperatorPagesTest {
         assertThat(list.getContent()).contains("<td>a1</td>", "<td>b2</td>");
         assertThat(get("/my/certificates", "").getStatus()).isEqualTo(303);
         assertThat(get("/my/certificates/a1.der", "").getStatus()).isEqualTo(303);
+    }
+
+    // ---- the second factor ----
+
+    @Test
+    void anAdminWithABoundCertificateIsRefusedWithThePasswordAloneAndTheRefusalIsAudited() throws Exception {
+        bind("admin");
+
+        HttpTester.Response r = login("admin", "right-password");
+
+        assertThat(r.getStatus()).isEqualTo(403);
+        assertThat(r.getContent()).contains("id=\"login-error\"", "This account needs a second factor",
+                "TLS client certificate", "id=\"login-form\"");
+        assertThat(r.getValuesList("Set-Cookie")).noneMatch(c -> c.startsWith(OperatorSessions.COOKIE));
+        AuditEvent refused = audit.get(audit.size() - 1);
+        assertThat(refused.type()).isEqualTo(AuditEventType.OPERATOR_SECOND_FACTOR_LOGIN);
+        assertThat(refused.outcome()).isEqualTo(AuditOutcome.FAILURE);
+        assertThat(refused.details()).containsEntry("operator", "admin");
+        assertThat(refused.details().get("reason")).contains("password alone on the pages");
+    }
+
+    @Test
+    void theRefusalIsInThePageLanguage() throws Exception {
+        bind("admin");
+        HttpTester.Response form = get("/login?lang=zh", "");
+        Matcher token = TOKEN.matcher(form.getContent());
+        assertThat(token.find()).isTrue();
+
+        HttpTester.Response r = post("/login", "Cookie: egov_lang=zh\r\nCookie: egov_csrf=" + cookieOf(form) + "\r\n",
+                "csrf=" + token.group(1) + "&uid=admin&password=right-password");
+
+        assertThat(r.getStatus()).isEqualTo(403);
+        assertThat(r.getContent()).contains("第二因素", "TLS 客户端证书");
+    }
+
+    @Test
+    void anUnboundAdminLogsInUnderTheGraceAndItsSessionEndsWhenACertificateIsBound() throws Exception {
+        String session = session("admin");
+        assertThat(audit).anyMatch(e -> e.type() == AuditEventType.OPERATOR_SECOND_FACTOR_GRACE);
+        assertThat(get("/my/certificates", session).getStatus()).isEqualTo(200);
+
+        bind("admin");
+
+        HttpTester.Response after = get("/my/certificates", session);
+        assertThat(after.getStatus()).isEqualTo(303);
+        assertThat(after.get("Location")).isEqualTo("/login");
+    }
+
+    @Test
+    void anOperatorWhoseRolesNeedNoSecondFactorLogsInWithThePassword() throws Exception {
+        bind("clerk");
+
+        HttpTester.Response r = login("clerk", "right-password");
+
+        assertThat(r.getStatus()).isEqualTo(303);
+        assertThat(r.getValuesList("Set-Cookie")).anyMatch(c -> c.startsWith(OperatorSessions.COOKIE + "="));
+        assertThat(audit).noneMatch(e -> e.type() == AuditEventType.OPERATOR_SECOND_FACTOR_LOGIN);
+    }
+
+    /** The second factor as shipped (administrative roles), over bindings and certificate records in memory. */
+    private SecondFactorLogin secondFactor(OperatorDirectory directory) {
+        OperatorCertificateBindings bound = new OperatorCertificateBindings() {
+            @Override
+            public Optional<String> boundCertificate(String uid) {
+                return Optional.ofNullable(bindings.get(uid));
+            }
+
+            @Override
+            public Optional<String> holderOf(String certificateId) {
+                return bindings.entrySet().stream().filter(e -> e.getValue().equals(certificateId))
+                        .map(java.util.Map.Entry::getKey).findFirst();
+            }
+
+            @Override
+            public void bind(String uid, String certificateId) {
+                bindings.put(uid, certificateId);
+            }
+        };
+        // The pages only ask which certificate is bound (OperatorCertificates.bound): records are found by id.
+        CertificateRecords records = (CertificateRecords) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {CertificateRecords.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("find") && args.length == 2) {
+                        return Optional.ofNullable(operatorCertificates.get(CertificateRecord.id((String) args[0],
+                                (java.math.BigInteger) args[1])));
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        OperatorAccounts accounts = (OperatorAccounts) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {OperatorAccounts.class}, (proxy, method, args) -> {
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        OperatorCertificates certificates = new OperatorCertificates(accounts, bound, records, this::record, clock);
+        return new SecondFactorLogin(SecondFactorPolicy.ADMINISTRATIVE_ROLES, certificates, directory, this::record,
+                clock, new SecureRandom(), java.time.Duration.ofMinutes(2), java.time.Duration.ofMinutes(15));
+    }
+
+    /** Binds a valid operator certificate to {@code uid}, as a security admin would. */
+    private void bind(String uid) throws Exception {
+        CertificateRecord certificate = record("ops", Long.toHexString(0x7000 + bindings.size()),
+                WebHandlerTest.certificate().getEncoded());
+        operatorCertificates.put(certificate.id(), certificate);
+        bindings.put(uid, certificate.id());
+    }
+
+    private long record(AuditEvent event) {
+        audit.add(event);
+        return audit.size();
     }
 
     // ---- helpers ----
