@@ -10,6 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.time.Clock;
+import org.egovpki.core.audit.AuditEvent;
+import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.DomainException;
 import org.egovpki.core.crypto.Pkcs12CaKeyStore;
 import org.egovpki.server.DataDirectory;
@@ -239,21 +242,59 @@ final class CustodyCommand implements Runnable {
                         passphrases.put(custodian, Passphrases.read(custodianPassphraseFiles.get(custodian), true,
                                 "New key custodian " + custodian + "'s passphrase"));
                     }
-                    CustodyRecord record = new KeyCustody(custodyDirectory(config), new SecureRandom(),
-                            ArchiveKeys.ITERATIONS).reshare(password[0], next, passphrases);
-                    var out = spec.commandLine().getOut();
-                    out.println("split " + record.epoch() + " written: " + record.threshold() + " of "
-                            + record.custodians().size() + " (" + String.join(", ", record.custodians()) + "); every "
-                            + "share of split " + current.epoch() + " is refused from now on. Hand each custodian "
-                            + "their file " + custodyDirectory(config) + "/<name>.share and remove it from this machine");
-                    out.flush();
-                    return 0;
-                } catch (IllegalArgumentException e) {
-                    throw new StartupException(e.getMessage() + "; nothing was written");
+                    return reshare(config, locked, current, next, password[0], passphrases,
+                            collector.progress().presented());
                 } finally {
                     Arrays.fill(password[0], '\0');
                     passphrases.values().forEach(p -> Arrays.fill(p, '\0'));
                 }
+            }
+        }
+
+        /**
+         * Writes the new split and records it in the CLI audit trail, which is opened (and checked against
+         * its anchor) first: a reshare that cannot be audited is not made.
+         */
+        private int reshare(EgovPkiConfig config, DataDirectory locked, CustodyRecord current, CustodyPlan next,
+                            char[] password, Map<String, char[]> passphrases, List<String> presented) {
+            OfflineAuditTrail audit;
+            try {
+                audit = OfflineAuditTrail.open(config, locked, "cli custody reshare");
+            } catch (RuntimeException e) {
+                throw new StartupException("reshare refused, the audit trail cannot be opened: " + e.getMessage()
+                        + "; nothing was written");
+            }
+            try (audit) {
+                Map<String, String> details = new LinkedHashMap<>();
+                details.put("keyStore", current.keyStore());
+                details.put("previousSplit", Integer.toString(current.epoch()));
+                details.put("previousThreshold", Integer.toString(current.threshold()));
+                details.put("previousCustodians", String.join(",", current.custodians()));
+                details.put("presentedBy", String.join(",", presented));
+                String actor = "cli:" + System.getProperty("user.name");
+                CustodyRecord record;
+                try {
+                    record = new KeyCustody(custodyDirectory(config), new SecureRandom(), ArchiveKeys.ITERATIONS)
+                            .reshare(password, next, passphrases);
+                } catch (IllegalArgumentException e) {
+                    details.put("reason", e.getMessage());
+                    audit.record(AuditEvent.failure(Clock.systemUTC().instant(), AuditEventType.KEY_CUSTODY_RESHARED, actor,
+                            List.of(), details));
+                    throw new StartupException(e.getMessage() + "; nothing was written");
+                }
+                details.put("split", Integer.toString(record.epoch()));
+                details.put("threshold", Integer.toString(record.threshold()));
+                details.put("custodians", String.join(",", record.custodians()));
+                audit.record(AuditEvent.success(Clock.systemUTC().instant(), AuditEventType.KEY_CUSTODY_RESHARED, actor, List.of(),
+                        details));
+                var out = spec.commandLine().getOut();
+                out.println("split " + record.epoch() + " written: " + record.threshold() + " of "
+                        + record.custodians().size() + " (" + String.join(", ", record.custodians()) + "); every "
+                        + "share of split " + current.epoch() + " is refused from now on (recorded in the audit trail). "
+                        + "Hand each custodian their file " + custodyDirectory(config) + "/<name>.share and remove "
+                        + "it from this machine");
+                out.flush();
+                return 0;
             }
         }
 
