@@ -228,8 +228,10 @@ final class CustodyCommand implements Runnable {
                     throw new StartupException("there is no CA key store " + locked.keyStore() + " to check the shares "
                             + "against; nothing was written");
                 }
+                // The collector discards the shares once joined: who presented them is kept here, for the audit.
+                List<String> presented = new ArrayList<>();
                 for (Path file : shares) {
-                    presentOne(collector, file);
+                    presented.add(presentOne(collector, file));
                 }
                 if (password[0] == null) {
                     throw new StartupException(collector.progress().summary() + " (" + String.join(", ",
@@ -242,8 +244,7 @@ final class CustodyCommand implements Runnable {
                         passphrases.put(custodian, Passphrases.read(custodianPassphraseFiles.get(custodian), true,
                                 "New key custodian " + custodian + "'s passphrase"));
                     }
-                    return reshare(config, locked, current, next, password[0], passphrases,
-                            collector.progress().presented());
+                    return reshare(config, locked, current, next, password[0], passphrases, presented);
                 } finally {
                     Arrays.fill(password[0], '\0');
                     passphrases.values().forEach(p -> Arrays.fill(p, '\0'));
@@ -298,7 +299,8 @@ final class CustodyCommand implements Runnable {
             }
         }
 
-        private void presentOne(ShareCollector collector, Path file) {
+        /** @return the custodian whose share it was */
+        private String presentOne(ShareCollector collector, Path file) {
             ShareFile shareFile;
             try {
                 shareFile = ShareFile.read(file);
@@ -309,7 +311,9 @@ final class CustodyCommand implements Runnable {
                     "Custodian " + shareFile.custodian() + "'s share passphrase");
             try {
                 Share share = shareFile.open(passphrase);
-                collector.present(share.custodian(), share);
+                String custodian = share.custodian();
+                collector.present(custodian, share);
+                return custodian;
             } catch (IllegalArgumentException | DomainException e) {
                 throw new StartupException(file + ": " + e.getMessage() + "; nothing was written");
             } finally {
