@@ -71,6 +71,10 @@ class OperatorPagesTest {
     private Statistics statistics;
     private Server http;
     private LocalConnector connector;
+    /** A connector whose requests look as if they came over TLS presenting {@link #clientCertificate}. */
+    private LocalConnector tls;
+    private java.security.cert.X509Certificate clientCertificate;
+    private boolean overTls;
 
     @BeforeEach
     void start() throws Exception {
@@ -152,6 +156,23 @@ class OperatorPagesTest {
         http = new Server();
         connector = new LocalConnector(http);
         http.addConnector(connector);
+        org.eclipse.jetty.server.HttpConfiguration tlsConfig = new org.eclipse.jetty.server.HttpConfiguration();
+        tlsConfig.addCustomizer((request, responseHeaders) -> new org.eclipse.jetty.server.Request.Wrapper(request) {
+            @Override
+            public boolean isSecure() {
+                return true;
+            }
+
+            @Override
+            public Object getAttribute(String name) {
+                return name.equals(org.eclipse.jetty.io.EndPoint.SslSessionData.ATTRIBUTE) && clientCertificate != null
+                        ? org.eclipse.jetty.io.EndPoint.SslSessionData.from(null, "test", "TLS_AES_128_GCM_SHA256",
+                        new java.security.cert.X509Certificate[] {clientCertificate})
+                        : super.getAttribute(name);
+            }
+        });
+        tls = new LocalConnector(http, new org.eclipse.jetty.server.HttpConnectionFactory(tlsConfig));
+        http.addConnector(tls);
         http.setHandler(handler);
         http.start();
     }
@@ -351,6 +372,59 @@ class OperatorPagesTest {
         assertThat(audit).noneMatch(e -> e.type() == AuditEventType.OPERATOR_SECOND_FACTOR_LOGIN);
     }
 
+    @Test
+    void anAdminLogsInOverTlsWithItsBoundCertificateOnASessionCheckedAgainOnEveryPage() throws Exception {
+        clientCertificate = bind("admin");
+        overTls = true;
+
+        HttpTester.Response login = login("admin", "right-password");
+
+        assertThat(login.getStatus()).as(login.getContent()).isEqualTo(303);
+        String cookie = login.getValuesList("Set-Cookie").stream()
+                .filter(c -> c.startsWith(OperatorSessions.COOKIE + "=")).findFirst().orElseThrow();
+        assertThat(cookie).contains("Secure");
+        AuditEvent loggedIn = audit.get(audit.size() - 1);
+        assertThat(loggedIn.type()).isEqualTo(AuditEventType.OPERATOR_SECOND_FACTOR_LOGIN);
+        assertThat(loggedIn.outcome()).isEqualTo(AuditOutcome.SUCCESS);
+        assertThat(loggedIn.details()).containsEntry("via", "TLS client certificate").containsEntry("channel", "pages");
+        String session = "Cookie: " + cookie.substring(0, cookie.indexOf(';')) + "\r\n";
+        assertThat(get("/my/certificates?lang=en", session).getContent()).contains("Logged in as admin.");
+
+        revokeBound("admin");
+
+        HttpTester.Response after = get("/my/certificates?lang=en", session);
+        assertThat(after.getStatus()).isEqualTo(303);
+        assertThat(after.get("Location")).isEqualTo("/login");
+    }
+
+    @Test
+    void anotherCertificateThanTheBoundOneDoesNotLogIn() throws Exception {
+        bind("admin");
+        clientCertificate = WebHandlerTest.certificate();
+        overTls = true;
+
+        HttpTester.Response r = login("admin", "right-password");
+
+        assertThat(r.getStatus()).isEqualTo(403);
+        assertThat(r.getContent()).contains("This account needs a second factor");
+        assertThat(r.getValuesList("Set-Cookie")).noneMatch(c -> c.startsWith(OperatorSessions.COOKIE));
+        assertThat(audit.get(audit.size() - 1).details().get("reason")).contains("is not the one bound");
+    }
+
+    @Test
+    void aTwoFactorSessionEndsAtTheApiTokensLifetimeEvenWhileInUse() throws Exception {
+        clientCertificate = bind("admin");
+        overTls = true;
+        String session = session("admin");
+
+        clock.advance(java.time.Duration.ofMinutes(10));
+        assertThat(get("/my/certificates", session).getStatus()).isEqualTo(200);
+        clock.advance(java.time.Duration.ofMinutes(6));
+
+        // 6 minutes idle is within the pages' 15, but the second-factor session (15 minutes) is over.
+        assertThat(get("/my/certificates", session).getStatus()).isEqualTo(303);
+    }
+
     /** The second factor as shipped (administrative roles), over bindings and certificate records in memory. */
     private SecondFactorLogin secondFactor(OperatorDirectory directory) {
         OperatorCertificateBindings bound = new OperatorCertificateBindings() {
@@ -389,11 +463,23 @@ class OperatorPagesTest {
     }
 
     /** Binds a valid operator certificate to {@code uid}, as a security admin would. */
-    private void bind(String uid) throws Exception {
-        CertificateRecord certificate = record("ops", Long.toHexString(0x7000 + bindings.size()),
-                WebHandlerTest.certificate().getEncoded());
-        operatorCertificates.put(certificate.id(), certificate);
-        bindings.put(uid, certificate.id());
+    private java.security.cert.X509Certificate bind(String uid) throws Exception {
+        java.security.cert.X509Certificate certificate = WebHandlerTest.certificate();
+        CertificateRecord record = record("ops", Long.toHexString(0x7000 + bindings.size()), certificate.getEncoded());
+        operatorCertificates.put(record.id(), record);
+        bindings.put(uid, record.id());
+        return certificate;
+    }
+
+    /** The certificate bound to {@code uid}, revoked in the records. */
+    private void revokeBound(String uid) {
+        CertificateRecord r = operatorCertificates.get(bindings.get(uid));
+        operatorCertificates.put(r.id(), new CertificateRecord(r.issuer(), r.serial(), r.requestId(), r.subscriberId(),
+                r.subjectDn(), r.profile(), r.type(), r.kind(), r.businessType(), r.region(), CertificateStatus.REVOKED,
+                r.issuanceState(), null, r.certificateDer(), r.notBefore(), r.notAfter(), "ab", r.notBefore(), 0,
+                new org.egovpki.core.certificate.Revocation(clock.instant(),
+                        org.egovpki.core.certificate.RevocationReason.KEY_COMPROMISE, null, "uid=ra1",
+                        org.egovpki.core.certificate.RevocationChannel.OPERATOR)));
     }
 
     private long record(AuditEvent event) {
@@ -439,13 +525,13 @@ class OperatorPagesTest {
     }
 
     private HttpTester.Response get(String path, String headers) throws Exception {
-        return HttpTester.parseResponse(connector.getResponse("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n"
+        return HttpTester.parseResponse((overTls ? tls : connector).getResponse("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n"
                 + headers + "Connection: close\r\n\r\n"));
     }
 
     private HttpTester.Response post(String path, String headers, String body) throws Exception {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        return HttpTester.parseResponse(connector.getResponse("POST " + path + " HTTP/1.1\r\nHost: localhost\r\n"
+        return HttpTester.parseResponse((overTls ? tls : connector).getResponse("POST " + path + " HTTP/1.1\r\nHost: localhost\r\n"
                 + headers + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + bytes.length
                 + "\r\nConnection: close\r\n\r\n" + body));
     }
