@@ -4,13 +4,13 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.time.Clock;
 import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.DomainException;
@@ -273,21 +273,22 @@ final class CustodyCommand implements Runnable {
                 details.put("previousCustodians", String.join(",", current.custodians()));
                 details.put("presentedBy", String.join(",", presented));
                 String actor = "cli:" + System.getProperty("user.name");
+                Clock clock = Clock.systemUTC();
                 CustodyRecord record;
                 try {
                     record = new KeyCustody(custodyDirectory(config), new SecureRandom(), ArchiveKeys.ITERATIONS)
                             .reshare(password, next, passphrases);
                 } catch (IllegalArgumentException e) {
                     details.put("reason", e.getMessage());
-                    audit.record(AuditEvent.failure(Clock.systemUTC().instant(), AuditEventType.KEY_CUSTODY_RESHARED, actor,
+                    audit.record(AuditEvent.failure(clock.instant(), AuditEventType.KEY_CUSTODY_RESHARED, actor,
                             List.of(), details));
                     throw new StartupException(e.getMessage() + "; nothing was written");
                 }
                 details.put("split", Integer.toString(record.epoch()));
                 details.put("threshold", Integer.toString(record.threshold()));
                 details.put("custodians", String.join(",", record.custodians()));
-                audit.record(AuditEvent.success(Clock.systemUTC().instant(), AuditEventType.KEY_CUSTODY_RESHARED, actor, List.of(),
-                        details));
+                audit.record(AuditEvent.success(clock.instant(), AuditEventType.KEY_CUSTODY_RESHARED, actor,
+                        List.of(), details));
                 var out = spec.commandLine().getOut();
                 out.println("split " + record.epoch() + " written: " + record.threshold() + " of "
                         + record.custodians().size() + " (" + String.join(", ", record.custodians()) + "); every "
