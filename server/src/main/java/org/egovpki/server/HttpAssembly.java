@@ -105,7 +105,7 @@ final class HttpAssembly {
                 new WebHandler(config.info(), ca.registry(), ca.certificates(), ra.publishedCertificates(),
                         new SubscriberChannels(ca.revocations(), km.recoveries(), km.link()),
                         new OperatorPages(ra.operators(), ra.administration(), ca.statistics(),
-                                ca.certificates(), ca.registry(), clock,
+                                ca.certificates(), ca.registry(), ra.secondFactor(), clock,
                                 new SecureRandom()),
                         clock, new SecureRandom()),
                 new PublicHandler(ca.registry(), ca.repository(), ra.publishedCertificates(), ca.urls(),

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code custody unlock} (one of them without {@code --url}: the ports file), serving the CA certificate and
  * CRL from the directory meanwhile, then issues a certificate; SIGTERM stops a locked server cleanly; and it is
  * locked again after a restart; {@code custody reshare} with three current shares makes
- * split 2 for new custodians, and one share below the threshold changes nothing.
+ * split 2 for new custodians, audited in the CLI trail (which {@code audit verify} still finds intact),
+ * and one share below the threshold changes nothing.
  */
 class CustodyIT {
 
@@ -328,5 +329,21 @@ class CustodyIT {
         assertThat(reshared.output()).contains("split 2 written: 2 of 3 (alice, bob, frank)");
         assertThat(Files.readString(custody.resolve("frank.share"))).contains("epoch: 2");
         assertThat(custody.resolve("carol.share")).doesNotExist();
+
+        // Audited in the CLI trail, as the OS user who ran it, without a share or a passphrase; the refused
+        // attempt below the threshold opened nothing and is not there.
+        List<String> reshares = Files.readAllLines(data.resolve("audit").resolve("audit-cli.jsonl")).stream()
+                .filter(l -> l.contains("KEY_CUSTODY_RESHARED")).toList();
+        assertThat(reshares).hasSize(1);
+        assertThat(reshares.get(0)).contains("SUCCESS", "cli:" + System.getProperty("user.name"),
+                "\"previousSplit\":\"1\"", "\"split\":\"2\"", "\"threshold\":\"2\"",
+                "\"custodians\":\"alice,bob,frank\"", "\"previousCustodians\":\"alice,bob,carol,dave,erin\"",
+                "\"presentedBy\":\"bob,dave,erin\"").doesNotContain("correct horse");
+        String sealed = Files.readString(custody.resolve("frank.share")).lines()
+                .filter(l -> l.startsWith("sealed: ")).findFirst().orElseThrow().substring("sealed: ".length());
+        assertThat(Files.readString(data.resolve("audit").resolve("audit-cli.jsonl"))).doesNotContain(sealed);
+        Result verify = cli(data, List.of("audit", "verify", "--config", next.toString(), "--data", data.toString(),
+                "--ldap-port", "0"));
+        assertThat(verify.exit()).as(verify.output()).isZero();
     }
 }

@@ -52,6 +52,9 @@ import org.junit.jupiter.api.io.TempDir;
  * a token file (0600) that a later CLI command and a Bearer call use; revoking the certificate ends
  * the session. Then, over the HTTPS listener with the EC CAs on: a security admin binds its own ECDSA
  * operator certificate, and Basic with that certificate as TLS client certificate counts as two factors.
+ * On the operators' pages: the security admin's password alone is refused (audited) over HTTP and over
+ * HTTPS without the certificate, and logs in over HTTPS with it; an RA admin with none bound logs in
+ * under the grace.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoFactorLoginIT {
@@ -67,6 +70,13 @@ class TwoFactorLoginIT {
     private static Path data;
     private static Path passwordFile;
     private static Path httpsKeyStore;
+    private static Path config;
+    private static KeyPair sec1Key;
+    private static X509Certificate sec1Certificate;
+    private static final java.util.regex.Pattern CSRF_FIELD = java.util.regex.Pattern.compile(
+            "name=\"csrf\" value=\"([^\"]+)\"");
+    private static final java.util.regex.Pattern CSRF_COOKIE = java.util.regex.Pattern.compile(
+            "egov_csrf=([A-Za-z0-9_-]{43})");
 
     @BeforeAll
     static void start() throws Exception {
@@ -77,7 +87,7 @@ class TwoFactorLoginIT {
                 "-ext", "SAN=IP:127.0.0.1", "-validity", "30").redirectErrorStream(true).start();
         assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(keytool.exitValue()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
-        Path config = ServerProcess.config(tmp,
+        config = ServerProcess.config(tmp,
                 yaml -> yaml.replace("  # initialAdminPassword: ...", "  initialAdminPassword: " + PASSWORD),
                 yaml -> yaml.replace("    - algorithm: EC\n      enabled: false", "    - algorithm: EC\n      enabled: true"),
                 yaml -> yaml.replace("  # tls:\n  #   port: 8443\n  #   keyStore: /etc/egov-pki/https.p12\n"
@@ -182,6 +192,8 @@ class TwoFactorLoginIT {
         assertThat(api.get("sec1", "/api/v1/operators").statusCode()).as("Basic alone over HTTP").isEqualTo(403);
         X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
                 .generateCertificate(new ByteArrayInputStream(der));
+        sec1Key = key;
+        sec1Certificate = certificate;
         HttpResponse<String> withCertificate = https(key, certificate, "/api/v1/operators");
         assertThat(withCertificate.statusCode()).as(withCertificate.body()).isEqualTo(200);
         assertThat(withCertificate.body()).contains("\"sec1\"");
@@ -190,8 +202,74 @@ class TwoFactorLoginIT {
         assertThat(without.body()).contains("second factor required");
     }
 
+    @Test
+    @Order(3)
+    void thePagesRefuseTheSecurityAdminsPasswordAloneAndLogItInWithItsCertificateOverHttps() throws Exception {
+        HttpClient plain = HttpClient.newHttpClient();
+        String httpBase = server.baseUrl();
+        String httpsBase = "https://127.0.0.1:" + server.httpsPort;
+
+        HttpResponse<String> overHttp = pageLogin(plain, httpBase, "sec1");
+        assertThat(overHttp.statusCode()).isEqualTo(403);
+        assertThat(overHttp.body()).contains("id=\"login-error\"", "This account needs a second factor");
+        assertThat(overHttp.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("egov_session="));
+        HttpResponse<String> httpsWithout = pageLogin(httpsClient(null, null), httpsBase, "sec1");
+        assertThat(httpsWithout.statusCode()).isEqualTo(403);
+        assertThat(httpsWithout.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("egov_session="));
+        assertThat(Files.readString(data.resolve("audit").resolve("audit.jsonl")).lines()
+                .filter(l -> l.contains("OPERATOR_SECOND_FACTOR_LOGIN") && l.contains("FAILURE")
+                        && l.contains("password alone on the pages"))).hasSize(2);
+
+        HttpClient withCertificate = httpsClient(sec1Key, sec1Certificate);
+        HttpResponse<String> loggedIn = pageLogin(withCertificate, httpsBase, "sec1");
+        assertThat(loggedIn.statusCode()).as(loggedIn.body()).isEqualTo(303);
+        String cookie = loggedIn.headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith("egov_session=")).findFirst().orElseThrow();
+        assertThat(cookie).contains("Secure", "HttpOnly");
+        HttpResponse<String> mine = withCertificate.send(HttpRequest.newBuilder(URI.create(httpsBase
+                        + "/my/certificates?lang=en")).header("Cookie", cookie.substring(0, cookie.indexOf(';'))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(mine.statusCode()).isEqualTo(200);
+        assertThat(mine.body()).contains("Logged in as sec1.");
+        assertThat(Files.readString(data.resolve("audit").resolve("audit.jsonl")).lines()
+                .filter(l -> l.contains("OPERATOR_SECOND_FACTOR_LOGIN") && l.contains("SUCCESS")
+                        && l.contains("TLS client certificate"))).hasSize(1);
+
+        // The enrolment grace: an RA admin with no certificate bound yet still logs in with the password.
+        server.addOperator(config, "raadmin1", "RA_ADMIN", passwordFile);
+        HttpResponse<String> grace = pageLogin(plain, httpBase, "raadmin1");
+        assertThat(grace.statusCode()).as(grace.body()).isEqualTo(303);
+        assertThat(grace.headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith("egov_session="));
+    }
+
+    /** The pages' login form as a browser fills it: the form and its CSRF cookie first, then the POST. */
+    private static HttpResponse<String> pageLogin(HttpClient http, String base, String uid) throws Exception {
+        HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create(base + "/login?lang=en")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(form.statusCode()).isEqualTo(200);
+        java.util.regex.Matcher token = CSRF_FIELD.matcher(form.body());
+        assertThat(token.find()).isTrue();
+        java.util.regex.Matcher cookie = CSRF_COOKIE.matcher(String.join(";", form.headers().allValues("Set-Cookie")));
+        assertThat(cookie.find()).isTrue();
+        String body = "csrf=" + java.net.URLEncoder.encode(token.group(1), StandardCharsets.UTF_8) + "&uid=" + uid
+                + "&password=" + PASSWORD;
+        return http.send(HttpRequest.newBuilder(URI.create(base + "/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Cookie", "egov_lang=en; egov_csrf=" + cookie.group(1))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** GET over the HTTPS listener as sec1 with Basic, presenting {@code certificate} as TLS client certificate if given. */
     private static HttpResponse<String> https(KeyPair key, X509Certificate certificate, String path) throws Exception {
+        return httpsClient(key, certificate).send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:"
+                        + server.httpsPort + path))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        ("sec1:" + PASSWORD).getBytes(StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A client of the HTTPS listener that trusts its key, presenting {@code certificate} if given. */
+    private static HttpClient httpsClient(KeyPair key, X509Certificate certificate) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(httpsKeyStore)) {
             trust.load(in, "changeit1".toCharArray());
@@ -207,11 +285,7 @@ class TwoFactorLoginIT {
         kmf.init(client, "pw".toCharArray());
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        HttpClient http = HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(5)).build();
-        return http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.httpsPort + path))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                        ("sec1:" + PASSWORD).getBytes(StandardCharsets.UTF_8))).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     private static String issueOperatorCertificate(KeyPair key, String name) throws Exception {

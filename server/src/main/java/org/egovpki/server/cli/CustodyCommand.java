@@ -4,12 +4,15 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.egovpki.core.audit.AuditEvent;
+import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.DomainException;
 import org.egovpki.core.crypto.Pkcs12CaKeyStore;
 import org.egovpki.server.DataDirectory;
@@ -225,8 +228,10 @@ final class CustodyCommand implements Runnable {
                     throw new StartupException("there is no CA key store " + locked.keyStore() + " to check the shares "
                             + "against; nothing was written");
                 }
+                // The collector discards the shares once joined: who presented them is kept here, for the audit.
+                List<String> presented = new ArrayList<>();
                 for (Path file : shares) {
-                    presentOne(collector, file);
+                    presented.add(presentOne(collector, file));
                 }
                 if (password[0] == null) {
                     throw new StartupException(collector.progress().summary() + " (" + String.join(", ",
@@ -239,17 +244,7 @@ final class CustodyCommand implements Runnable {
                         passphrases.put(custodian, Passphrases.read(custodianPassphraseFiles.get(custodian), true,
                                 "New key custodian " + custodian + "'s passphrase"));
                     }
-                    CustodyRecord record = new KeyCustody(custodyDirectory(config), new SecureRandom(),
-                            ArchiveKeys.ITERATIONS).reshare(password[0], next, passphrases);
-                    var out = spec.commandLine().getOut();
-                    out.println("split " + record.epoch() + " written: " + record.threshold() + " of "
-                            + record.custodians().size() + " (" + String.join(", ", record.custodians()) + "); every "
-                            + "share of split " + current.epoch() + " is refused from now on. Hand each custodian "
-                            + "their file " + custodyDirectory(config) + "/<name>.share and remove it from this machine");
-                    out.flush();
-                    return 0;
-                } catch (IllegalArgumentException e) {
-                    throw new StartupException(e.getMessage() + "; nothing was written");
+                    return reshare(config, locked, current, next, password[0], passphrases, presented);
                 } finally {
                     Arrays.fill(password[0], '\0');
                     passphrases.values().forEach(p -> Arrays.fill(p, '\0'));
@@ -257,7 +252,56 @@ final class CustodyCommand implements Runnable {
             }
         }
 
-        private void presentOne(ShareCollector collector, Path file) {
+        /**
+         * Writes the new split and records it in the CLI audit trail, which is opened (and checked against
+         * its anchor) first: a reshare that cannot be audited is not made.
+         */
+        private int reshare(EgovPkiConfig config, DataDirectory locked, CustodyRecord current, CustodyPlan next,
+                            char[] password, Map<String, char[]> passphrases, List<String> presented) {
+            OfflineAuditTrail audit;
+            try {
+                audit = OfflineAuditTrail.open(config, locked, "cli custody reshare");
+            } catch (RuntimeException e) {
+                throw new StartupException("reshare refused, the audit trail cannot be opened: " + e.getMessage()
+                        + "; nothing was written");
+            }
+            try (audit) {
+                Map<String, String> details = new LinkedHashMap<>();
+                details.put("keyStore", current.keyStore());
+                details.put("previousSplit", Integer.toString(current.epoch()));
+                details.put("previousThreshold", Integer.toString(current.threshold()));
+                details.put("previousCustodians", String.join(",", current.custodians()));
+                details.put("presentedBy", String.join(",", presented));
+                String actor = "cli:" + System.getProperty("user.name");
+                Clock clock = Clock.systemUTC();
+                CustodyRecord record;
+                try {
+                    record = new KeyCustody(custodyDirectory(config), new SecureRandom(), ArchiveKeys.ITERATIONS)
+                            .reshare(password, next, passphrases);
+                } catch (IllegalArgumentException e) {
+                    details.put("reason", e.getMessage());
+                    audit.record(AuditEvent.failure(clock.instant(), AuditEventType.KEY_CUSTODY_RESHARED, actor,
+                            List.of(), details));
+                    throw new StartupException(e.getMessage() + "; nothing was written");
+                }
+                details.put("split", Integer.toString(record.epoch()));
+                details.put("threshold", Integer.toString(record.threshold()));
+                details.put("custodians", String.join(",", record.custodians()));
+                audit.record(AuditEvent.success(clock.instant(), AuditEventType.KEY_CUSTODY_RESHARED, actor,
+                        List.of(), details));
+                var out = spec.commandLine().getOut();
+                out.println("split " + record.epoch() + " written: " + record.threshold() + " of "
+                        + record.custodians().size() + " (" + String.join(", ", record.custodians()) + "); every "
+                        + "share of split " + current.epoch() + " is refused from now on (recorded in the audit trail). "
+                        + "Hand each custodian their file " + custodyDirectory(config) + "/<name>.share and remove "
+                        + "it from this machine");
+                out.flush();
+                return 0;
+            }
+        }
+
+        /** @return the custodian whose share it was */
+        private String presentOne(ShareCollector collector, Path file) {
             ShareFile shareFile;
             try {
                 shareFile = ShareFile.read(file);
@@ -268,7 +312,9 @@ final class CustodyCommand implements Runnable {
                     "Custodian " + shareFile.custodian() + "'s share passphrase");
             try {
                 Share share = shareFile.open(passphrase);
-                collector.present(share.custodian(), share);
+                String custodian = share.custodian();
+                collector.present(custodian, share);
+                return custodian;
             } catch (IllegalArgumentException | DomainException e) {
                 throw new StartupException(file + ": " + e.getMessage() + "; nothing was written");
             } finally {

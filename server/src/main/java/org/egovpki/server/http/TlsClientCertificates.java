@@ -11,12 +11,12 @@ import org.eclipse.jetty.server.Request;
  * The handshake proved the client holds the certificate's key; whether it is an operator's bound
  * certificate is {@code SecondFactorLogin.presentsBoundCertificate}'s decision, byte for byte.
  */
-final class TlsClientCertificates {
+public final class TlsClientCertificates {
 
     private TlsClientCertificates() {
     }
 
-    static byte[] of(Request request) {
+    public static byte[] of(Request request) {
         if (!request.isSecure()
                 || !(request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE) instanceof EndPoint.SslSessionData ssl)) {
             return null;

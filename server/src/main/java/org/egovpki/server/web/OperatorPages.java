@@ -25,10 +25,12 @@ import org.egovpki.server.http.CertificateFiles;
 import org.egovpki.core.enroll.OperatorAdministration;
 import org.egovpki.core.enroll.OperatorDirectory;
 import org.egovpki.core.enroll.OperatorLockedOut;
+import org.egovpki.core.enroll.SecondFactorLogin;
 import org.egovpki.core.operator.Operator;
 import org.egovpki.core.stats.Statistics;
 import org.egovpki.core.stats.StatisticsTable;
 import org.egovpki.server.http.StatisticsResource;
+import org.egovpki.server.http.TlsClientCertificates;
 import org.egovpki.server.web.WebHandler.Visit;
 import org.egovpki.server.web.chart.BarChart;
 
@@ -36,7 +38,13 @@ import org.egovpki.server.web.chart.BarChart;
  * The operators' pages (docs/information-services.md): {@code /login} and {@code /logout} (a
  * session cookie, {@link OperatorSessions}), and {@code /statistics} with its CSV download. The
  * password is checked by {@link OperatorDirectory#authenticate}, as the API's Basic login, so the
- * lockout counts page logins too; an operator who must change the password gets no session. Who
+ * lockout counts page logins too; an operator who must change the password gets no session. The
+ * second factor is {@link SecondFactorLogin#passwordLogin}'s decision, as for the API: an operator
+ * whose roles need it (past the enrolment grace) logs in only over the HTTPS listener with its bound
+ * operator certificate as TLS client certificate, else is refused (audited); such a session stands
+ * on a second-factor session, re-checked on every page and ended with it (the API token's lifetime,
+ * the certificate revoked, expired or unbound, the operator disabled). A password-only session ends
+ * when a certificate is bound to its operator. Who
  * may read which figures is {@link Statistics}'s decision for the logged-in operator, and the CSV
  * is the API's ({@link StatisticsResource#csv}). Every POST carries a {@link Csrf} token.
  */
@@ -62,20 +70,26 @@ public final class OperatorPages {
     private final OperatorSessions sessions;
     private final VisibleCertificates certificates;
     private final CertificateFiles files;
+    private final SecondFactorLogin secondFactor;
 
     /**
      * @param administration tells whether an operator must change the password first; {@code null} checks nothing
      * @param statistics     the figures; {@code null} when this server has none (the page says so, 503)
+     * @param secondFactor   what a password alone is worth, and the second-factor sessions; {@code null}: the
+     *                       password alone is enough for everyone
      */
     public OperatorPages(OperatorDirectory operators, OperatorAdministration administration, Statistics statistics,
-                         CertificateLookup certificates, CaRegistry cas, Clock clock, SecureRandom random) {
+                         CertificateLookup certificates, CaRegistry cas, SecondFactorLogin secondFactor, Clock clock,
+                         SecureRandom random) {
         this(operators, administration == null ? o -> false : administration::passwordChangeRequired, statistics,
-                certificates, cas, clock, random);
+                certificates, cas, secondFactor, clock, random);
     }
 
     /** @param mustChangePassword whether a logged-in operator must change its password before anything else */
     OperatorPages(OperatorDirectory operators, Predicate<Operator> mustChangePassword, Statistics statistics,
-                  CertificateLookup certificates, CaRegistry cas, Clock clock, SecureRandom random) {
+                  CertificateLookup certificates, CaRegistry cas, SecondFactorLogin secondFactor, Clock clock,
+                  SecureRandom random) {
+        this.secondFactor = secondFactor;
         this.certificates = new VisibleCertificates(certificates);
         this.files = new CertificateFiles(cas);
         this.operators = operators;
@@ -113,11 +127,25 @@ public final class OperatorPages {
             v.page(401, v.text("login.title"), loginForm(v, uid, v.t("login.wrong")));
             return;
         }
+        Optional<SecondFactorLogin.Session> factor;
+        try {
+            // The client certificate of this connection's TLS handshake, if it came over HTTPS with one.
+            factor = secondFactor == null ? Optional.empty()
+                    : secondFactor.passwordLogin(operator.get(), TlsClientCertificates.of(v.request), "pages");
+        } catch (DomainException e) {
+            if (e.kind() != DomainException.Kind.FORBIDDEN) {
+                throw e;
+            }
+            // Refused and audited by SecondFactorLogin; the page says how to log in instead.
+            v.page(403, v.text("login.title"), loginForm(v, uid, v.t("login.secondFactor")));
+            return;
+        }
         if (mustChangePassword.test(operator.get())) {
+            factor.ifPresent(f -> secondFactor.logout(f.token()));
             v.page(403, v.text("login.title"), loginForm(v, uid, v.t("login.passwd")));
             return;
         }
-        String id = sessions.open(operator.get());
+        String id = sessions.open(operator.get(), factor.map(SecondFactorLogin.Session::token).orElse(null));
         v.response.getHeaders().add(HttpHeader.SET_COOKIE, OperatorSessions.COOKIE + "=" + id
                 + "; Path=/; HttpOnly; SameSite=Strict" + (v.request.isSecure() ? "; Secure" : ""));
         redirect(v, STATISTICS);
@@ -128,7 +156,8 @@ public final class OperatorPages {
             v.handler().forged(v);
             return;
         }
-        sessions.close(v.cookie(OperatorSessions.COOKIE));
+        sessions.close(v.cookie(OperatorSessions.COOKIE)).map(OperatorSessions.Open::factorToken)
+                .ifPresent(this::endFactorSession);
         v.response.getHeaders().add(HttpHeader.SET_COOKIE, OperatorSessions.COOKIE
                 + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + (v.request.isSecure() ? "; Secure" : ""));
         redirect(v, LOGIN);
@@ -391,13 +420,43 @@ public final class OperatorPages {
                 + " <button type=\"submit\">" + v.t("login.logout") + "</button></p>\n</form>\n";
     }
 
-    /** The session's operator; without one, the browser is sent to the login page and the result is empty. */
+    /**
+     * The session's operator, checked again as the API checks each call; without one (or one that no
+     * longer holds), the browser is sent to the login page and the result is empty.
+     */
     private Optional<Operator> loggedIn(Visit v) {
-        Optional<Operator> operator = sessions.find(v.cookie(OperatorSessions.COOKIE));
+        String id = v.cookie(OperatorSessions.COOKIE);
+        Optional<OperatorSessions.Open> open = sessions.session(id);
+        Optional<Operator> operator = open.flatMap(this::stillHolds);
+        if (open.isPresent() && operator.isEmpty()) {
+            sessions.close(id);
+        }
         if (operator.isEmpty()) {
             redirect(v, LOGIN);
         }
         return operator;
+    }
+
+    /**
+     * A two-factor session: its second-factor session still valid ({@link SecondFactorLogin#session}:
+     * lifetime, certificate bound, unrevoked, unexpired, operator enabled). A password-only one: the
+     * password alone still enough (no certificate bound since, for roles that need one).
+     */
+    private Optional<Operator> stillHolds(OperatorSessions.Open open) {
+        if (open.factorToken() != null) {
+            return secondFactor.session(open.factorToken());
+        }
+        if (secondFactor != null
+                && secondFactor.passwordOnly(open.operator()) == SecondFactorLogin.PasswordOnly.REFUSED) {
+            return Optional.empty();
+        }
+        return Optional.of(open.operator());
+    }
+
+    private void endFactorSession(String token) {
+        if (token != null) {
+            secondFactor.logout(token);
+        }
     }
 
     void redirect(Visit v, String location) {

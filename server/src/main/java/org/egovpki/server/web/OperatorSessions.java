@@ -16,7 +16,8 @@ import org.egovpki.core.operator.Operator;
  * random id (32 bytes, base64url) in the {@value #COOKIE} cookie names a session held only in
  * memory, so a restart logs everybody out. A session not used for {@link #IDLE} ends; each use
  * moves its deadline. The id says nothing about the operator; the operator's password is checked
- * once, at login, by the directory.
+ * once, at login, by the directory. A session opened with two factors carries the token of its
+ * {@code SecondFactorLogin} session, which the pages ask about on every request.
  */
 final class OperatorSessions {
 
@@ -26,7 +27,18 @@ final class OperatorSessions {
     static final int MAX_SESSIONS = 10_000;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{43}");
 
-    private record Session(Operator operator, Instant lastUse) {
+    /**
+     * A live session: its operator and, for a login with the second factor, the token of the
+     * {@code SecondFactorLogin} session it stands on ({@code null} for a login with the password alone).
+     */
+    record Open(Operator operator, String factorToken) {
+        @Override
+        public String toString() {
+            return "Open[" + operator.uid() + (factorToken == null ? "" : ", two factors") + "]";
+        }
+    }
+
+    private record Session(Open open, Instant lastUse) {
     }
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
@@ -50,6 +62,11 @@ final class OperatorSessions {
      * @throws IllegalStateException when {@value #MAX_SESSIONS} sessions are live
      */
     String open(Operator operator) {
+        return open(operator, null);
+    }
+
+    /** As {@link #open(Operator)}, standing on a second-factor session's token ({@code null}: none). */
+    String open(Operator operator, String factorToken) {
         if (sessions.size() >= MAX_SESSIONS) {
             Instant now = clock.instant();
             sessions.values().removeIf(s -> expired(s, now));
@@ -60,12 +77,17 @@ final class OperatorSessions {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        sessions.put(id, new Session(operator, clock.instant()));
+        sessions.put(id, new Session(new Open(operator, factorToken), clock.instant()));
         return id;
     }
 
     /** The operator of a live session, its idle deadline moved; empty for an unknown, malformed or idle one. */
     Optional<Operator> find(String id) {
+        return session(id).map(Open::operator);
+    }
+
+    /** A live session, its idle deadline moved; empty for an unknown, malformed or idle one. */
+    Optional<Open> session(String id) {
         if (id == null || !ID.matcher(id).matches()) {
             return Optional.empty();
         }
@@ -78,15 +100,17 @@ final class OperatorSessions {
             sessions.remove(id, session);
             return Optional.empty();
         }
-        sessions.replace(id, session, new Session(session.operator(), now));
-        return Optional.of(session.operator());
+        sessions.replace(id, session, new Session(session.open(), now));
+        return Optional.of(session.open());
     }
 
-    /** Ends a session (logout); an unknown id is ignored. */
-    void close(String id) {
-        if (id != null) {
-            sessions.remove(id);
+    /** Ends a session (logout); an unknown id is ignored. @return the session ended, if there was one */
+    Optional<Open> close(String id) {
+        if (id == null) {
+            return Optional.empty();
         }
+        Session removed = sessions.remove(id);
+        return removed == null ? Optional.empty() : Optional.of(removed.open());
     }
 
     int size() {

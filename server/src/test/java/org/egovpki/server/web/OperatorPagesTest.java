@@ -21,7 +21,16 @@ import org.egovpki.core.certificate.CertificateLookup;
 import org.egovpki.core.certificate.CertificateRecord;
 import org.egovpki.core.certificate.CertificateStatus;
 import org.egovpki.core.certificate.IssuanceState;
+import org.egovpki.core.audit.AuditEvent;
+import org.egovpki.core.audit.AuditEventType;
+import org.egovpki.core.audit.AuditOutcome;
+import org.egovpki.core.certificate.CertificateRecords;
+import org.egovpki.core.enroll.OperatorAccounts;
+import org.egovpki.core.enroll.OperatorCertificateBindings;
+import org.egovpki.core.enroll.OperatorCertificates;
 import org.egovpki.core.enroll.OperatorDirectory;
+import org.egovpki.core.enroll.SecondFactorLogin;
+import org.egovpki.core.operator.SecondFactorPolicy;
 import org.egovpki.core.profile.CertificateType;
 import org.egovpki.core.profile.KeyUsageKind;
 import org.egovpki.core.operator.Operator;
@@ -38,7 +47,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The operators' login and statistics pages through Jetty's local connector, against a fake
- * directory of three operators and statistics over two certificates.
+ * directory of operators, statistics over two certificates, and the second factor required of the
+ * administrative roles (the shipped default) with certificate bindings held in memory. The local
+ * connector is plain HTTP: no TLS client certificate ever comes with a login here (TwoFactorLoginIT
+ * logs in to the pages with one).
  */
 class OperatorPagesTest {
 
@@ -53,9 +65,16 @@ class OperatorPagesTest {
 
     private final TokenBucketsTest.MovingClock clock = new TokenBucketsTest.MovingClock();
     private final List<String> attempts = new ArrayList<>();
+    private final List<AuditEvent> audit = new ArrayList<>();
+    private final java.util.Map<String, String> bindings = new java.util.HashMap<>();
+    private final java.util.Map<String, CertificateRecord> operatorCertificates = new java.util.HashMap<>();
     private Statistics statistics;
     private Server http;
     private LocalConnector connector;
+    /** A connector whose requests look as if they came over TLS presenting {@link #clientCertificate}. */
+    private LocalConnector tls;
+    private java.security.cert.X509Certificate clientCertificate;
+    private boolean overTls;
 
     @BeforeEach
     void start() throws Exception {
@@ -79,7 +98,7 @@ class OperatorPagesTest {
 
             @Override
             public Optional<Operator> findByDn(String dn) {
-                throw new UnsupportedOperationException("the pages look operators up by login only");
+                return Optional.ofNullable(dn.startsWith("uid=") ? findByUid(dn.substring(4)).orElse(null) : null);
             }
 
             @Override
@@ -131,12 +150,29 @@ class OperatorPagesTest {
                 .filter(r -> query.businessTypes().isEmpty() || query.businessTypes().contains(r.businessType()))
                 .toList();
         OperatorPages pages = new OperatorPages(directory, operator -> operator == FRESH, statistics, lookup,
-                new CaRegistry(List.of()), clock, new SecureRandom());
+                new CaRegistry(List.of()), secondFactor(directory), clock, new SecureRandom());
         WebHandler handler = new WebHandler(info, new CaRegistry(List.of()), query -> List.of(),
                 (key, value, limit) -> null, null, pages, clock, new SecureRandom());
         http = new Server();
         connector = new LocalConnector(http);
         http.addConnector(connector);
+        org.eclipse.jetty.server.HttpConfiguration tlsConfig = new org.eclipse.jetty.server.HttpConfiguration();
+        tlsConfig.addCustomizer((request, responseHeaders) -> new org.eclipse.jetty.server.Request.Wrapper(request) {
+            @Override
+            public boolean isSecure() {
+                return true;
+            }
+
+            @Override
+            public Object getAttribute(String name) {
+                return name.equals(org.eclipse.jetty.io.EndPoint.SslSessionData.ATTRIBUTE) && clientCertificate != null
+                        ? org.eclipse.jetty.io.EndPoint.SslSessionData.from(null, "test", "TLS_AES_128_GCM_SHA256",
+                        new java.security.cert.X509Certificate[] {clientCertificate})
+                        : super.getAttribute(name);
+            }
+        });
+        tls = new LocalConnector(http, new org.eclipse.jetty.server.HttpConnectionFactory(tlsConfig));
+        http.addConnector(tls);
         http.setHandler(handler);
         http.start();
     }
@@ -279,6 +315,178 @@ class OperatorPagesTest {
         assertThat(get("/my/certificates/a1.der", "").getStatus()).isEqualTo(303);
     }
 
+    // ---- the second factor ----
+
+    @Test
+    void anAdminWithABoundCertificateIsRefusedWithThePasswordAloneAndTheRefusalIsAudited() throws Exception {
+        bind("admin");
+
+        HttpTester.Response r = login("admin", "right-password");
+
+        assertThat(r.getStatus()).isEqualTo(403);
+        assertThat(r.getContent()).contains("id=\"login-error\"", "This account needs a second factor",
+                "TLS client certificate", "id=\"login-form\"");
+        assertThat(r.getValuesList("Set-Cookie")).noneMatch(c -> c.startsWith(OperatorSessions.COOKIE));
+        AuditEvent refused = audit.get(audit.size() - 1);
+        assertThat(refused.type()).isEqualTo(AuditEventType.OPERATOR_SECOND_FACTOR_LOGIN);
+        assertThat(refused.outcome()).isEqualTo(AuditOutcome.FAILURE);
+        assertThat(refused.details()).containsEntry("operator", "admin");
+        assertThat(refused.details().get("reason")).contains("password alone on the pages");
+    }
+
+    @Test
+    void theRefusalIsInThePageLanguage() throws Exception {
+        bind("admin");
+        HttpTester.Response form = get("/login?lang=zh", "");
+        Matcher token = TOKEN.matcher(form.getContent());
+        assertThat(token.find()).isTrue();
+
+        HttpTester.Response r = post("/login", "Cookie: egov_lang=zh\r\nCookie: egov_csrf=" + cookieOf(form) + "\r\n",
+                "csrf=" + token.group(1) + "&uid=admin&password=right-password");
+
+        assertThat(r.getStatus()).isEqualTo(403);
+        assertThat(r.getContent()).contains("第二因素", "TLS 客户端证书");
+    }
+
+    @Test
+    void anUnboundAdminLogsInUnderTheGraceAndItsSessionEndsWhenACertificateIsBound() throws Exception {
+        String session = session("admin");
+        assertThat(audit).anyMatch(e -> e.type() == AuditEventType.OPERATOR_SECOND_FACTOR_GRACE);
+        assertThat(get("/my/certificates", session).getStatus()).isEqualTo(200);
+
+        bind("admin");
+
+        HttpTester.Response after = get("/my/certificates", session);
+        assertThat(after.getStatus()).isEqualTo(303);
+        assertThat(after.get("Location")).isEqualTo("/login");
+    }
+
+    @Test
+    void anOperatorWhoseRolesNeedNoSecondFactorLogsInWithThePassword() throws Exception {
+        bind("clerk");
+
+        HttpTester.Response r = login("clerk", "right-password");
+
+        assertThat(r.getStatus()).isEqualTo(303);
+        assertThat(r.getValuesList("Set-Cookie")).anyMatch(c -> c.startsWith(OperatorSessions.COOKIE + "="));
+        assertThat(audit).noneMatch(e -> e.type() == AuditEventType.OPERATOR_SECOND_FACTOR_LOGIN);
+    }
+
+    @Test
+    void anAdminLogsInOverTlsWithItsBoundCertificateOnASessionCheckedAgainOnEveryPage() throws Exception {
+        clientCertificate = bind("admin");
+        overTls = true;
+
+        HttpTester.Response login = login("admin", "right-password");
+
+        assertThat(login.getStatus()).as(login.getContent()).isEqualTo(303);
+        String cookie = login.getValuesList("Set-Cookie").stream()
+                .filter(c -> c.startsWith(OperatorSessions.COOKIE + "=")).findFirst().orElseThrow();
+        assertThat(cookie).contains("Secure");
+        AuditEvent loggedIn = audit.get(audit.size() - 1);
+        assertThat(loggedIn.type()).isEqualTo(AuditEventType.OPERATOR_SECOND_FACTOR_LOGIN);
+        assertThat(loggedIn.outcome()).isEqualTo(AuditOutcome.SUCCESS);
+        assertThat(loggedIn.details()).containsEntry("via", "TLS client certificate").containsEntry("channel", "pages");
+        String session = "Cookie: " + cookie.substring(0, cookie.indexOf(';')) + "\r\n";
+        assertThat(get("/my/certificates?lang=en", session).getContent()).contains("Logged in as admin.");
+
+        revokeBound("admin");
+
+        HttpTester.Response after = get("/my/certificates?lang=en", session);
+        assertThat(after.getStatus()).isEqualTo(303);
+        assertThat(after.get("Location")).isEqualTo("/login");
+    }
+
+    @Test
+    void anotherCertificateThanTheBoundOneDoesNotLogIn() throws Exception {
+        bind("admin");
+        clientCertificate = WebHandlerTest.certificate();
+        overTls = true;
+
+        HttpTester.Response r = login("admin", "right-password");
+
+        assertThat(r.getStatus()).isEqualTo(403);
+        assertThat(r.getContent()).contains("This account needs a second factor");
+        assertThat(r.getValuesList("Set-Cookie")).noneMatch(c -> c.startsWith(OperatorSessions.COOKIE));
+        assertThat(audit.get(audit.size() - 1).details().get("reason")).contains("is not the one bound");
+    }
+
+    @Test
+    void aTwoFactorSessionEndsAtTheApiTokensLifetimeEvenWhileInUse() throws Exception {
+        clientCertificate = bind("admin");
+        overTls = true;
+        String session = session("admin");
+
+        clock.advance(java.time.Duration.ofMinutes(10));
+        assertThat(get("/my/certificates", session).getStatus()).isEqualTo(200);
+        clock.advance(java.time.Duration.ofMinutes(6));
+
+        // 6 minutes idle is within the pages' 15, but the second-factor session (15 minutes) is over.
+        assertThat(get("/my/certificates", session).getStatus()).isEqualTo(303);
+    }
+
+    /** The second factor as shipped (administrative roles), over bindings and certificate records in memory. */
+    private SecondFactorLogin secondFactor(OperatorDirectory directory) {
+        OperatorCertificateBindings bound = new OperatorCertificateBindings() {
+            @Override
+            public Optional<String> boundCertificate(String uid) {
+                return Optional.ofNullable(bindings.get(uid));
+            }
+
+            @Override
+            public Optional<String> holderOf(String certificateId) {
+                return bindings.entrySet().stream().filter(e -> e.getValue().equals(certificateId))
+                        .map(java.util.Map.Entry::getKey).findFirst();
+            }
+
+            @Override
+            public void bind(String uid, String certificateId) {
+                bindings.put(uid, certificateId);
+            }
+        };
+        // The pages only ask which certificate is bound (OperatorCertificates.bound): records are found by id.
+        CertificateRecords records = (CertificateRecords) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {CertificateRecords.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("find") && args.length == 2) {
+                        return Optional.ofNullable(operatorCertificates.get(CertificateRecord.id((String) args[0],
+                                (java.math.BigInteger) args[1])));
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        OperatorAccounts accounts = (OperatorAccounts) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {OperatorAccounts.class}, (proxy, method, args) -> {
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        OperatorCertificates certificates = new OperatorCertificates(accounts, bound, records, this::record, clock);
+        return new SecondFactorLogin(SecondFactorPolicy.ADMINISTRATIVE_ROLES, certificates, directory, this::record,
+                clock, new SecureRandom(), java.time.Duration.ofMinutes(2), java.time.Duration.ofMinutes(15));
+    }
+
+    /** Binds a valid operator certificate to {@code uid}, as a security admin would. */
+    private java.security.cert.X509Certificate bind(String uid) throws Exception {
+        java.security.cert.X509Certificate certificate = WebHandlerTest.certificate();
+        CertificateRecord record = record("ops", Long.toHexString(0x7000 + bindings.size()), certificate.getEncoded());
+        operatorCertificates.put(record.id(), record);
+        bindings.put(uid, record.id());
+        return certificate;
+    }
+
+    /** The certificate bound to {@code uid}, revoked in the records. */
+    private void revokeBound(String uid) {
+        CertificateRecord r = operatorCertificates.get(bindings.get(uid));
+        operatorCertificates.put(r.id(), new CertificateRecord(r.issuer(), r.serial(), r.requestId(), r.subscriberId(),
+                r.subjectDn(), r.profile(), r.type(), r.kind(), r.businessType(), r.region(), CertificateStatus.REVOKED,
+                r.issuanceState(), null, r.certificateDer(), r.notBefore(), r.notAfter(), "ab", r.notBefore(), 0,
+                new org.egovpki.core.certificate.Revocation(clock.instant(),
+                        org.egovpki.core.certificate.RevocationReason.KEY_COMPROMISE, null, "uid=ra1",
+                        org.egovpki.core.certificate.RevocationChannel.OPERATOR)));
+    }
+
+    private long record(AuditEvent event) {
+        audit.add(event);
+        return audit.size();
+    }
+
     // ---- helpers ----
 
     private static CertificateRecord record(String businessType, String serialHex, byte[] der) {
@@ -317,13 +525,13 @@ class OperatorPagesTest {
     }
 
     private HttpTester.Response get(String path, String headers) throws Exception {
-        return HttpTester.parseResponse(connector.getResponse("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n"
+        return HttpTester.parseResponse((overTls ? tls : connector).getResponse("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n"
                 + headers + "Connection: close\r\n\r\n"));
     }
 
     private HttpTester.Response post(String path, String headers, String body) throws Exception {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        return HttpTester.parseResponse(connector.getResponse("POST " + path + " HTTP/1.1\r\nHost: localhost\r\n"
+        return HttpTester.parseResponse((overTls ? tls : connector).getResponse("POST " + path + " HTTP/1.1\r\nHost: localhost\r\n"
                 + headers + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + bytes.length
                 + "\r\nConnection: close\r\n\r\n" + body));
     }

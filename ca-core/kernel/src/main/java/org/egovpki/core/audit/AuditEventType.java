@@ -27,6 +27,14 @@ public enum AuditEventType {
      */
     KEY_CUSTODY_SPLIT,
     /**
+     * {@code egov-pki custody reshare} split the same CA key store password again (server stopped;
+     * recorded in the CLI trail): the actor is the OS user who ran it; details name the key store id,
+     * the earlier and the new split number, threshold and custodians, and the custodians whose shares
+     * were presented; a FAILURE is a reshare refused after the shares opened the key store. Never a
+     * share or a passphrase.
+     */
+    KEY_CUSTODY_RESHARED,
+    /**
      * A key custodian presented a share to the locked CA (details: custodian, share index, k of M),
      * or a presentation was refused (FAILURE, with the reason); never the share itself.
      */

@@ -210,6 +210,50 @@ public final class SecondFactorLogin {
         }
         Operator operator = operators.findByDn(open.dn()).orElseThrow(() -> failed(open.dn(),
                 "operator '" + open.uid() + "' is disabled", open.uid()));
+        return openSession(operator, record, now, Map.of("algorithm", alg));
+    }
+
+    /**
+     * A password login on a channel that keeps a session of its own (the operators' pages): what the
+     * password just checked, with the TLS client certificate of the call, is worth for this operator.
+     * Empty when the password alone is enough ({@link #passwordOnly}: the roles need no second factor,
+     * or the enrolment grace). When the roles need it and a certificate is bound, {@code clientCertificate}
+     * must be that certificate, unrevoked and valid now: the answer is then a session as {@link #login}'s
+     * (audited, {@link #session} re-checks it on every use and it ends after the same lifetime).
+     *
+     * @param clientCertificate the DER of the call's TLS client certificate, {@code null} without one
+     * @param channel           where the login happens, for the audit trail (e.g. {@code pages})
+     * @throws DomainException FORBIDDEN, audited as a failed {@link AuditEventType#OPERATOR_SECOND_FACTOR_LOGIN},
+     *                         when the second factor is required and was not presented
+     */
+    public Optional<Session> passwordLogin(Operator operator, byte[] clientCertificate, String channel) {
+        Objects.requireNonNull(operator, "operator");
+        if (passwordOnly(operator) != PasswordOnly.REFUSED) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        String uid = operator.uid();
+        Optional<OperatorCertificates.Bound> bound = certificates.bound(uid);
+        if (clientCertificate == null || bound.isEmpty()) {
+            throw failed(operator.dn(), "password alone on the " + channel + ": operator '" + uid + "' has a role "
+                    + "that needs the operator certificate too; log in over HTTPS presenting it as TLS client "
+                    + "certificate", uid);
+        }
+        CertificateRecord record = bound.get().record();
+        if (!Arrays.equals(clientCertificate, record.certificateDer())) {
+            throw failed(operator.dn(), "the TLS client certificate presented on the " + channel + " is not the one "
+                    + "bound to operator '" + uid + "' (" + record.id() + ")", uid);
+        }
+        try {
+            OperatorCertificates.usable(record, now);
+        } catch (DomainException e) {
+            throw failed(operator.dn(), e.getMessage(), uid);
+        }
+        return Optional.of(openSession(operator, record, now, Map.of("via", "TLS client certificate",
+                "channel", channel)));
+    }
+
+    private Session openSession(Operator operator, CertificateRecord record, Instant now, Map<String, String> how) {
         sessions.values().removeIf(h -> !now.isBefore(h.expiresAt()));
         String token = randomToken();
         Instant expires = now.plus(sessionLifetime);
@@ -217,11 +261,18 @@ public final class SecondFactorLogin {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("operator", operator.uid());
         details.put("certificate", record.id());
-        details.put("algorithm", alg);
+        details.putAll(new java.util.TreeMap<>(how));
         details.put("until", expires.toString());
         audit.record(AuditEvent.success(now, AuditEventType.OPERATOR_SECOND_FACTOR_LOGIN, operator.dn(),
                 List.of(operator.dn()), details));
         return new Session(operator, token, expires, record.id());
+    }
+
+    /** Ends a session (a logout); an unknown token is ignored. */
+    public void logout(String token) {
+        if (token != null && !token.isBlank()) {
+            sessions.remove(hash(token.trim()));
+        }
     }
 
     /**

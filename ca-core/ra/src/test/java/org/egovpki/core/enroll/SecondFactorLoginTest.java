@@ -233,6 +233,51 @@ class SecondFactorLoginTest {
     }
 
     @Test
+    void aPasswordLoginIsEnoughForOthersAndInTheGraceWithoutASession() {
+        assertThat(login.passwordLogin(clerk, null, "pages")).isEmpty();
+        assertThat(login.passwordLogin(ca, null, "pages")).isEmpty();
+        assertThat(audit).noneMatch(e -> e.type() == AuditEventType.OPERATOR_SECOND_FACTOR_LOGIN);
+    }
+
+    @Test
+    void aPasswordLoginWithoutTheBoundCertificateIsRefusedAndAudited() throws Exception {
+        bound("caadmin", sm2());
+        byte[] other = issue(sm2(), true, true, T0.minusSeconds(60), T0.plus(Duration.ofDays(365)));
+
+        assertRefused(() -> login.passwordLogin(ca, null, "pages"), "password alone on the pages");
+        assertThat(last().type()).isEqualTo(AuditEventType.OPERATOR_SECOND_FACTOR_LOGIN);
+        assertThat(last().outcome()).isEqualTo(AuditOutcome.FAILURE);
+        assertThat(last().details()).containsEntry("operator", "caadmin");
+        assertRefused(() -> login.passwordLogin(ca, other, "pages"), "is not the one bound");
+        assertThat(last().outcome()).isEqualTo(AuditOutcome.FAILURE);
+    }
+
+    @Test
+    void aPasswordLoginWithTheBoundCertificateOpensASessionThatEndsWithTheCertificate() throws Exception {
+        byte[] cert = bound("caadmin", sm2());
+
+        SecondFactorLogin.Session session = login.passwordLogin(ca, cert, "pages").orElseThrow();
+
+        assertThat(session.expiresAt()).isEqualTo(T0.plus(Duration.ofMinutes(15)));
+        assertThat(last().outcome()).isEqualTo(AuditOutcome.SUCCESS);
+        assertThat(last().details()).containsEntry("via", "TLS client certificate").containsEntry("channel", "pages");
+        assertThat(login.session(session.token())).map(Operator::uid).contains("caadmin");
+        revoke(cert);
+        assertThat(login.session(session.token())).isEmpty();
+        assertRefused(() -> login.passwordLogin(ca, cert, "pages"), "is revoked");
+    }
+
+    @Test
+    void logoutEndsASession() throws Exception {
+        byte[] cert = bound("caadmin", sm2());
+        String token = login.passwordLogin(ca, cert, "pages").orElseThrow().token();
+
+        login.logout(token);
+
+        assertThat(login.session(token)).isEmpty();
+    }
+
+    @Test
     void certificateBoundToAnotherOperatorIsRefused() throws Exception {
         byte[] cert = bound("caadmin", sm2());
         assertBindRefused(security, "clerk1", cert, DomainException.Kind.CONFLICT, "already bound to operator 'caadmin'");
