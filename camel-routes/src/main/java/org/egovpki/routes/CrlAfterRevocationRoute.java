@@ -36,7 +36,8 @@ public final class CrlAfterRevocationRoute extends FlowRouteBuilder {
         AggregationStrategy sameCa = (oldExchange, newExchange) -> oldExchange == null ? newExchange : oldExchange;
         from(ENDPOINT)
                 .routeId(ROUTE_ID)
-                .aggregate(body(), sameCa).completionInterval(window.toMillis()).id(WINDOW_ID)
+                .aggregate(body(), sameCa).aggregationRepository(CrlWindowRepository.of(getContext()))
+                .completionInterval(window.toMillis()).id(WINDOW_ID)
                 .bean(CrlScheduleRoute.JOBS_BEAN, "issueAfterRevocation(${body})").id("issue-crl-after-revocation");
     }
 }

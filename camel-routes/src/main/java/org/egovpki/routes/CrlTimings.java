@@ -13,8 +13,9 @@ import org.apache.camel.processor.aggregate.AggregateProcessor;
  * ({@link CrlAfterRevocationRoute}). A Camel route's endpoint options are fixed when it is built,
  * so each change stops and removes the route and adds it again, built with the new values; the
  * route keeps its id. Names of revoking CAs waiting in the after-revocation window are not lost:
- * the open window is closed first (their CRLs are issued at once), and names still in the seda
- * queue wait there for the new route.
+ * the open window is closed first (their CRLs are issued at once), names still in the seda
+ * queue wait there for the new route, and a name that reached the window as it was being closed
+ * stays in its {@link CrlWindowRepository}, which outlives the route, for the new route's window.
  */
 public final class CrlTimings {
 

@@ -98,4 +98,27 @@ class CrlAfterRevocationRouteTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> jobs.afterRevocation().contains("ec-issuing"));
         assertThat(jobs.afterRevocation()).containsExactly("sm2-issuing", "ec-issuing");
     }
+
+    /**
+     * The name that joins the window as a reload closes it (the race behind a flaky replacement):
+     * a group still open when its route stops is not dropped with the route but kept for the
+     * replacement's window, which issues its CRL.
+     */
+    @Test
+    void aGroupStillOpenWhenTheRouteStopsIsIssuedByTheReplacement() throws Exception {
+        start(Duration.ofHours(1));
+        producer.sendBody(CrlAfterRevocationRoute.ENDPOINT, "sm2-issuing");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> CrlWindowRepository.of(camel).getKeys().contains("sm2-issuing"));
+
+        // Stopped without closing the window first: the old in-memory repository emptied itself here.
+        camel.getRouteController().stopRoute(CrlAfterRevocationRoute.ROUTE_ID);
+        camel.removeRoute(CrlAfterRevocationRoute.ROUTE_ID);
+        assertThat(jobs.afterRevocation()).isEmpty();
+        camel.addRoutes(new CrlAfterRevocationRoute(Duration.ofMillis(200)));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> jobs.afterRevocation().contains("sm2-issuing"));
+        assertThat(jobs.afterRevocation()).containsExactly("sm2-issuing");
+        assertThat(CrlWindowRepository.of(camel).getKeys()).isEmpty();
+    }
 }
