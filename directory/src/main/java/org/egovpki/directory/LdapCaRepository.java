@@ -265,14 +265,24 @@ public final class LdapCaRepository implements CaRepository {
     }
 
     @Override
-    public boolean publishArl(String caName, CrlRecord arl) {
+    public boolean publishArl(String caName, BigInteger crlNumber, CrlRecord arl) {
         Optional<CrlRecord> current = currentArl(caName);
         if (current.isPresent() && current.get().crlNumber().compareTo(arl.crlNumber()) >= 0) {
             return false;
         }
+        // The ARL is written only while the full CRL it numbers on from is still the CA's: removing and
+        // adding back that number in the same modify fails when another CA process has published a newer
+        // CRL (and so an ARL numbered above this one) since the look-up above, so an ARL never goes back.
+        String number = crlNumber.toString();
         try {
-            ldap.modify(names.ca(caName).toString(), new Modification(ModificationType.REPLACE, AT_ARL, arl.der()));
+            ldap.modify(names.ca(caName).toString(),
+                    new Modification(ModificationType.DELETE, AT_CRL_NUMBER, number),
+                    new Modification(ModificationType.ADD, AT_CRL_NUMBER, number),
+                    new Modification(ModificationType.REPLACE, AT_ARL, arl.der()));
         } catch (LDAPException e) {
+            if (RACE_LOST.contains(e.getResultCode())) {
+                return false;
+            }
             throw LdapErrors.toDomain("publishing the ARL #" + arl.crlNumber() + " of CA " + caName, e);
         }
         mirror.bestEffort("publishing ARL #" + arl.crlNumber() + " of CA " + caName,
@@ -334,24 +344,44 @@ public final class LdapCaRepository implements CaRepository {
     @Override
     public boolean publishRetiredKeyCrl(String caName, String keyIdHex, CrlRecord crl) {
         DN dn = names.retiredKeyCrl(caName, keyIdHex);
-        Optional<CrlRecord> current = retiredKeyCrl(caName, keyIdHex);
-        if (current.isPresent() && current.get().crlNumber().compareTo(crl.crlNumber()) >= 0) {
-            return false;
-        }
+        String number = crl.crlNumber().toString();
         try {
-            if (current.isEmpty() && ldap.getEntry(dn.toString(), "cn") == null) {
-                Entry entry = new Entry(dn);
-                entry.addAttribute("objectClass", "top", "cRLDistributionPoint");
-                entry.addAttribute("cn", "key-" + keyIdHex);
-                entry.addAttribute(AT_CRL, crl.der());
-                ldap.add(entry);
-            } else {
-                ldap.modify(dn.toString(), new Modification(ModificationType.REPLACE, AT_CRL, crl.der()));
+            SearchResultEntry entry = ldap.getEntry(dn.toString(), AT_CRL_NUMBER, AT_CRL, "objectClass");
+            if (entry == null) {
+                Entry created = new Entry(dn);
+                created.addAttribute("objectClass", "top", "cRLDistributionPoint", OC_PARTITION);
+                created.addAttribute("cn", "key-" + keyIdHex);
+                created.addAttribute(AT_CRL_NUMBER, number);
+                created.addAttribute(AT_CRL, crl.der());
+                ldap.add(created);
+                return true;
             }
+            // The entry's number is a compare-and-swap, as for partitions: of two CA processes that
+            // read the same CRL, only one replaces it, so one number never names two different CRLs.
+            String current = entry.getAttributeValue(AT_CRL_NUMBER);
+            List<Modification> mods = new ArrayList<>();
+            if (current != null) {
+                if (new BigInteger(current).compareTo(crl.crlNumber()) >= 0) {
+                    return false;
+                }
+                mods.add(new Modification(ModificationType.DELETE, AT_CRL_NUMBER, current));
+            } else {
+                byte[] der = LdapValues.binary(entry, "certificateRevocationList");
+                if (der != null && crlNumber(Pem.parseCrl(der)).compareTo(crl.crlNumber()) >= 0) {
+                    return false;
+                }
+                // Written before the entry carried its number: the number's class comes with the first.
+                if (!entry.hasObjectClass(OC_PARTITION)) {
+                    mods.add(new Modification(ModificationType.ADD, "objectClass", OC_PARTITION));
+                }
+            }
+            mods.add(new Modification(ModificationType.ADD, AT_CRL_NUMBER, number));
+            mods.add(new Modification(ModificationType.REPLACE, AT_CRL, crl.der()));
+            ldap.modify(dn.toString(), mods);
             return true;
         } catch (LDAPException e) {
-            if (e.getResultCode() == ResultCode.ENTRY_ALREADY_EXISTS) {
-                return false; // another writer created it first; the next CRL run goes on from there
+            if (RACE_LOST.contains(e.getResultCode()) || e.getResultCode() == ResultCode.ENTRY_ALREADY_EXISTS) {
+                return false; // another writer published first; the next CRL run goes on from there
             }
             throw LdapErrors.toDomain("publishing CRL #" + crl.crlNumber() + " of the retired key " + keyIdHex
                     + " of CA " + caName, e);

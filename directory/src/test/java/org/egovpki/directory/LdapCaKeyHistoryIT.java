@@ -2,6 +2,7 @@ package org.egovpki.directory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -91,6 +92,51 @@ class LdapCaKeyHistoryIT {
             assertThat(directory.anonymous().getEntry(directory.names().retiredKeyCrl("root", keyId).toString(),
                     "certificateRevocationList;binary")).isNotNull();
             assertThat(cas.retiredKeyCrl("root", "ffff")).isEmpty();
+        }
+    }
+
+    /**
+     * Two CA processes on one directory: a CRL published from what another process has replaced
+     * since is refused, so an ARL never goes back behind its CRL and one number never names two CRLs.
+     */
+    @Test
+    void staleArlsAndKeyCrlsAreRefusedAndOlderKeyCrlEntriesGetTheirNumber() throws Exception {
+        try (TestDirectory directory = TestDirectory.start(work)) {
+            LdapCaRepository cas = new LdapCaRepository(directory.ca(), directory.names());
+            CaCertificateFactory factory = new CaCertificateFactory(Clock.fixed(NOW, ZoneOffset.UTC), random);
+            KeyPair key = KeyAlgorithm.EC.generate(random);
+            X509Certificate cert = factory.selfSignedRoot(CaCertificateRequest.root("CN=Root,O=egov-pki,C=CN",
+                    Period.ofYears(30), "http://pki.test/ca/root.p7c"), key);
+            cas.save(record(cert));
+            CrlFactory crls = new CrlFactory(Clock.fixed(NOW, ZoneOffset.UTC));
+
+            assertThat(cas.publishCrl("root", null, crl(crls, cert, key, 1), null)).isTrue();
+            // Another process publishes CRL #4 before this one's ARL #3 (numbered from CRL #1) is written.
+            assertThat(cas.publishCrl("root", BigInteger.ONE, crl(crls, cert, key, 4), null)).isTrue();
+            assertThat(cas.publishArl("root", BigInteger.ONE, crl(crls, cert, key, 3)))
+                    .as("an ARL numbered from a CRL that is no longer current").isFalse();
+            assertThat(cas.currentArl("root")).isEmpty();
+            assertThat(cas.publishArl("root", BigInteger.valueOf(4), crl(crls, cert, key, 6))).isTrue();
+            assertThat(cas.currentArl("root").orElseThrow().crlNumber()).isEqualTo(BigInteger.valueOf(6));
+            assertThat(cas.currentCrl("root").orElseThrow().crlNumber()).as("the CRL is untouched")
+                    .isEqualTo(BigInteger.valueOf(4));
+
+            // A key CRL entry written by an earlier version: the CRL alone, no number attribute.
+            String keyId = "00bb22";
+            String dn = directory.names().retiredKeyCrl("root", keyId).toString();
+            Entry legacy = new Entry(dn);
+            legacy.addAttribute("objectClass", "top", "cRLDistributionPoint");
+            legacy.addAttribute("cn", "key-" + keyId);
+            legacy.addAttribute("certificateRevocationList;binary", crl(crls, cert, key, 2).der());
+            directory.ca().add(legacy);
+            assertThat(cas.publishRetiredKeyCrl("root", keyId, crl(crls, cert, key, 2))).isFalse();
+            assertThat(cas.publishRetiredKeyCrl("root", keyId, crl(crls, cert, key, 3))).isTrue();
+            assertThat(directory.ca().getEntry(dn, "egovCrlNumber").getAttributeValue("egovCrlNumber")).isEqualTo("3");
+
+            // Both processes read #3 and signed #4: the second to write finds the number moved on.
+            assertThat(cas.publishRetiredKeyCrl("root", keyId, crl(crls, cert, key, 4))).isTrue();
+            assertThat(cas.publishRetiredKeyCrl("root", keyId, crl(crls, cert, key, 4))).isFalse();
+            assertThat(cas.retiredKeyCrl("root", keyId).orElseThrow().crlNumber()).isEqualTo(BigInteger.valueOf(4));
         }
     }
 

@@ -381,7 +381,7 @@ class X500MirrorIT {
                 failingCrl.getThisUpdate().toInstant(), failingCrl.getNextUpdate().toInstant(), failingCrl.getEncoded());
         assertThat(cas.publishCrl("failing-mirror", null, record, null)).isTrue();
         assertThat(cas.currentCrl("failing-mirror")).isPresent();
-        assertThat(cas.publishArl("failing-mirror", record)).isTrue();
+        assertThat(cas.publishArl("failing-mirror", BigInteger.ONE, record)).isTrue();
         assertThat(cas.currentArl("failing-mirror")).isPresent();
         assertThat(crlsOf(caName)).isEmpty();
 

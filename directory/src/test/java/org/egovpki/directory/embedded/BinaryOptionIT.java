@@ -64,7 +64,7 @@ class BinaryOptionIT {
         CrlRecord full = new CrlRecord(BigInteger.ONE, now, now.plusSeconds(3600), CRL);
         CrlRecord delta = new CrlRecord(BigInteger.TWO, now, now.plusSeconds(3600), DELTA);
         cas.publishCrl(CA, null, full, delta);
-        cas.publishArl(CA, new CrlRecord(BigInteger.ONE, now, now.plusSeconds(3600), ARL));
+        cas.publishArl(CA, BigInteger.ONE, new CrlRecord(BigInteger.ONE, now, now.plusSeconds(3600), ARL));
         cas.publishPartitionCrl(CA, 0, full, delta);
         // A second CRL replaces the values of the attributes the first one added with the entry.
         cas.publishPartitionCrl(CA, 1, full, delta);

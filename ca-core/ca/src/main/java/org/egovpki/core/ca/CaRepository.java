@@ -39,8 +39,14 @@ public interface CaRepository extends CaPublications {
      */
     boolean publishPartitionCrl(String caName, int shard, CrlRecord full, CrlRecord delta);
 
-    /** Publishes a root CA's ARL unless one with a number not below {@code arl}'s is already there. */
-    boolean publishArl(String caName, CrlRecord arl);
+    /**
+     * Publishes a root CA's ARL, numbered on from its full CRL {@code crlNumber}, unless one with a
+     * number not below {@code arl}'s is already there or that CRL is no longer the CA's current one
+     * (another CA process published a newer CRL, and so a newer ARL, meanwhile).
+     *
+     * @return {@code false} if skipped for either reason
+     */
+    boolean publishArl(String caName, BigInteger crlNumber, CrlRecord arl);
 
     /**
      * Publishes the CRL of a CA key a key changeover made (current or retired since, named by its key

@@ -187,7 +187,7 @@ public final class CrlPublisher {
                 // The CA entry's number is the commit point; the ARL or the partitions number on from it.
                 BigInteger next = number.add(BigInteger.TWO);
                 if (ca.role() == CaRole.ROOT) {
-                    publishArl(ca, main, next, thisUpdate, actor);
+                    publishArl(ca, main, number, next, thisUpdate, actor);
                 } else {
                     for (int shard = 0; shard < partitions(); shard++) {
                         publishPartition(ca, main, shard, next.add(BigInteger.valueOf(2L * shard)), thisUpdate, actor);
@@ -251,16 +251,16 @@ public final class CrlPublisher {
      * Signs and publishes a root CA's authority revocation list: the revoked certificates of the
      * CAs it certified, under a critical issuingDistributionPoint with onlyContainsCACerts.
      */
-    private void publishArl(CertificateAuthority ca, CrlKey main, BigInteger number, Instant thisUpdate,
-                            String actor) {
+    private void publishArl(CertificateAuthority ca, CrlKey main, BigInteger crlNumber, BigInteger number,
+                            Instant thisUpdate, String actor) {
         try {
             List<RevokedEntry> subordinates = repository.revokedSubordinates(ca.name());
             EncodedCrl arl = crlFactory.build(new CrlRequest(number, thisUpdate, nextUpdateAfter)
                             .withPartition(CrlPartition.caCertificates(List.of(urls.arlUrl(ca.name()),
                                     urls.arlLdapUrl(ca.name())))),
                     sink -> subordinates.forEach(sink), main.certificate(), main.signer());
-            if (!repository.publishArl(ca.name(), CrlRecord.of(arl))) {
-                LOG.info("CA {} already has a newer ARL than #{}", ca.name(), number);
+            if (!repository.publishArl(ca.name(), crlNumber, CrlRecord.of(arl))) {
+                LOG.info("CA {} already has a newer CRL and ARL than #{}", ca.name(), number);
             }
         } catch (DomainException e) {
             LOG.error("The ARL of CA {} was not published: {}", ca.name(), e.getMessage());

@@ -75,9 +75,11 @@ public final class InMemoryCaRepository implements CaRepository {
     }
 
     @Override
-    public synchronized boolean publishArl(String caName, CrlRecord arl) {
+    public synchronized boolean publishArl(String caName, java.math.BigInteger crlNumber, CrlRecord arl) {
         CrlRecord current = crls.get(caName + "#arl");
-        if (current != null && current.crlNumber().compareTo(arl.crlNumber()) >= 0) {
+        CrlRecord full = crls.get(caName);
+        if (current != null && current.crlNumber().compareTo(arl.crlNumber()) >= 0
+                || full == null || !full.crlNumber().equals(crlNumber)) {
             return false;
         }
         crls.put(caName + "#arl", arl);
