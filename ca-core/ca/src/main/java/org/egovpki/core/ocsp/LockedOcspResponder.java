@@ -37,7 +37,7 @@ public final class LockedOcspResponder {
 
     private static final Logger LOG = LoggerFactory.getLogger(LockedOcspResponder.class);
 
-    private final Map<PresignedResponses.Key, PresignedAnswer> answers;
+    private final Map<DerKey, PresignedAnswer> answers;
     private final CertificateStatusSource statuses;
     private final Clock clock;
     private final LongAdder served = new LongAdder();
@@ -51,9 +51,9 @@ public final class LockedOcspResponder {
         Objects.requireNonNull(answers, "answers");
         this.statuses = Objects.requireNonNull(statuses, "statuses");
         this.clock = Objects.requireNonNull(clock, "clock");
-        Map<PresignedResponses.Key, PresignedAnswer> byCertId = new HashMap<>();
+        Map<DerKey, PresignedAnswer> byCertId = new HashMap<>();
         for (PresignedAnswer answer : answers) {
-            byCertId.merge(PresignedResponses.Key.of(answer.certIdShared()), answer,
+            byCertId.merge(DerKey.of(answer.certIdShared()), answer,
                     (a, b) -> a.thisUpdate().isAfter(b.thisUpdate()) ? a : b);
         }
         this.answers = Map.copyOf(byCertId);

@@ -348,7 +348,7 @@ public final class OcspResponder {
     private byte[] answer(byte[] requestDer) {
         Timing current = timing;
         ResponseCache cache = current.cache();
-        ResponseCache.Key key = cache == null ? null : ResponseCache.keyOf(requestDer);
+        DerKey key = cache == null ? null : ResponseCache.keyOf(requestDer);
         if (key != null) {
             byte[] cached = cache.get(key);
             if (cached != null) {
@@ -363,7 +363,7 @@ public final class OcspResponder {
         }
         PresignedResponses presigned = request.nonce() == null && request.certIds().length == 1
                 ? current.presigned() : null;
-        PresignedResponses.Key presignedKey = null;
+        DerKey presignedKey = null;
         long presignedTicket = 0;
         if (presigned != null) {
             presignedKey = PresignedResponses.keyOf(request.certIds()[0]);
@@ -447,7 +447,7 @@ public final class OcspResponder {
         int resigned = 0;
         for (PresignedResponses.Due due : presigned.sweep()) {
             try {
-                if (presign(current, presigned, due.key(), due.key().certId())) {
+                if (presign(current, presigned, due.key(), PresignedResponses.certIdOf(due.key()))) {
                     resigned++;
                 }
             } catch (DomainException e) {
@@ -467,7 +467,7 @@ public final class OcspResponder {
      *
      * @return whether it was stored; an unknown serial or a CertID no longer served is dropped instead
      */
-    private boolean presign(Timing current, PresignedResponses presigned, PresignedResponses.Key key, CertID certId) {
+    private boolean presign(Timing current, PresignedResponses presigned, DerKey key, CertID certId) {
         long ticket = presigned.ticket();
         Served signing = servedByHashes.get(IssuerHashes.of(certId));
         BigInteger serial = certId.getSerialNumber().getValue();

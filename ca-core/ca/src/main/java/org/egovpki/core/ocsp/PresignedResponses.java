@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,9 +48,9 @@ final class PresignedResponses {
     private final long validityMillis;
     private final int maxEntries;
 
-    private final ConcurrentHashMap<Key, Entry> entries = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<DerKey, Entry> entries = new ConcurrentHashMap<>();
     /** Guarded by {@code this}: which CertID forms are stored for a (CA, serial). */
-    private final Map<ResponseCache.Serial, List<Key>> bySerial = new HashMap<>();
+    private final Map<ResponseCache.Serial, List<DerKey>> bySerial = new HashMap<>();
     /** Written under {@code this}, read without: the number of invalidations so far. */
     private volatile long epoch;
     /** Counts every change of the set (stored, replaced, dropped), so its persistence knows when to write. */
@@ -81,16 +80,16 @@ final class PresignedResponses {
     }
 
     /** The key of a request's CertID. */
-    static Key keyOf(CertID certId) {
+    static DerKey keyOf(CertID certId) {
         try {
-            return new Key(certId.getEncoded(ASN1Encoding.DER));
+            return DerKey.of(certId.getEncoded(ASN1Encoding.DER));
         } catch (IOException e) {
             throw new IllegalStateException("cannot encode a CertID that was just decoded", e);
         }
     }
 
     /** The stored answer for {@code key} while it may still be served; never to be modified. */
-    byte[] get(Key key) {
+    byte[] get(DerKey key) {
         Entry entry = entries.get(key);
         if (entry == null || clock.millis() >= entry.servableUntil) {
             return null;
@@ -115,7 +114,7 @@ final class PresignedResponses {
      * @param asked          whether a client asked for it (a lazy store) rather than the sweep
      * @return whether it was stored
      */
-    synchronized boolean put(Key key, ResponseCache.Serial serial, long ticket, byte[] response, long signedAtMillis,
+    synchronized boolean put(DerKey key, ResponseCache.Serial serial, long ticket, byte[] response, long signedAtMillis,
             boolean asked) {
         if (ticket != epoch) {
             return false;
@@ -145,14 +144,14 @@ final class PresignedResponses {
      */
     synchronized List<CertID> invalidate(String issuerName, BigInteger serial) {
         epoch++;
-        List<Key> keys = bySerial.remove(new ResponseCache.Serial(issuerName, serial));
+        List<DerKey> keys = bySerial.remove(new ResponseCache.Serial(issuerName, serial));
         if (keys == null) {
             return List.of();
         }
         List<CertID> dropped = new ArrayList<>(keys.size());
-        for (Key key : keys) {
+        for (DerKey key : keys) {
             if (entries.remove(key) != null) {
-                dropped.add(key.certId());
+                dropped.add(certIdOf(key));
             }
         }
         changes.incrementAndGet();
@@ -180,7 +179,7 @@ final class PresignedResponses {
     }
 
     /** Drops the entry of {@code key} (its certificate is no longer known to the CA). */
-    synchronized void remove(Key key) {
+    synchronized void remove(DerKey key) {
         Entry entry = entries.remove(key);
         if (entry != null) {
             unindexLocked(entry);
@@ -207,7 +206,7 @@ final class PresignedResponses {
         for (Entry entry : entries.values()) {
             long nextUpdate = entry.signedAt + validityMillis;
             if (now < nextUpdate) {
-                answers.add(PresignedAnswer.shared(entry.serial.issuerName(), entry.serial.serial(), entry.key.der,
+                answers.add(PresignedAnswer.shared(entry.serial.issuerName(), entry.serial.serial(), entry.key.der(),
                         entry.response, Instant.ofEpochMilli(entry.signedAt), Instant.ofEpochMilli(nextUpdate)));
             }
         }
@@ -227,50 +226,24 @@ final class PresignedResponses {
     }
 
     private void unindexLocked(Entry entry) {
-        List<Key> keys = bySerial.get(entry.serial);
+        List<DerKey> keys = bySerial.get(entry.serial);
         if (keys != null && keys.remove(entry.key) && keys.isEmpty()) {
             bySerial.remove(entry.serial);
         }
     }
 
     /** An entry to re-sign: its CertID as asked and its (CA, serial). */
-    record Due(Key key, ResponseCache.Serial serial) {
+    record Due(DerKey key, ResponseCache.Serial serial) {
     }
 
-    /** A CertID's DER, compared by content. */
-    static final class Key {
-        private final byte[] der;
-        private final int hash;
-
-        /** The key of a CertID's DER (not copied: the caller keeps it unchanged). */
-        static Key of(byte[] der) {
-            return new Key(der);
-        }
-
-        private Key(byte[] der) {
-            this.der = der;
-            this.hash = Arrays.hashCode(der);
-        }
-
-        /** The CertID again, decoded from the stored DER (kept as bytes: a third of the memory). */
-        CertID certId() {
-            return CertID.getInstance(der);
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Key that && hash == that.hash && Arrays.equals(der, that.der);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
+    /** The CertID of a key, decoded again from its DER (kept as bytes: a third of the memory). */
+    static CertID certIdOf(DerKey key) {
+        return CertID.getInstance(key.der());
     }
 
     /** One stored answer; compared by identity, so a replaced entry is never removed in its successor's place. */
     private static final class Entry {
-        final Key key;
+        final DerKey key;
         final ResponseCache.Serial serial;
         final byte[] response;
         final long signedAt;
@@ -279,7 +252,7 @@ final class PresignedResponses {
         /** Whether a client asked for this answer since it was signed; a benign race, set once. */
         volatile boolean asked;
 
-        Entry(Key key, ResponseCache.Serial serial, byte[] response, long signedAt, long refreshAt,
+        Entry(DerKey key, ResponseCache.Serial serial, byte[] response, long signedAt, long refreshAt,
                 long servableUntil) {
             this.key = key;
             this.serial = serial;

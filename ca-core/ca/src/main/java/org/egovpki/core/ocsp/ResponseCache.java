@@ -4,7 +4,6 @@ import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -47,9 +46,9 @@ final class ResponseCache {
     private final long lifetimeMillis;
     private final int maxEntries;
 
-    private final ConcurrentHashMap<Key, Entry> entries = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<DerKey, Entry> entries = new ConcurrentHashMap<>();
     /** Guarded by {@code this}: which cached requests answered for a (CA, serial). */
-    private final Map<Serial, Set<Key>> bySerial = new HashMap<>();
+    private final Map<Serial, Set<DerKey>> bySerial = new HashMap<>();
     /** Guarded by {@code this}: entries in the order they were stored; may hold replaced ones. */
     private final ArrayDeque<Entry> stored = new ArrayDeque<>();
     /** Written under {@code this}, read without: the number of invalidations so far. */
@@ -77,15 +76,15 @@ final class ResponseCache {
      * The key reads the caller's array until {@link #put} stores its own copy: the caller must not
      * change the array while it uses the key.
      */
-    static Key keyOf(byte[] requestDer) {
+    static DerKey keyOf(byte[] requestDer) {
         if (requestDer == null || requestDer.length == 0 || requestDer.length > MAX_KEY_OCTETS) {
             return null;
         }
-        return new Key(requestDer);
+        return DerKey.of(requestDer);
     }
 
     /** The stored response for {@code key} if it is still within its lifetime; never to be modified. */
-    byte[] get(Key key) {
+    byte[] get(DerKey key) {
         Entry entry = entries.get(key);
         if (entry == null || clock.millis() >= entry.expiresAt) {
             return null;
@@ -104,11 +103,11 @@ final class ResponseCache {
      * @param serials the (CA name, serial) pairs whose status the response states
      * @return whether it was stored
      */
-    synchronized boolean put(Key requestKey, long ticket, List<Serial> serials, byte[] response) {
+    synchronized boolean put(DerKey requestKey, long ticket, List<Serial> serials, byte[] response) {
         if (ticket != epoch) {
             return false;
         }
-        Key key = requestKey.copy();
+        DerKey key = requestKey.copy();
         while (entries.size() >= maxEntries || stored.size() >= 2 * maxEntries) {
             Entry oldest = stored.pollFirst();
             if (oldest == null) {
@@ -131,11 +130,11 @@ final class ResponseCache {
     /** Drops every stored response that states the status of {@code serial} of CA {@code issuerName}. */
     synchronized void invalidate(String issuerName, BigInteger serial) {
         epoch++;
-        Set<Key> keys = bySerial.remove(new Serial(issuerName, serial));
+        Set<DerKey> keys = bySerial.remove(new Serial(issuerName, serial));
         if (keys == null) {
             return;
         }
-        for (Key key : keys) {
+        for (DerKey key : keys) {
             Entry entry = entries.remove(key);
             if (entry != null) {
                 unindexLocked(entry);
@@ -164,7 +163,7 @@ final class ResponseCache {
 
     private void unindexLocked(Entry entry) {
         for (Serial serial : entry.serials) {
-            Set<Key> keys = bySerial.get(serial);
+            Set<DerKey> keys = bySerial.get(serial);
             if (keys != null && keys.remove(entry.key) && keys.isEmpty()) {
                 bySerial.remove(serial);
             }
@@ -179,39 +178,14 @@ final class ResponseCache {
         }
     }
 
-    /** The request bytes, compared by content. */
-    static final class Key {
-        private final byte[] der;
-        private final int hash;
-
-        private Key(byte[] der) {
-            this.der = der;
-            this.hash = Arrays.hashCode(der);
-        }
-
-        Key copy() {
-            return new Key(der.clone());
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Key that && hash == that.hash && Arrays.equals(der, that.der);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
-    }
-
     /** One stored response; compared by identity, so a replaced entry is never removed in its successor's place. */
     private static final class Entry {
-        final Key key;
+        final DerKey key;
         final byte[] response;
         final long expiresAt;
         final List<Serial> serials;
 
-        Entry(Key key, byte[] response, long expiresAt, List<Serial> serials) {
+        Entry(DerKey key, byte[] response, long expiresAt, List<Serial> serials) {
             this.key = key;
             this.response = response;
             this.expiresAt = expiresAt;
