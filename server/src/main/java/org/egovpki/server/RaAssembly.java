@@ -163,9 +163,13 @@ final class RaAssembly {
                 enrollment, audit, clock);
     }
 
-    /** The operators who may act through an LDAP browser now: not disabled, no password change pending. */
+    /**
+     * The operators who may act through an LDAP browser now: not disabled, no password change pending,
+     * no second factor required (a bind is a password alone). Needs {@link #startEnrollment} first.
+     */
     ActiveOperators activeOperators() {
-        return new ActiveOperators(operators, administration);
+        return new ActiveOperators(operators, administration,
+                operator -> secondFactor.passwordOnly(operator) == SecondFactorLogin.PasswordOnly.REFUSED);
     }
 
     LdapRequestStore requests() {

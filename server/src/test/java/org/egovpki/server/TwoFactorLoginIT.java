@@ -1,9 +1,13 @@
 package org.egovpki.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.unboundid.ldap.sdk.Attribute;
+import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.LDAPConnection;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -141,6 +145,23 @@ class TwoFactorLoginIT {
         HttpResponse<byte[]> basic = api.get("admin", "/api/v1/requests");
         assertThat(basic.statusCode()).isEqualTo(403);
         assertThat(ApiClient.text(basic)).contains("second factor required").contains("/api/v1/login/challenge");
+
+        // An LDAP bind is a password alone too: a decision the admin adds in an LDAP browser is refused.
+        String pending = submitPersonal("Sun Pending");
+        try (LDAPConnection admin = server.bind("uid=admin,ou=operators," + ServerProcess.BASE, PASSWORD)) {
+            admin.add(new Entry("egovDecisionId=admin-1,egovRequestId=" + pending + ",ou=requests," + ServerProcess.BASE,
+                    new Attribute("objectClass", "top", "egovRequestDecision"), new Attribute("egovDecisionId", "admin-1"),
+                    new Attribute("egovDecision", "APPROVED")));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            try (LDAPConnection directoryAdmin = server.directoryAdmin()) {
+                String note = directoryAdmin.getEntry("egovRequestId=" + pending + ",ou=requests," + ServerProcess.BASE,
+                        "egovDecisionNote").getAttributeValue("egovDecisionNote");
+                return note != null && note.contains("not an active egov-pki operator")
+                        && note.contains("operator certificate");
+            }
+        });
+        assertThat(api.json("reviewer1", "/api/v1/requests/" + pending).path("state").asText()).isEqualTo("SUBMITTED");
 
         // A signature by another key is refused, and spends the nonce.
         JsonNode challenge = api.postJson("admin", "/api/v1/login/challenge", Map.of(), 200);
@@ -286,6 +307,24 @@ class TwoFactorLoginIT {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
         return HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** A personal request submitted by the clerk, waiting for review; its id. */
+    private static String submitPersonal(String name) throws Exception {
+        KeyPair key = KeyAlgorithm.SM2.generate(RANDOM);
+        ObjectNode body = ApiClient.JSON.createObjectNode();
+        body.put("csr", Base64.getEncoder().encodeToString(new JcaPKCS10CertificationRequestBuilder(
+                new X500Principal("CN=" + name + ",O=egov-pki test,C=CN"), key.getPublic())
+                .build(new JcaContentSignerBuilder("SM3WITHSM2").setProvider(BouncyCastle.PROVIDER)
+                        .build(key.getPrivate())).getEncoded()));
+        body.put("profile", "operator");
+        ObjectNode registration = body.putObject("registration");
+        registration.put("realName", name);
+        registration.put("idType", "RESIDENT_ID");
+        registration.put("idNumber", residentId());
+        body.put("challengePhrase", "pending phrase 1");
+        body.put("agreementAccepted", true);
+        return api.postJson("clerk1", "/api/v1/requests", body, 201).path("id").asText();
     }
 
     private static String issueOperatorCertificate(KeyPair key, String name) throws Exception {

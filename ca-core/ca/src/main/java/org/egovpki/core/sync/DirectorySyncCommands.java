@@ -95,7 +95,9 @@ public final class DirectorySyncCommands {
         Optional<Operator> author = activeOperatorByDn.apply(command.authorDn());
         if (author.isEmpty()) {
             refuse(command, action.get().audited, context, command.authorDn() + " is not an active egov-pki operator; "
-                    + "only CA admins bound with their own operator DN can command sync targets");
+                    + "only CA admins bound with their own operator DN can command sync targets, and not while their "
+                    + "one-time or expired password is unchanged or their role needs the operator certificate, which an "
+                    + "LDAP bind does not present (use the API with a two-factor session)");
             return;
         }
         Optional<String> malformed = malformed(action.get(), command);

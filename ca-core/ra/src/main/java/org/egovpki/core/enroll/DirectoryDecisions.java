@@ -104,7 +104,9 @@ public final class DirectoryDecisions {
         Optional<Operator> author = operators.findByDn(decision.authorDn());
         if (author.isEmpty()) {
             refuse(decision, type, context, decision.authorDn() + " is not an active egov-pki operator; only "
-                    + "reviewers bound with their own operator DN can decide requests");
+                    + "reviewers bound with their own operator DN can decide requests, and not while their one-time or "
+                    + "expired password is unchanged or their role needs the operator certificate, which an LDAP bind "
+                    + "does not present (decide through the API with a two-factor session)");
             return;
         }
         try {

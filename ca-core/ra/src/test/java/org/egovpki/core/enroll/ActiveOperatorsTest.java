@@ -25,7 +25,9 @@ class ActiveOperatorsTest {
     private final OperatorAdministration administration = new OperatorAdministration(accounts,
             new PasswordPolicy(3, Duration.ofDays(90)), "Otp1xyz9876"::toCharArray, e -> 1L,
             Clock.fixed(T0, ZoneOffset.UTC));
-    private final ActiveOperators active = new ActiveOperators(new ByDn(), administration);
+    private final Set<String> needSecondFactor = new java.util.HashSet<>();
+    private final ActiveOperators active = new ActiveOperators(new ByDn(), administration,
+            operator -> needSecondFactor.contains(operator.uid()));
 
     @Test
     void anOperatorWithAPendingPasswordChangeIsNotActiveUntilItChangesIt() {
@@ -39,6 +41,23 @@ class ActiveOperatorsTest {
 
         administration.changeOwnPassword(reviewer, "Otp1xyz9876".toCharArray(), "Garden2026".toCharArray());
         assertThat(active.findByDn(reviewer.dn())).isPresent();
+    }
+
+    /**
+     * An LDAP bind is a password alone: an operator whose roles need the second factor (a certificate
+     * bound to it) decides nothing through an LDAP browser, as the API refuses its password alone.
+     */
+    @Test
+    void anOperatorWhosePasswordAloneIsRefusedIsNotActiveOnTheDirectoryChannels() {
+        Operator security = accounts.create("sec1", "Security", EnumSet.of(Role.SECURITY_ADMIN),
+                "Secret123".toCharArray(), false, T0).operator();
+        Operator raAdmin = accounts.create("ra1", "RA admin", EnumSet.of(Role.RA_ADMIN),
+                "Secret123".toCharArray(), false, T0).operator();
+        assertThat(active.findByDn(raAdmin.dn())).contains(raAdmin);
+
+        needSecondFactor.add("ra1");
+        assertThat(active.findByDn(raAdmin.dn())).isEmpty();
+        assertThat(active.findByDn(security.dn())).contains(security);
     }
 
     /** The directory's view: every account by its DN. */
