@@ -30,10 +30,9 @@ import org.egovpki.core.certificate.Revocation;
 import org.egovpki.core.certificate.RevocationChannel;
 import org.egovpki.core.certificate.RevocationReason;
 import org.egovpki.core.x509.Fingerprints;
-import org.egovpki.core.x509.Pem;
+import org.egovpki.core.x509.CrlHeader;
 import org.egovpki.core.x509.RevokedEntry;
 import org.egovpki.core.sync.SyncMarkers;
-import java.security.cert.X509CRL;
 import org.egovpki.core.crypto.KeyAlgorithm;
 
 /**
@@ -259,8 +258,7 @@ public final class LdapCaRepository implements CaRepository {
     @Override
     public Optional<CrlRecord> currentArl(String caName) {
         return read(caName, AT_ARL).map(entry -> LdapValues.binary(entry, "authorityRevocationList")).map(der -> {
-            X509CRL arl = Pem.parseCrl(der);
-            return new CrlRecord(crlNumber(arl), arl.getThisUpdate().toInstant(), arl.getNextUpdate().toInstant(), der);
+            return record(der);
         });
     }
 
@@ -367,7 +365,7 @@ public final class LdapCaRepository implements CaRepository {
                 mods.add(new Modification(ModificationType.DELETE, AT_CRL_NUMBER, current));
             } else {
                 byte[] der = LdapValues.binary(entry, "certificateRevocationList");
-                if (der != null && crlNumber(Pem.parseCrl(der)).compareTo(crl.crlNumber()) >= 0) {
+                if (der != null && crlNumber(der).compareTo(crl.crlNumber()) >= 0) {
                     return false;
                 }
                 // Written before the entry carried its number: the number's class comes with the first.
@@ -396,9 +394,7 @@ public final class LdapCaRepository implements CaRepository {
             if (der == null) {
                 return Optional.empty();
             }
-            X509CRL parsed = Pem.parseCrl(der);
-            return Optional.of(new CrlRecord(crlNumber(parsed), parsed.getThisUpdate().toInstant(),
-                    parsed.getNextUpdate().toInstant(), der));
+            return Optional.of(record(der));
         } catch (LDAPException e) {
             throw LdapErrors.toDomain("reading the CRL of the retired key " + keyIdHex + " of CA " + caName, e);
         }
@@ -441,10 +437,22 @@ public final class LdapCaRepository implements CaRepository {
         return values;
     }
 
-    private static BigInteger crlNumber(X509CRL crl) {
-        byte[] extension = crl.getExtensionValue(org.bouncycastle.asn1.x509.Extension.cRLNumber.getId());
-        return org.bouncycastle.asn1.ASN1Integer.getInstance(
-                org.bouncycastle.asn1.ASN1OctetString.getInstance(extension).getOctets()).getValue();
+    /** The number of a CRL the CA stored, read from its header (a key's CRL may hold a million entries). */
+    private static BigInteger crlNumber(byte[] der) {
+        BigInteger number = CrlHeader.of(der).crlNumber();
+        if (number == null) {
+            throw DomainException.internal("a CRL in the directory has no CRL number", null);
+        }
+        return number;
+    }
+
+    /** A stored CRL with the number and dates of its header. */
+    private static CrlRecord record(byte[] der) {
+        CrlHeader header = CrlHeader.of(der);
+        if (header.crlNumber() == null || header.nextUpdate() == null) {
+            throw DomainException.internal("a CRL in the directory has no CRL number or nextUpdate", null);
+        }
+        return new CrlRecord(header.crlNumber(), header.thisUpdate(), header.nextUpdate(), der);
     }
 
     @Override
@@ -452,7 +460,7 @@ public final class LdapCaRepository implements CaRepository {
         // The ARL is small (revoked CA certificates only) and carries its own number.
         return read(caName, AT_CRL_NUMBER, AT_DELTA_NUMBER, AT_CRL_THIS_UPDATE, AT_CRL_NEXT_UPDATE, AT_ARL).flatMap(entry -> head(entry,
                 Optional.ofNullable(LdapValues.binary(entry, "authorityRevocationList"))
-                        .map(der -> crlNumber(Pem.parseCrl(der))).orElse(null)));
+                        .map(LdapCaRepository::crlNumber).orElse(null)));
     }
 
     @Override

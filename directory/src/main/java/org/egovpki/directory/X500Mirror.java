@@ -9,7 +9,6 @@ import com.unboundid.ldap.sdk.ModificationType;
 import com.unboundid.ldap.sdk.RDN;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchResultEntry;
-import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,6 +24,7 @@ import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.egovpki.core.x509.CrlHeader;
 import org.egovpki.core.x509.Pem;
 import org.egovpki.schema.DirectoryLayout;
 import org.slf4j.Logger;
@@ -192,8 +192,8 @@ public final class X500Mirror {
         if (!on()) {
             return;
         }
-        X509CRL crl = Pem.parseCrl(crlDer);
-        dnOf(crl.getIssuerX500Principal()).ifPresent(dn -> write(dn, "publishing a CRL", List.of("pkiCA", "deltaCRL"),
+        // The header only: a million-entry CRL is never decoded entry by entry here.
+        dnOf(CrlHeader.of(crlDer).issuer()).ifPresent(dn -> write(dn, "publishing a CRL", List.of("pkiCA", "deltaCRL"),
                 new Modification(ModificationType.REPLACE, "certificateRevocationList;binary", crlDer),
                 deltaDer == null ? new Modification(ModificationType.REPLACE, "deltaRevocationList;binary")
                         : new Modification(ModificationType.REPLACE, "deltaRevocationList;binary", deltaDer)));
@@ -204,8 +204,7 @@ public final class X500Mirror {
         if (!on()) {
             return;
         }
-        X509CRL arl = Pem.parseCrl(arlDer);
-        dnOf(arl.getIssuerX500Principal()).ifPresent(dn -> write(dn, "publishing an ARL", List.of("pkiCA", "deltaCRL"),
+        dnOf(CrlHeader.of(arlDer).issuer()).ifPresent(dn -> write(dn, "publishing an ARL", List.of("pkiCA", "deltaCRL"),
                 new Modification(ModificationType.REPLACE, "authorityRevocationList;binary", arlDer)));
     }
 

@@ -35,6 +35,11 @@ import org.egovpki.server.config.EgovPkiConfig;
 public final class DirectoryServers {
 
     private static final int POOL_SIZE = 8;
+    /**
+     * The largest LDAP message a connection accepts. A full CRL is one attribute value, about 45 bytes
+     * an entry; the SDK's default (20 MiB) would refuse to read back a CRL of some 450,000 entries.
+     */
+    public static final int MAX_MESSAGE_BYTES = 256 << 20;
 
     private final ServerSet servers;
     private final PostConnectProcessor startTls;
@@ -55,7 +60,7 @@ public final class DirectoryServers {
     }
 
     static DirectoryServers embedded(String host, int port) {
-        return new DirectoryServers(new SingleServerSet(host, port), null, "ldap://" + host + ":" + port);
+        return new DirectoryServers(new SingleServerSet(host, port, options()), null, "ldap://" + host + ":" + port);
     }
 
     static DirectoryServers external(EgovPkiConfig.ExternalDirectory external) {
@@ -65,9 +70,9 @@ public final class DirectoryServers {
         int[] ports = urls.stream().mapToInt(u -> u.getPort() > 0 ? u.getPort() : ldaps ? 636 : 389).toArray();
         String description = String.join(" ", urls.stream().map(URI::toString).toList());
         if (!external.tls()) {
-            return new DirectoryServers(new FailoverServerSet(hosts, ports), null, description);
+            return new DirectoryServers(new FailoverServerSet(hosts, ports, options()), null, description);
         }
-        LDAPConnectionOptions options = new LDAPConnectionOptions();
+        LDAPConnectionOptions options = options();
         options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(true));
         SSLUtil ssl = new SSLUtil(trustManager(external));
         try {
@@ -82,6 +87,13 @@ public final class DirectoryServers {
             throw new StartupException("cannot set up TLS for the external directory " + description + ": "
                     + e.getMessage());
         }
+    }
+
+    /** The options of every connection: messages up to {@link #MAX_MESSAGE_BYTES}. */
+    static LDAPConnectionOptions options() {
+        LDAPConnectionOptions options = new LDAPConnectionOptions();
+        options.setMaxMessageSize(MAX_MESSAGE_BYTES);
+        return options;
     }
 
     /**

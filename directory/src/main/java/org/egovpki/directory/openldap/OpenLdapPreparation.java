@@ -79,6 +79,13 @@ public record OpenLdapPreparation(DirectoryNames names, int databaseNumber, Stri
         return "cn=lockout,ou=policies," + names.base();
     }
 
+    /**
+     * {@code olcSockbufMaxIncomingAuth}: the largest request a bound client may send. A full CRL is
+     * published as one value of one modify (with its delta), about 45 bytes an entry, so 256 MiB
+     * carries a CRL of several million entries; slapd's default (16 MiB) stops at about 340,000.
+     */
+    static final long MAX_INCOMING_AUTH_BYTES = 256L << 20;
+
     /** The database entry's DN in cn=config. */
     public String databaseDn() {
         return "olcDatabase={" + databaseNumber + "}mdb,cn=config";
@@ -94,6 +101,11 @@ public record OpenLdapPreparation(DirectoryNames names, int databaseNumber, Stri
         out.append("# {SSHA256} passwords and the password policy overlay\n")
                 .append("dn: cn=module,cn=config\nchangetype: add\nobjectClass: olcModuleList\ncn: module\n")
                 .append("olcModulePath: ").append(MODULE_PATH).append("\nolcModuleLoad: pw-sha2\nolcModuleLoad: ppolicy\n\n");
+        out.append("# requests of bound clients up to ").append(MAX_INCOMING_AUTH_BYTES >> 20)
+                .append(" MiB: a CRL is one attribute value in one modify, and slapd's 16 MiB default\n"
+                        + "# drops the connection of a CRL of about 340,000 entries or more\n")
+                .append("dn: cn=config\nchangetype: modify\nreplace: olcSockbufMaxIncomingAuth\n")
+                .append("olcSockbufMaxIncomingAuth: ").append(MAX_INCOMING_AUTH_BYTES).append("\n\n");
         out.append("# the egov-pki schema (egov-pki-openldap.ldif)\n").append(schema()).append('\n');
         out.append("# the database for the egov-pki tree\n")
                 .append("dn: ").append(databaseDn()).append("\nchangetype: add\nobjectClass: olcDatabaseConfig\n")

@@ -69,6 +69,29 @@ class OpenLdapPreparationIT {
         }
     }
 
+    /**
+     * A full CRL is one value of one modify: one of a million entries is some 45 MiB, past slapd's
+     * default 16 MiB limit on a bound client's request, which the prepared slapd raises.
+     */
+    @Test
+    void theCaAccountMayWriteAValueLargerThanSlapdsDefaultRequestLimit() throws LDAPException {
+        char[] large = new char[24 << 20];
+        java.util.Arrays.fill(large, 'x');
+        String dn = "cn=large," + NAMES.container(DirectoryLayout.Container.CAS);
+        try (LDAPConnection ca = ca()) {
+            ca.add(new com.unboundid.ldap.sdk.Entry(dn, new com.unboundid.ldap.sdk.Attribute("objectClass", "top",
+                    "egovCertificationAuthority"), new com.unboundid.ldap.sdk.Attribute("cn", "large"),
+                    new com.unboundid.ldap.sdk.Attribute("description", new String(large))));
+            com.unboundid.ldap.sdk.LDAPConnectionOptions options = new com.unboundid.ldap.sdk.LDAPConnectionOptions();
+            options.setMaxMessageSize(64 << 20); // the client's own default stops at 20 MiB (the server sets 256)
+            try (LDAPConnection reader = new LDAPConnection(options, "127.0.0.1", slapd.port(),
+                    NAMES.caServiceAccount().toString(), new String(CA_PASSWORD))) {
+                assertThat(reader.getEntry(dn, "description").getAttributeValue("description")).hasSize(large.length);
+            }
+            ca.delete(dn);
+        }
+    }
+
     @Test
     void theServiceAccountsAreNeverLockedButOperatorsAre() throws LDAPException {
         for (int i = 0; i < 5; i++) {

@@ -42,10 +42,18 @@ public final class Main implements Runnable {
     static final int EXIT_RUNTIME = 1;
     static final int EXIT_STARTUP = 2;
 
+    /** The UnboundID SDK's system property for its default largest message. */
+    static final String MAX_MESSAGE_PROPERTY = "com.unboundid.ldap.sdk.LDAPConnectionOptions.defaultMaxMessageSizeBytes";
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // Every LDAP connection of the process (commands such as backup open their own) reads CRLs of
+        // any size: set before the SDK's options class reads it, unless the operator set it.
+        if (System.getProperty(MAX_MESSAGE_PROPERTY) == null) {
+            System.setProperty(MAX_MESSAGE_PROPERTY, Integer.toString(org.egovpki.server.DirectoryServers.MAX_MESSAGE_BYTES));
+        }
         System.exit(run(args));
     }
 

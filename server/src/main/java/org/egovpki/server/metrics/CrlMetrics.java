@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.ToDoubleFunction;
-import org.bouncycastle.asn1.x509.CertificateList;
 import org.egovpki.core.ca.CaPublications;
 import org.egovpki.core.ca.CrlHead;
+import org.egovpki.core.x509.CrlHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,8 +112,7 @@ public final class CrlMetrics implements MeterBinder {
             BigInteger number = current.get().crlNumber();
             if (!number.equals(countedNumber)) {
                 entries = publications.currentCrl(ca)
-                        .map(crl -> (double) CertificateList.getInstance(crl.der()).getTBSCertList()
-                                .getRevokedCertificates().length)
+                        .map(crl -> (double) CrlHeader.of(crl.der()).entries())
                         .orElse(0.0);
                 countedNumber = number;
             }

@@ -1,11 +1,6 @@
 package org.egovpki.core.ca;
 
-import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
-import java.security.cert.CRLException;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509CRL;
 import java.util.Objects;
 import java.util.Optional;
 import org.egovpki.core.certificate.CertificateRecord;
@@ -28,7 +23,6 @@ import org.egovpki.core.x509.SerialNumbers;
  */
 public final class SyncEventSource implements SyncMarkers.Resolver {
 
-    private static final String DELTA_CRL_INDICATOR = "2.5.29.27";
 
     private final CertificateRecords certificates;
     private final RequestStore requests;
@@ -107,19 +101,11 @@ public final class SyncEventSource implements SyncMarkers.Resolver {
     /** The DeltaCRLIndicator's base CRL number, or {@code null} for a full CRL. */
     static BigInteger baseNumber(byte[] der) {
         try {
-            X509CRL crl = (X509CRL) CertificateFactory.getInstance("X.509")
-                    .generateCRL(new ByteArrayInputStream(der));
-            byte[] extension = crl.getExtensionValue(DELTA_CRL_INDICATOR);
-            if (extension == null) {
-                return null;
-            }
-            // OCTET STRING { INTEGER }: skip the two DER headers (short lengths: a CRL number fits in 20 octets).
-            int inner = 2;
-            int length = extension[inner + 1];
-            byte[] value = java.util.Arrays.copyOfRange(extension, inner + 2, inner + 2 + length);
-            return new BigInteger(value);
-        } catch (CertificateException | CRLException e) {
+            // The header only: a full CRL may list a million entries, which a full parse would decode.
+            return org.egovpki.core.x509.CrlHeader.of(der).baseCrlNumber();
+        } catch (IllegalArgumentException e) {
             throw new IllegalStateException("a published CRL does not parse: " + e.getMessage(), e);
         }
     }
+
 }
