@@ -7,14 +7,11 @@ import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.SearchScope;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.egovpki.directory.DirectoryNames;
 import org.egovpki.directory.DirectoryProvisioner;
 import org.egovpki.directory.LockoutPolicy;
@@ -23,9 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A directory created when more attributes were indexed starts with today's shorter
- * {@link EmbeddedDirectorySettings#INDEXED_ATTRIBUTES}: the dropped index's file is removed, the
- * entries are all there, a filter on the dropped attribute still finds them (evaluated without the
- * index) and a kept index still answers; adding the index back rebuilds it from the entries.
+ * {@link EmbeddedDirectorySettings#INDEXED_ATTRIBUTES} (all indices live in the partition's one
+ * JDBM file; a dropped one is simply no longer opened): the entries are all there, a filter on the
+ * dropped attribute still finds them (evaluated without the index) and a kept index still answers.
+ * The other direction is not safe, and this pins it: an index added back is stale.
  */
 class DroppedIndexIT {
 
@@ -55,7 +53,6 @@ class DroppedIndexIT {
                         new Attribute("egovIssuanceState", "PUBLISHED"))));
             }
         }
-        assertThat(indexFiles("egovIssuerName")).as("the old list's index exists").isNotEmpty();
 
         try (EmbeddedDirectory directory = EmbeddedDirectory.start(settings(EmbeddedDirectorySettings.INDEXED_ATTRIBUTES),
                 event -> 0); LDAPConnection admin = admin(directory)) {
@@ -71,14 +68,19 @@ class DroppedIndexIT {
                     new Attribute("egovCertificateId", "sm2-issuing-4"), new Attribute("egovSerialNumber", "4"),
                     new Attribute("egovIssuerName", "sm2-issuing"), new Attribute("egovIssuanceState", "INTENT"))));
         }
-        assertThat(indexFiles("egovIssuerName")).as("ApacheDS removed the dropped index's file").isEmpty();
 
         try (EmbeddedDirectory directory = EmbeddedDirectory.start(settings(old), event -> 0);
              LDAPConnection admin = admin(directory)) {
+            // ApacheDS AM27 opens the B-tree the index had when it was dropped and does not rebuild
+            // it: the entry written meanwhile is missing from it. Hence docs/directory.md: adding an
+            // index (or going back to a version that indexed more) needs a backup and a restore,
+            // which loads every entry into new indices. Should ApacheDS rebuild it one day, this fails.
             assertThat(admin.search(names.certificate("x").getParentString(), SearchScope.ONE,
                     Filter.createEqualityFilter("egovIssuerName", "sm2-issuing")).getEntryCount())
-                    .as("an index added back is built from the entries, including those written without it")
-                    .isEqualTo(4);
+                    .as("an index added back is stale: it lacks the entry written while it was off")
+                    .isEqualTo(3);
+            assertThat(admin.getEntry(names.certificate("sm2-issuing-4").toString())).as("the entry is there")
+                    .isNotNull();
         }
     }
 
@@ -91,18 +93,5 @@ class DroppedIndexIT {
 
     private static LDAPConnection admin(EmbeddedDirectory directory) throws Exception {
         return new LDAPConnection("127.0.0.1", directory.port(), EmbeddedDirectory.adminDn(), PASSWORD);
-    }
-
-    /** The JDBM files of an attribute's index, named after the attribute's OID or name. */
-    private List<Path> indexFiles(String attribute) throws IOException {
-        String oid = org.egovpki.schema.EgovSchema.load().elements().stream()
-                .filter(e -> e.definition().contains("NAME '" + attribute + "'")).findFirst().orElseThrow().oid();
-        try (Stream<Path> files = Files.walk(work)) {
-            return files.filter(f -> {
-                String name = f.getFileName().toString();
-                return name.startsWith(oid + ".") || name.startsWith(attribute + ".")
-                        || name.startsWith(attribute.toLowerCase(java.util.Locale.ROOT) + ".");
-            }).toList();
-        }
     }
 }
