@@ -60,7 +60,7 @@ public record EmbeddedDirectorySettings(Path workDirectory, String host, int por
      * (an OR is answered from indices only if every branch is indexed). An attribute that appears in
      * a filter only beside a narrower indexed term is evaluated on the candidates and needs no
      * index. Every index costs each write of an entry carrying the attribute a B-tree update (a
-     * certificate record's add re-serialised ~77 pages with 16 indexed attributes), so nothing is
+     * certificate record's add re-serialised ~77 pages with 14 indexed attributes), so nothing is
      * indexed that no search needs. {@code IndexedAttributesTest} keeps this list and the filters in
      * the code in step. ApacheDS deletes the files of an index dropped from this list at the next
      * start and builds a newly added one from the entries.
