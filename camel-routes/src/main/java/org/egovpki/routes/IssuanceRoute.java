@@ -12,6 +12,8 @@ import org.egovpki.core.ca.IssuanceSteps;
  * <pre>
  *   check ─▶ loop while another certificate: intent ─▶ sign ─▶ record ─▶ publish ─▶ supersede ─▶ complete
  * </pre>
+ * {@code record} writes the subscriber entry, then the record (certificate and PUBLISHED in one
+ * modify); {@code publish} writes only for a RECORDED record an older version left.
  * {@code direct:} runs it in the caller's thread, so a REST caller gets the final state in the same
  * call. There is no error handler and no redelivery: a step's exception goes back to the caller as
  * it was thrown (the same {@code DomainException} kinds and messages as without Camel), and what is

@@ -12,9 +12,12 @@ import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.egovpki.core.DomainException;
 import org.egovpki.core.enroll.validation.RegistrationData;
 import org.egovpki.core.enroll.SubscriberIdentity;
@@ -156,11 +159,38 @@ public final class LdapSubscriberStore implements SubscriberStore {
                 if (!existing.hasAttributeValue("egovSubjectDn", canonicalSubjectDn)) {
                     mods.add(new Modification(ModificationType.ADD, "egovSubjectDn", canonicalSubjectDn));
                 }
-                ldap.modify(registrationDn.toString(), mods);
+                // Issuance registers again after signing (a holder's data may have changed since);
+                // when nothing would change, the entry is not rewritten: one directory write less.
+                if (changes(existing, mods)) {
+                    ldap.modify(registrationDn.toString(), mods);
+                }
             }
         } catch (LDAPException e) {
             throw LdapErrors.toDomain("registering subscriber " + subscriberId, e);
         }
+    }
+
+    /** Whether applying {@code mods} (REPLACEs and ADDs) would change {@code entry}. */
+    private static boolean changes(Entry entry, List<Modification> mods) {
+        for (Modification mod : mods) {
+            if (mod.getModificationType() != ModificationType.REPLACE) {
+                return true;
+            }
+            Attribute current = entry.getAttribute(mod.getAttributeName());
+            if (!values(current == null ? new byte[0][] : current.getValueByteArrays())
+                    .equals(values(mod.getValueByteArrays()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Set<String> values(byte[][] values) {
+        Set<String> set = new HashSet<>();
+        for (byte[] value : values) {
+            set.add(HexFormat.of().formatHex(value));
+        }
+        return set;
     }
 
     /**
@@ -191,6 +221,16 @@ public final class LdapSubscriberStore implements SubscriberStore {
             if (e.getResultCode() != ResultCode.ATTRIBUTE_OR_VALUE_EXISTS) {
                 throw LdapErrors.toDomain("publishing a certificate to subscriber " + subscriberId, e);
             }
+        }
+    }
+
+    @Override
+    public List<byte[]> publishedCertificates(String subscriberId) {
+        try {
+            SearchResultEntry entry = ldap.getEntry(names.subscriber(subscriberId).toString(), "userCertificate;binary");
+            return entry == null ? List.of() : CertificateStoreKeys.certificates(entry);
+        } catch (LDAPException e) {
+            throw LdapErrors.toDomain("reading the certificates of subscriber " + subscriberId, e);
         }
     }
 

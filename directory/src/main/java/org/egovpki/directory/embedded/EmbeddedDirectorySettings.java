@@ -16,7 +16,7 @@ import org.egovpki.schema.SchemaElement;
  * @param port               LDAP port; 0 binds a port the system chooses ({@link EmbeddedDirectory#port()})
  * @param baseDn             suffix of the egov-pki data partition
  * @param adminPassword      password set on {@code uid=admin,ou=system} at every start
- * @param indexedAttributes  attributes indexed in the data partition (everything we search by)
+ * @param indexedAttributes  attributes indexed in the data partition ({@link #INDEXED_ATTRIBUTES})
  * @param schemaDefinitions  RFC 4512 attribute type and object class definitions to install,
  *                           attribute types first; installed once, idempotently
  * @param lockout            the password policy's lockout for every account but the service accounts
@@ -53,19 +53,42 @@ public record EmbeddedDirectorySettings(Path workDirectory, String host, int por
     }
 
     /**
-     * Every attribute egov-pki searches by. ApacheDS scans the whole partition for an unindexed
-     * filter, so a search on a missing index gets slower with every certificate issued.
+     * The attributes indexed in the data partition (and, through {@code OpenLdapPreparation}, in
+     * slapd): those that narrow some search the code sends. Rule: an attribute is indexed when it
+     * is the term that selects the candidates of a search — the only term besides
+     * {@code objectClass} and the scope, the most selective term of an AND, or a branch of an OR
+     * (an OR is answered from indices only if every branch is indexed). An attribute that appears in
+     * a filter only beside a narrower indexed term is evaluated on the candidates and needs no
+     * index. Every index costs each write of an entry carrying the attribute a B-tree update (a
+     * certificate record's add re-serialised ~77 pages with 14 indexed attributes), so nothing is
+     * indexed that no search needs. {@code IndexedAttributesTest} keeps this list and the filters in
+     * the code in step. ApacheDS deletes the files of an index dropped from this list at the next
+     * start and builds a newly added one from the entries.
      */
     public static final List<String> INDEXED_ATTRIBUTES = List.of(
-            "objectClass", "ou", "cn", "uid", "mail",
-            "egovSerialNumber", "egovCertificateId", "egovIssuerName", "egovSubjectDn", "egovSubscriberDn",
-            "egovSubscriberId", "egovCertificateStatus", "egovIssuanceState", "egovNotAfter", "egovRevocationTime",
-            "egovCrlShard", "egovProfile", "egovBusinessType", "egovRegion", "egovRequestDn", "egovDecidedAt",
-            "egovCreatedAt", "egovIssuedAt", // the statistics' range searches (LdapStatisticsSource)
-            "egovRequestId", "egovRequestState", "egovConfirmedState", "egovEnteredBy", "egovSubmittedAt",
-            "egovRole", "egovKeyId", "egovKeyState", "egovRetainUntil", "egovAuditSequence",
+            // objectClass: in nearly every filter; ApacheDS needs it. cn: DirectoryHealth's probe
+            // checks that an indexed search finds what was just written.
+            "objectClass", "cn",
+            // Certificate records. serial, subject, subscriber, status, business type: the REST and
+            // web certificate searches (LdapCertificateStore.search), any one may be the only term;
+            // request: findByRequest (recovery, completion); issuance state: findByIssuanceState
+            // (INTENT recovery) and every search's RECORDED|PUBLISHED; status REVOKED, CRL shard and
+            // revocation time: the CRL reads (forEachRevoked: revoked, partition, since the last
+            // full CRL for a delta). egovSubjectDn also: subscriber DN claims (holdersOf).
+            "egovSerialNumber", "egovSubjectDn", "egovSubscriberDn", "egovCertificateStatus", "egovBusinessType",
+            "egovRequestDn", "egovIssuanceState", "egovCrlShard", "egovRevocationTime",
+            // The statistics' OR of ranges (LdapStatisticsSource): records by created, revoked or
+            // expiring in a day; requests by decided or issued in a day. egovCreatedAt also: the
+            // sync outbox's clean-up.
+            "egovCreatedAt", "egovNotAfter", "egovDecidedAt", "egovIssuedAt",
+            // Requests: the decision inbox and request lists by state (LdapDecisionInbox,
+            // LdapRequestStore, LdapStatisticsSource.undecided), KM recovery requests by state.
+            "egovRequestState", "egovConfirmedState",
+            // KM escrow: keys past retention (LdapEscrowStore.dueForDestruction).
+            "egovRetainUntil",
+            // The sync outbox and queues: by sequence range, by event id, owed-event markers.
             "egovSyncSequence", "egovSyncEventId", "egovSyncOwed",
-            // RFC 4387 certificate store keys (CertificateStoreKeys.ATTRIBUTES)
+            // RFC 4387 certificate store keys (CertificateStoreKeys.ATTRIBUTES): one key per search.
             "egovCertSubjectHash", "egovCertIssuerHash", "egovCertKeyIdHash", "egovCertEmail", "egovCertName");
 
     /** The settings for egov-pki's own directory: our schema and indices. */

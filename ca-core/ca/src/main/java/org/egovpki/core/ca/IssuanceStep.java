@@ -9,9 +9,16 @@ public enum IssuanceStep {
     INTENT_WRITTEN,
     /** The certificate is signed, in memory only. */
     SIGNED,
-    /** The signed certificate is in its record (RECORDED, status VALID). */
-    RECORDED,
-    /** The subscriber entry holds the certificate (or opted out) and the record says PUBLISHED. */
+    /**
+     * The subscriber entry holds the certificate; its record is still INTENT. Not reached for a
+     * subscriber that opted out of publication (nothing is written between signing and the record).
+     */
+    ENTRY_PUBLISHED,
+    /**
+     * The record holds the certificate and says PUBLISHED (status VALID), in one write. Records
+     * of older versions may say RECORDED (certificate stored, not yet published); recovery
+     * publishes them and reaches this step too.
+     */
     PUBLISHED,
     /**
      * The certificate a rekey, modification or replacement follows is revoked as superseded. Only

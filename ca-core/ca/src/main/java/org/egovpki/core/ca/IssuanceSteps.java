@@ -1,5 +1,6 @@
 package org.egovpki.core.ca;
 
+import java.io.IOException;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.security.cert.CertificateEncodingException;
@@ -9,12 +10,18 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Certificate;
 import org.bouncycastle.asn1.x509.TBSCertificate;
+import org.bouncycastle.cert.CertException;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.egovpki.core.DomainException;
 import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
@@ -24,6 +31,7 @@ import org.egovpki.core.certificate.CertificateRecord;
 import org.egovpki.core.certificate.CertificateStatus;
 import org.egovpki.core.certificate.CertificateStore;
 import org.egovpki.core.certificate.IssuanceState;
+import org.egovpki.core.crypto.BouncyCastle;
 import org.egovpki.core.enroll.EnrollmentRequest;
 import org.egovpki.core.enroll.RequestKind;
 import org.egovpki.core.enroll.RequestState;
@@ -60,18 +68,21 @@ import org.slf4j.LoggerFactory;
  *   <li>per certificate of the profile, in order — {@link #intent}: draw a random serial, build the
  *       exact TBSCertificate and store it as an INTENT record (the directory refuses a second record
  *       for the same issuer and serial, so a serial is never used twice); {@link #sign} it (memory
- *       only); {@link #record} the certificate (RECORDED, VALID); {@link #publish} it: register the
- *       subscriber and publish to its entry unless it opted out (PUBLISHED);</li>
+ *       only); {@link #record} it: register the subscriber, publish the certificate to its entry
+ *       unless it opted out, then store it in the record, PUBLISHED and VALID, in one write;
+ *       {@link #publish} counts it as issued (and finishes a RECORDED record an older version
+ *       left);</li>
  *   <li>{@link #supersede}: for a rekey, modification or replacement, revoke the certificate it
  *       follows as superseded ({@link Supersession});</li>
  *   <li>{@link #complete}: mark the request ISSUED with the serials and publish the
  *       {@link CertificateIssued} events.</li>
  * </ol>
  * Each step looks at the job's record state and does nothing when its work is already done, so
- * recovery ({@link #resume}) enters the same steps with the records a crash left: an INTENT is
- * signed from its stored TBS (the first signature, if any, never left the process), a RECORDED one
- * is published, a PUBLISHED one supersedes the original (if its kind does) and completes its
- * request. Nothing is signed that the directory does not know about, and no new certificate of a
+ * recovery ({@link #resume}) enters the same steps with the records a crash left: an INTENT whose
+ * certificate the subscriber entry already holds (same TBS, signature valid under the CA) has that
+ * certificate recorded; any other INTENT is signed from its stored TBS (the first signature, if any,
+ * never left the process); a RECORDED one (older versions) is published; a PUBLISHED one supersedes
+ * the original (if its kind does) and completes its request. Nothing is signed that the directory does not know about, and no new certificate of a
  * superseding kind is left beside a still-valid original.
  *
  * <p>The issuance route (camel-routes) calls these methods one by one; {@link #runInOrder} calls
@@ -266,11 +277,24 @@ public final class IssuanceSteps {
         return job.withCurrent(intent, job.ca());
     }
 
-    /** Signs an INTENT from its stored TBSCertificate; the signature stays in memory until {@link #record}. */
+    /**
+     * Signs an INTENT from its stored TBSCertificate; the signature stays in memory until
+     * {@link #record}. A recovered INTENT whose certificate the subscriber entry already holds (a
+     * crash between publishing it and recording it) is not signed again: that certificate is taken
+     * up, so a serial never has two certificates.
+     */
     public IssuanceJob sign(IssuanceJob job) {
         CertificateRecord current = job.current();
         if (current == null || current.issuanceState() != IssuanceState.INTENT) {
             return job;
+        }
+        if (job.recovering()) {
+            Optional<byte[]> published = publishedFor(job.request().subscriberId(), current, job.currentCa());
+            if (published.isPresent()) {
+                LOG.info("Certificate {} of request {} was published before a crash; recording it, not signing again",
+                        current.serialHex(), job.request().id());
+                return job.withSigned(published.get());
+            }
         }
         X509Certificate certificate = certificates.sign(EndEntityCertificates.parseTbs(current.tbsDer()),
                 job.currentCa().signer());
@@ -278,47 +302,100 @@ public final class IssuanceSteps {
         return job.withSigned(encoded(certificate));
     }
 
-    /** Stores the signed certificate in its record (RECORDED, VALID) and audits the issuance. */
+    /**
+     * Persists the signed certificate in as few writes as the directory allows: first on the
+     * subscriber's entry (registering the subscriber, which writes nothing when the check step
+     * already did; nothing is published for a subscriber that opted out), then one modify of the
+     * record that stores the certificate and says PUBLISHED (with the sync marker, when sync
+     * capture is on). The entry goes first because LDAP has no write across two entries: a crash
+     * between the two leaves an INTENT record whose certificate the entry holds, which recovery
+     * takes up ({@link #sign}); the other order would leave a recorded certificate unpublished,
+     * needing a third write. Audited as issued and published.
+     */
     public IssuanceJob record(IssuanceJob job) {
         byte[] der = job.signed();
         if (job.current() == null || der == null) {
             return job;
         }
+        EnrollmentRequest request = job.request();
         CertificateRecord current = job.current().recorded(der, Fingerprints.sha256Hex(der));
+        publishToSubscriber(request, der);
+        if (!request.publishOptOut()) {
+            observer.reached(IssuanceStep.ENTRY_PUBLISHED, current);
+        }
+        current = current.inState(IssuanceState.PUBLISHED);
         store.update(current);
         audit.record(AuditEvent.success(clock.instant(), AuditEventType.CERTIFICATE_ISSUED, job.actor(),
-                List.of(job.request().id(), current.id()), Map.of("serial", current.serialHex(),
+                List.of(request.id(), current.id()), Map.of("serial", current.serialHex(),
                         "issuer", job.currentCa().name(), "subject", current.subjectDn(), "profile", current.profile(),
                         "kind", current.kind().name(), "sha256", current.sha256())));
-        observer.reached(IssuanceStep.RECORDED, current);
+        auditPublished(job, current);
+        observer.reached(IssuanceStep.PUBLISHED, current);
         return job.withCurrent(current, job.currentCa());
     }
 
     /**
-     * Registers the subscriber and publishes a RECORDED certificate to its entry, unless it opted
-     * out (PUBLISHED); the certificate then counts as issued.
+     * Finishes the current certificate. A RECORDED record — left by a crash in a version that
+     * recorded before publishing, found by recovery in an older directory — is published to the
+     * subscriber's entry and marked PUBLISHED here; a PUBLISHED one (from {@link #record} or
+     * recovery) only counts as issued.
      */
     public IssuanceJob publish(IssuanceJob job) {
         CertificateRecord current = job.current();
         if (current == null) {
             return job;
         }
-        EnrollmentRequest request = job.request();
         if (current.issuanceState() == IssuanceState.RECORDED) {
-            subscribers.register(request.subscriberId(), request.type(), request.subjectDn(), request.registration(),
-                    request.businessType(), request.region(), request.publishOptOut(), request.challengeHash());
-            if (!request.publishOptOut()) {
-                subscribers.publishCertificate(request.subscriberId(), displayName(request), current.certificateDer());
-            }
+            publishToSubscriber(job.request(), current.certificateDer());
             current = current.inState(IssuanceState.PUBLISHED);
             store.update(current);
-            audit.record(AuditEvent.success(clock.instant(), AuditEventType.CERTIFICATE_PUBLISHED, job.actor(),
-                    List.of(request.id(), current.id()), Map.of("serial", current.serialHex(),
-                            "subscriber", request.subscriberId(),
-                            "published", Boolean.toString(!request.publishOptOut()))));
+            auditPublished(job, current);
             observer.reached(IssuanceStep.PUBLISHED, current);
         }
         return job.finished(current);
+    }
+
+    /** Registers the subscriber (idempotent) and puts the certificate on its entry unless it opted out. */
+    private void publishToSubscriber(EnrollmentRequest request, byte[] der) {
+        subscribers.register(request.subscriberId(), request.type(), request.subjectDn(), request.registration(),
+                request.businessType(), request.region(), request.publishOptOut(), request.challengeHash());
+        if (!request.publishOptOut()) {
+            subscribers.publishCertificate(request.subscriberId(), displayName(request), der);
+        }
+    }
+
+    private void auditPublished(IssuanceJob job, CertificateRecord current) {
+        EnrollmentRequest request = job.request();
+        audit.record(AuditEvent.success(clock.instant(), AuditEventType.CERTIFICATE_PUBLISHED, job.actor(),
+                List.of(request.id(), current.id()), Map.of("serial", current.serialHex(),
+                        "subscriber", request.subscriberId(),
+                        "published", Boolean.toString(!request.publishOptOut()))));
+    }
+
+    /**
+     * The certificate of an INTENT record that the subscriber's entry already holds: the one whose
+     * TBSCertificate is exactly the stored one and whose signature verifies under the record's CA.
+     * Nothing else on the entry counts (another certificate of the subscriber, or bytes that were
+     * not signed by this CA).
+     */
+    private Optional<byte[]> publishedFor(String subscriberId, CertificateRecord intent, CertificateAuthority ca) {
+        for (byte[] der : subscribers.publishedCertificates(subscriberId)) {
+            try {
+                Certificate parsed = Certificate.getInstance(der);
+                if (Arrays.equals(parsed.getTBSCertificate().getEncoded("DER"), intent.tbsDer())
+                        && new X509CertificateHolder(parsed).isSignatureValid(
+                                new JcaContentVerifierProviderBuilder()
+                                        .setProvider(BouncyCastle.PROVIDER)
+                                        .build(ca.certificate()))) {
+                    return Optional.of(der);
+                }
+            } catch (IllegalArgumentException | IOException | CertException
+                     | OperatorCreationException e) {
+                LOG.debug("A certificate on subscriber {}'s entry is not the one of {}: {}", subscriberId, intent.id(),
+                        e.toString());
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -12,6 +12,7 @@ import org.egovpki.core.crypto.BouncyCastle;
 import org.egovpki.core.enroll.EnrollmentRequest;
 import org.egovpki.core.enroll.EnrollmentService;
 import org.egovpki.core.enroll.RequestState;
+import org.egovpki.core.x509.EndEntityCertificates;
 import org.egovpki.core.x509.Pem;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,96 @@ class IssuanceRecoveryTest {
 
         assertThat(f.issuer(IssuanceObserver.NONE).recover()).as("recovery is idempotent").isZero();
         assertThat(f.stores.findByRequest(submitted.id())).hasSize(1);
+    }
+
+    /**
+     * A subscriber that opted out of publication: nothing is written between signing and the
+     * record, so a crash there loses only a signature that never left the process.
+     */
+    @ParameterizedTest(name = "opted out, crash after {0}")
+    @EnumSource(value = IssuanceStep.class, names = {"SUPERSEDED", "ENTRY_PUBLISHED"}, mode = EnumSource.Mode.EXCLUDE)
+    void anOptedOutSubscribersIssuanceIsFinishedByRecoveryAndNeverPublished(IssuanceStep crashAfter) throws Exception {
+        EnrollmentFixture f = new EnrollmentFixture(cas);
+        EnrollmentService crashing = f.service(f.issuer((step, record) -> {
+            if (step == crashAfter) {
+                throw new Crash();
+            }
+        }));
+        EnrollmentRequest submitted = crashing.submit(EnrollmentFixture.CLERK,
+                EnrollmentFixture.personal("Sun Qi", "11010519491231002X", f.sm2(), true));
+        assertThatThrownBy(() -> crashing.approve(EnrollmentFixture.REVIEWER, submitted.id())).isInstanceOf(Crash.class);
+        byte[] intendedTbs = f.stores.findByRequest(submitted.id()).get(0).tbsDer();
+
+        f.issuer(IssuanceObserver.NONE).recover();
+
+        EnrollmentRequest after = f.stores.find(submitted.id()).orElseThrow();
+        assertThat(after.state()).isEqualTo(RequestState.ISSUED);
+        CertificateRecord record = f.stores.findByRequest(submitted.id()).get(0);
+        assertThat(f.stores.findByRequest(submitted.id())).hasSize(1);
+        assertThat(record.issuanceState()).isEqualTo(IssuanceState.PUBLISHED);
+        X509Certificate certificate = Pem.parseCertificate(record.certificateDer());
+        assertThat(certificate.getTBSCertificate()).isEqualTo(intendedTbs);
+        verifies(certificate);
+        assertThat(f.stores.published.getOrDefault(after.subscriberId(), List.of())).as("opted out").isEmpty();
+    }
+
+    /**
+     * Older versions recorded the certificate (RECORDED) before publishing it: a directory a crash
+     * left that way is still finished — published once, then PUBLISHED — with the recorded bytes.
+     */
+    @Test
+    void aRecordedRecordOfAnOlderVersionIsPublishedByRecovery() {
+        EnrollmentFixture f = new EnrollmentFixture(cas);
+        EnrollmentService crashing = f.service(f.issuer((step, record) -> {
+            if (step == IssuanceStep.PUBLISHED) {
+                throw new Crash();
+            }
+        }));
+        EnrollmentRequest submitted = crashing.submit(EnrollmentFixture.CLERK,
+                EnrollmentFixture.personal("Zhou Ba", "11010519491231002X", f.sm2(), false));
+        assertThatThrownBy(() -> crashing.approve(EnrollmentFixture.REVIEWER, submitted.id())).isInstanceOf(Crash.class);
+        CertificateRecord done = f.stores.findByRequest(submitted.id()).get(0);
+        // What the older order left: the record holds the certificate, the entry does not yet.
+        f.stores.update(done.inState(IssuanceState.RECORDED));
+        f.stores.published.remove(submitted.subscriberId());
+
+        assertThat(f.issuer(IssuanceObserver.NONE).recover()).isEqualTo(1);
+
+        assertThat(f.stores.find(submitted.id()).orElseThrow().state()).isEqualTo(RequestState.ISSUED);
+        CertificateRecord record = f.stores.findByRequest(submitted.id()).get(0);
+        assertThat(record.issuanceState()).isEqualTo(IssuanceState.PUBLISHED);
+        assertThat(record.certificateDer()).isEqualTo(done.certificateDer());
+        assertThat(f.stores.published.get(submitted.subscriberId())).singleElement()
+                .satisfies(der -> assertThat(der).isEqualTo(done.certificateDer()));
+    }
+
+    /**
+     * Recovery takes up only a certificate on the entry that is exactly the intent and signed by
+     * the record's CA: one with the same TBS signed by another key is not this serial's certificate.
+     */
+    @Test
+    void recoveryDoesNotTakeUpACertificateTheRecordsCaDidNotSign() throws Exception {
+        EnrollmentFixture f = new EnrollmentFixture(cas);
+        EnrollmentService crashing = f.service(f.issuer((step, record) -> {
+            if (step == IssuanceStep.INTENT_WRITTEN) {
+                throw new Crash();
+            }
+        }));
+        EnrollmentRequest submitted = crashing.submit(EnrollmentFixture.CLERK,
+                EnrollmentFixture.personal("Wu Jiu", "11010519491231002X", f.sm2(), false));
+        assertThatThrownBy(() -> crashing.approve(EnrollmentFixture.REVIEWER, submitted.id())).isInstanceOf(Crash.class);
+        CertificateRecord intent = f.stores.findByRequest(submitted.id()).get(0);
+        byte[] forged = new EndEntityCertificates(f.clock).sign(
+                EndEntityCertificates.parseTbs(intent.tbsDer()),
+                cas.find("sm2-root").orElseThrow().signer()).getEncoded();
+        f.stores.publishCertificate(submitted.subscriberId(), "Wu Jiu", forged);
+
+        f.issuer(IssuanceObserver.NONE).recover();
+
+        CertificateRecord record = f.stores.findByRequest(submitted.id()).get(0);
+        assertThat(record.issuanceState()).isEqualTo(IssuanceState.PUBLISHED);
+        assertThat(record.certificateDer()).isNotEqualTo(forged);
+        verifies(Pem.parseCertificate(record.certificateDer()));
     }
 
     @Test

@@ -361,6 +361,11 @@ class LifecycleServiceTest {
         EnrollmentRequest after = f.stores.find(entered.id()).orElseThrow();
         assertThat(after.state()).isEqualTo(RequestState.ISSUED);
         assertThat(single(after).issuanceState()).isEqualTo(IssuanceState.PUBLISHED);
+        assertThat(f.stores.published.get(after.subscriberId()))
+                .as("the new certificate is on the entry once, never a second one for its serial")
+                .filteredOn(der -> java.util.Arrays.equals(der, single(after).certificateDer())).hasSize(1);
+        assertThat(f.stores.published.get(after.subscriberId())).as("one certificate: the original came off")
+                .hasSize(1);
         assertSuperseded(old);
         assertThat(f.audit.ofType(AuditEventType.CERTIFICATE_REVOKED))
                 .filteredOn(e -> e.outcome() == AuditOutcome.SUCCESS && e.subjects().contains(old.id()))

@@ -53,6 +53,13 @@ public interface SubscriberStore {
     void publishCertificate(String subscriberId, String displayName, byte[] certificateDer);
 
     /**
+     * The certificates on the subscriber's public {@code userCertificate;binary} (empty when it has
+     * none or no entry). Issuance recovery reads it: a certificate is published before its record
+     * stores it, so a crash in between leaves it only here.
+     */
+    List<byte[]> publishedCertificates(String subscriberId);
+
+    /**
      * Removes the certificate from the subscriber's public {@code userCertificate;binary}, so
      * applications looking certificates up no longer find it. Idempotent.
      */

@@ -198,6 +198,11 @@ public final class InMemoryStores implements RequestStore, CertificateStore, Sub
     }
 
     @Override
+    public synchronized List<byte[]> publishedCertificates(String subscriberId) {
+        return List.copyOf(published.getOrDefault(subscriberId, List.of()));
+    }
+
+    @Override
     public synchronized void unpublishCertificate(String subscriberId, byte[] certificateDer) {
         List<byte[]> list = published.get(subscriberId);
         if (list != null) {

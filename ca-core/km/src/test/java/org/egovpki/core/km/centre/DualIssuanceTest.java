@@ -196,6 +196,40 @@ class DualIssuanceTest {
         assertThat(template.km.stores.keys).as("the first issuance's key and this one's").hasSize(2);
     }
 
+    /**
+     * A crash after the encryption certificate reached the subscriber entry and before its record
+     * stored it: recovery records that certificate (same serial, same key) instead of signing a
+     * second one.
+     */
+    @Test
+    void aCrashBetweenPublishingAndRecordingTheEncryptionHalfRecordsThePublishedCertificate() {
+        DualIssuance template = new DualIssuance(cas, kmKeys);
+        EnrollmentFixture f = template.f;
+        EnrollmentService crashing = f.service(f.issuer((step, record) -> {
+            if (step == IssuanceStep.ENTRY_PUBLISHED && record.kind() == KeyUsageKind.ENCRYPTION) {
+                throw new IllegalStateException("killed");
+            }
+        }));
+        EnrollmentRequest submitted = crashing.submit(EnrollmentFixture.CLERK,
+                DualIssuance.dual("Li Si", "110105194912310038", f.sm2()));
+        assertThatThrownBy(() -> crashing.approve(EnrollmentFixture.REVIEWER, submitted.id()))
+                .hasMessageContaining("killed");
+        List<byte[]> publishedBefore = List.copyOf(f.stores.published.get(submitted.subscriberId()));
+        assertThat(publishedBefore).hasSize(2);
+
+        assertThat(f.issuer(IssuanceObserver.NONE).recover()).isEqualTo(1);
+
+        List<CertificateRecord> records = f.stores.findByRequest(submitted.id());
+        assertThat(records).extracting(CertificateRecord::issuanceState)
+                .containsExactly(IssuanceState.PUBLISHED, IssuanceState.PUBLISHED);
+        assertThat(f.stores.published.get(submitted.subscriberId())).as("no second certificate for the serial")
+                .hasSize(2);
+        CertificateRecord encryption = records.stream().filter(r -> r.kind() == KeyUsageKind.ENCRYPTION)
+                .findFirst().orElseThrow();
+        assertThat(publishedBefore).anySatisfy(der -> assertThat(der).isEqualTo(encryption.certificateDer()));
+        assertThat(f.stores.find(submitted.id()).orElseThrow().state()).isEqualTo(RequestState.ISSUED);
+    }
+
     @Test
     void aCrashAfterTheKmAnsweredGetsTheSameKeyAndSerialAgain() {
         DualIssuance template = new DualIssuance(cas, kmKeys);
