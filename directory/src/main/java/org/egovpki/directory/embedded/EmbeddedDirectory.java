@@ -135,6 +135,7 @@ public final class EmbeddedDirectory implements AutoCloseable {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(audit, "audit");
         DirectoryService service = null;
+        boolean opened = false;
         try {
             Files.createDirectories(settings.workDirectory());
             service = startService(settings, audit);
@@ -153,6 +154,7 @@ public final class EmbeddedDirectory implements AutoCloseable {
             }
             resetAdminPassword(service, settings.adminPassword());
             ensureContextEntry(service, settings);
+            opened = true;
             OperationCounter counter = new OperationCounter();
             service.addFirst(counter);
             LdapServer ldapServer = new LdapServer();
@@ -181,6 +183,9 @@ public final class EmbeddedDirectory implements AutoCloseable {
             throw e;
         } catch (Exception e) {
             shutdownQuietly(service);
+            if (!opened) {
+                throw new EmbeddedDirectoryException(cannotOpen(settings.workDirectory(), rootMessage(e)), e);
+            }
             throw new EmbeddedDirectoryException("embedded directory failed to start in "
                     + settings.workDirectory() + ": " + rootMessage(e), e);
         }
@@ -465,6 +470,19 @@ public final class EmbeddedDirectory implements AutoCloseable {
     /** The length of a transaction log holding no transaction (what a sync leaves). */
     public static long emptyLogLength() {
         return CrashSafeJdbmPartition.EMPTY_LOG_LENGTH;
+    }
+
+    /**
+     * The one line for a directory whose files cannot be opened: a damaged {@code .db} (a disk
+     * error, a copy taken while the server ran) fails here, before anything is served.
+     */
+    static String cannotOpen(java.nio.file.Path workDirectory, String reason) {
+        String directory = workDirectory.toAbsolutePath().normalize().toString();
+        return "the embedded directory in " + directory + " cannot be opened (" + reason + "). Start egov-pki "
+                + "once more (a crash's transaction log is replayed at start); if it fails again, the directory "
+                + "files are damaged: stop egov-pki, set them aside with 'mv " + directory + " " + directory
+                + ".damaged', restore them from your last backup with 'cp -a BACKUP/directory " + directory
+                + "', and start again";
     }
 
     /** The structural class of every entry of the X.500 mirror (schema: egovX500Name). */
