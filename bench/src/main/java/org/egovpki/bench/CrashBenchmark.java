@@ -202,6 +202,9 @@ public final class CrashBenchmark {
                     acknowledgedRevocations, restartSeconds,
                     problems.isEmpty() ? "" : " CORRUPT: " + String.join("; ", problems),
                     missing.isEmpty() ? "" : " LOST: " + missing.subList(0, Math.min(5, missing.size())));
+            // Running totals, so a run stopped early (Ctrl-C) still says what it found.
+            System.out.printf("  so far: kills %d, lost %d, corrupt restarts %d, issuance rate while running %.1f/s%n",
+                    kill, lost, corrupt, rate());
             if (corruptRestart || !missing.isEmpty()) {
                 Path kept = work.resolve("restart-" + kill + ".log");
                 Files.writeString(kept, log);
@@ -213,7 +216,7 @@ public final class CrashBenchmark {
         }
         process.destroy();
         process.waitFor(60, TimeUnit.SECONDS);
-        double rate = issuingNanos.get() == 0 ? 0 : issuedWhileRunning.get() / (issuingNanos.get() / 1e9);
+        double rate = rate();
         System.out.printf("SUMMARY syncOnWrite=%s: kills %d, acknowledged issuances %d, acknowledged revocations "
                         + "%d, lost %d, corrupt restarts %d, issuance rate while running %.1f/s (%d clients, "
                         + "indication only)%n", syncOnWrite, kill, issued.size(), revoked.size(), lost, corrupt, rate,
@@ -222,6 +225,11 @@ public final class CrashBenchmark {
             System.out.println("unexpected answers (first 5): " + unexpected.subList(0, Math.min(5, unexpected.size())));
         }
         return lost == 0 && corrupt == 0;
+    }
+
+    /** Acknowledged issuances per second of load (the kills' restarts not counted): an indication only. */
+    private double rate() {
+        return issuingNanos.get() == 0 ? 0 : issuedWhileRunning.get() / (issuingNanos.get() / 1e9);
     }
 
     // --- load ---
