@@ -188,6 +188,14 @@ public final class EmbeddedDirectory implements AutoCloseable {
             }
             throw new EmbeddedDirectoryException("embedded directory failed to start in "
                     + settings.workDirectory() + ": " + rootMessage(e), e);
+        } catch (Error e) {
+            // JDBM reports a damaged file with a plain java.lang.Error (ERR_544 file header magic not
+            // OK, ...); any other Error (out of memory, ...) is not ours to translate.
+            if (e.getClass() != Error.class) {
+                throw e;
+            }
+            shutdownQuietly(service);
+            throw new EmbeddedDirectoryException(cannotOpen(settings.workDirectory(), e.getMessage()), e);
         }
     }
 
