@@ -64,7 +64,7 @@ final class DirectoryAssembly {
         }
         EmbeddedDirectory directory = EmbeddedDirectory.start(EmbeddedDirectorySettings.forEgovPki(
                 data.directory(), ldap.host(), ldap.port(), ldap.baseDn(), secrets.directoryAdmin(), ldap.lockout(),
-                clock).withX500Contexts(ldap.x500Contexts()), earlyAudit);
+                clock).withX500Contexts(ldap.x500Contexts()).withDurability(ldap.durability()), earlyAudit);
         teardown.add(directory);
         provision(ldap.host(), directory.port(), names, secrets, random,
                 EmbeddedDirectory.x500Partitions(ldap.baseDn(), ldap.x500Contexts()));

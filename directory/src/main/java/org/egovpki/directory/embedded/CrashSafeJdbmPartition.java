@@ -117,6 +117,16 @@ final class CrashSafeJdbmPartition extends JdbmPartition {
         }
     }
 
+    /** The length of this partition's transaction log in bytes (0 if there is none yet). */
+    long logLength() {
+        Path log = new File(new File(getPartitionPath()), getId() + ".lg").toPath();
+        try {
+            return Files.exists(log) ? Files.size(log) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     /** The partition's record manager, read once it exists (JdbmPartition keeps it private). */
     private RecordManager recordManager() {
         RecordManager known = recordManager;

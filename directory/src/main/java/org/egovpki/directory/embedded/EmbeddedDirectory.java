@@ -60,8 +60,11 @@ import org.slf4j.LoggerFactory;
  * the data partition with its indices and context entry, and last the LDAP listener, so no client
  * ever sees a half-built directory.
  *
- * <p>JDBM partitions sync on every write, so an entry acknowledged to a client survives
- * {@code kill -9}; ApacheDS releases its lock file when the process dies. Both partitions are
+ * <p>Every write is in a JDBM transaction log, fsynced, before the client gets its answer, so an
+ * entry acknowledged to a client survives {@code kill -9}; ApacheDS releases its lock file when the
+ * process dies. By default each write is also copied into the database file at once (sync on
+ * write); without it a {@link PeriodicSync} copies the logs every few seconds or once one grows
+ * past its bound, so the logs (and the replay after a crash) stay short. Both partitions are
  * {@link CrashSafeJdbmPartition}s: the JDBM log a crash leaves is replayed before the partition is
  * opened, and commits hold the record manager's locks, so a restart after {@code kill -9} and
  * concurrent searches cannot corrupt the files.
@@ -81,14 +84,16 @@ public final class EmbeddedDirectory implements AutoCloseable {
     private final EmbeddedDirectorySettings settings;
     private final OperationCounter counter;
     private final int port;
+    private final PeriodicSync periodicSync;
 
     private EmbeddedDirectory(DirectoryService service, LdapServer ldapServer, EmbeddedDirectorySettings settings,
-                              OperationCounter counter, int port) {
+                              OperationCounter counter, int port, PeriodicSync periodicSync) {
         this.service = service;
         this.ldapServer = ldapServer;
         this.settings = settings;
         this.counter = counter;
         this.port = port;
+        this.periodicSync = periodicSync;
     }
 
     /** Operations served since start (adds, modifies, deletes, searches), for benchmarks and monitoring. */
@@ -130,6 +135,7 @@ public final class EmbeddedDirectory implements AutoCloseable {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(audit, "audit");
         DirectoryService service = null;
+        boolean opened = false;
         try {
             Files.createDirectories(settings.workDirectory());
             service = startService(settings, audit);
@@ -148,6 +154,7 @@ public final class EmbeddedDirectory implements AutoCloseable {
             }
             resetAdminPassword(service, settings.adminPassword());
             ensureContextEntry(service, settings);
+            opened = true;
             OperationCounter counter = new OperationCounter();
             service.addFirst(counter);
             LdapServer ldapServer = new LdapServer();
@@ -162,14 +169,33 @@ public final class EmbeddedDirectory implements AutoCloseable {
             int port = ((java.net.InetSocketAddress) transport.getAcceptor().getLocalAddress()).getPort();
             LOG.info("Embedded directory listening on ldap://{}:{} (base {}, data in {})", settings.host(),
                     port, settings.baseDn(), settings.workDirectory());
-            return new EmbeddedDirectory(service, ldapServer, settings, counter, port);
+            PeriodicSync periodicSync = null;
+            EmbeddedDirectorySettings.Durability durability = settings.durability();
+            if (!durability.syncOnWrite()) {
+                periodicSync = PeriodicSync.start(service, durability.syncPeriod(), durability.maxLogBytes());
+                LOG.info("Embedded directory without sync on write: transaction logs copied into the database "
+                        + "files every {} s or at {} MiB", durability.syncPeriod().toSeconds(),
+                        durability.maxLogBytes() >> 20);
+            }
+            return new EmbeddedDirectory(service, ldapServer, settings, counter, port, periodicSync);
         } catch (EmbeddedDirectoryException e) {
             shutdownQuietly(service);
             throw e;
         } catch (Exception e) {
             shutdownQuietly(service);
+            if (!opened) {
+                throw new EmbeddedDirectoryException(cannotOpen(settings.workDirectory(), rootMessage(e)), e);
+            }
             throw new EmbeddedDirectoryException("embedded directory failed to start in "
                     + settings.workDirectory() + ": " + rootMessage(e), e);
+        } catch (Error e) {
+            // JDBM reports a damaged file with a plain java.lang.Error (ERR_544 file header magic not
+            // OK, ...); any other Error (out of memory, ...) is not ours to translate.
+            if (e.getClass() != Error.class) {
+                throw e;
+            }
+            shutdownQuietly(service);
+            throw new EmbeddedDirectoryException(cannotOpen(settings.workDirectory(), e.getMessage()), e);
         }
     }
 
@@ -218,7 +244,7 @@ public final class EmbeddedDirectory implements AutoCloseable {
         system.setId("system");
         system.setSuffixDn(new Dn(schemaManager, ServerDNConstants.SYSTEM_DN));
         system.setPartitionPath(new File(partitions, "system").toURI());
-        system.setSyncOnWrite(true);
+        system.setSyncOnWrite(settings.durability().syncOnWrite());
         service.setSystemPartition(system);
 
         service.getChangeLog().setEnabled(false);
@@ -232,7 +258,7 @@ public final class EmbeddedDirectory implements AutoCloseable {
         if (schemaComplete) {
             service.addPartition(dataPartition(service, settings));
             for (String context : x500Partitions(settings)) {
-                service.addPartition(x500Partition(service, context));
+                service.addPartition(x500Partition(service, context, settings.durability().syncOnWrite()));
             }
             chain.add(position(chain, InterceptorEnum.ACI_AUTHORIZATION_INTERCEPTOR),
                     new DisclosureGuard(settings.baseDn(), fullView(settings.baseDn())));
@@ -339,7 +365,7 @@ public final class EmbeddedDirectory implements AutoCloseable {
         data.setSuffixDn(new Dn(schemaManager, settings.baseDn()));
         data.setPartitionPath(new File(service.getInstanceLayout().getPartitionsDirectory(), DATA_PARTITION_ID)
                 .toURI());
-        data.setSyncOnWrite(true);
+        data.setSyncOnWrite(settings.durability().syncOnWrite());
         data.setCacheSize(10_000);
         Set<Index<?, String>> indices = data.getIndexedAttributes();
         for (String attribute : settings.indexedAttributes()) {
@@ -385,7 +411,8 @@ public final class EmbeddedDirectory implements AutoCloseable {
      * so small and indexed on objectClass alone. Its id is derived from the normalized suffix, so
      * the same context finds the same files on every start whatever else the list holds.
      */
-    private static JdbmPartition x500Partition(DirectoryService service, String context) throws Exception {
+    private static JdbmPartition x500Partition(DirectoryService service, String context, boolean syncOnWrite)
+            throws Exception {
         SchemaManager schemaManager = service.getSchemaManager();
         Dn suffix = new Dn(schemaManager, context);
         String id = "x500-" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
@@ -394,7 +421,7 @@ public final class EmbeddedDirectory implements AutoCloseable {
         partition.setId(id);
         partition.setSuffixDn(suffix);
         partition.setPartitionPath(new File(service.getInstanceLayout().getPartitionsDirectory(), id).toURI());
-        partition.setSyncOnWrite(true);
+        partition.setSyncOnWrite(syncOnWrite);
         Set<Index<?, String>> indices = partition.getIndexedAttributes();
         JdbmIndex<Object> objectClass = new JdbmIndex<>(SchemaConstants.OBJECT_CLASS_AT, false);
         indices.add(objectClass);
@@ -428,6 +455,44 @@ public final class EmbeddedDirectory implements AutoCloseable {
         }
     }
 
+    /**
+     * Syncs the JDBM partitions now (copies their transaction logs into the database files and
+     * truncates the logs) under the directory's write lock, so no write is half done. Runs by
+     * itself without sync on write; for tests and operations.
+     */
+    public void syncPartitions() {
+        PeriodicSync.syncAll(service);
+    }
+
+    /** The length of the data partition's transaction log ({@code egovpki.lg}) in bytes, 0 if absent. */
+    public long dataLogLength() {
+        try {
+            java.nio.file.Path log = new File(new File(service.getInstanceLayout().getPartitionsDirectory(),
+                    DATA_PARTITION_ID), DATA_PARTITION_ID + ".lg").toPath();
+            return Files.exists(log) ? Files.size(log) : 0;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The length of a transaction log holding no transaction (what a sync leaves). */
+    public static long emptyLogLength() {
+        return CrashSafeJdbmPartition.EMPTY_LOG_LENGTH;
+    }
+
+    /**
+     * The one line for a directory whose files cannot be opened: a damaged {@code .db} (a disk
+     * error, a copy taken while the server ran) fails here, before anything is served.
+     */
+    static String cannotOpen(java.nio.file.Path workDirectory, String reason) {
+        String directory = workDirectory.toAbsolutePath().normalize().toString();
+        return "the embedded directory in " + directory + " cannot be opened (" + reason + "). Start egov-pki "
+                + "once more (a crash's transaction log is replayed at start); if it fails again, the directory "
+                + "files are damaged: stop egov-pki, set them aside with 'mv " + directory + " " + directory
+                + ".damaged', restore them from your last backup with 'cp -a BACKUP/directory " + directory
+                + "', and start again";
+    }
+
     /** The structural class of every entry of the X.500 mirror (schema: egovX500Name). */
     private static final String X500_NAME_CLASS = "egovX500Name";
 
@@ -451,6 +516,9 @@ public final class EmbeddedDirectory implements AutoCloseable {
     /** Stops the listener, then the directory service, flushing the partitions. */
     @Override
     public void close() {
+        if (periodicSync != null) {
+            periodicSync.close();
+        }
         try {
             ldapServer.stop();
         } catch (RuntimeException e) {

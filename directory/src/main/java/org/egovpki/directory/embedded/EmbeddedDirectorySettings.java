@@ -2,6 +2,7 @@ package org.egovpki.directory.embedded;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import org.egovpki.directory.LockoutPolicy;
@@ -24,18 +25,46 @@ import org.egovpki.schema.SchemaElement;
  *                           operational timestamps
  * @param x500Contexts       the naming contexts of the X.500-named mirror ({@code directory.x500Names}),
  *                           each served by a partition of its own unless it lies under {@code baseDn}
+ * @param durability         when JDBM copies its transaction log into the partitions' database files
  */
 public record EmbeddedDirectorySettings(Path workDirectory, String host, int port, String baseDn,
                                         char[] adminPassword, List<String> indexedAttributes,
                                         List<SchemaDefinition> schemaDefinitions, LockoutPolicy lockout,
-                                        Clock clock, List<String> x500Contexts) {
+                                        Clock clock, List<String> x500Contexts, Durability durability) {
 
     /** One schema element to install: its OID, and its definition as RFC 4512 text. */
     public record SchemaDefinition(boolean objectClass, String oid, String definition) {
     }
 
+    /**
+     * When JDBM copies each partition's transaction log ({@code .lg}) into its database file
+     * ({@code .db}). Either way every write is in the log, fsynced, before the client gets its
+     * answer (docs/directory.md, "Crash behaviour and repair").
+     *
+     * @param syncOnWrite  copy after every write ({@code ldap.embedded.syncOnWrite}, the default)
+     * @param syncPeriod   without sync on write: copy at least this often ({@code ldap.embedded.syncSeconds})
+     * @param maxLogBytes  without sync on write: copy as soon as a partition's log is this long
+     *                     ({@code ldap.embedded.syncLogMegabytes}); checked every second
+     */
+    public record Durability(boolean syncOnWrite, Duration syncPeriod, long maxLogBytes) {
+
+        /** Sync on every write: the default. */
+        public static final Durability SYNC_ON_WRITE = new Durability(true, Duration.ofSeconds(5), 64L << 20);
+
+        public Durability {
+            Objects.requireNonNull(syncPeriod, "syncPeriod");
+            if (syncPeriod.isNegative() || syncPeriod.isZero()) {
+                throw new IllegalArgumentException("the sync period must be positive, not " + syncPeriod);
+            }
+            if (maxLogBytes <= 0) {
+                throw new IllegalArgumentException("the log bound must be positive, not " + maxLogBytes);
+            }
+        }
+    }
+
     public EmbeddedDirectorySettings {
         Objects.requireNonNull(workDirectory, "workDirectory");
+        Objects.requireNonNull(durability, "durability");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(baseDn, "baseDn");
         Objects.requireNonNull(lockout, "lockout");
@@ -49,7 +78,13 @@ public record EmbeddedDirectorySettings(Path workDirectory, String host, int por
     /** These settings, with the X.500-named mirror's naming contexts. */
     public EmbeddedDirectorySettings withX500Contexts(List<String> contexts) {
         return new EmbeddedDirectorySettings(workDirectory, host, port, baseDn, adminPassword, indexedAttributes,
-                schemaDefinitions, lockout, clock, contexts);
+                schemaDefinitions, lockout, clock, contexts, durability);
+    }
+
+    /** These settings, with this durability of the JDBM partitions. */
+    public EmbeddedDirectorySettings withDurability(Durability chosen) {
+        return new EmbeddedDirectorySettings(workDirectory, host, port, baseDn, adminPassword, indexedAttributes,
+                schemaDefinitions, lockout, clock, x500Contexts, chosen);
     }
 
     /**
@@ -98,7 +133,7 @@ public record EmbeddedDirectorySettings(Path workDirectory, String host, int por
                 .map(e -> new SchemaDefinition(e.kind() == SchemaElement.Kind.OBJECT_CLASS, e.oid(), e.definition()))
                 .toList();
         return new EmbeddedDirectorySettings(workDirectory, host, port, baseDn, adminPassword, INDEXED_ATTRIBUTES,
-                definitions, lockout, clock, List.of());
+                definitions, lockout, clock, List.of(), Durability.SYNC_ON_WRITE);
     }
 
     @Override

@@ -37,6 +37,7 @@ import org.egovpki.core.enroll.RenewalWindow;
 import org.egovpki.directory.PasswordRules;
 import org.egovpki.core.x509.DistinguishedNames;
 import org.egovpki.directory.LockoutPolicy;
+import org.egovpki.directory.embedded.EmbeddedDirectorySettings;
 import org.quartz.CronExpression;
 
 /**
@@ -148,9 +149,15 @@ public final class ConfigLoader {
                     "expected at least one naming context such as c=CN, or set ldap.x500Names.enabled: false");
         }
         x500Node.rejectUnknownKeys();
+        ConfigNode embeddedNode = ldapNode.child("embedded");
+        EmbeddedDirectorySettings.Durability durability = new EmbeddedDirectorySettings.Durability(
+                embeddedNode.bool("syncOnWrite", true),
+                Duration.ofSeconds(embeddedNode.integer("syncSeconds", 5, 1, 3_600)),
+                (long) embeddedNode.integer("syncLogMegabytes", 64, 1, 512) << 20);
+        embeddedNode.rejectUnknownKeys();
         ldapNode.rejectUnknownKeys();
         EgovPkiConfig.Ldap ldap = new EgovPkiConfig.Ldap(ldapHost, ldapPort, baseDn, ldapPublic, lockout,
-                external, x500Enabled ? List.copyOf(x500Contexts) : List.of());
+                external, x500Enabled ? List.copyOf(x500Contexts) : List.of(), durability);
 
         ConfigNode httpNode = root.child("http");
         String httpHost = httpNode.string("host", DEFAULT_HOST);

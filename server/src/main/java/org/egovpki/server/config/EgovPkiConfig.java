@@ -2,6 +2,7 @@ package org.egovpki.server.config;
 
 import java.net.URI;
 import org.egovpki.directory.LockoutPolicy;
+import org.egovpki.directory.embedded.EmbeddedDirectorySettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Period;
@@ -51,7 +52,8 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
      */
     public EgovPkiConfig withBoundPorts(int ldapPort, int httpPort, int httpsPort) {
         Ldap boundLdap = new Ldap(ldap.host(), bound(ldap.port(), ldapPort), ldap.baseDn(),
-                bound(ldap.publicUrl(), ldapPort), ldap.lockout(), ldap.external(), ldap.x500Contexts());
+                bound(ldap.publicUrl(), ldapPort), ldap.lockout(), ldap.external(), ldap.x500Contexts(),
+                ldap.durability());
         Tls boundTls = http.tls() == null ? null
                 : new Tls(bound(http.tls().port(), httpsPort), http.tls().keyStore(), http.tls().keyStorePassword());
         Http boundHttp = new Http(http.host(), bound(http.port(), httpPort), bound(http.publicUrl(), httpPort),
@@ -260,12 +262,16 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
      *                  {@code null} (the default) for the embedded one
      * @param x500Contexts {@code ldap.x500Names.namingContexts} — the naming contexts of the X.500-named
      *                  mirror; empty when {@code ldap.x500Names.enabled} is false
+     * @param durability {@code ldap.embedded.*} — when the embedded directory copies its transaction logs
+     *                  into its database files (sync on write by default)
      */
     public record Ldap(String host, int port, String baseDn, URI publicUrl, LockoutPolicy lockout,
-                       ExternalDirectory external, List<String> x500Contexts) {
+                       ExternalDirectory external, List<String> x500Contexts,
+                       EmbeddedDirectorySettings.Durability durability) {
 
         public Ldap {
             x500Contexts = List.copyOf(x500Contexts);
+            java.util.Objects.requireNonNull(durability, "durability");
         }
 
         /** Whether the server runs against an external directory rather than starting its embedded one. */

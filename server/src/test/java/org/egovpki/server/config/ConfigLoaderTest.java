@@ -15,6 +15,7 @@ import org.egovpki.core.ca.CaRole;
 import org.egovpki.core.crypto.KeyAlgorithm;
 import org.egovpki.core.enroll.RenewalWindow;
 import org.egovpki.directory.LockoutPolicy;
+import org.egovpki.directory.embedded.EmbeddedDirectorySettings;
 import org.egovpki.core.operator.Role;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,6 +63,8 @@ class ConfigLoaderTest {
         assertThat(config.ldap().lockout()).isEqualTo(new LockoutPolicy(5, Duration.ofMinutes(15),
                 Duration.ofMinutes(15)));
         assertThat(config.ldap().x500Contexts()).containsExactly("c=CN");
+        assertThat(config.ldap().durability()).isEqualTo(EmbeddedDirectorySettings.Durability.SYNC_ON_WRITE);
+        assertThat(config.ldap().durability().syncOnWrite()).as("sync on write stays on by default").isTrue();
         assertThat(config.http().port()).isEqualTo(8080);
         assertThat(config.http().publicUrl().toString()).isEqualTo("http://127.0.0.1:8080");
         assertThat(config.ca().crl().nextUpdate()).isEqualTo(Duration.ofHours(24));
@@ -120,6 +123,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theEmbeddedDirectoryCanSyncPeriodicallyInsteadOfOnEveryWrite() throws IOException {
+        Path file = write("ldap:\n  embedded:\n    syncOnWrite: false\n    syncSeconds: 2\n"
+                + "    syncLogMegabytes: 16\n");
+
+        EmbeddedDirectorySettings.Durability durability = ConfigLoader.load(file, Map.of()).ldap().durability();
+
+        assertThat(durability).isEqualTo(new EmbeddedDirectorySettings.Durability(false, Duration.ofSeconds(2),
+                16L << 20));
+        assertThat(ConfigLoader.load(write("ldap:\n  embedded:\n    syncOnWrite: false\n"), Map.of()).ldap()
+                .durability()).as("the period and the bound default")
+                .isEqualTo(new EmbeddedDirectorySettings.Durability(false, Duration.ofSeconds(5), 64L << 20));
+    }
+
+    @Test
     void commandLineOverridesWinOverTheFileAndFlowIntoDerivedDefaults() throws IOException {
         Path file = write("ldap:\n  port: 20389\nhttp:\n  port: 9090\n");
 
@@ -148,6 +165,13 @@ class ConfigLoaderTest {
                 Arguments.of("http:\n  publicUrl: https://pki.example\n", "'http.publicUrl'", "http://"),
                 Arguments.of("ldap:\n  baseDn: 'not a dn'\n", "'ldap.baseDn'", "LDAP DN"),
                 Arguments.of("ldap:\n  prot: 1\n", "unknown configuration key 'ldap.prot'", "allowed keys in ldap"),
+                Arguments.of("ldap:\n  embedded:\n    syncOnWrite: maybe\n", "'ldap.embedded.syncOnWrite'", "true"),
+                Arguments.of("ldap:\n  embedded:\n    syncSeconds: 0\n", "'ldap.embedded.syncSeconds'",
+                        "from 1 to 3600"),
+                Arguments.of("ldap:\n  embedded:\n    syncLogMegabytes: 4096\n", "'ldap.embedded.syncLogMegabytes'",
+                        "from 1 to 512"),
+                Arguments.of("ldap:\n  embedded:\n    syncPeriodMillis: 100\n",
+                        "unknown configuration key 'ldap.embedded.syncPeriodMillis'", "allowed keys in ldap.embedded"),
                 Arguments.of("ldap:\n  lockout:\n    maxFailures: 0\n", "'ldap.lockout.maxFailures'", "from 1 to 100"),
                 Arguments.of("ldap:\n  lockout:\n    durationSeconds: 0\n", "'ldap.lockout.durationSeconds'",
                         "from 1 to 86400"),
