@@ -341,6 +341,16 @@ final class ServerProcess implements AutoCloseable {
         return new LDAPConnection("127.0.0.1", ldapPort, dn, password);
     }
 
+    /** Whether this run puts the servers on slapd ({@link ItSlapd}). */
+    static boolean onSlapd() {
+        return ItSlapd.enabled();
+    }
+
+    /** The DN {@link #directoryAdmin} binds as (the embedded directory's admin, or the slapd database's root). */
+    String directoryAdminDn() {
+        return ItSlapd.enabled() && ItSlapd.of(data) != null ? ItSlapd.ROOT_DN : "uid=admin,ou=system";
+    }
+
     /** Bound as the directory administrator (no access control): what the tests check behind the server. */
     LDAPConnection directoryAdmin() throws LDAPException {
         ItSlapd slapd = ItSlapd.enabled() ? ItSlapd.of(data) : null;
