@@ -70,6 +70,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (server running, short passphrase, non-empty target, wrong passphrase, changed archive) leaves
  * nothing behind.
  */
+@EmbeddedOnly("backup and restore of the embedded directory's LDIF; an OpenLDAP is backed up with slapcat")
 class BackupIT {
 
     private static final String PASSWORD = "Root2026pass";

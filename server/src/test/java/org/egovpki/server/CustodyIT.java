@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * split 2 for new custodians, audited in the CLI trail (which {@code audit verify} still finds intact),
  * and one share below the threshold changes nothing.
  */
+@EmbeddedOnly("a locked start: the embedded directory serves LDAP before the CA key is open")
 class CustodyIT {
 
     private static final List<String> FIVE = List.of("alice", "bob", "carol", "dave", "erin");

@@ -45,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * succeeded and {@code /health} is UP. And a start-up recovery that cannot finish stops the server
  * with the repair commands instead of a ready line.
  */
+@EmbeddedOnly("kill -9 of the embedded directory's JDBM files and its start-up repair")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DirectoryCrashIT {
 

@@ -38,11 +38,20 @@ final class ServerProcess implements AutoCloseable {
     private final List<String> serveArgs;
     private final Path output;
     private final Process process;
+    /** A {@code serve} process (not a CLI command): closing it also stops its slapd in the slapd run. */
+    private final boolean serving;
 
     private ServerProcess(Path data, Map<String, Integer> ports, List<String> serveArgs, Path output,
                           Process process) {
+        this(data, ports, serveArgs, output, process, false);
+    }
+
+    private ServerProcess(Path data, Map<String, Integer> ports, List<String> serveArgs, Path output,
+                          Process process, boolean serving) {
         this.data = data;
-        this.ldapPort = ports.getOrDefault(PortsFile.LDAP, 0);
+        ItSlapd slapd = ItSlapd.enabled() ? ItSlapd.of(data) : null;
+        this.ldapPort = slapd != null ? slapd.port() : ports.getOrDefault(PortsFile.LDAP, 0);
+        this.serving = serving;
         this.httpPort = ports.getOrDefault(PortsFile.HTTP, 0);
         this.httpsPort = ports.getOrDefault(PortsFile.HTTPS, 0);
         this.serveArgs = serveArgs;
@@ -89,7 +98,13 @@ final class ServerProcess implements AutoCloseable {
 
     /** Runs {@code egov-pki args...} (a CLI command, or a server expected to fail) and returns immediately. */
     static ServerProcess launch(Path data, String... args) {
-        return start(data, Map.of(), List.of(), List.of(args));
+        List<String> command = List.of(args);
+        return start(data, Map.of(), List.of(), ItSlapd.enabled() ? ItSlapd.cliArguments(command) : command);
+    }
+
+    /** As {@link #launch}, with the arguments exactly as given (also in the slapd run). */
+    static ServerProcess launchPlain(Path data, List<String> args) {
+        return start(data, Map.of(), List.of(), args);
     }
 
     /**
@@ -126,6 +141,8 @@ final class ServerProcess implements AutoCloseable {
      * and reads the ports it got.
      */
     static ServerProcess serveLocked(Path data, String... extra) {
+        assertThat(ItSlapd.enabled()).as("a locked start is about the embedded directory: tag the test @EmbeddedOnly")
+                .isFalse();
         try {
             PortsFile.remove(data);
         } catch (IOException e) {
@@ -160,6 +177,17 @@ final class ServerProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        if (ItSlapd.enabled()) {
+            // The slapd run: the same data directory keeps its slapd; ldap.port is unused with ldap.external.
+            List<String> command = ItSlapd.serveArguments(data, serveCommand(data, 0, httpPort, extra));
+            ServerProcess started = start(data, Map.of(), extra, command);
+            started.awaitOutput("egov-pki ready");
+            Map<String, Integer> ports = PortsFile.read(data);
+            assertThat(ports).as("the ports the server wrote into " + PortsFile.of(data)).containsKey(PortsFile.HTTP);
+            assertThat(started.output()).as("the ready line names the slapd").contains("egov-pki ready: LDAP "
+                    + "ldap://127.0.0.1:" + ItSlapd.of(data).port() + " (external)");
+            return new ServerProcess(data, ports, extra, started.output, started.process, true);
+        }
         ServerProcess started = start(data, Map.of(), extra, serveCommand(data, ldapPort, httpPort, extra));
         started.awaitOutput("egov-pki ready");
         Map<String, Integer> ports = PortsFile.read(data);
@@ -167,7 +195,7 @@ final class ServerProcess implements AutoCloseable {
                 PortsFile.HTTP);
         assertThat(started.output()).as("the ready line names the LDAP port the server got")
                 .contains("egov-pki ready: LDAP ldap://127.0.0.1:" + ports.get(PortsFile.LDAP) + " ");
-        return new ServerProcess(data, ports, extra, started.output, started.process);
+        return new ServerProcess(data, ports, extra, started.output, started.process, true);
     }
 
     private static List<String> serveCommand(Path data, int ldapPort, int httpPort, List<String> extra) {
@@ -249,6 +277,9 @@ final class ServerProcess implements AutoCloseable {
 
     /** SIGHUP, as an operator asks a daemon to re-read its configuration ({@code kill -HUP}). */
     void hangUp() throws IOException, InterruptedException {
+        if (ItSlapd.enabled()) {
+            ItSlapd.rederive(data, serveArgs);
+        }
         Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).redirectErrorStream(true).start();
         assertThat(kill.waitFor(30, TimeUnit.SECONDS)).as("kill -HUP returned").isTrue();
         assertThat(kill.exitValue()).as("kill -HUP " + process.pid()).isZero();
@@ -310,8 +341,22 @@ final class ServerProcess implements AutoCloseable {
         return new LDAPConnection("127.0.0.1", ldapPort, dn, password);
     }
 
+    /** Whether this run puts the servers on slapd ({@link ItSlapd}). */
+    static boolean onSlapd() {
+        return ItSlapd.enabled();
+    }
+
+    /** The DN {@link #directoryAdmin} binds as (the embedded directory's admin, or the slapd database's root). */
+    String directoryAdminDn() {
+        return ItSlapd.enabled() && ItSlapd.of(data) != null ? ItSlapd.ROOT_DN : "uid=admin,ou=system";
+    }
+
     /** Bound as the directory administrator (no access control): what the tests check behind the server. */
     LDAPConnection directoryAdmin() throws LDAPException {
+        ItSlapd slapd = ItSlapd.enabled() ? ItSlapd.of(data) : null;
+        if (slapd != null) {
+            return bind(ItSlapd.ROOT_DN, slapd.rootPassword);
+        }
         return bind("uid=admin,ou=system", secret("directory-admin.password"));
     }
 
@@ -332,6 +377,10 @@ final class ServerProcess implements AutoCloseable {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
+        }
+        ItSlapd slapd = serving && ItSlapd.enabled() ? ItSlapd.of(data) : null;
+        if (slapd != null) {
+            slapd.stop();
         }
     }
 
