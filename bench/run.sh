@@ -42,5 +42,5 @@ if (( ${#missing[@]} )); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2 \
     || { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2; }
 fi
-echo "bench/run.sh $scenario $*: $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?'), load:$(uptime | sed 's/.*load average//')"
+echo "bench/run.sh $scenario $*: $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?'), load average$(uptime | sed 's/.*load average//')"
 exec "$here/$scenario" "$@"
