@@ -23,6 +23,8 @@ import org.egovpki.directory.openldap.Slapd;
 final class BenchSlapd implements AutoCloseable {
 
     static final String BASE = "o=egov-pki,c=CN";
+    /** 256 MiB: room for the CRL of several million certificates in one LDAP modify. */
+    static final int MAX_INCOMING = 256 << 20;
 
     private final Path work;
     private final Path caPasswordFile;
@@ -58,6 +60,12 @@ final class BenchSlapd implements AutoCloseable {
         Path prepare = Files.writeString(work.resolve("prepare.ldif"),
                 preparation.ldif(ca.toCharArray(), km.toCharArray(), random), StandardCharsets.UTF_8);
         slapd.ldapmodify(work, prepare);
+        // slapd drops a bound client's request above olcSockbufMaxIncomingAuth (16 MiB by default):
+        // a full CRL of more than about 340,000 entries (49 bytes each) could not be published.
+        // prepare-openldap does not raise it; an administrator with such a CA has to (as here).
+        Path sockbuf = Files.writeString(work.resolve("sockbuf.ldif"), "dn: cn=config\nchangetype: modify\n"
+                + "replace: olcSockbufMaxIncomingAuth\nolcSockbufMaxIncomingAuth: " + MAX_INCOMING + "\n");
+        slapd.ldapmodify(work, sockbuf);
         if (ldif != null) {
             slapd.close();
             long t0 = System.nanoTime();
