@@ -88,20 +88,35 @@ public final class OcspBenchmark {
 
     private final Path dir;
     private final int seconds;
+    private final int certificates;
     private final List<String> report = new ArrayList<>();
     private EgovPkiConfig settings;
     private BigInteger leafSerial;
 
-    private OcspBenchmark(Path dir, int seconds) {
+    private OcspBenchmark(Path dir, int seconds, int certificates) {
         this.dir = dir;
         this.seconds = seconds;
+        this.certificates = certificates;
     }
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-        Path dir = args.length > 1 ? Files.createDirectories(Path.of(args[1])) : Files.createTempDirectory("egov-pki-ocsp");
+        Path dir = args.length > 1 && !args[1].equals("-") ? Files.createDirectories(Path.of(args[1]))
+                : Files.createTempDirectory("egov-pki-ocsp");
+        int certificates = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;
+        String parts = args.length > 3 ? args[3] : "repeated,mix";
         try {
-            new OcspBenchmark(dir, seconds).run();
+            OcspBenchmark benchmark = new OcspBenchmark(dir, seconds, certificates);
+            benchmark.machine();
+            if (parts.contains("repeated")) {
+                benchmark.run();
+            }
+            if (parts.contains("mix")) {
+                benchmark.mix();
+            }
+            System.out.println();
+            System.out.println("=== summary (median of " + RUNS + " runs of " + seconds + " s each) ===");
+            benchmark.report.forEach(System.out::println);
         } catch (Exception e) {
             e.printStackTrace();
             System.exit(1);
@@ -109,11 +124,14 @@ public final class OcspBenchmark {
         System.exit(0); // the HTTP client's threads would otherwise keep the JVM alive
     }
 
-    private void run() throws Exception {
+    private void machine() throws Exception {
         System.out.printf("machine: %d cores, %s %s, Java %s; %s; %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"),
                 firstLine(output("openssl", "version")), firstLine(output("wrk", "--version")));
         System.out.println("work directory: " + dir);
+    }
+
+    private void run() throws Exception {
         Path data = dir.resolve("data");
         Files.writeString(dir.resolve("post.lua"), """
                 -- POSTs the fixed OCSP request req.der (read once) with the OCSP content type.
@@ -131,14 +149,17 @@ public final class OcspBenchmark {
                 """);
 
         X509Certificate ca;
+        double[] cached;
+        double[] uncached;
+        List<double[]> openssl = new ArrayList<>();
         try (EgovPkiServer server = start(data, 60)) {
             ca = prepareSharedData(server, data);
-            measure("egov-pki /ocsp, cache on (ocsp.cacheSeconds: 60, ocsp.presigned: true)",
+            cached = measure("egov-pki /ocsp, cache on (ocsp.cacheSeconds: 60, ocsp.presigned: true)",
                     () -> running(server.httpPort()));
         }
         try (EgovPkiServer server = start(data, 0)) {
             check(server.httpPort(), ca);
-            measure("egov-pki /ocsp, cache off (ocsp.cacheSeconds: 0, ocsp.presigned: false): every response signed",
+            uncached = measure("egov-pki /ocsp, cache off (ocsp.cacheSeconds: 0, ocsp.presigned: false): every response signed",
                     () -> running(server.httpPort()));
             uncachedCeilings(data, ca, leafSerial);
         }
@@ -148,14 +169,20 @@ public final class OcspBenchmark {
             if (multi != null) {
                 command.addAll(List.of("-multi", multi));
             }
-            measure(String.join(" ", command), () -> new OpenSslResponder(command, ca));
+            openssl.add(measure(String.join(" ", command), () -> new OpenSslResponder(command,
+                    port -> check(port, ca))));
         }
-        System.out.println();
-        System.out.println("=== summary (median of " + RUNS + " runs of " + seconds + " s each) ===");
-        report.forEach(System.out::println);
+        report.add(String.format("one repeated request: egov-pki cache on / openssl ocsp = %.1fx (-multi 2: %.1fx); "
+                + "cache off / openssl ocsp = %.2fx (-multi 2: %.2fx)", cached[0] / openssl.get(0)[0],
+                cached[0] / openssl.get(1)[0], uncached[0] / openssl.get(0)[0], uncached[0] / openssl.get(1)[0]));
     }
 
     private EgovPkiServer start(Path data, int cacheSeconds) throws IOException {
+        return start(data, cacheSeconds, yaml -> yaml, "bench-cache-" + cacheSeconds + ".yaml");
+    }
+
+    private EgovPkiServer start(Path data, int cacheSeconds, java.util.function.UnaryOperator<String> more,
+                                String file) throws IOException {
         String shipped = Files.readString(Path.of("conf", "egov-pki.yaml"));
         String yaml = shipped
                 .replace("    - algorithm: SM2\n      enabled: true", "    - algorithm: SM2\n      enabled: false")
@@ -168,8 +195,8 @@ public final class OcspBenchmark {
                 || !yaml.contains("  presigned: " + (cacheSeconds > 0) + "\n")) {
             throw new IllegalStateException("conf/egov-pki.yaml changed; the benchmark cannot configure the EC chain");
         }
-        Path config = dir.resolve("bench-cache-" + cacheSeconds + ".yaml");
-        Files.writeString(config, yaml);
+        Path config = dir.resolve(file);
+        Files.writeString(config, more.apply(yaml));
         // Ports 0: the server binds free ports and reports them (server.config(), server.httpPort()).
         EgovPkiServer server = EgovPkiServer.start(ConfigLoader.load(config, ConfigLoader.overrides(data.toString(), 0,
                 0)), Clock.systemUTC(), true);
@@ -222,6 +249,261 @@ public final class OcspBenchmark {
                 + serial + "; request req.der: " + Files.size(dir.resolve("req.der")) + " bytes");
         check(server.httpPort(), ca);
         return ca;
+    }
+
+    /**
+     * The mix: {@code certificates} records of {@code ec-issuing}, every tenth revoked, loaded with
+     * {@code slapadd} into a slapd that egov-pki runs on ({@code ldap.external}); OpenSSL gets an
+     * index.txt of the same serials and statuses. One nonce-free request per certificate (BC, SHA-1
+     * CertID, as {@code openssl ocsp -no_nonce} makes them) in mix.bin; mix.lua rotates over them.
+     * First a sample of answers from both responders is compared with each other and with the
+     * records; then one pass over all certificates with the Java HTTP client (16 connections) while
+     * egov-pki has no pre-signed answer yet (each answer signed, then kept), a second such pass, and
+     * then wrk runs (steady state) against egov-pki and OpenSSL.
+     */
+    private void mix() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("mix"));
+        Path data = work.resolve("data");
+        System.out.println();
+        System.out.println("=== " + certificates + " distinct certificates, every 10th revoked, nonce-free requests ===");
+        BenchRecords records = new BenchRecords(new DirectoryNames(BenchSlapd.BASE), "ec-issuing", 10, 1,
+                java.time.Instant.now());
+        Path ldif = work.resolve("records.ldif");
+        records.writeLdif(ldif, certificates);
+        EgovPkiConfig plain = ConfigLoader.load(null, ConfigLoader.overrides(data.toString(), 0, 0));
+        int maxEntries = Math.min(1_000_000, Math.max(100_000, certificates * 2));
+        try (BenchSlapd slapd = BenchSlapd.start(work.resolve("slapd"), plain.ldap().lockout(), ldif)) {
+            Files.delete(ldif);
+            try (EgovPkiServer server = start(data, 60, yaml -> {
+                String more = slapd.external(yaml).replace("  presignedMaxEntries: 100000\n",
+                        "  presignedMaxEntries: " + maxEntries + "\n");
+                if (!more.contains("presignedMaxEntries: " + maxEntries + "\n")) {
+                    throw new IllegalStateException("conf/egov-pki.yaml changed: no ocsp.presignedMaxEntries: 100000");
+                }
+                return more;
+            }, "bench-mix.yaml")) {
+                X509Certificate ca = server.registry().find("ec-issuing").orElseThrow().certificate();
+                Files.writeString(dir.resolve("mix-ca.pem"), Pem.certificate(ca), StandardCharsets.US_ASCII);
+                Files.writeString(dir.resolve("mix-ca.key"), exportKey(data, "ec-issuing"), StandardCharsets.US_ASCII);
+                writeMixIndex(records);
+                List<byte[]> requests = writeMixRequests(ca);
+                writeMixScript();
+                System.out.printf("egov-pki on slapd (port %d), presignedMaxEntries %d; mix.bin: %d requests%n",
+                        slapd.port(), maxEntries, requests.size());
+                List<String> command = List.of("openssl", "ocsp", "-index", "mix-index.txt", "-port", "PORT",
+                        "-rsigner", "mix-ca.pem", "-rkey", "mix-ca.key", "-CA", "mix-ca.pem");
+                try (OpenSslResponder openssl = new OpenSslResponder(command, port -> single(port, requests.get(1), ca))) {
+                    agree(server.httpPort(), openssl.port(), ca, records, requests);
+                }
+                double[] first = pass("egov-pki /ocsp on slapd, first pass (no pre-signed answer yet: each signed)",
+                        server.httpPort(), requests);
+                double[] second = pass("egov-pki /ocsp on slapd, second pass (pre-signed answers)", server.httpPort(),
+                        requests);
+                String load = certificates + " distinct certificates, 10% revoked, nonce-free (mix.lua)";
+                double[] egov = measure("egov-pki /ocsp on slapd, steady state (ocsp.presigned: true)",
+                        () -> running(server.httpPort()), "mix.lua", load);
+                List<double[]> peers = new ArrayList<>();
+                for (String multi : new String[] {null, "2"}) {
+                    List<String> peer = new ArrayList<>(command);
+                    if (multi != null) {
+                        peer.addAll(List.of("-multi", multi));
+                    }
+                    peers.add(measure(String.join(" ", peer), () -> new OpenSslResponder(peer,
+                            port -> single(port, requests.get(1), ca)), "mix.lua", load));
+                }
+                report.add(String.format("mix of %d: egov-pki steady / openssl ocsp = %.1fx (-multi 2: %.1fx); first "
+                        + "pass (Java client) %.0f/s p99 %.2f ms = %.2fx openssl ocsp; second pass %.0f/s p99 %.2f ms",
+                        certificates, egov[0] / peers.get(0)[0], egov[0] / peers.get(1)[0], first[0], first[1],
+                        first[0] / peers.get(0)[0], second[0], second[1]));
+            }
+        }
+    }
+
+    /** OpenSSL's CA database of the mix: status, expiry, revocation date and reason, serial, file, subject. */
+    private void writeMixIndex(BenchRecords records) throws IOException {
+        String expiry = INDEX_TIME.format(java.time.Instant.now().plus(java.time.Duration.ofDays(365)));
+        String revoked = INDEX_TIME.format(records.revokedAt());
+        try (var out = Files.newBufferedWriter(dir.resolve("mix-index.txt"), StandardCharsets.US_ASCII)) {
+            for (long i = 0; i < certificates; i++) {
+                String serial = BenchRecords.serial(i).toString(16).toUpperCase(Locale.ROOT);
+                if (serial.length() % 2 == 1) {
+                    serial = "0" + serial;
+                }
+                out.write((records.revoked(i) ? "R\t" + expiry + "\t" + revoked + "," + records.reason(i)
+                        : "V\t" + expiry + "\t") + "\t" + serial + "\tunknown\t/C=CN/O=Bench/CN=bench-" + i + "\n");
+            }
+        }
+    }
+
+    /** One nonce-free DER request per certificate, written to mix.bin each after its 2-byte length. */
+    private List<byte[]> writeMixRequests(X509Certificate ca) throws Exception {
+        var digests = new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder()
+                .setProvider(BouncyCastle.PROVIDER).build();
+        var issuer = new org.bouncycastle.cert.jcajce.JcaX509CertificateHolder(ca);
+        List<byte[]> requests = new ArrayList<>(certificates);
+        try (var out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(
+                Files.newOutputStream(dir.resolve("mix.bin"))))) {
+            for (long i = 0; i < certificates; i++) {
+                var id = new org.bouncycastle.cert.ocsp.CertificateID(digests.get(
+                        org.bouncycastle.cert.ocsp.CertificateID.HASH_SHA1), issuer, BenchRecords.serial(i));
+                byte[] der = new org.bouncycastle.cert.ocsp.OCSPReqBuilder().addRequest(id).build().getEncoded();
+                out.writeShort(der.length);
+                out.write(der);
+                requests.add(der);
+            }
+        }
+        return requests;
+    }
+
+    private void writeMixScript() throws IOException {
+        Files.writeString(dir.resolve("mix.lua"), """
+                -- POSTs the nonce-free OCSP requests of mix.bin (each: a 2-byte big-endian length, then
+                -- the DER) in turn, each wrk thread starting at its own place in the list; resolves
+                -- without wrk's connect-and-close probe, as post.lua does (OpenSSL spins on it).
+                function wrk.resolve(host, service)
+                   wrk.addrs = wrk.lookup(host, service)
+                end
+                local threads = 0
+                function setup(thread)
+                   thread:set("first", threads)
+                   threads = threads + 1
+                end
+                local requests = {}
+                local next_index = 1
+                function init(args)
+                   local file = assert(io.open("mix.bin", "rb"))
+                   local data = file:read("*all")
+                   file:close()
+                   local pos = 1
+                   while pos < #data do
+                      local len = data:byte(pos) * 256 + data:byte(pos + 1)
+                      requests[#requests + 1] = wrk.format("POST", nil,
+                         {["Content-Type"] = "application/ocsp-request"}, data:sub(pos + 2, pos + 1 + len))
+                      pos = pos + 2 + len
+                   end
+                   next_index = (first or 0) * math.floor(#requests / %s) + 1
+                end
+                function request()
+                   local r = requests[next_index]
+                   next_index = next_index %% #requests + 1
+                   return r
+                end
+                """.formatted(WRK_THREADS).replace("%%", "%"));
+    }
+
+    /**
+     * Compares a sample of answers (400 certificates, the first 20 and 380 random ones) from both
+     * responders with each other and with the records: good, or revoked with the same time and reason.
+     */
+    private void agree(int egovPort, int opensslPort, X509Certificate ca, BenchRecords records,
+                       List<byte[]> requests) throws Exception {
+        java.util.Random random = new java.util.Random(2026);
+        int revoked = 0;
+        int sample = Math.min(400, certificates);
+        for (int k = 0; k < sample; k++) {
+            int i = k < 20 ? k : random.nextInt(certificates);
+            String expected = records.revoked(i) ? "revoked " + records.revokedAt() + " reason "
+                    + reasonCode(records.reason(i)) : "good";
+            String egov = describe(single(egovPort, requests.get(i), ca));
+            String openssl = describe(single(opensslPort, requests.get(i), ca));
+            if (!expected.equals(egov) || !expected.equals(openssl)) {
+                throw new IllegalStateException("certificate " + i + " (serial " + BenchRecords.serial(i).toString(16)
+                        + "): records say " + expected + ", egov-pki answers " + egov + ", openssl ocsp " + openssl);
+            }
+            if (records.revoked(i)) {
+                revoked++;
+            }
+        }
+        System.out.printf("statuses agree: %d sampled certificates (%d revoked), egov-pki = openssl ocsp = records%n",
+                sample, revoked);
+    }
+
+    private static int reasonCode(String name) {
+        return switch (name) {
+            case "keyCompromise" -> 1;
+            case "affiliationChanged" -> 3;
+            case "superseded" -> 4;
+            case "cessationOfOperation" -> 5;
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
+
+    private static String describe(org.bouncycastle.cert.ocsp.SingleResp single) {
+        Object status = single.getCertStatus();
+        if (status == CertificateStatus.GOOD) {
+            return "good";
+        }
+        if (status instanceof org.bouncycastle.cert.ocsp.RevokedStatus r) {
+            return "revoked " + r.getRevocationTime().toInstant() + " reason "
+                    + (r.hasRevocationReason() ? r.getRevocationReason() : -1);
+        }
+        return "unknown";
+    }
+
+    /** POSTs one request; checks the answer is successful, signed by the CA key, for one certificate. */
+    private static org.bouncycastle.cert.ocsp.SingleResp single(int port, byte[] request, X509Certificate ca)
+            throws Exception {
+        HttpResponse<byte[]> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ocsp"))
+                        .header("Content-Type", "application/ocsp-request")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(request)).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+        OCSPResp ocsp = new OCSPResp(response.body());
+        BasicOCSPResp basic = (BasicOCSPResp) ocsp.getResponseObject();
+        if (ocsp.getStatus() != OCSPResp.SUCCESSFUL || basic == null || basic.getResponses().length != 1
+                || !basic.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(BouncyCastle.PROVIDER)
+                        .build(ca.getPublicKey()))) {
+            throw new IllegalStateException("the responder on port " + port + " did not answer one status signed by "
+                    + "the CA (OCSP status " + ocsp.getStatus() + ")");
+        }
+        return basic.getResponses()[0];
+    }
+
+    /**
+     * One pass over every request, in order, spread over 16 threads of the JDK's HTTP client (HTTP/1.1,
+     * a connection per thread); every answer must be a successful OCSP response. Returns
+     * {requests/s, p99 ms}.
+     */
+    private double[] pass(String what, int port, List<byte[]> requests) throws Exception {
+        int threads = 16;
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        URI uri = URI.create("http://127.0.0.1:" + port + "/ocsp");
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<long[]>> futures = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int t = 0; t < threads; t++) {
+            int first = t;
+            futures.add(pool.submit(() -> {
+                long[] latencies = new long[requests.size() / threads + 1];
+                int n = 0;
+                for (int i = first; i < requests.size(); i += threads) {
+                    long t0 = System.nanoTime();
+                    HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri)
+                            .header("Content-Type", "application/ocsp-request")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(requests.get(i))).build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
+                    latencies[n++] = System.nanoTime() - t0;
+                    if (response.statusCode() != 200 || new OCSPResp(response.body()).getStatus() != OCSPResp.SUCCESSFUL) {
+                        throw new IllegalStateException("request " + i + ": HTTP " + response.statusCode());
+                    }
+                }
+                return java.util.Arrays.copyOf(latencies, n);
+            }));
+        }
+        List<long[]> all = new ArrayList<>();
+        for (Future<long[]> f : futures) {
+            all.add(f.get());
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+        long[] sorted = all.stream().flatMapToLong(java.util.Arrays::stream).sorted().toArray();
+        double p50 = sorted[sorted.length / 2] / 1e6;
+        double p99 = sorted[(int) Math.ceil(sorted.length * 0.99) - 1] / 1e6;
+        String line = String.format("%s | %d requests in %.1f s, Java HTTP client, 16 connections | %.0f requests/s | "
+                + "p50 %.2f ms | p99 %.2f ms", what, sorted.length, elapsed, sorted.length / elapsed, p50, p99);
+        System.out.println(line);
+        report.add(line);
+        return new double[] {sorted.length / elapsed, p99};
     }
 
     /**
@@ -339,6 +621,11 @@ public final class OcspBenchmark {
     }
 
     @FunctionalInterface
+    private interface ReadyCheck {
+        void check(int port) throws Exception;
+    }
+
+    @FunctionalInterface
     private interface ResponderStarter {
         Responder start() throws Exception;
     }
@@ -351,7 +638,7 @@ public final class OcspBenchmark {
         private int port;
         private Process process;
 
-        OpenSslResponder(List<String> template, X509Certificate ca) throws Exception {
+        OpenSslResponder(List<String> template, ReadyCheck ready) throws Exception {
             Path log = dir.resolve("openssl-responder.log");
             // openssl ocsp cannot report a port the system chose, so it gets one of ours and, if
             // another process holds that one, the next: below Linux's ephemeral range (32768 up),
@@ -367,7 +654,7 @@ public final class OcspBenchmark {
                 this.port = candidate;
                 this.process = started;
                 try {
-                    awaitReady(log, ca);
+                    awaitReady(log, ready);
                     return;
                 } catch (Exception e) {
                     close();
@@ -404,7 +691,7 @@ public final class OcspBenchmark {
          * without -multi, "waiting for OCSP client connections"); a bare connect probe would
          * wedge it, so readiness is the first successful check after that line.
          */
-        private void awaitReady(Path log, X509Certificate ca) throws Exception {
+        private void awaitReady(Path log, ReadyCheck ready) throws Exception {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (true) {
                 if (!process.isAlive()) {
@@ -413,7 +700,7 @@ public final class OcspBenchmark {
                 }
                 if (Files.exists(log) && Files.readString(log).contains("ACCEPT")) {
                     try {
-                        check(port, ca);
+                        ready.check(port);
                         return;
                     } catch (IOException e) {
                         if (System.nanoTime() > deadline) {
@@ -428,17 +715,23 @@ public final class OcspBenchmark {
         }
     }
 
-    private void measure(String responder, ResponderStarter starter) throws Exception {
+    private double[] measure(String responder, ResponderStarter starter) throws Exception {
+        return measure(responder, starter, "post.lua", "one repeated request");
+    }
+
+    /** Warm-up and {@link #RUNS} wrk runs; returns {median requests/s, median p99 ms}. */
+    private double[] measure(String responder, ResponderStarter starter, String script, String load)
+            throws Exception {
         System.out.println();
-        System.out.println("--- " + responder);
+        System.out.println("--- " + responder + " (" + load + ")");
         try (Responder warm = starter.start()) {
-            wrk(url(warm), WARMUP_SECONDS);
+            wrk(url(warm), WARMUP_SECONDS, script);
         }
         List<double[]> runs = new ArrayList<>();
         for (int i = 0; i < RUNS; i++) {
             double[] run;
             try (Responder measured = starter.start()) {
-                run = wrk(url(measured), seconds);
+                run = wrk(url(measured), seconds, script);
             }
             runs.add(run);
             System.out.printf("run %d: %.0f requests/s, p99 %.2f ms%n", i + 1, run[0], run[1]);
@@ -447,10 +740,11 @@ public final class OcspBenchmark {
         List<Double> p99s = new ArrayList<>(runs.stream().map(r -> r[1]).toList());
         Collections.sort(rates);
         Collections.sort(p99s);
-        String line = String.format("%s | median %.0f requests/s | median p99 %.2f ms | runs %s", responder,
-                rates.get(RUNS / 2), p99s.get(RUNS / 2), runs.stream()
+        String line = String.format("%s | %s | median %.0f requests/s | median p99 %.2f ms | runs %s", responder,
+                load, rates.get(RUNS / 2), p99s.get(RUNS / 2), runs.stream()
                         .map(r -> String.format("%.0f/s %.2f ms", r[0], r[1])).toList());
         report.add(line);
+        return new double[] {rates.get(RUNS / 2), p99s.get(RUNS / 2)};
     }
 
     private static String url(Responder responder) {
@@ -458,8 +752,8 @@ public final class OcspBenchmark {
     }
 
     /** One wrk run; returns {requests per second, p99 latency in ms}. */
-    private double[] wrk(String url, int duration) throws Exception {
-        String output = exec("wrk", "-t" + WRK_THREADS, "-c" + WRK_CONNECTIONS, "-d" + duration + "s", "-s", "post.lua",
+    private double[] wrk(String url, int duration, String script) throws Exception {
+        String output = exec("wrk", "-t" + WRK_THREADS, "-c" + WRK_CONNECTIONS, "-d" + duration + "s", "-s", script,
                 "--latency", url);
         Matcher rate = RATE.matcher(output);
         Matcher p99 = P99.matcher(output);
