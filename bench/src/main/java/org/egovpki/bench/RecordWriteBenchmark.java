@@ -90,7 +90,7 @@ public final class RecordWriteBenchmark {
                     PASSWORD.toCharArray(), LockoutPolicy.DEFAULT, Clock.systemUTC());
             directory = EmbeddedDirectory.start(new EmbeddedDirectorySettings(work, "127.0.0.1", 0, BASE,
                     PASSWORD.toCharArray(), indexed, defaults.schemaDefinitions(), LockoutPolicy.DEFAULT,
-                    Clock.systemUTC(), List.of()), event -> 0);
+                    Clock.systemUTC(), List.of(), EmbeddedDirectorySettings.Durability.SYNC_ON_WRITE), event -> 0);
             admin = new LDAPConnection("127.0.0.1", directory.port(), EmbeddedDirectory.adminDn(), PASSWORD);
             DirectoryNames names = new DirectoryNames(BASE);
             new DirectoryProvisioner(admin, names, new SecureRandom(), EmbeddedDirectory.SERVICE_ACCOUNT_POLICY_DN)

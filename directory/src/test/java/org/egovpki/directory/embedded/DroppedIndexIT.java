@@ -88,7 +88,7 @@ class DroppedIndexIT {
         return new EmbeddedDirectorySettings(work, "127.0.0.1", 0, BASE, PASSWORD.toCharArray(), indexed,
                 EmbeddedDirectorySettings.forEgovPki(work, "127.0.0.1", 0, BASE, PASSWORD.toCharArray(),
                         LockoutPolicy.DEFAULT, Clock.systemUTC()).schemaDefinitions(), LockoutPolicy.DEFAULT,
-                Clock.systemUTC(), List.of());
+                Clock.systemUTC(), List.of(), EmbeddedDirectorySettings.Durability.SYNC_ON_WRITE);
     }
 
     private static LDAPConnection admin(EmbeddedDirectory directory) throws Exception {
