@@ -11,11 +11,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
-import org.bouncycastle.asn1.ASN1Sequence;
-import org.bouncycastle.asn1.ocsp.BasicOCSPResponse;
-import org.bouncycastle.asn1.ocsp.OCSPResponse;
 import org.bouncycastle.asn1.ocsp.OCSPResponseStatus;
-import org.bouncycastle.asn1.ocsp.SingleResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +38,13 @@ public final class OcspMetrics {
             OCSPResponseStatus.TRY_LATER, "tryLater",
             OCSPResponseStatus.SIG_REQUIRED, "sigRequired",
             OCSPResponseStatus.UNAUTHORIZED, "unauthorized");
+    /** The DER tags the response walk meets. */
+    private static final int ENUMERATED = 0x0a;
+    private static final int OID = 0x06;
+    private static final int OCTET_STRING = 0x04;
+    private static final int SEQUENCE = 0x30;
+    private static final int GENERALIZED_TIME = 0x18;
+    private static final int CONTEXT_0 = 0xa0;
     private static final String[] CERT_STATUSES = {"good", "revoked", "unknown"};
     private static final Duration[] BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
             Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
@@ -100,27 +103,82 @@ public final class OcspMetrics {
     public void answered(byte[] response, long nanos) {
         duration.record(nanos, TimeUnit.NANOSECONDS);
         try {
-            OCSPResponse parsed = OCSPResponse.getInstance(response);
-            int status = parsed.getResponseStatus().getIntValue();
-            if (status != OCSPResponseStatus.SUCCESSFUL) {
-                Counter error = errors.get(status);
-                if (error != null) {
-                    error.increment();
-                }
-                return;
-            }
-            BasicOCSPResponse basic = BasicOCSPResponse.getInstance(parsed.getResponseBytes().getResponse().getOctets());
-            ASN1Sequence singles = basic.getTbsResponseData().getResponses();
-            for (int i = 0; i < singles.size(); i++) {
-                int tag = SingleResponse.getInstance(singles.getObjectAt(i)).getCertStatus().getTagNo();
-                if (tag >= 0 && tag < statuses.length) {
-                    statuses[tag].increment();
-                }
-            }
+            count(response);
         } catch (RuntimeException e) {
             // The responder's own output: this would be a bug here, never a client's doing.
             LOG.warn("OCSP metrics could not read a {}-byte response: {}", response == null ? 0 : response.length,
                     e.toString());
+        }
+    }
+
+    /**
+     * Reads the response status and each SingleResponse's certStatus tag by walking the DER headers
+     * (RFC 6960 §4.2.1): decoding the response into objects cost a quarter of the responder's time
+     * under load, for three numbers.
+     */
+    private void count(byte[] der) {
+        Tlv response = Tlv.at(der, 0, der.length, SEQUENCE);
+        Tlv status = Tlv.at(der, response.content, response.end, ENUMERATED);
+        int value = status.end - status.content == 1 ? der[status.content] : -1;
+        if (value != OCSPResponseStatus.SUCCESSFUL) {
+            Counter error = errors.get(value);
+            if (error != null) {
+                error.increment();
+            }
+            return;
+        }
+        Tlv explicit = Tlv.at(der, status.end, response.end, CONTEXT_0);
+        Tlv responseBytes = Tlv.at(der, explicit.content, explicit.end, SEQUENCE);
+        Tlv type = Tlv.at(der, responseBytes.content, responseBytes.end, OID);
+        Tlv octets = Tlv.at(der, type.end, responseBytes.end, OCTET_STRING);
+        Tlv basic = Tlv.at(der, octets.content, octets.end, SEQUENCE);
+        Tlv data = Tlv.at(der, basic.content, basic.end, SEQUENCE);
+        int at = data.content;
+        Tlv field = Tlv.at(der, at, data.end, -1);
+        if (field.tag == CONTEXT_0) { // version
+            field = Tlv.at(der, field.end, data.end, -1);
+        }
+        Tlv producedAt = Tlv.at(der, field.end, data.end, GENERALIZED_TIME); // after the responderID
+        Tlv responses = Tlv.at(der, producedAt.end, data.end, SEQUENCE);
+        for (int single = responses.content; single < responses.end; ) {
+            Tlv one = Tlv.at(der, single, responses.end, SEQUENCE);
+            Tlv certId = Tlv.at(der, one.content, one.end, SEQUENCE);
+            int tag = Tlv.at(der, certId.end, one.end, -1).tag & 0x1f;
+            if (tag < statuses.length) {
+                statuses[tag].increment();
+            }
+            single = one.end;
+        }
+    }
+
+    /** One DER tag-length-value inside {@code [start, limit)}: its tag, content start and end. */
+    private record Tlv(int tag, int content, int end) {
+
+        static Tlv at(byte[] der, int start, int limit, int expected) {
+            if (start + 2 > limit) {
+                throw new IllegalArgumentException("truncated at offset " + start);
+            }
+            int tag = der[start] & 0xff;
+            if (expected != -1 && tag != expected) {
+                throw new IllegalArgumentException("tag 0x" + Integer.toHexString(tag) + " at offset " + start);
+            }
+            int at = start + 1;
+            int first = der[at++] & 0xff;
+            int length = first;
+            if (first >= 0x80) {
+                int octets = first & 0x7f;
+                if (octets == 0 || octets > 3 || at + octets > limit) {
+                    throw new IllegalArgumentException("unsupported length at offset " + (at - 1));
+                }
+                length = 0;
+                for (int i = 0; i < octets; i++) {
+                    length = (length << 8) | (der[at++] & 0xff);
+                }
+            }
+            if (at + length > limit) {
+                throw new IllegalArgumentException("the element at offset " + start + " runs past its container");
+            }
+            return new Tlv(tag, at, at + length);
         }
     }
 }
