@@ -39,10 +39,7 @@ class IndexedAttributesTest {
             "description", "beside cn in the health probe",
             "egovParentCa", "CA entries: a handful, one level",
             "egovOperatorCertificateId", "operator entries: one level, tens of entries",
-            "userCertificate", "the X.500 mirror's clean-up at start, over the mirror's own entries",
-            "egovRevokedBy", "the one-time subscriber-id migration: an OR over unindexed attributes, run once per "
-                    + "old id at upgrade",
-            "egovSubscriberId", "the same migration's OR (records refer to subscribers by egovSubscriberDn)");
+            "userCertificate", "the X.500 mirror's clean-up at start, over the mirror's own entries");
 
     private static final Pattern FILTER = Pattern.compile(
             "Filter\\.create(?:Equality|GreaterOrEqual|LessOrEqual|Presence|Substring|ApproximateMatch)Filter\\(\\s*"

@@ -112,6 +112,10 @@ public record EmbeddedDirectorySettings(Path workDirectory, String host, int por
             // full CRL for a delta). egovSubjectDn also: subscriber DN claims (holdersOf).
             "egovSerialNumber", "egovSubjectDn", "egovSubscriberDn", "egovCertificateStatus", "egovBusinessType",
             "egovRequestDn", "egovIssuanceState", "egovCrlShard", "egovRevocationTime",
+            // The subscriber-id migration's OR (SubscriberIdMigration.moveReferences): ApacheDS
+            // answers an OR from its branches' indices, so a branch on an unindexed attribute finds
+            // nothing (SubscriberIdMigrationIT). Every attribute under an OR is indexed.
+            "egovSubscriberId", "egovRevokedBy",
             // The statistics' OR of ranges (LdapStatisticsSource): records by created, revoked or
             // expiring in a day; requests by decided or issued in a day. egovCreatedAt also: the
             // sync outbox's clean-up.
