@@ -106,7 +106,7 @@ final class CaAssembly {
      * Step 8: for each configured CA, parents first, reuses or creates its key and certificate,
      * publishes its entry and a CRL if needed.
      */
-    static CaAssembly bootstrap(EgovPkiConfig config, DataDirectory data, Secrets secrets, DirectoryAssembly directory,
+    static CaAssembly bootstrap(EgovPkiConfig config, DirectoryAssembly directory, CaKeyStore keyStore,
                                 FileAuditLog audit, LifecycleEvents events, Clock clock, SecureRandom random) {
         // With the sync on, a publication, a revocation and a CRL write their owed-event marker (SyncAssembly).
         boolean syncMarkers = SyncAssembly.enabled(config);
@@ -118,7 +118,6 @@ final class CaAssembly {
                 config.ldap().publicUrl(), directory.names(), crl.deltas(), crl.partitions());
         CrlPublisher crls = new CrlPublisher(repository, certificates, new CrlFactory(clock), audit, clock,
                 crl.nextUpdate(), urls, events);
-        CaKeyStore keyStore = keyStore(config.caKeys(), data, secrets, random);
         CaRegistry registry = new CaBootstrap(keyStore, new CaCertificateFactory(clock, random), repository, crls, urls,
                 audit, clock, random).bootstrap(config.ca().definitions());
         // The decision-support statistics: figures of the certificate records and requests, days kept under

@@ -129,6 +129,8 @@ public final class EgovPkiServer implements AutoCloseable {
                             "custodians", String.join(",", split.custodians()))));
         }
 
+        // The key stores' password derivations take seconds: they run while the directory starts.
+        KeyStoreOpening keyStores = KeyStoreOpening.begin(config, data, secrets, clock, random);
         directory = DirectoryAssembly.start(config.ldap(), data, secrets, earlyAudit, clock, random, teardown);
         config = config.withBoundPorts(directory.port(), serveHttp ? http.port() : 0, serveHttp ? http.tlsPort() : 0);
         requireHealthy(data, "at start-up");
@@ -143,9 +145,10 @@ public final class EgovPkiServer implements AutoCloseable {
         if (config.caKeys().custody() == EgovPkiConfig.Custody.SHARES && secrets.caKeyStore() == null) {
             secrets = unlock(data, secrets, serveHttp, metrics);
         }
-        ca = CaAssembly.bootstrap(config, data, secrets, directory, audit, routes.events(), clock, random);
+        ca = CaAssembly.bootstrap(config, directory, keyStores.caKeyStore(config.caKeys(), data, secrets, random),
+                audit, routes.events(), clock, random);
         ca.startRevocation(ra);
-        KmAssembly km = KmAssembly.start(config.km(), data, directory, secrets, ca.registry(), audit, routes.events(),
+        KmAssembly km = KmAssembly.start(config.km(), data, keyStores.kmKeys(), directory, secrets, ca.registry(), audit, routes.events(),
                 clock, random, teardown);
         ra.migrateSubscriberIds();
         // A directory written before the X.500-named mirror (or while it was off) gets it filled once.

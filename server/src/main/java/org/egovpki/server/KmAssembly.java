@@ -11,8 +11,6 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.egovpki.core.ca.CaRegistry;
 import org.egovpki.core.ca.CertificateAuthority;
 import org.egovpki.core.ca.KeyManagementLink;
-import org.egovpki.core.crypto.GeneratedSecret;
-import org.egovpki.core.crypto.KeystorePassword;
 import org.egovpki.core.km.KmClient;
 import org.egovpki.core.km.centre.KeyEscrow;
 import org.egovpki.core.km.centre.KeyRecoveries;
@@ -40,17 +38,16 @@ record KmAssembly(KeyEscrow escrow, KeyRecoveries recoveries, KeyManagementLink 
 
     private static final Logger LOG = LoggerFactory.getLogger(KmAssembly.class);
 
-    static KmAssembly start(EgovPkiConfig.Km settings, DataDirectory data, DirectoryAssembly directory, Secrets secrets,
+    static KmAssembly start(EgovPkiConfig.Km settings, DataDirectory data, KeyStoreOpening.KmKeys kmKeys,
+                            DirectoryAssembly directory, Secrets secrets,
                             CaRegistry registry, FileAuditLog audit, LifecycleEvents events, Clock clock,
                             SecureRandom random, Teardown teardown) {
-        GeneratedSecret keyStorePassword = KeystorePassword.loadOrGenerate(data.secret("km-keystore.password"));
-        if (keyStorePassword.generated()) {
+        if (kmKeys.passwordGenerated()) {
             LOG.warn("DEMO KEY CUSTODY: the KM key store password was generated into {}. Anyone who can read the "
                     + "data directory can unwrap escrowed keys. Do not escrow real keys with this setup.",
                     data.secret("km-keystore.password"));
         }
-        KmKeyStore keys = KmKeyStore.openOrCreate(data.keyManagement(), keyStorePassword.value(),
-                new X500Name(settings.name()), clock, random);
+        KmKeyStore keys = kmKeys.store();
         LDAPConnectionPool kmPool = directory.servicePool(directory.names().kmServiceAccount(), secrets.kmService(),
                 "egov-pki-km", "KM");
         teardown.add(kmPool::close);
