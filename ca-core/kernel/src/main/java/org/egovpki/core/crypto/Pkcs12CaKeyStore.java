@@ -14,6 +14,7 @@ import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.Objects;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,9 +39,11 @@ import org.slf4j.LoggerFactory;
  * <p>The file is written by Bouncy Castle's PKCS#12 implementation (the JDK's does not know
  * SM2 keys) with PBES2/PBKDF2-HMAC-SHA256 and AES-256 for keys and AES-128 for certificates
  * ({@code PKCS12-AES256-AES128}); plain BC {@code "PKCS12"} would use 3DES and RC2-40, which
- * OpenSSL 3 refuses to read without {@code -legacy}. Loading and storing take about a second
- * each because of the PBKDF iteration counts; that is the price of a guessed password being
- * expensive.
+ * OpenSSL 3 refuses to read without {@code -legacy}. Storing takes a second or more because of
+ * the PBKDF iteration counts (600,000 per key); that is the price of a guessed password being
+ * expensive. Opening reads the file with {@link Pkcs12Reader} (the same derivations through the
+ * JDK's SHA instructions, about half the CPU), and with Bouncy Castle's loader whatever that does
+ * not read.
  *
  * <p>Thread-safe: all access is synchronised on this instance. Only one process may write a
  * given file.
@@ -182,6 +185,15 @@ public final class Pkcs12CaKeyStore extends JcaKeyStoreEntries {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read CA keystore " + file + ": " + e
                     + "; check that the file is readable by this process", e);
+        }
+        try {
+            Optional<KeyStore> read = Pkcs12Reader.read(content, password, STORE_TYPE);
+            if (read.isPresent()) {
+                return read.get();
+            }
+        } catch (GeneralSecurityException | RuntimeException e) {
+            // Bouncy Castle's loader below decides: it says why a file is refused, in its words.
+            LOG.debug("The fast PKCS#12 reader did not read {}: {}", file, e.toString());
         }
         try {
             // BC's PKCS#12 loader reads any protection scheme; the type only decides how store() writes.
