@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import org.bouncycastle.asn1.ocsp.OCSPResponseStatus;
+import org.egovpki.core.x509.DerTlv;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,9 +118,9 @@ public final class OcspMetrics {
      * under load, for three numbers.
      */
     private void count(byte[] der) {
-        Tlv response = Tlv.at(der, 0, der.length, SEQUENCE);
-        Tlv status = Tlv.at(der, response.content, response.end, ENUMERATED);
-        int value = status.end - status.content == 1 ? der[status.content] : -1;
+        DerTlv response = DerTlv.at(der, 0, der.length, SEQUENCE);
+        DerTlv status = DerTlv.at(der, response.contentStart(), response.end(), ENUMERATED);
+        int value = status.end() - status.contentStart() == 1 ? der[status.contentStart()] : -1;
         if (value != OCSPResponseStatus.SUCCESSFUL) {
             Counter error = errors.get(value);
             if (error != null) {
@@ -127,58 +128,27 @@ public final class OcspMetrics {
             }
             return;
         }
-        Tlv explicit = Tlv.at(der, status.end, response.end, CONTEXT_0);
-        Tlv responseBytes = Tlv.at(der, explicit.content, explicit.end, SEQUENCE);
-        Tlv type = Tlv.at(der, responseBytes.content, responseBytes.end, OID);
-        Tlv octets = Tlv.at(der, type.end, responseBytes.end, OCTET_STRING);
-        Tlv basic = Tlv.at(der, octets.content, octets.end, SEQUENCE);
-        Tlv data = Tlv.at(der, basic.content, basic.end, SEQUENCE);
-        int at = data.content;
-        Tlv field = Tlv.at(der, at, data.end, -1);
-        if (field.tag == CONTEXT_0) { // version
-            field = Tlv.at(der, field.end, data.end, -1);
+        DerTlv explicit = DerTlv.at(der, status.end(), response.end(), CONTEXT_0);
+        DerTlv responseBytes = DerTlv.at(der, explicit.contentStart(), explicit.end(), SEQUENCE);
+        DerTlv type = DerTlv.at(der, responseBytes.contentStart(), responseBytes.end(), OID);
+        DerTlv octets = DerTlv.at(der, type.end(), responseBytes.end(), OCTET_STRING);
+        DerTlv basic = DerTlv.at(der, octets.contentStart(), octets.end(), SEQUENCE);
+        DerTlv data = DerTlv.at(der, basic.contentStart(), basic.end(), SEQUENCE);
+        int at = data.contentStart();
+        DerTlv field = DerTlv.at(der, at, data.end(), -1);
+        if (field.tag() == CONTEXT_0) { // version
+            field = DerTlv.at(der, field.end(), data.end(), -1);
         }
-        Tlv producedAt = Tlv.at(der, field.end, data.end, GENERALIZED_TIME); // after the responderID
-        Tlv responses = Tlv.at(der, producedAt.end, data.end, SEQUENCE);
-        for (int single = responses.content; single < responses.end; ) {
-            Tlv one = Tlv.at(der, single, responses.end, SEQUENCE);
-            Tlv certId = Tlv.at(der, one.content, one.end, SEQUENCE);
-            int tag = Tlv.at(der, certId.end, one.end, -1).tag & 0x1f;
+        DerTlv producedAt = DerTlv.at(der, field.end(), data.end(), GENERALIZED_TIME); // after the responderID
+        DerTlv responses = DerTlv.at(der, producedAt.end(), data.end(), SEQUENCE);
+        for (int single = responses.contentStart(); single < responses.end(); ) {
+            DerTlv one = DerTlv.at(der, single, responses.end(), SEQUENCE);
+            DerTlv certId = DerTlv.at(der, one.contentStart(), one.end(), SEQUENCE);
+            int tag = DerTlv.at(der, certId.end(), one.end(), -1).tag() & 0x1f;
             if (tag < statuses.length) {
                 statuses[tag].increment();
             }
-            single = one.end;
-        }
-    }
-
-    /** One DER tag-length-value inside {@code [start, limit)}: its tag, content start and end. */
-    private record Tlv(int tag, int content, int end) {
-
-        static Tlv at(byte[] der, int start, int limit, int expected) {
-            if (start + 2 > limit) {
-                throw new IllegalArgumentException("truncated at offset " + start);
-            }
-            int tag = der[start] & 0xff;
-            if (expected != -1 && tag != expected) {
-                throw new IllegalArgumentException("tag 0x" + Integer.toHexString(tag) + " at offset " + start);
-            }
-            int at = start + 1;
-            int first = der[at++] & 0xff;
-            int length = first;
-            if (first >= 0x80) {
-                int octets = first & 0x7f;
-                if (octets == 0 || octets > 3 || at + octets > limit) {
-                    throw new IllegalArgumentException("unsupported length at offset " + (at - 1));
-                }
-                length = 0;
-                for (int i = 0; i < octets; i++) {
-                    length = (length << 8) | (der[at++] & 0xff);
-                }
-            }
-            if (at + length > limit) {
-                throw new IllegalArgumentException("the element at offset " + start + " runs past its container");
-            }
-            return new Tlv(tag, at, at + length);
+            single = one.end();
         }
     }
 }

@@ -44,39 +44,39 @@ public record CrlHeader(X500Principal issuer, Instant thisUpdate, Instant nextUp
     public static CrlHeader of(byte[] der) {
         Objects.requireNonNull(der, "der");
         try {
-            Tlv certificateList = Tlv.at(der, 0, der.length, Der.SEQUENCE);
-            Tlv tbs = Tlv.at(der, certificateList.contentStart, certificateList.end, Der.SEQUENCE);
-            int at = tbs.contentStart;
-            Tlv next = Tlv.at(der, at, tbs.end, -1);
-            if (next.tag == Der.INTEGER) { // version v2
-                next = Tlv.at(der, next.end, tbs.end, -1);
+            DerTlv certificateList = DerTlv.at(der, 0, der.length, Der.SEQUENCE);
+            DerTlv tbs = DerTlv.at(der, certificateList.contentStart(), certificateList.end(), Der.SEQUENCE);
+            int at = tbs.contentStart();
+            DerTlv next = DerTlv.at(der, at, tbs.end(), -1);
+            if (next.tag() == Der.INTEGER) { // version v2
+                next = DerTlv.at(der, next.end(), tbs.end(), -1);
             }
-            Tlv signature = next; // AlgorithmIdentifier
-            if (signature.tag != Der.SEQUENCE) {
+            DerTlv signature = next; // AlgorithmIdentifier
+            if (signature.tag() != Der.SEQUENCE) {
                 throw new IllegalArgumentException("no signature algorithm in the TBSCertList");
             }
-            Tlv issuer = Tlv.at(der, signature.end, tbs.end, Der.SEQUENCE);
-            Tlv thisUpdate = Tlv.at(der, issuer.end, tbs.end, -1);
+            DerTlv issuer = DerTlv.at(der, signature.end(), tbs.end(), Der.SEQUENCE);
+            DerTlv thisUpdate = DerTlv.at(der, issuer.end(), tbs.end(), -1);
             Instant nextUpdate = null;
             Extensions extensions = null;
             int entries = 0;
-            at = thisUpdate.end;
-            while (at < tbs.end) {
-                Tlv field = Tlv.at(der, at, tbs.end, -1);
-                if ((field.tag == Der.UTC_TIME || field.tag == Der.GENERALIZED_TIME) && nextUpdate == null
+            at = thisUpdate.end();
+            while (at < tbs.end()) {
+                DerTlv field = DerTlv.at(der, at, tbs.end(), -1);
+                if ((field.tag() == Der.UTC_TIME || field.tag() == Der.GENERALIZED_TIME) && nextUpdate == null
                         && entries == 0 && extensions == null) {
                     nextUpdate = time(der, field);
-                } else if (field.tag == Der.SEQUENCE && extensions == null) {
+                } else if (field.tag() == Der.SEQUENCE && extensions == null) {
                     // The revoked certificates: counted by their headers, never decoded.
-                    for (int entry = field.contentStart; entry < field.end; entries++) {
-                        entry = Tlv.at(der, entry, field.end, Der.SEQUENCE).end;
+                    for (int entry = field.contentStart(); entry < field.end(); entries++) {
+                        entry = DerTlv.at(der, entry, field.end(), Der.SEQUENCE).end();
                     }
-                } else if (field.tag == Der.CONTEXT_0_CONSTRUCTED) {
-                    extensions = extensions(Arrays.copyOfRange(der, field.start, field.end));
+                } else if (field.tag() == Der.CONTEXT_0_CONSTRUCTED) {
+                    extensions = extensions(Arrays.copyOfRange(der, field.start(), field.end()));
                 }
-                at = field.end;
+                at = field.end();
             }
-            return new CrlHeader(new X500Principal(Arrays.copyOfRange(der, issuer.start, issuer.end)),
+            return new CrlHeader(new X500Principal(Arrays.copyOfRange(der, issuer.start(), issuer.end())),
                     time(der, thisUpdate), nextUpdate, integer(extensions, Extension.cRLNumber),
                     integer(extensions, Extension.deltaCRLIndicator), entries);
         } catch (IOException | RuntimeException e) {
@@ -84,11 +84,11 @@ public record CrlHeader(X500Principal issuer, Instant thisUpdate, Instant nextUp
         }
     }
 
-    private static Instant time(byte[] der, Tlv field) throws IOException {
-        if (field.tag != Der.UTC_TIME && field.tag != Der.GENERALIZED_TIME) {
-            throw new IllegalArgumentException("a time was expected, found tag 0x" + Integer.toHexString(field.tag));
+    private static Instant time(byte[] der, DerTlv field) throws IOException {
+        if (field.tag() != Der.UTC_TIME && field.tag() != Der.GENERALIZED_TIME) {
+            throw new IllegalArgumentException("a time was expected, found tag 0x" + Integer.toHexString(field.tag()));
         }
-        return Time.getInstance(ASN1Primitive.fromByteArray(Arrays.copyOfRange(der, field.start, field.end)))
+        return Time.getInstance(ASN1Primitive.fromByteArray(Arrays.copyOfRange(der, field.start(), field.end())))
                 .getDate().toInstant();
     }
 
@@ -100,44 +100,5 @@ public record CrlHeader(X500Principal issuer, Instant thisUpdate, Instant nextUp
     private static BigInteger integer(Extensions extensions, org.bouncycastle.asn1.ASN1ObjectIdentifier oid) {
         Extension extension = extensions == null ? null : extensions.getExtension(oid);
         return extension == null ? null : ASN1Integer.getInstance(extension.getParsedValue()).getValue();
-    }
-
-    /** One tag-length-value: where it starts, where its content starts, where it ends. */
-    private record Tlv(int tag, int start, int contentStart, int end) {
-
-        /** The TLV at {@code start}, which must end by {@code limit}; of tag {@code expected} unless that is -1. */
-        static Tlv at(byte[] der, int start, int limit, int expected) {
-            if (start >= limit) {
-                throw new IllegalArgumentException("truncated at offset " + start);
-            }
-            int tag = der[start] & 0xff;
-            if (expected != -1 && tag != expected) {
-                throw new IllegalArgumentException("tag 0x" + Integer.toHexString(tag) + " at offset " + start
-                        + " where 0x" + Integer.toHexString(expected) + " was expected");
-            }
-            int at = start + 1;
-            if (at >= limit) {
-                throw new IllegalArgumentException("truncated at offset " + at);
-            }
-            int first = der[at++] & 0xff;
-            long length;
-            if (first < 0x80) {
-                length = first;
-            } else {
-                int octets = first & 0x7f;
-                if (octets == 0 || octets > 4 || at + octets > limit) {
-                    throw new IllegalArgumentException("unsupported length at offset " + (at - 1));
-                }
-                length = 0;
-                for (int i = 0; i < octets; i++) {
-                    length = (length << 8) | (der[at++] & 0xff);
-                }
-            }
-            long end = at + length;
-            if (end > limit) {
-                throw new IllegalArgumentException("the element at offset " + start + " runs past its container");
-            }
-            return new Tlv(tag, start, at, (int) end);
-        }
     }
 }
