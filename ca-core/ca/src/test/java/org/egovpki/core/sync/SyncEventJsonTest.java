@@ -45,6 +45,14 @@ class SyncEventJsonTest {
         assertThat(new String(SyncEventJson.write(big), StandardCharsets.US_ASCII))
                 .contains("\"der\":\"" + java.util.Base64.getEncoder().encodeToString(large) + "\"");
         assertThat(SyncEventJson.read(SyncEventJson.write(big)).crl().der()).isEqualTo(large);
+        // Over Jackson's 20 MB default for one string: a CRL of 400,000 entries (~20 MB DER, 26 MB of
+        // base64) must read back, or its event blocks the outbox.
+        byte[] huge = new byte[20_500_000];
+        huge[0] = 0x30;
+        huge[huge.length - 1] = 7;
+        SyncEvent hugeEvent = new SyncEvent("sub-ca/crl/21", SyncEventType.CRL_PUBLISHED, "sub-ca", T, null,
+                new SyncEvent.Crl(BigInteger.valueOf(21), "FULL", null, null, T, T.plusSeconds(3600), huge));
+        assertThat(SyncEventJson.read(SyncEventJson.write(hugeEvent)).crl().der()).isEqualTo(huge);
         assertThat(SyncEventJson.read(SyncEventJson.write(delta))).usingRecursiveComparison().isEqualTo(delta);
         assertThat(SyncEventJson.read(SyncEventJson.write(full))).usingRecursiveComparison().isEqualTo(full);
     }
