@@ -193,8 +193,10 @@ public final class LdapCaRepository implements CaRepository {
             throw LdapErrors.toDomain("publishing CRL #" + crl.crlNumber() + " for CA " + caName, e);
         }
         // The CA entry holds the CRL now; the mirror is a copy that must not stop the rest of the run.
-        mirror.bestEffort("publishing CRL #" + crl.crlNumber() + " of CA " + caName,
-                () -> mirror.publishCrl(crl.der(), delta == null ? null : delta.der()));
+        if (mirror.on()) {
+            mirror.bestEffort("publishing CRL #" + crl.crlNumber() + " of CA " + caName,
+                    () -> mirror.publishCrl(crl.sharedDer(), delta == null ? null : delta.sharedDer()));
+        }
         return true;
     }
 
@@ -222,11 +224,11 @@ public final class LdapCaRepository implements CaRepository {
                     entry.addAttribute("cn", "shard-" + shard);
                     entry.addAttribute("egovCrlShard", Integer.toString(shard));
                     entry.addAttribute(AT_CRL_NUMBER, full.crlNumber().toString());
-                    entry.addAttribute(AT_CRL, full.der());
+                    entry.addAttribute(AT_CRL, full.sharedDer());
                     entry.addAttribute(AT_CRL_THIS_UPDATE, LdapValues.time(full.thisUpdate()));
                     entry.addAttribute(AT_CRL_NEXT_UPDATE, LdapValues.time(full.nextUpdate()));
                     if (delta != null) {
-                        entry.addAttribute(AT_DELTA, delta.der());
+                        entry.addAttribute(AT_DELTA, delta.sharedDer());
                         entry.addAttribute(AT_DELTA_NUMBER, delta.crlNumber().toString());
                     }
                     if (marking.on()) {
@@ -276,7 +278,7 @@ public final class LdapCaRepository implements CaRepository {
             ldap.modify(names.ca(caName).toString(),
                     new Modification(ModificationType.DELETE, AT_CRL_NUMBER, number),
                     new Modification(ModificationType.ADD, AT_CRL_NUMBER, number),
-                    new Modification(ModificationType.REPLACE, AT_ARL, arl.der()));
+                    new Modification(ModificationType.REPLACE, AT_ARL, arl.sharedDer()));
         } catch (LDAPException e) {
             if (RACE_LOST.contains(e.getResultCode())) {
                 return false;
@@ -284,7 +286,7 @@ public final class LdapCaRepository implements CaRepository {
             throw LdapErrors.toDomain("publishing the ARL #" + arl.crlNumber() + " of CA " + caName, e);
         }
         mirror.bestEffort("publishing ARL #" + arl.crlNumber() + " of CA " + caName,
-                () -> mirror.publishArl(arl.der()));
+                () -> mirror.publishArl(arl.sharedDer()));
         return true;
     }
 
@@ -350,7 +352,7 @@ public final class LdapCaRepository implements CaRepository {
                 created.addAttribute("objectClass", "top", "cRLDistributionPoint", OC_PARTITION);
                 created.addAttribute("cn", "key-" + keyIdHex);
                 created.addAttribute(AT_CRL_NUMBER, number);
-                created.addAttribute(AT_CRL, crl.der());
+                created.addAttribute(AT_CRL, crl.sharedDer());
                 ldap.add(created);
                 return true;
             }
@@ -374,7 +376,7 @@ public final class LdapCaRepository implements CaRepository {
                 }
             }
             mods.add(new Modification(ModificationType.ADD, AT_CRL_NUMBER, number));
-            mods.add(new Modification(ModificationType.REPLACE, AT_CRL, crl.der()));
+            mods.add(new Modification(ModificationType.REPLACE, AT_CRL, crl.sharedDer()));
             ldap.modify(dn.toString(), mods);
             return true;
         } catch (LDAPException e) {
@@ -508,17 +510,22 @@ public final class LdapCaRepository implements CaRepository {
                 : new String[] {SyncMarkers.crl(shard, full.crlNumber()), SyncMarkers.crl(shard, delta.crlNumber())};
     }
 
+    /*
+     * The CRL values are the records' own arrays (sharedDer): the SDK wraps them without a copy and
+     * reads them once into its encoding buffer, so a CRL of a million entries (~49 MB) is not
+     * duplicated on our side on its way to the directory (docs/directory.md, "Large CRLs").
+     */
     private static List<Modification> crlModifications(BigInteger previousNumber, CrlRecord full, CrlRecord delta) {
         List<Modification> mods = new ArrayList<>();
         if (previousNumber != null) {
             mods.add(new Modification(ModificationType.DELETE, AT_CRL_NUMBER, previousNumber.toString()));
         }
         mods.add(new Modification(ModificationType.ADD, AT_CRL_NUMBER, full.crlNumber().toString()));
-        mods.add(new Modification(ModificationType.REPLACE, AT_CRL, full.der()));
+        mods.add(new Modification(ModificationType.REPLACE, AT_CRL, full.sharedDer()));
         mods.add(new Modification(ModificationType.REPLACE, AT_CRL_THIS_UPDATE, LdapValues.time(full.thisUpdate())));
         mods.add(new Modification(ModificationType.REPLACE, AT_CRL_NEXT_UPDATE, LdapValues.time(full.nextUpdate())));
         if (delta != null) {
-            mods.add(new Modification(ModificationType.REPLACE, AT_DELTA, delta.der()));
+            mods.add(new Modification(ModificationType.REPLACE, AT_DELTA, delta.sharedDer()));
             mods.add(new Modification(ModificationType.REPLACE, AT_DELTA_NUMBER, delta.crlNumber().toString()));
         } else {
             // An older delta's base is no longer the current CRL's predecessor: take it away.

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.egovpki.core.stats.StatisticsSource;
 import org.egovpki.schema.DirectoryLayout;
@@ -38,16 +39,24 @@ public final class LdapStatisticsSource implements StatisticsSource {
 
     @Override
     public List<CertificateFact> certificates(Instant from, Instant to) {
+        List<CertificateFact> found = new ArrayList<>();
+        forEachCertificate(from, to, found::add);
+        return found;
+    }
+
+    /** Page by page: the facts of one page at a time are in the heap, not a million of them. */
+    @Override
+    public void forEachCertificate(Instant from, Instant to, Consumer<CertificateFact> sink) {
         Filter filter = Filter.createANDFilter(Filter.createEqualityFilter("objectClass", "egovCertificateRecord"),
                 Filter.createORFilter(range("egovCreatedAt", from, to), range("egovRevocationTime", from, to),
                         range("egovNotAfter", from, to)));
-        return search(DirectoryLayout.Container.CERTIFICATES, filter, CERTIFICATE_ATTRIBUTES, e -> {
+        each(DirectoryLayout.Container.CERTIFICATES, filter, CERTIFICATE_ATTRIBUTES, e -> {
             String state = e.getAttributeValue("egovIssuanceState");
             return new CertificateFact(e.getAttributeValue("egovBusinessType"), e.getAttributeValue("egovRegion"),
                     e.getAttributeValue("egovCertificateType"), "RECORDED".equals(state) || "PUBLISHED".equals(state),
                     LdapValues.time(e, "egovCreatedAt"), LdapValues.time(e, "egovNotAfter"),
                     LdapValues.time(e, "egovRevocationTime"), e.getAttributeValue("egovRevocationCause"));
-        }, "certificate records");
+        }, sink, "certificate records");
     }
 
     @Override
@@ -83,13 +92,18 @@ public final class LdapStatisticsSource implements StatisticsSource {
     private <T> List<T> search(DirectoryLayout.Container container, Filter filter, String[] attributes,
                                Function<SearchResultEntry, T> mapper, String what) {
         List<T> found = new ArrayList<>();
+        each(container, filter, attributes, mapper, found::add, what);
+        return found;
+    }
+
+    private <T> void each(DirectoryLayout.Container container, Filter filter, String[] attributes,
+                          Function<SearchResultEntry, T> mapper, Consumer<T> sink, String what) {
         String base = names.container(container).toString();
         try {
             PagedSearch.run(ldap, PAGE, () -> new SearchRequest(base, SearchScope.ONE, filter, attributes),
-                    page -> page.getSearchEntries().forEach(entry -> found.add(mapper.apply(entry))));
+                    page -> page.getSearchEntries().forEach(entry -> sink.accept(mapper.apply(entry))));
         } catch (LDAPException e) {
             throw LdapErrors.toDomain("reading the " + what + " for the statistics", e);
         }
-        return found;
     }
 }

@@ -112,7 +112,7 @@ public final class CrlMetrics implements MeterBinder {
             BigInteger number = current.get().crlNumber();
             if (!number.equals(countedNumber)) {
                 entries = publications.currentCrl(ca)
-                        .map(crl -> (double) CrlHeader.of(crl.der()).entries())
+                        .map(crl -> (double) CrlHeader.of(crl.sharedDer()).entries())
                         .orElse(0.0);
                 countedNumber = number;
             }

@@ -1,46 +1,98 @@
 package org.egovpki.core.ca;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.math.BigInteger;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Objects;
 import org.egovpki.core.x509.EncodedCrl;
 
 /**
  * A signed CRL as published for one CA.
  *
- * @param crlNumber  the CRLNumber extension's value
- * @param thisUpdate the CRL's thisUpdate
- * @param nextUpdate the CRL's nextUpdate
- * @param der        the CRL, DER (defensively copied)
+ * <p>Immutable: the DER is never changed after construction. Why a class and not a record: a
+ * full CRL of a million entries is ~49 MB; the public constructor copies the caller's array, but
+ * {@link #of(EncodedCrl)} shares the signed CRL's array (which is immutable too), so publishing a
+ * CRL does not double it in the heap. {@link #der()} copies out; {@link #sharedDer()}, {@link
+ * #derLength()} and {@link #writeTo} do not.
  */
-public record CrlRecord(BigInteger crlNumber, Instant thisUpdate, Instant nextUpdate, byte[] der) {
+public final class CrlRecord {
 
-    public CrlRecord {
-        Objects.requireNonNull(crlNumber, "crlNumber");
-        Objects.requireNonNull(thisUpdate, "thisUpdate");
-        Objects.requireNonNull(nextUpdate, "nextUpdate");
-        der = der.clone();
+    private final BigInteger crlNumber;
+    private final Instant thisUpdate;
+    private final Instant nextUpdate;
+    private final byte[] der;
+
+    /**
+     * @param crlNumber  the CRLNumber extension's value
+     * @param thisUpdate the CRL's thisUpdate
+     * @param nextUpdate the CRL's nextUpdate
+     * @param der        the CRL, DER (copied)
+     */
+    public CrlRecord(BigInteger crlNumber, Instant thisUpdate, Instant nextUpdate, byte[] der) {
+        this(Objects.requireNonNull(der, "der").clone(), crlNumber, thisUpdate, nextUpdate);
     }
 
-    /** The record of a freshly signed CRL. */
+    /** Over {@code der} itself, which nobody changes. */
+    private CrlRecord(byte[] der, BigInteger crlNumber, Instant thisUpdate, Instant nextUpdate) {
+        this.crlNumber = Objects.requireNonNull(crlNumber, "crlNumber");
+        this.thisUpdate = Objects.requireNonNull(thisUpdate, "thisUpdate");
+        this.nextUpdate = Objects.requireNonNull(nextUpdate, "nextUpdate");
+        this.der = der;
+    }
+
+    /** The record of a freshly signed CRL, sharing its DER (no copy: both are immutable). */
     public static CrlRecord of(EncodedCrl crl) {
         Objects.requireNonNull(crl, "crl");
-        return new CrlRecord(crl.crlNumber(), crl.thisUpdate(), crl.nextUpdate(), crl.der());
+        return new CrlRecord(crl.sharedDer(), crl.crlNumber(), crl.thisUpdate(), crl.nextUpdate());
     }
 
-    @Override
+    /** The CRLNumber extension's value. */
+    public BigInteger crlNumber() {
+        return crlNumber;
+    }
+
+    public Instant thisUpdate() {
+        return thisUpdate;
+    }
+
+    public Instant nextUpdate() {
+        return nextUpdate;
+    }
+
+    /** A copy of the DER. */
     public byte[] der() {
         return der.clone();
     }
 
+    /**
+     * The DER array itself, not a copy: for an encoder that reads it once on its way out (the LDAP
+     * modify that publishes it), so a CRL of tens of megabytes is not copied again. The caller must
+     * never write to it.
+     */
+    public byte[] sharedDer() {
+        return der;
+    }
+
+    /** Octets of the DER. */
+    public int derLength() {
+        return der.length;
+    }
+
+    /** Writes the DER to {@code out} without copying it. */
+    public void writeTo(OutputStream out) throws IOException {
+        out.write(der);
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof CrlRecord r && crlNumber.equals(r.crlNumber) && java.util.Arrays.equals(der, r.der);
+        return o instanceof CrlRecord r && crlNumber.equals(r.crlNumber) && Arrays.equals(der, r.der);
     }
 
     @Override
     public int hashCode() {
-        return crlNumber.hashCode();
+        return crlNumber.hashCode(); // consistent with equals, without hashing megabytes
     }
 
     @Override

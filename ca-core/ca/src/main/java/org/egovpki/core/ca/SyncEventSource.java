@@ -90,9 +90,10 @@ public final class SyncEventSource implements SyncMarkers.Resolver {
         Optional<CrlRecord> marked = full.filter(c -> c.crlNumber().equals(number))
                 .or(() -> delta.filter(c -> c.crlNumber().equals(number)));
         return marked.map(c -> {
-            BigInteger base = baseNumber(c.der());
+            // Read, not copied: the event copies the CRL once, the header is read in place.
+            BigInteger base = baseNumber(c.sharedDer());
             SyncEvent.Crl crl = new SyncEvent.Crl(c.crlNumber(), base == null ? "FULL" : "DELTA", shard, base,
-                    c.thisUpdate(), c.nextUpdate(), c.der());
+                    c.thisUpdate(), c.nextUpdate(), c.sharedDer());
             return new SyncEvent(SyncEvent.crlId(ca, c.crlNumber()), SyncEventType.CRL_PUBLISHED, ca, c.thisUpdate(),
                     null, crl);
         });

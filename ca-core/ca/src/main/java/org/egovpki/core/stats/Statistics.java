@@ -119,7 +119,10 @@ public final class Statistics {
     }
 
     private Map<LocalDate, DayFigures> figuresOf(Instant from, Instant to) {
-        return DailyAggregation.aggregate(zone, from, to, source.certificates(from, to), source.requests(from, to));
+        DailyAggregation.Days days = new DailyAggregation.Days(zone, from, to);
+        source.forEachCertificate(from, to, days::certificate);
+        source.requests(from, to).forEach(days::request);
+        return days.figures();
     }
 
     private Map<Cell, Long> overdue(Instant now) {

@@ -1,12 +1,15 @@
 package org.egovpki.core.sync;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.Base64Variants;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Instant;
-import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * How an outbox entry stores its {@link SyncEvent} ({@code egovSyncEventData}): JSON, UTF-8, every
@@ -41,7 +44,7 @@ public final class SyncEventJson {
             n.put("notBefore", text(c.notBefore()));
             n.put("notAfter", text(c.notAfter()));
             n.put("sha256", c.sha256());
-            n.put("der", Base64.getEncoder().encodeToString(c.der()));
+            n.put("der", c.der()); // standard base64, as the CRL's below
             n.put("revocationReason", c.revocationReason());
             n.put("revocationTime", text(c.revocationTime()));
             n.put("replaces", c.replaces());
@@ -59,7 +62,10 @@ public final class SyncEventJson {
             n.put("baseNumber", c.baseNumber() == null ? null : c.baseNumber().toString());
             n.put("thisUpdate", text(c.thisUpdate()));
             n.put("nextUpdate", text(c.nextUpdate()));
-            n.put("der", Base64.getEncoder().encodeToString(c.der()));
+            // A binary node, written as standard base64 (the same text as Base64.getEncoder()) straight
+            // into the JSON bytes: a full CRL of a million entries is ~49 MB, and a base64 String of it
+            // plus that String's copy would cost another 130 MB of heap on the way to the outbox.
+            n.put("der", c.der());
         }
         try {
             return JSON.writeValueAsBytes(root);
@@ -68,46 +74,74 @@ public final class SyncEventJson {
         }
     }
 
+    /**
+     * Reads an outbox entry's event. Streamed, not as a tree: a full CRL of a million entries is
+     * 65 MB of base64 here, which a tree would hold as a String (over Jackson's 20 MB default limit,
+     * so such an event could not be read back at all, and twice its size again in the parser's
+     * character buffers); the {@code der} fields are decoded from the input bytes directly.
+     */
     public static SyncEvent read(byte[] json) {
-        try {
-            JsonNode root = JSON.readTree(json);
-            SyncEventType type = SyncEventType.fromWireName(root.path("type").asText())
-                    .orElseThrow(() -> new IllegalArgumentException("unknown sync event type " + root.path("type")));
+        try (JsonParser parser = JSON.createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("stored sync event is not a JSON object");
+            }
+            Map<String, Object> root = object(parser);
+            String typeName = str(root, "type");
+            SyncEventType type = SyncEventType.fromWireName(String.valueOf(typeName))
+                    .orElseThrow(() -> new IllegalArgumentException("unknown sync event type " + typeName));
             SyncEvent.Certificate certificate = null;
             SyncEvent.Crl crl = null;
-            JsonNode c = root.get("certificate");
-            if (c != null && !c.isNull()) {
+            if (root.get("certificate") instanceof Map<?, ?> c) {
                 certificate = new SyncEvent.Certificate(str(c, "serial"), str(c, "subscriberId"), str(c, "type"),
                         str(c, "kind"), str(c, "profile"), str(c, "subject"), str(c, "businessType"),
                         str(c, "region"), str(c, "status"), time(c, "notBefore"), time(c, "notAfter"),
-                        str(c, "sha256"), Base64.getDecoder().decode(str(c, "der")), str(c, "revocationReason"),
+                        str(c, "sha256"), (byte[]) c.get("der"), str(c, "revocationReason"),
                         time(c, "revocationTime"), str(c, "replaces"));
             }
-            JsonNode r = root.get("crl");
-            if (r != null && !r.isNull()) {
+            if (root.get("crl") instanceof Map<?, ?> r) {
+                String partition = str(r, "partition");
                 crl = new SyncEvent.Crl(new BigInteger(str(r, "number")), str(r, "kind"),
-                        r.path("partition").isNull() || r.path("partition").isMissingNode() ? null
-                                : r.get("partition").asInt(),
+                        partition == null ? null : Integer.valueOf(partition),
                         str(r, "baseNumber") == null ? null : new BigInteger(str(r, "baseNumber")),
-                        time(r, "thisUpdate"), time(r, "nextUpdate"), Base64.getDecoder().decode(str(r, "der")));
+                        time(r, "thisUpdate"), time(r, "nextUpdate"), (byte[]) r.get("der"));
             }
             return new SyncEvent(str(root, "id"), type, str(root, "ca"), time(root, "time"), certificate, crl);
-        } catch (IOException e) {
+        } catch (IOException | ClassCastException e) {
             throw new IllegalArgumentException("stored sync event is not JSON: " + e.getMessage(), e);
         }
+    }
+
+    /** The fields of the object the parser is at: text, null, nested objects, and {@code der} as bytes. */
+    private static Map<String, Object> object(JsonParser parser) throws IOException {
+        Map<String, Object> fields = new HashMap<>();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if (value == JsonToken.START_OBJECT) {
+                fields.put(name, object(parser));
+            } else if (value == JsonToken.VALUE_NULL) {
+                fields.put(name, null);
+            } else if (value.isScalarValue()) {
+                fields.put(name, "der".equals(name) ? parser.getBinaryValue(Base64Variants.MIME_NO_LINEFEEDS)
+                        : parser.getText());
+            } else {
+                parser.skipChildren();
+            }
+        }
+        return fields;
     }
 
     private static String text(Instant instant) {
         return instant == null ? null : instant.toString();
     }
 
-    private static String str(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() ? null : v.asText();
+    private static String str(Map<?, ?> fields, String field) {
+        Object v = fields.get(field);
+        return v == null ? null : v.toString();
     }
 
-    private static Instant time(JsonNode node, String field) {
-        String v = str(node, field);
+    private static Instant time(Map<?, ?> fields, String field) {
+        String v = str(fields, field);
         return v == null ? null : Instant.parse(v);
     }
 }

@@ -54,6 +54,41 @@ class StatisticsTest {
     }
 
     @Test
+    void theFactsAreCountedAsTheSourceStreamsThemNeverAsOneList() {
+        source.certificates.add(cert("tax", "2026-12-01T02:00:00Z"));
+        source.certificates.add(revoked(cert("tax", "2026-12-01T02:00:00Z"), "2026-12-02T02:00:00Z", "KEY_COMPROMISE"));
+        // A directory of a million records is read page by page: a list of them all would be ~250 MB.
+        StatisticsSource streaming = new StatisticsSource() {
+            @Override
+            public List<CertificateFact> certificates(Instant from, Instant to) {
+                throw new AssertionError("the statistics asked for every certificate fact at once");
+            }
+
+            @Override
+            public void forEachCertificate(Instant from, Instant to, java.util.function.Consumer<CertificateFact> sink) {
+                source.certificates(from, to).forEach(sink);
+            }
+
+            @Override
+            public List<RequestFact> requests(Instant from, Instant to) {
+                return source.requests(from, to);
+            }
+
+            @Override
+            public List<RequestFact> undecided(int limit) {
+                return source.undecided(limit);
+            }
+        };
+
+        StatisticsTable t = new Statistics(streaming, store, clock, Statistics.DEFAULT_ZONE)
+                .certificates(ADMIN, "2026-12-01", "2026-12-02", "day", "");
+
+        assertThat(t.rows()).extracting(r -> t.value(r, "issued"), r -> t.value(r, "revoked"), r -> t.value(r, "valid"))
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(2L, 0L, 2L),
+                        org.assertj.core.groups.Tuple.tuple(0L, 1L, 1L));
+    }
+
+    @Test
     void revocationsAreCountedByCauseAndLeaveTheValidCount() {
         source.certificates.add(cert("tax", "2026-12-01T02:00:00Z"));
         source.certificates.add(revoked(cert("tax", "2026-12-01T02:00:00Z"), "2026-12-02T02:00:00Z", "KEY_COMPROMISE"));

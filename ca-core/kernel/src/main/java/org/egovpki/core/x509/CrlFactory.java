@@ -32,7 +32,8 @@ import org.egovpki.core.crypto.CaSigner;
 /**
  * Builds and signs CRLs — full, delta and partitioned — in the GM/T 0015 / RFC 5280 profile,
  * streaming: entries are DER-encoded one by one as a {@link RevokedEntrySource} delivers them,
- * and never held as objects. A CRL of a million entries costs about twice its DER size in heap.
+ * and never held as objects. A CRL of a million entries costs about twice its DER size in heap
+ * while it is built (the entries' chunks and the final array), and once its DER size after.
  *
  * <p>Every CRL it returns is v2; names the issuer exactly as the issuer certificate's subject
  * (byte for byte, so name matching never fails on string types); uses UTCTime for dates through
@@ -124,7 +125,7 @@ public final class CrlFactory {
         p = put(revokedHeader, der, p);
         p = revoked.copyTo(der, p);
         int entryCount = revoked.count();
-        revoked = null; // the chunks may go before the EncodedCrl copy: peak heap is twice the CRL, not three times
+        revoked = null; // the chunks may go before the signature check: peak heap is twice the CRL, not three times
         p = put(extensions, der, p);
         p = put(algorithm, der, p);
         p = put(signatureHeader, der, p);
@@ -134,7 +135,8 @@ public final class CrlFactory {
             throw new IllegalStateException("CRL encoder miscounted: wrote " + p + " of " + der.length + " bytes");
         }
         requireVerifies(der, tbsOffset, (int) tbsLength, signature, issuerCert, signer, request);
-        return new EncodedCrl(request.crlNumber(), request.baseCrlNumber(), thisUpdate, nextUpdate, entryCount, der);
+        // Handed over, not copied: the CRL exists once from here to the directory (see EncodedCrl).
+        return EncodedCrl.adopt(request.crlNumber(), request.baseCrlNumber(), thisUpdate, nextUpdate, entryCount, der);
     }
 
     /** version, signature, issuer, thisUpdate, nextUpdate: everything in the TBS before the entries. */

@@ -12,34 +12,92 @@ import java.util.Objects;
  * nobody has to parse a large CRL back to learn its number or dates.
  *
  * <p>Invariants: numbers and dates are those encoded in {@link #der()}; {@code baseCrlNumber}
- * is null for a full CRL and the DeltaCRLIndicator value for a delta CRL; the DER array is
- * copied in and out, so the value is immutable. For large CRLs prefer {@link #writeTo} and
- * {@link #derLength()}, which do not copy.
+ * is null for a full CRL and the DeltaCRLIndicator value for a delta CRL; the DER is never
+ * changed after construction, so the value is immutable.
  *
- * @param crlNumber     the CRLNumber extension
- * @param baseCrlNumber the DeltaCRLIndicator (base CRL number) of a delta CRL, or null for a full CRL
- * @param thisUpdate    thisUpdate, to the second
- * @param nextUpdate    nextUpdate, to the second
- * @param entryCount    number of revokedCertificates entries
- * @param der           the CertificateList, DER
+ * <p>Why a class and not a record: a full CRL of a million entries is ~49 MB, and a record's
+ * canonical constructor would have to copy it. The public constructor copies the caller's array;
+ * {@link CrlFactory} hands over the array it encoded into ({@link #adopt}), which nobody else
+ * references, so a signed CRL exists once in the heap. {@link #der()} copies out; {@link
+ * #writeTo}, {@link #derLength()} and {@link #sharedDer()} do not.
  */
-public record EncodedCrl(BigInteger crlNumber, BigInteger baseCrlNumber, Instant thisUpdate, Instant nextUpdate,
-                         int entryCount, byte[] der) {
+public final class EncodedCrl {
 
-    public EncodedCrl {
-        Objects.requireNonNull(crlNumber, "crlNumber");
-        Objects.requireNonNull(thisUpdate, "thisUpdate");
-        Objects.requireNonNull(nextUpdate, "nextUpdate");
+    private final BigInteger crlNumber;
+    private final BigInteger baseCrlNumber;
+    private final Instant thisUpdate;
+    private final Instant nextUpdate;
+    private final int entryCount;
+    private final byte[] der;
+
+    /**
+     * @param crlNumber     the CRLNumber extension
+     * @param baseCrlNumber the DeltaCRLIndicator (base CRL number) of a delta CRL, or null for a full CRL
+     * @param thisUpdate    thisUpdate, to the second
+     * @param nextUpdate    nextUpdate, to the second
+     * @param entryCount    number of revokedCertificates entries
+     * @param der           the CertificateList, DER (copied)
+     */
+    public EncodedCrl(BigInteger crlNumber, BigInteger baseCrlNumber, Instant thisUpdate, Instant nextUpdate,
+                      int entryCount, byte[] der) {
+        this(crlNumber, baseCrlNumber, thisUpdate, nextUpdate, entryCount, Objects.requireNonNull(der, "der").clone(),
+                true);
+    }
+
+    private EncodedCrl(BigInteger crlNumber, BigInteger baseCrlNumber, Instant thisUpdate, Instant nextUpdate,
+                       int entryCount, byte[] der, boolean owned) { // owned: der is ours, never copied here
+        this.crlNumber = Objects.requireNonNull(crlNumber, "crlNumber");
+        this.thisUpdate = Objects.requireNonNull(thisUpdate, "thisUpdate");
+        this.nextUpdate = Objects.requireNonNull(nextUpdate, "nextUpdate");
         if (entryCount < 0) {
             throw new IllegalArgumentException("entryCount " + entryCount + " is negative");
         }
-        der = Objects.requireNonNull(der, "der").clone();
+        this.baseCrlNumber = baseCrlNumber;
+        this.entryCount = entryCount;
+        this.der = Objects.requireNonNull(der, "der");
+    }
+
+    /** A CRL over {@code der} itself, which the caller has just encoded and never touches again. */
+    static EncodedCrl adopt(BigInteger crlNumber, BigInteger baseCrlNumber, Instant thisUpdate, Instant nextUpdate,
+                            int entryCount, byte[] der) {
+        return new EncodedCrl(crlNumber, baseCrlNumber, thisUpdate, nextUpdate, entryCount, der, true);
+    }
+
+    /** The CRLNumber extension. */
+    public BigInteger crlNumber() {
+        return crlNumber;
+    }
+
+    /** The DeltaCRLIndicator of a delta CRL, or null for a full CRL. */
+    public BigInteger baseCrlNumber() {
+        return baseCrlNumber;
+    }
+
+    public Instant thisUpdate() {
+        return thisUpdate;
+    }
+
+    public Instant nextUpdate() {
+        return nextUpdate;
+    }
+
+    /** Number of revokedCertificates entries. */
+    public int entryCount() {
+        return entryCount;
     }
 
     /** A copy of the DER. */
-    @Override
     public byte[] der() {
         return der.clone();
+    }
+
+    /**
+     * The DER array itself, not a copy: for a holder of the same CRL ({@code CrlRecord.of}) or an
+     * encoder that reads it once (the LDAP modify that publishes it), so a CRL of tens of megabytes
+     * is not copied on its way to the directory. The caller must never write to it.
+     */
+    public byte[] sharedDer() {
+        return der;
     }
 
     /** Octets of the DER. */

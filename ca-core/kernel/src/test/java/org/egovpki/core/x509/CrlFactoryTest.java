@@ -597,6 +597,25 @@ class CrlFactoryTest {
                 + encoded.derLength() + " bytes]");
     }
 
+    @Test
+    void theSignedCrlIsTheEncodersArrayAndTheConstructorCopiesItsArgument() throws Exception {
+        Ca ca = TestCas.root(KeyAlgorithm.EC);
+        EncodedCrl encoded = build(ca, CrlRequest.of(BigInteger.ONE), withoutDetails());
+
+        // The factory hands over the array it signed: one array per CRL, lent out by sharedDer.
+        assertThat(encoded.sharedDer()).isSameAs(encoded.sharedDer()).isEqualTo(encoded.der());
+        assertThat(encoded.der()).isNotSameAs(encoded.sharedDer());
+        assertThat(tbsOf(encoded).getVersionNumber()).isEqualTo(2);
+
+        byte[] given = encoded.der();
+        EncodedCrl copied = new EncodedCrl(encoded.crlNumber(), null, encoded.thisUpdate(), encoded.nextUpdate(),
+                encoded.entryCount(), given);
+        given[0] = 0;
+        assertThat(copied.sharedDer()).isNotSameAs(given);
+        assertThat(copied.der()[0]).isEqualTo((byte) 0x30);
+        assertThat(copied).isEqualTo(encoded);
+    }
+
     static TBSCertList tbsOf(EncodedCrl crl) {
         return CertificateList.getInstance(crl.der()).getTBSCertList();
     }
