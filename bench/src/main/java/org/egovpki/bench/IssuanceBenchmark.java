@@ -60,7 +60,7 @@ import org.egovpki.server.config.EgovPkiConfig;
  * directory, the raw SM2 signing rate (the ceiling) and the embedded directory's raw add rate.
  *
  * <p>Arguments: rounds, calls per round and client count, then the targets (any of embedded,
- * openldap, cfssl; default all three).
+ * embedded-nosync, openldap, cfssl; default embedded, openldap, cfssl).
  */
 public final class IssuanceBenchmark {
 
@@ -109,11 +109,12 @@ public final class IssuanceBenchmark {
             for (String target : targets) {
                 Path dir = Files.createTempDirectory("egov-pki-bench-" + target);
                 switch (target) {
-                    case "embedded" -> results.put(target, embedded(http, dir, total, rounds, perRound));
+                    case "embedded" -> results.put(target, embedded(http, dir, total, rounds, perRound, true));
+                    case "embedded-nosync" -> results.put(target, embedded(http, dir, total, rounds, perRound, false));
                     case "openldap" -> results.put(target, openldap(http, dir, total, rounds, perRound));
                     case "cfssl" -> results.put(target, cfssl(http, dir, total, rounds, perRound));
                     default -> throw new IllegalArgumentException("unknown target " + target
-                            + " (embedded, openldap or cfssl)");
+                            + " (embedded, embedded-nosync, openldap or cfssl)");
                 }
             }
             List<Result> peer = results.get("cfssl");
@@ -139,15 +140,20 @@ public final class IssuanceBenchmark {
         return "Basic " + Base64.getEncoder().encodeToString(("admin:" + PASSWORD).getBytes(StandardCharsets.UTF_8));
     }
 
-    private static List<Result> embedded(HttpClient http, Path dir, int total, int rounds, int perRound)
-            throws Exception {
+    /**
+     * @param syncOnWrite {@code ldap.embedded.syncOnWrite}: the default {@code true}, or {@code false} (target
+     *                    {@code embedded-nosync}: the periodic sync instead, docs/directory.md)
+     */
+    private static List<Result> embedded(HttpClient http, Path dir, int total, int rounds, int perRound,
+                                         boolean syncOnWrite) throws Exception {
         Path config = dir.resolve("bench.yaml");
-        Files.writeString(config, "enrollment:\n  initialAdminPassword: " + PASSWORD + "\n");
+        Files.writeString(config, "enrollment:\n  initialAdminPassword: " + PASSWORD + "\n"
+                + (syncOnWrite ? "" : "ldap:\n  embedded:\n    syncOnWrite: false\n"));
         EgovPkiConfig settings = ConfigLoader.load(config, ConfigLoader.overrides(dir.resolve("data").toString(),
                 0, 0));
         try (EgovPkiServer server = EgovPkiServer.start(settings, Clock.systemUTC(), true)) {
-            System.out.printf("== egov-pki, embedded ApacheDS (default configuration), preparing %d SM2 CSRs...%n",
-                    total);
+            System.out.printf("== egov-pki, embedded ApacheDS (%s), preparing %d SM2 CSRs...%n",
+                    syncOnWrite ? "default configuration" : "ldap.embedded.syncOnWrite: false", total);
             Target target = new Target("embedded", URI.create("http://127.0.0.1:" + server.httpPort()
                     + "/api/v1/requests"), auth(), egovBodies(total, "embedded"), "\"ISSUED\"");
             AtomicInteger next = new AtomicInteger();
