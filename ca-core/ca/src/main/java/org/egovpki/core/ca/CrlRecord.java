@@ -1,7 +1,5 @@
 package org.egovpki.core.ca;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.Arrays;
@@ -14,8 +12,7 @@ import org.egovpki.core.x509.EncodedCrl;
  * <p>Immutable: the DER is never changed after construction. Why a class and not a record: a
  * full CRL of a million entries is ~49 MB; the public constructor copies the caller's array, but
  * {@link #of(EncodedCrl)} shares the signed CRL's array (which is immutable too), so publishing a
- * CRL does not double it in the heap. {@link #der()} copies out; {@link #sharedDer()}, {@link
- * #derLength()} and {@link #writeTo} do not.
+ * CRL does not double it in the heap. {@link #der()} copies out; {@link #sharedDer()} does not.
  */
 public final class CrlRecord {
 
@@ -73,16 +70,6 @@ public final class CrlRecord {
      */
     public byte[] sharedDer() {
         return der;
-    }
-
-    /** Octets of the DER. */
-    public int derLength() {
-        return der.length;
-    }
-
-    /** Writes the DER to {@code out} without copying it. */
-    public void writeTo(OutputStream out) throws IOException {
-        out.write(der);
     }
 
     @Override
