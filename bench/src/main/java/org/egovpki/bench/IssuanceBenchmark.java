@@ -159,12 +159,19 @@ public final class IssuanceBenchmark {
             AtomicInteger next = new AtomicInteger();
             run(http, target, next, WARMUP, 4, null);
             EmbeddedDirectory.OperationCounts before = server.directoryOperations();
+            Map<String, Long> kindsBefore = server.directoryWritesByKind();
             List<Result> results = measure(http, target, next, rounds, perRound);
             int measured = rounds * perRound * CLIENTS.length;
             EmbeddedDirectory.OperationCounts cost = server.directoryOperations().minus(before);
             System.out.printf("directory operations per issuance: %.2f writes (%.2f adds, %.2f modifies), "
                             + "%.2f searches/reads%n", cost.writes() / (double) measured, cost.adds() / (double) measured,
                     cost.modifies() / (double) measured, cost.searches() / (double) measured);
+            server.directoryWritesByKind().forEach((kind, count) -> {
+                long writes = count - kindsBefore.getOrDefault(kind, 0L);
+                if (writes > 0) {
+                    System.out.printf("  %.2f x %s%n", writes / (double) measured, kind);
+                }
+            });
             pollCost(server.config(), dir.resolve("data"));
             rawWrites(server.config(), dir.resolve("data"), 1);
             rawWrites(server.config(), dir.resolve("data"), 8);

@@ -506,10 +506,9 @@ public final class X500Mirror {
     private void write(DN dn, String what, List<String> auxiliary, ResultCode alreadyDone, Modification... mods) {
         for (int attempt = 1; ; attempt++) {
             try {
-                if (!ensure(dn, auxiliary)) {
-                    return;
+                if (ensure(dn, auxiliary, mods) == Ensured.EXISTED) {
+                    ldap.modify(dn.toString(), mods);
                 }
-                ldap.modify(dn.toString(), mods);
                 return;
             } catch (LDAPException e) {
                 if (e.getResultCode() == alreadyDone) {
@@ -522,24 +521,34 @@ public final class X500Mirror {
         }
     }
 
+    /** What {@link #ensure} found or did. */
+    private enum Ensured {
+        /** The name is not the mirror's: nothing written. */
+        SKIPPED,
+        /** The entry was added, holding the values of the modifications given. */
+        CREATED,
+        /** The entry was there (with the auxiliary classes now): the modifications are still to be made. */
+        EXISTED
+    }
+
     /**
      * Makes sure the entry exists as a mirror entry with {@code auxiliary} classes, and its parents
      * up to the naming context (or the base entry) with only their RDN values. Only an entry of
      * class {@value #CLASS} is changed, and only below one, a naming context, the base entry (or
      * the root): a name that falls on or under some other entry ({@code ou=policies}, an access
-     * control subentry, ...) is skipped and logged once.
-     *
-     * @return false when skipped
+     * control subentry, ...) is skipped and logged once. An entry that must be added is added with
+     * the values of {@code initial} (their ADD and REPLACE values), so a new name costs the
+     * directory one write, not an add and then a modify.
      */
-    private boolean ensure(DN dn, List<String> auxiliary) throws LDAPException {
+    private Ensured ensure(DN dn, List<String> auxiliary, Modification... initial) throws LDAPException {
         SearchResultEntry existing = ldap.getEntry(dn.toString(), "objectClass");
         if (existing == null) {
             DN parent = dn.getParent();
             if (parent != null && !parent.isNullDN()) {
                 SearchResultEntry above = ldap.getEntry(parent.toString(), "objectClass");
                 if (above == null) {
-                    if (!ensure(parent, List.of())) {
-                        return false;
+                    if (ensure(parent, List.of()) == Ensured.SKIPPED) {
+                        return Ensured.SKIPPED;
                     }
                 } else if (!above.hasObjectClass(CLASS) && !isBoundary(parent)) {
                     return notMine(dn, parent);
@@ -554,9 +563,14 @@ public final class X500Mirror {
             for (int i = 0; i < rdn.getAttributeNames().length; i++) {
                 entry.addAttribute(rdn.getAttributeNames()[i], rdn.getAttributeValues()[i]);
             }
+            for (Modification mod : initial) {
+                if (mod.getModificationType() != ModificationType.DELETE && mod.hasValue()) {
+                    entry.addAttribute(mod.getAttributeName(), mod.getValueByteArrays());
+                }
+            }
             try {
                 ldap.add(entry);
-                return true;
+                return Ensured.CREATED;
             } catch (LDAPException e) {
                 if (e.getResultCode() != ResultCode.ENTRY_ALREADY_EXISTS) {
                     throw e;
@@ -585,15 +599,15 @@ public final class X500Mirror {
                 }
             }
         }
-        return true;
+        return Ensured.EXISTED;
     }
 
-    private boolean notMine(DN dn, DN foreign) {
+    private Ensured notMine(DN dn, DN foreign) {
         if (skipped.add(dn.toNormalizedString())) {
             LOG.info("Not mirrored at the X.500-named entry {}, because {} exists and is not a mirror entry ({})",
                     dn, foreign, CLASS);
         }
-        return false;
+        return Ensured.SKIPPED;
     }
 
     /**

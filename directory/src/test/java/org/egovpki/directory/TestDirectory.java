@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -55,6 +56,11 @@ public final class TestDirectory implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The directory's writes since start by kind of entry ({@link EmbeddedDirectory#writesByKind()}). */
+    public Map<String, Long> writesByKind() {
+        return directory.writesByKind();
     }
 
     /** Visibility probes the directory's disclosure guard has run since start. */

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -109,6 +110,33 @@ class X500MirrorIT {
         SearchResultEntry parent = directory.anonymous().getEntry("ou=测试部,l=海淀区,st=北京市,o=镜像测试单位,c=CN");
         assertThat(parent).isNotNull();
         assertThat(parent.getObjectClassValues()).contains(X500Mirror.CLASS);
+    }
+
+    @Test
+    void aNewNameIsAddedWithItsCertificateInOneWriteAndAnExistingOneModifiedOnce() throws Exception {
+        String subject = "CN=赵六,O=一次写入单位,C=CN";
+        X509Certificate first = subscriberCertificate(subject);
+        X509Certificate second = subscriberCertificate(subject);
+        register("mirror-zhao", subject, false);
+        Map<String, Long> before = directory.writesByKind();
+        subscribers.publishCertificate("mirror-zhao", "赵六", first.getEncoded());
+        Map<String, Long> afterFirst = directory.writesByKind();
+
+        assertThat(certificatesNamed(subject)).containsExactly(first);
+        // The new name's entry is added holding the certificate: no add-then-modify (its parent o= is added bare).
+        assertThat(delta(before, afterFirst, "add cn")).isEqualTo(1);
+        assertThat(delta(before, afterFirst, "add o")).isEqualTo(1);
+        assertThat(delta(before, afterFirst, "modify cn")).isZero();
+
+        subscribers.publishCertificate("mirror-zhao", "赵六", second.getEncoded());
+        Map<String, Long> afterSecond = directory.writesByKind();
+        assertThat(certificatesNamed(subject)).containsExactlyInAnyOrder(first, second);
+        assertThat(delta(afterFirst, afterSecond, "add cn")).isZero();
+        assertThat(delta(afterFirst, afterSecond, "modify cn")).isEqualTo(1);
+    }
+
+    private static long delta(Map<String, Long> before, Map<String, Long> after, String kind) {
+        return after.getOrDefault(kind, 0L) - before.getOrDefault(kind, 0L);
     }
 
     @Test

@@ -431,6 +431,11 @@ public final class EgovPkiServer implements AutoCloseable {
         return directory.external() ? null : directory.directory().operationCounts();
     }
 
+    /** The embedded directory's writes by kind of entry (benchmarks); empty with an external directory. */
+    public Map<String, Long> directoryWritesByKind() {
+        return directory.external() ? Map.of() : directory.directory().writesByKind();
+    }
+
     /**
      * What the start-up check of the audit trail found ({@link AuditVerification#unrecorded()} are
      * the problems it recorded as an {@code AUDIT_TRAIL_FINDING} at this start).

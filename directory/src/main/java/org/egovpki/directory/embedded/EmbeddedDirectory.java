@@ -114,6 +114,14 @@ public final class EmbeddedDirectory implements AutoCloseable {
     }
 
     /**
+     * The writes since start by kind of entry: the operation, the entry's naming attribute and the
+     * nearest {@code ou} above it ({@code "modify egovSerialNumber ou=certificates"}), for benchmarks.
+     */
+    public Map<String, Long> writesByKind() {
+        return counter.writesByKind();
+    }
+
+    /**
      * Visibility probes the disclosure guard ran since start (nested base searches; the server's
      * service accounts skip them where they see everything), for tests and benchmarks.
      */

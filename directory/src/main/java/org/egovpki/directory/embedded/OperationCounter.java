@@ -1,6 +1,11 @@
 package org.egovpki.directory.embedded;
 
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.directory.api.ldap.model.name.Dn;
+import org.apache.directory.api.ldap.model.name.Rdn;
 import org.apache.directory.api.ldap.model.exception.LdapException;
 import org.apache.directory.server.core.api.filtering.EntryFilteringCursor;
 import org.apache.directory.server.core.api.interceptor.BaseInterceptor;
@@ -20,6 +25,7 @@ final class OperationCounter extends BaseInterceptor {
     private final LongAdder modifies = new LongAdder();
     private final LongAdder deletes = new LongAdder();
     private final LongAdder searches = new LongAdder();
+    private final Map<String, LongAdder> writesByKind = new ConcurrentHashMap<>();
 
     OperationCounter() {
         super("egovPkiOperationCounter");
@@ -28,18 +34,21 @@ final class OperationCounter extends BaseInterceptor {
     @Override
     public void add(AddOperationContext context) throws LdapException {
         adds.increment();
+        countKind("add", context.getDn());
         next(context);
     }
 
     @Override
     public void modify(ModifyOperationContext context) throws LdapException {
         modifies.increment();
+        countKind("modify", context.getDn());
         next(context);
     }
 
     @Override
     public void delete(DeleteOperationContext context) throws LdapException {
         deletes.increment();
+        countKind("delete", context.getDn());
         next(context);
     }
 
@@ -47,6 +56,33 @@ final class OperationCounter extends BaseInterceptor {
     public EntryFilteringCursor search(SearchOperationContext context) throws LdapException {
         searches.increment();
         return next(context);
+    }
+
+    /**
+     * Counts a write under the kind of entry it touched: the operation, the naming attribute of the
+     * entry and the nearest {@code ou} above it ({@code "add egovSerialNumber ou=certificates"}), so
+     * a benchmark can say which entries an issuance writes.
+     */
+    private void countKind(String operation, Dn dn) {
+        if (dn == null || dn.isEmpty()) {
+            return;
+        }
+        String container = "";
+        for (Rdn rdn : dn.getParent().getRdns()) {
+            if ("ou".equalsIgnoreCase(rdn.getNormType()) || "2.5.4.11".equals(rdn.getNormType())) {
+                container = " ou=" + rdn.getValue();
+                break;
+            }
+        }
+        writesByKind.computeIfAbsent(operation + " " + dn.getRdn().getType() + container, key -> new LongAdder())
+                .increment();
+    }
+
+    /** The writes so far by kind of entry (see {@link #countKind}), sorted by kind. */
+    Map<String, Long> writesByKind() {
+        Map<String, Long> copy = new TreeMap<>();
+        writesByKind.forEach((kind, count) -> copy.put(kind, count.sum()));
+        return copy;
     }
 
     EmbeddedDirectory.OperationCounts snapshot() {
