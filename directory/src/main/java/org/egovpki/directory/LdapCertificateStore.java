@@ -235,6 +235,19 @@ public final class LdapCertificateStore implements CertificateStore {
         }
     }
 
+    /**
+     * What a record of a certificate someone holds is read with: every attribute {@link #toRecord}
+     * reads except the TBSCertificate, which only an INTENT needs (it is signed from it) and which
+     * is a third of a record's bytes. Lookups (the public page, the REST API, the RFC 4387 store's
+     * serial look-ups) ask for this much and no more.
+     */
+    private static final String[] HELD_ATTRIBUTES = {"egovIssuerName", "egovSerialNumber", "egovRequestDn",
+            "egovSubscriberDn", "egovSubjectDn", "egovProfile", "egovCertificateType", "egovKeyUsageKind",
+            "egovBusinessType", "egovRegion", "egovCertificateStatus", "egovIssuanceState", "userCertificate",
+            "egovNotBefore", "egovNotAfter", "egovSha256Fingerprint", "egovCreatedAt", "egovCrlShard",
+            "egovRevocationTime", "egovRevocationCause", "egovInvalidityDate", "egovRevokedBy",
+            "egovRevocationChannel"};
+
     @Override
     public List<CertificateRecord> search(CertificateQuery q) {
         List<Filter> filters = new ArrayList<>();
@@ -257,16 +270,21 @@ public final class LdapCertificateStore implements CertificateStore {
         // Intents and voided reservations are not certificates anyone holds.
         filters.add(Filter.createORFilter(Filter.createEqualityFilter("egovIssuanceState", "RECORDED"),
                 Filter.createEqualityFilter("egovIssuanceState", "PUBLISHED")));
-        return search(Filter.createANDFilter(filters), q.limit());
+        return search(Filter.createANDFilter(filters), q.limit(), HELD_ATTRIBUTES);
     }
 
     private List<CertificateRecord> search(Filter filter, int limit) {
+        return search(filter, limit, "*");
+    }
+
+    private List<CertificateRecord> search(Filter filter, int limit, String... attributes) {
         Filter scoped = Filter.createANDFilter(Filter.createEqualityFilter("objectClass", "egovCertificateRecord"),
                 filter);
         List<SearchResultEntry> entries;
         try {
             SearchRequest request = new SearchRequest(
-                    names.container(DirectoryLayout.Container.CERTIFICATES).toString(), SearchScope.ONE, scoped, "*");
+                    names.container(DirectoryLayout.Container.CERTIFICATES).toString(), SearchScope.ONE, scoped,
+                    attributes);
             request.setSizeLimit(limit);
             entries = ldap.search(request).getSearchEntries();
         } catch (LDAPSearchException e) {
