@@ -35,10 +35,11 @@ import org.egovpki.schema.DirectoryLayout;
  * {@code egovSyncSequence=<n>} children written once — and the owed-event markers
  * ({@code egovSyncOwed}) on certificate records, CA entries and CRL partition entries.
  *
- * <p>One writer (the capture worker). An event is added before the CA's counter is raised, and the
- * next number is the higher of the counter and the highest event present, so a crash between the two
- * neither reuses nor skips a number; an append first looks the event id up, so a capture repeated
- * after a crash between the append and the marker's removal adds nothing.
+ * <p>One writer (the capture worker). An event is added before the CA's counter is raised (every
+ * {@value #COUNTER_LAG} events), and the next number is one past the highest event at or above the
+ * counter, so neither a crash nor the trailing counter reuses or skips a number; an append first
+ * looks the event id up, so a capture repeated after a crash between the append and the marker's
+ * removal adds nothing.
  */
 public final class LdapSyncOutbox implements SyncOutbox, SyncMarkers {
 
@@ -47,6 +48,14 @@ public final class LdapSyncOutbox implements SyncOutbox, SyncMarkers {
     private static final String AT_SEQUENCE = "egovSyncSequence";
     private static final String AT_EVENT_ID = "egovSyncEventId";
     private static final String AT_CA_SEQUENCE = "egovSyncCaSequence";
+    /**
+     * How far the CA's counter may trail the last event appended. The counter is a floor, not the
+     * truth: the event entries are named by their sequence, so the next number is one past the
+     * highest entry at or above the counter, and a number is never reused (purge stops at the
+     * counter, so the highest entry always stays). Raising it every 16th append instead of every
+     * time saves the directory a write per event.
+     */
+    static final int COUNTER_LAG = 16;
     private static final String AT_FANNED_OUT = "egovSyncFannedOut";
     private static final int PURGE_BATCH = 1000;
     private static final String AT_DATA = "egovSyncEventData";
@@ -78,7 +87,8 @@ public final class LdapSyncOutbox implements SyncOutbox, SyncMarkers {
             if (!existing.isEmpty()) {
                 return toEvent(existing.get(0));
             }
-            long next = lastAppended(ca) + 1;
+            long[] counterAndLast = lastAppended(ca);
+            long next = counterAndLast[1] + 1;
             ldap.add(new Entry(names.syncOutboxEvent(ca, next).toString(),
                     new Attribute("objectClass", "top", OC_EVENT),
                     new Attribute(AT_SEQUENCE, Long.toString(next)),
@@ -86,8 +96,10 @@ public final class LdapSyncOutbox implements SyncOutbox, SyncMarkers {
                     new Attribute("egovSyncEventType", event.type().wireName()),
                     new Attribute("egovCreatedAt", LdapValues.time(clock.instant())),
                     new Attribute(AT_DATA, SyncEventJson.write(event))));
-            ldap.modify(names.syncOutbox(ca).toString(),
-                    new Modification(ModificationType.REPLACE, AT_CA_SEQUENCE, Long.toString(next)));
+            if (next - counterAndLast[0] >= COUNTER_LAG) {
+                ldap.modify(names.syncOutbox(ca).toString(),
+                        new Modification(ModificationType.REPLACE, AT_CA_SEQUENCE, Long.toString(next)));
+            }
             return new OutboxEvent(next, event);
         } catch (LDAPException e) {
             throw LdapErrors.toDomain("appending sync event " + event.id() + " to the outbox", e);
@@ -150,16 +162,17 @@ public final class LdapSyncOutbox implements SyncOutbox, SyncMarkers {
 
     /**
      * Deletes in batches of {@value #PURGE_BATCH}; each batch is one search and its deletes. Never
-     * past the CA's counter: an event added by an {@link #append} that died before raising the
-     * counter stays, so the next number is still taken from it and never reused.
+     * the highest event above the CA's counter (the counter trails by up to {@value #COUNTER_LAG},
+     * or an {@link #append} died before raising it): the next number is taken from that event, so
+     * it is never reused.
      */
     @Override
     public int purge(String ca, long throughSequence, Instant before) {
         int purged = 0;
         try {
-            SearchResultEntry box = ldap.getEntry(names.syncOutbox(ca).toString(), AT_CA_SEQUENCE);
-            Long counter = box == null ? null : box.getAttributeValueAsLong(AT_CA_SEQUENCE);
-            long through = Math.min(throughSequence, counter == null ? 0 : counter);
+            long[] counterAndLast = lastAppended(ca);
+            // The highest event above the counter names the next number: it stays.
+            long through = Math.min(throughSequence, Math.max(counterAndLast[0], counterAndLast[1] - 1));
             if (through <= 0) {
                 return 0;
             }
@@ -302,17 +315,23 @@ public final class LdapSyncOutbox implements SyncOutbox, SyncMarkers {
     }
 
     /** The CA's last event number: its counter, or a higher event a crash left before the counter. */
-    private long lastAppended(String ca) throws LDAPException {
+    /**
+     * The CA's counter and the highest sequence appended: the counter is raised only every
+     * {@value #COUNTER_LAG} appends, so the events above it are looked up (a one-level search of at
+     * most that many small entries) and the highest taken.
+     */
+    private long[] lastAppended(String ca) throws LDAPException {
         SearchResultEntry outbox = ldap.getEntry(names.syncOutbox(ca).toString(), AT_CA_SEQUENCE);
         Long counter = outbox == null ? null : outbox.getAttributeValueAsLong(AT_CA_SEQUENCE);
-        long last = counter == null ? 0 : counter;
+        long floor = counter == null ? 0 : counter;
+        long last = floor;
         for (SearchResultEntry e : ldap.search(names.syncOutbox(ca).toString(), SearchScope.ONE,
                 Filter.createANDFilter(Filter.createEqualityFilter("objectClass", OC_EVENT),
                         Filter.createGreaterOrEqualFilter(AT_SEQUENCE, Long.toString(last + 1))), AT_SEQUENCE)
                 .getSearchEntries()) {
             last = Math.max(last, e.getAttributeValueAsLong(AT_SEQUENCE));
         }
-        return last;
+        return new long[] {floor, last};
     }
 
     private static OutboxEvent toEvent(SearchResultEntry e) {

@@ -147,6 +147,31 @@ class LdapSyncOutboxIT {
         assertThat(outbox.append(event(ca, 4)).caSequence()).isEqualTo(4);
     }
 
+    @Test
+    void theCounterIsRaisedEverySixteenthAppendAndNumbersStayConsecutive() throws Exception {
+        String ca = "trailing-counter-ca";
+        for (int i = 1; i <= 40; i++) {
+            assertThat(outbox.append(event(ca, i)).caSequence()).isEqualTo(i);
+            assertThat(counter(ca)).isEqualTo(i / LdapSyncOutbox.COUNTER_LAG * LdapSyncOutbox.COUNTER_LAG);
+        }
+        // A repeated capture adds nothing, and a restarted outbox goes on from the highest event.
+        assertThat(outbox.append(event(ca, 40)).caSequence()).isEqualTo(40);
+        LdapSyncOutbox restarted = new LdapSyncOutbox(directory.ca(), directory.names(), Clock.fixed(NOW, ZoneOffset.UTC));
+        assertThat(restarted.append(event(ca, 41)).caSequence()).isEqualTo(41);
+        assertThat(outbox.after(ca, 0, 100)).extracting(OutboxEvent::caSequence)
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 41).boxed().toList());
+        // Everything fanned out and old: all but the highest above the counter (32) go.
+        outbox.markFannedOut(ca, 41);
+        assertThat(restarted.purge(ca, 41, NOW.plusSeconds(1))).isEqualTo(40);
+        assertThat(outbox.after(ca, 0, 100)).extracting(OutboxEvent::caSequence).containsExactly(41L);
+        assertThat(restarted.append(event(ca, 42)).caSequence()).isEqualTo(42);
+    }
+
+    private static long counter(String ca) throws Exception {
+        return directory.admin().getEntry(directory.names().syncOutbox(ca).toString(), "egovSyncCaSequence")
+                .getAttributeValueAsLong("egovSyncCaSequence");
+    }
+
     private static SyncEvent event(String ca, int n) {
         CertificateRecord record = new CertificateRecord(ca, BigInteger.valueOf(0x1000 + n), "r-" + n, "p-1",
                 "CN=Zhang San,C=CN", "personal", CertificateType.PERSONAL, KeyUsageKind.SIGNING, "tax", "410000",
