@@ -19,6 +19,10 @@ import org.slf4j.LoggerFactory;
  * target's last message), before anything else is enqueued; while an event is fanned out, each
  * target's last message says whether it already has it (same id), so nothing is enqueued twice,
  * and each target's next sequence is its store-reported {@code lastEnqueued + 1}, so none is skipped.
+ *
+ * <p>Events no target takes are passed over without a write each: the position moves past them in
+ * memory and is recorded once, before the next event a target takes or at the end of the batch. A
+ * crash before that record only makes the next run pass over them again (at most one batch).
  */
 public final class SyncFanOut {
 
@@ -47,17 +51,30 @@ public final class SyncFanOut {
         int done = finishHalfDone();
         for (String ca : outbox.cas()) {
             long position = outbox.fannedOut(ca);
+            long recorded = position;
             List<OutboxEvent> batch;
             while (!(batch = outbox.after(ca, position, BATCH)).isEmpty()) {
+                List<SyncTarget> targets = store.targets();
                 for (OutboxEvent event : batch) {
                     if (event.caSequence() != position + 1) {
                         throw new IllegalStateException("the outbox of CA " + ca + " has a gap after event "
                                 + position + " (next: " + event.caSequence() + "); fan-out stops there");
                     }
-                    fanOut(event);
-                    outbox.markFannedOut(ca, event.caSequence());
+                    if (targets.stream().anyMatch(event.event()::routedTo)) {
+                        // The event a crash may interrupt must be the one right after the recorded position.
+                        if (recorded != position) {
+                            outbox.markFannedOut(ca, position);
+                        }
+                        fanOut(event, targets);
+                        outbox.markFannedOut(ca, event.caSequence());
+                        recorded = event.caSequence();
+                    }
                     position = event.caSequence();
                     done++;
+                }
+                if (recorded != position) {
+                    outbox.markFannedOut(ca, position);
+                    recorded = position;
                 }
             }
         }
@@ -79,7 +96,7 @@ public final class SyncFanOut {
                 List<OutboxEvent> next = outbox.after(ca, position, 1);
                 if (!next.isEmpty() && next.get(0).event().id().equals(message.get().eventId())) {
                     LOG.info("Finishing the fan-out of {} that a stop interrupted", message.get().eventId());
-                    fanOut(next.get(0));
+                    fanOut(next.get(0), store.targets());
                     outbox.markFannedOut(ca, position + 1);
                     done++;
                 }
@@ -88,9 +105,9 @@ public final class SyncFanOut {
         return done;
     }
 
-    private void fanOut(OutboxEvent event) {
+    private void fanOut(OutboxEvent event, List<SyncTarget> targets) {
         SyncEvent e = event.event();
-        for (SyncTarget target : store.targets()) {
+        for (SyncTarget target : targets) {
             if (!e.routedTo(target)) {
                 continue;
             }

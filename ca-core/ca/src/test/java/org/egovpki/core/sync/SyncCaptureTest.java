@@ -154,6 +154,59 @@ class SyncCaptureTest {
         assertThat(h.outbox.markers()).isEmpty();
     }
 
+    @Test
+    void eventsNoTargetTakesArePassedOverWithOneRecordOfThePositionPerBatch() {
+        Harness h = new Harness(new Crash(0, false), List.of(target("tax", Set.of("tax"), true)));
+        List<SyncMarkers.Owed> social = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            social.add(cert("sub-ca", Integer.toHexString(0x40 + i), SyncMarkers.ISSUED, "social", 10 + i));
+        }
+        social.forEach(h.outbox::mark);
+        h.outbox.mark(revokedTax); // minute 4: before the six
+        h.capture.pass();
+        int writes = h.crash.writes;
+
+        // 7 appends and 7 marker removals; the fan-out records its position twice, not 7 times: once
+        // for the event the tax target takes, once after the six nobody takes.
+        assertThat(writes).isEqualTo(7 + 7 + 1 + 2);
+        assertThat(h.outbox.fannedOut("sub-ca")).isEqualTo(7);
+        assertThat(h.eventIds("tax")).containsExactly("sub-ca/1A/revoked");
+
+        // A later event the target takes is enqueued once, and the position follows it.
+        h.outbox.mark(cert("sub-ca", "7f", SyncMarkers.ISSUED, "tax", 30));
+        h.capture.pass();
+        assertThat(h.eventIds("tax")).containsExactly("sub-ca/1A/revoked", "sub-ca/7F/issued");
+        assertThat(h.outbox.fannedOut("sub-ca")).isEqualTo(8);
+    }
+
+    @Test
+    void withEventsNoTargetTakesACrashAtAnyWriteIsResumedWithoutGapOrDuplicate() {
+        List<SyncTarget> taxOnly = List.of(target("tax", Set.of("tax"), true));
+        Harness expected = new Harness(new Crash(0, false), taxOnly);
+        expected.run();
+        int writes = expected.crash.writes;
+        assertThat(expected.eventIds("tax")).isNotEmpty();
+        for (int write = 1; write <= writes; write++) {
+            for (boolean afterIt : new boolean[] {false, true}) {
+                Crash crash = new Crash(write, afterIt);
+                Harness h = new Harness(crash, taxOnly);
+                h.run();
+                assertThat(crash.fired).as("write %d reached", write).isTrue();
+                // Per CA in the same order (CAs' outboxes are independent), every event once.
+                for (String ca : List.of("sub-ca", "other-ca")) {
+                    assertThat(h.eventIds("tax").stream().filter(id -> id.startsWith(ca + "/")).toList())
+                            .as("crash at write %d, after it: %s", write, afterIt)
+                            .isEqualTo(expected.eventIds("tax").stream().filter(id -> id.startsWith(ca + "/")).toList());
+                }
+                assertThat(h.eventIds("tax")).doesNotHaveDuplicates().hasSameSizeAs(expected.eventIds("tax"));
+                assertThat(h.store.messages("tax", 0, 100)).extracting(SyncMessage::sequence)
+                        .isEqualTo(expected.store.messages("tax", 0, 100).stream().map(SyncMessage::sequence).toList());
+                assertThat(h.outbox.markers()).isEmpty();
+                assertThat(h.outbox.fannedOut("sub-ca")).isEqualTo(expected.outbox.fannedOut("sub-ca"));
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ the scenario
 
     private final class Harness {
@@ -164,10 +217,13 @@ class SyncCaptureTest {
         final Crash crash;
 
         Harness(Crash crash) {
+            this(crash, List.of(target("tax", Set.of("tax"), true), target("all", Set.of(), true),
+                    target("off", Set.of(), false)));
+        }
+
+        Harness(Crash crash, List<SyncTarget> targets) {
             this.crash = crash;
-            store.addTarget(target("tax", Set.of("tax"), true));
-            store.addTarget(target("all", Set.of(), true));
-            store.addTarget(target("off", Set.of(), false));
+            targets.forEach(store::addTarget);
             CrashingOutbox ports = new CrashingOutbox(outbox, crash);
             SyncFanOut fanOut = new SyncFanOut(ports, new CrashingStore(store, crash),
                     (event, target, sequence, syncTime) -> (event.event().id() + "|" + target.id() + "|" + sequence
