@@ -1,5 +1,6 @@
 package org.egovpki.core.crypto;
 
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
@@ -12,9 +13,20 @@ import java.security.SecureRandom;
 import java.security.Signature;
 import java.util.HexFormat;
 import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.crypto.CipherParameters;
+import org.bouncycastle.crypto.CryptoException;
+import org.bouncycastle.crypto.params.ParametersWithRandom;
+import org.bouncycastle.crypto.signers.SM2Signer;
+import org.bouncycastle.jcajce.provider.asymmetric.util.ECUtil;
 import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
 import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.RuntimeOperatorException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
@@ -31,7 +43,14 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * ({@link Pkcs11CaKeyStore}); the probe and every signature go through it, so a token key is never
  * asked to leave the token.
  *
- * <p>Thread-safe: every call creates its own {@link Signature} or {@link ContentSigner}.
+ * <p>An SM2 key held in memory signs through Bouncy Castle's {@link SM2Signer} directly, from a
+ * pool of signers initialised once: initialising one derives the public point from the private key
+ * and hashes it into Z (GM/T 0009), an elliptic-curve multiplication as costly as the signature
+ * itself, which the JCA {@link Signature} repeated for every certificate, CRL and OCSP answer. The
+ * signatures are the same (SM3withSM2, default user ID, DER {@code SEQUENCE { r, s }}).
+ *
+ * <p>Thread-safe: every call gets its own {@link Signature}, {@link ContentSigner} or pooled
+ * {@link SM2Signer}, which one thread uses at a time.
  * {@link #toString()} shows the algorithm and the public key fingerprint, never the key.
  */
 public final class CaSigner {
@@ -43,6 +62,12 @@ public final class CaSigner {
     private final KeyAlgorithm algorithm;
     private final SecureRandom random;
     private final Provider provider;
+    /** The SM2 key's signing parameters, or null when the key is not SM2 in Bouncy Castle's hands. */
+    private final CipherParameters sm2Parameters;
+    private final Queue<SM2Signer> idleSm2Signers = new ConcurrentLinkedQueue<>();
+
+    private static final AlgorithmIdentifier SM3_WITH_SM2 =
+            new DefaultSignatureAlgorithmIdentifierFinder().find(KeyAlgorithm.SM2.signatureAlgorithm());
 
     /**
      * @param privateKey the CA private key (SM2, RSA or EC)
@@ -65,6 +90,17 @@ public final class CaSigner {
         this.provider = Objects.requireNonNull(provider, "provider");
         this.algorithm = KeyAlgorithm.of(publicKey);
         requireMatchingPair();
+        this.sm2Parameters = algorithm == KeyAlgorithm.SM2 && provider == BouncyCastle.PROVIDER
+                ? sm2Parameters(privateKey, random) : null;
+    }
+
+    private static CipherParameters sm2Parameters(PrivateKey privateKey, SecureRandom random) {
+        try {
+            return new ParametersWithRandom(ECUtil.generatePrivateKeyParameter(privateKey), random);
+        } catch (InvalidKeyException e) {
+            throw new IllegalArgumentException("the CA private key (" + privateKey.getAlgorithm()
+                    + ") is not an SM2 key Bouncy Castle can sign with: " + e.getMessage(), e);
+        }
     }
 
     /** A signer for a freshly generated or loaded key pair. */
@@ -79,6 +115,9 @@ public final class CaSigner {
      * another one, see GM-CRYPTO.md).
      */
     public ContentSigner contentSigner() {
+        if (sm2Parameters != null) {
+            return new PooledSm2ContentSigner(borrowSm2Signer());
+        }
         try {
             return new JcaContentSignerBuilder(algorithm.signatureAlgorithm())
                     .setProvider(provider)
@@ -96,6 +135,11 @@ public final class CaSigner {
      */
     public byte[] sign(byte[] data) {
         Objects.requireNonNull(data, "data");
+        if (sm2Parameters != null) {
+            SM2Signer signer = borrowSm2Signer();
+            signer.update(data, 0, data.length);
+            return signSm2(signer);
+        }
         try {
             Signature signature = Signature.getInstance(algorithm.signatureAlgorithm(), provider);
             signature.initSign(privateKey, random);
@@ -104,6 +148,73 @@ public final class CaSigner {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("signing with CA key " + fingerprint() + " ("
                     + algorithm.signatureAlgorithm() + ") failed: " + e.getMessage(), e);
+        }
+    }
+
+    private SM2Signer borrowSm2Signer() {
+        SM2Signer signer = idleSm2Signers.poll();
+        if (signer == null) {
+            signer = new SM2Signer();
+            signer.init(true, sm2Parameters);
+        }
+        return signer;
+    }
+
+    /**
+     * Finishes the signature and gives the signer back: generating a signature resets it to Z alone,
+     * ready for the next message. A signer that failed is dropped, not pooled.
+     */
+    private byte[] signSm2(SM2Signer signer) {
+        try {
+            byte[] signature = signer.generateSignature();
+            idleSm2Signers.offer(signer);
+            return signature;
+        } catch (CryptoException | RuntimeException e) {
+            throw new IllegalStateException("signing with CA key " + fingerprint() + " (SM3withSM2) failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** A content signer over a pooled SM2 signer, which goes back to the pool with the signature. */
+    private final class PooledSm2ContentSigner implements ContentSigner {
+        private final SM2Signer signer;
+        private final AtomicBoolean signed = new AtomicBoolean();
+        private final OutputStream stream = new OutputStream() {
+            @Override
+            public void write(int b) {
+                signer.update((byte) b);
+            }
+
+            @Override
+            public void write(byte[] bytes, int offset, int length) {
+                signer.update(bytes, offset, length);
+            }
+        };
+
+        private PooledSm2ContentSigner(SM2Signer signer) {
+            this.signer = signer;
+        }
+
+        @Override
+        public AlgorithmIdentifier getAlgorithmIdentifier() {
+            return SM3_WITH_SM2;
+        }
+
+        @Override
+        public OutputStream getOutputStream() {
+            return stream;
+        }
+
+        @Override
+        public byte[] getSignature() {
+            if (!signed.compareAndSet(false, true)) {
+                throw new IllegalStateException("this content signer has signed already; ask the CaSigner for another");
+            }
+            try {
+                return signSm2(signer);
+            } catch (IllegalStateException e) {
+                throw new RuntimeOperatorException(e.getMessage(), e);
+            }
         }
     }
 

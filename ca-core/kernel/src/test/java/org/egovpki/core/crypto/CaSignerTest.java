@@ -9,9 +9,11 @@ import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.util.HexFormat;
+import java.util.List;
 
 import org.bouncycastle.jcajce.spec.SM2ParameterSpec;
 import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -47,6 +49,53 @@ class CaSignerTest {
     }
 
     @Test
+    void pooledSm2SignersSignEveryMessageRightUnderConcurrencyAndTheBuildersAlgorithmIdentifier() throws Exception {
+        CaSigner signer = CaSigner.of(KeyAlgorithm.SM2.generate(random), random);
+        assertThat(signer.contentSigner().getAlgorithmIdentifier()).isEqualTo(
+                new JcaContentSignerBuilder("SM3WITHSM2").setProvider(BouncyCastle.PROVIDER)
+                        .build(KeyAlgorithm.SM2.generate(random).getPrivate()).getAlgorithmIdentifier());
+        // A content signer written to and abandoned (a builder that failed) never comes back to sign again.
+        signer.contentSigner().getOutputStream().write("abandoned".getBytes(StandardCharsets.US_ASCII));
+
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                byte[] message = ("message " + i).getBytes(StandardCharsets.US_ASCII);
+                boolean viaContentSigner = i % 2 == 0;
+                results.add(pool.submit(() -> {
+                    byte[] signature;
+                    if (viaContentSigner) {
+                        ContentSigner contentSigner = signer.contentSigner();
+                        contentSigner.getOutputStream().write(message, 0, 3);
+                        contentSigner.getOutputStream().write(message, 3, message.length - 3);
+                        signature = contentSigner.getSignature();
+                    } else {
+                        signature = signer.sign(message);
+                    }
+                    return verifiesWithId(signer, signature, "1234567812345678", message);
+                }));
+            }
+            for (java.util.concurrent.Future<Boolean> result : results) {
+                assertThat(result.get()).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void anSm2ContentSignerSignsOnceOnly() throws Exception {
+        CaSigner signer = CaSigner.of(KeyAlgorithm.SM2.generate(random), random);
+        ContentSigner contentSigner = signer.contentSigner();
+        contentSigner.getOutputStream().write(DATA);
+        assertThat(verifies(KeyAlgorithm.SM2, signer, contentSigner.getSignature())).isTrue();
+
+        assertThatThrownBy(contentSigner::getSignature).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("signed already");
+    }
+
+    @Test
     void refusesKeysThatAreNotAPair() {
         KeyPair one = KeyAlgorithm.SM2.generate(random);
         KeyPair other = KeyAlgorithm.SM2.generate(random);
@@ -78,10 +127,14 @@ class CaSignerTest {
     }
 
     private static boolean verifiesWithId(CaSigner signer, byte[] signature, String id) throws Exception {
+        return verifiesWithId(signer, signature, id, DATA);
+    }
+
+    private static boolean verifiesWithId(CaSigner signer, byte[] signature, String id, byte[] data) throws Exception {
         Signature verifier = Signature.getInstance("SM3WITHSM2", BouncyCastle.PROVIDER);
         verifier.setParameter(new SM2ParameterSpec(id.getBytes(StandardCharsets.US_ASCII)));
         verifier.initVerify(signer.publicKey());
-        verifier.update(DATA);
+        verifier.update(data);
         return verifier.verify(signature);
     }
 }
