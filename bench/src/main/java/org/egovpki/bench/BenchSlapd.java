@@ -95,6 +95,12 @@ final class BenchSlapd implements AutoCloseable {
         return caPassword;
     }
 
+    /** The {@code ldap.external} block (top-level {@code ldap:} included) that points a server at this slapd. */
+    String externalBlock() {
+        return "ldap:\n  external:\n    urls: [ldap://127.0.0.1:" + slapd.port() + "]\n"
+                + "    caPasswordFile: " + caPasswordFile + "\n    kmPasswordFile: " + kmPasswordFile + "\n";
+    }
+
     /** The shipped configuration {@code yaml} with {@code ldap.external} on this slapd. */
     String external(String yaml) {
         String anchor = "    failureWindowSeconds: 900\n";

@@ -26,6 +26,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.egovpki.core.crypto.BouncyCastle;
 import org.egovpki.core.crypto.KeyAlgorithm;
+import org.egovpki.directory.LockoutPolicy;
 
 /**
  * The real server jar as an operator runs it ({@code java $EGOVPKI_JAVA_OPTS -jar egov-pki.jar serve},
@@ -35,7 +36,10 @@ import org.egovpki.core.crypto.KeyAlgorithm;
  * clean stop (SIGTERM); then the process's resident set size (VmRSS) idle and its peak while 8
  * clients issue SM2 certificates as {@code bench/issue} does.
  *
- * <p>Arguments: the server jar, restarts (default 3), seconds of issuance load (default 60).
+ * <p>Arguments: the server jar, restarts (default 3), seconds of issuance load (default 60), and
+ * optionally {@code openldap}: the server on an external OpenLDAP slapd started here on loopback
+ * (prepared as {@code directory prepare-openldap} says, {@link BenchSlapd}) instead of the embedded
+ * directory.
  */
 public final class FootprintBenchmark {
 
@@ -50,15 +54,20 @@ public final class FootprintBenchmark {
         int loadSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 60;
         String javaOpts = System.getenv().getOrDefault("EGOVPKI_JAVA_OPTS", "-Xmx1g");
         Path dir = Files.createTempDirectory("egov-pki-footprint-bench");
+        boolean openldap = args.length > 3 && args[3].equals("openldap");
+        BenchSlapd slapd = openldap ? BenchSlapd.start(dir.resolve("slapd"), LockoutPolicy.DEFAULT, null)
+                : null;
         Path config = dir.resolve("bench.yaml");
-        Files.writeString(config, "enrollment:\n  initialAdminPassword: " + PASSWORD + "\n");
+        Files.writeString(config, "enrollment:\n  initialAdminPassword: " + PASSWORD + "\n"
+                + (openldap ? slapd.externalBlock() : ""));
         Path data = dir.resolve("data");
         int httpPort = freePort();
         int ldapPort = freePort();
         System.out.printf("machine: %d cores, %s, Java %s; server: java %s -jar %s serve (default configuration, "
-                        + "embedded directory)%n", Runtime.getRuntime().availableProcessors(),
+                        + "%s)%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-                        + System.getProperty("os.arch"), System.getProperty("java.version"), javaOpts, jar.getFileName());
+                        + System.getProperty("os.arch"), System.getProperty("java.version"), javaOpts, jar.getFileName(),
+                openldap ? "external OpenLDAP slapd on 127.0.0.1:" + slapd.port() : "embedded directory");
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .executor(Executors.newFixedThreadPool(8)).build();
         List<String> command = new ArrayList<>();
@@ -144,6 +153,9 @@ public final class FootprintBenchmark {
             System.exit(1);
         }
         stop(server);
+        if (slapd != null) {
+            slapd.close();
+        }
         System.exit(0);
     }
 
