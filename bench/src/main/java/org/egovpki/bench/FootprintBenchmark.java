@@ -102,7 +102,8 @@ public final class FootprintBenchmark {
             long idle = rssKib(server.pid());
             System.out.printf("RSS idle (10 s after ready): %d MiB%n", idle / 1024);
 
-            int count = Math.max(200, loadSeconds * 40);
+            // Enough for the whole load period: about 40/s on the embedded directory, 150/s on OpenLDAP.
+            int count = Math.max(200, loadSeconds * (openldap ? 150 : 40));
             System.out.printf("preparing up to %d SM2 CSRs...%n", count);
             List<String> bodies = bodies(count);
             AtomicBoolean stopLoad = new AtomicBoolean();
