@@ -314,7 +314,6 @@ public final class LdapSyncOutbox implements SyncOutbox, SyncMarkers {
         }
     }
 
-    /** The CA's last event number: its counter, or a higher event a crash left before the counter. */
     /**
      * The CA's counter and the highest sequence appended: the counter is raised only every
      * {@value #COUNTER_LAG} appends, so the events above it are looked up (a one-level search of at

@@ -26,6 +26,8 @@ final class OperationCounter extends BaseInterceptor {
     private final LongAdder deletes = new LongAdder();
     private final LongAdder searches = new LongAdder();
     private final Map<String, LongAdder> writesByKind = new ConcurrentHashMap<>();
+    /** Kinds counted one by one; writes of further kinds are counted together as {@code "<operation> (other)"}. */
+    private static final int MAX_KINDS = 200;
 
     OperationCounter() {
         super("egovPkiOperationCounter");
@@ -67,15 +69,23 @@ final class OperationCounter extends BaseInterceptor {
         if (dn == null || dn.isEmpty()) {
             return;
         }
-        String container = "";
-        for (Rdn rdn : dn.getParent().getRdns()) {
-            if ("ou".equalsIgnoreCase(rdn.getNormType()) || "2.5.4.11".equals(rdn.getNormType())) {
-                container = " ou=" + rdn.getValue();
-                break;
+        try {
+            String container = "";
+            for (Rdn rdn : dn.getParent().getRdns()) {
+                if ("ou".equalsIgnoreCase(rdn.getNormType()) || "2.5.4.11".equals(rdn.getNormType())) {
+                    container = " ou=" + rdn.getValue();
+                    break;
+                }
             }
+            String kind = operation + " " + dn.getRdn().getType() + container;
+            if (writesByKind.size() >= MAX_KINDS && !writesByKind.containsKey(kind)) {
+                // Names of any department (ou=...) in the X.500 mirror must not grow the map without end.
+                kind = operation + " (other)";
+            }
+            writesByKind.computeIfAbsent(kind, key -> new LongAdder()).increment();
+        } catch (RuntimeException e) {
+            // A count is never worth failing a write for.
         }
-        writesByKind.computeIfAbsent(operation + " " + dn.getRdn().getType() + container, key -> new LongAdder())
-                .increment();
     }
 
     /** The writes so far by kind of entry (see {@link #countKind}), sorted by kind. */

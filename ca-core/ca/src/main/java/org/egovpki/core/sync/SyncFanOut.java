@@ -54,6 +54,8 @@ public final class SyncFanOut {
             long recorded = position;
             List<OutboxEvent> batch;
             while (!(batch = outbox.after(ca, position, BATCH)).isEmpty()) {
+                // Whether anyone takes an event is judged on the batch's targets; an event that is taken is
+                // fanned out to the targets as they are at that moment (settings changed since apply at once).
                 List<SyncTarget> targets = store.targets();
                 for (OutboxEvent event : batch) {
                     if (event.caSequence() != position + 1) {
@@ -65,7 +67,7 @@ public final class SyncFanOut {
                         if (recorded != position) {
                             outbox.markFannedOut(ca, position);
                         }
-                        fanOut(event, targets);
+                        fanOut(event, store.targets());
                         outbox.markFannedOut(ca, event.caSequence());
                         recorded = event.caSequence();
                     }

@@ -30,8 +30,9 @@ public interface SyncOutbox {
 
     /**
      * Deletes the events of {@code ca} up to {@code throughSequence} (the caller passes
-     * {@link #fannedOut}: every target has its own copy) appended before {@code before}. The CA's
-     * sequence counter stays, so later events never reuse a number.
+     * {@link #fannedOut}: every target has its own copy) appended before {@code before}. What
+     * gives the next number stays (the CA's counter, or the highest event above it), so later
+     * events never reuse a number.
      *
      * @return how many were deleted
      */

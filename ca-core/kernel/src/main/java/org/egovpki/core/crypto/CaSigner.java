@@ -15,7 +15,7 @@ import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.crypto.CipherParameters;
@@ -65,6 +65,7 @@ public final class CaSigner {
     /** The SM2 key's signing parameters, or null when the key is not SM2 in Bouncy Castle's hands. */
     private final CipherParameters sm2Parameters;
     private final Queue<SM2Signer> idleSm2Signers = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger sm2SignersInitialised = new AtomicInteger();
 
     private static final AlgorithmIdentifier SM3_WITH_SM2 =
             new DefaultSignatureAlgorithmIdentifierFinder().find(KeyAlgorithm.SM2.signatureAlgorithm());
@@ -116,7 +117,7 @@ public final class CaSigner {
      */
     public ContentSigner contentSigner() {
         if (sm2Parameters != null) {
-            return new PooledSm2ContentSigner(borrowSm2Signer());
+            return new PooledSm2ContentSigner();
         }
         try {
             return new JcaContentSignerBuilder(algorithm.signatureAlgorithm())
@@ -156,6 +157,7 @@ public final class CaSigner {
         if (signer == null) {
             signer = new SM2Signer();
             signer.init(true, sm2Parameters);
+            sm2SignersInitialised.incrementAndGet();
         }
         return signer;
     }
@@ -175,24 +177,35 @@ public final class CaSigner {
         }
     }
 
-    /** A content signer over a pooled SM2 signer, which goes back to the pool with the signature. */
+    /**
+     * A content signer over a pooled SM2 signer, taken from the pool at the first byte written (a
+     * caller that only reads the algorithm identifier takes none) and given back with the signature.
+     * Like every {@link ContentSigner}, for one thread and one signature.
+     */
     private final class PooledSm2ContentSigner implements ContentSigner {
-        private final SM2Signer signer;
-        private final AtomicBoolean signed = new AtomicBoolean();
+        private SM2Signer signer;
+        private boolean signed;
         private final OutputStream stream = new OutputStream() {
             @Override
             public void write(int b) {
-                signer.update((byte) b);
+                signer().update((byte) b);
             }
 
             @Override
             public void write(byte[] bytes, int offset, int length) {
-                signer.update(bytes, offset, length);
+                signer().update(bytes, offset, length);
             }
         };
 
-        private PooledSm2ContentSigner(SM2Signer signer) {
-            this.signer = signer;
+        private SM2Signer signer() {
+            if (signed) {
+                // The signer is back in the pool, perhaps another thread's by now.
+                throw new IllegalStateException("this content signer has signed already; ask the CaSigner for another");
+            }
+            if (signer == null) {
+                signer = borrowSm2Signer();
+            }
+            return signer;
         }
 
         @Override
@@ -207,15 +220,19 @@ public final class CaSigner {
 
         @Override
         public byte[] getSignature() {
-            if (!signed.compareAndSet(false, true)) {
-                throw new IllegalStateException("this content signer has signed already; ask the CaSigner for another");
-            }
+            SM2Signer current = signer();
+            signed = true;
             try {
-                return signSm2(signer);
+                return signSm2(current);
             } catch (IllegalStateException e) {
                 throw new RuntimeOperatorException(e.getMessage(), e);
             }
         }
+    }
+
+    /** SM2 signers initialised so far, each at the cost of an EC multiplication (tests). */
+    int sm2SignersInitialised() {
+        return sm2SignersInitialised.get();
     }
 
     /** The CA public key. */

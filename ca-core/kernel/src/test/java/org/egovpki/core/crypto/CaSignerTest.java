@@ -93,6 +93,24 @@ class CaSignerTest {
 
         assertThatThrownBy(contentSigner::getSignature).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("signed already");
+        // Its signer is back in the pool: writing more must not reach it.
+        assertThatThrownBy(() -> contentSigner.getOutputStream().write(DATA)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("signed already");
+    }
+
+    @Test
+    void aContentSignerAskedOnlyForItsAlgorithmTakesNoSignerFromThePool() throws Exception {
+        CaSigner signer = CaSigner.of(KeyAlgorithm.SM2.generate(random), random);
+        signer.sign(DATA);
+        assertThat(signer.sm2SignersInitialised()).isEqualTo(1);
+        for (int i = 0; i < 5; i++) {
+            // What the issuance's intent step does: the algorithm identifier for the TBSCertificate.
+            signer.contentSigner().getAlgorithmIdentifier();
+            ContentSigner certificateSigner = signer.contentSigner();
+            certificateSigner.getOutputStream().write(DATA);
+            assertThat(verifies(KeyAlgorithm.SM2, signer, certificateSigner.getSignature())).isTrue();
+        }
+        assertThat(signer.sm2SignersInitialised()).as("the one signer, reused every time").isEqualTo(1);
     }
 
     @Test
