@@ -3,7 +3,7 @@
 # Debian packages when they are missing, then runs bench/<scenario> with the remaining arguments.
 #   bench/run.sh issue [rounds calls [targets...]]   SM2 issuance vs cfssl serve (embedded, OpenLDAP)
 #   bench/run.sh revoke [revocations]                revocation -> OCSP, HTTP CRL, sync receiver
-#   bench/run.sh footprint [restarts]                start to ready, RSS idle and under issuance load
+#   bench/run.sh footprint [restarts [seconds [openldap]]]   start to ready, RSS idle and under load
 #   bench/run.sh ocsp|crl|ldap|crash ...             the other scenarios (their own scripts)
 # Installing needs root (apt-get install -y); run as another user, install the packages first.
 set -euo pipefail
@@ -26,6 +26,7 @@ case "$scenario" in
   ocsp) peers="wrk:wrk openssl:openssl" ;;
   crl) peers="openssl:openssl" ;;
   ldap) peers="slapd:slapd ldap-utils:ldapmodify" ;;
+  footprint) [[ " $* " == *" openldap "* ]] && peers="slapd:slapd ldap-utils:ldapmodify" || peers="" ;;
   *) peers="" ;;
 esac
 missing=()
