@@ -51,9 +51,9 @@ public final class LdapSyncOutbox implements SyncOutbox, SyncMarkers {
     /**
      * How far the CA's counter may trail the last event appended. The counter is a floor, not the
      * truth: the event entries are named by their sequence, so the next number is one past the
-     * highest entry at or above the counter, and a number is never reused (purge stops at the
-     * counter, so the highest entry always stays). Raising it every 16th append instead of every
-     * time saves the directory a write per event.
+     * highest entry at or above the counter, and a number is never reused (purge keeps the highest
+     * entry above the counter). Raising it every 16th append instead of every time saves the
+     * directory a write per event.
      */
     static final int COUNTER_LAG = 16;
     private static final String AT_FANNED_OUT = "egovSyncFannedOut";
