@@ -87,8 +87,8 @@ public final class LdapSyncOutbox implements SyncOutbox, SyncMarkers {
             if (!existing.isEmpty()) {
                 return toEvent(existing.get(0));
             }
-            long[] counterAndLast = lastAppended(ca);
-            long next = counterAndLast[1] + 1;
+            Appended appended = lastAppended(ca);
+            long next = appended.last() + 1;
             ldap.add(new Entry(names.syncOutboxEvent(ca, next).toString(),
                     new Attribute("objectClass", "top", OC_EVENT),
                     new Attribute(AT_SEQUENCE, Long.toString(next)),
@@ -96,7 +96,7 @@ public final class LdapSyncOutbox implements SyncOutbox, SyncMarkers {
                     new Attribute("egovSyncEventType", event.type().wireName()),
                     new Attribute("egovCreatedAt", LdapValues.time(clock.instant())),
                     new Attribute(AT_DATA, SyncEventJson.write(event))));
-            if (next - counterAndLast[0] >= COUNTER_LAG) {
+            if (next - appended.counter() >= COUNTER_LAG) {
                 ldap.modify(names.syncOutbox(ca).toString(),
                         new Modification(ModificationType.REPLACE, AT_CA_SEQUENCE, Long.toString(next)));
             }
@@ -170,9 +170,9 @@ public final class LdapSyncOutbox implements SyncOutbox, SyncMarkers {
     public int purge(String ca, long throughSequence, Instant before) {
         int purged = 0;
         try {
-            long[] counterAndLast = lastAppended(ca);
+            Appended appended = lastAppended(ca);
             // The highest event above the counter names the next number: it stays.
-            long through = Math.min(throughSequence, Math.max(counterAndLast[0], counterAndLast[1] - 1));
+            long through = Math.min(throughSequence, Math.max(appended.counter(), appended.last() - 1));
             if (through <= 0) {
                 return 0;
             }
@@ -319,7 +319,7 @@ public final class LdapSyncOutbox implements SyncOutbox, SyncMarkers {
      * {@value #COUNTER_LAG} appends, so the events above it are looked up (a one-level search of at
      * most that many small entries) and the highest taken.
      */
-    private long[] lastAppended(String ca) throws LDAPException {
+    private Appended lastAppended(String ca) throws LDAPException {
         SearchResultEntry outbox = ldap.getEntry(names.syncOutbox(ca).toString(), AT_CA_SEQUENCE);
         Long counter = outbox == null ? null : outbox.getAttributeValueAsLong(AT_CA_SEQUENCE);
         long floor = counter == null ? 0 : counter;
@@ -330,7 +330,14 @@ public final class LdapSyncOutbox implements SyncOutbox, SyncMarkers {
                 .getSearchEntries()) {
             last = Math.max(last, e.getAttributeValueAsLong(AT_SEQUENCE));
         }
-        return new long[] {floor, last};
+        return new Appended(floor, last);
+    }
+
+    /**
+     * A CA's outbox numbers: {@code counter}, the floor its entry holds, and {@code last}, the
+     * highest sequence appended ({@code >= counter}).
+     */
+    private record Appended(long counter, long last) {
     }
 
     private static OutboxEvent toEvent(SearchResultEntry e) {
