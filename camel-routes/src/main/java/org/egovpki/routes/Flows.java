@@ -49,7 +49,7 @@ public final class Flows {
      * must be in the context ({@link CrlAfterRevocationRoute}, with the {@code crlJobs} bean).
      */
     public static void lifecycleEvents(CamelContext camel, OcspResponder ocsp, KeyManagementLink km) throws Exception {
-        camel.getRegistry().bind(LifecycleEventsRoute.OCSP_BEAN, new OcspInvalidation(ocsp));
+        camel.getRegistry().bind(LifecycleEventsRoute.OCSP_BEAN, new OcspStatusChanges(ocsp));
         camel.getRegistry().bind(LifecycleEventsRoute.KM_BEAN, new KmRetirement(km));
         camel.addRoutes(new LifecycleEventsRoute());
     }
@@ -66,7 +66,7 @@ public final class Flows {
      */
     public static void lifecycleEvents(CamelContext camel, OcspResponder ocsp, KeyManagementLink km, SyncCapture sync,
                                        Consumer<LifecycleEvent> metrics) throws Exception {
-        camel.getRegistry().bind(LifecycleEventsRoute.OCSP_BEAN, new OcspInvalidation(ocsp));
+        camel.getRegistry().bind(LifecycleEventsRoute.OCSP_BEAN, new OcspStatusChanges(ocsp));
         camel.getRegistry().bind(LifecycleEventsRoute.KM_BEAN, new KmRetirement(km));
         if (sync != null) {
             camel.getRegistry().bind(LifecycleEventsRoute.SYNC_BEAN, sync);

@@ -11,7 +11,7 @@ import org.egovpki.core.event.CertificateRevoked;
  * re-issued, revoked, superseded; CRL published; CA revoked; key retired) arrives here through
  * {@link RoutedLifecycleEvents} and goes to each consumer in turn:
  * <pre>
- *   event ─▶ OCSP cache invalidation (revocations)      synchronous, before the revoking call returns
+ *   event ─▶ OCSP answers (revocations; issuance: signed ahead) synchronous, before the call returns; never throws
  *         ─▶ KM key retirement (encryption revocations)  synchronous; a KM failure is logged, never thrown
  *         ─▶ web-service sync (when on)                  wakes the capture worker; never blocks or throws
  *         ─▶ metrics (when on)                           counts the event; never blocks or throws
@@ -33,7 +33,7 @@ public final class LifecycleEventsRoute extends FlowRouteBuilder {
      */
     public static final String PUBLISH = ENDPOINT + "?block=false&failIfNoConsumers=false";
     public static final String ROUTE_ID = "lifecycle-events";
-    public static final String OCSP_BEAN = "ocspInvalidation";
+    public static final String OCSP_BEAN = "ocspStatusChanges";
     public static final String KM_BEAN = "kmRetirement";
     /** The web-service sync's capture worker ({@code org.egovpki.core.sync.SyncCapture}). */
     public static final String SYNC_BEAN = "syncCapture";
@@ -68,7 +68,7 @@ public final class LifecycleEventsRoute extends FlowRouteBuilder {
 
         RouteDefinition route = from(ENDPOINT)
                 .routeId(ROUTE_ID)
-                .bean(OCSP_BEAN, "on").id("ocsp-invalidation")
+                .bean(OCSP_BEAN, "on").id("ocsp-status-changes")
                 .bean(KM_BEAN, "on").id("km-retirement");
         if (sync) {
             // Before the CRL filters, which replace the body. The change already wrote its owed-event

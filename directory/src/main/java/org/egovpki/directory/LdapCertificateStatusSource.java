@@ -1,32 +1,58 @@
 package org.egovpki.directory;
 
+import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPInterface;
+import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SearchScope;
 import java.math.BigInteger;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.egovpki.core.certificate.CertificateRecord;
 import org.egovpki.core.certificate.RevocationReason;
 import org.egovpki.core.ocsp.CertificateStatusSource;
 import org.egovpki.core.ocsp.RevocationStatus;
+import org.egovpki.core.ocsp.UnexpiredCertificates;
+import org.egovpki.schema.DirectoryLayout;
 
 /**
  * Certificate status for OCSP, read from the certificate records: one base-object read by the
  * record's DN ({@code egovCertificateId=<ca>-<serial>}). A serial with no record, or only an
  * intent or a voided reservation, was never issued, so the answer is "unknown" — never "good".
+ * Also the unexpired certificates whose answers are signed ahead: one paged search of the records
+ * by issuance state and notAfter (both indexed), reading only what a status needs.
  */
-public final class LdapCertificateStatusSource implements CertificateStatusSource {
+public final class LdapCertificateStatusSource implements CertificateStatusSource, UnexpiredCertificates {
+
+    /** Records per page of the walk: a page's statuses are read, and then signed, together. */
+    static final int PAGE = 500;
+    private static final String[] UNEXPIRED_ATTRIBUTES = {"egovIssuerName", "egovSerialNumber", "egovNotAfter",
+        "egovCertificateStatus", "egovRevocationTime", "egovRevocationReason"};
 
     private static final String[] ATTRIBUTES = {"egovIssuanceState", "egovCertificateStatus", "egovRevocationTime",
         "egovRevocationReason"};
 
     private final LDAPInterface ldap;
     private final DirectoryNames names;
+    private final int pageSize;
 
     public LdapCertificateStatusSource(LDAPInterface ldap, DirectoryNames names) {
+        this(ldap, names, PAGE);
+    }
+
+    /** @param pageSize records per page of {@link #forEachPage} (tests use small pages) */
+    LdapCertificateStatusSource(LDAPInterface ldap, DirectoryNames names, int pageSize) {
         this.ldap = Objects.requireNonNull(ldap, "ldap");
         this.names = Objects.requireNonNull(names, "names");
+        if (pageSize < 1) {
+            throw new IllegalArgumentException("page size " + pageSize + " must be at least 1");
+        }
+        this.pageSize = pageSize;
     }
 
     @Override
@@ -47,10 +73,39 @@ public final class LdapCertificateStatusSource implements CertificateStatusSourc
         if (!"RECORDED".equalsIgnoreCase(state) && !"PUBLISHED".equalsIgnoreCase(state)) {
             return Optional.empty();
         }
-        if ("REVOKED".equalsIgnoreCase(entry.getAttributeValue("egovCertificateStatus"))) {
-            return Optional.of(RevocationStatus.revoked(LdapValues.time(entry, "egovRevocationTime"),
-                    RevocationReason.rfc5280Code(entry.getAttributeValue("egovRevocationReason"))));
+        return Optional.of(statusOf(entry));
+    }
+
+    @Override
+    public void forEachPage(Instant at, Consumer<List<Unexpired>> page) {
+        Filter filter = Filter.createANDFilter(Filter.createEqualityFilter("objectClass", "egovCertificateRecord"),
+                Filter.createORFilter(Filter.createEqualityFilter("egovIssuanceState", "RECORDED"),
+                        Filter.createEqualityFilter("egovIssuanceState", "PUBLISHED")),
+                Filter.createGreaterOrEqualFilter("egovNotAfter", LdapValues.time(at)));
+        String base = names.container(DirectoryLayout.Container.CERTIFICATES).toString();
+        try {
+            PagedSearch.run(ldap, pageSize, () -> new SearchRequest(base, SearchScope.ONE, filter, UNEXPIRED_ATTRIBUTES),
+                    result -> {
+                        List<Unexpired> certificates = new ArrayList<>(result.getEntryCount());
+                        for (SearchResultEntry entry : result.getSearchEntries()) {
+                            certificates.add(new Unexpired(entry.getAttributeValue("egovIssuerName"),
+                                    new BigInteger(entry.getAttributeValue("egovSerialNumber"), 16), statusOf(entry),
+                                    LdapValues.time(entry, "egovNotAfter")));
+                        }
+                        if (!certificates.isEmpty()) {
+                            page.accept(certificates);
+                        }
+                    });
+        } catch (LDAPException e) {
+            throw LdapErrors.toDomain("reading the unexpired certificates to sign their OCSP answers ahead", e);
         }
-        return Optional.of(RevocationStatus.good());
+    }
+
+    private static RevocationStatus statusOf(SearchResultEntry entry) {
+        if ("REVOKED".equalsIgnoreCase(entry.getAttributeValue("egovCertificateStatus"))) {
+            return RevocationStatus.revoked(LdapValues.time(entry, "egovRevocationTime"),
+                    RevocationReason.rfc5280Code(entry.getAttributeValue("egovRevocationReason")));
+        }
+        return RevocationStatus.good();
     }
 }

@@ -15,6 +15,8 @@ import org.egovpki.core.certificate.Revocation;
 import org.egovpki.core.certificate.RevocationChannel;
 import org.egovpki.core.certificate.RevocationReason;
 import org.egovpki.core.certificate.RevokedSelection;
+import org.egovpki.core.ocsp.RevocationStatus;
+import org.egovpki.core.ocsp.UnexpiredCertificates;
 import org.egovpki.core.profile.CertificateType;
 import org.egovpki.core.profile.KeyUsageKind;
 import org.egovpki.core.x509.RevokedEntry;
@@ -69,6 +71,48 @@ class LdapCertificateStoreIT {
                 .containsExactlyInAnyOrder(BigInteger.valueOf(1001), BigInteger.valueOf(1002), BigInteger.valueOf(1003));
         assertThat(serials(new RevokedSelection("a", NOW, null, 1))).hasSize(12);
         assertThat(serials(RevokedSelection.all("other-ca", NOW))).isEmpty();
+    }
+
+    /** The walk the OCSP answers are signed ahead from: issued, unexpired, with statuses, in pages. */
+    @Test
+    void theUnexpiredCertificatesAreReadPageByPageWithTheirStatuses() throws Exception {
+        List<BigInteger> issued = new ArrayList<>();
+        for (int i = 1; i <= 9; i++) {
+            CertificateRecord record = record("o", BigInteger.valueOf(300 + i), NOW.plus(Duration.ofDays(i)), 0);
+            store.writeIntent(record);
+            issued.add(record.serial());
+        }
+        CertificateRecord revoked = record("o", BigInteger.valueOf(399), NOW.plus(Duration.ofDays(30)), 0);
+        store.writeIntent(revoked);
+        store.revoke(revoked, revocation(NOW.minus(Duration.ofHours(1))));
+        store.writeIntent(record("o", BigInteger.valueOf(398), NOW.minusSeconds(1), 0));
+        store.writeIntent(record("o", BigInteger.valueOf(397), NOW.plus(Duration.ofDays(30)), 0)
+                .inState(IssuanceState.INTENT));
+        var source = new LdapCertificateStatusSource(directory.adminPool(2), directory.names(), 4);
+
+        List<UnexpiredCertificates.Unexpired> found = new ArrayList<>();
+        List<Integer> pageSizes = new ArrayList<>();
+        source.forEachPage(NOW, page -> {
+            pageSizes.add(page.size());
+            page.stream().filter(c -> c.issuerName().equals("o")).forEach(found::add);
+        });
+
+        assertThat(pageSizes).allSatisfy(size -> assertThat(size).isBetween(1, 4));
+        assertThat(found).extracting(UnexpiredCertificates.Unexpired::serial)
+                .as("neither the expired record nor the intent").containsExactlyInAnyOrderElementsOf(
+                        concat(issued, revoked.serial()));
+        UnexpiredCertificates.Unexpired revokedOne = found.stream()
+                .filter(c -> c.serial().equals(revoked.serial())).findFirst().orElseThrow();
+        assertThat(revokedOne.status()).isEqualTo(RevocationStatus.revoked(NOW.minus(Duration.ofHours(1)), 1));
+        assertThat(revokedOne.notAfter()).isEqualTo(NOW.plus(Duration.ofDays(30)));
+        assertThat(found).filteredOn(c -> !c.serial().equals(revoked.serial()))
+                .allSatisfy(c -> assertThat(c.status()).isEqualTo(RevocationStatus.good()));
+    }
+
+    private static List<BigInteger> concat(List<BigInteger> list, BigInteger one) {
+        List<BigInteger> all = new ArrayList<>(list);
+        all.add(one);
+        return all;
     }
 
     @Test

@@ -190,19 +190,25 @@ final class CaAssembly {
      */
     OcspResponderJobs startOcsp(DirectoryAssembly directory) {
         // A root's responder also answers for the issuing CA certificates it issued (their AIA OCSP points to it).
-        CertificateStatusSource statuses = new CaCertificateStatuses(registry, repository,
-                new LdapCertificateStatusSource(directory.pool(), directory.names()));
+        var records = new LdapCertificateStatusSource(directory.pool(), directory.names());
+        CertificateStatusSource statuses = new CaCertificateStatuses(registry, repository, records);
         EgovPkiConfig.Ocsp settings = config.ocsp();
         OcspResponder.Settings responder = settings.responderSettings();
+        OcspResponderJobs jobs = null;
         if (settings.signer() == EgovPkiConfig.OcspSigner.CA) {
             ocsp = OcspResponders.forCas(registry, statuses, clock, responder);
-            return null;
+        } else {
+            OcspSigners signers = new OcspSigners(registry, keyStore, new OcspSigningCertificates(clock, random), audit,
+                    clock, random, settings.delegatedValidity());
+            ocsp = OcspResponders.delegated(signers, statuses, clock, responder);
+            ocspSigners = signers;
+            jobs = new OcspResponderJobs(signers, ocsp);
         }
-        OcspSigners signers = new OcspSigners(registry, keyStore, new OcspSigningCertificates(clock, random), audit,
-                clock, random, settings.delegatedValidity());
-        ocsp = OcspResponders.delegated(signers, statuses, clock, responder);
-        ocspSigners = signers;
-        return new OcspResponderJobs(signers, ocsp);
+        if (settings.presignAhead()) {
+            // Walked by the pre-signed refresh route; new certificates are signed at issuance (OcspStatusChanges).
+            ocsp.presignAhead(records);
+        }
+        return jobs;
     }
 
     /** The profiles in force, shared with the RA and the API; {@link ConfigReload} replaces them. */

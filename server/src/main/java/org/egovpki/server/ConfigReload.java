@@ -358,7 +358,8 @@ public final class ConfigReload {
                 was.deltas(), was.partitions());
         EgovPkiConfig.Ocsp o = loaded.ocsp();
         EgovPkiConfig.Ocsp ocsp = new EgovPkiConfig.Ocsp(running.ocsp().signer(), o.delegatedValidity(),
-                o.nextUpdate(), o.cacheLifetime(), o.cacheEntries(), o.presigned(), o.presignedMaxEntries());
+                o.nextUpdate(), o.cacheLifetime(), o.cacheEntries(), o.presigned(), o.presignedMaxEntries(),
+                running.ocsp().presignAhead());
         return new EgovPkiConfig(running.dataDirectory(), running.ldap(), running.http(),
                 new EgovPkiConfig.Ca(running.ca().definitions(), crl), loaded.profiles(), running.enrollment(),
                 running.revocation(), running.lifecycle(), ocsp, running.km(), running.sync(), loaded.logging(),

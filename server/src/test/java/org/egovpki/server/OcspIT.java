@@ -227,6 +227,31 @@ class OcspIT {
     }
 
     /**
+     * {@code ocsp.presignAhead: true} (the default): a new certificate's answer is signed at issuance,
+     * so its very first request — SHA-1 CertID with NULL parameters, as OpenSSL, the JDK and browsers
+     * send it — is answered from it, not signed on the request path.
+     */
+    @Test
+    void aNewCertificatesFirstRequestIsAnsweredFromTheAnswerSignedAtIssuance() throws Exception {
+        String serial = issueEcdsaDeviceCertificate();
+        X509Certificate issuing = Pem.parseCertificate(get("/ca/ec-issuing.crt", false));
+        double before = presignedHits();
+
+        byte[] answer = post(request(issuing, new BigInteger(serial, 16),
+                new AlgorithmIdentifier(OIWObjectIdentifiers.idSHA1, org.bouncycastle.asn1.DERNull.INSTANCE))).body();
+
+        assertThat(presignedHits()).as("the first request was a pre-signed answer").isEqualTo(before + 1);
+        assertThat(basic(answer).getResponses()[0].getCertStatus())
+                .isSameAs(org.bouncycastle.cert.ocsp.CertificateStatus.GOOD);
+        assertThat(basic(answer).getResponses()[0].getCertID().getSerialNumber()).isEqualTo(new BigInteger(serial, 16));
+    }
+
+    private static double presignedHits() throws Exception {
+        HttpResponse<byte[]> scraped = send(HttpRequest.newBuilder(server.url("/metrics")).build());
+        return value(new String(scraped.body(), StandardCharsets.UTF_8), "egovpki_ocsp_presigned_hits_total");
+    }
+
+    /**
      * {@code GET /metrics} after an issuance, a revocation, OCSP answers and a CRL on the real jar:
      * each new series with a plausible value, and the whole answer accepted by {@code promtool check
      * metrics} (the Prometheus project's own linter).
@@ -348,9 +373,12 @@ class OcspIT {
     }
 
     private static byte[] request(X509Certificate issuer, BigInteger serial) throws Exception {
+        return request(issuer, serial, new AlgorithmIdentifier(OIWObjectIdentifiers.idSHA1));
+    }
+
+    private static byte[] request(X509Certificate issuer, BigInteger serial, AlgorithmIdentifier hash) throws Exception {
         CertificateID id = new CertificateID(new JcaDigestCalculatorProviderBuilder().setProvider(BouncyCastle.PROVIDER)
-                .build().get(new AlgorithmIdentifier(OIWObjectIdentifiers.idSHA1)), new JcaX509CertificateHolder(issuer),
-                serial);
+                .build().get(hash), new JcaX509CertificateHolder(issuer), serial);
         return new OCSPReqBuilder().addRequest(id).build().getEncoded();
     }
 

@@ -619,9 +619,10 @@ public final class ConfigLoader {
         boolean presigned = node.bool("presigned", true);
         int presignedMaxEntries = node.integer("presignedMaxEntries", OcspResponder.Settings.DEFAULT_PRESIGNED_ENTRIES,
                 1, OcspResponder.Settings.MAX_PRESIGNED_ENTRIES);
+        boolean presignAhead = node.bool("presignAhead", true);
         node.rejectUnknownKeys();
         return new EgovPkiConfig.Ocsp(signer, Duration.ofDays(validityDays), Duration.ofMinutes(nextUpdateMinutes),
-                Duration.ofSeconds(cacheSeconds), cacheEntries, presigned, presignedMaxEntries);
+                Duration.ofSeconds(cacheSeconds), cacheEntries, presigned, presignedMaxEntries, presignAhead);
     }
 
     private static EgovPkiConfig.Sync readSync(ConfigNode node) {

@@ -388,9 +388,12 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
      * @param presigned         {@code ocsp.presigned} — whether answers to nonce-free single-CertID requests
      *                          are kept and re-signed ahead of expiry and on revocation
      * @param presignedMaxEntries {@code ocsp.presignedMaxEntries} — most pre-signed answers kept at once
+     * @param presignAhead      {@code ocsp.presignAhead} — with {@code presigned}, whether every unexpired
+     *                          certificate's answer is signed before its first request (at start-up, every
+     *                          half nextUpdate and at issuance) and kept until its notAfter
      */
     public record Ocsp(OcspSigner signer, Duration delegatedValidity, Duration nextUpdate, Duration cacheLifetime,
-                       int cacheEntries, boolean presigned, int presignedMaxEntries) {
+                       int cacheEntries, boolean presigned, int presignedMaxEntries, boolean presignAhead) {
 
         /** The responder's settings these values make. */
         public OcspResponder.Settings responderSettings() {

@@ -76,17 +76,18 @@ class ConfigLoaderTest {
                         org.assertj.core.groups.Tuple.tuple("sm2-root", CaRole.ROOT, KeyAlgorithm.SM2),
                         org.assertj.core.groups.Tuple.tuple("sm2-issuing", CaRole.ISSUING, KeyAlgorithm.SM2));
         assertThat(config.ocsp()).isEqualTo(new EgovPkiConfig.Ocsp(EgovPkiConfig.OcspSigner.CA, Duration.ofDays(30),
-                Duration.ofHours(1), Duration.ofSeconds(60), 10_000, true, 100_000));
+                Duration.ofHours(1), Duration.ofSeconds(60), 10_000, true, 100_000, true));
     }
 
     @Test
     void ocspSettingsAreRead() throws IOException {
         Path file = write("ocsp:\n  signer: delegated\n  delegatedValidityDays: 7\n  nextUpdateMinutes: 10\n"
-                + "  cacheSeconds: 0\n  cacheEntries: 50\n  presigned: false\n  presignedMaxEntries: 20\n");
+                + "  cacheSeconds: 0\n  cacheEntries: 50\n  presigned: false\n  presignedMaxEntries: 20\n"
+                + "  presignAhead: false\n");
 
         assertThat(ConfigLoader.load(file, Map.of()).ocsp()).isEqualTo(new EgovPkiConfig.Ocsp(
                 EgovPkiConfig.OcspSigner.DELEGATED, Duration.ofDays(7), Duration.ofMinutes(10), Duration.ZERO, 50, false,
-                20));
+                20, false));
     }
 
     @Test

@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1GeneralizedTime;
+import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Primitive;
@@ -53,6 +54,7 @@ import org.bouncycastle.asn1.ocsp.RevokedInfo;
 import org.bouncycastle.asn1.ocsp.SingleResponse;
 import org.bouncycastle.asn1.ocsp.TBSRequest;
 import org.bouncycastle.asn1.oiw.OIWObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.Certificate;
 import org.bouncycastle.asn1.x509.Extension;
@@ -97,6 +99,9 @@ import org.slf4j.LoggerFactory;
  *     served, byte for byte, until three quarters of its validity; {@link #refreshPresigned}
  *     re-signs it past half, {@link #invalidate} drops and re-signs it. Such answers bypass the
  *     cache; when the pre-signed store is full they go to the cache as before.</li>
+ * <li>With {@link #presignAhead} too, every unexpired certificate's answer (SHA-1 CertID form) is
+ *     signed before anyone asks — by a walk of the certificates and at issuance — and kept until
+ *     the certificate's notAfter; the ticket discipline of the pre-signed store holds for it.</li>
  * </ul>
  *
  * <p>Thread-safe: the served CAs are one immutable map, replaced as a whole by
@@ -124,6 +129,9 @@ public final class OcspResponder {
     private static final DateTimeFormatter GENERALIZED_TIME =
             DateTimeFormatter.ofPattern("uuuuMMddHHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final CertStatus GOOD = new CertStatus();
+    /** The hash algorithm of the CertIDs signed ahead ({@link #presignAhead}). */
+    private static final AlgorithmIdentifier SHA1_WITH_NULL =
+            new AlgorithmIdentifier(OIWObjectIdentifiers.idSHA1, DERNull.INSTANCE);
     private static final CertStatus UNKNOWN = new CertStatus(2, DERNull.INSTANCE);
 
     static final byte[] MALFORMED_REQUEST = unsigned(OCSPResponseStatus.MALFORMED_REQUEST);
@@ -137,6 +145,10 @@ public final class OcspResponder {
     private volatile Timing timing;
     private volatile Map<IssuerHashes, Served> servedByHashes;
     private final LongAdder presignedHits = new LongAdder();
+    /** Where answers are signed ahead from ({@link #presignAhead}); {@code null}: only on request. */
+    private volatile UnexpiredCertificates ahead;
+    /** When {@link #refreshPresigned} next walks {@link #ahead}. */
+    private volatile long nextWalkMillis = Long.MIN_VALUE;
     /** Changes of the pre-signed set, across settings reloads (each starts a new store). */
     private final java.util.concurrent.atomic.AtomicLong presignedChanges = new java.util.concurrent.atomic.AtomicLong();
 
@@ -193,6 +205,7 @@ public final class OcspResponder {
         if (presigned != null) {
             presigned.clear();
         }
+        nextWalkMillis = Long.MIN_VALUE;
     }
 
     /**
@@ -205,6 +218,7 @@ public final class OcspResponder {
     public void updateSettings(Settings settings) {
         timing = Timing.of(Objects.requireNonNull(settings, "settings"), clock, presignedChanges);
         presignedChanges.incrementAndGet();
+        nextWalkMillis = Long.MIN_VALUE; // the new store starts empty: sign ahead again at the next refresh
     }
 
     /** The nextUpdate and cache settings in force. */
@@ -233,9 +247,9 @@ public final class OcspResponder {
             return;
         }
         // Dropped at once; re-signed with the stored new status so the next client is still answered without signing.
-        for (CertID certId : presigned.invalidate(issuerName, serial)) {
+        for (PresignedResponses.Due due : presigned.invalidate(issuerName, serial)) {
             try {
-                presign(current, presigned, PresignedResponses.keyOf(certId), certId);
+                presign(current, presigned, due.key(), PresignedResponses.certIdOf(due.key()), due.keepUntil());
             } catch (RuntimeException e) {
                 LOG.warn("cannot re-sign the pre-signed OCSP answer of serial {} of CA {} after its invalidation; "
                         + "the next request signs it: {}", serial.toString(16), issuerName, e.toString());
@@ -419,7 +433,8 @@ public final class OcspResponder {
         byte[] response = signed(signing, request.certIds(), statuses, request.nonce(), now,
                 current.settings().nextUpdate());
         if (allKnown && presigned != null && answered.size() == 1
-                && presigned.put(presignedKey, answered.get(0), presignedTicket, response, now.toEpochMilli(), true)) {
+                && presigned.put(presignedKey, answered.get(0), presignedTicket, response, now.toEpochMilli(), true,
+                        PresignedResponses.NOT_KEPT)) {
             return response;
         }
         // Not pre-signed (a nonce, several CertIDs, pre-signing off or full): the short-lived cache.
@@ -430,13 +445,58 @@ public final class OcspResponder {
     }
 
     /**
-     * Re-signs the pre-signed answers that have less than half of their validity left and were
-     * asked for since they were signed; drops those nobody asked for, and those whose serial the
-     * CA no longer knows. Called periodically (the {@code ocsp-presigned-refresh} route). Stops at
-     * the first status store failure: the answers it did not reach stay servable until three
-     * quarters of their validity, and the next run tries again.
+     * Signs answers ahead of any request from now on: {@link #refreshPresigned} walks
+     * {@code certificates} (at its first run, then every half nextUpdate, and after a settings or
+     * signers change) and signs the answer of every unexpired certificate that has none, and
+     * {@link #presignIssued} signs a new certificate's. Such answers are kept and re-signed until
+     * their certificate's notAfter, whether asked for or not. Only the CertID form browsers, the
+     * JDK, OpenSSL and Bouncy Castle send is signed ahead (SHA-1 hashes, the algorithm's NULL
+     * parameters); other forms are signed on their first request, as before. A CA served with
+     * several keys (after a key changeover) is left to requests: its records do not say which key
+     * issued them. Harmless when pre-signing is off.
+     */
+    public void presignAhead(UnexpiredCertificates certificates) {
+        this.ahead = Objects.requireNonNull(certificates, "certificates");
+        this.nextWalkMillis = Long.MIN_VALUE;
+    }
+
+    /**
+     * Signs the answer of a certificate just issued, ahead of its first request (with {@link
+     * #presignAhead} on; else nothing). Reads its status like any answer, so a revocation that
+     * came first is what it says. Never throws: a failure is logged and the first request signs.
      *
-     * @return how many answers were re-signed
+     * @return whether an answer was stored
+     */
+    public boolean presignIssued(String issuerName, BigInteger serial, Instant notAfter) {
+        Timing current = timing;
+        PresignedResponses presigned = current.presigned();
+        if (ahead == null || presigned == null || !issuable(serial) || !presigned.hasRoom()) {
+            return false;
+        }
+        Served signing = singleKeyServed(servedByHashes).get(issuerName);
+        if (signing == null) {
+            return false;
+        }
+        CertID certId = signing.aheadCertId(serial);
+        try {
+            return presign(current, presigned, PresignedResponses.keyOf(certId), certId, notAfter.toEpochMilli());
+        } catch (RuntimeException e) {
+            LOG.warn("cannot pre-sign the OCSP answer of new certificate {} of CA {}; its first request signs it: {}",
+                    serial.toString(16), issuerName, e.toString());
+            return false;
+        }
+    }
+
+    /**
+     * Re-signs the pre-signed answers that have less than half of their validity left and were
+     * asked for since they were signed, or are kept ahead until their certificate's notAfter;
+     * drops the others, and those whose serial the CA no longer knows. With {@link #presignAhead}
+     * on, first signs ahead the unexpired certificates that have no answer, when that walk is due.
+     * Called periodically (the {@code ocsp-presigned-refresh} route). Stops at the first status
+     * store failure: the answers it did not reach stay servable until three quarters of their
+     * validity, and the next run tries again.
+     *
+     * @return how many answers were signed or re-signed
      */
     public int refreshPresigned() {
         Timing current = timing;
@@ -445,9 +505,23 @@ public final class OcspResponder {
             return 0;
         }
         int resigned = 0;
+        UnexpiredCertificates certificates = ahead;
+        if (certificates != null && clock.millis() >= nextWalkMillis) {
+            try {
+                resigned += walkAhead(current, presigned, certificates);
+                nextWalkMillis = clock.millis() + current.settings().nextUpdate().toMillis() / 2;
+            } catch (DomainException e) {
+                if (e.kind() != DomainException.Kind.UNAVAILABLE) {
+                    throw e;
+                }
+                LOG.warn("certificate store unavailable; signing OCSP answers ahead stopped after {} answer(s) "
+                        + "and goes on at the next refresh: {}", resigned, e.getMessage());
+                return resigned;
+            }
+        }
         for (PresignedResponses.Due due : presigned.sweep()) {
             try {
-                if (presign(current, presigned, due.key(), PresignedResponses.certIdOf(due.key()))) {
+                if (presign(current, presigned, due.key(), PresignedResponses.certIdOf(due.key()), due.keepUntil())) {
                     resigned++;
                 }
             } catch (DomainException e) {
@@ -463,11 +537,82 @@ public final class OcspResponder {
     }
 
     /**
+     * Signs ahead the answer of every unexpired certificate of a single-key CA that has none, with
+     * the status its page was read with. A ticket is taken before each page is read, so an answer
+     * read before a revocation is never stored after it: once one happened, the page's remaining
+     * certificates are signed with their status read again.
+     */
+    private int walkAhead(Timing current, PresignedResponses presigned, UnexpiredCertificates certificates) {
+        Map<String, Served> byName = singleKeyServed(servedByHashes);
+        long started = System.nanoTime();
+        long[] ticket = {presigned.ticket()};
+        int[] counts = new int[3]; // signed, already held, left out for want of room
+        certificates.forEachPage(clock.instant(), page -> {
+            long pageTicket = ticket[0];
+            for (UnexpiredCertificates.Unexpired certificate : page) {
+                Served signing = byName.get(certificate.issuerName());
+                if (signing == null || !issuable(certificate.serial())) {
+                    continue;
+                }
+                CertID certId = signing.aheadCertId(certificate.serial());
+                DerKey key = PresignedResponses.keyOf(certId);
+                if (presigned.contains(key)) {
+                    counts[1]++;
+                } else if (!presigned.hasRoom()) {
+                    counts[2]++;
+                } else if (aheadOne(current, presigned, signing, certId, key, certificate, pageTicket)) {
+                    counts[0]++;
+                }
+            }
+            ticket[0] = presigned.ticket(); // before the next page is read (the contract of forEachPage)
+        });
+        if (counts[2] > 0) {
+            LOG.warn("pre-signed OCSP answers are full ({} kept): {} unexpired certificate(s) were not signed ahead "
+                    + "and are signed on their first request; raise ocsp.presignedMaxEntries to keep them all",
+                    presigned.size(), counts[2]);
+        }
+        if (counts[0] > 0) {
+            LOG.info("signed {} OCSP answer(s) ahead in {} ms ({} already held)", counts[0],
+                    (System.nanoTime() - started) / 1_000_000, counts[1]);
+        }
+        return counts[0];
+    }
+
+    private boolean aheadOne(Timing current, PresignedResponses presigned, Served signing, CertID certId, DerKey key,
+            UnexpiredCertificates.Unexpired certificate, long pageTicket) {
+        long keepUntil = certificate.notAfter().toEpochMilli();
+        if (presigned.ticket() != pageTicket) {
+            // A revocation since this page was read: its status may be stale, so read it again.
+            return presign(current, presigned, key, certId, keepUntil);
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        byte[] response = signed(signing, new CertID[] {certId},
+                new CertStatus[] {certStatus(Optional.of(certificate.status()))}, null, now,
+                current.settings().nextUpdate());
+        return presigned.put(key, new ResponseCache.Serial(signing.ca().name(), certificate.serial()), pageTicket,
+                response, now.toEpochMilli(), false, keepUntil);
+    }
+
+    /** The served CAs by name, leaving out a CA served with several keys (which key issued a serial is unknown). */
+    private static Map<String, Served> singleKeyServed(Map<IssuerHashes, Served> served) {
+        Map<String, Served> byName = new HashMap<>();
+        Set<String> several = new HashSet<>();
+        for (Served entry : served.values()) {
+            Served other = byName.putIfAbsent(entry.ca().name(), entry);
+            if (other != null && other != entry) {
+                several.add(entry.ca().name());
+            }
+        }
+        byName.keySet().removeAll(several);
+        return byName;
+    }
+
+    /**
      * Signs and stores one pre-signed answer with the status read now.
      *
      * @return whether it was stored; an unknown serial or a CertID no longer served is dropped instead
      */
-    private boolean presign(Timing current, PresignedResponses presigned, DerKey key, CertID certId) {
+    private boolean presign(Timing current, PresignedResponses presigned, DerKey key, CertID certId, long keepUntil) {
         long ticket = presigned.ticket();
         Served signing = servedByHashes.get(IssuerHashes.of(certId));
         BigInteger serial = certId.getSerialNumber().getValue();
@@ -484,7 +629,7 @@ public final class OcspResponder {
         byte[] response = signed(signing, new CertID[] {certId}, new CertStatus[] {certStatus(known)}, null, now,
                 current.settings().nextUpdate());
         return presigned.put(key, new ResponseCache.Serial(signing.ca().name(), serial), ticket, response,
-                now.toEpochMilli(), false);
+                now.toEpochMilli(), false, keepUntil);
     }
 
     private Optional<RevocationStatus> storedStatus(Served signing, CertID certId) {
@@ -769,6 +914,16 @@ public final class OcspResponder {
                 }
             }
             return new Served(ca, responderId, certs, List.copyOf(hashes));
+        }
+
+        /**
+         * The CertID of {@code serial} as browsers, the JDK, OpenSSL and Bouncy Castle send it: SHA-1
+         * hashes, the algorithm identifier with NULL parameters.
+         */
+        CertID aheadCertId(BigInteger serial) {
+            IssuerHashes sha1 = hashes.get(0);
+            return new CertID(SHA1_WITH_NULL, new DEROctetString(sha1.nameHash), new DEROctetString(sha1.keyHash),
+                    new ASN1Integer(serial));
         }
 
         private static MessageDigest digest(String name) {

@@ -37,12 +37,19 @@ import org.bouncycastle.asn1.ocsp.CertID;
  *     {@link #ticket()} before it reads the status and {@link #put} refuses a ticket older than
  *     the last invalidation (the discipline of {@link ResponseCache}).</li>
  * <li>An entry nobody asked for since it was last signed is dropped by the sweep instead of
- *     re-signed: sweeping costs signatures only for certificates still asked about.</li>
+ *     re-signed — unless it was signed ahead of any request ({@code keepUntil}, the certificate's
+ *     notAfter) and that time has not come: such an entry is re-signed whether asked for or not,
+ *     so a certificate's first request finds its answer; after its notAfter it is treated like
+ *     any other. Sweeping costs signatures only for certificates still asked about, or kept
+ *     ahead on purpose.</li>
  * </ul>
  *
  * <p>Thread-safe. Lookups never lock; stores, invalidations and sweeps' removals hold one lock.
  */
 final class PresignedResponses {
+
+    /** The {@code keepUntil} of an answer signed because someone asked: kept only while asked for. */
+    static final long NOT_KEPT = Long.MIN_VALUE;
 
     private final Clock clock;
     private final long validityMillis;
@@ -100,6 +107,16 @@ final class PresignedResponses {
         return entry.response;
     }
 
+    /** Whether an answer for {@code key} is stored (servable or not). */
+    boolean contains(DerKey key) {
+        return entries.containsKey(key);
+    }
+
+    /** Whether another certificate's answer may still be stored. */
+    boolean hasRoom() {
+        return entries.size() < maxEntries;
+    }
+
     /** Taken before the status of an answer is read, and handed to {@link #put}. */
     long ticket() {
         return epoch;
@@ -112,10 +129,12 @@ final class PresignedResponses {
      *
      * @param signedAtMillis the answer's thisUpdate
      * @param asked          whether a client asked for it (a lazy store) rather than the sweep
+     * @param keepUntil      until when the sweep re-signs it though nobody asked (epoch millis; the
+     *                       certificate's notAfter for an answer signed ahead, {@link #NOT_KEPT} otherwise)
      * @return whether it was stored
      */
     synchronized boolean put(DerKey key, ResponseCache.Serial serial, long ticket, byte[] response, long signedAtMillis,
-            boolean asked) {
+            boolean asked, long keepUntil) {
         if (ticket != epoch) {
             return false;
         }
@@ -127,7 +146,7 @@ final class PresignedResponses {
             return false;
         }
         Entry entry = new Entry(key, serial, response, signedAtMillis, signedAtMillis + validityMillis / 2,
-                signedAtMillis + validityMillis / 4 * 3);
+                signedAtMillis + validityMillis / 4 * 3, keepUntil);
         entry.asked = asked;
         entries.put(key, entry);
         changes.incrementAndGet();
@@ -140,18 +159,19 @@ final class PresignedResponses {
     /**
      * Drops every answer about {@code serial} of CA {@code issuerName}.
      *
-     * @return the CertIDs whose answers were dropped, to be re-signed with the new status
+     * @return the answers dropped, to be re-signed with the new status
      */
-    synchronized List<CertID> invalidate(String issuerName, BigInteger serial) {
+    synchronized List<Due> invalidate(String issuerName, BigInteger serial) {
         epoch++;
         List<DerKey> keys = bySerial.remove(new ResponseCache.Serial(issuerName, serial));
         if (keys == null) {
             return List.of();
         }
-        List<CertID> dropped = new ArrayList<>(keys.size());
+        List<Due> dropped = new ArrayList<>(keys.size());
         for (DerKey key : keys) {
-            if (entries.remove(key) != null) {
-                dropped.add(certIdOf(key));
+            Entry entry = entries.remove(key);
+            if (entry != null) {
+                dropped.add(new Due(key, entry.serial, entry.keepUntil));
             }
         }
         changes.incrementAndGet();
@@ -159,8 +179,8 @@ final class PresignedResponses {
     }
 
     /**
-     * The entries due for re-signing now that someone asked for since they were signed; due
-     * entries nobody asked for are dropped here.
+     * The entries due for re-signing now that someone asked for since they were signed, or that
+     * are kept ahead until a time not yet come; other due entries are dropped here.
      */
     List<Due> sweep() {
         long now = clock.millis();
@@ -169,8 +189,8 @@ final class PresignedResponses {
             if (now < entry.refreshAt) {
                 continue;
             }
-            if (entry.asked) {
-                due.add(new Due(entry.key, entry.serial));
+            if (entry.asked || now < entry.keepUntil) {
+                due.add(new Due(entry.key, entry.serial, entry.keepUntil));
             } else {
                 remove(entry);
             }
@@ -232,8 +252,8 @@ final class PresignedResponses {
         }
     }
 
-    /** An entry to re-sign: its CertID as asked and its (CA, serial). */
-    record Due(DerKey key, ResponseCache.Serial serial) {
+    /** An entry to re-sign: its CertID as asked, its (CA, serial) and until when it is kept unasked. */
+    record Due(DerKey key, ResponseCache.Serial serial, long keepUntil) {
     }
 
     /** The CertID of a key, decoded again from its DER (kept as bytes: a third of the memory). */
@@ -249,17 +269,20 @@ final class PresignedResponses {
         final long signedAt;
         final long refreshAt;
         final long servableUntil;
+        /** Re-signed by the sweep until then even if nobody asked (answers signed ahead); {@link #NOT_KEPT} otherwise. */
+        final long keepUntil;
         /** Whether a client asked for this answer since it was signed; a benign race, set once. */
         volatile boolean asked;
 
         Entry(DerKey key, ResponseCache.Serial serial, byte[] response, long signedAt, long refreshAt,
-                long servableUntil) {
+                long servableUntil, long keepUntil) {
             this.key = key;
             this.serial = serial;
             this.response = response;
             this.signedAt = signedAt;
             this.refreshAt = refreshAt;
             this.servableUntil = servableUntil;
+            this.keepUntil = keepUntil;
         }
     }
 }
