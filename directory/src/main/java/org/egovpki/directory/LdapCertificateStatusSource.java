@@ -19,15 +19,20 @@ import org.egovpki.core.ocsp.CertificateStatusSource;
 import org.egovpki.core.ocsp.RevocationStatus;
 import org.egovpki.core.ocsp.UnexpiredCertificates;
 import org.egovpki.schema.DirectoryLayout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Certificate status for OCSP, read from the certificate records: one base-object read by the
  * record's DN ({@code egovCertificateId=<ca>-<serial>}). A serial with no record, or only an
  * intent or a voided reservation, was never issued, so the answer is "unknown" — never "good".
  * Also the unexpired certificates whose answers are signed ahead: one paged search of the records
- * by issuance state and notAfter (both indexed), reading only what a status needs.
+ * by issuance state (indexed in both directories) and notAfter (indexed for ranges in the embedded
+ * directory; slapd tests it on the candidates), reading only what a status needs.
  */
 public final class LdapCertificateStatusSource implements CertificateStatusSource, UnexpiredCertificates {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LdapCertificateStatusSource.class);
 
     /** Records per page of the walk: a page's statuses are read, and then signed, together. */
     static final int PAGE = 500;
@@ -88,9 +93,15 @@ public final class LdapCertificateStatusSource implements CertificateStatusSourc
                     result -> {
                         List<Unexpired> certificates = new ArrayList<>(result.getEntryCount());
                         for (SearchResultEntry entry : result.getSearchEntries()) {
-                            certificates.add(new Unexpired(entry.getAttributeValue("egovIssuerName"),
-                                    new BigInteger(entry.getAttributeValue("egovSerialNumber"), 16), statusOf(entry),
-                                    LdapValues.time(entry, "egovNotAfter")));
+                            try {
+                                certificates.add(new Unexpired(entry.getAttributeValue("egovIssuerName"),
+                                        new BigInteger(entry.getAttributeValue("egovSerialNumber"), 16),
+                                        statusOf(entry), LdapValues.time(entry, "egovNotAfter")));
+                            } catch (RuntimeException e) {
+                                // Its first request reads it the usual way, and answers tryLater or unknown if unreadable.
+                                LOG.warn("certificate record {} is unreadable and is not signed ahead: {}", entry.getDN(),
+                                        e.toString());
+                            }
                         }
                         if (!certificates.isEmpty()) {
                             page.accept(certificates);

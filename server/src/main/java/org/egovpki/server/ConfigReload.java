@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * Jetty at start. {@code ca} and {@code ocsp} are compared key by key, because their timings are
  * read by objects that take new values at any time ({@link CrlPublisher}, the CRL routes through
  * {@link CrlTimings}, {@link OcspResponder}, {@link OcspSigners}) while the rest of them (the CAs,
- * {@code ca.crl.deltas}, {@code ca.crl.partitions}, {@code ocsp.signer}) shapes what certificates
+ * {@code ca.crl.deltas}, {@code ca.crl.partitions}, {@code ocsp.signer}, {@code ocsp.presignAhead}) shapes what certificates
  * carry or who signs, and needs a restart. {@code profiles} are replaced as a whole
  * ({@link LiveProfiles}) after every new or changed profile is checked against the CAs in service:
  * one that does not fit refuses the whole reload, nothing applied.
@@ -329,6 +329,9 @@ public final class ConfigReload {
         }
         if (before.ocsp().signer() != after.ocsp().signer()) {
             changed.add("ocsp.signer");
+        }
+        if (before.ocsp().presignAhead() != after.ocsp().presignAhead()) {
+            changed.add("ocsp.presignAhead");
         }
         return changed;
     }

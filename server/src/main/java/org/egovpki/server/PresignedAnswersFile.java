@@ -37,10 +37,10 @@ import org.slf4j.LoggerFactory;
  *     new one, never a mix (and {@link PresignedSnapshot#read} refuses a partial file anyway).</li>
  * <li>Written only when the set of answers changed since the last write ({@link
  *     OcspResponder#presignedChanges()}): by the refresh sweep ({@link #save()}, at most every
- *     {@link #MIN_INTERVAL}) and at an orderly stop ({@link #close()}, whatever the interval). A
+ *     {@link #interval}: a minute, longer for a large set) and at an orderly stop ({@link #close()}, whatever the interval). A
  *     start whose set never changed leaves the previous file in place.</li>
  * <li>Never stops the server: a failed write is logged and tried again by the sweep after
- *     {@link #MIN_INTERVAL} (and at the stop); a file
+ *     {@link #interval} (and at the stop); a file
  *     that cannot be read is logged with the reason and ignored ({@link #load}).</li>
  * </ul>
  *
@@ -50,6 +50,10 @@ public final class PresignedAnswersFile implements AutoCloseable {
 
     /** Least time between two writes by the sweep: with many answers a write is large (1-2 KiB each). */
     static final Duration MIN_INTERVAL = Duration.ofMinutes(1);
+    /** Answers per minute of {@link #interval}: a set signed ahead for every certificate is written less often. */
+    static final int ANSWERS_PER_MINUTE = 10_000;
+    /** Longest time between two writes by the sweep, however many answers. */
+    static final Duration MAX_INTERVAL = Duration.ofMinutes(10);
 
     private static final Logger LOG = LoggerFactory.getLogger(PresignedAnswersFile.class);
 
@@ -77,7 +81,7 @@ public final class PresignedAnswersFile implements AutoCloseable {
 
     /**
      * The sweep's write (the {@code ocsp-presigned-refresh} route, after the re-signing): writes
-     * when the set changed and the last write is at least {@link #MIN_INTERVAL} ago.
+     * when the set changed and the last write is at least {@link #interval} ago.
      *
      * @return whether the file was written
      */
@@ -104,7 +108,7 @@ public final class PresignedAnswersFile implements AutoCloseable {
         }
         List<PresignedAnswer> answers = responder.presignedAnswers();
         // Success or not, the sweep waits the interval: a full disk is warned about once a minute, not every run.
-        nextSaveMillis = clock.millis() + MIN_INTERVAL.toMillis();
+        nextSaveMillis = clock.millis() + interval(answers.size()).toMillis();
         try {
             int count = write(file, answers, maxEntries);
             written = changes;
@@ -112,9 +116,22 @@ public final class PresignedAnswersFile implements AutoCloseable {
             return true;
         } catch (IOException | RuntimeException e) {
             LOG.warn("Could not write the pre-signed OCSP answers to {} ({}); the previous file stays, the sweep "
-                    + "tries again in {}", file, e.toString(), MIN_INTERVAL);
+                    + "tries again in {}", file, e.toString(), interval(answers.size()));
             return false;
         }
+    }
+
+    /**
+     * The sweep's least time between writes of {@code answers} answers: a minute per {@value
+     * #ANSWERS_PER_MINUTE} (at least {@link #MIN_INTERVAL}, at most {@link #MAX_INTERVAL}), so that a
+     * large set — every unexpired certificate's, with {@code ocsp.presignAhead} — is not rewritten
+     * every minute. An answer in the file stays good for a locked start until its nextUpdate, so an
+     * older file after a crash only holds fewer answers.
+     */
+    static Duration interval(int answers) {
+        long minutes = Math.max(1, (answers + ANSWERS_PER_MINUTE - 1) / ANSWERS_PER_MINUTE);
+        Duration interval = MIN_INTERVAL.multipliedBy(minutes);
+        return interval.compareTo(MAX_INTERVAL) > 0 ? MAX_INTERVAL : interval;
     }
 
     /**

@@ -187,21 +187,23 @@ class ConfigReloadTest {
 
     @Test
     void liveSettingsApplyAndTheRestAreNamedAsNeedingARestart() throws IOException {
-        write("logging:\n  level: DEBUG\nocsp:\n  signer: delegated\nca:\n  crl:\n    deltas: false\n"
+        write("logging:\n  level: DEBUG\nocsp:\n  signer: delegated\n  presignAhead: false\nca:\n  crl:\n    deltas: false\n"
                 + "enrollment:\n  allowLegacyRsa: true\n");
 
         ConfigReload.Outcome outcome = reload.reload();
 
         assertThat(outcome.refused()).isFalse();
         assertThat(outcome.applied()).containsExactly("logging");
-        assertThat(outcome.restartNeeded()).containsExactly("enrollment", "ca.crl.deltas", "ocsp.signer");
+        assertThat(outcome.restartNeeded()).containsExactly("enrollment", "ca.crl.deltas", "ocsp.signer",
+                "ocsp.presignAhead");
         assertThat(logback.getLogger("org.egovpki").getLevel()).isEqualTo(Level.DEBUG);
-        assertAuditedAsApplied("logging", "enrollment,ca.crl.deltas,ocsp.signer");
+        assertAuditedAsApplied("logging", "enrollment,ca.crl.deltas,ocsp.signer,ocsp.presignAhead");
 
         // Applied once: the next reload of the same file changes nothing live, and still names the restart.
         ConfigReload.Outcome again = reload.reload();
         assertThat(again.applied()).isEmpty();
-        assertThat(again.restartNeeded()).containsExactly("enrollment", "ca.crl.deltas", "ocsp.signer");
+        assertThat(again.restartNeeded()).containsExactly("enrollment", "ca.crl.deltas", "ocsp.signer",
+                "ocsp.presignAhead");
     }
 
     @Test

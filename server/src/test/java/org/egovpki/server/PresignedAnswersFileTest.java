@@ -59,6 +59,16 @@ class PresignedAnswersFileTest {
         file = dir.resolve("data").resolve("ocsp").resolve("presigned.bin");
     }
 
+    /** A set signed ahead for every certificate is large: written less often, at most every ten minutes. */
+    @Test
+    void aLargerSetIsWrittenLessOftenUpToTenMinutesApart() {
+        assertThat(PresignedAnswersFile.interval(0)).isEqualTo(Duration.ofMinutes(1));
+        assertThat(PresignedAnswersFile.interval(10_000)).isEqualTo(Duration.ofMinutes(1));
+        assertThat(PresignedAnswersFile.interval(10_001)).isEqualTo(Duration.ofMinutes(2));
+        assertThat(PresignedAnswersFile.interval(45_000)).isEqualTo(Duration.ofMinutes(5));
+        assertThat(PresignedAnswersFile.interval(1_000_000)).isEqualTo(Duration.ofMinutes(10));
+    }
+
     @Test
     void theSweepWritesTheChangedSetOwnerOnlyAndAtMostOnceAMinute() throws Exception {
         PresignedAnswersFile persisted = new PresignedAnswersFile(file, responder, 100, clock);

@@ -149,6 +149,8 @@ public final class OcspResponder {
     private volatile UnexpiredCertificates ahead;
     /** When {@link #refreshPresigned} next walks {@link #ahead}. */
     private volatile long nextWalkMillis = Long.MIN_VALUE;
+    /** Raised by every settings or signers change, which asks for a walk at the next refresh. */
+    private final java.util.concurrent.atomic.AtomicLong aheadGeneration = new java.util.concurrent.atomic.AtomicLong();
     /** Changes of the pre-signed set, across settings reloads (each starts a new store). */
     private final java.util.concurrent.atomic.AtomicLong presignedChanges = new java.util.concurrent.atomic.AtomicLong();
 
@@ -205,7 +207,14 @@ public final class OcspResponder {
         if (presigned != null) {
             presigned.clear();
         }
-        nextWalkMillis = Long.MIN_VALUE;
+        walkAgain();
+    }
+
+    private void walkAgain() {
+        synchronized (aheadGeneration) {
+            aheadGeneration.incrementAndGet();
+            nextWalkMillis = Long.MIN_VALUE;
+        }
     }
 
     /**
@@ -218,7 +227,7 @@ public final class OcspResponder {
     public void updateSettings(Settings settings) {
         timing = Timing.of(Objects.requireNonNull(settings, "settings"), clock, presignedChanges);
         presignedChanges.incrementAndGet();
-        nextWalkMillis = Long.MIN_VALUE; // the new store starts empty: sign ahead again at the next refresh
+        walkAgain(); // the new store starts empty: sign ahead again at the next refresh
     }
 
     /** The nextUpdate and cache settings in force. */
@@ -457,7 +466,7 @@ public final class OcspResponder {
      */
     public void presignAhead(UnexpiredCertificates certificates) {
         this.ahead = Objects.requireNonNull(certificates, "certificates");
-        this.nextWalkMillis = Long.MIN_VALUE;
+        walkAgain();
     }
 
     /**
@@ -470,7 +479,7 @@ public final class OcspResponder {
     public boolean presignIssued(String issuerName, BigInteger serial, Instant notAfter) {
         Timing current = timing;
         PresignedResponses presigned = current.presigned();
-        if (ahead == null || presigned == null || !issuable(serial) || !presigned.hasRoom()) {
+        if (ahead == null || presigned == null || !issuable(serial) || !presigned.hasRoomAhead()) {
             return false;
         }
         Served signing = singleKeyServed(servedByHashes).get(issuerName);
@@ -507,17 +516,7 @@ public final class OcspResponder {
         int resigned = 0;
         UnexpiredCertificates certificates = ahead;
         if (certificates != null && clock.millis() >= nextWalkMillis) {
-            try {
-                resigned += walkAhead(current, presigned, certificates);
-                nextWalkMillis = clock.millis() + current.settings().nextUpdate().toMillis() / 2;
-            } catch (DomainException e) {
-                if (e.kind() != DomainException.Kind.UNAVAILABLE) {
-                    throw e;
-                }
-                LOG.warn("certificate store unavailable; signing OCSP answers ahead stopped after {} answer(s) "
-                        + "and goes on at the next refresh: {}", resigned, e.getMessage());
-                return resigned;
-            }
+            resigned += walkAhead(current, presigned, certificates);
         }
         for (PresignedResponses.Due due : presigned.sweep()) {
             try {
@@ -538,59 +537,150 @@ public final class OcspResponder {
 
     /**
      * Signs ahead the answer of every unexpired certificate of a single-key CA that has none, with
-     * the status its page was read with. A ticket is taken before each page is read, so an answer
-     * read before a revocation is never stored after it: once one happened, the page's remaining
-     * certificates are signed with their status read again.
+     * the status its page was read with, until the store's room for answers signed ahead is used.
+     * A ticket is taken before each page is read, so an answer read before a revocation is never
+     * stored after it: once one happened, the page's remaining certificates are signed with their
+     * status read again. A settings or signers change abandons the walk (the next refresh walks
+     * again for the new store). Never throws: a store outage is retried at the next refresh, any
+     * other failure at the next walk, half a nextUpdate later; the sweep runs either way.
+     *
+     * @return how many answers were signed
      */
     private int walkAhead(Timing current, PresignedResponses presigned, UnexpiredCertificates certificates) {
-        Map<String, Served> byName = singleKeyServed(servedByHashes);
+        long generation = aheadGeneration.get();
+        Map<IssuerHashes, Served> served = servedByHashes;
+        Map<String, Served> byName = singleKeyServed(served);
         long started = System.nanoTime();
-        long[] ticket = {presigned.ticket()};
-        int[] counts = new int[3]; // signed, already held, left out for want of room
-        certificates.forEachPage(clock.instant(), page -> {
-            long pageTicket = ticket[0];
-            for (UnexpiredCertificates.Unexpired certificate : page) {
-                Served signing = byName.get(certificate.issuerName());
-                if (signing == null || !issuable(certificate.serial())) {
-                    continue;
+        Walk walk = new Walk(presigned.ticket());
+        try {
+            certificates.forEachPage(clock.instant(), page -> {
+                if (timing != current || servedByHashes != served) {
+                    throw new WalkStopped("the OCSP settings or signers changed");
                 }
-                CertID certId = signing.aheadCertId(certificate.serial());
-                DerKey key = PresignedResponses.keyOf(certId);
-                if (presigned.contains(key)) {
-                    counts[1]++;
-                } else if (!presigned.hasRoom()) {
-                    counts[2]++;
-                } else if (aheadOne(current, presigned, signing, certId, key, certificate, pageTicket)) {
-                    counts[0]++;
+                for (UnexpiredCertificates.Unexpired certificate : page) {
+                    walk.one(current, presigned, byName.get(certificate.issuerName()), certificate);
                 }
+                walk.ticket = presigned.ticket(); // before the next page is read (the contract of forEachPage)
+            });
+        } catch (WalkStopped e) {
+            if (!walk.full) {
+                LOG.info("signing OCSP answers ahead stopped after {} answer(s): {}", walk.signed, e.getMessage());
+                return walk.signed;
             }
-            ticket[0] = presigned.ticket(); // before the next page is read (the contract of forEachPage)
-        });
-        if (counts[2] > 0) {
-            LOG.warn("pre-signed OCSP answers are full ({} kept): {} unexpired certificate(s) were not signed ahead "
-                    + "and are signed on their first request; raise ocsp.presignedMaxEntries to keep them all",
-                    presigned.size(), counts[2]);
+            // Full: the rest of the records are not read; logged and walked again in half a nextUpdate, below.
+        } catch (DomainException e) {
+            if (e.kind() != DomainException.Kind.UNAVAILABLE) {
+                LOG.warn("signing OCSP answers ahead failed after {} answer(s); the next walk is in half a nextUpdate",
+                        walk.signed, e);
+                nextWalk(current, generation);
+            } else {
+                LOG.warn("certificate store unavailable; signing OCSP answers ahead stopped after {} answer(s) and "
+                        + "goes on at the next refresh: {}", walk.signed, e.getMessage());
+            }
+            return walk.signed;
+        } catch (RuntimeException e) {
+            LOG.warn("signing OCSP answers ahead failed after {} answer(s); the next walk is in half a nextUpdate",
+                    walk.signed, e);
+            nextWalk(current, generation);
+            return walk.signed;
         }
-        if (counts[0] > 0) {
-            LOG.info("signed {} OCSP answer(s) ahead in {} ms ({} already held)", counts[0],
-                    (System.nanoTime() - started) / 1_000_000, counts[1]);
+        if (walk.full) {
+            LOG.warn("pre-signed OCSP answers hold {} (ocsp.presignedMaxEntries {}: nine tenths of it for answers "
+                    + "signed ahead); further unexpired certificates are signed on their first request. Raise "
+                    + "ocsp.presignedMaxEntries to sign them all ahead", presigned.size(),
+                    current.settings().presignedEntries());
         }
-        return counts[0];
+        if (walk.failed > 0) {
+            LOG.warn("{} unexpired certificate(s) could not be signed ahead (the first failure: {}); they are signed "
+                    + "on their first request", walk.failed, walk.firstFailure.toString());
+        }
+        if (walk.signed > 0) {
+            LOG.info("signed {} OCSP answer(s) ahead in {} ms ({} already held)", walk.signed,
+                    (System.nanoTime() - started) / 1_000_000, walk.held);
+        }
+        nextWalk(current, generation);
+        return walk.signed;
     }
 
-    private boolean aheadOne(Timing current, PresignedResponses presigned, Served signing, CertID certId, DerKey key,
-            UnexpiredCertificates.Unexpired certificate, long pageTicket) {
-        long keepUntil = certificate.notAfter().toEpochMilli();
-        if (presigned.ticket() != pageTicket) {
-            // A revocation since this page was read: its status may be stale, so read it again.
-            return presign(current, presigned, key, certId, keepUntil);
+    /** The next walk in half a nextUpdate, unless a settings or signers change asked for one sooner. */
+    private void nextWalk(Timing current, long generation) {
+        long next = clock.millis() + current.settings().nextUpdate().toMillis() / 2;
+        synchronized (aheadGeneration) {
+            if (aheadGeneration.get() == generation) {
+                nextWalkMillis = next;
+            }
         }
-        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        byte[] response = signed(signing, new CertID[] {certId},
-                new CertStatus[] {certStatus(Optional.of(certificate.status()))}, null, now,
-                current.settings().nextUpdate());
-        return presigned.put(key, new ResponseCache.Serial(signing.ca().name(), certificate.serial()), pageTicket,
-                response, now.toEpochMilli(), false, keepUntil);
+    }
+
+    /** Stops a walk whose store or signers were replaced under it. */
+    private static final class WalkStopped extends RuntimeException {
+        WalkStopped(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** One walk's progress: the ticket of the page in hand and the counts it logs. */
+    private final class Walk {
+        long ticket;
+        int signed;
+        int held;
+        int failed;
+        boolean full;
+        RuntimeException firstFailure;
+
+        Walk(long ticket) {
+            this.ticket = ticket;
+        }
+
+        void one(Timing current, PresignedResponses presigned, Served signing,
+                UnexpiredCertificates.Unexpired certificate) {
+            if (signing == null || !issuable(certificate.serial())) {
+                return;
+            }
+            CertID certId = signing.aheadCertId(certificate.serial());
+            DerKey key = PresignedResponses.keyOf(certId);
+            long keepUntil = certificate.notAfter().toEpochMilli();
+            if (presigned.contains(key)) {
+                presigned.keepAhead(key, keepUntil);
+                held++;
+                return;
+            }
+            if (!presigned.hasRoomAhead()) {
+                full = true;
+                throw new WalkStopped("the store's room for answers signed ahead is used");
+            }
+            try {
+                if (presigned.ticket() != ticket) {
+                    // A revocation since this page was read: its status may be stale, so read it again.
+                    if (presign(current, presigned, key, certId, keepUntil)) {
+                        signed++;
+                    }
+                    return;
+                }
+                Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+                byte[] response = signed(signing, new CertID[] {certId},
+                        new CertStatus[] {certStatus(Optional.of(certificate.status()))}, null, now,
+                        current.settings().nextUpdate());
+                if (presigned.put(key, new ResponseCache.Serial(signing.ca().name(), certificate.serial()), ticket,
+                        response, now.toEpochMilli(), false, keepUntil)) {
+                    signed++;
+                }
+            } catch (DomainException e) {
+                if (e.kind() == DomainException.Kind.UNAVAILABLE) {
+                    throw e;
+                }
+                failed(e);
+            } catch (RuntimeException e) {
+                failed(e);
+            }
+        }
+
+        private void failed(RuntimeException e) {
+            failed++;
+            if (firstFailure == null) {
+                firstFailure = e;
+            }
+        }
     }
 
     /** The served CAs by name, leaving out a CA served with several keys (which key issued a serial is unknown). */

@@ -29,7 +29,10 @@ import org.bouncycastle.asn1.ocsp.CertID;
  * <li>An entry signed at {@code t} with validity {@code v} (nextUpdate - thisUpdate) is due for
  *     re-signing from {@code t + v/2} and served until {@code t + 3v/4}; after that it is a miss
  *     and the request signs afresh. So an answer is never served with less than a quarter of its
- *     validity left, even when the sweep is late or down.</li>
+ *     validity left, even when the sweep is late or down. (An answer kept ahead is due up to
+ *     {@code v/8} later, spread by its key, so one walk's answers do not all fall due together.)</li>
+ * <li>Answers signed ahead fill at most nine tenths of {@code maxEntries} ({@link #hasRoomAhead}):
+ *     the rest is for answers someone asked for.</li>
  * <li>At most {@code maxEntries} entries: when full, new certificates are not stored (their
  *     answers take the normal path, the short-lived response cache); stored ones are replaced.</li>
  * <li>{@link #invalidate} drops every entry of that (CA, serial) before it returns, and no
@@ -107,6 +110,20 @@ final class PresignedResponses {
         return entry.response;
     }
 
+    /**
+     * When an answer signed at {@code signedAt} is due: half its validity; an answer kept ahead a
+     * little later, by up to an eighth of the validity chosen by its key, so that the answers one walk
+     * signed together are not all re-signed in one sweep (still due well before three quarters).
+     */
+    private long refreshAt(DerKey key, long signedAt, long keepUntil) {
+        long half = signedAt + validityMillis / 2;
+        long spread = validityMillis / 8;
+        if (keepUntil <= signedAt || spread == 0) {
+            return half;
+        }
+        return half + Math.floorMod(key.hashCode(), spread);
+    }
+
     /** Whether an answer for {@code key} is stored (servable or not). */
     boolean contains(DerKey key) {
         return entries.containsKey(key);
@@ -115,6 +132,25 @@ final class PresignedResponses {
     /** Whether another certificate's answer may still be stored. */
     boolean hasRoom() {
         return entries.size() < maxEntries;
+    }
+
+    /**
+     * Whether another answer may be signed ahead: those fill at most nine tenths of the store, so
+     * answers relying parties ask for always find room beside them.
+     */
+    boolean hasRoomAhead() {
+        return entries.size() < maxEntries - Math.max(1, maxEntries / 10);
+    }
+
+    /**
+     * Keeps the stored answer of {@code key} ahead until {@code keepUntil} (an answer stored because
+     * someone asked, for a certificate the walk finds unexpired), without signing it again.
+     */
+    void keepAhead(DerKey key, long keepUntil) {
+        Entry entry = entries.get(key);
+        if (entry != null && entry.keepUntil < keepUntil) {
+            entry.keepUntil = keepUntil;
+        }
     }
 
     /** Taken before the status of an answer is read, and handed to {@link #put}. */
@@ -145,8 +181,9 @@ final class PresignedResponses {
         if (previous != null && previous.signedAt > signedAtMillis) {
             return false;
         }
-        Entry entry = new Entry(key, serial, response, signedAtMillis, signedAtMillis + validityMillis / 2,
-                signedAtMillis + validityMillis / 4 * 3, keepUntil);
+        long kept = previous == null ? keepUntil : Math.max(previous.keepUntil, keepUntil);
+        Entry entry = new Entry(key, serial, response, signedAtMillis, refreshAt(key, signedAtMillis, kept),
+                signedAtMillis + validityMillis / 4 * 3, kept);
         entry.asked = asked;
         entries.put(key, entry);
         changes.incrementAndGet();
@@ -269,8 +306,11 @@ final class PresignedResponses {
         final long signedAt;
         final long refreshAt;
         final long servableUntil;
-        /** Re-signed by the sweep until then even if nobody asked (answers signed ahead); {@link #NOT_KEPT} otherwise. */
-        final long keepUntil;
+        /**
+         * Re-signed by the sweep until then even if nobody asked (answers signed ahead); {@link #NOT_KEPT}
+         * otherwise. Only raised, by {@link #keepAhead}; a benign race with the sweep's read.
+         */
+        volatile long keepUntil;
         /** Whether a client asked for this answer since it was signed; a benign race, set once. */
         volatile boolean asked;
 
