@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import org.egovpki.core.certificate.CertificateRecord;
 import org.egovpki.core.certificate.RevocationReason;
 import org.egovpki.core.ocsp.CertificateStatusSource;
+import org.egovpki.core.ocsp.RecentRevocations;
 import org.egovpki.core.ocsp.RevocationStatus;
 import org.egovpki.core.ocsp.UnexpiredCertificates;
 import org.egovpki.schema.DirectoryLayout;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * by issuance state (indexed in both directories) and notAfter (indexed for ranges in the embedded
  * directory; slapd tests it on the candidates), reading only what a status needs.
  */
-public final class LdapCertificateStatusSource implements CertificateStatusSource, UnexpiredCertificates {
+public final class LdapCertificateStatusSource implements CertificateStatusSource, UnexpiredCertificates,
+        RecentRevocations {
 
     private static final Logger LOG = LoggerFactory.getLogger(LdapCertificateStatusSource.class);
 
@@ -110,6 +112,36 @@ public final class LdapCertificateStatusSource implements CertificateStatusSourc
         } catch (LDAPException e) {
             throw LdapErrors.toDomain("reading the unexpired certificates to sign their OCSP answers ahead", e);
         }
+    }
+
+    /**
+     * The records revoked at or after {@code since}: by status (indexed) and revocation time (indexed
+     * for ranges in the embedded directory), paged, three attributes each.
+     */
+    @Override
+    public List<Revoked> since(Instant since) {
+        Filter filter = Filter.createANDFilter(Filter.createEqualityFilter("objectClass", "egovCertificateRecord"),
+                Filter.createEqualityFilter("egovCertificateStatus", "REVOKED"),
+                Filter.createGreaterOrEqualFilter("egovRevocationTime", LdapValues.time(since)));
+        String base = names.container(DirectoryLayout.Container.CERTIFICATES).toString();
+        List<Revoked> revoked = new ArrayList<>();
+        try {
+            PagedSearch.run(ldap, pageSize, () -> new SearchRequest(base, SearchScope.ONE, filter, "egovIssuerName",
+                    "egovSerialNumber", "egovRevocationTime"), result -> {
+                        for (SearchResultEntry entry : result.getSearchEntries()) {
+                            try {
+                                revoked.add(new Revoked(entry.getAttributeValue("egovIssuerName"),
+                                        new BigInteger(entry.getAttributeValue("egovSerialNumber"), 16),
+                                        LdapValues.time(entry, "egovRevocationTime")));
+                            } catch (RuntimeException e) {
+                                LOG.warn("revoked certificate record {} is unreadable: {}", entry.getDN(), e.toString());
+                            }
+                        }
+                    });
+        } catch (LDAPException e) {
+            throw LdapErrors.toDomain("reading the revocations recorded since " + since, e);
+        }
+        return revoked;
     }
 
     private static RevocationStatus statusOf(SearchResultEntry entry) {

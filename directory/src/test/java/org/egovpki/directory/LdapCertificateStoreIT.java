@@ -109,6 +109,33 @@ class LdapCertificateStoreIT {
                 .allSatisfy(c -> assertThat(c.status()).isEqualTo(RevocationStatus.good()));
     }
 
+    /** What another CA process's OCSP follows: the revocations recorded since a time, across pages. */
+    @Test
+    void theRevocationsRecordedSinceATimeAreReadAcrossPages() throws Exception {
+        List<BigInteger> recent = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            CertificateRecord record = record("p", BigInteger.valueOf(500 + i), NOW.plus(Duration.ofDays(30)), 0);
+            store.writeIntent(record);
+            store.revoke(record, revocation(NOW.minusSeconds(i)));
+            recent.add(record.serial());
+        }
+        CertificateRecord older = record("p", BigInteger.valueOf(599), NOW.plus(Duration.ofDays(30)), 0);
+        store.writeIntent(older);
+        store.revoke(older, revocation(NOW.minus(Duration.ofMinutes(10))));
+        store.writeIntent(record("p", BigInteger.valueOf(598), NOW.plus(Duration.ofDays(30)), 0));
+        var source = new LdapCertificateStatusSource(directory.adminPool(2), directory.names(), 4);
+
+        List<org.egovpki.core.ocsp.RecentRevocations.Revoked> found = source.since(NOW.minusSeconds(6)).stream()
+                .filter(r -> r.issuerName().equals("p")).toList();
+
+        assertThat(found).extracting(org.egovpki.core.ocsp.RecentRevocations.Revoked::serial)
+                .as("revoked at or after the time; not the older one nor the good one")
+                .containsExactlyInAnyOrderElementsOf(recent);
+        assertThat(found).filteredOn(r -> r.serial().equals(BigInteger.valueOf(506)))
+                .extracting(org.egovpki.core.ocsp.RecentRevocations.Revoked::revocationTime)
+                .containsExactly(NOW.minusSeconds(6));
+    }
+
     private static List<BigInteger> concat(List<BigInteger> list, BigInteger one) {
         List<BigInteger> all = new ArrayList<>(list);
         all.add(one);

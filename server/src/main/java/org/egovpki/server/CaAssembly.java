@@ -208,6 +208,10 @@ final class CaAssembly {
             // Walked by the pre-signed refresh route; new certificates are signed at issuance (OcspStatusChanges).
             ocsp.presignAhead(records);
         }
+        if (!config.enrollment().recoveryGrace().isZero()) {
+            // Two CA processes on one directory (docs/directory.md): follow the other one's revocations too.
+            ocsp.followRevocations(records);
+        }
         return jobs;
     }
 

@@ -64,19 +64,13 @@ class CustodyIT {
     }
 
     private static HttpResponse<byte[]> ocsp(ServerProcess server, byte[] request) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/ocsp"))
-                .header("Content-Type", "application/ocsp-request")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(request)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        return OcspClient.post(server.baseUrl(), request);
     }
 
     /** A nonce-free one-certificate request, as browsers and the JDK send (RFC 5019). */
     private static byte[] ocspRequest(java.security.cert.X509Certificate issuer, java.math.BigInteger serial,
             org.bouncycastle.asn1.x509.AlgorithmIdentifier hash) throws Exception {
-        org.bouncycastle.cert.ocsp.CertificateID id = new org.bouncycastle.cert.ocsp.CertificateID(
-                new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder()
-                        .setProvider(org.egovpki.core.crypto.BouncyCastle.PROVIDER).build().get(hash),
-                new org.bouncycastle.cert.jcajce.JcaX509CertificateHolder(issuer), serial);
-        return new org.bouncycastle.cert.ocsp.OCSPReqBuilder().addRequest(id).build().getEncoded();
+        return OcspClient.request(issuer, serial, hash);
     }
 
     /** The single answer of a successful response signed by {@code issuer}'s key, checked on the way. */

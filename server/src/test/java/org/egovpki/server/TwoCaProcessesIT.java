@@ -192,6 +192,7 @@ class TwoCaProcessesIT {
                     "--data", server.data.toString());
             assertThat(verify.exitValue()).as("audit verify of " + server.data + ":\n" + verify.output()).isZero();
         }
+        assertOcspFollowsTheOtherProcesssRevocation(load);
         System.out.printf("TwoCaProcessesIT: %d issued (%d before B was ready), %d contested DNs refused, %d revoked, "
                         + "%d CRLs asked for, %d distinct CRL numbers seen, %d s in all%n", load.issued.size(),
                 issuedBeforeB, load.refused.get(), load.revoked.size(), load.crlsAsked.get(), load.crlNumbers.size(),
@@ -199,6 +200,34 @@ class TwoCaProcessesIT {
         assertThat(load.issued).as("issued").hasSizeGreaterThan(20);
         assertThat(load.revoked).as("revoked").hasSizeGreaterThan(5);
         assertThat(load.crlNumbers).as("distinct CRLs").hasSizeGreaterThan(3);
+    }
+
+    /**
+     * Issued on B, whose answer B signed ahead at issuance; revoked on A. A answers revoked at once;
+     * B, which learns of it only from the directory, within its next OCSP refresh (every 15 s), not
+     * after its pre-signed answer's validity.
+     */
+    private static void assertOcspFollowsTheOtherProcesssRevocation(Load load) throws Exception {
+        ApiClient onB = b.api(PASSWORD);
+        String id = load.submit(onB, "Ocsp Follower");
+        String serial = id == null ? null : load.approve(onB, id, false);
+        assertThat(load.failures).as("issuing on B").isEmpty();
+        java.security.cert.X509Certificate issuing = Pem.parseCertificate(a.api(PASSWORD).get(null, "/ca/" + CA + ".crt")
+                .body());
+        byte[] request = OcspClient.request(issuing, new BigInteger(serial, 16));
+        assertThat(OcspClient.status(OcspClient.post(b.baseUrl(), request))).as("good on B, pre-signed")
+                .isSameAs(org.bouncycastle.cert.ocsp.CertificateStatus.GOOD);
+
+        load.revoke(a.api(ADMIN_PASSWORD), serial);
+        assertThat(load.failures).as("revoking on A").isEmpty();
+        assertThat(OcspClient.status(OcspClient.post(a.baseUrl(), request))).as("on A, at once")
+                .isInstanceOf(org.bouncycastle.cert.ocsp.RevokedStatus.class);
+        long revoked = System.nanoTime();
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(
+                OcspClient.status(OcspClient.post(b.baseUrl(), request))).as("on B")
+                .isInstanceOf(org.bouncycastle.cert.ocsp.RevokedStatus.class));
+        System.out.printf("TwoCaProcessesIT: B's OCSP said revoked %d ms after A's revocation%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - revoked));
     }
 
     /** What the second process needs from the first: everything but its lock, run files, audit trail and own directory. */
@@ -434,9 +463,12 @@ class TwoCaProcessesIT {
 
         private void revoke(ApiClient admin) throws Exception {
             String serial = revocable.poll();
-            if (serial == null) {
-                return;
+            if (serial != null) {
+                revoke(admin, serial);
             }
+        }
+
+        void revoke(ApiClient admin, String serial) throws Exception {
             ObjectNode body = ApiClient.JSON.createObjectNode();
             body.put("reason", "KEY_COMPROMISE");
             body.put("requester", "SUBSCRIBER");

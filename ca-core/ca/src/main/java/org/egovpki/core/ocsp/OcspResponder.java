@@ -149,6 +149,12 @@ public final class OcspResponder {
     private volatile UnexpiredCertificates ahead;
     /** When {@link #refreshPresigned} next walks {@link #ahead}. */
     private volatile long nextWalkMillis = Long.MIN_VALUE;
+    /** Where revocations by another CA process are read from ({@link #followRevocations}); {@code null}: none. */
+    private volatile RecentRevocations otherRevocations;
+    /** The revocations already followed (or made here) within the look-back, with their time; pruned by each poll. */
+    private final Map<ResponseCache.Serial, Instant> followed = new java.util.concurrent.ConcurrentHashMap<>();
+    /** When the last poll of {@link #otherRevocations} that succeeded began; {@code null} before the first. */
+    private Instant followedUntil;
     /** Raised by every settings or signers change, which asks for a walk at the next refresh. */
     private final java.util.concurrent.atomic.AtomicLong aheadGeneration = new java.util.concurrent.atomic.AtomicLong();
     /** Changes of the pre-signed set, across settings reloads (each starts a new store). */
@@ -246,6 +252,10 @@ public final class OcspResponder {
     public void invalidate(String issuerName, BigInteger serial) {
         Objects.requireNonNull(issuerName, "issuerName");
         Objects.requireNonNull(serial, "serial");
+        if (otherRevocations != null) {
+            // Made here: the poll of the other process's revocations need not drop and re-sign it again.
+            followed.putIfAbsent(new ResponseCache.Serial(issuerName, serial), clock.instant());
+        }
         Timing current = timing;
         ResponseCache cache = current.cache();
         if (cache != null) {
@@ -470,6 +480,22 @@ public final class OcspResponder {
     }
 
     /**
+     * Follows the revocations another CA process on the same directory records: every
+     * {@link #refreshPresigned} asks {@code revocations} for those recorded since its last poll
+     * (less {@link #FOLLOW_LOOK_BACK}, for clocks apart and writes in flight) and
+     * {@link #invalidate}s each one not followed yet, so this process's cached and pre-signed
+     * answers say {@code revoked} within one refresh interval, not after their validity. For two CA
+     * processes on one directory (docs/directory.md); a revocation this process made is not
+     * re-signed.
+     */
+    public void followRevocations(RecentRevocations revocations) {
+        this.otherRevocations = Objects.requireNonNull(revocations, "revocations");
+    }
+
+    /** How far before its last poll {@link #followRevocations}' next poll looks. */
+    public static final Duration FOLLOW_LOOK_BACK = Duration.ofMinutes(2);
+
+    /**
      * Signs the answer of a certificate just issued, ahead of its first request (with {@link
      * #presignAhead} on; else nothing). Reads its status like any answer, so a revocation that
      * came first is what it says. Never throws: a failure is logged and the first request signs.
@@ -500,20 +526,21 @@ public final class OcspResponder {
      * Re-signs the pre-signed answers that have less than half of their validity left and were
      * asked for since they were signed, or are kept ahead until their certificate's notAfter;
      * drops the others, and those whose serial the CA no longer knows. With {@link #presignAhead}
-     * on, first signs ahead the unexpired certificates that have no answer, when that walk is due.
+     * on, first signs ahead the unexpired certificates that have no answer, when that walk is due;
+     * with {@link #followRevocations} on, before that follows another CA process's revocations.
      * Called periodically (the {@code ocsp-presigned-refresh} route). Stops at the first status
      * store failure: the answers it did not reach stay servable until three quarters of their
      * validity, and the next run tries again.
      *
-     * @return how many answers were signed or re-signed
+     * @return how many answers were signed or re-signed, and revocations followed
      */
     public int refreshPresigned() {
+        int resigned = followOtherRevocations(); // the response cache follows them too, pre-signing or not
         Timing current = timing;
         PresignedResponses presigned = current.presigned();
         if (presigned == null) {
-            return 0;
+            return resigned;
         }
-        int resigned = 0;
         UnexpiredCertificates certificates = ahead;
         if (certificates != null && clock.millis() >= nextWalkMillis) {
             resigned += walkAhead(current, presigned, certificates);
@@ -600,6 +627,44 @@ public final class OcspResponder {
         }
         nextWalk(current, generation);
         return walk.signed;
+    }
+
+    /**
+     * Invalidates the revocations recorded since the last poll (less the look-back) that were not
+     * followed yet. A failure is logged; the next poll looks back from the last one that succeeded.
+     *
+     * @return how many revocations were followed
+     */
+    private synchronized int followOtherRevocations() {
+        RecentRevocations source = otherRevocations;
+        if (source == null) {
+            return 0;
+        }
+        Instant started = clock.instant();
+        Instant since = (followedUntil == null ? started : followedUntil).minus(FOLLOW_LOOK_BACK);
+        List<RecentRevocations.Revoked> revoked;
+        try {
+            revoked = source.since(since);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot read the revocations recorded since {} to follow another CA process's; the next refresh "
+                    + "tries again from there: {}", since, e.toString());
+            return 0;
+        }
+        int count = 0;
+        for (RecentRevocations.Revoked one : revoked) {
+            if (followed.putIfAbsent(new ResponseCache.Serial(one.issuerName(), one.serial()),
+                    one.revocationTime()) == null) {
+                invalidate(one.issuerName(), one.serial());
+                count++;
+            }
+        }
+        followed.values().removeIf(time -> time.isBefore(since));
+        followedUntil = started;
+        if (count > 0) {
+            LOG.info("followed {} revocation(s) recorded by another CA process: their OCSP answers now say revoked",
+                    count);
+        }
+        return count;
     }
 
     /** The next walk in half a nextUpdate, unless a settings or signers change asked for one sooner. */
