@@ -490,6 +490,7 @@ public final class OcspBenchmark {
         URI uri = URI.create("http://127.0.0.1:" + port + "/ocsp");
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         List<Future<long[]>> futures = new ArrayList<>();
+        AtomicLong retried = new AtomicLong();
         long start = System.nanoTime();
         for (int t = 0; t < threads; t++) {
             int first = t;
@@ -498,10 +499,17 @@ public final class OcspBenchmark {
                 int n = 0;
                 for (int i = first; i < requests.size(); i += threads) {
                     long t0 = System.nanoTime();
-                    HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri)
-                            .header("Content-Type", "application/ocsp-request")
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(requests.get(i))).build(),
-                            HttpResponse.BodyHandlers.ofByteArray());
+                    HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/ocsp-request")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(requests.get(i))).build();
+                    HttpResponse<byte[]> response;
+                    try {
+                        response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                    } catch (java.io.IOException e) {
+                        // The JDK client does not retry a POST on a pooled connection closed under it (as
+                        // browsers do): once, counted and reported; the latency includes both tries.
+                        retried.incrementAndGet();
+                        response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                    }
                     latencies[n++] = System.nanoTime() - t0;
                     if (response.statusCode() != 200 || new OCSPResp(response.body()).getStatus() != OCSPResp.SUCCESSFUL) {
                         throw new IllegalStateException("request " + i + ": HTTP " + response.statusCode());
@@ -520,7 +528,8 @@ public final class OcspBenchmark {
         double p50 = sorted[sorted.length / 2] / 1e6;
         double p99 = sorted[(int) Math.ceil(sorted.length * 0.99) - 1] / 1e6;
         String line = String.format("%s | %d requests in %.1f s, Java HTTP client, 16 connections | %.0f requests/s | "
-                + "p50 %.2f ms | p99 %.2f ms", what, sorted.length, elapsed, sorted.length / elapsed, p50, p99);
+                + "p50 %.2f ms | p99 %.2f ms%s", what, sorted.length, elapsed, sorted.length / elapsed, p50, p99,
+                retried.get() == 0 ? "" : " | " + retried.get() + " sent again after an I/O error");
         System.out.println(line);
         report.add(line);
         return new double[] {sorted.length / elapsed, p99};
