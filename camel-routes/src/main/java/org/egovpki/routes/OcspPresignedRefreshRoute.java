@@ -3,12 +3,18 @@ package org.egovpki.routes;
 import java.time.Duration;
 
 /**
- * Keeps the OCSP responder's pre-signed answers ahead of expiry ({@code ocsp.presigned}): every
- * {@code egovpki.ocsp.presignedRefreshMillis} the {@code ocspResponder} bean re-signs the answers
- * with less than half of their validity left that clients asked for since they were signed, and
- * drops the others. A run that finds nothing due signs nothing; with pre-signing off it does
- * nothing. A failed run is logged and retried at the next period; an answer the sweep did not
- * reach in time is signed again on its next request.
+ * Keeps the OCSP responder's answers in step ({@code OcspResponder.refreshPresigned}): every
+ * {@code egovpki.ocsp.presignedRefreshMillis} the {@code ocspResponder} bean
+ * <ul>
+ * <li>with two CA processes on one directory, follows the revocations the other one recorded
+ *     (pre-signing on or off: the response cache follows them too);</li>
+ * <li>with {@code ocsp.presigned}: signs ahead the unexpired certificates that have no answer when
+ *     that walk is due ({@code ocsp.presignAhead}), re-signs the answers with less than half of
+ *     their validity left that clients asked for since they were signed or that are kept ahead,
+ *     and drops the others.</li>
+ * </ul>
+ * A run that finds nothing due signs nothing. A failed run is logged and retried at the next
+ * period; an answer the sweep did not reach in time is signed again on its next request.
  *
  * <p>Persisted (the server's case), each run then hands the set to the
  * {@code ocspPresignedSnapshot} bean's {@code save()}, which writes it to disk when it changed, for

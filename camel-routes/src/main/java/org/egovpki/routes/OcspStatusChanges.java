@@ -29,7 +29,7 @@ public final class OcspStatusChanges {
 
     public void on(LifecycleEvent event) {
         if (event instanceof CertificateRevoked revoked) {
-            responder.invalidate(revoked.issuer(), revoked.certificate().serial());
+            responder.revoked(revoked.issuer(), revoked.certificate().serial());
         } else if (event instanceof CaRevoked ca) {
             responder.invalidateCaCertificate(ca.parent(), ca.ca());
         } else if (event instanceof CertificateIssued issued) {

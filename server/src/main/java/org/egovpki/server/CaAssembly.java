@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import org.egovpki.core.ca.CaBootstrap;
 import org.egovpki.core.ca.CaCertificateStatuses;
+import org.egovpki.core.ca.CaRecentRevocations;
 import org.egovpki.core.ca.CaRegistry;
 import org.egovpki.core.audit.AuditExportSigner;
 import org.egovpki.core.ca.CmsAuditExportSigner;
@@ -210,7 +211,7 @@ final class CaAssembly {
         }
         if (!config.enrollment().recoveryGrace().isZero()) {
             // Two CA processes on one directory (docs/directory.md): follow the other one's revocations too.
-            ocsp.followRevocations(records);
+            ocsp.followRevocations(new CaRecentRevocations(registry, repository, records));
         }
         return jobs;
     }

@@ -155,6 +155,8 @@ public final class OcspResponder {
     private final Map<ResponseCache.Serial, Instant> followed = new java.util.concurrent.ConcurrentHashMap<>();
     /** When the last poll of {@link #otherRevocations} that succeeded began; {@code null} before the first. */
     private Instant followedUntil;
+    /** When the last poll of {@link #otherRevocations} began, whether it succeeded or not. */
+    private volatile long lastFollowMillis = Long.MIN_VALUE / 2;
     /** Raised by every settings or signers change, which asks for a walk at the next refresh. */
     private final java.util.concurrent.atomic.AtomicLong aheadGeneration = new java.util.concurrent.atomic.AtomicLong();
     /** Changes of the pre-signed set, across settings reloads (each starts a new store). */
@@ -252,10 +254,6 @@ public final class OcspResponder {
     public void invalidate(String issuerName, BigInteger serial) {
         Objects.requireNonNull(issuerName, "issuerName");
         Objects.requireNonNull(serial, "serial");
-        if (otherRevocations != null) {
-            // Made here: the poll of the other process's revocations need not drop and re-sign it again.
-            followed.putIfAbsent(new ResponseCache.Serial(issuerName, serial), clock.instant());
-        }
         Timing current = timing;
         ResponseCache cache = current.cache();
         if (cache != null) {
@@ -317,8 +315,22 @@ public final class OcspResponder {
         Objects.requireNonNull(caName, "caName");
         // After a key changeover the CA has a certificate per key; the revocation covers them all.
         for (X509Certificate certificate : caCertificates(servedByHashes).getOrDefault(caName, Set.of())) {
-            invalidate(parentName, certificate.getSerialNumber());
+            revoked(parentName, certificate.getSerialNumber());
         }
+    }
+
+    /**
+     * {@link #invalidate} after this process revoked {@code serial}: also noted as followed, so
+     * the poll of another process's revocations ({@link #followRevocations}) does not drop and
+     * re-sign its answers a second time.
+     */
+    public void revoked(String issuerName, BigInteger serial) {
+        Objects.requireNonNull(issuerName, "issuerName");
+        Objects.requireNonNull(serial, "serial");
+        if (otherRevocations != null) {
+            followed.putIfAbsent(new ResponseCache.Serial(issuerName, serial), clock.instant());
+        }
+        invalidate(issuerName, serial);
     }
 
     /** Whether responses are cached ({@link Settings#cacheLifetime()} above zero). */
@@ -482,7 +494,8 @@ public final class OcspResponder {
     /**
      * Follows the revocations another CA process on the same directory records: every
      * {@link #refreshPresigned} asks {@code revocations} for those recorded since its last poll
-     * (less {@link #FOLLOW_LOOK_BACK}, for clocks apart and writes in flight) and
+     * (less {@link #FOLLOW_LOOK_BACK}: a revocation's recorded time is the revoking process's
+     * clock, read before its record is written; the hosts' clocks must agree well within it) and
      * {@link #invalidate}s each one not followed yet, so this process's cached and pre-signed
      * answers say {@code revoked} within one refresh interval, not after their validity. For two CA
      * processes on one directory (docs/directory.md); a revocation this process made is not
@@ -493,7 +506,9 @@ public final class OcspResponder {
     }
 
     /** How far before its last poll {@link #followRevocations}' next poll looks. */
-    public static final Duration FOLLOW_LOOK_BACK = Duration.ofMinutes(2);
+    public static final Duration FOLLOW_LOOK_BACK = Duration.ofMinutes(10);
+    /** How often the other process's revocations are read, also during a long walk or sweep. */
+    static final Duration FOLLOW_EVERY = Duration.ofSeconds(15);
 
     /**
      * Signs the answer of a certificate just issued, ahead of its first request (with {@link
@@ -536,6 +551,7 @@ public final class OcspResponder {
      */
     public int refreshPresigned() {
         int resigned = followOtherRevocations(); // the response cache follows them too, pre-signing or not
+        long generation = aheadGeneration.get(); // before the settings it walks for: see nextWalk
         Timing current = timing;
         PresignedResponses presigned = current.presigned();
         if (presigned == null) {
@@ -543,9 +559,13 @@ public final class OcspResponder {
         }
         UnexpiredCertificates certificates = ahead;
         if (certificates != null && clock.millis() >= nextWalkMillis) {
-            resigned += walkAhead(current, presigned, certificates);
+            resigned += walkAhead(current, presigned, certificates, generation);
         }
+        int swept = 0;
         for (PresignedResponses.Due due : presigned.sweep()) {
+            if (++swept % 1000 == 0) {
+                resigned += followIfDue(); // a long sweep does not hold back another process's revocations
+            }
             try {
                 if (presign(current, presigned, due.key(), PresignedResponses.certIdOf(due.key()), due.keepUntil())) {
                     resigned++;
@@ -573,8 +593,8 @@ public final class OcspResponder {
      *
      * @return how many answers were signed
      */
-    private int walkAhead(Timing current, PresignedResponses presigned, UnexpiredCertificates certificates) {
-        long generation = aheadGeneration.get();
+    private int walkAhead(Timing current, PresignedResponses presigned, UnexpiredCertificates certificates,
+            long generation) {
         Map<IssuerHashes, Served> served = servedByHashes;
         Map<String, Served> byName = singleKeyServed(served);
         long started = System.nanoTime();
@@ -584,6 +604,9 @@ public final class OcspResponder {
                 if (timing != current || servedByHashes != served) {
                     throw new WalkStopped("the OCSP settings or signers changed");
                 }
+                // A long walk does not hold back another process's revocations (a follow makes the
+                // page's ticket stale, so its statuses are then read again one by one).
+                followIfDue();
                 for (UnexpiredCertificates.Unexpired certificate : page) {
                     walk.one(current, presigned, byName.get(certificate.issuerName()), certificate);
                 }
@@ -641,7 +664,10 @@ public final class OcspResponder {
             return 0;
         }
         Instant started = clock.instant();
-        Instant since = (followedUntil == null ? started : followedUntil).minus(FOLLOW_LOOK_BACK);
+        lastFollowMillis = started.toEpochMilli();
+        // Never from a future time: a clock stepped back would otherwise skip the revocations until then.
+        Instant from = followedUntil == null || followedUntil.isAfter(started) ? started : followedUntil;
+        Instant since = from.minus(FOLLOW_LOOK_BACK);
         List<RecentRevocations.Revoked> revoked;
         try {
             revoked = source.since(since);
@@ -665,6 +691,14 @@ public final class OcspResponder {
                     count);
         }
         return count;
+    }
+
+    /** {@link #followOtherRevocations} when the last one is {@link #FOLLOW_EVERY} ago. */
+    private int followIfDue() {
+        if (otherRevocations == null || clock.millis() - lastFollowMillis < FOLLOW_EVERY.toMillis()) {
+            return 0;
+        }
+        return followOtherRevocations();
     }
 
     /** The next walk in half a nextUpdate, unless a settings or signers change asked for one sooner. */

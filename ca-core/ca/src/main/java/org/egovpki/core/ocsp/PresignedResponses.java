@@ -53,6 +53,8 @@ final class PresignedResponses {
 
     /** The {@code keepUntil} of an answer signed because someone asked: kept only while asked for. */
     static final long NOT_KEPT = Long.MIN_VALUE;
+    /** Validities from which due times are spread ({@link #refreshAt}): ten minutes. */
+    private static final long MIN_SPREAD_VALIDITY_MILLIS = 10 * 60_000L;
 
     private final Clock clock;
     private final long validityMillis;
@@ -118,7 +120,9 @@ final class PresignedResponses {
     private long refreshAt(DerKey key, long signedAt, long keepUntil) {
         long half = signedAt + validityMillis / 2;
         long spread = validityMillis / 8;
-        if (keepUntil <= signedAt || spread == 0) {
+        // Short validities are not spread: the sweep runs every 15 s, and an answer due late in a
+        // one-minute validity could pass its three quarters before the next sweep.
+        if (keepUntil <= signedAt || validityMillis < MIN_SPREAD_VALIDITY_MILLIS) {
             return half;
         }
         return half + Math.floorMod(key.hashCode(), spread);

@@ -106,6 +106,35 @@ class CaCertificateStatusesTest {
         assertThat(basic.getCerts()).as("the CA signs itself: no responder certificate").isEmpty();
     }
 
+    /**
+     * Two CA processes: the issuing CA revoked by the other one (this process publishes no event)
+     * is followed at this process's next refresh, through its entry among the root's revoked
+     * subordinates.
+     */
+    @org.junit.jupiter.api.Test
+    void anIssuingCaRevokedByAnotherProcessIsFollowedAtTheNextRefresh() throws Exception {
+        CaRegistry registry = bootstrap(KeyAlgorithm.EC);
+        CertificateAuthority root = registry.find("x-root").orElseThrow();
+        CertificateAuthority issuing = registry.find("x-issuing").orElseThrow();
+        OcspResponder responder = OcspResponders.forCas(registry, statuses(registry), clock, CACHED);
+        responder.followRevocations(new CaRecentRevocations(registry, repository, since -> List.of()));
+        responder.refreshPresigned();
+        byte[] request = request(root.certificate(), issuing.certificate().getSerialNumber());
+        assertThat(basic(responder.respond(request)).getResponses()[0].getCertStatus())
+                .as("good, and cached").isSameAs(CertificateStatus.GOOD);
+
+        clock.advance(Duration.ofSeconds(5));
+        new CaRevocations(registry, repository, audit, clock, events::add)
+                .revoke(CA_ADMIN, issuing.name(), RevocationReason.CA_COMPROMISE);
+        assertThat(basic(responder.respond(request)).getResponses()[0].getCertStatus())
+                .as("still the cached answer: nobody told this process").isSameAs(CertificateStatus.GOOD);
+        clock.advance(Duration.ofSeconds(15));
+        responder.refreshPresigned();
+
+        assertThat(basic(responder.respond(request)).getResponses()[0].getCertStatus())
+                .isInstanceOf(RevokedStatus.class);
+    }
+
     @ParameterizedTest
     @EnumSource(KeyAlgorithm.class)
     void afterTheIssuingCaIsRevokedTheRootAnswersRevokedWithTheArlsTimeAndReasonAtOnce(KeyAlgorithm algorithm)

@@ -88,7 +88,7 @@ class OcspFollowRevocationsTest {
 
         otherProcessRevokes(serial, clock.instant());
         statuses.put(ca.name(), local, RevocationStatus.revoked(clock.instant(), CRLReason.keyCompromise));
-        responder.invalidate(ca.name(), local); // this process's own revocation
+        responder.revoked(ca.name(), local); // this process's own revocation
         recorded.add(new Revoked(ca.name(), local, clock.instant()));
         int reads = statusReads.get();
 
@@ -131,6 +131,32 @@ class OcspFollowRevocationsTest {
         otherProcessRevokes(serial, NOW.minusSeconds(30));
         assertThat(responder.refreshPresigned()).isEqualTo(1);
         assertThat(status(responder.respond(request))).isInstanceOf(RevokedStatus.class);
+    }
+
+    /** Without pre-signed answers the response cache follows too: the refresh route runs either way. */
+    @Test
+    void theResponseCacheFollowsWithPreSigningOff() throws Exception {
+        OcspResponder cacheOnly = new OcspResponder(List.of(ca.served()), statuses, clock,
+                new OcspResponder.Settings(NEXT_UPDATE, Duration.ofSeconds(60), 100));
+        cacheOnly.followRevocations(since -> recorded);
+        byte[] request = request(certId(SHA256, ca.certificate(), serial));
+        assertThat(status(cacheOnly.respond(request))).isSameAs(CertificateStatus.GOOD);
+        otherProcessRevokes(serial, clock.instant());
+        assertThat(status(cacheOnly.respond(request))).as("cached").isSameAs(CertificateStatus.GOOD);
+
+        assertThat(cacheOnly.refreshPresigned()).isEqualTo(1);
+
+        assertThat(status(cacheOnly.respond(request))).isInstanceOf(RevokedStatus.class);
+    }
+
+    /** A clock stepped back after a poll does not make the next poll skip the time in between. */
+    @Test
+    void aClockSteppedBackStillLooksBackFromItsOwnNow() {
+        responder.refreshPresigned();
+        clock.set(NOW.minus(Duration.ofHours(1)));
+        responder.refreshPresigned();
+
+        assertThat(asked.get(1)).isEqualTo(NOW.minus(Duration.ofHours(1)).minus(OcspResponder.FOLLOW_LOOK_BACK));
     }
 
     private void otherProcessRevokes(BigInteger revoked, Instant at) {

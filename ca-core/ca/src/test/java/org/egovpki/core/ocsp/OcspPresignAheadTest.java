@@ -139,6 +139,27 @@ class OcspPresignAheadTest {
         assertThat(responder.presignedSize()).isEqualTo(3);
     }
 
+    /** One walk's answers fall due spread over an eighth of the validity, not all in one sweep. */
+    @Test
+    void theAnswersOfOneWalkFallDueSpreadOverAnEighthOfTheValidity() {
+        for (int i = 0; i < 40; i++) {
+            BigInteger serial = serial();
+            statuses.put(ca.name(), serial, RevocationStatus.good());
+            unexpired.add(new Unexpired(ca.name(), serial, RevocationStatus.good(), NOT_AFTER));
+        }
+        OcspResponder responder = responder(100);
+        responder.presignAhead(pagesOf(10));
+        assertThat(responder.refreshPresigned()).isEqualTo(42);
+
+        clock.advance(NEXT_UPDATE.dividedBy(2).plus(NEXT_UPDATE.dividedBy(16)));
+        int halfway = responder.refreshPresigned();
+        clock.advance(NEXT_UPDATE.dividedBy(16));
+        int rest = responder.refreshPresigned();
+
+        assertThat(halfway).as("some due in the first half of the eighth").isBetween(1, 41);
+        assertThat(halfway + rest).as("all due by its end").isEqualTo(42);
+    }
+
     /** The page said good, the revocation came before the page was handed over: its answer says revoked. */
     @Test
     void aRevocationAfterAPageWasReadIsNotOverwrittenByThePagesStaleStatus() throws Exception {
