@@ -618,20 +618,15 @@ public final class OcspResponder {
                 return walk.signed;
             }
             // Full: the rest of the records are not read; logged and walked again in half a nextUpdate, below.
-        } catch (DomainException e) {
-            if (e.kind() != DomainException.Kind.UNAVAILABLE) {
+        } catch (RuntimeException e) {
+            if (unavailable(e)) {
+                LOG.warn("certificate store unavailable; signing OCSP answers ahead stopped after {} answer(s) and "
+                        + "goes on at the next refresh: {}", walk.signed, e.getMessage());
+            } else {
                 LOG.warn("signing OCSP answers ahead failed after {} answer(s); the next walk is in half a nextUpdate",
                         walk.signed, e);
                 nextWalk(current, generation);
-            } else {
-                LOG.warn("certificate store unavailable; signing OCSP answers ahead stopped after {} answer(s) and "
-                        + "goes on at the next refresh: {}", walk.signed, e.getMessage());
             }
-            return walk.signed;
-        } catch (RuntimeException e) {
-            LOG.warn("signing OCSP answers ahead failed after {} answer(s); the next walk is in half a nextUpdate",
-                    walk.signed, e);
-            nextWalk(current, generation);
             return walk.signed;
         }
         if (walk.full) {
@@ -701,6 +696,10 @@ public final class OcspResponder {
         return followOtherRevocations();
     }
 
+    private static boolean unavailable(RuntimeException e) {
+        return e instanceof DomainException domain && domain.kind() == DomainException.Kind.UNAVAILABLE;
+    }
+
     /** The next walk in half a nextUpdate, unless a settings or signers change asked for one sooner. */
     private void nextWalk(Timing current, long generation) {
         long next = clock.millis() + current.settings().nextUpdate().toMillis() / 2;
@@ -756,20 +755,13 @@ public final class OcspResponder {
                     }
                     return;
                 }
-                Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-                byte[] response = signed(signing, new CertID[] {certId},
-                        new CertStatus[] {certStatus(Optional.of(certificate.status()))}, null, now,
-                        current.settings().nextUpdate());
-                if (presigned.put(key, new ResponseCache.Serial(signing.ca().name(), certificate.serial()), ticket,
-                        response, now.toEpochMilli(), false, keepUntil)) {
+                if (storeSigned(current, presigned, signing, key, certId, certificate.status(), ticket, keepUntil)) {
                     signed++;
                 }
-            } catch (DomainException e) {
-                if (e.kind() == DomainException.Kind.UNAVAILABLE) {
-                    throw e;
-                }
-                failed(e);
             } catch (RuntimeException e) {
+                if (unavailable(e)) {
+                    throw e; // the whole walk waits for the directory: see walkAhead
+                }
                 failed(e);
             }
         }
@@ -804,7 +796,6 @@ public final class OcspResponder {
     private boolean presign(Timing current, PresignedResponses presigned, DerKey key, CertID certId, long keepUntil) {
         long ticket = presigned.ticket();
         Served signing = servedByHashes.get(IssuerHashes.of(certId));
-        BigInteger serial = certId.getSerialNumber().getValue();
         if (signing == null) {
             presigned.remove(key);
             return false;
@@ -814,11 +805,17 @@ public final class OcspResponder {
             presigned.remove(key);
             return false;
         }
+        return storeSigned(current, presigned, signing, key, certId, known.get(), ticket, keepUntil);
+    }
+
+    /** Signs {@code status} for {@code certId} now and stores it unless {@code ticket} is stale (nobody asked). */
+    private boolean storeSigned(Timing current, PresignedResponses presigned, Served signing, DerKey key, CertID certId,
+            RevocationStatus status, long ticket, long keepUntil) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        byte[] response = signed(signing, new CertID[] {certId}, new CertStatus[] {certStatus(known)}, null, now,
-                current.settings().nextUpdate());
-        return presigned.put(key, new ResponseCache.Serial(signing.ca().name(), serial), ticket, response,
-                now.toEpochMilli(), false, keepUntil);
+        byte[] response = signed(signing, new CertID[] {certId}, new CertStatus[] {certStatus(Optional.of(status))},
+                null, now, current.settings().nextUpdate());
+        return presigned.put(key, new ResponseCache.Serial(signing.ca().name(), certId.getSerialNumber().getValue()),
+                ticket, response, now.toEpochMilli(), false, keepUntil);
     }
 
     private Optional<RevocationStatus> storedStatus(Served signing, CertID certId) {

@@ -133,11 +133,6 @@ final class PresignedResponses {
         return entries.containsKey(key);
     }
 
-    /** Whether another certificate's answer may still be stored. */
-    boolean hasRoom() {
-        return entries.size() < maxEntries;
-    }
-
     /**
      * Whether another answer may be signed ahead: those fill at most nine tenths of the store, so
      * answers relying parties ask for always find room beside them.
