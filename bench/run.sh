@@ -6,6 +6,9 @@
 #   bench/run.sh footprint [restarts [seconds [openldap]]]   start to ready, RSS idle and under load
 #   bench/run.sh ocsp|crl|ldap|crash ...             the other scenarios (their own scripts)
 # Installing needs root (apt-get install -y); run as another user, install the packages first.
+# Every benchmark JVM (most host the server too) runs with BENCH_JAVA_OPTS, by default the serial
+# collector of the server's systemd unit (conf/systemd/egov-pki.service); BENCH_JAVA_OPTS=-XX:+UseG1GC
+# measures with G1 instead.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 scenario="${1:-}"

@@ -442,7 +442,7 @@ public final class CrashBenchmark {
         starts++;
         output = work.resolve("server-" + starts + ".log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx512m", "-jar", jar.toString()));
+                .toString(), "-Xmx512m", "-XX:+UseSerialGC", "-jar", jar.toString()));
         command.addAll(serve);
         command.addAll(List.of("--ldap-port", Integer.toString(ldap), "--http-port", Integer.toString(http)));
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();

@@ -30,8 +30,8 @@ import org.egovpki.directory.LockoutPolicy;
 
 /**
  * The real server jar as an operator runs it ({@code java $EGOVPKI_JAVA_OPTS -jar egov-pki.jar serve},
- * with the systemd unit's default {@code -Xmx1g} unless EGOVPKI_JAVA_OPTS says otherwise), default
- * configuration, embedded directory: the time from launching the JVM to {@code /health/ready}
+ * with the systemd unit's default {@code -Xmx1g -XX:+UseSerialGC} unless EGOVPKI_JAVA_OPTS says
+ * otherwise), default configuration, embedded directory: the time from launching the JVM to {@code /health/ready}
  * answering 200, on a fresh data directory (CA keys and directory created) and on restarts after a
  * clean stop (SIGTERM); then the process's resident set size (VmRSS) idle and its peak while 8
  * clients issue SM2 certificates as {@code bench/issue} does.
@@ -52,7 +52,7 @@ public final class FootprintBenchmark {
         Path jar = Path.of(args[0]);
         int restarts = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         int loadSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 60;
-        String javaOpts = System.getenv().getOrDefault("EGOVPKI_JAVA_OPTS", "-Xmx1g");
+        String javaOpts = System.getenv().getOrDefault("EGOVPKI_JAVA_OPTS", "-Xmx1g -XX:+UseSerialGC");
         Path dir = Files.createTempDirectory("egov-pki-footprint-bench");
         boolean openldap = args.length > 3 && args[3].equals("openldap");
         BenchSlapd slapd = openldap ? BenchSlapd.start(dir.resolve("slapd"), LockoutPolicy.DEFAULT, null)

@@ -210,7 +210,9 @@ final class ServerProcess implements AutoCloseable {
         try {
             Files.createDirectories(data);
             Path output = Files.createTempFile(data.getParent(), "egov-pki-", ".log");
-            List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-jar", jar().toString()));
+            // The systemd unit's collector (conf/systemd/egov-pki.service), with a smaller heap.
+            List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-XX:+UseSerialGC", "-jar",
+                    jar().toString()));
             command.addAll(args);
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(output.toFile()).start();

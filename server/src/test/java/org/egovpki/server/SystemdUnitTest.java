@@ -89,6 +89,41 @@ class SystemdUnitTest {
         assertThat(section(Files.readString(UNIT), "Service").get("StateDirectory")).containsExactly("egov-pki");
     }
 
+    @Test
+    void theDefaultJvmOptionsAreOnesThisJvmAccepts() throws Exception {
+        List<String> options = javaOptions(Files.readString(UNIT));
+        assertThat(options).as("the unit's EGOVPKI_JAVA_OPTS").contains("-Xmx1g", "-XX:+UseSerialGC");
+
+        assertThat(javaVersion(options).exit).as("java %s -version", options).isZero();
+        // The check sees a misspelled option: the JVM refuses to start on it, as the service would.
+        List<String> typo = options.stream().map(o -> o.replace("UseSerialGC", "UseSerialGc")).toList();
+        Verification refused = javaVersion(typo);
+        assertThat(refused.exit).isNotZero();
+        assertThat(refused.output).contains("UseSerialGc");
+    }
+
+    /** The words of {@code Environment="EGOVPKI_JAVA_OPTS=..."}, as systemd splits {@code $EGOVPKI_JAVA_OPTS}. */
+    private static List<String> javaOptions(String unit) {
+        for (String environment : section(unit, "Service").get("Environment")) {
+            String assignment = environment.replaceAll("^\"|\"$", "");
+            if (assignment.startsWith("EGOVPKI_JAVA_OPTS=")) {
+                return List.of(assignment.substring("EGOVPKI_JAVA_OPTS=".length()).split("\\s+"));
+            }
+        }
+        return fail("the unit sets no EGOVPKI_JAVA_OPTS");
+    }
+
+    private static Verification javaVersion(List<String> options) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(options);
+        command.add("-version");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("java -version").isTrue();
+        return new Verification(process.exitValue(), output);
+    }
+
     /** The {@code key=value} lines of one section, a key's values in file order. */
     private static Map<String, List<String>> section(String unit, String name) {
         Map<String, List<String>> keys = new LinkedHashMap<>();
