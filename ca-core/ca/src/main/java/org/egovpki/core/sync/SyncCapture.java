@@ -36,6 +36,11 @@ public final class SyncCapture implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SyncCapture.class);
     private static final int BATCH = 500;
+    /**
+     * How long a stop waits for the pass under way (a million-entry CRL's event takes a few seconds)
+     * before interrupting it; an interrupted pass loses nothing, its markers stay for the next start.
+     */
+    static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
     private final SyncMarkers markers;
     private final SyncMarkers.Resolver source;
@@ -43,6 +48,7 @@ public final class SyncCapture implements AutoCloseable {
     private final SyncFanOut fanOut;
     private final ScheduledExecutorService worker;
     private final AtomicBoolean wakeUpQueued = new AtomicBoolean();
+    private volatile boolean closing;
 
     public SyncCapture(SyncMarkers markers, SyncMarkers.Resolver source, SyncOutbox outbox, SyncFanOut fanOut) {
         this.markers = Objects.requireNonNull(markers, "markers");
@@ -66,9 +72,9 @@ public final class SyncCapture implements AutoCloseable {
      * throws; if the wake-up is lost the next sweep captures the event.
      */
     public void on(LifecycleEvent event) {
-        if (!(event instanceof CertificateIssued || event instanceof CertificateRevoked
+        if (closing || !(event instanceof CertificateIssued || event instanceof CertificateRevoked
                 || event instanceof CrlPublished)) {
-            return;
+            return; // stopping: the marker stays, and the next start's sweep captures the event
         }
         try {
             if (wakeUpQueued.compareAndSet(false, true)) {
@@ -120,13 +126,33 @@ public final class SyncCapture implements AutoCloseable {
         try {
             pass();
         } catch (RuntimeException e) {
-            LOG.warn("Sync capture pass failed, retried at the next sweep: {}", e.toString());
+            if (closing) {
+                LOG.info("Sync capture pass cut short by the stop ({}); the next start captures what it left",
+                        e.toString());
+            } else {
+                LOG.warn("Sync capture pass failed, retried at the next sweep: {}", e.toString());
+            }
         }
     }
 
+    /**
+     * Stops the worker: no new pass starts, and the pass under way finishes (up to {@link #STOP_WAIT})
+     * while the directory is still open, instead of failing half-way with an interrupted LDAP call.
+     */
     @Override
     public void close() {
-        worker.shutdownNow();
+        closing = true;
+        worker.shutdown();
+        try {
+            if (!worker.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.info("Sync capture still busy {} s after the stop began; interrupted, the next start captures "
+                        + "what it left", STOP_WAIT.toSeconds());
+                worker.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            worker.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** A marker and the event it stands for (none: the marker is discharged without an event). */

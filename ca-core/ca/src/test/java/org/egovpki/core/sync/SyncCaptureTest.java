@@ -6,6 +6,7 @@ import java.math.BigInteger;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -14,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -116,6 +120,49 @@ class SyncCaptureTest {
 
         assertThat(h.outbox.markers()).containsExactly(bogus);
         assertThat(h.eventIds("tax")).containsExactly("sub-ca/1A/issued");
+    }
+
+    @Test
+    void aStopLetsThePassUnderWayFinishInsteadOfInterruptingIt() throws Exception {
+        Harness h = new Harness(new Crash(0, false));
+        CountDownLatch resolving = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        SyncCapture capture = new SyncCapture(h.outbox, owed -> {
+            resolving.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                // what an LDAP call does when its thread is interrupted: the pass fails half-way
+                interrupted.set(true);
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("the directory is unavailable (local error)");
+            }
+            return Optional.ofNullable(world.get(owed));
+        }, h.outbox, new SyncFanOut(h.outbox, h.store, (e, t, n, at) -> new byte[] {1}, new TestSigner(),
+                SyncDeliveryTrigger.NONE, CLOCK));
+        h.outbox.mark(issuedTax);
+        capture.start(Duration.ofHours(1)); // the first sweep at once
+        assertThat(resolving.await(10, TimeUnit.SECONDS)).as("the sweep reached the marker").isTrue();
+
+        Thread stop = new Thread(capture::close, "stop");
+        stop.start();
+        // The pass goes on only once the stop is under way: waiting for it, or already done with it.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (stop.isAlive() && stop.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        release.countDown();
+        stop.join(TimeUnit.SECONDS.toMillis(SyncCapture.STOP_WAIT.toSeconds() + 10));
+        assertThat(stop.isAlive()).as("the stop returned").isFalse();
+
+        assertThat(interrupted).as("the pass under way was interrupted by the stop").isFalse();
+        assertThat(h.outbox.markers()).isEmpty();
+        assertThat(h.eventIds("tax")).containsExactly("sub-ca/1A/issued");
+        // After the stop, a lifecycle event wakes nothing: its marker waits for the next start.
+        h.outbox.mark(issuedSocial);
+        capture.on(new org.egovpki.core.event.CrlPublished("sub-ca", BigInteger.TEN, T0));
+        assertThat(h.outbox.markers()).containsExactly(issuedSocial);
     }
 
     static List<Arguments> crashes() {
