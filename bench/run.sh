@@ -8,7 +8,8 @@
 # Installing needs root (apt-get install -y); run as another user, install the packages first.
 # Every benchmark JVM (most host the server too) runs with BENCH_JAVA_OPTS, by default the serial
 # collector of the server's systemd unit (conf/systemd/egov-pki.service); BENCH_JAVA_OPTS=-XX:+UseG1GC
-# measures with G1 instead.
+# measures with G1 instead. Servers started as processes of their own do not take it: footprint's
+# take EGOVPKI_JAVA_OPTS (default the unit's -Xmx1g -XX:+UseSerialGC), crash's run -Xmx512m -XX:+UseSerialGC.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 scenario="${1:-}"

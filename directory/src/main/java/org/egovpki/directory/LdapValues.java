@@ -3,11 +3,15 @@ package org.egovpki.directory;
 import com.unboundid.ldap.sdk.Attribute;
 import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.util.StaticUtils;
+import java.text.ParseException;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.chrono.IsoChronology;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Date;
 import java.util.List;
+import java.util.Locale;
 import org.egovpki.core.enroll.validation.RegistrationData;
 
 /**
@@ -19,8 +23,16 @@ public final class LdapValues {
     private LdapValues() {
     }
 
+    /**
+     * GeneralizedTime, UTC, milliseconds: {@code yyyyMMddHHmmss.SSSZ} in the Gregorian calendar whatever
+     * the JVM's default locale (the SDK's encoder follows it: a Thai default locale wrote Buddhist years).
+     */
+    private static final DateTimeFormatter GENERALIZED_TIME = DateTimeFormatter
+            .ofPattern("uuuuMMddHHmmss.SSS'Z'", Locale.ROOT).withChronology(IsoChronology.INSTANCE)
+            .withZone(ZoneOffset.UTC);
+
     public static String time(Instant instant) {
-        return StaticUtils.encodeGeneralizedTime(Date.from(instant));
+        return GENERALIZED_TIME.format(instant);
     }
 
     /**
@@ -28,7 +40,11 @@ public final class LdapValues {
      * SDK's {@code getAttributeValueAsDate} answers).
      */
     public static Instant time(Entry entry, String attribute) {
-        String value = entry.getAttributeValue(attribute);
+        return time(entry.getAttributeValue(attribute));
+    }
+
+    /** A GeneralizedTime value, {@code null} if {@code value} is null or not a time. */
+    public static Instant time(String value) {
         if (value == null) {
             return null;
         }
@@ -36,14 +52,18 @@ public final class LdapValues {
         if (fast != null) {
             return fast;
         }
-        Date date = entry.getAttributeValueAsDate(attribute);
-        return date == null ? null : date.toInstant();
+        try {
+            return StaticUtils.decodeGeneralizedTime(value).toInstant();
+        } catch (ParseException | RuntimeException e) {
+            return null;
+        }
     }
 
     /**
-     * The form egov-pki writes and both directories return, {@code yyyyMMddHHmmss[.f{1,9}]Z}, read
-     * without the SDK's {@code SimpleDateFormat} per value (a quarter of a million-entry CRL build's
-     * CPU went there); {@code null} for any other form, which the SDK then reads.
+     * The form egov-pki writes and both directories return, {@code yyyyMMddHHmmss[.f{1,3}]Z} from the
+     * year 1583, read without the SDK's {@code SimpleDateFormat} per value (a quarter of a million-entry
+     * CRL build's CPU went there); {@code null} for any other form, which the SDK then reads as before
+     * (longer fractions, offsets, the Julian years before 1583).
      */
     static Instant utcTime(String value) {
         int length = value.length();
@@ -53,7 +73,7 @@ public final class LdapValues {
         int nanos = 0;
         if (length > 15) {
             int digits = length - 16;
-            if (value.charAt(14) != '.' || digits < 1 || digits > 9) {
+            if (value.charAt(14) != '.' || digits < 1 || digits > 3) {
                 return null;
             }
             int fraction = digits(value, 15, length - 1);
@@ -71,7 +91,7 @@ public final class LdapValues {
         int hour = digits(value, 8, 10);
         int minute = digits(value, 10, 12);
         int second = digits(value, 12, 14);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+        if (year < 1583 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
                 || second < 0 || second > 59 || day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
             return null;
         }

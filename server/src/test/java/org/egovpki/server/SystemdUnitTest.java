@@ -93,6 +93,9 @@ class SystemdUnitTest {
     void theDefaultJvmOptionsAreOnesThisJvmAccepts() throws Exception {
         List<String> options = javaOptions(Files.readString(UNIT));
         assertThat(options).as("the unit's EGOVPKI_JAVA_OPTS").contains("-Xmx1g", "-XX:+UseSerialGC");
+        // Unbraced, systemd splits the value into words; "${EGOVPKI_JAVA_OPTS}" would be one argument.
+        String execStart = section(Files.readString(UNIT), "Service").get("ExecStart").get(0);
+        assertThat(Arrays.asList(execStart.split("\\s+"))).as(execStart).contains("$EGOVPKI_JAVA_OPTS");
 
         assertThat(javaVersion(options).exit).as("java %s -version", options).isZero();
         // The check sees a misspelled option: the JVM refuses to start on it, as the service would.

@@ -9,8 +9,6 @@ import com.unboundid.ldap.sdk.LDAPInterface;
 import com.unboundid.ldap.sdk.Modification;
 import com.unboundid.ldap.sdk.ModificationType;
 import com.unboundid.ldap.sdk.SearchResultEntry;
-import com.unboundid.util.StaticUtils;
-import java.text.ParseException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -191,9 +189,13 @@ public final class LdapRecoveryStore implements RecoveryStore {
         }
         try {
             Role role = Role.valueOf(value.substring(0, first).strip().toUpperCase(Locale.ROOT));
-            Instant at = StaticUtils.decodeGeneralizedTime(value.substring(last + 1).strip()).toInstant();
+            String time = value.substring(last + 1).strip();
+            Instant at = LdapValues.time(time);
+            if (at == null) {
+                throw new IllegalArgumentException("'" + time + "' is not a generalized time");
+            }
             return new Approval(role, value.substring(first + 1, last), at);
-        } catch (ParseException | IllegalArgumentException bad) {
+        } catch (IllegalArgumentException bad) {
             throw new DomainException(DomainException.Kind.INTERNAL, e.getDN() + " has " + APPROVALS + " '" + value
                     + "', which is not ROLE:DN:time with a KM role and a generalized time: " + bad.getMessage(), null,
                     bad);

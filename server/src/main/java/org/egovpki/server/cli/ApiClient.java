@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
  * running, wrong URL, timeout).
  *
  * <p>Over {@code https://} the JDK's trust store decides; a self-signed server certificate needs
- * {@code -Djavax.net.ssl.trustStore=...} (the {@code egov-pki} script passes {@code JAVA_OPTS}).
+ * {@code -Djavax.net.ssl.trustStore=...} (in {@code EGOVPKI_JAVA_OPTS}, which the {@code egov-pki} script passes to Java).
  */
 final class ApiClient {
 
