@@ -23,7 +23,6 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Date;
 import java.util.List;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -140,12 +139,12 @@ public final class LdapOperatorDirectory implements OperatorDirectory, OperatorA
     private Instant lockedUntil(DN dn) {
         try {
             SearchResultEntry entry = ldap.getEntry(dn.toString(), "pwdAccountLockedTime");
-            Date locked = entry == null ? null : entry.getAttributeValueAsDate("pwdAccountLockedTime");
+            Instant locked = entry == null ? null : LdapValues.time(entry, "pwdAccountLockedTime");
             if (locked == null) {
                 throw DomainException.internal("the directory refused operator " + dn
                         + " as locked but records no lock time", null);
             }
-            return locked.toInstant().plus(lockout.duration());
+            return locked.plus(lockout.duration());
         } catch (LDAPException e) {
             throw LdapErrors.toDomain("reading the lock of operator " + dn, e);
         }
