@@ -271,6 +271,11 @@ public final class Slapd implements AutoCloseable {
         return port;
     }
 
+    /** The slapd process's id (the benchmarks read its CPU time from {@code /proc}). */
+    public long pid() {
+        return process.pid();
+    }
+
     public LDAPConnection anonymous() throws LDAPException {
         return new LDAPConnection("127.0.0.1", port);
     }
