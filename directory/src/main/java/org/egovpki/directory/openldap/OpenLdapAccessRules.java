@@ -18,67 +18,70 @@ olcAccess: {0}to filter=(!(egovOperatorState=DISABLED)) attrs=userPassword
   by dn.exact="${ca}" write
   by anonymous auth
   by * none
-olcAccess: {1}to dn.base="ou=km,${base}" attrs=entry,objectClass,ou
+olcAccess: {1}to dn.children="ou=certificates,${base}"
+  by dn.exact="${ca}" write
+  by * none
+olcAccess: {2}to dn.base="ou=km,${base}" attrs=entry,objectClass,ou
   by dn.exact="${km}" write
   by * read
-olcAccess: {2}to dn.subtree="ou=km,${base}"
+olcAccess: {3}to dn.subtree="ou=km,${base}"
   by dn.exact="${km}" write
   by * none
-olcAccess: {3}to dn.children="ou=services,${base}"
+olcAccess: {4}to dn.children="ou=services,${base}"
   by * none
-olcAccess: {4}to dn.subtree="ou=CAs,${base}"
+olcAccess: {5}to dn.subtree="ou=CAs,${base}"
   by dn.exact="${ca}" write
   by * read
-olcAccess: {5}to dn.one="ou=subscribers,${base}"
+olcAccess: {6}to dn.one="ou=subscribers,${base}"
     filter=(objectClass=egovPublishedSubscriber)
     attrs=entry,objectClass,cn,egovSubscriberId,userCertificate
   by dn.exact="${ca}" write
   by * read
-olcAccess: {6}to dn.base="${base}"
+olcAccess: {7}to dn.base="${base}"
   by dn.exact="${ca}" write
   by * read
-olcAccess: {7}to dn.one="${base}" attrs=entry,objectClass,ou
+olcAccess: {8}to dn.one="${base}" attrs=entry,objectClass,ou
   by dn.exact="${ca}" write
   by * read
-olcAccess: {8}to dn.one="ou=requests,${base}" attrs=children
-  by dn.exact="${ca}" write
-  by group/groupOfUniqueNames/uniqueMember="cn=application-admins,ou=operators,${base}" none
-  by group/groupOfUniqueNames/uniqueMember="cn=request-readers,ou=operators,${base}" add
-  by * none
-olcAccess: {9}to dn.children="ou=requests,${base}"
-    filter=(objectClass=egovRequestDecision) attrs=entry
+olcAccess: {9}to dn.one="ou=requests,${base}" attrs=children
   by dn.exact="${ca}" write
   by group/groupOfUniqueNames/uniqueMember="cn=application-admins,ou=operators,${base}" none
   by group/groupOfUniqueNames/uniqueMember="cn=request-readers,ou=operators,${base}" add
   by * none
 olcAccess: {10}to dn.children="ou=requests,${base}"
+    filter=(objectClass=egovRequestDecision) attrs=entry
+  by dn.exact="${ca}" write
+  by group/groupOfUniqueNames/uniqueMember="cn=application-admins,ou=operators,${base}" none
+  by group/groupOfUniqueNames/uniqueMember="cn=request-readers,ou=operators,${base}" add
+  by * none
+olcAccess: {11}to dn.children="ou=requests,${base}"
   by dn.exact="${ca}" write
   by group/groupOfUniqueNames/uniqueMember="cn=application-admins,ou=operators,${base}" none
   by group/groupOfUniqueNames/uniqueMember="cn=request-readers,ou=operators,${base}" read
   by * none
-olcAccess: {11}to dn.one="ou=sync,${base}"
+olcAccess: {12}to dn.one="ou=sync,${base}"
     filter=(objectClass=egovSyncTarget) attrs=children
   by dn.exact="${ca}" write
   by group/groupOfUniqueNames/uniqueMember="cn=application-admins,ou=operators,${base}" none
   by dn.children="ou=operators,${base}" add
   by * none
-olcAccess: {12}to dn.one="ou=sync,${base}"
+olcAccess: {13}to dn.one="ou=sync,${base}"
     filter=(objectClass=egovSyncTarget)
   by dn.exact="${ca}" write
   by group/groupOfUniqueNames/uniqueMember="cn=application-admins,ou=operators,${base}" none
   by dn.children="ou=operators,${base}" read
   by * none
-olcAccess: {13}to dn.children="ou=sync,${base}"
+olcAccess: {14}to dn.children="ou=sync,${base}"
     filter=(objectClass=egovSyncTargetCommand) attrs=entry
   by dn.exact="${ca}" write
   by group/groupOfUniqueNames/uniqueMember="cn=application-admins,ou=operators,${base}" none
   by dn.children="ou=operators,${base}" add
   by * none
-olcAccess: {14}to dn.subtree="${base}" filter=(objectClass=egovX500Name)
+olcAccess: {15}to dn.subtree="${base}" filter=(objectClass=egovX500Name)
     attrs=entry,children,objectClass,c,st,l,o,ou,cn,street,dc,uid,serialNumber,cACertificate,certificateRevocationList,authorityRevocationList,deltaRevocationList,userCertificate,crossCertificatePair
   by dn.exact="${ca}" write
   by * read
-olcAccess: {15}to *
+olcAccess: {16}to *
   by dn.exact="${ca}" write
   by * none
 """;

@@ -44,6 +44,7 @@ class OpenLdapAccessRulesIT {
     private static final String REQUEST = "egovRequestId=r-1,ou=requests," + BASE;
     private static final String TARGET = "cn=t1,ou=sync," + BASE;
     private static final String MESSAGE = "egovSyncSequence=1," + TARGET;
+    private static final String RECORD = "egovCertificateId=ca-1f,ou=certificates," + BASE;
 
     @TempDir
     static Path work;
@@ -87,6 +88,10 @@ class OpenLdapAccessRulesIT {
                     new Attribute("egovSyncCaSequence", "1"), new Attribute("egovSyncEnqueuedAt", "20261202080000Z"),
                     new Attribute("egovSyncBody", "{\"idNumber\":\"110101199003074518\"}"),
                     new Attribute("egovSyncSignature", "x"))));
+            root.add(new Entry(RECORD, List.of(new Attribute("objectClass", "top", "egovCertificateRecord"),
+                    new Attribute("egovCertificateId", "ca-1f"), new Attribute("egovSerialNumber", "1f"),
+                    new Attribute("egovIssuerName", "ca"), new Attribute("egovIssuanceState", "PUBLISHED"),
+                    new Attribute("egovCertificateStatus", "REVOKED"))));
             for (String id : List.of("pub", "hidden")) {
                 root.add(new Entry("egovSubscriberId=" + id + ",ou=subscribers," + BASE, List.of(
                         new Attribute("objectClass", id.equals("pub")
@@ -189,6 +194,28 @@ class OpenLdapAccessRulesIT {
             assertThat(anonymous.getEntry(REQUEST)).isNull();
             assertThat(anonymous.getEntry(CA)).isNull();
         }
+    }
+
+    @Test
+    void certificateRecordsAreTheCasAloneAndHiddenFromEveryoneElse() throws Exception {
+        ca.modify(RECORD, new Modification(ModificationType.REPLACE, "egovRevocationReason", "keyCompromise"));
+        assertThat(ca.search("ou=certificates," + BASE, SearchScope.ONE, "(egovCertificateStatus=REVOKED)",
+                "egovSerialNumber").getSearchEntries()).extracting(e -> e.getAttributeValue("egovSerialNumber"))
+                .containsExactly("1f");
+        try (LDAPConnection anonymous = slapd.anonymous(); LDAPConnection km = slapd.bind(KM, PASSWORD)) {
+            for (LDAPConnection other : List.of(anonymous, operator, km)) {
+                assertThat(other.getEntry(RECORD)).isNull();
+                assertThat(other.search("ou=certificates," + BASE, SearchScope.ONE, "(objectClass=*)")
+                        .getEntryCount()).isZero();
+                // The container's name stays visible, as every container's.
+                assertThat(other.getEntry("ou=certificates," + BASE)).isNotNull();
+            }
+            assertRefused(() -> operator.modify(RECORD, new Modification(ModificationType.REPLACE,
+                    "egovCertificateStatus", "GOOD")));
+            assertRefused(() -> km.delete(RECORD));
+        }
+        assertThat(ca.getEntry(RECORD, "egovCertificateStatus").getAttributeValue("egovCertificateStatus"))
+                .isEqualTo("REVOKED");
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.egovpki.directory.DirectoryNames;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +20,19 @@ class OpenLdapAccessRulesTest {
 
         assertThat(Slapd.documentedRules(docs)).containsExactlyElementsOf(rules.values());
         assertThat(docs).contains("```\n" + rules.ldif() + "```");
+    }
+
+    @Test
+    void certificateRecordsAreDecidedRightAfterThePasswordRuleWithTheCatchAllsGrant() {
+        List<String> rules = new OpenLdapAccessRules(new DirectoryNames("o=egov-pki,c=CN")).values();
+        String ca = "by dn.exact=\"uid=egov-pki-ca,ou=services,o=egov-pki,c=CN\" write";
+
+        // First among the DN rules: slapd walks the rules for every attribute of every record a CRL
+        // or the OCSP walk reads, so records must not fall through the others to the catch-all.
+        assertThat(rules.get(1)).isEqualTo("{1}to dn.children=\"ou=certificates,o=egov-pki,c=CN\"\n" + ca
+                + "\nby * none");
+        // The grant the records had before the rule, from the catch-all: the CA's alone.
+        assertThat(rules.get(rules.size() - 1)).isEqualTo("{" + (rules.size() - 1) + "}to *\n" + ca + "\nby * none");
     }
 
     @Test
