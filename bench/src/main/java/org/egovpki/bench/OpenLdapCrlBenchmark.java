@@ -98,8 +98,7 @@ public final class OpenLdapCrlBenchmark {
                 t0 = System.nanoTime();
                 try (EgovPkiServer server = EgovPkiServer.start(settings, Clock.systemUTC(), false)) {
                     System.out.printf("egov-pki started on slapd in %.1f s%n", (System.nanoTime() - t0) / 1e9);
-                    awaitQuiet(slapd);
-                    summary.add(egovPki(server, count, rounds));
+                    summary.add(egovPki(server, slapd, count, rounds));
                 }
             }
         }
@@ -110,13 +109,14 @@ public final class OpenLdapCrlBenchmark {
 
     /**
      * Waits until the server and slapd are both idle (together under a tenth of a core over
-     * {@link #QUIET_WINDOW}), so that the rounds time the CRL and not the work a start leaves
-     * running beside it: on a directory of a million records, the statistics' first fill and the
-     * walk that signs OCSP answers ahead each read every record (a minute or more of both cores
-     * here), and the sync capture stores the event of CRL #1. A scheduled CRL on a running server
-     * meets none of them; the first CRL after a start does (docs/benchmarks.md, the `crl` section).
+     * {@link #QUIET_WINDOW}), so that a round times the CRL and not the work left running beside
+     * it: after the start, on a directory of a million records, the statistics' first fill and the
+     * walk that signs OCSP answers ahead each read every record, and the sync capture stores CRL
+     * #1's event; after a round, the capture stores that CRL's event (the 49 MB CRL in it). CRLs
+     * scheduled hours apart on a running server meet none of them; the first CRL after a start
+     * does (docs/benchmarks.md, the `crl` section). Returns the seconds waited.
      */
-    private static void awaitQuiet(BenchSlapd slapd) throws Exception {
+    private static double awaitQuiet(BenchSlapd slapd) throws Exception {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long started = System.nanoTime();
         long deadline = started + TimeUnit.MINUTES.toNanos(10);
@@ -127,9 +127,7 @@ public final class OpenLdapCrlBenchmark {
             double cores = (now - last) / (QUIET_WINDOW.toMillis() / 1e3);
             last = now;
             if (cores < 0.1) {
-                System.out.printf("server and slapd quiet after %.1f s more (the start's background work done)%n",
-                        (System.nanoTime() - started) / 1e9);
-                return;
+                return (System.nanoTime() - started) / 1e9;
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the server and slapd still used " + cores
@@ -140,8 +138,10 @@ public final class OpenLdapCrlBenchmark {
 
     private static final Duration QUIET_WINDOW = Duration.ofSeconds(3);
 
-    private static String egovPki(EgovPkiServer server, int count, int rounds) throws Exception {
+    private static String egovPki(EgovPkiServer server, BenchSlapd slapd, int count, int rounds) throws Exception {
         CertificateAuthority ca = server.registry().find(CA).orElseThrow();
+        System.out.printf("server and slapd quiet after %.1f s (the start's background work done)%n",
+                awaitQuiet(slapd));
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         System.gc();
         long before = memory.getHeapMemoryUsage().getUsed();
@@ -165,6 +165,10 @@ public final class OpenLdapCrlBenchmark {
             // The previous round's CRL is let go first: the server keeps none between runs (its
             // callers discard the record), so neither does the benchmark while it measures the heap.
             crl = null;
+            if (round > 0) {
+                System.out.printf("server and slapd quiet after %.1f s (the previous CRL's sync event stored)%n",
+                        awaitQuiet(slapd));
+            }
             long t0 = System.nanoTime();
             crl = server.crlPublisher().issue(ca, "bench");
             seconds.add((System.nanoTime() - t0) / 1e9);

@@ -42,8 +42,13 @@ import org.egovpki.schema.DirectoryLayout;
  */
 public final class LdapCertificateStore implements CertificateStore {
 
-    /** Revoked entries read per page when a CRL is built: bounds the memory a million-entry CRL needs. */
-    static final int REVOKED_PAGE_SIZE = 1_000;
+    /**
+     * Revoked entries read per page when a CRL is built. The entries stream to the CRL's encoder
+     * whatever the page size (the listener keeps none), so the size only sets how often the
+     * directory starts the search again: slapd spent 7.3-7.6 s of CPU reading a million records in
+     * pages of 10,000 and 8.5-9.5 s in pages of 1,000 (docs/benchmarks.md, the `crl` section).
+     */
+    static final int REVOKED_PAGE_SIZE = 10_000;
 
     private final LDAPInterface ldap;
     private final DirectoryNames names;
