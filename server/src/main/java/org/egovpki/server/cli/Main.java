@@ -152,8 +152,30 @@ public final class Main implements Runnable {
                     : "ldap://" + running.ldap().host() + ":" + running.ldap().port())
                     + " (base " + running.ldap().baseDn() + "), HTTP " + running.http().publicUrl()
                     + ", data " + running.dataDirectory().toAbsolutePath().normalize());
+            markReady(System.getProperty(READY_FILE_PROPERTY));
             stopped.await();
             return 0;
+        }
+    }
+
+    /**
+     * A file {@code serve} writes once it is ready, when this system property names one: the launcher
+     * ({@code ./egov-pki}) keeps the class-data-sharing archive the JVM writes at the stop only from a
+     * run that got this far, not from one that failed to start or only printed its help
+     * (docs/operations.md, "Start-up time").
+     */
+    static final String READY_FILE_PROPERTY = "egovpki.launcher.readyFile";
+
+    /** Writes {@code path} (nothing when null or blank); a failure is logged, never stops the server. */
+    static void markReady(String path) {
+        if (path == null || path.isBlank()) {
+            return;
+        }
+        try {
+            java.nio.file.Files.writeString(Path.of(path), "ready\n");
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("Could not write {} ({}): the launcher will not keep this run's class-data-sharing archive",
+                    path, e.toString());
         }
     }
 
