@@ -138,9 +138,14 @@ class OperatorPagesIT {
 
     private static void login(String uid, String password) {
         browser.get(base + "/login?lang=en");
+        org.openqa.selenium.WebElement form = browser.findElement(By.id("login-form"));
         browser.findElement(By.id("uid")).click();
         browser.switchTo().activeElement().sendKeys(uid + Keys.TAB);
         browser.switchTo().activeElement().sendKeys(password + Keys.ENTER);
+        // The form's POST answers with a new page (the next one, or the form again with the error): wait
+        // for it, so that a browser.get right after does not cancel the login still under way.
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(30))
+                .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(form));
     }
 
     /** The figure in the table's first row, or "" while the table has no row yet (today not yet computed). */

@@ -64,6 +64,11 @@ class SystemdUnitTest {
         assertThat(service.get("PrivateTmp")).containsExactly("yes");
         assertThat(service.get("CapabilityBoundingSet")).containsExactly("");
         assertThat(service.get("StateDirectory")).containsExactly("egov-pki");
+        // The class-data-sharing archive of docs/operations.md ("Start-up time"), outside the data
+        // directory that a backup copies whole.
+        assertThat(service.get("CacheDirectory")).containsExactly("egov-pki");
+        assertThat(Files.readString(Path.of("..", "docs", "operations.md")))
+                .contains("-XX:SharedArchiveFile=/var/cache/egov-pki/egov-pki.jsa");
         assertThat(service.get("UMask")).containsExactly("0077");
         // A refused start (exit 2: damaged directory, bad configuration) is not retried in a loop.
         assertThat(service.get("RestartPreventExitStatus")).containsExactly("2");

@@ -147,12 +147,14 @@ public final class Main implements Runnable {
             auditWarning(server);
             // The ports bound, also when the configuration said 0 (they are in <data>/run/ports as well).
             EgovPkiConfig running = server.config();
+            // Before the ready line: whoever waits for that line and then stops the server stops a run
+            // that counts as ready.
+            markReady(System.getProperty(READY_FILE_PROPERTY));
             System.out.println("egov-pki ready: LDAP " + (running.ldap().isExternal()
                     ? running.ldap().publicUrl() + " (external)"
                     : "ldap://" + running.ldap().host() + ":" + running.ldap().port())
                     + " (base " + running.ldap().baseDn() + "), HTTP " + running.http().publicUrl()
                     + ", data " + running.dataDirectory().toAbsolutePath().normalize());
-            markReady(System.getProperty(READY_FILE_PROPERTY));
             stopped.await();
             return 0;
         }

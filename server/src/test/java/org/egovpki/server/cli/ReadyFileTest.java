@@ -45,6 +45,6 @@ class ReadyFileTest {
     void theLauncherNamesTheSameProperty() throws Exception {
         String launcher = Files.readString(Path.of("..", "egov-pki"));
 
-        assertThat(launcher).contains("-D" + Main.READY_FILE_PROPERTY + "=\"$archive.ready\"");
+        assertThat(launcher).contains("-D" + Main.READY_FILE_PROPERTY + "=\"$archive.ready.$$\"");
     }
 }
