@@ -40,6 +40,8 @@ import org.egovpki.server.config.EgovPkiConfig;
 public final class OpenLdapCrlBenchmark {
 
     private static final String CA = "sm2-issuing";
+    /** How long the server and slapd must stay idle before a round ({@link #awaitQuiet}). */
+    private static final Duration QUIET_WINDOW = Duration.ofSeconds(3);
     private static final DateTimeFormatter INDEX_TIME =
             DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -135,8 +137,6 @@ public final class OpenLdapCrlBenchmark {
             }
         }
     }
-
-    private static final Duration QUIET_WINDOW = Duration.ofSeconds(3);
 
     private static String egovPki(EgovPkiServer server, BenchSlapd slapd, int count, int rounds) throws Exception {
         CertificateAuthority ca = server.registry().find(CA).orElseThrow();
