@@ -2,14 +2,17 @@ package org.egovpki.core.enroll.validation;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Encoding;
@@ -71,6 +74,15 @@ import org.slf4j.LoggerFactory;
  * r or s is out of range or not DER-encoded, which some tokens produce (GM-CRYPTO.md). Such
  * failures are still refused, but logged at WARN with their cause so operators can tell a token
  * encoding bug from a forged request.
+ *
+ * <p>A request is parsed more than once on its way to a certificate: at submission, and again
+ * when the CA checks the approved request it read back (the same bytes, in the same process, often
+ * in the same call). Verifying the signature is the costly part — an SM2 verification is a
+ * variable-base scalar multiplication; the second one was a seventh of the request thread's CPU
+ * per issuance — and its answer depends on nothing but the bytes. So the DER of the last
+ * {@value #REMEMBERED_PROOFS} requests that verified is kept, and an identical request is not
+ * verified again; every other check runs on every parse. A request that failed is never
+ * remembered.
  */
 public final class CertificationRequests {
 
@@ -107,7 +119,14 @@ public final class CertificationRequests {
     private static final String ACCEPTED_SIGNATURES = "SM3withSM2 for SM2 keys; SHA256/384/512withRSA or RSASSA-PSS"
             + " for RSA keys; SHA256/384withECDSA for P-256/P-384 keys";
 
+    /** How many verified requests are remembered (most recently verified or reused first). */
+    static final int REMEMBERED_PROOFS = 512;
+    /** Larger requests are verified every time: the memory stays under 2 MiB. */
+    static final int REMEMBERED_MAX_BYTES = 4096;
+
     private final KeyPolicy keyPolicy;
+    private final VerifiedRequests verified = new VerifiedRequests();
+    private final AtomicLong verifications = new AtomicLong();
 
     public CertificationRequests(KeyPolicy keyPolicy) {
         this.keyPolicy = Objects.requireNonNull(keyPolicy, "keyPolicy");
@@ -143,7 +162,11 @@ public final class CertificationRequests {
         KeyAlgorithm algorithm = keyPolicy.check(info.getSubjectPublicKeyInfo());
         AlgorithmIdentifier signatureAlgorithm = request.getSignatureAlgorithm();
         requireAcceptedSignatureAlgorithm(signatureAlgorithm, algorithm);
-        verifyProofOfPossession(request, algorithm);
+        if (!verified.contains(der)) {
+            verifications.incrementAndGet();
+            verifyProofOfPossession(request, algorithm);
+            verified.add(der);
+        }
         List<GeneralName> sans = requestedSans(info);
         return new ParsedCsr(der, info.getSubject(), info.getSubjectPublicKeyInfo(), algorithm,
                 signatureAlgorithm.getAlgorithm().getId(), sans);
@@ -294,6 +317,31 @@ public final class CertificationRequests {
         }
         if (!PKCSObjectIdentifiers.id_mgf1.equals(mgf.getAlgorithm()) || !hash.equals(mgfHash)) {
             throw refuse("the RSASSA-PSS signature must use MGF1 with the same hash as the signature");
+        }
+    }
+
+    /** How many signatures this instance has verified: what the remembered proofs save, for tests. */
+    long verifications() {
+        return verifications.get();
+    }
+
+    /** The DER of requests whose signature verified, least recently used dropped first. */
+    private static final class VerifiedRequests {
+        private final Map<ByteBuffer, Boolean> entries = new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<ByteBuffer, Boolean> eldest) {
+                return size() > REMEMBERED_PROOFS;
+            }
+        };
+
+        synchronized boolean contains(byte[] der) {
+            return entries.containsKey(ByteBuffer.wrap(der));
+        }
+
+        synchronized void add(byte[] der) {
+            if (der.length <= REMEMBERED_MAX_BYTES) {
+                entries.put(ByteBuffer.wrap(der.clone()), Boolean.TRUE);
+            }
         }
     }
 

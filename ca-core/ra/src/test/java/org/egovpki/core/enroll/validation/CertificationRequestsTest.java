@@ -75,6 +75,51 @@ class CertificationRequestsTest {
     }
 
     @Test
+    void aRequestThatVerifiedIsNotVerifiedAgain() {
+        byte[] der = csr(TestCsrs.sm2(), "SM3WITHSM2");
+        requests.parse(der);
+        long after = requests.verifications();
+
+        ParsedCsr again = requests.parse(der.clone());
+        ParsedCsr asPem = requests.parse(ascii(pem(der, "CERTIFICATE REQUEST")));
+
+        assertThat(after).isEqualTo(1);
+        assertThat(requests.verifications()).isEqualTo(after);
+        assertThat(again.der()).isEqualTo(der);
+        assertThat(asPem.der()).isEqualTo(der);
+        // Remembered by this instance only.
+        CertificationRequests other = new CertificationRequests(new KeyPolicy(false));
+        other.parse(der);
+        assertThat(other.verifications()).isEqualTo(1);
+    }
+
+    @Test
+    void aForgeryOfARememberedRequestIsStillRefused() {
+        byte[] der = csr(TestCsrs.sm2(), "SM3WITHSM2");
+        requests.parse(der);
+        byte[] forged = TestCsrs.withSignature(der, TestCsrs::flipLastByte);
+        long before = requests.verifications();
+
+        assertRefused(() -> requests.parse(forged), "csr", POP_FAILED);
+        assertRefused(() -> requests.parse(forged), "csr", POP_FAILED);
+        assertThat(requests.verifications()).isEqualTo(before + 2);
+    }
+
+    @Test
+    void onlyTheLatestRequestsAreRemembered() {
+        byte[] first = csr(TestCsrs.sm2(), "SM3WITHSM2");
+        requests.parse(first);
+        for (int i = 0; i < CertificationRequests.REMEMBERED_PROOFS; i++) {
+            requests.parse(csr(TestCsrs.ec("secp256r1"), "SHA256WITHECDSA"));
+        }
+        long before = requests.verifications();
+
+        requests.parse(first);
+
+        assertThat(requests.verifications()).isEqualTo(before + 1);
+    }
+
+    @Test
     void aRequestSignedByAnotherKeyFailsProofOfPossession() {
         byte[] mine = csr(TestCsrs.sm2(), "SM3WITHSM2");
         byte[] theirs = csr(TestCsrs.sm2(), "SM3WITHSM2");
