@@ -162,7 +162,7 @@ public final class IssuanceBenchmark {
             run(http, target, next, WARMUP, 4, null);
             EmbeddedDirectory.OperationCounts before = server.directoryOperations();
             Map<String, Long> kindsBefore = server.directoryWritesByKind();
-            List<Result> results = measure(http, target, next, rounds, perRound);
+            List<Result> results = measure(http, target, next, rounds, perRound, IssuanceCpu.embedded());
             int measured = rounds * perRound * CLIENTS.length;
             EmbeddedDirectory.OperationCounts cost = server.directoryOperations().minus(before);
             System.out.printf("directory operations per issuance: %.2f writes (%.2f adds, %.2f modifies), "
@@ -214,7 +214,8 @@ public final class IssuanceBenchmark {
                         + "/api/v1/requests"), auth(), egovBodies(total, "openldap"), "\"ISSUED\"");
                 AtomicInteger next = new AtomicInteger();
                 run(http, target, next, WARMUP, 4, null);
-                List<Result> results = measure(http, target, next, rounds, perRound);
+                List<Result> results = measure(http, target, next, rounds, perRound,
+                        IssuanceCpu.onSlapd(slapd.pid()));
                 System.out.println("directory operations per issuance: not counted on an external directory (the "
                         + "embedded one's interceptor counts them; the code path is the same)");
                 return results;
@@ -254,19 +255,20 @@ public final class IssuanceBenchmark {
                     cfsslBodies(total), "\"success\":true");
             AtomicInteger next = new AtomicInteger();
             run(http, target, next, WARMUP, 4, null);
-            return measure(http, target, next, rounds, perRound);
+            return measure(http, target, next, rounds, perRound, IssuanceCpu.peer("cfssl", cfssl.pid()));
         } finally {
             cfssl.destroy();
             cfssl.waitFor();
         }
     }
 
-    private static List<Result> measure(HttpClient http, Target target, AtomicInteger next, int rounds, int perRound)
-            throws Exception {
+    private static List<Result> measure(HttpClient http, Target target, AtomicInteger next, int rounds, int perRound,
+                                        IssuanceCpu cpu) throws Exception {
         List<Result> results = new ArrayList<>();
         for (int clients : CLIENTS) {
             List<Double> rates = new ArrayList<>();
             List<Long> micros = Collections.synchronizedList(new ArrayList<>());
+            IssuanceCpu.Sample before = cpu.sample();
             for (int round = 0; round < rounds; round++) {
                 long start = System.nanoTime();
                 run(http, target, next, perRound, clients, micros);
@@ -278,6 +280,7 @@ public final class IssuanceBenchmark {
             Result result = new Result(clients, rates, sorted.get(sorted.size() / 2),
                     sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * 0.99) - 1)));
             System.out.println(target.name() + " " + result);
+            System.out.println(target.name() + "    " + cpu.describe(before, cpu.sample(), rounds * perRound));
             results.add(result);
         }
         return results;

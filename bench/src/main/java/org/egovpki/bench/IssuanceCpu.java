@@ -1,0 +1,100 @@
+package org.egovpki.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.OptionalLong;
+
+/**
+ * Where the CPU of a measured round goes, per issuance: the benchmark's JVM (which hosts the
+ * server and the clients), of it the server's Jetty request threads (where an issuance runs, from
+ * the JSON to the last directory write), and the user and system time of another process when
+ * there is one: the slapd the server writes to, or the peer (cfssl) the clients call.
+ * On two cores the sum bounds the rate: at {@code t} ms of CPU per issuance no run gets past
+ * 2,000 / {@code t} issuances/s.
+ */
+final class IssuanceCpu {
+
+    /** CPU seconds at one moment: the JVM process, its Jetty request threads, the other process's user and system. */
+    record Sample(double jvm, double requestThreads, double otherUser, double otherSystem) {
+    }
+
+    private static final String REQUEST_THREAD_PREFIX = "qtp";
+
+    private final boolean serverInJvm;
+    private final String otherName;
+    private final OptionalLong otherPid;
+    private final com.sun.management.OperatingSystemMXBean os =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+
+    private IssuanceCpu(boolean serverInJvm, String otherName, OptionalLong otherPid) {
+        this.serverInJvm = serverInJvm;
+        this.otherName = otherName;
+        this.otherPid = otherPid;
+    }
+
+    /** The server in the benchmark's JVM on its embedded directory, which runs there too. */
+    static IssuanceCpu embedded() {
+        return new IssuanceCpu(true, null, OptionalLong.empty());
+    }
+
+    /** The server in the benchmark's JVM on the slapd with this process id. */
+    static IssuanceCpu onSlapd(long pid) {
+        return new IssuanceCpu(true, "slapd", OptionalLong.of(pid));
+    }
+
+    /** A peer in its own process, called by the clients in the benchmark's JVM. */
+    static IssuanceCpu peer(String name, long pid) {
+        return new IssuanceCpu(false, name, OptionalLong.of(pid));
+    }
+
+    Sample sample() {
+        double request = 0;
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().startsWith(REQUEST_THREAD_PREFIX)) {
+                long nanos = threads.getThreadCpuTime(info.getThreadId());
+                request += nanos > 0 ? nanos / 1e9 : 0;
+            }
+        }
+        double user = 0;
+        double system = 0;
+        if (otherPid.isPresent()) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(otherPid.getAsLong()), "stat"));
+                // After the command name (in parentheses): utime is the 14th field, stime the 15th, in ticks.
+                String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                user = Long.parseLong(after[11]) / 100.0;
+                system = Long.parseLong(after[12]) / 100.0;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return new Sample(os.getProcessCpuTime() / 1e9, request, user, system);
+    }
+
+    /**
+     * The line printed for a client count. Jetty's request threads that ended during the rounds
+     * take their CPU with them, so that share is a floor; the JVM's and the other process's are exact.
+     */
+    String describe(Sample before, Sample after, int issued) {
+        double perIssuance = 1000.0 / issued;
+        double jvm = (after.jvm() - before.jvm()) * perIssuance;
+        double request = Math.max(0, after.requestThreads() - before.requestThreads()) * perIssuance;
+        String line = serverInJvm
+                ? String.format("CPU per issuance: JVM %.2f ms (of it Jetty's request threads %.2f ms; the rest is the"
+                        + " clients, JIT, GC and LDAP readers)", jvm, request)
+                : String.format("CPU per issuance: JVM %.2f ms (the clients)", jvm);
+        if (otherPid.isEmpty()) {
+            return line + String.format("; two cores allow at most %.0f/s", 2000.0 / jvm);
+        }
+        double user = (after.otherUser() - before.otherUser()) * perIssuance;
+        double system = (after.otherSystem() - before.otherSystem()) * perIssuance;
+        return line + String.format(", %s %.2f ms (user %.2f, system %.2f); two cores allow at most %.0f/s",
+                otherName, user + system, user, system, 2000.0 / (jvm + user + system));
+    }
+}
