@@ -14,8 +14,8 @@ import java.util.OptionalLong;
  * server and the clients), of it the server's Jetty request threads (where an issuance runs, from
  * the JSON to the last directory write), and the user and system time of another process when
  * there is one: the slapd the server writes to, or the peer (cfssl) the clients call.
- * On two cores the sum bounds the rate: at {@code t} ms of CPU per issuance no run gets past
- * 2,000 / {@code t} issuances/s.
+ * The sum bounds the rate: at {@code t} ms of CPU per issuance, {@code c} cores allow at most
+ * {@code c} × 1,000 / {@code t} issuances/s.
  */
 final class IssuanceCpu {
 
@@ -24,6 +24,7 @@ final class IssuanceCpu {
     }
 
     private static final String REQUEST_THREAD_PREFIX = "qtp";
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
 
     private final boolean serverInJvm;
     private final String otherName;
@@ -85,16 +86,18 @@ final class IssuanceCpu {
         double perIssuance = 1000.0 / issued;
         double jvm = (after.jvm() - before.jvm()) * perIssuance;
         double request = Math.max(0, after.requestThreads() - before.requestThreads()) * perIssuance;
+        String rest = otherPid.isEmpty() ? "the embedded directory, the clients, JIT and GC"
+                : "the clients, JIT, GC and LDAP readers";
         String line = serverInJvm
-                ? String.format("CPU per issuance: JVM %.2f ms (of it Jetty's request threads %.2f ms; the rest is the"
-                        + " clients, JIT, GC and LDAP readers)", jvm, request)
+                ? String.format("CPU per issuance: JVM %.2f ms (of it Jetty's request threads %.2f ms; the rest is %s)",
+                        jvm, request, rest)
                 : String.format("CPU per issuance: JVM %.2f ms (the clients)", jvm);
         if (otherPid.isEmpty()) {
-            return line + String.format("; two cores allow at most %.0f/s", 2000.0 / jvm);
+            return line + String.format("; %d cores allow at most %.0f/s", CORES, CORES * 1000.0 / jvm);
         }
         double user = (after.otherUser() - before.otherUser()) * perIssuance;
         double system = (after.otherSystem() - before.otherSystem()) * perIssuance;
-        return line + String.format(", %s %.2f ms (user %.2f, system %.2f); two cores allow at most %.0f/s",
-                otherName, user + system, user, system, 2000.0 / (jvm + user + system));
+        return line + String.format(", %s %.2f ms (user %.2f, system %.2f); %d cores allow at most %.0f/s",
+                otherName, user + system, user, system, CORES, CORES * 1000.0 / (jvm + user + system));
     }
 }
