@@ -29,6 +29,8 @@ import org.egovpki.core.profile.ProfileCatalog;
  * @param actor       who caused the issuance (audit)
  * @param recovering  whether start-up recovery built this job from the directory
  * @param checked     whether the issuance checks ran and {@link #ca()}, {@link #notAfter()} are decided
+ * @param subscriberRegistered whether the check registered the subscriber with this request's data
+ *                    (it claimed the subject DN): publishing need not register it again
  * @param entry       the request's profile and issuing CA name, or {@code null} before the check (or
  *                    when recovery finds the profile no longer configured)
  * @param ca          the issuing CA for new intents, or {@code null} until known
@@ -42,7 +44,7 @@ import org.egovpki.core.profile.ProfileCatalog;
  * @param issued      the certificates finished so far (PUBLISHED), signing certificate first
  */
 public record IssuanceJob(EnrollmentRequest request, String actor, boolean recovering, boolean checked,
-                          ProfileCatalog.Entry entry, CertificateAuthority ca, Instant notAfter,
+                          boolean subscriberRegistered, ProfileCatalog.Entry entry, CertificateAuthority ca, Instant notAfter,
                           ParsedCsr csr, X500Name subject, List<CertificateRecord> resume,
                           CertificateRecord current, CertificateAuthority currentCa, byte[] signed,
                           List<CertificateRecord> issued) {
@@ -57,14 +59,14 @@ public record IssuanceJob(EnrollmentRequest request, String actor, boolean recov
 
     /** A new issuance of an approved request: every step runs, starting with the checks. */
     public static IssuanceJob start(EnrollmentRequest request, String actor) {
-        return new IssuanceJob(request, actor, false, false, null, null, null, null, null, List.of(), null, null, null,
+        return new IssuanceJob(request, actor, false, false, false, null, null, null, null, null, List.of(), null, null, null,
                 List.of());
     }
 
     /** Recovery of a request whose records a crash left unfinished: no checks, the records first. */
     static IssuanceJob resuming(EnrollmentRequest request, String actor, ProfileCatalog.Entry entry,
                                 List<CertificateRecord> unfinished) {
-        return new IssuanceJob(request, actor, true, false, entry, null, null, null, null, unfinished, null, null, null,
+        return new IssuanceJob(request, actor, true, false, false, entry, null, null, null, null, unfinished, null, null, null,
                 List.of());
     }
 
@@ -94,36 +96,36 @@ public record IssuanceJob(EnrollmentRequest request, String actor, boolean recov
         return current == null && (!resume.isEmpty() || !pendingKinds().isEmpty());
     }
 
-    IssuanceJob checked(ProfileCatalog.Entry entry, CertificateAuthority ca, Instant notAfter, ParsedCsr csr,
-                        X500Name subject) {
-        return new IssuanceJob(request, actor, recovering, true, entry, ca, notAfter, csr, subject, resume, current,
+    IssuanceJob checked(boolean registered, ProfileCatalog.Entry entry, CertificateAuthority ca, Instant notAfter,
+                        ParsedCsr csr, X500Name subject) {
+        return new IssuanceJob(request, actor, recovering, true, registered, entry, ca, notAfter, csr, subject, resume, current,
                 currentCa, signed, issued);
     }
 
     IssuanceJob withIssuingCa(CertificateAuthority ca, Instant notAfter) {
-        return new IssuanceJob(request, actor, recovering, true, entry, ca, notAfter, csr, subject, resume, current,
+        return new IssuanceJob(request, actor, recovering, true, subscriberRegistered, entry, ca, notAfter, csr, subject, resume, current,
                 currentCa, signed, issued);
     }
 
     IssuanceJob withCsr(ParsedCsr csr, X500Name subject) {
-        return new IssuanceJob(request, actor, recovering, checked, entry, ca, notAfter, csr, subject, resume, current,
+        return new IssuanceJob(request, actor, recovering, checked, subscriberRegistered, entry, ca, notAfter, csr, subject, resume, current,
                 currentCa, signed, issued);
     }
 
     /** Takes up the next record recovery found; {@code ca} is {@code null} when its CA is gone (the record is voided). */
     IssuanceJob takeResumed(CertificateAuthority recordCa) {
         CertificateRecord next = resume.get(0);
-        return new IssuanceJob(request, actor, recovering, checked, entry, ca, notAfter, csr, subject,
+        return new IssuanceJob(request, actor, recovering, checked, subscriberRegistered, entry, ca, notAfter, csr, subject,
                 resume.subList(1, resume.size()), recordCa == null ? null : next, recordCa, null, issued);
     }
 
     IssuanceJob withCurrent(CertificateRecord record, CertificateAuthority recordCa) {
-        return new IssuanceJob(request, actor, recovering, checked, entry, ca, notAfter, csr, subject, resume, record,
+        return new IssuanceJob(request, actor, recovering, checked, subscriberRegistered, entry, ca, notAfter, csr, subject, resume, record,
                 recordCa, null, issued);
     }
 
     IssuanceJob withSigned(byte[] der) {
-        return new IssuanceJob(request, actor, recovering, checked, entry, ca, notAfter, csr, subject, resume, current,
+        return new IssuanceJob(request, actor, recovering, checked, subscriberRegistered, entry, ca, notAfter, csr, subject, resume, current,
                 currentCa, der, issued);
     }
 
@@ -131,14 +133,14 @@ public record IssuanceJob(EnrollmentRequest request, String actor, boolean recov
     IssuanceJob finished(CertificateRecord published) {
         List<CertificateRecord> all = new ArrayList<>(issued);
         all.add(published);
-        return new IssuanceJob(request, actor, recovering, checked, entry, ca, notAfter, csr, subject, resume, null,
+        return new IssuanceJob(request, actor, recovering, checked, subscriberRegistered, entry, ca, notAfter, csr, subject, resume, null,
                 null, null, all);
     }
 
     @Override
     public boolean equals(Object other) {
         return other instanceof IssuanceJob that && recovering == that.recovering && checked == that.checked
-                && request.equals(that.request) && actor.equals(that.actor) && Objects.equals(entry, that.entry)
+                && subscriberRegistered == that.subscriberRegistered && request.equals(that.request) && actor.equals(that.actor) && Objects.equals(entry, that.entry)
                 && Objects.equals(ca, that.ca) && Objects.equals(notAfter, that.notAfter)
                 && Objects.equals(csr, that.csr) && Objects.equals(subject, that.subject)
                 && resume.equals(that.resume) && Objects.equals(current, that.current)

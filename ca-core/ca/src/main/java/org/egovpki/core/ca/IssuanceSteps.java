@@ -223,7 +223,7 @@ public final class IssuanceSteps {
         if (holder.isEmpty()) {
             claimSubjectDn(request, actor);
         }
-        return job.checked(entry, ca, notAfter, csr, subject);
+        return job.checked(holder.isEmpty(), entry, ca, notAfter, csr, subject);
     }
 
     /**
@@ -304,8 +304,8 @@ public final class IssuanceSteps {
 
     /**
      * Persists the signed certificate in as few writes as the directory allows: first on the
-     * subscriber's entry (registering the subscriber, which writes nothing when the check step
-     * already did; nothing is published for a subscriber that opted out), then one modify of the
+     * subscriber's entry (registering the subscriber unless this job's check just did; nothing is
+     * published for a subscriber that opted out), then one modify of the
      * record that stores the certificate and says PUBLISHED (with the sync marker, when sync
      * capture is on). The entry goes first because LDAP has no write across two entries: a crash
      * between the two leaves an INTENT record whose certificate the entry holds, which recovery
@@ -319,7 +319,7 @@ public final class IssuanceSteps {
         }
         EnrollmentRequest request = job.request();
         CertificateRecord current = job.current().recorded(der, Fingerprints.sha256Hex(der));
-        publishToSubscriber(request, der);
+        publishToSubscriber(request, der, !job.subscriberRegistered());
         if (!request.publishOptOut()) {
             observer.reached(IssuanceStep.ENTRY_PUBLISHED, current);
         }
@@ -346,7 +346,7 @@ public final class IssuanceSteps {
             return job;
         }
         if (current.issuanceState() == IssuanceState.RECORDED) {
-            publishToSubscriber(job.request(), current.certificateDer());
+            publishToSubscriber(job.request(), current.certificateDer(), true);
             current = current.inState(IssuanceState.PUBLISHED);
             store.update(current);
             auditPublished(job, current);
@@ -355,10 +355,17 @@ public final class IssuanceSteps {
         return job.finished(current);
     }
 
-    /** Registers the subscriber (idempotent) and puts the certificate on its entry unless it opted out. */
-    private void publishToSubscriber(EnrollmentRequest request, byte[] der) {
-        subscribers.register(request.subscriberId(), request.type(), request.subjectDn(), request.registration(),
-                request.businessType(), request.region(), request.publishOptOut(), request.challengeHash());
+    /**
+     * Registers the subscriber (idempotent; a holder's data may have changed since the check) and
+     * puts the certificate on its entry unless it opted out. {@code register} is false when this
+     * job's check registered the subscriber with the same data moments before (a new holder of the
+     * DN): registering again would write nothing and cost two directory reads.
+     */
+    private void publishToSubscriber(EnrollmentRequest request, byte[] der, boolean register) {
+        if (register) {
+            subscribers.register(request.subscriberId(), request.type(), request.subjectDn(), request.registration(),
+                    request.businessType(), request.region(), request.publishOptOut(), request.challengeHash());
+        }
         if (!request.publishOptOut()) {
             subscribers.publishCertificate(request.subscriberId(), displayName(request), der);
         }

@@ -39,6 +39,8 @@ public final class InMemoryStores implements RequestStore, CertificateStore, Sub
     public final Map<String, RegistrationData> registrations = new LinkedHashMap<>();
     public final Map<String, String> subscriberKinds = new LinkedHashMap<>();
     public final Map<String, byte[]> envelopedKeys = new LinkedHashMap<>();
+    /** How often {@link #register} was called: each call costs a directory two reads at least. */
+    public int registerCalls;
 
     // --- requests ---
 
@@ -172,6 +174,7 @@ public final class InMemoryStores implements RequestStore, CertificateStore, Sub
     public synchronized void register(String subscriberId, CertificateType type, String canonicalSubjectDn,
                                       RegistrationData registration, String businessType, String region,
                                       boolean publishOptOut, String challengeHash) {
+        registerCalls++;
         RegistrationData existing = registrations.get(subscriberId);
         if (existing != null) {
             SubscriberIdentity.conflict(subscriberId, subscriberKinds.get(subscriberId), existing, type, registration)
