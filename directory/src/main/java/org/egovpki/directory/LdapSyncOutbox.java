@@ -111,9 +111,15 @@ public final class LdapSyncOutbox implements SyncOutbox, SyncMarkers {
         if (limit <= 0) {
             return List.of();
         }
+        // The range caSequence+1 .. caSequence+limit as that many equality terms: each is one index
+        // look-up on either directory. slapd answers "<=" from its ordered index by walking every key
+        // below the bound, i.e. every event still in the outbox (3.6 ms a call with 3,000 events).
+        List<Filter> sequences = new ArrayList<>(limit);
+        for (long sequence = caSequence + 1; sequence <= caSequence + limit; sequence++) {
+            sequences.add(Filter.createEqualityFilter(AT_SEQUENCE, Long.toString(sequence)));
+        }
         Filter range = Filter.createANDFilter(Filter.createEqualityFilter("objectClass", OC_EVENT),
-                Filter.createGreaterOrEqualFilter(AT_SEQUENCE, Long.toString(caSequence + 1)),
-                Filter.createLessOrEqualFilter(AT_SEQUENCE, Long.toString(caSequence + limit)));
+                Filter.createORFilter(sequences));
         try {
             return ldap.search(names.syncOutbox(ca).toString(), SearchScope.ONE, range).getSearchEntries().stream()
                     .map(LdapSyncOutbox::toEvent).sorted(Comparator.comparingLong(OutboxEvent::caSequence)).toList();

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Objects;
 import org.egovpki.directory.DirectoryNames;
 import org.egovpki.directory.PasswordHashes;
-import org.egovpki.directory.embedded.EmbeddedDirectorySettings;
 
 /**
  * OpenLDAP read replicas of the egov-pki tree (docs/directory.md, "Read replicas"): the LDIF that makes a
@@ -226,9 +225,7 @@ public final class OpenLdapReplication {
                     .append("olcSuffix: ").append(names.base()).append('\n')
                     .append("olcRootDN: ").append(rootDn).append('\n')
                     .append("olcDbMaxSize: ").append(maxSizeBytes).append('\n');
-            for (String attribute : EmbeddedDirectorySettings.INDEXED_ATTRIBUTES) {
-                out.append("olcDbIndex: ").append(attribute).append(" eq\n");
-            }
+            out.append(OpenLdapPreparation.indexLines());
             out.append("olcDbIndex: entryCSN eq\nolcDbIndex: entryUUID eq\n");
             out.append("olcSyncrepl: ").append(syncrepl(replicatorPassword)).append('\n');
             out.append("olcUpdateRef: ").append(providerUrl).append('\n');
