@@ -61,6 +61,8 @@ public final class LdapSyncOutbox implements SyncOutbox, SyncMarkers {
     private static final String AT_DATA = "egovSyncEventData";
     /** The marker attribute and the auxiliary class that allows it. */
     public static final String AT_OWED = "egovSyncOwed";
+    /** Most events one {@link #after} returns, whatever the limit asked. */
+    static final int MAX_READ = 1000;
     public static final String OC_OWED = "egovSyncOwedEvents";
 
     private final LDAPInterface ldap;
@@ -111,11 +113,13 @@ public final class LdapSyncOutbox implements SyncOutbox, SyncMarkers {
         if (limit <= 0) {
             return List.of();
         }
-        // The range caSequence+1 .. caSequence+limit as that many equality terms: each is one index
-        // look-up on either directory. slapd answers "<=" from its ordered index by walking every key
-        // below the bound, i.e. every event still in the outbox (3.6 ms a call with 3,000 events).
-        List<Filter> sequences = new ArrayList<>(limit);
-        for (long sequence = caSequence + 1; sequence <= caSequence + limit; sequence++) {
+        // The range caSequence+1 .. caSequence+limit as that many equality terms, each answered from
+        // the equality index on either directory. slapd answers "<=" from its ordered index by walking
+        // every key below the bound, i.e. every event still in the outbox (3.6 ms a call with 3,000
+        // events). At most MAX_READ terms: callers read in batches and come back for the rest.
+        int window = Math.min(limit, MAX_READ);
+        List<Filter> sequences = new ArrayList<>(window);
+        for (long sequence = caSequence + 1; sequence <= caSequence + window; sequence++) {
             sequences.add(Filter.createEqualityFilter(AT_SEQUENCE, Long.toString(sequence)));
         }
         Filter range = Filter.createANDFilter(Filter.createEqualityFilter("objectClass", OC_EVENT),

@@ -258,12 +258,18 @@ public final class LdapSyncStore implements SyncStore {
     @Override
     public TargetState state(String targetId) {
         TargetState stored = storedState(targetId);
-        // A message added just before a crash, before egovSyncLastEnqueued was raised.
+        // A message added just before a crash, before egovSyncLastEnqueued was raised. Messages are
+        // added one after another, numbered on from the counter, and never deleted above it: those
+        // above are found by name, one read when there is none. (A search egovSyncSequence>=n made
+        // slapd walk the index of every outbox event and message numbered above n, of every CA and
+        // target: millions for a target that takes only some of the events.)
         long highest = stored.lastEnqueued();
-        for (SearchResultEntry e : search(targetId, Filter.createANDFilter(
-                Filter.createEqualityFilter("objectClass", OC_MESSAGE),
-                Filter.createGreaterOrEqualFilter(AT_SEQUENCE, Long.toString(stored.lastEnqueued() + 1))))) {
-            highest = Math.max(highest, e.getAttributeValueAsLong(AT_SEQUENCE));
+        try {
+            while (ldap.getEntry(names.syncMessage(targetId, highest + 1).toString(), "1.1") != null) {
+                highest++;
+            }
+        } catch (LDAPException e) {
+            throw LdapErrors.toDomain("reading the messages of sync target " + targetId, e);
         }
         return highest == stored.lastEnqueued() ? stored : new TargetState(highest, stored.lastDelivered(),
                 stored.parked(), stored.attempts(), stored.lastError(), stored.lastAttemptAt(),

@@ -119,9 +119,9 @@ public final class CertificationRequests {
     private static final String ACCEPTED_SIGNATURES = "SM3withSM2 for SM2 keys; SHA256/384/512withRSA or RSASSA-PSS"
             + " for RSA keys; SHA256/384withECDSA for P-256/P-384 keys";
 
-    /** How many verified requests are remembered (most recently verified or reused first). */
+    /** How many verified requests are remembered; the one least recently verified or parsed goes first. */
     static final int REMEMBERED_PROOFS = 512;
-    /** Larger requests are verified every time: the memory stays under 2 MiB. */
+    /** Larger requests are verified every time: the remembered bytes stay within 2 MiB. */
     static final int REMEMBERED_MAX_BYTES = 4096;
 
     private final KeyPolicy keyPolicy;
@@ -152,7 +152,9 @@ public final class CertificationRequests {
             throw refuse("the input is text but does not start with a \"-----BEGIN CERTIFICATE REQUEST-----\" line;"
                     + " send DER or exactly one PEM block with nothing before it");
         }
-        byte[] der = looksLikePem(input) ? pemToDer(input) : input;
+        // A copy: what is verified, remembered and returned must be the bytes checked, whatever the
+        // caller does with its array meanwhile.
+        byte[] der = looksLikePem(input) ? pemToDer(input) : input.clone();
         CertificationRequest request = decode(der);
         CertificationRequestInfo info = request.getCertificationRequestInfo();
         if (!info.getVersion().hasValue(0)) {
@@ -334,13 +336,15 @@ public final class CertificationRequests {
             }
         };
 
+        /** Whether {@code der} verified before; a hit makes it the most recently used. */
         synchronized boolean contains(byte[] der) {
-            return entries.containsKey(ByteBuffer.wrap(der));
+            return entries.get(ByteBuffer.wrap(der)) != null;
         }
 
+        /** Remembers {@code der}, which must not change afterwards (the parse's own copy). */
         synchronized void add(byte[] der) {
             if (der.length <= REMEMBERED_MAX_BYTES) {
-                entries.put(ByteBuffer.wrap(der.clone()), Boolean.TRUE);
+                entries.put(ByteBuffer.wrap(der), Boolean.TRUE);
             }
         }
     }

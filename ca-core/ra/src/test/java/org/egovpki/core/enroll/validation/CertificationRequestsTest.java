@@ -120,6 +120,38 @@ class CertificationRequestsTest {
     }
 
     @Test
+    void aRequestParsedAgainIsKeptLongerThanOnesVerifiedOnce() {
+        byte[] kept = csr(TestCsrs.sm2(), "SM3WITHSM2");
+        byte[] dropped = csr(TestCsrs.sm2(), "SM3WITHSM2");
+        requests.parse(kept);
+        requests.parse(dropped);
+        for (int i = 0; i < CertificationRequests.REMEMBERED_PROOFS - 2; i++) {
+            requests.parse(csr(TestCsrs.ec("secp256r1"), "SHA256WITHECDSA"));
+        }
+        requests.parse(kept);
+        requests.parse(csr(TestCsrs.ec("secp256r1"), "SHA256WITHECDSA"));
+        long before = requests.verifications();
+
+        requests.parse(kept);
+        assertThat(requests.verifications()).as("parsed again lately: still remembered").isEqualTo(before);
+        requests.parse(dropped);
+        assertThat(requests.verifications()).as("the least recently used went first").isEqualTo(before + 1);
+    }
+
+    @Test
+    void whatIsRememberedIsACopyNotTheCallersArray() {
+        byte[] der = csr(TestCsrs.sm2(), "SM3WITHSM2");
+        byte[] callers = der.clone();
+        requests.parse(callers);
+        Arrays.fill(callers, (byte) 0);
+        long before = requests.verifications();
+
+        requests.parse(der);
+
+        assertThat(requests.verifications()).isEqualTo(before);
+    }
+
+    @Test
     void aRequestSignedByAnotherKeyFailsProofOfPossession() {
         byte[] mine = csr(TestCsrs.sm2(), "SM3WITHSM2");
         byte[] theirs = csr(TestCsrs.sm2(), "SM3WITHSM2");
