@@ -56,6 +56,8 @@ public final class LdapSyncOutbox implements SyncOutbox, SyncMarkers {
      * directory a write per event.
      */
     static final int COUNTER_LAG = 16;
+    /** How many numbers above the counter one look-up of the last appended event asks for. */
+    static final int LOOK_ABOVE = 2 * COUNTER_LAG;
     private static final String AT_FANNED_OUT = "egovSyncFannedOut";
     private static final int PURGE_BATCH = 1000;
     private static final String AT_DATA = "egovSyncEventData";
@@ -326,21 +328,35 @@ public final class LdapSyncOutbox implements SyncOutbox, SyncMarkers {
 
     /**
      * The CA's counter and the highest sequence appended: the counter is raised only every
-     * {@value #COUNTER_LAG} appends, so the events above it are looked up (a one-level search of at
-     * most that many small entries) and the highest taken.
+     * {@value #COUNTER_LAG} appends, so the events above it are looked up and the highest taken —
+     * by their numbers, {@value #LOOK_ABOVE} at a time: one search, since an append raises the
+     * counter once it is {@value #COUNTER_LAG} behind, so a crash between an event and the counter
+     * leaves it at most that far behind (plus one per process appending at the same moment); the
+     * next window is asked for only when the last number of one is taken. A search
+     * {@code egovSyncSequence>=n} made slapd walk its index over every outbox event and sync message
+     * numbered above n, of every CA and target.
      */
     private Appended lastAppended(String ca) throws LDAPException {
         SearchResultEntry outbox = ldap.getEntry(names.syncOutbox(ca).toString(), AT_CA_SEQUENCE);
         Long counter = outbox == null ? null : outbox.getAttributeValueAsLong(AT_CA_SEQUENCE);
         long floor = counter == null ? 0 : counter;
         long last = floor;
-        for (SearchResultEntry e : ldap.search(names.syncOutbox(ca).toString(), SearchScope.ONE,
-                Filter.createANDFilter(Filter.createEqualityFilter("objectClass", OC_EVENT),
-                        Filter.createGreaterOrEqualFilter(AT_SEQUENCE, Long.toString(last + 1))), AT_SEQUENCE)
-                .getSearchEntries()) {
-            last = Math.max(last, e.getAttributeValueAsLong(AT_SEQUENCE));
+        long windowStart = floor;
+        while (true) {
+            List<Filter> sequences = new ArrayList<>(LOOK_ABOVE);
+            for (long sequence = windowStart + 1; sequence <= windowStart + LOOK_ABOVE; sequence++) {
+                sequences.add(Filter.createEqualityFilter(AT_SEQUENCE, Long.toString(sequence)));
+            }
+            for (SearchResultEntry e : ldap.search(names.syncOutbox(ca).toString(), SearchScope.ONE,
+                    Filter.createANDFilter(Filter.createEqualityFilter("objectClass", OC_EVENT),
+                            Filter.createORFilter(sequences)), AT_SEQUENCE).getSearchEntries()) {
+                last = Math.max(last, e.getAttributeValueAsLong(AT_SEQUENCE));
+            }
+            if (last < windowStart + LOOK_ABOVE) {
+                return new Appended(floor, last);
+            }
+            windowStart += LOOK_ABOVE;
         }
-        return new Appended(floor, last);
     }
 
     /**

@@ -167,6 +167,20 @@ class LdapSyncOutboxIT {
         assertThat(restarted.append(event(ca, 42)).caSequence()).isEqualTo(42);
     }
 
+    @Test
+    void aCounterFurtherBehindThanOneLookUpStillGivesTheNextNumber() throws Exception {
+        String ca = "far-behind-ca";
+        for (int i = 1; i <= 40; i++) {
+            outbox.append(event(ca, i));
+        }
+        // More than one window of numbers above the counter (not reached by crashes alone).
+        directory.admin().modify(directory.names().syncOutbox(ca).toString(), new com.unboundid.ldap.sdk.Modification(
+                com.unboundid.ldap.sdk.ModificationType.REPLACE, "egovSyncCaSequence", "0"));
+
+        assertThat(outbox.append(event(ca, 41)).caSequence()).isEqualTo(41);
+        assertThat(outbox.after(ca, 40, 10)).extracting(OutboxEvent::caSequence).containsExactly(41L);
+    }
+
     private static long counter(String ca) throws Exception {
         return directory.admin().getEntry(directory.names().syncOutbox(ca).toString(), "egovSyncCaSequence")
                 .getAttributeValueAsLong("egovSyncCaSequence");
