@@ -44,8 +44,8 @@ import org.egovpki.core.profile.ProfileCatalog;
  * @param issued      the certificates finished so far (PUBLISHED), signing certificate first
  */
 public record IssuanceJob(EnrollmentRequest request, String actor, boolean recovering, boolean checked,
-                          boolean subscriberRegistered, ProfileCatalog.Entry entry, CertificateAuthority ca, Instant notAfter,
-                          ParsedCsr csr, X500Name subject, List<CertificateRecord> resume,
+                          boolean subscriberRegistered, ProfileCatalog.Entry entry, CertificateAuthority ca,
+                          Instant notAfter, ParsedCsr csr, X500Name subject, List<CertificateRecord> resume,
                           CertificateRecord current, CertificateAuthority currentCa, byte[] signed,
                           List<CertificateRecord> issued) {
 
@@ -59,15 +59,15 @@ public record IssuanceJob(EnrollmentRequest request, String actor, boolean recov
 
     /** A new issuance of an approved request: every step runs, starting with the checks. */
     public static IssuanceJob start(EnrollmentRequest request, String actor) {
-        return new IssuanceJob(request, actor, false, false, false, null, null, null, null, null, List.of(), null, null, null,
-                List.of());
+        return new IssuanceJob(request, actor, false, false, false, null, null, null, null, null, List.of(), null, null,
+                null, List.of());
     }
 
     /** Recovery of a request whose records a crash left unfinished: no checks, the records first. */
     static IssuanceJob resuming(EnrollmentRequest request, String actor, ProfileCatalog.Entry entry,
                                 List<CertificateRecord> unfinished) {
-        return new IssuanceJob(request, actor, true, false, false, entry, null, null, null, null, unfinished, null, null, null,
-                List.of());
+        return new IssuanceJob(request, actor, true, false, false, entry, null, null, null, null, unfinished, null,
+                null, null, List.of());
     }
 
     @Override
@@ -98,49 +98,50 @@ public record IssuanceJob(EnrollmentRequest request, String actor, boolean recov
 
     IssuanceJob checked(boolean registered, ProfileCatalog.Entry entry, CertificateAuthority ca, Instant notAfter,
                         ParsedCsr csr, X500Name subject) {
-        return new IssuanceJob(request, actor, recovering, true, registered, entry, ca, notAfter, csr, subject, resume, current,
-                currentCa, signed, issued);
+        return new IssuanceJob(request, actor, recovering, true, registered, entry, ca, notAfter, csr, subject, resume,
+                current, currentCa, signed, issued);
     }
 
     IssuanceJob withIssuingCa(CertificateAuthority ca, Instant notAfter) {
-        return new IssuanceJob(request, actor, recovering, true, subscriberRegistered, entry, ca, notAfter, csr, subject, resume, current,
-                currentCa, signed, issued);
+        return new IssuanceJob(request, actor, recovering, true, subscriberRegistered, entry, ca, notAfter, csr,
+                subject, resume, current, currentCa, signed, issued);
     }
 
     IssuanceJob withCsr(ParsedCsr csr, X500Name subject) {
-        return new IssuanceJob(request, actor, recovering, checked, subscriberRegistered, entry, ca, notAfter, csr, subject, resume, current,
-                currentCa, signed, issued);
+        return new IssuanceJob(request, actor, recovering, checked, subscriberRegistered, entry, ca, notAfter, csr,
+                subject, resume, current, currentCa, signed, issued);
     }
 
     /** Takes up the next record recovery found; {@code ca} is {@code null} when its CA is gone (the record is voided). */
     IssuanceJob takeResumed(CertificateAuthority recordCa) {
         CertificateRecord next = resume.get(0);
-        return new IssuanceJob(request, actor, recovering, checked, subscriberRegistered, entry, ca, notAfter, csr, subject,
-                resume.subList(1, resume.size()), recordCa == null ? null : next, recordCa, null, issued);
+        return new IssuanceJob(request, actor, recovering, checked, subscriberRegistered, entry, ca, notAfter, csr,
+                subject, resume.subList(1, resume.size()), recordCa == null ? null : next, recordCa, null, issued);
     }
 
     IssuanceJob withCurrent(CertificateRecord record, CertificateAuthority recordCa) {
-        return new IssuanceJob(request, actor, recovering, checked, subscriberRegistered, entry, ca, notAfter, csr, subject, resume, record,
-                recordCa, null, issued);
+        return new IssuanceJob(request, actor, recovering, checked, subscriberRegistered, entry, ca, notAfter, csr,
+                subject, resume, record, recordCa, null, issued);
     }
 
     IssuanceJob withSigned(byte[] der) {
-        return new IssuanceJob(request, actor, recovering, checked, subscriberRegistered, entry, ca, notAfter, csr, subject, resume, current,
-                currentCa, der, issued);
+        return new IssuanceJob(request, actor, recovering, checked, subscriberRegistered, entry, ca, notAfter, csr,
+                subject, resume, current, currentCa, der, issued);
     }
 
     /** {@link #current()} is published: it joins {@link #issued()}. */
     IssuanceJob finished(CertificateRecord published) {
         List<CertificateRecord> all = new ArrayList<>(issued);
         all.add(published);
-        return new IssuanceJob(request, actor, recovering, checked, subscriberRegistered, entry, ca, notAfter, csr, subject, resume, null,
-                null, null, all);
+        return new IssuanceJob(request, actor, recovering, checked, subscriberRegistered, entry, ca, notAfter, csr,
+                subject, resume, null, null, null, all);
     }
 
     @Override
     public boolean equals(Object other) {
         return other instanceof IssuanceJob that && recovering == that.recovering && checked == that.checked
-                && subscriberRegistered == that.subscriberRegistered && request.equals(that.request) && actor.equals(that.actor) && Objects.equals(entry, that.entry)
+                && subscriberRegistered == that.subscriberRegistered && request.equals(that.request)
+                && actor.equals(that.actor) && Objects.equals(entry, that.entry)
                 && Objects.equals(ca, that.ca) && Objects.equals(notAfter, that.notAfter)
                 && Objects.equals(csr, that.csr) && Objects.equals(subject, that.subject)
                 && resume.equals(that.resume) && Objects.equals(current, that.current)
