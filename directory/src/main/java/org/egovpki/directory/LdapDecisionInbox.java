@@ -99,9 +99,11 @@ public final class LdapDecisionInbox implements DecisionInbox {
 
     @Override
     public List<UnconfirmedState> unconfirmedStates(int limit) {
-        // Indexed on both sides: the requests the CA holds as SUBMITTED or APPROVED (few: the work in
-        // progress) showing another state, and the requests showing SUBMITTED, APPROVED or REJECTED
-        // that the CA holds as something else.
+        // The requests the CA holds as SUBMITTED or APPROVED (few: the work in progress) showing
+        // another state, and the requests showing SUBMITTED, APPROVED or REJECTED that the CA holds
+        // as something else. Each branch's candidates come from an equality index; those of the
+        // REJECTED branch are every rejected request kept, each tested at every poll (cheap today,
+        // growing with the rejected requests kept; docs/directory.md, "Ranges on slapd").
         List<Filter> differ = new ArrayList<>();
         for (RequestState open : List.of(RequestState.SUBMITTED, RequestState.APPROVED)) {
             differ.add(Filter.createANDFilter(Filter.createEqualityFilter(CONFIRMED, open.name()),
