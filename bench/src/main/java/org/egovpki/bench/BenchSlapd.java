@@ -89,11 +89,8 @@ final class BenchSlapd implements AutoCloseable {
 
     /** The CPU time slapd has used so far (user and system, from {@code /proc/<pid>/stat}), in seconds. */
     double cpuSeconds() throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(slapd.pid()), "stat"));
-        // Fields after the command name (which is in parentheses and may hold spaces): utime is the
-        // 14th field of the line, stime the 15th, in clock ticks (100 per second on Linux).
-        String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(after[11]) + Long.parseLong(after[12])) / 100.0;
+        ProcessCpu.Times times = ProcessCpu.of(slapd.pid());
+        return times.user() + times.system();
     }
 
     String caServiceDn() {

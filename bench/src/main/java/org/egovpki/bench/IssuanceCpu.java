@@ -5,8 +5,6 @@ import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.OptionalLong;
 
 /**
@@ -66,11 +64,9 @@ final class IssuanceCpu {
         double system = 0;
         if (otherPid.isPresent()) {
             try {
-                String stat = Files.readString(Path.of("/proc", Long.toString(otherPid.getAsLong()), "stat"));
-                // After the command name (in parentheses): utime is the 14th field, stime the 15th, in ticks.
-                String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                user = Long.parseLong(after[11]) / 100.0;
-                system = Long.parseLong(after[12]) / 100.0;
+                ProcessCpu.Times times = ProcessCpu.of(otherPid.getAsLong());
+                user = times.user();
+                system = times.system();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -115,17 +115,9 @@ public final class LdapSyncOutbox implements SyncOutbox, SyncMarkers {
         if (limit <= 0) {
             return List.of();
         }
-        // The range caSequence+1 .. caSequence+limit as that many equality terms, each answered from
-        // the equality index on either directory. slapd answers "<=" from its ordered index by walking
-        // every key below the bound, i.e. every event still in the outbox (3.6 ms a call with 3,000
-        // events). At most MAX_READ terms: callers read in batches and come back for the rest.
-        int window = Math.min(limit, MAX_READ);
-        List<Filter> sequences = new ArrayList<>(window);
-        for (long sequence = caSequence + 1; sequence <= caSequence + window; sequence++) {
-            sequences.add(Filter.createEqualityFilter(AT_SEQUENCE, Long.toString(sequence)));
-        }
-        Filter range = Filter.createANDFilter(Filter.createEqualityFilter("objectClass", OC_EVENT),
-                Filter.createORFilter(sequences));
+        // The numbers caSequence+1 .. caSequence+limit themselves, not a range (a <= made slapd read
+        // every event kept: 3.6 ms a call with 3,000); at most MAX_READ: callers read in batches.
+        Filter range = eventsNumbered(caSequence + 1, Math.min(limit, MAX_READ));
         try {
             return ldap.search(names.syncOutbox(ca).toString(), SearchScope.ONE, range).getSearchEntries().stream()
                     .map(LdapSyncOutbox::toEvent).sorted(Comparator.comparingLong(OutboxEvent::caSequence)).toList();
@@ -327,6 +319,21 @@ public final class LdapSyncOutbox implements SyncOutbox, SyncMarkers {
     }
 
     /**
+     * The outbox events numbered {@code first} to {@code first + count - 1}, as equality terms: each
+     * answered from the equality index on either directory, where slapd would answer a {@code >=}
+     * or {@code <=} on the sequence by walking its index over every event and message beyond the
+     * bound, of every CA and target.
+     */
+    private static Filter eventsNumbered(long first, int count) {
+        List<Filter> sequences = new ArrayList<>(count);
+        for (long sequence = first; sequence < first + count; sequence++) {
+            sequences.add(Filter.createEqualityFilter(AT_SEQUENCE, Long.toString(sequence)));
+        }
+        return Filter.createANDFilter(Filter.createEqualityFilter("objectClass", OC_EVENT),
+                Filter.createORFilter(sequences));
+    }
+
+    /**
      * The CA's counter and the highest sequence appended: the counter is raised only every
      * {@value #COUNTER_LAG} appends, so the events above it are looked up and the highest taken —
      * by their numbers, {@value #LOOK_ABOVE} at a time: one search, since an append raises the
@@ -343,13 +350,8 @@ public final class LdapSyncOutbox implements SyncOutbox, SyncMarkers {
         long last = floor;
         long windowStart = floor;
         while (true) {
-            List<Filter> sequences = new ArrayList<>(LOOK_ABOVE);
-            for (long sequence = windowStart + 1; sequence <= windowStart + LOOK_ABOVE; sequence++) {
-                sequences.add(Filter.createEqualityFilter(AT_SEQUENCE, Long.toString(sequence)));
-            }
             for (SearchResultEntry e : ldap.search(names.syncOutbox(ca).toString(), SearchScope.ONE,
-                    Filter.createANDFilter(Filter.createEqualityFilter("objectClass", OC_EVENT),
-                            Filter.createORFilter(sequences)), AT_SEQUENCE).getSearchEntries()) {
+                    eventsNumbered(windowStart + 1, LOOK_ABOVE), AT_SEQUENCE).getSearchEntries()) {
                 last = Math.max(last, e.getAttributeValueAsLong(AT_SEQUENCE));
             }
             if (last < windowStart + LOOK_ABOVE) {

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import org.egovpki.directory.DirectoryNames;
 import org.egovpki.directory.LockoutPolicy;
 import org.egovpki.directory.PasswordHashes;
@@ -211,7 +212,7 @@ public record OpenLdapPreparation(DirectoryNames names, int databaseNumber, Stri
      * without one scans every entry in scope: the sync capture's look for owed events on
      * {@code ou=certificates} cost 2.9 ms of slapd CPU with 3,000 records and grew with each.
      */
-    public static final java.util.Set<String> PRESENCE_SEARCHED = java.util.Set.of("egovSyncOwed");
+    public static final Set<String> PRESENCE_SEARCHED = Set.of("egovSyncOwed");
 
     /**
      * The {@code olcDbIndex} lines of the egov-pki database (provider and replicas): an equality
