@@ -162,6 +162,7 @@ public final class IssuanceBenchmark {
             run(http, target, next, WARMUP, 4, null);
             EmbeddedDirectory.OperationCounts before = server.directoryOperations();
             Map<String, Long> kindsBefore = server.directoryWritesByKind();
+            Map<String, Long> readsBefore = server.directoryReadsByKind();
             List<Result> results = measure(http, target, next, rounds, perRound, IssuanceCpu.embedded());
             int measured = rounds * perRound * CLIENTS.length;
             EmbeddedDirectory.OperationCounts cost = server.directoryOperations().minus(before);
@@ -172,6 +173,13 @@ public final class IssuanceBenchmark {
                 long writes = count - kindsBefore.getOrDefault(kind, 0L);
                 if (writes > 0) {
                     System.out.printf("  %.2f x %s%n", writes / (double) measured, kind);
+                }
+            });
+            System.out.println("searches and binds per issuance, by kind (a search's filter without its values):");
+            server.directoryReadsByKind().forEach((kind, count) -> {
+                long reads = count - readsBefore.getOrDefault(kind, 0L);
+                if (reads >= measured / 100) {
+                    System.out.printf("  %.2f x %s%n", reads / (double) measured, kind);
                 }
             });
             pollCost(server.config(), dir.resolve("data"));

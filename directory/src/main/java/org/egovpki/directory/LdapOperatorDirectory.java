@@ -90,6 +90,15 @@ public final class LdapOperatorDirectory implements OperatorDirectory, OperatorA
         return pool::bindAndRevertAuthentication;
     }
 
+    /**
+     * Binds on a pool that serves nothing but operator logins, leaving the connection bound as the
+     * operator: one bind per login. The pool must not be used for anything else, since its
+     * connections carry whichever operator logged in last.
+     */
+    public static BindCheck loginPool(LDAPConnectionPool pool) {
+        return (dn, password, controls) -> pool.bind(new SimpleBindRequest(dn, password, controls));
+    }
+
     /** Binds on a fresh connection (for tools without a pool). */
     public static BindCheck fresh(String host, int port) {
         return (dn, password, controls) -> {

@@ -125,28 +125,14 @@ public final class LdapSubscriberStore implements SubscriberStore {
             SearchResultEntry publicEntry = ldap.getEntry(subscriber.toString(), "objectClass",
                     "userCertificate;binary");
             if (publicEntry == null) {
-                Entry entry = new Entry(subscriber);
-                entry.addAttribute("objectClass", "top", "egovSubscriber", "pkiUser");
-                if (!publishOptOut) {
-                    entry.addAttribute("objectClass", PUBLISHED);
-                }
-                entry.addAttribute("egovSubscriberId", subscriberId);
-                addIgnoringExisting(entry);
+                addIgnoringExisting(publicEntry(subscriber, subscriberId, publishOptOut));
             } else {
                 setVisibility(subscriber, publicEntry, !publishOptOut);
             }
-            List<Attribute> data = new ArrayList<>(LdapValues.registration(registration));
-            data.add(new Attribute("egovSubscriberType", subscriberType(type)));
-            LdapValues.put(data, "egovBusinessType", businessType);
-            LdapValues.put(data, "egovRegion", region);
-            data.add(new Attribute("egovPublishOptOut", LdapValues.bool(publishOptOut)));
-            LdapValues.put(data, "egovChallengeHash", challengeHash);
+            List<Attribute> data = registrationData(type, registration, businessType, region, publishOptOut,
+                    challengeHash);
             if (existing == null) {
-                Entry entry = new Entry(registrationDn, data);
-                entry.addAttribute("objectClass", "top", "egovSubscriberRegistration");
-                entry.addAttribute("cn", "registration");
-                entry.addAttribute("egovSubjectDn", canonicalSubjectDn);
-                addIgnoringExisting(entry);
+                addIgnoringExisting(registrationEntry(registrationDn, data, canonicalSubjectDn));
             } else {
                 List<Modification> mods = new ArrayList<>();
                 for (String attribute : LdapValues.REGISTRATION_ATTRIBUTES) {
@@ -168,6 +154,74 @@ public final class LdapSubscriberStore implements SubscriberStore {
         } catch (LDAPException e) {
             throw LdapErrors.toDomain("registering subscriber " + subscriberId, e);
         }
+    }
+
+    /**
+     * Adds the public entry first, without reading anything: it cannot hold a registration entry
+     * before it exists, so if the add succeeds the subscriber is new and its registration entry is
+     * added next. If the public entry exists (registered meanwhile), nothing is changed and the
+     * answer is {@code false}; if the registration entry appeared between the two adds (another
+     * registration of the same new subscriber), this one is made through {@link #register}, which
+     * records the subject DN on it.
+     */
+    @Override
+    public boolean registerNew(String subscriberId, CertificateType type, String canonicalSubjectDn,
+                               RegistrationData registration, String businessType, String region,
+                               boolean publishOptOut, String challengeHash) {
+        DN subscriber = names.subscriber(subscriberId);
+        try {
+            try {
+                ldap.add(publicEntry(subscriber, subscriberId, publishOptOut));
+            } catch (LDAPException e) {
+                if (e.getResultCode() == ResultCode.ENTRY_ALREADY_EXISTS) {
+                    return false;
+                }
+                throw e;
+            }
+            try {
+                ldap.add(registrationEntry(names.registration(subscriberId), registrationData(type, registration,
+                        businessType, region, publishOptOut, challengeHash), canonicalSubjectDn));
+            } catch (LDAPException e) {
+                if (e.getResultCode() != ResultCode.ENTRY_ALREADY_EXISTS) {
+                    throw e;
+                }
+                register(subscriberId, type, canonicalSubjectDn, registration, businessType, region, publishOptOut,
+                        challengeHash);
+            }
+            return true;
+        } catch (LDAPException e) {
+            throw LdapErrors.toDomain("registering subscriber " + subscriberId, e);
+        }
+    }
+
+    private static Entry publicEntry(DN subscriber, String subscriberId, boolean publishOptOut) {
+        Entry entry = new Entry(subscriber);
+        entry.addAttribute("objectClass", "top", "egovSubscriber", "pkiUser");
+        if (!publishOptOut) {
+            entry.addAttribute("objectClass", PUBLISHED);
+        }
+        entry.addAttribute("egovSubscriberId", subscriberId);
+        return entry;
+    }
+
+    private static List<Attribute> registrationData(CertificateType type, RegistrationData registration,
+                                                    String businessType, String region, boolean publishOptOut,
+                                                    String challengeHash) {
+        List<Attribute> data = new ArrayList<>(LdapValues.registration(registration));
+        data.add(new Attribute("egovSubscriberType", subscriberType(type)));
+        LdapValues.put(data, "egovBusinessType", businessType);
+        LdapValues.put(data, "egovRegion", region);
+        data.add(new Attribute("egovPublishOptOut", LdapValues.bool(publishOptOut)));
+        LdapValues.put(data, "egovChallengeHash", challengeHash);
+        return data;
+    }
+
+    private static Entry registrationEntry(DN registrationDn, List<Attribute> data, String canonicalSubjectDn) {
+        Entry entry = new Entry(registrationDn, data);
+        entry.addAttribute("objectClass", "top", "egovSubscriberRegistration");
+        entry.addAttribute("cn", "registration");
+        entry.addAttribute("egovSubjectDn", canonicalSubjectDn);
+        return entry;
     }
 
     /** Whether applying {@code mods} (REPLACEs and ADDs) would change {@code entry}. */

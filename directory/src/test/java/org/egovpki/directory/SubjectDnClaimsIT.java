@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.egovpki.core.enroll.validation.RegistrationData;
 import org.egovpki.core.profile.CertificateType;
 import org.junit.jupiter.api.AfterAll;
@@ -57,6 +58,63 @@ class SubjectDnClaimsIT {
         assertThat(subscribers.registrationOf("p-second")).as("the registration itself stays").isPresent();
         subscribers.releaseSubjectDn("p-absent", DN);
         assertThat(subscribers.holdersOf("CN=nobody,C=CN")).isEmpty();
+    }
+
+    @Test
+    void aNewSubscriberIsRegisteredWithTwoAddsAndNoRead() throws Exception {
+        String dn = "CN=Wu Er,O=egov-pki test,C=CN";
+        Map<String, Long> readsBefore = directory.readsByKind();
+        Map<String, Long> writesBefore = directory.writesByKind();
+
+        assertThat(subscribers.registerNew("p-new", CertificateType.PERSONAL, dn, person("11010519491231002X"), "tax",
+                "410000", false, "hash-new")).isTrue();
+
+        assertThat(total(readsBefore, directory.readsByKind())).as("searches and binds").isZero();
+        assertThat(total(writesBefore, directory.writesByKind())).as("writes").isEqualTo(2);
+        assertThat(subscribers.holdersOf(dn)).containsExactly("p-new");
+        assertThat(subscribers.registrationOf("p-new")).get()
+                .satisfies(r -> assertThat(r.registration().idNumber()).isEqualTo("11010519491231002X"));
+        assertThat(directory.ca().getEntry(directory.names().subscriber("p-new").toString()).getObjectClassValues())
+                .as("published, as register would make it").contains(LdapSubscriberStore.PUBLISHED);
+    }
+
+    @Test
+    void registerNewChangesNothingForASubscriberThatExistsAfterAll() throws Exception {
+        String dn = "CN=Zheng Shi,O=egov-pki test,C=CN";
+        subscribers.register("p-there", CertificateType.PERSONAL, dn, person("11010519491231002X"), "tax", "410000",
+                true, "hash-there");
+        String entry = directory.ca().getEntry(directory.names().registration("p-there").toString(), "*").toLDIFString();
+        Map<String, Long> writesBefore = directory.writesByKind();
+
+        assertThat(subscribers.registerNew("p-there", CertificateType.PERSONAL, "CN=Other,C=CN",
+                person("440524198001010013"), "other", "110000", false, "hash-other")).isFalse();
+
+        // One write attempted, the public entry's add, which the directory refused (the entry exists).
+        assertThat(total(writesBefore, directory.writesByKind())).as("writes attempted").isEqualTo(1);
+        assertThat(directory.ca().getEntry(directory.names().registration("p-there").toString(), "*").toLDIFString())
+                .isEqualTo(entry);
+        assertThat(subscribers.holdersOf("CN=Other,C=CN")).isEmpty();
+    }
+
+    @Test
+    void registerNewLeavesAPublicEntryWithoutRegistrationToRegister() throws Exception {
+        // What a crash between register's two adds leaves: the public entry alone.
+        com.unboundid.ldap.sdk.Entry bare = new com.unboundid.ldap.sdk.Entry(directory.names().subscriber("p-bare"));
+        bare.addAttribute("objectClass", "top", "egovSubscriber", "pkiUser");
+        bare.addAttribute("egovSubscriberId", "p-bare");
+        directory.ca().add(bare);
+        String dn = "CN=Wang Wu,O=egov-pki test,C=CN";
+
+        assertThat(subscribers.registerNew("p-bare", CertificateType.PERSONAL, dn, person("11010519491231002X"), "tax",
+                "410000", false, "hash-bare")).isFalse();
+        subscribers.register("p-bare", CertificateType.PERSONAL, dn, person("11010519491231002X"), "tax", "410000",
+                false, "hash-bare");
+
+        assertThat(subscribers.holdersOf(dn)).containsExactly("p-bare");
+    }
+
+    private static long total(Map<String, Long> before, Map<String, Long> after) {
+        return after.entrySet().stream().mapToLong(e -> e.getValue() - before.getOrDefault(e.getKey(), 0L)).sum();
     }
 
     private static RegistrationData person(String idNumber) {

@@ -63,6 +63,11 @@ public final class TestDirectory implements AutoCloseable {
         return directory.writesByKind();
     }
 
+    /** The directory's searches and binds since start by kind ({@link EmbeddedDirectory#readsByKind()}). */
+    public Map<String, Long> readsByKind() {
+        return directory.readsByKind();
+    }
+
     /** Visibility probes the directory's disclosure guard has run since start. */
     public long disclosureProbes() {
         return directory.disclosureProbes();

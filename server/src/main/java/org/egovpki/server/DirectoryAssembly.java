@@ -33,8 +33,11 @@ final class DirectoryAssembly {
 
     /** The name of the CA service account's pool (also its metrics label). */
     static final String CA_POOL = "egov-pki-ca";
+    /** The name of the pool operator logins bind on ({@link DirectoryServers#loginPool}). */
+    static final String LOGIN_POOL = "egov-pki-logins";
 
     private final DirectoryServers servers;
+    private final LDAPConnectionPool logins;
     private final DirectoryNames names;
     private final EmbeddedDirectory directory;
     private final int port;
@@ -43,8 +46,10 @@ final class DirectoryAssembly {
     private final X500Mirror mirror;
 
     private DirectoryAssembly(DirectoryServers servers, DirectoryNames names, EmbeddedDirectory directory, int port,
-                              LDAPConnectionPool pool, DirectoryHealth health, X500Mirror mirror) {
+                              LDAPConnectionPool pool, LDAPConnectionPool logins, DirectoryHealth health,
+                              X500Mirror mirror) {
         this.servers = servers;
+        this.logins = logins;
         this.names = names;
         this.directory = directory;
         this.port = port;
@@ -73,7 +78,9 @@ final class DirectoryAssembly {
         teardown.add(pool::close);
         DirectoryHealth health = new DirectoryHealth(pool, names, clock, DirectoryHealth.DEFAULT_TIMEOUT,
                 DirectoryHealth.DEFAULT_REUSE);
-        return new DirectoryAssembly(servers, names, directory, directory.port(), pool, health,
+        LDAPConnectionPool logins = servers.loginPool(LOGIN_POOL);
+        teardown.add(logins::close);
+        return new DirectoryAssembly(servers, names, directory, directory.port(), pool, logins, health,
                 new X500Mirror(pool, names, ldap.x500Contexts()));
     }
 
@@ -114,7 +121,9 @@ final class DirectoryAssembly {
         }
         DirectoryHealth health = new DirectoryHealth(pool, names, clock, DirectoryHealth.DEFAULT_TIMEOUT,
                 DirectoryHealth.DEFAULT_REUSE);
-        return new DirectoryAssembly(servers, names, null, ldap.port(), pool, health,
+        LDAPConnectionPool logins = servers.loginPool(LOGIN_POOL);
+        teardown.add(logins::close);
+        return new DirectoryAssembly(servers, names, null, ldap.port(), pool, logins, health,
                 new X500Mirror(pool, names, externalX500Contexts(ldap)));
     }
 
@@ -183,6 +192,11 @@ final class DirectoryAssembly {
     /** Bound as the CA service account. */
     LDAPConnectionPool pool() {
         return pool;
+    }
+
+    /** For operator logins only: each connection bound as whichever operator logged in last on it. */
+    LDAPConnectionPool loginPool() {
+        return logins;
     }
 
     DirectoryHealth health() {

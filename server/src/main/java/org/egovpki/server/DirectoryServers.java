@@ -146,6 +146,24 @@ public final class DirectoryServers {
         }
     }
 
+    /**
+     * A pool for operator logins only: its connections start anonymous, and each login binds one as
+     * the operator and leaves it so (the next login binds it as someone else). Nothing else may run
+     * on it. A login then costs the directory one bind, not a bind and a bind back to a service
+     * account ({@code LDAPConnectionPool.bindAndRevertAuthentication} on a service account's pool).
+     */
+    public LDAPConnectionPool loginPool(String name) {
+        try {
+            LDAPConnectionPool pool = new LDAPConnectionPool(servers, null, 1, POOL_SIZE, startTls, true);
+            pool.setRetryFailedOperationsDueToInvalidConnections(true);
+            pool.setConnectionPoolName(name);
+            return pool;
+        } catch (LDAPException e) {
+            throw new StartupException("no connection to the directory " + description + " for operator logins: "
+                    + e.getResultCode().getName() + " " + e.getDiagnosticMessage());
+        }
+    }
+
     @Override
     public String toString() {
         return description;

@@ -436,6 +436,11 @@ public final class EgovPkiServer implements AutoCloseable {
         return directory.external() ? Map.of() : directory.directory().writesByKind();
     }
 
+    /** The embedded directory's searches and binds by kind (benchmarks); empty with an external directory. */
+    public Map<String, Long> directoryReadsByKind() {
+        return directory.external() ? Map.of() : directory.directory().readsByKind();
+    }
+
     /**
      * What the start-up check of the audit trail found ({@link AuditVerification#unrecorded()} are
      * the problems it recorded as an {@code AUDIT_TRAIL_FINDING} at this start).

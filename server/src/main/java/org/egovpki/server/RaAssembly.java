@@ -73,7 +73,7 @@ final class RaAssembly {
         this.requests = new LdapRequestStore(directory.pool(), directory.names());
         this.subscribers = new LdapSubscriberStore(directory.pool(), directory.names(), directory.mirror());
         this.operators = new LdapOperatorDirectory(directory.pool(), directory.names(),
-                LdapOperatorDirectory.pooled(directory.pool()), random, config.ldap().lockout());
+                LdapOperatorDirectory.loginPool(directory.loginPool()), random, config.ldap().lockout());
         this.csrs = new CertificationRequests(new KeyPolicy(config.enrollment().allowLegacyRsa()));
         this.administration = new OperatorAdministration(operators, config.operators().passwordPolicy(),
                 () -> OperatorPasswords.generate(random), audit, clock);

@@ -122,6 +122,15 @@ public final class EmbeddedDirectory implements AutoCloseable {
     }
 
     /**
+     * The searches and binds since start by kind: as {@link #writesByKind()}, the base entry's kind,
+     * and for a search its scope and filter without values
+     * ({@code "search base egovSubscriberId ou=subscribers (objectClass=_)"}), for benchmarks.
+     */
+    public Map<String, Long> readsByKind() {
+        return counter.readsByKind();
+    }
+
+    /**
      * Visibility probes the disclosure guard ran since start (nested base searches; the server's
      * service accounts skip them where they see everything), for tests and benchmarks.
      */

@@ -10,6 +10,7 @@ import org.apache.directory.api.ldap.model.exception.LdapException;
 import org.apache.directory.server.core.api.filtering.EntryFilteringCursor;
 import org.apache.directory.server.core.api.interceptor.BaseInterceptor;
 import org.apache.directory.server.core.api.interceptor.context.AddOperationContext;
+import org.apache.directory.server.core.api.interceptor.context.BindOperationContext;
 import org.apache.directory.server.core.api.interceptor.context.DeleteOperationContext;
 import org.apache.directory.server.core.api.interceptor.context.ModifyOperationContext;
 import org.apache.directory.server.core.api.interceptor.context.SearchOperationContext;
@@ -26,7 +27,8 @@ final class OperationCounter extends BaseInterceptor {
     private final LongAdder deletes = new LongAdder();
     private final LongAdder searches = new LongAdder();
     private final Map<String, LongAdder> writesByKind = new ConcurrentHashMap<>();
-    /** Kinds counted one by one; writes of further kinds are counted together as {@code "<operation> (other)"}. */
+    private final Map<String, LongAdder> readsByKind = new ConcurrentHashMap<>();
+    /** Kinds counted one by one (per map); further kinds are counted together as {@code "<operation> (other)"}. */
     private static final int MAX_KINDS = 200;
 
     OperationCounter() {
@@ -36,36 +38,48 @@ final class OperationCounter extends BaseInterceptor {
     @Override
     public void add(AddOperationContext context) throws LdapException {
         adds.increment();
-        countKind("add", context.getDn());
+        countKind(writesByKind, "add", context.getDn(), "");
         next(context);
     }
 
     @Override
     public void modify(ModifyOperationContext context) throws LdapException {
         modifies.increment();
-        countKind("modify", context.getDn());
+        countKind(writesByKind, "modify", context.getDn(), "");
         next(context);
     }
 
     @Override
     public void delete(DeleteOperationContext context) throws LdapException {
         deletes.increment();
-        countKind("delete", context.getDn());
+        countKind(writesByKind, "delete", context.getDn(), "");
         next(context);
     }
 
     @Override
     public EntryFilteringCursor search(SearchOperationContext context) throws LdapException {
         searches.increment();
+        countKind(readsByKind, "search " + context.getScope().getLdapUrlValue(), context.getDn(),
+                context.getFilter() == null ? "" : " " + FILTER_VALUE.matcher(context.getFilter().toString()).replaceAll("=_)"));
         return next(context);
     }
 
+    @Override
+    public void bind(BindOperationContext context) throws LdapException {
+        countKind(readsByKind, "bind", context.getDn(), "");
+        next(context);
+    }
+
+    /** An assertion's value in a filter's text, replaced by {@code _} (a presence test stays {@code =*}) so a kind names attributes only. */
+    private static final java.util.regex.Pattern FILTER_VALUE = java.util.regex.Pattern.compile("=(?!\\*\\))[^()]*\\)");
+
     /**
-     * Counts a write under the kind of entry it touched: the operation, the naming attribute of the
-     * entry and the nearest {@code ou} above it ({@code "add egovSerialNumber ou=certificates"}), so
-     * a benchmark can say which entries an issuance writes.
+     * Counts an operation under the kind of entry it touched: the operation, the naming attribute of
+     * the entry and the nearest {@code ou} above it ({@code "add egovSerialNumber ou=certificates"}),
+     * and for a search its scope and its filter without values, so a benchmark can say which
+     * entries an issuance writes and reads.
      */
-    private void countKind(String operation, Dn dn) {
+    private static void countKind(Map<String, LongAdder> byKind, String operation, Dn dn, String detail) {
         if (dn == null || dn.isEmpty()) {
             return;
         }
@@ -77,12 +91,12 @@ final class OperationCounter extends BaseInterceptor {
                     break;
                 }
             }
-            String kind = operation + " " + dn.getRdn().getType() + container;
-            if (writesByKind.size() >= MAX_KINDS && !writesByKind.containsKey(kind)) {
+            String kind = operation + " " + dn.getRdn().getType() + container + detail;
+            if (byKind.size() >= MAX_KINDS && !byKind.containsKey(kind)) {
                 // Names of any department (ou=...) in the X.500 mirror must not grow the map without end.
                 kind = operation + " (other)";
             }
-            writesByKind.computeIfAbsent(kind, key -> new LongAdder()).increment();
+            byKind.computeIfAbsent(kind, key -> new LongAdder()).increment();
         } catch (RuntimeException e) {
             // A count is never worth failing a write for.
         }
@@ -90,8 +104,17 @@ final class OperationCounter extends BaseInterceptor {
 
     /** The writes so far by kind of entry (see {@link #countKind}), sorted by kind. */
     Map<String, Long> writesByKind() {
+        return sorted(writesByKind);
+    }
+
+    /** The searches and binds so far by kind (see {@link #countKind}), sorted by kind. */
+    Map<String, Long> readsByKind() {
+        return sorted(readsByKind);
+    }
+
+    private static Map<String, Long> sorted(Map<String, LongAdder> byKind) {
         Map<String, Long> copy = new TreeMap<>();
-        writesByKind.forEach((kind, count) -> copy.put(kind, count.sum()));
+        byKind.forEach((kind, count) -> copy.put(kind, count.sum()));
         return copy;
     }
 

@@ -202,7 +202,8 @@ public final class IssuanceSteps {
         }
         // Registration data is never replaced by another subscriber's, even for a request that got
         // past the RA's check (approved before it existed, or written in a directory browser).
-        Optional<String> identityConflict = subscribers.registrationOf(request.subscriberId())
+        Optional<SubscriberStore.Registered> registered = subscribers.registrationOf(request.subscriberId());
+        Optional<String> identityConflict = registered
                 .flatMap(existing -> SubscriberIdentity.conflict(request.subscriberId(), existing.kind(),
                         existing.registration(), request.type(), request.registration()));
         if (identityConflict.isPresent()) {
@@ -221,7 +222,7 @@ public final class IssuanceSteps {
         ParsedCsr csr = csrs.parse(request.csrDer());
         X500Name subject = dnPolicy.check(csr.subject(), request.type(), request.registration());
         if (holder.isEmpty()) {
-            claimSubjectDn(request, actor);
+            claimSubjectDn(request, actor, registered.isEmpty());
         }
         return job.checked(holder.isEmpty(), entry, ca, notAfter, csr, subject);
     }
@@ -233,9 +234,13 @@ public final class IssuanceSteps {
      * moment: this one gives its claim back and is refused. Of two concurrent claimants the later
      * look-up sees both, so at most one goes on (both may be refused; never both issued).
      */
-    private void claimSubjectDn(EnrollmentRequest request, String actor) {
-        subscribers.register(request.subscriberId(), request.type(), request.subjectDn(), request.registration(),
-                request.businessType(), request.region(), request.publishOptOut(), request.challengeHash());
+    private void claimSubjectDn(EnrollmentRequest request, String actor, boolean newSubscriber) {
+        if (!newSubscriber || !subscribers.registerNew(request.subscriberId(), request.type(), request.subjectDn(),
+                request.registration(), request.businessType(), request.region(), request.publishOptOut(),
+                request.challengeHash())) {
+            subscribers.register(request.subscriberId(), request.type(), request.subjectDn(), request.registration(),
+                    request.businessType(), request.region(), request.publishOptOut(), request.challengeHash());
+        }
         List<String> others = subscribers.holdersOf(request.subjectDn()).stream()
                 .filter(holder -> !holder.equals(request.subscriberId())).toList();
         if (!others.isEmpty()) {

@@ -49,6 +49,22 @@ public interface SubscriberStore {
     void register(String subscriberId, CertificateType type, String canonicalSubjectDn, RegistrationData registration,
                   String businessType, String region, boolean publishOptOut, String challengeHash);
 
+    /**
+     * {@link #register} for a subscriber believed new (its registration was just read as absent),
+     * which a store may do without reading first. {@code false}, with nothing changed, when the
+     * subscriber exists after all (registered meanwhile): the caller then uses {@link #register}.
+     */
+    default boolean registerNew(String subscriberId, CertificateType type, String canonicalSubjectDn,
+                                RegistrationData registration, String businessType, String region,
+                                boolean publishOptOut, String challengeHash) {
+        if (registrationOf(subscriberId).isPresent()) {
+            return false;
+        }
+        register(subscriberId, type, canonicalSubjectDn, registration, businessType, region, publishOptOut,
+                challengeHash);
+        return true;
+    }
+
     /** Adds the certificate to the subscriber's public {@code userCertificate;binary}. Idempotent. */
     void publishCertificate(String subscriberId, String displayName, byte[] certificateDer);
 
