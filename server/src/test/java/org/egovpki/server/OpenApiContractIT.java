@@ -186,7 +186,8 @@ class OpenApiContractIT {
         });
         CALLS.put("revokeCertificate", () -> List.of(post("admin", "/certificates/" + issue(personal("personal"))
                 .serial() + "/revoke", ApiClient.JSON.createObjectNode().put("reason", "KEY_COMPROMISE")
-                .put("requester", "SUBSCRIBER").put("invalidityDate", "2026-01-01T00:00:00Z"))));
+                .put("requester", "SUBSCRIBER")
+                .put("invalidityDate", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()))));
         CALLS.put("revokeWithChallengePhrase", () -> List.of(post(null, "/revocations/self-service", ApiClient.JSON
                 .createObjectNode().put("issuer", "sm2-issuing").put("serial", issue(personal("personal")).serial())
                 .put("challengePhrase", "my secret phrase").put("reason", "JOB_CHANGE"))));

@@ -116,7 +116,9 @@ class RevocationIT {
         ObjectNode revoke = ApiClient.JSON.createObjectNode();
         revoke.put("reason", "KEY_COMPROMISE");
         revoke.put("requester", "AUTHORISED_REPRESENTATIVE");
-        revoke.put("invalidityDate", "2026-01-01T00:00:00Z");
+        // Not before the certificate became valid (its notBefore is the second it was issued).
+        String invalidity = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        revoke.put("invalidityDate", invalidity);
         JsonNode revoked = api.postJson("admin", "/api/v1/certificates/" + serial + "/revoke", revoke, 200);
         assertThat(revoked.path("status").asText()).isEqualTo("REVOKED");
         assertThat(revoked.path("revocation").path("reason").asText()).isEqualTo("keyCompromise");

@@ -122,10 +122,16 @@ public final class RevocationService implements Supersession {
             throw refused(operator.dn(), facts, new DomainException(DomainException.Kind.FORBIDDEN, "operator '"
                     + operator.uid() + "' may not revoke certificates; that needs the RA_ADMIN or CA_ADMIN role"));
         }
+        if (reason == RevocationReason.CA_COMPROMISE) {
+            throw refused(operator.dn(), facts, DomainException.badRequest("reason", "CA_COMPROMISE is the reason "
+                    + "of a CA certificate (POST /api/v1/cas/{ca}/revoke); a subscriber's certificate is revoked for "
+                    + "one of the CPS causes A-J, KEY_COMPROMISE (E) if its own key is compromised"));
+        }
         CertificateRecord record = existing(issuer, serial, operator.dn(), facts);
         requireRequesterMayAsk(record, requester, operator.dn(), facts);
-        return revoke(record, new Revocation(clock.instant(), reason, invalidityDate(invalidityDate, operator.dn(), facts),
-                operator.dn(), RevocationChannel.OPERATOR), facts);
+        return revoke(record, new Revocation(clock.instant(), reason,
+                invalidityDate(invalidityDate, record, operator.dn(), facts), operator.dn(), RevocationChannel.OPERATOR),
+                facts);
     }
 
     /**
@@ -162,8 +168,9 @@ public final class RevocationService implements Supersession {
         CertificateRecord found = record.orElseThrow();
         String subscriberDn = subscribers.entryDn(found.subscriberId());
         requireSubscriberReason(cause, subscriberDn, facts);
-        return revoke(found, new Revocation(clock.instant(), cause, invalidityDate(invalidityDate, subscriberDn, facts),
-                subscriberDn, RevocationChannel.CHALLENGE_PHRASE), facts);
+        return revoke(found, new Revocation(clock.instant(), cause,
+                invalidityDate(invalidityDate, found, subscriberDn, facts), subscriberDn,
+                RevocationChannel.CHALLENGE_PHRASE), facts);
     }
 
     /** Revokes on a request signed with the certificate's own key ({@link SignedRevocationRequest}). */
@@ -200,7 +207,7 @@ public final class RevocationService implements Supersession {
         String subscriberDn = subscribers.entryDn(record.subscriberId());
         requireSubscriberReason(request.reason(), subscriberDn, facts);
         return revoke(record, new Revocation(now, request.reason(),
-                invalidityDate(request.invalidityDate(), subscriberDn, facts), subscriberDn,
+                invalidityDate(request.invalidityDate(), record, subscriberDn, facts), subscriberDn,
                 RevocationChannel.SIGNED_REQUEST), facts);
     }
 
@@ -293,10 +300,20 @@ public final class RevocationService implements Supersession {
         }
     }
 
-    private Instant invalidityDate(Instant date, String actor, Map<String, String> facts) {
+    /**
+     * The invalidity date given: not in the future, and not before the certificate's notBefore — no
+     * signature made with the certificate can be older, so an earlier date tells a relying party
+     * nothing and is most likely a mistake (a year typed wrong, an epoch default).
+     */
+    private Instant invalidityDate(Instant date, CertificateRecord record, String actor, Map<String, String> facts) {
         if (date != null && date.isAfter(clock.instant())) {
             throw refused(actor, facts, DomainException.badRequest("invalidityDate", "invalidity date " + date
                     + " is in the future; give when the key was (or is suspected to have been) compromised"));
+        }
+        if (date != null && date.isBefore(record.notBefore())) {
+            throw refused(actor, facts, DomainException.badRequest("invalidityDate", "invalidity date " + date
+                    + " is before certificate " + record.serialHex() + " became valid (" + record.notBefore()
+                    + "); give a time from then on, or none if the key was compromised before"));
         }
         return date;
     }

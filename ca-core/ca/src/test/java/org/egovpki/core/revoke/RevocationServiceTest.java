@@ -72,14 +72,15 @@ class RevocationServiceTest {
     @Test
     void anRaAdminRevokesAndTheRecordTheEntryTheAuditAndTheListenersAllShowIt() {
         CertificateRecord cert = issuePersonal(f.sm2());
-        Instant compromised = EnrollmentFixture.NOW.minus(Duration.ofDays(2));
+        f.clock.advance(Duration.ofDays(3));
+        Instant compromised = EnrollmentFixture.NOW.plus(Duration.ofDays(1));
 
         CertificateRecord revoked = revocations.revokeByOperator(EnrollmentFixture.RA_ADMIN, CA, cert.serial(),
                 RevocationReason.KEY_COMPROMISE, Requester.SUBSCRIBER, compromised);
 
         CertificateRecord stored = stored(cert);
         assertThat(stored.status()).isEqualTo(CertificateStatus.REVOKED);
-        assertThat(stored.revocation().time()).isEqualTo(EnrollmentFixture.NOW);
+        assertThat(stored.revocation().time()).isEqualTo(EnrollmentFixture.NOW.plus(Duration.ofDays(3)));
         assertThat(stored.revocation().reason()).isEqualTo(RevocationReason.KEY_COMPROMISE);
         assertThat(stored.revocation().reason().rfc5280Code()).isEqualTo(1);
         assertThat(stored.revocation().invalidityDate()).isEqualTo(compromised);
@@ -136,6 +137,30 @@ class RevocationServiceTest {
         revocations.revokeByOperator(EnrollmentFixture.RA_ADMIN, CA, device.serial(), RevocationReason.AGREEMENT_ENDED,
                 Requester.AUTHORISED_REPRESENTATIVE, null);
         assertThat(stored(device).revocation().reason().rfc5280Code()).isEqualTo(5);
+    }
+
+    @Test
+    void aSubscriberCertificateIsNotRevokedForCaCompromiseNorWithAnInvalidityDateBeforeItsValidity() {
+        CertificateRecord cert = issuePersonal(f.sm2());
+
+        assertThatThrownBy(() -> revocations.revokeByOperator(EnrollmentFixture.RA_ADMIN, CA, cert.serial(),
+                RevocationReason.CA_COMPROMISE, Requester.CA_RA, null))
+                .isInstanceOf(DomainException.class).hasMessageContaining("CA_COMPROMISE is the reason of a CA certificate")
+                .extracting(e -> ((DomainException) e).field()).isEqualTo("reason");
+        assertThatThrownBy(() -> revocations.revokeByOperator(EnrollmentFixture.RA_ADMIN, CA, cert.serial(),
+                RevocationReason.KEY_COMPROMISE, Requester.SUBSCRIBER, Instant.EPOCH))
+                .isInstanceOf(DomainException.class).hasMessageContaining("before certificate " + cert.serialHex()
+                        + " became valid").extracting(e -> ((DomainException) e).field()).isEqualTo("invalidityDate");
+        assertThatThrownBy(() -> revocations.revokeWithChallenge(CA, cert.serial(), "a challenge phrase".toCharArray(),
+                RevocationReason.KEY_COMPROMISE, cert.notBefore().minusSeconds(1), "10.0.0.9"))
+                .hasMessageContaining("became valid");
+        assertUnchanged(cert);
+        assertThat(f.audit.ofType(AuditEventType.CERTIFICATE_REVOKED)).extracting(AuditEvent::outcome)
+                .containsOnly(AuditOutcome.FAILURE);
+
+        revocations.revokeByOperator(EnrollmentFixture.RA_ADMIN, CA, cert.serial(), RevocationReason.KEY_COMPROMISE,
+                Requester.SUBSCRIBER, cert.notBefore());
+        assertThat(stored(cert).revocation().invalidityDate()).isEqualTo(cert.notBefore());
     }
 
     @Test
