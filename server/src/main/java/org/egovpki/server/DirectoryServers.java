@@ -6,6 +6,7 @@ import com.unboundid.ldap.sdk.LDAPConnectionOptions;
 import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.PostConnectProcessor;
+import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.ServerSet;
 import com.unboundid.ldap.sdk.SimpleBindRequest;
 import com.unboundid.ldap.sdk.SingleServerSet;
@@ -141,9 +142,38 @@ public final class DirectoryServers {
             pool.setConnectionPoolName(name);
             return pool;
         } catch (LDAPException e) {
+            if (refused(e)) {
+                throw new StartupException(notAnswering());
+            }
             throw new StartupException("the " + who + " service account " + account + " cannot bind to the directory "
                     + description + ": " + e.getResultCode().getName() + " " + e.getDiagnosticMessage());
         }
+    }
+
+    /**
+     * Whether the connection itself failed (refused, no route, unknown host, timed out) — not the TLS
+     * handshake or the bind, which keep their own messages.
+     */
+    private static boolean refused(LDAPException e) {
+        if (e.getResultCode() != ResultCode.CONNECT_ERROR) {
+            return false;
+        }
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.net.ConnectException || cause instanceof java.net.NoRouteToHostException
+                    || cause instanceof java.net.UnknownHostException
+                    || cause instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Nothing accepts a connection: what to check, rather than the SDK's "connect error". */
+    private String notAnswering() {
+        return "no directory answers at " + description + " (connection refused or unreachable): is the server "
+                + "running on this data directory, and is this its LDAP port? A server started with --ldap-port or "
+                + "ldap.port 0 writes the port it got to <data>/run/ports, which the CLI reads only when its own "
+                + "configuration says 0 too; give the CLI the same --config and port settings as serve";
     }
 
     /**
@@ -159,6 +189,9 @@ public final class DirectoryServers {
             pool.setConnectionPoolName(name);
             return pool;
         } catch (LDAPException e) {
+            if (refused(e)) {
+                throw new StartupException(notAnswering());
+            }
             throw new StartupException("no connection to the directory " + description + " for operator logins: "
                     + e.getResultCode().getName() + " " + e.getDiagnosticMessage());
         }
