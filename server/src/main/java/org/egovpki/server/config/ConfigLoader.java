@@ -362,6 +362,14 @@ public final class ConfigLoader {
                             + java.util.Arrays.toString(org.egovpki.core.operator.Role.values()));
                 }
             }
+            if (roles.contains(org.egovpki.core.operator.Role.KEY_CUSTODIAN)) {
+                // Fail here, not at a locked start: the locked server takes a custodian's share with its
+                // password (and the share file's own passphrase), and has no certificate login to ask for.
+                throw ConfigException.invalid(node.key("roles"), "KEY_CUSTODIAN", "a role that may need a second "
+                        + "factor; KEY_CUSTODIAN cannot: a locked server takes a custodian's share with its password "
+                        + "and the share's sealed file and passphrase (two factors of its own), and offers no "
+                        + "certificate login while the CA keys are locked (docs/operations.md, \"Key custodians\")");
+            }
         } else {
             roles = org.egovpki.core.operator.SecondFactorPolicy.ADMINISTRATIVE_ROLES.roles();
         }

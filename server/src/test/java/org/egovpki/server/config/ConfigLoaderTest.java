@@ -396,6 +396,9 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(write("operators:\n  secondFactor:\n    roles: [ROOT]\n"),
                 Map.of())).hasMessageContaining("operators.secondFactor.roles").hasMessageContaining("ROOT")
                 .hasMessageContaining("SECURITY_ADMIN");
+        assertThatThrownBy(() -> ConfigLoader.load(write("operators:\n  secondFactor:\n    roles: [CA_ADMIN, "
+                + "key_custodian]\n"), Map.of())).hasMessageContaining("operators.secondFactor.roles")
+                .hasMessageContaining("KEY_CUSTODIAN cannot").hasMessageContaining("locked server");
         assertThatThrownBy(() -> ConfigLoader.load(write("operators:\n  secondFactor:\n    sessionMinutes: 0\n"),
                 Map.of())).hasMessageContaining("operators.secondFactor.sessionMinutes");
         assertThatThrownBy(() -> ConfigLoader.load(write("operators:\n  secondFactor:\n    tokens: 3\n"),
