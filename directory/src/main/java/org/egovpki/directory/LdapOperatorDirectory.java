@@ -35,6 +35,7 @@ import org.egovpki.core.enroll.OperatorAccount;
 import org.egovpki.core.enroll.OperatorAccounts;
 import org.egovpki.core.enroll.OperatorDirectory;
 import org.egovpki.core.enroll.OperatorLockedOut;
+import org.egovpki.core.enroll.OperatorLogin;
 import org.egovpki.core.operator.ApplicationScope;
 import org.egovpki.core.operator.Role;
 import org.egovpki.core.operator.SeparationOfDuties;
@@ -108,8 +109,19 @@ public final class LdapOperatorDirectory implements OperatorDirectory, OperatorA
         };
     }
 
+    /** What a login reads of the operator's entry: the account and the bound certificate. */
+    private static final String[] LOGIN_ATTRIBUTES = java.util.stream.Stream.concat(
+            java.util.Arrays.stream(ACCOUNT_ATTRIBUTES), java.util.stream.Stream.of(
+                    LdapOperatorCertificateBindings.ATTRIBUTE)).toArray(String[]::new);
+
     @Override
     public Optional<Operator> authenticate(String uid, char[] password) {
+        return login(uid, password).map(OperatorLogin::operator);
+    }
+
+    /** The bind, then one read of the entry for the account and the bound certificate; empty if disabled. */
+    @Override
+    public Optional<OperatorLogin> login(String uid, char[] password) {
         if (uid == null || !UID.matcher(uid).matches() || password == null || password.length == 0) {
             return Optional.empty();
         }
@@ -127,7 +139,10 @@ public final class LdapOperatorDirectory implements OperatorDirectory, OperatorA
             }
             throw LdapErrors.toDomain("authenticating operator " + uid, e);
         }
-        return findByDn(dn.toString());
+        return entry(uid, LOGIN_ATTRIBUTES)
+                .filter(entry -> !"DISABLED".equalsIgnoreCase(entry.getAttributeValue("egovOperatorState")))
+                .map(entry -> new OperatorLogin(toAccount(entry), Optional.ofNullable(
+                        entry.getAttributeValue(LdapOperatorCertificateBindings.ATTRIBUTE))));
     }
 
     /**

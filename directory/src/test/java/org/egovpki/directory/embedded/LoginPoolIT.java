@@ -7,9 +7,13 @@ import com.unboundid.ldap.sdk.SingleServerSet;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.EnumSet;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
+import org.egovpki.core.enroll.OperatorLogin;
 import org.egovpki.core.operator.Operator;
 import org.egovpki.core.operator.Role;
+import org.egovpki.directory.LdapOperatorCertificateBindings;
 import org.egovpki.directory.LdapOperatorDirectory;
 import org.egovpki.directory.LockoutPolicy;
 import org.egovpki.directory.TestDirectory;
@@ -73,6 +77,27 @@ class LoginPoolIT {
         assertThat(delta(before, after, "bind uid ou=services")).as("binds back to a service account").isZero();
         assertThat(logins.getConnectionPoolStatistics().getNumConnectionsClosedDefunct())
                 .as("a refused login leaves the connection usable").isZero();
+    }
+
+    @Test
+    void aLoginReadsTheEntryOnceForTheAccountAndTheBoundCertificate() throws Exception {
+        operators.create("pool-c", "Operator C", EnumSet.of(Role.CA_ADMIN), Set.of(), "pw-C-12345678".toCharArray(),
+                true, Instant.parse("2026-12-01T08:00:00Z"));
+        new LdapOperatorCertificateBindings(directory.ca(), directory.names()).bind("pool-c", "sm2-issuing-1a2b");
+        Map<String, Long> before = directory.readsByKind();
+
+        OperatorLogin login = operators.login("pool-c", "pw-C-12345678".toCharArray()).orElseThrow();
+
+        assertThat(login.operator().roles()).containsExactly(Role.CA_ADMIN);
+        assertThat(login.account().passwordMustChange()).isTrue();
+        assertThat(login.account().passwordChangedAt()).isEqualTo(Instant.parse("2026-12-01T08:00:00Z"));
+        assertThat(login.boundCertificate()).contains("sm2-issuing-1a2b");
+        Map<String, Long> after = directory.readsByKind();
+        assertThat(delta(before, after, "bind uid ou=operators")).isEqualTo(1);
+        assertThat(delta(before, after, "search base uid ou=operators (objectClass=*)")).isEqualTo(1);
+
+        operators.setEnabled("pool-c", false);
+        assertThat(operators.login("pool-c", "pw-C-12345678".toCharArray())).as("disabled").isEmpty();
     }
 
     private static long delta(Map<String, Long> before, Map<String, Long> after, String kind) {

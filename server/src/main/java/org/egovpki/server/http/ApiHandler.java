@@ -26,6 +26,7 @@ import org.egovpki.core.enroll.SecondFactorLogin;
 import org.egovpki.core.operator.ApplicationScope;
 import org.egovpki.core.operator.Operator;
 import org.egovpki.core.enroll.OperatorDirectory;
+import org.egovpki.core.enroll.OperatorLogin;
 import org.egovpki.core.km.centre.KeyRecoveries;
 import org.egovpki.core.profile.Profiles;
 import org.egovpki.core.revoke.RevocationService;
@@ -135,11 +136,11 @@ public final class ApiHandler extends Handler.Abstract {
                     notPartOfTheApi(response, callback, method, route);
                 } else {
                     if (operator != null && !login.twoFactors() && !found.passwordFactor() && secondFactor != null
-                            && secondFactor.passwordOnly(operator) == SecondFactorLogin.PasswordOnly.REFUSED) {
+                            && login.passwordOnly(secondFactor) == SecondFactorLogin.PasswordOnly.REFUSED) {
                         throw SecondFactorLogin.secondFactorRequired(operator.uid());
                     }
                     if (operator != null && !found.passwordChange() && administration != null
-                            && administration.passwordChangeRequired(operator)) {
+                            && login.passwordChangeRequired(administration)) {
                         throw OperatorAdministration.passwordChangeRequiredRefusal(operator.uid());
                     }
                     found.endpoint().handle(resources,
@@ -165,8 +166,22 @@ public final class ApiHandler extends Handler.Abstract {
         return true;
     }
 
-    /** Who is calling, and whether with two factors (a session token, or the password over a bound TLS client certificate). */
-    private record Login(Operator operator, boolean twoFactors) {
+    /**
+     * Who is calling, and whether with two factors (a session token, or the password over a bound TLS
+     * client certificate); {@code read} is what the directory answered a password login, {@code null}
+     * for a session token, whose checks then read the directory themselves.
+     */
+    private record Login(Operator operator, boolean twoFactors, OperatorLogin read) {
+
+        SecondFactorLogin.PasswordOnly passwordOnly(SecondFactorLogin secondFactor) {
+            return read == null ? secondFactor.passwordOnly(operator)
+                    : secondFactor.passwordOnly(operator, read.boundCertificate());
+        }
+
+        boolean passwordChangeRequired(OperatorAdministration administration) {
+            return read == null ? administration.passwordChangeRequired(operator)
+                    : administration.passwordChangeRequired(read.account());
+        }
     }
 
     private Login login(Request request) {
@@ -179,12 +194,13 @@ public final class ApiHandler extends Handler.Abstract {
                     new BasicAuthentication.Unauthorized("the session token is unknown or has expired, or the "
                             + "certificate it was opened with is revoked or no longer bound: log in again "
                             + "(POST " + PREFIX + "/login/challenge, then POST " + PREFIX + "/login; egov-pki login)")),
-                    true);
+                    true, null);
         }
-        Operator operator = authentication.authenticate(header);
+        OperatorLogin read = authentication.login(header);
+        Operator operator = read.operator();
         byte[] clientCertificate = TlsClientCertificates.of(request);
         return new Login(operator, secondFactor != null && clientCertificate != null
-                && secondFactor.presentsBoundCertificate(operator, clientCertificate));
+                && secondFactor.presentsBoundCertificate(operator, clientCertificate), read);
     }
 
     private void notPartOfTheApi(Response response, Callback callback, String method, String route) {

@@ -5,6 +5,7 @@ import java.util.Base64;
 import org.egovpki.core.operator.Operator;
 import org.egovpki.core.enroll.OperatorDirectory;
 import org.egovpki.core.enroll.OperatorLockedOut;
+import org.egovpki.core.enroll.OperatorLogin;
 
 /**
  * The operator login of the API: HTTP Basic, checked by binding to the directory as the operator
@@ -33,6 +34,16 @@ final class BasicAuthentication {
      * @throws Unauthorized when there is no valid login, or the account is locked
      */
     Operator authenticate(String header) {
+        return login(header).operator();
+    }
+
+    /**
+     * {@link #authenticate}, with the account and the bound certificate the directory read at the
+     * login ({@link OperatorDirectory#login}), for the checks that follow it.
+     *
+     * @throws Unauthorized when there is no valid login, or the account is locked
+     */
+    OperatorLogin login(String header) {
         if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
             throw new Unauthorized("this API needs an operator login (HTTP Basic: the operator's uid and password)");
         }
@@ -47,7 +58,7 @@ final class BasicAuthentication {
             throw new Unauthorized("the Authorization header is not valid Basic credentials");
         }
         try {
-            return operators.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1).toCharArray())
+            return operators.login(decoded.substring(0, colon), decoded.substring(colon + 1).toCharArray())
                     .orElseThrow(() -> new Unauthorized("wrong operator login or password"));
         } catch (OperatorLockedOut e) {
             // Said only to someone who gave the right password, so it reveals no login to a guesser.

@@ -169,6 +169,11 @@ class ApiHandlerTest {
     private static final class Operators implements OperatorDirectory {
 
         @Override
+        public Optional<org.egovpki.core.enroll.OperatorLogin> login(String uid, char[] password) {
+            return KnownOperators.loginOf(authenticate(uid, password));
+        }
+
+        @Override
         public Optional<Operator> authenticate(String uid, char[] password) {
             if (uid.equals("locked")) {
                 throw new OperatorLockedOut(uid, Instant.parse("2026-12-01T10:00:00Z"));

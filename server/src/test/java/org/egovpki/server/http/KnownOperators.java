@@ -1,9 +1,12 @@
 package org.egovpki.server.http;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.egovpki.core.enroll.OperatorAccount;
 import org.egovpki.core.enroll.OperatorDirectory;
+import org.egovpki.core.enroll.OperatorLogin;
 import org.egovpki.core.operator.Operator;
 import org.egovpki.core.operator.Role;
 
@@ -24,6 +27,17 @@ class KnownOperators implements OperatorDirectory {
     @Override
     public Optional<Operator> authenticate(String uid, char[] password) {
         return PASSWORD.equals(String.valueOf(password)) ? Optional.ofNullable(operators.get(uid)) : Optional.empty();
+    }
+
+    @Override
+    public Optional<OperatorLogin> login(String uid, char[] password) {
+        return loginOf(authenticate(uid, password));
+    }
+
+    /** A test double's login: its password is current and need not change, and no certificate is bound. */
+    static Optional<OperatorLogin> loginOf(Optional<Operator> operator) {
+        return operator.map(o -> new OperatorLogin(new OperatorAccount(o, true, Instant.now(), false),
+                Optional.empty()));
     }
 
     @Override

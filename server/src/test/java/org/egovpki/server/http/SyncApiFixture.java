@@ -68,6 +68,11 @@ public final class SyncApiFixture implements AutoCloseable {
                 "clerk", Role.ENTRY_CLERK);
 
         @Override
+        public Optional<org.egovpki.core.enroll.OperatorLogin> login(String uid, char[] password) {
+            return KnownOperators.loginOf(authenticate(uid, password));
+        }
+
+        @Override
         public Optional<Operator> authenticate(String uid, char[] password) {
             Role role = ROLES.get(uid);
             return role != null && PASSWORD.equals(String.valueOf(password))

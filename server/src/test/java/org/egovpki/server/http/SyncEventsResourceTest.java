@@ -172,6 +172,11 @@ class SyncEventsResourceTest {
     private static final class Operators implements OperatorDirectory {
 
         @Override
+        public Optional<org.egovpki.core.enroll.OperatorLogin> login(String uid, char[] password) {
+            return KnownOperators.loginOf(authenticate(uid, password));
+        }
+
+        @Override
         public Optional<Operator> authenticate(String uid, char[] password) {
             return String.valueOf(password).equals("secret") ? Optional.ofNullable(OPERATORS.get(uid)) : Optional.empty();
         }

@@ -80,6 +80,11 @@ class OperatorPagesTest {
     void start() throws Exception {
         OperatorDirectory directory = new OperatorDirectory() {
             @Override
+            public Optional<org.egovpki.core.enroll.OperatorLogin> login(String uid, char[] password) {
+                throw new UnsupportedOperationException("the pages log in with authenticate");
+            }
+
+            @Override
             public Optional<Operator> authenticate(String uid, char[] password) {
                 attempts.add(uid);
                 return String.valueOf(password).equals("right-password") ? findByUid(uid) : Optional.empty();

@@ -264,6 +264,11 @@ class DirectoryDecisionsTest {
         }
 
         @Override
+        public Optional<OperatorLogin> login(String uid, char[] password) {
+            return Optional.empty();
+        }
+
+        @Override
         public Optional<Operator> authenticate(String uid, char[] password) {
             return Optional.empty();
         }

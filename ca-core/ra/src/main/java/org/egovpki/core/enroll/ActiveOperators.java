@@ -45,6 +45,11 @@ public final class ActiveOperators implements OperatorDirectory {
     }
 
     @Override
+    public Optional<OperatorLogin> login(String uid, char[] password) {
+        return operators.login(uid, password);
+    }
+
+    @Override
     public Optional<Operator> findByUid(String uid) {
         return operators.findByUid(uid);
     }

@@ -178,7 +178,12 @@ public final class OperatorAdministration {
      * password was set by someone else, or it is older than the policy allows.
      */
     public boolean passwordChangeRequired(Operator operator) {
-        return accounts.account(operator.uid()).map(a -> policy.changeRequired(a, clock.instant())).orElse(false);
+        return accounts.account(operator.uid()).map(this::passwordChangeRequired).orElse(false);
+    }
+
+    /** {@link #passwordChangeRequired(Operator)} of an account already read (at the login, {@link OperatorLogin}). */
+    public boolean passwordChangeRequired(OperatorAccount account) {
+        return policy.changeRequired(account, clock.instant());
     }
 
     /** The refusal every other call gets while {@link #passwordChangeRequired} holds. */

@@ -101,6 +101,11 @@ public final class OperatorCertificates {
         return new Bound(target.uid(), record);
     }
 
+    /** The id of the certificate bound to this operator (one read of the binding); empty if none is bound. */
+    public Optional<String> boundId(String uid) {
+        return bindings.boundCertificate(uid);
+    }
+
     /** The certificate bound to this operator, with its record as it is now; empty if none is bound. */
     public Optional<Bound> bound(String uid) {
         return bindings.boundCertificate(uid).flatMap(OperatorCertificates::parseId)

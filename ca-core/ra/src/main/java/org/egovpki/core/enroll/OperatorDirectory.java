@@ -15,6 +15,14 @@ public interface OperatorDirectory {
      */
     Optional<Operator> authenticate(String uid, char[] password);
 
+    /**
+     * {@link #authenticate}, with the operator's account and the certificate bound to it read in the
+     * same read of its entry: what the API checks at every call after the login.
+     *
+     * @throws OperatorLockedOut as {@link #authenticate}
+     */
+    Optional<OperatorLogin> login(String uid, char[] password);
+
     /** The operator whose entry has this DN (e.g. the {@code creatorsName} of a decision entry); empty if disabled. */
     Optional<Operator> findByDn(String dn);
 

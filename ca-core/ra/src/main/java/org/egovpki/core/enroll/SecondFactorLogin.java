@@ -118,10 +118,21 @@ public final class SecondFactorLogin {
      * {@link PasswordOnly#GRACE} per operator and server run is audited.
      */
     public PasswordOnly passwordOnly(Operator operator) {
+        return policy.requiredFor(operator) ? passwordOnly(operator, certificates.boundId(operator.uid()))
+                : PasswordOnly.ALLOWED;
+    }
+
+    /**
+     * {@link #passwordOnly(Operator)} with the binding already read (at the login, {@link OperatorLogin}):
+     * a certificate bound — whatever its record says now — ends the grace.
+     *
+     * @param boundCertificate the id of the certificate bound to the operator, empty if none is
+     */
+    public PasswordOnly passwordOnly(Operator operator, Optional<String> boundCertificate) {
         if (!policy.requiredFor(operator)) {
             return PasswordOnly.ALLOWED;
         }
-        if (certificates.bound(operator.uid()).isPresent()) {
+        if (boundCertificate.isPresent()) {
             return PasswordOnly.REFUSED;
         }
         if (graceRecorded.add(operator.dn().toLowerCase(java.util.Locale.ROOT))) {

@@ -69,6 +69,11 @@ class ActiveOperatorsTest {
         }
 
         @Override
+        public Optional<OperatorLogin> login(String uid, char[] password) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public Optional<Operator> authenticate(String uid, char[] password) {
             throw new UnsupportedOperationException();
         }

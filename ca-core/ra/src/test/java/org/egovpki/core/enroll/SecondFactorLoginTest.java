@@ -99,6 +99,11 @@ class SecondFactorLoginTest {
         certificates = new OperatorCertificates(accounts, bindings, records, this::record, clock);
         OperatorDirectory directory = new OperatorDirectory() {
             @Override
+            public Optional<OperatorLogin> login(String uid, char[] password) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
             public Optional<Operator> authenticate(String uid, char[] password) {
                 throw new UnsupportedOperationException();
             }
@@ -230,6 +235,16 @@ class SecondFactorLoginTest {
         assertThat(audit).filteredOn(e -> e.type() == AuditEventType.OPERATOR_SECOND_FACTOR_GRACE).hasSize(1);
         bound("caadmin", sm2());
         assertThat(login.passwordOnly(ca)).isEqualTo(SecondFactorLogin.PasswordOnly.REFUSED);
+    }
+
+    @Test
+    void theBindingReadAtTheLoginDecidesWithoutAnotherRead() {
+        assertThat(login.passwordOnly(clerk, Optional.of("sm2-issuing-1f"))).as("roles need no second factor")
+                .isEqualTo(SecondFactorLogin.PasswordOnly.ALLOWED);
+        assertThat(login.passwordOnly(ca, Optional.empty())).isEqualTo(SecondFactorLogin.PasswordOnly.GRACE);
+        // A binding ends the grace whatever its record says: one whose record is gone refuses as well.
+        assertThat(login.passwordOnly(ca, Optional.of("sm2-issuing-ffff"))).isEqualTo(
+                SecondFactorLogin.PasswordOnly.REFUSED);
     }
 
     @Test
