@@ -17,6 +17,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.egovpki.core.ValueCharacters;
 import org.egovpki.core.certificate.PublishedCertificates;
 import org.egovpki.core.x509.Pem;
 import org.egovpki.core.x509.StoreKeys;
@@ -66,6 +67,8 @@ public final class CertificateStoreKeys implements PublishedCertificates {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, was " + limit);
         }
+        // A value the directory's string matching prohibits is an ApacheDS error, not "no match".
+        ValueCharacters.require(key.attribute(), key.attribute(), value);
         Filter filter = Filter.createANDFilter(Filter.createEqualityFilter("objectClass", LdapSubscriberStore.PUBLISHED),
                 Filter.createEqualityFilter(attribute(key), value));
         SearchRequest request = new SearchRequest(subscribers(), SearchScope.ONE, filter, "userCertificate;binary");

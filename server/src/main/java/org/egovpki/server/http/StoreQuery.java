@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.egovpki.core.DomainException;
+import org.egovpki.core.ValueCharacters;
 import org.egovpki.core.x509.StoreKeys;
 
 /**
@@ -128,8 +129,9 @@ record StoreQuery(Target target, StoreKeys.Key key, String value) {
         if (value.isEmpty() || value.length() > MAX_TEXT) {
             throw bad(key.attribute() + " must be 1 to " + MAX_TEXT + " characters");
         }
-        if (value.chars().anyMatch(Character::isISOControl)) {
-            throw bad(key.attribute() + " must not contain control characters");
+        String problem = ValueCharacters.problem(key.attribute(), value);
+        if (problem != null) {
+            throw DomainException.badRequest(key.attribute(), problem);
         }
         if (key == StoreKeys.Key.EMAIL && (value.indexOf('@') < 1 || value.indexOf('@') == value.length() - 1)) {
             throw bad("email must be an address such as name@example.gov.cn");

@@ -67,12 +67,33 @@ class StoreQueryTest {
             "CERTIFICATES | email=nobody               | an address",
             "CERTIFICATES | email=a@                   | an address",
             "CERTIFICATES | name=                      | 1 to 255 characters",
-            "CERTIFICATES | name=a%0Ab                 | control characters"})
+            "CERTIFICATES | name=a%0Ab                 | control or format character U+000A"})
     void malformedQueriesAreBadRequestsSayingWhatIsWrong(Target target, String query, String message) {
         assertThatThrownBy(() -> StoreQuery.parse(target, query))
                 .isInstanceOfSatisfying(DomainException.class,
                         e -> assertThat(e.kind()).isEqualTo(DomainException.Kind.BAD_REQUEST))
                 .hasMessageContaining(message);
+    }
+
+    /** What ApacheDS answers with an error (ERR_13724) must be refused before the directory sees it. */
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', value = {
+            "CERTIFICATES | name=%EF%BF%BD       | name  | U+FFFD",
+            "CERTIFICATES | name=%EE%80%80       | name  | U+E000",
+            "CERTIFICATES | name=%F4%8F%BF%BF    | name  | U+10FFFF",
+            "CERTIFICATES | name=%FF             | name  | U+FFFD",
+            "CERTIFICATES | name=%C0%80          | name  | U+FFFD",
+            "CERTIFICATES | email=a%EF%BF%BD%40b.cn | email | U+FFFD",
+            "BOTH         | name=a%E2%80%AEb     | name  | U+202E",
+            "CRLS         | name=%EF%BF%BD       | name  | U+FFFD"})
+    void aCharacterTheDirectoryCannotMatchIsABadRequestNamingTheParameter(Target target, String query, String field,
+                                                                          String codePoint) {
+        assertThatThrownBy(() -> StoreQuery.parse(target, query))
+                .isInstanceOfSatisfying(DomainException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(DomainException.Kind.BAD_REQUEST);
+                    assertThat(e.field()).isEqualTo(field);
+                })
+                .hasMessageContaining(codePoint);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package org.egovpki.core.certificate;
 
+import org.egovpki.core.ValueCharacters;
+
 /**
  * A certificate search: every non-null criterion must match.
  *
@@ -10,6 +12,8 @@ package org.egovpki.core.certificate;
  * @param limit        at most this many results (1..1000)
  * @param businessTypes only certificates of one of these business types; empty for any (an
  *                      application admin's scope, {@link VisibleCertificates})
+ * @throws org.egovpki.core.DomainException BAD_REQUEST naming {@code subject}, {@code subscriber} or
+ *         {@code businessType} for a value with a character {@link ValueCharacters} refuses
  */
 public record CertificateQuery(String serialHex, String subjectDn, String subscriberId, CertificateStatus status,
                                int limit, java.util.Set<String> businessTypes) {
@@ -19,6 +23,17 @@ public record CertificateQuery(String serialHex, String subjectDn, String subscr
             throw new IllegalArgumentException("limit must be 1..1000, was " + limit);
         }
         businessTypes = businessTypes == null ? java.util.Set.of() : java.util.Set.copyOf(businessTypes);
+        // Every criterion becomes an LDAP filter value: a character the directory cannot match is a
+        // refusal here, naming the parameter, rather than a directory error (a 500) later.
+        if (subjectDn != null) {
+            ValueCharacters.require("subject", "the subject", subjectDn);
+        }
+        if (subscriberId != null) {
+            ValueCharacters.require("subscriber", "the subscriber id", subscriberId);
+        }
+        for (String type : businessTypes) {
+            ValueCharacters.require("businessType", "the business type", type);
+        }
     }
 
     /** A search of any business type. */

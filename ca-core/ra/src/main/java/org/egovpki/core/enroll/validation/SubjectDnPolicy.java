@@ -80,6 +80,8 @@ public final class SubjectDnPolicy {
     static final int MAX_SUBJECT_BYTES = 4096;
     private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
     private static final Pattern DEVICE_IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
+    /** An RFC 4514 §2.4 hexstring value: '=' then '#'. */
+    private static final Pattern HEX_VALUE = Pattern.compile("=\\s*#");
     private static final Pattern WHITESPACE_RUN = Pattern.compile("[\\s\\p{Z}]+");
     private static final BCStyle SEED_STYLE = new SeedStyle();
 
@@ -208,9 +210,12 @@ public final class SubjectDnPolicy {
         try {
             rdns = SEED_STYLE.fromString(dn);
         } catch (RuntimeException e) {
+            // Bouncy Castle's message ("can't recode value for oid 2.5.4.3") is no help to a citizen: say it ourselves.
+            String why = HEX_VALUE.matcher(dn).find()
+                    ? "a value written as #hex (BER) is not accepted; write the text itself"
+                    : "it is not an RFC 4514 name; escape , + \" \\ < > ; = with a backslash";
             throw DomainException.badRequest("subject", "cannot read the subject \"" + Syntax.shown(dn)
-                    + "\" (" + e.getMessage() + "); write it like \"CN=Zhang San,O=Test,C=CN\" with attributes "
-                    + ALLOWED);
+                    + "\": " + why + ", like \"CN=Zhang San,O=Test,C=CN\" with attributes " + ALLOWED);
         }
         List<RDN> encodingOrder = new ArrayList<>(Arrays.asList(rdns));
         Collections.reverse(encodingOrder);

@@ -2,6 +2,7 @@ package org.egovpki.core.enroll.validation;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.egovpki.core.ValueCharacters;
 
 /**
  * Strict syntax checks shared by the subject and registration policies: DNS host names, IP
@@ -211,51 +212,24 @@ final class Syntax {
         return true;
     }
 
-    /**
-     * The first character that has no place in a name or number typed by a person: a control
-     * character (Cc: C0, DEL, C1), a format character (Cf: zero-width spaces, bidi overrides —
-     * both used to make two names look alike) or an unpaired surrogate. {@code -1} if none.
-     */
+    /** The first control or format character or unpaired surrogate: {@link ValueCharacters#firstInvisible}. */
     static int firstInvisibleCharacter(String value) {
-        for (int i = 0; i < value.length(); ) {
-            int codePoint = value.codePointAt(i);
-            int type = Character.getType(codePoint);
-            if (type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE) {
-                return codePoint;
-            }
-            i += Character.charCount(codePoint);
-        }
-        return -1;
+        return ValueCharacters.firstInvisible(value);
     }
 
-    /**
-     * The first code point a name cannot hold because the directory's string matching
-     * (RFC 4518 §2.4) prohibits it: private use (BMP and planes 15-16), unassigned, a
-     * non-character, or U+FFFD REPLACEMENT CHARACTER (the mark of a failed conversion). Assigned
-     * characters outside the BMP, such as CJK Extension B, are fine. {@code -1} if none.
-     */
+    /** The first code point the directory cannot hold: {@link ValueCharacters#firstUnstorable}. */
     static int firstUnstorableCharacter(String value) {
-        for (int i = 0; i < value.length(); ) {
-            int codePoint = value.codePointAt(i);
-            int type = Character.getType(codePoint);
-            if (type == Character.PRIVATE_USE || type == Character.UNASSIGNED || codePoint == 0xFFFD
-                    || (codePoint & 0xFFFE) == 0xFFFE || (codePoint >= 0xFDD0 && codePoint <= 0xFDEF)) {
-                return codePoint;
-            }
-            i += Character.charCount(codePoint);
-        }
-        return -1;
+        return ValueCharacters.firstUnstorable(value);
     }
 
     /** The refusal text for {@link #firstUnstorableCharacter}. */
     static String unstorableMessage(String what, int codePoint) {
-        return what + " contains " + describeCodePoint(codePoint) + ", a private use, unassigned or non-character"
-                + " code point that names cannot hold; use the character's standard Unicode code point";
+        return ValueCharacters.unstorableMessage(what, codePoint);
     }
 
     /** {@code U+XXXX} for messages: never print the invisible character itself. */
     static String describeCodePoint(int codePoint) {
-        return String.format(Locale.ROOT, "U+%04X", codePoint);
+        return ValueCharacters.describe(codePoint);
     }
 
     /**
@@ -265,8 +239,7 @@ final class Syntax {
     static String shown(String value) {
         StringBuilder out = new StringBuilder();
         value.codePoints().limit(40).forEach(cp -> {
-            int type = Character.getType(cp);
-            if (type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE) {
+            if (ValueCharacters.isInvisible(cp)) {
                 out.append('?');
             } else {
                 out.appendCodePoint(cp);

@@ -249,6 +249,13 @@ class SubjectDnPolicyTest {
         assertRefused(() -> SubjectDnPolicy.parse(" "), "subject", "the subject is empty");
     }
 
+    @Test
+    void aHexValueIsRefusedInOurWordsNotBouncyCastles() {
+        assertRefused(() -> SubjectDnPolicy.parse("CN=#041234"), "subject", "#hex");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SubjectDnPolicy.parse("CN=#041234"))
+                .message().doesNotContain("recode").doesNotContain("oid");
+    }
+
     private X500Name check(String dn, CertificateType type, RegistrationData registration) {
         return policy.check(SubjectDnPolicy.parse(dn), type, registration);
     }
