@@ -20,6 +20,8 @@ import org.egovpki.core.profile.CertificateType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The two-person rule, validation-before-write and the decisions, on the real enrollment stack. */
 class EnrollmentServiceTest {
@@ -282,6 +284,22 @@ class EnrollmentServiceTest {
 
         assertThatThrownBy(() -> service.submit(EnrollmentFixture.CLERK, withSubscriber(li, "s-1")))
                 .extracting(e -> ((DomainException) e).field()).isEqualTo("subscriberId");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"110105-19800101-0016", "110105.19800101.0016",
+            "110105800101001"})
+    void aSubscriberIdSpellingOutTheIdNumberWithSeparatorsOrInItsShortFormIsRefusedWithoutTheNumber(String id) {
+        Submission zhang = EnrollmentFixture.personal("Zhang San", "110105198001010016", f.sm2(), false);
+        int requestsBefore = f.stores.requests.size();
+
+        assertThatThrownBy(() -> service.submit(EnrollmentFixture.CLERK, withSubscriber(zhang, id)))
+                .isInstanceOfSatisfying(DomainException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(DomainException.Kind.BAD_REQUEST);
+                    assertThat(e.field()).isEqualTo("subscriberId");
+                    assertThat(e.getMessage()).doesNotContain("0016").doesNotContain("800101").contains("ID or phone");
+                });
+        assertThat(f.stores.requests).hasSize(requestsBefore);
     }
 
     @Test

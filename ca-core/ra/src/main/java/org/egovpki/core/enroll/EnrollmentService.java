@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -419,14 +418,11 @@ public final class EnrollmentService {
                 throw DomainException.badRequest("subscriberId", "subscriberId must be 1-64 letters, digits, '.', "
                         + "'_' or '-', starting with a letter or digit");
             }
-            // The id is the RDN of a public entry: it must not spell out personal data.
-            for (String number : new String[] {r.idNumber(), r.agentIdNumber(), r.phone(), r.agentPhone()}) {
-                String digits = number == null ? "" : number.replaceAll("[^0-9A-Za-z]", "");
-                if (digits.length() >= 5 && given.toUpperCase(Locale.ROOT).contains(digits.toUpperCase(Locale.ROOT))) {
-                    throw DomainException.badRequest("subscriberId", "subscriberId contains an ID or phone number of "
-                            + "the registration; it names a public directory entry, so choose an id without personal "
-                            + "data, or leave it out to have one derived");
-                }
+            // The id is the RDN of a public entry: it must not spell out personal data, in any spelling.
+            if (SubscriberIdPrivacy.spellsOutPersonalNumber(given, r)) {
+                throw DomainException.badRequest("subscriberId", "subscriberId contains an ID or phone number of "
+                        + "the registration (separators and short forms included); it names a public directory "
+                        + "entry, so choose an id without personal data, or leave it out to have one derived");
             }
             // A client that kept an id from before ids were keyed would otherwise re-create it.
             if (given.equalsIgnoreCase(SubscriberIds.legacy(type, r, canonicalDn))) {
