@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.egovpki.core.DomainException;
 import org.egovpki.core.operator.Operator;
+import org.egovpki.core.operator.OperatorNames;
 import org.egovpki.core.enroll.OperatorAccount;
 import org.egovpki.core.enroll.OperatorAccounts;
 import org.egovpki.core.enroll.OperatorDirectory;
@@ -239,9 +240,7 @@ public final class LdapOperatorDirectory implements OperatorDirectory, OperatorA
             throw DomainException.badRequest("uid", "operator login '" + uid
                     + "' must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
-        if (name == null || name.isBlank()) {
-            throw DomainException.badRequest("name", "an operator needs a display name");
-        }
+        name = OperatorNames.require(name);
         if (roles.isEmpty()) {
             throw DomainException.badRequest("roles", "an operator needs at least one role; roles: "
                     + EnumSet.allOf(Role.class));

@@ -218,7 +218,7 @@ final class OperatorCommand implements Runnable {
             try {
                 // The separation of duties and an application admin's scope first: a refused combination
                 // touches nothing, server or not.
-                OperatorAdministration.checkNewOperator(set);
+                OperatorAdministration.checkNewOperator(set, name);
                 ApplicationScope.checkAssignment(set, types);
             } catch (DomainException e) {
                 spec.commandLine().getErr().println("egov-pki: refused: " + e.getMessage());

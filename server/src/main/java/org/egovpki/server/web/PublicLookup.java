@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.egovpki.core.BusinessTypes;
 import org.egovpki.core.DomainException;
 import org.egovpki.core.certificate.CertificateLookup;
 import org.egovpki.core.certificate.CertificateQuery;
@@ -37,7 +38,7 @@ final class PublicLookup {
     /** At most this many certificates in one answer. */
     static final int MAX_RESULTS = 20;
     static final int MAX_SUBJECT = 1024;
-    static final int MAX_BUSINESS_TYPE = 64;
+    static final int MAX_BUSINESS_TYPE = BusinessTypes.MAX_LENGTH;
 
     /** What the public may see of a certificate's state. */
     enum Status { VALID, REVOKED, EXPIRED }
@@ -87,12 +88,8 @@ final class PublicLookup {
         if (businessType == null || businessType.isBlank()) {
             throw DomainException.badRequest("businessType", "the business type is required for a lookup by subject");
         }
-        if (businessType.length() > MAX_BUSINESS_TYPE) {
-            throw DomainException.badRequest("businessType", "the business type is longer than "
-                    + MAX_BUSINESS_TYPE + " characters");
-        }
+        String business = BusinessTypes.require("businessType", businessType);
         String canonical = SubjectDnPolicy.canonicalString(SubjectDnPolicy.parse(subject.strip()));
-        String business = businessType.strip();
         return certificates.search(new CertificateQuery(null, canonical, null, null, MAX_RESULTS)).stream()
                 .filter(CertificateRecord::issued)
                 .filter(r -> business.equals(r.businessType()))

@@ -18,7 +18,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.egovpki.core.BusinessTypes;
 import org.egovpki.core.DomainException;
+import org.egovpki.core.ValueCharacters;
 import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.audit.AuditLog;
@@ -48,7 +50,6 @@ public final class SyncTargets {
     static final int MAX_PKCS12 = 64 * 1024;
     private static final int MAX_URL = 2048;
     private static final int MAX_TEXT = 256;
-    private static final int MAX_BUSINESS_TYPE = 64;
     private static final int MAX_BUSINESS_TYPES = 100;
     private static final int CAS_TRIES = 5;
     private static final String ID_RULE = "1-63 lower-case letters, digits and '-', starting with a letter or digit";
@@ -457,12 +458,7 @@ public final class SyncTargets {
                 throw DomainException.badRequest("businessTypes", "businessTypes must not contain a blank type "
                         + "(an empty list means all)");
             }
-            String type = value.strip();
-            if (type.length() > MAX_BUSINESS_TYPE || hasControl(type)) {
-                throw DomainException.badRequest("businessTypes", "a business type is 1-" + MAX_BUSINESS_TYPE
-                        + " printable characters");
-            }
-            types.add(type);
+            types.add(BusinessTypes.require("businessTypes", value));
         }
         return Collections.unmodifiableSet(types);
     }
@@ -708,8 +704,9 @@ public final class SyncTargets {
         return d;
     }
 
+    /** The one character rule of {@link ValueCharacters}: no control or format character, nothing unstorable. */
     private static boolean hasControl(String s) {
-        return s.chars().anyMatch(Character::isISOControl);
+        return ValueCharacters.problem("", s) != null;
     }
 
     /** At most 64 characters of a refused value, for a message. */

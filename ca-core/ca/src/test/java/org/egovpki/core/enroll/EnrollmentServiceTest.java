@@ -286,10 +286,36 @@ class EnrollmentServiceTest {
                 .extracting(e -> ((DomainException) e).field()).isEqualTo("subscriberId");
     }
 
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> oddBusinessTypesAndRegions() {
+        return java.util.stream.Stream.of(new String[][] {{"businessType", "a\u0000b"}, {"businessType", "tax\u202e"},
+                {"businessType", "<script>x</script>"}, {"businessType", "*)(x=*"}, {"businessType", "t".repeat(300)},
+                {"region", "abc"}, {"region", "1".repeat(300)}}).map(a -> org.junit.jupiter.params.provider.Arguments.of(
+                (Object[]) a));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("oddBusinessTypesAndRegions")
+    void aBusinessTypeOrRegionThatIsNotAnIdentifierIsRefusedNamingTheFieldAndNothingIsStored(String field,
+                                                                                             String value) {
+        Submission good = EnrollmentFixture.personal("Zhang San", "11010519491231002X", f.sm2(), false);
+        Submission odd = new Submission(good.csr(), good.profile(), good.subscriberId(), good.registration(),
+                field.equals("businessType") ? value : good.businessType(),
+                field.equals("region") ? value : good.region(), good.publishOptOut(), good.challengePhrase(),
+                good.agreementAccepted());
+        int requestsBefore = f.stores.requests.size();
+
+        assertThatThrownBy(() -> service.submit(EnrollmentFixture.CLERK, odd))
+                .isInstanceOfSatisfying(DomainException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(DomainException.Kind.BAD_REQUEST);
+                    assertThat(e.field()).isEqualTo(field);
+                });
+        assertThat(f.stores.requests).hasSize(requestsBefore);
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"110105-19800101-0016", "110105.19800101.0016",
             "110105800101001"})
-    void aSubscriberIdSpellingOutTheIdNumberWithSeparatorsOrInItsShortFormIsRefusedWithoutTheNumber(String id) {
+    void aSubscriberIdSpellingOutTheIdNumberWithSeparatorsOrItsShortFormIsRefusedWithoutTheNumber(String id) {
         Submission zhang = EnrollmentFixture.personal("Zhang San", "110105198001010016", f.sm2(), false);
         int requestsBefore = f.stores.requests.size();
 

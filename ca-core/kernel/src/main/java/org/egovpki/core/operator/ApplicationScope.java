@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.egovpki.core.BusinessTypes;
 import org.egovpki.core.DomainException;
 
 /**
@@ -75,10 +76,7 @@ public final class ApplicationScope {
                     + "; create a separate operator for the application admin");
         }
         for (String type : types) {
-            if (type == null || type.isBlank() || type.length() > 64) {
-                throw DomainException.badRequest("businessTypes", "business type '" + type
-                        + "' must be 1 to 64 characters");
-            }
+            BusinessTypes.require("businessTypes", type);
         }
     }
 

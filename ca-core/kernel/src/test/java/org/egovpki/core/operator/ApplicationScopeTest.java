@@ -43,7 +43,11 @@ class ApplicationScopeTest {
         assertRefused(() -> ApplicationScope.checkAssignment(EnumSet.of(Role.APPLICATION_ADMIN, Role.CA_ADMIN),
                 Set.of("tax")), "role APPLICATION_ADMIN cannot be combined with [CA_ADMIN]");
         assertRefused(() -> ApplicationScope.checkAssignment(EnumSet.of(Role.APPLICATION_ADMIN), Set.of(" ")),
-                "business type ' ' must be 1 to 64 characters");
+                "businessTypes must be a business type identifier");
+        for (String odd : new String[] {"a\u0000b", "tax\u202e", "<script>x</script>", "*)(x=*", "t".repeat(65)}) {
+            assertRefused(() -> ApplicationScope.checkAssignment(EnumSet.of(Role.APPLICATION_ADMIN), Set.of(odd)),
+                    "businessTypes must be a business type identifier");
+        }
     }
 
     private static void assertRefused(Runnable check, String message) {

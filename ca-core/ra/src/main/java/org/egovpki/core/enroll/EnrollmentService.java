@@ -18,7 +18,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.egovpki.core.BusinessTypes;
 import org.egovpki.core.DomainException;
+import org.egovpki.core.RegionCodes;
 import org.egovpki.core.crypto.KeyAlgorithm;
 import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
@@ -362,6 +364,10 @@ public final class EnrollmentService {
                     + "CSR must carry an SM2 key, not " + KeyAlgorithm.of(csr.publicKey()));
         }
         CertificateType type = profile.type();
+        // Both are optional; given, they are a business type identifier and a GB/T 2260 code (every channel).
+        String businessType = s.businessType() == null || s.businessType().isBlank() ? null
+                : BusinessTypes.require("businessType", s.businessType());
+        String region = s.region() == null || s.region().isBlank() ? null : RegionCodes.require("region", s.region());
         LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
         registrationPolicy.check(type, s.registration(), today);
         X500Name subject = dnPolicy.check(csr.subject(), type, s.registration());
@@ -374,7 +380,7 @@ public final class EnrollmentService {
         Instant now = clock.instant();
         String challengeHash = phrase != null ? ChallengePhrases.hash(phrase, random) : inheritedHash;
         return new EnrollmentRequest(newRequestId(), RequestState.SUBMITTED, csr.der(), profile.name(), type,
-                subscriberId, canonical, registration, blankToNull(s.businessType()), blankToNull(s.region()),
+                subscriberId, canonical, registration, businessType, region,
                 s.publishOptOut(), challengeHash, now, clerk.dn(), null, now, null, null, null, List.of(),
                 original == null ? RequestKind.NEW : RequestKind.MODIFICATION,
                 original == null ? null : original.serialHex());

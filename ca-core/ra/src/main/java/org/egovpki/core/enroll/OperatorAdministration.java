@@ -13,6 +13,7 @@ import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.audit.AuditLog;
 import org.egovpki.core.operator.Operator;
+import org.egovpki.core.operator.OperatorNames;
 import org.egovpki.core.operator.PasswordRules;
 import org.egovpki.core.operator.Role;
 import org.egovpki.core.operator.SeparationOfDuties;
@@ -92,9 +93,10 @@ public final class OperatorAdministration {
             throw DomainException.badRequest("uid", "the login '" + uid + "' is reserved: /api/v1/operators/me is "
                     + "the logged-in operator's own");
         }
+        String checkedName = OperatorNames.require(name);
         refuseIfSeparated(actor, uid, granted);
         char[] password = passwords.get();
-        OperatorAccount created = accounts.create(uid, name, granted, password, true, clock.instant());
+        OperatorAccount created = accounts.create(uid, checkedName, granted, password, true, clock.instant());
         record(AuditEventType.OPERATOR_CREATED, actor, created, Map.of("roles", sorted(granted)));
         return new OneTimePassword(created, password);
     }
@@ -197,6 +199,12 @@ public final class OperatorAdministration {
      * The checks of a creation that do not need the directory, for the local bootstrap channel
      * ({@code egov-pki operator add}), which writes as the CA service account.
      */
+    public static void checkNewOperator(Set<Role> roles, String name) {
+        checkNewOperator(roles);
+        OperatorNames.require(name);
+    }
+
+    /** The roles of a new operator alone: at least one, none the separation of duties forbids together. */
     public static void checkNewOperator(Set<Role> roles) {
         if (roles == null || roles.isEmpty()) {
             throw DomainException.badRequest("roles", "an operator needs at least one role; roles: "

@@ -81,6 +81,23 @@ class OperatorAdministrationTest {
         assertThat(event.details().toString()).doesNotContain("Otp1");
     }
 
+    @ParameterizedTest(name = "[{index}] '{0}'")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"\u0000x", "Clerk\u202e", "\uFFFD", " ", ""})
+    void aNameWithAControlOrFormatCharacterOrNoneAtAllIsRefusedNamingNameAndNothingIsCreated(String name) {
+        int before = accounts.entries.size();
+
+        assertThatThrownBy(() -> admin.create(security, "clerk9", name, EnumSet.of(Role.ENTRY_CLERK)))
+                .isInstanceOfSatisfying(DomainException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(DomainException.Kind.BAD_REQUEST);
+                    assertThat(e.field()).isEqualTo("name");
+                });
+        assertThatThrownBy(() -> admin.create(security, "clerk9", "C".repeat(129), EnumSet.of(Role.ENTRY_CLERK)))
+                .hasMessageContaining("1 to 128 characters");
+        assertThat(accounts.entries).hasSize(before).doesNotContainKey("clerk9");
+        assertThatThrownBy(() -> OperatorAdministration.checkNewOperator(EnumSet.of(Role.ENTRY_CLERK), name))
+                .as("the CLI's check").isInstanceOf(DomainException.class);
+    }
+
     @Test
     void theLoginMeIsReservedForTheCallersOwnPath() {
         assertThatThrownBy(() -> admin.create(security, "me", "Me", EnumSet.of(Role.ENTRY_CLERK)))
