@@ -28,6 +28,7 @@ import org.egovpki.server.http.Readiness;
 import org.egovpki.server.http.OcspHandler;
 import org.egovpki.server.http.PublicHandler;
 import org.egovpki.server.http.SubscriberChannels;
+import org.egovpki.server.http.TokenBuckets;
 import org.egovpki.server.metrics.OcspMetrics;
 import org.egovpki.server.metrics.ServerMetrics;
 import org.egovpki.server.web.OperatorPages;
@@ -88,6 +89,9 @@ final class HttpAssembly {
                KmAssembly km, BulkEnrollment bulk, SyncTargets syncTargets, SyncAssembly.Delivery sync,
                Readiness readiness, ServerMetrics metrics, AuditReview auditReview, Teardown teardown) {
         ObjectMapper json = new ObjectMapper();
+        // One bucket per client address for every lookup by name: the /lookup page's and the RFC 4387 store's.
+        TokenBuckets lookups = TokenBuckets.lookups(clock, config.info().lookupPerMinute(),
+                config.info().lookupBurst());
         if (sync != null) {
             metrics.append(sync.metrics()::render);
         }
@@ -107,10 +111,10 @@ final class HttpAssembly {
                         new OperatorPages(ra.operators(), ra.administration(), ca.statistics(),
                                 ca.certificates(), ca.registry(), ra.secondFactor(), clock,
                                 new SecureRandom()),
-                        clock, new SecureRandom()),
+                        clock, new SecureRandom(), lookups),
                 new PublicHandler(ca.registry(), ca.repository(), ra.publishedCertificates(), ca.urls(),
                         directory.names(), config.ldap().publicUrl().toString(), clock, directory.health(), readiness,
-                        json));
+                        json, lookups));
         if (front != null) {
             // Locked start: Jetty has served the locked handler since the directory was up; swap in the full one.
             front.setHandler(handler);

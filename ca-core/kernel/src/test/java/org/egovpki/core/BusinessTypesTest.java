@@ -10,7 +10,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BusinessTypesTest {
 
     @ParameterizedTest(name = "[{index}] '{0}'")
-    @ValueSource(strings = {"a\u0000b", "tax\u202e", "<script>x</script>", "*)(x=*", "tax sys", "-tax", "税务", " ", ""})
+    @ValueSource(strings = {"a\u0000b", "tax\u202e", "<script>x</script>", "*)(x=*", "tax sys", "-tax", "税务", " ",
+        ""})
     void anythingButAShortIdentifierIsABadRequestNamingTheFieldWithoutTheValue(String value) {
         assertThatThrownBy(() -> BusinessTypes.require("businessType", value))
                 .isInstanceOfSatisfying(DomainException.class, e -> {

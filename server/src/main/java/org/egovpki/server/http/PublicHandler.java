@@ -2,6 +2,7 @@ package org.egovpki.server.http;
 
 import java.security.cert.CertificateEncodingException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -69,14 +70,18 @@ public final class PublicHandler extends Handler.Abstract {
     private final Readiness readiness;
     private final HttpResponses responses;
     private final HttpCertStore store;
+    private final TokenBuckets lookups;
 
     /**
      * @param published the end-entity certificates the directory publishes, for the RFC 4387 store
+     * @param lookups   the per-client-address buckets of lookups by name, shared with the {@code /lookup}
+     *                  page: the store's name, email and subject-hash queries draw on them
      */
     public PublicHandler(CaRegistry registry, CaPublications publications, PublishedCertificates published,
                          PublicationUrls urls, DirectoryNames names, String ldapUrl, Clock clock,
                          DirectoryHealth directoryHealth, Readiness readiness,
-                         com.fasterxml.jackson.databind.ObjectMapper json) {
+                         com.fasterxml.jackson.databind.ObjectMapper json, TokenBuckets lookups) {
+        this.lookups = java.util.Objects.requireNonNull(lookups, "lookups");
         this.directoryHealth = directoryHealth;
         this.readiness = readiness;
         this.registry = registry;
@@ -420,6 +425,16 @@ public final class PublicHandler extends Handler.Abstract {
      * like {@code /ca/<ca>.crt}, carry none, since a published certificate is taken off when revoked.
      */
     private void certStore(StoreQuery query, Request request, Response response, Callback callback, boolean head) {
+        if (query.findsByName()) {
+            Optional<Duration> wait = lookups.take(Request.getRemoteAddr(request));
+            if (wait.isPresent()) {
+                long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(seconds));
+                responses.error(response, callback, 429, "RATE_LIMITED", "too many lookups by "
+                        + query.key().attribute() + " from this address; try again in " + seconds + " seconds", null);
+                return;
+            }
+        }
         HttpCertStore.Answer answer = store.find(query);
         List<HttpCertStore.Item> items = answer.items();
         if (items.isEmpty()) {

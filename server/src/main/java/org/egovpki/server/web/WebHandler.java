@@ -37,6 +37,7 @@ import org.egovpki.core.certificate.RevocationReason;
 import org.egovpki.server.config.EgovPkiConfig;
 import org.egovpki.server.http.CertificateFiles;
 import org.egovpki.server.http.SubscriberChannels;
+import org.egovpki.server.http.TokenBuckets;
 import org.egovpki.server.web.Messages.Lang;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,8 +61,6 @@ public final class WebHandler extends Handler.Abstract {
     static final String SECURITY_POLICY = "default-src 'self'; script-src 'none'; object-src 'none'; "
             + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     private static final int MAX_FORM_BYTES = 16 * 1024;
-    /** Rate-limit buckets kept at most (one per client address). */
-    private static final int MAX_CLIENTS = 10_000;
     private static final Pattern DOWNLOAD = Pattern.compile("/lookup/([a-z0-9-]{1,63})/([0-9a-fA-F]{1,40})\\.(der|pem|p7b)");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
             .withZone(ZoneId.of("UTC"));
@@ -96,6 +95,17 @@ public final class WebHandler extends Handler.Abstract {
     public WebHandler(EgovPkiConfig.Info config, CaRegistry registry, CertificateLookup certificates,
                       PublishedCertificates published, SubscriberChannels channels, OperatorPages operatorPages,
                       Clock clock, SecureRandom random) {
+        this(config, registry, certificates, published, channels, operatorPages, clock, random,
+                TokenBuckets.lookups(clock, config.lookupPerMinute(), config.lookupBurst()));
+    }
+
+    /**
+     * @param lookups the lookups' per-client-address buckets, shared with the RFC 4387 store's
+     *                name queries ({@link org.egovpki.server.http.PublicHandler})
+     */
+    public WebHandler(EgovPkiConfig.Info config, CaRegistry registry, CertificateLookup certificates,
+                      PublishedCertificates published, SubscriberChannels channels, OperatorPages operatorPages,
+                      Clock clock, SecureRandom random, TokenBuckets lookups) {
         this.operatorPages = operatorPages;
         this.messages = Messages.load();
         this.info = new InfoContent(config);
@@ -105,7 +115,7 @@ public final class WebHandler extends Handler.Abstract {
         this.lookup = new PublicLookup(certificates, published, clock);
         this.files = new CertificateFiles(registry);
         this.channels = channels;
-        this.lookups = new TokenBuckets(clock, config.lookupPerMinute(), config.lookupBurst(), MAX_CLIENTS);
+        this.lookups = lookups;
         this.csrf = new Csrf(random);
         this.css = resource("egov.css");
     }

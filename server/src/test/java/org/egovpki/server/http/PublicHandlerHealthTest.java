@@ -71,7 +71,8 @@ class PublicHandlerHealthTest {
         // URLs are not read without CAs.
         PublicHandler handler = new PublicHandler(new CaRegistry(List.of()), null, null, null, names,
                 "ldap://127.0.0.1:10389", Clock.systemUTC(), health,
-                () -> List.of(new Readiness.Component("startup", startupProblem)), json);
+                () -> List.of(new Readiness.Component("startup", startupProblem)), json,
+                TokenBuckets.lookups(Clock.systemUTC(), 20, 10));
         http = new Server();
         connector = new LocalConnector(http);
         http.addConnector(connector);

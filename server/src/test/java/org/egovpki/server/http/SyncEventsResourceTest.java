@@ -72,7 +72,7 @@ class SyncEventsResourceTest {
         http.setHandler(new Handler.Sequence(new ApiHandler(resources, new Operators(), json),
                 new MetricsHandler(metrics::render, json),
                 new PublicHandler(null, null, null, null, null, "ldap://localhost", Clock.systemUTC(), null,
-                        Readiness.NOTHING_ELSE, json)));
+                        Readiness.NOTHING_ELSE, json, TokenBuckets.lookups(Clock.systemUTC(), 20, 10))));
         http.start();
     }
 

@@ -41,6 +41,7 @@ import org.egovpki.core.stats.StatisticsSource;
 import org.egovpki.core.stats.StatisticsStore;
 import org.egovpki.server.config.EgovPkiConfig;
 import org.egovpki.server.http.StatisticsResource;
+import org.egovpki.server.http.TokenBucketsTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Set;
 import org.egovpki.core.operator.Operator;
 import org.egovpki.core.operator.Role;
+import org.egovpki.server.http.TokenBucketsTest;
 import org.junit.jupiter.api.Test;
 
 class OperatorSessionsTest {

@@ -33,6 +33,7 @@ import org.egovpki.core.profile.KeyUsageKind;
 import org.egovpki.core.x509.StoreKeys;
 import org.egovpki.server.config.ConfigLoader;
 import org.egovpki.server.config.EgovPkiConfig;
+import org.egovpki.server.http.TokenBucketsTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

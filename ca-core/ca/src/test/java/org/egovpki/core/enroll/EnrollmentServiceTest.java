@@ -289,8 +289,8 @@ class EnrollmentServiceTest {
     static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> oddBusinessTypesAndRegions() {
         return java.util.stream.Stream.of(new String[][] {{"businessType", "a\u0000b"}, {"businessType", "tax\u202e"},
                 {"businessType", "<script>x</script>"}, {"businessType", "*)(x=*"}, {"businessType", "t".repeat(300)},
-                {"region", "abc"}, {"region", "1".repeat(300)}}).map(a -> org.junit.jupiter.params.provider.Arguments.of(
-                (Object[]) a));
+                {"region", "abc"}, {"region", "1".repeat(300)}})
+                .map(a -> org.junit.jupiter.params.provider.Arguments.of((Object[]) a));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,4 +1,4 @@
-package org.egovpki.server.web;
+package org.egovpki.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,13 +10,13 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
-class TokenBucketsTest {
+public class TokenBucketsTest {
 
-    /** A clock the test moves. */
-    static final class MovingClock extends Clock {
+    /** A clock the test moves (also the web pages' tests'). */
+    public static final class MovingClock extends Clock {
         private Instant now = Instant.parse("2026-12-01T00:00:00Z");
 
-        void advance(Duration d) {
+        public void advance(Duration d) {
             now = now.plus(d);
         }
 

@@ -1,4 +1,4 @@
-package org.egovpki.server.web;
+package org.egovpki.server.http;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -13,8 +13,15 @@ import java.util.Optional;
  * buckets are kept; when that many exist, the buckets that have refilled completely (clients that
  * are not limited now) are dropped first, and if none has, all are — a client spread over that
  * many addresses is not limited by addresses anyway.
+ *
+ * <p>The server keeps one for every lookup by name (docs/information-services.md, "Rate limit"): the
+ * {@code /lookup} page and the RFC 4387 store's name, email and subject-hash queries draw on the same
+ * bucket of a client address, so neither channel doubles what the other allows.
  */
-final class TokenBuckets {
+public final class TokenBuckets {
+
+    /** Most client addresses remembered at once. */
+    public static final int MAX_CLIENTS = 10_000;
 
     /** A client's credit in nanoseconds of refill time (a token costs {@link #cost}), as of {@code at}. */
     private record Bucket(long credit, Instant at) {
@@ -27,7 +34,12 @@ final class TokenBuckets {
     private final int maxClients;
     private final Map<String, Bucket> buckets = new HashMap<>();
 
-    TokenBuckets(Clock clock, int perMinute, int burst, int maxClients) {
+    /** The lookups' buckets: {@code info.lookup.perMinute} and {@code info.lookup.burst}, {@link #MAX_CLIENTS}. */
+    public static TokenBuckets lookups(Clock clock, int perMinute, int burst) {
+        return new TokenBuckets(clock, perMinute, burst, MAX_CLIENTS);
+    }
+
+    public TokenBuckets(Clock clock, int perMinute, int burst, int maxClients) {
         if (perMinute < 1 || burst < 1 || maxClients < 1) {
             throw new IllegalArgumentException("perMinute, burst and maxClients must be at least 1");
         }
@@ -42,7 +54,7 @@ final class TokenBuckets {
      *
      * @return empty when the request may go ahead; otherwise how long until a token is there
      */
-    synchronized Optional<Duration> take(String client) {
+    public synchronized Optional<Duration> take(String client) {
         Instant now = clock.instant();
         Bucket bucket = buckets.get(client);
         long credit = bucket == null ? full : refilled(bucket, now);
