@@ -91,6 +91,18 @@ class CertificateStoreKeysIT {
         assertThat(find(StoreKeys.Key.NAME, "keys hidden")).isEmpty();
     }
 
+    /** ApacheDS answers these with ERR_13724 and LOOP_DETECT, not "no match": refused before it sees them. */
+    @Test
+    void aValueTheDirectoryCannotMatchIsABadRequestNamingTheAttribute() {
+        for (String value : new String[] {"\uFFFD", "a\uE000", "\uDBFF\uDFFF"}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.find(StoreKeys.Key.NAME, value, 10))
+                    .isInstanceOfSatisfying(org.egovpki.core.DomainException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(org.egovpki.core.DomainException.Kind.BAD_REQUEST);
+                        assertThat(e.field()).isEqualTo("name");
+                    });
+        }
+    }
+
     @Test
     void aRenewalKeepsTheSharedKeysAndTheLastUnpublishRemovesThem() throws Exception {
         X509Certificate first = certificate("CN=Keys Renewed,C=CN");

@@ -44,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -80,6 +81,7 @@ class HostileInputIT {
         Files.writeString(passwordFile, PASSWORD);
         server.addOperator(config, "clerk1", "ENTRY_CLERK", passwordFile);
         server.addOperator(config, "reviewer1", "REVIEWER", passwordFile);
+        server.addOperator(config, "security1", "SECURITY_ADMIN", passwordFile);
         api = server.api(PASSWORD);
     }
 
@@ -256,6 +258,43 @@ class HostileInputIT {
 
         assertThat(audit).contains("REQUEST_SUBMITTED");
         assertThat(audit).doesNotContain("egovChallengeHash", "Exception", "\\tat ", "ADD_REQUEST", "dn: ");
+    }
+
+    /** What the probe found answered 500 with an ApacheDS ERR_13724 stack trace: now 400 naming the parameter. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "/certs?name=%EF%BF%BD            | name",
+            "/certs?name=%EE%80%80            | name",
+            "/certs?name=%F4%8F%BF%BF         | name",
+            "/certs?name=%FF                  | name",
+            "/certs?name=%C0%80               | name",
+            "/certs?email=a%EF%BF%BD%40b.cn   | email",
+            "/search.cgi?name=%EF%BF%BD       | name"})
+    @Order(9)
+    void aStoreLookupValueTheDirectoryCannotMatchIsA400NamingTheParameter(String uri, String field)
+            throws Exception {
+        RawResponse response = raw("GET " + uri.strip() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+
+        assertThat(response.status).as(response.toString()).isEqualTo(400);
+        assertRawJsonError(response);
+        assertThat(JSON.readTree(response.body).path("field").asText()).isEqualTo(field.strip());
+    }
+
+    @Test
+    @Order(10)
+    void aSubjectLookupTheDirectoryCannotMatchIsA400OnThePageAndInTheApi() throws Exception {
+        RawResponse page = raw("GET /lookup?subject=CN%3D%EF%BF%BD&businessType=x HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Connection: close\r\n\r\n");
+        assertThat(page.status).as(page.toString()).isEqualTo(400);
+        RawResponse hex = raw("GET /lookup?subject=CN%3D%23041234&businessType=x HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Connection: close\r\n\r\n");
+        assertThat(hex.status).as(hex.toString()).isEqualTo(400);
+        assertThat(hex.body).doesNotContain("recode");
+
+        assertJsonError(api.get("clerk1", "/api/v1/certificates?subject=CN%3D%EF%BF%BD"), 400, "subject", "U+FFFD");
+        assertJsonError(api.postJson("security1", "/api/v1/operators",
+                JSON.createObjectNode().put("uid", "odd1").put("name", "\u0000x").putPOJO("roles",
+                        List.of("ENTRY_CLERK"))), 400, "name", "U+0000");
     }
 
     // --- helpers ---

@@ -70,6 +70,25 @@ class OperatorCommandTest {
     }
 
     @Test
+    void aNameWithAControlCharacterOrABusinessTypeThatIsNoIdentifierIsRefusedAndNothingIsTouched() throws Exception {
+        StringWriter err = new StringWriter();
+
+        int badName = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "operator",
+                "add", "--data", dir.toString(), "--uid", "clerk", "--name", "\u0000x", "--role", "ENTRY_CLERK");
+        int badType = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "operator",
+                "add", "--data", dir.toString(), "--uid", "tax-admin", "--name", "Tax", "--role", "APPLICATION_ADMIN",
+                "--business-type", "*)(x=*");
+
+        assertThat(badName).isEqualTo(ApiClient.EXIT_REFUSED);
+        assertThat(badType).isEqualTo(ApiClient.EXIT_REFUSED);
+        assertThat(err.toString()).contains("name contains the control or format character U+0000")
+                .contains("businessTypes must be a business type identifier");
+        try (var files = Files.list(dir)) {
+            assertThat(files).as("nothing written to the data directory").isEmpty();
+        }
+    }
+
+    @Test
     void aBusinessTypeWithoutTheApplicationAdminRoleIsRefused() {
         StringWriter err = new StringWriter();
 
