@@ -16,6 +16,12 @@ public record StatisticsQuery(LocalDate from, LocalDate to, Period period, Group
     public static final int MAX_DAYS_DAILY = 366;
     /** The longest range a weekly or monthly table may cover (ten years). */
     public static final int MAX_DAYS = 3_660;
+    /**
+     * The first and last day a question may name. {@link LocalDate} reaches year ±999,999,999, where
+     * stepping a day past the end no longer exists; no certificate of this CA falls outside these years.
+     */
+    public static final LocalDate FIRST_DAY = LocalDate.of(1900, 1, 1);
+    public static final LocalDate LAST_DAY = LocalDate.of(9999, 12, 31);
     /** The range when {@code from} is not given: the last 30 days up to {@code to}. */
     static final int DEFAULT_DAYS = 30;
 
@@ -43,10 +49,16 @@ public record StatisticsQuery(LocalDate from, LocalDate to, Period period, Group
     }
 
     private static LocalDate date(String field, String text) {
+        LocalDate date;
         try {
-            return LocalDate.parse(text);
+            date = LocalDate.parse(text);
         } catch (DateTimeParseException e) {
             throw DomainException.badRequest(field, field + " '" + text + "' is not a date; use YYYY-MM-DD");
         }
+        if (date.isBefore(FIRST_DAY) || date.isAfter(LAST_DAY)) {
+            throw DomainException.badRequest(field, field + " " + date + " is outside the dates statistics cover, "
+                    + FIRST_DAY + " to " + LAST_DAY);
+        }
+        return date;
     }
 }

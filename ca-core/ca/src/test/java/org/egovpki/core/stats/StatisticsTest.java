@@ -23,6 +23,8 @@ import org.egovpki.core.operator.Role;
 import org.egovpki.core.stats.StatisticsSource.CertificateFact;
 import org.egovpki.core.stats.StatisticsSource.RequestFact;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class StatisticsTest {
 
@@ -277,6 +279,30 @@ class StatisticsTest {
         assertBad(() -> statistics.certificates(ADMIN, null, null, null, "colour"), "groupBy", "groupBy 'colour' is not one of");
         assertBad(() -> statistics.efficiency(ADMIN, null, null, null, "cause"), "groupBy", "groupBy=cause applies to certificates only");
         assertThat(store.days).as("nothing computed or stored for a refused question").isEmpty();
+    }
+
+    @ParameterizedTest(name = "from={0} to={1}")
+    @CsvSource(nullValues = "-", value = {
+            "-,                  +999999999-12-31, to",
+            "-,                  -999999999-01-01, to",
+            "+999999999-12-30,   +999999999-12-31, to",
+            "1899-12-31,         1900-01-01,       from",
+            "9999-12-31,         +10000-01-01,     to",
+    })
+    void aDateOutsideTheYears1900To9999IsRefusedByNameForEveryTable(String from, String to, String field) {
+        Statistics statistics = statistics();
+        String message = "is outside the dates statistics cover, 1900-01-01 to 9999-12-31";
+        assertBad(() -> statistics.certificates(ADMIN, from, to, null, null), field, message);
+        assertBad(() -> statistics.efficiency(ADMIN, from, to, null, null), field, message);
+        assertThat(store.days).as("nothing computed or stored for a refused question").isEmpty();
+    }
+
+    @Test
+    void theEdgesOfTheCoveredDatesAreAnswered() {
+        Statistics statistics = statistics();
+
+        assertThat(statistics.certificates(ADMIN, "1900-01-01", "1900-01-31", null, null).rows()).hasSize(31);
+        assertThat(statistics.efficiency(ADMIN, "9999-12-01", "9999-12-31", "month", null).rows()).hasSize(1);
     }
 
     @Test
