@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpCookie;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -128,6 +129,8 @@ public final class WebHandler extends Handler.Abstract {
         final String path;
         final Lang lang;
         final Fields query;
+        /** Set when the query string does not decode: the page answers 400 with it, {@link #query} is empty. */
+        DomainException badQuery;
         private final String cookieValue;
         private final Map<String, String> cookies = new HashMap<>();
         private boolean cookieSent;
@@ -137,7 +140,7 @@ public final class WebHandler extends Handler.Abstract {
             this.response = response;
             this.callback = callback;
             this.path = path;
-            this.query = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+            this.query = decodedQuery(request);
             for (HttpCookie cookie : Request.getCookies(request)) {
                 cookies.putIfAbsent(cookie.getName(), cookie.getValue());
             }
@@ -150,6 +153,24 @@ public final class WebHandler extends Handler.Abstract {
             this.lang = asked != null ? asked : remembered != null ? remembered : Lang.ZH;
             String existing = cookies.get(Csrf.COOKIE);
             this.cookieValue = Csrf.wellFormed(existing) ? existing : null;
+        }
+
+        /**
+         * The query as UTF-8; one that does not decode (a malformed %-escape, bytes that are no UTF-8)
+         * is empty here and remembered, so the page answers 400 instead of Jetty's bare error.
+         */
+        private Fields decodedQuery(Request request) {
+            try {
+                return Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+            } catch (RuntimeException e) {
+                // Jetty 12.1 throws HttpException.IllegalStateException ("400: Bad query"); any HttpException here
+                if (!(e instanceof HttpException) && !(e instanceof IllegalArgumentException)) {
+                    throw e;
+                }
+                badQuery = DomainException.badRequest(null, "the query string is not valid UTF-8 percent-encoding "
+                        + "(a %-escape that is malformed or not part of a UTF-8 character)");
+                return new Fields();
+            }
         }
 
         /** The value of the request's cookie {@code name}, or {@code null}. */
@@ -245,6 +266,9 @@ public final class WebHandler extends Handler.Abstract {
         }
         Visit visit = new Visit(request, response, callback, path);
         try {
+            if (visit.badQuery != null) {
+                throw visit.badQuery;
+            }
             if (download.matches()) {
                 download(visit, download.group(1), download.group(2), download.group(3));
                 return true;

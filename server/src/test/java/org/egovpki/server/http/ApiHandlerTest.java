@@ -18,6 +18,8 @@ import org.egovpki.core.operator.Role;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The edge around the resources, in-process through a Jetty {@link LocalConnector} (no port): the
@@ -155,6 +157,18 @@ class ApiHandlerTest {
 
         assertThat(response.getStatus()).isEqualTo(404);
         assertThat(body(response).path("message").asText()).startsWith("no resource at this path");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/api/v1/requests?state=%FF", "/api/v1/certificates?serial=%FF", "/api/v1/audit?type=%FF",
+            "/api/v1/certificates?issuer=%E4%B8", "/api/v1/requests?limit=%FF", "/api/v1/requests?%C3=x"})
+    void aQueryStringThatIsNotUtf8Is400NamingIt(String path) throws Exception {
+        HttpTester.Response response = call("GET", path, LOGIN, null);
+
+        assertThat(response.getStatus()).isEqualTo(400);
+        assertThat(response.getContent()).isEqualTo("{\"code\":\"BAD_REQUEST\",\"message\":\"the query string is not "
+                + "valid UTF-8 percent-encoding (a %-escape that is malformed or not part of a UTF-8 character)\","
+                + "\"field\":null}");
     }
 
     private HttpTester.Response call(String method, String path, String authorization, String body) throws Exception {

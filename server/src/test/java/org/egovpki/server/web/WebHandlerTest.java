@@ -222,6 +222,18 @@ class WebHandlerTest {
         assertThat(css.get("Content-Type")).startsWith("text/css");
     }
 
+    @Test
+    void aQueryThatIsNotUtf8IsA400PageNamingItAndLooksNothingUp() throws Exception {
+        for (String path : List.of("/lookup?serial=%FF", "/?lang=%C3", "/lookup?serial=%zz")) {
+            HttpTester.Response response = get(path, "");
+
+            assertThat(response.getStatus()).as(path).isEqualTo(400);
+            assertThat(response.get("Content-Type")).as(path).startsWith("text/html");
+            assertThat(response.getContent()).as(path).contains("the query string is not valid UTF-8 percent-encoding");
+        }
+        assertThat(serialQueries).isEmpty();
+    }
+
     private HttpTester.Response get(String path, String headers) throws Exception {
         return HttpTester.parseResponse(connector.getResponse("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n"
                 + headers + "Connection: close\r\n\r\n"));
