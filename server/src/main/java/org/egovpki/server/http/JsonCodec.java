@@ -1,9 +1,11 @@
 package org.egovpki.server.http;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +18,7 @@ import java.util.Set;
 import org.egovpki.core.DomainException;
 
 /**
- * The API's JSON input, strictly typed: a body is one JSON object with no key given twice, an
+ * The API's JSON input, strictly typed: a body is one JSON object (nothing after it) with no key given twice, an
  * unknown field is refused by name, a string field never takes a number as its text, and every
  * refusal is a {@code BAD_REQUEST} naming the field and what is allowed — never quoting a private
  * value. Every resource reads its body through these methods, so the rules are the same everywhere.
@@ -34,17 +36,32 @@ final class JsonCodec {
         if (body.length == 0) {
             return json.createObjectNode();
         }
-        try {
-            // A key given twice is refused: which value wins would otherwise depend on the parser.
-            JsonNode node = json.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION).readTree(body);
+        // A key given twice is refused: which value wins would otherwise depend on the parser.
+        ObjectReader reader = json.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+        try (JsonParser parser = reader.createParser(body)) {
+            JsonNode node = reader.readTree(parser);
             if (node == null || !node.isObject()) {
                 throw DomainException.badRequest(null, "the request body must be a JSON object");
+            }
+            // Anything but whitespace after the object is refused, not ignored: "{...}{...}" would
+            // otherwise be read as its first object, and a client's mistake would pass unseen.
+            if (!atEnd(parser)) {
+                throw DomainException.badRequest(null, "the request body has trailing content after the JSON object;"
+                        + " send exactly one object");
             }
             return node;
         } catch (JsonProcessingException e) {
             throw DomainException.badRequest(null, "the request body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw DomainException.badRequest(null, "the request body could not be read: " + e.getMessage());
+        }
+    }
+
+    private static boolean atEnd(JsonParser parser) {
+        try {
+            return parser.nextToken() == null;
+        } catch (IOException e) {
+            return false; // not even a token, such as "garbage": still content after the object
         }
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpTester;
@@ -169,6 +170,18 @@ class ApiHandlerTest {
         assertThat(response.getContent()).isEqualTo("{\"code\":\"BAD_REQUEST\",\"message\":\"the query string is not "
                 + "valid UTF-8 percent-encoding (a %-escape that is malformed or not part of a UTF-8 character)\","
                 + "\"field\":null}");
+    }
+
+    @Test
+    void contentAfterTheJsonObjectIsRefused() throws Exception {
+        for (String trailing : List.of("garbage", "{\"profile\": \"device\"}", "]")) {
+            HttpTester.Response response = call("POST", "/api/v1/requests", LOGIN,
+                    "{\"registration\": {\"phone\": \"138\"}}" + trailing);
+
+            assertThat(response.getStatus()).as(trailing).isEqualTo(400);
+            assertThat(body(response).path("message").asText()).as(trailing)
+                    .startsWith("the request body has trailing content after the JSON object");
+        }
     }
 
     private HttpTester.Response call(String method, String path, String authorization, String body) throws Exception {

@@ -30,6 +30,9 @@ class JsonCodecTest {
             "[1, 2]                                | the request body must be a JSON object",
             "\"text\"                              | the request body must be a JSON object",
             "{\"reason\":                          | the request body is not valid JSON",
+            "{\"reason\": \"a\"}garbage               | the request body has trailing content after the JSON object",
+            "{\"reason\": \"a\"} {\"reason\": \"b\"}     | the request body has trailing content after the JSON object",
+            "{\"reason\": \"a\"}]                     | the request body has trailing content after the JSON object",
     })
     void aBodyThatIsNotOneJsonObjectWithDistinctKeysIsRefused(String body, String message) {
         assertThatThrownBy(() -> codec.readObject(body.getBytes(StandardCharsets.UTF_8)))
@@ -38,6 +41,13 @@ class JsonCodecTest {
                     assertThat(e.field()).isNull();
                     assertThat(e.getMessage()).startsWith(message);
                 });
+    }
+
+    @Test
+    void whitespaceAfterTheObjectIsNotContent() {
+        byte[] body = "{\"reason\": \"a\"} \r\n\t".getBytes(StandardCharsets.UTF_8);
+
+        assertThat(codec.readObject(body).path("reason").asText()).isEqualTo("a");
     }
 
     @Test
