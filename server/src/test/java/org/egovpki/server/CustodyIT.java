@@ -59,6 +59,7 @@ class CustodyIT {
 
     private static HttpResponse<String> http(ServerProcess server, String method, String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+                .header("Content-Type", "application/json")
                 .method(method, method.equals("POST") ? HttpRequest.BodyPublishers.ofString("{}")
                         : HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
