@@ -101,9 +101,14 @@ final class ApiCall {
         return Request.getRemoteAddr(request);
     }
 
-    /** The body as a JSON object (an empty body is an empty object); see {@link JsonCodec#readObject}. */
+    /**
+     * The body as a JSON object (an empty body is an empty object); see {@link JsonCodec#readObject}. A
+     * body not sent as {@code application/json} is refused 415 ({@link BrowserRequests#requireJson}).
+     */
     JsonNode body() {
-        return codec.readObject(rawBody());
+        byte[] body = rawBody();
+        BrowserRequests.requireJson(request, body);
+        return codec.readObject(body);
     }
 
     /** The body's bytes, at most {@link #MAX_BODY}. */

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * unless the route is open, runs the resource, and maps every failure to the one JSON error shape
  * {@code {code, message, field}} ({@link HttpResponses}). A path not in the table is 404 — after the
  * login, so the table is not probed anonymously; a POST under {@code /revocations/} is answered
- * without one, as the subscriber channels there are.
+ * without one, as the subscriber channels there are. Before anything, a state-changing call a
+ * browser makes for another site is refused ({@link BrowserRequests}).
  */
 public final class ApiHandler extends Handler.Abstract {
 
@@ -126,6 +127,7 @@ public final class ApiHandler extends Handler.Abstract {
         String route = path.substring(PREFIX.length());
         String method = request.getMethod();
         try {
+            BrowserRequests.refuseCrossSite(request);
             Optional<ApiRoutes.Match> match = routes.match(method, route);
             if (match.isPresent()) {
                 ApiRoutes.Route found = match.get().route();
@@ -152,6 +154,8 @@ public final class ApiHandler extends Handler.Abstract {
                 login(request);
                 notPartOfTheApi(response, callback, method, route);
             }
+        } catch (BrowserRequests.Refused e) {
+            responses.error(response, callback, e.status, e.code, e.getMessage(), null);
         } catch (BasicAuthentication.Unauthorized e) {
             response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"egov-pki\", charset=\"UTF-8\"");
             responses.error(response, callback, 401, "UNAUTHORIZED", e.getMessage(), null);

@@ -90,6 +90,7 @@ public final class JsonErrorHandler extends ErrorHandler {
             case 404 -> "NOT_FOUND";
             case 405 -> "METHOD_NOT_ALLOWED";
             case 413 -> "BAD_REQUEST";
+            case 415 -> "UNSUPPORTED_MEDIA_TYPE";
             case 503 -> "UNAVAILABLE";
             default -> status >= 500 ? "INTERNAL" : "BAD_REQUEST";
         };

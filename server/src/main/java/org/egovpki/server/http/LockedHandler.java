@@ -44,7 +44,7 @@ public final class LockedHandler extends Handler.Abstract {
     private final Unlock unlock;
     private final BasicAuthentication authentication;
     private final HttpResponses responses;
-    private final ObjectMapper json;
+    private final JsonCodec codec;
     private final LockedDownloads downloads;
     private final OcspHandler ocsp;
 
@@ -56,7 +56,7 @@ public final class LockedHandler extends Handler.Abstract {
         this.downloads = java.util.Objects.requireNonNull(downloads, "downloads");
         this.authentication = new BasicAuthentication(operators);
         this.responses = new HttpResponses(json);
-        this.json = json;
+        this.codec = new JsonCodec(json);
     }
 
     /** The 503 message of everything that needs the CA key while it is locked. */
@@ -90,6 +90,8 @@ public final class LockedHandler extends Handler.Abstract {
                     }
                 }
             }
+        } catch (BrowserRequests.Refused e) {
+            responses.error(response, callback, e.status, e.code, e.getMessage(), null);
         } catch (BasicAuthentication.Unauthorized e) {
             response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"egov-pki\", charset=\"UTF-8\"");
             responses.error(response, callback, 401, "UNAUTHORIZED", e.getMessage(), null);
@@ -107,6 +109,7 @@ public final class LockedHandler extends Handler.Abstract {
                     + "here; POST a share", null);
             return;
         }
+        BrowserRequests.refuseCrossSite(request);
         Operator operator = authentication.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION));
         Share share;
         try {
@@ -114,7 +117,8 @@ public final class LockedHandler extends Handler.Abstract {
             if (body == null) {
                 throw DomainException.badRequest(null, "the request body is larger than " + MAX_BODY + " bytes");
             }
-            JsonNode node = json.readTree(body);
+            BrowserRequests.requireJson(request, body);
+            JsonNode node = codec.readObject(body);
             share = new Share(text(node, "custodian"), number(node, "index"), number(node, "threshold"),
                     number(node, "shares"), text(node, "keyStore"), number(node, "epoch"),
                     Base64.getDecoder().decode(text(node, "share")));

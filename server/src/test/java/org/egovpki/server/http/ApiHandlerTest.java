@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -182,6 +183,89 @@ class ApiHandlerTest {
             assertThat(body(response).path("message").asText()).as(trailing)
                     .startsWith("the request body has trailing content after the JSON object");
         }
+    }
+
+    @ParameterizedTest(name = "Content-Type: ''{0}''")
+    @ValueSource(strings = {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
+            "application/jsonp", ""})
+    void aJsonBodySentAsAnotherTypeIs415AndNothingRuns(String contentType) throws Exception {
+        HttpTester.Response response = api.call("POST", "/api/v1/requests",
+                LocalApi.headers("Authorization", LOGIN, "Content-Type", contentType),
+                "{\"registration\": {\"phone\": 138}}");
+
+        assertThat(response.getStatus()).isEqualTo(415);
+        assertThat(response.getContent()).isEqualTo("{\"code\":\"UNSUPPORTED_MEDIA_TYPE\",\"message\":\"the request "
+                + "body must be sent as Content-Type: application/json\",\"field\":null}");
+    }
+
+    @ParameterizedTest(name = "Content-Type: {0}")
+    @ValueSource(strings = {"application/json", "application/json; charset=UTF-8", "Application/JSON;charset=utf-8"})
+    void aJsonContentTypeWithParametersInAnyCaseIsRead(String contentType) throws Exception {
+        HttpTester.Response response = api.call("POST", "/api/v1/requests",
+                LocalApi.headers("Authorization", LOGIN, "Content-Type", contentType),
+                "{\"registration\": {\"phone\": 138}}");
+
+        assertThat(response.getStatus()).isEqualTo(400);
+        assertThat(body(response).path("field").asText()).isEqualTo("registration.phone");
+    }
+
+    @Test
+    void aPostWithoutABodyNeedsNoContentType() throws Exception {
+        HttpTester.Response response = api.call("POST", "/api/v1/revocations/self-service",
+                LocalApi.headers("Content-Type", ""), "");
+
+        assertThat(response.getStatus()).isEqualTo(400);
+        assertThat(body(response).path("field").asText()).isEqualTo("issuer");
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource({
+            "Origin,         http://evil.example",
+            "Origin,         null",
+            "Origin,         https://test",
+            "Origin,         http://test:8080",
+            "Sec-Fetch-Site, cross-site",
+    })
+    void aStateChangingCallFromAnotherSiteIs403BeforeTheLogin(String header, String value) throws Exception {
+        for (String authorization : List.of(LOGIN, LocalApi.basic("clerk1", "wrong"))) {
+            HttpTester.Response approve = api.call("POST", "/api/v1/requests/r-1/approve",
+                    LocalApi.headers("Authorization", authorization, header, value, "Content-Type", "text/plain"),
+                    "x=y");
+
+            assertThat(approve.getStatus()).isEqualTo(403);
+            assertThat(approve.getContent()).isEqualTo("{\"code\":\"FORBIDDEN\",\"message\":\"a state-changing call "
+                    + "to the API from a page of another site is refused (Origin or Sec-Fetch-Site names another "
+                    + "site); call it from a client that is not a browser, or from this server's own pages\","
+                    + "\"field\":null}");
+        }
+        HttpTester.Response open = api.call("POST", "/api/v1/revocations/self-service",
+                LocalApi.headers(header, value), "{}");
+        assertThat(open.getStatus()).isEqualTo(403);
+        assertThat(api.call("DELETE", "/api/v1/sync/targets/t1",
+                LocalApi.headers("Authorization", LOGIN, header, value), null).getStatus()).isEqualTo(403);
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource({
+            "Origin,         http://test",
+            "Origin,         HTTP://TEST:80",
+            "Sec-Fetch-Site, same-origin",
+            "Sec-Fetch-Site, none",
+    })
+    void aCallFromTheServersOwnOriginOrWithoutOneIsAnswered(String header, String value) throws Exception {
+        HttpTester.Response selfService = api.call("POST", "/api/v1/revocations/self-service",
+                LocalApi.headers(header, value), "{}");
+
+        assertThat(selfService.getStatus()).isEqualTo(400);
+        assertThat(body(selfService).path("field").asText()).isEqualTo("issuer");
+    }
+
+    @Test
+    void aReadFromAnotherSiteIsAnsweredAsAnyRead() throws Exception {
+        HttpTester.Response document = api.call("GET", "/api/v1/openapi.yaml",
+                LocalApi.headers("Origin", "http://evil.example", "Sec-Fetch-Site", "cross-site"), null);
+
+        assertThat(document.getStatus()).isEqualTo(200);
     }
 
     private HttpTester.Response call(String method, String path, String authorization, String body) throws Exception {

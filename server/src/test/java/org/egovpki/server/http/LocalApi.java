@@ -42,19 +42,38 @@ final class LocalApi implements AutoCloseable {
         return headers;
     }
 
-    /** One request; a non-null {@code body} is sent as JSON. */
+    /**
+     * One request to host {@code test}; a non-null {@code body} is sent as JSON unless {@code headers} name
+     * another {@code Content-Type} (an empty one sends none).
+     */
     HttpTester.Response call(String method, String path, Map<String, String> headers, String body) throws Exception {
+        return HttpTester.parseResponse(raw(method, path, headers, body));
+    }
+
+    /** As {@link #call}, the answer unparsed (a HEAD answer has a Content-Length but no body). */
+    String raw(String method, String path, Map<String, String> headers, String body) throws Exception {
         StringBuilder request = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: test\r\n");
-        headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+        headers.forEach((name, value) -> {
+            if (!value.isEmpty()) {
+                request.append(name).append(": ").append(value).append("\r\n");
+            }
+        });
         if (body != null) {
-            request.append("Content-Type: application/json\r\nContent-Length: ")
-                    .append(body.getBytes(StandardCharsets.UTF_8).length).append("\r\n");
+            if (headers.keySet().stream().noneMatch("Content-Type"::equalsIgnoreCase)) {
+                request.append("Content-Type: application/json\r\n");
+            }
+            request.append("Content-Length: ").append(body.getBytes(StandardCharsets.UTF_8).length).append("\r\n");
         }
         request.append("Connection: close\r\n\r\n");
         if (body != null) {
             request.append(body);
         }
-        return HttpTester.parseResponse(connector.getResponse(request.toString()));
+        return connector.getResponse(request.toString());
+    }
+
+    /** A request line and headers sent as they are, for what a client library would not send. */
+    String raw(String request) throws Exception {
+        return connector.getResponse(request);
     }
 
     @Override
