@@ -31,9 +31,12 @@ final class ApiCall {
     private final Map<String, String> params;
     private final JsonCodec codec;
     private final HttpResponses responses;
+    private final boolean head;
 
+    /** @param head a HEAD call: every answer is sent with its headers and without its body */
     ApiCall(Request request, Response response, Callback callback, Operator operator, Map<String, String> params,
-            JsonCodec codec, HttpResponses responses) {
+            JsonCodec codec, HttpResponses responses, boolean head) {
+        this.head = head;
         this.request = request;
         this.response = response;
         this.callback = callback;
@@ -126,18 +129,18 @@ final class ApiCall {
 
     /** Answers with {@code body} as JSON. */
     void json(int status, Object body) {
-        responses.json(response, callback, status, body, false);
+        responses.json(response, callback, status, body, head);
     }
 
     /** Answers 201 with {@code Location: location} and {@code body} as JSON. */
     void created(String location, Object body) {
         response.getHeaders().put(HttpHeader.LOCATION, location);
-        responses.json(response, callback, 201, body, false);
+        responses.json(response, callback, 201, body, head);
     }
 
     /** Answers with raw bytes of a content type. */
     void bytes(int status, String contentType, byte[] body) {
-        responses.bytes(response, callback, status, contentType, body, false);
+        responses.bytes(response, callback, status, contentType, body, head);
     }
 
     /** Sets a response header; call before answering. */

@@ -41,9 +41,10 @@ import org.slf4j.LoggerFactory;
  * the call's route in {@link ApiRoutes}, authenticates the operator once ({@link BasicAuthentication})
  * unless the route is open, runs the resource, and maps every failure to the one JSON error shape
  * {@code {code, message, field}} ({@link HttpResponses}). A path not in the table is 404 — after the
- * login, so the table is not probed anonymously; a POST under {@code /revocations/} is answered
- * without one, as the subscriber channels there are. Before anything, a state-changing call a
- * browser makes for another site is refused ({@link BrowserRequests}).
+ * login, so the table is not probed anonymously; a POST under {@code /revocations/}, and an open
+ * route's path with a malformed parameter, are answered without one, as the open routes are. HEAD
+ * is answered as GET without the body. Before anything, a state-changing call a browser makes for
+ * another site is refused ({@link BrowserRequests}).
  */
 public final class ApiHandler extends Handler.Abstract {
 
@@ -128,7 +129,9 @@ public final class ApiHandler extends Handler.Abstract {
         String method = request.getMethod();
         try {
             BrowserRequests.refuseCrossSite(request);
-            Optional<ApiRoutes.Match> match = routes.match(method, route);
+            // HEAD is GET without the body (RFC 9110): the same route, login and status, no content.
+            boolean head = "HEAD".equals(method);
+            Optional<ApiRoutes.Match> match = routes.match(head ? "GET" : method, route);
             if (match.isPresent()) {
                 ApiRoutes.Route found = match.get().route();
                 Login login = found.open() ? null : login(request);
@@ -146,10 +149,16 @@ public final class ApiHandler extends Handler.Abstract {
                         throw OperatorAdministration.passwordChangeRequiredRefusal(operator.uid());
                     }
                     found.endpoint().handle(resources,
-                            new ApiCall(request, response, callback, operator, match.get().params(), codec, responses));
+                            new ApiCall(request, response, callback, operator, match.get().params(), codec, responses,
+                                    head));
                 }
             } else if ("POST".equals(method) && route.startsWith("/revocations/")) {
                 throw RevocationResource.noSuchChannel(route);
+            } else if (routes.underOpenRoute(method, route)) {
+                // An open route's path with a malformed parameter (POST /km/recoveries/xx/download): the
+                // route is in the public document and answers a well-formed id without a login, so a
+                // 404 here tells a guesser nothing a login would have guarded.
+                notPartOfTheApi(response, callback, method, route);
             } else {
                 login(request);
                 notPartOfTheApi(response, callback, method, route);

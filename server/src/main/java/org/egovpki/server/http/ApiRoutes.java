@@ -223,6 +223,21 @@ public final class ApiRoutes {
         return Optional.empty();
     }
 
+    /**
+     * Whether {@code path} is an open route's path with its parameter malformed (any segment where the
+     * parameter goes): such a path is answered 404 without a login, as the open route is answered.
+     */
+    boolean underOpenRoute(String method, String path) {
+        for (Route route : routes) {
+            if (route.open() && route.param() != null && route.operation().method().equals(method)
+                    && path.matches(Pattern.quote(route.operation().template())
+                            .replace("{" + route.param().name() + "}", "\\E[^/]+\\Q"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The operations an application admin may call (the others answer it 404), in table order. */
     public List<Operation> scopedOperations() {
         return routes.stream().filter(Route::scoped).map(Route::operation).toList();

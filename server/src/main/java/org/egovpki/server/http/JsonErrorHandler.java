@@ -65,7 +65,8 @@ public final class JsonErrorHandler extends ErrorHandler {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("code", code(status));
         String incident = null;
-        if (status >= 500) {
+        // 505 is the client's request line, not a fault of ours: no incident, nothing to log.
+        if (status >= 500 && status != 505) {
             incident = DomainException.newIncident();
             LOG.error("HTTP {} on {} (incident {})", status, path == null ? "(unparsed request)" : path, incident,
                     cause);
@@ -92,6 +93,7 @@ public final class JsonErrorHandler extends ErrorHandler {
             case 413 -> "BAD_REQUEST";
             case 415 -> "UNSUPPORTED_MEDIA_TYPE";
             case 503 -> "UNAVAILABLE";
+            case 505 -> "BAD_REQUEST";
             default -> status >= 500 ? "INTERNAL" : "BAD_REQUEST";
         };
     }
@@ -105,6 +107,7 @@ public final class JsonErrorHandler extends ErrorHandler {
             case 413 -> "the request body is too large";
             case 414 -> "the request URI is too long";
             case 431 -> "the request headers are too large";
+            case 505 -> "unsupported HTTP version: this server speaks HTTP/1.1 and HTTP/1.0";
             default -> status >= 500 ? "internal error (incident " + incident + "; the server log has the details)"
                     : "the request was refused (HTTP " + status + " " + HttpStatus.getMessage(status) + ")";
         };

@@ -268,6 +268,39 @@ class ApiHandlerTest {
         assertThat(document.getStatus()).isEqualTo(200);
     }
 
+    @Test
+    void headOfAnOpenDocumentIsItsGetWithoutTheBody() throws Exception {
+        HttpTester.Response get = call("GET", "/api/v1/openapi.yaml", null, null);
+        String head = api.raw("HEAD", "/api/v1/openapi.yaml", LocalApi.headers(), null);
+
+        assertThat(head).startsWith("HTTP/1.1 200 ")
+                .contains("Content-Type: application/yaml")
+                .contains("Content-Length: " + get.getContentBytes().length)
+                .endsWith("\r\n\r\n");
+        assertThat(api.raw("HEAD", "/api/v1/requests/r-1", LocalApi.headers(), null)).startsWith("HTTP/1.1 401 ");
+    }
+
+    @Test
+    void aMalformedIdUnderTheOpenRecoveryDownloadIs404WithoutALogin() throws Exception {
+        HttpTester.Response response = call("POST", "/api/v1/km/recoveries/xx/download", null, "{}");
+
+        assertThat(response.getStatus()).isEqualTo(404);
+        assertThat(response.get("WWW-Authenticate")).isNull();
+        assertThat(body(response).path("message").asText()).isEqualTo("POST /api/v1/km/recoveries/xx/download is not "
+                + "part of the API; see /api/v1/openapi.yaml");
+        assertThat(call("POST", "/api/v1/km/recoveries/xx/approve", null, "{}").getStatus())
+                .as("an operator route still asks for the login first").isEqualTo(401);
+    }
+
+    @Test
+    void anUnsupportedHttpVersionIs505WithAFixedMessageAndNoIncident() throws Exception {
+        HttpTester.Response response = HttpTester.parseResponse(api.raw("GET /ca HTTP/9.9\r\nHost: test\r\n\r\n"));
+
+        assertThat(response.getStatus()).isEqualTo(505);
+        assertThat(response.getContent()).isEqualTo("{\"code\":\"BAD_REQUEST\",\"message\":\"unsupported HTTP "
+                + "version: this server speaks HTTP/1.1 and HTTP/1.0\",\"field\":null}");
+    }
+
     private HttpTester.Response call(String method, String path, String authorization, String body) throws Exception {
         return api.call(method, path, LocalApi.headers("Authorization", authorization), body);
     }
