@@ -299,6 +299,66 @@ class HostileInputIT {
 
     // --- helpers ---
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/api/v1/statistics/certificates?to=%2B999999999-12-31",
+            "/api/v1/statistics/certificates?to=-999999999-01-01",
+            "/api/v1/statistics/efficiency?from=%2B999999999-12-30&to=%2B999999999-12-31",
+            "/api/v1/statistics/certificates?from=%FF", "/api/v1/audit?type=%FF", "/api/v1/requests?state=%FF"})
+    @Order(9)
+    void anExtremeDateOrAQueryThatIsNotUtf8Is400(String uri) throws Exception {
+        RawResponse response = raw("GET " + uri + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: "
+                + basic("admin", ADMIN_PASSWORD) + "\r\nConnection: close\r\n\r\n");
+
+        assertThat(response.status).as(response.toString()).isEqualTo(400);
+        assertRawJsonError(response);
+        assertThat(JSON.readTree(response.body).path("message").asText()).as(response.toString())
+                .containsAnyOf("is outside the dates statistics cover", "not valid UTF-8 percent-encoding");
+    }
+
+    @Test
+    @Order(10)
+    void aBrowserCallFromAnotherSiteOrABodyNotSentAsJsonChangesNothing() throws Exception {
+        RawResponse forged = raw("POST /api/v1/requests/" + submittedId + "/approve HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Authorization: " + basic("reviewer1", PASSWORD) + "\r\nOrigin: http://evil.example\r\n"
+                + "Content-Type: text/plain\r\nContent-Length: 3\r\nConnection: close\r\n\r\nx=y");
+        assertThat(forged.status).as(forged.toString()).isEqualTo(403);
+        assertRawJsonError(forged);
+
+        byte[] application = JSON.writeValueAsBytes(personal("Sun Ba", "11010519491231002X",
+                KeyAlgorithm.SM2.generate(RANDOM)));
+        for (String type : List.of("text/plain", "application/x-www-form-urlencoded")) {
+            HttpResponse<byte[]> response = api.post("clerk1", "/api/v1/requests", type, application);
+            assertThat(response.statusCode()).as(ApiClient.text(response)).isEqualTo(415);
+        }
+        byte[] trailing = (new String(application, StandardCharsets.UTF_8) + "{\"profile\":\"device\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertJsonError(api.post("clerk1", "/api/v1/requests", "application/json", trailing), 400, null,
+                "trailing content after the JSON object");
+        assertThat(api.json("reviewer1", "/api/v1/requests?state=SUBMITTED").toString()).doesNotContain("Sun Ba");
+        assertThat(api.json("reviewer1", "/api/v1/requests/" + submittedId).path("state").asText())
+                .as("the forged approve changed nothing").isEqualTo("SUBMITTED");
+    }
+
+    @Test
+    @Order(11)
+    void headAnUnknownOpenPathAndAnUnsupportedVersionAreAnsweredPlainly() throws Exception {
+        RawResponse head = raw("HEAD /api/v1/openapi.yaml HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        assertThat(head.status).as(head.toString()).isEqualTo(200);
+        assertThat(head.body).isEmpty();
+
+        RawResponse download = raw("POST /api/v1/km/recoveries/xx/download HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+        assertThat(download.status).as(download.toString()).isEqualTo(404);
+
+        RawResponse version = raw("GET /ca HTTP/9.9\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        assertThat(version.status).as(version.toString()).isEqualTo(505);
+        assertThat(version.body).contains("unsupported HTTP version").doesNotContain("incident");
+    }
+
+    private static String basic(String uid, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((uid + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
     private static void assertJsonError(HttpResponse<byte[]> response, int status, String field, String message)
             throws Exception {
         String text = ApiClient.text(response);
