@@ -136,11 +136,7 @@ public final class DirectoryServers {
     public LDAPConnectionPool pool(DN account, char[] password, String name, String who) {
         Objects.requireNonNull(account, "account");
         try {
-            SimpleBindRequest bind = new SimpleBindRequest(account, new String(password));
-            LDAPConnectionPool pool = new LDAPConnectionPool(servers, bind, 1, POOL_SIZE, startTls, true);
-            pool.setRetryFailedOperationsDueToInvalidConnections(true);
-            pool.setConnectionPoolName(name);
-            return pool;
+            return newPool(new SimpleBindRequest(account, new String(password)), name);
         } catch (LDAPException e) {
             if (refused(e)) {
                 throw new StartupException(notAnswering());
@@ -184,10 +180,7 @@ public final class DirectoryServers {
      */
     public LDAPConnectionPool loginPool(String name) {
         try {
-            LDAPConnectionPool pool = new LDAPConnectionPool(servers, null, 1, POOL_SIZE, startTls, true);
-            pool.setRetryFailedOperationsDueToInvalidConnections(true);
-            pool.setConnectionPoolName(name);
-            return pool;
+            return newPool(null, name);
         } catch (LDAPException e) {
             if (refused(e)) {
                 throw new StartupException(notAnswering());
@@ -195,6 +188,14 @@ public final class DirectoryServers {
             throw new StartupException("no connection to the directory " + description + " for operator logins: "
                     + e.getResultCode().getName() + " " + e.getDiagnosticMessage());
         }
+    }
+
+    /** A pool on these servers, bound with {@code bind} ({@code null}: not bound), retrying on a dead connection. */
+    private LDAPConnectionPool newPool(SimpleBindRequest bind, String name) throws LDAPException {
+        LDAPConnectionPool pool = new LDAPConnectionPool(servers, bind, 1, POOL_SIZE, startTls, true);
+        pool.setRetryFailedOperationsDueToInvalidConnections(true);
+        pool.setConnectionPoolName(name);
+        return pool;
     }
 
     @Override

@@ -2,9 +2,7 @@ package org.egovpki.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -68,31 +66,10 @@ final class ApiCall {
         return queryFields().getValue(name);
     }
 
-    /** The query's fields; a query that is not UTF-8 percent-encoding is refused, see {@link #queryFields(Request)}. */
+    /** The query's fields; a query that is not UTF-8 percent-encoding is refused ({@link QueryStrings#decode}). */
     Fields queryFields() {
-        return queryFields(request);
+        return QueryStrings.decode(request);
     }
-
-    /**
-     * The query's fields, decoded as UTF-8. Jetty refuses a malformed %-escape or bytes that are not
-     * UTF-8 with its own exception ("Bad query"), which no handler of ours maps; here it is the caller's
-     * {@code BAD_REQUEST} naming the problem, as every channel of the edge answers it.
-     */
-    static Fields queryFields(Request request) {
-        try {
-            return Request.extractQueryParameters(request, StandardCharsets.UTF_8);
-        } catch (RuntimeException e) {
-            // Jetty 12.1 throws HttpException.IllegalStateException ("400: Bad query"); any HttpException here
-            if (!(e instanceof HttpException) && !(e instanceof IllegalArgumentException)) {
-                throw e;
-            }
-            throw DomainException.badRequest(null, BAD_QUERY);
-        }
-    }
-
-    /** The refusal of a query string that does not decode. */
-    static final String BAD_QUERY = "the query string is not valid UTF-8 percent-encoding (a %-escape that is "
-            + "malformed or not part of a UTF-8 character)";
 
     /** A request header, {@code null} when absent. */
     String requestHeader(HttpHeader header) {

@@ -19,7 +19,6 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpCookie;
-import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -161,14 +160,9 @@ public final class WebHandler extends Handler.Abstract {
          */
         private Fields decodedQuery(Request request) {
             try {
-                return Request.extractQueryParameters(request, StandardCharsets.UTF_8);
-            } catch (RuntimeException e) {
-                // Jetty 12.1 throws HttpException.IllegalStateException ("400: Bad query"); any HttpException here
-                if (!(e instanceof HttpException) && !(e instanceof IllegalArgumentException)) {
-                    throw e;
-                }
-                badQuery = DomainException.badRequest(null, "the query string is not valid UTF-8 percent-encoding "
-                        + "(a %-escape that is malformed or not part of a UTF-8 character)");
+                return org.egovpki.server.http.QueryStrings.decode(request);
+            } catch (DomainException e) {
+                badQuery = e;
                 return new Fields();
             }
         }
