@@ -656,7 +656,12 @@ public final class WebHandler extends Handler.Abstract {
         response.write(true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(body), callback);
     }
 
-    /** The urlencoded body of a POST, at most {@value #MAX_FORM_BYTES} bytes; a longer one is an empty form. */
+    /**
+     * The urlencoded body of a POST, at most {@value #MAX_FORM_BYTES} bytes.
+     *
+     * @throws DomainException BAD_REQUEST, before anything is done, for a longer body or a field that
+     *                         is not valid percent-encoding (no page's form is either)
+     */
     private static Map<String, String> form(Visit v) {
         byte[] body;
         try (InputStream in = Content.Source.asInputStream(v.request)) {
@@ -664,7 +669,11 @@ public final class WebHandler extends Handler.Abstract {
         } catch (IOException e) {
             throw new UncheckedIOException("the form could not be read", e);
         }
-        return body.length > MAX_FORM_BYTES ? new HashMap<>() : FormFields.parse(new String(body, StandardCharsets.US_ASCII));
+        if (body.length > MAX_FORM_BYTES) {
+            throw DomainException.badRequest(null, "the form is larger than " + MAX_FORM_BYTES + " bytes; nothing "
+                    + "was done");
+        }
+        return FormFields.parse(new String(body, StandardCharsets.US_ASCII));
     }
 
     private static String blankToNull(String value) {
@@ -696,14 +705,25 @@ public final class WebHandler extends Handler.Abstract {
                 int eq = pair.indexOf('=');
                 String name = eq < 0 ? pair : pair.substring(0, eq);
                 String value = eq < 0 ? "" : pair.substring(eq + 1);
-                try {
-                    fields.putIfAbsent(URLDecoder.decode(name, StandardCharsets.UTF_8),
-                            URLDecoder.decode(value, StandardCharsets.UTF_8));
-                } catch (IllegalArgumentException e) {
-                    // a malformed escape: the field is ignored, as a missing one it is refused later
-                }
+                String decodedName = decode(name, null);
+                fields.putIfAbsent(decodedName, decode(value, decodedName));
             }
             return fields;
+        }
+
+        /** @throws DomainException BAD_REQUEST naming the field whose %-escape is malformed or not UTF-8 */
+        private static String decode(String text, String field) {
+            try {
+                String decoded = URLDecoder.decode(text, StandardCharsets.UTF_8);
+                if (decoded.indexOf('\uFFFD') >= 0 && text.indexOf('\uFFFD') < 0) {
+                    throw new IllegalArgumentException("not UTF-8");
+                }
+                return decoded;
+            } catch (IllegalArgumentException e) {
+                throw DomainException.badRequest(field, (field == null ? "a field name of the form"
+                        : "the form field '" + field + "'") + " is not valid percent-encoding (a %-escape that is "
+                        + "malformed or not part of a UTF-8 character); nothing was done");
+            }
         }
     }
 

@@ -214,6 +214,24 @@ class WebHandlerTest {
     }
 
     @Test
+    void aFormTooLargeOrNotPercentEncodedIsA400NamingItAndReachesNoService() throws Exception {
+        HttpTester.Response form = get("/revoke", "");
+        String cookie = "Cookie: " + form.get("Set-Cookie").split(";")[0] + "\r\n";
+        String token = form.getContent().replaceAll("(?s).*name=\"csrf\" value=\"([^\"]+)\".*", "$1");
+
+        // No channels: a form that reached them would fail with a 500, so a 400 proves it did not.
+        HttpTester.Response malformed = post("/revoke", cookie, "serial=%ZZ&challengePhrase=x&csrf=" + token);
+        assertThat(malformed.getStatus()).isEqualTo(400);
+        assertThat(malformed.getContent()).contains("the form field &#39;serial&#39; is not valid percent-encoding");
+        HttpTester.Response notUtf8 = post("/revoke", cookie, "serial=1a&challengePhrase=%FF&csrf=" + token);
+        assertThat(notUtf8.getStatus()).isEqualTo(400);
+        assertThat(notUtf8.getContent()).contains("challengePhrase");
+        HttpTester.Response large = post("/revoke", cookie, "serial=1a&csrf=" + token + "&pad=" + "a".repeat(20_000));
+        assertThat(large.getStatus()).isEqualTo(400);
+        assertThat(large.getContent()).contains("the form is larger than 16384 bytes");
+    }
+
+    @Test
     void onlyTheFormsAcceptPostAndUnknownPathsFallThrough() throws Exception {
         assertThat(post("/lookup", "", "serial=1").getStatus()).isEqualTo(405);
         assertThat(get("/nothing-here", "").getStatus()).isEqualTo(404);
