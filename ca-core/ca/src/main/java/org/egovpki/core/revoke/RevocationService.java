@@ -22,6 +22,7 @@ import org.egovpki.core.audit.AuditLog;
 import org.egovpki.core.ca.CaRegistry;
 import org.egovpki.core.ca.CertificateAuthority;
 import org.egovpki.core.ca.Supersession;
+import org.egovpki.core.certificate.CertificateQuery;
 import org.egovpki.core.certificate.CertificateRecord;
 import org.egovpki.core.certificate.CertificateStatus;
 import org.egovpki.core.certificate.CertificateStore;
@@ -301,9 +302,11 @@ public final class RevocationService implements Supersession {
     }
 
     /**
-     * The invalidity date given: not in the future, and not before the certificate's notBefore — no
-     * signature made with the certificate can be older, so an earlier date tells a relying party
-     * nothing and is most likely a mistake (a year typed wrong, an epoch default).
+     * The invalidity date given: not in the future, and not before the subscriber's first certificate
+     * from this CA became valid. A renewal certifies the same key again, so the key of this
+     * certificate may have been compromised while an earlier one was valid; but no signature under any
+     * of the subscriber's certificates is older than the first, so an earlier date tells a relying
+     * party nothing and is most likely a mistake (a year typed wrong, an epoch default).
      */
     private Instant invalidityDate(Instant date, CertificateRecord record, String actor, Map<String, String> facts) {
         if (date != null && date.isAfter(clock.instant())) {
@@ -311,9 +314,15 @@ public final class RevocationService implements Supersession {
                     + " is in the future; give when the key was (or is suspected to have been) compromised"));
         }
         if (date != null && date.isBefore(record.notBefore())) {
-            throw refused(actor, facts, DomainException.badRequest("invalidityDate", "invalidity date " + date
-                    + " is before certificate " + record.serialHex() + " became valid (" + record.notBefore()
-                    + "); give a time from then on, or none if the key was compromised before"));
+            // Only then is the subscriber's history read: its earliest issued certificate.
+            Instant first = certificates.search(new CertificateQuery(null, null, record.subscriberId(), null, 1000))
+                    .stream().filter(CertificateRecord::issued).map(CertificateRecord::notBefore)
+                    .min(Instant::compareTo).orElse(record.notBefore());
+            if (date.isBefore(first)) {
+                throw refused(actor, facts, DomainException.badRequest("invalidityDate", "invalidity date " + date
+                        + " is before the subscriber's first certificate from this CA became valid (" + first
+                        + "), so no signature it could mark is older; give a time from then on, or none"));
+            }
         }
         return date;
     }

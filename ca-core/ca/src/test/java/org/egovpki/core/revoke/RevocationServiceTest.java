@@ -149,11 +149,11 @@ class RevocationServiceTest {
                 .extracting(e -> ((DomainException) e).field()).isEqualTo("reason");
         assertThatThrownBy(() -> revocations.revokeByOperator(EnrollmentFixture.RA_ADMIN, CA, cert.serial(),
                 RevocationReason.KEY_COMPROMISE, Requester.SUBSCRIBER, Instant.EPOCH))
-                .isInstanceOf(DomainException.class).hasMessageContaining("before certificate " + cert.serialHex()
-                        + " became valid").extracting(e -> ((DomainException) e).field()).isEqualTo("invalidityDate");
+                .isInstanceOf(DomainException.class).hasMessageContaining("before the subscriber's first certificate")
+                .extracting(e -> ((DomainException) e).field()).isEqualTo("invalidityDate");
         assertThatThrownBy(() -> revocations.revokeWithChallenge(CA, cert.serial(), "a challenge phrase".toCharArray(),
                 RevocationReason.KEY_COMPROMISE, cert.notBefore().minusSeconds(1), "10.0.0.9"))
-                .hasMessageContaining("became valid");
+                .hasMessageContaining("first certificate from this CA became valid");
         assertUnchanged(cert);
         assertThat(f.audit.ofType(AuditEventType.CERTIFICATE_REVOKED)).extracting(AuditEvent::outcome)
                 .containsOnly(AuditOutcome.FAILURE);
@@ -161,6 +161,23 @@ class RevocationServiceTest {
         revocations.revokeByOperator(EnrollmentFixture.RA_ADMIN, CA, cert.serial(), RevocationReason.KEY_COMPROMISE,
                 Requester.SUBSCRIBER, cert.notBefore());
         assertThat(stored(cert).revocation().invalidityDate()).isEqualTo(cert.notBefore());
+    }
+
+    @Test
+    void anInvalidityDateWhileTheSubscribersEarlierCertificateWasValidIsAccepted() {
+        CertificateRecord first = issueAs("Li Si", f.sm2());
+        f.clock.advance(Duration.ofDays(30));
+        CertificateRecord second = issueAs("Li Si", f.sm2());
+        assertThat(second.subscriberId()).isEqualTo(first.subscriberId());
+        Instant during = first.notBefore().plus(Duration.ofDays(10));
+
+        assertThatThrownBy(() -> revocations.revokeByOperator(EnrollmentFixture.RA_ADMIN, CA, second.serial(),
+                RevocationReason.KEY_COMPROMISE, Requester.SUBSCRIBER, first.notBefore().minusSeconds(1)))
+                .hasMessageContaining("first certificate from this CA became valid (" + first.notBefore() + ")");
+        revocations.revokeByOperator(EnrollmentFixture.RA_ADMIN, CA, second.serial(), RevocationReason.KEY_COMPROMISE,
+                Requester.SUBSCRIBER, during);
+
+        assertThat(stored(second).revocation().invalidityDate()).isEqualTo(during);
     }
 
     @Test
@@ -266,6 +283,13 @@ class RevocationServiceTest {
         String id = "11010519491231002X";
         EnrollmentRequest submitted = enrollment.submit(EnrollmentFixture.CLERK, EnrollmentFixture.personal(
                 "Zhang San " + f.random.nextInt(1_000_000), id, key, false));
+        EnrollmentRequest issued = enrollment.approve(EnrollmentFixture.REVIEWER, submitted.id());
+        return f.stores.findByRequest(issued.id()).get(0);
+    }
+
+    private CertificateRecord issueAs(String name, KeyPair key) {
+        EnrollmentRequest submitted = enrollment.submit(EnrollmentFixture.CLERK, EnrollmentFixture.personal(
+                name, "11010519491231002X", key, false));
         EnrollmentRequest issued = enrollment.approve(EnrollmentFixture.REVIEWER, submitted.id());
         return f.stores.findByRequest(issued.id()).get(0);
     }
