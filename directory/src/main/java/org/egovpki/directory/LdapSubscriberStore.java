@@ -115,12 +115,7 @@ public final class LdapSubscriberStore implements SubscriberStore {
         try {
             SearchResultEntry existing = ldap.getEntry(registrationDn.toString(), "*");
             if (existing != null) {
-                Optional<String> conflict = SubscriberIdentity.conflict(subscriberId,
-                        existing.getAttributeValue("egovSubscriberType"), LdapValues.registration(existing), type,
-                        registration);
-                if (conflict.isPresent()) {
-                    throw new DomainException(DomainException.Kind.CONFLICT, conflict.get(), "subscriberId");
-                }
+                requireSameIdentity(subscriberId, existing, type, registration);
             }
             SearchResultEntry publicEntry = ldap.getEntry(subscriber.toString(), "objectClass",
                     "userCertificate;binary");
@@ -132,25 +127,23 @@ public final class LdapSubscriberStore implements SubscriberStore {
             List<Attribute> data = registrationData(type, registration, businessType, region, publishOptOut,
                     challengeHash);
             if (existing == null) {
-                addIgnoringExisting(registrationEntry(registrationDn, data, canonicalSubjectDn));
-            } else {
-                List<Modification> mods = new ArrayList<>();
-                for (String attribute : LdapValues.REGISTRATION_ATTRIBUTES) {
-                    mods.add(new Modification(ModificationType.REPLACE, attribute));
-                }
-                for (Attribute attribute : data) {
-                    mods.removeIf(m -> m.getAttributeName().equalsIgnoreCase(attribute.getName()));
-                    mods.add(new Modification(ModificationType.REPLACE, attribute.getName(), attribute.getValues()));
-                }
-                if (!existing.hasAttributeValue("egovSubjectDn", canonicalSubjectDn)) {
-                    mods.add(new Modification(ModificationType.ADD, "egovSubjectDn", canonicalSubjectDn));
-                }
-                // Issuance registers again after signing (a holder's data may have changed since);
-                // when nothing would change, the entry is not rewritten: one directory write less.
-                if (changes(existing, mods)) {
-                    ldap.modify(registrationDn.toString(), mods);
+                try {
+                    ldap.add(registrationEntry(registrationDn, data, canonicalSubjectDn));
+                    return;
+                } catch (LDAPException e) {
+                    if (e.getResultCode() != ResultCode.ENTRY_ALREADY_EXISTS) {
+                        throw e;
+                    }
+                    // Registered meanwhile by another issuance of this subscriber (another thread or CA
+                    // process): this one's subject DN must still be recorded on it, or its claim is lost.
+                    existing = ldap.getEntry(registrationDn.toString(), "*");
+                    if (existing == null) {
+                        throw e;
+                    }
+                    requireSameIdentity(subscriberId, existing, type, registration);
                 }
             }
+            update(registrationDn, existing, data, canonicalSubjectDn);
         } catch (LDAPException e) {
             throw LdapErrors.toDomain("registering subscriber " + subscriberId, e);
         }
@@ -222,6 +215,40 @@ public final class LdapSubscriberStore implements SubscriberStore {
         entry.addAttribute("cn", "registration");
         entry.addAttribute("egovSubjectDn", canonicalSubjectDn);
         return entry;
+    }
+
+    /**
+     * Replaces the registration data of an existing subscriber with {@code data} and records the
+     * subject DN on it; when nothing would change, the entry is not rewritten (issuance registers
+     * again after signing, and a holder's data is usually unchanged: one directory write less).
+     */
+    private void update(DN registrationDn, Entry existing, List<Attribute> data, String canonicalSubjectDn)
+            throws LDAPException {
+        List<Modification> mods = new ArrayList<>();
+        for (String attribute : LdapValues.REGISTRATION_ATTRIBUTES) {
+            mods.add(new Modification(ModificationType.REPLACE, attribute));
+        }
+        for (Attribute attribute : data) {
+            mods.removeIf(m -> m.getAttributeName().equalsIgnoreCase(attribute.getName()));
+            mods.add(new Modification(ModificationType.REPLACE, attribute.getName(), attribute.getValues()));
+        }
+        if (!existing.hasAttributeValue("egovSubjectDn", canonicalSubjectDn)) {
+            mods.add(new Modification(ModificationType.ADD, "egovSubjectDn", canonicalSubjectDn));
+        }
+        if (changes(existing, mods)) {
+            ldap.modify(registrationDn.toString(), mods);
+        }
+    }
+
+    /** Refuses (CONFLICT, nothing changed) registration data of another kind or identity than the entry's. */
+    private static void requireSameIdentity(String subscriberId, Entry existing, CertificateType type,
+                                            RegistrationData registration) {
+        Optional<String> conflict = SubscriberIdentity.conflict(subscriberId,
+                existing.getAttributeValue("egovSubscriberType"), LdapValues.registration(existing), type,
+                registration);
+        if (conflict.isPresent()) {
+            throw new DomainException(DomainException.Kind.CONFLICT, conflict.get(), "subscriberId");
+        }
     }
 
     /** Whether applying {@code mods} (REPLACEs and ADDs) would change {@code entry}. */

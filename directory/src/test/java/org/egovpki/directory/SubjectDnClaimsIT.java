@@ -2,9 +2,12 @@ package org.egovpki.directory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.unboundid.ldap.sdk.LDAPInterface;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.egovpki.core.enroll.validation.RegistrationData;
 import org.egovpki.core.profile.CertificateType;
 import org.junit.jupiter.api.AfterAll;
@@ -111,6 +114,36 @@ class SubjectDnClaimsIT {
                 false, "hash-bare");
 
         assertThat(subscribers.holdersOf(dn)).containsExactly("p-bare");
+    }
+
+    @Test
+    void aRegistrationAddedMeanwhileStillRecordsThisIssuancesSubjectDn() throws Exception {
+        String first = "CN=Qian Qi,O=egov-pki test,C=CN";
+        String second = "CN=Qian Qi,OU=Second,O=egov-pki test,C=CN";
+        subscribers.register("p-race", CertificateType.PERSONAL, first, person("11010519491231002X"), "tax", "410000",
+                false, "hash-race");
+        // The other issuance's registration lands between this one's read (which found none) and its add.
+        AtomicBoolean hideOnce = new AtomicBoolean(true);
+        LDAPInterface ca = directory.ca();
+        LDAPInterface late = (LDAPInterface) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {LDAPInterface.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getEntry") && String.valueOf(args[0]).startsWith("cn=registration")
+                            && hideOnce.getAndSet(false)) {
+                        return null;
+                    }
+                    try {
+                        return method.invoke(ca, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+
+        new LdapSubscriberStore(late, directory.names()).register("p-race", CertificateType.PERSONAL, second,
+                person("11010519491231002X"), "tax", "410000", false, "hash-race");
+
+        assertThat(hideOnce).isFalse();
+        assertThat(subscribers.holdersOf(second)).as("the claim of the later add is kept").containsExactly("p-race");
+        assertThat(subscribers.holdersOf(first)).containsExactly("p-race");
     }
 
     private static long total(Map<String, Long> before, Map<String, Long> after) {
