@@ -3,17 +3,18 @@ package org.egovpki.core;
 import java.util.regex.Pattern;
 
 /**
- * What a business type is: a short identifier naming an e-government application ("tax", "health",
- * "tax-sys"), {@code [A-Za-z0-9][A-Za-z0-9._-]{0,63}}. It is recorded on requests and certificate
- * records, scopes application admins and sync targets, is a filter value and a statistics group
- * (docs/statistics.md), so it holds no spaces, markup, filter syntax or invisible characters, and
- * every channel — REST, batch import, CLI, LDAP browser, sync targets — applies this one rule.
- * Compared case-insensitively, as the directory compares {@code egovBusinessType}.
+ * What a business type is: a short name of an e-government application ("tax", "health-sys",
+ * "税务", "Tax Service"): 1-64 letters and digits of any script, '.', '_', '-' and single inner
+ * spaces, starting with a letter or digit. It is recorded on requests and certificate records,
+ * scopes application admins and sync targets, is a filter value and a statistics group
+ * (docs/statistics.md), so it holds no markup, filter syntax, separators ('|', ',') or invisible
+ * characters, and every channel — REST, batch import, CLI, LDAP browser, sync targets — applies this
+ * one rule. Compared case-insensitively, as the directory compares {@code egovBusinessType}.
  */
 public final class BusinessTypes {
 
     public static final int MAX_LENGTH = 64;
-    private static final Pattern PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0," + (MAX_LENGTH - 1) + "}");
+    private static final Pattern PATTERN = Pattern.compile("[\\p{L}\\p{N}](?: ?[\\p{L}\\p{M}\\p{N}._-])*");
 
     private BusinessTypes() {
     }
@@ -25,9 +26,10 @@ public final class BusinessTypes {
      */
     public static String require(String field, String value) {
         String type = value == null ? "" : value.strip();
-        if (!PATTERN.matcher(type).matches()) {
-            throw DomainException.badRequest(field, field + " must be a business type identifier: 1-" + MAX_LENGTH
-                    + " letters, digits, '.', '_' or '-', starting with a letter or digit (like \"tax\")");
+        if (type.length() > MAX_LENGTH || !PATTERN.matcher(type).matches()) {
+            throw DomainException.badRequest(field, field + " must be a business type name: 1-" + MAX_LENGTH
+                    + " letters (of any writing system), digits, '.', '_', '-' and single spaces, starting with a letter or "
+                    + "digit (like \"tax\" or \"税务\")");
         }
         return type;
     }

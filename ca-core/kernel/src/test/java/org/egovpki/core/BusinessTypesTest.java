@@ -10,8 +10,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BusinessTypesTest {
 
     @ParameterizedTest(name = "[{index}] '{0}'")
-    @ValueSource(strings = {"a\u0000b", "tax\u202e", "<script>x</script>", "*)(x=*", "tax sys", "-tax", "税务", " ",
-        ""})
+    @ValueSource(strings = {"a\u0000b", "tax\u202e", "<script>x</script>", "*)(x=*", "tax  sys", "-tax", "tax|sys",
+        "tax,sys", "\uE000tax", " ", ""})
     void anythingButAShortIdentifierIsABadRequestNamingTheFieldWithoutTheValue(String value) {
         assertThatThrownBy(() -> BusinessTypes.require("businessType", value))
                 .isInstanceOfSatisfying(DomainException.class, e -> {
@@ -26,6 +26,10 @@ class BusinessTypesTest {
         assertThat(BusinessTypes.require("businessType", " tax ")).isEqualTo("tax");
         assertThat(BusinessTypes.require("businessType", "tax.henan.example")).isEqualTo("tax.henan.example");
         assertThat(BusinessTypes.require("businessType", "health-sys")).isEqualTo("health-sys");
+        // Business types stored before the rule, in Chinese or with a space, stay valid.
+        assertThat(BusinessTypes.require("businessType", "税务")).isEqualTo("税务");
+        assertThat(BusinessTypes.require("businessType", "Tax Service")).isEqualTo("Tax Service");
+        assertThat(BusinessTypes.require("businessType", "\uD840\uDC00税")).as("CJK Extension B").hasSize(3);
         assertThat(BusinessTypes.require("businessType", "t".repeat(64))).hasSize(64);
         assertThatThrownBy(() -> BusinessTypes.require("businessType", "t".repeat(65)))
                 .isInstanceOf(DomainException.class);
