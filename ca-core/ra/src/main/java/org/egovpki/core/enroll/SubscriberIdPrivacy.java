@@ -59,7 +59,9 @@ final class SubscriberIdPrivacy {
         String national = digits;
         if (national.startsWith("0086")) {
             national = national.substring(4);
-        } else if (phone.strip().startsWith("+86") && national.startsWith("86")) {
+        } else if (national.startsWith("86") && national.length() >= 2 + 7) {
+            // +86, (+86), 86 followed by a number of 7 digits or more: the country code, whatever the punctuation.
+            // A number that merely begins with 86 stays in the forms too (as written, above).
             national = national.substring(2);
         }
         forms.add(national);

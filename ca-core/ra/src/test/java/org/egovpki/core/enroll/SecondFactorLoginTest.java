@@ -238,7 +238,7 @@ class SecondFactorLoginTest {
     }
 
     @Test
-    void theBindingReadAtTheLoginDecidesWithoutAnotherRead() {
+    void theBindingReadAtTheLoginDecidesTheGraceWhateverItsRecordSays() {
         assertThat(login.passwordOnly(clerk, Optional.of("sm2-issuing-1f"))).as("roles need no second factor")
                 .isEqualTo(SecondFactorLogin.PasswordOnly.ALLOWED);
         assertThat(login.passwordOnly(ca, Optional.empty())).isEqualTo(SecondFactorLogin.PasswordOnly.GRACE);

@@ -24,6 +24,15 @@ class SubscriberIdPrivacyTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = ';', value = {"86 138 0013 8000", "(+86)138-0013-8000", "+86 13800138000"})
+    void aMobileNumberWrittenWithItsCountryCodeAnyWayIsFoundWithoutIt(String phone) {
+        RegistrationData li = new RegistrationData("Li Si", RegistrationData.RESIDENT_ID, "110105198001010016",
+                phone, null, null, null, null, null, null, null, null, null, null, null, null);
+        assertThat(SubscriberIdPrivacy.spellsOutPersonalNumber("li.13800138000", li)).isTrue();
+        assertThat(SubscriberIdPrivacy.spellsOutPersonalNumber("li-si", li)).isFalse();
+    }
+
+    @ParameterizedTest(name = "{0}")
     @CsvSource({"zhang-san", "s-7f3a9c", "tax.2026.0001", "86-10", "110105"})
     void anIdWithoutThemIsAccepted(String subscriberId) {
         assertThat(SubscriberIdPrivacy.spellsOutPersonalNumber(subscriberId, ZHANG)).isFalse();
