@@ -92,7 +92,7 @@ final class PublicLookup {
         String canonical = SubjectDnPolicy.canonicalString(SubjectDnPolicy.parse(subject.strip()));
         return certificates.search(new CertificateQuery(null, canonical, null, null, MAX_RESULTS)).stream()
                 .filter(CertificateRecord::issued)
-                .filter(r -> business.equals(r.businessType()))
+                .filter(r -> business.equalsIgnoreCase(r.businessType()))
                 .map(this::view)
                 .filter(PublicCertificate::published)
                 .toList();
