@@ -129,11 +129,16 @@ public final class ApiHandler extends Handler.Abstract {
         String method = request.getMethod();
         try {
             BrowserRequests.refuseCrossSite(request);
-            // HEAD is GET without the body (RFC 9110): the same route, login and status, no content.
             boolean head = "HEAD".equals(method);
             Optional<ApiRoutes.Match> match = routes.match(head ? "GET" : method, route);
-            if (match.isPresent()) {
+            if (head && match.map(m -> !m.route().head()).orElse(!routes.methods(route).isEmpty())) {
+                // HEAD runs the GET endpoint; only a document's is harmless (RFC 9110 lets a server refuse HEAD).
+                response.getHeaders().put(HttpHeader.ALLOW, String.join(", ", routes.methods(route)));
+                responses.error(response, callback, 405, "METHOD_NOT_ALLOWED", "HEAD is not served on "
+                        + PREFIX + route + "; use " + String.join(" or ", routes.methods(route)), null);
+            } else if (match.isPresent()) {
                 ApiRoutes.Route found = match.get().route();
+                BrowserRequests.refuseContentType(request, found.mediaTypes());
                 Login login = found.open() ? null : login(request);
                 Operator operator = login == null ? null : login.operator();
                 if (operator != null && !found.scoped() && ApplicationScope.of(operator).restricted()) {

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,11 +47,18 @@ public final class ApiRoutes {
     private static final String DELETE = "DELETE";
     private static final String PATCH = "PATCH";
 
+    /**
+     * What {@code POST /revocations/signed} reads: a DER CMS SignedData, as the document declares it
+     * ({@code application/pkcs7-mime}) or as generic bytes. Every other route reads JSON.
+     */
+    static final Set<String> SIGNED_REQUEST_TYPES = Set.of("application/pkcs7-mime", "application/octet-stream");
+
     /** The operator API. Open routes need no operator login: the document, or a proof in the body. */
     public static final ApiRoutes API = new ApiRoutes()
-            .open(GET, "/openapi.yaml", (r, c) -> r.openApi().document(c))
+            .document("/openapi.yaml", (r, c) -> r.openApi().document(c))
             .open(POST, "/revocations/self-service", (r, c) -> r.revocations().revokeWithChallenge(c))
             .open(POST, "/revocations/signed", (r, c) -> r.revocations().revokeSigned(c))
+            .accepting(SIGNED_REQUEST_TYPES)
             .open(POST, "/km/recoveries/{id}/download", RECOVERY_ID, (r, c) -> r.km().download(c))
             .operator(POST, "/requests", (r, c) -> r.requests().submit(c))
             .operator(POST, "/requests/batch", (r, c) -> r.requests().submitBatch(c))
@@ -125,9 +133,13 @@ public final class ApiRoutes {
      * @param passwordChange the one route an operator whose password must be changed may call
      * @param passwordFactor a route the password alone reaches even for an operator whose roles need the second
      *                       factor (the login challenge; the own password change is such a route too)
+     * @param head           HEAD is answered as this GET route without the body: only an open, read-only
+     *                       document; on every other route HEAD is 405, as running a GET endpoint may audit or
+     *                       change state (the judicial file is made once)
+     * @param mediaTypes     the {@code Content-Type}s a state-changing call may declare (lower case)
      */
     record Route(Operation operation, boolean open, boolean scoped, boolean passwordChange, boolean passwordFactor,
-                 Pattern path, Param param, Endpoint endpoint) {
+                 boolean head, Set<String> mediaTypes, Pattern path, Param param, Endpoint endpoint) {
     }
 
     /** The route a call matched, with its path parameters by name. */
@@ -172,6 +184,27 @@ public final class ApiRoutes {
         return add(method, template, false, true, false, true, null, endpoint);
     }
 
+    /**
+     * Adds an open, read-only document: a GET without a login whose endpoint changes and audits nothing,
+     * the one kind of route HEAD is answered on.
+     */
+    ApiRoutes document(String template, Endpoint endpoint) {
+        add(GET, template, true, false, false, false, null, endpoint);
+        Route added = routes.remove(routes.size() - 1);
+        routes.add(new Route(added.operation(), true, false, false, false, true, added.mediaTypes(), added.path(),
+                null, endpoint));
+        return this;
+    }
+
+    /** The last route added reads {@code mediaTypes} instead of JSON. */
+    ApiRoutes accepting(Set<String> mediaTypes) {
+        Route last = routes.remove(routes.size() - 1);
+        routes.add(new Route(last.operation(), last.open(), last.scoped(), last.passwordChange(),
+                last.passwordFactor(), last.head(), Set.copyOf(mediaTypes), last.path(), last.param(),
+                last.endpoint()));
+        return this;
+    }
+
     /** Adds a route that needs no operator login. */
     ApiRoutes open(String method, String template, Endpoint endpoint) {
         return add(method, template, true, false, false, false, null, endpoint);
@@ -200,8 +233,8 @@ public final class ApiRoutes {
             throw new IllegalArgumentException("route " + method + " " + template + " has no {" + param.name() + "}");
         }
         regex.append(Pattern.quote(template.substring(literalStart)));
-        routes.add(new Route(new Operation(method, template), open, scoped, passwordChange, passwordFactor,
-                Pattern.compile(regex.toString()), param, endpoint));
+        routes.add(new Route(new Operation(method, template), open, scoped, passwordChange, passwordFactor, false,
+                BrowserRequests.JSON, Pattern.compile(regex.toString()), param, endpoint));
         return this;
     }
 
@@ -221,6 +254,12 @@ public final class ApiRoutes {
             }
         }
         return Optional.empty();
+    }
+
+    /** The methods of the routes whose path matches {@code path}, in table order; empty outside the API. */
+    List<String> methods(String path) {
+        return routes.stream().filter(route -> route.path().matcher(path).matches())
+                .map(route -> route.operation().method()).distinct().toList();
     }
 
     /**

@@ -79,6 +79,7 @@ public final class LockedHandler extends Handler.Abstract {
                         "components", List.of(Map.of("name", "custody",
                                 "problem", "locked: " + progress.summary()))), false);
                 case STATUS -> {
+                    BrowserRequests.refuseCrossSite(request);
                     authentication.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION));
                     responses.json(response, callback, 200, view(progress), false);
                 }
@@ -110,6 +111,7 @@ public final class LockedHandler extends Handler.Abstract {
             return;
         }
         BrowserRequests.refuseCrossSite(request);
+        BrowserRequests.refuseContentType(request, BrowserRequests.JSON);
         Operator operator = authentication.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION));
         Share share;
         try {

@@ -233,7 +233,7 @@ class ApiHandlerTest {
                     "x=y");
 
             assertThat(approve.getStatus()).isEqualTo(403);
-            assertThat(approve.getContent()).isEqualTo("{\"code\":\"FORBIDDEN\",\"message\":\"a state-changing call "
+            assertThat(approve.getContent()).isEqualTo("{\"code\":\"FORBIDDEN\",\"message\":\"a call "
                     + "to the API from a page of another site is refused (Origin or Sec-Fetch-Site names another "
                     + "site); call it from a client that is not a browser, or from this server's own pages\","
                     + "\"field\":null}");
@@ -260,10 +260,31 @@ class ApiHandlerTest {
         assertThat(body(selfService).path("field").asText()).isEqualTo("issuer");
     }
 
-    @Test
-    void aReadFromAnotherSiteIsAnsweredAsAnyRead() throws Exception {
-        HttpTester.Response document = api.call("GET", "/api/v1/openapi.yaml",
-                LocalApi.headers("Origin", "http://evil.example", "Sec-Fetch-Site", "cross-site"), null);
+    @ParameterizedTest(name = "GET {0}")
+    @ValueSource(strings = {"/openapi.yaml", "/km/recoveries/kr-1a/judicial-file", "/requests/r-1/key-delivery",
+            "/audit/export"})
+    void anyCallABrowserMakesForAnotherSiteIs403BeforeTheLoginAndNothingRuns(String route) throws Exception {
+        // An <img src> of another site's page sends Sec-Fetch-Site: cross-site with the cached Basic login.
+        for (String authorization : java.util.Arrays.asList(LOGIN, null)) {
+            HttpTester.Response response = api.call("GET", "/api/v1" + route,
+                    LocalApi.headers("Authorization", authorization, "Sec-Fetch-Site", "cross-site"), null);
+
+            assertThat(response.getStatus()).as(route).isEqualTo(403);
+            assertThat(body(response).path("message").asText()).startsWith("a call to the API from a page of "
+                    + "another site is refused");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource({
+            "Sec-Fetch-Site, same-origin",
+            "Sec-Fetch-Site, same-site",
+            "Sec-Fetch-Site, none",
+            "Origin,         http://evil.example",
+    })
+    void aReadFromThisSiteATypedUrlOrACorsReadIsAnswered(String header, String value) throws Exception {
+        // An Origin on a GET is a CORS read: no credentials are sent without a preflight this server never grants.
+        HttpTester.Response document = api.call("GET", "/api/v1/openapi.yaml", LocalApi.headers(header, value), null);
 
         assertThat(document.getStatus()).isEqualTo(200);
     }
@@ -277,7 +298,80 @@ class ApiHandlerTest {
                 .contains("Content-Type: application/yaml")
                 .contains("Content-Length: " + get.getContentBytes().length)
                 .endsWith("\r\n\r\n");
-        assertThat(api.raw("HEAD", "/api/v1/requests/r-1", LocalApi.headers(), null)).startsWith("HTTP/1.1 401 ");
+    }
+
+    @ParameterizedTest(name = "HEAD {0}")
+    @ValueSource(strings = {"/km/recoveries/kr-1a/judicial-file", "/requests/r-1/key-delivery", "/audit/export",
+            "/requests/r-1", "/certificates"})
+    void headOnAnOperatorRouteIs405BeforeTheLoginAndItsEndpointNeverRuns(String route) throws Exception {
+        // The resources here have no services: an endpoint that ran would answer 500, not 405.
+        for (String authorization : java.util.Arrays.asList(LOGIN, null, LocalApi.basic("clerk1", "wrong"))) {
+            HttpTester.Response response = HttpTester.parseHeadResponse(api.raw("HEAD", "/api/v1" + route,
+                    LocalApi.headers("Authorization", authorization), null));
+
+            assertThat(response.getStatus()).as(route).isEqualTo(405);
+            assertThat(response.get("Allow")).isEqualTo("GET");
+            assertThat(response.get("WWW-Authenticate")).isNull();
+        }
+        HttpTester.Response approve = HttpTester.parseHeadResponse(api.raw("HEAD", "/api/v1/requests/r-1/approve",
+                LocalApi.headers("Authorization", LOGIN), null));
+        assertThat(approve.getStatus()).isEqualTo(405);
+        assertThat(approve.get("Allow")).isEqualTo("POST");
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+            "/requests/r-1/approve  | application/x-www-form-urlencoded | x=y",
+            "/requests/r-1/approve  | multipart/form-data; boundary=b    | --b--",
+            "/requests/r-1/approve  | text/plain                        | x",
+            "/requests/r-1/approve  | application/x-www-form-urlencoded | ''",
+            "/requests/r-1/approve  | TEXT/PLAIN; charset=utf-8         | ''",
+            "/requests/r-1/cancel   | application/x-www-form-urlencoded | ''",
+            "/cas/sm2-issuing/changeover | application/x-www-form-urlencoded | x=y",
+            "/cas/sm2-issuing/changeover | multipart/form-data; boundary=b    | ''",
+            "/cas/sm2-issuing/changeover | text/plain                        | ''",
+            "/crls/sm2-issuing      | text/plain                        | ''",
+            "/km/recoveries/kr-1a/approve | application/x-www-form-urlencoded | ''",
+    })
+    void aFormPostToAnEndpointThatReadsNoBodyIs415BeforeTheLoginAndNothingRuns(String route, String type,
+                                                                             String form) throws Exception {
+        // A browser that sends neither Origin nor Sec-Fetch-Site can still submit an HTML form with these types.
+        for (String authorization : java.util.Arrays.asList(LOGIN, null)) {
+            HttpTester.Response response = api.call("POST", "/api/v1" + route,
+                    LocalApi.headers("Authorization", authorization, "Content-Type", type), form);
+
+            assertThat(response.getStatus()).as(route).isEqualTo(415);
+            assertThat(body(response).path("message").asText()).isEqualTo(BrowserRequests.NOT_JSON);
+        }
+    }
+
+    @ParameterizedTest(name = "POST {0}")
+    @ValueSource(strings = {"/requests/r-1/approve", "/cas/sm2-issuing/changeover", "/crls/sm2-issuing"})
+    void aBodilessPostWithoutAContentTypeStillReachesItsEndpoint(String route) throws Exception {
+        // curl -X POST and the CLI send no Content-Type without a body; the endpoint runs (here: no service, 500).
+        HttpTester.Response response = api.call("POST", "/api/v1" + route,
+                LocalApi.headers("Authorization", LOGIN, "Content-Type", ""), "");
+
+        assertThat(response.getStatus()).isEqualTo(500);
+        assertThat(api.call("POST", "/api/v1" + route, LocalApi.headers("Authorization", LOGIN,
+                "Content-Type", "application/json"), "").getStatus()).isEqualTo(500);
+    }
+
+    @Test
+    void theSignedRevocationTakesItsBinaryTypesAndNoForm() throws Exception {
+        for (String type : List.of("application/x-www-form-urlencoded", "text/plain", "application/json")) {
+            HttpTester.Response refused = api.call("POST", "/api/v1/revocations/signed",
+                    LocalApi.headers("Content-Type", type), "0");
+
+            assertThat(refused.getStatus()).as(type).isEqualTo(415);
+            assertThat(body(refused).path("message").asText()).isEqualTo("the request body must be sent as "
+                    + "Content-Type: application/octet-stream or application/pkcs7-mime");
+        }
+        for (String type : List.of("application/pkcs7-mime", "application/pkcs7-mime; smime-type=signed-data",
+                "application/octet-stream", "")) {
+            assertThat(api.call("POST", "/api/v1/revocations/signed", LocalApi.headers("Content-Type", type), "0")
+                    .getStatus()).as(type).isEqualTo(500); // reached the (absent) revocation service
+        }
     }
 
     @Test
