@@ -58,19 +58,30 @@ final class HttpCertStore {
     record Answer(List<Item> items, boolean truncated) {
     }
 
-    Answer find(StoreQuery query) {
+    /**
+     * @param beforeSubscribers run before the published end-entity certificates are searched (the rate
+     *                          limit: it throws to refuse); never for a query a CA certificate answers by its
+     *                          own subject, name or key identifier, nor for CRLs
+     */
+    Answer find(StoreQuery query, Runnable beforeSubscribers) {
         List<Item> items = new ArrayList<>();
         boolean truncated = false;
         if (query.target().certificates()) {
+            boolean caItself = false;
             for (CertificateAuthority ca : registry.all()) {
                 // After a key changeover: the current certificate, the retired keys' and a root's links.
                 for (X509Certificate certificate : caCertificates(ca)) {
                     if (StoreKeys.of(certificate).matches(query.key(), query.value())) {
                         items.add(new Item(encoded(ca.name(), certificate), null, ca.name()));
+                        caItself |= query.key() != StoreKeys.Key.ISSUER_HASH;
                     }
                 }
             }
-            PublishedCertificates.Found found = published.find(query.key(), query.value(), MAX_CERTIFICATES);
+            // sHash, sKIDHash or name of a CA's own certificate name the CA, no subscriber: a relying party
+            // fetching the issuer is answered without the subscriber search and its token. iHash lists what
+            // a CA issued, so it always searches the subscribers.
+            PublishedCertificates.Found found = caItself ? new PublishedCertificates.Found(List.of(), false)
+                    : subscribers(query, beforeSubscribers);
             found.certificates().forEach(der -> items.add(new Item(der, null, null)));
             truncated = found.truncated();
         }
@@ -97,6 +108,11 @@ final class HttpCertStore {
             }
         }
         return new Answer(items, truncated);
+    }
+
+    private PublishedCertificates.Found subscribers(StoreQuery query, Runnable beforeSubscribers) {
+        beforeSubscribers.run();
+        return published.find(query.key(), query.value(), MAX_CERTIFICATES);
     }
 
     /**

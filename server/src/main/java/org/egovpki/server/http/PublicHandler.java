@@ -425,17 +425,17 @@ public final class PublicHandler extends Handler.Abstract {
      * like {@code /ca/<ca>.crt}, carry none, since a published certificate is taken off when revoked.
      */
     private void certStore(StoreQuery query, Request request, Response response, Callback callback, boolean head) {
-        if (query.findsByName()) {
-            Optional<Duration> wait = lookups.take(Request.getRemoteAddr(request));
-            if (wait.isPresent()) {
-                long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
-                response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(seconds));
-                responses.error(response, callback, 429, "RATE_LIMITED", "too many lookups by "
-                        + query.key().attribute() + " from this address; try again in " + seconds + " seconds", null);
-                return;
-            }
+        HttpCertStore.Answer answer;
+        try {
+            answer = store.find(query, () -> lookups.take(Request.getRemoteAddr(request)).ifPresent(wait -> {
+                throw new RateLimited(Math.max(1, (wait.toMillis() + 999) / 1000));
+            }));
+        } catch (RateLimited e) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(e.seconds));
+            responses.error(response, callback, 429, "RATE_LIMITED", "too many lookups by "
+                    + query.key().attribute() + " from this address; try again in " + e.seconds + " seconds", null);
+            return;
         }
-        HttpCertStore.Answer answer = store.find(query);
         List<HttpCertStore.Item> items = answer.items();
         if (items.isEmpty()) {
             // The value is not echoed: an email address or a name is personal data.
@@ -456,6 +456,17 @@ public final class PublicHandler extends Handler.Abstract {
         MultipartMixed body = MultipartMixed.of(items.stream()
                 .map(i -> new MultipartMixed.Part(i.contentType(), i.der())).toList());
         responses.bytes(response, callback, 200, body.contentType(), body.bytes(), head);
+    }
+
+    /** A store query that would search the subscribers' certificates while its client's bucket is empty. */
+    private static final class RateLimited extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final long seconds;
+
+        RateLimited(long seconds) {
+            super(null, null, false, false);
+            this.seconds = seconds;
+        }
     }
 
     /** RFC 9110 §13.1: If-None-Match wins over If-Modified-Since when both are sent. */

@@ -47,18 +47,6 @@ record StoreQuery(Target target, StoreKeys.Key key, String value) {
     private static final Pattern BASE64_HASH = Pattern.compile("[A-Za-z0-9+/]{27}");
     private static final int MAX_TEXT = 255;
 
-    /**
-     * Whether this query finds certificates by what names a subscriber — a name, an email address, or
-     * the hash of a subject DN anyone can compute from a guessed name — and so could walk a list of
-     * people: such queries are rate-limited per client address like the {@code /lookup} page. Queries
-     * by issuer or key identifier hash, and CRLs by CA name, need no limit: they need the issuer's or
-     * the subscriber's certificate already, or find only what a CA publishes.
-     */
-    boolean findsByName() {
-        return target.certificates() && (key == StoreKeys.Key.NAME || key == StoreKeys.Key.EMAIL
-                || key == StoreKeys.Key.SUBJECT_HASH);
-    }
-
     /** The target a path names, if it is one of the store's. */
     static Optional<Target> target(String path) {
         return switch (path) {

@@ -68,11 +68,19 @@ class PublicHandlerRateLimitTest {
     }
 
     @Test
-    void lookupsThatNeedTheCertificateAlreadyAndCrlsByCaNameAreNotLimited() throws Exception {
+    void everyQueryThatReachesTheSubscribersCertificatesIsLimitedWhateverItsKey() throws Exception {
+        // iHash of a CA's subject lists up to 100 of its subscribers' certificates: no way around the limit.
+        assertThat(get("/certs?iHash=" + HASH).getStatus()).isEqualTo(404);
+        assertThat(get("/certs?sKIDHash=" + HASH).getStatus()).isEqualTo(404);
+        assertThat(get("/certs?iHash=" + HASH).getStatus()).isEqualTo(429);
+        assertThat(asked).containsExactly("iHash", "sKIDHash");
+    }
+
+    @Test
+    void crlLookupsAreNotLimited() throws Exception {
         for (int i = 0; i < 5; i++) {
-            assertThat(get("/certs?iHash=" + HASH).getStatus()).isEqualTo(404);
-            assertThat(get("/certs?sKIDHash=" + HASH).getStatus()).isEqualTo(404);
             assertThat(get("/crls?name=sm2-issuing").getStatus()).isEqualTo(404);
+            assertThat(get("/crls?iHash=" + HASH).getStatus()).isEqualTo(404);
         }
     }
 

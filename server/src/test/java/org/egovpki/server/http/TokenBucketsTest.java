@@ -75,4 +75,25 @@ public class TokenBucketsTest {
     void nonsenseLimitsAreRefused() {
         assertThatThrownBy(() -> new TokenBuckets(clock, 0, 1, 1)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void anIpv6ClientIsLimitedByItsSlash64SoRotatingAddressesInsideItDoesNotEscape() {
+        TokenBuckets buckets = new TokenBuckets(Clock.fixed(java.time.Instant.EPOCH, java.time.ZoneOffset.UTC), 1,
+                1, 10);
+
+        assertThat(buckets.take("2001:db8:1:2::1")).isEmpty();
+        assertThat(buckets.take("2001:db8:1:2:ffff:ffff:ffff:fffe")).as("same /64").isPresent();
+        assertThat(buckets.take("[2001:0DB8:1:2::9%eth0]")).as("same /64, other spelling").isPresent();
+        assertThat(buckets.take("2001:db8:1:3::1")).as("another /64").isEmpty();
+        assertThat(buckets.take("10.0.0.1")).isEmpty();
+        assertThat(buckets.take("::ffff:10.0.0.1")).as("IPv4-mapped: the IPv4 address").isPresent();
+    }
+
+    @Test
+    void theClientKeyOfAnAddress() {
+        assertThat(TokenBuckets.clientKey("2001:db8:1:2:3:4:5:6")).isEqualTo("2001:db8:1:2::/64");
+        assertThat(TokenBuckets.clientKey("::1")).isEqualTo("0:0:0:0::/64");
+        assertThat(TokenBuckets.clientKey("192.0.2.7")).isEqualTo("192.0.2.7");
+        assertThat(TokenBuckets.clientKey("other")).isEqualTo("other");
+    }
 }
