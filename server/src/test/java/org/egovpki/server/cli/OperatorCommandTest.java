@@ -82,7 +82,7 @@ class OperatorCommandTest {
         assertThat(badName).isEqualTo(ApiClient.EXIT_REFUSED);
         assertThat(badType).isEqualTo(ApiClient.EXIT_REFUSED);
         assertThat(err.toString()).contains("name contains the control or format character U+0000")
-                .contains("businessTypes must be a business type identifier");
+                .contains("businessTypes must be a business type name");
         try (var files = Files.list(dir)) {
             assertThat(files).as("nothing written to the data directory").isEmpty();
         }

@@ -43,10 +43,10 @@ class ApplicationScopeTest {
         assertRefused(() -> ApplicationScope.checkAssignment(EnumSet.of(Role.APPLICATION_ADMIN, Role.CA_ADMIN),
                 Set.of("tax")), "role APPLICATION_ADMIN cannot be combined with [CA_ADMIN]");
         assertRefused(() -> ApplicationScope.checkAssignment(EnumSet.of(Role.APPLICATION_ADMIN), Set.of(" ")),
-                "businessTypes must be a business type identifier");
+                "businessTypes must be a business type name");
         for (String odd : new String[] {"a\u0000b", "tax\u202e", "<script>x</script>", "*)(x=*", "t".repeat(65)}) {
             assertRefused(() -> ApplicationScope.checkAssignment(EnumSet.of(Role.APPLICATION_ADMIN), Set.of(odd)),
-                    "businessTypes must be a business type identifier");
+                    "businessTypes must be a business type name");
         }
     }
 
