@@ -2,7 +2,6 @@ package org.egovpki.server.http;
 
 import java.security.cert.CertificateEncodingException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,7 +74,8 @@ public final class PublicHandler extends Handler.Abstract {
     /**
      * @param published the end-entity certificates the directory publishes, for the RFC 4387 store
      * @param lookups   the per-client-address buckets of lookups by name, shared with the {@code /lookup}
-     *                  page: the store's name, email and subject-hash queries draw on them
+     *                  page: every store query that reaches the subscribers' certificates draws on them
+     *                  (never one answered by a CA certificate or a CRL)
      */
     public PublicHandler(CaRegistry registry, CaPublications publications, PublishedCertificates published,
                          PublicationUrls urls, DirectoryNames names, String ldapUrl, Clock clock,
