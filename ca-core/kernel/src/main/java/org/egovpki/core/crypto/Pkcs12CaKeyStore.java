@@ -1,20 +1,29 @@
 package org.egovpki.core.crypto;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.Key;
 import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,26 +38,27 @@ import org.slf4j.LoggerFactory;
  *       keystore, never half of one. It is created owner-only (0600) where POSIX permissions
  *       exist.</li>
  *   <li>An alias, once written, is never overwritten: losing a CA key by a typo is not
- *       recoverable. Aliases are lower-case ({@value KeyEntryRules#ALIAS_RULE}) because Bouncy Castle's
- *       PKCS#12 store compares aliases ignoring case.</li>
+ *       recoverable. Aliases are lower-case ({@value KeyEntryRules#ALIAS_RULE}) because PKCS#12
+ *       readers (Bouncy Castle's among them) compare aliases ignoring case; so does this store.</li>
  *   <li>Each entry's private key matches the first certificate of its chain, and each
  *       certificate of the chain is signed by the next one (checked on {@link #put}).</li>
  *   <li>The private keys never leave this class except inside a {@link CaSigner}.</li>
  * </ul>
  *
- * <p>The file is written by Bouncy Castle's PKCS#12 implementation (the JDK's does not know
- * SM2 keys) with PBES2/PBKDF2-HMAC-SHA256 and AES-256 for keys and AES-128 for certificates
- * ({@code PKCS12-AES256-AES128}); plain BC {@code "PKCS12"} would use 3DES and RC2-40, which
- * OpenSSL 3 refuses to read without {@code -legacy}. Storing takes a second or more because of
- * the PBKDF iteration counts (600,000 per key); that is the price of a guessed password being
- * expensive. Opening reads the file with {@link Pkcs12Reader} (the same derivations through the
- * JDK's SHA instructions, about half the CPU), and with Bouncy Castle's loader whatever that does
- * not read.
+ * <p>The file is laid out as Bouncy Castle's {@code PKCS12-AES256-AES128} store writes it (PBES2 with
+ * PBKDF2-HMAC-SHA256 and AES-256 for keys, AES-128 for certificates), which OpenSSL 3 reads without
+ * {@code -legacy}, but it is written and read by {@link Pkcs12File}: a key is encrypted once, when it
+ * is put, and decrypted when its signer is first asked for. A put costs the new key's derivation plus
+ * two (certificates and MAC) whatever the number of keys, and an open two, where Bouncy Castle's store
+ * decrypted and re-encrypted every key each time (600,000 PBKDF2 iterations each, about half a
+ * second) — a CA store grows by a sync-signing key per CA every 20 days. Files in another layout
+ * (older or foreign ones) are opened with Bouncy Castle's loader and written in this layout at the
+ * next put.
  *
  * <p>Thread-safe: all access is synchronised on this instance. Only one process may write a
  * given file.
  */
-public final class Pkcs12CaKeyStore extends JcaKeyStoreEntries {
+public final class Pkcs12CaKeyStore implements CaKeyStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pkcs12CaKeyStore.class);
 
@@ -57,9 +67,12 @@ public final class Pkcs12CaKeyStore extends JcaKeyStoreEntries {
     private final Path file;
     private final char[] password;
     private final SecureRandom random;
+    /** The entries by lower-case alias, in the order they were stored. */
+    private final Map<String, Pkcs12File.Entry> entries = new LinkedHashMap<>();
+    /** The private keys decrypted so far (or put in this process), by lower-case alias. */
+    private final Map<String, PrivateKey> keys = new HashMap<>();
 
-    private Pkcs12CaKeyStore(Path file, char[] password, SecureRandom random, KeyStore keyStore) {
-        super(keyStore, password, "CA keystore " + file);
+    private Pkcs12CaKeyStore(Path file, char[] password, SecureRandom random) {
         this.file = file;
         this.password = password;
         this.random = random;
@@ -73,7 +86,8 @@ public final class Pkcs12CaKeyStore extends JcaKeyStoreEntries {
     /**
      * Opens the keystore at {@code file}, or creates an empty one there (and any missing parent
      * directories) if the file does not exist. The password is copied; the caller may wipe its
-     * array afterwards.
+     * array afterwards. Opening checks the password (the file's MAC) and reads the certificates;
+     * a private key is decrypted when its signer is first asked for.
      *
      * @param random randomness for the signers handed out by {@link #signer(String)}
      * @throws IllegalStateException if the file cannot be read or written, or if the password is
@@ -87,14 +101,12 @@ public final class Pkcs12CaKeyStore extends JcaKeyStoreEntries {
             throw new IllegalArgumentException("the password for CA keystore " + file
                     + " is empty; a CA keystore needs a password");
         }
-        char[] ownPassword = password.clone();
         Path absolute = file.toAbsolutePath();
-        Pkcs12CaKeyStore store;
+        Pkcs12CaKeyStore store = new Pkcs12CaKeyStore(absolute, password.clone(), random);
         if (Files.exists(absolute)) {
-            store = new Pkcs12CaKeyStore(absolute, ownPassword, random, load(absolute, ownPassword));
+            store.load();
             store.warnIfReadableByOthers();
         } else {
-            store = new Pkcs12CaKeyStore(absolute, ownPassword, random, empty());
             // Written at once so the password is bound to the file from the first start on.
             store.persist();
             LOG.info("Created empty CA keystore {}", absolute);
@@ -120,7 +132,8 @@ public final class Pkcs12CaKeyStore extends JcaKeyStoreEntries {
 
     /**
      * Adds a CA key with its chain (the CA's own certificate first, then its issuers) and
-     * persists the keystore atomically before returning.
+     * persists the keystore atomically before returning. Only this key is encrypted; the others are
+     * written as they were.
      *
      * @throws IllegalArgumentException if the alias is malformed, the chain empty, the key not the
      *     chain's first certificate's, or a certificate not signed by the next one
@@ -138,28 +151,59 @@ public final class Pkcs12CaKeyStore extends JcaKeyStoreEntries {
             throw new IllegalStateException("CA keystore " + file + " already holds alias \"" + alias
                     + "\"; CA keys are never overwritten, choose a new alias");
         }
+        Pkcs12File.Entry entry;
         try {
-            keyStore().setKeyEntry(alias, key, password, ownChain);
+            entry = Pkcs12File.seal(alias, key, List.of(ownChain), password, random);
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot put CA key \"" + alias + "\" into keystore " + file
                     + ": " + e.getMessage(), e);
         }
+        String name = name(alias);
+        entries.put(name, entry);
         try {
             persist();
         } catch (RuntimeException e) {
-            try {
-                keyStore().deleteEntry(alias);
-            } catch (GeneralSecurityException rollback) {
-                e.addSuppressed(rollback);
-            }
+            entries.remove(name);
             throw e;
         }
+        keys.put(name, key);
         LOG.info("Stored CA key \"{}\" ({}) in {}", alias, signer.algorithm(), file);
     }
 
     @Override
-    CaSigner newSigner(PrivateKey key, PublicKey publicKey) {
-        return new CaSigner(key, publicKey, random);
+    public synchronized boolean contains(String alias) {
+        return entries.containsKey(name(alias));
+    }
+
+    @Override
+    public synchronized Optional<CaSigner> signer(String alias) {
+        String name = name(alias);
+        Pkcs12File.Entry entry = entries.get(name);
+        if (entry == null) {
+            return Optional.empty();
+        }
+        PrivateKey key = keys.get(name);
+        if (key == null) {
+            try {
+                key = Pkcs12File.open(entry, password);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot read CA key \"" + alias + "\" from CA keystore " + file
+                        + ": " + e.getMessage() + "; restore the file from a backup", e);
+            }
+            keys.put(name, key);
+        }
+        return Optional.of(new CaSigner(key, entry.chain().get(0).getPublicKey(), random));
+    }
+
+    @Override
+    public synchronized List<X509Certificate> chain(String alias) {
+        Pkcs12File.Entry entry = entries.get(name(alias));
+        return entry == null ? List.of() : entry.chain();
+    }
+
+    @Override
+    public synchronized Set<String> aliases() {
+        return entries.values().stream().map(Pkcs12File.Entry::alias).collect(Collectors.toUnmodifiableSet());
     }
 
     @Override
@@ -167,18 +211,12 @@ public final class Pkcs12CaKeyStore extends JcaKeyStoreEntries {
         return "Pkcs12CaKeyStore[" + file + "]";
     }
 
-    private static KeyStore empty() {
-        try {
-            KeyStore keyStore = KeyStore.getInstance(STORE_TYPE, BouncyCastle.PROVIDER);
-            keyStore.load(null, null);
-            return keyStore;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("Bouncy Castle cannot create a " + STORE_TYPE + " keystore: "
-                    + e.getMessage(), e);
-        }
+    /** Aliases compare ignoring case, as in every PKCS#12 reader. */
+    private static String name(String alias) {
+        return Objects.requireNonNull(alias, "alias").toLowerCase(Locale.ROOT);
     }
 
-    private static KeyStore load(Path file, char[] password) {
+    private void load() {
         byte[] content;
         try {
             content = Files.readAllBytes(file);
@@ -187,30 +225,54 @@ public final class Pkcs12CaKeyStore extends JcaKeyStoreEntries {
                     + "; check that the file is readable by this process", e);
         }
         try {
-            Optional<KeyStore> read = Pkcs12Reader.read(content, password, STORE_TYPE);
+            Optional<List<Pkcs12File.Entry>> read = Pkcs12File.read(content, password);
             if (read.isPresent()) {
-                return read.get();
+                read.get().forEach(entry -> entries.put(name(entry.alias()), entry));
+                return;
             }
         } catch (GeneralSecurityException | RuntimeException e) {
             // Bouncy Castle's loader below decides: it says why a file is refused, in its words.
-            LOG.debug("The fast PKCS#12 reader did not read {}: {}", file, e.toString());
+            LOG.debug("The PKCS#12 reader did not read {}: {}", file, e.toString());
         }
+        loadWithBouncyCastle(content);
+    }
+
+    /**
+     * A file in another layout: Bouncy Castle's loader reads any protection scheme. Its keys are
+     * encrypted into this store's layout now (once), and the file is rewritten at the next put.
+     */
+    private void loadWithBouncyCastle(byte[] content) {
+        KeyStore keyStore;
         try {
-            // BC's PKCS#12 loader reads any protection scheme; the type only decides how store() writes.
-            KeyStore keyStore = KeyStore.getInstance(STORE_TYPE, BouncyCastle.PROVIDER);
+            keyStore = KeyStore.getInstance(STORE_TYPE, BouncyCastle.PROVIDER);
             keyStore.load(new ByteArrayInputStream(content), password);
-            return keyStore;
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             throw new IllegalStateException("cannot open CA keystore " + file
                     + ": wrong password or corrupted file (" + e.getMessage() + ")", e);
+        }
+        try {
+            for (String alias : Collections.list(keyStore.aliases())) {
+                if (!keyStore.isKeyEntry(alias)) {
+                    continue;
+                }
+                Key key = keyStore.getKey(alias, password);
+                Certificate[] chain = keyStore.getCertificateChain(alias);
+                if (!(key instanceof PrivateKey privateKey) || chain == null || chain.length == 0) {
+                    throw new IllegalStateException("CA keystore " + file + " holds \"" + alias
+                            + "\" without a private key or without its certificate chain; restore it from a backup");
+                }
+                List<X509Certificate> certificates = Arrays.stream(chain).map(X509Certificate.class::cast).toList();
+                entries.put(name(alias), Pkcs12File.seal(alias, privateKey, certificates, password, random));
+                keys.put(name(alias), privateKey);
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read the keys of CA keystore " + file + ": " + e.getMessage(), e);
         }
     }
 
     private void persist() {
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            keyStore().store(out, password);
-            AtomicFiles.writeOwnerOnly(file, out.toByteArray());
+            AtomicFiles.writeOwnerOnly(file, Pkcs12File.write(List.copyOf(entries.values()), password, random));
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot write CA keystore " + file + ": " + e
                     + "; check that its directory exists and is writable", e);
@@ -228,5 +290,4 @@ public final class Pkcs12CaKeyStore extends JcaKeyStoreEntries {
             LOG.warn("Cannot read the permissions of CA keystore {}: {}", file, e.toString());
         }
     }
-
 }

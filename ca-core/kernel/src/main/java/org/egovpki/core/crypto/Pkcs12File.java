@@ -3,18 +3,20 @@ package org.egovpki.core.crypto;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
+import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
@@ -26,12 +28,18 @@ import javax.crypto.spec.PBEParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1EncodableVector;
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.ASN1Set;
 import org.bouncycastle.asn1.DERBMPString;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.DERSet;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.oiw.OIWObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.Attribute;
@@ -40,6 +48,8 @@ import org.bouncycastle.asn1.pkcs.CertBag;
 import org.bouncycastle.asn1.pkcs.ContentInfo;
 import org.bouncycastle.asn1.pkcs.EncryptedData;
 import org.bouncycastle.asn1.pkcs.EncryptedPrivateKeyInfo;
+import org.bouncycastle.asn1.pkcs.EncryptionScheme;
+import org.bouncycastle.asn1.pkcs.KeyDerivationFunc;
 import org.bouncycastle.asn1.pkcs.MacData;
 import org.bouncycastle.asn1.pkcs.PBES2Parameters;
 import org.bouncycastle.asn1.pkcs.PBKDF2Params;
@@ -48,43 +58,182 @@ import org.bouncycastle.asn1.pkcs.Pfx;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.pkcs.SafeBag;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.DigestInfo;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
- * Reads the PKCS#12 files {@link Pkcs12CaKeyStore} writes, faster than Bouncy Castle's loader, with
- * the same protection checked.
+ * The PKCS#12 file of a {@link Pkcs12CaKeyStore}, held as its parts so that each private key is
+ * encrypted once, when it is stored, and decrypted only when it is used.
  *
- * <p>Why: a file holds one PBKDF2 derivation (600,000 iterations of HMAC-SHA256) per private key,
- * one for the certificates and one PKCS#12 key derivation for the MAC; Bouncy Castle runs them one
- * after the other in pure Java, about 2.8 s for a CA store of four keys on these machines, most of
- * a restart. Here every derivation runs through the JDK's providers, whose SHA-256 and SHA-1 use
- * the processor's SHA instructions once compiled: about 1.9 s of CPU for the same file, from a cold
- * JVM (measured in docs/benchmarks.md, "footprint"). The iteration counts are the file's: nothing
- * is weakened. (Running the derivations on parallel threads cost more CPU than it saved on these
- * 2-core machines, so they run one after the other.)
+ * <p>Why: every private key is protected by its own PBKDF2 derivation (600,000 iterations of
+ * HMAC-SHA256). Bouncy Castle's key store decrypts every key when a file is opened and encrypts
+ * every key again whenever the file is written, so the cost of an open and of a put grew with the
+ * number of keys — and a CA store only grows: each CA's sync-signing key is renewed every 20 days
+ * and the old entries stay. A year of renewals for two CAs would have made every restart decrypt
+ * some 40 keys and every renewal re-encrypt them (about 0.5 s each on these machines). Here a key's
+ * bag, once encrypted, is written again byte for byte; an open checks the MAC and decrypts the
+ * certificates (two derivations whatever the number of keys); {@link #open} decrypts one key when
+ * its signer is first asked for. All derivations run through the JDK's providers, whose SHA-256
+ * and SHA-1 use the processor's SHA instructions, about twice as fast as Bouncy Castle's pure Java.
+ * The iteration counts are not lowered: nothing is weakened.
  *
- * <p>Only the layout Bouncy Castle's {@code PKCS12-AES256-AES128} store writes is handled: a MAC
- * with SHA-1 or SHA-256, PBES2 with PBKDF2-HMAC-SHA256 and AES-CBC for the key bags and the
- * certificate bags, and a friendly name on every key. For anything else {@link #read} answers empty
- * and the caller loads the file with Bouncy Castle, which reads every scheme. The MAC is checked
- * before anything read is returned.
+ * <p>The layout is the one Bouncy Castle's {@code PKCS12-AES256-AES128} store writes, which OpenSSL 3
+ * reads without {@code -legacy}: the shrouded key bags (PBES2, PBKDF2-HMAC-SHA256, AES-256-CBC) in
+ * a data part, the certificate bags encrypted in one part (PBES2, AES-128-CBC), and a MAC over both.
+ * Files written here carry an HMAC-SHA256 MAC (1,200,000 iterations of PKCS#12's key derivation
+ * with SHA-256); files Bouncy Castle wrote carry HMAC-SHA1 with the same count, and read as well.
+ * {@link #read} answers empty for any other layout, which the caller then loads with Bouncy
+ * Castle's loader. The MAC is checked before anything read is returned.
  */
-final class Pkcs12Reader {
+final class Pkcs12File {
+
+    /** PBKDF2 iterations of every key bag and of the certificate part (OWASP's figure for SHA-256). */
+    static final int ITERATIONS = 600_000;
+    /** Iterations of the MAC's PKCS#12 key derivation: Bouncy Castle's count, with SHA-256 here. */
+    static final int MAC_ITERATIONS = 1_200_000;
 
     private static final ASN1ObjectIdentifier HMAC_SHA256 = PKCSObjectIdentifiers.id_hmacWithSHA256;
+    private static final int SALT_BYTES = 20;
 
-    private Pkcs12Reader() {
+    /**
+     * A key entry: the key's bag as encrypted once (its alias and local key id among the bag's
+     * attributes) and its certificate chain, CA certificate first.
+     */
+    record Entry(String alias, SafeBag keyBag, List<X509Certificate> chain) {
+
+        Entry {
+            Objects.requireNonNull(alias, "alias");
+            Objects.requireNonNull(keyBag, "keyBag");
+            chain = List.copyOf(chain);
+            if (chain.isEmpty()) {
+                throw new IllegalArgumentException("the key \"" + alias + "\" has no certificate chain");
+            }
+        }
+
+        /** The bag's local key id: the attribute the first certificate of the chain carries too. */
+        byte[] localKeyId() {
+            return Pkcs12File.localKeyId(keyBag).getOctets();
+        }
+    }
+
+    private Pkcs12File() {
     }
 
     /**
-     * The key entries of {@code content} in a new in-memory Bouncy Castle key store of {@code type},
-     * their keys under {@code password}, or empty when the file uses a layout this reader does not
-     * handle.
+     * Encrypts {@code key} into a shrouded key bag under {@code password}: the one derivation a new
+     * key costs.
+     */
+    static Entry seal(String alias, PrivateKey key, List<X509Certificate> chain, char[] password,
+                      SecureRandom random) throws GeneralSecurityException {
+        byte[] plain = key.getEncoded();
+        if (plain == null) {
+            throw new GeneralSecurityException("the key \"" + alias + "\" cannot be exported to be stored in a file");
+        }
+        try {
+            Pbes2 scheme = Pbes2.fresh(256, random);
+            EncryptedPrivateKeyInfo info = new EncryptedPrivateKeyInfo(scheme.algorithm(),
+                    scheme.encrypt(plain, password));
+            byte[] localKeyId = MessageDigest.getInstance("SHA-1").digest(chain.get(0).getEncoded());
+            return new Entry(alias, new SafeBag(PKCSObjectIdentifiers.pkcs8ShroudedKeyBag, info,
+                    attributes(alias, localKeyId)), chain);
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+        }
+    }
+
+    /** Decrypts the private key of {@code entry}. */
+    static PrivateKey open(Entry entry, char[] password) throws GeneralSecurityException {
+        EncryptedPrivateKeyInfo info = EncryptedPrivateKeyInfo.getInstance(entry.keyBag().getBagValue());
+        Pbes2 scheme = Pbes2.of(info.getEncryptionAlgorithm()).orElseThrow(() -> new GeneralSecurityException(
+                "the key \"" + entry.alias() + "\" is protected by a scheme this store does not decrypt"));
+        byte[] plain = scheme.decrypt(info.getEncryptedData(), password);
+        try {
+            return privateKey(plain);
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+        }
+    }
+
+    /**
+     * The file of {@code entries} under {@code password}: their key bags as they are, the
+     * certificates of their chains encrypted afresh, and a fresh MAC. Costs two derivations, however
+     * many entries there are.
+     */
+    static byte[] write(List<Entry> entries, char[] password, SecureRandom random) throws GeneralSecurityException {
+        try {
+            ASN1EncodableVector keyBags = new ASN1EncodableVector();
+            for (Entry entry : entries) {
+                keyBags.add(entry.keyBag());
+            }
+            Pbes2 certificateScheme = Pbes2.fresh(128, random);
+            byte[] certificates = new DERSequence(certificateBags(entries)).getEncoded(ASN1Encoding.DER);
+            EncryptedData encrypted = new EncryptedData(PKCSObjectIdentifiers.data, certificateScheme.algorithm(),
+                    new DEROctetString(certificateScheme.encrypt(certificates, password)));
+            AuthenticatedSafe safe = new AuthenticatedSafe(new ContentInfo[] {
+                new ContentInfo(PKCSObjectIdentifiers.data,
+                        new DEROctetString(new DERSequence(keyBags).getEncoded(ASN1Encoding.DER))),
+                new ContentInfo(PKCSObjectIdentifiers.encryptedData, encrypted)});
+            byte[] authenticated = safe.getEncoded(ASN1Encoding.DER);
+
+            byte[] macSalt = new byte[SALT_BYTES];
+            random.nextBytes(macSalt);
+            Mac mac = Mac.getInstance("HmacPBESHA256");
+            mac.init(new PasswordKey(password), new PBEParameterSpec(macSalt, MAC_ITERATIONS));
+            MacData macData = new MacData(new DigestInfo(
+                    new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256, DERNull.INSTANCE),
+                    mac.doFinal(authenticated)), macSalt, MAC_ITERATIONS);
+            return new Pfx(new ContentInfo(PKCSObjectIdentifiers.data, new DEROctetString(authenticated)), macData)
+                    .getEncoded(ASN1Encoding.DER);
+        } catch (IOException e) {
+            throw new GeneralSecurityException("cannot encode the PKCS#12 file: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Each entry's first certificate with the entry's alias and local key id, then every other
+     * certificate of the chains once.
+     */
+    private static ASN1EncodableVector certificateBags(List<Entry> entries) throws GeneralSecurityException {
+        ASN1EncodableVector bags = new ASN1EncodableVector();
+        Set<String> written = new HashSet<>();
+        Set<String> certificatesWritten = new HashSet<>();
+        for (Entry entry : entries) {
+            byte[] der = entry.chain().get(0).getEncoded();
+            if (written.add(hex(der) + "/" + hex(entry.localKeyId()))) {
+                bags.add(certificateBag(der, attributes(entry.alias(), entry.localKeyId())));
+                certificatesWritten.add(hex(der));
+            }
+        }
+        for (Entry entry : entries) {
+            for (X509Certificate certificate : entry.chain().subList(1, entry.chain().size())) {
+                byte[] der = certificate.getEncoded();
+                if (certificatesWritten.add(hex(der))) {
+                    bags.add(certificateBag(der, null));
+                }
+            }
+        }
+        return bags;
+    }
+
+    private static SafeBag certificateBag(byte[] der, ASN1Set attributes) {
+        return new SafeBag(PKCSObjectIdentifiers.certBag,
+                new CertBag(PKCSObjectIdentifiers.x509Certificate, new DEROctetString(der)), attributes);
+    }
+
+    private static ASN1Set attributes(String alias, byte[] localKeyId) {
+        return new DERSet(new ASN1Encodable[] {
+            new Attribute(PKCSObjectIdentifiers.pkcs_9_at_friendlyName, new DERSet(new DERBMPString(alias))),
+            new Attribute(PKCSObjectIdentifiers.pkcs_9_at_localKeyId, new DERSet(new DEROctetString(localKeyId)))});
+    }
+
+    /**
+     * The key entries of {@code content}, their keys still encrypted, or empty when the file uses a
+     * layout this class does not handle.
      *
      * @throws GeneralSecurityException if the MAC does not match (wrong password or damaged file),
-     *     or a bag does not decrypt or decode
+     *     or a part does not decrypt or decode
      */
-    static Optional<KeyStore> read(byte[] content, char[] password, String type) throws GeneralSecurityException {
+    static Optional<List<Entry>> read(byte[] content, char[] password) throws GeneralSecurityException {
         Pfx pfx;
         byte[] authenticated;
         List<ContentInfo> parts;
@@ -132,16 +281,14 @@ final class Pkcs12Reader {
                 return Optional.empty();
             }
         }
-        List<PrivateKey> keys = new ArrayList<>(keyBags.size());
         for (SafeBag bag : keyBags) {
             EncryptedPrivateKeyInfo info = EncryptedPrivateKeyInfo.getInstance(bag.getBagValue());
-            Optional<Pbes2> scheme = Pbes2.of(info.getEncryptionAlgorithm());
-            if (scheme.isEmpty() || friendlyName(bag).isEmpty() || localKeyId(bag) == null) {
+            if (Pbes2.of(info.getEncryptionAlgorithm()).isEmpty() || friendlyName(bag).isEmpty()
+                    || localKeyId(bag) == null) {
                 return Optional.empty();
             }
-            keys.add(privateKey(scheme.get().decrypt(info.getEncryptedData(), password)));
         }
-        return Optional.of(keyStore(type, password, keyBags, keys, certificateBags));
+        return Optional.of(entries(keyBags, certificateBags));
     }
 
     private static PrivateKey privateKey(byte[] encoded) throws GeneralSecurityException {
@@ -158,8 +305,8 @@ final class Pkcs12Reader {
         }
     }
 
-    private static KeyStore keyStore(String type, char[] password, List<SafeBag> keyBags, List<PrivateKey> keys,
-                                     List<SafeBag> certificateBags) throws GeneralSecurityException {
+    private static List<Entry> entries(List<SafeBag> keyBags, List<SafeBag> certificateBags)
+            throws GeneralSecurityException {
         CertificateFactory factory = CertificateFactory.getInstance("X.509", BouncyCastle.PROVIDER);
         Map<String, X509Certificate> byLocalKeyId = new LinkedHashMap<>();
         List<X509Certificate> certificates = new ArrayList<>();
@@ -176,23 +323,16 @@ final class Pkcs12Reader {
                 byLocalKeyId.put(hex(id.getOctets()), certificate);
             }
         }
-        KeyStore keyStore = KeyStore.getInstance(type, BouncyCastle.PROVIDER);
-        try {
-            keyStore.load(null, null);
-        } catch (IOException e) {
-            throw new GeneralSecurityException(e.getMessage(), e);
-        }
-        for (int i = 0; i < keyBags.size(); i++) {
-            SafeBag bag = keyBags.get(i);
+        List<Entry> entries = new ArrayList<>(keyBags.size());
+        for (SafeBag bag : keyBags) {
             String alias = friendlyName(bag).orElseThrow();
             X509Certificate first = byLocalKeyId.get(hex(localKeyId(bag).getOctets()));
             if (first == null) {
                 throw new GeneralSecurityException("the key \"" + alias + "\" has no certificate in the file");
             }
-            keyStore.setKeyEntry(alias, keys.get(i), password,
-                    chain(first, certificates).toArray(X509Certificate[]::new));
+            entries.add(new Entry(alias, bag, chain(first, certificates)));
         }
-        return keyStore;
+        return entries;
     }
 
     /** {@code first}, then its issuer among {@code certificates}, and so on up to a self-issued one. */
@@ -289,8 +429,16 @@ final class Pkcs12Reader {
         return java.util.HexFormat.of().formatHex(bytes);
     }
 
-    /** PBES2 with PBKDF2-HMAC-SHA256 and AES-CBC, the only scheme this reader decrypts. */
+    /** PBES2 with PBKDF2-HMAC-SHA256 and AES-CBC, the only scheme this class encrypts and decrypts. */
     private record Pbes2(byte[] salt, int iterations, int keyBits, byte[] iv) {
+
+        static Pbes2 fresh(int keyBits, SecureRandom random) {
+            byte[] salt = new byte[SALT_BYTES];
+            random.nextBytes(salt);
+            byte[] iv = new byte[16];
+            random.nextBytes(iv);
+            return new Pbes2(salt, ITERATIONS, keyBits, iv);
+        }
 
         static Optional<Pbes2> of(AlgorithmIdentifier algorithm) {
             if (!PKCSObjectIdentifiers.id_PBES2.equals(algorithm.getAlgorithm())) {
@@ -320,7 +468,26 @@ final class Pkcs12Reader {
             return Optional.of(new Pbes2(kdf.getSalt(), kdf.getIterationCount().intValueExact(), keyBits, iv));
         }
 
+        /** The algorithm identifier that names this scheme and its parameters, as Bouncy Castle writes it. */
+        AlgorithmIdentifier algorithm() {
+            PBKDF2Params kdf = new PBKDF2Params(salt, iterations, keyBits / 8,
+                    new AlgorithmIdentifier(HMAC_SHA256, DERNull.INSTANCE));
+            ASN1ObjectIdentifier cipher = keyBits == 256 ? NISTObjectIdentifiers.id_aes256_CBC
+                    : NISTObjectIdentifiers.id_aes128_CBC;
+            return new AlgorithmIdentifier(PKCSObjectIdentifiers.id_PBES2, new PBES2Parameters(
+                    new KeyDerivationFunc(PKCSObjectIdentifiers.id_PBKDF2, kdf),
+                    new EncryptionScheme(cipher, new DEROctetString(iv))));
+        }
+
+        byte[] encrypt(byte[] plaintext, char[] password) throws GeneralSecurityException {
+            return crypt(Cipher.ENCRYPT_MODE, plaintext, password);
+        }
+
         byte[] decrypt(byte[] ciphertext, char[] password) throws GeneralSecurityException {
+            return crypt(Cipher.DECRYPT_MODE, ciphertext, password);
+        }
+
+        private byte[] crypt(int mode, byte[] input, char[] password) throws GeneralSecurityException {
             PBEKeySpec spec = new PBEKeySpec(password, salt, iterations, keyBits);
             byte[] key;
             try {
@@ -330,8 +497,8 @@ final class Pkcs12Reader {
             }
             try {
                 Cipher cipher = Cipher.getInstance("AES/CBC/PKCS5Padding");
-                cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(iv));
-                return cipher.doFinal(ciphertext);
+                cipher.init(mode, new SecretKeySpec(key, "AES"), new IvParameterSpec(iv));
+                return cipher.doFinal(input);
             } finally {
                 Arrays.fill(key, (byte) 0);
             }
