@@ -14,14 +14,15 @@ import java.util.Objects;
  * A test {@link CaKeyStore} over an in-memory Bouncy Castle PKCS#12 {@link KeyStore} that is never
  * written to a file, for tests about what is stored rather than about the file.
  *
- * <p>{@link Pkcs12CaKeyStore} re-encrypts and re-MACs its whole file (PBKDF2, tens of thousands of
- * iterations per entry) on every {@link #put} and again on every open; that is the product's
- * price of an expensive password guess, and made the CA's unit tests spend most of their time in
- * SHA-256. This store keeps the same rules on {@link #put} (alias syntax, no overwrite, key belongs
- * to the first certificate, each certificate signed by the next, checked by the same
- * {@link KeyEntryRules}) and the same reading side ({@link JcaKeyStoreEntries}), so code under test
- * sees the same behaviour. Sharing one instance between two objects under test stands for a
- * restart on the same file; the file round trip itself is {@code Pkcs12CaKeyStoreTest}'s subject.
+ * <p>{@link Pkcs12CaKeyStore} encrypts each key with 600,000 PBKDF2 iterations and re-encrypts its
+ * certificates and MAC on every {@link #put}; that is the product's price of an expensive password
+ * guess, and made the CA's unit tests spend most of their time in SHA-256. This store keeps the
+ * same rules on {@link #put} (alias syntax, no overwrite, key belongs to the first certificate,
+ * each certificate signed by the next, checked by the same {@link KeyEntryRules}) and reads its
+ * entries as the PKCS#11 store does ({@link JcaKeyStoreEntries}), so code under test sees the same
+ * behaviour. Sharing one instance between two objects under test stands for a restart on the same
+ * file; the file round trip itself is {@code Pkcs12CaKeyStoreTest}'s and {@code Pkcs12FileTest}'s
+ * subject.
  */
 public final class InMemoryCaKeyStore extends JcaKeyStoreEntries {
 

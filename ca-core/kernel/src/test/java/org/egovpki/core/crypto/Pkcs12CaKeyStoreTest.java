@@ -146,7 +146,12 @@ class Pkcs12CaKeyStoreTest {
                 "-passin", "pass:" + new String(PASSWORD));
 
         assertThat(info.exitCode()).as("%s", info).isZero();
-        assertThat(info.output()).as("%s", info).contains("AES-256-CBC", "hmacWithSHA256").doesNotContain("RC2");
+        assertThat(info.output()).as("%s", info).contains("MAC: sha256", "AES-256-CBC", "hmacWithSHA256")
+                .doesNotContain("RC2");
+        OpenSsl.Result keys = OpenSsl.run(dir, "pkcs12", "-in", file.toString(), "-nodes", "-nocerts",
+                "-passin", "pass:" + new String(PASSWORD));
+        assertThat(keys.exitCode()).as("%s", keys).isZero();
+        assertThat(keys.output()).as("the key decrypts").contains("friendlyName: sm2-root", "BEGIN PRIVATE KEY");
     }
 
     private X509Certificate root(String dn, KeyPair keyPair) {
