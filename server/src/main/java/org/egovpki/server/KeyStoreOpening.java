@@ -11,6 +11,7 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.egovpki.core.crypto.CaKeyStore;
 import org.egovpki.core.crypto.GeneratedSecret;
 import org.egovpki.core.crypto.KeystorePassword;
+import org.egovpki.core.crypto.Pkcs12CaKeyStore;
 import org.egovpki.core.km.centre.KmKeyStore;
 import org.egovpki.server.config.EgovPkiConfig;
 
@@ -18,11 +19,13 @@ import org.egovpki.server.config.EgovPkiConfig;
  * Opens the CA's and the KM's PKCS#12 key stores on a thread of their own while the directory
  * starts (step 5, docs/architecture.md).
  *
- * <p>Why: each store's file costs one PBKDF2 derivation of 600,000 iterations per key, plus the
- * certificates' and the MAC's, in Bouncy Castle's pure Java: about 3 s for the CA store and 1.5 s
- * for the KM store on these machines, most of a restart, while the embedded directory's start keeps
- * only one core busy. Nothing else changes: the same files, passwords and messages; a store that
- * cannot be opened fails the start where it did before, when its assembly asks for it.
+ * <p>Why: each store's file costs one PBKDF2 derivation of 600,000 iterations for the certificates
+ * and one for the MAC, and each key in service one more when it is decrypted: about a second or two
+ * on these machines, much of a restart, while the embedded directory's start keeps only one core
+ * busy. So the CA store's keys whose certificates are valid now are decrypted here too
+ * ({@link Pkcs12CaKeyStore#openKeysValidAt}); retired sync signers stay encrypted. Nothing else
+ * changes: the same files, passwords and messages; a store that cannot be opened fails the start
+ * where it did before, when its assembly asks for it.
  *
  * <p>Only what needs no directory and no operator is opened here: the CA store when it is the
  * PKCS#12 file and its password is known at start (not a locked start under key custody, not a
@@ -49,7 +52,13 @@ final class KeyStoreOpening {
         CompletableFuture<CaKeyStore> ca = new CompletableFuture<>();
         CompletableFuture<KmKeys> km = new CompletableFuture<>();
         if (caFile) {
-            open("egov-pki-ca-key-store", ca, () -> CaAssembly.keyStore(config.caKeys(), data, secrets, random));
+            open("egov-pki-ca-key-store", ca, () -> {
+                CaKeyStore store = CaAssembly.keyStore(config.caKeys(), data, secrets, random);
+                if (store instanceof Pkcs12CaKeyStore file) {
+                    file.openKeysValidAt(clock.instant());
+                }
+                return store;
+            });
         }
         open("egov-pki-km-key-store", km, () -> openKm(config.km(), data, clock, random));
         return new KeyStoreOpening(caFile ? ca : null, km);

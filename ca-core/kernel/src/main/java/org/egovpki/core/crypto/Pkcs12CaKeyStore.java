@@ -13,6 +13,7 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
@@ -193,6 +194,30 @@ public final class Pkcs12CaKeyStore implements CaKeyStore {
             keys.put(name, key);
         }
         return Optional.of(new CaSigner(key, entry.chain().get(0).getPublicKey(), random));
+    }
+
+    /**
+     * Decrypts now every key whose certificate is valid at {@code now} (the CA keys and the sync
+     * signers in service), so that their first {@link #signer} costs nothing; keys whose
+     * certificates have expired, such as retired sync signers, stay encrypted until asked for. For a
+     * start that opens the store on a thread of its own while other work goes on.
+     *
+     * @return how many keys were decrypted
+     * @throws IllegalStateException as {@link #signer} does, for a key that cannot be decrypted
+     */
+    public synchronized int openKeysValidAt(Instant now) {
+        Objects.requireNonNull(now, "now");
+        int opened = 0;
+        for (Pkcs12File.Entry entry : entries.values()) {
+            X509Certificate certificate = entry.chain().get(0);
+            boolean valid = !now.isBefore(certificate.getNotBefore().toInstant())
+                    && !now.isAfter(certificate.getNotAfter().toInstant());
+            if (valid && !keys.containsKey(name(entry.alias()))) {
+                signer(entry.alias());
+                opened++;
+            }
+        }
+        return opened;
     }
 
     @Override

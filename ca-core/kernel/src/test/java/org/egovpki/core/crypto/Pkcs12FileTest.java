@@ -124,15 +124,7 @@ class Pkcs12FileTest {
     void openingDecryptsNoKeyUntilItsSignerIsAskedFor() throws Exception {
         // A key bag whose ciphertext no longer decrypts, in a file whose MAC is right: only asking
         // for that key's signer can notice it.
-        List<Pkcs12File.Entry> entries = new ArrayList<>(Pkcs12File.read(store, PASSWORD).orElseThrow());
-        Pkcs12File.Entry rsa = entries.get(3);
-        EncryptedPrivateKeyInfo info = EncryptedPrivateKeyInfo.getInstance(rsa.keyBag().getBagValue());
-        byte[] garbled = info.getEncryptedData();
-        garbled[garbled.length - 1] ^= 0x55;
-        entries.set(3, new Pkcs12File.Entry(rsa.alias(), new SafeBag(rsa.keyBag().getBagId(),
-                new EncryptedPrivateKeyInfo(info.getEncryptionAlgorithm(), garbled), rsa.keyBag().getBagAttributes()),
-                rsa.chain()));
-        Path file = Files.write(dir.resolve("ca.p12"), Pkcs12File.write(entries, PASSWORD, random));
+        Path file = Files.write(dir.resolve("ca.p12"), withGarbledKey(3));
 
         CaKeyStore opened = CaKeyStore.openOrCreate(file, PASSWORD, random);
 
@@ -143,6 +135,33 @@ class Pkcs12FileTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("cannot read CA key \"rsa-root\" from CA keystore " + file.toAbsolutePath())
                 .hasMessageContaining("restore the file from a backup");
+    }
+
+    @Test
+    void theKeysInServiceAreDecryptedAheadAndAnExpiredOneIsLeftEncrypted() throws Exception {
+        // The sync key's certificate (one year from 2025-06-01) has expired by 2027; the others have not.
+        Path file = Files.write(dir.resolve("ca.p12"), withGarbledKey(2));
+        Pkcs12CaKeyStore opened = CaKeyStore.openOrCreate(file, PASSWORD, random);
+
+        assertThat(opened.openKeysValidAt(Instant.parse("2027-01-01T00:00:00Z"))).isEqualTo(4);
+        assertThat(opened.openKeysValidAt(Instant.parse("2027-01-01T00:00:00Z"))).as("once").isZero();
+        assertThatThrownBy(() -> opened.openKeysValidAt(Instant.parse("2026-01-01T00:00:00Z")))
+                .as("in service in 2026: decrypted, and found broken")
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("cannot read CA key \"sm2-issuing.sync\"");
+    }
+
+    /** The five-key store with the key bag of entry {@code index} garbled, under a right MAC. */
+    private byte[] withGarbledKey(int index) throws Exception {
+        List<Pkcs12File.Entry> entries = new ArrayList<>(Pkcs12File.read(store, PASSWORD).orElseThrow());
+        Pkcs12File.Entry entry = entries.get(index);
+        EncryptedPrivateKeyInfo info = EncryptedPrivateKeyInfo.getInstance(entry.keyBag().getBagValue());
+        byte[] garbled = info.getEncryptedData();
+        garbled[garbled.length - 1] ^= 0x55;
+        entries.set(index, new Pkcs12File.Entry(entry.alias(), new SafeBag(entry.keyBag().getBagId(),
+                new EncryptedPrivateKeyInfo(info.getEncryptionAlgorithm(), garbled), entry.keyBag().getBagAttributes()),
+                entry.chain()));
+        return Pkcs12File.write(entries, PASSWORD, random);
     }
 
     @Test
