@@ -1,5 +1,6 @@
 package org.egovpki.directory;
 
+import com.unboundid.ldap.sdk.Attribute;
 import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.LDAPException;
@@ -223,7 +224,14 @@ public final class X500Mirror {
                 new Modification(ModificationType.ADD, "userCertificate;binary", certificateDer)));
     }
 
-    /** Takes a certificate off the entry named by its subject (revoked, superseded, unpublished). */
+    /**
+     * Takes a certificate off the entry named by its subject (revoked, superseded, unpublished).
+     * The entry is read first and the value deleted only when it holds it: an opted-out
+     * subscriber's certificates are taken off again at each of its later issuances, and a
+     * modify-delete of an absent value, though answered {@code noSuchAttribute}, makes the
+     * embedded ApacheDS log an ERROR. A value taken off between the read and the modify still
+     * gets {@code noSuchAttribute}, which is success.
+     */
     public void removeUserCertificate(byte[] certificateDer) {
         if (!on()) {
             return;
@@ -231,8 +239,12 @@ public final class X500Mirror {
         X509Certificate certificate = Pem.parseCertificate(certificateDer);
         dnOf(certificate.getSubjectX500Principal()).ifPresent(dn -> {
             try {
-                ldap.modify(dn.toString(), new Modification(ModificationType.DELETE, "userCertificate;binary",
-                        certificateDer));
+                SearchResultEntry entry = ldap.getEntry(dn.toString(), "userCertificate;binary");
+                if (entry != null && CertificateStoreKeys.certificates(entry).stream()
+                        .anyMatch(c -> Arrays.equals(c, certificateDer))) {
+                    ldap.modify(dn.toString(), new Modification(ModificationType.DELETE, "userCertificate;binary",
+                            certificateDer));
+                }
             } catch (LDAPException e) {
                 if (e.getResultCode() != ResultCode.NO_SUCH_ATTRIBUTE && e.getResultCode() != ResultCode.NO_SUCH_OBJECT) {
                     throw LdapErrors.toDomain("removing a certificate from the mirror entry " + dn, e);
@@ -499,15 +511,29 @@ public final class X500Mirror {
     }
 
     /**
-     * Ensures the entry, then modifies it; {@code alreadyDone} is a result code that means the
-     * modification was made before. A parent or the entry deleted meanwhile by a concurrent
-     * {@link #prune} is made again (a few times).
+     * Ensures the entry, then modifies it with what it does not hold yet; {@code alreadyDone} is a
+     * result code that means the modification was made before. A parent or the entry deleted
+     * meanwhile by a concurrent {@link #prune} is made again (a few times).
+     *
+     * <p>The entry is read with the attributes the modifications ADD, and values it already holds
+     * are not sent: re-adding a certificate is the normal case, not a crash's (every later
+     * issuance of a published subscriber mirrors all of its certificates again, see
+     * {@code LdapSubscriberStore.register}, and so does a fill after a failed mirror write), and
+     * a modify-add of a present value, though answered {@code alreadyDone}, makes the embedded
+     * ApacheDS log an ERROR with a hex dump of the certificate. The read is the one
+     * {@link #ensure} needs anyway; a value added between it and the modify still gets
+     * {@code alreadyDone} (a race of two writers, as on OpenLDAP, where a duplicate ADD is
+     * {@code attributeOrValueExists} too).
      */
     private void write(DN dn, String what, List<String> auxiliary, ResultCode alreadyDone, Modification... mods) {
         for (int attempt = 1; ; attempt++) {
             try {
-                if (ensure(dn, auxiliary, mods) == Ensured.EXISTED) {
-                    ldap.modify(dn.toString(), mods);
+                SearchResultEntry existing = ldap.getEntry(dn.toString(), attributesToRead(mods));
+                if (ensure(dn, existing, auxiliary, mods) == Ensured.EXISTED) {
+                    List<Modification> needed = notYetMade(existing, mods);
+                    if (!needed.isEmpty()) {
+                        ldap.modify(dn.toString(), needed);
+                    }
                 }
                 return;
             } catch (LDAPException e) {
@@ -531,6 +557,53 @@ public final class X500Mirror {
         EXISTED
     }
 
+    /** {@code objectClass} (for {@link #ensure}) and the attributes {@code mods} add values to. */
+    private static String[] attributesToRead(Modification... mods) {
+        List<String> attributes = new ArrayList<>(List.of("objectClass"));
+        for (Modification mod : mods) {
+            if (mod.getModificationType() == ModificationType.ADD) {
+                attributes.add(mod.getAttributeName());
+            }
+        }
+        return attributes.toArray(String[]::new);
+    }
+
+    /**
+     * {@code mods} without the ADD values {@code existing} holds byte for byte (the mirror adds
+     * only certificates, whose values the directory keeps as given), and without an ADD left with
+     * no value; other modifications are kept as they are. {@code existing} {@code null} (not read,
+     * or gone): all of them.
+     */
+    private static List<Modification> notYetMade(Entry existing, Modification... mods) {
+        List<Modification> needed = new ArrayList<>();
+        for (Modification mod : mods) {
+            if (existing == null || mod.getModificationType() != ModificationType.ADD) {
+                needed.add(mod);
+                continue;
+            }
+            String baseName = Attribute.getBaseName(mod.getAttributeName());
+            List<byte[]> held = new ArrayList<>();
+            for (Attribute attribute : existing.getAttributes()) {
+                if (attribute.getBaseName().equalsIgnoreCase(baseName)) {
+                    held.addAll(List.of(attribute.getValueByteArrays()));
+                }
+            }
+            List<byte[]> missing = new ArrayList<>();
+            for (byte[] value : mod.getValueByteArrays()) {
+                if (held.stream().noneMatch(h -> Arrays.equals(h, value))) {
+                    missing.add(value);
+                }
+            }
+            if (missing.size() == mod.getValueByteArrays().length) {
+                needed.add(mod);
+            } else if (!missing.isEmpty()) {
+                needed.add(new Modification(ModificationType.ADD, mod.getAttributeName(),
+                        missing.toArray(byte[][]::new)));
+            }
+        }
+        return needed;
+    }
+
     /**
      * Makes sure the entry exists as a mirror entry with {@code auxiliary} classes, and its parents
      * up to the naming context (or the base entry) with only their RDN values. Only an entry of
@@ -539,15 +612,18 @@ public final class X500Mirror {
      * control subentry, ...) is skipped and logged once. An entry that must be added is added with
      * the values of {@code initial} (their ADD and REPLACE values), so a new name costs the
      * directory one write, not an add and then a modify.
+     *
+     * @param existing the entry as the caller read it, with its {@code objectClass}, or
+     *                 {@code null} when it was not there
      */
-    private Ensured ensure(DN dn, List<String> auxiliary, Modification... initial) throws LDAPException {
-        SearchResultEntry existing = ldap.getEntry(dn.toString(), "objectClass");
+    private Ensured ensure(DN dn, SearchResultEntry existing, List<String> auxiliary, Modification... initial)
+            throws LDAPException {
         if (existing == null) {
             DN parent = dn.getParent();
             if (parent != null && !parent.isNullDN()) {
                 SearchResultEntry above = ldap.getEntry(parent.toString(), "objectClass");
                 if (above == null) {
-                    if (ensure(parent, List.of()) == Ensured.SKIPPED) {
+                    if (ensure(parent, null, List.of()) == Ensured.SKIPPED) {
                         return Ensured.SKIPPED;
                     }
                 } else if (!above.hasObjectClass(CLASS) && !isBoundary(parent)) {

@@ -135,6 +135,86 @@ class X500MirrorIT {
         assertThat(delta(afterFirst, afterSecond, "modify cn")).isEqualTo(1);
     }
 
+    /**
+     * Later issuances of a subscriber register it again and so mirror (or, opted out, unmirror)
+     * every certificate it already has, and a fill after a failed mirror write mirrors everything
+     * again: all normal operation, so the embedded ApacheDS must log no ERROR for any of it (an
+     * operations team alerts on ERROR lines, and ApacheDS's duplicate-value message dumps the
+     * certificate in hex). The mirror must still end up exactly right.
+     */
+    @Test
+    void laterIssuancesAndARefillLeaveNoDirectoryErrorInTheLog() throws Exception {
+        String subject = "CN=钱九,O=安静日志单位,C=CN";
+        String otherName = "CN=钱九,OU=第二部门,O=安静日志单位,C=CN";
+        X509Certificate first = subscriberCertificate(subject);
+        X509Certificate second = subscriberCertificate(otherName);
+        X509Certificate third = subscriberCertificate(subject);
+        // A second subscriber of the same name keeps the mirror entry when the first hides.
+        String sharedName = "CN=孙十,O=安静日志单位,C=CN";
+        X509Certificate hidden = subscriberCertificate(sharedName);
+        X509Certificate neighbour = subscriberCertificate(sharedName);
+        mirror.fill(List.of()); // marks c=CN filled (if an earlier test did not)
+
+        List<ch.qos.logback.classic.spi.ILoggingEvent> errors;
+        try (DirectoryLog log = DirectoryLog.capture()) {
+            // The first certificate, then two more issuances: each registers, then publishes.
+            register("quiet-qian", subject, false);
+            subscribers.publishCertificate("quiet-qian", "钱九", first.getEncoded());
+            register("quiet-qian", otherName, false);
+            subscribers.publishCertificate("quiet-qian", "钱九", second.getEncoded());
+            register("quiet-qian", subject, false);
+            subscribers.publishCertificate("quiet-qian", "钱九", third.getEncoded());
+
+            // Opted out after publication, then issued again while still opted out.
+            register("quiet-sun-1", sharedName, false);
+            subscribers.publishCertificate("quiet-sun-1", "孙十", hidden.getEncoded());
+            register("quiet-sun-2", sharedName, false);
+            subscribers.publishCertificate("quiet-sun-2", "孙十", neighbour.getEncoded());
+            register("quiet-sun-1", sharedName, true);
+            register("quiet-sun-1", sharedName, true);
+
+            // A mirror write failed: the context is unmarked and the next start fills it again.
+            mirror.failed("a test's mirror write", new IllegalStateException("refused"));
+            assertThat(mirror.fill(List.of())).isPositive();
+            errors = log.errors();
+        }
+
+        assertThat(errors).as("ApacheDS ERROR events: %s", errors.stream()
+                .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).toList()).isEmpty();
+        assertThat(certificatesNamed(subject)).containsExactlyInAnyOrder(first, third);
+        assertThat(certificatesNamed(otherName)).containsExactly(second);
+        assertThat(certificatesNamed(sharedName)).containsExactly(neighbour);
+    }
+
+    /** The ERROR events of the embedded directory's loggers ({@code org.apache.directory}) while open. */
+    private static final class DirectoryLog implements AutoCloseable {
+
+        private final ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger)
+                org.slf4j.LoggerFactory.getLogger("org.apache.directory");
+        private final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> events =
+                new ch.qos.logback.core.read.ListAppender<>();
+
+        static DirectoryLog capture() {
+            DirectoryLog log = new DirectoryLog();
+            log.events.start();
+            log.logger.addAppender(log.events);
+            return log;
+        }
+
+        List<ch.qos.logback.classic.spi.ILoggingEvent> errors() {
+            synchronized (events) { // the lock AppenderBase.doAppend appends under
+                return events.list.stream()
+                        .filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.ERROR)).toList();
+            }
+        }
+
+        @Override
+        public void close() {
+            logger.detachAppender(events);
+            events.stop();
+        }
+    }
+
     private static long delta(Map<String, Long> before, Map<String, Long> after, String kind) {
         return after.getOrDefault(kind, 0L) - before.getOrDefault(kind, 0L);
     }
