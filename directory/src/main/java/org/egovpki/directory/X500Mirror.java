@@ -691,7 +691,9 @@ public final class X500Mirror {
      * never block what called it (revocation, CRL publication), so the failure is logged at ERROR
      * with what was not mirrored, and the naming contexts are unmarked as filled so that the next
      * start's fill redoes the mirror (adds what is missing, removes what is no longer published).
-     * Never throws.
+     * Only the marks still there are removed (a failing mirror fails at every write until the
+     * next start, and a modify-delete of an absent value would add an ApacheDS ERROR to each of
+     * this class's own). Never throws.
      *
      * @param what what was not mirrored, for the log
      */
@@ -699,10 +701,14 @@ public final class X500Mirror {
         boolean unmarked = false;
         try {
             DN holder = names.container(DirectoryLayout.Container.CERTIFICATES);
-            for (DN context : contexts) {
+            SearchResultEntry marker = ldap.getEntry(holder.toString(), FILLED);
+            String[] filled = marker == null ? null : marker.getAttributeValues(FILLED);
+            for (String mark : filled == null ? new String[0] : filled) {
+                if (contexts.stream().noneMatch(c -> same(c, mark))) {
+                    continue;
+                }
                 try {
-                    ldap.modify(holder.toString(), new Modification(ModificationType.DELETE, FILLED,
-                            context.toString()));
+                    ldap.modify(holder.toString(), new Modification(ModificationType.DELETE, FILLED, mark));
                 } catch (LDAPException e) {
                     if (e.getResultCode() != ResultCode.NO_SUCH_ATTRIBUTE) {
                         throw e;

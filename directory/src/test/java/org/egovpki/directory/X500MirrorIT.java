@@ -173,8 +173,11 @@ class X500MirrorIT {
             register("quiet-sun-1", sharedName, true);
             register("quiet-sun-1", sharedName, true);
 
-            // A mirror write failed: the context is unmarked and the next start fills it again.
+            // Mirror writes failed (a failing mirror fails at every write until the next start):
+            // the context is unmarked, once, and the next start fills it again.
             mirror.failed("a test's mirror write", new IllegalStateException("refused"));
+            mirror.failed("a test's next mirror write", new IllegalStateException("refused again"));
+            assertThat(filledContexts()).doesNotContain("c=cn");
             assertThat(mirror.fill(List.of())).isPositive();
             errors = log.errors();
         }
