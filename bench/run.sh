@@ -4,6 +4,7 @@
 #   bench/run.sh issue [rounds calls [targets...]]   SM2 issuance vs cfssl serve (embedded, OpenLDAP)
 #   bench/run.sh revoke [revocations]                revocation -> OCSP, HTTP CRL, sync receiver
 #   bench/run.sh footprint [restarts [seconds [openldap]]]   start to ready, RSS idle and under load
+#   bench/run.sh keystore [keys [opens]]             the CA key store as it grows: puts, opens in fresh JVMs
 #   bench/run.sh ocsp|crl|ldap|crash ...             the other scenarios (their own scripts)
 # Installing needs root (apt-get install -y); run as another user, install the packages first.
 # Every benchmark JVM (most host the server too) runs with BENCH_JAVA_OPTS, by default the serial
