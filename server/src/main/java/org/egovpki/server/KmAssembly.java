@@ -42,11 +42,10 @@ record KmAssembly(KeyEscrow escrow, KeyRecoveries recoveries, KeyManagementLink 
                             DirectoryAssembly directory, Secrets secrets,
                             CaRegistry registry, FileAuditLog audit, LifecycleEvents events, Clock clock,
                             SecureRandom random, Teardown teardown) {
-        if (kmKeys.passwordGenerated()) {
-            LOG.warn("DEMO KEY CUSTODY: the KM key store password was generated into {}. Anyone who can read the "
-                    + "data directory can unwrap escrowed keys. Do not escrow real keys with this setup.",
-                    data.secret("km-keystore.password"));
-        }
+        // At every start, not only the first (the KM's password is always in the data directory).
+        LOG.warn("DEMO KEY CUSTODY: the KM key store password {} {}. Anyone who can read the data directory can "
+                + "unwrap escrowed keys. Do not escrow real keys with this setup.",
+                kmKeys.passwordGenerated() ? "was generated into" : "is kept in", data.secret("km-keystore.password"));
         KmKeyStore keys = kmKeys.store();
         LDAPConnectionPool kmPool = directory.servicePool(directory.names().kmServiceAccount(), secrets.kmService(),
                 "egov-pki-km", "KM");

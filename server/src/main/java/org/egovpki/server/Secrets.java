@@ -55,11 +55,12 @@ record Secrets(char[] directoryAdmin, char[] caService, char[] kmService, char[]
             keyStore = KeyCustodyStart.password(data, caKeys.shares(), custodianPassphrases);
         } else if (caKeys.store() == EgovPkiConfig.CaKeyStoreType.PKCS12) {
             GeneratedSecret keyStorePassword = KeystorePassword.loadOrGenerate(data.secret("ca-keystore.password"));
-            if (keyStorePassword.generated()) {
-                LOG.warn("DEMO KEY CUSTODY: the CA key store password was generated into {}. Anyone who can read "
-                        + "the data directory can use the CA keys. Do not issue real certificates with this setup "
-                        + "(caKeys.store: pkcs11 keeps them on a token).", data.secret("ca-keystore.password"));
-            }
+            // At every start, not only the first: an operator who restarts a demo CA is reminded too.
+            LOG.warn("DEMO KEY CUSTODY: the CA key store password {} {}. Anyone who can read the data directory "
+                    + "can use the CA keys. Do not issue real certificates with this setup (caKeys.store: pkcs11 "
+                    + "keeps them on a token; caKeys.custody: shares splits the password among key custodians).",
+                    keyStorePassword.generated() ? "was generated into" : "is kept in",
+                    data.secret("ca-keystore.password"));
             keyStore = keyStorePassword.value();
         }
         SubscriberIds subscriberIds = subscriberIds(data);

@@ -412,6 +412,10 @@ class ServerIT {
         server = server.restart();
         assertCertificatesEqual(publishedCas(), before);
         assertThat(crlNumber(Pem.parseCrl(get("/crl/sm2-issuing.crl").body()))).isGreaterThanOrEqualTo(crlBefore);
+        assertThat(server.output()).as("demo key custody is said at every start, not only the first")
+                .contains("DEMO KEY CUSTODY: the CA key store password is kept in " + data.resolve("secrets")
+                        .resolve("ca-keystore.password"))
+                .contains("DEMO KEY CUSTODY: the KM key store password is kept in");
 
         try (LDAPConnection anonymous = anonymous()) {
             assertThat(visibleBelow(anonymous, "ou=operators," + BASE)).as("access control after a restart").isEmpty();
