@@ -29,6 +29,8 @@ import org.egovpki.core.crypto.BouncyCastle;
 import org.egovpki.core.operator.Operator;
 import org.egovpki.core.operator.SecondFactorPolicy;
 import org.egovpki.core.x509.Pem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The operators' two-factor login (001 §6.6.1.2; docs/security.md, "Two-factor login"): the
@@ -50,6 +52,8 @@ import org.egovpki.core.x509.Pem;
  * {@link SecondFactorPolicy}.
  */
 public final class SecondFactorLogin {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SecondFactorLogin.class);
 
     /** The signature algorithms {@link #login} accepts; SM3withSM2 verifies with the default ID. */
     public static final List<String> ALGORITHMS = List.of("SM3withSM2", "SHA256withECDSA", "SHA256withRSA");
@@ -139,6 +143,9 @@ public final class SecondFactorLogin {
             audit.record(AuditEvent.success(clock.instant(), AuditEventType.OPERATOR_SECOND_FACTOR_GRACE, operator.dn(),
                     List.of(operator.dn()), Map.of("operator", operator.uid(), "reason", "no operator certificate "
                             + "bound yet; a security admin binds one with egov-pki operator bind-certificate")));
+            LOG.warn("Operator '{}' logs in with its password alone (enrolment grace of the second factor): no "
+                    + "operator certificate is bound to it yet; a security admin binds one with egov-pki operator "
+                    + "bind-certificate", operator.uid());
         }
         return PasswordOnly.GRACE;
     }
