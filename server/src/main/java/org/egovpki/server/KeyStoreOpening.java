@@ -19,8 +19,9 @@ import org.egovpki.server.config.EgovPkiConfig;
  * Opens the CA's and the KM's PKCS#12 key stores on a thread of their own while the directory
  * starts (step 5, docs/architecture.md).
  *
- * <p>Why: each store's file costs one PBKDF2 derivation of 600,000 iterations for the certificates
- * and one for the MAC, and each key in service one more when it is decrypted: about a second or two
+ * <p>Why: each store's file costs one PBKDF2 derivation (600,000 iterations) for the certificates
+ * and 1,200,000 rounds of PKCS#12's derivation for the MAC, and each key in service one PBKDF2
+ * derivation more when it is decrypted: about a second or two
  * on these machines, much of a restart, while the embedded directory's start keeps only one core
  * busy. So the CA store's keys whose certificates are valid now are decrypted here too
  * ({@link Pkcs12CaKeyStore#openKeysValidAt}); retired sync signers stay encrypted. Nothing else

@@ -51,10 +51,10 @@ import org.slf4j.LoggerFactory;
  * {@code -legacy}, but it is written and read by {@link Pkcs12File}: a key is encrypted once, when it
  * is put, and decrypted when its signer is first asked for. A put costs the new key's derivation plus
  * two (certificates and MAC) whatever the number of keys, and an open two, where Bouncy Castle's store
- * decrypted and re-encrypted every key each time (600,000 PBKDF2 iterations each, about half a
- * second) — a CA store grows by a sync-signing key per CA every 20 days. Files in another layout
- * (older or foreign ones) are opened with Bouncy Castle's loader and written in this layout at the
- * next put.
+ * re-encrypted every key at each put and every open decrypted every key (600,000 PBKDF2 iterations
+ * each, a quarter to half a second) — a CA store grows by a sync-signing key per CA every 20 days. Files Bouncy Castle's store
+ * wrote read as they are (a SHA-1 MAC until the next put); files in another layout (3DES, RC2,
+ * foreign tools) are opened with Bouncy Castle's loader and written in this layout at the next put.
  *
  * <p>Thread-safe: all access is synchronised on this instance. Only one process may write a
  * given file.
@@ -249,17 +249,19 @@ public final class Pkcs12CaKeyStore implements CaKeyStore {
             throw new IllegalStateException("cannot read CA keystore " + file + ": " + e
                     + "; check that the file is readable by this process", e);
         }
+        Optional<List<Pkcs12File.Entry>> read;
         try {
-            Optional<List<Pkcs12File.Entry>> read = Pkcs12File.read(content, password);
-            if (read.isPresent()) {
-                read.get().forEach(entry -> entries.put(name(entry.alias()), entry));
-                return;
-            }
+            read = Pkcs12File.read(content, password);
         } catch (GeneralSecurityException | RuntimeException e) {
             // Bouncy Castle's loader below decides: it says why a file is refused, in its words.
             LOG.debug("The PKCS#12 reader did not read {}: {}", file, e.toString());
+            read = Optional.empty();
         }
-        loadWithBouncyCastle(content);
+        if (read.isPresent()) {
+            read.get().forEach(this::add);
+        } else {
+            loadWithBouncyCastle(content);
+        }
     }
 
     /**
@@ -287,11 +289,24 @@ public final class Pkcs12CaKeyStore implements CaKeyStore {
                             + "\" without a private key or without its certificate chain; restore it from a backup");
                 }
                 List<X509Certificate> certificates = Arrays.stream(chain).map(X509Certificate.class::cast).toList();
-                entries.put(name(alias), Pkcs12File.seal(alias, privateKey, certificates, password, random));
+                add(Pkcs12File.seal(alias, privateKey, certificates, password, random));
                 keys.put(name(alias), privateKey);
             }
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot read the keys of CA keystore " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * An entry read from the file. Two whose aliases differ only in case would be one entry here
+     * (aliases compare ignoring case), and the next write would lose a key: such a file is refused.
+     */
+    private void add(Pkcs12File.Entry entry) {
+        Pkcs12File.Entry other = entries.putIfAbsent(name(entry.alias()), entry);
+        if (other != null) {
+            throw new IllegalStateException("CA keystore " + file + " holds two keys named \"" + other.alias()
+                    + "\" and \"" + entry.alias() + "\", which PKCS#12 readers take for one; restore the file from "
+                    + "a backup");
         }
     }
 

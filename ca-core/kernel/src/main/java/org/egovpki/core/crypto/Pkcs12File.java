@@ -66,15 +66,18 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  * encrypted once, when it is stored, and decrypted only when it is used.
  *
  * <p>Why: every private key is protected by its own PBKDF2 derivation (600,000 iterations of
- * HMAC-SHA256). Bouncy Castle's key store decrypts every key when a file is opened and encrypts
- * every key again whenever the file is written, so the cost of an open and of a put grew with the
- * number of keys — and a CA store only grows: each CA's sync-signing key is renewed every 20 days
+ * HMAC-SHA256). The store used to keep its keys in Bouncy Castle's key store, which encrypts every
+ * key again whenever the file is written (in pure Java), and to open the file by decrypting every key
+ * (through the JDK), so the cost of an open and of a put grew with the number of keys — and a CA
+ * store only grows: each CA's sync-signing key is renewed every 20 days
  * and the old entries stay. A year of renewals for two CAs would have made every restart decrypt
  * some 40 keys and every renewal re-encrypt them (about 0.5 s each on these machines). Here a key's
  * bag, once encrypted, is written again byte for byte; an open checks the MAC and decrypts the
  * certificates (two derivations whatever the number of keys); {@link #open} decrypts one key when
- * its signer is first asked for. All derivations run through the JDK's providers, whose SHA-256
- * and SHA-1 use the processor's SHA instructions, about twice as fast as Bouncy Castle's pure Java.
+ * its signer is first asked for. A new key bag is read back at once (its parameters, and its
+ * ciphertext decrypted with the same derived key), since it will not be decrypted again until the
+ * key is used. All derivations run through the JDK's providers, whose SHA-256 and SHA-1 use the
+ * processor's SHA instructions, about twice as fast as Bouncy Castle's pure Java.
  * The iteration counts are not lowered: nothing is weakened.
  *
  * <p>The layout is the one Bouncy Castle's {@code PKCS12-AES256-AES128} store writes, which OpenSSL 3
@@ -130,9 +133,11 @@ final class Pkcs12File {
             throw new GeneralSecurityException("the key \"" + alias + "\" cannot be exported to be stored in a file");
         }
         try {
+            // A key that would not decode when read back is refused now, not when it is needed.
+            privateKey(plain);
             Pbes2 scheme = Pbes2.fresh(256, random);
             EncryptedPrivateKeyInfo info = new EncryptedPrivateKeyInfo(scheme.algorithm(),
-                    scheme.encrypt(plain, password));
+                    scheme.encryptChecked(plain, password));
             byte[] localKeyId = MessageDigest.getInstance("SHA-1").digest(chain.get(0).getEncoded());
             return new Entry(alias, new SafeBag(PKCSObjectIdentifiers.pkcs8ShroudedKeyBag, info,
                     attributes(alias, localKeyId)), chain);
@@ -320,7 +325,11 @@ final class Pkcs12File {
             certificates.add(certificate);
             ASN1OctetString id = localKeyId(bag);
             if (id != null) {
-                byLocalKeyId.put(hex(id.getOctets()), certificate);
+                X509Certificate other = byLocalKeyId.putIfAbsent(hex(id.getOctets()), certificate);
+                if (other != null && !other.equals(certificate)) {
+                    throw new GeneralSecurityException("two different certificates carry the local key id "
+                            + hex(id.getOctets()) + ": the file is damaged");
+                }
             }
         }
         List<Entry> entries = new ArrayList<>(keyBags.size());
@@ -480,28 +489,66 @@ final class Pkcs12File {
         }
 
         byte[] encrypt(byte[] plaintext, char[] password) throws GeneralSecurityException {
-            return crypt(Cipher.ENCRYPT_MODE, plaintext, password);
-        }
-
-        byte[] decrypt(byte[] ciphertext, char[] password) throws GeneralSecurityException {
-            return crypt(Cipher.DECRYPT_MODE, ciphertext, password);
-        }
-
-        private byte[] crypt(int mode, byte[] input, char[] password) throws GeneralSecurityException {
-            PBEKeySpec spec = new PBEKeySpec(password, salt, iterations, keyBits);
-            byte[] key;
+            byte[] key = derive(password);
             try {
-                key = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
-            } finally {
-                spec.clearPassword();
-            }
-            try {
-                Cipher cipher = Cipher.getInstance("AES/CBC/PKCS5Padding");
-                cipher.init(mode, new SecretKeySpec(key, "AES"), new IvParameterSpec(iv));
-                return cipher.doFinal(input);
+                return cipher(Cipher.ENCRYPT_MODE, key, plaintext);
             } finally {
                 Arrays.fill(key, (byte) 0);
             }
+        }
+
+        /**
+         * As {@link #encrypt}, then reads back what was written without another derivation: the
+         * parameters as they will be encoded, and the ciphertext decrypted with the same key. For a
+         * key bag, which is written once and then never decrypted until the key is used, perhaps
+         * years later: a fault must show at the put, while the key is still in memory.
+         */
+        byte[] encryptChecked(byte[] plaintext, char[] password) throws GeneralSecurityException {
+            Pbes2 encoded = of(algorithm()).orElseThrow(() -> new GeneralSecurityException(
+                    "the PBES2 parameters written do not read back"));
+            if (!Arrays.equals(encoded.salt, salt) || encoded.iterations != iterations || encoded.keyBits != keyBits
+                    || !Arrays.equals(encoded.iv, iv)) {
+                throw new GeneralSecurityException("the PBES2 parameters written do not read back as they were");
+            }
+            byte[] key = derive(password);
+            byte[] roundTrip = null;
+            try {
+                byte[] ciphertext = cipher(Cipher.ENCRYPT_MODE, key, plaintext);
+                roundTrip = cipher(Cipher.DECRYPT_MODE, key, ciphertext);
+                if (!MessageDigest.isEqual(roundTrip, plaintext)) {
+                    throw new GeneralSecurityException("the encrypted key does not decrypt to the key");
+                }
+                return ciphertext;
+            } finally {
+                Arrays.fill(key, (byte) 0);
+                if (roundTrip != null) {
+                    Arrays.fill(roundTrip, (byte) 0);
+                }
+            }
+        }
+
+        byte[] decrypt(byte[] ciphertext, char[] password) throws GeneralSecurityException {
+            byte[] key = derive(password);
+            try {
+                return cipher(Cipher.DECRYPT_MODE, key, ciphertext);
+            } finally {
+                Arrays.fill(key, (byte) 0);
+            }
+        }
+
+        private byte[] derive(char[] password) throws GeneralSecurityException {
+            PBEKeySpec spec = new PBEKeySpec(password, salt, iterations, keyBits);
+            try {
+                return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+            } finally {
+                spec.clearPassword();
+            }
+        }
+
+        private byte[] cipher(int mode, byte[] key, byte[] input) throws GeneralSecurityException {
+            Cipher cipher = Cipher.getInstance("AES/CBC/PKCS5Padding");
+            cipher.init(mode, new SecretKeySpec(key, "AES"), new IvParameterSpec(iv));
+            return cipher.doFinal(input);
         }
     }
 

@@ -151,6 +151,40 @@ class Pkcs12FileTest {
                 .hasMessageContaining("cannot read CA key \"sm2-issuing.sync\"");
     }
 
+    @Test
+    void aKeyIsInServiceFromItsNotBeforeToItsNotAfterBothIncluded() throws Exception {
+        Path file = Files.write(dir.resolve("ca.p12"), store);
+        X509Certificate sync = Pkcs12File.read(store, PASSWORD).orElseThrow().get(2).chain().get(0);
+        Instant notBefore = sync.getNotBefore().toInstant();
+        Instant notAfter = sync.getNotAfter().toInstant();
+
+        assertThat(CaKeyStore.openOrCreate(file, PASSWORD, random).openKeysValidAt(notBefore.minusSeconds(1)))
+                .as("before any certificate is valid").isZero();
+        assertThat(CaKeyStore.openOrCreate(file, PASSWORD, random).openKeysValidAt(notBefore)).isEqualTo(5);
+        assertThat(CaKeyStore.openOrCreate(file, PASSWORD, random).openKeysValidAt(notAfter)).isEqualTo(5);
+        assertThat(CaKeyStore.openOrCreate(file, PASSWORD, random).openKeysValidAt(notAfter.plusSeconds(1)))
+                .as("the sync key's certificate has expired").isEqualTo(4);
+    }
+
+    @Test
+    void aFileWithTwoAliasesEqualIgnoringCaseIsRefusedRatherThanLosingAKeyAtTheNextPut() throws Exception {
+        KeyPair first = KeyAlgorithm.EC.generate(random);
+        KeyPair second = KeyAlgorithm.EC.generate(random);
+        List<Pkcs12File.Entry> entries = List.of(
+                Pkcs12File.seal("ec-root", first.getPrivate(), List.of(root("CN=First,O=egov-pki,C=CN", first)),
+                        PASSWORD, random),
+                Pkcs12File.seal("EC-Root", second.getPrivate(), List.of(root("CN=Second,O=egov-pki,C=CN", second)),
+                        PASSWORD, random));
+        Path file = Files.write(dir.resolve("ca.p12"), Pkcs12File.write(entries, PASSWORD, random));
+        byte[] before = Files.readAllBytes(file);
+
+        assertThatThrownBy(() -> CaKeyStore.openOrCreate(file, PASSWORD, random))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("holds two keys named \"ec-root\" and \"EC-Root\"")
+                .hasMessageContaining("restore the file from a backup");
+        assertThat(Files.readAllBytes(file)).isEqualTo(before);
+    }
+
     /** The five-key store with the key bag of entry {@code index} garbled, under a right MAC. */
     private byte[] withGarbledKey(int index) throws Exception {
         List<Pkcs12File.Entry> entries = new ArrayList<>(Pkcs12File.read(store, PASSWORD).orElseThrow());
