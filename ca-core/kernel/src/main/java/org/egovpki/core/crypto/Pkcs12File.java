@@ -489,12 +489,7 @@ final class Pkcs12File {
         }
 
         byte[] encrypt(byte[] plaintext, char[] password) throws GeneralSecurityException {
-            byte[] key = derive(password);
-            try {
-                return cipher(Cipher.ENCRYPT_MODE, key, plaintext);
-            } finally {
-                Arrays.fill(key, (byte) 0);
-            }
+            return crypt(Cipher.ENCRYPT_MODE, plaintext, password);
         }
 
         /**
@@ -528,9 +523,14 @@ final class Pkcs12File {
         }
 
         byte[] decrypt(byte[] ciphertext, char[] password) throws GeneralSecurityException {
+            return crypt(Cipher.DECRYPT_MODE, ciphertext, password);
+        }
+
+        /** One derivation, one pass of the cipher; the derived key is wiped. */
+        private byte[] crypt(int mode, byte[] input, char[] password) throws GeneralSecurityException {
             byte[] key = derive(password);
             try {
-                return cipher(Cipher.DECRYPT_MODE, key, ciphertext);
+                return cipher(mode, key, input);
             } finally {
                 Arrays.fill(key, (byte) 0);
             }
