@@ -94,6 +94,19 @@ public final class PublicHandler extends Handler.Abstract {
         this.store = new HttpCertStore(registry, publications, published);
     }
 
+    /**
+     * Whether {@code path} is one of this handler's resources (health, CA certificates, CRLs, the RFC 4387
+     * store, the sync WSDL). Any other path reaching it is answered 404; the public pages answer such a
+     * path themselves when a browser asks for a page ({@code WebHandler}).
+     */
+    public static boolean answers(String path) {
+        return switch (path) {
+            case "/health", "/health/live", "/health/ready", "/ca", "/ca/", SYNC_WSDL_PATH -> true;
+            default -> CA_KEYS.matcher(path).matches() || CA_CERT.matcher(path).matches()
+                    || CRL.matcher(path).matches() || StoreQuery.target(path).isPresent();
+        };
+    }
+
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         String path = Request.getPathInContext(request);

@@ -20,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -36,6 +37,7 @@ import org.egovpki.core.certificate.PublishedCertificates;
 import org.egovpki.core.certificate.RevocationReason;
 import org.egovpki.server.config.EgovPkiConfig;
 import org.egovpki.server.http.CertificateFiles;
+import org.egovpki.server.http.PublicHandler;
 import org.egovpki.server.http.SubscriberChannels;
 import org.egovpki.server.http.TokenBuckets;
 import org.egovpki.server.web.Messages.Lang;
@@ -240,7 +242,16 @@ public final class WebHandler extends Handler.Abstract {
             default -> download.matches() || operatorPages != null && myFile.matches();
         };
         if (!known) {
-            return false;
+            if (!pageAsked(request) || PublicHandler.answers(path)) {
+                return false; // the machine resources, or a client that did not ask for a page: JSON
+            }
+            // A browser that asked for a page no one serves: a page in the site's layout, its
+            // navigation leading to the pages that exist, rather than the JSON the machines get.
+            securityHeaders(response);
+            Visit visit = new Visit(request, response, callback, path);
+            send(visit, 404, visit.text("error.notFound.title"), "<p id=\"not-found\">"
+                    + visit.t("error.notFound.page", path) + "</p>\n");
+            return true;
         }
         securityHeaders(response);
         String method = request.getMethod();
@@ -325,6 +336,13 @@ public final class WebHandler extends Handler.Abstract {
             send(visit, 500, visit.text("error.internal.title"), "<p>" + visit.t("error.internal", incident) + "</p>\n");
         }
         return true;
+    }
+
+    /** A GET or HEAD whose {@code Accept} names HTML: what a browser sends when it navigates to a page. */
+    private static boolean pageAsked(Request request) {
+        String accept = request.getHeaders().get(HttpHeader.ACCEPT);
+        return (HttpMethod.GET.is(request.getMethod()) || HttpMethod.HEAD.is(request.getMethod()))
+                && accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains("text/html");
     }
 
     private static void securityHeaders(Response response) {

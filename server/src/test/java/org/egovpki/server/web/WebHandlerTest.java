@@ -106,6 +106,32 @@ class WebHandlerTest {
     }
 
     @Test
+    void aBrowserAskingForAPageNoOneServesGetsA404PageWithTheNavigationAndThePathEscaped() throws Exception {
+        String browser = "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\n";
+        HttpTester.Response response = get("/lookupp/%3Cb%3Ex", browser);
+        assertThat(response.getStatus()).isEqualTo(404);
+        assertThat(response.get("Content-Type")).isEqualTo("text/html; charset=utf-8");
+        assertThat(response.get("Content-Security-Policy")).contains("script-src 'none'");
+        assertThat(response.getContent()).contains("<html lang=\"zh-CN\">").contains("id=\"not-found\"")
+                .contains("本站没有").contains("href=\"/lookup\"").contains("href=\"/revoke\"")
+                .doesNotContain("<b>").doesNotContain("NOT_FOUND");
+        assertThat(get("/nosuch", browser + "Cookie: egov_lang=en\r\n").getContent())
+                .contains("<html lang=\"en\">").contains("There is no page at /nosuch");
+    }
+
+    @Test
+    void machinesAndTheMachineResourcesAreLeftToTheHandlersAfterThePages() throws Exception {
+        // Not handled here: Jetty's own 404 in this test, the JSON answer of PublicHandler in the server.
+        for (String[] call : new String[][]{{"/nosuch", "Accept: */*\r\n"}, {"/nosuch", ""},
+                {"/ca/sm2-root.crt", "Accept: text/html\r\n"}, {"/crl/sm2-issuing.crl", "Accept: text/html\r\n"},
+                {"/certs", "Accept: text/html\r\n"}, {"/health", "Accept: text/html\r\n"}}) {
+            HttpTester.Response response = get(call[0], call[1]);
+            assertThat(response.getStatus()).as(call[0] + " " + call[1]).isEqualTo(404);
+            assertThat(response.getContent()).as(call[0]).doesNotContain("id=\"not-found\"");
+        }
+    }
+
+    @Test
     void langEnSwitchesToEnglishAndIsRemembered() throws Exception {
         HttpTester.Response response = get("/?lang=en", "");
         assertThat(response.getContent()).contains("<html lang=\"en\">").contains("Test CA &lt;&amp;&gt;");
