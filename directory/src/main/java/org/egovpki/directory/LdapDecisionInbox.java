@@ -100,22 +100,34 @@ public final class LdapDecisionInbox implements DecisionInbox {
     @Override
     public List<UnconfirmedState> unconfirmedStates(int limit) {
         // The requests the CA holds as SUBMITTED or APPROVED (few: the work in progress) showing
-        // another state, and the requests showing SUBMITTED, APPROVED or REJECTED that the CA holds
-        // as something else. Each branch's candidates come from an equality index; those of the
-        // REJECTED branch are every rejected request kept, each tested at every poll (cheap today,
-        // growing with the rejected requests kept; docs/directory.md, "Ranges on slapd").
+        // another state, and the requests showing SUBMITTED or APPROVED that the CA holds as
+        // something else. Each branch's candidates come from an equality index on an open state.
         List<Filter> differ = new ArrayList<>();
         for (RequestState open : List.of(RequestState.SUBMITTED, RequestState.APPROVED)) {
             differ.add(Filter.createANDFilter(Filter.createEqualityFilter(CONFIRMED, open.name()),
                     Filter.createNOTFilter(Filter.createEqualityFilter(STATE, open.name()))));
+            differ.add(shownButNotConfirmed(open));
         }
-        for (RequestState shown : List.of(RequestState.SUBMITTED, RequestState.APPROVED, RequestState.REJECTED)) {
-            differ.add(Filter.createANDFilter(Filter.createEqualityFilter(STATE, shown.name()),
-                    Filter.createPresenceFilter(CONFIRMED),
-                    Filter.createNOTFilter(Filter.createEqualityFilter(CONFIRMED, shown.name()))));
-        }
+        return unconfirmed(Filter.createORFilter(differ), limit);
+    }
+
+    @Override
+    public List<UnconfirmedState> unconfirmedRejections(int limit) {
+        // The candidates are every rejected request kept (docs/directory.md, "Ranges on slapd"):
+        // asked only at the decisions' sweep, not at every poll.
+        return unconfirmed(shownButNotConfirmed(RequestState.REJECTED), limit);
+    }
+
+    /** Requests showing {@code shown} whose confirmed state is another (entries without one are older, left alone). */
+    private static Filter shownButNotConfirmed(RequestState shown) {
+        return Filter.createANDFilter(Filter.createEqualityFilter(STATE, shown.name()),
+                Filter.createPresenceFilter(CONFIRMED),
+                Filter.createNOTFilter(Filter.createEqualityFilter(CONFIRMED, shown.name())));
+    }
+
+    private List<UnconfirmedState> unconfirmed(Filter differ, int limit) {
         Filter filter = Filter.createANDFilter(Filter.createEqualityFilter("objectClass", "egovEnrollmentRequest"),
-                Filter.createORFilter(differ));
+                differ);
         List<UnconfirmedState> found = new ArrayList<>();
         for (SearchResultEntry entry : search(SearchScope.ONE, filter, limit, "egovRequestId", STATE, CONFIRMED,
                 "modifiersName")) {

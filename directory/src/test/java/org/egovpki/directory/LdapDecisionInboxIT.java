@@ -240,6 +240,26 @@ class LdapDecisionInboxIT {
                 .isEqualTo("ISSUED");
     }
 
+    @Test
+    void anIssuedRequestShownRejectedIsFoundByTheRejectionSweepNotByEveryPoll() throws Exception {
+        String issued = request("ISSUED");
+        String rejected = request("REJECTED");
+        directory.admin().modify(names.request(issued).toString(),
+                new Modification(ModificationType.REPLACE, "egovRequestState", "REJECTED"));
+
+        assertThat(inbox.unconfirmedStates(100)).extracting(DecisionInbox.UnconfirmedState::requestId)
+                .doesNotContain(issued, rejected);
+        List<DecisionInbox.UnconfirmedState> found = inbox.unconfirmedRejections(100).stream()
+                .filter(c -> c.requestId().equals(issued) || c.requestId().equals(rejected)).toList();
+        assertThat(found).extracting(DecisionInbox.UnconfirmedState::requestId).containsExactly(issued);
+        assertThat(found.get(0).confirmed()).isEqualTo(RequestState.ISSUED);
+        assertThat(inbox.restore(found.get(0))).isTrue();
+        assertThat(inbox.unconfirmedRejections(100)).extracting(DecisionInbox.UnconfirmedState::requestId)
+                .doesNotContain(issued);
+        assertThat(ca.getEntry(names.request(issued).toString()).getAttributeValue("egovRequestState"))
+                .isEqualTo("ISSUED");
+    }
+
     /**
      * Only reviewers and RA admins — who see registration data whole through the API — read requests
      * in an LDAP browser; every other role finds none, as if ou=requests were empty, and adds no

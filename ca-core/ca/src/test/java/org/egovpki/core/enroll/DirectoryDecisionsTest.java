@@ -205,11 +205,59 @@ class DirectoryDecisionsTest {
         });
     }
 
+    /**
+     * Requests shown REJECTED are every rejected request kept: they are looked at by a sweep at the
+     * first poll and then every ten minutes, not at every poll, while open states are every poll.
+     */
+    @Test
+    void requestsShownRejectedAreCheckedAtTheFirstPollAndThenEveryTenMinutesNotAtEveryPoll() {
+        String issued = submit();
+        service.approve(EnrollmentFixture.REVIEWER, issued);
+        decisions.processPending();
+        assertThat(inbox.rejectionSweeps).as("the first poll sweeps").isEqualTo(1);
+        inbox.shownRejected.put(issued, new DecisionInbox.UnconfirmedState(issued, "REJECTED", RequestState.ISSUED,
+                ADMIN_DN));
+
+        decisions.processPending();
+        f.clock.advance(DirectoryDecisions.REJECTION_SWEEP.minusSeconds(1));
+        decisions.processPending();
+        assertThat(inbox.rejectionSweeps).isEqualTo(1);
+        assertThat(inbox.shownRejected).as("not yet put back").containsKey(issued);
+
+        f.clock.advance(java.time.Duration.ofSeconds(1));
+        assertThat(decisions.processPending()).isEqualTo(1);
+        assertThat(inbox.rejectionSweeps).isEqualTo(2);
+        assertThat(inbox.shownRejected).isEmpty();
+        assertThat(inbox.notes.get(issued)).contains("'REJECTED'").contains("put back to ISSUED");
+        assertThat(f.audit.ofType(AuditEventType.DIRECTORY_CHANGE_REFUSED)).singleElement()
+                .satisfies(e -> assertThat(e.details()).containsEntry("restored", "ISSUED"));
+    }
+
+    @Test
+    void aSweepThatFindsAFullBatchGoesOnAtTheNextPoll() {
+        for (int i = 0; i < 100; i++) {
+            String id = "r-" + i;
+            inbox.shownRejected.put(id, new DecisionInbox.UnconfirmedState(id, "REJECTED", RequestState.ISSUED,
+                    ADMIN_DN));
+        }
+        inbox.restoreAll = false; // the entries changed meanwhile: nothing put back, the batch stays full
+        decisions.processPending();
+        decisions.processPending();
+        assertThat(inbox.rejectionSweeps).isEqualTo(2);
+        inbox.shownRejected.clear();
+        decisions.processPending();
+        decisions.processPending();
+        assertThat(inbox.rejectionSweeps).as("a batch not full: the next sweep in ten minutes").isEqualTo(3);
+    }
+
     /** An inbox over the in-memory stores: the test plays the directory, which names each entry's author. */
     private static final class Inbox implements DecisionInbox {
 
         final List<Decision> entries = new ArrayList<>();
         final Map<String, UnconfirmedState> shown = new LinkedHashMap<>();
+        final Map<String, UnconfirmedState> shownRejected = new LinkedHashMap<>();
+        int rejectionSweeps;
+        boolean restoreAll = true;
         final Map<String, String> notes = new LinkedHashMap<>();
         final Map<String, List<String>> allNotes = new LinkedHashMap<>();
         private final InMemoryStores stores;
@@ -241,9 +289,18 @@ class DirectoryDecisionsTest {
         }
 
         @Override
+        public List<UnconfirmedState> unconfirmedRejections(int limit) {
+            rejectionSweeps++;
+            return shownRejected.values().stream().limit(limit).toList();
+        }
+
+        @Override
         public boolean restore(UnconfirmedState change) {
+            if (!restoreAll) {
+                return false;
+            }
             return stores.find(change.requestId()).map(r -> r.state() == change.confirmed()).orElse(false)
-                    && shown.remove(change.requestId()) != null;
+                    && (shown.remove(change.requestId()) != null || shownRejected.remove(change.requestId()) != null);
         }
 
         @Override

@@ -53,8 +53,19 @@ public interface DecisionInbox {
      */
     boolean claim(Decision decision);
 
-    /** Requests whose shown state differs from the CA's own record of it. */
+    /**
+     * Requests whose shown state differs from the CA's own record of it while one of the two is
+     * still open (SUBMITTED or APPROVED): its candidates are the work in progress, few, so this is
+     * asked at every poll.
+     */
     List<UnconfirmedState> unconfirmedStates(int limit);
+
+    /**
+     * Requests shown REJECTED that the CA holds as something else. Every rejected request kept is
+     * a candidate, so this grows with the directory and is asked only now and then
+     * ({@code DirectoryDecisions}' sweep), never at every poll.
+     */
+    List<UnconfirmedState> unconfirmedRejections(int limit);
 
     /**
      * Writes the CA's state back over a shown state the CA did not write.

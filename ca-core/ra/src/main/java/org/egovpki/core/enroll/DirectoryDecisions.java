@@ -2,6 +2,9 @@ package org.egovpki.core.enroll;
 
 import org.egovpki.core.operator.Operator;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,18 +33,24 @@ import org.slf4j.LoggerFactory;
  * <p>Nobody is ever credited with a decision for having modified the request last. A request
  * whose shown state differs from the state the CA wrote (the directory administrator, say, edited
  * {@code egovRequestState}) is put back and audited, with the last modifier recorded only as a fact
- * about the entry.
+ * about the entry. The requests shown in an open state are checked at every poll; those shown
+ * REJECTED — whose candidates are every rejected request kept, so the check grows with the
+ * directory — only at a sweep every {@link #REJECTION_SWEEP} (and at the first poll), which keeps
+ * going at every poll while a sweep finds a full batch.
  */
 public final class DirectoryDecisions {
 
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryDecisions.class);
     private static final int BATCH = 100;
+    /** How often requests shown REJECTED are checked against the CA's own state. */
+    static final Duration REJECTION_SWEEP = Duration.ofMinutes(10);
 
     private final DecisionInbox inbox;
     private final OperatorDirectory operators;
     private final EnrollmentService enrollment;
     private final AuditLog audit;
     private final Clock clock;
+    private Instant nextRejectionSweep = Instant.MIN;
 
     public DirectoryDecisions(DecisionInbox inbox, OperatorDirectory operators, EnrollmentService enrollment,
                               AuditLog audit, Clock clock) {
@@ -53,9 +62,17 @@ public final class DirectoryDecisions {
     }
 
     /** @return how many directory decisions and unattributed state changes were dealt with */
-    public int processPending() {
+    public synchronized int processPending() {
         int handled = 0;
-        for (DecisionInbox.UnconfirmedState change : inbox.unconfirmedStates(BATCH)) {
+        List<DecisionInbox.UnconfirmedState> changes = new ArrayList<>(inbox.unconfirmedStates(BATCH));
+        Instant now = clock.instant();
+        if (!now.isBefore(nextRejectionSweep)) {
+            List<DecisionInbox.UnconfirmedState> rejections = inbox.unconfirmedRejections(BATCH);
+            changes.addAll(rejections);
+            // A full batch may have left more: the next poll sweeps again.
+            nextRejectionSweep = rejections.size() < BATCH ? now.plus(REJECTION_SWEEP) : now;
+        }
+        for (DecisionInbox.UnconfirmedState change : changes) {
             if (inbox.restore(change)) {
                 handled++;
                 undone(change);
