@@ -250,6 +250,15 @@ class ServerIT {
             assertThat(error.path("message").asText()).isNotBlank();
         }
         assertThat(JSON.readTree(get("/ca/nope.crt").body()).path("message").asText()).contains("'nope'");
+        // A browser asking for a page that does not exist gets a page; for a machine resource, still JSON.
+        for (String path : List.of("/nothing-here", "/ca/nope.crt")) {
+            HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(url(path))
+                    .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).as(path).isEqualTo(404);
+            assertThat(page.headers().firstValue("Content-Type").orElseThrow()).as(path)
+                    .startsWith(path.startsWith("/ca/") ? "application/json" : "text/html");
+        }
     }
 
     @Test
