@@ -111,7 +111,8 @@ final class RaAssembly {
                 config.lifecycle().renewalWindow(), audit, clock);
         EgovPkiConfig.SecondFactor factor = config.operators().secondFactor();
         operatorCertificates = new OperatorCertificates(operators,
-                new LdapOperatorCertificateBindings(directory.pool(), directory.names()), certificates, audit, clock);
+                new LdapOperatorCertificateBindings(directory.pool(), directory.names()), certificates, factor.profiles(),
+                audit, clock);
         secondFactor = new SecondFactorLogin(factor.policy(), operatorCertificates, operators, audit, clock, random,
                 factor.challengeLifetime(), factor.sessionLifetime());
     }

@@ -258,14 +258,14 @@ class OpenApiContractIT {
                 .createObjectNode().put("oldPassword", PASSWORD).put("newPassword", "Contract2027pw"))));
         // The two-factor login's calls bind to clerk1, an entry clerk: its other calls need no second factor.
         CALLS.put("bindOperatorCertificate", () -> {
-            String serial = issue(personal("personal")).serial();
+            String serial = issue(personal("operator")).serial();
             byte[] der = get("clerk1", "/certificates/" + serial + ".der?issuer=sm2-issuing").response().body();
             return List.of(post("sec1", "/operators/clerk1/certificate", ApiClient.JSON.createObjectNode()
                     .put("certificate", Base64.getEncoder().encodeToString(der))));
         });
         CALLS.put("loginChallenge", () -> List.of(post("clerk1", "/login/challenge", ApiClient.JSON.createObjectNode())));
         CALLS.put("login", () -> {
-            Applicant operator = personal("personal");
+            Applicant operator = personal("operator");
             String serial = issue(operator).serial();
             byte[] der = get("clerk1", "/certificates/" + serial + ".der?issuer=sm2-issuing").response().body();
             Exchange bound = post("sec1", "/operators/clerk1/certificate", ApiClient.JSON.createObjectNode()

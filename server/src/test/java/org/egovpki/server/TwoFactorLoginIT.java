@@ -99,7 +99,9 @@ class TwoFactorLoginIT {
                         + "\n    keyStorePassword: changeit1\n"),
                 yaml -> yaml.replace("profiles:\n", "profiles:\n"
                         + "  - name: operator-ec\n    type: PERSONAL\n    issuer: ec-issuing\n    validityMonths: 12\n"
-                        + "    identityExtensions: NONE\n    extendedKeyUsages: [clientAuth]\n"));
+                        + "    identityExtensions: NONE\n    extendedKeyUsages: [clientAuth]\n"),
+                // The EC operator certificates are operator certificates too (the TLS path needs an EC CA).
+                yaml -> yaml.replace("    profiles: [operator]\n", "    profiles: [operator, operator-ec]\n"));
         data = tmp.resolve("data");
         server = ServerProcess.serve(data, "--config", config.toString());
         api = server.api(PASSWORD);

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.egovpki.core.ca.CaDefinition;
 import org.egovpki.core.ca.CaRole;
@@ -187,7 +188,7 @@ public final class ConfigLoader {
         EgovPkiConfig.Audit audit = readAudit(root.child("audit"));
         EgovPkiConfig.CaKeys caKeys = readCaKeys(root.child("caKeys"), ca);
         EgovPkiConfig.Info info = readInfo(root.child("info"));
-        EgovPkiConfig.Operators operators = readOperators(root.child("operators"));
+        EgovPkiConfig.Operators operators = readOperators(root.child("operators"), profiles);
         EgovPkiConfig.Statistics statistics = readStatistics(root.child("statistics"));
         root.rejectUnknownKeys();
         return new EgovPkiConfig(data, ldap, http, ca, profiles, enrollment, revocation, lifecycle, ocsp, km, sync,
@@ -342,15 +343,15 @@ public final class ConfigLoader {
         return new EgovPkiConfig.Statistics(Duration.ofSeconds(refresh));
     }
 
-    private static EgovPkiConfig.Operators readOperators(ConfigNode node) {
+    private static EgovPkiConfig.Operators readOperators(ConfigNode node, ProfileCatalog profiles) {
         int history = node.integer("passwordHistory", 5, 1, 24);
         int maxAge = node.integer("passwordMaxAgeDays", 90, 0, 3650);
-        EgovPkiConfig.SecondFactor secondFactor = readSecondFactor(node.child("secondFactor"));
+        EgovPkiConfig.SecondFactor secondFactor = readSecondFactor(node.child("secondFactor"), profiles);
         node.rejectUnknownKeys();
         return new EgovPkiConfig.Operators(history, maxAge, secondFactor);
     }
 
-    private static EgovPkiConfig.SecondFactor readSecondFactor(ConfigNode node) {
+    private static EgovPkiConfig.SecondFactor readSecondFactor(ConfigNode node, ProfileCatalog profiles) {
         java.util.Set<org.egovpki.core.operator.Role> roles;
         if (node.has("roles")) {
             roles = java.util.EnumSet.noneOf(org.egovpki.core.operator.Role.class);
@@ -375,9 +376,40 @@ public final class ConfigLoader {
         }
         int sessionMinutes = node.integer("sessionMinutes", 15, 1, 480);
         int challengeSeconds = node.integer("challengeSeconds", 120, 10, 600);
+        java.util.Set<String> operatorProfiles = readOperatorProfiles(node, profiles);
         node.rejectUnknownKeys();
         return new EgovPkiConfig.SecondFactor(new org.egovpki.core.operator.SecondFactorPolicy(roles),
-                Duration.ofMinutes(sessionMinutes), Duration.ofSeconds(challengeSeconds));
+                Duration.ofMinutes(sessionMinutes), Duration.ofSeconds(challengeSeconds), operatorProfiles);
+    }
+
+    /**
+     * {@code operators.secondFactor.profiles}: the profiles whose certificates are operators' second
+     * factors. Each one named must be configured, and none may approve automatically for RA admins —
+     * one RA admin alone would then issue operator logins. The default {@code [operator]} is not
+     * required to exist (a configuration without it binds no certificate), but the same rule holds for it.
+     */
+    private static java.util.Set<String> readOperatorProfiles(ConfigNode node, ProfileCatalog profiles) {
+        boolean given = node.has("profiles");
+        List<String> names = given ? node.strings("profiles")
+                : List.of(org.egovpki.core.enroll.OperatorCertificates.PROFILE);
+        if (names.isEmpty()) {
+            throw ConfigException.invalid(node.key("profiles"), "[]", "at least one operator profile (remove the key "
+                    + "for the default [" + org.egovpki.core.enroll.OperatorCertificates.PROFILE + "]; to need no "
+                    + "second factor, set roles: [])");
+        }
+        for (String name : names) {
+            Optional<ProfileCatalog.Entry> entry = profiles.find(name);
+            if (entry.isEmpty() && given) {
+                throw ConfigException.invalid(node.key("profiles"), name, "a configured profile: "
+                        + profiles.all().stream().map(e -> e.profile().name()).toList());
+            }
+            if (entry.isPresent() && entry.get().profile().autoApproveForRa()) {
+                throw ConfigException.invalid(node.key("profiles"), name, "an operator profile without "
+                        + "autoApproveForRa: an operator certificate is a second login factor, issued after an entry "
+                        + "clerk and a different reviewer checked the operator, never by one RA admin alone");
+            }
+        }
+        return java.util.Set.copyOf(names);
     }
 
     private static EgovPkiConfig.Audit readAudit(ConfigNode node) {

@@ -119,9 +119,14 @@ public record EgovPkiConfig(Path dataDirectory, Ldap ldap, Http http, Ca ca, Pro
      *                          the administrative roles; {@code []}: nobody
      * @param sessionLifetime   {@code operators.secondFactor.sessionMinutes} — how long a session token lasts
      * @param challengeLifetime {@code operators.secondFactor.challengeSeconds} — how long a login challenge may be answered
+     * @param profiles          {@code operators.secondFactor.profiles} — the operator profiles: only their
+     *                          certificates are bound to operators and log in; default {@code [operator]}
      */
     public record SecondFactor(org.egovpki.core.operator.SecondFactorPolicy policy, Duration sessionLifetime,
-                               Duration challengeLifetime) {
+                               Duration challengeLifetime, java.util.Set<String> profiles) {
+        public SecondFactor {
+            profiles = java.util.Set.copyOf(profiles);
+        }
     }
 
     /** {@code logging.format}: one line of text per event, or one JSON object per line for log collectors. */

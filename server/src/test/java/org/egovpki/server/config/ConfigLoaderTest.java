@@ -406,6 +406,27 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void onlyConfiguredOperatorProfilesThatNeedASecondPersonBecomeSecondFactors() throws IOException {
+        assertThat(ConfigLoader.defaults().operators().secondFactor().profiles()).containsExactly("operator");
+        assertThat(ConfigLoader.load(write("operators:\n  secondFactor:\n    profiles: [operator, device]\n"),
+                Map.of()).operators().secondFactor().profiles()).containsExactlyInAnyOrder("operator", "device");
+
+        assertThatThrownBy(() -> ConfigLoader.load(write("operators:\n  secondFactor:\n    profiles: [device-bulk]\n"),
+                Map.of())).hasMessageContaining("operators.secondFactor.profiles").hasMessageContaining("device-bulk")
+                .hasMessageContaining("without autoApproveForRa");
+        assertThatThrownBy(() -> ConfigLoader.load(write("operators:\n  secondFactor:\n    profiles: [nosuch]\n"),
+                Map.of())).hasMessageContaining("operators.secondFactor.profiles").hasMessageContaining("nosuch")
+                .hasMessageContaining("a configured profile");
+        assertThatThrownBy(() -> ConfigLoader.load(write("operators:\n  secondFactor:\n    profiles: []\n"),
+                Map.of())).hasMessageContaining("operators.secondFactor.profiles")
+                .hasMessageContaining("at least one operator profile");
+        // The built-in operator profile made to approve automatically is refused by the default too.
+        assertThatThrownBy(() -> ConfigLoader.load(write("profiles:\n  - name: operator\n    type: PERSONAL\n"
+                + "    extendedKeyUsages: [clientAuth]\n    autoApproveForRa: true\n"), Map.of()))
+                .hasMessageContaining("operators.secondFactor.profiles").hasMessageContaining("without autoApproveForRa");
+    }
+
+    @Test
     void aTokenTakesTheShippedDemoCustodyLineButNotShares() throws IOException {
         String token = "caKeys:\n  store: pkcs11\n  pkcs11:\n    library: /usr/lib/softhsm/libsofthsm2.so\n"
                 + "    slot: 1\n    pinFile: /etc/egov-pki/pin\n";

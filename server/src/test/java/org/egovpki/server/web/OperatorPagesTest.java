@@ -468,10 +468,14 @@ class OperatorPagesTest {
                 clock, new SecureRandom(), java.time.Duration.ofMinutes(2), java.time.Duration.ofMinutes(15));
     }
 
-    /** Binds a valid operator certificate to {@code uid}, as a security admin would. */
+    /** Binds a valid operator certificate (of the operator profile) to {@code uid}, as a security admin would. */
     private java.security.cert.X509Certificate bind(String uid) throws Exception {
         java.security.cert.X509Certificate certificate = WebHandlerTest.certificate();
-        CertificateRecord record = record("ops", Long.toHexString(0x7000 + bindings.size()), certificate.getEncoded());
+        CertificateRecord device = record("ops", Long.toHexString(0x7000 + bindings.size()), certificate.getEncoded());
+        CertificateRecord record = new CertificateRecord(device.issuer(), device.serial(), device.requestId(),
+                device.subscriberId(), "CN=Operator,O=Test,C=CN", OperatorCertificates.PROFILE, CertificateType.PERSONAL,
+                device.kind(), device.businessType(), device.region(), device.status(), device.issuanceState(), null,
+                device.certificateDer(), device.notBefore(), device.notAfter(), "ab", device.notBefore(), 0, null);
         operatorCertificates.put(record.id(), record);
         bindings.put(uid, record.id());
         return certificate;

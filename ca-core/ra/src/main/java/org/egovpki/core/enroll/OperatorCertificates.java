@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.egovpki.core.DomainException;
 import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
@@ -27,13 +29,20 @@ import org.egovpki.core.x509.SerialNumbers;
 /**
  * Binds operator certificates to operator entries, the second login factor (docs/operations.md,
  * "Two-factor login"). A security admin (or super admin) binds a certificate this CA issued — found
- * in the certificate records with exactly these bytes —, valid now, not revoked, with
- * digitalSignature and the clientAuth extended key usage, and bound to no other operator. An
+ * in the certificate records with exactly these bytes — under an operator profile (by default
+ * {@value #PROFILE}; {@code operators.secondFactor.profiles}), valid now, not revoked, with
+ * digitalSignature and the clientAuth extended key usage, and bound to no other operator. The
+ * profile matters: every subscriber profile carries clientAuth too, and {@code device-bulk} is issued
+ * by one RA admin alone; only an operator profile is issued after an entry clerk and a different
+ * reviewer checked the operator, so only its certificates may become a second factor. An
  * operator may bind its own certificate only while none is bound to it (so the first security admin
  * can finish its own set-up); replacing a bound certificate needs another security admin. Every binding and
  * every refusal is audited.
  */
 public final class OperatorCertificates {
+
+    /** The built-in profile operator certificates are issued under (docs/operations.md, "Two-factor login"). */
+    public static final String PROFILE = "operator";
 
     /** id-kp-clientAuth (RFC 5280). */
     static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
@@ -45,11 +54,23 @@ public final class OperatorCertificates {
     private final OperatorAccounts accounts;
     private final OperatorCertificateBindings bindings;
     private final CertificateRecords records;
+    private final Set<String> profiles;
     private final AuditLog audit;
     private final Clock clock;
 
+    /** Certificates of the built-in {@value #PROFILE} profile only. */
     public OperatorCertificates(OperatorAccounts accounts, OperatorCertificateBindings bindings,
                                 CertificateRecords records, AuditLog audit, Clock clock) {
+        this(accounts, bindings, records, Set.of(PROFILE), audit, clock);
+    }
+
+    /** @param profiles the operator profiles: the only profiles whose certificates are bound and log in */
+    public OperatorCertificates(OperatorAccounts accounts, OperatorCertificateBindings bindings,
+                                CertificateRecords records, Set<String> profiles, AuditLog audit, Clock clock) {
+        if (profiles.isEmpty()) {
+            throw new IllegalArgumentException("at least one operator profile is needed");
+        }
+        this.profiles = Set.copyOf(profiles);
         this.accounts = Objects.requireNonNull(accounts, "accounts");
         this.bindings = Objects.requireNonNull(bindings, "bindings");
         this.records = Objects.requireNonNull(records, "records");
@@ -155,10 +176,21 @@ public final class OperatorCertificates {
         return record;
     }
 
-    /** Refuses a record that is not an issued, unrevoked certificate valid at {@code now}. */
-    static void usable(CertificateRecord record, Instant now) {
+    /**
+     * Refuses a record that is not an issued, unrevoked operator-profile certificate valid at
+     * {@code now}: at the binding and again at every login, so a binding made before the profile was
+     * checked stops logging in.
+     */
+    void usable(CertificateRecord record, Instant now) {
         if (!record.issued()) {
             throw DomainException.badRequest("certificate", "certificate " + record.id() + " is not issued");
+        }
+        if (!profiles.contains(record.profile())) {
+            String named = profiles.stream().sorted().map(p -> "'" + p + "'").collect(Collectors.joining(" or "));
+            throw DomainException.badRequest("certificate", "certificate " + record.id() + " was issued under profile '"
+                    + record.profile() + "', not the operator profile " + named + ": a subscriber's certificate "
+                    + "is no operator's second factor; have an entry clerk submit the operator's request with that "
+                    + "profile and a reviewer approve it, then bind that certificate");
         }
         if (record.status() == CertificateStatus.REVOKED) {
             throw DomainException.badRequest("certificate", "certificate " + record.id() + " is revoked");

@@ -218,7 +218,7 @@ public final class SecondFactorLogin {
                     + "' (" + record.id() + ")", open.uid());
         }
         try {
-            OperatorCertificates.usable(record, now);
+            certificates.usable(record, now);
         } catch (DomainException e) {
             throw failed(open.dn(), e.getMessage(), open.uid());
         }
@@ -263,7 +263,7 @@ public final class SecondFactorLogin {
                     + "bound to operator '" + uid + "' (" + record.id() + ")", uid);
         }
         try {
-            OperatorCertificates.usable(record, now);
+            certificates.usable(record, now);
         } catch (DomainException e) {
             throw failed(operator.dn(), e.getMessage(), uid);
         }
@@ -313,7 +313,7 @@ public final class SecondFactorLogin {
                 && bound.get().record().id().equals(held.certificateId());
         if (valid) {
             try {
-                OperatorCertificates.usable(bound.get().record(), now);
+                certificates.usable(bound.get().record(), now);
             } catch (DomainException e) {
                 valid = false;
             }
@@ -338,7 +338,7 @@ public final class SecondFactorLogin {
             return false;
         }
         try {
-            OperatorCertificates.usable(bound.get().record(), clock.instant());
+            certificates.usable(bound.get().record(), clock.instant());
             return true;
         } catch (DomainException e) {
             return false;

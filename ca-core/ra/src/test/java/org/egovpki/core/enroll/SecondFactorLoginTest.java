@@ -318,6 +318,38 @@ class SecondFactorLoginTest {
         assertBindRefused(security, "caadmin", noSignature, DomainException.Kind.BAD_REQUEST, "no digitalSignature");
     }
 
+    /**
+     * Every other profile of this CA with clientAuth (personal, organisation, device, device-bulk —
+     * the last one issued by an RA admin alone) is a subscriber's certificate: bound to an operator,
+     * whoever holds that key, or the RA admin who auto-issued it, would hold the operator's second factor.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"device-bulk", "personal", "device", "organization-dual"})
+    void aCertificateOfAnotherProfileThanTheOperatorProfileIsRefusedAndNothingIsBound(String profile)
+            throws Exception {
+        byte[] cert = issue(sm2(), true, true, T0.minusSeconds(60), T0.plusSeconds(3600), profile);
+        int audited = audit.size();
+
+        assertBindRefused(security, "caadmin", cert, DomainException.Kind.BAD_REQUEST,
+                "profile '" + profile + "', not the operator profile 'operator'");
+        assertThat(audit).hasSize(audited + 1);
+        assertThat(last().type()).isEqualTo(AuditEventType.OPERATOR_CHANGE_REFUSED);
+        assertThat(last().outcome()).isEqualTo(AuditOutcome.FAILURE);
+    }
+
+    @Test
+    void aBindingOfAnotherProfileMadeBeforeTheCheckNoLongerLogsIn() throws Exception {
+        KeyPair key = sm2();
+        byte[] cert = issue(key, true, true, T0.minusSeconds(60), T0.plusSeconds(3600), "device-bulk");
+        // As an earlier version bound it, without looking at the profile.
+        bindings.bind("caadmin", records.certificates.values().stream()
+                .filter(r -> java.util.Arrays.equals(r.certificateDer(), cert)).findFirst().orElseThrow().id());
+
+        SecondFactorLogin.Challenge challenge = login.challenge(ca);
+        assertThatThrownBy(() -> login.login(challenge.nonce(), "SM3withSM2", sign(key, challenge), cert))
+                .isInstanceOf(DomainException.class).hasMessageContaining("not the operator profile");
+    }
+
     @Test
     void onlySecurityAdminsBindAndNobodyReplacesTheirOwn() throws Exception {
         byte[] cert = issue(sm2(), true, true, T0.minusSeconds(60), T0.plusSeconds(3600));
@@ -395,6 +427,12 @@ class SecondFactorLoginTest {
     /** A certificate signed by the test CA key, recorded as issued by this CA. */
     private byte[] issue(KeyPair key, boolean digitalSignature, boolean clientAuth, Instant from, Instant to)
             throws Exception {
+        return issue(key, digitalSignature, clientAuth, from, to, "operator");
+    }
+
+    /** The same, recorded as issued under {@code profile}. */
+    private byte[] issue(KeyPair key, boolean digitalSignature, boolean clientAuth, Instant from, Instant to,
+                         String profile) throws Exception {
         BigInteger serial = new BigInteger(64, random).setBit(63);
         JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(new X500Name("CN=Issuing,C=CN"), serial,
                 Date.from(from), Date.from(to), new X500Name("CN=Operator,C=CN"), key.getPublic());
@@ -407,7 +445,7 @@ class SecondFactorLoginTest {
                         .setProvider(BouncyCastle.PROVIDER).build(caKey.getPrivate())));
         byte[] der = certificate.getEncoded();
         CertificateRecord record = new CertificateRecord(CA, serial, "req-" + serial, "sub-1", "CN=Operator,C=CN",
-                "operator", CertificateType.PERSONAL, KeyUsageKind.SIGNING, "ops", "110000", CertificateStatus.VALID,
+                profile, CertificateType.PERSONAL, KeyUsageKind.SIGNING, "ops", "110000", CertificateStatus.VALID,
                 IssuanceState.PUBLISHED, new byte[] {1}, der, from, to, "ff", from, 0, null);
         records.certificates.put(record.id(), record);
         return der;
