@@ -71,6 +71,11 @@ class LifecycleIT {
         server.addOperator(config, "clerk1", "ENTRY_CLERK", passwordFile);
         server.addOperator(config, "reviewer1", "REVIEWER", passwordFile);
         server.addOperator(config, "ra1", "RA_ADMIN", passwordFile);
+        // One person holding both roles: it may review others' requests, never its own.
+        ServerProcess both = server.cli("operator", "add", "--config", config.toString(), "--data",
+                server.data.toString(), "--ldap-port", "0", "--uid", "rarev1", "--name", "rarev1", "--role", "RA_ADMIN",
+                "--role", "REVIEWER", "--password-file", passwordFile.toString());
+        assertThat(both.output()).contains("created operator uid=rarev1");
     }
 
     @AfterAll
@@ -110,8 +115,14 @@ class LifecycleIT {
         assertThat(entry.getAttributeValue("egovOriginalSerial")).isEqualTo(serial);
     }
 
+    /**
+     * A replacement certifies a key nothing of the subscriber's vouches for: it waits for a second
+     * person (002 §3.7). Issued at once, it let one RA admin certify a key of its own under anyone's
+     * subject and revoke theirs.
+     */
     @Test
-    void aReplacementEnteredWithTheCliKeepsTheNotAfterAndSupersedesTheOriginal() throws Exception {
+    void aReplacementEnteredWithTheCliWaitsForAReviewerThenKeepsTheNotAfterAndSupersedesTheOriginal()
+            throws Exception {
         JsonNode original = issue("Li Si", "440524198001010013", KeyAlgorithm.SM2.generate(RANDOM));
         String serial = original.path("serial").asText();
         Path csr = tmp.resolve("replacement.pem");
@@ -122,12 +133,26 @@ class LifecycleIT {
                 + "\n-----END CERTIFICATE REQUEST-----\n");
 
         ServerProcess cli = ServerProcess.launch(server.data, "certificate", "replace", "--serial", serial,
-                "--csr", csr.toString(), "--reason", "USB key lost", "--user", "ra1", "--password-file",
+                "--csr", csr.toString(), "--reason", "USB key lost", "--user", "rarev1", "--password-file",
                 passwordFile.toString(), "--url", server.baseUrl());
 
         assertThat(cli.awaitExit(Duration.ofSeconds(60))).as(cli.output()).isZero();
-        JsonNode replacement = JSON.readTree(cli.output().substring(cli.output().indexOf('{')));
-        assertThat(replacement.path("kind").asText()).isEqualTo("REPLACEMENT");
+        JsonNode entered = JSON.readTree(cli.output().substring(cli.output().indexOf('{')));
+        assertThat(entered.path("kind").asText()).isEqualTo("REPLACEMENT");
+        assertThat(entered.path("state").asText()).isEqualTo("SUBMITTED");
+        assertThat(entered.path("serials")).isEmpty();
+        String id = entered.path("id").asText();
+        assertThat(get("ra1", "/api/v1/certificates/" + serial).path("status").asText()).isEqualTo("VALID");
+
+        // The admin who entered it holds REVIEWER too, and still cannot approve it: nothing changes.
+        JsonNode own = json(post("rarev1", "/api/v1/requests/" + id + "/approve", JSON.createObjectNode()), 403);
+        assertThat(own.path("message").asText()).contains("a second person must review it");
+        assertThat(get("rarev1", "/api/v1/requests/" + id).path("state").asText()).isEqualTo("SUBMITTED");
+        assertThat(get("ra1", "/api/v1/certificates/" + serial).path("status").asText()).isEqualTo("VALID");
+
+        JsonNode replacement = json(post("reviewer1", "/api/v1/requests/" + id + "/approve",
+                JSON.createObjectNode()), 200);
+        assertThat(replacement.path("state").asText()).isEqualTo("ISSUED");
         String newSerial = replacement.path("serials").get(0).asText();
         JsonNode replaced = get("ra1", "/api/v1/certificates/" + newSerial);
         assertThat(replaced.path("notAfter").asText()).isEqualTo(original.path("notAfter").asText());
@@ -176,9 +201,11 @@ class LifecycleIT {
         assertThat(otherKey.path("field").asText()).isEqualTo("csr");
         assertThat(otherKey.path("message").asText()).contains("a renewal keeps the key");
 
-        // Once revoked (here by a replacement), the certificate can no longer be renewed.
-        json(post("ra1", "/api/v1/certificates/" + serial + "/replace",
+        // Once revoked (here by a replacement, reviewed), the certificate can no longer be renewed.
+        JsonNode replacement = json(post("ra1", "/api/v1/certificates/" + serial + "/replace",
                 JSON.createObjectNode().put("csr", csr(KeyAlgorithm.SM2.generate(RANDOM), subject))), 201);
+        json(post("reviewer1", "/api/v1/requests/" + replacement.path("id").asText() + "/approve",
+                JSON.createObjectNode()), 200);
         int afterReplacement = countRequests();
         JsonNode revoked = json(post("clerk1", "/api/v1/certificates/" + serial + "/renew",
                 JSON.createObjectNode().put("csr", csr(key, subject))), 409);

@@ -140,7 +140,8 @@ final class CertificateCommand implements Runnable {
 
     @Command(name = "replace", mixinStandardHelpOptions = true,
             description = "Replace after a lost or damaged medium (RA or CA admin): a new key, the old notAfter. "
-                    + "The old certificate is revoked as superseded.")
+                    + "A reviewer other than the one who entered it approves it; the old certificate is then "
+                    + "revoked as superseded.")
     static final class Replace extends Operation {
         @Option(names = "--csr", required = true, paramLabel = "FILE", description = "PKCS#10 for the new key, PEM or DER")
         Path csr;

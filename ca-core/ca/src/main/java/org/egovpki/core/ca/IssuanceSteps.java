@@ -212,6 +212,13 @@ public final class IssuanceSteps {
         Instant notAfter = null;
         if (request.kind() == RequestKind.REPLACEMENT) {
             CertificateRecord original = original(request);
+            // A replacement waits for its review; the original may have been revoked meanwhile (never replaced then).
+            if (original.status() == CertificateStatus.REVOKED) {
+                throw refuseAtIssuance(request, actor, "certificate " + original.serialHex() + " was revoked at "
+                        + original.revocation().time() + " (" + original.revocation().reason() + ") after the "
+                        + "replacement was entered; a revoked certificate is never replaced: a new application is "
+                        + "needed", "serial");
+            }
             if (!original.notAfter().isAfter(clock.instant())) {
                 throw refuseAtIssuance(request, actor, "certificate " + original.serialHex() + " expired on "
                         + original.notAfter() + "; a replacement keeps the notAfter of the certificate it replaces, "

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.time.Period;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -32,6 +33,8 @@ import org.egovpki.core.certificate.IssuanceState;
 import org.egovpki.core.certificate.RevocationChannel;
 import org.egovpki.core.certificate.RevocationReason;
 import org.egovpki.core.crypto.BouncyCastle;
+import org.egovpki.core.operator.Operator;
+import org.egovpki.core.operator.Role;
 import org.egovpki.core.revoke.Requester;
 import org.egovpki.core.x509.Pem;
 import org.junit.jupiter.api.BeforeAll;
@@ -306,10 +309,14 @@ class LifecycleServiceTest {
         f.clock.advance(Duration.ofDays(100));
         KeyPair newKey = f.sm2();
 
-        EnrollmentRequest replacement = lifecycle.replace(EnrollmentFixture.RA_ADMIN, CA, old.serial(),
+        EnrollmentRequest entered = lifecycle.replace(EnrollmentFixture.RA_ADMIN, CA, old.serial(),
                 EnrollmentFixture.csr(newKey, SUBJECT), "USB key lost");
+        EnrollmentRequest replacement = enrollment.approve(EnrollmentFixture.REVIEWER, entered.id());
 
         assertThat(replacement.kind()).isEqualTo(RequestKind.REPLACEMENT);
+        assertThat(replacement.state()).isEqualTo(RequestState.ISSUED);
+        assertThat(replacement.enteredBy()).isEqualTo(EnrollmentFixture.RA_ADMIN.dn());
+        assertThat(replacement.reviewedBy()).isEqualTo(EnrollmentFixture.REVIEWER.dn());
         CertificateRecord replaced = single(replacement);
         assertThat(replaced.notAfter()).isEqualTo(old.notAfter());
         assertThat(replaced.notBefore()).isEqualTo(f.clock.instant());
@@ -317,6 +324,56 @@ class LifecycleServiceTest {
         assertSuperseded(old);
         assertThat(f.audit.ofType(AuditEventType.REPLACEMENT_REQUESTED)).singleElement()
                 .satisfies(e -> assertThat(e.details()).containsEntry("reason", "USB key lost"));
+    }
+
+    /**
+     * A replacement certifies a key the subscriber never proves with the old one (the medium is
+     * lost): it follows the application's identity check and acceptance (002 §3.7), so a second
+     * person reviews it. Issued at once, it let one RA admin certify a key of its own for anyone's
+     * subject and revoke theirs.
+     */
+    @Test
+    void aReplacementWaitsForAReviewerOtherThanTheAdminWhoEnteredIt() {
+        CertificateRecord old = issuePersonal(f.sm2());
+        Operator raReviewer = new Operator("ra2", "uid=ra2,ou=operators,o=egov-pki,c=CN", "ra2",
+                EnumSet.of(Role.RA_ADMIN, Role.REVIEWER));
+
+        EnrollmentRequest entered = lifecycle.replace(raReviewer, CA, old.serial(),
+                EnrollmentFixture.csr(f.sm2(), SUBJECT), "USB key lost");
+
+        assertThat(entered.state()).isEqualTo(RequestState.SUBMITTED);
+        assertThat(entered.kind()).isEqualTo(RequestKind.REPLACEMENT);
+        assertThat(entered.reviewedBy()).isNull();
+        assertThat(f.stores.findByRequest(entered.id())).as("nothing issued before the review").isEmpty();
+        assertThat(stored(old).status()).isEqualTo(CertificateStatus.VALID);
+        assertThat(f.audit.ofType(AuditEventType.REPLACEMENT_REQUESTED)).singleElement()
+                .satisfies(e -> assertThat(e.details()).containsEntry("reason", "USB key lost"));
+
+        // The admin who entered it is a reviewer too, on every channel the same rule: not its own.
+        assertRefused(() -> enrollment.approve(raReviewer, entered.id()), DomainException.Kind.FORBIDDEN,
+                "a second person must review it");
+        assertThat(f.stores.find(entered.id()).orElseThrow().state()).isEqualTo(RequestState.SUBMITTED);
+        assertThat(f.stores.findByRequest(entered.id())).isEmpty();
+        assertThat(stored(old).status()).isEqualTo(CertificateStatus.VALID);
+
+        EnrollmentRequest issued = enrollment.approve(EnrollmentFixture.REVIEWER, entered.id());
+        assertThat(issued.state()).isEqualTo(RequestState.ISSUED);
+        assertThat(single(issued).notAfter()).isEqualTo(old.notAfter());
+        assertSuperseded(old);
+    }
+
+    @Test
+    void aReplacementWhoseOriginalWasRevokedWhileItWaitedIsNotIssued() {
+        CertificateRecord old = issuePersonal(f.sm2());
+        EnrollmentRequest entered = lifecycle.replace(EnrollmentFixture.RA_ADMIN, CA, old.serial(),
+                EnrollmentFixture.csr(f.sm2(), SUBJECT), null);
+        f.revocations().revokeByOperator(EnrollmentFixture.RA_ADMIN, CA, old.serial(),
+                RevocationReason.KEY_COMPROMISE, Requester.SUBSCRIBER, null);
+
+        assertThatThrownBy(() -> enrollment.approve(EnrollmentFixture.REVIEWER, entered.id()))
+                .isInstanceOf(DomainException.class).hasMessageContaining("was revoked");
+        assertThat(f.stores.findByRequest(entered.id())).isEmpty();
+        assertThat(f.stores.find(entered.id()).orElseThrow().state()).isEqualTo(RequestState.REJECTED);
     }
 
     @Test
@@ -382,8 +439,10 @@ class LifecycleServiceTest {
                 throw new Crash();
             }
         });
-        assertThatThrownBy(() -> f.lifecycle(crashing).replace(EnrollmentFixture.RA_ADMIN, CA, old.serial(),
-                EnrollmentFixture.csr(f.sm2(), SUBJECT), null)).isInstanceOf(Crash.class);
+        EnrollmentRequest entered = f.lifecycle(crashing).replace(EnrollmentFixture.RA_ADMIN, CA, old.serial(),
+                EnrollmentFixture.csr(f.sm2(), SUBJECT), null);
+        assertThatThrownBy(() -> f.service(crashing).approve(EnrollmentFixture.REVIEWER, entered.id()))
+                .isInstanceOf(Crash.class);
         assertThat(stored(old).status()).isEqualTo(CertificateStatus.VALID);
 
         assertThat(f.issuer(IssuanceObserver.NONE).recover()).isEqualTo(1);

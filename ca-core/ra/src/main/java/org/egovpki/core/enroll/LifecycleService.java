@@ -26,6 +26,7 @@ import org.egovpki.core.enroll.validation.ParsedCsr;
 import org.egovpki.core.enroll.validation.RekeyProof;
 import org.egovpki.core.enroll.validation.SubjectDnPolicy;
 import org.egovpki.core.profile.KeyUsageKind;
+import org.egovpki.core.profile.ProfileCatalog;
 import org.egovpki.core.profile.Profiles;
 import org.egovpki.core.x509.Pem;
 import org.egovpki.core.x509.SerialNumbers;
@@ -57,15 +58,20 @@ import org.egovpki.core.x509.SerialNumbers;
  *       the original is revoked as superseded.</li>
  *   <li><b>Replacement</b> (002 §3.7): a lost or damaged medium. Entered by an RA or CA admin, who
  *       has checked the holder's identity in person; a new key with the same subject, and the new
- *       certificate ends when the original would have. The original is revoked as superseded.</li>
+ *       certificate ends when the original would have. Nothing the subscriber holds vouches for the
+ *       new key, so it follows the application's identity check and acceptance (002 §3.7), with its
+ *       two people: it waits {@code SUBMITTED} for a reviewer other than the admin who entered it
+ *       ({@link EnrollmentService#approve}, every channel), unless the profile approves automatically
+ *       for RA admins as it does for an application. On issuance the original is revoked as
+ *       superseded.</li>
  * </ul>
  *
- * <p>Renewal, rekey and replacement change nothing that a reviewer would judge — the data are the
- * original's, and renewal and rekey are proven by the subscriber's own key (001 §6.1.3.3 A 3: an
- * online request signed by the holder authenticates it) — so they are approved by these checks
- * and issued at once, recorded with the entering operator as the deciding one. Their registration
- * data, business type, region, publication choice, challenge phrase and agreement acceptance are
- * the original request's.
+ * <p>Renewal and rekey change nothing that a reviewer would judge — the data are the original's,
+ * and they are proven by the subscriber's own key (001 §6.1.3.3 A 3: an online request signed by
+ * the holder authenticates it) — so they are approved by these checks and issued at once,
+ * recorded with the entering operator as the deciding one. Their registration data, business
+ * type, region, publication choice, challenge phrase and agreement acceptance are the original
+ * request's, as are a replacement's.
  */
 public final class LifecycleService {
 
@@ -152,7 +158,8 @@ public final class LifecycleService {
      * @param operator an RA or CA admin, who has checked the holder's identity
      * @param csr      a PKCS#10 request (DER or PEM) for the key on the new medium
      * @param reason   what happened to the medium, for the audit trail, or {@code null}
-     * @return the request, ISSUED with the new serial; the original is revoked as superseded
+     * @return the request, SUBMITTED for a reviewer other than {@code operator} (ISSUED at once only where the
+     *         profile approves automatically for RA admins); at issuance the original is revoked as superseded
      */
     public EnrollmentRequest replace(Operator operator, String issuerName, BigInteger serial, byte[] csr,
                                      String reason) {
@@ -200,31 +207,37 @@ public final class LifecycleService {
     }
 
     /**
-     * Renewal, rekey and replacement: check, store the request APPROVED, audit, issue. Nothing is
-     * written before every check has passed.
+     * Renewal, rekey and replacement: check, store the request, audit; renewal and rekey (and a
+     * replacement the profile approves automatically) are stored APPROVED and issued, a replacement
+     * otherwise waits SUBMITTED for a second person. Nothing is written before every check has passed.
      */
     private EnrollmentRequest reissue(RequestKind kind, Operator operator, String issuerName, BigInteger serial,
                                       Map<String, String> facts, Check check) {
         AuditEventType event = event(kind);
         EnrollmentRequest request;
         CertificateRecord original;
+        boolean reviewed;
         try {
             authorise(kind, operator);
             original = existing(issuerName, serial);
             ParsedCsr csr = check.accept(original);
             EnrollmentRequest before = originalRequest(original);
             requireSameSubject(csr, original, before);
-            if (profiles.current().find(original.profile()).isEmpty()) {
-                throw new DomainException(DomainException.Kind.CONFLICT, "certificate " + original.serialHex()
-                        + " was issued under profile '" + original.profile() + "', which is no longer configured: "
-                        + "a new application under a current profile is needed", "serial");
-            }
+            ProfileCatalog.Entry profile = profiles.current().find(original.profile()).orElseThrow(() ->
+                    new DomainException(DomainException.Kind.CONFLICT, "certificate " + original.serialHex()
+                            + " was issued under profile '" + original.profile() + "', which is no longer configured: "
+                            + "a new application under a current profile is needed", "serial"));
+            // A replacement's new key is vouched for by nobody but the admin: a second person reviews it,
+            // as an application, unless the profile approves applications of RA admins automatically.
+            reviewed = kind == RequestKind.REPLACEMENT
+                    && !(profile.profile().autoApproveForRa() && operator.has(Role.RA_ADMIN));
             Instant now = clock.instant();
-            request = new EnrollmentRequest(enrollment.newRequestId(), RequestState.APPROVED, csr.der(),
+            request = new EnrollmentRequest(enrollment.newRequestId(),
+                    reviewed ? RequestState.SUBMITTED : RequestState.APPROVED, csr.der(),
                     original.profile(), original.type(), original.subscriberId(), original.subjectDn(),
                     before.registration(), before.businessType(), before.region(), before.publishOptOut(),
-                    before.challengeHash(), before.agreementAcceptedAt(), operator.dn(), operator.dn(), now, now, null,
-                    null, List.of(), kind, original.serialHex());
+                    before.challengeHash(), before.agreementAcceptedAt(), operator.dn(), reviewed ? null : operator.dn(),
+                    now, reviewed ? null : now, null, null, List.of(), kind, original.serialHex());
         } catch (DomainException e) {
             Map<String, String> details = failure(issuerName, serial, kind, e);
             details.putAll(facts);
@@ -239,10 +252,17 @@ public final class LifecycleService {
         details.put("originalSerial", original.serialHex());
         details.put("subject", original.subjectDn());
         details.put("profile", original.profile());
-        details.put("approval", "automatic: the CA's checks of a " + kind.name().toLowerCase(java.util.Locale.ROOT)
+        details.put("approval", reviewed ? "by a reviewer other than the operator who entered it: nothing the "
+                + "subscriber holds vouches for the new key (002 §3.7: the application's identity check and acceptance)"
+                : kind == RequestKind.REPLACEMENT ? "automatic: profile " + original.profile() + " allows automatic "
+                + "approval for RA operators"
+                : "automatic: the CA's checks of a " + kind.name().toLowerCase(java.util.Locale.ROOT)
                 + " replace a review (the data are the original's)");
         audit.record(AuditEvent.success(request.submittedAt(), event, operator.dn(),
                 List.of(request.id(), original.id()), details));
+        if (reviewed) {
+            return request;
+        }
         issuance.issue(request, operator.dn());
         return requests.find(request.id()).orElseThrow(() -> DomainException.internal("request " + request.id()
                 + " vanished during issuance", null));
