@@ -14,6 +14,7 @@ import org.egovpki.directory.DirectoryNames;
 public final class OpenLdapAccessRules {
 
     private static final String TEMPLATE = """
+olcAddContentAcl: TRUE
 olcAccess: {0}to filter=(!(egovOperatorState=DISABLED)) attrs=userPassword
   by dn.exact="${ca}" write
   by anonymous auth
@@ -49,10 +50,12 @@ olcAccess: {9}to dn.one="ou=requests,${base}" attrs=children
   by group/groupOfUniqueNames/uniqueMember="cn=request-readers,ou=operators,${base}" add
   by * none
 olcAccess: {10}to dn.children="ou=requests,${base}"
-    filter=(objectClass=egovRequestDecision) attrs=entry
+    filter=(objectClass=egovRequestDecision)
+    attrs=entry,objectClass,egovDecisionId,egovDecision,egovRejectionReason,description
   by dn.exact="${ca}" write
   by group/groupOfUniqueNames/uniqueMember="cn=application-admins,ou=operators,${base}" none
-  by group/groupOfUniqueNames/uniqueMember="cn=request-readers,ou=operators,${base}" add
+  by dnattr=creatorsName group/groupOfUniqueNames/uniqueMember="cn=request-readers,ou=operators,${base}" add
+  by group/groupOfUniqueNames/uniqueMember="cn=request-readers,ou=operators,${base}" read
   by * none
 olcAccess: {11}to dn.children="ou=requests,${base}"
   by dn.exact="${ca}" write
@@ -72,10 +75,11 @@ olcAccess: {13}to dn.one="ou=sync,${base}"
   by dn.children="ou=operators,${base}" read
   by * none
 olcAccess: {14}to dn.children="ou=sync,${base}"
-    filter=(objectClass=egovSyncTargetCommand) attrs=entry
+    filter=(objectClass=egovSyncTargetCommand)
+    attrs=entry,objectClass,egovSyncCommandId,egovSyncAction,egovSyncReplayFrom,labeledURI,egovSyncBinding,egovBusinessType,egovSyncCaIdentifier,egovSyncEnabled,egovSyncSchedule,egovSyncPersonalData,description
   by dn.exact="${ca}" write
   by group/groupOfUniqueNames/uniqueMember="cn=application-admins,ou=operators,${base}" none
-  by dn.children="ou=operators,${base}" add
+  by dnattr=creatorsName dn.children="ou=operators,${base}" add
   by * none
 olcAccess: {15}to dn.subtree="${base}" filter=(objectClass=egovX500Name)
     attrs=entry,children,objectClass,c,st,l,o,ou,cn,street,dc,uid,serialNumber,cACertificate,certificateRevocationList,authorityRevocationList,deltaRevocationList,userCertificate,crossCertificatePair

@@ -38,6 +38,8 @@ class OpenLdapAccessRulesIT {
     private static final String CA = "uid=egov-pki-ca,ou=services," + BASE;
     private static final String KM = "uid=egov-pki-km,ou=services," + BASE;
     private static final String OPERATOR = "uid=rev1,ou=operators," + BASE;
+    /** A second reviewer: in cn=request-readers as {@link #OPERATOR} is. */
+    private static final String REVIEWER = "uid=rev2,ou=operators," + BASE;
     /** An operator whose roles do not read registration data whole: not in cn=request-readers. */
     private static final String OUTSIDER = "uid=km1,ou=operators," + BASE;
     private static final String PASSWORD = "Operator-pw-2026";
@@ -56,7 +58,7 @@ class OpenLdapAccessRulesIT {
     @BeforeAll
     static void start() throws Exception {
         String docs = Files.readString(Path.of("..", "docs", "directory.md"), StandardCharsets.UTF_8);
-        slapd = Slapd.start(work, Slapd.documentedRules(docs));
+        slapd = Slapd.start(work, Slapd.documentedBlock(docs));
         try (LDAPConnection root = slapd.root();
              LDIFReader dit = new LDIFReader(new ByteArrayInputStream(DirectoryLayout.renderDit(BASE)
                      .getBytes(StandardCharsets.UTF_8)))) {
@@ -71,13 +73,16 @@ class OpenLdapAccessRulesIT {
             root.add(new Entry(OPERATOR, List.of(new Attribute("objectClass", "top", "egovOperator"),
                     new Attribute("uid", "rev1"), new Attribute("cn", "Reviewer One"),
                     new Attribute("userPassword", PASSWORD))));
+            root.add(new Entry(REVIEWER, List.of(new Attribute("objectClass", "top", "egovOperator"),
+                    new Attribute("uid", "rev2"), new Attribute("cn", "Reviewer Two"),
+                    new Attribute("userPassword", PASSWORD))));
             root.add(new Entry(OUTSIDER, List.of(new Attribute("objectClass", "top", "egovOperator"),
                     new Attribute("uid", "km1"), new Attribute("cn", "KM operator One"),
                     new Attribute("userPassword", PASSWORD))));
             // As LdapOperatorDirectory keeps it: the CA service account and the reviewers and RA admins.
             root.add(new Entry("cn=request-readers,ou=operators," + BASE, List.of(
                     new Attribute("objectClass", "top", "groupOfUniqueNames"), new Attribute("cn", "request-readers"),
-                    new Attribute("uniqueMember", CA, OPERATOR))));
+                    new Attribute("uniqueMember", CA, OPERATOR, REVIEWER))));
             root.add(new Entry(REQUEST, List.of(new Attribute("objectClass", "top", "egovEnrollmentRequest"),
                     new Attribute("egovRequestId", "r-1"), new Attribute("egovRequestState", "SUBMITTED"))));
             root.add(new Entry(TARGET, List.of(new Attribute("objectClass", "top", "egovSyncTarget"),
@@ -140,6 +145,94 @@ class OpenLdapAccessRulesIT {
         assertRefused(() -> operator.modify(REQUEST, new Modification(ModificationType.REPLACE, "egovRequestState",
                 "APPROVED")));
         assertThat(operator.getEntry(REQUEST).getAttributeValue("egovRequestState")).isEqualTo("SUBMITTED");
+    }
+
+    @Test
+    void aDecisionEntryCarriesTheDecisionsOwnAttributesAndNothingElse() throws Exception {
+        String decision = "egovDecisionId=rev1-full," + REQUEST;
+        operator.add(new Entry(decision, List.of(new Attribute("objectClass", "top", "egovRequestDecision"),
+                new Attribute("egovDecisionId", "rev1-full"), new Attribute("egovDecision", "REJECTED"),
+                new Attribute("egovRejectionReason", "the ID copy is unreadable"),
+                new Attribute("description", "written in an LDAP browser"))));
+        assertThat(ca.getEntry(decision).getAttributeValue("egovRejectionReason"))
+                .isEqualTo("the ID copy is unreadable");
+
+        // The hostile probe's entry: a password that would make the decision a bind identity.
+        String bindable = "egovDecisionId=rev1-bind," + REQUEST;
+        assertRefused(() -> operator.add(new Entry(bindable, List.of(
+                new Attribute("objectClass", "top", "egovRequestDecision", "extensibleObject"),
+                new Attribute("egovDecisionId", "rev1-bind"), new Attribute("egovDecision", "APPROVED"),
+                new Attribute("userPassword", PASSWORD)))));
+        assertRefused(() -> operator.add(new Entry(bindable, List.of(
+                new Attribute("objectClass", "top", "egovRequestDecision", "simpleSecurityObject"),
+                new Attribute("egovDecisionId", "rev1-bind"), new Attribute("egovDecision", "APPROVED"),
+                new Attribute("userPassword", PASSWORD)))));
+        assertRefused(() -> operator.add(new Entry(bindable, List.of(
+                new Attribute("objectClass", "top", "egovRequestDecision", "extensibleObject"),
+                new Attribute("egovDecisionId", "rev1-bind"), new Attribute("egovDecision", "APPROVED"),
+                new Attribute("egovRequestState", "APPROVED"), new Attribute("info", "x".repeat(65_536))))));
+        assertThat(ca.getEntry(bindable)).isNull();
+        LDAPException bind = catchThrowableOfType(LDAPException.class, () -> slapd.bind(bindable, PASSWORD).close());
+        assertThat(bind).as("a bind as the refused decision").isNotNull();
+        assertThat(bind.getResultCode()).isEqualTo(ResultCode.INVALID_CREDENTIALS);
+    }
+
+    @Test
+    void noOperatorAddsToADecisionAnotherReviewerWrote() throws Exception {
+        String decision = "egovDecisionId=rev1-bare," + REQUEST;
+        operator.add(new Entry(decision, List.of(new Attribute("objectClass", "top", "egovRequestDecision"),
+                new Attribute("egovDecisionId", "rev1-bare"), new Attribute("egovDecision", "REJECTED"))));
+
+        try (LDAPConnection reviewer = slapd.bind(REVIEWER, PASSWORD)) {
+            assertThat(reviewer.getEntry(decision).getAttributeValue("egovDecision")).as("other reviewers read it")
+                    .isEqualTo("REJECTED");
+            assertRefused(() -> reviewer.modify(decision, new Modification(ModificationType.ADD,
+                    "egovRejectionReason", "a reason the author did not write")));
+            assertRefused(() -> reviewer.modify(decision, new Modification(ModificationType.ADD, "description",
+                    "x")));
+            assertRefused(() -> reviewer.modify(decision, new Modification(ModificationType.ADD, "objectClass",
+                    "extensibleObject")));
+        }
+        // Nor its author, beyond the decision's own attributes.
+        assertRefused(() -> operator.modify(decision, new Modification(ModificationType.ADD, "objectClass",
+                "extensibleObject"), new Modification(ModificationType.ADD, "userPassword", PASSWORD)));
+        Entry read = ca.getEntry(decision, "*", "creatorsName", "modifiersName");
+        assertThat(read.hasAttribute("egovRejectionReason")).isFalse();
+        assertThat(read.getObjectClassValues()).containsExactlyInAnyOrder("top", "egovRequestDecision");
+        assertThat(read.getAttributeValue("modifiersName")).isEqualToIgnoringCase(OPERATOR);
+    }
+
+    @Test
+    void aCommandEntryCarriesTheCommandsOwnAttributesAndNoOtherOperatorAddsToIt() throws Exception {
+        String command = "egovSyncCommandId=rev1-update," + TARGET;
+        operator.add(new Entry(command, List.of(new Attribute("objectClass", "top", "egovSyncTargetCommand"),
+                new Attribute("egovSyncCommandId", "rev1-update"), new Attribute("egovSyncAction", "UPDATE"),
+                new Attribute("labeledURI", "https://tax.example/sync2"), new Attribute("egovSyncEnabled", "FALSE"),
+                new Attribute("description", "moved"))));
+        assertThat(ca.getEntry(command).getAttributeValue("labeledURI")).isEqualTo("https://tax.example/sync2");
+
+        String bindable = "egovSyncCommandId=rev1-bind," + TARGET;
+        assertRefused(() -> operator.add(new Entry(bindable, List.of(
+                new Attribute("objectClass", "top", "egovSyncTargetCommand", "extensibleObject"),
+                new Attribute("egovSyncCommandId", "rev1-bind"), new Attribute("egovSyncAction", "REDRIVE"),
+                new Attribute("userPassword", PASSWORD)))));
+        assertRefused(() -> operator.add(new Entry(bindable, List.of(
+                new Attribute("objectClass", "top", "egovSyncTargetCommand", "extensibleObject"),
+                new Attribute("egovSyncCommandId", "rev1-bind"), new Attribute("egovSyncAction", "REDRIVE"),
+                new Attribute("egovSyncBody", "x".repeat(65_536))))));
+        assertThat(ca.getEntry(bindable)).isNull();
+
+        // Every operator may add commands; none adds to another's.
+        try (LDAPConnection other = slapd.bind(OUTSIDER, PASSWORD)) {
+            assertRefused(() -> other.modify(command, new Modification(ModificationType.ADD, "egovSyncReplayFrom",
+                    "1")));
+            assertRefused(() -> other.modify(command, new Modification(ModificationType.ADD, "egovSyncSchedule",
+                    "0 0 * * *")));
+        }
+        Entry read = ca.getEntry(command, "*", "modifiersName");
+        assertThat(read.hasAttribute("egovSyncReplayFrom")).isFalse();
+        assertThat(read.hasAttribute("egovSyncSchedule")).isFalse();
+        assertThat(read.getAttributeValue("modifiersName")).isEqualToIgnoringCase(OPERATOR);
     }
 
     @Test

@@ -36,6 +36,18 @@ class OpenLdapAccessRulesTest {
     }
 
     @Test
+    void addsAreCheckedAttributeByAttributeAndOperatorsAddOnlyToEntriesTheyCreate() {
+        OpenLdapAccessRules rules = new OpenLdapAccessRules(new DirectoryNames("o=egov-pki,c=CN"));
+
+        // Without add-content checking slapd checks only the entry, and a decision could carry a userPassword.
+        assertThat(rules.ldif()).startsWith("olcAddContentAcl: TRUE\n");
+        // add on a parent's children lets an operator create an entry below it; add on an entry's own
+        // attributes is also modify-add on existing entries, so it goes to the entry's creator alone.
+        assertThat(rules.values()).filteredOn(rule -> rule.contains(" add\n") && !rule.contains("attrs=children"))
+                .hasSize(2).allSatisfy(rule -> assertThat(rule).containsPattern("\nby dnattr=creatorsName [^\n]* add\n"));
+    }
+
+    @Test
     void anotherBaseDnNamesItsOwnAccountsAndContainers() {
         String ldif = new OpenLdapAccessRules(new DirectoryNames("o=Henan e-Government CA,c=CN")).ldif();
 

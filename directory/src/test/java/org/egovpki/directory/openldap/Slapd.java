@@ -167,8 +167,12 @@ public final class Slapd implements AutoCloseable {
         return entries;
     }
 
-    /** @param olcAccess the database's access rules, each {@code {n}to ...} with its continuation lines */
-    public static Slapd start(Path work, List<String> olcAccess) throws IOException, InterruptedException {
+    /**
+     * @param access the database's access settings as LDIF lines, as docs/directory.md's "OpenLDAP rules" block
+     *               gives them ({@link #documentedBlock}): {@code olcAddContentAcl} and the {@code olcAccess}
+     *               rules with their continuation lines
+     */
+    public static Slapd start(Path work, String access) throws IOException, InterruptedException {
         requireSlapd();
         Path config = Files.createDirectories(work.resolve("slapd.d"));
         Path database = Files.createDirectories(work.resolve("db"));
@@ -194,9 +198,7 @@ public final class Slapd implements AutoCloseable {
                 + "olcDatabase: {1}mdb\nolcDbDirectory: ").append(database).append("\nolcSuffix: ").append(BASE)
                 .append("\nolcRootDN: ").append(ROOT_DN).append("\nolcRootPW: ").append(ROOT_PASSWORD)
                 .append("\nolcDbMaxSize: 1073741824\n");
-        for (String rule : olcAccess) {
-            ldif.append("olcAccess: ").append(rule.replace("\n", "\n  ")).append('\n');
-        }
+        ldif.append(access.endsWith("\n") ? access : access + "\n");
         return launch(work, config, ldif.toString(), false);
     }
 
@@ -248,16 +250,24 @@ public final class Slapd implements AutoCloseable {
     }
 
     /**
-     * The olcAccess values of the "OpenLDAP rules" block in {@code markdown} (docs/directory.md),
-     * each with its indented continuation lines, as an administrator copies them.
+     * The "OpenLDAP rules" block of {@code markdown} (docs/directory.md) as an administrator copies it into the
+     * database's entry: {@code olcAddContentAcl} and the {@code olcAccess} values with their continuation lines.
      */
-    public static List<String> documentedRules(String markdown) {
+    public static String documentedBlock(String markdown) {
         Matcher block = Pattern.compile("### OpenLDAP rules.*?```\\n(.*?)```", Pattern.DOTALL).matcher(markdown);
         if (!block.find()) {
             throw new IllegalStateException("docs/directory.md has no fenced block under '### OpenLDAP rules'");
         }
+        return block.group(1);
+    }
+
+    /**
+     * The olcAccess values of the "OpenLDAP rules" block in {@code markdown} (docs/directory.md),
+     * each with its indented continuation lines, as an administrator copies them.
+     */
+    public static List<String> documentedRules(String markdown) {
         List<String> rules = new ArrayList<>();
-        for (String line : block.group(1).split("\n")) {
+        for (String line : documentedBlock(markdown).split("\n")) {
             if (line.startsWith("olcAccess: ")) {
                 rules.add(line.substring("olcAccess: ".length()));
             } else if (line.startsWith(" ") && !rules.isEmpty()) {
