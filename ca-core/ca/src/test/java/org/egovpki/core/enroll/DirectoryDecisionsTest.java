@@ -250,6 +250,20 @@ class DirectoryDecisionsTest {
         assertThat(inbox.rejectionSweeps).as("a batch not full: the next sweep in ten minutes").isEqualTo(3);
     }
 
+    @Test
+    void aDecisionEntrysLongNameIsCutInTheAuditTrail() {
+        String id = submit();
+        String name = "x".repeat(100_000);
+        inbox.entries.add(new DecisionInbox.Decision("egovDecisionId=" + name + ",egovRequestId=" + id, id, "maybe",
+                null, EnrollmentFixture.REVIEWER.dn(), Instant.EPOCH));
+
+        decisions.processPending();
+
+        assertThat(f.audit.ofType(AuditEventType.DIRECTORY_CHANGE_REFUSED)).singleElement()
+                .satisfies(e -> assertThat(e.details().get("decisionEntry"))
+                        .hasSize(DirectoryDecisions.MAX_ENTRY_NAME + 3).endsWith("..."));
+    }
+
     /** An inbox over the in-memory stores: the test plays the directory, which names each entry's author. */
     private static final class Inbox implements DecisionInbox {
 

@@ -42,6 +42,8 @@ public final class DirectoryDecisions {
 
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryDecisions.class);
     private static final int BATCH = 100;
+    /** The longest decision entry name written to the audit trail and the log; longer ones are cut. */
+    static final int MAX_ENTRY_NAME = 300;
     /** How often requests shown REJECTED are checked against the CA's own state. */
     static final Duration REJECTION_SWEEP = Duration.ofMinutes(10);
 
@@ -106,7 +108,8 @@ public final class DirectoryDecisions {
     private void act(DecisionInbox.Decision decision) {
         Map<String, String> context = new LinkedHashMap<>();
         context.put("channel", "ldap");
-        context.put("decisionEntry", decision.entry());
+        // The entry's name is the author's choice, kept short in the trail and the log (the entry itself is removed).
+        context.put("decisionEntry", shorten(decision.entry(), MAX_ENTRY_NAME));
         Optional<RequestState> decided = parse(decision.decision());
         if (decision.requestId() == null || decided.isEmpty()) {
             String error = decision.requestId() == null
@@ -157,7 +160,8 @@ public final class DirectoryDecisions {
             inbox.note(decision.requestId(), "the decision '" + shorten(decision.decision()) + "' added by "
                     + decision.authorDn() + " was refused: " + error);
         }
-        LOG.info("Refused the directory decision {} by {}: {}", decision.entry(), decision.authorDn(), error);
+        LOG.info("Refused the directory decision {} by {}: {}", shorten(decision.entry(), MAX_ENTRY_NAME),
+                decision.authorDn(), error);
     }
 
     /** APPROVED or REJECTED, in any case and with surrounding spaces, as a browser may write them. */
@@ -171,9 +175,13 @@ public final class DirectoryDecisions {
     }
 
     private static String shorten(String value) {
+        return shorten(value, 40);
+    }
+
+    private static String shorten(String value, int max) {
         if (value == null) {
             return "";
         }
-        return value.length() > 40 ? value.substring(0, 40) + "..." : value;
+        return value.length() > max ? value.substring(0, max) + "..." : value;
     }
 }
