@@ -12,6 +12,7 @@ import org.egovpki.core.ca.CaRegistry;
 import org.egovpki.core.audit.AuditExportSigner;
 import org.egovpki.core.ca.CmsAuditExportSigner;
 import org.egovpki.core.ca.CaRevocations;
+import org.egovpki.core.ca.SecondCaAdmin;
 import org.egovpki.core.ca.CertificateAuthority;
 import org.egovpki.core.ca.CrlPublisher;
 import org.egovpki.core.ca.IssuanceObserver;
@@ -83,6 +84,8 @@ final class CaAssembly {
     private OcspResponder ocsp;
     private OcspSigners ocspSigners;
     private final Statistics statistics;
+    /** The CA key operations waiting for a second CA admin: revocations of issuing CAs and key changeovers. */
+    private SecondCaAdmin secondAdmin;
 
     private CaAssembly(EgovPkiConfig config, FileAuditLog audit, Clock clock, SecureRandom random,
                        LdapCaRepository repository, LdapCertificateStore certificates, ConfiguredPublicationUrls urls,
@@ -168,7 +171,7 @@ final class CaAssembly {
 
     /** Revoking an issuing CA; a CA whose certificate is already revoked signs CRLs and OCSP answers only. */
     CaRevocations startCaRevocations() {
-        caRevocations = new CaRevocations(registry, repository, audit, clock, events);
+        caRevocations = new CaRevocations(registry, repository, audit, clock, events, secondAdmin());
         for (CertificateAuthority ca : registry.all()) {
             if (repository.caRevocation(ca.name()).isPresent()) {
                 registry.markRevoked(ca.name());
@@ -298,7 +301,14 @@ final class CaAssembly {
     /** CA key changeover (docs/operations.md, "CA key changeover"): the new key takes over at the next start. */
     org.egovpki.core.ca.CaKeyChangeover keyChangeover() {
         return new org.egovpki.core.ca.CaKeyChangeover(keyStore, new CaCertificateFactory(clock, random), registry,
-                repository, urls, audit, clock);
+                repository, urls, audit, clock, secondAdmin());
+    }
+
+    private SecondCaAdmin secondAdmin() {
+        if (secondAdmin == null) {
+            secondAdmin = new SecondCaAdmin(audit, clock);
+        }
+        return secondAdmin;
     }
 
     CaRevocations caRevocations() {

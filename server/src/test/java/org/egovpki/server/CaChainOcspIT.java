@@ -78,6 +78,8 @@ class CaChainOcspIT {
         assertThat(Files.readString(config)).contains("  signer: ca\n").contains("  cacheSeconds: 60\n");
         server = ServerProcess.serve(tmp.resolve("data"), "--config", config.toString());
         api = server.api(PASSWORD);
+        Path passwordFile = Files.writeString(tmp.resolve("password"), PASSWORD);
+        server.addOperator(config, "ca2", "CA_ADMIN", passwordFile);
     }
 
     @AfterAll
@@ -114,7 +116,8 @@ class CaChainOcspIT {
         assertThat(leafRevoked.getIndex()).as("the subscriber certificate").isZero();
         assertThat(OcspOnlyPkix.validate(List.of(second, issuing), root)).isEmpty();
 
-        JsonNode caRevoked = api.postJson("admin", "/api/v1/cas/ec-issuing/revoke", Map.of("reason", "CA_COMPROMISE"),
+        api.postJson("admin", "/api/v1/cas/ec-issuing/revoke", Map.of("reason", "CA_COMPROMISE"), 202);
+        JsonNode caRevoked = api.postJson("ca2", "/api/v1/cas/ec-issuing/revoke", Map.of("reason", "CA_COMPROMISE"),
                 200);
         assertThat(caRevoked.path("revocation").path("reason").asText()).isEqualTo("cACompromise");
         CertPathValidatorException caIsRevoked = catchThrowableOfType(CertPathValidatorException.class,
@@ -142,7 +145,8 @@ class CaChainOcspIT {
                 .build(root.getPublicKey()))).as("signed by the root's own key").isTrue();
         assertThat(basic(post(request)).getEncoded()).as("served from the cache").isEqualTo(good.getEncoded());
 
-        api.postJson("admin", "/api/v1/cas/sm2-issuing/revoke", Map.of("reason", "SUPERSEDED"), 200);
+        api.postJson("admin", "/api/v1/cas/sm2-issuing/revoke", Map.of("reason", "SUPERSEDED"), 202);
+        api.postJson("ca2", "/api/v1/cas/sm2-issuing/revoke", Map.of("reason", "SUPERSEDED"), 200);
 
         BasicOCSPResp revoked = basic(post(request));
         assertThat(revoked.getResponses()[0].getCertStatus()).isInstanceOf(RevokedStatus.class);

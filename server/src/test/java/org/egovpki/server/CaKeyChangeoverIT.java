@@ -87,6 +87,7 @@ class CaKeyChangeoverIT {
         Files.writeString(passwordFile, PASSWORD);
         server.addOperator(config, "clerk1", "ENTRY_CLERK", passwordFile);
         server.addOperator(config, "reviewer1", "REVIEWER", passwordFile);
+        server.addOperator(config, "ca2", "CA_ADMIN", passwordFile);
     }
 
     @AfterAll
@@ -108,10 +109,18 @@ class CaKeyChangeoverIT {
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(ApiClient.text(refused)).contains("CA_ADMIN");
 
-        ServerProcess changeover = cli("ca", "changeover", "--ca", "sm2-issuing");
+        // Two CA admins (002 §7.2.1.1): the first one's request is a proposal, and changes nothing.
+        ServerProcess proposal = cli("ca", "changeover", "--ca", "sm2-issuing");
+        assertThat(proposal.awaitExit(Duration.ofSeconds(60))).as(proposal.output()).isZero();
+        assertThat(proposal.output()).contains("\"PROPOSED\"").contains("second CA admin").doesNotContain("keyStoreAlias");
+        assertThat(certificates(api.bytes(null, "/ca/sm2-issuing-keys.p7c"))).hasSize(1);
+        ServerProcess again = cli("ca", "changeover", "--ca", "sm2-issuing");
+        assertThat(again.awaitExit(Duration.ofSeconds(60))).as("the proposer again: 409 exits 3").isEqualTo(3);
+        assertThat(again.output()).contains("proposed by you");
+        ServerProcess changeover = cliAs("ca2", "ca", "changeover", "--ca", "sm2-issuing");
         assertThat(changeover.awaitExit(Duration.ofSeconds(60))).as(changeover.output()).isZero();
         assertThat(changeover.output()).contains("\"keyStoreAlias\"").contains("sm2-issuing.key.")
-                .contains("at the next start");
+                .contains("at the next start").contains("uid=admin,");
 
         List<X509Certificate> published = certificates(api.bytes(null, "/ca/sm2-issuing-keys.p7c"));
         assertThat(published).hasSize(2).contains(old);
@@ -122,9 +131,9 @@ class CaKeyChangeoverIT {
         assertThat(Pem.parseCertificate(api.bytes(null, "/ca/sm2-issuing.crt"))).as("the old key issues until the "
                 + "next start").isEqualTo(old);
 
-        ServerProcess again = cli("ca", "changeover", "--ca", "sm2-issuing");
-        assertThat(again.awaitExit(Duration.ofSeconds(60))).as("409 exits 3").isEqualTo(3);
-        assertThat(again.output()).contains("already made");
+        ServerProcess twice = cli("ca", "changeover", "--ca", "sm2-issuing");
+        assertThat(twice.awaitExit(Duration.ofSeconds(60))).as("409 exits 3").isEqualTo(3);
+        assertThat(twice.output()).contains("already made");
     }
 
     @Test
@@ -137,8 +146,11 @@ class CaKeyChangeoverIT {
         X509Certificate oldRevoked = issueDevice(api, "old-revoked.example.gov.cn");
         revoke(api, oldRevoked);
 
-        ServerProcess changeover = cli("ca", "changeover", "--ca", "ec-issuing");
+        ServerProcess proposal = cli("ca", "changeover", "--ca", "ec-issuing");
+        assertThat(proposal.awaitExit(Duration.ofSeconds(60))).as(proposal.output()).isZero();
+        ServerProcess changeover = cliAs("ca2", "ca", "changeover", "--ca", "ec-issuing");
         assertThat(changeover.awaitExit(Duration.ofSeconds(60))).as(changeover.output()).isZero();
+        assertThat(changeover.output()).contains("\"keyStoreAlias\"");
         server.close();
         server = server.restart();
         api = server.api(PASSWORD);
@@ -254,8 +266,12 @@ class CaKeyChangeoverIT {
     }
 
     private static ServerProcess cli(String... args) {
+        return cliAs("admin", args);
+    }
+
+    private static ServerProcess cliAs(String user, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--user", "admin", "--password-file", passwordFile.toString(), "--url", server.baseUrl()));
+        all.addAll(List.of("--user", user, "--password-file", passwordFile.toString(), "--url", server.baseUrl()));
         return ServerProcess.launch(data, all.toArray(String[]::new));
     }
 

@@ -202,10 +202,13 @@ class OpenApiContractIT {
             return List.of(exchange("POST", "/revocations/signed", null, "application/pkcs7-mime", cms));
         });
         // ec-issuing serves nothing else in this test, so revoking it leaves every other call as it was.
+        // Two CA admins: the first call proposes (202), the second carries it out (200 / 201).
         CALLS.put("revokeCa", () -> List.of(post("admin", "/cas/ec-issuing/revoke",
+                ApiClient.JSON.createObjectNode().put("reason", "CA_COMPROMISE")), post("ca2", "/cas/ec-issuing/revoke",
                 ApiClient.JSON.createObjectNode().put("reason", "CA_COMPROMISE"))));
         // A root's new key takes effect at the next start: nothing else in this test changes.
-        CALLS.put("changeCaKey", () -> List.of(exchange("POST", "/cas/ec-root/changeover", "admin", null, null)));
+        CALLS.put("changeCaKey", () -> List.of(exchange("POST", "/cas/ec-root/changeover", "admin", null, null),
+                exchange("POST", "/cas/ec-root/changeover", "ca2", null, null)));
         CALLS.put("issueCrl", () -> List.of(post("admin", "/crls/sm2-issuing", ApiClient.JSON.createObjectNode())));
         CALLS.put("listProfiles", () -> List.of(get("clerk1", "/profiles")));
         CALLS.put("getCertificateStatistics", () -> List.of(get("admin", "/statistics/certificates?groupBy=businessType"),
@@ -332,6 +335,7 @@ class OpenApiContractIT {
         server.addOperator(config, "kmop1", "KM_OPERATOR", passwordFile);
         server.addOperator(config, "kmop2", "KM_OPERATOR", passwordFile);
         server.addOperator(config, "sec1", "SECURITY_ADMIN", passwordFile);
+        server.addOperator(config, "ca2", "CA_ADMIN", passwordFile);
         server.addOperator(config, "passwd1", "ENTRY_CLERK", passwordFile);
         api = server.api(PASSWORD);
         document = OpenApiContract.parse(new String(api.bytes(null, "/api/v1/openapi.yaml"), StandardCharsets.UTF_8));

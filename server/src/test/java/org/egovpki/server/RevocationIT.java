@@ -93,6 +93,7 @@ class RevocationIT {
         Files.writeString(passwordFile, PASSWORD);
         server.addOperator(config, "clerk1", "ENTRY_CLERK", passwordFile);
         server.addOperator(config, "reviewer1", "REVIEWER", passwordFile);
+        server.addOperator(config, "ca2", "CA_ADMIN", passwordFile);
     }
 
     @AfterAll
@@ -267,9 +268,19 @@ class RevocationIT {
         X509Certificate issuing = Pem.parseCertificate(api.bytes(null, "/ca/ec-issuing.crt"));
         assertThat(api.postJson("reviewer1", "/api/v1/cas/ec-issuing/revoke", Map.of("reason", "CA_COMPROMISE"))
                 .statusCode()).isEqualTo(403);
-        JsonNode revoked = api.postJson("admin", "/api/v1/cas/ec-issuing/revoke", Map.of("reason", "CA_COMPROMISE"),
+        // Two CA admins (002 §7.2.1.1): the first call proposes, nothing is revoked yet.
+        JsonNode proposed = api.postJson("admin", "/api/v1/cas/ec-issuing/revoke", Map.of("reason", "CA_COMPROMISE"),
+                202);
+        assertThat(proposed.path("state").asText()).isEqualTo("PROPOSED");
+        assertThat(api.postJson("admin", "/api/v1/cas/ec-issuing/revoke", Map.of("reason", "CA_COMPROMISE"))
+                .statusCode()).as("the proposer again").isEqualTo(409);
+        assertThat(api.postJson("ca2", "/api/v1/cas/ec-issuing/revoke", Map.of("reason", "SUPERSEDED"))
+                .statusCode()).as("another reason").isEqualTo(409);
+        assertThat(fetchCrl("ec-root").getRevokedCertificate(issuing.getSerialNumber())).isNull();
+        JsonNode revoked = api.postJson("ca2", "/api/v1/cas/ec-issuing/revoke", Map.of("reason", "CA_COMPROMISE"),
                 200);
         assertThat(revoked.path("revocation").path("reason").asText()).isEqualTo("cACompromise");
+        assertThat(revoked.path("proposedBy").asText()).startsWith("uid=admin,");
 
         X509CRL rootCrl = awaitCrlListing("ec-root", issuing.getSerialNumber());
         // The ARL is published just after the CRL whose number it carries: wait for it too.

@@ -28,7 +28,8 @@ final class CaCommand implements Runnable {
 
     @Command(name = "changeover", mixinStandardHelpOptions = true,
             description = "Roll the CA to a new key (new certificate, and link certificates for a root); "
-                    + "the new key signs from the next start.")
+                    + "the new key signs from the next start. Two CA admins: the first one's call proposes it, "
+                    + "a second CA admin's call within an hour makes it.")
     static final class Changeover implements Callable<Integer> {
         @Spec
         CommandSpec spec;

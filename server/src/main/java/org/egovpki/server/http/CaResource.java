@@ -12,6 +12,7 @@ import org.egovpki.core.ca.KeyChangeover;
 import org.egovpki.core.x509.Pem;
 import org.egovpki.core.x509.SerialNumbers;
 import org.egovpki.core.ca.CaRevocations;
+import org.egovpki.core.ca.SecondCaAdmin;
 import org.egovpki.core.ca.CrlPublisher;
 import org.egovpki.core.ca.CrlRecord;
 import org.egovpki.core.certificate.Revocation;
@@ -41,17 +42,36 @@ final class CaResource {
         JsonNode body = call.body();
         JsonCodec.rejectUnknown(body, Set.of("reason"), "");
         String reason = JsonCodec.text(body, "reason");
-        Revocation revocation;
+        CaRevocations.Outcome outcome;
         try {
-            revocation = caRevocations.revoke(call.operator(), ca, reason == null ? null
+            outcome = caRevocations.revoke(call.operator(), ca, reason == null ? null
                     : RevocationReason.parse(reason));
         } catch (IllegalArgumentException e) {
             throw DomainException.badRequest("reason", e.getMessage());
         }
+        if (!outcome.done()) {
+            call.json(202, proposed(ca, outcome.proposal(), "the same call with the same reason"));
+            return;
+        }
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("ca", ca);
-        v.put("revocation", CertificateView.revocation(revocation));
+        v.put("revocation", CertificateView.revocation(outcome.revocation()));
+        v.put("proposedBy", outcome.proposal().proposerDn());
         call.json(200, v);
+    }
+
+    /** A 202's body: the operation waits for a second CA admin, who confirms it with {@code how}. */
+    private static Map<String, Object> proposed(String ca, SecondCaAdmin.Proposal proposal, String how) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("ca", ca);
+        v.put("state", "PROPOSED");
+        v.put("operation", proposal.operation());
+        v.put("proposedBy", proposal.proposerDn());
+        v.put("proposedAt", proposal.proposedAt().toString());
+        v.put("expiresAt", proposal.expiresAt().toString());
+        v.put("confirm", "a second CA admin, another person, makes " + how + " before " + proposal.expiresAt()
+                + "; until then nothing is done");
+        return v;
     }
 
     /**
@@ -59,12 +79,18 @@ final class CaResource {
      * certificate and, for a root, the link certificates. The new key signs from the next start on.
      */
     void changeover(ApiCall call) {
-        KeyChangeover changeover = keyChangeover.roll(call.operator(), call.param("ca"));
+        CaKeyChangeover.Outcome outcome = keyChangeover.roll(call.operator(), call.param("ca"));
+        if (!outcome.done()) {
+            call.json(202, proposed(call.param("ca"), outcome.proposal(), "the same call"));
+            return;
+        }
+        KeyChangeover changeover = outcome.changeover();
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("ca", changeover.caName());
         v.put("role", changeover.role().name());
         v.put("keyStoreAlias", changeover.alias());
         v.put("effective", "at the next start of the server");
+        v.put("proposedBy", outcome.proposal().proposerDn());
         v.put("oldCertificate", certificate(changeover.oldCertificate()));
         v.put("newCertificate", certificate(changeover.newCertificate()));
         if (changeover.newWithOld() != null) {

@@ -48,6 +48,10 @@ import org.egovpki.core.x509.SerialNumbers;
  * CA (or an issuing CA whose parent is revoked), a changeover already made that has not yet taken
  * effect (the key store holds a newer key than the one in service) or one at the same instant as
  * the current key's start, and an alias already in the key store.
+ *
+ * <p>Two CA admins are needed (002 §7.2.1.1, {@link SecondCaAdmin}): the first one's request
+ * proposes the changeover, a second, different CA admin's request within an hour makes it; both
+ * pass every check above first, and the changeover's audit event names both.
  */
 public final class CaKeyChangeover {
 
@@ -58,9 +62,25 @@ public final class CaKeyChangeover {
     private final PublicationUrls urls;
     private final AuditLog audit;
     private final Clock clock;
+    private final SecondCaAdmin secondAdmin;
 
+    /**
+     * What a request came to: a changeover proposed and waiting for a second CA admin, or made.
+     *
+     * @param proposal   the proposal made or confirmed
+     * @param changeover the changeover made, or {@code null} while it waits for a second CA admin
+     */
+    public record Outcome(SecondCaAdmin.Proposal proposal, KeyChangeover changeover) {
+        public boolean done() {
+            return changeover != null;
+        }
+    }
+
+    /** @param secondAdmin the proposals waiting for a second CA admin, shared with the CA revocations */
     public CaKeyChangeover(CaKeyStore keyStore, CaCertificateFactory certificates, CaRegistry registry,
-                           CaRepository publications, PublicationUrls urls, AuditLog audit, Clock clock) {
+                           CaRepository publications, PublicationUrls urls, AuditLog audit, Clock clock,
+                           SecondCaAdmin secondAdmin) {
+        this.secondAdmin = Objects.requireNonNull(secondAdmin, "secondAdmin");
         this.keyStore = Objects.requireNonNull(keyStore, "keyStore");
         this.certificates = Objects.requireNonNull(certificates, "certificates");
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -73,9 +93,10 @@ public final class CaKeyChangeover {
     /**
      * Rolls {@code caName} to a new key at a CA administrator's request (REST, {@code egov-pki ca
      * changeover}): FORBIDDEN for anyone without {@link Role#CA_ADMIN}, checked before anything is
-     * looked up, and audited like every refusal.
+     * looked up, and audited like every refusal. The first CA admin's request proposes the
+     * changeover; a second CA admin's makes it.
      */
-    public KeyChangeover roll(Operator operator, String caName) {
+    public Outcome roll(Operator operator, String caName) {
         Objects.requireNonNull(operator, "operator");
         if (!operator.has(Role.CA_ADMIN)) {
             DomainException refused = new DomainException(DomainException.Kind.FORBIDDEN, "operator '"
@@ -84,7 +105,7 @@ public final class CaKeyChangeover {
                     List.of(String.valueOf(caName)), Map.of("error", refused.publicMessage())));
             throw refused;
         }
-        return roll(caName, operator.dn());
+        return roll(caName, operator.dn(), operator);
     }
 
     /**
@@ -95,11 +116,16 @@ public final class CaKeyChangeover {
      *     certificate and the links, when this returns
      * @throws DomainException NOT_FOUND for an unknown CA, CONFLICT for the other refusals above
      */
-    public KeyChangeover roll(String caName, String actor) {
+    KeyChangeover roll(String caName, String actor) {
+        return roll(caName, actor, null).changeover();
+    }
+
+    /** @param operator the CA admin asking, whose request a second must confirm; {@code null}: none (tests) */
+    private Outcome roll(String caName, String actor, Operator operator) {
         Objects.requireNonNull(actor, "actor");
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         try {
-            return rollChecked(caName, actor, now);
+            return rollChecked(caName, actor, now, operator);
         } catch (DomainException e) {
             audit.record(AuditEvent.failure(clock.instant(), AuditEventType.CA_KEY_CHANGEOVER, actor,
                     List.of(String.valueOf(caName)), Map.of("error", e.publicMessage())));
@@ -107,7 +133,7 @@ public final class CaKeyChangeover {
         }
     }
 
-    private KeyChangeover rollChecked(String caName, String actor, Instant now) {
+    private Outcome rollChecked(String caName, String actor, Instant now, Operator operator) {
         CertificateAuthority ca = registry.find(caName).orElseThrow(() -> DomainException.notFound("no CA named '"
                 + caName + "'; the CAs are " + registry.all().stream().map(CertificateAuthority::name).toList()));
         requireNotRevoked(ca.name(), "CA '" + ca.name() + "' is revoked: a revoked CA gets no new key; "
@@ -139,6 +165,14 @@ public final class CaKeyChangeover {
                     + " already has an entry '" + alias + "'; entries are never overwritten — nothing was changed");
         }
         requireSameSubject(ca);
+        SecondCaAdmin.Proposal proposal = null;
+        if (operator != null) {
+            SecondCaAdmin.Answer answer = secondAdmin.ask(operator, ca.name(), "key changeover of CA " + ca.name(), "");
+            if (!answer.confirmed()) {
+                return new Outcome(answer.proposal(), null);
+            }
+            proposal = answer.proposal();
+        }
 
         KeyPair keyPair = keyStore.newKeyPair(ca.algorithm());
         CaSigner newSigner = keyStore.signer(keyPair);
@@ -197,9 +231,13 @@ public final class CaKeyChangeover {
                     + (changeover.role() == CaRole.ROOT ? "them" : "it") + " (and makes the new key current)",
                     null, e);
         }
+        Map<String, String> details = details(changeover);
+        if (proposal != null) {
+            details.put("proposedBy", proposal.proposerDn());
+        }
         audit.record(AuditEvent.success(clock.instant(), AuditEventType.CA_KEY_CHANGEOVER, actor,
-                List.of(ca.name()), details(changeover)));
-        return changeover;
+                List.of(ca.name()), details));
+        return new Outcome(proposal, changeover);
     }
 
     private void requireNotRevoked(String name, String message) {

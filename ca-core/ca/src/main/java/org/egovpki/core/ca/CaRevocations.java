@@ -26,6 +26,10 @@ import org.egovpki.core.operator.Role;
  * root) lists the certificate in its next CRL and in its authority revocation list (ARL), which
  * a {@link CaRevoked} event asks to be issued at once, and the parent's OCSP responder answers
  * {@code revoked} for it from the next request on ({@link CaCertificateStatuses}).
+ *
+ * <p>Two CA admins are needed (002 §7.2.1.1, {@link SecondCaAdmin}): the first one's call
+ * proposes the revocation, a second, different CA admin's call with the same reason within an hour
+ * carries it out; the revocation names both.
  */
 public final class CaRevocations {
 
@@ -37,9 +41,27 @@ public final class CaRevocations {
     private final AuditLog audit;
     private final Clock clock;
     private final LifecycleEvents events;
+    private final SecondCaAdmin secondAdmin;
 
-    /** @param events told of every CA revocation once it is recorded */
-    public CaRevocations(CaRegistry cas, CaRepository repository, AuditLog audit, Clock clock, LifecycleEvents events) {
+    /**
+     * What a call came to: a revocation proposed and waiting for a second CA admin, or carried out.
+     *
+     * @param proposal   the proposal made or confirmed
+     * @param revocation the revocation carried out, or {@code null} while it waits for a second CA admin
+     */
+    public record Outcome(SecondCaAdmin.Proposal proposal, Revocation revocation) {
+        public boolean done() {
+            return revocation != null;
+        }
+    }
+
+    /**
+     * @param events      told of every CA revocation once it is recorded
+     * @param secondAdmin the proposals waiting for a second CA admin, shared with the key changeover
+     */
+    public CaRevocations(CaRegistry cas, CaRepository repository, AuditLog audit, Clock clock, LifecycleEvents events,
+                         SecondCaAdmin secondAdmin) {
+        this.secondAdmin = Objects.requireNonNull(secondAdmin, "secondAdmin");
         this.cas = Objects.requireNonNull(cas, "cas");
         this.repository = Objects.requireNonNull(repository, "repository");
         this.audit = Objects.requireNonNull(audit, "audit");
@@ -48,11 +70,14 @@ public final class CaRevocations {
     }
 
     /**
+     * Proposes the revocation, or carries out the one another CA admin proposed with the same reason.
+     *
      * @param reason CA_COMPROMISE (cACompromise), SUPERSEDED or AGREEMENT_ENDED (cessationOfOperation)
      * @throws DomainException FORBIDDEN unless a CA admin; NOT_FOUND for an unknown CA; BAD_REQUEST
-     *     for a root CA or another reason; CONFLICT if already revoked
+     *     for a root CA or another reason; CONFLICT if already revoked, for the proposer asking again,
+     *     or for another reason than the open proposal's
      */
-    public Revocation revoke(Operator operator, String caName, RevocationReason reason) {
+    public Outcome revoke(Operator operator, String caName, RevocationReason reason) {
         Map<String, String> facts = new LinkedHashMap<>();
         facts.put("ca", String.valueOf(caName));
         facts.put("cause", String.valueOf(reason));
@@ -71,8 +96,17 @@ public final class CaRevocations {
             throw refused(operator, facts, DomainException.badRequest("reason", "a CA certificate is revoked for "
                     + CA_REASONS + ", not " + reason));
         }
+        if (cas.isRevoked(caName)) {
+            throw refused(operator, facts, DomainException.conflict("CA '" + caName + "' is already revoked"));
+        }
+        SecondCaAdmin.Answer answer = secondAdmin.ask(operator, caName, "revoke CA " + caName, "reason "
+                + reason.name());
+        if (!answer.confirmed()) {
+            return new Outcome(answer.proposal(), null);
+        }
         Revocation revocation = new Revocation(clock.instant(), reason, null, operator.dn(),
                 RevocationChannel.OPERATOR);
+        facts.put("proposedBy", answer.proposal().proposerDn());
         if (!repository.revokeCa(caName, revocation)) {
             throw refused(operator, facts, DomainException.conflict("CA '" + caName + "' is already revoked"));
         }
@@ -82,7 +116,7 @@ public final class CaRevocations {
         audit.record(AuditEvent.success(revocation.time(), AuditEventType.CA_REVOKED, operator.dn(),
                 List.of(caName), facts));
         events.publish(new CaRevoked(caName, ca.definition().parent()));
-        return revocation;
+        return new Outcome(answer.proposal(), revocation);
     }
 
     private DomainException refused(Operator operator, Map<String, String> facts, DomainException e) {

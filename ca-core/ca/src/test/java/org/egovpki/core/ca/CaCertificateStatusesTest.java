@@ -66,6 +66,8 @@ class CaCertificateStatusesTest {
             new OcspResponder.Settings(Duration.ofHours(1), Duration.ofMinutes(1), 100);
     private static final Operator CA_ADMIN = new Operator("ca1", "uid=ca1,ou=operators,o=egov-pki,c=CN", "ca1",
             EnumSet.of(Role.CA_ADMIN));
+    private static final Operator SECOND_CA_ADMIN = new Operator("ca2", "uid=ca2,ou=operators,o=egov-pki,c=CN", "ca2",
+            EnumSet.of(Role.CA_ADMIN));
 
     private final SecureRandom random = new SecureRandom();
     private final MovableClock clock = new MovableClock(Instant.parse("2026-11-21T08:00:00Z"));
@@ -124,8 +126,7 @@ class CaCertificateStatusesTest {
                 .as("good, and cached").isSameAs(CertificateStatus.GOOD);
 
         clock.advance(Duration.ofSeconds(5));
-        new CaRevocations(registry, repository, audit, clock, events::add)
-                .revoke(CA_ADMIN, issuing.name(), RevocationReason.CA_COMPROMISE);
+        revokeByTwoCaAdmins(registry, issuing.name(), RevocationReason.CA_COMPROMISE);
         assertThat(basic(responder.respond(request)).getResponses()[0].getCertStatus())
                 .as("still the cached answer: nobody told this process").isSameAs(CertificateStatus.GOOD);
         clock.advance(Duration.ofSeconds(15));
@@ -148,8 +149,7 @@ class CaCertificateStatusesTest {
                 .as("good, and cached").isSameAs(CertificateStatus.GOOD);
         clock.advance(Duration.ofMinutes(5).minusSeconds(290));
 
-        new CaRevocations(registry, repository, audit, clock, events::add)
-                .revoke(CA_ADMIN, issuing.name(), RevocationReason.CA_COMPROMISE);
+        revokeByTwoCaAdmins(registry, issuing.name(), RevocationReason.CA_COMPROMISE);
         CaRevoked revoked = (CaRevoked) events.get(0);
         responder.invalidateCaCertificate(revoked.parent(), revoked.ca());
 
@@ -186,8 +186,7 @@ class CaCertificateStatusesTest {
         CaRegistry registry = bootstrap(KeyAlgorithm.EC);
         CertificateAuthority root = registry.find("x-root").orElseThrow();
         CertificateAuthority issuing = registry.find("x-issuing").orElseThrow();
-        new CaRevocations(registry, repository, audit, clock, events::add)
-                .revoke(CA_ADMIN, issuing.name(), RevocationReason.AGREEMENT_ENDED);
+        revokeByTwoCaAdmins(registry, issuing.name(), RevocationReason.AGREEMENT_ENDED);
         CaRegistry withoutIt = new CaRegistry(List.of(root));
 
         RevocationStatus status = new CaCertificateStatuses(withoutIt, repository, records)
@@ -259,5 +258,13 @@ class CaCertificateStatusesTest {
 
     private static org.bouncycastle.operator.ContentVerifierProvider verifier(PublicKey key) throws Exception {
         return new JcaContentVerifierProviderBuilder().setProvider(BouncyCastle.PROVIDER).build(key);
+    }
+
+    /** A CA revocation as the service carries it out: proposed by one CA admin, confirmed by another. */
+    private void revokeByTwoCaAdmins(CaRegistry registry, String ca, RevocationReason reason) {
+        CaRevocations revocations = new CaRevocations(registry, repository, audit, clock, events::add,
+                new SecondCaAdmin(audit, clock));
+        assertThat(revocations.revoke(CA_ADMIN, ca, reason).done()).as("proposed only").isFalse();
+        assertThat(revocations.revoke(SECOND_CA_ADMIN, ca, reason).done()).isTrue();
     }
 }

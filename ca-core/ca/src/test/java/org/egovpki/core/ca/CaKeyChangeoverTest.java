@@ -289,6 +289,40 @@ class CaKeyChangeoverTest {
         Files.writeString(dir.resolve(name), Pem.certificate(certificate), StandardCharsets.US_ASCII);
     }
 
+    /** 002 §7.2.1.1: a CA key is updated under multi-person control, here two different CA admins. */
+    @Test
+    void aChangeoverAskedByOneCaAdminIsOnlyProposedAndMadeWhenASecondConfirms() throws Exception {
+        MovableClock clock = new MovableClock(NOW);
+        CaRegistry registry = bootstrap(clock, KeyAlgorithm.EC);
+        clock.set(NOW.plus(Duration.ofHours(1)));
+        CaKeyChangeover changeover = changeover(clock, registry);
+        Set<String> aliases = keyStore().aliases();
+        org.egovpki.core.operator.Operator first = caAdmin("ca1");
+
+        CaKeyChangeover.Outcome proposed = changeover.roll(first, "sm2-root");
+        assertThat(proposed.done()).isFalse();
+        assertThat(proposed.proposal().proposerDn()).isEqualTo(first.dn());
+        assertThat(keyStore().aliases()).as("no key made for a proposal").isEqualTo(aliases);
+        assertThatThrownBy(() -> changeover.roll(caAdmin("CA1"), "sm2-root")).isInstanceOf(DomainException.class)
+                .hasMessageContaining("proposed by you").extracting(e -> ((DomainException) e).kind())
+                .isEqualTo(DomainException.Kind.CONFLICT);
+        assertThat(keyStore().aliases()).isEqualTo(aliases);
+
+        CaKeyChangeover.Outcome made = changeover.roll(caAdmin("ca2"), "sm2-root");
+        assertThat(made.done()).isTrue();
+        assertThat(keyStore().aliases()).hasSize(aliases.size() + 1).contains(made.changeover().alias());
+        AuditEvent event = audit.ofType(AuditEventType.CA_KEY_CHANGEOVER).stream()
+                .filter(e -> e.outcome() == org.egovpki.core.audit.AuditOutcome.SUCCESS).findFirst().orElseThrow();
+        assertThat(event.actor()).isEqualTo(caAdmin("ca2").dn());
+        assertThat(event.details()).containsEntry("proposedBy", first.dn());
+        assertThat(audit.ofType(AuditEventType.CA_OPERATION_PROPOSED)).hasSize(2); // the proposal, the refusal
+    }
+
+    private static org.egovpki.core.operator.Operator caAdmin(String uid) {
+        return new org.egovpki.core.operator.Operator(uid, "uid=" + uid + ",ou=operators,o=egov-pki,c=CN", uid,
+                java.util.EnumSet.of(org.egovpki.core.operator.Role.CA_ADMIN));
+    }
+
     private CaRegistry bootstrap(Clock clock, KeyAlgorithm algorithm) {
         CrlPublisher crls = repository.publisher(audit, clock);
         return new CaBootstrap(keyStore(), new CaCertificateFactory(clock, random), repository, crls, new TestUrls(),
@@ -301,7 +335,7 @@ class CaKeyChangeoverTest {
 
     private CaKeyChangeover changeover(Clock clock, CaRegistry registry) {
         return new CaKeyChangeover(keyStore(), new CaCertificateFactory(clock, random), registry, repository,
-                new TestUrls(), audit, clock);
+                new TestUrls(), audit, clock, new SecondCaAdmin(audit, clock));
     }
 
     /** A fresh view of the key store file each time, as after a restart. */

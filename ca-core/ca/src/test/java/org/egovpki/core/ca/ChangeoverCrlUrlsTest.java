@@ -252,7 +252,7 @@ class ChangeoverCrlUrlsTest {
 
     private CaKeyChangeover changeover(Clock clock, CaRegistry registry) {
         return new CaKeyChangeover(keyStore, new CaCertificateFactory(clock, random), registry, repository,
-                new TestUrls(), audit, clock);
+                new TestUrls(), audit, clock, new SecondCaAdmin(audit, clock));
     }
 
     private static X509Certificate issueDevice(EnrollmentFixture f) {

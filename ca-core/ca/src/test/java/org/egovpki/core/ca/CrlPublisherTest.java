@@ -187,7 +187,7 @@ class CrlPublisherTest {
         RecordingAuditLog audit = new RecordingAuditLog();
         List<String> parents = new ArrayList<>();
         CaRevocations caRevocations = new CaRevocations(new CaRegistry(List.of(root, ca)), repository, audit, clock,
-                event -> parents.add(((CaRevoked) event).parent()));
+                event -> parents.add(((CaRevoked) event).parent()), new SecondCaAdmin(audit, clock));
 
         assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> caRevocations.revoke(EnrollmentFixture.RA_ADMIN,
                 ca.name(), org.egovpki.core.certificate.RevocationReason.CA_COMPROMISE))).hasMessageContaining("CA_ADMIN");
@@ -196,6 +196,10 @@ class CrlPublisherTest {
         assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> caRevocations.revoke(caAdmin, root.name(),
                 org.egovpki.core.certificate.RevocationReason.CA_COMPROMISE))).hasMessageContaining("root CA");
         caRevocations.revoke(caAdmin, ca.name(), org.egovpki.core.certificate.RevocationReason.CA_COMPROMISE);
+        assertThat(parents).as("proposed, not done").isEmpty();
+        org.egovpki.core.operator.Operator secondCaAdmin = new org.egovpki.core.operator.Operator("ca2",
+                "uid=ca2,ou=operators,o=egov-pki,c=CN", "ca2", java.util.EnumSet.of(org.egovpki.core.operator.Role.CA_ADMIN));
+        caRevocations.revoke(secondCaAdmin, ca.name(), org.egovpki.core.certificate.RevocationReason.CA_COMPROMISE);
         assertThat(parents).containsExactly(root.name());
         assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> caRevocations.revoke(caAdmin, ca.name(),
                 org.egovpki.core.certificate.RevocationReason.CA_COMPROMISE))).hasMessageContaining("already revoked");

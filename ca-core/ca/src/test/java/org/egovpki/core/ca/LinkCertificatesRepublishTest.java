@@ -40,7 +40,7 @@ class LinkCertificatesRepublishTest {
         clock.advance(Duration.ofHours(1));
         repository.failNextKeyHistory = new DomainException(DomainException.Kind.UNAVAILABLE, "directory down");
         assertThatThrownBy(() -> new CaKeyChangeover(keyStore, new CaCertificateFactory(clock, random), before,
-                repository, new TestUrls(), audit, clock).roll("sm2-root", AuditEvent.SYSTEM))
+                repository, new TestUrls(), audit, clock, new SecondCaAdmin(audit, clock)).roll("sm2-root", AuditEvent.SYSTEM))
                 .isInstanceOf(DomainException.class).hasMessageContaining("is stored as 'sm2-root.key.")
                 .hasMessageContaining("directory down").hasMessageContaining("the next start publishes them");
         assertThat(repository.crossCertificatePairs("sm2-root")).isEmpty();

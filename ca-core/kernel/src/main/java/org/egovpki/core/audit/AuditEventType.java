@@ -66,6 +66,14 @@ public enum AuditEventType {
     OCSP_RESPONDER_ISSUED,
     /** An issuing CA's own certificate was revoked (it then appears in its root's ARL). */
     CA_REVOKED,
+    /**
+     * A CA admin proposed an operation on a CA key that needs a second CA admin (revoking an issuing
+     * CA, a key changeover; 002 §7.2.1.1): details name the operation, its terms and until when a
+     * second CA admin may confirm it. The operation itself is audited when it is carried out
+     * ({@link #CA_REVOKED}, {@link #CA_KEY_CHANGEOVER}, with the proposer); a FAILURE is a
+     * confirmation refused (the proposer again, other terms).
+     */
+    CA_OPERATION_PROPOSED,
     /** The KM generated an encryption key pair and escrowed its private key. */
     KM_KEY_ESCROWED,
     /** The KM answered (or refused) a signed request from a CA: apply, restore or revoke a key. */

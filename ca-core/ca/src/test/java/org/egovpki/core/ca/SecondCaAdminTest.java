@@ -1,0 +1,75 @@
+package org.egovpki.core.ca;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import org.egovpki.core.DomainException;
+import org.egovpki.core.audit.AuditEventType;
+import org.egovpki.core.audit.AuditOutcome;
+import org.egovpki.core.operator.Operator;
+import org.egovpki.core.operator.Role;
+import org.junit.jupiter.api.Test;
+
+/** Two different CA admins, the same operation and terms, within the window; everything else refused or lapsed. */
+class SecondCaAdminTest {
+
+    private final MovableClock clock = new MovableClock(EnrollmentFixture.NOW);
+    private final RecordingAuditLog audit = new RecordingAuditLog();
+    private final SecondCaAdmin second = new SecondCaAdmin(audit, clock);
+
+    @Test
+    void theFirstCallProposesAndASecondAdminWithTheSameTermsConfirms() {
+        SecondCaAdmin.Answer proposed = second.ask(admin("ca1"), "x", "revoke CA x", "reason CA_COMPROMISE");
+        assertThat(proposed.confirmed()).isFalse();
+        assertThat(proposed.proposal().expiresAt()).isEqualTo(clock.instant().plus(SecondCaAdmin.WINDOW));
+        assertThat(second.open()).hasSize(1);
+
+        SecondCaAdmin.Answer confirmed = second.ask(admin("ca2"), "x", "revoke CA x", "reason CA_COMPROMISE");
+        assertThat(confirmed.confirmed()).isTrue();
+        assertThat(confirmed.proposal().proposerUid()).isEqualTo("ca1");
+        assertThat(second.open()).as("a confirmed proposal is used up").isEmpty();
+        assertThat(audit.ofType(AuditEventType.CA_OPERATION_PROPOSED)).singleElement()
+                .satisfies(e -> assertThat(e.details()).containsEntry("terms", "reason CA_COMPROMISE")
+                        .containsEntry("proposedBy", admin("ca1").dn()));
+    }
+
+    @Test
+    void theProposerAgainEvenSpeltOtherwiseAndOtherTermsAreRefusedAndLeaveTheProposalOpen() {
+        second.ask(admin("ca1"), "x", "revoke CA x", "reason CA_COMPROMISE");
+
+        assertThatThrownBy(() -> second.ask(admin("CA1"), "x", "revoke CA x", "reason CA_COMPROMISE"))
+                .isInstanceOf(DomainException.class).hasMessageContaining("proposed by you")
+                .extracting(e -> ((DomainException) e).kind()).isEqualTo(DomainException.Kind.CONFLICT);
+        assertThatThrownBy(() -> second.ask(admin("ca2"), "x", "revoke CA x", "reason SUPERSEDED"))
+                .isInstanceOf(DomainException.class).hasMessageContaining("reason CA_COMPROMISE, not reason SUPERSEDED");
+        assertThat(second.open()).singleElement().satisfies(p -> assertThat(p.proposerUid()).isEqualTo("ca1"));
+        assertThat(audit.ofType(AuditEventType.CA_OPERATION_PROPOSED))
+                .filteredOn(e -> e.outcome() == AuditOutcome.FAILURE).hasSize(2);
+        assertThat(second.ask(admin("ca2"), "x", "revoke CA x", "reason CA_COMPROMISE").confirmed()).isTrue();
+    }
+
+    @Test
+    void aProposalLapsesAfterTheWindowAndTheNextCallProposesAfresh() {
+        second.ask(admin("ca1"), "x", "key changeover of CA x", "");
+        clock.advance(SecondCaAdmin.WINDOW);
+
+        SecondCaAdmin.Answer again = second.ask(admin("ca2"), "x", "key changeover of CA x", "");
+        assertThat(again.confirmed()).as("lapsed: ca2 only proposes").isFalse();
+        assertThat(again.proposal().proposerUid()).isEqualTo("ca2");
+        clock.advance(Duration.ofMinutes(59));
+        assertThat(second.ask(admin("ca1"), "x", "key changeover of CA x", "").confirmed()).isTrue();
+    }
+
+    @Test
+    void operationsOnDifferentCasAreKeptApart() {
+        second.ask(admin("ca1"), "x", "revoke CA x", "reason CA_COMPROMISE");
+        assertThat(second.ask(admin("ca2"), "y", "revoke CA y", "reason CA_COMPROMISE").confirmed()).isFalse();
+        assertThat(second.open()).hasSize(2);
+    }
+
+    private static Operator admin(String uid) {
+        return new Operator(uid, "uid=" + uid + ",ou=operators,o=egov-pki,c=CN", uid, EnumSet.of(Role.CA_ADMIN));
+    }
+}
