@@ -210,15 +210,17 @@ public final class IssuanceSteps {
             throw refuseAtIssuance(request, actor, identityConflict.get(), "subscriberId");
         }
         Instant notAfter = null;
+        CertificateRecord original = request.originalSerial() == null ? null : original(request);
+        // A request that follows a certificate (renewal, rekey, modification, replacement) may have
+        // waited for its review while that certificate was revoked: a modification or renewal would
+        // certify its key again (perhaps compromised), a rekey or replacement rests on its holder.
+        if (original != null && original.status() == CertificateStatus.REVOKED) {
+            throw refuseAtIssuance(request, actor, "certificate " + original.serialHex() + " was revoked at "
+                    + original.revocation().time() + " (" + original.revocation().reason() + ") after the "
+                    + request.kind().name().toLowerCase(java.util.Locale.ROOT) + " was entered; nothing follows a "
+                    + "revoked certificate: a new application is needed", "serial");
+        }
         if (request.kind() == RequestKind.REPLACEMENT) {
-            CertificateRecord original = original(request);
-            // A replacement waits for its review; the original may have been revoked meanwhile (never replaced then).
-            if (original.status() == CertificateStatus.REVOKED) {
-                throw refuseAtIssuance(request, actor, "certificate " + original.serialHex() + " was revoked at "
-                        + original.revocation().time() + " (" + original.revocation().reason() + ") after the "
-                        + "replacement was entered; a revoked certificate is never replaced: a new application is "
-                        + "needed", "serial");
-            }
             if (!original.notAfter().isAfter(clock.instant())) {
                 throw refuseAtIssuance(request, actor, "certificate " + original.serialHex() + " expired on "
                         + original.notAfter() + "; a replacement keeps the notAfter of the certificate it replaces, "

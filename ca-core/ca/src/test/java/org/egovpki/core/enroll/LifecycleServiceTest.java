@@ -287,6 +287,27 @@ class LifecycleServiceTest {
                 .extracting(AuditEvent::outcome).isEqualTo(AuditOutcome.SUCCESS);
     }
 
+    /**
+     * A modification may keep the certificate's key; if that certificate is revoked (here: the key
+     * compromised) while the modification waits for review, issuing it would certify the revoked key
+     * again under new data. Like a replacement, it is refused at issuance and nothing is signed.
+     */
+    @Test
+    void aModificationWhoseOriginalWasRevokedWhileItWaitedIsNotIssued() {
+        KeyPair key = f.sm2();
+        CertificateRecord old = issuePersonal(key);
+        EnrollmentRequest entered = lifecycle.modify(EnrollmentFixture.CLERK, CA, old.serial(),
+                personal("Zhang Sanfeng", key));
+        f.revocations().revokeByOperator(EnrollmentFixture.RA_ADMIN, CA, old.serial(),
+                RevocationReason.KEY_COMPROMISE, Requester.SUBSCRIBER, null);
+
+        assertThatThrownBy(() -> enrollment.approve(EnrollmentFixture.REVIEWER, entered.id()))
+                .isInstanceOf(DomainException.class).hasMessageContaining("was revoked")
+                .hasMessageContaining("new application");
+        assertThat(f.stores.findByRequest(entered.id())).isEmpty();
+        assertThat(f.stores.find(entered.id()).orElseThrow().state()).isEqualTo(RequestState.REJECTED);
+    }
+
     @Test
     void aModificationKeepsTheSubscriberAndTheCertificateType() {
         CertificateRecord old = issuePersonal(f.sm2());
