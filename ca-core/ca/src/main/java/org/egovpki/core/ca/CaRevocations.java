@@ -75,7 +75,8 @@ public final class CaRevocations {
      * @param reason CA_COMPROMISE (cACompromise), SUPERSEDED or AGREEMENT_ENDED (cessationOfOperation)
      * @throws DomainException FORBIDDEN unless a CA admin; NOT_FOUND for an unknown CA; BAD_REQUEST
      *     for a root CA or another reason; CONFLICT if already revoked, for the proposer asking again,
-     *     or for another reason than the open proposal's
+     *     or for another CA admin asking with another reason than the open proposal's (the proposer's
+     *     other reason replaces its own proposal)
      */
     public Outcome revoke(Operator operator, String caName, RevocationReason reason) {
         Map<String, String> facts = new LinkedHashMap<>();

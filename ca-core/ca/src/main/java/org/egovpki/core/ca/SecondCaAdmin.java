@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.egovpki.core.DomainException;
@@ -20,8 +19,9 @@ import org.egovpki.core.operator.Operator;
  * revoking a CA private key need several people present): revoking an issuing CA and rolling a CA
  * to a new key are carried out only when two different CA admins ask for exactly the same thing
  * within {@link #WINDOW}. The first asks and is told the operation is proposed; a second, asking
- * the same with the same terms, confirms it, and only then is it done. The proposer asking again,
- * or anyone asking with other terms while a proposal is open, is refused and changes nothing.
+ * the same with the same terms, confirms it, and only then is it done. The proposer asking again
+ * with the same terms, or another admin asking with other terms while a proposal is open, is refused
+ * and changes nothing; the proposer asking with other terms replaces its own proposal (a new window).
  *
  * <p>Proposals are kept in this process only: a restart forgets them (the operation then needs
  * proposing again — nothing is carried out by a restart), and with two CA processes on one
@@ -69,8 +69,9 @@ public final class SecondCaAdmin {
      * @param ca        the CA the operation is on, for the audit trail
      * @param operation the operation and its CA, the key proposals are kept by
      * @param terms     what both admins must agree on, "" for nothing more than the operation
-     * @return the proposal made (the first call) or confirmed (the second)
-     * @throws DomainException CONFLICT for the proposer asking again or other terms than the open proposal's
+     * @return the proposal made (the first call, or the proposer's with new terms) or confirmed (the second)
+     * @throws DomainException CONFLICT for the proposer asking again with the same terms, or another admin
+     *     asking with other terms than the open proposal's
      */
     public synchronized Answer ask(Operator operator, String ca, String operation, String terms) {
         Instant now = clock.instant();
@@ -79,14 +80,22 @@ public final class SecondCaAdmin {
             open.remove(operation);
             proposal = null;
         }
-        if (proposal == null) {
+        boolean ownProposal = proposal != null && operator.isSamePersonAs(proposal.proposerDn());
+        if (proposal == null || ownProposal && !proposal.terms().equals(terms)) {
+            // The proposer asking with other terms corrects its own proposal (a CA found compromised after a
+            // SUPERSEDED proposal): nobody has agreed to the old terms, and waiting for them to lapse would
+            // leave only the wrong reason for an hour.
             Proposal made = new Proposal(operation, terms, operator.uid(), operator.dn(), now, now.plus(WINDOW));
             open.put(operation, made);
+            Map<String, String> details = details(made);
+            if (proposal != null) {
+                details.put("replaces", proposal.terms());
+            }
             audit.record(AuditEvent.success(now, AuditEventType.CA_OPERATION_PROPOSED, operator.dn(), List.of(ca),
-                    details(made)));
+                    details));
             return new Answer(made, false);
         }
-        if (proposal.proposerUid().toLowerCase(Locale.ROOT).equals(operator.uid().toLowerCase(Locale.ROOT))) {
+        if (ownProposal) {
             throw refused(operator, ca, proposal, operation + " was proposed by you at " + proposal.proposedAt()
                     + "; it needs a second CA admin, another person, to ask for the same before "
                     + proposal.expiresAt());

@@ -50,6 +50,29 @@ class SecondCaAdminTest {
         assertThat(second.ask(admin("ca2"), "x", "revoke CA x", "reason CA_COMPROMISE").confirmed()).isTrue();
     }
 
+    /**
+     * A proposer who got the terms wrong (SUPERSEDED, then the key turns out compromised) corrects its own
+     * proposal at once: otherwise the CA could be revoked for the right reason only after the hour, or for
+     * the wrong one now. Another admin's other terms still change nothing.
+     */
+    @Test
+    void theProposerReplacesItsOwnProposalWithOtherTermsAndOnlyTheNewTermsConfirm() {
+        second.ask(admin("ca1"), "x", "revoke CA x", "reason SUPERSEDED");
+        clock.advance(Duration.ofMinutes(10));
+
+        SecondCaAdmin.Answer corrected = second.ask(admin("ca1"), "x", "revoke CA x", "reason CA_COMPROMISE");
+        assertThat(corrected.confirmed()).isFalse();
+        assertThat(corrected.proposal().terms()).isEqualTo("reason CA_COMPROMISE");
+        assertThat(corrected.proposal().expiresAt()).isEqualTo(clock.instant().plus(SecondCaAdmin.WINDOW));
+        assertThat(second.open()).singleElement().satisfies(p -> assertThat(p.terms()).isEqualTo("reason CA_COMPROMISE"));
+        assertThat(audit.ofType(AuditEventType.CA_OPERATION_PROPOSED)).hasSize(2).last()
+                .satisfies(e -> assertThat(e.details()).containsEntry("replaces", "reason SUPERSEDED"));
+
+        assertThatThrownBy(() -> second.ask(admin("ca2"), "x", "revoke CA x", "reason SUPERSEDED"))
+                .isInstanceOf(DomainException.class).hasMessageContaining("reason CA_COMPROMISE, not reason SUPERSEDED");
+        assertThat(second.ask(admin("ca2"), "x", "revoke CA x", "reason CA_COMPROMISE").confirmed()).isTrue();
+    }
+
     @Test
     void aProposalLapsesAfterTheWindowAndTheNextCallProposesAfresh() {
         second.ask(admin("ca1"), "x", "key changeover of CA x", "");

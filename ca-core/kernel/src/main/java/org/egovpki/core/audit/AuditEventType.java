@@ -71,7 +71,8 @@ public enum AuditEventType {
      * CA, a key changeover; 002 §7.2.1.1): details name the operation, its terms and until when a
      * second CA admin may confirm it. The operation itself is audited when it is carried out
      * ({@link #CA_REVOKED}, {@link #CA_KEY_CHANGEOVER}, with the proposer); a FAILURE is a
-     * confirmation refused (the proposer again, other terms).
+     * confirmation refused (the proposer again, another admin's other terms); a SUCCESS with
+     * {@code replaces} is the proposer's own proposal made again with other terms.
      */
     CA_OPERATION_PROPOSED,
     /** The KM generated an encryption key pair and escrowed its private key. */
