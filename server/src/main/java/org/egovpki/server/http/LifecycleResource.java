@@ -10,8 +10,9 @@ import org.egovpki.core.enroll.LifecycleService;
 /**
  * {@code POST /certificates/{serial}/renew|rekey|modify|replace} ({@code ?issuer=} when two CAs
  * used the serial). The certificate is the CA's record for the serial; the body carries only the
- * new request. Every call answers with the new request (201): ISSUED for renew, rekey and replace,
- * SUBMITTED for modify (it waits for a reviewer like an application). The certificate is looked up
+ * new request. Every call answers with the new request (201): ISSUED for renew and rekey,
+ * SUBMITTED for modify and replace (they wait for a reviewer like an application; a profile with
+ * autoApproveForRa entered by an RA admin is ISSUED at once). The certificate is looked up
  * before the body is read.
  */
 final class LifecycleResource {
