@@ -93,7 +93,10 @@ public final class LdapDecisionInbox implements DecisionInbox {
             if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
                 return false;
             }
-            throw LdapErrors.toDomain("removing the decision entry " + decision.entry(), e);
+            // The entry's name is its author's choice: only its start goes into the error (and the log).
+            String name = decision.entry().length() > 300 ? decision.entry().substring(0, 300) + "..."
+                    : decision.entry();
+            throw LdapErrors.toDomain("removing the decision entry " + name, e);
         }
     }
 

@@ -85,7 +85,7 @@ final class CaAssembly {
     private OcspSigners ocspSigners;
     private final Statistics statistics;
     /** The CA key operations waiting for a second CA admin: revocations of issuing CAs and key changeovers. */
-    private SecondCaAdmin secondAdmin;
+    private final SecondCaAdmin secondAdmin;
 
     private CaAssembly(EgovPkiConfig config, FileAuditLog audit, Clock clock, SecureRandom random,
                        LdapCaRepository repository, LdapCertificateStore certificates, ConfiguredPublicationUrls urls,
@@ -104,6 +104,7 @@ final class CaAssembly {
         this.events = events;
         this.profiles = new LiveProfiles(config.profiles());
         this.statistics = statistics;
+        this.secondAdmin = new SecondCaAdmin(audit, clock);
     }
 
     /**
@@ -171,7 +172,7 @@ final class CaAssembly {
 
     /** Revoking an issuing CA; a CA whose certificate is already revoked signs CRLs and OCSP answers only. */
     CaRevocations startCaRevocations() {
-        caRevocations = new CaRevocations(registry, repository, audit, clock, events, secondAdmin());
+        caRevocations = new CaRevocations(registry, repository, audit, clock, events, secondAdmin);
         for (CertificateAuthority ca : registry.all()) {
             if (repository.caRevocation(ca.name()).isPresent()) {
                 registry.markRevoked(ca.name());
@@ -301,14 +302,7 @@ final class CaAssembly {
     /** CA key changeover (docs/operations.md, "CA key changeover"): the new key takes over at the next start. */
     org.egovpki.core.ca.CaKeyChangeover keyChangeover() {
         return new org.egovpki.core.ca.CaKeyChangeover(keyStore, new CaCertificateFactory(clock, random), registry,
-                repository, urls, audit, clock, secondAdmin());
-    }
-
-    private SecondCaAdmin secondAdmin() {
-        if (secondAdmin == null) {
-            secondAdmin = new SecondCaAdmin(audit, clock);
-        }
-        return secondAdmin;
+                repository, urls, audit, clock, secondAdmin);
     }
 
     CaRevocations caRevocations() {

@@ -234,20 +234,34 @@ class DirectoryDecisionsTest {
     }
 
     @Test
-    void aSweepThatFindsAFullBatchGoesOnAtTheNextPoll() {
-        for (int i = 0; i < 100; i++) {
-            String id = "r-" + i;
+    void aSweepThatPutsBackAFullBatchGoesOnAtTheNextPollOneThatPutsBackNothingWaits() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            String id = submit();
+            service.reject(EnrollmentFixture.REVIEWER, id, "unreadable copy");
+            ids.add(id);
+            inbox.shownRejected.put(id, new DecisionInbox.UnconfirmedState(id, "REJECTED", RequestState.SUBMITTED,
+                    ADMIN_DN));
+        }
+        // The CA holds them REJECTED: restore() finds its state is not the one the change names, puts nothing back.
+        decisions.processPending();
+        decisions.processPending();
+        assertThat(inbox.rejectionSweeps).as("a full batch, nothing put back: the next sweep in ten minutes")
+                .isEqualTo(1);
+
+        inbox.shownRejected.clear();
+        for (int i = 0; i < 150; i++) {
+            String id = "r-x" + i;
             inbox.shownRejected.put(id, new DecisionInbox.UnconfirmedState(id, "REJECTED", RequestState.ISSUED,
                     ADMIN_DN));
         }
-        inbox.restoreAll = false; // the entries changed meanwhile: nothing put back, the batch stays full
-        decisions.processPending();
-        decisions.processPending();
-        assertThat(inbox.rejectionSweeps).isEqualTo(2);
-        inbox.shownRejected.clear();
-        decisions.processPending();
-        decisions.processPending();
-        assertThat(inbox.rejectionSweeps).as("a batch not full: the next sweep in ten minutes").isEqualTo(3);
+        inbox.restoreAny = true;
+        f.clock.advance(DirectoryDecisions.REJECTION_SWEEP);
+        decisions.processPending(); // 100 put back
+        decisions.processPending(); // the other 50
+        decisions.processPending(); // none left: no sweep
+        assertThat(inbox.rejectionSweeps).isEqualTo(3);
+        assertThat(inbox.shownRejected).isEmpty();
     }
 
     @Test
@@ -271,7 +285,8 @@ class DirectoryDecisionsTest {
         final Map<String, UnconfirmedState> shown = new LinkedHashMap<>();
         final Map<String, UnconfirmedState> shownRejected = new LinkedHashMap<>();
         int rejectionSweeps;
-        boolean restoreAll = true;
+        /** Puts back any change found, whatever the in-memory stores hold (requests the test did not store). */
+        boolean restoreAny;
         final Map<String, String> notes = new LinkedHashMap<>();
         final Map<String, List<String>> allNotes = new LinkedHashMap<>();
         private final InMemoryStores stores;
@@ -310,8 +325,8 @@ class DirectoryDecisionsTest {
 
         @Override
         public boolean restore(UnconfirmedState change) {
-            if (!restoreAll) {
-                return false;
+            if (restoreAny) {
+                return shownRejected.remove(change.requestId()) != null;
             }
             return stores.find(change.requestId()).map(r -> r.state() == change.confirmed()).orElse(false)
                     && (shown.remove(change.requestId()) != null || shownRejected.remove(change.requestId()) != null);

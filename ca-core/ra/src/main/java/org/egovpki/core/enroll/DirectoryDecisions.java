@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * about the entry. The requests shown in an open state are checked at every poll; those shown
  * REJECTED — whose candidates are every rejected request kept, so the check grows with the
  * directory — only at a sweep every {@link #REJECTION_SWEEP} (and at the first poll), which keeps
- * going at every poll while a sweep finds a full batch.
+ * going at every poll while a sweep finds a full batch and puts some of it back.
  */
 public final class DirectoryDecisions {
 
@@ -66,19 +66,26 @@ public final class DirectoryDecisions {
     /** @return how many directory decisions and unattributed state changes were dealt with */
     public synchronized int processPending() {
         int handled = 0;
-        List<DecisionInbox.UnconfirmedState> changes = new ArrayList<>(inbox.unconfirmedStates(BATCH));
-        Instant now = clock.instant();
-        if (!now.isBefore(nextRejectionSweep)) {
-            List<DecisionInbox.UnconfirmedState> rejections = inbox.unconfirmedRejections(BATCH);
-            changes.addAll(rejections);
-            // A full batch may have left more: the next poll sweeps again.
-            nextRejectionSweep = rejections.size() < BATCH ? now.plus(REJECTION_SWEEP) : now;
-        }
-        for (DecisionInbox.UnconfirmedState change : changes) {
+        for (DecisionInbox.UnconfirmedState change : inbox.unconfirmedStates(BATCH)) {
             if (inbox.restore(change)) {
                 handled++;
                 undone(change);
             }
+        }
+        Instant now = clock.instant();
+        if (!now.isBefore(nextRejectionSweep)) {
+            List<DecisionInbox.UnconfirmedState> rejections = inbox.unconfirmedRejections(BATCH);
+            int restored = 0;
+            for (DecisionInbox.UnconfirmedState change : rejections) {
+                if (inbox.restore(change)) {
+                    restored++;
+                    undone(change);
+                }
+            }
+            handled += restored;
+            // A full batch that put something back may have left more: the next poll sweeps again. One that
+            // could put nothing back (every entry changed meanwhile) waits for the next sweep like any other.
+            nextRejectionSweep = rejections.size() == BATCH && restored > 0 ? now : now.plus(REJECTION_SWEEP);
         }
         for (DecisionInbox.Decision decision : inbox.decisions(BATCH)) {
             // Claimed first: a decision is acted on at most once, whoever else polls.
