@@ -1,13 +1,11 @@
 package org.egovpki.directory;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.unboundid.ldap.sdk.Attribute;
 import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.LDAPConnection;
-import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.Modification;
 import com.unboundid.ldap.sdk.ModificationType;
 import com.unboundid.ldap.sdk.ResultCode;
@@ -217,14 +215,7 @@ class LdapSyncCommandInboxIT {
         return found;
     }
 
-    private static void assertRefused(Action action) {
-        LDAPException refused = catchThrowableOfType(LDAPException.class, action::run);
-        assertThat(refused).as("refused").isNotNull();
-        assertThat(REFUSED).contains(refused.getResultCode());
-    }
-
-    @FunctionalInterface
-    private interface Action {
-        void run() throws LDAPException;
+    private static void assertRefused(LdapRefusals.LdapCall call) {
+        LdapRefusals.assertRefused(REFUSED, call);
     }
 }

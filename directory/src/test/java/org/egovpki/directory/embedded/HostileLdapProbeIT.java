@@ -22,6 +22,7 @@ import com.unboundid.ldap.sdk.controls.SortKey;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import org.egovpki.directory.LdapRefusals;
 import org.egovpki.core.operator.Role;
 import org.egovpki.directory.DirectoryNames;
 import org.egovpki.directory.TestDirectory;
@@ -189,14 +190,7 @@ class HostileLdapProbeIT {
         }
     }
 
-    private static void assertRefused(Action action) {
-        LDAPException refused = catchThrowableOfType(LDAPException.class, action::run);
-        assertThat(refused).as("refused").isNotNull();
-        assertThat(REFUSED).contains(refused.getResultCode());
-    }
-
-    @FunctionalInterface
-    private interface Action {
-        void run() throws LDAPException;
+    private static void assertRefused(LdapRefusals.LdapCall call) {
+        LdapRefusals.assertRefused(REFUSED, call);
     }
 }

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import org.egovpki.directory.LdapRefusals;
 import org.egovpki.schema.DirectoryLayout;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -396,14 +397,7 @@ class OpenLdapAccessRulesIT {
         slapd.bind(other, PASSWORD).close();
     }
 
-    private static void assertRefused(Action action) {
-        LDAPException refused = catchThrowableOfType(LDAPException.class, action::run);
-        assertThat(refused).as("refused").isNotNull();
-        assertThat(REFUSED).contains(refused.getResultCode());
-    }
-
-    @FunctionalInterface
-    private interface Action {
-        void run() throws LDAPException;
+    private static void assertRefused(LdapRefusals.LdapCall call) {
+        LdapRefusals.assertRefused(REFUSED, call);
     }
 }
