@@ -115,6 +115,27 @@ final class RaAssembly {
                 audit, clock);
         secondFactor = new SecondFactorLogin(factor.policy(), operatorCertificates, operators, audit, clock, random,
                 factor.challengeLifetime(), factor.sessionLifetime());
+        warnOfBindingsOutsideTheOperatorProfiles(factor);
+    }
+
+    /**
+     * An operator bound to a certificate of another profile than {@code operators.secondFactor.profiles}
+     * (by an earlier version, or the profiles changed) can no longer log in: named at every start, so the
+     * security admins bind it an operator-profile certificate (docs/operations.md, "Upgrading").
+     */
+    private void warnOfBindingsOutsideTheOperatorProfiles(EgovPkiConfig.SecondFactor factor) {
+        try {
+            for (OperatorCertificates.Bound bound : operatorCertificates.outsideProfiles()) {
+                LOG.warn("Operator {} is bound to certificate {} of profile '{}', which is not an operator profile "
+                        + "(operators.secondFactor.profiles: {}): it cannot log in with it, nor with its password alone; "
+                        + "a security admin binds it an operator-profile certificate, or add the profile if it is one "
+                        + "(docs/operations.md, \"Upgrading\")", bound.uid(), bound.record().id(),
+                        bound.record().profile(), factor.profiles().stream().sorted().toList());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not check the operators' bound certificates against the operator profiles: {}",
+                    e.getMessage());
+        }
     }
 
     /** Binding operator certificates to operators (security admins), the second login factor. */

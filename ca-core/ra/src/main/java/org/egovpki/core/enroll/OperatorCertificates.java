@@ -134,6 +134,22 @@ public final class OperatorCertificates {
                 .map(record -> new Bound(uid, record));
     }
 
+    /**
+     * The operators whose bound certificate was issued under a profile that is not an operator
+     * profile (bound by an earlier version, or the profiles changed since): they can no longer log
+     * in with it, nor with their password alone. One read per operator; for the start-up warning.
+     *
+     * @return the bindings concerned, by operator, in the accounts' order
+     */
+    public List<Bound> outsideProfiles() {
+        List<Bound> outside = new java.util.ArrayList<>();
+        for (OperatorAccount account : accounts.list()) {
+            bound(account.uid()).filter(bound -> !profiles.contains(bound.record().profile()))
+                    .ifPresent(outside::add);
+        }
+        return outside;
+    }
+
     /** The checks a certificate must pass to be bound, and again at every login. */
     private CertificateRecord check(byte[] certificateDer) {
         if (certificateDer == null || certificateDer.length == 0) {

@@ -348,6 +348,11 @@ class SecondFactorLoginTest {
         SecondFactorLogin.Challenge challenge = login.challenge(ca);
         assertThatThrownBy(() -> login.login(challenge.nonce(), "SM3withSM2", sign(key, challenge), cert))
                 .isInstanceOf(DomainException.class).hasMessageContaining("not the operator profile");
+        // What the start-up warning names.
+        assertThat(certificates.outsideProfiles()).singleElement().satisfies(bound -> {
+            assertThat(bound.uid()).isEqualTo("caadmin");
+            assertThat(bound.record().profile()).isEqualTo("device-bulk");
+        });
     }
 
     @Test
@@ -355,6 +360,7 @@ class SecondFactorLoginTest {
         byte[] cert = issue(sm2(), true, true, T0.minusSeconds(60), T0.plusSeconds(3600));
         assertBindRefused(ca, "caadmin", cert, DomainException.Kind.FORBIDDEN, "only a security admin");
         certificates.bind(security, "sec1", cert);
+        assertThat(certificates.outsideProfiles()).as("an operator-profile binding").isEmpty();
         byte[] next = issue(sm2(), true, true, T0.minusSeconds(60), T0.plusSeconds(3600));
         assertBindRefused(security, "sec1", next, DomainException.Kind.FORBIDDEN, "another security admin");
         assertBindRefused(security, "nobody", next, DomainException.Kind.NOT_FOUND, "no operator");
