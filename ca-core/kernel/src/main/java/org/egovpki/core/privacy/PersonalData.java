@@ -22,6 +22,13 @@ public final class PersonalData {
     /** A token that looks like an identity number or phone: 7+ digits/capitals with 5+ digits. */
     private static final Pattern NUMBER_LIKE = Pattern.compile("(?<![0-9A-Za-z])(?=(?:[A-Za-z-]*[0-9]){5})"
             + "[0-9A-Za-z][0-9A-Za-z-]{6,}(?![0-9A-Za-z])");
+    /**
+     * Digit-led groups joined by single spaces, as people write phone and ID numbers
+     * ({@code +86 139 1234 5678}, {@code 110105 19491231 002X}); number-like with 7+ digits in all.
+     */
+    private static final Pattern GROUPED_NUMBER = Pattern.compile("(?<![0-9A-Za-z+])\\+?[0-9][0-9A-Za-z-]*"
+            + "(?: [0-9][0-9A-Za-z-]*)+(?![0-9A-Za-z])");
+    private static final int GROUPED_MIN_DIGITS = 7;
     private static final int MAX_STARS = 14;
 
     private PersonalData() {
@@ -56,13 +63,22 @@ public final class PersonalData {
     /**
      * The text with every token that looks like an identity number or phone number masked: for
      * text this code did not write and cannot vouch for, such as a directory server's diagnostic
-     * message, which may quote the entry it refused.
+     * message, which may quote the entry it refused. A number written in groups separated by single
+     * spaces is masked as one number.
      */
     public static String maskNumbersIn(String text) {
         if (text == null) {
             return null;
         }
-        Matcher m = NUMBER_LIKE.matcher(text);
+        Matcher grouped = GROUPED_NUMBER.matcher(text);
+        StringBuilder ungrouped = new StringBuilder();
+        while (grouped.find()) {
+            String group = grouped.group();
+            boolean numberLike = group.chars().filter(c -> c >= '0' && c <= '9').count() >= GROUPED_MIN_DIGITS;
+            grouped.appendReplacement(ungrouped, Matcher.quoteReplacement(numberLike ? mask(group) : group));
+        }
+        grouped.appendTail(ungrouped);
+        Matcher m = NUMBER_LIKE.matcher(ungrouped);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             m.appendReplacement(out, Matcher.quoteReplacement(mask(m.group())));

@@ -42,4 +42,15 @@ class PersonalDataTest {
                 .doesNotContain("13812345678").contains("110***********002X").contains("ERR_250")
                 .contains("egovSubscriberRegistration");
     }
+
+    @Test
+    void numbersWrittenInGroupsAreMaskedAsOneNumber() {
+        String text = "CN=Zhang San +86 139 1234 5678, OU=110105 19491231 002X, L=0371 6000 0000, port 10389";
+
+        String masked = PersonalData.maskNumbersIn(text);
+
+        assertThat(masked).doesNotContain("1234 5678").doesNotContain("19491231").doesNotContain("6000 0000")
+                .contains("CN=Zhang San +86**********5678").contains("OU=110*************002X")
+                .contains("port 10389");
+    }
 }
