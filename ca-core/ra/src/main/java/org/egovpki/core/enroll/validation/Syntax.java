@@ -3,6 +3,7 @@ package org.egovpki.core.enroll.validation;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import org.egovpki.core.ValueCharacters;
+import org.egovpki.core.privacy.PersonalData;
 
 /**
  * Strict syntax checks shared by the subject and registration policies: DNS host names, IP
@@ -24,6 +25,10 @@ final class Syntax {
     private static final Pattern LOCAL_PART = Pattern.compile(ATEXT + "(?:\\." + ATEXT + ")*");
     private static final int MAX_LOCAL_PART = 64;
     private static final int MAX_EMAIL = 254;
+    /** How many characters {@link #shown} keeps of a value. */
+    private static final int SHOWN = 40;
+    /** How far past the cut {@link #shown} reads to mask a number the cut splits (longer than any ID or phone). */
+    private static final int MAX_TOKEN_TAIL = 64;
 
     private Syntax() {
     }
@@ -233,22 +238,35 @@ final class Syntax {
     }
 
     /**
-     * A subscriber-supplied value fit for a refusal message: at most 40 characters, invisible
-     * characters replaced by '?', so a message never carries a whole input or hidden text.
+     * A subscriber-supplied value fit for a refusal message: at most {@value #SHOWN} characters,
+     * invisible characters replaced by '?', and every token that looks like an identity or phone
+     * number masked with {@link PersonalData#maskNumbersIn} (a CN, an e-mail address or an OU may
+     * carry one), so a message never carries a whole input, hidden text or a whole number. A token
+     * that the cut at {@value #SHOWN} characters would split is masked whole before the cut, so
+     * the cut never leaves the beginning of a number unmasked.
      */
     static String shown(String value) {
+        int end = value.offsetByCodePoints(0, Math.min(SHOWN, length(value)));
+        int tokenEnd = end;
+        while (tokenEnd < value.length() && tokenEnd - end < MAX_TOKEN_TAIL && isTokenCharacter(value.charAt(tokenEnd))) {
+            tokenEnd++;
+        }
         StringBuilder out = new StringBuilder();
-        value.codePoints().limit(40).forEach(cp -> {
+        PersonalData.maskNumbersIn(value.substring(0, tokenEnd)).codePoints().limit(SHOWN).forEach(cp -> {
             if (ValueCharacters.isInvisible(cp)) {
                 out.append('?');
             } else {
                 out.appendCodePoint(cp);
             }
         });
-        if (value.codePointCount(0, value.length()) > 40) {
+        if (length(value) > SHOWN) {
             out.append("...");
         }
         return out.toString();
+    }
+
+    private static boolean isTokenCharacter(char c) {
+        return c < 128 && (Character.isLetterOrDigit(c) || c == '-');
     }
 
     static int length(String value) {

@@ -1,6 +1,7 @@
 package org.egovpki.core.enroll.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.egovpki.core.enroll.validation.Refusals.assertRefused;
 
 import org.bouncycastle.asn1.ASN1Encodable;
@@ -146,6 +147,20 @@ class SubjectDnPolicyTest {
                 "no real name");
         RegistrationData padded = Registrations.person().with(r -> r.realName = "  Zhang San ").build();
         assertThat(check("CN=Zhang San,C=CN", CertificateType.PERSONAL, padded)).isNotNull();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "ID number in the CN      | CN=Zhang San 11010519491231002X,C=CN   | subject.CN | is not the registered real name",
+            "lower-case x             | CN=Zhang San 11010519491231002x,C=CN   | subject.CN | is not the registered real name",
+            "ID number in the e-mail  | CN=Zhang San,E=11010519491231002X@x,C=CN | subject.E | is not an acceptable e-mail address",
+            "phone number in the CN   | CN=Zhang San 13912345678,C=CN          | subject.CN | is not the registered real name"})
+    void aRefusalNeverEchoesAWholeNumberFromTheSubject(String description, String subject, String field,
+                                                       String fragment) {
+        assertRefused(() -> check(subject, CertificateType.PERSONAL, person), field, fragment);
+        assertThatThrownBy(() -> check(subject, CertificateType.PERSONAL, person))
+                .message().doesNotContainIgnoringCase("11010519491231002X").doesNotContain("1101051949")
+                .doesNotContain("13912345678").doesNotContain("912345");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -58,4 +58,22 @@ class SyntaxTest {
     void refusesOtherMailboxes(String email) {
         assertThat(Syntax.isEmail(email)).isFalse();
     }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"Zhang San 11010519491231002X", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa 11010519491231002X tail",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-11010519491231002X", "110105-19491231-002X@example.cn",
+            "+86 139 1234 5678 or 13912345678"})
+    void aValueShownInARefusalHasItsNumbersMasked(String value) {
+        String shown = Syntax.shown(value);
+
+        assertThat(shown).doesNotContain("1101051").doesNotContain("19491231").doesNotContain("912345")
+                .doesNotContain("1234 5678");
+        assertThat(Syntax.length(shown)).isLessThanOrEqualTo(43);
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"Zhang San", "www.example.gov.cn", "10.1.2.256", "SN:4711-A_07", "CERTIFICATE"})
+    void aValueWithoutNumbersIsShownAsItIs(String value) {
+        assertThat(Syntax.shown(value)).isEqualTo(value);
+    }
 }
