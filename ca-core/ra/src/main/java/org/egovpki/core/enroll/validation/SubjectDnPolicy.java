@@ -154,6 +154,7 @@ public final class SubjectDnPolicy {
             }
         }
         checkCommonName(values.get(BCStyle.CN).get(0), type, registration);
+        requireNoPersonalNumbers(values, registration);
         List<RDN> rdns = new ArrayList<>();
         for (ASN1ObjectIdentifier attributeType : ORDER) {
             for (String value : values.getOrDefault(attributeType, List.of())) {
@@ -238,6 +239,26 @@ public final class SubjectDnPolicy {
                 break;
             default:
                 throw new IllegalStateException("no CN rule for certificate type " + type);
+        }
+    }
+
+    /**
+     * The registration's ID and phone numbers are private (REQUIREMENTS §4) while the subject is
+     * published and written to the audit trail, the log and every sync target whatever its
+     * personal-data setting: no attribute value may spell one out. (A profile with identity
+     * extensions certifies the ID number in its own extension, GM/T 0015.)
+     */
+    private static void requireNoPersonalNumbers(Map<ASN1ObjectIdentifier, List<String>> values,
+                                                 RegistrationData registration) {
+        for (ASN1ObjectIdentifier attributeType : ORDER) {
+            for (String value : values.getOrDefault(attributeType, List.of())) {
+                if (PersonalNumbers.spelledOutIn(value, registration)) {
+                    String name = SHORT_NAMES.get(attributeType);
+                    throw DomainException.badRequest("subject." + name, name + " contains an ID or phone number of the"
+                            + " registration (separators and short forms included); the subject is published and"
+                            + " recorded in many places, so leave the number out of it");
+                }
+            }
         }
     }
 

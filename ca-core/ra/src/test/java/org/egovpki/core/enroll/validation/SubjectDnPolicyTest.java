@@ -164,6 +164,31 @@ class SubjectDnPolicyTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "ID number in an OU          | CN=Zhang San,OU=11010519491231002X,C=CN        | subject.OU",
+            "lower-case x, separators    | CN=Zhang San,OU=110105-19491231-002x,C=CN      | subject.OU",
+            "15-digit form in L          | CN=Zhang San,L=110105491231002,C=CN            | subject.L",
+            "ID number in the e-mail     | CN=Zhang San,E=11010519491231002X@mail.cn,C=CN | subject.E",
+            "phone without +86 in an O   | CN=Zhang San,O=571 8888 0000,C=CN              | subject.O"})
+    void aSubjectMayNotCarryAnIdOrPhoneNumberOfTheRegistration(String description, String subject, String field) {
+        // The subject is published (certificate, directory entry name of the X.500 mirror, lookup page) and
+        // written to the audit trail, the log and every sync target, masked or not.
+        assertRefused(() -> check(subject, CertificateType.PERSONAL, person), field,
+                "contains an ID or phone number of the registration");
+        assertThatThrownBy(() -> check(subject, CertificateType.PERSONAL, person))
+                .message().doesNotContainIgnoringCase("1949123").doesNotContain("8888 0000");
+    }
+
+    @Test
+    void anOrganisationsSubjectMayNotCarryItsAgentsIdOrPhoneNumber() {
+        RegistrationData organization = Registrations.organization().build();
+        String subject = "CN=福州市示例科技有限公司,OU=" + organization.agentIdNumber() + ",O=福州市示例科技有限公司,C=CN";
+
+        assertRefused(() -> check(subject, CertificateType.ORGANIZATION, organization), "subject.OU",
+                "contains an ID or phone number of the registration");
+    }
+
+    @ParameterizedTest(name = "{0}")
     @CsvSource({"ORGANIZATION", "CODE_SIGNING"})
     void organisationCnMustBeTheRegisteredLegalName(CertificateType type) {
         RegistrationData organization = Registrations.organization().build();
