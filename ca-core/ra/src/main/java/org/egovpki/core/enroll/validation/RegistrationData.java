@@ -49,4 +49,29 @@ public record RegistrationData(
 
     /** The resident ID type, the one the GB 11643 check digit applies to. */
     public static final String RESIDENT_ID = "RESIDENT_ID";
+
+    /**
+     * Which fields are present, never their values: the generated form would put names, ID and phone
+     * numbers into any log line or message that prints a registration or a value holding one.
+     */
+    @Override
+    public String toString() {
+        String[] names = {"realName", "idType", "idNumber", "phone", "email", "organization", "legalName", "uscc",
+                "organizationCode", "agentName", "agentPhone", "agentEmail", "agentIdNumber", "owner"};
+        String[] values = {realName, idType, idNumber, phone, email, organization, legalName, uscc, organizationCode,
+                agentName, agentPhone, agentEmail, agentIdNumber, owner};
+        List<String> present = new java.util.ArrayList<>();
+        for (int i = 0; i < names.length; i++) {
+            if (values[i] != null) {
+                present.add(names[i]);
+            }
+        }
+        if (!hostNames.isEmpty()) {
+            present.add(hostNames.size() + " host names");
+        }
+        if (!ipAddresses.isEmpty()) {
+            present.add(ipAddresses.size() + " IP addresses");
+        }
+        return "RegistrationData" + present;
+    }
 }
