@@ -153,9 +153,24 @@ public final class X500Mirror {
 
     private Optional<DN> skip(X500Principal name, String why) {
         if (on() && skipped.add(name.getName())) {
-            LOG.info("Not mirrored at an X.500-named entry: {}, because {}", name.getName(), why);
+            // The form, not the values: a subscriber's subject is a person's name and e-mail address.
+            LOG.info("Not mirrored at an X.500-named entry: a name of the form {}, because {}", form(name), why);
         }
         return Optional.empty();
+    }
+
+    /** {@code E=…,CN=…,O=…,C=…}: the attribute types of {@code name} in its order, without the values. */
+    private static String form(X500Principal name) {
+        List<String> rdns = new ArrayList<>();
+        for (org.bouncycastle.asn1.x500.RDN rdn : X500Name.getInstance(name.getEncoded()).getRDNs()) {
+            List<String> types = new ArrayList<>();
+            for (AttributeTypeAndValue value : rdn.getTypesAndValues()) {
+                String type = BCStyle.INSTANCE.oidToDisplayName(value.getType());
+                types.add((type == null ? value.getType().getId() : type) + "=…");
+            }
+            rdns.add(0, String.join("+", types));
+        }
+        return String.join(",", rdns);
     }
 
     /** Puts the CA certificate at the entry named by its subject (the one certificate of that name). */

@@ -435,6 +435,34 @@ class EnrollmentIT {
         assertThat(JSON.readTree(malformed.body()).path("message").asText()).contains("base64 of a 20-byte SHA-1");
     }
 
+    @Test
+    @Order(8)
+    void noIdNumberPhoneOrNameReachesTheLogAndNoNumberTheAuditTrail() throws Exception {
+        KeyPair key = KeyAlgorithm.SM2.generate(RANDOM);
+        // The number in the subject, in other spellings: refused, naming the attribute, never echoing the number.
+        assertRefused(personal("Qian Jiu", "11010519491231002X", key, false,
+                "CN=Qian Jiu,OU=110105-19491231-002x,O=egov-pki test,C=CN"), 400, "subject.OU",
+                "contains an ID or phone number of the registration");
+        assertRefused(personal("Qian Jiu", "11010519491231002X", key, false,
+                "CN=Qian Jiu 110105491231002,O=egov-pki test,C=CN"), 400, "subject.CN", "is not the registered real name");
+        HttpResponse<byte[]> echoed = post("clerk1", "/api/v1/requests", JSON.writeValueAsString(personal("Qian Jiu",
+                "11010519491231002X", key, false, "CN=Qian Jiu 110105491231002,O=egov-pki test,C=CN")));
+        assertThat(new String(echoed.body(), StandardCharsets.UTF_8)).doesNotContain("110105491231002");
+
+        // Everything this class entered, issued, approved and refused so far.
+        String log = server.output();
+        String audit = Files.readString(server.data.resolve("audit/audit.jsonl"));
+        for (String number : List.of("11010519491231002X", "110105491231002", "440524198001010013", "410102199001011234",
+                "410102198503051231", "110105199003071239", "110105198511114560", "6000 0000", "60000000")) {
+            assertThat(log).as("the server log").doesNotContainIgnoringCase(number);
+            assertThat(audit).as("the audit trail").doesNotContainIgnoringCase(number);
+        }
+        for (String personal : List.of("Zhang San", "Li Si", "Sun Qi", "Zhou Ba", "Wang Wu", "Zhao Liu", "Qian Jiu",
+                "Wang.Wu@", "zhao.liu@", "57616e672e5775")) { // the last is "Wang.Wu" as in a DN's #-encoded E= value
+            assertThat(log).as("the server log names no subscriber").doesNotContain(personal);
+        }
+    }
+
     private static X509Certificate issue(ObjectNode application) throws Exception {
         JsonNode submitted = submit("clerk1", application);
         JsonNode issued = JSON.readTree(post("reviewer1", "/api/v1/requests/" + submitted.path("id").asText()

@@ -465,7 +465,8 @@ public final class IssuanceSteps {
                     + " changed state while its certificate was being issued");
         }
         observer.reached(IssuanceStep.COMPLETED, issued.get(issued.size() - 1));
-        LOG.info("Issued {} for request {} ({})", serials, request.id(), request.subjectDn());
+        // Not the subject: it names a person, and the log is no place for personal data (the audit trail has it).
+        LOG.info("Issued {} for request {} (profile {})", serials, request.id(), request.profile());
         CertificateIssued.Occasion occasion = switch (request.kind()) {
             case NEW -> CertificateIssued.Occasion.NEW;
             case RENEWAL -> CertificateIssued.Occasion.RENEWED;
