@@ -123,6 +123,22 @@ class EnrollmentServiceTest {
     }
 
     @Test
+    void aRejectionReasonKeepsNoWholeNumber() {
+        // The reviewer sees the numbers whole and may quote one; the reason goes to the clerk, the auditor, the
+        // audit trail and the subscriber, who must not get it whole.
+        EnrollmentRequest submitted = submitZhangSan(false);
+
+        EnrollmentRequest rejected = service.reject(EnrollmentFixture.REVIEWER, submitted.id(),
+                "ID number 11010519491231002x does not match the card; call +86 139 1234 5678");
+
+        assertThat(rejected.rejectionReason()).isEqualTo(
+                "ID number 110***********002x does not match the card; call +86**********5678");
+        assertThat(f.stores.requests.get(submitted.id()).rejectionReason()).isEqualTo(rejected.rejectionReason());
+        assertThat(f.audit.events).allSatisfy(e -> assertThat(e.toString())
+                .doesNotContainIgnoringCase("11010519491231002X").doesNotContain("1234 5678"));
+    }
+
+    @Test
     void theClerkCancelsButAnotherClerkMayNot() {
         EnrollmentRequest submitted = submitZhangSan(false);
 

@@ -347,6 +347,18 @@ class LifecycleServiceTest {
                 .satisfies(e -> assertThat(e.details()).containsEntry("reason", "USB key lost"));
     }
 
+    @Test
+    void aReplacementReasonGoesToTheAuditTrailWithItsNumbersMasked() {
+        CertificateRecord old = issuePersonal(f.sm2());
+
+        lifecycle.replace(EnrollmentFixture.RA_ADMIN, CA, old.serial(), EnrollmentFixture.csr(f.sm2(), SUBJECT),
+                "USB key of 11010519491231002X lost, reported from 13912345678");
+
+        assertThat(f.audit.ofType(AuditEventType.REPLACEMENT_REQUESTED)).singleElement()
+                .satisfies(e -> assertThat(e.details()).containsEntry("reason",
+                        "USB key of 110***********002X lost, reported from 13*******78"));
+    }
+
     /**
      * A replacement certifies a key the subscriber never proves with the old one (the medium is
      * lost): it follows the application's identity check and acceptance (002 §3.7), so a second

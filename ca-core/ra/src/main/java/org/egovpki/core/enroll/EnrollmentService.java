@@ -201,7 +201,10 @@ public final class EnrollmentService {
                 throw DomainException.badRequest("reason", "a rejection needs a reason of 1 to " + MAX_REASON
                         + " characters; the subscriber is told it");
             }
-            EnrollmentRequest rejected = request.rejected(reviewer.dn(), clock.instant(), reason.strip());
+            // The reviewer sees the numbers whole and may quote one; the reason goes to the clerk, the auditor, the
+            // audit trail and the subscriber, so it is kept with its numbers masked, the product's one rule.
+            EnrollmentRequest rejected = request.rejected(reviewer.dn(), clock.instant(),
+                    PersonalData.maskNumbersIn(reason.strip()));
             transition(request, rejected);
             audit.record(AuditEvent.success(rejected.decidedAt(), AuditEventType.REQUEST_REJECTED, reviewer.dn(),
                     List.of(requestId), with(context, Map.of("reason", rejected.rejectionReason()))));

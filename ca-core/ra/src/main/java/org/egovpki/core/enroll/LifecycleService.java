@@ -25,6 +25,7 @@ import org.egovpki.core.enroll.validation.CertificationRequests;
 import org.egovpki.core.enroll.validation.ParsedCsr;
 import org.egovpki.core.enroll.validation.RekeyProof;
 import org.egovpki.core.enroll.validation.SubjectDnPolicy;
+import org.egovpki.core.privacy.PersonalData;
 import org.egovpki.core.profile.KeyUsageKind;
 import org.egovpki.core.profile.ProfileCatalog;
 import org.egovpki.core.profile.Profiles;
@@ -163,7 +164,9 @@ public final class LifecycleService {
      */
     public EnrollmentRequest replace(Operator operator, String issuerName, BigInteger serial, byte[] csr,
                                      String reason) {
-        Map<String, String> facts = reason == null || reason.isBlank() ? Map.of() : Map.of("reason", reason.strip());
+        // Free text for the audit trail: numbers in it masked, as everywhere the trail quotes personal data.
+        Map<String, String> facts = reason == null || reason.isBlank() ? Map.of()
+                : Map.of("reason", PersonalData.maskNumbersIn(reason.strip()));
         return reissue(RequestKind.REPLACEMENT, operator, issuerName, serial, facts, original -> {
             if (reason != null && reason.strip().length() > MAX_REASON) {
                 throw DomainException.badRequest("reason", "reason is at most " + MAX_REASON + " characters");
