@@ -4,7 +4,6 @@ import org.egovpki.core.operator.Operator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -65,23 +64,11 @@ public final class DirectoryDecisions {
 
     /** @return how many directory decisions and unattributed state changes were dealt with */
     public synchronized int processPending() {
-        int handled = 0;
-        for (DecisionInbox.UnconfirmedState change : inbox.unconfirmedStates(BATCH)) {
-            if (inbox.restore(change)) {
-                handled++;
-                undone(change);
-            }
-        }
+        int handled = restore(inbox.unconfirmedStates(BATCH));
         Instant now = clock.instant();
         if (!now.isBefore(nextRejectionSweep)) {
             List<DecisionInbox.UnconfirmedState> rejections = inbox.unconfirmedRejections(BATCH);
-            int restored = 0;
-            for (DecisionInbox.UnconfirmedState change : rejections) {
-                if (inbox.restore(change)) {
-                    restored++;
-                    undone(change);
-                }
-            }
+            int restored = restore(rejections);
             handled += restored;
             // A full batch that put something back may have left more: the next poll sweeps again. One that
             // could put nothing back (every entry changed meanwhile) waits for the next sweep like any other.
@@ -95,6 +82,18 @@ public final class DirectoryDecisions {
             }
         }
         return handled;
+    }
+
+    /** Puts back the CA's state over each change still there; returns how many were put back. */
+    private int restore(List<DecisionInbox.UnconfirmedState> changes) {
+        int restored = 0;
+        for (DecisionInbox.UnconfirmedState change : changes) {
+            if (inbox.restore(change)) {
+                restored++;
+                undone(change);
+            }
+        }
+        return restored;
     }
 
     private void undone(DecisionInbox.UnconfirmedState change) {
