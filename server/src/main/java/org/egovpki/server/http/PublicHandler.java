@@ -94,17 +94,60 @@ public final class PublicHandler extends Handler.Abstract {
         this.store = new HttpCertStore(registry, publications, published);
     }
 
+    /** What a path names, once matched: the handler's one table of its resources. */
+    private enum Kind { HEALTH, LIVE, READY, CA_LIST, CA_KEYS, CA_CERTIFICATE, CRL, STORE, SYNC_WSDL }
+
+    /**
+     * One of this handler's resources, as a path names it.
+     *
+     * @param match the pattern's match, for the kinds a pattern names (the CA, the CRL); else {@code null}
+     * @param store the RFC 4387 store's target, for {@link Kind#STORE}; else {@code null}
+     */
+    private record Resource(Kind kind, Matcher match, StoreQuery.Target store) {
+
+        static Resource of(Kind kind) {
+            return new Resource(kind, null, null);
+        }
+    }
+
+    /** The resource {@code path} names, or empty: the one place the paths are told apart. */
+    private static Optional<Resource> resourceAt(String path) {
+        switch (path) {
+            case "/health":
+                return Optional.of(Resource.of(Kind.HEALTH));
+            case "/health/live":
+                return Optional.of(Resource.of(Kind.LIVE));
+            case "/health/ready":
+                return Optional.of(Resource.of(Kind.READY));
+            case "/ca", "/ca/":
+                return Optional.of(Resource.of(Kind.CA_LIST));
+            case SYNC_WSDL_PATH:
+                return Optional.of(Resource.of(Kind.SYNC_WSDL));
+            default:
+                break;
+        }
+        Matcher caKeys = CA_KEYS.matcher(path);
+        if (caKeys.matches()) {
+            return Optional.of(new Resource(Kind.CA_KEYS, caKeys, null));
+        }
+        Matcher caCert = CA_CERT.matcher(path);
+        if (caCert.matches()) {
+            return Optional.of(new Resource(Kind.CA_CERTIFICATE, caCert, null));
+        }
+        Matcher crl = CRL.matcher(path);
+        if (crl.matches()) {
+            return Optional.of(new Resource(Kind.CRL, crl, null));
+        }
+        return StoreQuery.target(path).map(target -> new Resource(Kind.STORE, null, target));
+    }
+
     /**
      * Whether {@code path} is one of this handler's resources (health, CA certificates, CRLs, the RFC 4387
      * store, the sync WSDL). Any other path reaching it is answered 404; the public pages answer such a
      * path themselves when a browser asks for a page ({@code WebHandler}).
      */
     public static boolean answers(String path) {
-        return switch (path) {
-            case "/health", "/health/live", "/health/ready", "/ca", "/ca/", SYNC_WSDL_PATH -> true;
-            default -> CA_KEYS.matcher(path).matches() || CA_CERT.matcher(path).matches()
-                    || CRL.matcher(path).matches() || StoreQuery.target(path).isPresent();
-        };
+        return resourceAt(path).isPresent();
     }
 
     @Override
@@ -117,34 +160,26 @@ public final class PublicHandler extends Handler.Abstract {
                     + " is not supported on " + path + "; use GET", null);
             return true;
         }
-        Matcher caCert = CA_CERT.matcher(path);
-        Matcher crl = CRL.matcher(path);
-        Matcher caKeys = CA_KEYS.matcher(path);
-        Optional<StoreQuery.Target> storeTarget = StoreQuery.target(path);
+        Optional<Resource> resource = resourceAt(path);
         try {
-            if (path.equals("/health")) {
-                health(response, callback, head);
-            } else if (path.equals("/health/live")) {
-                responses.json(response, callback, 200, Map.of("status", "UP"), head);
-            } else if (path.equals("/health/ready")) {
-                ready(response, callback, head);
-            } else if (path.equals("/ca") || path.equals("/ca/")) {
-                responses.json(response, callback, 200, caList(), head);
-            } else if (caKeys.matches()) {
-                caKeys(caKeys.group(1), response, callback, head);
-            } else if (caCert.matches()) {
-                caCertificate(caCert.group(1), caCert.group(2), response, callback, head);
-            } else if (crl.matches()) {
-                crl(crl.group(1), request, response, callback, head);
-            } else if (storeTarget.isPresent()) {
-                certStore(StoreQuery.parse(storeTarget.get(), request.getHttpURI().getQuery()), request, response,
-                        callback, head);
-            } else if (path.equals(SYNC_WSDL_PATH)) {
-                responses.bytes(response, callback, 200, "text/xml; charset=utf-8", SYNC_WSDL, head);
-            } else {
+            if (resource.isEmpty()) {
                 responses.error(response, callback, 404, "NOT_FOUND", "no resource at " + path
                         + "; try /health, /health/live, /health/ready, /ca, /ca/{name}.crt, /ca/{name}.pem, "
                         + "/crl/{name}.crl, /crl/{name}-delta.crl, " + StoreQuery.USAGE + ", or " + SYNC_WSDL_PATH, null);
+                return true;
+            }
+            Matcher match = resource.get().match();
+            switch (resource.get().kind()) {
+                case HEALTH -> health(response, callback, head);
+                case LIVE -> responses.json(response, callback, 200, Map.of("status", "UP"), head);
+                case READY -> ready(response, callback, head);
+                case CA_LIST -> responses.json(response, callback, 200, caList(), head);
+                case CA_KEYS -> caKeys(match.group(1), response, callback, head);
+                case CA_CERTIFICATE -> caCertificate(match.group(1), match.group(2), response, callback, head);
+                case CRL -> crl(match.group(1), request, response, callback, head);
+                case STORE -> certStore(StoreQuery.parse(resource.get().store(), request.getHttpURI().getQuery()),
+                        request, response, callback, head);
+                case SYNC_WSDL -> responses.bytes(response, callback, 200, "text/xml; charset=utf-8", SYNC_WSDL, head);
             }
         } catch (DomainException e) {
             if (!e.isServerFault()) {
