@@ -4,6 +4,7 @@ import org.egovpki.core.event.LifecycleEvents;
 import org.egovpki.core.ca.IssuanceSteps;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.function.Predicate;
 import java.time.Duration;
 import org.egovpki.core.ca.CaBootstrap;
 import org.egovpki.core.ca.CaCertificateStatuses;
@@ -90,7 +91,7 @@ final class CaAssembly {
     private CaAssembly(EgovPkiConfig config, FileAuditLog audit, Clock clock, SecureRandom random,
                        LdapCaRepository repository, LdapCertificateStore certificates, ConfiguredPublicationUrls urls,
                        CrlPublisher crls, CaKeyStore keyStore, CaRegistry registry, LifecycleEvents events,
-                       Statistics statistics) {
+                       Statistics statistics, Predicate<String> stillCaAdmin) {
         this.config = config;
         this.audit = audit;
         this.clock = clock;
@@ -104,7 +105,7 @@ final class CaAssembly {
         this.events = events;
         this.profiles = new LiveProfiles(config.profiles());
         this.statistics = statistics;
-        this.secondAdmin = new SecondCaAdmin(audit, clock);
+        this.secondAdmin = new SecondCaAdmin(stillCaAdmin, audit, clock);
     }
 
     /**
@@ -112,7 +113,8 @@ final class CaAssembly {
      * publishes its entry and a CRL if needed.
      */
     static CaAssembly bootstrap(EgovPkiConfig config, DirectoryAssembly directory, CaKeyStore keyStore,
-                                FileAuditLog audit, LifecycleEvents events, Clock clock, SecureRandom random) {
+                                FileAuditLog audit, LifecycleEvents events, Clock clock, SecureRandom random,
+                                Predicate<String> stillCaAdmin) {
         // With the sync on, a publication, a revocation and a CRL write their owed-event marker (SyncAssembly).
         boolean syncMarkers = SyncAssembly.enabled(config);
         LdapCaRepository repository = new LdapCaRepository(directory.pool(), directory.names(), syncMarkers,
@@ -130,7 +132,7 @@ final class CaAssembly {
         Statistics statistics = new Statistics(new LdapStatisticsSource(directory.pool(), directory.names()),
                 new LdapStatisticsStore(directory.pool(), directory.names()), clock, Statistics.DEFAULT_ZONE);
         return new CaAssembly(config, audit, clock, random, repository, certificates, urls, crls, keyStore, registry,
-                events, statistics);
+                events, statistics, stillCaAdmin);
     }
 
     /** The CA keys: the PKCS#12 file in the data directory, or the configured PKCS#11 token. */

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.egovpki.core.operator.Role;
 import org.egovpki.core.ca.IssuanceSteps;
 import org.egovpki.routes.RoutedIssuance;
 import org.egovpki.routes.BulkApplications;
@@ -146,7 +147,7 @@ public final class EgovPkiServer implements AutoCloseable {
             secrets = unlock(data, secrets, serveHttp, metrics);
         }
         ca = CaAssembly.bootstrap(config, directory, keyStores.caKeyStore(config.caKeys(), data, secrets, random),
-                audit, routes.events(), clock, random);
+                audit, routes.events(), clock, random, uid -> ra.enabledWith(uid, Role.CA_ADMIN));
         ca.startRevocation(ra);
         KmAssembly km = KmAssembly.start(config.km(), data, keyStores.kmKeys(), directory, secrets, ca.registry(), audit, routes.events(),
                 clock, random, teardown);

@@ -23,6 +23,7 @@ class ArchitectureTest {
     private static final String[] KERNEL = {"org.egovpki.core", "org.egovpki.core.audit..",
             "org.egovpki.core.crypto..", "org.egovpki.core.privacy..", "org.egovpki.core.profile..",
             "org.egovpki.core.x509..", "org.egovpki.core.certificate..", "org.egovpki.core.operator..",
+            "org.egovpki.core.dualcontrol..",
             "org.egovpki.core.km"};
     private static final String RA = "org.egovpki.core.enroll..";
     private static final String[] CA = {"org.egovpki.core.ca..", "org.egovpki.core.ocsp..", "org.egovpki.core.revoke..",

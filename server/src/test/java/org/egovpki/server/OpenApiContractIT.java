@@ -243,19 +243,24 @@ class OpenApiContractIT {
                 + java.time.Instant.now().minus(java.time.Duration.ofDays(1)) + "&to="
                 + java.time.Instant.now().plusSeconds(1))));
         CALLS.put("listOperators", () -> List.of(get("sec1", "/operators")));
-        CALLS.put("createOperator", () -> List.of(post("sec1", "/operators", newOperator("contract-new"))));
+        CALLS.put("createOperator", () -> List.of(post("sec1", "/operators", newOperator("contract-new")),
+                post("sec2", "/operators", newOperator("contract-new"))));
         CALLS.put("getOperator", () -> List.of(get("sec1", "/operators/clerk1")));
         CALLS.put("updateOperator", () -> {
             String uid = addOperator("contract-patch");
             ObjectNode roles = ApiClient.JSON.createObjectNode();
             roles.putArray("roles").add("ENTRY_CLERK").add("REVIEWER");
             return List.of(exchange("PATCH", "/operators/" + uid, "sec1", "application/json",
-                    ApiClient.JSON.writeValueAsBytes(roles)), exchange("PATCH", "/operators/" + uid, "sec1",
-                    "application/json", ApiClient.JSON.writeValueAsBytes(ApiClient.JSON.createObjectNode()
+                    ApiClient.JSON.writeValueAsBytes(roles)), exchange("PATCH", "/operators/" + uid, "sec2",
+                    "application/json", ApiClient.JSON.writeValueAsBytes(roles)), exchange("PATCH", "/operators/" + uid,
+                    "sec1", "application/json", ApiClient.JSON.writeValueAsBytes(ApiClient.JSON.createObjectNode()
                             .put("enabled", false))));
         });
-        CALLS.put("resetOperatorPassword", () -> List.of(post("sec1", "/operators/" + addOperator("contract-reset")
-                + "/password-reset", ApiClient.JSON.createObjectNode())));
+        CALLS.put("resetOperatorPassword", () -> {
+            String uid = addOperator("contract-reset");
+            return List.of(post("sec1", "/operators/" + uid + "/password-reset", ApiClient.JSON.createObjectNode()),
+                    post("sec2", "/operators/" + uid + "/password-reset", ApiClient.JSON.createObjectNode()));
+        });
         // passwd1 exists for this call alone: afterwards its password is no longer PASSWORD.
         CALLS.put("changeOwnPassword", () -> List.of(post("passwd1", "/operators/me/password", ApiClient.JSON
                 .createObjectNode().put("oldPassword", PASSWORD).put("newPassword", "Contract2027pw"))));
@@ -263,16 +268,18 @@ class OpenApiContractIT {
         CALLS.put("bindOperatorCertificate", () -> {
             String serial = issue(personal("operator")).serial();
             byte[] der = get("clerk1", "/certificates/" + serial + ".der?issuer=sm2-issuing").response().body();
-            return List.of(post("sec1", "/operators/clerk1/certificate", ApiClient.JSON.createObjectNode()
-                    .put("certificate", Base64.getEncoder().encodeToString(der))));
+            ObjectNode bind = ApiClient.JSON.createObjectNode().put("certificate", Base64.getEncoder().encodeToString(der));
+            return List.of(post("sec1", "/operators/clerk1/certificate", bind),
+                    post("sec2", "/operators/clerk1/certificate", bind));
         });
         CALLS.put("loginChallenge", () -> List.of(post("clerk1", "/login/challenge", ApiClient.JSON.createObjectNode())));
         CALLS.put("login", () -> {
             Applicant operator = personal("operator");
             String serial = issue(operator).serial();
             byte[] der = get("clerk1", "/certificates/" + serial + ".der?issuer=sm2-issuing").response().body();
-            Exchange bound = post("sec1", "/operators/clerk1/certificate", ApiClient.JSON.createObjectNode()
-                    .put("certificate", Base64.getEncoder().encodeToString(der)));
+            ObjectNode bind = ApiClient.JSON.createObjectNode().put("certificate", Base64.getEncoder().encodeToString(der));
+            assertThat(post("sec1", "/operators/clerk1/certificate", bind).response().statusCode()).isEqualTo(202);
+            Exchange bound = post("sec2", "/operators/clerk1/certificate", bind);
             assertThat(bound.response().statusCode()).isEqualTo(200);
             JsonNode challenge = ApiClient.JSON.readTree(post("clerk1", "/login/challenge",
                     ApiClient.JSON.createObjectNode()).response().body());
@@ -295,7 +302,8 @@ class OpenApiContractIT {
     }
 
     private static String addOperator(String uid) throws Exception {
-        Exchange added = post("sec1", "/operators", newOperator(uid));
+        assertThat(post("sec1", "/operators", newOperator(uid)).response().statusCode()).isEqualTo(202);
+        Exchange added = post("sec2", "/operators", newOperator(uid));
         assertThat(added.response().statusCode()).as(new String(added.response().body(), StandardCharsets.UTF_8))
                 .isEqualTo(201);
         return uid;
@@ -335,6 +343,7 @@ class OpenApiContractIT {
         server.addOperator(config, "kmop1", "KM_OPERATOR", passwordFile);
         server.addOperator(config, "kmop2", "KM_OPERATOR", passwordFile);
         server.addOperator(config, "sec1", "SECURITY_ADMIN", passwordFile);
+        server.addOperator(config, "sec2", "SECURITY_ADMIN", passwordFile);
         server.addOperator(config, "ca2", "CA_ADMIN", passwordFile);
         server.addOperator(config, "passwd1", "ENTRY_CLERK", passwordFile);
         api = server.api(PASSWORD);

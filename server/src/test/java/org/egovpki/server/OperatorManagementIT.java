@@ -42,6 +42,7 @@ class OperatorManagementIT {
         data = tmp.resolve("data");
         server = ServerProcess.serve(data, "--config", config.toString());
         server.addOperator(config, "sec1", "SECURITY_ADMIN", write("sec1.pw", SECURITY_PASSWORD));
+        server.addOperator(config, "sec2", "SECURITY_ADMIN", write("sec2.pw", SECURITY_PASSWORD));
         server.addOperator(config, "clerk0", "ENTRY_CLERK", write("clerk0.pw", "Filing0pass26"));
     }
 
@@ -54,9 +55,19 @@ class OperatorManagementIT {
 
     @Test
     void aSecurityAdminCreatesResetsDisablesAndEnablesAnOperator() throws Exception {
-        // Create: a one-time password, shown once, which must be changed before anything else.
-        HttpResponse<byte[]> created = call("POST", "sec1", SECURITY_PASSWORD, "/api/v1/operators",
-                Map.of("uid", "clerk1", "name", "Wang Fang", "roles", List.of("ENTRY_CLERK", "REVIEWER")));
+        // Create: proposed by one security admin (nothing created), carried out by a second one with the
+        // same call; a one-time password, shown once to the second, which must be changed before anything else.
+        Map<String, Object> newClerk = Map.of("uid", "clerk1", "name", "Wang Fang", "roles",
+                List.of("ENTRY_CLERK", "REVIEWER"));
+        HttpResponse<byte[]> proposed = call("POST", "sec1", SECURITY_PASSWORD, "/api/v1/operators", newClerk);
+        assertThat(proposed.statusCode()).as(ApiClient.text(proposed)).isEqualTo(202);
+        assertThat(ApiClient.JSON.readTree(proposed.body()).path("state").asText()).isEqualTo("PROPOSED");
+        assertThat(ApiClient.text(proposed)).doesNotContain("oneTimePassword").contains("second security admin");
+        assertThat(call("GET", "sec1", SECURITY_PASSWORD, "/api/v1/operators/clerk1", null).statusCode())
+                .isEqualTo(404);
+        HttpResponse<byte[]> again = call("POST", "sec1", SECURITY_PASSWORD, "/api/v1/operators", newClerk);
+        assertThat(again.statusCode()).as("the proposer again").isEqualTo(409);
+        HttpResponse<byte[]> created = call("POST", "sec2", SECURITY_PASSWORD, "/api/v1/operators", newClerk);
         assertThat(created.statusCode()).as(ApiClient.text(created)).isEqualTo(201);
         JsonNode account = ApiClient.JSON.readTree(created.body());
         String oneTime = account.path("oneTimePassword").asText();
@@ -80,8 +91,14 @@ class OperatorManagementIT {
                 Map.of("oldPassword", oneTime, "newPassword", "Garden2026x")).statusCode()).isEqualTo(200);
         assertThat(call("GET", "clerk1", "Garden2026x", "/api/v1/requests", null).statusCode()).isEqualTo(200);
 
-        // Reset: the chosen password stops working, the new one-time password must be changed again.
-        HttpResponse<byte[]> reset = call("POST", "sec1", SECURITY_PASSWORD, "/api/v1/operators/clerk1/password-reset",
+        // Reset (two security admins again, the first with the CLI): the chosen password stops working only
+        // then, and the new one-time password must be changed again.
+        ServerProcess proposeReset = server.cli("operator", "reset-password", "--url", server.baseUrl(), "--user", "sec1",
+                "--password-file", write("sec1-reset.pw", SECURITY_PASSWORD).toString(), "--uid", "clerk1");
+        assertThat(proposeReset.exitValue()).as(proposeReset.output()).isZero();
+        assertThat(proposeReset.output()).contains("PROPOSED").doesNotContain("oneTimePassword");
+        assertThat(call("GET", "clerk1", "Garden2026x", "/api/v1/requests", null).statusCode()).isEqualTo(200);
+        HttpResponse<byte[]> reset = call("POST", "sec2", SECURITY_PASSWORD, "/api/v1/operators/clerk1/password-reset",
                 Map.of());
         assertThat(reset.statusCode()).as(ApiClient.text(reset)).isEqualTo(200);
         String second = ApiClient.JSON.readTree(reset.body()).path("oneTimePassword").asText();
@@ -122,6 +139,13 @@ class OperatorManagementIT {
                     .as(type).isNotEmpty();
         }
         assertThat(audit.lines().filter(l -> l.contains("OPERATOR_PASSWORD_CHANGED") && l.contains(clerk))).hasSize(2);
+        String security2 = "uid=sec2,ou=operators," + BASE;
+        for (String type : List.of("OPERATOR_CREATED", "OPERATOR_PASSWORD_RESET")) {
+            assertThat(audit.lines().filter(l -> l.contains(type) && l.contains(security2))).as(type + " by the second")
+                    .isNotEmpty();
+        }
+        assertThat(audit.lines().filter(l -> l.contains("OPERATOR_CHANGE_PROPOSED") && l.contains(security)))
+                .as("the two proposals and the refused repeat").hasSize(3);
         assertThat(audit).doesNotContain(oneTime).doesNotContain(second).doesNotContain("River2027x")
                 .doesNotContain("Garden2026x");
     }

@@ -107,6 +107,7 @@ class TwoFactorLoginIT {
         api = server.api(PASSWORD);
         passwordFile = Files.writeString(tmp.resolve("password"), PASSWORD);
         server.addOperator(config, "sec1", "SECURITY_ADMIN", passwordFile);
+        server.addOperator(config, "sec2", "SECURITY_ADMIN", passwordFile);
         server.addOperator(config, "clerk1", "ENTRY_CLERK", passwordFile);
         server.addOperator(config, "reviewer1", "REVIEWER", passwordFile);
     }
@@ -128,7 +129,8 @@ class TwoFactorLoginIT {
         String serial = issueOperatorCertificate(key, "Zhao Admin");
         byte[] certificate = api.bytes("admin", "/api/v1/certificates/" + serial + ".der");
 
-        // Bound by the security admin; the same certificate cannot log in a second operator.
+        // Bound by two security admins (proposed with the CLI, confirmed over REST); the same certificate
+        // cannot log in a second operator.
         ObjectNode bind = ApiClient.JSON.createObjectNode().put("certificate",
                 Base64.getEncoder().encodeToString(certificate));
         HttpResponse<byte[]> notAdmin = api.postJson("clerk1", "/api/v1/operators/admin/certificate", bind);
@@ -138,7 +140,11 @@ class TwoFactorLoginIT {
         ServerProcess bound = server.cli("operator", "bind-certificate", "--url", server.baseUrl(), "--user", "sec1",
                 "--password-file", passwordFile.toString(), "--uid", "admin", "--certificate", certificatePem.toString());
         assertThat(bound.exitValue()).as(bound.output()).isZero();
-        assertThat(bound.output()).contains("\"uid\" : \"admin\"").contains("\"status\" : \"VALID\"");
+        assertThat(bound.output()).contains("\"state\" : \"PROPOSED\"").doesNotContain("\"status\"");
+        assertThat(api.get("admin", "/api/v1/requests").statusCode()).as("nothing bound yet").isEqualTo(200);
+        HttpResponse<byte[]> confirmed = api.postJson("sec2", "/api/v1/operators/admin/certificate", bind);
+        assertThat(confirmed.statusCode()).as(ApiClient.text(confirmed)).isEqualTo(200);
+        assertThat(ApiClient.text(confirmed)).contains("\"uid\":\"admin\"").contains("\"status\":\"VALID\"");
         HttpResponse<byte[]> twice = api.postJson("sec1", "/api/v1/operators/clerk1/certificate", bind);
         assertThat(twice.statusCode()).isEqualTo(409);
         assertThat(ApiClient.text(twice)).contains("already bound to operator 'admin'");

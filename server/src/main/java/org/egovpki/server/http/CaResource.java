@@ -62,16 +62,7 @@ final class CaResource {
 
     /** A 202's body: the operation waits for a second CA admin, who confirms it with {@code how}. */
     private static Map<String, Object> proposed(String ca, SecondCaAdmin.Proposal proposal, String how) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("ca", ca);
-        v.put("state", "PROPOSED");
-        v.put("operation", proposal.operation());
-        v.put("proposedBy", proposal.proposerDn());
-        v.put("proposedAt", proposal.proposedAt().toString());
-        v.put("expiresAt", proposal.expiresAt().toString());
-        v.put("confirm", "a second CA admin, another person, makes " + how + " before " + proposal.expiresAt()
-                + "; until then nothing is done");
-        return v;
+        return ProposalView.of(Map.of("ca", ca), proposal, "CA admin", how);
     }
 
     /**

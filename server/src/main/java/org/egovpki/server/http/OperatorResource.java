@@ -12,6 +12,7 @@ import org.egovpki.core.DomainException;
 import org.egovpki.core.enroll.OperatorAccount;
 import org.egovpki.core.enroll.OperatorAdministration;
 import org.egovpki.core.enroll.OperatorCertificates;
+import org.egovpki.core.dualcontrol.DualControl;
 import org.egovpki.core.operator.Role;
 
 /**
@@ -58,9 +59,13 @@ final class OperatorResource {
             throw DomainException.badRequest("certificate", "certificate is required: the operator certificate, PEM "
                     + "or base64 DER");
         }
-        OperatorCertificates.Bound bound = certificates.bind(call.operator(), call.param("uid"),
+        DualControl.Outcome<OperatorCertificates.Bound> bound = certificates.bind(call.operator(), call.param("uid"),
                 LoginResource.certificateDer(text));
-        call.json(200, boundView(bound));
+        if (!bound.done()) {
+            call.json(202, proposed(call.param("uid"), bound.proposal(), "the same call with the same certificate"));
+            return;
+        }
+        call.json(200, boundView(bound.result()));
     }
 
     /** The allow-listed fields of a binding. */
@@ -73,6 +78,11 @@ final class OperatorResource {
         v.put("notAfter", bound.record().notAfter().toString());
         v.put("status", bound.record().status().name());
         return v;
+    }
+
+    /** A 202's body: the change waits for a second security admin, who confirms it with {@code how}. */
+    private static Map<String, Object> proposed(String uid, DualControl.Proposal proposal, String how) {
+        return ProposalView.of(Map.of("uid", uid), proposal, "security admin", how);
     }
 
     /** {@code GET /operators}. */
@@ -98,9 +108,14 @@ final class OperatorResource {
         if (name == null) {
             throw DomainException.badRequest("name", "name is required: the operator's display name");
         }
-        OperatorAdministration.OneTimePassword created = administration().create(call.operator(), uid, name,
-                roles(body));
-        call.created(ApiHandler.PREFIX + "/operators/" + created.account().uid(), withPassword(created));
+        DualControl.Outcome<OperatorAdministration.OneTimePassword> created = administration().create(call.operator(),
+                uid, name, roles(body));
+        if (!created.done()) {
+            call.json(202, proposed(uid, created.proposal(), "the same call with the same uid, name and roles"));
+            return;
+        }
+        call.created(ApiHandler.PREFIX + "/operators/" + created.result().account().uid(),
+                withPassword(created.result()));
     }
 
     /** {@code GET /operators/{uid}}. */
@@ -121,7 +136,14 @@ final class OperatorResource {
         String uid = call.param("uid");
         OperatorAccount account = null;
         if (roles) {
-            account = administration().changeRoles(call.operator(), uid, roles(body));
+            DualControl.Outcome<OperatorAccount> changed = administration().changeRoles(call.operator(), uid,
+                    roles(body));
+            if (!changed.done()) {
+                // A role added waits for a second security admin; nothing of this call is done until then.
+                call.json(202, proposed(uid, changed.proposal(), "the same call with the same roles"));
+                return;
+            }
+            account = changed.result();
         }
         if (enabled) {
             account = administration().setEnabled(call.operator(), uid, JsonCodec.bool(body, "enabled"));
@@ -132,7 +154,13 @@ final class OperatorResource {
     /** {@code POST /operators/{uid}/password-reset}: the new one-time password, shown once. */
     void resetPassword(ApiCall call) {
         JsonCodec.rejectUnknown(call.body(), Set.of(), "");
-        call.json(200, withPassword(administration().resetPassword(call.operator(), call.param("uid"))));
+        DualControl.Outcome<OperatorAdministration.OneTimePassword> reset = administration()
+                .resetPassword(call.operator(), call.param("uid"));
+        if (!reset.done()) {
+            call.json(202, proposed(call.param("uid"), reset.proposal(), "the same call"));
+            return;
+        }
+        call.json(200, withPassword(reset.result()));
     }
 
     /** {@code POST /operators/me/password}: the old password and the new one. */

@@ -35,6 +35,23 @@ class SecondCaAdminTest {
                         .containsEntry("proposedBy", admin("ca1").dn()));
     }
 
+    /** A proposer disabled or no longer a CA admin when the second comes leaves one person's word: it lapses. */
+    @Test
+    void aProposerNoLongerACaAdminDoesNotCountAndTheSecondCallBecomesTheProposal() {
+        java.util.Set<String> caAdmins = new java.util.HashSet<>(java.util.Set.of("ca1", "ca2", "ca3"));
+        SecondCaAdmin checked = new SecondCaAdmin(caAdmins::contains, audit, clock);
+        checked.ask(admin("ca1"), "x", "revoke CA x", "reason CA_COMPROMISE");
+        caAdmins.remove("ca1");
+
+        SecondCaAdmin.Answer answer = checked.ask(admin("ca2"), "x", "revoke CA x", "reason CA_COMPROMISE");
+
+        assertThat(answer.confirmed()).isFalse();
+        assertThat(answer.proposal().proposerUid()).isEqualTo("ca2");
+        assertThat(audit.ofType(AuditEventType.CA_OPERATION_PROPOSED)).filteredOn(e -> e.outcome() == AuditOutcome.FAILURE)
+                .singleElement().satisfies(e -> assertThat(e.details().get("error")).contains("lapsed"));
+        assertThat(checked.ask(admin("ca3"), "x", "revoke CA x", "reason CA_COMPROMISE").confirmed()).isTrue();
+    }
+
     @Test
     void theProposerAgainEvenSpeltOtherwiseAndOtherTermsAreRefusedAndLeaveTheProposalOpen() {
         second.ask(admin("ca1"), "x", "revoke CA x", "reason CA_COMPROMISE");

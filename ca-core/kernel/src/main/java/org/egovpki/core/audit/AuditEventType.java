@@ -75,6 +75,12 @@ public enum AuditEventType {
      * {@code replaces} is the proposer's own proposal made again with other terms.
      */
     CA_OPERATION_PROPOSED,
+    /**
+     * A security admin proposed an operator change that needs a second one (creating an operator,
+     * resetting its password, binding a certificate to another operator), or a confirmation was
+     * refused or the proposal lapsed (FAILURE); the change's own event names both admins.
+     */
+    OPERATOR_CHANGE_PROPOSED,
     /** The KM generated an encryption key pair and escrowed its private key. */
     KM_KEY_ESCROWED,
     /** The KM answered (or refused) a signed request from a CA: apply, restore or revoke a key. */

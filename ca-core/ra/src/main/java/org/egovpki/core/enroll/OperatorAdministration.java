@@ -12,6 +12,7 @@ import org.egovpki.core.DomainException;
 import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.audit.AuditLog;
+import org.egovpki.core.dualcontrol.DualControl;
 import org.egovpki.core.operator.Operator;
 import org.egovpki.core.operator.OperatorNames;
 import org.egovpki.core.operator.PasswordRules;
@@ -31,7 +32,14 @@ import org.egovpki.core.operator.SeparationOfDuties;
  *       self-escalation, no lock-out; one's own password is changed with the old one);</li>
  *   <li>the last enabled security admin can be neither disabled nor stripped of the role;</li>
  *   <li>a password set by someone else (a generated one-time password) or older than the policy's
- *       age limit must be changed before its holder can do anything else.</li>
+ *       age limit must be changed before its holder can do anything else;</li>
+ *   <li>what hands out a credential for another operator — creating an operator, resetting its
+ *       password — and adding a role to one need two security admins ({@link DualControl}, 003
+ *       §5.2.2): the first one's call proposes it, a different one's identical call within the hour
+ *       carries it out and alone sees the one-time password. One security admin alone could otherwise
+ *       create, take over or empower the accounts the two-person rules count as two people. Taking
+ *       roles away, disabling and enabling stay one admin's. The local bootstrap on the CA host
+ *       ({@code egov-pki operator add}, with the data directory's secret) stays one person's.</li>
  * </ul>
  * Every action is audited with who did it and to whom; a refusal of an administrator's action too.
  * Passwords never reach the audit trail. The administrator's actions run one at a time, so two security
@@ -53,6 +61,8 @@ public final class OperatorAdministration {
     private final Supplier<char[]> passwords;
     private final AuditLog audit;
     private final Clock clock;
+    /** Creations and resets waiting for a second security admin. */
+    private final SecondSecurityAdmin secondAdmin;
 
     /**
      * @param passwords generates one-time passwords (letters and digits, long enough for {@link PasswordRules})
@@ -64,6 +74,7 @@ public final class OperatorAdministration {
         this.passwords = Objects.requireNonNull(passwords, "passwords");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.secondAdmin = new SecondSecurityAdmin(accounts, audit, clock);
     }
 
     public PasswordPolicy policy() {
@@ -81,8 +92,14 @@ public final class OperatorAdministration {
         return existing(uid);
     }
 
-    /** Creates an operator with a generated one-time password it must change at its first login. */
-    public synchronized OneTimePassword create(Operator actor, String uid, String name, Set<Role> roles) {
+    /**
+     * Creates an operator with a generated one-time password it must change at its first login, once a
+     * second security admin asked for the same (uid, name and roles): until then nothing is created.
+     *
+     * @return the proposal, and once confirmed the account with its one-time password (for the confirmer)
+     */
+    public synchronized DualControl.Outcome<OneTimePassword> create(Operator actor, String uid, String name,
+                                                                   Set<Role> roles) {
         requireManager(actor, "create operators");
         Set<Role> granted = roles == null || roles.isEmpty() ? Set.of() : EnumSet.copyOf(roles);
         if (granted.isEmpty()) {
@@ -95,14 +112,29 @@ public final class OperatorAdministration {
         }
         String checkedName = OperatorNames.require(name);
         refuseIfSeparated(actor, uid, granted);
+        if (accounts.account(uid).isPresent()) {
+            throw DomainException.conflict("an operator with login '" + uid + "' exists already");
+        }
+        DualControl.Answer answer = secondAdmin.ask(actor, uid, "create operator " + uid.toLowerCase(java.util.Locale.ROOT),
+                "name '" + checkedName + "', roles " + sorted(granted));
+        if (!answer.confirmed()) {
+            return new DualControl.Outcome<>(answer.proposal(), null);
+        }
         char[] password = passwords.get();
         OperatorAccount created = accounts.create(uid, checkedName, granted, password, true, clock.instant());
-        record(AuditEventType.OPERATOR_CREATED, actor, created, Map.of("roles", sorted(granted)));
-        return new OneTimePassword(created, password);
+        record(AuditEventType.OPERATOR_CREATED, actor, created, Map.of("roles", sorted(granted),
+                "proposedBy", answer.proposal().proposerDn()));
+        return new DualControl.Outcome<>(answer.proposal(), new OneTimePassword(created, password));
     }
 
-    /** Replaces an operator's roles (not one's own). */
-    public synchronized OperatorAccount changeRoles(Operator actor, String uid, Set<Role> roles) {
+    /**
+     * Replaces an operator's roles (not one's own): at once when no role is added; a role added needs a
+     * second security admin asking for the same set (else one security admin could give roles to an
+     * account whose one-time password it was shown when it confirmed the account's creation).
+     *
+     * @return the proposal of a set that adds roles (nothing changed yet: no result), or the account as changed
+     */
+    public synchronized DualControl.Outcome<OperatorAccount> changeRoles(Operator actor, String uid, Set<Role> roles) {
         requireManager(actor, "change roles");
         Set<Role> granted = roles == null || roles.isEmpty() ? Set.of() : EnumSet.copyOf(roles);
         if (granted.isEmpty()) {
@@ -123,11 +155,25 @@ public final class OperatorAdministration {
                     + "security admin: give another operator the SECURITY_ADMIN role first, or nobody could manage "
                     + "operators any more"));
         }
+        DualControl.Proposal proposal = null;
+        if (!target.operator().roles().containsAll(granted)) {
+            DualControl.Answer answer = secondAdmin.ask(actor, target.operator().dn(), "change the roles of operator "
+                    + target.uid().toLowerCase(java.util.Locale.ROOT), "roles " + sorted(granted));
+            if (!answer.confirmed()) {
+                return new DualControl.Outcome<>(answer.proposal(), null);
+            }
+            proposal = answer.proposal();
+        }
         accounts.replaceRoles(uid, granted);
         OperatorAccount changed = existing(uid);
-        record(AuditEventType.OPERATOR_ROLES_CHANGED, actor, changed,
-                Map.of("before", sorted(target.operator().roles()), "after", sorted(granted)));
-        return changed;
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("before", sorted(target.operator().roles()));
+        details.put("after", sorted(granted));
+        if (proposal != null) {
+            details.put("proposedBy", proposal.proposerDn());
+        }
+        record(AuditEventType.OPERATOR_ROLES_CHANGED, actor, changed, details);
+        return new DualControl.Outcome<>(proposal, changed);
     }
 
     /** Disables or enables an operator (not oneself; never the last enabled security admin). */
@@ -148,16 +194,27 @@ public final class OperatorAdministration {
         return changed;
     }
 
-    /** Gives another operator a generated one-time password, which it must change at its next login. */
-    public synchronized OneTimePassword resetPassword(Operator actor, String uid) {
+    /**
+     * Gives another operator a generated one-time password, which it must change at its next login,
+     * once a second security admin asked for the same: until then the password is unchanged.
+     *
+     * @return the proposal, and once confirmed the new one-time password (for the confirmer)
+     */
+    public synchronized DualControl.Outcome<OneTimePassword> resetPassword(Operator actor, String uid) {
         requireManager(actor, "reset passwords");
         OperatorAccount target = existing(uid);
         refuseSelf(actor, target, "reset its own password", "change it with the old one (egov-pki operator passwd)");
+        DualControl.Answer answer = secondAdmin.ask(actor, target.operator().dn(), "reset the password of operator "
+                + target.uid().toLowerCase(java.util.Locale.ROOT), "");
+        if (!answer.confirmed()) {
+            return new DualControl.Outcome<>(answer.proposal(), null);
+        }
         char[] password = passwords.get();
         accounts.setPassword(uid, password, policy.history(), true, clock.instant());
         OperatorAccount changed = existing(uid);
-        record(AuditEventType.OPERATOR_PASSWORD_RESET, actor, changed, Map.of());
-        return new OneTimePassword(changed, password);
+        record(AuditEventType.OPERATOR_PASSWORD_RESET, actor, changed, Map.of("proposedBy",
+                answer.proposal().proposerDn()));
+        return new DualControl.Outcome<>(answer.proposal(), new OneTimePassword(changed, password));
     }
 
     /**

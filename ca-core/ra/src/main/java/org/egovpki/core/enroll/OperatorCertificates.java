@@ -21,6 +21,7 @@ import org.egovpki.core.certificate.CertificateQuery;
 import org.egovpki.core.certificate.CertificateRecord;
 import org.egovpki.core.certificate.CertificateRecords;
 import org.egovpki.core.certificate.CertificateStatus;
+import org.egovpki.core.dualcontrol.DualControl;
 import org.egovpki.core.operator.Operator;
 import org.egovpki.core.operator.SeparationOfDuties;
 import org.egovpki.core.x509.Pem;
@@ -36,8 +37,11 @@ import org.egovpki.core.x509.SerialNumbers;
  * by one RA admin alone; only an operator profile is issued after an entry clerk and a different
  * reviewer checked the operator, so only its certificates may become a second factor. An
  * operator may bind its own certificate only while none is bound to it (so the first security admin
- * can finish its own set-up); replacing a bound certificate needs another security admin. Every binding and
- * every refusal is audited.
+ * can finish its own set-up); replacing a bound certificate needs another security admin. Binding a
+ * certificate to another operator needs two security admins ({@link DualControl}): whoever binds a
+ * certificate whose key it holds to another operator could log in as that operator, so the first
+ * one's call proposes the binding and a different one's identical call carries it out. Every binding,
+ * proposal and refusal is audited.
  */
 public final class OperatorCertificates {
 
@@ -57,6 +61,8 @@ public final class OperatorCertificates {
     private final Set<String> profiles;
     private final AuditLog audit;
     private final Clock clock;
+    /** Bindings to another operator waiting for a second security admin. */
+    private final SecondSecurityAdmin secondAdmin;
 
     /** Certificates of the built-in {@value #PROFILE} profile only. */
     public OperatorCertificates(OperatorAccounts accounts, OperatorCertificateBindings bindings,
@@ -76,17 +82,20 @@ public final class OperatorCertificates {
         this.records = Objects.requireNonNull(records, "records");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.secondAdmin = new SecondSecurityAdmin(accounts, audit, clock);
     }
 
     /**
-     * Binds {@code certificateDer} to operator {@code uid}.
+     * Binds {@code certificateDer} to operator {@code uid}: at once for one's own first certificate;
+     * to another operator once a second security admin asked for the same binding.
      *
+     * @return the proposal of a binding to another operator (nothing bound yet: no result) or the binding
      * @throws DomainException FORBIDDEN for a caller who is no security admin, or who replaces its own
      *                         binding; NOT_FOUND for an unknown operator; BAD_REQUEST (field
      *                         {@code certificate}) for a certificate that is not this CA's, revoked,
      *                         not valid now, or not made for client login; CONFLICT if another operator holds it
      */
-    public synchronized Bound bind(Operator actor, String uid, byte[] certificateDer) {
+    public synchronized DualControl.Outcome<Bound> bind(Operator actor, String uid, byte[] certificateDer) {
         Objects.requireNonNull(actor, "actor");
         if (!SeparationOfDuties.managesOperators(actor)) {
             throw refused(actor, uid, new DomainException(DomainException.Kind.FORBIDDEN, "only a security admin "
@@ -112,14 +121,27 @@ public final class OperatorCertificates {
             throw refused(actor, uid, DomainException.conflict("certificate " + record.id() + " is already bound to "
                     + "operator '" + holder.get() + "': one certificate logs in one operator"));
         }
+        DualControl.Proposal proposal = null;
+        if (!actor.isSamePersonAs(target.operator().dn())) {
+            DualControl.Answer answer = secondAdmin.ask(actor, target.operator().dn(), "bind a certificate to operator "
+                    + target.uid().toLowerCase(java.util.Locale.ROOT), "certificate " + record.id());
+            if (!answer.confirmed()) {
+                return new DualControl.Outcome<>(answer.proposal(), null);
+            }
+            proposal = answer.proposal();
+        }
         bindings.bind(target.uid(), record.id());
         Map<String, String> details = new LinkedHashMap<>();
         details.put("operator", target.uid());
         details.put("certificate", record.id());
         details.put("replaced", before.orElse("none"));
+        if (proposal != null) {
+            details.put("proposedBy", proposal.proposerDn());
+        }
         audit.record(AuditEvent.success(clock.instant(), AuditEventType.OPERATOR_CERTIFICATE_BOUND, actor.dn(),
                 List.of(target.operator().dn()), details));
-        return new Bound(target.uid(), record);
+        Bound bound = new Bound(target.uid(), record);
+        return new DualControl.Outcome<>(proposal, bound);
     }
 
     /** The id of the certificate bound to this operator (one read of the binding); empty if none is bound. */

@@ -33,7 +33,10 @@ class ActiveOperatorsTest {
     void anOperatorWithAPendingPasswordChangeIsNotActiveUntilItChangesIt() {
         Operator security = accounts.create("sec1", "Security", EnumSet.of(Role.SECURITY_ADMIN),
                 "Secret123".toCharArray(), false, T0).operator();
-        Operator reviewer = administration.create(security, "rev1", "Reviewer", EnumSet.of(Role.REVIEWER))
+        Operator superAdmin = accounts.create("root1", "Root", EnumSet.of(Role.SUPER_ADMIN),
+                "Secret123".toCharArray(), false, T0).operator();
+        administration.create(security, "rev1", "Reviewer", EnumSet.of(Role.REVIEWER));
+        Operator reviewer = administration.create(superAdmin, "rev1", "Reviewer", EnumSet.of(Role.REVIEWER)).result()
                 .account().operator();
 
         assertThat(active.findByDn(reviewer.dn())).isEmpty();

@@ -21,6 +21,7 @@ import org.egovpki.core.DomainException;
 import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.audit.AuditOutcome;
+import org.egovpki.core.dualcontrol.DualControl;
 import org.egovpki.core.operator.Operator;
 import org.egovpki.core.operator.Role;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,6 +39,8 @@ class OperatorAdministrationTest {
     private Instant now = T0;
     private OperatorAdministration admin;
     private Operator security;
+    /** The second person that creations and resets need (a super admin, so the security admin stays the last one). */
+    private Operator second;
 
     @BeforeEach
     void setUp() {
@@ -64,11 +67,25 @@ class OperatorAdministrationTest {
                 }, clock);
         security = accounts.create("sec1", "Security", EnumSet.of(Role.SECURITY_ADMIN), "Secret123".toCharArray(),
                 false, T0).operator();
+        second = accounts.create("root9", "Root 9", EnumSet.of(Role.SUPER_ADMIN), "Secret123".toCharArray(),
+                false, T0).operator();
+    }
+
+    /** A creation as two admins make it: {@code by} proposes, the other one confirms. */
+    private OperatorAdministration.OneTimePassword create(Operator by, String uid, String name, Set<Role> roles) {
+        assertThat(admin.create(by, uid, name, roles).done()).as("proposed only").isFalse();
+        return admin.create(by.equals(second) ? security : second, uid, name, roles).result();
+    }
+
+    /** A reset as two admins make it: {@code by} proposes, the other one confirms. */
+    private OperatorAdministration.OneTimePassword reset(Operator by, String uid) {
+        assertThat(admin.resetPassword(by, uid).done()).as("proposed only").isFalse();
+        return admin.resetPassword(by.equals(second) ? security : second, uid).result();
     }
 
     @Test
     void aSecurityAdminCreatesAnOperatorWithAOneTimePasswordThatMustBeChanged() {
-        OperatorAdministration.OneTimePassword created = admin.create(security, "clerk1", "Clerk",
+        OperatorAdministration.OneTimePassword created = create(security, "clerk1", "Clerk",
                 EnumSet.of(Role.ENTRY_CLERK, Role.REVIEWER));
 
         assertThat(new String(created.password())).isEqualTo("Otp1xyz9876");
@@ -76,7 +93,8 @@ class OperatorAdministrationTest {
         assertThat(admin.passwordChangeRequired(created.account().operator())).isTrue();
         AuditEvent event = last();
         assertThat(event.type()).isEqualTo(AuditEventType.OPERATOR_CREATED);
-        assertThat(event.actor()).isEqualTo(security.dn());
+        assertThat(event.actor()).isEqualTo(second.dn());
+        assertThat(event.details()).containsEntry("proposedBy", security.dn());
         assertThat(event.subjects()).containsExactly(created.account().operator().dn());
         assertThat(event.details().toString()).doesNotContain("Otp1");
     }
@@ -124,7 +142,7 @@ class OperatorAdministrationTest {
     void aSuperAdminMayDoWhatASecurityAdminDoesButNotToItself() {
         Operator superAdmin = accounts.create("root1", "Root", EnumSet.of(Role.SUPER_ADMIN), "Secret123".toCharArray(),
                 false, T0).operator();
-        admin.create(superAdmin, "clerk1", "Clerk", EnumSet.of(Role.ENTRY_CLERK));
+        create(superAdmin, "clerk1", "Clerk", EnumSet.of(Role.ENTRY_CLERK));
         assertThat(admin.list(superAdmin)).extracting(OperatorAccount::uid).contains("clerk1", "root1", "sec1");
 
         assertForbidden(() -> admin.changeRoles(superAdmin, "root1", EnumSet.of(Role.SUPER_ADMIN, Role.AUDITOR)),
@@ -135,7 +153,7 @@ class OperatorAdministrationTest {
 
     @Test
     void forbiddenCombinationsAreRefusedOnCreateAndOnChangeAndNothingChanges() {
-        admin.create(security, "ca1", "CA", EnumSet.of(Role.CA_ADMIN));
+        create(security, "ca1", "CA", EnumSet.of(Role.CA_ADMIN));
         int events = audit.size();
 
         assertThatThrownBy(() -> admin.create(security, "aud1", "A", EnumSet.of(Role.AUDITOR, Role.KM_OPERATOR)))
@@ -154,13 +172,22 @@ class OperatorAdministrationTest {
 
     @Test
     void rolesAreChangedAndAuditedWithBeforeAndAfter() {
-        admin.create(security, "ra1", "RA", EnumSet.of(Role.ENTRY_CLERK));
-        OperatorAccount changed = admin.changeRoles(security, "ra1", EnumSet.of(Role.REVIEWER, Role.RA_ADMIN));
+        create(security, "ra1", "RA", EnumSet.of(Role.ENTRY_CLERK));
+        assertThat(admin.changeRoles(security, "ra1", EnumSet.of(Role.REVIEWER, Role.RA_ADMIN)).done())
+                .as("roles added: proposed only").isFalse();
+        assertThat(accounts.entries.get("ra1").roles).containsExactly(Role.ENTRY_CLERK);
+        assertThatThrownBy(() -> admin.changeRoles(second, "ra1", EnumSet.of(Role.REVIEWER)))
+                .as("another set").hasMessageContaining("not roles [REVIEWER]");
+        OperatorAccount changed = admin.changeRoles(second, "ra1", EnumSet.of(Role.REVIEWER, Role.RA_ADMIN)).result();
 
         assertThat(changed.operator().roles()).containsExactlyInAnyOrder(Role.REVIEWER, Role.RA_ADMIN);
         assertThat(last().type()).isEqualTo(AuditEventType.OPERATOR_ROLES_CHANGED);
         assertThat(last().details()).containsEntry("before", "[ENTRY_CLERK]")
-                .containsEntry("after", "[RA_ADMIN, REVIEWER]");
+                .containsEntry("after", "[RA_ADMIN, REVIEWER]").containsEntry("proposedBy", security.dn());
+
+        // Taking a role away hands nobody anything: one security admin does it at once.
+        assertThat(admin.changeRoles(security, "ra1", EnumSet.of(Role.REVIEWER)).result().operator().roles())
+                .containsExactly(Role.REVIEWER);
     }
 
     @Test
@@ -186,7 +213,7 @@ class OperatorAdministrationTest {
                 .hasMessageContaining("last enabled security admin");
         assertThat(accounts.entries.get("sec1").enabled).isTrue();
 
-        admin.create(superAdmin, "sec2", "Security 2", EnumSet.of(Role.SECURITY_ADMIN));
+        create(superAdmin, "sec2", "Security 2", EnumSet.of(Role.SECURITY_ADMIN));
         assertThat(admin.setEnabled(superAdmin, "sec1", false).enabled()).isFalse();
         assertThat(last().type()).isEqualTo(AuditEventType.OPERATOR_DISABLED);
         assertThat(admin.setEnabled(superAdmin, "sec1", true).enabled()).isTrue();
@@ -195,13 +222,13 @@ class OperatorAdministrationTest {
 
     @Test
     void aResetForcesAChangeThatKeepsTheRulesAndTheHistory() {
-        admin.create(security, "clerk1", "Clerk", EnumSet.of(Role.ENTRY_CLERK));
+        create(security, "clerk1", "Clerk", EnumSet.of(Role.ENTRY_CLERK));
         Operator clerk = accounts.entries.get("clerk1").operator();
         admin.changeOwnPassword(clerk, "Otp1xyz9876".toCharArray(), "Garden2026".toCharArray());
         assertThat(admin.passwordChangeRequired(clerk)).isFalse();
         assertThat(last().type()).isEqualTo(AuditEventType.OPERATOR_PASSWORD_CHANGED);
 
-        OperatorAdministration.OneTimePassword reset = admin.resetPassword(security, "clerk1");
+        OperatorAdministration.OneTimePassword reset = reset(security, "clerk1");
         assertThat(last().type()).isEqualTo(AuditEventType.OPERATOR_PASSWORD_RESET);
         assertThat(admin.passwordChangeRequired(clerk)).isTrue();
 
@@ -219,6 +246,92 @@ class OperatorAdministrationTest {
 
         admin.changeOwnPassword(clerk, reset.password(), "River2027x".toCharArray());
         assertThat(admin.passwordChangeRequired(clerk)).isFalse();
+    }
+
+    @Test
+    void aCreationNeedsASecondSecurityAdminAndTheFirstCallCreatesNothing() {
+        Set<Role> roles = EnumSet.of(Role.REVIEWER);
+        DualControl.Outcome<OperatorAdministration.OneTimePassword> proposed = admin.create(security, "rev1", "Rev",
+                roles);
+
+        assertThat(proposed.done()).isFalse();
+        assertThat(proposed.proposal().proposerDn()).isEqualTo(security.dn());
+        assertThat(accounts.entries).doesNotContainKey("rev1");
+        assertThat(generated).as("no password generated yet").hasValue(0);
+        assertThat(last().type()).isEqualTo(AuditEventType.OPERATOR_CHANGE_PROPOSED);
+        assertThat(last().outcome()).isEqualTo(AuditOutcome.SUCCESS);
+
+        assertThatThrownBy(() -> admin.create(security, "rev1", "Rev", roles))
+                .as("the proposer again").hasMessageContaining("needs a second security admin, another person");
+        assertThatThrownBy(() -> admin.create(second, "rev1", "Rev", EnumSet.of(Role.RA_ADMIN)))
+                .as("another admin, other roles").hasMessageContaining("not name 'Rev', roles [RA_ADMIN]");
+        assertThat(accounts.entries).doesNotContainKey("rev1");
+
+        OperatorAdministration.OneTimePassword created = admin.create(second, "rev1", "Rev", roles).result();
+        assertThat(created.account().operator().roles()).containsExactly(Role.REVIEWER);
+        assertThat(accounts.entries).containsKey("rev1");
+    }
+
+    @Test
+    void aResetNeedsASecondSecurityAdminAndThePasswordStaysUntilThen() {
+        accounts.create("clerk1", "Clerk", EnumSet.of(Role.ENTRY_CLERK), "Garden2026".toCharArray(), false, T0);
+
+        assertThat(admin.resetPassword(security, "clerk1").done()).isFalse();
+        assertThat(accounts.passwordMatches("clerk1", "Garden2026".toCharArray())).isTrue();
+        assertThat(accounts.entries.get("clerk1").mustChange).isFalse();
+
+        OperatorAdministration.OneTimePassword reset = admin.resetPassword(second, "clerk1").result();
+        assertThat(accounts.passwordMatches("clerk1", reset.password())).isTrue();
+        assertThat(last().type()).isEqualTo(AuditEventType.OPERATOR_PASSWORD_RESET);
+        assertThat(last().actor()).isEqualTo(second.dn());
+        assertThat(last().details()).containsEntry("proposedBy", security.dn());
+    }
+
+    @Test
+    void withNoOtherSecurityAdminACreationOrResetIsRefusedAtOnceNamingTheLocalBootstrap() {
+        accounts.entries.remove("root9");
+        accounts.create("clerk1", "Clerk", EnumSet.of(Role.ENTRY_CLERK), "Garden2026".toCharArray(), false, T0);
+        accounts.create("sec2", "Off", EnumSet.of(Role.SECURITY_ADMIN), "Secret123".toCharArray(), false, T0);
+        accounts.entries.get("sec2").enabled = false;
+
+        assertThatThrownBy(() -> admin.create(security, "rev1", "Rev", EnumSet.of(Role.REVIEWER)))
+                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.kind())
+                        .isEqualTo(DomainException.Kind.CONFLICT))
+                .hasMessageContaining("is the only enabled one").hasMessageContaining("egov-pki operator add");
+        assertThatThrownBy(() -> admin.resetPassword(security, "clerk1")).hasMessageContaining("is the only enabled one");
+        assertThat(accounts.entries).doesNotContainKey("rev1");
+        assertThat(accounts.passwordMatches("clerk1", "Garden2026".toCharArray())).isTrue();
+        assertThat(last().type()).isEqualTo(AuditEventType.OPERATOR_CHANGE_REFUSED);
+    }
+
+    @Test
+    void aProposerDisabledMeanwhileNoLongerCountsAndTheSecondCallBecomesTheProposal() {
+        accounts.create("sec2", "Security 2", EnumSet.of(Role.SECURITY_ADMIN), "Secret123".toCharArray(), false, T0);
+        assertThat(admin.create(second, "rev1", "Rev", EnumSet.of(Role.REVIEWER)).done()).isFalse();
+        accounts.entries.get("root9").enabled = false;
+
+        DualControl.Outcome<OperatorAdministration.OneTimePassword> again = admin.create(security, "rev1", "Rev",
+                EnumSet.of(Role.REVIEWER));
+
+        assertThat(again.done()).isFalse();
+        assertThat(again.proposal().proposerDn()).isEqualTo(security.dn());
+        assertThat(accounts.entries).doesNotContainKey("rev1");
+        assertThat(audit).anySatisfy(e -> {
+            assertThat(e.type()).isEqualTo(AuditEventType.OPERATOR_CHANGE_PROPOSED);
+            assertThat(e.outcome()).isEqualTo(AuditOutcome.FAILURE);
+            assertThat(e.details().get("error")).contains("lapsed");
+        });
+        Operator sec2 = accounts.entries.get("sec2").operator();
+        assertThat(admin.create(sec2, "rev1", "Rev", EnumSet.of(Role.REVIEWER)).done()).isTrue();
+    }
+
+    @Test
+    void aProposalLapsesAfterAnHour() {
+        assertThat(admin.create(security, "rev1", "Rev", EnumSet.of(Role.REVIEWER)).done()).isFalse();
+        now = now.plus(DualControl.WINDOW);
+
+        assertThat(admin.create(second, "rev1", "Rev", EnumSet.of(Role.REVIEWER)).done()).as("a new proposal").isFalse();
+        assertThat(accounts.entries).doesNotContainKey("rev1");
     }
 
     @Test

@@ -43,6 +43,7 @@ import org.egovpki.core.certificate.Revocation;
 import org.egovpki.core.certificate.RevocationChannel;
 import org.egovpki.core.certificate.RevocationReason;
 import org.egovpki.core.crypto.BouncyCastle;
+import org.egovpki.core.dualcontrol.DualControl;
 import org.egovpki.core.operator.Operator;
 import org.egovpki.core.operator.Role;
 import org.egovpki.core.operator.SecondFactorPolicy;
@@ -69,6 +70,7 @@ class SecondFactorLoginTest {
     private OperatorCertificates certificates;
     private SecondFactorLogin login;
     private Operator security;
+    private Operator security2;
     private Operator ca;
     private Operator clerk;
 
@@ -93,6 +95,8 @@ class SecondFactorLoginTest {
         caKey = sm2();
         security = accounts.create("sec1", "Security", EnumSet.of(Role.SECURITY_ADMIN), "x".toCharArray(), false, T0)
                 .operator();
+        security2 = accounts.create("sec2", "Security 2", EnumSet.of(Role.SECURITY_ADMIN), "x".toCharArray(), false,
+                T0).operator();
         ca = accounts.create("caadmin", "CA admin", EnumSet.of(Role.CA_ADMIN), "x".toCharArray(), false, T0).operator();
         clerk = accounts.create("clerk1", "Clerk", EnumSet.of(Role.ENTRY_CLERK), "x".toCharArray(), false, T0)
                 .operator();
@@ -132,7 +136,7 @@ class SecondFactorLoginTest {
     void signedChallengeGivesASessionThatEndsWithTheRevocationOfTheCertificate() throws Exception {
         KeyPair key = sm2();
         byte[] cert = issue(key, true, true, T0.minusSeconds(60), T0.plus(Duration.ofDays(365)));
-        certificates.bind(security, "caadmin", cert);
+        bindAsTwo("caadmin", cert);
         assertThat(last().type()).isEqualTo(AuditEventType.OPERATOR_CERTIFICATE_BOUND);
 
         SecondFactorLogin.Challenge challenge = login.challenge(ca);
@@ -366,6 +370,29 @@ class SecondFactorLoginTest {
         assertBindRefused(security, "nobody", next, DomainException.Kind.NOT_FOUND, "no operator");
     }
 
+    @Test
+    void bindingToAnotherOperatorNeedsASecondSecurityAdminAndTheFirstCallBindsNothing() throws Exception {
+        byte[] cert = issue(sm2(), true, true, T0.minusSeconds(60), T0.plusSeconds(3600));
+
+        DualControl.Outcome<OperatorCertificates.Bound> proposed = certificates.bind(security, "caadmin", cert);
+
+        assertThat(proposed.done()).isFalse();
+        assertThat(bindings.byUid).doesNotContainKey("caadmin");
+        assertThat(last().type()).isEqualTo(AuditEventType.OPERATOR_CHANGE_PROPOSED);
+        assertThatThrownBy(() -> certificates.bind(security, "caadmin", cert)).as("the proposer again")
+                .hasMessageContaining("needs a second security admin");
+        byte[] other = issue(sm2(), true, true, T0.minusSeconds(60), T0.plusSeconds(3600));
+        assertThatThrownBy(() -> certificates.bind(security2, "caadmin", other)).as("another certificate")
+                .isInstanceOf(DomainException.class).hasMessageContaining("not certificate");
+        assertThat(bindings.byUid).doesNotContainKey("caadmin");
+
+        assertThat(certificates.bind(security2, "caadmin", cert).done()).isTrue();
+        assertThat(bindings.byUid).containsKey("caadmin");
+        assertThat(last().type()).isEqualTo(AuditEventType.OPERATOR_CERTIFICATE_BOUND);
+        assertThat(last().actor()).isEqualTo(security2.dn());
+        assertThat(last().details()).containsEntry("proposedBy", security.dn());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"MD5withRSA", "SM3withSM2 "})
     void unknownAlgorithmIsABadRequest(String algorithm) throws Exception {
@@ -379,8 +406,16 @@ class SecondFactorLoginTest {
 
     private byte[] bound(String uid, KeyPair key) throws Exception {
         byte[] cert = issue(key, true, true, T0.minusSeconds(60), T0.plus(Duration.ofDays(365)));
-        certificates.bind(security, uid, cert);
+        bindAsTwo(uid, cert);
         return cert;
+    }
+
+    /** A binding as it is made: at once for the security admin's own, else proposed by one admin, confirmed by another. */
+    private void bindAsTwo(String uid, byte[] cert) {
+        if (!uid.equals(security.uid())) {
+            assertThat(certificates.bind(security, uid, cert).done()).as("proposed only").isFalse();
+        }
+        assertThat(certificates.bind(uid.equals(security.uid()) ? security : security2, uid, cert).done()).isTrue();
     }
 
     private long record(AuditEvent event) {
