@@ -63,7 +63,8 @@ import org.slf4j.LoggerFactory;
  * The steps of an issuance, one method each, every one taking and returning an {@link IssuanceJob}:
  * <ol>
  *   <li>{@link #check}: the request may still be issued (profile, CA not revoked, DN not taken by
- *       another subscriber meanwhile, registration data not another's, a replacement's original
+ *       another subscriber meanwhile, registration data not another's, the registered name not
+ *       changed by anything but a modification, a replacement's original
  *       not expired); the CSR is parsed and the DN policy applied once for all its certificates;</li>
  *   <li>per certificate of the profile, in order — {@link #intent}: draw a random serial, build the
  *       exact TBSCertificate and store it as an INTENT record (the directory refuses a second record
@@ -208,6 +209,12 @@ public final class IssuanceSteps {
                         existing.registration(), request.type(), request.registration()));
         if (identityConflict.isPresent()) {
             throw refuseAtIssuance(request, actor, identityConflict.get(), "subscriberId");
+        }
+        // Nor is the registered name replaced by any request but a reviewed modification.
+        Optional<SubscriberIdentity.Refusal> rename = registered.flatMap(existing -> SubscriberIdentity
+                .nameConflict(request.kind(), request.type(), existing.registration(), request.registration()));
+        if (rename.isPresent()) {
+            throw refuseAtIssuance(request, actor, rename.get().message(), rename.get().field());
         }
         Instant notAfter = null;
         CertificateRecord original = request.originalSerial() == null ? null : original(request);

@@ -518,6 +518,118 @@ class EnrollmentServiceTest {
         assertThat(lower.subscriberId()).isEqualTo(upper.subscriberId());
     }
 
+    // --- a new application never renames a registered subscriber ---
+
+    private static final String ZHANG_ID = "11010519491231002X";
+
+    /**
+     * Someone applies under a registered person's ID number with another name. Issued, it would
+     * rename the person's registration and entry; a change of name is a modification, reviewed as
+     * one. The refusal names neither the number nor the registered name.
+     */
+    @Test
+    void aNewApplicationUnderARegisteredIdNumberWithAnotherNameIsRefusedAndNothingIsStored() {
+        EnrollmentRequest zhang = service.approve(EnrollmentFixture.REVIEWER, submitZhangSan(false).id());
+        RegistrationData before = f.stores.registrations.get(zhang.subscriberId());
+        int requestsBefore = f.stores.requests.size();
+
+        assertThatThrownBy(() -> service.submit(EnrollmentFixture.CLERK,
+                EnrollmentFixture.personal("Li Si", "11010519491231002x", f.sm2(), false)))
+                .isInstanceOfSatisfying(DomainException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(DomainException.Kind.CONFLICT);
+                    assertThat(e.field()).isEqualTo("registration.realName");
+                    assertThat(e.getMessage()).contains("registered under another name").contains("modification")
+                            .doesNotContain("Zhang").doesNotContainIgnoringCase(ZHANG_ID).doesNotContain("19491231")
+                            .doesNotContain(zhang.subscriberId());
+                });
+        assertThat(f.stores.requests).hasSize(requestsBefore);
+        assertThat(f.stores.registrations.get(zhang.subscriberId())).isEqualTo(before);
+        assertThat(f.audit.ofType(AuditEventType.REQUEST_SUBMITTED)).last().satisfies(e -> {
+            assertThat(e.outcome()).isEqualTo(AuditOutcome.FAILURE);
+            assertThat(e.details()).containsEntry("field", "registration.realName");
+            assertThat(e.toString()).doesNotContain("Zhang San");
+        });
+    }
+
+    /**
+     * Two applications under one ID number, with two names, both entered before either was issued:
+     * the first issued keeps the name; the reviewer is stopped at the second, and the issuer too when
+     * the request reaches it approved without that check (approved by an older version, or written
+     * in an LDAP browser): REJECTED with the reason, audited, nothing signed or registered.
+     */
+    @Test
+    void anotherNameUnderTheSameIdNumberIsStoppedAtApprovalAndAtIssuance() {
+        EnrollmentRequest first = submitZhangSan(false);
+        EnrollmentRequest second = service.submit(EnrollmentFixture.CLERK,
+                EnrollmentFixture.personal("Li Si", ZHANG_ID, f.sm2(), false));
+        EnrollmentRequest third = service.submit(EnrollmentFixture.CLERK,
+                EnrollmentFixture.personal("Wang Wu", ZHANG_ID, f.sm2(), false));
+        assertThat(second.subscriberId()).isEqualTo(first.subscriberId());
+        service.approve(EnrollmentFixture.REVIEWER, first.id());
+        String subscriber = first.subscriberId();
+        RegistrationData before = f.stores.registrations.get(subscriber);
+
+        assertThatThrownBy(() -> service.approve(EnrollmentFixture.REVIEWER, second.id()))
+                .isInstanceOfSatisfying(DomainException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(DomainException.Kind.CONFLICT);
+                    assertThat(e.field()).isEqualTo("registration.realName");
+                });
+        assertThat(f.stores.find(second.id()).orElseThrow().state()).isEqualTo(RequestState.SUBMITTED);
+
+        EnrollmentRequest approved = third.approved(EnrollmentFixture.REVIEWER.dn(), EnrollmentFixture.NOW);
+        f.stores.transition(RequestState.SUBMITTED, approved);
+        assertThatThrownBy(() -> f.issuer(org.egovpki.core.ca.IssuanceObserver.NONE)
+                .issue(approved, EnrollmentFixture.REVIEWER.dn()))
+                .isInstanceOfSatisfying(DomainException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(DomainException.Kind.CONFLICT);
+                    assertThat(e.field()).isEqualTo("registration.realName");
+                    assertThat(e.getMessage()).contains("registered under another name").doesNotContain("Zhang");
+                });
+        EnrollmentRequest refused = f.stores.find(third.id()).orElseThrow();
+        assertThat(refused.state()).isEqualTo(RequestState.REJECTED);
+        assertThat(refused.rejectionReason()).contains("registered under another name");
+        assertThat(f.stores.findByRequest(third.id())).as("nothing signed, no serial reserved").isEmpty();
+        assertThat(f.stores.registrations.get(subscriber)).isEqualTo(before);
+        assertThat(f.stores.holdersOf(third.subjectDn())).as("the new DN not claimed").isEmpty();
+        assertThat(f.audit.ofType(AuditEventType.CERTIFICATE_ISSUED)).last()
+                .satisfies(e -> assertThat(e.outcome()).isEqualTo(AuditOutcome.FAILURE));
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> sameNameOtherSpelling() {
+        return java.util.stream.Stream.of(new String[][] {
+                {"Zhang San", "\uFF3A\uFF48\uFF41\uFF4E\uFF47\u3000San"},   // full-width letters, ideographic space
+                {"Zhang San", "ZHANG SAN"},
+                {"Zhang San", "Zhang  San"},
+                {"\u5F20\u4E09", "\u5F20 \u4E09"},                            // 张三, 张 三
+                {"\u4E70\u4E70\u63D0\u00B7\u827E\u529B", "\u4E70\u4E70\u63D0\u2022\u827E\u529B"}, // the name dot
+        }).map(a -> org.junit.jupiter.params.provider.Arguments.of((Object[]) a));
+    }
+
+    /**
+     * The name is the registered one written another way (width, spaces, case, the dot between the
+     * parts of a name): not a change of name. A new application may also bring new contact data,
+     * which issuance registers.
+     */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @org.junit.jupiter.params.provider.MethodSource("sameNameOtherSpelling")
+    void theRegisteredNameWrittenAnotherWayIsTheSameNameAndContactDataMayChange(String registered, String now) {
+        EnrollmentRequest first = service.approve(EnrollmentFixture.REVIEWER, service.submit(EnrollmentFixture.CLERK,
+                EnrollmentFixture.personal(registered, ZHANG_ID, f.sm2(), false)).id());
+        Submission again = EnrollmentFixture.personal(now, ZHANG_ID, f.sm2(), false);
+        RegistrationData r = again.registration();
+        Submission withPhone = new Submission(again.csr(), again.profile(), null, new RegistrationData(r.realName(),
+                r.idType(), r.idNumber(), "+86 139 1234 5678", "zhang@example.gov.cn", null, null, null, null, null,
+                null, null, null, List.of(), List.of(), null), again.businessType(), again.region(), false,
+                again.challengePhrase(), true);
+
+        EnrollmentRequest second = service.approve(EnrollmentFixture.REVIEWER,
+                service.submit(EnrollmentFixture.CLERK, withPhone).id());
+
+        assertThat(second.state()).isEqualTo(RequestState.ISSUED);
+        assertThat(second.subscriberId()).isEqualTo(first.subscriberId());
+        assertThat(f.stores.registrations.get(first.subscriberId()).phone()).isEqualTo("+86 139 1234 5678");
+    }
+
     private static Submission withSubscriber(Submission s, String subscriberId) {
         return new Submission(s.csr(), s.profile(), subscriberId, s.registration(), s.businessType(), s.region(),
                 s.publishOptOut(), s.challengePhrase(), s.agreementAccepted());

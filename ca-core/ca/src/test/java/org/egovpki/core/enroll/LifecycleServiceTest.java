@@ -322,6 +322,46 @@ class LifecycleServiceTest {
         assertNothingChangedSince(old);
     }
 
+    /**
+     * A modification of one certificate renamed the subscriber; another certificate still carries
+     * the former name. Renewing, rekeying or replacing that one would certify the former name again
+     * and put it back on the registration: refused before anything is written, a modification of it
+     * is the way. The modified certificate renews as any other.
+     */
+    @Test
+    void aCertificateUnderAFormerNameIsModifiedNotRenewedRekeyedOrReplaced() throws Exception {
+        KeyPair oldKey = f.sm2();
+        CertificateRecord kept = issuePersonal(oldKey);
+        CertificateRecord other = issuePersonal(f.sm2());
+        KeyPair newKey = f.sm2();
+        EnrollmentRequest renamed = enrollment.approve(EnrollmentFixture.REVIEWER, lifecycle.modify(
+                EnrollmentFixture.CLERK, CA, other.serial(), personal("Zhang Sanfeng", newKey)).id());
+        assertThat(f.stores.registrations.get(kept.subscriberId()).realName()).isEqualTo("Zhang Sanfeng");
+        f.clock.set(kept.notAfter().minus(Duration.ofDays(10)));
+        int requestsBefore = f.stores.requests.size();
+        int recordsBefore = f.stores.certificates.size();
+
+        DomainException renewal = assertRefused(() -> lifecycle.renew(EnrollmentFixture.CLERK, CA, kept.serial(),
+                EnrollmentFixture.csr(oldKey, SUBJECT)), DomainException.Kind.CONFLICT, "registered under another name");
+        byte[] rekeyCsr = EnrollmentFixture.csr(f.sm2(), SUBJECT);
+        assertRefused(() -> lifecycle.rekey(EnrollmentFixture.CLERK, CA, kept.serial(), rekeyCsr,
+                proof(kept, oldKey, rekeyCsr)), DomainException.Kind.CONFLICT, "modification of it");
+        assertThat(renewal.field()).isEqualTo("serial");
+        assertThat(renewal.getMessage()).doesNotContain("Zhang");
+        assertThat(f.stores.requests).as("no request left behind").hasSize(requestsBefore);
+        assertThat(f.stores.certificates).as("no record left behind").hasSize(recordsBefore);
+        assertThat(f.stores.registrations.get(kept.subscriberId()).realName()).isEqualTo("Zhang Sanfeng");
+        assertThat(stored(kept).status()).isEqualTo(CertificateStatus.VALID);
+
+        CertificateRecord modified = single(renamed);
+        EnrollmentRequest renewed = lifecycle.renew(EnrollmentFixture.CLERK, CA, modified.serial(),
+                EnrollmentFixture.csr(newKey, "CN=Zhang Sanfeng,O=Test Bureau,C=CN"));
+        assertThat(renewed.state()).isEqualTo(RequestState.ISSUED);
+        EnrollmentRequest keptModified = enrollment.approve(EnrollmentFixture.REVIEWER, lifecycle.modify(
+                EnrollmentFixture.CLERK, CA, kept.serial(), personal("Zhang Sanfeng", f.sm2())).id());
+        assertThat(keptModified.state()).isEqualTo(RequestState.ISSUED);
+    }
+
     // --- replacement ---
 
     @Test

@@ -178,7 +178,7 @@ public final class EnrollmentService {
         EnrollmentRequest request = get(requestId);
         try {
             checkReviewer(reviewer, request, "approve");
-            requireSameIdentity(request.subscriberId(), request.type(), request.registration());
+            requireSameIdentity(request.subscriberId(), request.kind(), request.type(), request.registration());
             requireDnFree(request.subjectDn(), request.subscriberId());
             return decideApproval(request, reviewer, context);
         } catch (DomainException e) {
@@ -378,7 +378,8 @@ public final class EnrollmentService {
         RegistrationData registration = Registrations.normalised(s.registration());
         String subscriberId = original != null ? original.subscriberId()
                 : subscriberId(s.subscriberId(), registration, type, canonical);
-        requireSameIdentity(subscriberId, type, registration);
+        requireSameIdentity(subscriberId, original == null ? RequestKind.NEW : RequestKind.MODIFICATION, type,
+                registration);
         requireDnFree(canonical, subscriberId);
         Instant now = clock.instant();
         String challengeHash = phrase != null ? ChallengePhrases.hash(phrase, random) : inheritedHash;
@@ -408,9 +409,13 @@ public final class EnrollmentService {
 
     /**
      * An RA-chosen subscriber id (or a modification's) must belong to the same kind of subscriber
-     * with the same identity: issuance would otherwise replace that subscriber's registration data.
+     * with the same identity, and a request of any kind but a modification must carry the registered
+     * name ({@link SubscriberIdentity#nameConflict}): issuance would otherwise replace that
+     * subscriber's registration data, or rename it without a modification's review. Also asked by
+     * {@link LifecycleService} before it stores a renewal, rekey or replacement.
      */
-    private void requireSameIdentity(String subscriberId, CertificateType type, RegistrationData registration) {
+    void requireSameIdentity(String subscriberId, RequestKind kind, CertificateType type,
+                             RegistrationData registration) {
         Optional<SubscriberStore.Registered> existing = subscribers.registrationOf(subscriberId);
         if (existing.isEmpty()) {
             return;
@@ -418,6 +423,10 @@ public final class EnrollmentService {
         SubscriberIdentity.conflict(subscriberId, existing.get().kind(), existing.get().registration(), type,
                 registration).ifPresent(problem -> {
                     throw new DomainException(DomainException.Kind.CONFLICT, problem, "subscriberId");
+                });
+        SubscriberIdentity.nameConflict(kind, type, existing.get().registration(), registration)
+                .ifPresent(refusal -> {
+                    throw new DomainException(DomainException.Kind.CONFLICT, refusal.message(), refusal.field());
                 });
     }
 

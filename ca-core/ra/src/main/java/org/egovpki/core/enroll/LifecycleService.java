@@ -226,6 +226,8 @@ public final class LifecycleService {
             ParsedCsr csr = check.accept(original);
             EnrollmentRequest before = originalRequest(original);
             requireSameSubject(csr, original, before);
+            // The original request's data go back on the registration at issuance: never a former name.
+            enrollment.requireSameIdentity(original.subscriberId(), kind, original.type(), before.registration());
             ProfileCatalog.Entry profile = profiles.current().find(original.profile()).orElseThrow(() ->
                     new DomainException(DomainException.Kind.CONFLICT, "certificate " + original.serialHex()
                             + " was issued under profile '" + original.profile() + "', which is no longer configured: "
