@@ -275,9 +275,17 @@ class EnrollmentIT {
         device.put("agreementAccepted", true);
         assertRefused(device, 409, "subscriberId", "PERSONAL subscriber");
 
-        // "Zhang San" under C=CN,O=egov-pki test is held by the first subscriber; another person asks for it.
-        ObjectNode taken = personal("Zhang San", "440524198001010013", KeyAlgorithm.SM2.generate(RANDOM), false);
+        // "Zhang San" under C=CN,O=egov-pki test is held by the first subscriber; another person (an ID number
+        // no subscriber has: under a registered one another name is refused first) asks for it.
+        ObjectNode taken = personal("Zhang San", "110105194912310038", KeyAlgorithm.SM2.generate(RANDOM), false);
         assertRefused(taken, 409, "subject", "distinguishing attribute");
+
+        // Someone applies under the first person's ID number with another name: a change of name is a
+        // modification, so the application is refused without naming the registered name.
+        ObjectNode renaming = personal("Li Wei", "11010519491231002X", KeyAlgorithm.SM2.generate(RANDOM), false);
+        assertRefused(renaming, 409, "registration.realName", "registered under another name");
+        assertThat(new String(post("clerk1", "/api/v1/requests", JSON.writeValueAsString(renaming)).body(),
+                StandardCharsets.UTF_8)).contains("modification").doesNotContain("Zhang").doesNotContain("002X");
 
         assertThat(countRequests()).isEqualTo(before);
     }
@@ -453,12 +461,14 @@ class EnrollmentIT {
         String log = server.output();
         String audit = Files.readString(server.data.resolve("audit/audit.jsonl"));
         for (String number : List.of("11010519491231002X", "110105491231002", "440524198001010013", "410102199001011234",
-                "410102198503051231", "110105199003071239", "110105198511114560", "6000 0000", "60000000")) {
+                "410102198503051231", "110105199003071239", "110105198511114560", "110105194912310038", "6000 0000",
+                "60000000")) {
             assertThat(log).as("the server log").doesNotContainIgnoringCase(number);
             assertThat(audit).as("the audit trail").doesNotContainIgnoringCase(number);
         }
+        // The last is "Wang.Wu" as in a DN's #-encoded E= value.
         for (String personal : List.of("Zhang San", "Li Si", "Sun Qi", "Zhou Ba", "Wang Wu", "Zhao Liu", "Qian Jiu",
-                "Wang.Wu@", "zhao.liu@", "57616e672e5775")) { // the last is "Wang.Wu" as in a DN's #-encoded E= value
+                "Li Wei", "Wang.Wu@", "zhao.liu@", "57616e672e5775")) {
             assertThat(log).as("the server log names no subscriber").doesNotContain(personal);
         }
     }

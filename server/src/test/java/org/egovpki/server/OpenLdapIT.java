@@ -176,7 +176,7 @@ class OpenLdapIT {
     @Order(3)
     void aRestApprovalIssuesRevocationIsSeenByOcspAtOnceAndTheCrlInTheDirectoryListsIt() throws Exception {
         KeyPair key = KeyAlgorithm.SM2.generate(RANDOM);
-        String id = api.postJson("clerk1", "/api/v1/requests", personal("Wang Wu", "11010519491231002X", key,
+        String id = api.postJson("clerk1", "/api/v1/requests", personal("Wang Wu", "110105194912310046", key,
                 "personal"), 201).path("id").asText();
         JsonNode issued = api.postJson("reviewer1", "/api/v1/requests/" + id + "/approve",
                 ApiClient.JSON.createObjectNode(), 200);
@@ -218,7 +218,7 @@ class OpenLdapIT {
     @Order(4)
     void aDualCertificateEscrowsTheEncryptionKeyWhereOnlyTheKmAccountReadsIt() throws Exception {
         KeyPair key = KeyAlgorithm.SM2.generate(RANDOM);
-        String id = api.postJson("clerk1", "/api/v1/requests", personal("Zhao Liu", "11010519491231002X", key,
+        String id = api.postJson("clerk1", "/api/v1/requests", personal("Zhao Liu", "110105194912310054", key,
                 "personal-dual"), 201).path("id").asText();
         JsonNode issued = api.postJson("reviewer1", "/api/v1/requests/" + id + "/approve",
                 ApiClient.JSON.createObjectNode(), 200);
