@@ -39,6 +39,34 @@ class IssuanceRecoveryTest {
         private static final long serialVersionUID = 1L;
     }
 
+    /**
+     * A request approved by an earlier version that would rename a registered person, found
+     * APPROVED at start-up: recovery's issuance refuses it like any other (REJECTED, nothing
+     * registered or signed) and reports it among the requests it could not finish; the next start
+     * no longer finds it APPROVED.
+     */
+    @Test
+    void recoveryRejectsAnApprovedRequestThatWouldRenameARegisteredSubscriber() {
+        EnrollmentFixture f = new EnrollmentFixture(cas);
+        EnrollmentService service = f.service();
+        EnrollmentRequest zhang = service.submit(EnrollmentFixture.CLERK,
+                EnrollmentFixture.personal("Zhang San", "11010519491231002X", f.sm2(), false));
+        EnrollmentRequest other = service.submit(EnrollmentFixture.CLERK,
+                EnrollmentFixture.personal("Qian Shi", "11010519491231002X", f.sm2(), false));
+        service.approve(EnrollmentFixture.REVIEWER, zhang.id());
+        var before = f.stores.registrations.get(zhang.subscriberId());
+        f.stores.transition(RequestState.SUBMITTED, other.approved(EnrollmentFixture.REVIEWER.dn(),
+                EnrollmentFixture.NOW));
+
+        Issuer.Recovery recovery = f.issuer(IssuanceObserver.NONE).recoverAll();
+
+        assertThat(recovery.failed()).containsExactly(other.id());
+        assertThat(f.stores.find(other.id()).orElseThrow().state()).isEqualTo(RequestState.REJECTED);
+        assertThat(f.stores.findByRequest(other.id())).isEmpty();
+        assertThat(f.stores.registrations.get(zhang.subscriberId())).isEqualTo(before);
+        assertThat(f.issuer(IssuanceObserver.NONE).recoverAll().failed()).as("the next start").isEmpty();
+    }
+
     @ParameterizedTest(name = "crash after {0}")
     // SUPERSEDED is reached only by kinds that supersede an original (LifecycleServiceTest crashes there).
     @EnumSource(value = IssuanceStep.class, names = "SUPERSEDED", mode = EnumSource.Mode.EXCLUDE)
