@@ -52,6 +52,8 @@ public record DirectoryLayout(String baseDn) {
         SYNC("sync"),
         /** Decision-support statistics: egovDailyStatistics, one per closed day; not public. */
         STATISTICS("statistics"),
+        /** Keys never certified again (revoked for key or CA compromise): egovCompromisedKey; not public. */
+        COMPROMISED_KEYS("compromisedKeys"),
         /** Audit trail: egovAuditEvent, egovAuditCheckpoint. */
         AUDIT("audit"),
         /** Service accounts: egovServiceAccount. */

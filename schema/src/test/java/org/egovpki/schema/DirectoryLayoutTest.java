@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DirectoryLayoutTest {
 
     private static final List<String> CONTAINER_OUS = List.of("CAs", "subscribers", "certificates", "requests",
-            "operators", "km", "sync", "statistics", "audit", "services");
+            "operators", "km", "sync", "statistics", "compromisedKeys", "audit", "services");
 
     @Test
     void defaultBaseDnIsTheEgovPkiOrganisationInChina() {
@@ -45,12 +45,12 @@ class DirectoryLayoutTest {
     void rendersTheTreeForAnotherBaseDn() throws Exception {
         List<Entry> entries = read(DirectoryLayout.renderDit("o=test,c=CN"));
 
-        assertThat(entries).hasSize(11);
+        assertThat(entries).hasSize(12);
         Entry base = entries.get(0);
         assertThat(base.getParsedDN()).isEqualTo(new DN("o=test,c=CN"));
         assertThat(base.getObjectClassValues()).containsExactlyInAnyOrder("top", "organization");
         assertThat(base.getAttributeValue("o")).isEqualTo("test");
-        List<Entry> containers = entries.subList(1, 11);
+        List<Entry> containers = entries.subList(1, 12);
         assertThat(containers).extracting(e -> e.getParsedDN().getRDN().getAttributeValues()[0])
                 .containsExactlyElementsOf(CONTAINER_OUS);
         assertThat(containers).allSatisfy(c -> {
@@ -71,7 +71,7 @@ class DirectoryLayoutTest {
             server.add(entry);
         }
         assertThat(server.search("o=test,c=CN", SearchScope.ONE, "(objectClass=organizationalUnit)").getEntryCount())
-                .isEqualTo(10);
+                .isEqualTo(11);
     }
 
     @Test

@@ -44,7 +44,7 @@ class DocumentationExamplesTest {
                 "egovSubscriberRegistration",
                 "egovEnrollmentRequest", "egovOperator", "egovServiceAccount", "egovSyncTarget", "egovSyncCursor",
                 "egovEscrowedKey", "egovKeyRecoveryRequest", "egovKeyRecoveryDetails", "egovAuditEvent",
-                "egovRequestDecision");
+                "egovRequestDecision", "egovCompromisedKey");
 
         // pwdPolicySubentry (on the service accounts) comes from the password policy draft that
         // ApacheDS and OpenLDAP's ppolicy both implement; UnboundID's standard schema lacks it.
@@ -66,7 +66,7 @@ class DocumentationExamplesTest {
         for (Entry example : examples) {
             server.add(example);
         }
-        assertThat(server.countEntries()).isEqualTo(11 + examples.size());
+        assertThat(server.countEntries()).isEqualTo(12 + examples.size());
     }
 
     private static List<Entry> examples(String markdown) throws Exception {

@@ -75,7 +75,7 @@ class EgovSchemaTest {
                 "egovSyncTargetSettings", "egovSyncDelivery", "egovSyncMessage", "egovSyncOutbox",
                 "egovSyncOutboxEvent", "egovSyncOwedEvents", "egovSyncTargetCommand", "egovSyncCommandNotes",
                 "egovCertificateStoreKeys", "egovX500Name", "egovX500Mirror", "egovOperatorPassword",
-                "egovOperatorSecondFactor", "egovDailyStatistics");
+                "egovOperatorSecondFactor", "egovDailyStatistics", "egovCompromisedKey");
     }
 
     @Test
@@ -260,6 +260,7 @@ class EgovSchemaTest {
         "egovBusinessType,        DIRECTORY_STRING, false",
         "egovStatisticsDay,       DIRECTORY_STRING, true",
         "egovStatisticsFigure,    DIRECTORY_STRING, false",
+        "egovCompromisedKeyId,    DIRECTORY_STRING, true",
         "egovSyncEvents,          DIRECTORY_STRING, false",
         "egovApprovedBy,          DN,               false",
         "egovApprovals,           DIRECTORY_STRING, false",
