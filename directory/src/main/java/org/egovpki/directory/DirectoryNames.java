@@ -155,6 +155,11 @@ public final class DirectoryNames {
         return new DN(new RDN("egovStatisticsDay", day), container(DirectoryLayout.Container.STATISTICS));
     }
 
+    /** A key never certified again, {@code egovCompromisedKeyId=<id>,ou=compromisedKeys,<base>}. */
+    public DN compromisedKey(String keyId) {
+        return new DN(new RDN("egovCompromisedKeyId", keyId), container(DirectoryLayout.Container.COMPROMISED_KEYS));
+    }
+
     /** A sync target, {@code cn=<id>,ou=sync,<base>}. */
     public DN syncTarget(String targetId) {
         return new DN(new RDN("cn", targetId), container(DirectoryLayout.Container.SYNC));

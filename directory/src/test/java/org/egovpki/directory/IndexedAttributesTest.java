@@ -34,6 +34,7 @@ class IndexedAttributesTest {
     /** Attributes filters name that need no index, and why. */
     private static final Map<String, String> NARROWED_ELSEWHERE = Map.of(
             "egovIssuerName", "CRL reads: status REVOKED (and shard, revocation time) select; escrow look-ups: the serial",
+            "egovRevocationReason", "the compromised-key backfill (once per directory): status REVOKED selects",
             "egovKeyState", "only under NOT (never selects candidates); egovRetainUntil selects",
             "egovSyncEnqueuedAt", "beside the egovSyncSequence range",
             "description", "beside cn in the health probe",

@@ -35,7 +35,9 @@ import org.egovpki.core.x509.EndEntityCertificates;
 import org.egovpki.core.x509.OcspSigningCertificates;
 import org.egovpki.directory.LdapCaRepository;
 import org.egovpki.directory.LdapCertificateStatusSource;
+import org.egovpki.core.enroll.validation.CertifiableKeys;
 import org.egovpki.directory.LdapCertificateStore;
+import org.egovpki.directory.LdapCompromisedKeys;
 import org.egovpki.directory.LdapStatisticsSource;
 import org.egovpki.directory.LdapStatisticsStore;
 import org.egovpki.directory.X500Mirror;
@@ -73,6 +75,8 @@ final class CaAssembly {
     private final SecureRandom random;
     private final LdapCaRepository repository;
     private final LdapCertificateStore certificates;
+    /** The keys never certified again: written by revocation, read by issuance and (as CertifiableKeys) the RA. */
+    private final LdapCompromisedKeys compromisedKeys;
     private final ConfiguredPublicationUrls urls;
     private final CrlPublisher crls;
     private final CaKeyStore keyStore;
@@ -89,15 +93,17 @@ final class CaAssembly {
     private final SecondCaAdmin secondAdmin;
 
     private CaAssembly(EgovPkiConfig config, FileAuditLog audit, Clock clock, SecureRandom random,
-                       LdapCaRepository repository, LdapCertificateStore certificates, ConfiguredPublicationUrls urls,
-                       CrlPublisher crls, CaKeyStore keyStore, CaRegistry registry, LifecycleEvents events,
-                       Statistics statistics, Predicate<String> stillCaAdmin) {
+                       LdapCaRepository repository, LdapCertificateStore certificates,
+                       LdapCompromisedKeys compromisedKeys, ConfiguredPublicationUrls urls, CrlPublisher crls,
+                       CaKeyStore keyStore, CaRegistry registry, LifecycleEvents events, Statistics statistics,
+                       Predicate<String> stillCaAdmin) {
         this.config = config;
         this.audit = audit;
         this.clock = clock;
         this.random = random;
         this.repository = repository;
         this.certificates = certificates;
+        this.compromisedKeys = compromisedKeys;
         this.urls = urls;
         this.crls = crls;
         this.keyStore = keyStore;
@@ -131,8 +137,9 @@ final class CaAssembly {
         // ou=statistics (docs/statistics.md); refreshed by the statistics route from step 12.
         Statistics statistics = new Statistics(new LdapStatisticsSource(directory.pool(), directory.names()),
                 new LdapStatisticsStore(directory.pool(), directory.names()), clock, Statistics.DEFAULT_ZONE);
-        return new CaAssembly(config, audit, clock, random, repository, certificates, urls, crls, keyStore, registry,
-                events, statistics, stillCaAdmin);
+        return new CaAssembly(config, audit, clock, random, repository, certificates,
+                new LdapCompromisedKeys(directory.pool(), directory.names()), urls, crls, keyStore, registry, events,
+                statistics, stillCaAdmin);
     }
 
     /** The CA keys: the PKCS#12 file in the data directory, or the configured PKCS#11 token. */
@@ -155,7 +162,8 @@ final class CaAssembly {
     /** The revocation channels (operator, challenge phrase, signed request) over the RA's records. */
     RevocationService startRevocation(RaAssembly ra) {
         EgovPkiConfig.Revocation revocation = config.revocation();
-        revocations = new RevocationService(registry, certificates, ra.subscribers(), ra.requests(), audit, clock,
+        revocations = new RevocationService(registry, certificates, compromisedKeys, ra.subscribers(), ra.requests(),
+                audit, clock,
                 new AttemptLimiter(revocation.challengeMaxFailures(), revocation.challengeWindow(), clock, 100_000),
                 revocation.signedRequestMaxAge(), random, events);
         return revocations;
@@ -168,13 +176,26 @@ final class CaAssembly {
     IssuanceSteps issuanceSteps(RaAssembly ra, KeyManagementLink km, IssuanceObserver observer) {
         return new IssuanceSteps(
                 new IssuanceSteps.Signing(registry, profiles, new EndEntityCertificates(clock), urls, random),
-                new IssuanceSteps.Stores(certificates, ra.subscribers(), ra.requests()),
+                new IssuanceSteps.Stores(certificates, ra.subscribers(), ra.requests(), compromisedKeys),
                 new IssuanceSteps.Links(ra.certificationRequests(), revocations, km), audit, events, clock, observer);
+    }
+
+    /**
+     * Before recovery and before anything can submit: the keys an earlier version revoked for
+     * compromise are recorded once per directory (LdapCompromisedKeys.backfill), so they are refused too.
+     */
+    void backfillCompromisedKeys() {
+        compromisedKeys.backfill();
+    }
+
+    /** Which keys the RA may accept at submission: none compromised, no CA's (the issuance check asks the same). */
+    CertifiableKeys certifiableKeys() {
+        return new CertifiableKeys(compromisedKeys, IssuanceSteps.caKeys(registry));
     }
 
     /** Revoking an issuing CA; a CA whose certificate is already revoked signs CRLs and OCSP answers only. */
     CaRevocations startCaRevocations() {
-        caRevocations = new CaRevocations(registry, repository, audit, clock, events, secondAdmin);
+        caRevocations = new CaRevocations(registry, repository, compromisedKeys, audit, clock, events, secondAdmin);
         for (CertificateAuthority ca : registry.all()) {
             if (repository.caRevocation(ca.name()).isPresent()) {
                 registry.markRevoked(ca.name());

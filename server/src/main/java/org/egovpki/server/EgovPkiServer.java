@@ -152,6 +152,8 @@ public final class EgovPkiServer implements AutoCloseable {
         KmAssembly km = KmAssembly.start(config.km(), data, keyStores.kmKeys(), directory, secrets, ca.registry(), audit, routes.events(),
                 clock, random, teardown);
         ra.migrateSubscriberIds();
+        // Keys an earlier version revoked for compromise: recorded once, before anything is issued.
+        ca.backfillCompromisedKeys();
         // A directory written before the X.500-named mirror (or while it was off) gets it filled once.
         directory.mirror().fill(ca.publications());
         // Every issuance, recovery's included, runs through the issuance route. Recovery may supersede
@@ -160,7 +162,8 @@ public final class EgovPkiServer implements AutoCloseable {
         RoutedIssuance issuance = routes.issuance(steps);
         Issuer issuer = new Issuer(steps, issuance, ra.requests(), audit, clock, config.enrollment().recoveryGrace());
         recover(issuer, data);
-        ra.startEnrollment(new MeteredIssuance(issuance, metrics.registry()), ca.certificates(), ca.profiles());
+        ra.startEnrollment(new MeteredIssuance(issuance, metrics.registry()), ca.certificates(), ca.profiles(),
+                ca.certifiableKeys());
         ra.firstAdmin();
         ra.reconcileRequestReaders();
 

@@ -30,6 +30,7 @@ import org.egovpki.directory.LdapOperatorDirectory;
 import org.egovpki.directory.LdapRequestStore;
 import org.egovpki.directory.LdapSubscriberStore;
 import org.egovpki.directory.SubscriberIdMigration;
+import org.egovpki.core.enroll.validation.CertifiableKeys;
 import org.egovpki.server.audit.FileAuditLog;
 import org.egovpki.server.config.EgovPkiConfig;
 import org.slf4j.Logger;
@@ -103,10 +104,12 @@ final class RaAssembly {
      * Step 11: enrollment and lifecycle, once recovery has finished what a previous run left.
      *
      * @param profiles the CA's live profiles ({@link CaAssembly#profiles()}), which a reload replaces
+     * @param keys     the keys never certified ({@link CaAssembly#certifiableKeys()}), refused at submission
      */
-    void startEnrollment(Issuance issuance, LdapCertificateStore certificates, Profiles profiles) {
+    void startEnrollment(Issuance issuance, LdapCertificateStore certificates, Profiles profiles,
+                         CertifiableKeys keys) {
         EgovPkiConfig.Enrollment settings = config.enrollment();
-        enrollment = new EnrollmentService(profiles, requests, subscribers, issuance, csrs, audit, clock,
+        enrollment = new EnrollmentService(profiles, requests, subscribers, issuance, csrs, keys, audit, clock,
                 settings.zone(), random, subscriberIds);
         lifecycle = new LifecycleService(profiles, certificates, requests, enrollment, issuance, csrs,
                 config.lifecycle().renewalWindow(), audit, clock);

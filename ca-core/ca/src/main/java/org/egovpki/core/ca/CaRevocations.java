@@ -11,6 +11,8 @@ import org.egovpki.core.DomainException;
 import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.audit.AuditLog;
+import org.egovpki.core.certificate.CompromisedKey;
+import org.egovpki.core.certificate.CompromisedKeyStore;
 import org.egovpki.core.certificate.Revocation;
 import org.egovpki.core.certificate.RevocationChannel;
 import org.egovpki.core.certificate.RevocationReason;
@@ -38,6 +40,7 @@ public final class CaRevocations {
 
     private final CaRegistry cas;
     private final CaRepository repository;
+    private final CompromisedKeyStore compromisedKeys;
     private final AuditLog audit;
     private final Clock clock;
     private final LifecycleEvents events;
@@ -58,9 +61,12 @@ public final class CaRevocations {
     /**
      * @param events      told of every CA revocation once it is recorded
      * @param secondAdmin the proposals waiting for a second CA admin, shared with the key changeover
+     * @param compromisedKeys where a revocation for CA compromise names the CA's key, so that no
+     *                    end-entity request over it is ever certified
      */
-    public CaRevocations(CaRegistry cas, CaRepository repository, AuditLog audit, Clock clock, LifecycleEvents events,
-                         SecondCaAdmin secondAdmin) {
+    public CaRevocations(CaRegistry cas, CaRepository repository, CompromisedKeyStore compromisedKeys, AuditLog audit,
+                         Clock clock, LifecycleEvents events, SecondCaAdmin secondAdmin) {
+        this.compromisedKeys = Objects.requireNonNull(compromisedKeys, "compromisedKeys");
         this.secondAdmin = Objects.requireNonNull(secondAdmin, "secondAdmin");
         this.cas = Objects.requireNonNull(cas, "cas");
         this.repository = Objects.requireNonNull(repository, "repository");
@@ -108,6 +114,14 @@ public final class CaRevocations {
         Revocation revocation = new Revocation(clock.instant(), reason, null, operator.dn(),
                 RevocationChannel.OPERATOR);
         facts.put("proposedBy", answer.proposal().proposerDn());
+        if (reason.compromisesKey()) {
+            // Before the CA entry changes, as for a certificate: the key stays known even if the CA is
+            // later dropped from the configuration (while it is configured, its key is refused anyway).
+            String keyId = CompromisedKey.keyIdOf(encoded(ca));
+            compromisedKeys.add(new CompromisedKey(keyId, ca.definition().parent(),
+                    org.egovpki.core.x509.SerialNumbers.toHex(ca.certificate().getSerialNumber()), revocation.time(), reason));
+            facts.put("keyId", keyId);
+        }
         if (!repository.revokeCa(caName, revocation)) {
             throw refused(operator, facts, DomainException.conflict("CA '" + caName + "' is already revoked"));
         }
@@ -118,6 +132,14 @@ public final class CaRevocations {
                 List.of(caName), facts));
         events.publish(new CaRevoked(caName, ca.definition().parent()));
         return new Outcome(answer.proposal(), revocation);
+    }
+
+    private static byte[] encoded(CertificateAuthority ca) {
+        try {
+            return ca.certificate().getEncoded();
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw DomainException.internal("the certificate of CA " + ca.name() + " cannot be encoded", e);
+        }
     }
 
     private DomainException refused(Operator operator, Map<String, String> facts, DomainException e) {

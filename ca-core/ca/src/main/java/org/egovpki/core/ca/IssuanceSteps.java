@@ -30,6 +30,8 @@ import org.egovpki.core.certificate.CertificateQuery;
 import org.egovpki.core.certificate.CertificateRecord;
 import org.egovpki.core.certificate.CertificateStatus;
 import org.egovpki.core.certificate.CertificateStore;
+import org.egovpki.core.certificate.CompromisedKey;
+import org.egovpki.core.certificate.CompromisedKeys;
 import org.egovpki.core.certificate.IssuanceState;
 import org.egovpki.core.crypto.BouncyCastle;
 import org.egovpki.core.enroll.EnrollmentRequest;
@@ -38,6 +40,7 @@ import org.egovpki.core.enroll.RequestState;
 import org.egovpki.core.enroll.RequestStore;
 import org.egovpki.core.enroll.SubscriberIdentity;
 import org.egovpki.core.enroll.SubscriberStore;
+import org.egovpki.core.enroll.validation.CertifiableKeys;
 import org.egovpki.core.enroll.validation.CertificationRequests;
 import org.egovpki.core.enroll.validation.ParsedCsr;
 import org.egovpki.core.enroll.validation.RegistrationData;
@@ -111,12 +114,17 @@ public final class IssuanceSteps {
         }
     }
 
-    /** The stores issuance writes: certificate records (the writer), subscribers, requests. */
-    public record Stores(CertificateStore certificates, SubscriberStore subscribers, RequestStore requests) {
+    /**
+     * The stores issuance writes — certificate records (the writer), subscribers, requests — and the
+     * keys known to be compromised, which it only reads.
+     */
+    public record Stores(CertificateStore certificates, SubscriberStore subscribers, RequestStore requests,
+                         CompromisedKeys compromisedKeys) {
         public Stores {
             Objects.requireNonNull(certificates, "certificates");
             Objects.requireNonNull(subscribers, "subscribers");
             Objects.requireNonNull(requests, "requests");
+            Objects.requireNonNull(compromisedKeys, "compromisedKeys");
         }
     }
 
@@ -148,6 +156,7 @@ public final class IssuanceSteps {
     private final LifecycleEvents events;
     private final Clock clock;
     private final IssuanceObserver observer;
+    private final CertifiableKeys keys;
     private final SubjectDnPolicy dnPolicy = new SubjectDnPolicy();
 
     /** @param observer told after each durable step; production passes {@link IssuanceObserver#NONE} */
@@ -168,6 +177,22 @@ public final class IssuanceSteps {
         this.events = Objects.requireNonNull(events, "events");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.observer = Objects.requireNonNull(observer, "observer");
+        this.keys = new CertifiableKeys(stores.compromisedKeys(), caKeys(cas));
+    }
+
+    /**
+     * The id of every CA key in service (each CA's current key and those a changeover retired), to
+     * the CA's name: an end-entity certificate never certifies one. Also the RA's, through the wiring.
+     */
+    public static Map<String, String> caKeys(CaRegistry cas) {
+        Map<String, String> keys = new java.util.HashMap<>();
+        for (CertificateAuthority ca : cas.all()) {
+            keys.put(CompromisedKey.keyIdOf(encoded(ca.certificate())), ca.name());
+            for (RetiredCaKey retired : ca.retiredKeys()) {
+                keys.put(CompromisedKey.keyIdOf(encoded(retired.certificate())), ca.name());
+            }
+        }
+        return keys;
     }
 
     /** Every step in the route's order, without Camel: what the issuance route does, for tests and tools. */
@@ -236,6 +261,12 @@ public final class IssuanceSteps {
             notAfter = original.notAfter();
         }
         ParsedCsr csr = csrs.parse(request.csrDer());
+        // Read now, not only at submission: the key may have been reported compromised while the
+        // request waited for its review (one read of one entry by name).
+        Optional<String> keyRefusal = keys.refusal(csr.publicKey());
+        if (keyRefusal.isPresent()) {
+            throw refuseAtIssuance(request, actor, keyRefusal.get(), "csr");
+        }
         X500Name subject = dnPolicy.check(csr.subject(), request.type(), request.registration());
         if (holder.isEmpty()) {
             claimSubjectDn(request, actor, registered.isEmpty());

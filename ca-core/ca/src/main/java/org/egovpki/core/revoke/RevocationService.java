@@ -26,6 +26,8 @@ import org.egovpki.core.certificate.CertificateQuery;
 import org.egovpki.core.certificate.CertificateRecord;
 import org.egovpki.core.certificate.CertificateStatus;
 import org.egovpki.core.certificate.CertificateStore;
+import org.egovpki.core.certificate.CompromisedKey;
+import org.egovpki.core.certificate.CompromisedKeyStore;
 import org.egovpki.core.certificate.Revocation;
 import org.egovpki.core.certificate.RevocationChannel;
 import org.egovpki.core.certificate.RevocationReason;
@@ -75,6 +77,7 @@ public final class RevocationService implements Supersession {
 
     private final CaRegistry cas;
     private final CertificateStore certificates;
+    private final CompromisedKeyStore compromisedKeys;
     private final SubscriberStore subscribers;
     private final RequestStore requests;
     private final AuditLog audit;
@@ -90,12 +93,16 @@ public final class RevocationService implements Supersession {
      *                            (either way), so a captured request cannot be replayed later
      * @param events              told of every revocation once it is recorded; a consumer's failure
      *                            is logged and does not undo the revocation
+     * @param compromisedKeys     where a revocation for key compromise names the key, so that it is
+     *                            never certified again
      */
-    public RevocationService(CaRegistry cas, CertificateStore certificates, SubscriberStore subscribers,
+    public RevocationService(CaRegistry cas, CertificateStore certificates, CompromisedKeyStore compromisedKeys,
+                             SubscriberStore subscribers,
                              RequestStore requests, AuditLog audit, Clock clock, AttemptLimiter limiter,
                              Duration signedRequestMaxAge, SecureRandom random, LifecycleEvents events) {
         this.cas = Objects.requireNonNull(cas, "cas");
         this.certificates = Objects.requireNonNull(certificates, "certificates");
+        this.compromisedKeys = Objects.requireNonNull(compromisedKeys, "compromisedKeys");
         this.subscribers = Objects.requireNonNull(subscribers, "subscribers");
         this.requests = Objects.requireNonNull(requests, "requests");
         this.audit = Objects.requireNonNull(audit, "audit");
@@ -228,6 +235,15 @@ public final class RevocationService implements Supersession {
     private CertificateRecord revoke(CertificateRecord record, Revocation revocation, Map<String, String> facts) {
         String actor = revocation.revokedBy();
         requireRevocable(record, actor, facts);
+        if (revocation.reason().compromisesKey() && record.certificateDer() != null) {
+            // Before the record changes, like an intent: a failure or crash in between leaves the key
+            // refused while its certificate is still valid (revoking again finishes it), never a
+            // certificate revoked for compromise whose key could be certified again.
+            String keyId = CompromisedKey.keyIdOf(record.certificateDer());
+            compromisedKeys.add(new CompromisedKey(keyId, record.issuer(), record.serialHex(), revocation.time(),
+                    revocation.reason()));
+            facts.put("keyId", keyId);
+        }
         if (record.certificateDer() != null) {
             // First off the public entry: if anything below fails, the caller retries and this is idempotent.
             subscribers.unpublishCertificate(record.subscriberId(), record.certificateDer());

@@ -262,7 +262,7 @@ class CaCertificateStatusesTest {
 
     /** A CA revocation as the service carries it out: proposed by one CA admin, confirmed by another. */
     private void revokeByTwoCaAdmins(CaRegistry registry, String ca, RevocationReason reason) {
-        CaRevocations revocations = new CaRevocations(registry, repository, audit, clock, events::add,
+        CaRevocations revocations = new CaRevocations(registry, repository, new org.egovpki.core.enroll.InMemoryStores(), audit, clock, events::add,
                 new SecondCaAdmin(audit, clock));
         assertThat(revocations.revoke(CA_ADMIN, ca, reason).done()).as("proposed only").isFalse();
         assertThat(revocations.revoke(SECOND_CA_ADMIN, ca, reason).done()).isTrue();

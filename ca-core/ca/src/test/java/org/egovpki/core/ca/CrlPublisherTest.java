@@ -186,7 +186,8 @@ class CrlPublisherTest {
         repository.save(ca.toRecord());
         RecordingAuditLog audit = new RecordingAuditLog();
         List<String> parents = new ArrayList<>();
-        CaRevocations caRevocations = new CaRevocations(new CaRegistry(List.of(root, ca)), repository, audit, clock,
+        CaRevocations caRevocations = new CaRevocations(new CaRegistry(List.of(root, ca)), repository,
+                new org.egovpki.core.enroll.InMemoryStores(), audit, clock,
                 event -> parents.add(((CaRevoked) event).parent()), new SecondCaAdmin(audit, clock));
 
         assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> caRevocations.revoke(EnrollmentFixture.RA_ADMIN,

@@ -29,6 +29,7 @@ import org.egovpki.core.enroll.validation.RegistrationData;
 import org.egovpki.core.operator.Role;
 import org.egovpki.core.enroll.Submission;
 import org.egovpki.core.enroll.SubscriberIds;
+import org.egovpki.core.enroll.validation.CertifiableKeys;
 import org.egovpki.core.enroll.validation.CertificationRequests;
 import org.egovpki.core.enroll.validation.KeyPolicy;
 import org.egovpki.core.event.LifecycleEvent;
@@ -125,12 +126,13 @@ public final class EnrollmentFixture {
     public IssuanceSteps steps(IssuanceObserver observer) {
         return new IssuanceSteps(
                 new IssuanceSteps.Signing(cas, profiles, new EndEntityCertificates(clock), new TestUrls(), random),
-                new IssuanceSteps.Stores(stores, stores, stores), new IssuanceSteps.Links(csrs, revocations(), km),
+                new IssuanceSteps.Stores(stores, stores, stores, stores), new IssuanceSteps.Links(csrs, revocations(), km),
                 audit, events, clock, observer);
     }
 
     public EnrollmentService service(Issuance issuance) {
-        return new EnrollmentService(profiles, stores, stores, issuance, csrs, audit, clock, ZoneId.of("Asia/Shanghai"),
+        return new EnrollmentService(profiles, stores, stores, issuance, csrs,
+                new CertifiableKeys(stores, IssuanceSteps.caKeys(cas)), audit, clock, ZoneId.of("Asia/Shanghai"),
                 random, subscriberIds);
     }
 
@@ -168,7 +170,7 @@ public final class EnrollmentFixture {
      */
     public synchronized RevocationService revocations() {
         if (revocations == null) {
-            revocations = new RevocationService(cas, stores, stores, stores, audit, clock,
+            revocations = new RevocationService(cas, stores, stores, stores, stores, audit, clock,
                     new AttemptLimiter(3, Duration.ofMinutes(15), clock, 10_000), Duration.ofMinutes(5), random,
                     events);
         }

@@ -58,6 +58,14 @@ public enum RevocationReason {
         return rfc5280Name(rfc5280Code);
     }
 
+    /**
+     * Whether this reason says the certified key is compromised (RFC 5280 keyCompromise or
+     * cACompromise): the CA then never certifies that key again ({@link CompromisedKey}).
+     */
+    public boolean compromisesKey() {
+        return rfc5280Code == 1 || rfc5280Code == 2;
+    }
+
     /** Whether a subscriber may give this reason on its own (self-service or a signed request). */
     public boolean subscriberMayGive() {
         return this == HOLDER_REQUEST || this == KEY_COMPROMISE || this == JOB_CHANGE || this == AGREEMENT_ENDED;

@@ -26,6 +26,7 @@ import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
 import org.egovpki.core.audit.AuditLog;
 import org.egovpki.core.certificate.CertificateRecord;
+import org.egovpki.core.enroll.validation.CertifiableKeys;
 import org.egovpki.core.enroll.validation.CertificationRequests;
 import org.egovpki.core.enroll.validation.ParsedCsr;
 import org.egovpki.core.enroll.validation.RegistrationPolicy;
@@ -52,6 +53,7 @@ public final class EnrollmentService {
     private final SubscriberStore subscribers;
     private final Issuance issuance;
     private final CertificationRequests csrs;
+    private final CertifiableKeys keys;
     private final SubjectDnPolicy dnPolicy = new SubjectDnPolicy();
     private final RegistrationPolicy registrationPolicy = new RegistrationPolicy();
     private final AuditLog audit;
@@ -61,13 +63,14 @@ public final class EnrollmentService {
     private final SubscriberIds subscriberIds;
 
     public EnrollmentService(Profiles profiles, RequestStore requests, SubscriberStore subscribers, Issuance issuance,
-                             CertificationRequests csrs, AuditLog audit, Clock clock, ZoneId zone, SecureRandom random,
-                             SubscriberIds subscriberIds) {
+                             CertificationRequests csrs, CertifiableKeys keys, AuditLog audit, Clock clock, ZoneId zone,
+                             SecureRandom random, SubscriberIds subscriberIds) {
         this.profiles = Objects.requireNonNull(profiles, "profiles");
         this.requests = Objects.requireNonNull(requests, "requests");
         this.subscribers = Objects.requireNonNull(subscribers, "subscribers");
         this.issuance = Objects.requireNonNull(issuance, "issuance");
         this.csrs = Objects.requireNonNull(csrs, "csrs");
+        this.keys = Objects.requireNonNull(keys, "keys");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.zone = Objects.requireNonNull(zone, "zone");
@@ -361,6 +364,10 @@ public final class EnrollmentService {
             throw DomainException.badRequest("csr", "csr (a PKCS#10 request, PEM or base64 DER) is required");
         }
         ParsedCsr csr = csrs.parse(s.csr());
+        // A key revoked for compromise, or a CA's, is never certified: refused before anything is stored.
+        keys.refusal(csr.publicKey()).ifPresent(refusal -> {
+            throw DomainException.badRequest("csr", refusal);
+        });
         if (profile.dual() && KeyAlgorithm.of(csr.publicKey()) != KeyAlgorithm.SM2) {
             throw DomainException.badRequest("csr", "profile '" + profile.name() + "' issues dual certificates: the key "
                     + "management centre envelopes the encryption private key to the signing key (GM/T 0009), so the "

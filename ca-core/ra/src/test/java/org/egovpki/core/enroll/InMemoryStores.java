@@ -13,6 +13,8 @@ import org.egovpki.core.DomainException;
 import org.egovpki.core.certificate.CertificateQuery;
 import org.egovpki.core.certificate.CertificateRecord;
 import org.egovpki.core.certificate.CertificateStore;
+import org.egovpki.core.certificate.CompromisedKey;
+import org.egovpki.core.certificate.CompromisedKeyStore;
 import org.egovpki.core.certificate.CertificateStatus;
 import org.egovpki.core.certificate.IssuanceState;
 import org.egovpki.core.certificate.Revocation;
@@ -24,7 +26,7 @@ import org.egovpki.core.profile.CertificateType;
  * Test doubles of the directory stores with the same contracts as the LDAP ones (compare-and-swap
  * state changes, add-fails-if-exists serial reservation); the end-to-end IT runs the real ones.
  */
-public final class InMemoryStores implements RequestStore, CertificateStore, SubscriberStore {
+public final class InMemoryStores implements RequestStore, CertificateStore, SubscriberStore, CompromisedKeyStore {
 
     public final Map<String, EnrollmentRequest> requests = new LinkedHashMap<>();
     public final Map<String, CertificateRecord> certificates = new LinkedHashMap<>();
@@ -39,8 +41,22 @@ public final class InMemoryStores implements RequestStore, CertificateStore, Sub
     public final Map<String, RegistrationData> registrations = new LinkedHashMap<>();
     public final Map<String, String> subscriberKinds = new LinkedHashMap<>();
     public final Map<String, byte[]> envelopedKeys = new LinkedHashMap<>();
+    /** The compromised keys by id, as the entries under ou=compromisedKeys. */
+    public final Map<String, CompromisedKey> compromisedKeys = new LinkedHashMap<>();
     /** How often {@link #register} was called: each call costs a directory two reads at least. */
     public int registerCalls;
+
+    // --- compromised keys ---
+
+    @Override
+    public synchronized Optional<CompromisedKey> byKeyId(String keyId) {
+        return Optional.ofNullable(compromisedKeys.get(keyId));
+    }
+
+    @Override
+    public synchronized void add(CompromisedKey key) {
+        compromisedKeys.putIfAbsent(key.keyId(), key);
+    }
 
     // --- requests ---
 
