@@ -313,6 +313,28 @@ class OpenLdapAccessRulesIT {
     }
 
     @Test
+    void compromisedKeysAreTheCasAloneWithoutARuleOfTheirOwn() throws Exception {
+        String key = "egovCompromisedKeyId=" + "ab".repeat(32) + ",ou=compromisedKeys," + BASE;
+        Entry entry = new Entry(key, List.of(new Attribute("objectClass", "top", "egovCompromisedKey"),
+                new Attribute("egovCompromisedKeyId", "ab".repeat(32)), new Attribute("egovCertificateId", "ca-1f"),
+                new Attribute("egovRevocationTime", "20261121080000Z"),
+                new Attribute("egovRevocationReason", "keyCompromise")));
+        assertRefused(() -> operator.add(entry));
+        ca.add(entry);
+        assertThat(ca.getEntry(key)).isNotNull();
+        try (LDAPConnection anonymous = slapd.anonymous(); LDAPConnection km = slapd.bind(KM, PASSWORD)) {
+            for (LDAPConnection other : List.of(anonymous, operator, km)) {
+                assertThat(other.getEntry(key)).isNull();
+                assertThat(other.search("ou=compromisedKeys," + BASE, SearchScope.ONE, "(objectClass=*)")
+                        .getEntryCount()).isZero();
+            }
+            assertRefused(() -> operator.delete(key));
+            assertRefused(() -> km.delete(key));
+        }
+        assertThat(ca.getEntry(key)).as("still there").isNotNull();
+    }
+
+    @Test
     void theCaAccountWritesEverywhereButOuKmWhichIsTheKmAccountsAlone() throws Exception {
         ca.modify(TARGET, new Modification(ModificationType.REPLACE, "description", "written by the CA"));
         Entry escrow = new Entry("ou=escrow-test,ou=km," + BASE, List.of(
