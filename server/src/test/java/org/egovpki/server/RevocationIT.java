@@ -152,6 +152,7 @@ class RevocationIT {
         Path partitionPem = write("ec-partition.pem", Pem.crl(partition).getBytes(StandardCharsets.US_ASCII));
         assertThat(Tools.run("openssl", "verify", "-crl_check", "-CRLfile", partitionPem.toString(), "-CAfile",
                 chain.toString(), leaf.toString())).contains("certificate revoked");
+        theCompromisedKeyIsNeverCertifiedAgain(key);
         try (LDAPConnection anonymous = server.anonymous()) {
             SearchResultEntry published = anonymous.getEntry("cn=shard-" + shard + ",cn=ec-issuing,ou=CAs,o=egov-pki,c=CN",
                     "certificateRevocationList;binary");
@@ -310,6 +311,29 @@ class RevocationIT {
     // --- helpers ---
 
     /** The real CLI against the running server, as the CA admin. */
+    /**
+     * After the revocation for key compromise, a new application over the same key — another device,
+     * a new request — is refused at once (400, field csr) and nothing is stored; the key's entry is
+     * in the directory for the CA's account only.
+     */
+    private static void theCompromisedKeyIsNeverCertifiedAgain(KeyPair key) throws Exception {
+        int requestsBefore = api.json("admin", "/api/v1/requests").path("requests").size();
+        HttpResponse<byte[]> again = api.postJson("clerk1", "/api/v1/requests",
+                deviceApplication(key, "www.again.example.gov.cn"));
+        assertThat(again.statusCode()).as(ApiClient.text(again)).isEqualTo(400);
+        JsonNode error = ApiClient.JSON.readTree(again.body());
+        assertThat(error.toString()).contains("csr").contains("key compromise").contains("generate a new key pair");
+        assertThat(api.json("admin", "/api/v1/requests").path("requests").size()).as("nothing stored")
+                .isEqualTo(requestsBefore);
+        String keyId = org.egovpki.core.certificate.CompromisedKey.keyId(
+                org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(key.getPublic().getEncoded()));
+        String entry = "egovCompromisedKeyId=" + keyId + ",ou=compromisedKeys,o=egov-pki,c=CN";
+        try (LDAPConnection ca = server.caService(); LDAPConnection anonymous = server.anonymous()) {
+            assertThat(ca.getEntry(entry)).as("recorded by the revocation").isNotNull();
+            assertThat(anonymous.getEntry(entry)).as("not public").isNull();
+        }
+    }
+
     private static ServerProcess cli(String... args) throws Exception {
         Path passwordFile = tmp.resolve("password");
         java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(args));

@@ -67,8 +67,9 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>{@link #check}: the request may still be issued (profile, CA not revoked, DN not taken by
  *       another subscriber meanwhile, registration data not another's, the registered name not
- *       changed by anything but a modification, a replacement's original
- *       not expired); the CSR is parsed and the DN policy applied once for all its certificates;</li>
+ *       changed by anything but a modification, a replacement's original not expired, the key neither
+ *       known compromised nor a CA's — {@link CertifiableKeys}); the CSR is parsed and the DN policy
+ *       applied once for all its certificates;</li>
  *   <li>per certificate of the profile, in order — {@link #intent}: draw a random serial, build the
  *       exact TBSCertificate and store it as an INTENT record (the directory refuses a second record
  *       for the same issuer and serial, so a serial is never used twice); {@link #sign} it (memory
