@@ -3,6 +3,10 @@ package org.egovpki.core.certificate;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.RSAPublicKey;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.egovpki.core.x509.Fingerprints;
 
@@ -37,12 +41,21 @@ public record CompromisedKey(String keyId, String issuer, String serialHex, Inst
     /**
      * The identity of a public key: the SHA-256 of its subjectPublicKey BIT STRING's bytes (RFC 5280
      * §4.2.1.2 method 1, with SHA-256), lower-case hex. Not of the whole SubjectPublicKeyInfo: an RSA
-     * key's algorithm parameters may be NULL or absent, two encodings of one key; the key bytes
-     * themselves have one encoding for every key the {@code KeyPolicy} accepts (an uncompressed EC
-     * point, a DER RSAPublicKey).
+     * key's algorithm parameters may be NULL or absent, two encodings of one key. The key bytes have
+     * one encoding for every EC and SM2 key the {@code KeyPolicy} accepts (an uncompressed point); an
+     * RSAPublicKey is hashed as DER, re-encoded, since a parser that takes BER (a long-form length)
+     * would otherwise let one RSA key have two ids.
      */
     public static String keyId(SubjectPublicKeyInfo key) {
-        return Fingerprints.sha256Hex(key.getPublicKeyData().getBytes());
+        byte[] bytes = key.getPublicKeyData().getBytes();
+        if (PKCSObjectIdentifiers.rsaEncryption.equals(key.getAlgorithm().getAlgorithm())) {
+            try {
+                bytes = RSAPublicKey.getInstance(ASN1Primitive.fromByteArray(bytes)).getEncoded(ASN1Encoding.DER);
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                // Not an RSAPublicKey at all: its bytes as they are (KeyPolicy refuses such a key anyway).
+            }
+        }
+        return Fingerprints.sha256Hex(bytes);
     }
 
     /** The id of the key {@code certificateDer} certifies. */
