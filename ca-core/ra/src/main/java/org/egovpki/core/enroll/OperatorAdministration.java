@@ -115,7 +115,7 @@ public final class OperatorAdministration {
         if (accounts.account(uid).isPresent()) {
             throw DomainException.conflict("an operator with login '" + uid + "' exists already");
         }
-        DualControl.Answer answer = secondAdmin.ask(actor, uid, "create operator " + uid.toLowerCase(java.util.Locale.ROOT),
+        DualControl.Answer answer = secondAdmin.ask(actor, uid, null, "create operator " + uid.toLowerCase(java.util.Locale.ROOT),
                 "name '" + checkedName + "', roles " + sorted(granted));
         if (!answer.confirmed()) {
             return new DualControl.Outcome<>(answer.proposal(), null);
@@ -157,7 +157,8 @@ public final class OperatorAdministration {
         }
         DualControl.Proposal proposal = null;
         if (!target.operator().roles().containsAll(granted)) {
-            DualControl.Answer answer = secondAdmin.ask(actor, target.operator().dn(), "change the roles of operator "
+            DualControl.Answer answer = secondAdmin.ask(actor, target.operator().dn(), target.operator(),
+                    "change the roles of operator "
                     + target.uid().toLowerCase(java.util.Locale.ROOT), "roles " + sorted(granted));
             if (!answer.confirmed()) {
                 return new DualControl.Outcome<>(answer.proposal(), null);
@@ -204,7 +205,8 @@ public final class OperatorAdministration {
         requireManager(actor, "reset passwords");
         OperatorAccount target = existing(uid);
         refuseSelf(actor, target, "reset its own password", "change it with the old one (egov-pki operator passwd)");
-        DualControl.Answer answer = secondAdmin.ask(actor, target.operator().dn(), "reset the password of operator "
+        DualControl.Answer answer = secondAdmin.ask(actor, target.operator().dn(), target.operator(),
+                "reset the password of operator "
                 + target.uid().toLowerCase(java.util.Locale.ROOT), "");
         if (!answer.confirmed()) {
             return new DualControl.Outcome<>(answer.proposal(), null);

@@ -123,7 +123,8 @@ public final class OperatorCertificates {
         }
         DualControl.Proposal proposal = null;
         if (!actor.isSamePersonAs(target.operator().dn())) {
-            DualControl.Answer answer = secondAdmin.ask(actor, target.operator().dn(), "bind a certificate to operator "
+            DualControl.Answer answer = secondAdmin.ask(actor, target.operator().dn(), target.operator(),
+                    "bind a certificate to operator "
                     + target.uid().toLowerCase(java.util.Locale.ROOT), "certificate " + record.id());
             if (!answer.confirmed()) {
                 return new DualControl.Outcome<>(answer.proposal(), null);

@@ -17,9 +17,10 @@ import org.egovpki.core.operator.SeparationOfDuties;
  * resetting its password, binding a certificate to it — done only when two security admins (or
  * super admins) ask for exactly the same ({@link DualControl}, audited as
  * {@link AuditEventType#OPERATOR_CHANGE_PROPOSED}; 003 §5.2.2). A proposer disabled or no longer a
- * security admin when the second comes no longer counts. Where no other enabled security admin exists
- * the call is refused at once, naming the local bootstrap that creates one, rather than leaving a
- * proposal nobody can take up. Thread-safe.
+ * security admin when the second comes no longer counts. Where no other enabled security admin could
+ * confirm — none but the caller and the operator the change concerns, who may not confirm a change
+ * to itself — the call is refused at once, naming the local bootstrap that creates one, rather than
+ * leaving a proposal nobody can take up. Thread-safe.
  */
 final class SecondSecurityAdmin {
 
@@ -40,18 +41,29 @@ final class SecondSecurityAdmin {
      * Proposes or confirms; call once every other check of the change has passed.
      *
      * @param subject   the operator's DN (or login, before it exists), for the audit trail
+     * @param target    the operator the change is made to, which may not confirm a change to itself
+     *                  (it may not reset its own password, change its own roles or replace its own
+     *                  certificate); {@code null} for a creation
      * @param operation the change and its operator, the key proposals are kept by
      * @param terms     what both must agree on, "" for nothing more than the operation
      * @throws DomainException CONFLICT where no other security admin could confirm, or as
      *     {@link DualControl#ask} refuses
      */
-    DualControl.Answer ask(Operator actor, String subject, String operation, String terms) {
+    DualControl.Answer ask(Operator actor, String subject, Operator target, String operation, String terms) {
         boolean another = accounts.list().stream().anyMatch(a -> a.enabled()
-                && !actor.isSamePersonAs(a.operator().dn()) && SeparationOfDuties.managesOperators(a.operator()));
+                && !actor.isSamePersonAs(a.operator().dn())
+                && (target == null || !target.isSamePersonAs(a.operator().dn()))
+                && SeparationOfDuties.managesOperators(a.operator()));
         if (!another) {
+            // The operator a change concerns may not confirm it (no change to oneself), so with two security
+            // admins one of them cannot have its password reset or certificate replaced: say so now.
+            String others = target != null && SeparationOfDuties.managesOperators(target)
+                    ? "and the only enabled ones are operator '" + actor.uid() + "' and operator '" + target.uid()
+                            + "', whom it concerns and who may not confirm a change to itself"
+                    : "and operator '" + actor.uid() + "' is the only enabled one";
             DomainException refusal = DomainException.conflict(operation + " needs a second security admin, another "
-                    + "person, and operator '" + actor.uid() + "' is the only enabled one: create another on the CA "
-                    + "host with egov-pki operator add --role SECURITY_ADMIN (docs/operations.md, \"Managing operators\")");
+                    + "person, " + others + ": create another on the CA host with egov-pki operator add --role "
+                    + "SECURITY_ADMIN (docs/operations.md, \"Managing operators\")");
             audit.record(AuditEvent.failure(clock.instant(), AuditEventType.OPERATOR_CHANGE_REFUSED, actor.dn(),
                     List.of(subject), Map.of("action", operation, "reason", refusal.getMessage())));
             throw refusal;

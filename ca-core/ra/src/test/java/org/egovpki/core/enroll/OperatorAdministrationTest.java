@@ -304,6 +304,30 @@ class OperatorAdministrationTest {
         assertThat(last().type()).isEqualTo(AuditEventType.OPERATOR_CHANGE_REFUSED);
     }
 
+    /**
+     * With two security admins, one cannot confirm a change to itself: a proposal to reset its password
+     * or give it a role could never be confirmed, so it is refused at once, naming the local bootstrap,
+     * rather than answered 202 and left to lapse. A third security admin makes it possible.
+     */
+    @Test
+    void aChangeToTheOnlyOtherSecurityAdminIsRefusedAtOnceSinceItCannotConfirmItself() {
+        int events = audit.size();
+
+        assertThatThrownBy(() -> admin.resetPassword(second, "sec1"))
+                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.kind())
+                        .isEqualTo(DomainException.Kind.CONFLICT))
+                .hasMessageContaining("operator 'sec1', whom it concerns").hasMessageContaining("egov-pki operator add");
+        assertThatThrownBy(() -> admin.changeRoles(second, "sec1", EnumSet.of(Role.SECURITY_ADMIN, Role.SUPER_ADMIN)))
+                .hasMessageContaining("whom it concerns");
+        assertThat(audit.subList(events, audit.size())).extracting(AuditEvent::type)
+                .containsOnly(AuditEventType.OPERATOR_CHANGE_REFUSED);
+
+        Operator third = accounts.create("sec3", "Security 3", EnumSet.of(Role.SECURITY_ADMIN),
+                "Secret123".toCharArray(), false, T0).operator();
+        assertThat(admin.resetPassword(second, "sec1").done()).as("proposed").isFalse();
+        assertThat(admin.resetPassword(third, "sec1").done()).as("confirmed by the third").isTrue();
+    }
+
     @Test
     void aProposerDisabledMeanwhileNoLongerCountsAndTheSecondCallBecomesTheProposal() {
         accounts.create("sec2", "Security 2", EnumSet.of(Role.SECURITY_ADMIN), "Secret123".toCharArray(), false, T0);
