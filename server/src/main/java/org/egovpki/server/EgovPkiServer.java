@@ -305,6 +305,11 @@ public final class EgovPkiServer implements AutoCloseable {
         if (recovery.completed() > 0) {
             LOG.warn("Finished {} issuance(s) a previous run left half-done", recovery.completed());
         }
+        if (!recovery.refused().isEmpty()) {
+            LOG.warn("Start-up recovery REJECTED {} approved request(s) the issuance now refuses ({}); the reasons are "
+                    + "in the log above, in each request's decision note and in the audit trail", recovery.refused().size(),
+                    String.join(", ", recovery.refused()));
+        }
         if (!recovery.failed().isEmpty()) {
             refuseToStart(data, "start-up recovery could not finish " + recovery.failed().size()
                     + " approved issuance(s) (request(s) " + String.join(", ", recovery.failed()) + "; the reasons are "

@@ -96,16 +96,20 @@ public final class Issuer implements Issuance {
     /**
      * What start-up recovery did: the requests it completed, the ids of those it could not finish
      * (they stay {@code APPROVED}; each failure is logged and audited), and the ids of those it left
-     * alone because they were approved within the recovery grace (another process may be issuing them).
+     * alone because they were approved within the recovery grace (another process may be issuing them),
+     * and the ids of those the issuance refused for good — a rule they no longer meet, e.g. a key
+     * reported compromised or another name since their approval: {@code REJECTED} with the reason,
+     * audited, and nothing to retry, so they do not stop a start.
      */
-    public record Recovery(int completed, List<String> failed, List<String> leftToOthers) {
+    public record Recovery(int completed, List<String> failed, List<String> leftToOthers, List<String> refused) {
         public Recovery {
             failed = List.copyOf(failed);
             leftToOthers = List.copyOf(leftToOthers);
+            refused = List.copyOf(refused);
         }
 
         public Recovery(int completed, List<String> failed) {
-            this(completed, failed, List.of());
+            this(completed, failed, List.of(), List.of());
         }
     }
 
@@ -119,6 +123,7 @@ public final class Issuer implements Issuance {
         int completed = 0;
         List<String> failed = new ArrayList<>();
         List<String> left = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
         Instant recentSince = clock.instant().minus(recoveryGrace);
         for (EnrollmentRequest request : requests.findByState(RequestState.APPROVED, 10_000)) {
             if (!recoveryGrace.isZero() && request.decidedAt() != null && request.decidedAt().isAfter(recentSince)) {
@@ -137,17 +142,34 @@ public final class Issuer implements Issuance {
                         List.of(request.id()), Map.of("certificates", Integer.toString(Math.max(1, certificates)))));
                 completed++;
             } catch (RuntimeException e) {
-                LOG.error("Recovery of request {} failed: {}; it stays APPROVED and is retried at the next start",
-                        request.id(), e.getMessage());
                 audit.record(AuditEvent.failure(clock.instant(), AuditEventType.ISSUANCE_RECOVERED, AuditEvent.SYSTEM,
                         List.of(request.id()), Map.of("error", DomainException.describe(e))));
-                failed.add(request.id());
+                if (refusedAtIssuance(request.id())) {
+                    // The check step refused it (a rule it no longer meets: a compromised key, another
+                    // name) and wrote REJECTED with the reason: finished, nothing is left to retry.
+                    LOG.warn("Recovery found request {} refused at issuance and REJECTED it: {}", request.id(),
+                            e.getMessage());
+                    refused.add(request.id());
+                } else {
+                    LOG.error("Recovery of request {} failed: {}; it stays APPROVED and is retried at the next start",
+                            request.id(), e.getMessage());
+                    failed.add(request.id());
+                }
             }
         }
         if (!left.isEmpty()) {
             LOG.info("Recovery left {} request(s) approved within the last {} alone: another CA process may be "
                     + "issuing them ({})", left.size(), recoveryGrace, left);
         }
-        return new Recovery(completed, failed, left);
+        return new Recovery(completed, failed, left, refused);
+    }
+
+    /** Whether a request recovery could not finish is no longer APPROVED: the issuance refused it for good. */
+    private boolean refusedAtIssuance(String requestId) {
+        try {
+            return requests.find(requestId).map(r -> r.state() == RequestState.REJECTED).orElse(false);
+        } catch (RuntimeException e) {
+            return false; // the directory failing as well: unfinished, retried at the next start
+        }
     }
 }

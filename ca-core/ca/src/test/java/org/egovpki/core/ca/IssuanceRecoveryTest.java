@@ -42,8 +42,8 @@ class IssuanceRecoveryTest {
     /**
      * A request approved by an earlier version that would rename a registered person, found
      * APPROVED at start-up: recovery's issuance refuses it like any other (REJECTED, nothing
-     * registered or signed) and reports it among the requests it could not finish; the next start
-     * no longer finds it APPROVED.
+     * registered or signed) and reports it as refused — finished, not among the requests it could
+     * not finish, which would stop the start.
      */
     @Test
     void recoveryRejectsAnApprovedRequestThatWouldRenameARegisteredSubscriber() {
@@ -60,11 +60,12 @@ class IssuanceRecoveryTest {
 
         Issuer.Recovery recovery = f.issuer(IssuanceObserver.NONE).recoverAll();
 
-        assertThat(recovery.failed()).containsExactly(other.id());
+        assertThat(recovery.failed()).as("nothing left unfinished").isEmpty();
+        assertThat(recovery.refused()).containsExactly(other.id());
         assertThat(f.stores.find(other.id()).orElseThrow().state()).isEqualTo(RequestState.REJECTED);
         assertThat(f.stores.findByRequest(other.id())).isEmpty();
         assertThat(f.stores.registrations.get(zhang.subscriberId())).isEqualTo(before);
-        assertThat(f.issuer(IssuanceObserver.NONE).recoverAll().failed()).as("the next start").isEmpty();
+        assertThat(f.issuer(IssuanceObserver.NONE).recoverAll().refused()).as("the next start").isEmpty();
     }
 
     @ParameterizedTest(name = "crash after {0}")

@@ -364,10 +364,7 @@ public final class EnrollmentService {
             throw DomainException.badRequest("csr", "csr (a PKCS#10 request, PEM or base64 DER) is required");
         }
         ParsedCsr csr = csrs.parse(s.csr());
-        // A key revoked for compromise, or a CA's, is never certified: refused before anything is stored.
-        keys.refusal(csr.publicKey()).ifPresent(refusal -> {
-            throw DomainException.badRequest("csr", refusal);
-        });
+        requireCertifiableKey(csr);
         if (profile.dual() && KeyAlgorithm.of(csr.publicKey()) != KeyAlgorithm.SM2) {
             throw DomainException.badRequest("csr", "profile '" + profile.name() + "' issues dual certificates: the key "
                     + "management centre envelopes the encryption private key to the signing key (GM/T 0009), so the "
@@ -412,6 +409,18 @@ public final class EnrollmentService {
                     + "' already belongs to another subscriber; add a distinguishing attribute (e.g. an OU or L) "
                     + "to the DN and submit again", "subject");
         }
+    }
+
+    /**
+     * A key revoked for compromise, or a CA's, is never certified ({@link CertifiableKeys}): refused
+     * (400, field {@code csr}) before anything is stored. Asked of every application, and by
+     * {@link LifecycleService} of every renewal, rekey and replacement, so the operator hears it when
+     * entering the request rather than when it is refused at issuance.
+     */
+    void requireCertifiableKey(ParsedCsr csr) {
+        keys.refusal(csr.publicKey()).ifPresent(refusal -> {
+            throw DomainException.badRequest("csr", refusal);
+        });
     }
 
     /**

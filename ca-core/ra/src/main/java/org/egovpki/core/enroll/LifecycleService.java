@@ -224,6 +224,7 @@ public final class LifecycleService {
             authorise(kind, operator);
             original = existing(issuerName, serial);
             ParsedCsr csr = check.accept(original);
+            enrollment.requireCertifiableKey(csr);
             EnrollmentRequest before = originalRequest(original);
             requireSameSubject(csr, original, before);
             // The original request's data go back on the registration at issuance: never a former name.
