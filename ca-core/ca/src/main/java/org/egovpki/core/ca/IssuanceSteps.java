@@ -349,8 +349,20 @@ public final class IssuanceSteps {
                 return job.withSigned(published.get());
             }
         }
-        X509Certificate certificate = certificates.sign(EndEntityCertificates.parseTbs(current.tbsDer()),
-                job.currentCa().signer());
+        TBSCertificate tbs = EndEntityCertificates.parseTbs(current.tbsDer());
+        if (job.recovering()) {
+            // Recovery skips the check (the request was checked when first issued), but the key may have
+            // been revoked for compromise since the intent was written — a crash, then a report before the
+            // next start, or another CA process's recovery after the grace. Never sign it then.
+            Optional<String> keyRefusal = keys.refusal(tbs.getSubjectPublicKeyInfo());
+            if (keyRefusal.isPresent()) {
+                store.update(current.inState(IssuanceState.VOID));
+                audit.record(AuditEvent.failure(clock.instant(), AuditEventType.ISSUANCE_VOIDED, AuditEvent.SYSTEM,
+                        List.of(job.request().id(), current.id()), Map.of("reason", keyRefusal.get())));
+                throw refuseAtIssuance(job.request(), job.actor(), keyRefusal.get(), "csr");
+            }
+        }
+        X509Certificate certificate = certificates.sign(tbs, job.currentCa().signer());
         observer.reached(IssuanceStep.SIGNED, current);
         return job.withSigned(encoded(certificate));
     }

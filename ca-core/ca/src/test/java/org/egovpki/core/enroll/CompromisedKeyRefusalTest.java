@@ -135,6 +135,43 @@ class CompromisedKeyRefusalTest {
         assertThat(again.serial()).isNotEqualTo(first.serial());
     }
 
+    /**
+     * Probe: an issuance that crashed after its intent was written, over a key reported compromised
+     * before the next start (or before another CA process's recovery took it up). Recovery skipped
+     * the check and signed the intent: the compromised key was certified again. Recovery must
+     * refuse it as the check would: the intent voided, the request REJECTED, nothing signed.
+     */
+    @ParameterizedTest(name = "crash after {0}")
+    @EnumSource(value = org.egovpki.core.ca.IssuanceStep.class, names = {"INTENT_WRITTEN", "SIGNED"})
+    void recoveryNeverSignsAnIntentWhoseKeyWasRevokedForCompromiseMeanwhile(org.egovpki.core.ca.IssuanceStep crashAfter) {
+        KeyPair key = f.sm2();
+        CertificateRecord first = issue(person("Zhang San", "11010519491231002X", key));
+        EnrollmentService crashing = f.service(f.issuer((step, record) -> {
+            if (step == crashAfter) {
+                throw new IllegalStateException("crash");
+            }
+        }));
+        EnrollmentRequest waiting = crashing.submit(EnrollmentFixture.CLERK, person("Li Si", "110105198001010016", key));
+        assertThatThrownBy(() -> crashing.approve(EnrollmentFixture.REVIEWER, waiting.id()))
+                .hasMessageContaining("crash");
+        assertThat(f.stores.findByRequest(waiting.id())).hasSize(1);
+        f.revocations().revokeByOperator(EnrollmentFixture.RA_ADMIN, CA, first.serial(),
+                RevocationReason.KEY_COMPROMISE, Requester.SUBSCRIBER, null);
+
+        org.egovpki.core.ca.Issuer.Recovery recovery = f.issuer(org.egovpki.core.ca.IssuanceObserver.NONE).recoverAll();
+
+        assertThat(recovery.failed()).containsExactly(waiting.id());
+        assertThat(enrollment.get(waiting.id()).state()).isEqualTo(RequestState.REJECTED);
+        assertThat(f.stores.findByRequest(waiting.id())).as("the intent voided, never signed")
+                .allSatisfy(r -> {
+                    assertThat(r.certificateDer()).isNull();
+                    assertThat(r.issuanceState()).isEqualTo(org.egovpki.core.certificate.IssuanceState.VOID);
+                });
+        assertThat(f.stores.published.getOrDefault(waiting.subscriberId(), List.of())).isEmpty();
+        assertThat(f.issuer(org.egovpki.core.ca.IssuanceObserver.NONE).recoverAll().failed()).as("the next start")
+                .isEmpty();
+    }
+
     private CertificateRecord issue(Submission submission) {
         EnrollmentRequest submitted = enrollment.submit(EnrollmentFixture.CLERK, submission);
         EnrollmentRequest issued = enrollment.approve(EnrollmentFixture.REVIEWER, submitted.id());
