@@ -182,6 +182,8 @@ public final class EnrollmentService {
         try {
             checkReviewer(reviewer, request, "approve");
             requireSameIdentity(request.subscriberId(), request.kind(), request.type(), request.registration());
+            requireRegisteredName(request.subscriberId(), request.kind(), request.type(), request.registration(),
+                    request.subjectDn());
             requireDnFree(request.subjectDn(), request.subscriberId());
             return decideApproval(request, reviewer, context);
         } catch (DomainException e) {
@@ -384,6 +386,8 @@ public final class EnrollmentService {
                 : subscriberId(s.subscriberId(), registration, type, canonical);
         requireSameIdentity(subscriberId, original == null ? RequestKind.NEW : RequestKind.MODIFICATION, type,
                 registration);
+        requireRegisteredName(subscriberId, original == null ? RequestKind.NEW : RequestKind.MODIFICATION, type,
+                registration, canonical);
         requireDnFree(canonical, subscriberId);
         Instant now = clock.instant();
         String challengeHash = phrase != null ? ChallengePhrases.hash(phrase, random) : inheritedHash;
@@ -442,6 +446,27 @@ public final class EnrollmentService {
                 });
         SubscriberIdentity.nameConflict(kind, type, existing.get().registration(), registration)
                 .ifPresent(refusal -> {
+                    throw new DomainException(DomainException.Kind.CONFLICT, refusal.message(), refusal.field());
+                });
+    }
+
+    /**
+     * A new application under an RA-chosen subscriber id: the subscriber its documents name (the keyed id
+     * derived from the ID document, USCC or organisation code) must not be registered under another name
+     * either, else a fresh id would give a registered ID number a second subscriber, and a certificate,
+     * under another name.
+     */
+    private void requireRegisteredName(String subscriberId, RequestKind kind, CertificateType type,
+                                       RegistrationData registration, String canonicalDn) {
+        if (kind != RequestKind.NEW || type == CertificateType.DEVICE) {
+            return;
+        }
+        String derived = subscriberIds.derive(type, registration, canonicalDn);
+        if (derived.equals(subscriberId)) {
+            return; // asked already by requireSameIdentity
+        }
+        subscribers.registrationOf(derived).flatMap(existing -> SubscriberIdentity.nameConflict(kind, type,
+                existing.registration(), registration)).ifPresent(refusal -> {
                     throw new DomainException(DomainException.Kind.CONFLICT, refusal.message(), refusal.field());
                 });
     }
