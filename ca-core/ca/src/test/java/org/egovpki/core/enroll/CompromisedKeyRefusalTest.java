@@ -97,31 +97,6 @@ class CompromisedKeyRefusalTest {
                 .satisfies(e -> assertThat(e.outcome()).isEqualTo(AuditOutcome.FAILURE));
     }
 
-    /**
-     * A renewal certifies its original's key again: when another certificate over that key was revoked
-     * for compromise, the renewal is refused as it is entered (not stored, then rejected at issuance).
-     */
-    @org.junit.jupiter.api.Test
-    void aRenewalOverAKeyRevokedForCompromiseIsRefusedWhenEnteredAndStoresNothing() {
-        KeyPair key = f.sm2();
-        CertificateRecord kept = issue(person("Zhang San", "11010519491231002X", key));
-        CertificateRecord sibling = issue(person("Li Si", "110105198001010016", key));
-        f.revocations().revokeByOperator(EnrollmentFixture.RA_ADMIN, CA, sibling.serial(),
-                RevocationReason.KEY_COMPROMISE, Requester.SUBSCRIBER, null);
-        f.clock.set(kept.notAfter().minus(java.time.Duration.ofDays(10)));
-        int requests = f.stores.requests.size();
-
-        assertThatThrownBy(() -> f.lifecycle(f.issuer(org.egovpki.core.ca.IssuanceObserver.NONE))
-                .renew(EnrollmentFixture.CLERK, CA, kept.serial(),
-                        EnrollmentFixture.csr(key, "CN=Zhang San,O=Test Bureau,C=CN")))
-                .isInstanceOfSatisfying(DomainException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(DomainException.Kind.BAD_REQUEST);
-                    assertThat(e.field()).isEqualTo("csr");
-                })
-                .hasMessageContaining("key compromise").hasMessageContaining(sibling.serialHex());
-        assertThat(f.stores.requests).as("no renewal stored").hasSize(requests);
-    }
-
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = RevocationReason.class, names = {"HOLDER_REQUEST", "JOB_CHANGE", "AGREEMENT_ENDED"})
     void aKeyRevokedForAnotherCauseMayBeCertifiedAgain(RevocationReason cause) {
@@ -160,7 +135,8 @@ class CompromisedKeyRefusalTest {
 
         org.egovpki.core.ca.Issuer.Recovery recovery = f.issuer(org.egovpki.core.ca.IssuanceObserver.NONE).recoverAll();
 
-        assertThat(recovery.failed()).containsExactly(waiting.id());
+        assertThat(recovery.failed()).as("finished: nothing to retry").isEmpty();
+        assertThat(recovery.refused()).containsExactly(waiting.id());
         assertThat(enrollment.get(waiting.id()).state()).isEqualTo(RequestState.REJECTED);
         assertThat(f.stores.findByRequest(waiting.id())).as("the intent voided, never signed")
                 .allSatisfy(r -> {

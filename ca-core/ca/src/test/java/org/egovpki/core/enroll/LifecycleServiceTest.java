@@ -362,6 +362,41 @@ class LifecycleServiceTest {
         assertThat(keptModified.state()).isEqualTo(RequestState.ISSUED);
     }
 
+    /**
+     * Probe: a renewal, rekey or replacement whose CSR carries a key revoked for key compromise (in a
+     * sibling certificate) was stored first and refused only by the issuance's check — a REJECTED
+     * request left behind, and a replacement waiting SUBMITTED in the reviewers' queue. Like a new
+     * application and a modification, it is refused before anything is written.
+     */
+    @Test
+    void aRenewalRekeyOrReplacementOverACompromisedKeyIsRefusedBeforeAnythingIsWritten() {
+        KeyPair shared = f.sm2();
+        CertificateRecord kept = issuePersonal(shared);
+        CertificateRecord sibling = issuePersonal(shared);
+        KeyPair burntKey = f.sm2();
+        CertificateRecord burnt = issuePersonal(burntKey);
+        f.revocations().revokeByOperator(EnrollmentFixture.RA_ADMIN, CA, sibling.serial(),
+                RevocationReason.KEY_COMPROMISE, Requester.SUBSCRIBER, null);
+        f.revocations().revokeByOperator(EnrollmentFixture.RA_ADMIN, CA, burnt.serial(),
+                RevocationReason.KEY_COMPROMISE, Requester.SUBSCRIBER, null);
+        f.clock.set(kept.notAfter().minus(Duration.ofDays(10)));
+        int requestsBefore = f.stores.requests.size();
+        int recordsBefore = f.stores.certificates.size();
+
+        DomainException renewal = assertRefused(() -> lifecycle.renew(EnrollmentFixture.CLERK, CA, kept.serial(),
+                EnrollmentFixture.csr(shared, SUBJECT)), DomainException.Kind.BAD_REQUEST, "key compromise");
+        byte[] burntCsr = EnrollmentFixture.csr(burntKey, SUBJECT);
+        DomainException rekey = assertRefused(() -> lifecycle.rekey(EnrollmentFixture.CLERK, CA, kept.serial(),
+                burntCsr, proof(kept, shared, burntCsr)), DomainException.Kind.BAD_REQUEST, "key compromise");
+        DomainException replacement = assertRefused(() -> lifecycle.replace(EnrollmentFixture.RA_ADMIN, CA,
+                kept.serial(), burntCsr, "USB key lost"), DomainException.Kind.BAD_REQUEST, "key compromise");
+
+        assertThat(List.of(renewal.field(), rekey.field(), replacement.field())).containsOnly("csr");
+        assertThat(f.stores.requests).as("no request left behind").hasSize(requestsBefore);
+        assertThat(f.stores.certificates).as("no record left behind").hasSize(recordsBefore);
+        assertThat(stored(kept).status()).isEqualTo(CertificateStatus.VALID);
+    }
+
     // --- replacement ---
 
     @Test
