@@ -43,10 +43,12 @@ import picocli.CommandLine.Option;
  *       directory, so only someone who can read the data directory (the CA's own host account) can
  *       use it — that is how the first security admin comes to exist. It applies the same
  *       separation of duties as every other channel.</li>
- *   <li>{@code list}, {@code roles}, {@code disable}, {@code enable}, {@code reset-password} (a
- *       security admin's) and {@code passwd} (any operator's own password) go through the running
- *       server's API ({@code /api/v1/operators}) as the operator given by {@code --user} and
- *       {@code --password-file}; exit codes are {@link ApiClient}'s.</li>
+ *   <li>{@code list}, {@code roles}, {@code disable}, {@code enable}, {@code reset-password},
+ *       {@code bind-certificate} (a security admin's; a reset, a role added and a binding to another
+ *       operator take two security admins, the first run printing the proposal) and {@code passwd}
+ *       (any operator's own password) go through the running server's API ({@code /api/v1/operators})
+ *       as the operator given by {@code --user} and {@code --password-file}; exit codes are
+ *       {@link ApiClient}'s.</li>
  * </ul>
  */
 @Command(name = "operator", mixinStandardHelpOptions = true, description = "Manage operators.",
@@ -105,7 +107,9 @@ final class OperatorCommand implements Runnable {
     }
 
     @Command(name = "roles", mixinStandardHelpOptions = true,
-            description = "Replace an operator's roles with the ones given (security admin; not one's own).")
+            description = "Replace an operator's roles with the ones given (security admin; not one's own). A set that "
+                    + "adds a role needs two security admins: the first run prints PROPOSED, a second security admin "
+                    + "running the same command within the hour carries it out.")
     static final class Roles extends OneOperator {
         @Option(names = "--role", required = true, description = "role, repeatable: ${COMPLETION-CANDIDATES}")
         List<Role> roles;
@@ -138,8 +142,9 @@ final class OperatorCommand implements Runnable {
     }
 
     @Command(name = "reset-password", mixinStandardHelpOptions = true,
-            description = "Give an operator a generated one-time password, printed once; it must change it at its "
-                    + "next login (security admin; not one's own).")
+            description = "Give an operator a generated one-time password; it must change it at its next login "
+                    + "(two security admins, not one's own: the first run prints PROPOSED, the second security admin's "
+                    + "same command within the hour resets it and alone gets the password, printed once).")
     static final class ResetPassword extends OneOperator {
         @Override
         public Integer call() {
@@ -171,7 +176,8 @@ final class OperatorCommand implements Runnable {
 
     @Command(name = "bind-certificate", mixinStandardHelpOptions = true,
             description = "Bind an operator certificate issued by this CA (the operator profile) to an operator: its "
-                    + "second login factor (security admin; one's own only while none is bound).")
+                    + "second login factor (one's own, alone, only while none is bound; to another operator, two "
+                    + "security admins: the first run prints PROPOSED, a second's same command binds it).")
     static final class BindCertificate extends OneOperator {
         @Option(names = "--certificate", required = true, paramLabel = "FILE",
                 description = "the operator certificate, PEM or DER")

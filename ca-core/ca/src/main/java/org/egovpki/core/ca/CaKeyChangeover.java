@@ -165,15 +165,21 @@ public final class CaKeyChangeover {
                     + " already has an entry '" + alias + "'; entries are never overwritten — nothing was changed");
         }
         requireSameSubject(ca);
-        SecondCaAdmin.Proposal proposal = null;
-        if (operator != null) {
-            SecondCaAdmin.Answer answer = secondAdmin.ask(operator, ca.name(), "key changeover of CA " + ca.name(), "");
-            if (!answer.confirmed()) {
-                return new Outcome(answer.proposal(), null);
-            }
-            proposal = answer.proposal();
+        if (operator == null) {
+            return new Outcome(null, changeoverNow(ca, parent, now, alias, actor, null));
         }
+        CertificateAuthority certifier = parent;
+        SecondCaAdmin.Outcome<KeyChangeover> decided = secondAdmin.decide(operator, ca.name(), "key changeover of CA "
+                + ca.name(), "", proposal -> changeoverNow(ca, certifier, now, alias, actor, proposal));
+        return new Outcome(decided.proposal(), decided.result());
+    }
 
+    /**
+     * Makes the new key, its certificate (and a root's links), stores and publishes them: the changeover
+     * once every check passed and, for an operator, two CA admins agreed ({@code proposal}, else {@code null}).
+     */
+    private KeyChangeover changeoverNow(CertificateAuthority ca, CertificateAuthority parent, Instant now, String alias,
+                                        String actor, SecondCaAdmin.Proposal proposal) {
         KeyPair keyPair = keyStore.newKeyPair(ca.algorithm());
         CaSigner newSigner = keyStore.signer(keyPair);
         X509Certificate oldCertificate = ca.certificate();
@@ -237,7 +243,7 @@ public final class CaKeyChangeover {
         }
         audit.record(AuditEvent.success(clock.instant(), AuditEventType.CA_KEY_CHANGEOVER, actor,
                 List.of(ca.name()), details));
-        return new Outcome(proposal, changeover);
+        return changeover;
     }
 
     private void requireNotRevoked(String name, String message) {

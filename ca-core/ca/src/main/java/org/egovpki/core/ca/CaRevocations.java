@@ -106,14 +106,18 @@ public final class CaRevocations {
         if (cas.isRevoked(caName)) {
             throw refused(operator, facts, DomainException.conflict("CA '" + caName + "' is already revoked"));
         }
-        SecondCaAdmin.Answer answer = secondAdmin.ask(operator, caName, "revoke CA " + caName, "reason "
-                + reason.name());
-        if (!answer.confirmed()) {
-            return new Outcome(answer.proposal(), null);
-        }
+        SecondCaAdmin.Outcome<Revocation> decided = secondAdmin.decide(operator, caName, "revoke CA " + caName,
+                "reason " + reason.name(), proposal -> revokeNow(operator, ca, reason, proposal, facts));
+        return new Outcome(decided.proposal(), decided.result());
+    }
+
+    /** Revokes a CA two CA admins agreed on; {@code facts} the audit details gathered so far. */
+    private Revocation revokeNow(Operator operator, CertificateAuthority ca, RevocationReason reason,
+                                 SecondCaAdmin.Proposal proposal, Map<String, String> facts) {
+        String caName = ca.name();
         Revocation revocation = new Revocation(clock.instant(), reason, null, operator.dn(),
                 RevocationChannel.OPERATOR);
-        facts.put("proposedBy", answer.proposal().proposerDn());
+        facts.put("proposedBy", proposal.proposerDn());
         if (reason.compromisesKey()) {
             // Before the CA entry changes, as for a certificate: the key stays known even if the CA is
             // later dropped from the configuration (while it is configured, its key is refused anyway).
@@ -131,7 +135,7 @@ public final class CaRevocations {
         audit.record(AuditEvent.success(revocation.time(), AuditEventType.CA_REVOKED, operator.dn(),
                 List.of(caName), facts));
         events.publish(new CaRevoked(caName, ca.definition().parent()));
-        return new Outcome(answer.proposal(), revocation);
+        return revocation;
     }
 
     private static byte[] encoded(CertificateAuthority ca) {

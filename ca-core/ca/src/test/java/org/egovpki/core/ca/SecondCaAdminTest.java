@@ -35,6 +35,32 @@ class SecondCaAdminTest {
                         .containsEntry("proposedBy", admin("ca1").dn()));
     }
 
+    /**
+     * A confirmation whose operation fails (the directory down, say) does not use the proposal up: the
+     * confirmer's retry confirms it, rather than becoming a new proposal that needs a third person.
+     */
+    @Test
+    void aConfirmedOperationThatFailsLeavesTheProposalOpenForTheRetry() {
+        second.ask(admin("ca1"), "x", "revoke CA x", "reason CA_COMPROMISE");
+
+        assertThatThrownBy(() -> second.decide(admin("ca2"), "x", "revoke CA x", "reason CA_COMPROMISE", p -> {
+            throw DomainException.unavailable("the directory is down", null);
+        })).hasMessageContaining("the directory is down");
+
+        assertThat(second.open()).singleElement().satisfies(p -> assertThat(p.proposerUid()).isEqualTo("ca1"));
+        assertThat(audit.ofType(AuditEventType.CA_OPERATION_PROPOSED)).last()
+                .satisfies(e -> {
+                    assertThat(e.outcome()).isEqualTo(AuditOutcome.FAILURE);
+                    assertThat(e.details().get("error")).contains("confirmed by ca2 but not carried out")
+                            .contains("open again");
+                });
+        SecondCaAdmin.Outcome<String> retried = second.decide(admin("ca2"), "x", "revoke CA x", "reason CA_COMPROMISE",
+                p -> "revoked on " + p.proposerUid() + "'s proposal");
+        assertThat(retried.done()).isTrue();
+        assertThat(retried.result()).isEqualTo("revoked on ca1's proposal");
+        assertThat(second.open()).isEmpty();
+    }
+
     /** A proposer disabled or no longer a CA admin when the second comes leaves one person's word: it lapses. */
     @Test
     void aProposerNoLongerACaAdminDoesNotCountAndTheSecondCallBecomesTheProposal() {

@@ -145,6 +145,42 @@ public class DualControl {
         return new Answer(proposal, true);
     }
 
+    /**
+     * {@link #ask}, then, once confirmed, carries the operation out with {@code action}. If the action
+     * fails (the directory down, a conflict found only now), the proposal is open again until it would
+     * have lapsed, so the confirmer's retry confirms it rather than proposing anew; the failure is
+     * audited and rethrown.
+     *
+     * @param action the operation, given the confirmed proposal; returns what it gave (never {@code null})
+     */
+    public <T> Outcome<T> decide(Operator operator, String subject, String operation, String terms,
+                                 java.util.function.Function<Proposal, T> action) {
+        Answer answer = ask(operator, subject, operation, terms);
+        if (!answer.confirmed()) {
+            return new Outcome<>(answer.proposal(), null);
+        }
+        try {
+            return new Outcome<>(answer.proposal(), Objects.requireNonNull(action.apply(answer.proposal()),
+                    "the operation's result"));
+        } catch (RuntimeException e) {
+            reopen(answer.proposal(), operator, subject, e);
+            throw e;
+        }
+    }
+
+    /**
+     * A confirmed proposal whose operation failed: open again (unless another was made meanwhile or
+     * its hour is over), audited with the failure, so the same confirmation can be made again.
+     */
+    public synchronized void reopen(Proposal proposal, Operator confirmer, String subject, RuntimeException failure) {
+        Instant now = clock.instant();
+        boolean reopened = now.isBefore(proposal.expiresAt()) && open.putIfAbsent(proposal.operation(), proposal) == null;
+        Map<String, String> details = details(proposal);
+        details.put("error", "confirmed by " + confirmer.uid() + " but not carried out: " + DomainException.describe(failure)
+                + (reopened ? "; the proposal is open again until " + proposal.expiresAt() : ""));
+        audit.record(AuditEvent.failure(now, proposed, confirmer.dn(), List.of(subject), details));
+    }
+
     /** The proposals still open, for a look before confirming. */
     public synchronized List<Proposal> open() {
         Instant now = clock.instant();

@@ -2,7 +2,6 @@ package org.egovpki.core.certificate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.math.BigInteger;
 import java.security.KeyPairGenerator;
 import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
@@ -36,7 +35,6 @@ class CompromisedKeyTest {
         java.security.interfaces.RSAPublicKey other = (java.security.interfaces.RSAPublicKey) generator.generateKeyPair()
                 .getPublic();
         assertThat(CompromisedKey.keyId(SubjectPublicKeyInfo.getInstance(other.getEncoded()))).isNotEqualTo(id);
-        assertThat(key.getModulus()).isNotEqualTo(BigInteger.ZERO);
     }
 
     /** The DER of a SEQUENCE whose length (two octets, 0x82 LL LL) is written as four (0x84 00 00 LL LL). */

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -115,16 +116,14 @@ public final class OperatorAdministration {
         if (accounts.account(uid).isPresent()) {
             throw DomainException.conflict("an operator with login '" + uid + "' exists already");
         }
-        DualControl.Answer answer = secondAdmin.ask(actor, uid, null, "create operator " + uid.toLowerCase(java.util.Locale.ROOT),
-                "name '" + checkedName + "', roles " + sorted(granted));
-        if (!answer.confirmed()) {
-            return new DualControl.Outcome<>(answer.proposal(), null);
-        }
-        char[] password = passwords.get();
-        OperatorAccount created = accounts.create(uid, checkedName, granted, password, true, clock.instant());
-        record(AuditEventType.OPERATOR_CREATED, actor, created, Map.of("roles", sorted(granted),
-                "proposedBy", answer.proposal().proposerDn()));
-        return new DualControl.Outcome<>(answer.proposal(), new OneTimePassword(created, password));
+        return secondAdmin.decide(actor, uid, null, "create operator " + uid.toLowerCase(Locale.ROOT),
+                "name '" + checkedName + "', roles " + sorted(granted), proposal -> {
+                    char[] password = passwords.get();
+                    OperatorAccount created = accounts.create(uid, checkedName, granted, password, true, clock.instant());
+                    record(AuditEventType.OPERATOR_CREATED, actor, created, Map.of("roles", sorted(granted),
+                            "proposedBy", proposal.proposerDn()));
+                    return new OneTimePassword(created, password);
+                });
     }
 
     /**
@@ -155,18 +154,19 @@ public final class OperatorAdministration {
                     + "security admin: give another operator the SECURITY_ADMIN role first, or nobody could manage "
                     + "operators any more"));
         }
-        DualControl.Proposal proposal = null;
-        if (!target.operator().roles().containsAll(granted)) {
-            DualControl.Answer answer = secondAdmin.ask(actor, target.operator().dn(), target.operator(),
-                    "change the roles of operator "
-                    + target.uid().toLowerCase(java.util.Locale.ROOT), "roles " + sorted(granted));
-            if (!answer.confirmed()) {
-                return new DualControl.Outcome<>(answer.proposal(), null);
-            }
-            proposal = answer.proposal();
+        if (target.operator().roles().containsAll(granted)) {
+            return new DualControl.Outcome<>(null, replaceRoles(actor, target, granted, null));
         }
-        accounts.replaceRoles(uid, granted);
-        OperatorAccount changed = existing(uid);
+        return secondAdmin.decide(actor, target.operator().dn(), target.operator(), "change the roles of operator "
+                + target.uid().toLowerCase(Locale.ROOT), "roles " + sorted(granted),
+                proposal -> replaceRoles(actor, target, granted, proposal));
+    }
+
+    /** Writes and audits a roles change that passed its checks; {@code proposal} the one confirmed, if any. */
+    private OperatorAccount replaceRoles(Operator actor, OperatorAccount target, Set<Role> granted,
+                                         DualControl.Proposal proposal) {
+        accounts.replaceRoles(target.uid(), granted);
+        OperatorAccount changed = existing(target.uid());
         Map<String, String> details = new LinkedHashMap<>();
         details.put("before", sorted(target.operator().roles()));
         details.put("after", sorted(granted));
@@ -174,7 +174,7 @@ public final class OperatorAdministration {
             details.put("proposedBy", proposal.proposerDn());
         }
         record(AuditEventType.OPERATOR_ROLES_CHANGED, actor, changed, details);
-        return new DualControl.Outcome<>(proposal, changed);
+        return changed;
     }
 
     /** Disables or enables an operator (not oneself; never the last enabled security admin). */
@@ -205,18 +205,15 @@ public final class OperatorAdministration {
         requireManager(actor, "reset passwords");
         OperatorAccount target = existing(uid);
         refuseSelf(actor, target, "reset its own password", "change it with the old one (egov-pki operator passwd)");
-        DualControl.Answer answer = secondAdmin.ask(actor, target.operator().dn(), target.operator(),
-                "reset the password of operator "
-                + target.uid().toLowerCase(java.util.Locale.ROOT), "");
-        if (!answer.confirmed()) {
-            return new DualControl.Outcome<>(answer.proposal(), null);
-        }
-        char[] password = passwords.get();
-        accounts.setPassword(uid, password, policy.history(), true, clock.instant());
-        OperatorAccount changed = existing(uid);
-        record(AuditEventType.OPERATOR_PASSWORD_RESET, actor, changed, Map.of("proposedBy",
-                answer.proposal().proposerDn()));
-        return new DualControl.Outcome<>(answer.proposal(), new OneTimePassword(changed, password));
+        return secondAdmin.decide(actor, target.operator().dn(), target.operator(), "reset the password of operator "
+                + target.uid().toLowerCase(Locale.ROOT), "", proposal -> {
+                    char[] password = passwords.get();
+                    accounts.setPassword(uid, password, policy.history(), true, clock.instant());
+                    OperatorAccount changed = existing(uid);
+                    record(AuditEventType.OPERATOR_PASSWORD_RESET, actor, changed, Map.of("proposedBy",
+                            proposal.proposerDn()));
+                    return new OneTimePassword(changed, password);
+                });
     }
 
     /**

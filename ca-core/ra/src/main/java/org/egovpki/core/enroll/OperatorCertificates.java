@@ -121,16 +121,17 @@ public final class OperatorCertificates {
             throw refused(actor, uid, DomainException.conflict("certificate " + record.id() + " is already bound to "
                     + "operator '" + holder.get() + "': one certificate logs in one operator"));
         }
-        DualControl.Proposal proposal = null;
-        if (!actor.isSamePersonAs(target.operator().dn())) {
-            DualControl.Answer answer = secondAdmin.ask(actor, target.operator().dn(), target.operator(),
-                    "bind a certificate to operator "
-                    + target.uid().toLowerCase(java.util.Locale.ROOT), "certificate " + record.id());
-            if (!answer.confirmed()) {
-                return new DualControl.Outcome<>(answer.proposal(), null);
-            }
-            proposal = answer.proposal();
+        if (actor.isSamePersonAs(target.operator().dn())) {
+            return new DualControl.Outcome<>(null, bindNow(actor, target, record, before, null));
         }
+        return secondAdmin.decide(actor, target.operator().dn(), target.operator(), "bind a certificate to operator "
+                + target.uid().toLowerCase(java.util.Locale.ROOT), "certificate " + record.id(),
+                proposal -> bindNow(actor, target, record, before, proposal));
+    }
+
+    /** Writes and audits a binding that passed its checks; {@code proposal} the one confirmed, if any. */
+    private Bound bindNow(Operator actor, OperatorAccount target, CertificateRecord record, Optional<String> before,
+                          DualControl.Proposal proposal) {
         bindings.bind(target.uid(), record.id());
         Map<String, String> details = new LinkedHashMap<>();
         details.put("operator", target.uid());
@@ -141,8 +142,7 @@ public final class OperatorCertificates {
         }
         audit.record(AuditEvent.success(clock.instant(), AuditEventType.OPERATOR_CERTIFICATE_BOUND, actor.dn(),
                 List.of(target.operator().dn()), details));
-        Bound bound = new Bound(target.uid(), record);
-        return new DualControl.Outcome<>(proposal, bound);
+        return new Bound(target.uid(), record);
     }
 
     /** The id of the certificate bound to this operator (one read of the binding); empty if none is bound. */

@@ -38,7 +38,8 @@ final class SecondSecurityAdmin {
     }
 
     /**
-     * Proposes or confirms; call once every other check of the change has passed.
+     * Proposes or confirms; call once every other check of the change has passed. Once confirmed,
+     * {@code change} is carried out; if it fails, the proposal is open again ({@link DualControl#decide}).
      *
      * @param subject   the operator's DN (or login, before it exists), for the audit trail
      * @param target    the operator the change is made to, which may not confirm a change to itself
@@ -46,10 +47,12 @@ final class SecondSecurityAdmin {
      *                  certificate); {@code null} for a creation
      * @param operation the change and its operator, the key proposals are kept by
      * @param terms     what both must agree on, "" for nothing more than the operation
+     * @param change    the change, given the confirmed proposal (whose proposer the audit names)
      * @throws DomainException CONFLICT where no other security admin could confirm, or as
      *     {@link DualControl#ask} refuses
      */
-    DualControl.Answer ask(Operator actor, String subject, Operator target, String operation, String terms) {
+    <T> DualControl.Outcome<T> decide(Operator actor, String subject, Operator target, String operation, String terms,
+                                      java.util.function.Function<DualControl.Proposal, T> change) {
         boolean another = accounts.list().stream().anyMatch(a -> a.enabled()
                 && !actor.isSamePersonAs(a.operator().dn())
                 && (target == null || !target.isSamePersonAs(a.operator().dn()))
@@ -68,7 +71,7 @@ final class SecondSecurityAdmin {
                     List.of(subject), Map.of("action", operation, "reason", refusal.getMessage())));
             throw refusal;
         }
-        return proposals.ask(actor, subject, operation, terms);
+        return proposals.decide(actor, subject, operation, terms, change);
     }
 
     /** Whether the operator with this login may still propose: enabled, still a security or super admin. */
