@@ -551,7 +551,7 @@ class OpenApiContractIT {
     }
 
     private static Applicant personal(String profile) {
-        return new Applicant("Tester " + Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36), residentId(),
+        return new Applicant("Tester " + Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36), TestResidentIds.next(),
                 KeyAlgorithm.SM2.generate(RANDOM), profile);
     }
 
@@ -629,20 +629,5 @@ class OpenApiContractIT {
         generator.addCertificates(new JcaCertStore(List.of(certificate)));
         return Base64.getEncoder().encodeToString(generator.generate(new CMSProcessableByteArray(content), true)
                 .getEncoded());
-    }
-
-    /**
-     * A GB 11643 number (Beijing Xicheng) with a random birth date, sequence and its check digit, so
-     * that the applicants of one run are different people.
-     */
-    private static String residentId() {
-        String body = "110102" + String.format("%04d%02d%02d%03d", 1960 + RANDOM.nextInt(40), 1 + RANDOM.nextInt(12),
-                1 + RANDOM.nextInt(28), RANDOM.nextInt(1000));
-        int[] weights = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-        int sum = 0;
-        for (int i = 0; i < 17; i++) {
-            sum += (body.charAt(i) - '0') * weights[i];
-        }
-        return body + "10X98765432".charAt(sum % 11);
     }
 }

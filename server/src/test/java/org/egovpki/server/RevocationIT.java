@@ -365,7 +365,7 @@ class RevocationIT {
         ObjectNode registration = body.putObject("registration");
         registration.put("realName", name);
         registration.put("idType", "RESIDENT_ID");
-        registration.put("idNumber", residentId());
+        registration.put("idNumber", TestResidentIds.next());
         body.put("challengePhrase", "my secret phrase");
         body.put("agreementAccepted", true);
         return approve(body);
@@ -376,17 +376,6 @@ class RevocationIT {
         JsonNode issued = api.postJson("reviewer1", "/api/v1/requests/" + submitted.path("id").asText() + "/approve",
                 Map.of(), 200);
         return issued.path("serials").get(0).asText();
-    }
-
-    /** A GB 11643 number (born 1980-01-01 in Beijing Xicheng) with a random sequence and its check digit. */
-    private static String residentId() {
-        String body = "110102" + "19800101" + String.format("%03d", RANDOM.nextInt(1000));
-        int[] weights = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-        int sum = 0;
-        for (int i = 0; i < 17; i++) {
-            sum += (body.charAt(i) - '0') * weights[i];
-        }
-        return body + "10X98765432".charAt(sum % 11);
     }
 
     private static String csr(KeyPair key, String subject, String algorithm) throws Exception {

@@ -329,7 +329,7 @@ class TwoFactorLoginIT {
         ObjectNode registration = body.putObject("registration");
         registration.put("realName", name);
         registration.put("idType", "RESIDENT_ID");
-        registration.put("idNumber", residentId());
+        registration.put("idNumber", TestResidentIds.next());
         body.put("challengePhrase", "pending phrase 1");
         body.put("agreementAccepted", true);
         return api.postJson("clerk1", "/api/v1/requests", body, 201).path("id").asText();
@@ -350,7 +350,7 @@ class TwoFactorLoginIT {
         ObjectNode registration = body.putObject("registration");
         registration.put("realName", name);
         registration.put("idType", "RESIDENT_ID");
-        registration.put("idNumber", residentId());
+        registration.put("idNumber", TestResidentIds.next());
         body.put("challengePhrase", "operator phrase 1");
         body.put("agreementAccepted", true);
         JsonNode submitted = api.postJson("clerk1", "/api/v1/requests", body, 201);
@@ -370,16 +370,5 @@ class TwoFactorLoginIT {
     private static HttpResponse<byte[]> bearer(String token, String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
                 .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-    }
-
-    /** A GB 11643 number (born 1980-01-01 in Beijing Xicheng) with a random sequence and its check digit. */
-    private static String residentId() {
-        String body = "110102" + "19800101" + String.format("%03d", RANDOM.nextInt(1000));
-        int[] weights = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-        int sum = 0;
-        for (int i = 0; i < 17; i++) {
-            sum += (body.charAt(i) - '0') * weights[i];
-        }
-        return body + "10X98765432".charAt(sum % 11);
     }
 }

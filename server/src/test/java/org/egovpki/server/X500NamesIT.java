@@ -173,7 +173,7 @@ class X500NamesIT {
         ObjectNode registration = body.putObject("registration");
         registration.put("realName", name);
         registration.put("idType", "RESIDENT_ID");
-        idNumber = residentId();
+        idNumber = TestResidentIds.next();
         registration.put("idNumber", idNumber);
         body.put("publishOptOut", optOut);
         body.put("challengePhrase", "my secret phrase");
@@ -182,16 +182,5 @@ class X500NamesIT {
         JsonNode issued = api.postJson("reviewer1", "/api/v1/requests/" + submitted.path("id").asText() + "/approve",
                 Map.of(), 200);
         return issued.path("serials").get(0).asText();
-    }
-
-    /** A GB 11643 number (born 1980-01-01 in Beijing Xicheng) with a random sequence and its check digit. */
-    private static String residentId() {
-        String body = "110102" + "19800101" + String.format("%03d", RANDOM.nextInt(1000));
-        int[] weights = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-        int sum = 0;
-        for (int i = 0; i < 17; i++) {
-            sum += (body.charAt(i) - '0') * weights[i];
-        }
-        return body + "10X98765432".charAt(sum % 11);
     }
 }
