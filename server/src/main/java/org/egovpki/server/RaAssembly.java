@@ -25,7 +25,6 @@ import org.egovpki.core.enroll.OperatorAdministration;
 import org.egovpki.core.enroll.OperatorCertificates;
 import org.egovpki.core.enroll.SecondFactorLogin;
 import org.egovpki.directory.LdapOperatorCertificateBindings;
-import org.egovpki.core.enroll.OperatorAccount;
 import org.egovpki.directory.LdapOperatorDirectory;
 import org.egovpki.directory.LdapRequestStore;
 import org.egovpki.directory.LdapSubscriberStore;
@@ -212,7 +211,7 @@ final class RaAssembly {
 
     /** Whether the operator with this login is enabled and holds {@code role} now (one read of its entry). */
     boolean enabledWith(String uid, Role role) {
-        return operators.account(uid).filter(OperatorAccount::enabled).map(a -> a.operator().has(role)).orElse(false);
+        return operators.enabledAnd(uid, operator -> operator.has(role));
     }
 
     /** Operator management for security admins, and every operator's own password change. */

@@ -34,7 +34,7 @@ final class SecondSecurityAdmin {
         this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.proposals = new DualControl("security admin", AuditEventType.OPERATOR_CHANGE_PROPOSED,
-                this::managesOperatorsNow, audit, clock);
+                uid -> accounts.enabledAnd(uid, SeparationOfDuties::managesOperators), audit, clock);
     }
 
     /**
@@ -72,11 +72,5 @@ final class SecondSecurityAdmin {
             throw refusal;
         }
         return proposals.decide(actor, subject, operation, terms, change);
-    }
-
-    /** Whether the operator with this login may still propose: enabled, still a security or super admin. */
-    private boolean managesOperatorsNow(String uid) {
-        return accounts.account(uid).filter(OperatorAccount::enabled)
-                .map(account -> SeparationOfDuties.managesOperators(account.operator())).orElse(false);
     }
 }
