@@ -129,6 +129,18 @@ class LdapCompromisedKeysIT {
         revoked(later, RevocationReason.KEY_COMPROMISE);
         assertThat(keys.backfill()).as("once per directory: the marker is there").isZero();
         assertThat(keys.byKeyId(CompromisedKey.keyIdOf(later))).isEmpty();
+
+        // A start stopped before the marker was added: the next one does it all again, harmlessly (the
+        // adds are idempotent, the first entry of a key is kept), and adds the marker then.
+        CompromisedKey first = keys.byKeyId(CompromisedKey.keyIdOf(compromised)).orElseThrow();
+        try (LDAPConnection admin = directory.admin()) {
+            admin.delete("cn=" + LdapCompromisedKeys.BACKFILLED + ","
+                    + directory.names().container(org.egovpki.schema.DirectoryLayout.Container.COMPROMISED_KEYS));
+        }
+        assertThat(keys.backfill()).as("done again, later records included").isGreaterThanOrEqualTo(2);
+        assertThat(keys.byKeyId(CompromisedKey.keyIdOf(compromised))).contains(first);
+        assertThat(keys.byKeyId(CompromisedKey.keyIdOf(later))).isPresent();
+        assertThat(keys.backfill()).as("and marked again").isZero();
     }
 
     private static void revoked(byte[] der, RevocationReason reason) {
