@@ -160,6 +160,14 @@ public final class DirectoryNames {
         return new DN(new RDN("egovCompromisedKeyId", keyId), container(DirectoryLayout.Container.COMPROMISED_KEYS));
     }
 
+    /**
+     * The mark that the keys earlier versions revoked for compromise were recorded,
+     * {@code cn=backfilled,ou=compromisedKeys,<base>}.
+     */
+    public DN compromisedKeysBackfilled() {
+        return new DN(new RDN("cn", LdapCompromisedKeys.BACKFILLED), container(DirectoryLayout.Container.COMPROMISED_KEYS));
+    }
+
     /** A sync target, {@code cn=<id>,ou=sync,<base>}. */
     public DN syncTarget(String targetId) {
         return new DN(new RDN("cn", targetId), container(DirectoryLayout.Container.SYNC));

@@ -100,8 +100,7 @@ public final class LdapCompromisedKeys implements CompromisedKeyStore {
      * @return how many keys were found (recorded now or already)
      */
     public int backfill() {
-        String marker = new com.unboundid.ldap.sdk.DN(new com.unboundid.ldap.sdk.RDN("cn", BACKFILLED),
-                names.container(DirectoryLayout.Container.COMPROMISED_KEYS)).toString();
+        String marker = names.compromisedKeysBackfilled().toString();
         try {
             if (ldap.getEntry(marker, "1.1") != null) {
                 return 0;

@@ -134,8 +134,7 @@ class LdapCompromisedKeysIT {
         // adds are idempotent, the first entry of a key is kept), and adds the marker then.
         CompromisedKey first = keys.byKeyId(CompromisedKey.keyIdOf(compromised)).orElseThrow();
         try (LDAPConnection admin = directory.admin()) {
-            admin.delete("cn=" + LdapCompromisedKeys.BACKFILLED + ","
-                    + directory.names().container(org.egovpki.schema.DirectoryLayout.Container.COMPROMISED_KEYS));
+            admin.delete(directory.names().compromisedKeysBackfilled().toString());
         }
         assertThat(keys.backfill()).as("done again, later records included").isGreaterThanOrEqualTo(2);
         assertThat(keys.byKeyId(CompromisedKey.keyIdOf(compromised))).contains(first);

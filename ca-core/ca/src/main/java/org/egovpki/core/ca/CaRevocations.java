@@ -1,5 +1,6 @@
 package org.egovpki.core.ca;
 
+import java.security.cert.CertificateEncodingException;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -20,6 +21,7 @@ import org.egovpki.core.event.CaRevoked;
 import org.egovpki.core.event.LifecycleEvents;
 import org.egovpki.core.operator.Operator;
 import org.egovpki.core.operator.Role;
+import org.egovpki.core.x509.SerialNumbers;
 
 /**
  * Revokes an issuing CA's own certificate (a CA administrator's decision, e.g. after a key
@@ -123,7 +125,7 @@ public final class CaRevocations {
             // later dropped from the configuration (while it is configured, its key is refused anyway).
             String keyId = CompromisedKey.keyIdOf(encoded(ca));
             compromisedKeys.add(new CompromisedKey(keyId, ca.definition().parent(),
-                    org.egovpki.core.x509.SerialNumbers.toHex(ca.certificate().getSerialNumber()), revocation.time(), reason));
+                    SerialNumbers.toHex(ca.certificate().getSerialNumber()), revocation.time(), reason));
             facts.put("keyId", keyId);
         }
         if (!repository.revokeCa(caName, revocation)) {
@@ -141,7 +143,7 @@ public final class CaRevocations {
     private static byte[] encoded(CertificateAuthority ca) {
         try {
             return ca.certificate().getEncoded();
-        } catch (java.security.cert.CertificateEncodingException e) {
+        } catch (CertificateEncodingException e) {
             throw DomainException.internal("the certificate of CA " + ca.name() + " cannot be encoded", e);
         }
     }

@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -186,7 +187,7 @@ public final class IssuanceSteps {
      * the CA's name: an end-entity certificate never certifies one. Also the RA's, through the wiring.
      */
     public static Map<String, String> caKeys(CaRegistry cas) {
-        Map<String, String> keys = new java.util.HashMap<>();
+        Map<String, String> keys = new HashMap<>();
         for (CertificateAuthority ca : cas.all()) {
             keys.put(CompromisedKey.keyIdOf(encoded(ca.certificate())), ca.name());
             for (RetiredCaKey retired : ca.retiredKeys()) {

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.egovpki.core.DomainException;
 import org.egovpki.core.audit.AuditEvent;
@@ -154,7 +155,7 @@ public class DualControl {
      * @param action the operation, given the confirmed proposal; returns what it gave (never {@code null})
      */
     public <T> Outcome<T> decide(Operator operator, String subject, String operation, String terms,
-                                 java.util.function.Function<Proposal, T> action) {
+                                 Function<Proposal, T> action) {
         Answer answer = ask(operator, subject, operation, terms);
         if (!answer.confirmed()) {
             return new Outcome<>(answer.proposal(), null);

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.egovpki.core.operator.Operator;
 import org.egovpki.core.operator.Role;
 
@@ -53,7 +54,7 @@ public interface OperatorAccounts {
      * Whether the operator with this login exists, is enabled and, as it is now, passes {@code test}
      * (e.g. holds a role): the question a two-person rule asks of a proposer when the second person comes.
      */
-    default boolean enabledAnd(String uid, java.util.function.Predicate<Operator> test) {
+    default boolean enabledAnd(String uid, Predicate<Operator> test) {
         return account(uid).filter(OperatorAccount::enabled).map(account -> test.test(account.operator()))
                 .orElse(false);
     }

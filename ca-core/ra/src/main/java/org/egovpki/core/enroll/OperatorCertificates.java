@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -125,7 +126,7 @@ public final class OperatorCertificates {
             return new DualControl.Outcome<>(null, bindNow(actor, target, record, before, null));
         }
         return secondAdmin.decide(actor, target.operator().dn(), target.operator(), "bind a certificate to operator "
-                + target.uid().toLowerCase(java.util.Locale.ROOT), "certificate " + record.id(),
+                + target.uid().toLowerCase(Locale.ROOT), "certificate " + record.id(),
                 proposal -> bindNow(actor, target, record, before, proposal));
     }
 

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import org.egovpki.core.DomainException;
 import org.egovpki.core.audit.AuditEvent;
 import org.egovpki.core.audit.AuditEventType;
@@ -52,7 +53,7 @@ final class SecondSecurityAdmin {
      *     {@link DualControl#ask} refuses
      */
     <T> DualControl.Outcome<T> decide(Operator actor, String subject, Operator target, String operation, String terms,
-                                      java.util.function.Function<DualControl.Proposal, T> change) {
+                                      Function<DualControl.Proposal, T> change) {
         boolean another = accounts.list().stream().anyMatch(a -> a.enabled()
                 && !actor.isSamePersonAs(a.operator().dn())
                 && (target == null || !target.isSamePersonAs(a.operator().dn()))
